@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Architecture rules (docs/ARCHITECTURE.md): only repositories and the
+// platform touch the database driver; domains reach each other only through
+// index.ts; the web imports only contracts from the server side.
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/server/domains/**/*.ts'],
+    ignores: ['src/server/domains/**/*.repo.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'pg', message: 'Only repositories and platform/db touch the database driver.' }],
+        patterns: [{ group: ['../[a-z]*/*.repo', '../[a-z]*/*.service', '../[a-z]*/*.routes', '../[a-z]*/*.policy', '../[a-z]*/*.import', '../[a-z]*/*.export', '../[a-z]*/*.jobs'], message: 'Reach another domain only through its index.ts.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/server/domains/**/*.repo.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../[a-z]*/*'], message: 'A repository uses only the platform and contracts, never another domain.' }] }],
+    },
+  },
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', 'pg', 'fastify'], message: 'The web imports only contracts from the server side.' }] }],
+    },
+  },
+  {
+    files: ['src/contracts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/web/**', 'pg'], message: 'contracts import only zod.' }] }],
+    },
+  },
+);

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PERMISSIONS, ROLES, type Permission } from './permissions';
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1, { message: '请输入用户名' }).max(64),
+  password: z.string().min(1, { message: '请输入密码' }).max(256),
+});
+
+export const RoleGrantView = z.object({
+  id: z.uuid(),
+  role: z.enum(Object.keys(ROLES) as [keyof typeof ROLES, ...(keyof typeof ROLES)[]]),
+  orgId: z.uuid().nullable(),
+  orgName: z.string().nullable(),
+  scope: z.enum(['self', 'node', 'subtree']),
+});
+export type RoleGrantView = z.infer<typeof RoleGrantView>;
+
+export const MeView = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  personId: z.uuid().nullable(),
+  grants: z.array(RoleGrantView),
+  permissions: z.array(z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]])),
+  // org nodes from which the user's scope starts (for the org switcher and the tree)
+  scopeRoots: z.array(z.object({ id: z.uuid(), name: z.string(), type: z.string() })),
+  idleTimeoutSeconds: z.number().int(),
+  isDemo: z.boolean(),
+});
+export type MeView = z.infer<typeof MeView>;
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, { message: '请输入当前密码' }),
+  newPassword: z.string().min(1, { message: '请输入新密码' }).max(256),
+});

@@ -1,0 +1,42 @@
+// Stable machine error codes, their HTTP status and the default Chinese message.
+// One exhaustive map: every error the API returns uses one of these codes.
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, message: '提交的数据有误，请按提示修改后重试' },
+  BAD_REQUEST: { status: 400, message: '请求格式不正确' },
+  UNAUTHENTICATED: { status: 401, message: '请先登录' },
+  SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },
+  INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  ACCOUNT_LOCKED: { status: 423, message: '登录失败次数过多，请15分钟后再试' },
+  FORBIDDEN: { status: 403, message: '您没有执行此操作的权限' },
+  NOT_FOUND: { status: 404, message: '您要找的内容不存在或不在您的管理范围内' },
+  CONFLICT: { status: 409, message: '数据已被他人修改，请刷新后重试' },
+  DUPLICATE_ID_NUMBER: { status: 409, message: '该身份证号已属于一名在册党员' },
+  DUPLICATE_USERNAME: { status: 409, message: '该用户名已被使用' },
+  DUPLICATE_ORG_CODE: { status: 409, message: '该组织代码已被使用' },
+  INVALID_ID_NUMBER: { status: 422, message: '身份证号不符合国家标准（GB 11643）' },
+  WEAK_PASSWORD: { status: 422, message: '密码不符合安全要求' },
+  ADMIN_ROLE_CONFLICT: { status: 422, message: '系统管理员、安全管理员、审计管理员三个角色不能由同一账号兼任' },
+  ORG_MOVE_INVALID: { status: 422, message: '不能把组织移动到它自己或它的下级组织之下' },
+  ORG_DISSOLVED: { status: 422, message: '该组织已撤销，不能再进行此操作' },
+  ORG_HAS_ACTIVE_MEMBERS: { status: 422, message: '该组织仍有在册党员或下级组织，请先转出党员、调整下级组织' },
+  MEMBER_NOT_CURRENT: { status: 422, message: '该党员已不在册，不能进行此操作' },
+  INVALID_STATUS_CHANGE: { status: 422, message: '党员状态变更不符合规定' },
+  REASON_REQUIRED: { status: 422, message: '查看完整信息须填写事由' },
+  FILE_TYPE_NOT_ALLOWED: { status: 415, message: '不支持的文件类型' },
+  FILE_TOO_LARGE: { status: 413, message: '文件超过大小限制' },
+  IMPORT_INVALID: { status: 422, message: '导入文件有误，请查看错误报告' },
+  RATE_LIMITED: { status: 429, message: '操作过于频繁，请稍后再试' },
+  INTERNAL: { status: 500, message: '服务器内部错误，请稍后重试；如持续出现请联系系统管理员' },
+  UNAVAILABLE: { status: 503, message: '服务暂不可用，请稍后重试' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCode;
+    message: string;
+    requestId: string;
+    details?: unknown;
+  };
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { IsoDate, pageOf, PageQuery } from './common';
+import { EDUCATIONS, MEMBER_EVENT_REASONS, MEMBER_STATUSES, OCCUPATIONS, SENSITIVE_FIELDS, SEXES } from './dict';
+import { PHONE_PATTERN } from './idcard';
+
+const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+
+export const SexEnum = z.enum(keysOf(SEXES), { message: '请选择性别' });
+export const EducationEnum = z.enum(keysOf(EDUCATIONS), { message: '请选择学历' });
+export const OccupationEnum = z.enum(keysOf(OCCUPATIONS), { message: '请选择职业/人员类别' });
+export const MemberStatusEnum = z.enum(keysOf(MEMBER_STATUSES));
+export const MemberEventReasonEnum = z.enum(keysOf(MEMBER_EVENT_REASONS));
+export const SensitiveFieldEnum = z.enum(keysOf(SENSITIVE_FIELDS));
+
+export const MemberListItem = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  sex: SexEnum,
+  birthDate: z.string(),
+  education: EducationEnum,
+  occupation: OccupationEnum,
+  status: MemberStatusEnum,
+  orgId: z.uuid().nullable(),
+  orgName: z.string().nullable(),
+  joinDate: z.string().nullable(),
+  partyAgeYears: z.number().int().nullable(),
+  phoneMasked: z.string().nullable(),
+});
+export type MemberListItem = z.infer<typeof MemberListItem>;
+
+export const ListMembersQuery = PageQuery.extend({
+  orgId: z.uuid().optional(),
+  q: z.string().trim().max(50).optional(),
+  status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
+  sex: SexEnum.optional(),
+  education: EducationEnum.optional(),
+  sort: z.enum(['name', 'joinDate', 'birthDate']).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
+export const MemberPage = pageOf(MemberListItem);
+
+export const MemberEventView = z.object({
+  id: z.number().int(),
+  direction: z.enum(['increase', 'decrease', 'change']),
+  reason: MemberEventReasonEnum,
+  eventDate: z.string(),
+  orgName: z.string().nullable(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  note: z.string().nullable(),
+  recordedAt: z.string(),
+});
+
+export const MemberDetail = MemberListItem.extend({
+  ethnicity: z.string(),
+  idNumberMasked: z.string(),
+  phoneMasked: z.string().nullable(),
+  hasIncome: z.boolean(),
+  unitName: z.string().nullable(),
+  address: z.string().nullable(),
+  conversionDate: z.string().nullable(),
+  orgPath: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  events: z.array(MemberEventView),
+  version: z.number().int(),
+  abilities: z.object({ update: z.boolean(), reveal: z.boolean(), changeStatus: z.boolean() }),
+});
+export type MemberDetail = z.infer<typeof MemberDetail>;
+
+const phoneField = z.string().trim().regex(PHONE_PATTERN, { message: '手机号码应为11位数字，以1开头' });
+const textField = (label: string, max: number) => z.string().trim().max(max, { message: `${label}不能超过${max}个字` });
+
+export const MemberFields = z.object({
+  name: z.string().trim().min(2, { message: '姓名至少2个字' }).max(30, { message: '姓名不能超过30个字' }),
+  sex: SexEnum,
+  ethnicity: z.string().trim().min(1, { message: '请选择民族' }).max(20),
+  idNumber: z.string().trim().min(1, { message: '请填写身份证号' }).max(18, { message: '身份证号应为18位' }),
+  education: EducationEnum,
+  occupation: OccupationEnum,
+  unitName: textField('工作单位', 100).nullish(),
+  phone: phoneField.nullish(),
+  address: textField('家庭住址', 200).nullish(),
+  joinDate: IsoDate,
+  conversionDate: IsoDate.nullish(),
+  status: z.enum(['probationary', 'full'], { message: '请选择党员类别' }),
+  monthlyIncomeFen: z.number().int().min(0).max(100_000_000_00).nullish(),
+});
+
+export const CreateMemberBody = MemberFields.extend({
+  orgId: z.uuid({ message: '请选择所在党支部' }),
+  reason: z.enum(['registered', 'transfer_in', 'recruited', 'restored']).default('registered'),
+});
+export type CreateMemberBody = z.infer<typeof CreateMemberBody>;
+
+// orgId and status are not updatable here: moving a member is a transfer, a
+// status change is an event (no mass assignment).
+export const UpdateMemberBody = MemberFields.omit({ status: true }).partial().extend({ version: z.number().int() });
+export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
+
+export const RecordMemberEventBody = z.object({
+  reason: z.enum(['converted', 'expelled', 'removed', 'lapsed', 'withdrew', 'probation_cancelled', 'suspended', 'deceased', 'transfer_out']),
+  eventDate: IsoDate,
+  note: z.string().trim().max(500).nullish(),
+  version: z.number().int(),
+});
+
+export const RevealBody = z.object({
+  field: SensitiveFieldEnum,
+  reason: z.string().trim().min(4, { message: '请填写查看事由（至少4个字）' }).max(200),
+});
+export const RevealResult = z.object({ field: SensitiveFieldEnum, value: z.string().nullable() });
+
+export const ExportMembersQuery = z.object({
+  orgId: z.uuid().optional(),
+  q: z.string().trim().max(50).optional(),
+  status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
+});

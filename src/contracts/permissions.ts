@@ -1,0 +1,67 @@
+// The one permission table. Every route declares one of these permissions
+// (or `public` / `authenticated`); everything else is denied.
+export const PERMISSIONS = {
+  'org.read': '查看组织',
+  'org.create': '新建组织',
+  'org.update': '编辑组织',
+  'org.move': '调整组织隶属关系',
+  'org.dissolve': '撤销组织',
+  'committee.manage': '管理班子与换届',
+  'member.read': '查看党员',
+  'member.create': '新增党员',
+  'member.update': '编辑党员',
+  'member.status': '登记党员增减变动',
+  'member.reveal': '查看完整敏感信息',
+  'member.import': '批量导入党员',
+  'member.export': '导出党员名册',
+  'self.read': '查看本人信息',
+  'file.upload': '上传附件',
+  'file.read': '下载附件',
+  'account.manage': '管理账号',
+  'role.grant': '授予与收回角色',
+  'audit.read': '查看审计日志',
+  'system.config': '系统设置与规则版本',
+  'job.read': '查看任务记录',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ROLES = {
+  sysadmin: { label: '系统管理员', admin: true },
+  secadmin: { label: '安全管理员', admin: true },
+  auditor: { label: '审计管理员', admin: true },
+  org_admin: { label: '组织部/上级党委', admin: false },
+  secretary: { label: '支部书记', admin: false },
+  party_worker: { label: '党务工作者', admin: false },
+  member: { label: '党员', admin: false },
+} as const;
+
+export type Role = keyof typeof ROLES;
+export const ADMIN_ROLES: readonly Role[] = ['sysadmin', 'secadmin', 'auditor'];
+
+// role → permissions. The three administrators see no member data; the
+// system administrator cannot read the audit log.
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  sysadmin: ['system.config', 'job.read', 'org.read'],
+  secadmin: ['account.manage', 'role.grant', 'org.read'],
+  auditor: ['audit.read', 'org.read'],
+  org_admin: [
+    'org.read', 'org.create', 'org.update', 'org.move', 'org.dissolve', 'committee.manage',
+    'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
+    'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
+  ],
+  secretary: [
+    'org.read', 'org.update', 'committee.manage',
+    'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
+    'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
+  ],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read'],
+  member: ['self.read'],
+};
+
+export type DataScope = 'self' | 'node' | 'subtree';
+export const DATA_SCOPES: Record<DataScope, string> = { self: '本人', node: '本级', subtree: '本级及以下' };
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Deps } from './deps';
+import { genRequestId, installAuthentication, installErrorHandling, sendError } from './platform/http';
+import { registerAuthRoutes } from './domains/auth';
+import { registerOrgRoutes } from './domains/org';
+import { registerMemberRoutes, registerMemberJobs } from './domains/member';
+import { registerAdminRoutes } from './domains/admin';
+import { registerAuditRoutes } from './domains/audit';
+import { registerJobRoutes } from './domains/jobs';
+import { registerNotificationRoutes } from './domains/notification';
+import { registerFileRoutes } from './domains/file';
+import { registerSystemRoutes } from './domains/system';
+
+z.config(z.locales.zhCN());
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+/** Composition of the HTTP server: plugins, the error envelope, every domain, the web app. */
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: genRequestId,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('X-Request-Id', String(req.id));
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], connectSrc: ["'self'"], upgradeInsecureRequests: null },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: deps.config.fileMaxBytes, files: 1, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '智慧党建云平台 API', version: '1.0.0', description: 'REST JSON under /api/v1. Errors: { error: { code, message, requestId, details? } }.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'dj_sid' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  installAuthentication(app, deps.db);
+  registerSystemRoutes(app, deps);
+  registerAuthRoutes(app, deps);
+  registerOrgRoutes(app, deps);
+  registerMemberRoutes(app, deps);
+  registerAdminRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerJobRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
+  registerFileRoutes(app, deps);
+  registerMemberJobs(deps);
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // The web app (built by Vite into dist/web), with SPA fallback for client routes.
+  const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((req, reply) => {
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0])) {
+      return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    return sendError(reply, 'NOT_FOUND');
+  });
+  return app;
+}

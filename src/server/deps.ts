@@ -1,0 +1,16 @@
+import type { AppConfig } from './platform/config';
+import type { Db } from './platform/db';
+import type { FieldCipher } from './platform/crypto';
+import type { FileStore } from './platform/files';
+import type { Notifier } from './platform/notify';
+import type { JobRunner } from './platform/jobs';
+
+/** What every service receives: infrastructure only, no other domain's internals. */
+export interface Deps {
+  config: AppConfig;
+  db: Db;
+  cipher: FieldCipher;
+  files: FileStore;
+  notify: Notifier;
+  jobs: JobRunner;
+}

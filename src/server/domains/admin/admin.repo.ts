@@ -1,0 +1,59 @@
+import type { Queryable } from '../../platform/db';
+import { sql, type Sql } from '../../platform/sql';
+
+export interface AccountListRow {
+  id: string; username: string; display_name: string; is_disabled: boolean; is_locked: boolean; person_id: string | null; created_at: string;
+  grants: Array<{ id: string; role: string; org_id: string | null; org_name: string | null; scope: string }> | null;
+}
+
+export function listAccounts(q: Queryable, where: Sql, limit: number, offset: number) {
+  return q.query<AccountListRow>(sql`
+    SELECT a.id, a.username, a.display_name, a.is_disabled, coalesce(t.locked_until > now(), false) AS is_locked, a.person_id, a.created_at,
+      (SELECT json_agg(json_build_object('id', g.id, 'role', g.role, 'org_id', g.org_id, 'org_name', o.name, 'scope', g.scope) ORDER BY g.granted_at)
+         FROM role_grant g LEFT JOIN org o ON o.id = g.org_id WHERE g.account_id = a.id AND g.revoked_at IS NULL) AS grants
+    FROM account a LEFT JOIN login_throttle t ON t.username_key = lower(a.username)
+    WHERE ${where} ORDER BY a.username LIMIT ${limit} OFFSET ${offset}`);
+}
+
+export async function countAccounts(q: Queryable, where: Sql) {
+  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM account a WHERE ${where}`)).n;
+}
+
+export async function insertAccount(q: Queryable, v: { username: string; displayName: string; passwordHash: string; personId: string | null; isDemo?: boolean }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO account (username, display_name, password_hash, person_id, is_demo)
+    VALUES (${v.username}, ${v.displayName}, ${v.passwordHash}, ${v.personId}, ${v.isDemo ?? false}) RETURNING id`)).id;
+}
+
+export function findAccount(q: Queryable, id: string) {
+  return q.maybeOne<{ id: string; username: string; is_disabled: boolean }>(sql`SELECT id, username, is_disabled FROM account WHERE id = ${id}::uuid FOR UPDATE`);
+}
+
+export async function updateAccount(q: Queryable, id: string, set: { displayName?: string; isDisabled?: boolean; passwordHash?: string }) {
+  await q.exec(sql`UPDATE account SET
+      display_name = coalesce(${set.displayName ?? null}, display_name),
+      is_disabled = coalesce(${set.isDisabled ?? null}::boolean, is_disabled),
+      password_hash = coalesce(${set.passwordHash ?? null}, password_hash),
+      password_changed_at = CASE WHEN ${set.passwordHash ?? null}::text IS NULL THEN password_changed_at ELSE now() END,
+      updated_at = now()
+    WHERE id = ${id}`);
+}
+
+export async function insertGrant(q: Queryable, v: { accountId: string; role: string; orgId: string | null; scope: string; grantedBy: string }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO role_grant (account_id, role, org_id, scope, granted_by) VALUES (${v.accountId}, ${v.role}, ${v.orgId}, ${v.scope}, ${v.grantedBy}) RETURNING id`)).id;
+}
+
+export function findGrant(q: Queryable, accountId: string, grantId: string) {
+  return q.maybeOne<{ id: string; role: string }>(sql`SELECT id, role FROM role_grant WHERE id = ${grantId}::uuid AND account_id = ${accountId}::uuid AND revoked_at IS NULL FOR UPDATE`);
+}
+
+export async function revokeGrant(q: Queryable, grantId: string, by: string) {
+  await q.exec(sql`UPDATE role_grant SET revoked_at = now(), revoked_by = ${by} WHERE id = ${grantId}`);
+}
+
+export function orgExists(q: Queryable, id: string) {
+  return q.maybeOne<{ id: string }>(sql`SELECT id FROM org WHERE id = ${id}::uuid AND dissolved_on IS NULL`);
+}
+
+export function personExists(q: Queryable, id: string) {
+  return q.maybeOne<{ id: string; org_id: string | null }>(sql`SELECT id, org_id FROM person WHERE id = ${id}::uuid`);
+}

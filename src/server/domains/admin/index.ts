@@ -1,0 +1,3 @@
+// The admin (accounts and roles) domain's only door.
+export { registerAdminRoutes } from './admin.routes';
+export { insertAccount, insertGrant } from './admin.repo';

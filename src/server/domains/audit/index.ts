@@ -1,0 +1,2 @@
+// The audit domain's only door (the chain itself lives in platform/audit).
+export { registerAuditRoutes } from './audit.routes';

@@ -1,0 +1,84 @@
+import type { Deps } from '../../deps';
+import { AppError } from '../../platform/errors';
+import type { RequestContext } from '../../platform/actor';
+import { permissionsOf } from '../../platform/actor';
+import { audit } from '../../platform/audit';
+import { checkPasswordPolicy, describePasswordProblems, dummyHash, hashPassword, verifyPassword } from '../../platform/password';
+import { createSession, destroyAccountSessions, destroySession, idleSecondsFor, loadGrants } from '../../platform/session';
+import * as repo from './auth.repo';
+import type { MeView } from '../../../contracts/auth';
+
+// QUALITY: 5 failures → locked 15 minutes; same reply for unknown user and wrong password.
+export const MAX_FAILURES = 5;
+export const LOCK_MINUTES = 15;
+
+export async function login(deps: Deps, ctx: RequestContext, username: string, password: string, userAgent: string | null, previousToken: string | null) {
+  const { db, config } = deps;
+  const key = username.trim().toLowerCase();
+  if (await repo.lockedUntil(db, key)) {
+    await audit(db, ctx, { action: 'auth.login', outcome: 'denied', username: key, detail: { reason: 'locked' } });
+    throw new AppError('ACCOUNT_LOCKED');
+  }
+  const account = await repo.findAccountByUsername(db, key);
+  const isValid = account ? await verifyPassword(account.password_hash, password) : (await verifyPassword(await dummyHash(), password), false);
+  if (!account || !isValid || account.is_disabled) {
+    const locked = await repo.recordFailure(db, key, MAX_FAILURES, LOCK_MINUTES);
+    await audit(db, ctx, { action: 'auth.login', outcome: 'failure', username: key, accountId: account?.id ?? null, detail: { reason: 'invalid_credentials', locked } });
+    throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS');
+  }
+  await repo.clearFailures(db, key);
+  if (previousToken) await destroySession(db, previousToken); // rotate at login
+  const grants = await loadGrants(db, account.id);
+  const idle = idleSecondsFor(grants, config.session);
+  const token = await createSession(db, account.id, idle, config.session.absoluteSeconds, ctx.ip, userAgent);
+  await audit(db, { ...ctx, actor: { accountId: account.id, username: account.username, displayName: account.display_name, personId: account.person_id, grants, isDemo: account.is_demo } }, {
+    action: 'auth.login',
+    objectType: 'account',
+    objectId: account.id,
+  });
+  return { token, absoluteSeconds: config.session.absoluteSeconds };
+}
+
+export async function logout(deps: Deps, ctx: RequestContext, token: string | null) {
+  if (token) await destroySession(deps.db, token);
+  if (ctx.actor) await audit(deps.db, ctx, { action: 'auth.logout', objectType: 'account', objectId: ctx.actor.accountId });
+}
+
+export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number): Promise<MeView> {
+  const actor = ctx.actor!;
+  const orgIds = actor.grants.filter((g) => g.orgId && g.scope !== 'self').map((g) => g.orgId!) ;
+  const wholeTree = actor.grants.some((g) => g.orgId === null);
+  const roots = wholeTree ? await repo.topLevelOrgs(deps.db) : await repo.scopeRootsOf(deps.db, orgIds);
+  // drop roots that are inside another root
+  const rootIds = new Set(roots.map((r) => r.id));
+  const nested = new Set(actor.grants.filter((g) => g.orgId && rootIds.has(g.orgId) && actor.grants.some((o) => o !== g && o.scope === 'subtree' && o.orgPath && g.orgPath && g.orgPath.startsWith(o.orgPath + '.'))).map((g) => g.orgId));
+  return {
+    id: actor.accountId,
+    username: actor.username,
+    displayName: actor.displayName,
+    personId: actor.personId,
+    grants: actor.grants.map((g) => ({ id: g.id, role: g.role, orgId: g.orgId, orgName: g.orgName, scope: g.scope })),
+    permissions: permissionsOf(actor),
+    scopeRoots: roots.filter((r) => !nested.has(r.id)),
+    idleTimeoutSeconds: idleSeconds,
+    isDemo: actor.isDemo,
+  };
+}
+
+export async function changePassword(deps: Deps, ctx: RequestContext, currentPassword: string, newPassword: string) {
+  const actor = ctx.actor!;
+  const account = await repo.findAccountById(deps.db, actor.accountId);
+  if (!account || !(await verifyPassword(account.password_hash, currentPassword))) {
+    await audit(deps.db, ctx, { action: 'auth.password_change', outcome: 'failure', objectType: 'account', objectId: actor.accountId });
+    throw new AppError('INVALID_CREDENTIALS', '当前密码不正确');
+  }
+  const problems = checkPasswordPolicy(newPassword, account.username, deps.config.passwordRequireClasses);
+  if (newPassword === currentPassword) throw new AppError('WEAK_PASSWORD', '新密码不能与当前密码相同');
+  if (problems.length) throw new AppError('WEAK_PASSWORD', describePasswordProblems(problems, deps.config.passwordRequireClasses), { problems });
+  const hash = await hashPassword(newPassword);
+  await deps.db.tx(async (t) => {
+    await repo.setPassword(t, actor.accountId, hash);
+    await destroyAccountSessions(t, actor.accountId); // password change kills every session
+  });
+  await audit(deps.db, ctx, { action: 'auth.password_change', objectType: 'account', objectId: actor.accountId });
+}

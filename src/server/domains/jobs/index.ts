@@ -1,0 +1,2 @@
+// The job-history domain's only door (the runner lives in platform/jobs).
+export { registerJobRoutes } from './jobs.routes';

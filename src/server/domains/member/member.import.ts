@@ -1,0 +1,182 @@
+import ExcelJS from 'exceljs';
+import type { Deps } from '../../deps';
+import type { RequestContext, Actor } from '../../platform/actor';
+import { AppError } from '../../platform/errors';
+import { orgInScope } from '../../platform/scope';
+import { auditInTx } from '../../platform/audit';
+import { businessToday } from '../../platform/dates';
+import { sql } from '../../platform/sql';
+import { EDUCATIONS, OCCUPATIONS, SEXES, ETHNICITIES, BRANCH_TYPES } from '../../../contracts/dict';
+import { MemberFields } from '../../../contracts/member';
+import * as repo from './member.repo';
+import { prepareRecord, insertMember } from './member.service';
+
+// Excel import of members: a fixed template, a dry run that reports every
+// row's problems, and a commit that skips rows already on the roll of the same
+// branch (so re-running the same file changes nothing).
+
+export const IMPORT_COLUMNS = ['姓名', '性别', '民族', '身份证号', '学历', '人员类别', '工作单位', '手机号码', '家庭住址', '党员类别', '入党日期', '转正日期', '所在党支部（名称或代码）'] as const;
+
+export async function buildTemplate(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('党员信息');
+  ws.addRow([...IMPORT_COLUMNS]);
+  ws.getRow(1).font = { bold: true };
+  ws.columns.forEach((c) => (c.width = 16));
+  const help = wb.addWorksheet('填写说明');
+  help.addRow(['列', '要求']);
+  help.addRow(['性别', Object.values(SEXES).join(' / ')]);
+  help.addRow(['学历', Object.values(EDUCATIONS).join(' / ')]);
+  help.addRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]);
+  help.addRow(['党员类别', '正式党员 / 预备党员']);
+  help.addRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']);
+  help.addRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']);
+  help.addRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']);
+  help.addRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export interface ImportIssue { row: number; field: string; message: string }
+export interface ImportReport { total: number; valid: number; skipped: number; created: number; errors: ImportIssue[] }
+
+const byLabel = <T extends Record<string, string>>(dict: T) => new Map(Object.entries(dict).map(([k, v]) => [v, k as keyof T]));
+const SEX_BY_LABEL = byLabel(SEXES);
+const EDU_BY_LABEL = byLabel(EDUCATIONS);
+const OCC_BY_LABEL = byLabel(OCCUPATIONS);
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('text' in v && typeof v.text === 'string') return v.text.trim();
+    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
+    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
+  }
+  return String(v).trim();
+}
+
+function normaliseDate(s: string): string {
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
+  return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : s;
+}
+
+export async function readRows(data: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(data as unknown as ArrayBuffer);
+  } catch {
+    throw new AppError('IMPORT_INVALID', '无法读取该 Excel 文件，请使用下载的模板（.xlsx）');
+  }
+  const ws = wb.worksheets[0];
+  if (!ws) throw new AppError('IMPORT_INVALID', '文件中没有工作表');
+  const header = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(cellText);
+  if (IMPORT_COLUMNS.some((c, i) => header[i] !== c)) throw new AppError('IMPORT_INVALID', `表头与模板不一致，第一行应依次为：${IMPORT_COLUMNS.join('、')}`);
+  const rows: string[][] = [];
+  ws.eachRow((row, n) => {
+    if (n === 1) return;
+    const vals = IMPORT_COLUMNS.map((_, i) => cellText(row.getCell(i + 1).value));
+    if (vals.some((v) => v !== '')) rows.push([String(n), ...vals]);
+  });
+  if (rows.length > 100_000) throw new AppError('IMPORT_INVALID', '单个文件最多导入10万行，请拆分后导入');
+  return rows;
+}
+
+interface OrgRef { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
+
+async function loadOrgIndex(deps: Deps, actor: Actor) {
+  const orgs = await deps.db.query<OrgRef>(sql`SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name, o.code FROM org o WHERE ${orgInScope(actor, 'member.import')}`);
+  const byCode = new Map<string, OrgRef>();
+  const byName = new Map<string, OrgRef[]>();
+  for (const o of orgs) {
+    if (o.code) byCode.set(o.code, o);
+    byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+  }
+  return (ref: string): OrgRef | string => {
+    const o = byCode.get(ref) ?? (byName.get(ref)?.length === 1 ? byName.get(ref)![0] : undefined);
+    if (!o) return byName.get(ref) ? '组织名称重名，请改填组织代码' : '找不到该党支部，或不在您的管理范围内';
+    if (o.dissolved_on) return '该组织已撤销';
+    if (!(BRANCH_TYPES as readonly string[]).includes(o.type)) return '党员应编入党支部，请填写党支部';
+    return o;
+  };
+}
+
+/** Validates every row; with `commit`, inserts the valid ones (skipping those already on the roll). */
+export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, commit: boolean, onProgress?: (done: number, total: number) => Promise<void>): Promise<ImportReport> {
+  const actor = ctx.actor!;
+  const rows = await readRows(data);
+  const resolveOrg = await loadOrgIndex(deps, actor);
+  const today = businessToday();
+  const report: ImportReport = { total: rows.length, valid: 0, skipped: 0, created: 0, errors: [] };
+  const seen = new Map<string, number>();
+  const ready: Array<{ row: number; org: OrgRef; rec: ReturnType<typeof prepareRecord> }> = [];
+  for (const [rowNo, name, sex, ethnicity, idNumber, edu, occ, unitName, phone, address, kind, joinDate, conversionDate, orgRef] of rows) {
+    const row = Number(rowNo);
+    const fail = (field: string, message: string) => report.errors.push({ row, field, message });
+    const parsed = MemberFields.safeParse({
+      name, sex: SEX_BY_LABEL.get(sex as never) ?? sex, ethnicity, idNumber, education: EDU_BY_LABEL.get(edu as never) ?? edu, occupation: OCC_BY_LABEL.get(occ as never) ?? occ,
+      unitName: unitName || null, phone: phone || null, address: address || null, joinDate: normaliseDate(joinDate), conversionDate: conversionDate ? normaliseDate(conversionDate) : null,
+      status: kind === '正式党员' ? 'full' : kind === '预备党员' ? 'probationary' : kind,
+    });
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) fail(IMPORT_COLUMNS[['name', 'sex', 'ethnicity', 'idNumber', 'education', 'occupation', 'unitName', 'phone', 'address', 'status', 'joinDate', 'conversionDate'].indexOf(String(i.path[0]))] ?? String(i.path[0]), i.message);
+      continue;
+    }
+    if (!(ETHNICITIES as readonly string[]).includes(parsed.data.ethnicity)) {
+      fail('民族', '民族名称不正确，例如：汉族');
+      continue;
+    }
+    const org = resolveOrg(orgRef);
+    if (typeof org === 'string') {
+      fail('所在党支部', org);
+      continue;
+    }
+    let rec;
+    try {
+      rec = prepareRecord(deps, parsed.data, today);
+    } catch (e) {
+      const err = e as AppError;
+      const issues = (err.details as { issues?: Array<{ field: string; message: string }> })?.issues;
+      fail(issues?.[0]?.field === 'sex' ? '性别' : issues ? '日期' : '身份证号', err.message);
+      continue;
+    }
+    const key = rec.idHash.toString('hex');
+    if (seen.has(key)) {
+      fail('身份证号', `与第 ${seen.get(key)} 行重复`);
+      continue;
+    }
+    seen.set(key, row);
+    const existing = await repo.findCurrentByIdHash(deps.db, rec.idHash);
+    if (existing) {
+      if (existing.org_id === org.id) report.skipped++;
+      else fail('身份证号', '该身份证号已在其他党支部在册，请办理组织关系转接');
+      continue;
+    }
+    report.valid++;
+    ready.push({ row, org, rec });
+  }
+  if (commit && ready.length) {
+    const batch = 200;
+    for (let i = 0; i < ready.length; i += batch) {
+      const slice = ready.slice(i, i + batch);
+      await deps.db.tx(async (t) => {
+        for (const r of slice) {
+          await t.exec(sql`SAVEPOINT row_insert`);
+          try {
+            const id = await insertMember(t, ctx, r.org, r.rec, 'registered', today);
+            await t.exec(sql`RELEASE SAVEPOINT row_insert`);
+            report.created++;
+            void id;
+          } catch (e) {
+            await t.exec(sql`ROLLBACK TO SAVEPOINT row_insert`);
+            if ((e as { code?: string }).code === '23505') report.skipped++;
+            else report.errors.push({ row: r.row, field: '', message: '写入失败，请重试' });
+          }
+        }
+        await auditInTx(t, ctx, { action: 'member.import', objectType: 'import', detail: { rows: slice.length, fromRow: slice[0].row } });
+      });
+      await onProgress?.(Math.min(i + batch, ready.length), ready.length);
+    }
+  }
+  report.errors.sort((a, b) => a.row - b.row);
+  return report;
+}

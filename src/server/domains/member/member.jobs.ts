@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import type { Deps } from '../../deps';
+import type { RequestContext, Actor } from '../../platform/actor';
+import { loadGrants } from '../../platform/session';
+import { sql } from '../../platform/sql';
+import { runImport } from './member.import';
+
+// The committed import runs as a background job with progress; the uploaded
+// file is kept in the file store, owned by the job.
+
+export async function enqueueImport(deps: Deps, ctx: RequestContext, data: Buffer): Promise<string> {
+  const actor = ctx.actor!;
+  const jobId = crypto.randomUUID();
+  const key = await deps.files.put(data);
+  const orgId = actor.grants.find((g) => g.orgId)?.orgId ?? null;
+  if (orgId) {
+    await deps.db.exec(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
+      VALUES ('member_import', ${jobId}, ${orgId}, 'import.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ${data.length},
+              ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId})`);
+  }
+  return deps.jobs.enqueue('member.import', { fileKey: key, requestId: ctx.requestId, ip: ctx.ip }, { id: jobId, createdBy: actor.accountId, orgId, maxAttempts: 1 });
+}
+
+async function actorOf(deps: Deps, accountId: string): Promise<Actor> {
+  const a = await deps.db.one<{ id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean }>(sql`SELECT id, username, display_name, person_id, is_demo FROM account WHERE id = ${accountId}`);
+  return { accountId: a.id, username: a.username, displayName: a.display_name, personId: a.person_id, isDemo: a.is_demo, grants: await loadGrants(deps.db, a.id) };
+}
+
+export function registerMemberJobs(deps: Deps) {
+  deps.jobs.register('member.import', async (job) => {
+    const actor = await actorOf(deps, job.createdBy!);
+    const data = await deps.files.get(String(job.payload.fileKey));
+    const ctx: RequestContext = { requestId: String(job.payload.requestId ?? job.jobId), ip: (job.payload.ip as string) ?? null, actor };
+    const report = await runImport(deps, ctx, data, true, (done, total) => job.progress(done, total, `已导入 ${done} / ${total} 行`));
+    await deps.notify.notify(deps.db, actor.accountId, { title: '党员导入完成', body: `新增 ${report.created} 人，跳过 ${report.skipped} 人，错误 ${report.errors.length} 行`, link: `/admin/jobs/${job.jobId}` });
+    return report;
+  });
+}

@@ -1,0 +1,149 @@
+import type { Queryable } from '../../platform/db';
+import { sql, raw, and, type Sql } from '../../platform/sql';
+import type { ListMembersQuery } from '../../../contracts/member';
+
+export interface PersonRow {
+  id: string;
+  name: string;
+  sex: 'male' | 'female';
+  ethnicity: string;
+  birth_date: string;
+  id_no_enc: Buffer;
+  id_no_masked: string;
+  phone_enc: Buffer | null;
+  phone_masked: string | null;
+  income_enc: Buffer | null;
+  education: string;
+  occupation: string;
+  unit_name: string | null;
+  address: string | null;
+  join_date: string | null;
+  conversion_date: string | null;
+  status: 'probationary' | 'full' | 'left' | 'suspended' | 'deceased';
+  org_id: string | null;
+  org_name: string | null;
+  org_path: string | null;
+  version: number;
+}
+
+const PERSON_COLUMNS = raw(`p.id, p.name, p.sex, p.ethnicity, p.birth_date, p.id_no_enc, p.id_no_masked, p.phone_enc, p.phone_masked, p.income_enc,
+  p.education, p.occupation, p.unit_name, p.address, p.join_date, p.conversion_date, p.status, p.org_id, o.name AS org_name, o.path::text AS org_path, p.version`);
+
+export function findPerson(q: Queryable, id: string, scope: Sql, forUpdate = false) {
+  return q.maybeOne<PersonRow>(sql`SELECT ${PERSON_COLUMNS} FROM person p LEFT JOIN org o ON o.id = p.org_id
+    WHERE p.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF p' : '')}`);
+}
+
+export interface SearchTerms {
+  nameLike?: string;
+  pinyinPrefix?: string;
+  phoneTail?: string;
+  phoneHash?: Buffer;
+  idHash?: Buffer;
+}
+
+/** The WHERE clause of a scoped member search (list, count and export share it). */
+export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: ListMembersQuery['status']; sex?: string; education?: string; terms?: SearchTerms }): Sql {
+  const parts: Sql[] = [scope];
+  if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
+  if (f.status === 'current') parts.push(sql`p.is_current`);
+  else if (f.status === 'former') parts.push(sql`NOT p.is_current`);
+  else parts.push(sql`p.status = ${f.status}`);
+  if (f.sex) parts.push(sql`p.sex = ${f.sex}`);
+  if (f.education) parts.push(sql`p.education = ${f.education}`);
+  const t = f.terms;
+  if (t) {
+    const or: Sql[] = [];
+    if (t.nameLike) or.push(sql`p.name LIKE ${'%' + t.nameLike.replace(/[%_\\]/g, '\\$&') + '%'}`);
+    if (t.pinyinPrefix) or.push(sql`p.name_initials LIKE ${t.pinyinPrefix + '%'}`, sql`p.name_pinyin LIKE ${t.pinyinPrefix + '%'}`);
+    if (t.phoneTail) or.push(sql`p.phone_tail = ${t.phoneTail}`);
+    if (t.phoneHash) or.push(sql`p.phone_hash = ${t.phoneHash}`);
+    if (t.idHash) or.push(sql`p.id_no_hash = ${t.idHash}`);
+    if (or.length) parts.push(or.reduce((acc, s) => sql`${acc} OR ${s}`));
+  }
+  return and(parts);
+}
+
+export interface MemberListRow {
+  id: string;
+  name: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  education: string;
+  occupation: string;
+  status: PersonRow['status'];
+  org_id: string | null;
+  org_name: string | null;
+  join_date: string | null;
+  conversion_date: string | null;
+  phone_masked: string | null;
+}
+
+const SORTS: Record<string, string> = { name: 'p.name_pinyin', joinDate: 'p.join_date', birthDate: 'p.birth_date' };
+
+export function listMembers(q: Queryable, where: Sql, sort: string, order: 'asc' | 'desc', limit: number, offset: number) {
+  const orderBy = raw(`${SORTS[sort] ?? 'p.name_pinyin'} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, p.id`);
+  return q.query<MemberListRow>(sql`SELECT p.id, p.name, p.sex, p.birth_date, p.education, p.occupation, p.status, p.org_id, o.name AS org_name,
+      p.join_date, p.conversion_date, p.phone_masked
+    FROM person p JOIN org o ON o.id = p.org_id WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`);
+}
+
+export async function countMembers(q: Queryable, where: Sql): Promise<number> {
+  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id WHERE ${where}`)).n;
+}
+
+export interface NewPerson {
+  name: string; namePinyin: string; nameInitials: string; sex: string; ethnicity: string; birthDate: string;
+  idEnc: Buffer; idHash: Buffer; idMasked: string; phoneEnc: Buffer | null; phoneHash: Buffer | null; phoneTail: string | null; phoneMasked: string | null;
+  incomeEnc: Buffer | null; education: string; occupation: string; unitName: string | null; address: string | null;
+  joinDate: string; conversionDate: string | null; status: string; orgId: string; regionKey: string | null;
+}
+
+export async function insertPerson(q: Queryable, v: NewPerson): Promise<string> {
+  const r = await q.one<{ id: string }>(sql`INSERT INTO person (name, name_pinyin, name_initials, sex, ethnicity, birth_date, id_no_enc, id_no_hash, id_no_masked,
+      phone_enc, phone_hash, phone_tail, phone_masked, income_enc, education, occupation, unit_name, address, join_date, conversion_date, status, org_id, region_key)
+    VALUES (${v.name}, ${v.namePinyin}, ${v.nameInitials}, ${v.sex}, ${v.ethnicity}, ${v.birthDate}, ${v.idEnc}, ${v.idHash}, ${v.idMasked},
+      ${v.phoneEnc}, ${v.phoneHash}, ${v.phoneTail}, ${v.phoneMasked}, ${v.incomeEnc}, ${v.education}, ${v.occupation}, ${v.unitName}, ${v.address},
+      ${v.joinDate}, ${v.conversionDate}, ${v.status}, ${v.orgId}, ${v.regionKey})
+    RETURNING id`);
+  return r.id;
+}
+
+export async function updatePerson(q: Queryable, id: string, version: number, set: Record<string, unknown>): Promise<boolean> {
+  const parts: Sql[] = Object.entries(set).map(([col, val]) => sql`${raw(col)} = ${val}`);
+  parts.push(sql`updated_at = now()`, sql`version = version + 1`);
+  const setSql = parts.reduce((acc, s) => sql`${acc}, ${s}`);
+  return (await q.exec(sql`UPDATE person SET ${setSql} WHERE id = ${id} AND version = ${version}`)) === 1;
+}
+
+export async function openMembership(q: Queryable, personId: string, orgId: string, from: string) {
+  await q.exec(sql`INSERT INTO membership (person_id, org_id, valid_from) VALUES (${personId}, ${orgId}, ${from})`);
+}
+
+export async function closeMembership(q: Queryable, personId: string, on: string) {
+  await q.exec(sql`UPDATE membership SET valid_to = GREATEST(valid_from, ${on}::date) WHERE person_id = ${personId} AND valid_to IS NULL`);
+}
+
+export async function insertEvent(q: Queryable, e: { personId: string; orgId: string | null; direction: string; reason: string; eventDate: string; fromStatus: string | null; toStatus: string | null; note: string | null; actorId: string | null }) {
+  await q.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date, from_status, to_status, note, actor_id)
+    VALUES (${e.personId}, ${e.orgId}, ${e.direction}, ${e.reason}, ${e.eventDate}, ${e.fromStatus}, ${e.toStatus}, ${e.note}, ${e.actorId})`);
+}
+
+export function listEvents(q: Queryable, personId: string) {
+  return q.query<{ id: number; direction: 'increase' | 'decrease' | 'change'; reason: string; event_date: string; org_name: string | null; from_status: string | null; to_status: string | null; note: string | null; recorded_at: string }>(sql`
+    SELECT e.id, e.direction, e.reason, e.event_date, o.name AS org_name, e.from_status, e.to_status, e.note, e.recorded_at
+    FROM member_event e LEFT JOIN org o ON o.id = e.org_id WHERE e.person_id = ${personId} ORDER BY e.event_date DESC, e.id DESC`);
+}
+
+export function orgChain(q: Queryable, path: string, scope: Sql) {
+  return q.query<{ id: string; name: string }>(sql`SELECT o.id, o.name FROM org o WHERE o.path @> ${path}::ltree AND ${scope} ORDER BY nlevel(o.path)`);
+}
+
+export function findOrgForMembers(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string }>(sql`
+    SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+export function findCurrentByIdHash(q: Queryable, idHash: Buffer) {
+  return q.maybeOne<{ id: string; org_id: string; name: string }>(sql`SELECT id, org_id, name FROM person WHERE id_no_hash = ${idHash} AND is_current`);
+}

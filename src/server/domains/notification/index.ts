@@ -1,0 +1,2 @@
+// The notification domain's only door (delivery lives in platform/notify).
+export { registerNotificationRoutes } from './notification.routes';

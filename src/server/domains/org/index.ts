@@ -1,0 +1,4 @@
+// The org domain's only door.
+export { registerOrgRoutes } from './org.routes';
+export { evaluateSetup, canBeChildOf, isBranchType, termYearsFor, type SetupRule, type SetupFacts } from './org.policy';
+export { insertRootOrg, insertOrg } from './org.repo';

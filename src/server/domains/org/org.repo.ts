@@ -1,0 +1,158 @@
+import type { Queryable } from '../../platform/db';
+import { sql, raw, type Sql } from '../../platform/sql';
+import type { OrgType, UnitKind, CommitteePost } from '../../../contracts/dict';
+
+export interface OrgRow {
+  id: string;
+  parent_id: string | null;
+  path: string;
+  type: OrgType;
+  name: string;
+  code: string | null;
+  unit_name: string | null;
+  unit_kind: UnitKind;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  setup_date: string | null;
+  dissolved_on: string | null;
+  dissolve_reason: string | null;
+  region_key: string | null;
+  version: number;
+}
+
+const ORG_COLUMNS = raw(`o.id, o.parent_id, o.path::text AS path, o.type, o.name, o.code, o.unit_name, o.unit_kind, o.address, o.lng, o.lat,
+  o.setup_date, o.dissolved_on, o.dissolve_reason, o.region_key, o.version`);
+
+/** One org by id, only if `scope` (a condition on alias o) admits it. */
+export function findOrg(q: Queryable, id: string, scope: Sql, forUpdate = false) {
+  return q.maybeOne<OrgRow>(sql`SELECT ${ORG_COLUMNS} FROM org o WHERE o.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE' : '')}`);
+}
+
+export interface OrgSummaryRow {
+  id: string;
+  parent_id: string | null;
+  type: OrgType;
+  name: string;
+  code: string | null;
+  dissolved_on: string | null;
+  has_children: boolean;
+  member_count: number;
+}
+
+const SUMMARY = raw(`o.id, o.parent_id, o.type, o.name, o.code, o.dissolved_on,
+  EXISTS (SELECT 1 FROM org c WHERE c.parent_id = o.id) AS has_children,
+  (SELECT count(*)::int FROM person p WHERE p.org_id = o.id AND p.is_current) AS member_count`);
+
+export function listChildren(q: Queryable, parentId: string, scope: Sql, includeDissolved: boolean) {
+  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o
+    WHERE o.parent_id = ${parentId}::uuid AND ${scope} AND (${includeDissolved} OR o.dissolved_on IS NULL)
+    ORDER BY o.sort_order, o.seq`);
+}
+
+export function listByIds(q: Queryable, ids: string[], scope: Sql) {
+  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE o.id = ANY(${ids}::uuid[]) AND ${scope} ORDER BY o.path`);
+}
+
+export function listTopLevel(q: Queryable, scope: Sql) {
+  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE o.parent_id IS NULL AND ${scope} ORDER BY o.sort_order, o.seq`);
+}
+
+export function searchOrgs(q: Queryable, text: string, scope: Sql, limit: number) {
+  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE o.name ILIKE ${'%' + text.replace(/[%_\\]/g, '\\$&') + '%'} AND ${scope}
+    ORDER BY o.dissolved_on NULLS FIRST, nlevel(o.path), o.name LIMIT ${limit}`);
+}
+
+export function ancestorsOf(q: Queryable, path: string, scope: Sql) {
+  return q.query<{ id: string; name: string }>(sql`SELECT o.id, o.name FROM org o WHERE o.path @> ${path}::ltree AND o.path <> ${path}::ltree AND ${scope} ORDER BY nlevel(o.path)`);
+}
+
+export function memberCounts(q: Queryable, orgId: string, path: string) {
+  return q.one<{ full_members: number; probationary_members: number; subtree_members: number }>(sql`
+    SELECT count(*) FILTER (WHERE p.org_id = ${orgId}::uuid AND p.status = 'full')::int AS full_members,
+           count(*) FILTER (WHERE p.org_id = ${orgId}::uuid AND p.status = 'probationary')::int AS probationary_members,
+           count(*)::int AS subtree_members
+    FROM person p JOIN org o ON o.id = p.org_id
+    WHERE p.is_current AND o.path <@ ${path}::ltree`);
+}
+
+export async function insertOrg(q: Queryable, v: {
+  parentId: string; parentPath: string; regionKey: string | null; type: OrgType; name: string; code: string | null; unitName: string | null;
+  unitKind: UnitKind; address: string | null; lng: number | null; lat: number | null; setupDate: string | null;
+}): Promise<string> {
+  const { seq } = await q.one<{ seq: number }>(sql`SELECT nextval(pg_get_serial_sequence('org', 'seq'))::bigint AS seq`);
+  const r = await q.one<{ id: string }>(sql`INSERT INTO org (seq, parent_id, path, type, name, code, unit_name, unit_kind, address, lng, lat, setup_date, region_key)
+    VALUES (${seq}, ${v.parentId}, (${v.parentPath} || '.' || ${String(seq)})::ltree, ${v.type}, ${v.name}, ${v.code}, ${v.unitName}, ${v.unitKind},
+            ${v.address}, ${v.lng}, ${v.lat}, ${v.setupDate}, ${v.regionKey})
+    RETURNING id`);
+  return r.id;
+}
+
+export async function insertRootOrg(q: Queryable, v: { type: OrgType; name: string; code: string | null; unitName: string | null; unitKind: UnitKind; address: string | null; setupDate: string | null; lng?: number | null; lat?: number | null }): Promise<string> {
+  const { seq } = await q.one<{ seq: number }>(sql`SELECT nextval(pg_get_serial_sequence('org', 'seq'))::bigint AS seq`);
+  const r = await q.one<{ id: string }>(sql`INSERT INTO org (seq, parent_id, path, type, name, code, unit_name, unit_kind, address, setup_date, lng, lat)
+    VALUES (${seq}, NULL, ${String(seq)}::ltree, ${v.type}, ${v.name}, ${v.code}, ${v.unitName}, ${v.unitKind}, ${v.address}, ${v.setupDate}, ${v.lng ?? null}, ${v.lat ?? null}) RETURNING id`);
+  await q.exec(sql`UPDATE org SET region_key = id WHERE id = ${r.id}`);
+  return r.id;
+}
+
+export async function updateOrg(q: Queryable, id: string, version: number, patch: Record<string, unknown>): Promise<boolean> {
+  const columns: Record<string, string> = {
+    type: 'type', name: 'name', code: 'code', unitName: 'unit_name', unitKind: 'unit_kind', address: 'address', lng: 'lng', lat: 'lat', setupDate: 'setup_date',
+  };
+  const sets: Sql[] = [];
+  for (const [k, col] of Object.entries(columns)) if (k in patch && patch[k] !== undefined) sets.push(sql`${raw(col)} = ${patch[k] ?? null}`);
+  sets.push(sql`updated_at = now()`, sql`version = version + 1`);
+  const setSql = sets.reduce((acc, s, i) => (i === 0 ? s : sql`${acc}, ${s}`));
+  return (await q.exec(sql`UPDATE org SET ${setSql} WHERE id = ${id} AND version = ${version}`)) === 1;
+}
+
+/** Re-paths the whole subtree under the new parent in one statement. */
+export async function moveSubtree(q: Queryable, org: OrgRow, newParent: OrgRow) {
+  await q.exec(sql`UPDATE org SET
+      path = ${newParent.path}::ltree || subpath(path, nlevel(${org.path}::ltree) - 1),
+      region_key = ${newParent.region_key},
+      parent_id = CASE WHEN id = ${org.id}::uuid THEN ${newParent.id}::uuid ELSE parent_id END,
+      version = CASE WHEN id = ${org.id}::uuid THEN version + 1 ELSE version END,
+      updated_at = now()
+    WHERE path <@ ${org.path}::ltree`);
+}
+
+export async function dissolveOrg(q: Queryable, id: string, version: number, on: string, reason: string) {
+  return (await q.exec(sql`UPDATE org SET dissolved_on = ${on}, dissolve_reason = ${reason}, version = version + 1, updated_at = now() WHERE id = ${id} AND version = ${version}`)) === 1;
+}
+
+export function countActiveChildren(q: Queryable, id: string) {
+  return q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM org WHERE parent_id = ${id} AND dissolved_on IS NULL`);
+}
+
+export async function insertOrgEvent(q: Queryable, orgId: string, kind: string, actorId: string | null, detail: Record<string, unknown>) {
+  await q.exec(sql`INSERT INTO org_event (org_id, kind, actor_id, detail) VALUES (${orgId}, ${kind}, ${actorId}, ${JSON.stringify(detail)}::jsonb)`);
+}
+
+export interface CommitteeRow { id: string; elected_on: string; term_years: number; term_ends_on: string }
+export interface PostRow { id: string; committee_id: string; post: CommitteePost; holder_name: string; person_id: string | null; approved_on: string | null }
+
+export async function currentCommittee(q: Queryable, orgId: string) {
+  const c = await q.maybeOne<CommitteeRow>(sql`SELECT id, elected_on, term_years, term_ends_on FROM org_committee WHERE org_id = ${orgId} AND ended_on IS NULL`);
+  if (!c) return null;
+  const posts = await q.query<PostRow>(sql`SELECT id, committee_id, post, holder_name, person_id, approved_on FROM committee_post WHERE committee_id = ${c.id}
+    ORDER BY array_position(ARRAY['secretary','deputy_secretary','organisation','propaganda','discipline','member'], post), created_at`);
+  return { ...c, posts };
+}
+
+export async function endCommittee(q: Queryable, orgId: string, on: string) {
+  await q.exec(sql`UPDATE org_committee SET ended_on = ${on} WHERE org_id = ${orgId} AND ended_on IS NULL`);
+}
+
+export async function insertCommittee(q: Queryable, orgId: string, electedOn: string, termYears: number, termEndsOn: string) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO org_committee (org_id, elected_on, term_years, term_ends_on) VALUES (${orgId}, ${electedOn}, ${termYears}, ${termEndsOn}) RETURNING id`)).id;
+}
+
+export async function insertPost(q: Queryable, committeeId: string, p: { post: CommitteePost; holderName: string; personId: string | null; approvedOn: string | null }) {
+  await q.exec(sql`INSERT INTO committee_post (committee_id, post, holder_name, person_id, approved_on) VALUES (${committeeId}, ${p.post}, ${p.holderName}, ${p.personId}, ${p.approvedOn})`);
+}
+
+export function personInOrg(q: Queryable, personId: string, orgPath: string) {
+  return q.maybeOne<{ id: string }>(sql`SELECT p.id FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId} AND p.is_current AND o.path <@ ${orgPath}::ltree`);
+}

@@ -1,0 +1,203 @@
+import type { Deps } from '../../deps';
+import type { RequestContext } from '../../platform/actor';
+import { raw } from '../../platform/sql';
+import { can, grantsWith } from '../../platform/actor';
+import { AppError, notFound, conflict } from '../../platform/errors';
+import { orgInScope, orgPathInScope } from '../../platform/scope';
+import { auditInTx } from '../../platform/audit';
+import { ruleInForce } from '../../platform/rules';
+import { businessToday, addYears } from '../../platform/dates';
+import { isUniqueViolation, type Queryable } from '../../platform/db';
+import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary } from '../../../contracts/org';
+import type { CommitteePost } from '../../../contracts/dict';
+import * as repo from './org.repo';
+import { canBeChildOf, evaluateSetup, termYearsFor, type SetupRule } from './org.policy';
+import { ORG_TYPES } from '../../../contracts/dict';
+
+function present(r: repo.OrgSummaryRow): OrgSummary {
+  return { id: r.id, parentId: r.parent_id, type: r.type, name: r.name, code: r.code, isDissolved: !!r.dissolved_on, hasChildren: r.has_children, memberCount: r.member_count };
+}
+
+/** Children of an org, or the actor's scope roots when no parent is given. */
+export async function listOrgChildren(deps: Deps, ctx: RequestContext, parentId: string | undefined, includeDissolved: boolean) {
+  const actor = ctx.actor!;
+  const scope = orgInScope(actor, 'org.read');
+  if (parentId) {
+    const parent = await repo.findOrg(deps.db, parentId, scope);
+    if (!parent) throw notFound();
+    return (await repo.listChildren(deps.db, parentId, scope, includeDissolved)).map(present);
+  }
+  const grants = grantsWith(actor, 'org.read');
+  if (grants.some((g) => g.orgId === null)) return (await repo.listTopLevel(deps.db, scope)).map(present);
+  const rootIds = grants
+    .filter((g) => g.orgId && !grants.some((o) => o !== g && o.scope === 'subtree' && o.orgPath && g.orgPath!.startsWith(o.orgPath + '.')))
+    .map((g) => g.orgId!);
+  return (await repo.listByIds(deps.db, [...new Set(rootIds)], scope)).map(present);
+}
+
+export async function searchOrgs(deps: Deps, ctx: RequestContext, q: string) {
+  return (await repo.searchOrgs(deps.db, q, orgInScope(ctx.actor!, 'org.read'), 30)).map(present);
+}
+
+async function setupRule(q: Queryable, today: string, path: string) {
+  return ruleInForce<SetupRule>(q, 'org', 'setup', today, path);
+}
+
+export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promise<OrgDetail> {
+  const actor = ctx.actor!;
+  const org = await repo.findOrg(deps.db, id, orgInScope(actor, 'org.read'));
+  if (!org) throw notFound();
+  const today = businessToday();
+  const [ancestors, counts, committee, rule, children] = await Promise.all([
+    repo.ancestorsOf(deps.db, org.path, orgInScope(actor, 'org.read')),
+    repo.memberCounts(deps.db, org.id, org.path),
+    repo.currentCommittee(deps.db, org.id),
+    setupRule(deps.db, today, org.path),
+    repo.listByIds(deps.db, [org.id], orgInScope(actor, 'org.read')),
+  ]);
+  const warnings = evaluateSetup({
+    type: org.type, isDissolved: !!org.dissolved_on, fullMembers: counts.full_members, probationaryMembers: counts.probationary_members,
+    hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, termEndsOn: committee?.term_ends_on ?? null,
+  }, rule.body, rule.source, today);
+  const inScope = (p: Parameters<typeof can>[1]) => can(actor, p) && orgPathInScope(actor, p, org.id, org.path);
+  const isOpen = !org.dissolved_on;
+  return {
+    id: org.id, parentId: org.parent_id, type: org.type, name: org.name, code: org.code, isDissolved: !isOpen,
+    hasChildren: children[0]?.has_children ?? false, memberCount: counts.full_members + counts.probationary_members,
+    unitName: org.unit_name, unitKind: org.unit_kind, address: org.address, lng: org.lng, lat: org.lat, setupDate: org.setup_date,
+    dissolvedOn: org.dissolved_on, dissolveReason: org.dissolve_reason, version: org.version, ancestors,
+    stats: { fullMembers: counts.full_members, probationaryMembers: counts.probationary_members, subtreeMembers: counts.subtree_members },
+    committee: committee && {
+      id: committee.id, electedOn: committee.elected_on, termYears: committee.term_years, termEndsOn: committee.term_ends_on,
+      posts: committee.posts.map((p) => ({ id: p.id, post: p.post, holderName: p.holder_name, personId: p.person_id, approvedOn: p.approved_on })),
+    },
+    warnings,
+    abilities: {
+      update: isOpen && inScope('org.update'),
+      createChild: isOpen && inScope('org.create') && org.type !== 'party_group',
+      move: isOpen && inScope('org.move') && org.parent_id !== null,
+      dissolve: isOpen && inScope('org.dissolve') && org.parent_id !== null,
+      manageCommittee: isOpen && inScope('committee.manage') && org.type !== 'party_group',
+    },
+  };
+}
+
+function typeError(child: string, parent: string) {
+  return new AppError('VALIDATION_FAILED', `${ORG_TYPES[child as keyof typeof ORG_TYPES]}不能设在${ORG_TYPES[parent as keyof typeof ORG_TYPES]}之下`);
+}
+
+export async function createOrg(deps: Deps, ctx: RequestContext, body: CreateOrgBody): Promise<string> {
+  const actor = ctx.actor!;
+  try {
+    return await deps.db.tx(async (t) => {
+      const parent = await repo.findOrg(t, body.parentId, orgInScope(actor, 'org.create'), true);
+      if (!parent) throw notFound();
+      if (parent.dissolved_on) throw new AppError('ORG_DISSOLVED');
+      if (!canBeChildOf(body.type, parent.type)) throw typeError(body.type, parent.type);
+      const id = await repo.insertOrg(t, {
+        parentId: parent.id, parentPath: parent.path, regionKey: parent.region_key, type: body.type, name: body.name, code: body.code ?? null,
+        unitName: body.unitName ?? null, unitKind: body.unitKind, address: body.address ?? null, lng: body.lng ?? null, lat: body.lat ?? null, setupDate: body.setupDate ?? null,
+      });
+      await repo.insertOrgEvent(t, id, 'created', actor.accountId, { parentId: parent.id, name: body.name, type: body.type });
+      await auditInTx(t, ctx, { action: 'org.create', objectType: 'org', objectId: id, orgId: id, detail: { name: body.name, type: body.type, parentId: parent.id } });
+      return id;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, 'org_code_key')) throw new AppError('DUPLICATE_ORG_CODE');
+    throw e;
+  }
+}
+
+export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, body: UpdateOrgBody) {
+  const actor = ctx.actor!;
+  try {
+    await deps.db.tx(async (t) => {
+      const org = await repo.findOrg(t, id, orgInScope(actor, 'org.update'), true);
+      if (!org) throw notFound();
+      if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
+      if (body.type && body.type !== org.type && org.parent_id) {
+        const parent = await repo.findOrg(t, org.parent_id, sqlTrue());
+        if (parent && !canBeChildOf(body.type, parent.type)) throw typeError(body.type, parent.type);
+      }
+      const { version, ...patch } = body;
+      if (!(await repo.updateOrg(t, id, version, patch))) throw conflict();
+      const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (org as unknown as Record<string, unknown>)[k] !== v));
+      await repo.insertOrgEvent(t, id, 'updated', actor.accountId, { changed: Object.keys(changed) });
+      await auditInTx(t, ctx, { action: 'org.update', objectType: 'org', objectId: id, orgId: id, detail: { fields: Object.keys(patch) } });
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, 'org_code_key')) throw new AppError('DUPLICATE_ORG_CODE');
+    throw e;
+  }
+}
+
+// Named escape hatch: reading the parent's *type* for a structural check needs
+// no scope (the child is in scope, and only the type is used, never shown).
+function sqlTrue() {
+  return raw('TRUE');
+}
+
+export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newParentId: string, version: number) {
+  const actor = ctx.actor!;
+  await deps.db.tx(async (t) => {
+    await t.exec(sqlLockTree());
+    const org = await repo.findOrg(t, id, orgInScope(actor, 'org.move'), true);
+    if (!org) throw notFound();
+    if (org.version !== version) throw conflict();
+    if (!org.parent_id) throw new AppError('ORG_MOVE_INVALID', '顶层组织不能移动');
+    if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
+    const parent = await repo.findOrg(t, newParentId, orgInScope(actor, 'org.move'), true);
+    if (!parent) throw notFound();
+    if (parent.dissolved_on) throw new AppError('ORG_DISSOLVED', '不能移动到已撤销的组织之下');
+    if (parent.path === org.path || parent.path.startsWith(org.path + '.')) throw new AppError('ORG_MOVE_INVALID');
+    if (parent.id === org.parent_id) return;
+    if (!canBeChildOf(org.type, parent.type)) throw typeError(org.type, parent.type);
+    await repo.moveSubtree(t, org, parent);
+    await repo.insertOrgEvent(t, id, 'moved', actor.accountId, { fromParentId: org.parent_id, toParentId: parent.id });
+    await auditInTx(t, ctx, { action: 'org.move', objectType: 'org', objectId: id, orgId: id, detail: { fromParentId: org.parent_id, toParentId: parent.id } });
+  });
+}
+
+// Moves take a transaction-level advisory lock so that two concurrent moves
+// cannot interleave their re-pathing of overlapping subtrees.
+function sqlLockTree() {
+  return raw('SELECT pg_advisory_xact_lock(727276)');
+}
+
+export async function dissolveOrg(deps: Deps, ctx: RequestContext, id: string, body: { dissolvedOn: string; reason: string; version: number }) {
+  const actor = ctx.actor!;
+  await deps.db.tx(async (t) => {
+    const org = await repo.findOrg(t, id, orgInScope(actor, 'org.dissolve'), true);
+    if (!org) throw notFound();
+    if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
+    if (!org.parent_id) throw new AppError('VALIDATION_FAILED', '顶层组织不能撤销');
+    const counts = await repo.memberCounts(t, org.id, org.path);
+    const children = await repo.countActiveChildren(t, org.id);
+    if (counts.subtree_members > 0 || children.n > 0) throw new AppError('ORG_HAS_ACTIVE_MEMBERS');
+    if (!(await repo.dissolveOrg(t, id, body.version, body.dissolvedOn, body.reason))) throw conflict();
+    await repo.insertOrgEvent(t, id, 'dissolved', actor.accountId, { on: body.dissolvedOn, reason: body.reason });
+    await auditInTx(t, ctx, { action: 'org.dissolve', objectType: 'org', objectId: id, orgId: id, detail: { on: body.dissolvedOn } });
+  });
+}
+
+export async function electCommittee(deps: Deps, ctx: RequestContext, id: string, body: { electedOn: string; termYears?: number; posts: Array<{ post: CommitteePost; holderName: string; personId?: string | null; approvedOn?: string | null }> }) {
+  const actor = ctx.actor!;
+  await deps.db.tx(async (t) => {
+    const org = await repo.findOrg(t, id, orgInScope(actor, 'committee.manage'), true);
+    if (!org) throw notFound();
+    if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
+    if (org.type === 'party_group') throw new AppError('VALIDATION_FAILED', '党小组不设委员会');
+    const secretaries = body.posts.filter((p) => p.post === 'secretary').length;
+    if (secretaries !== 1) throw new AppError('VALIDATION_FAILED', '班子中应有且只有一名书记');
+    for (const p of body.posts) {
+      if (p.personId && !(await repo.personInOrg(t, p.personId, org.path))) throw new AppError('VALIDATION_FAILED', `${p.holderName} 不是本组织的在册党员`);
+    }
+    const rule = await setupRule(t, body.electedOn, org.path);
+    const termYears = body.termYears ?? termYearsFor(rule.body, org.unit_kind);
+    await repo.endCommittee(t, id, body.electedOn);
+    const committeeId = await repo.insertCommittee(t, id, body.electedOn, termYears, addYears(body.electedOn, termYears));
+    for (const p of body.posts) await repo.insertPost(t, committeeId, { post: p.post, holderName: p.holderName, personId: p.personId ?? null, approvedOn: p.approvedOn ?? null });
+    await repo.insertOrgEvent(t, id, 'committee_elected', actor.accountId, { electedOn: body.electedOn, termYears, posts: body.posts.length });
+    await auditInTx(t, ctx, { action: 'org.committee_elect', objectType: 'org', objectId: id, orgId: id, detail: { electedOn: body.electedOn, termYears } });
+  });
+}

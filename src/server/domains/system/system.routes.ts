@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { defineRoute } from '../../platform/http';
+import { sql } from '../../platform/sql';
+
+export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
+  const { db } = deps;
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/health', operationId: 'health', summary: '健康检查（数据库可达时 200）', tags: ['system'], access: 'public',
+    schema: { response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
+    handler: async () => {
+      await db.one(sql`SELECT 1 AS ok`);
+      return { status: 'ok' as const, database: 'ok' as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/rules', operationId: 'listRuleVersions', summary: '规则版本（来源、生效日期）', tags: ['system'], access: 'system.config',
+    schema: { response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), domain: z.string(), key: z.string(), scopeOrgId: z.uuid().nullable(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), source: z.string(), body: z.unknown() })) }) } },
+    handler: async () => {
+      const rows = await db.query<{ id: string; domain: string; key: string; scope_org_id: string | null; effective_from: string; effective_to: string | null; source: string; body: unknown }>(sql`
+        SELECT id, domain, key, scope_org_id, effective_from, effective_to, source, body FROM rule_version ORDER BY domain, key, effective_from DESC`);
+      return { items: rows.map((r) => ({ id: r.id, domain: r.domain, key: r.key, scopeOrgId: r.scope_org_id, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source, body: r.body })) };
+    },
+  });
+}

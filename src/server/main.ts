@@ -1,0 +1,51 @@
+import pino from 'pino';
+import { loadConfig, ConfigError } from './platform/config';
+import { openRuntime } from './runtime';
+import { buildApp } from './app';
+import { checkDemoAccounts, hasAnyOrg, isDemoAllowed, seed } from './seed/demo';
+
+// The server process: config → database (embedded or DATABASE_URL) →
+// migrations → demo data on a fresh embedded install → HTTP → jobs.
+// SIGINT/SIGTERM drain requests, stop jobs and stop the embedded database.
+
+async function main() {
+  const t0 = Date.now();
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  const runtime = await openRuntime({ config, log: (m) => logger.info(m) });
+  const { deps } = runtime;
+  if (!(await hasAnyOrg(deps)) && isDemoAllowed(deps) && (runtime.isEmbedded || config.demoMode === 'on')) {
+    logger.info('empty database: generating the demo data (tier demo, seed 1)…');
+    let lastStage = '';
+    await seed(deps, 'demo', 1, (stage, done, total) => {
+      if (stage !== lastStage || done === total) logger.info(`demo data: ${stage} ${done}/${total}`);
+      lastStage = stage;
+    });
+  }
+  await checkDemoAccounts(deps);
+  const app = await buildApp(deps, { logger: { level: config.logLevel === 'debug' ? 'debug' : 'warn' } });
+  await app.listen({ port: config.port, host: config.host });
+  if (config.jobsEnabled) deps.jobs.start();
+  logger.info(`智慧党建云平台 ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} in ${Date.now() - t0} ms (database: ${runtime.isEmbedded ? 'embedded' : 'DATABASE_URL'})`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info(`${signal}: draining requests…`);
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    await app.close();
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

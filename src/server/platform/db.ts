@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { Sql } from './sql';
+
+// Dates stay 'YYYY-MM-DD' strings (business dates, no time zone drift);
+// timestamps become ISO strings; int8 becomes number (ids and counts fit).
+pg.types.setTypeParser(1082, (v) => v);
+pg.types.setTypeParser(1114, (v) => new Date(v + 'Z').toISOString());
+pg.types.setTypeParser(1184, (v) => new Date(v).toISOString());
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(q: Sql): Promise<T[]>;
+  one<T = Record<string, unknown>>(q: Sql): Promise<T>;
+  maybeOne<T = Record<string, unknown>>(q: Sql): Promise<T | null>;
+  exec(q: Sql): Promise<number>;
+}
+
+export interface Db extends Queryable {
+  tx<T>(fn: (t: Queryable) => Promise<T>): Promise<T>;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  const run = async (q: Sql) => {
+    const { text, values } = q.toQuery();
+    return client.query(text, values as unknown[]);
+  };
+  return {
+    async query<T>(q: Sql) {
+      return (await run(q)).rows as T[];
+    },
+    async one<T>(q: Sql) {
+      const r = await run(q);
+      if (r.rows.length !== 1) throw new Error(`expected one row, got ${r.rows.length}`);
+      return r.rows[0] as T;
+    },
+    async maybeOne<T>(q: Sql) {
+      const r = await run(q);
+      return (r.rows[0] as T | undefined) ?? null;
+    },
+    async exec(q: Sql) {
+      return (await run(q)).rowCount ?? 0;
+    },
+  };
+}
+
+export function createDb(connectionString: string, max = 10): Db {
+  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {
+    /* idle client errors are reported by the next query */
+  });
+  const base = wrap(pool);
+  return {
+    ...base,
+    pool,
+    async tx<T>(fn: (t: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Serialisation failures and deadlocks are retried by callers that opt in. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}

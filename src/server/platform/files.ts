@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import { AppError } from './errors';
+
+// File storage behind an interface: the default keeps files under
+// DATA_DIR/files with random names; an S3-compatible store can implement the
+// same three methods. Types are checked by content, never by the name.
+
+export interface FileStore {
+  put(data: Buffer): Promise<string>; // returns the storage key
+  get(key: string): Promise<Buffer>;
+  stream(key: string): NodeJS.ReadableStream;
+  remove(key: string): Promise<void>;
+}
+
+export function createLocalFileStore(root: string): FileStore {
+  fs.mkdirSync(root, { recursive: true });
+  const full = (key: string) => {
+    if (!/^[a-f0-9]{2}\/[a-f0-9]{40}$/.test(key)) throw new Error('bad storage key');
+    return path.join(root, key);
+  };
+  return {
+    async put(data) {
+      const name = crypto.randomBytes(21).toString('hex').slice(0, 42);
+      const key = `${name.slice(0, 2)}/${name.slice(2)}`;
+      await fsp.mkdir(path.dirname(full(key)), { recursive: true });
+      await fsp.writeFile(full(key), data, { mode: 0o600 });
+      return key;
+    },
+    get: (key) => fsp.readFile(full(key)),
+    stream: (key) => fs.createReadStream(full(key)),
+    remove: (key) => fsp.rm(full(key), { force: true }),
+  };
+}
+
+// Allowed upload types, detected from the bytes.
+export const ALLOWED_MIME: Record<string, string> = {
+  'application/pdf': 'pdf',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
+};
+
+export async function detectAllowedType(data: Buffer, allowed: readonly string[] = Object.keys(ALLOWED_MIME)): Promise<string> {
+  const t = await fileTypeFromBuffer(data);
+  if (!t || !allowed.includes(t.mime)) throw new AppError('FILE_TYPE_NOT_ALLOWED', `不支持的文件类型，请上传 ${allowed.map((m) => ALLOWED_MIME[m] ?? m).join('、')} 文件`);
+  return t.mime;
+}

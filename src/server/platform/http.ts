@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
+import type { Permission } from '../../contracts/permissions';
+import { AppError } from './errors';
+import { can, type Actor, type RequestContext } from './actor';
+import type { Db } from './db';
+import { audit } from './audit';
+import { resolveSession, SESSION_COOKIE } from './session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionIdleSeconds: number | null;
+    sessionExpired: boolean;
+  }
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
+  return reply
+    .code(ERROR_CODES[code].status)
+    .type('application/json; charset=utf-8')
+    .send({ error: { code, message: message ?? ERROR_CODES[code].message, requestId: String(reply.request.id), ...(details === undefined ? {} : { details }) } });
+}
+
+export function contextOf(req: FastifyRequest): RequestContext {
+  return { requestId: String(req.id), ip: req.ip ?? null, actor: req.actor };
+}
+
+export function genRequestId(): string {
+  return crypto.randomUUID();
+}
+
+interface ValidationIssue {
+  path?: PropertyKey[];
+  message: string;
+  instancePath?: string;
+}
+
+/** The single error handler: AppError → its code; validation → VALIDATION_FAILED with field messages; else INTERNAL. */
+export function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: unknown, req, reply) => {
+    if (err instanceof AppError) return sendError(reply, err.code, err.message, err.details);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = (err.validation as unknown as Array<{ params?: { issue?: ValidationIssue }; message?: string; instancePath?: string }>).map((v) => {
+        const issue = v.params?.issue;
+        const field = issue?.path?.map(String).join('.') || (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+        return { field, message: issue?.message ?? v.message ?? '格式不正确' };
+      });
+      const first = issues[0];
+      return sendError(reply, 'VALIDATION_FAILED', first ? `${first.field ? first.field + '：' : ''}${first.message}` : undefined, { issues, location: err.validationContext });
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e.code?.startsWith('FST_'))) {
+      return sendError(reply, 'BAD_REQUEST');
+    }
+    if (e.statusCode === 413 || e.code === 'FST_REQ_FILE_TOO_LARGE' || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, 'FILE_TOO_LARGE');
+    if (e.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
+    if (e.statusCode === 415) return sendError(reply, 'BAD_REQUEST', '请求内容类型不受支持');
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return sendError(reply, 'BAD_REQUEST');
+    req.log.error({ err }, 'unhandled error');
+    return sendError(reply, 'INTERNAL');
+  });
+}
+
+/** Resolves the session cookie into req.actor on every request. */
+export function installAuthentication(app: FastifyInstance, db: Db) {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionIdleSeconds', null);
+  app.decorateRequest('sessionExpired', false);
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    const token = req.cookies?.[SESSION_COOKIE];
+    if (!token) return;
+    const r = await resolveSession(db, token);
+    if (r.kind === 'ok') {
+      req.actor = r.actor;
+      req.sessionIdleSeconds = r.idleSeconds;
+    } else if (r.kind === 'expired') req.sessionExpired = true;
+  });
+}
+
+export type Access = Permission | 'public' | 'authenticated';
+
+export interface RouteSpec<S extends RouteSchema> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  operationId: string;
+  summary: string;
+  tags?: string[];
+  access: Access;
+  schema?: S;
+  config?: RouteShorthandOptions['config'];
+  bodyLimit?: number;
+  handler: (req: TypedRequest<S>, reply: FastifyReply) => Promise<unknown>;
+}
+
+export interface RouteSchema {
+  body?: z.ZodType;
+  querystring?: z.ZodType;
+  params?: z.ZodType;
+  response?: Record<number, z.ZodType>;
+}
+
+export type TypedRequest<S extends RouteSchema> = FastifyRequest<{
+  Body: S['body'] extends z.ZodType ? z.output<S['body']> : unknown;
+  Querystring: S['querystring'] extends z.ZodType ? z.output<S['querystring']> : unknown;
+  Params: S['params'] extends z.ZodType ? z.output<S['params']> : unknown;
+}>;
+
+// Every route registered through here; the registry backs the permission
+// matrix test ("every route has an entry in the permission table").
+export const routeRegistry: Array<{ method: string; url: string; operationId: string; access: Access }> = [];
+
+/**
+ * Registers an API route: parse (zod schemas) → authenticate → authorize
+ * (the declared permission; deny by default) → handler (one use-case).
+ */
+export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db, spec: RouteSpec<S>) {
+  if (!routeRegistry.some((r) => r.operationId === spec.operationId)) routeRegistry.push({ method: spec.method, url: spec.url, operationId: spec.operationId, access: spec.access });
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: spec.method,
+    url: spec.url,
+    bodyLimit: spec.bodyLimit,
+    config: spec.config,
+    schema: { ...(spec.schema ?? {}), operationId: spec.operationId, summary: spec.summary, tags: spec.tags } as never,
+    preValidation: async (req, reply) => {
+      if (spec.access === 'public') return;
+      if (!req.actor) return sendError(reply, req.sessionExpired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
+      if (spec.access === 'authenticated') return;
+      if (!can(req.actor, spec.access)) {
+        await audit(db, contextOf(req), { action: 'access.denied', outcome: 'denied', detail: { operationId: spec.operationId, permission: spec.access, method: req.method, url: req.url.split('?')[0] } });
+        return sendError(reply, 'FORBIDDEN');
+      }
+    },
+    handler: spec.handler as never,
+  });
+}

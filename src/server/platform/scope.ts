@@ -1,0 +1,45 @@
+import type { Permission } from '../../contracts/permissions';
+import { grantsWith, type Actor } from './actor';
+import { raw, sql, join, type Sql } from './sql';
+
+// Data scope inside the query. Every repository that reads or writes scoped
+// data builds its WHERE clause with these helpers; an object outside the
+// actor's scope is simply not found (404), and is absent from lists, counts
+// and exports. A grant with no org (administrators) covers the whole tree.
+
+/** Condition on an org row aliased `alias` (columns id, path). */
+export function orgInScope(actor: Actor, permission: Permission, alias = 'o'): Sql {
+  const parts: Sql[] = [];
+  for (const g of grantsWith(actor, permission)) {
+    if (g.orgId === null) return raw('TRUE');
+    if (g.scope === 'subtree') parts.push(sql`${raw(alias)}.path <@ ${g.orgPath}::ltree`);
+    else if (g.scope === 'node') parts.push(sql`${raw(alias)}.id = ${g.orgId}::uuid`);
+  }
+  return parts.length ? sql`(${join(parts, ' OR ')})` : raw('FALSE');
+}
+
+/**
+ * Condition on a person row `p` joined to its org `o`: subtree/node grants
+ * cover persons whose formal relation sits in scope; a self grant covers the
+ * actor's own person record.
+ */
+export function personInScope(actor: Actor, permission: Permission, personAlias = 'p', orgAlias = 'o'): Sql {
+  const parts: Sql[] = [];
+  for (const g of grantsWith(actor, permission)) {
+    if (g.orgId === null) return raw('TRUE');
+    if (g.scope === 'subtree') parts.push(sql`${raw(orgAlias)}.path <@ ${g.orgPath}::ltree`);
+    else if (g.scope === 'node') parts.push(sql`${raw(orgAlias)}.id = ${g.orgId}::uuid`);
+    else if (g.scope === 'self' && actor.personId) parts.push(sql`${raw(personAlias)}.id = ${actor.personId}::uuid`);
+  }
+  return parts.length ? sql`(${join(parts, ' OR ')})` : raw('FALSE');
+}
+
+/** Whether an org path is inside the actor's scope for a permission (checked in memory). */
+export function orgPathInScope(actor: Actor, permission: Permission, orgId: string, orgPath: string): boolean {
+  return grantsWith(actor, permission).some((g) => {
+    if (g.orgId === null) return true;
+    if (g.scope === 'subtree') return orgPath === g.orgPath || orgPath.startsWith(g.orgPath + '.');
+    if (g.scope === 'node') return orgId === g.orgId;
+    return false;
+  });
+}

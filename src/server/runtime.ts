@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { loadConfig, type AppConfig } from './platform/config';
+import { createDb, type Db } from './platform/db';
+import { migrate } from './platform/migrate';
+import { acquireDataDirLock, loadOrCreateSecrets, startEmbeddedPostgres } from './platform/embedded';
+import { createFieldCipher } from './platform/crypto';
+import { createLocalFileStore } from './platform/files';
+import { createNotifier } from './platform/notify';
+import { createJobRunner } from './platform/jobs';
+import type { Deps } from './deps';
+
+// Opens the database (embedded under DATA_DIR or DATABASE_URL), applies
+// migrations and builds the dependencies every service receives.
+
+export interface Runtime {
+  deps: Deps;
+  databaseUrl: string;
+  isEmbedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number } = {}): Promise<Runtime> {
+  const config = opts.config ?? loadConfig();
+  const log = opts.log ?? (() => undefined);
+  let releaseLock: (() => void) | null = null;
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  let url = config.databaseUrl;
+  let key = config.encryptionKey;
+  if (!url) {
+    releaseLock = acquireDataDirLock(config.dataDir);
+    try {
+      const secrets = loadOrCreateSecrets(config.dataDir);
+      key ??= secrets.dataEncryptionKey;
+      const t0 = Date.now();
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, password: secrets.pgPassword, log });
+      log(`embedded PostgreSQL ready in ${Date.now() - t0} ms`);
+      url = embedded.url;
+      stopEmbedded = embedded.stop;
+    } catch (e) {
+      releaseLock();
+      throw e;
+    }
+  } else if (!key) {
+    key = loadOrCreateSecrets(config.dataDir).dataEncryptionKey;
+  }
+  const applied = await migrate(url, log);
+  if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+  const db: Db = createDb(url, opts.poolSize ?? 20);
+  const deps: Deps = {
+    config,
+    db,
+    cipher: createFieldCipher(key!),
+    files: createLocalFileStore(path.join(config.dataDir, 'files')),
+    notify: createNotifier(),
+    jobs: createJobRunner(db, log),
+  };
+  return {
+    deps,
+    databaseUrl: url,
+    isEmbedded: !!stopEmbedded,
+    async close() {
+      await deps.jobs.stop();
+      await db.close();
+      if (stopEmbedded) await stopEmbedded();
+      releaseLock?.();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { Deps } from '../deps';
+import { sql } from '../platform/sql';
+import { hashPassword } from '../platform/password';
+import { audit } from '../platform/audit';
+import { insertAccount, insertGrant } from '../domains/admin';
+import { ConfigError } from '../platform/config';
+import { generate, type Tier } from './generate';
+
+export const DEMO_PASSWORD = 'Dangjian@2026';
+
+/** Whether this process may run with demo accounts (never in production). */
+export function isDemoAllowed(deps: Deps): boolean {
+  return deps.config.demoMode === 'on' || (deps.config.demoMode === 'auto' && !deps.config.isProduction);
+}
+
+export async function hasAnyOrg(deps: Deps): Promise<boolean> {
+  return !!(await deps.db.maybeOne(sql`SELECT 1 FROM org LIMIT 1`));
+}
+
+/** Refuses to serve outside demo mode while demo accounts exist. */
+export async function checkDemoAccounts(deps: Deps) {
+  if (isDemoAllowed(deps)) return;
+  const r = await deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM account WHERE is_demo AND NOT is_disabled`);
+  if (r.n > 0) throw new ConfigError(`${r.n} demo accounts exist and demo mode is off: disable or remove them (cli user disable-demo) before starting in production.`);
+}
+
+/** Generates the tier's data and, for the demo tier, the demo accounts listed in the README. */
+export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (stage: string, done: number, total: number) => void) {
+  const result = await generate(deps.db, deps.cipher, { tier, seed: seedNo, progress });
+  if (tier === 'demo') await createDemoAccounts(deps, result);
+  await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
+  return result;
+}
+
+async function createDemoAccounts(deps: Deps, r: Awaited<ReturnType<typeof generate>>) {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  const [b1, b2] = [r.branches[0], r.branches[r.branches.length > 30 ? 25 : 1]];
+  const holder = async (orgId: string) =>
+    (await deps.db.maybeOne<{ person_id: string; holder_name: string }>(sql`SELECT cp.person_id, cp.holder_name FROM committee_post cp JOIN org_committee c ON c.id = cp.committee_id
+      WHERE c.org_id = ${orgId} AND c.ended_on IS NULL AND cp.post = 'secretary'`)) ?? null;
+  const s1 = await holder(b1.id);
+  const s2 = await holder(b2.id);
+  const memberPerson = r.people.get(b1.id)!.find((id) => id !== s1?.person_id)!;
+  const memberName = (await deps.db.one<{ name: string }>(sql`SELECT name FROM person WHERE id = ${memberPerson}`)).name;
+  const accounts: Array<{ username: string; displayName: string; personId: string | null; role: string; orgId: string | null; scope: string }> = [
+    { username: 'sysadmin', displayName: '系统管理员', personId: null, role: 'sysadmin', orgId: null, scope: 'subtree' },
+    { username: 'secadmin', displayName: '安全管理员', personId: null, role: 'secadmin', orgId: null, scope: 'subtree' },
+    { username: 'auditor', displayName: '审计管理员', personId: null, role: 'auditor', orgId: null, scope: 'subtree' },
+    { username: 'county', displayName: '县委组织部', personId: null, role: 'org_admin', orgId: r.rootId, scope: 'subtree' },
+    { username: 'secretary1', displayName: s1?.holder_name ?? '支部书记一', personId: s1?.person_id ?? null, role: 'secretary', orgId: b1.id, scope: 'subtree' },
+    { username: 'secretary2', displayName: s2?.holder_name ?? '支部书记二', personId: s2?.person_id ?? null, role: 'secretary', orgId: b2.id, scope: 'subtree' },
+    { username: 'member1', displayName: memberName, personId: memberPerson, role: 'member', orgId: b1.id, scope: 'self' },
+  ];
+  await deps.db.tx(async (t) => {
+    for (const a of accounts) {
+      const id = await insertAccount(t, { username: a.username, displayName: a.displayName, passwordHash: hash, personId: a.personId, isDemo: true });
+      await insertGrant(t, { accountId: id, role: a.role, orgId: a.orgId, scope: a.scope, grantedBy: id });
+    }
+    await t.exec(sql`INSERT INTO app_setting (key, value) VALUES ('demo', ${JSON.stringify({ seededAt: new Date().toISOString() })}::jsonb) ON CONFLICT (key) DO NOTHING`);
+  });
+}
