@@ -7,3 +7,4 @@ export * from './org';
 export * from './member';
 export * from './admin';
 export * from './idcard';
+export * from './labels';

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
+import { FIELD_LABELS } from '../../contracts/labels';
 import type { Permission } from '../../contracts/permissions';
 import { AppError } from './errors';
 import { can, type Actor, type RequestContext } from './actor';
@@ -34,9 +35,19 @@ export function genRequestId(): string {
 }
 
 interface ValidationIssue {
+  code?: string;
   path?: PropertyKey[];
   message: string;
   instancePath?: string;
+}
+
+/** Words a schema issue for people: custom messages stay; generic ones name the field in Chinese. */
+function wordIssue(field: string, code: string | undefined, message: string): string {
+  const leaf = field.split('.').filter((p) => !/^\d+$/.test(p)).pop() ?? '';
+  const label = FIELD_LABELS[leaf] ?? leaf;
+  if (code === 'invalid_type' && /undefined/.test(message)) return `请填写${label}`;
+  if (/[a-z]{3,}/i.test(message) || message.startsWith('无效') || message.startsWith('数值')) return label ? `${label}格式不正确（${message}）` : message;
+  return message;
 }
 
 /** The single error handler: AppError → its code; validation → VALIDATION_FAILED with field messages; else INTERNAL. */
@@ -47,10 +58,10 @@ export function installErrorHandling(app: FastifyInstance) {
       const issues = (err.validation as unknown as Array<{ params?: { issue?: ValidationIssue }; message?: string; instancePath?: string }>).map((v) => {
         const issue = v.params?.issue;
         const field = issue?.path?.map(String).join('.') || (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-        return { field, message: issue?.message ?? v.message ?? '格式不正确' };
+        return { field, message: wordIssue(field, issue?.code, issue?.message ?? v.message ?? '格式不正确') };
       });
       const first = issues[0];
-      return sendError(reply, 'VALIDATION_FAILED', first ? `${first.field ? first.field + '：' : ''}${first.message}` : undefined, { issues, location: err.validationContext });
+      return sendError(reply, 'VALIDATION_FAILED', first?.message, { issues, location: err.validationContext });
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e.code?.startsWith('FST_'))) {

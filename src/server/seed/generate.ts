@@ -202,8 +202,9 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       let occ: string;
       if (age >= 61 && rng.chance(0.74)) occ = 'retired';
       else if (age <= 26 && rng.chance(0.45)) occ = 'student';
-      else occ = rng.weighted({ farmer: 34.3, worker: 9, enterprise_staff: 26, party_gov_staff: 10, other: 20.7 });
-      if (br.unitKind === 'village' && occ !== 'retired' && occ !== 'student' && rng.chance(0.6)) occ = 'farmer';
+      // villages are mostly farmers; elsewhere fewer, so that the whole is ~26 % farmers
+      else if (br.unitKind === 'village') occ = rng.weighted({ farmer: 60, worker: 8, enterprise_staff: 12, party_gov_staff: 5, other: 15 });
+      else occ = rng.weighted({ farmer: 17.8, worker: 9.5, enterprise_staff: 33, party_gov_staff: 14, other: 25.7 });
       const edu = rng.weighted({ postgraduate: 5.2, bachelor: 30, college: 22.4, secondary_vocational: 6, high_school: 14, junior_high: 17, primary: 5.4 });
       const eth = rng.chance(0.93) ? '汉族' : rng.pick(ETHNICITIES);
       const name = rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.7) ? rng.pick(GIVEN) : '');

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import { seed } from '../../src/server/seed/demo';
+import { createHarness, login, type Harness } from '../helpers/harness';
+
+// The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
+let h: Harness;
+let h2: Harness;
+beforeAll(async () => {
+  [h, h2] = await Promise.all([createHarness(), createHarness()]);
+  await seed(h.deps, 'demo', 1);
+  await seed(h2.deps, 'demo', 1);
+});
+afterAll(async () => Promise.all([h.close(), h2.close()]));
+
+describe('demo data generator', () => {
+  it('is deterministic: the same tier and seed give the same orgs and people', async () => {
+    const snapshot = (db: Harness['db']) => db.query<{ id: string; name: string; birth_date: string; status: string; org_id: string; id_no_masked: string }>(
+      sql`SELECT id, name, birth_date, status, org_id, id_no_masked FROM person ORDER BY id`);
+    const orgs = (db: Harness['db']) => db.query(sql`SELECT id, path::text, name, type FROM org ORDER BY id`);
+    expect(await snapshot(h2.db)).toEqual(await snapshot(h.db));
+    expect(await orgs(h2.db)).toEqual(await orgs(h.db));
+  });
+
+  it('has the demo size: about 150 organisations and 3,000 members, ~22 per branch', async () => {
+    const c = await h.db.one<{ orgs: number; members: number; branches: number }>(sql`SELECT
+      (SELECT count(*)::int FROM org) AS orgs, (SELECT count(*)::int FROM person WHERE is_current) AS members,
+      (SELECT count(*)::int FROM org WHERE type = 'branch') AS branches`);
+    expect(c.orgs).toBeGreaterThanOrEqual(140);
+    expect(c.orgs).toBeLessThanOrEqual(160);
+    expect(c.members).toBeGreaterThanOrEqual(2800);
+    expect(c.members).toBeLessThanOrEqual(3300);
+    expect(c.members / c.branches).toBeGreaterThan(19);
+    expect(c.members / c.branches).toBeLessThan(25);
+  });
+
+  it('follows the 2024 communiqué mix within a few points', async () => {
+    const m = await h.db.one<Record<string, number>>(sql`SELECT
+      avg((sex = 'female')::int)::float AS women,
+      avg((birth_date > (current_date - interval '31 years'))::int)::float AS upto30,
+      avg((birth_date <= (current_date - interval '61 years'))::int)::float AS over61,
+      avg((education IN ('postgraduate','bachelor','college'))::int)::float AS college,
+      avg((occupation = 'farmer')::int)::float AS farmers,
+      avg((occupation = 'retired')::int)::float AS retired,
+      avg((occupation = 'student')::int)::float AS students
+      FROM person`);
+    // targets: women 30.9 %, ≤ 30: 12.2 %, ≥ 61: 28.9 %, college+ 57.6 %, farmers 26.1 %, retirees 21.4 %, students 2.6 %
+    expect(m.women).toBeCloseTo(0.309, 1);
+    expect(m.upto30).toBeCloseTo(0.122, 1);
+    expect(m.over61).toBeCloseTo(0.289, 1);
+    expect(m.college).toBeCloseTo(0.576, 1);
+    expect(Math.abs(m.farmers - 0.261)).toBeLessThan(0.06);
+    expect(Math.abs(m.retired - 0.214)).toBeLessThan(0.04);
+    expect(Math.abs(m.students - 0.026)).toBeLessThan(0.02);
+  });
+
+  it('writes an increase event for every member and valid relations', async () => {
+    const r = await h.db.one<{ without_event: number; open_for_former: number; current_without_open: number }>(sql`SELECT
+      (SELECT count(*)::int FROM person p WHERE NOT EXISTS (SELECT 1 FROM member_event e WHERE e.person_id = p.id AND e.direction = 'increase')) AS without_event,
+      (SELECT count(*)::int FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_to IS NULL WHERE NOT p.is_current) AS open_for_former,
+      (SELECT count(*)::int FROM person p WHERE p.is_current AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.person_id = p.id AND m.valid_to IS NULL AND m.org_id = p.org_id)) AS current_without_open`);
+    expect(r).toEqual({ without_event: 0, open_for_former: 0, current_without_open: 0 });
+  });
+
+  it('creates the README demo accounts with their roles and the shared password', async () => {
+    const rows = await h.db.query<{ username: string; role: string; scope: string; has_org: boolean; has_person: boolean }>(sql`
+      SELECT a.username, g.role, g.scope, g.org_id IS NOT NULL AS has_org, a.person_id IS NOT NULL AS has_person
+      FROM account a JOIN role_grant g ON g.account_id = a.id WHERE a.is_demo ORDER BY a.username`);
+    expect(rows.map((r) => `${r.username}:${r.role}:${r.scope}`)).toEqual([
+      'auditor:auditor:subtree', 'county:org_admin:subtree', 'member1:member:self', 'secadmin:secadmin:subtree',
+      'secretary1:secretary:subtree', 'secretary2:secretary:subtree', 'sysadmin:sysadmin:subtree',
+    ]);
+    expect(rows.find((r) => r.username === 'member1')!.has_person).toBe(true);
+    for (const u of ['sysadmin', 'secadmin', 'auditor', 'county', 'secretary1', 'secretary2', 'member1']) await login(h.app, u, 'Dangjian@2026');
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const s2 = await login(h.app, 'secretary2', 'Dangjian@2026');
+    const b1 = (await s1.get('/api/v1/me')).json().scopeRoots[0].id;
+    const b2 = (await s2.get('/api/v1/me')).json().scopeRoots[0].id;
+    expect(b1).not.toBe(b2);
+    const m1 = await login(h.app, 'member1', 'Dangjian@2026');
+    const profile = (await m1.get('/api/v1/me/profile')).json();
+    expect(profile.orgId).toBe(b1);
+  });
+});
