@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig, ConfigError } from '../../src/server/platform/config';
+import { acquireDataDirLock } from '../../src/server/platform/embedded';
+
+// Start-up, configuration, the data-directory lock and graceful shutdown of the real server process.
+
+const dirs: string[] = [];
+function tempDir() {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-rt-'));
+  fs.chmodSync(d, 0o755);
+  dirs.push(d);
+  return d;
+}
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('configuration', () => {
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/);
+  });
+  it('requires the encryption key in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATA_ENCRYPTION_KEY/);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).isProduction).toBe(true);
+  });
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.session).toEqual({ idleSeconds: 1800, adminIdleSeconds: 900, absoluteSeconds: 43200 });
+  });
+});
+
+describe('data directory lock', () => {
+  it('refuses a directory held by a live process and takes over a stale lock', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'app.lock'), String(process.ppid));
+    expect(() => acquireDataDirLock(dir)).toThrow(/in use by process/);
+    // a PID that cannot exist (above the kernel's pid_max) is a dead holder
+    fs.writeFileSync(path.join(dir, 'app.lock'), '99999999');
+    const release = acquireDataDirLock(dir);
+    expect(fs.readFileSync(path.join(dir, 'app.lock'), 'utf8')).toBe(String(process.pid));
+    release();
+    expect(fs.existsSync(path.join(dir, 'app.lock'))).toBe(false);
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** Starts the server and resolves with its output once it logs "ready" (or rejects when it exits first). */
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.DATABASE_URL; // these tests exercise the embedded database
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('ready on http')) resolve({ child, output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+describe('the server process', () => {
+  it('starts on a fresh data directory with demo data, serves, stops cleanly on SIGTERM and starts again without reseeding', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'development', DEMO_MODE: 'auto' };
+    const first = await startServer({ ...env });
+    expect(first.output()).toContain('generating the demo data');
+    const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+    expect(health.status).toBe(200);
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'secretary1', password: 'Dangjian@2026' }) });
+    expect(login.status).toBe(200);
+    expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(true);
+    // a second process on the same data directory is refused
+    await expect(startServer({ ...env, PORT: String(await freePort()) })).rejects.toThrow(/in use by process/);
+    const exited = exitOf(first.child);
+    first.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(first.output()).toContain('stopped');
+    expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+
+    const second = await startServer({ ...env });
+    expect(second.output()).not.toContain('generating the demo data');
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
+    const exited2 = exitOf(second.child);
+    second.child.kill('SIGINT');
+    expect(await exited2).toBe(0);
+  });
+
+  it('refuses to start in production while demo accounts exist', async () => {
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    const s = await startServer(env);
+    const exited = exitOf(s.child);
+    s.child.kill('SIGTERM');
+    await exited;
+    const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).dataEncryptionKey;
+    await expect(startServer({ ...env, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key })).rejects.toThrow(/demo accounts exist/);
+  });
+});
