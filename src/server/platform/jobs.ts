@@ -37,7 +37,10 @@ export function createJobRunner(db: Db, log: (msg: string, extra?: unknown) => v
 
   async function enqueueSchedules() {
     // a job whose worker died (no heartbeat for 5 minutes) goes back to the queue
-    await db.exec(sql`UPDATE job SET status = 'queued', worker_id = NULL WHERE status = 'running' AND heartbeat_at < now() - interval '5 minutes'`);
+    // (or fails, when it has used up its attempts)
+    await db.exec(sql`UPDATE job SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END, worker_id = NULL,
+        last_error = coalesce(last_error, 'worker stopped responding'), finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END
+      WHERE status = 'running' AND heartbeat_at < now() - interval '5 minutes'`);
     await db.tx(async (t) => {
       const due = await t.query<{ name: string; kind: string; every_seconds: number }>(sql`
         SELECT name, kind, every_seconds FROM job_schedule WHERE is_enabled AND next_run_at <= now() FOR UPDATE SKIP LOCKED`);

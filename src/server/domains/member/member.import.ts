@@ -39,6 +39,10 @@ export async function buildTemplate(): Promise<Buffer> {
 export interface ImportIssue { row: number; field: string; message: string }
 export interface ImportReport { total: number; valid: number; skipped: number; created: number; errors: ImportIssue[] }
 
+// the record field behind each template column, in column order
+const FIELDS = ['name', 'sex', 'ethnicity', 'idNumber', 'education', 'occupation', 'unitName', 'phone', 'address', 'status', 'joinDate', 'conversionDate'];
+const columnOf = (field: string): string => IMPORT_COLUMNS[FIELDS.indexOf(field)] ?? field;
+
 const byLabel = <T extends Record<string, string>>(dict: T) => new Map(Object.entries(dict).map(([k, v]) => [v, k as keyof T]));
 const SEX_BY_LABEL = byLabel(SEXES);
 const EDU_BY_LABEL = byLabel(EDUCATIONS);
@@ -118,7 +122,7 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
       status: kind === '正式党员' ? 'full' : kind === '预备党员' ? 'probationary' : kind,
     });
     if (!parsed.success) {
-      for (const i of parsed.error.issues) fail(IMPORT_COLUMNS[['name', 'sex', 'ethnicity', 'idNumber', 'education', 'occupation', 'unitName', 'phone', 'address', 'status', 'joinDate', 'conversionDate'].indexOf(String(i.path[0]))] ?? String(i.path[0]), i.message);
+      for (const i of parsed.error.issues) fail(columnOf(String(i.path[0])), i.message);
       continue;
     }
     if (!(ETHNICITIES as readonly string[]).includes(parsed.data.ethnicity)) {
@@ -136,7 +140,7 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
     } catch (e) {
       const err = e as AppError;
       const issues = (err.details as { issues?: Array<{ field: string; message: string }> })?.issues;
-      fail(issues?.[0]?.field === 'sex' ? '性别' : issues ? '日期' : '身份证号', err.message);
+      fail(issues?.[0] ? columnOf(issues[0].field) : '身份证号', err.message);
       continue;
     }
     const key = rec.idHash.toString('hex');

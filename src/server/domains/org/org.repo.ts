@@ -116,6 +116,8 @@ export async function moveSubtree(q: Queryable, org: OrgRow, newParent: OrgRow) 
       version = CASE WHEN id = ${org.id}::uuid THEN version + 1 ELSE version END,
       updated_at = now()
     WHERE path <@ ${org.path}::ltree`);
+  await q.exec(sql`UPDATE person p SET region_key = ${newParent.region_key} FROM org o
+    WHERE o.id = p.org_id AND o.path <@ (${newParent.path}::ltree || subpath(${org.path}::ltree, nlevel(${org.path}::ltree) - 1))`);
 }
 
 export async function dissolveOrg(q: Queryable, id: string, version: number, on: string, reason: string) {

@@ -11,7 +11,7 @@ import { isUniqueViolation, type Queryable } from '../../platform/db';
 import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary } from '../../../contracts/org';
 import type { CommitteePost } from '../../../contracts/dict';
 import * as repo from './org.repo';
-import { canBeChildOf, evaluateSetup, termYearsFor, type SetupRule } from './org.policy';
+import { canBeChildOf, evaluateSetup, isBranchType, termYearsFor, type SetupRule } from './org.policy';
 import { ORG_TYPES } from '../../../contracts/dict';
 
 function present(r: repo.OrgSummaryRow): OrgSummary {
@@ -119,6 +119,16 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
         const parent = await repo.findOrg(t, org.parent_id, sqlTrue());
         if (parent && !canBeChildOf(body.type, parent.type)) throw typeError(body.type, parent.type);
       }
+      if (body.type && body.type !== org.type) {
+        // the new type must still fit the org's own children and members
+        for (const child of await repo.listChildren(t, id, sqlTrue(), false)) {
+          if (!canBeChildOf(child.type, body.type)) throw typeError(child.type, body.type);
+        }
+        const counts = await repo.memberCounts(t, org.id, org.path);
+        if (!isBranchType(body.type) && counts.full_members + counts.probationary_members > 0) {
+          throw new AppError('VALIDATION_FAILED', '该组织有在册党员，党员应编入党支部，不能改为非党支部类型');
+        }
+      }
       const { version, ...patch } = body;
       if (!(await repo.updateOrg(t, id, version, patch))) throw conflict();
       const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && (org as unknown as Record<string, unknown>)[k] !== v));
@@ -192,8 +202,16 @@ export async function electCommittee(deps: Deps, ctx: RequestContext, id: string
     for (const p of body.posts) {
       if (p.personId && !(await repo.personInOrg(t, p.personId, org.path))) throw new AppError('VALIDATION_FAILED', `${p.holderName} 不是本组织的在册党员`);
     }
-    const rule = await setupRule(t, body.electedOn, org.path);
-    const termYears = body.termYears ?? termYearsFor(rule.body, org.unit_kind);
+    let termYears = body.termYears;
+    if (termYears === undefined) {
+      // before the first rule version (2018) the term is not determined by a rule: ask for it
+      const rule = await setupRule(t, body.electedOn, org.path).catch((e: Error) => {
+        if (e.message.startsWith('no rule ')) return null;
+        throw e;
+      });
+      if (!rule) throw new AppError('VALIDATION_FAILED', '选举日期早于现行任期规定的生效日期，请填写本届任期年限', { issues: [{ field: 'termYears', message: '请填写任期年限' }] });
+      termYears = termYearsFor(rule.body, org.unit_kind);
+    }
     await repo.endCommittee(t, id, body.electedOn);
     const committeeId = await repo.insertCommittee(t, id, body.electedOn, termYears, addYears(body.electedOn, termYears));
     for (const p of body.posts) await repo.insertPost(t, committeeId, { post: p.post, holderName: p.holderName, personId: p.personId ?? null, approvedOn: p.approvedOn ?? null });
