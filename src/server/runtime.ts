@@ -16,10 +16,13 @@ export interface Runtime {
   deps: Deps;
   databaseUrl: string;
   isEmbedded: boolean;
+  /** migrations applied while opening (empty when none were pending or `migrate: false`) */
+  migrationsApplied: string[];
   close(): Promise<void>;
 }
 
-export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number } = {}): Promise<Runtime> {
+// `migrate: false` leaves the schema alone (the CLI's restore migrates an empty database itself).
+export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number; migrate?: boolean } = {}): Promise<Runtime> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? (() => undefined);
   let releaseLock: (() => void) | null = null;
@@ -43,7 +46,15 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
   } else if (!key) {
     key = loadOrCreateSecrets(config.dataDir).dataEncryptionKey;
   }
-  const applied = await migrate(url, log);
+  let applied: string[];
+  try {
+    applied = opts.migrate === false ? [] : await migrate(url, log);
+  } catch (e) {
+    // do not leave the embedded server running or the data directory locked
+    if (stopEmbedded) await stopEmbedded().catch(() => undefined);
+    releaseLock?.();
+    throw e;
+  }
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
   const db: Db = createDb(url, opts.poolSize ?? 20);
   const deps: Deps = {
@@ -58,6 +69,7 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     deps,
     databaseUrl: url,
     isEmbedded: !!stopEmbedded,
+    migrationsApplied: applied,
     async close() {
       await deps.jobs.stop();
       await db.close();

@@ -5,12 +5,28 @@ import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
+export interface MigrationFile {
+  name: string;
+  checksum: string;
+}
+
+/** The committed migrations of this code base, in order, with their checksums. */
+export async function listMigrations(): Promise<MigrationFile[]> {
+  const { createHash } = await import('node:crypto');
+  const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort();
+  const out: MigrationFile[] = [];
+  for (const name of files) out.push({ name, checksum: createHash('sha256').update(await fs.readFile(path.join(MIGRATIONS_DIR, name), 'utf8')).digest('hex') });
+  return out;
+}
+
 /**
  * Applies committed SQL migrations in file-name order, each in its own
  * transaction, under an advisory lock so that two starting instances do not
  * race. A changed checksum of an applied migration stops the process.
+ * With `upTo`, stops after that migration (a restore first brings the database
+ * to the backup's schema).
  */
-export async function migrate(connectionString: string, log: (msg: string) => void = () => undefined): Promise<string[]> {
+export async function migrate(connectionString: string, log: (msg: string) => void = () => undefined, opts: { upTo?: string } = {}): Promise<string[]> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   const applied: string[] = [];
@@ -22,6 +38,7 @@ export async function migrate(connectionString: string, log: (msg: string) => vo
     const done = new Map((await client.query('SELECT name, checksum FROM schema_migration')).rows.map((r) => [r.name as string, r.checksum as string]));
     const { createHash } = await import('node:crypto');
     for (const file of files) {
+      if (opts.upTo && file > opts.upTo) break;
       const text = await fs.readFile(path.join(MIGRATIONS_DIR, file), 'utf8');
       const checksum = createHash('sha256').update(text).digest('hex');
       const prior = done.get(file);

@@ -38,7 +38,7 @@ export async function updateAccount(q: Queryable, id: string, set: { displayName
     WHERE id = ${id}`);
 }
 
-export async function insertGrant(q: Queryable, v: { accountId: string; role: string; orgId: string | null; scope: string; grantedBy: string }) {
+export async function insertGrant(q: Queryable, v: { accountId: string; role: string; orgId: string | null; scope: string; grantedBy: string | null }) {
   return (await q.one<{ id: string }>(sql`INSERT INTO role_grant (account_id, role, org_id, scope, granted_by) VALUES (${v.accountId}, ${v.role}, ${v.orgId}, ${v.scope}, ${v.grantedBy}) RETURNING id`)).id;
 }
 

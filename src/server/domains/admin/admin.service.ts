@@ -59,13 +59,19 @@ export async function updateAccount(deps: Deps, ctx: RequestContext, id: string,
   });
 }
 
-export async function grantRole(deps: Deps, ctx: RequestContext, accountId: string, body: { role: Role; orgId?: string | null; scope: DataScope }) {
-  if (accountId === ctx.actor!.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
+/** The shape rules of a grant (also used by the operator CLI): administrators have no org, members see only themselves. */
+export function validateGrant(body: { role: Role; orgId?: string | null; scope: DataScope }) {
   const isAdminRole = ADMIN_ROLES.includes(body.role);
   if (isAdminRole && body.orgId) throw new AppError('VALIDATION_FAILED', `${ROLES[body.role].label}的范围是整个系统，不需要选择组织`);
   if (!isAdminRole && !body.orgId) throw new AppError('VALIDATION_FAILED', '请选择角色所在的组织');
   if (body.role === 'member' && body.scope !== 'self') throw new AppError('VALIDATION_FAILED', '党员角色的数据范围只能是“本人”');
   if (body.role !== 'member' && !isAdminRole && body.scope === 'self') throw new AppError('VALIDATION_FAILED', '该角色的数据范围应为“本级”或“本级及以下”');
+  return isAdminRole;
+}
+
+export async function grantRole(deps: Deps, ctx: RequestContext, accountId: string, body: { role: Role; orgId?: string | null; scope: DataScope }) {
+  if (accountId === ctx.actor!.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
+  const isAdminRole = validateGrant(body);
   return deps.db.tx(async (t) => {
     const acc = await repo.findAccount(t, accountId);
     if (!acc) throw notFound();

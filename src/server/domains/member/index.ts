@@ -1,7 +1,7 @@
 // The member domain's only door.
 export { registerMemberRoutes } from './member.routes';
-export { registerMemberJobs } from './member.jobs';
+export { registerMemberJobs, actorOf } from './member.jobs';
 export { prepareRecord, insertMember } from './member.service';
 export { namePinyin, partyAgeYears } from './member.policy';
-export { writeExport, EXPORT_COLUMNS } from './member.export';
+export { prepareExport, writeExport, EXPORT_COLUMNS } from './member.export';
 export { runImport, buildTemplate, IMPORT_COLUMNS } from './member.import';

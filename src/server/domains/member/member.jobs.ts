@@ -21,7 +21,8 @@ export async function enqueueImport(deps: Deps, ctx: RequestContext, data: Buffe
   return deps.jobs.enqueue('member.import', { fileKey: key, requestId: ctx.requestId, ip: ctx.ip }, { id: jobId, createdBy: actor.accountId, orgId, maxAttempts: 1 });
 }
 
-async function actorOf(deps: Deps, accountId: string): Promise<Actor> {
+/** The actor of an account outside a request (jobs, the operator CLI): its active grants. */
+export async function actorOf(deps: Deps, accountId: string): Promise<Actor> {
   const a = await deps.db.one<{ id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean }>(sql`SELECT id, username, display_name, person_id, is_demo FROM account WHERE id = ${accountId}`);
   return { accountId: a.id, username: a.username, displayName: a.display_name, personId: a.person_id, isDemo: a.is_demo, grants: await loadGrants(deps.db, a.id) };
 }

@@ -1,0 +1,110 @@
+import { Command, Option } from 'commander';
+import { TIERS, type Tier } from '../server/seed/generate';
+import type { DataScope, Role } from '../contracts/permissions';
+import { CliError, describeError, parsePositiveInt, setVerbose } from './shared';
+import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
+import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
+import { migrateCmd, seedCmd, auditVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
+
+// Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
+// The database is the server's: the embedded one under DATA_DIR (the server
+// must be stopped, it holds the data-directory lock) or DATABASE_URL.
+// Exit codes: 0 success, 1 failure (one line on stderr), 2 import finished with row errors.
+
+function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      const msg = describeError(e);
+      if (msg) process.stderr.write(`error: ${msg}\n`);
+      process.exitCode = e instanceof CliError ? e.exitCode : 1;
+    }
+  };
+}
+
+const program = new Command()
+  .name('dangjian')
+  .description('智慧党建云平台 operator commands (database: DATABASE_URL, or the embedded one under DATA_DIR)')
+  .option('-v, --verbose', 'log database start-up and migrations to stderr')
+  .hook('preAction', (cmd) => setVerbose(!!cmd.optsWithGlobals().verbose))
+  .showHelpAfterError();
+
+program.command('migrate').description('apply pending migrations and list them').action(action(migrateCmd));
+
+program
+  .command('seed')
+  .description('generate deterministic demo data (tier demo also creates the demo accounts)')
+  .addOption(new Option('--tier <tier>', 'data size').choices(Object.keys(TIERS)).makeOptionMandatory())
+  .option('--seed <n>', 'random seed', parsePositiveInt('--seed'), 1)
+  .option('--force-append', 'add the data even though organisations exist')
+  .action(action((o: { tier: Tier; seed: number; forceAppend?: boolean }) => seedCmd(o)));
+
+const user = program.command('user').description('accounts');
+user
+  .command('create')
+  .description('create an account with one role; password from DJ_PASSWORD or prompted')
+  .requiredOption('--username <username>', 'login name')
+  .requiredOption('--name <name>', 'display name')
+  .addOption(new Option('--role <role>', 'role').choices(ROLE_NAMES).makeOptionMandatory())
+  .option('--org <org>', 'org id or org code (not for sysadmin/secadmin/auditor)')
+  .addOption(new Option('--scope <scope>', 'data scope (default: self for member, else subtree)').choices(SCOPE_NAMES))
+  .option('--person <personId>', 'link the account to a person')
+  .action(action((o: { username: string; name: string; role: Role; org?: string; scope?: DataScope; person?: string }) => userCreate(o)));
+user
+  .command('grant')
+  .description('grant another role to an existing account')
+  .requiredOption('--username <username>', 'login name')
+  .addOption(new Option('--role <role>', 'role').choices(ROLE_NAMES).makeOptionMandatory())
+  .option('--org <org>', 'org id or org code (not for sysadmin/secadmin/auditor)')
+  .addOption(new Option('--scope <scope>', 'data scope (default: self for member, else subtree)').choices(SCOPE_NAMES))
+  .action(action((o: { username: string; role: Role; org?: string; scope?: DataScope }) => userGrant(o)));
+user.command('disable-demo').description('disable every demo account (required before starting in production)').action(action(userDisableDemo));
+user.command('list').description('list accounts and their roles').action(action(userList));
+
+program
+  .command('import')
+  .description('import data')
+  .command('members <file>')
+  .description('import members from the Excel template, with the scope of the account given by --as')
+  .requiredOption('--as <username>', 'act as this account (its scope and permissions apply)')
+  .option('--dry-run', 'validate and report only')
+  .action(action((file: string, o: { as: string; dryRun?: boolean }) => importMembers(file, o)));
+
+program
+  .command('export')
+  .description('export data')
+  .command('members')
+  .description('export the member roster (masked, as in the web console) to an .xlsx file')
+  .requiredOption('--as <username>', 'act as this account (its scope and permissions apply)')
+  .option('--org <org>', 'org id or code: only this subtree')
+  .addOption(new Option('--status <status>', 'which members').choices(EXPORT_STATUSES).default('current'))
+  .requiredOption('--out <file>', 'the .xlsx file to write')
+  .action(action((o: { as: string; org?: string; status: (typeof EXPORT_STATUSES)[number]; out: string }) => exportMembers(o)));
+
+program.command('audit').description('audit log').command('verify').description('verify the audit log hash chain (exit 1 when broken)').action(action(auditVerifyCmd));
+
+const jobs = program.command('jobs').description('background jobs');
+jobs
+  .command('list')
+  .description('latest jobs with status and progress')
+  .option('--limit <n>', 'how many', parsePositiveInt('--limit'), 20)
+  .action(action((o: { limit: number }) => jobsListCmd(o)));
+jobs.command('show <id>').description('one job: status, progress, error, result').action(action((id: string) => jobsShowCmd(id)));
+
+program
+  .command('backup')
+  .description('consistent logical backup of the database into a new directory')
+  .requiredOption('--out <dir>', 'new or empty directory')
+  .action(action((o: { out: string }) => backupCmd(o)));
+
+program
+  .command('restore')
+  .description('restore a backup into an empty database and verify it (needs a superuser connection)')
+  .requiredOption('--from <dir>', 'backup directory')
+  .action(action((o: { from: string }) => restoreCmd(o)));
+
+await program.parseAsync(process.argv);
+// stdout/stderr are synchronous for files and pipes on POSIX; exit even if a
+// library left a handle open
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,132 @@
+import { sql } from '../server/platform/sql';
+import { isUniqueViolation } from '../server/platform/db';
+import { listMigrations } from '../server/platform/migrate';
+import { verifyAuditChain } from '../server/platform/audit';
+import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
+import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
+import type { Tier } from '../server/seed/generate';
+import { CliError, cliAuditAs, createProgress, info, printTable, withRuntime, UUID_RE } from './shared';
+
+// Operations: schema, demo data, audit chain, jobs, backup and restore.
+
+export async function migrateCmd() {
+  await withRuntime(async (rt) => {
+    const known = await listMigrations();
+    if (rt.migrationsApplied.length) console.log(`Applied ${rt.migrationsApplied.length} migrations: ${rt.migrationsApplied.join(', ')}`);
+    else console.log(`Database is up to date (${known.length} migrations, latest ${known[known.length - 1]?.name ?? 'none'}).`);
+  });
+}
+
+const DEMO_USERNAMES = ['sysadmin', 'secadmin', 'auditor', 'county', 'secretary1', 'secretary2', 'member1'];
+
+export async function seedCmd(opts: { tier: Tier; seed: number; forceAppend?: boolean }) {
+  await withRuntime(async ({ deps }) => {
+    if ((await hasAnyOrg(deps)) && !opts.forceAppend) {
+      throw new CliError('The database already has organisations. Use --force-append to add another generated tree next to them.');
+    }
+    if (opts.tier === 'demo') {
+      if (!isDemoAllowed(deps)) throw new CliError('Demo accounts are not allowed here (NODE_ENV=production or DEMO_MODE=off). Use tier county or city, or set DEMO_MODE=on.');
+      const taken = await deps.db.query<{ username: string }>(sql`SELECT username FROM account WHERE lower(username) = ANY(${DEMO_USERNAMES}::text[])`);
+      if (taken.length) throw new CliError(`The demo accounts already exist (${taken.map((r) => r.username).join(', ')}); tier demo can be seeded once per database.`);
+    }
+    const t0 = Date.now();
+    const progress = createProgress();
+    let result;
+    try {
+      result = await seed(deps, opts.tier, opts.seed, (stage, done, total) => progress.update(stage, done, total));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new CliError(`Data generated from seed ${opts.seed} already exists in this database; use another --seed.`);
+      throw e;
+    } finally {
+      progress.stop();
+    }
+    console.log(`Seeded tier ${opts.tier} (seed ${opts.seed}): ${result.orgs} organisations, ${result.members} members in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    if (opts.tier === 'demo') console.log(`Demo accounts (password ${DEMO_PASSWORD}): ${DEMO_USERNAMES.join(', ')}`);
+  });
+}
+
+export async function auditVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const r = await verifyAuditChain(deps.db);
+    if (r.ok) console.log(`OK: ${r.checked} rows`);
+    else {
+      console.log(`BROKEN at row ${r.firstBrokenId}: ${r.reason}`);
+      throw new CliError('', 1); // already reported
+    }
+  });
+}
+
+interface JobRow {
+  id: string; kind: string; status: string; progress: number; progress_total: number | null; message: string | null; attempts: number; max_attempts: number;
+  last_error: string | null; result: unknown; payload: unknown; created_by_name: string | null; created_at: string; started_at: string | null; finished_at: string | null;
+}
+
+const progressText = (j: JobRow) => (j.progress_total ? `${j.progress}/${j.progress_total} (${Math.floor((100 * j.progress) / Math.max(j.progress_total, 1))}%)` : String(j.progress));
+
+export async function jobsListCmd(opts: { limit: number }) {
+  await withRuntime(async ({ deps }) => {
+    const rows = await deps.db.query<JobRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by
+      ORDER BY j.created_at DESC, j.id LIMIT ${opts.limit}`);
+    if (!rows.length) {
+      console.log('No jobs.');
+      return;
+    }
+    printTable(['id', 'kind', 'status', 'progress', 'by', 'created', 'message'], rows.map((j) => [
+      j.id, j.kind, j.status, progressText(j), j.created_by_name ?? '-', j.created_at, (j.status === 'failed' ? j.last_error : j.message) ?? '',
+    ]));
+  });
+}
+
+export async function jobsShowCmd(id: string) {
+  if (!UUID_RE.test(id)) throw new CliError(`"${id}" is not a job id (UUID).`);
+  await withRuntime(async ({ deps }) => {
+    const j = await deps.db.maybeOne<JobRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by WHERE j.id = ${id}::uuid`);
+    if (!j) throw new CliError(`No job ${id}.`);
+    const lines: Array<[string, string]> = [
+      ['id', j.id], ['kind', j.kind], ['status', j.status], ['progress', progressText(j)], ['message', j.message ?? '-'],
+      ['attempts', `${j.attempts}/${j.max_attempts}`], ['created by', j.created_by_name ?? '-'], ['created', j.created_at],
+      ['started', j.started_at ?? '-'], ['finished', j.finished_at ?? '-'], ['last error', j.last_error ?? '-'],
+      ['result', j.result === null || j.result === undefined ? '-' : JSON.stringify(j.result, null, 2)],
+    ];
+    for (const [k, v] of lines) console.log(`${(k + ':').padEnd(12)} ${v}`);
+  });
+}
+
+export async function backupCmd(opts: { out: string }) {
+  await withRuntime(async ({ deps }) => {
+    const t0 = Date.now();
+    const progress = createProgress();
+    let manifest;
+    try {
+      manifest = await createBackup(deps.db, { outDir: opts.out, cipher: deps.cipher, auditAs: cliAuditAs(), onProgress: (t, done, total) => progress.update(t, done, total) });
+    } finally {
+      progress.stop();
+    }
+    const rows = manifest.tables.reduce((s, t) => s + t.rows, 0);
+    console.log(`Backup written to ${opts.out}: ${manifest.tables.length} tables, ${rows} rows, audit head ${manifest.auditHead ? `#${manifest.auditHead.lastId}` : 'none'}, in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    console.log('Keep the data encryption key (DATA_ENCRYPTION_KEY or DATA_DIR/secrets.json) and DATA_DIR/files separately: they are not in the backup.');
+  });
+}
+
+export async function restoreCmd(opts: { from: string }) {
+  await readManifest(opts.from); // fail fast, before starting the database
+  await withRuntime(async (rt) => {
+    const t0 = Date.now();
+    const progress = createProgress();
+    let report;
+    try {
+      report = await restoreBackup({ db: rt.deps.db, databaseUrl: rt.databaseUrl, cipher: rt.deps.cipher }, {
+        fromDir: opts.from, auditAs: cliAuditAs(), onProgress: (t, done, total) => progress.update(t, done, total), log: info,
+      });
+    } finally {
+      progress.stop();
+    }
+    console.log(`Restored the backup of ${report.manifest.createdAt} in ${((Date.now() - t0) / 1000).toFixed(1)} s. Verification:`);
+    printTable(['table', 'backup rows', 'restored rows', ''], report.tables.map((t) => [t.name, t.expected, t.actual, t.expected === t.actual ? 'ok' : 'DIFFERENT']));
+    console.log(report.auditChain.ok ? `audit chain: OK (${report.auditChain.checked} rows)` : `audit chain: BROKEN at row ${report.auditChain.firstBrokenId}: ${report.auditChain.reason}`);
+    console.log(`audit head: ${report.auditHead.matches ? 'matches the backup' : `DIFFERENT (backup ${JSON.stringify(report.auditHead.expected)}, restored ${JSON.stringify(report.auditHead.actual)})`}`);
+    if (report.laterMigrations.length) console.log(`Then applied newer migrations: ${report.laterMigrations.join(', ')}`);
+    if (!report.ok) throw new CliError('The restored database differs from the backup (see above).');
+    console.log('Restore verified.');
+  }, { migrate: false });
+}
