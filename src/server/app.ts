@@ -35,6 +35,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // malformed or over-long URLs are answered by the router itself: keep the error envelope
+    frameworkErrors: (_err, _req, reply) => sendError(reply, 'BAD_REQUEST'),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

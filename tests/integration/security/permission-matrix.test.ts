@@ -1,0 +1,354 @@
+import crypto from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_ROLES, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../../src/contracts/permissions';
+import { routeRegistry } from '../../../src/server/platform/http';
+import { sql } from '../../../src/server/platform/sql';
+import { businessToday } from '../../../src/server/platform/dates';
+import { buildTemplate } from '../../../src/server/domains/member';
+import { createHarness, type Harness } from '../../helpers/harness';
+import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
+import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
+
+// Role × action: every route, every role, one syntactically valid request on an
+// object inside the caller's own scope. 403 FORBIDDEN exactly when the role's
+// permissions (contracts/permissions.ts) lack the route's permission.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => h.close());
+
+type OrgRef = Awaited<ReturnType<typeof makeRoot>>;
+
+interface World {
+  role: Role;
+  accountId: string;
+  username: string;
+  cookie: string;
+  scopeOrg: OrgRef; // the grant's org (the root committee for administrators and org_admin, a branch otherwise)
+  branch: OrgRef; // where the members live
+  movable: OrgRef;
+  moveTo: OrgRef;
+  dissolvable: OrgRef;
+  member: string; // a member of the branch (the member role's own person)
+  eventMember: string; // a member whose status change is recorded
+  fileId: string;
+  jobId: string;
+  targetAccount: string; // an account administered by the caller
+  targetGrant: string;
+}
+
+interface Req {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  file?: { name: string; data: Buffer; type: string };
+  cookie?: string | null; // overrides the world's session (null: no cookie)
+}
+
+async function send(cookie: string | null, r: Req): Promise<LightMyRequestResponse> {
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  if (r.file) {
+    const mp = multipartFile(r.file.name, r.file.data, r.file.type);
+    return h.app.inject({ method: r.method, url: r.url, headers: { ...headers, ...mp.headers }, payload: mp.payload });
+  }
+  if (r.body !== undefined) return h.app.inject({ method: r.method, url: r.url, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(r.body) });
+  return h.app.inject({ method: r.method, url: r.url, headers });
+}
+
+const orgVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${id}`)).version;
+const personVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${id}`)).version;
+
+function newMemberBody(orgId: string) {
+  const { idNumber } = uniqueIdNumber();
+  return { orgId, name: '矩阵新党员', sex: 'male', ethnicity: '汉族', idNumber, education: 'bachelor', occupation: 'worker', joinDate: '2005-07-01', conversionDate: '2006-07-01', status: 'full' };
+}
+
+let xlsxTemplate: Buffer;
+
+// One request per operation. Adding a route without a case here fails the suite.
+const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
+  health: () => ({ method: 'GET', url: '/api/v1/health' }),
+  login: (w) => ({ method: 'POST', url: '/api/v1/auth/login', body: { username: w.username, password: PASSWORD }, cookie: null }),
+  logout: async (w) => ({ method: 'POST', url: '/api/v1/auth/logout', body: {}, cookie: (await sessionClient(h, w.accountId)).cookie }),
+  getMe: () => ({ method: 'GET', url: '/api/v1/me' }),
+  // a weak new password: authorized and validated, but no session is ended
+  changePassword: () => ({ method: 'POST', url: '/api/v1/me/password', body: { currentPassword: PASSWORD, newPassword: 'password' } }),
+  listRuleVersions: () => ({ method: 'GET', url: '/api/v1/rules' }),
+  listOrgChildren: (w) => ({ method: 'GET', url: `/api/v1/orgs/children?parentId=${w.scopeOrg.id}` }),
+  searchOrgs: (w) => ({ method: 'GET', url: `/api/v1/orgs/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
+  getOrg: (w) => ({ method: 'GET', url: `/api/v1/orgs/${w.scopeOrg.id}` }),
+  createOrg: (w) => ({ method: 'POST', url: '/api/v1/orgs', body: { parentId: w.scopeOrg.id, type: w.scopeOrg.type === 'branch' ? 'party_group' : 'branch', name: '矩阵新建组织' } }),
+  updateOrg: async (w) => ({ method: 'PATCH', url: `/api/v1/orgs/${w.scopeOrg.id}`, body: { version: await orgVersion(w.scopeOrg.id), address: '矩阵测试地址' } }),
+  moveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.movable.id}/move`, body: { newParentId: w.moveTo.id, version: await orgVersion(w.movable.id) } }),
+  dissolveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.dissolvable.id}/dissolve`, body: { dissolvedOn: businessToday(), reason: '矩阵测试撤销', version: await orgVersion(w.dissolvable.id) } }),
+  electCommittee: (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.branch.id}/committee`, body: { electedOn: businessToday(), posts: [{ post: 'secretary', holderName: '张书记' }] } }),
+  listMembers: (w) => ({ method: 'GET', url: `/api/v1/members?orgId=${w.scopeOrg.id}` }),
+  getMember: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}` }),
+  getMyProfile: () => ({ method: 'GET', url: '/api/v1/me/profile' }),
+  createMember: (w) => ({ method: 'POST', url: '/api/v1/members', body: newMemberBody(w.branch.id) }),
+  updateMember: async (w) => ({ method: 'PATCH', url: `/api/v1/members/${w.member}`, body: { version: await personVersion(w.member), address: '矩阵测试住址' } }),
+  recordMemberEvent: async (w) => ({ method: 'POST', url: `/api/v1/members/${w.eventMember}/events`, body: { reason: 'deceased', eventDate: businessToday(), version: await personVersion(w.eventMember) } }),
+  revealMemberField: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/reveal`, body: { field: 'idNumber', reason: '核对党员信息' } }),
+  exportMembers: (w) => ({ method: 'GET', url: `/api/v1/members/export?orgId=${w.scopeOrg.id}` }),
+  getMemberImportTemplate: () => ({ method: 'GET', url: '/api/v1/members/import/template' }),
+  importMembers: () => ({ method: 'POST', url: '/api/v1/members/import?dryRun=true', file: { name: 'import.xlsx', data: xlsxTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
+  listAccounts: () => ({ method: 'GET', url: '/api/v1/accounts' }),
+  createAccount: () => ({ method: 'POST', url: '/api/v1/accounts', body: { username: `n${crypto.randomBytes(5).toString('hex')}`, displayName: '矩阵新账号', password: 'Qz7#matrix-Key' } }),
+  updateAccount: (w) => ({ method: 'PATCH', url: `/api/v1/accounts/${w.targetAccount}`, body: { displayName: '矩阵改名' } }),
+  grantRole: (w) => ({ method: 'POST', url: `/api/v1/accounts/${w.targetAccount}/grants`, body: { role: 'secretary', orgId: w.branch.id, scope: 'subtree' } }),
+  revokeRole: (w) => ({ method: 'DELETE', url: `/api/v1/accounts/${w.targetAccount}/grants/${w.targetGrant}` }),
+  listAuditLog: () => ({ method: 'GET', url: '/api/v1/audit' }),
+  verifyAuditLog: () => ({ method: 'POST', url: '/api/v1/audit/verify', body: {} }),
+  listJobs: () => ({ method: 'GET', url: '/api/v1/jobs' }),
+  getJob: (w) => ({ method: 'GET', url: `/api/v1/jobs/${w.jobId}` }),
+  listNotifications: () => ({ method: 'GET', url: '/api/v1/notifications' }),
+  markNotificationsRead: () => ({ method: 'POST', url: '/api/v1/notifications/read', body: {} }),
+  uploadFile: (w) => ({ method: 'POST', url: `/api/v1/files?ownerType=person&ownerId=${w.member}`, file: { name: '证明.png', data: PNG_1PX, type: 'image/png' } }),
+  listFiles: (w) => ({ method: 'GET', url: `/api/v1/files?ownerType=person&ownerId=${w.member}` }),
+  downloadFile: (w) => ({ method: 'GET', url: `/api/v1/files/${w.fileId}` }),
+};
+
+// Allowed calls that are authorized but, by design of the request, do not succeed.
+function expectedAllowedStatus(operationId: string, w: World): number | null {
+  if (operationId === 'changePassword') return 422; // WEAK_PASSWORD
+  if (operationId === 'getMyProfile' && w.role !== 'member') return 404; // no linked person record
+  return null; // any 2xx
+}
+
+async function buildWorld(role: Role): Promise<World> {
+  const root = await makeRoot(h.deps);
+  const branch = await makeOrg(h.deps, root, 'branch');
+  const isAdmin = ADMIN_ROLES.includes(role);
+  const atRoot = isAdmin || role === 'org_admin';
+  const scopeOrg = atRoot ? root : branch;
+  const movable = atRoot ? await makeOrg(h.deps, root, 'branch') : await makeOrg(h.deps, branch, 'party_group');
+  const moveTo = atRoot ? await makeOrg(h.deps, root, 'general_branch') : branch;
+  const dissolvable = atRoot ? await makeOrg(h.deps, root, 'branch') : await makeOrg(h.deps, branch, 'party_group');
+  const m1 = uniqueIdNumber();
+  const member = (await makeMember(h.deps, branch.id, { idNumber: m1.idNumber, birth: m1.birth, phone: '13800138000' })).id;
+  const m2 = uniqueIdNumber();
+  const eventMember = (await makeMember(h.deps, branch.id, { idNumber: m2.idNumber, birth: m2.birth })).id;
+  const grant = isAdmin ? { role, orgId: null, scope: 'subtree' as const } : role === 'member' ? { role, orgId: branch.id, scope: 'self' as const } : { role, orgId: scopeOrg.id, scope: 'subtree' as const };
+  const acc = await makeAccount(h.deps, [grant], role === 'member' ? member : null);
+  const key = await h.deps.files.put(PNG_1PX);
+  const file = await h.db.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
+    VALUES ('person', ${member}, ${branch.id}, '附件.png', 'image/png', ${PNG_1PX.length}, ${crypto.createHash('sha256').update(PNG_1PX).digest('hex')}, ${key}, ${acc.id}) RETURNING id`);
+  const job = await h.db.one<{ id: string }>(sql`INSERT INTO job (kind, status, created_by, finished_at) VALUES ('test.noop', 'succeeded', ${acc.id}, now()) RETURNING id`);
+  const target = await makeAccount(h.deps, [{ role: 'party_worker', orgId: branch.id, scope: 'subtree' }]);
+  const targetGrant = await h.db.one<{ id: string }>(sql`SELECT id FROM role_grant WHERE account_id = ${target.id}`);
+  const client = await sessionClient(h, acc.id);
+  return {
+    role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
+    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id,
+  };
+}
+
+function isPermission(access: string): access is Permission {
+  return Object.prototype.hasOwnProperty.call(PERMISSIONS, access);
+}
+
+describe('the route registry', () => {
+  it('declares public, authenticated or a known permission on every route', () => {
+    expect(routeRegistry.length).toBeGreaterThan(0);
+    for (const r of routeRegistry) expect(r.access === 'public' || r.access === 'authenticated' || isPermission(r.access), `${r.operationId}: ${r.access}`).toBe(true);
+    expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
+  });
+
+  it('has exactly login, logout and health as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'login', 'logout']);
+  });
+
+  it('has a matrix case for every route and no case for a route that does not exist', () => {
+    expect(Object.keys(CASES).sort()).toEqual(routeRegistry.map((r) => r.operationId).sort());
+  });
+});
+
+describe('role × action matrix', () => {
+  beforeAll(async () => {
+    xlsxTemplate = await buildTemplate();
+  });
+
+  for (const role of Object.keys(ROLES) as Role[]) {
+    it(`${role}: 403 exactly where ${role} lacks the route's permission, and each denial is audited`, async () => {
+      const w = await buildWorld(role);
+      const denied: string[] = [];
+      const failures: string[] = [];
+      for (const route of [...routeRegistry].sort((a, b) => a.operationId.localeCompare(b.operationId))) {
+        const build = CASES[route.operationId];
+        expect(build, `no matrix case for ${route.operationId}`).toBeDefined();
+        const req = await build(w);
+        const res = await send(req.cookie === undefined ? w.cookie : req.cookie, req);
+        // the expectation comes from the permission table, not from the response
+        const mustDeny = isPermission(route.access) && !ROLE_PERMISSIONS[role].includes(route.access);
+        const where = `${role} ${route.operationId} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+        if (mustDeny) {
+          denied.push(route.operationId);
+          if (res.statusCode !== 403 || res.json().error?.code !== 'FORBIDDEN') failures.push(`expected 403 FORBIDDEN: ${where}`);
+          else expectEnvelope(res, 'FORBIDDEN');
+        } else {
+          const want = expectedAllowedStatus(route.operationId, w);
+          if (res.statusCode === 401 || res.statusCode === 403) failures.push(`expected to be allowed: ${where}`);
+          else if (want !== null ? res.statusCode !== want : res.statusCode < 200 || res.statusCode >= 300) failures.push(`expected ${want ?? '2xx'}: ${where}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      const audits = await h.db.query<{ outcome: string; operation_id: string }>(sql`
+        SELECT outcome, detail->>'operationId' AS operation_id FROM audit_log WHERE action = 'access.denied' AND account_id = ${w.accountId} ORDER BY id`);
+      expect(audits.map((a) => a.operation_id).sort()).toEqual([...denied].sort());
+      expect(audits.every((a) => a.outcome === 'denied')).toBe(true);
+    });
+  }
+
+  it('answers 401 UNAUTHENTICATED on every non-public route without a session', async () => {
+    const w = await buildWorld('org_admin');
+    const failures: string[] = [];
+    for (const route of routeRegistry.filter((r) => r.access !== 'public')) {
+      const req = await CASES[route.operationId](w);
+      const res = await send(null, req);
+      if (res.statusCode !== 401 || res.json().error?.code !== 'UNAUTHENTICATED') failures.push(`${route.operationId} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+      else expectEnvelope(res, 'UNAUTHENTICATED');
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('administrator separation', () => {
+  it('the system administrator cannot read the audit log; the auditor can', async () => {
+    const sys = await makeAccount(h.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }]);
+    const aud = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const sysRes = await (await sessionClient(h, sys.id)).get('/api/v1/audit');
+    expect(sysRes.statusCode).toBe(403);
+    expectEnvelope(sysRes, 'FORBIDDEN');
+    expect((await (await sessionClient(h, sys.id)).post('/api/v1/audit/verify')).statusCode).toBe(403);
+    const audRes = await (await sessionClient(h, aud.id)).get('/api/v1/audit');
+    expect(audRes.statusCode).toBe(200);
+    expect(audRes.json().total).toBeGreaterThan(0);
+  });
+
+  it('refuses a second administrator role through the API (ADMIN_ROLE_CONFLICT)', async () => {
+    const sec = await makeAccount(h.deps, [{ role: 'secadmin', orgId: null, scope: 'subtree' }]);
+    const c = await sessionClient(h, sec.id);
+    const target = await makeAccount(h.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }]);
+    for (const role of ['auditor', 'secadmin'] as const) {
+      const res = await c.post(`/api/v1/accounts/${target.id}/grants`, { role, scope: 'subtree' });
+      expect(res.statusCode).toBe(422);
+      expectEnvelope(res, 'ADMIN_ROLE_CONFLICT');
+    }
+    const grants = await h.db.query<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${target.id} AND revoked_at IS NULL`);
+    expect(grants.map((g) => g.role)).toEqual(['sysadmin']);
+  });
+
+  it('the database trigger rejects a second administrator role inserted or updated directly', async () => {
+    const root = await makeRoot(h.deps);
+    const target = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }, { role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+    await expect(h.db.exec(sql`INSERT INTO role_grant (account_id, role, org_id, scope) VALUES (${target.id}, 'sysadmin', NULL, 'subtree')`)).rejects.toMatchObject({ code: 'P0002' });
+    await expect(h.db.exec(sql`INSERT INTO role_grant (account_id, role, org_id, scope) VALUES (${target.id}, 'secadmin', NULL, 'subtree')`)).rejects.toMatchObject({ code: 'P0002' });
+    await expect(h.db.exec(sql`UPDATE role_grant SET role = 'secadmin', org_id = NULL WHERE account_id = ${target.id} AND role = 'org_admin'`)).rejects.toMatchObject({ code: 'P0002' });
+    // the same role twice is not a separation conflict (the unique index handles it), and a revoked grant does not count
+    await h.db.exec(sql`UPDATE role_grant SET revoked_at = now() WHERE account_id = ${target.id} AND role = 'auditor'`);
+    await h.db.exec(sql`INSERT INTO role_grant (account_id, role, org_id, scope) VALUES (${target.id}, 'sysadmin', NULL, 'subtree')`);
+    const active = await h.db.query<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${target.id} AND revoked_at IS NULL ORDER BY role`);
+    expect(active.map((g) => g.role)).toEqual(['org_admin', 'sysadmin']);
+  });
+
+  it('the security administrator cannot change their own grants (no self-escalation)', async () => {
+    const root = await makeRoot(h.deps);
+    const sec = await makeAccount(h.deps, [{ role: 'secadmin', orgId: null, scope: 'subtree' }]);
+    const c = await sessionClient(h, sec.id);
+    const before = await h.db.query<{ id: string; role: string; revoked_at: string | null }>(sql`SELECT id, role, revoked_at FROM role_grant WHERE account_id = ${sec.id} ORDER BY id`);
+    const grant = await c.post(`/api/v1/accounts/${sec.id}/grants`, { role: 'org_admin', orgId: root.id, scope: 'subtree' });
+    expect(grant.statusCode).toBe(403);
+    expectEnvelope(grant, 'FORBIDDEN');
+    const revoke = await c.del(`/api/v1/accounts/${sec.id}/grants/${before[0].id}`);
+    expect(revoke.statusCode).toBe(403);
+    expectEnvelope(revoke, 'FORBIDDEN');
+    // nor through the account body
+    const patch = await c.patch(`/api/v1/accounts/${sec.id}`, { displayName: '安全员', role: 'auditor', grants: [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }] });
+    expect(patch.statusCode).toBe(200);
+    const after = await h.db.query<{ id: string; role: string; revoked_at: string | null }>(sql`SELECT id, role, revoked_at FROM role_grant WHERE account_id = ${sec.id} ORDER BY id`);
+    expect(after).toEqual(before);
+    expect((await c.get('/api/v1/me')).json().permissions).toEqual([...ROLE_PERMISSIONS.secadmin].sort());
+  });
+
+  it('an org administrator cannot grant roles, not even to themselves', async () => {
+    const root = await makeRoot(h.deps);
+    const acc = await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+    const res = await (await sessionClient(h, acc.id)).post(`/api/v1/accounts/${acc.id}/grants`, { role: 'secadmin', scope: 'subtree' });
+    expect(res.statusCode).toBe(403);
+    const grants = await h.db.query<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${acc.id}`);
+    expect(grants.map((g) => g.role)).toEqual(['org_admin']);
+  });
+});
+
+describe('no mass assignment', () => {
+  it('PATCH /members/:id ignores orgId, status and other fields outside the contract', async () => {
+    const root = await makeRoot(h.deps);
+    const branch = await makeOrg(h.deps, root, 'branch');
+    const other = await makeOrg(h.deps, root, 'branch');
+    const m = uniqueIdNumber();
+    const { id } = await makeMember(h.deps, branch.id, { idNumber: m.idNumber, birth: m.birth, status: 'full' });
+    const acc = await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+    const c = await sessionClient(h, acc.id);
+    const before = await h.db.one<{ org_id: string; status: string; region_key: string; version: number; is_current: boolean }>(sql`SELECT org_id, status, region_key, version, is_current FROM person WHERE id = ${id}`);
+    const res = await c.patch(`/api/v1/members/${id}`, {
+      version: before.version, address: '新住址', orgId: other.id, org_id: other.id, status: 'probationary', regionKey: crypto.randomUUID(), id: crypto.randomUUID(), isCurrent: false,
+    });
+    expect(res.statusCode).toBe(200);
+    const after = await h.db.one<{ id: string; org_id: string; status: string; region_key: string; version: number; is_current: boolean; address: string }>(sql`SELECT id, org_id, status, region_key, version, is_current, address FROM person WHERE id = ${id}`);
+    expect(after).toEqual({ ...before, id, version: before.version + 1, address: '新住址' });
+    const memberships = await h.db.query<{ org_id: string }>(sql`SELECT org_id FROM membership WHERE person_id = ${id}`);
+    expect(memberships.map((r) => r.org_id)).toEqual([branch.id]);
+  });
+
+  it('PATCH /orgs/:id ignores parentId, path and dissolution fields', async () => {
+    const root = await makeRoot(h.deps);
+    const branch = await makeOrg(h.deps, root, 'branch');
+    const elsewhere = await makeRoot(h.deps);
+    const acc = await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+    const c = await sessionClient(h, acc.id);
+    const before = await h.db.one<{ parent_id: string; path: string; region_key: string; dissolved_on: string | null; version: number }>(sql`SELECT parent_id, path::text AS path, region_key, dissolved_on, version FROM org WHERE id = ${branch.id}`);
+    const res = await c.patch(`/api/v1/orgs/${branch.id}`, {
+      version: before.version, name: '改名后的支部', parentId: elsewhere.id, parent_id: elsewhere.id, path: elsewhere.path, regionKey: elsewhere.id, dissolvedOn: '2020-01-01', dissolved_on: '2020-01-01',
+    });
+    expect(res.statusCode).toBe(200);
+    const after = await h.db.one<{ parent_id: string; path: string; region_key: string; dissolved_on: string | null; version: number; name: string }>(sql`SELECT parent_id, path::text AS path, region_key, dissolved_on, version, name FROM org WHERE id = ${branch.id}`);
+    expect(after).toEqual({ ...before, version: before.version + 1, name: '改名后的支部' });
+  });
+
+  it('account bodies cannot set roles, the demo flag or a linked person where the contract does not allow it', async () => {
+    const root = await makeRoot(h.deps);
+    const m = uniqueIdNumber();
+    const person = await makeMember(h.deps, (await makeOrg(h.deps, root, 'branch')).id, { idNumber: m.idNumber, birth: m.birth });
+    const sec = await makeAccount(h.deps, [{ role: 'secadmin', orgId: null, scope: 'subtree' }]);
+    const c = await sessionClient(h, sec.id);
+    const username = `mass${crypto.randomBytes(4).toString('hex')}`;
+    const created = await c.post('/api/v1/accounts', {
+      username, displayName: '批量赋值', password: 'Qz7#matrix-Key', isDemo: true, is_demo: true, role: 'sysadmin', grants: [{ role: 'sysadmin', scope: 'subtree' }], isDisabled: true,
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    const row = await h.db.one<{ is_demo: boolean; is_disabled: boolean; person_id: string | null }>(sql`SELECT is_demo, is_disabled, person_id FROM account WHERE id = ${id}`);
+    expect(row).toEqual({ is_demo: false, is_disabled: false, person_id: null });
+    const patched = await c.patch(`/api/v1/accounts/${id}`, { displayName: '改名', personId: person.id, isDemo: true, role: 'auditor', username: 'hijacked' });
+    expect(patched.statusCode).toBe(200);
+    const row2 = await h.db.one<{ username: string; display_name: string; is_demo: boolean; person_id: string | null }>(sql`SELECT username, display_name, is_demo, person_id FROM account WHERE id = ${id}`);
+    expect(row2).toEqual({ username, display_name: '改名', is_demo: false, person_id: null });
+    expect((await h.db.query(sql`SELECT 1 FROM role_grant WHERE account_id = ${id}`)).length).toBe(0);
+  });
+
+  it('POST /members ignores a region key or id in the body', async () => {
+    const root = await makeRoot(h.deps);
+    const branch = await makeOrg(h.deps, root, 'branch');
+    const acc = await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+    const c = await sessionClient(h, acc.id);
+    const forcedId = crypto.randomUUID();
+    const res = await c.post('/api/v1/members', { ...newMemberBody(branch.id), id: forcedId, regionKey: crypto.randomUUID(), region_key: crypto.randomUUID(), version: 99 });
+    expect(res.statusCode).toBe(201);
+    const row = await h.db.one<{ id: string; region_key: string; version: number; org_id: string }>(sql`SELECT id, region_key, version, org_id FROM person WHERE id = ${res.json().id}`);
+    expect(row).toEqual({ id: res.json().id, region_key: root.region_key, version: 1, org_id: branch.id });
+    expect(row.id).not.toBe(forcedId);
+  });
+});

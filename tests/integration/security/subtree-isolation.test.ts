@@ -1,0 +1,262 @@
+import crypto from 'node:crypto';
+import fc from 'fast-check';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../../src/contracts/errors';
+import { ROLE_PERMISSIONS, type DataScope, type Permission } from '../../../src/contracts/permissions';
+import type { OrgType } from '../../../src/contracts/dict';
+import { sql } from '../../../src/server/platform/sql';
+import { businessToday } from '../../../src/server/platform/dates';
+import { createHarness, type Client, type Harness } from '../../helpers/harness';
+import { makeAccount, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
+import { expectEnvelope, exportedNames, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
+
+// Subtree isolation as a property: over random org trees, a random grant (org_admin
+// or secretary, node or subtree scope) at a random node N may reach a target
+// exactly when the target is in scope; everything else is 404 (never 403 for a
+// permission the role holds, never data). Lists, counts and the export contain
+// exactly the in-scope current members.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => h.close());
+
+interface TreeSpec {
+  kids: TreeSpec[];
+  members: number;
+}
+
+const MAX_DEPTH = 3; // levels 0..3: at most four levels
+const treeArb = (depth: number): fc.Arbitrary<TreeSpec> =>
+  depth >= MAX_DEPTH
+    ? fc.record({ kids: fc.constant([]), members: fc.integer({ min: 0, max: 3 }) })
+    : fc.record({
+      kids: fc.array(treeArb(depth + 1), { minLength: depth === 0 ? 1 : 0, maxLength: depth === 0 ? 3 : 2 }),
+      members: fc.integer({ min: 0, max: 3 }),
+    });
+
+interface OrgNode {
+  id: string;
+  path: string;
+  region_key: string | null;
+  name: string;
+  type: OrgType;
+  parent: OrgNode | null;
+  children: OrgNode[];
+  members: MemberNode[];
+  fileId: string;
+}
+
+interface MemberNode {
+  id: string;
+  name: string;
+  org: OrgNode;
+  fileId: string;
+}
+
+let nameSeq = 0;
+
+async function fixtureFile(ownerType: 'person' | 'org', ownerId: string, orgId: string): Promise<string> {
+  const key = await h.deps.files.put(PNG_1PX);
+  const r = await h.db.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key)
+    VALUES (${ownerType}, ${ownerId}, ${orgId}, '附件.png', 'image/png', ${PNG_1PX.length}, ${crypto.createHash('sha256').update(PNG_1PX).digest('hex')}, ${key}) RETURNING id`);
+  return r.id;
+}
+
+/** Builds the spec as orgs: the root a committee, leaves branches (with members), inner nodes general branches when all their children are leaves. */
+async function buildTree(spec: TreeSpec): Promise<OrgNode[]> {
+  const all: OrgNode[] = [];
+  async function build(s: TreeSpec, parent: OrgNode | null): Promise<void> {
+    const isLeaf = s.kids.length === 0;
+    let type: OrgType;
+    if (!parent) type = 'committee';
+    else if (isLeaf) type = 'branch';
+    else type = s.kids.every((k) => k.kids.length === 0) ? 'general_branch' : 'committee';
+    const name = `隔离组织${++nameSeq}`;
+    const ref = parent ? await makeOrg(h.deps, parent, type, name) : await makeRoot(h.deps, name);
+    const node: OrgNode = { ...ref, type, parent, children: [], members: [], fileId: await fixtureFile('org', ref.id, ref.id) };
+    all.push(node);
+    parent?.children.push(node);
+    if (isLeaf && parent) {
+      for (let i = 0; i < s.members; i++) {
+        const { idNumber, birth } = uniqueIdNumber();
+        const mname = `隔离党员${++nameSeq}`;
+        const { id } = await makeMember(h.deps, node.id, { name: mname, idNumber, birth, phone: '13900139000' });
+        node.members.push({ id, name: mname, org: node, fileId: await fixtureFile('person', id, node.id) });
+      }
+    }
+    for (const k of s.kids) await build(k, node);
+  }
+  await build(spec, null);
+  return all;
+}
+
+// Ancestry from the generated structure (not from ltree): the independent model.
+const isSelfOrDescendant = (t: OrgNode, n: OrgNode): boolean => t === n || (t.parent !== null && isSelfOrDescendant(t.parent, n));
+const orgInScopeModel = (t: OrgNode, n: OrgNode, scope: DataScope) => (scope === 'subtree' ? isSelfOrDescendant(t, n) : t === n);
+const subtreeOf = (t: OrgNode): OrgNode[] => [t, ...t.children.flatMap(subtreeOf)];
+
+type Check = { route: string; target: string; res: LightMyRequestResponse; inScope: boolean; permission: Permission; expectOk: number[]; secret?: string };
+
+function judge(role: 'org_admin' | 'secretary', c: Check, failures: string[]) {
+  const where = `${c.route} ${c.target} (inScope=${c.inScope}) → ${c.res.statusCode} ${c.res.body.slice(0, 160)}`;
+  if (!ROLE_PERMISSIONS[role].includes(c.permission)) {
+    if (c.res.statusCode !== 403) failures.push(`expected 403 (role lacks ${c.permission}): ${where}`);
+    else expectEnvelope(c.res, 'FORBIDDEN');
+    return;
+  }
+  if (c.inScope) {
+    if (!c.expectOk.includes(c.res.statusCode)) failures.push(`expected ${c.expectOk.join('/')}: ${where}`);
+    return;
+  }
+  if (c.res.statusCode !== 404) {
+    failures.push(`expected 404: ${where}`);
+    return;
+  }
+  // exactly the answer for an id that does not exist: nothing tells that the object is there
+  expectEnvelope(c.res, 'NOT_FOUND');
+  if (c.res.json().error.message !== ERROR_CODES.NOT_FOUND.message || 'details' in c.res.json().error) failures.push(`404 differs from a missing object: ${where}`);
+  if (c.secret && c.res.body.includes(c.secret)) failures.push(`404 body leaks data: ${where}`);
+}
+
+async function upload(client: Client, ownerType: 'person' | 'org', ownerId: string) {
+  const mp = multipartFile('证明.png', PNG_1PX, 'image/png');
+  return h.app.inject({ method: 'POST', url: `/api/v1/files?ownerType=${ownerType}&ownerId=${ownerId}`, headers: { cookie: client.cookie, ...mp.headers }, payload: mp.payload });
+}
+
+/** In-scope current members, by an independent ltree query. */
+async function expectedMembers(n: OrgNode, scope: DataScope) {
+  const cond = scope === 'subtree' ? sql`o.path <@ ${n.path}::ltree` : sql`o.id = ${n.id}::uuid`;
+  return h.db.query<{ id: string; name: string }>(sql`SELECT p.id, p.name FROM person p JOIN org o ON o.id = p.org_id WHERE p.status IN ('full', 'probationary') AND ${cond}`);
+}
+
+async function listAllMembers(client: Client) {
+  const ids: string[] = [];
+  const totals = new Set<number>();
+  for (let page = 1; ; page++) {
+    const res = await client.get(`/api/v1/members?pageSize=100&page=${page}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { items: Array<{ id: string }>; total: number };
+    totals.add(body.total);
+    ids.push(...body.items.map((i) => i.id));
+    if (body.items.length < 100) break;
+  }
+  expect(totals.size).toBe(1);
+  return { ids, total: [...totals][0] };
+}
+
+describe('subtree isolation over generated org trees', () => {
+  it('allows a by-id route ⇔ the target is in scope, and lists, counts and exports only in-scope members', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        treeArb(0),
+        fc.nat(),
+        fc.constantFrom<DataScope>('node', 'subtree'),
+        fc.constantFrom<'org_admin' | 'secretary'>('org_admin', 'secretary'),
+        async (spec, pick, scope, role) => {
+          const orgs = await buildTree(spec);
+          const members = orgs.flatMap((o) => o.members);
+          const n = orgs[pick % orgs.length];
+          const acc = await makeAccount(h.deps, [{ role, orgId: n.id, scope }]);
+          const client = await sessionClient(h, acc.id);
+          const failures: string[] = [];
+          const today = businessToday();
+          const orgIn = (t: OrgNode) => orgInScopeModel(t, n, scope);
+          const memberIn = (m: MemberNode) => orgInScopeModel(m.org, n, scope);
+          const check = (route: string, t: { id: string; name: string }, res: LightMyRequestResponse, inScope: boolean, permission: Permission, expectOk: number[] = [200]) =>
+            judge(role, { route, target: t.name, res, inScope, permission, expectOk, secret: t.name }, failures);
+
+          // --- organisations: reads and harmless writes
+          for (const t of orgs) {
+            const inScope = orgIn(t);
+            const got = await client.get(`/api/v1/orgs/${t.id}`);
+            check('getOrg', t, got, inScope, 'org.read');
+            if (inScope && got.statusCode === 200) expect(got.json().id).toBe(t.id);
+
+            const kids = await client.get(`/api/v1/orgs/children?parentId=${t.id}`);
+            check('listOrgChildren', t, kids, inScope, 'org.read');
+            if (inScope && kids.statusCode === 200) {
+              const want = t.children.filter(orgIn).map((k) => k.id).sort();
+              expect((kids.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `children of ${t.name}`).toEqual(want);
+            }
+
+            const byOrg = await client.get(`/api/v1/members?orgId=${t.id}&pageSize=100`);
+            check('listMembers?orgId', t, byOrg, inScope, 'member.read');
+            if (inScope && byOrg.statusCode === 200) {
+              const want = subtreeOf(t).flatMap((o) => o.members).filter(memberIn).map((m) => m.id).sort();
+              expect((byOrg.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `members under ${t.name}`).toEqual(want);
+              expect(byOrg.json().total).toBe(want.length);
+            }
+
+            check('exportMembers?orgId', t, await client.get(`/api/v1/members/export?orgId=${t.id}`), inScope, 'member.export');
+
+            const files = await client.get(`/api/v1/files?ownerType=org&ownerId=${t.id}`);
+            check('listFiles(org)', t, files, inScope, 'file.read');
+            if (inScope && files.statusCode === 200) expect((files.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(t.fileId);
+            check('downloadFile(org)', t, await client.get(`/api/v1/files/${t.fileId}`), inScope, 'file.read');
+            check('uploadFile(org)', t, await upload(client, 'org', t.id), inScope, 'file.upload', [201]);
+
+            const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${t.id}`)).version;
+            check('updateOrg', t, await client.patch(`/api/v1/orgs/${t.id}`, { version, address: `地址${version}` }), inScope, 'org.update');
+            const v2 = (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${t.id}`)).version;
+            // a no-op move to the current parent when that parent is in scope; otherwise a move under itself (422 after the scope check)
+            const parentInScope = t.parent !== null && orgIn(t.parent);
+            const moveTo = parentInScope ? t.parent!.id : t.id;
+            check('moveOrg', t, await client.post(`/api/v1/orgs/${t.id}/move`, { newParentId: moveTo, version: v2 }), inScope, 'org.move', parentInScope ? [200] : [422]);
+            check('electCommittee', t, await client.post(`/api/v1/orgs/${t.id}/committee`, { electedOn: today, posts: [{ post: 'secretary', holderName: '李书记' }] }), inScope, 'committee.manage');
+          }
+
+          // --- members: reads and harmless writes
+          for (const m of members) {
+            const inScope = memberIn(m);
+            const got = await client.get(`/api/v1/members/${m.id}`);
+            check('getMember', m, got, inScope, 'member.read');
+            if (inScope && got.statusCode === 200) expect(got.json().id).toBe(m.id);
+            const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;
+            check('updateMember', m, await client.patch(`/api/v1/members/${m.id}`, { version, address: `住址${version}` }), inScope, 'member.update');
+            const reveal = await client.post(`/api/v1/members/${m.id}/reveal`, { field: 'phone', reason: '隔离测试核对' });
+            check('revealMemberField', m, reveal, inScope, 'member.reveal');
+            if (!inScope && reveal.body.includes('13900139000')) failures.push(`reveal leaks the phone of ${m.name}`);
+            const files = await client.get(`/api/v1/files?ownerType=person&ownerId=${m.id}`);
+            check('listFiles(person)', m, files, inScope, 'file.read');
+            if (inScope && files.statusCode === 200) expect((files.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(m.fileId);
+            check('downloadFile(person)', m, await client.get(`/api/v1/files/${m.fileId}`), inScope, 'file.read');
+            check('uploadFile(person)', m, await upload(client, 'person', m.id), inScope, 'file.upload', [201]);
+          }
+
+          // --- lists, counts and the export without filters
+          const want = await expectedMembers(n, scope);
+          const listed = await listAllMembers(client);
+          expect(listed.ids.sort()).toEqual(want.map((w) => w.id).sort());
+          expect(listed.total).toBe(want.length);
+          const exp = await client.get('/api/v1/members/export');
+          expect(exp.statusCode).toBe(200);
+          const names = await exportedNames(exp.rawPayload);
+          expect(names.length).toBe(want.length);
+          expect(names.sort()).toEqual(want.map((w) => w.name).sort());
+
+          // --- real status changes and dissolutions (after the list checks; deepest orgs first)
+          for (const m of members) {
+            const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;
+            check('recordMemberEvent', m, await client.post(`/api/v1/members/${m.id}/events`, { reason: 'deceased', eventDate: today, version }), memberIn(m), 'member.status');
+          }
+          for (const t of [...orgs].reverse()) {
+            const cur = await h.db.one<{ version: number; active_members: number; active_children: number }>(sql`
+              SELECT version,
+                (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE p.status IN ('full', 'probationary') AND o.path <@ ${t.path}::ltree) AS active_members,
+                (SELECT count(*)::int FROM org c WHERE c.parent_id = ${t.id} AND c.dissolved_on IS NULL) AS active_children
+              FROM org WHERE id = ${t.id}`);
+            // a top-level org cannot be dissolved (400); one with current members or open children neither (422)
+            const expectOk = t.parent === null ? [400] : cur.active_members > 0 || cur.active_children > 0 ? [422] : [200];
+            check('dissolveOrg', t, await client.post(`/api/v1/orgs/${t.id}/dissolve`, { dissolvedOn: today, reason: '隔离测试撤销', version: cur.version }), orgIn(t), 'org.dissolve', expectOk);
+          }
+
+          expect(failures).toEqual([]);
+        },
+      ),
+      { seed: 20260504, numRuns: 15 },
+    );
+  });
+});
