@@ -1,0 +1,199 @@
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import ExcelJS from 'exceljs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeIdCheckChar, ID_PROBLEM_MESSAGES } from '../src/contracts/idcard';
+import { seed } from '../src/server/seed/demo';
+import { sql } from '../src/server/platform/sql';
+import { createHarness, type Harness } from '../tests/helpers/harness';
+import { makeMember } from '../tests/helpers/factory';
+import { checkChineseGlyphs, hasExactText, horizontalOverflow, launchChromium, loginAs, newPage, screenshot } from './browser';
+
+// Admin console flows in Chromium against the demo data: browsing the org
+// tree, adding a member (ID-number checks as you type), finding them by the
+// pinyin initials of the name, exporting the roster.
+
+let h: Harness;
+let base: string;
+let browser: Browser;
+
+const grantOrg = (username: string) =>
+  h.db.one<{ id: string; name: string }>(sql`
+    SELECT o.id, o.name FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id
+    WHERE a.username = ${username} AND g.revoked_at IS NULL`);
+
+beforeAll(async () => {
+  h = await createHarness();
+  await seed(h.deps, 'demo', 1);
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+describe('admin console', () => {
+  it('refuses a wrong password with a clear Chinese message', async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByLabel('用户名').fill(`nobody${crypto.randomBytes(3).toString('hex')}`);
+      await page.getByLabel('密码').fill('wrong-password');
+      await page.getByRole('button', { name: /登\s*录/ }).click();
+      await page.getByRole('alert').filter({ hasText: '用户名或密码错误' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/login');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a branch secretary browses the org tree and opens the branch', async () => {
+    const branch = await grantOrg('secretary1');
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      expect(new URL(page.url()).pathname).toBe('/admin');
+      await page.getByRole('menuitem', { name: '组织管理' }).click();
+      const node = page.locator(`.ant-tree-treenode:has([data-org-id="${branch.id}"])`);
+      await node.waitFor();
+      await node.locator('.ant-tree-node-content-wrapper').click();
+      await hasExactText(page.getByTestId('org-name'), branch.name);
+      await page.getByText('班子与换届').waitFor();
+      await page.getByText('设置检查', { exact: true }).waitFor();
+
+      const glyphs = await checkChineseGlyphs(page);
+      expect(glyphs.cjkInk).toBeGreaterThan(0);
+      expect(glyphs.cjkVsMissing).toBeGreaterThan(0);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'admin-org-branch');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('the county organisation department expands the tree two levels', async () => {
+    const root = await grantOrg('county');
+    // a direct child of the root that has children of its own, and one of those
+    const level1 = await h.db.one<{ id: string; name: string }>(sql`
+      SELECT c.id, c.name FROM org c WHERE c.parent_id = ${root.id} AND c.dissolved_on IS NULL
+        AND EXISTS (SELECT 1 FROM org g WHERE g.parent_id = c.id AND g.dissolved_on IS NULL)
+      ORDER BY c.seq LIMIT 1`);
+    const level2 = await h.db.one<{ id: string; name: string }>(sql`SELECT id, name FROM org WHERE parent_id = ${level1.id} AND dissolved_on IS NULL ORDER BY seq LIMIT 1`);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/orgs`);
+      const nodeOf = (id: string) => page.locator(`.ant-tree-treenode:has([data-org-id="${id}"])`);
+      await nodeOf(root.id).waitFor();
+      await nodeOf(root.id).locator('.ant-tree-switcher').click();
+      await nodeOf(level1.id).waitFor();
+      await nodeOf(level1.id).locator('.ant-tree-switcher').click();
+      await nodeOf(level2.id).waitFor();
+      await nodeOf(level2.id).locator('.ant-tree-node-content-wrapper').click();
+      await hasExactText(page.getByTestId('org-name'), level2.name);
+      expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(page, 'admin-org-tree-two-levels');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('adds a member (the ID number is checked as you type), finds them by pinyin initials and opens the detail', async () => {
+    const branch = await grantOrg('secretary1');
+    const name = '欧阳晓东';
+    const initials = 'oyxd'; // ōu yáng xiǎo dōng, by hand
+    // a male born 1980-05-17 (17th digit odd); the check character computed from the standard
+    const first17 = `110105${'19800517'}${String(crypto.randomInt(0, 500) * 2 + 1).padStart(3, '0')}`;
+    const valid = first17 + computeIdCheckChar(first17);
+    const wrongCheck = first17 + (valid.endsWith('0') ? '1' : '0');
+
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.getByRole('menuitem', { name: '党员名册' }).click();
+      await page.getByRole('button', { name: '新增党员' }).click();
+      await page.waitForURL(`${base}/admin/members/new`);
+      // the secretary's own branch is preselected
+      await page.locator('#orgId').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').getByText(branch.name).waitFor();
+
+      await page.getByLabel('姓名').fill(name);
+      const idInput = page.getByLabel('身份证号');
+      await idInput.fill(wrongCheck);
+      await page.getByText(ID_PROBLEM_MESSAGES.checksum).waitFor();
+      await screenshot(page, 'admin-member-form-bad-id');
+
+      await idInput.fill(valid);
+      await page.getByText(ID_PROBLEM_MESSAGES.checksum).waitFor({ state: 'detached' });
+      await page.getByText('出生日期 1980-05-17').waitFor();
+      await page.locator('input[type=radio][value=male]:checked').waitFor();
+
+      const pick = async (label: string, option: string) => {
+        await page.getByLabel(label).click();
+        await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+      };
+      await pick('学历', '大学本科');
+      await pick('人员类别', '工人');
+      const date = async (label: string, value: string) => {
+        await page.getByLabel(label).fill(value);
+        await page.getByLabel(label).press('Tab');
+      };
+      await date('入党日期', '2005-07-01');
+      await date('转正日期', '2006-07-01');
+      await page.getByLabel('手机号码').fill('13912345678');
+
+      await page.getByRole('button', { name: /保\s*存/ }).click();
+      await page.waitForURL(/\/admin\/members\/[0-9a-f-]{36}$/);
+      await hasExactText(page.getByTestId('member-name'), name);
+      const row = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE name = ${name} AND org_id = ${branch.id} AND status = 'full'`);
+      expect(row.n).toBe(1);
+
+      // find them in the roster by the initials of the name
+      await page.getByRole('menuitem', { name: '党员名册' }).click();
+      const search = page.getByPlaceholder('姓名 / 拼音首字母 / 手机尾号');
+      await search.fill(initials);
+      const listed = page.waitForResponse((r) => r.url().includes('/api/v1/members?') && r.url().includes(`q=${initials}`) && r.status() === 200);
+      await search.press('Enter');
+      await listed;
+      const link = page.locator('.ant-table-row').getByRole('link', { name, exact: true });
+      await link.waitFor();
+      await screenshot(page, 'admin-member-list-search');
+      await link.click();
+      await hasExactText(page.getByTestId('member-name'), name);
+      await page.getByRole('tab', { name: /变动记录/ }).click();
+      await page.getByText('建档登记').waitFor();
+      expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(page, 'admin-member-detail');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('exports the roster as an Excel file that contains the members', async () => {
+    const branch = await grantOrg('secretary1');
+    const name = '司徒建国';
+    await makeMember(h.deps, branch.id, { name });
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.goto(`${base}/admin/members`);
+      await page.locator('.ant-table-row').first().waitFor();
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: /导\s*出/ }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
+      const filePath = await file.path();
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(filePath);
+      const cells: string[] = [];
+      wb.eachSheet((ws) => ws.eachRow((r) => r.eachCell((c) => cells.push(String(c.value ?? '')))));
+      expect(cells).toContain(name);
+      await screenshot(page, 'admin-member-list');
+    } finally {
+      await context.close();
+    }
+  });
+});

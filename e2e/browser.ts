@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../src/server/seed/demo';
+
+// Shared helpers of the browser flows: Debian's Chromium driven by
+// playwright-core (a fresh temporary profile per launch), login through the
+// form, screenshots under e2e/screenshots/ and the Chinese-glyph check.
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const ADMIN_VIEWPORT = { width: 1440, height: 900 };
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+export const SMALL_PHONE_VIEWPORT = { width: 360, height: 740 };
+const SCREENSHOTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'screenshots');
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export async function newPage(browser: Browser, viewport = ADMIN_VIEWPORT): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Logs in through the login form and waits until the app has left /login. */
+export async function loginAs(page: Page, baseUrl: string, username: string, password = DEMO_PASSWORD) {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Waits until the element shows exactly this text. */
+export function hasExactText(locator: Locator, text: string) {
+  return locator.filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor();
+}
+
+export async function screenshot(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export interface GlyphCheck {
+  font: string;
+  /** pixels that differ between the Chinese drawing and the missing-glyph drawing */
+  cjkVsMissing: number;
+  /** pixels that differ between the Latin drawing and the missing-glyph drawing */
+  latinVsMissing: number;
+  /** inked pixels of the Chinese drawing */
+  cjkInk: number;
+}
+
+/**
+ * Draws a Chinese string with the page's computed font into a canvas and
+ * compares it with the same-size drawing of U+E000 (a private-use character
+ * that renders as the missing-glyph box) and of a Latin string. Without a CJK
+ * font the Chinese characters render as the same boxes as U+E000.
+ */
+export function checkChineseGlyphs(page: Page, sample = '党员组织'): Promise<GlyphCheck> {
+  return page.evaluate((text) => {
+    const font = getComputedStyle(document.body).fontFamily;
+    const w = 320;
+    const h = 64;
+    const draw = (s: string) => {
+      const c = document.createElement('canvas');
+      c.width = w;
+      c.height = h;
+      const ctx = c.getContext('2d')!;
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, 0, w, h);
+      ctx.fillStyle = '#000';
+      ctx.textBaseline = 'top';
+      ctx.font = `40px ${font}`;
+      ctx.fillText(s, 4, 8);
+      return ctx.getImageData(0, 0, w, h).data;
+    };
+    const n = [...text].length;
+    const cjk = draw(text);
+    const missing = draw('\uE000'.repeat(n));
+    const latin = draw('Abcdefgh'.slice(0, Math.max(2, n)));
+    const diff = (a: Uint8ClampedArray, b: Uint8ClampedArray) => {
+      let d = 0;
+      for (let i = 0; i < a.length; i += 4) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) d++;
+      return d;
+    };
+    let ink = 0;
+    for (let i = 0; i < cjk.length; i += 4) if (cjk[i] < 128) ink++;
+    return { font, cjkVsMissing: diff(cjk, missing), latinVsMissing: diff(latin, missing), cjkInk: ink };
+  }, sample);
+}
+
+/** Horizontal overflow of the page (0 when nothing sticks out). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}

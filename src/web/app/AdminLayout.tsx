@@ -1,0 +1,113 @@
+import { Suspense, useMemo, useState } from 'react';
+import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Tooltip } from 'antd';
+import { KeyOutlined, LogoutOutlined, MobileOutlined, UserOutlined } from '@ant-design/icons';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { ROLES } from '../../contracts/permissions';
+import { ApiError } from '../shared/api';
+import { can, isMemberOnly, useMe } from '../shared/session';
+import { ErrorState, PageLoading } from '../shared/states';
+import { NotificationBell } from '../features/notification/NotificationBell';
+import { useLogout } from '../features/auth/use-logout';
+import { menuFor, selectedKeyFor } from './menu';
+
+const { Header, Sider, Content } = Layout;
+
+export function AdminLayout() {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const logout = useLogout();
+  const [collapsed, setCollapsed] = useState(false);
+  const entries = useMemo(() => (me.data ? menuFor(me.data) : []), [me.data]);
+  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'system']);
+
+  if (me.isPending) return <PageLoading tip="正在进入管理端…" />;
+  if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+    return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
+  }
+  const user = me.data;
+  if (isMemberOnly(user)) return <Navigate to="/m" replace />;
+
+  const roleLabels = [...new Set(user.grants.map((g) => ROLES[g.role].label))];
+  const isSystemAdmin = user.grants.some((g) => ROLES[g.role].admin);
+  const scope = isSystemAdmin && user.grants.every((g) => ROLES[g.role].admin) ? '全系统' : user.scopeRoots.map((r) => r.name).join('、') || '未设置管理范围';
+  const selected = selectedKeyFor(location.pathname, entries);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider width={220} theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }} aria-label="主菜单">
+        <div className="brand" onClick={() => navigate('/admin')} role="link" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && navigate('/admin')}>
+          <span className="brand-logo" aria-hidden>
+            党
+          </span>
+          {!collapsed && <span className="brand-name">智慧党建云平台</span>}
+        </div>
+        <Menu
+          mode="inline"
+          selectedKeys={selected ? [selected] : []}
+          openKeys={collapsed ? undefined : openKeys}
+          onOpenChange={(k) => setOpenKeys(k as string[])}
+          items={entries.map((e) => ({
+            key: e.key,
+            icon: e.icon,
+            label: e.label,
+            children: e.children?.map((c) => ({ key: c.key, label: c.label })),
+          }))}
+          onClick={({ key }) => navigate(key)}
+          style={{ borderInlineEnd: 'none' }}
+        />
+      </Sider>
+      <Layout>
+        <Header className="admin-header">
+          <div className="header-scope">
+            <span style={{ color: '#8c8c8c', whiteSpace: 'nowrap' }}>管理范围：</span>
+            <Tooltip title={scope}>
+              <strong className="header-scope-name" data-testid="scope">
+                {scope}
+              </strong>
+            </Tooltip>
+            {roleLabels.map((r) => (
+              <Tag key={r} color="red" style={{ marginInlineEnd: 0 }}>
+                {r}
+              </Tag>
+            ))}
+          </div>
+          <Space size={4}>
+            <NotificationBell />
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'account', icon: <UserOutlined />, label: '账号' },
+                  { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
+                  ...(user.personId && can(user, 'self.read') ? [{ key: 'mobile', icon: <MobileOutlined />, label: '我的党员档案（手机版）' }] : []),
+                  { type: 'divider' as const },
+                  { key: 'logout', icon: <LogoutOutlined />, label: '退出', danger: true },
+                ],
+                onClick: ({ key }) => {
+                  if (key === 'account') navigate('/admin/account');
+                  else if (key === 'password') navigate('/admin/account#password');
+                  else if (key === 'mobile') navigate('/m/me');
+                  else if (key === 'logout') void logout();
+                },
+              }}
+            >
+              <Button type="text" style={{ height: 40 }} aria-label="用户菜单">
+                <Avatar size="small" style={{ background: '#c8102e' }}>
+                  {user.displayName.slice(0, 1)}
+                </Avatar>
+                <span style={{ marginLeft: 8 }}>{user.displayName}</span>
+              </Button>
+            </Dropdown>
+          </Space>
+        </Header>
+        <Content className="admin-content">
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

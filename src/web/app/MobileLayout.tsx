@@ -1,0 +1,49 @@
+import { Suspense } from 'react';
+import { HomeOutlined, UserOutlined } from '@ant-design/icons';
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { ApiError } from '../shared/api';
+import { useMe } from '../shared/session';
+import { ErrorState, PageLoading } from '../shared/states';
+
+const TABS = [
+  { to: '/m', label: '首页', icon: <HomeOutlined /> },
+  { to: '/m/me', label: '我的', icon: <UserOutlined /> },
+];
+
+/** The member's phone pages (360–430 px): a title bar, the page, a bottom tab bar. */
+export function MobileLayout() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <PageLoading tip="正在加载…" />;
+  if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname)}`} replace />;
+    return (
+      <div className="m-shell">
+        <ErrorState error={me.error} onRetry={() => me.refetch()} />
+      </div>
+    );
+  }
+  return (
+    <div className="m-shell">
+      <header className="m-header">
+        <span className="m-header-logo" aria-hidden>
+          党
+        </span>
+        智慧党建
+      </header>
+      <main className="m-main">
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <nav className="m-tabbar" aria-label="底部导航">
+        {TABS.map((t) => (
+          <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || (t.to === '/m/me' && location.pathname.startsWith('/m/password')) ? 'm-tab m-tab-active' : 'm-tab')}>
+            <span className="m-tab-icon">{t.icon}</span>
+            <span>{t.label}</span>
+          </NavLink>
+        ))}
+      </nav>
+    </div>
+  );
+}

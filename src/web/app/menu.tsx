@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+import { ApartmentOutlined, DashboardOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import type { MeView } from '../../contracts/auth';
+import type { Permission } from '../../contracts/permissions';
+import { can } from '../shared/session';
+
+export interface MenuEntry {
+  key: string; // the path
+  label: string;
+  icon?: ReactNode;
+  perm?: Permission;
+  children?: MenuEntry[];
+}
+
+// Only modules that exist; each shown only with the permission it needs.
+const MENU: MenuEntry[] = [
+  { key: '/admin', label: '工作台', icon: <DashboardOutlined /> },
+  { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
+  {
+    key: 'members',
+    label: '党员管理',
+    icon: <TeamOutlined />,
+    children: [
+      { key: '/admin/members', label: '党员名册', perm: 'member.read' },
+      { key: '/admin/members/import', label: '批量导入', perm: 'member.import' },
+    ],
+  },
+  {
+    key: 'system',
+    label: '系统',
+    icon: <SettingOutlined />,
+    children: [
+      { key: '/admin/accounts', label: '账号与角色', perm: 'account.manage' },
+      { key: '/admin/audit', label: '审计日志', perm: 'audit.read' },
+      { key: '/admin/rules', label: '规则版本', perm: 'system.config' },
+      { key: '/admin/jobs', label: '任务记录', perm: 'job.read' },
+      { key: '/admin/account', label: '我的账号' },
+    ],
+  },
+];
+
+export function menuFor(me: MeView): MenuEntry[] {
+  const allowed = (e: MenuEntry) => !e.perm || can(me, e.perm);
+  return MENU.filter(allowed)
+    .map((e) => (e.children ? { ...e, children: e.children.filter(allowed) } : e))
+    .filter((e) => !e.children || e.children.length > 0);
+}
+
+/** The menu key for a path: the longest menu path that prefixes it. */
+export function selectedKeyFor(path: string, entries: MenuEntry[]): string | undefined {
+  const keys = entries.flatMap((e) => (e.children ? e.children.map((c) => c.key) : [e.key]));
+  let best: string | undefined;
+  for (const k of keys) {
+    if ((path === k || path.startsWith(k + '/')) && (!best || k.length > best.length)) best = k;
+  }
+  // the member form and detail pages belong to 党员名册
+  if (best === '/admin/members/import' && !path.startsWith('/admin/members/import')) best = '/admin/members';
+  return best;
+}

@@ -1,0 +1,124 @@
+import { lazy, Suspense, type ComponentType } from 'react';
+import { Button, Result } from 'antd';
+import { createBrowserRouter, Link, Navigate } from 'react-router';
+import { ApiError } from '../shared/api';
+import { homePathFor, useMe } from '../shared/session';
+import { ErrorState, PageLoading } from '../shared/states';
+import { RequirePermission } from '../shared/guards';
+import type { Permission } from '../../contracts/permissions';
+import { AdminLayout } from './AdminLayout';
+import { MobileLayout } from './MobileLayout';
+
+// Pages load on demand: the first load carries only the shell.
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+}
+
+const LoginPage = page(() => import('../features/auth/LoginPage'), 'LoginPage');
+const AccountPage = page(() => import('../features/auth/AccountPage'), 'AccountPage');
+const DashboardPage = page(() => import('../features/dashboard/DashboardPage'), 'DashboardPage');
+const OrgPage = page(() => import('../features/org/OrgPage'), 'OrgPage');
+const MemberListPage = page(() => import('../features/member/MemberListPage'), 'MemberListPage');
+const MemberFormPage = page(() => import('../features/member/MemberFormPage'), 'MemberFormPage');
+const MemberDetailPage = page(() => import('../features/member/MemberDetailPage'), 'MemberDetailPage');
+const MemberImportPage = page(() => import('../features/member/MemberImportPage'), 'MemberImportPage');
+const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
+const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
+const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
+const JobsPage = page(() => import('../features/jobs/JobsPage'), 'JobsPage');
+const JobDetailPage = page(() => import('../features/jobs/JobDetailPage'), 'JobDetailPage');
+const MobileHomePage = page(() => import('../features/mobile/MobileHomePage'), 'MobileHomePage');
+const MobileMePage = page(() => import('../features/mobile/MobileMePage'), 'MobileMePage');
+const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordPage'), 'MobilePasswordPage');
+
+const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
+  <RequirePermission perm={perm}>
+    <Page />
+  </RequirePermission>
+);
+
+function RootRedirect() {
+  const me = useMe();
+  if (me.isPending) return <PageLoading />;
+  if (me.isError) {
+    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to="/login" replace />;
+    return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
+  }
+  return <Navigate to={homePathFor(me.data)} replace />;
+}
+
+function NotFound() {
+  return (
+    <Result
+      status="404"
+      title="页面不存在"
+      subTitle="您访问的地址不存在，可能是链接有误或页面已调整。"
+      extra={
+        <Link to="/">
+          <Button type="primary">返回首页</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+function RouteError() {
+  return (
+    <Result
+      status="error"
+      title="页面出错了"
+      subTitle="页面加载失败，可能是系统刚刚升级。请刷新页面；如仍然出错，请联系系统管理员。"
+      extra={
+        <Button type="primary" onClick={() => location.reload()}>
+          刷新页面
+        </Button>
+      }
+    />
+  );
+}
+
+export const router = createBrowserRouter([
+  { path: '/', element: <RootRedirect />, errorElement: <RouteError /> },
+  {
+    path: '/login',
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/admin',
+    element: <AdminLayout />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <DashboardPage /> },
+      { path: 'orgs', element: guarded('org.read', OrgPage) },
+      { path: 'members', element: guarded('member.read', MemberListPage) },
+      { path: 'members/new', element: guarded('member.create', MemberFormPage) },
+      { path: 'members/import', element: guarded('member.import', MemberImportPage) },
+      { path: 'members/:id', element: guarded('member.read', MemberDetailPage) },
+      { path: 'members/:id/edit', element: guarded('member.update', MemberFormPage) },
+      { path: 'accounts', element: guarded('account.manage', AccountsPage) },
+      { path: 'audit', element: guarded('audit.read', AuditPage) },
+      { path: 'rules', element: guarded('system.config', RulesPage) },
+      { path: 'jobs', element: guarded('job.read', JobsPage) },
+      { path: 'jobs/:id', element: guarded('job.read', JobDetailPage) },
+      { path: 'account', element: <AccountPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  {
+    path: '/m',
+    element: <MobileLayout />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <MobileHomePage /> },
+      { path: 'me', element: <MobileMePage /> },
+      { path: 'password', element: <MobilePasswordPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+  { path: '*', element: <NotFound /> },
+]);

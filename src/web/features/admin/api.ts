@@ -1,0 +1,111 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { AccountView, AuditEntryView, AuditVerifyResult, GrantRoleBody } from '../../../contracts/admin';
+import { api } from '../../shared/api';
+
+export type Account = z.infer<typeof AccountView>;
+export type AuditEntry = z.infer<typeof AuditEntryView>;
+export type AuditVerify = z.infer<typeof AuditVerifyResult>;
+interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function useAccounts(q: string, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: ['accounts', q, page, pageSize],
+    queryFn: () => api.get<Page<Account>>('/api/v1/accounts', { q, page, pageSize }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+function useAccountMutation<V, R>(fn: (v: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: ['accounts'] }) });
+}
+
+export const useCreateAccount = () =>
+  useAccountMutation((b: { username: string; displayName: string; password: string }) => api.post<{ id: string }>('/api/v1/accounts', b));
+export const useUpdateAccount = () =>
+  useAccountMutation(({ id, ...body }: { id: string; displayName?: string; isDisabled?: boolean; password?: string }) => api.patch(`/api/v1/accounts/${id}`, body));
+export const useGrantRole = () => useAccountMutation(({ id, body }: { id: string; body: z.input<typeof GrantRoleBody> }) => api.post(`/api/v1/accounts/${id}/grants`, body));
+export const useRevokeRole = () => useAccountMutation(({ id, grantId }: { id: string; grantId: string }) => api.del(`/api/v1/accounts/${id}/grants/${grantId}`));
+
+export interface AuditFilters {
+  action?: string;
+  username?: string;
+  outcome?: 'success' | 'denied' | 'failure';
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+export function useAuditLog(f: AuditFilters) {
+  return useQuery({ queryKey: ['audit', f], queryFn: () => api.get<Page<AuditEntry>>('/api/v1/audit', { ...f }), placeholderData: keepPreviousData });
+}
+
+export const verifyAudit = () => api.post<AuditVerify>('/api/v1/audit/verify');
+
+export interface RuleVersion {
+  id: string;
+  domain: string;
+  key: string;
+  scopeOrgId: string | null;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  source: string;
+  body: unknown;
+}
+
+export function useRules() {
+  return useQuery({ queryKey: ['rules'], queryFn: () => api.get<{ items: RuleVersion[] }>('/api/v1/rules').then((r) => r.items) });
+}
+
+// Audit actions as people read them; the filter matches by prefix.
+export const AUDIT_ACTIONS: Record<string, string> = {
+  'auth.login': '登录',
+  'auth.logout': '退出登录',
+  'auth.password_change': '修改密码',
+  'access.denied': '越权访问被拒绝',
+  'account.create': '新建账号',
+  'account.update': '修改账号',
+  'role.grant': '授予角色',
+  'role.revoke': '收回角色',
+  'org.create': '新建组织',
+  'org.update': '编辑组织',
+  'org.move': '调整隶属关系',
+  'org.dissolve': '撤销组织',
+  'org.committee_elect': '换届登记',
+  'member.create': '新增党员',
+  'member.update': '编辑党员',
+  'member.status_change': '党员变动',
+  'member.reveal': '查看敏感信息',
+  'member.export': '导出名册',
+  'member.import': '批量导入',
+  'file.upload': '上传附件',
+  'audit.verify': '校验审计日志',
+  'system.seed': '生成演示数据',
+};
+
+export const AUDIT_ACTION_GROUPS = [
+  { value: 'auth.', label: '登录与密码' },
+  { value: 'access.denied', label: '越权访问' },
+  { value: 'account.', label: '账号' },
+  { value: 'role.', label: '角色授权' },
+  { value: 'org.', label: '组织' },
+  { value: 'member.', label: '党员' },
+  { value: 'member.reveal', label: '查看敏感信息' },
+  { value: 'member.export', label: '导出名册' },
+  { value: 'file.', label: '附件' },
+  { value: 'audit.', label: '审计' },
+  { value: 'system.', label: '系统' },
+];
+
+export const OUTCOMES: Record<AuditEntry['outcome'], { text: string; color: string }> = {
+  success: { text: '成功', color: 'green' },
+  denied: { text: '拒绝', color: 'orange' },
+  failure: { text: '失败', color: 'red' },
+};

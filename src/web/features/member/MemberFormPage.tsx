@@ -1,0 +1,389 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, DatePicker, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { BRANCH_TYPES, ETHNICITIES, MEMBER_EVENT_REASONS, SEXES } from '../../../contracts/dict';
+import { ID_PROBLEM_MESSAGES, parseIdNumber, type IdNumberInfo } from '../../../contracts/idcard';
+import { MemberFields } from '../../../contracts/member';
+import { ApiError } from '../../shared/api';
+import { afterToday, DATE_FORMAT, fromDayjs, todayShanghai, toDayjs } from '../../shared/dates';
+import { applyServerErrors } from '../../shared/form-errors';
+import { useMe } from '../../shared/session';
+import { ErrorState, PageLoading } from '../../shared/states';
+import { usePageTitle } from '../../shared/use-title';
+import { zodRule } from '../../shared/zod-rule';
+import { OrgTreeSelect } from '../org/OrgTreeSelect';
+import { useCreateMember, useMember, useUpdateMember, type MemberDetail } from './api';
+import { educationOptions, occupationOptions } from './labels';
+
+const shape = MemberFields.shape;
+const CREATE_REASONS = ['registered', 'recruited', 'transfer_in', 'restored'] as const;
+
+interface Values {
+  orgId?: string;
+  reason?: (typeof CREATE_REASONS)[number];
+  name: string;
+  idNumber?: string;
+  sex?: 'male' | 'female';
+  ethnicity: string;
+  education?: string;
+  occupation?: string;
+  status?: 'probationary' | 'full';
+  joinDate?: Dayjs;
+  conversionDate?: Dayjs | null;
+  phone?: string;
+  unitName?: string;
+  address?: string;
+  monthlyIncomeYuan?: number | null;
+}
+
+function idInfo(raw: string | undefined): IdNumberInfo | null {
+  if (!raw) return null;
+  const r = parseIdNumber(raw, todayShanghai());
+  return r.ok ? r.info : null;
+}
+
+const addYears = (date: string, years: number) => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
+
+export function MemberFormPage() {
+  const { id } = useParams();
+  return id ? <EditMember id={id} /> : <MemberForm />;
+}
+
+function EditMember({ id }: { id: string }) {
+  const q = useMember(id);
+  if (q.isPending) return <PageLoading />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="党员档案加载失败" />;
+  if (!q.data.abilities.update) {
+    return (
+      <Card>
+        <Alert
+          type="warning"
+          showIcon
+          title="该党员档案不能编辑"
+          description="已不在册的党员，或不在您管理范围内的党员，档案不能修改。"
+          action={<Link to={`/admin/members/${id}`}>返回档案</Link>}
+        />
+      </Card>
+    );
+  }
+  return <MemberForm member={q.data} />;
+}
+
+function MemberForm({ member }: { member?: MemberDetail }) {
+  usePageTitle(member ? `编辑党员：${member.name}` : '新增党员');
+  const [form] = Form.useForm<Values>();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const [params] = useSearchParams();
+  const me = useMe().data!;
+  const create = useCreateMember();
+  const update = useUpdateMember();
+  const [formError, setFormError] = useState<string | null>(null);
+  const idNumber = Form.useWatch('idNumber', form);
+  const status = Form.useWatch('status', form) ?? (member?.status as Values['status']);
+  const info = useMemo(() => idInfo(idNumber), [idNumber]);
+
+  const branchRoot = me.scopeRoots.find((r) => BRANCH_TYPES.includes(r.type as (typeof BRANCH_TYPES)[number]));
+  const initialValues: Partial<Values> = member
+    ? {
+        name: member.name,
+        sex: member.sex,
+        ethnicity: member.ethnicity,
+        education: member.education,
+        occupation: member.occupation,
+        joinDate: toDayjs(member.joinDate),
+        conversionDate: toDayjs(member.conversionDate) ?? null,
+        unitName: member.unitName ?? undefined,
+        address: member.address ?? undefined,
+      }
+    : {
+        orgId: params.get('orgId') ?? (me.scopeRoots.length === 1 ? branchRoot?.id : undefined),
+        reason: 'registered',
+        ethnicity: '汉族',
+        status: 'full',
+      };
+
+  // the ID number fixes sex (and birth date): fill sex in as soon as the number is valid
+  useEffect(() => {
+    if (info && form.getFieldValue('sex') !== info.sex) form.setFieldValue('sex', info.sex);
+    if (info) void form.validateFields(['sex', 'joinDate']).catch(() => undefined);
+  }, [info, form]);
+
+  useEffect(() => {
+    if (status === 'probationary' && form.getFieldValue('conversionDate')) form.setFieldValue('conversionDate', null);
+    if (form.isFieldTouched('conversionDate') || status === 'probationary') void form.validateFields(['conversionDate']).catch(() => undefined);
+  }, [status, form]);
+
+  const birthDate = info?.birthDate ?? member?.birthDate;
+
+  const onFinish = async (v: Values) => {
+    setFormError(null);
+    const text = (s: string | undefined) => (s && s.trim() ? s.trim() : null);
+    const common = {
+      name: v.name.trim(),
+      sex: v.sex!,
+      ethnicity: v.ethnicity,
+      education: v.education as MemberDetail['education'],
+      occupation: v.occupation as MemberDetail['occupation'],
+      unitName: text(v.unitName),
+      address: text(v.address),
+      joinDate: fromDayjs(v.joinDate)!,
+      conversionDate: fromDayjs(v.conversionDate),
+    };
+    const fen = v.monthlyIncomeYuan === null || v.monthlyIncomeYuan === undefined ? null : Math.round(v.monthlyIncomeYuan * 100);
+    try {
+      if (member) {
+        await update.mutateAsync({
+          id: member.id,
+          body: {
+            ...common,
+            version: member.version,
+            ...(v.idNumber?.trim() ? { idNumber: v.idNumber.trim().toUpperCase() } : {}),
+            ...(v.phone?.trim() ? { phone: v.phone.trim() } : {}),
+            ...(fen !== null ? { monthlyIncomeFen: fen } : {}),
+          },
+        });
+        message.success('党员信息已保存');
+        navigate(`/admin/members/${member.id}`);
+      } else {
+        const r = await create.mutateAsync({
+          ...common,
+          orgId: v.orgId!,
+          reason: v.reason,
+          status: v.status!,
+          idNumber: v.idNumber!.trim().toUpperCase(),
+          phone: text(v.phone),
+          monthlyIncomeFen: fen,
+        });
+        message.success(`已新增党员：${common.name}`);
+        navigate(`/admin/members/${r.id}`);
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'CONFLICT') {
+        setFormError('该党员档案刚被他人修改。请刷新页面，核对最新信息后再保存。');
+        return;
+      }
+      if (e instanceof ApiError && e.code === 'DUPLICATE_ID_NUMBER') {
+        form.setFields([{ name: 'idNumber', errors: [e.message] }]);
+        form.scrollToField('idNumber');
+        return;
+      }
+      setFormError(applyServerErrors(form, e, { monthlyIncomeFen: 'monthlyIncomeYuan' }));
+    }
+  };
+
+  const today = todayShanghai();
+  return (
+    <Card>
+      <div className="page-header">
+        <Typography.Title level={3}>{member ? `编辑党员：${member.name}` : '新增党员'}</Typography.Title>
+        <Link to={member ? `/admin/members/${member.id}` : '/admin/members'}>
+          <Button>返回</Button>
+        </Link>
+      </div>
+      {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} role="alert" />}
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={initialValues}
+        onFinish={onFinish}
+        onFinishFailed={({ errorFields }) => errorFields[0] && form.scrollToField(errorFields[0].name)}
+        scrollToFirstError
+        style={{ maxWidth: 1080 }}
+      >
+        {!member && (
+          <>
+            <Divider titlePlacement="start" style={{ marginTop: 0 }}>
+              组织关系
+            </Divider>
+            <Row gutter={24}>
+              <Col span={12}>
+                <Form.Item label="所在党支部" name="orgId" rules={[{ required: true, message: '请选择所在党支部' }]} extra="党员的组织关系须在党支部（含联合党支部、临时党支部）">
+                  <OrgTreeSelect branchOnly style={{ width: '100%' }} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item label="增加方式" name="reason" rules={[{ required: true, message: '请选择增加方式' }]}>
+                  <Select options={CREATE_REASONS.map((r) => ({ value: r, label: MEMBER_EVENT_REASONS[r].label }))} />
+                </Form.Item>
+              </Col>
+            </Row>
+          </>
+        )}
+        <Divider titlePlacement="start" style={member ? { marginTop: 0 } : undefined}>
+          基本信息
+        </Divider>
+        <Row gutter={24}>
+          <Col span={8}>
+            <Form.Item label="姓名" name="name" rules={[{ required: true, whitespace: true, message: '请填写姓名' }, zodRule(shape.name)]}>
+              <Input maxLength={30} autoComplete="off" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              label="身份证号"
+              name="idNumber"
+              validateFirst
+              rules={[
+                ...(member ? [] : [{ required: true, whitespace: true, message: '请填写身份证号' }]),
+                {
+                  validator: async (_r, v: string | undefined) => {
+                    if (!v || !v.trim()) return;
+                    const r = parseIdNumber(v, todayShanghai());
+                    if (!r.ok) throw new Error(ID_PROBLEM_MESSAGES[r.problem]);
+                  },
+                },
+              ]}
+              extra={
+                info ? (
+                  <span style={{ color: '#389e0d' }}>
+                    出生日期 {info.birthDate}，性别 {SEXES[info.sex]}（已按身份证号识别）
+                  </span>
+                ) : member ? (
+                  `当前：${member.idNumberMasked}。不修改请留空`
+                ) : (
+                  '18位，最后一位可以是X；性别和出生日期按身份证号自动识别'
+                )
+              }
+            >
+              <Input maxLength={18} autoComplete="off" placeholder={member ? '不修改请留空' : '请输入18位身份证号'} style={{ fontFamily: 'monospace' }} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              label="性别"
+              name="sex"
+              dependencies={['idNumber']}
+              rules={[
+                { required: true, message: '请选择性别' },
+                {
+                  validator: async (_r, v: string | undefined) => {
+                    if (v && info && v !== info.sex) throw new Error('性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）');
+                  },
+                },
+              ]}
+            >
+              <Radio.Group
+                options={[
+                  { value: 'male', label: '男' },
+                  { value: 'female', label: '女' },
+                ]}
+              />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label="民族" name="ethnicity" rules={[{ required: true, message: '请选择民族' }]}>
+              <Select showSearch options={ETHNICITIES.map((e) => ({ value: e, label: e }))} />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label="学历" name="education" rules={[{ required: true, message: '请选择学历' }]}>
+              <Select options={educationOptions} placeholder="请选择" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label="人员类别" name="occupation" rules={[{ required: true, message: '请选择职业/人员类别' }]}>
+              <Select options={occupationOptions} placeholder="请选择" />
+            </Form.Item>
+          </Col>
+        </Row>
+
+        <Divider titlePlacement="start">党籍信息</Divider>
+        <Row gutter={24}>
+          <Col span={8}>
+            {member ? (
+              <Form.Item label="党员类别" extra="转正、出党等变动请在档案页“登记变动”中办理">
+                <Input value={member.status === 'full' ? '正式党员' : '预备党员'} disabled />
+              </Form.Item>
+            ) : (
+              <Form.Item label="党员类别" name="status" rules={[{ required: true, message: '请选择党员类别' }]}>
+                <Radio.Group
+                  optionType="button"
+                  options={[
+                    { value: 'full', label: '正式党员' },
+                    { value: 'probationary', label: '预备党员' },
+                  ]}
+                />
+              </Form.Item>
+            )}
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              label="入党日期"
+              name="joinDate"
+              dependencies={['idNumber']}
+              rules={[
+                { required: true, message: '请选择入党日期' },
+                {
+                  validator: async (_r, v: Dayjs | undefined) => {
+                    if (!v) return;
+                    const d = v.format(DATE_FORMAT);
+                    if (d > today) throw new Error('入党日期不能晚于今天');
+                    if (birthDate && d < addYears(birthDate, 18)) throw new Error('入党时须年满18岁，请核对入党日期和身份证号');
+                  },
+                },
+              ]}
+            >
+              <DatePicker style={{ width: '100%' }} disabledDate={afterToday} placeholder="YYYY-MM-DD" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item
+              label="转正日期"
+              name="conversionDate"
+              required={status === 'full'}
+              dependencies={['joinDate', 'status']}
+              extra={status === 'probationary' ? '预备党员不填转正日期' : undefined}
+              rules={[
+                {
+                  validator: async (_r, v: Dayjs | null | undefined) => {
+                    if (status === 'full' && !v) throw new Error('正式党员须填写转正日期');
+                    if (!v) return;
+                    const d = v.format(DATE_FORMAT);
+                    const join = fromDayjs(form.getFieldValue('joinDate'));
+                    if (join && d < join) throw new Error('转正日期不能早于入党日期');
+                    if (d > today) throw new Error('转正日期不能晚于今天');
+                  },
+                },
+              ]}
+            >
+              <DatePicker style={{ width: '100%' }} disabledDate={afterToday} disabled={status === 'probationary'} placeholder="YYYY-MM-DD" />
+            </Form.Item>
+          </Col>
+        </Row>
+
+        <Divider titlePlacement="start">联系方式与其他</Divider>
+        <Row gutter={24}>
+          <Col span={8}>
+            <Form.Item label="手机号码" name="phone" rules={[zodRule(shape.phone)]} extra={member?.phoneMasked ? `当前：${member.phoneMasked}。不修改请留空` : undefined}>
+              <Input maxLength={11} inputMode="numeric" autoComplete="off" placeholder={member?.phoneMasked ? '不修改请留空' : '11位手机号码，选填'} />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item label="工作单位" name="unitName" rules={[zodRule(shape.unitName)]}>
+              <Input maxLength={100} placeholder="选填" />
+            </Form.Item>
+          </Col>
+          <Col span={16}>
+            <Form.Item label="家庭住址" name="address" rules={[zodRule(shape.address)]}>
+              <Input maxLength={200} placeholder="选填" />
+            </Form.Item>
+          </Col>
+          <Col span={8}>
+            <Form.Item label="月收入（元）" name="monthlyIncomeYuan" extra={member?.hasIncome ? '已登记（加密保存）。不修改请留空' : '用于核定党费基数，选填，加密保存'}>
+              <InputNumber min={0} max={100_000_000} precision={2} style={{ width: '100%' }} placeholder={member?.hasIncome ? '不修改请留空' : '选填'} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending}>
+            保存
+          </Button>
+          <Button onClick={() => navigate(member ? `/admin/members/${member.id}` : '/admin/members')}>取消</Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}
+

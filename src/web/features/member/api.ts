@@ -1,0 +1,83 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { CreateMemberBody, MemberDetail, MemberListItem, RecordMemberEventBody, UpdateMemberBody } from '../../../contracts/member';
+import type { FileView } from '../../../contracts/admin';
+import type { SensitiveField } from '../../../contracts/dict';
+import { api } from '../../shared/api';
+
+export type { MemberDetail, MemberListItem };
+export type StoredFile = z.infer<typeof FileView>;
+export type MemberStatusFilter = 'current' | 'probationary' | 'full' | 'former';
+
+export const STATUS_FILTERS: Record<MemberStatusFilter, string> = { current: '在册', full: '正式党员', probationary: '预备党员', former: '已减少' };
+
+export interface MemberFilters {
+  orgId?: string;
+  q?: string;
+  status: MemberStatusFilter;
+  sex?: 'male' | 'female';
+  education?: string;
+  sort: 'name' | 'joinDate' | 'birthDate';
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+export interface MemberPage {
+  items: MemberListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function useMembers(f: MemberFilters) {
+  return useQuery({
+    queryKey: ['members', 'list', f],
+    queryFn: () => api.get<MemberPage>('/api/v1/members', { ...f }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useMember(id: string | undefined) {
+  return useQuery({ queryKey: ['members', 'detail', id], queryFn: () => api.get<MemberDetail>(`/api/v1/members/${id}`), enabled: !!id });
+}
+
+function useMemberMutation<V, R>(fn: (v: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['members'] });
+      void qc.invalidateQueries({ queryKey: ['orgs'] });
+    },
+  });
+}
+
+export const useCreateMember = () => useMemberMutation((b: z.input<typeof CreateMemberBody>) => api.post<{ id: string }>('/api/v1/members', b));
+export const useUpdateMember = () => useMemberMutation(({ id, body }: { id: string; body: z.input<typeof UpdateMemberBody> }) => api.patch(`/api/v1/members/${id}`, body));
+export const useRecordEvent = () =>
+  useMemberMutation(({ id, body }: { id: string; body: z.input<typeof RecordMemberEventBody> }) => api.post(`/api/v1/members/${id}/events`, body));
+
+export const revealField = (id: string, field: SensitiveField, reason: string) =>
+  api.post<{ field: SensitiveField; value: string | null }>(`/api/v1/members/${id}/reveal`, { field, reason });
+
+export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status'>) =>
+  api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status }, '党员名册.xlsx');
+
+export function useFiles(ownerType: 'person' | 'org', ownerId: string, enabled = true) {
+  return useQuery({
+    queryKey: ['files', ownerType, ownerId],
+    queryFn: () => api.get<{ items: StoredFile[] }>('/api/v1/files', { ownerType, ownerId }).then((r) => r.items),
+    enabled,
+  });
+}
+
+export function useUploadFile(ownerType: 'person' | 'org', ownerId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => api.upload<StoredFile>('/api/v1/files', file, file.name, { ownerType, ownerId }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['files', ownerType, ownerId] }),
+  });
+}
+
+export const downloadFile = (f: StoredFile) => api.download(`/api/v1/files/${f.id}`, undefined, f.fileName);

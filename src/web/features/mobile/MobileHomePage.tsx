@@ -1,0 +1,78 @@
+import { Button } from 'antd';
+import { can, useMe } from '../../shared/session';
+import { usePageTitle } from '../../shared/use-title';
+import { useMarkRead, useNotifications } from '../notification/api';
+import { NotificationItems } from '../notification/NotificationList';
+import { useMyProfile } from './api';
+import { MobileError, MobileLoading } from './MobileStates';
+
+function greeting(hour: number) {
+  if (hour < 11) return '早上好';
+  if (hour < 13) return '中午好';
+  if (hour < 18) return '下午好';
+  return '晚上好';
+}
+
+export function MobileHomePage() {
+  usePageTitle('首页');
+  const me = useMe().data!;
+  const profile = useMyProfile(can(me, 'self.read'));
+  const notes = useNotifications({ unreadOnly: true, pageSize: 10 });
+  const markAll = useMarkRead();
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+
+  return (
+    <>
+      <section className="m-hero" aria-label="问候">
+        <div className="m-hero-name">
+          {greeting(hour)}，{me.displayName}
+        </div>
+        <div className="m-hero-sub">{profile.data?.orgName ?? (profile.isPending ? '　' : '欢迎使用智慧党建')}</div>
+      </section>
+
+      <section className="m-card" aria-labelledby="m-branch">
+        <h2 id="m-branch">我的支部</h2>
+        {profile.isPending ? (
+          <div style={{ color: '#8c8c8c' }}>正在加载…</div>
+        ) : profile.isError ? (
+          <MobileError error={profile.error} onRetry={() => profile.refetch()} title="支部信息加载失败" />
+        ) : (
+          <dl className="m-rows">
+            <div className="m-row">
+              <dt>所在党支部</dt>
+              <dd>{profile.data.orgName ?? '—'}</dd>
+            </div>
+            {profile.data.orgPath.length > 1 && (
+              <div className="m-row">
+                <dt>上级党组织</dt>
+                <dd>{profile.data.orgPath.at(-2)?.name}</dd>
+              </div>
+            )}
+          </dl>
+        )}
+      </section>
+
+      <section className="m-card" aria-labelledby="m-notes">
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+          <h2 id="m-notes" style={{ margin: 0 }}>
+            未读通知{notes.data?.unread ? `（${notes.data.unread}）` : ''}
+          </h2>
+          {!!notes.data?.unread && (
+            <Button type="link" onClick={() => markAll.mutate(undefined)} loading={markAll.isPending} style={{ height: 44 }}>
+              全部已读
+            </Button>
+          )}
+        </div>
+        {notes.isPending ? (
+          <MobileLoading />
+        ) : notes.isError ? (
+          <MobileError error={notes.error} onRetry={() => notes.refetch()} title="通知加载失败" />
+        ) : notes.data.items.length === 0 ? (
+          <p style={{ color: '#8c8c8c', margin: '12px 0 0' }}>没有未读通知。支部发布的通知会显示在这里。</p>
+        ) : (
+          <NotificationItems items={notes.data.items} large />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { Button, Tag } from 'antd';
+import { KeyOutlined, LogoutOutlined, RightOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
+import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
+import { formatDate } from '../../shared/dates';
+import { can, useMe } from '../../shared/session';
+import { usePageTitle } from '../../shared/use-title';
+import { useLogout } from '../auth/use-logout';
+import { useMyProfile } from './api';
+import { MobileError, MobileLoading } from './MobileStates';
+
+const STATUS_COLOR: Record<string, string> = { full: 'red', probationary: 'orange' };
+
+function Row({ label, value }: { label: string; value: string | null | undefined }) {
+  return (
+    <div className="m-row">
+      <dt>{label}</dt>
+      <dd>{value ?? '—'}</dd>
+    </div>
+  );
+}
+
+export function MobileMePage() {
+  usePageTitle('我的');
+  const me = useMe().data!;
+  const profile = useMyProfile(can(me, 'self.read'));
+  const logout = useLogout();
+  const p = profile.data;
+
+  return (
+    <>
+      {profile.isPending ? (
+        <MobileLoading />
+      ) : profile.isError ? (
+        <MobileError error={profile.error} onRetry={() => profile.refetch()} title="我的档案" />
+      ) : (
+        p && (
+          <>
+            <section className="m-hero" aria-label="我的基本信息">
+              <div className="m-hero-name" data-testid="my-name">
+                {p.name}{' '}
+                <Tag color={STATUS_COLOR[p.status] ?? 'default'} style={{ verticalAlign: 'middle', marginInlineStart: 6 }}>
+                  {MEMBER_STATUSES[p.status]}
+                </Tag>
+              </div>
+              <div className="m-hero-sub">{p.orgName ?? '—'}</div>
+              <div className="m-hero-sub">党龄 {p.partyAgeYears === null ? '—' : `${p.partyAgeYears} 年`}</div>
+            </section>
+
+            <section className="m-card" aria-labelledby="m-profile">
+              <h2 id="m-profile">我的档案</h2>
+              <dl className="m-rows">
+                <Row label="所在党支部" value={p.orgName} />
+                <Row label="入党日期" value={formatDate(p.joinDate)} />
+                <Row label="转正日期" value={formatDate(p.conversionDate)} />
+                <Row label="党龄" value={p.partyAgeYears === null ? null : `${p.partyAgeYears} 年`} />
+                <Row label="身份证号" value={p.idNumberMasked} />
+                <Row label="手机号码" value={p.phoneMasked ?? '未登记'} />
+              </dl>
+              <p style={{ color: '#8c8c8c', fontSize: 13, margin: '8px 0 0' }}>信息有误请联系支部书记更正。</p>
+            </section>
+
+            <section className="m-card" aria-labelledby="m-history">
+              <h2 id="m-history">变动记录</h2>
+              {p.events.length === 0 ? (
+                <p style={{ color: '#8c8c8c', margin: 0 }}>暂无变动记录。</p>
+              ) : (
+                <ol style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+                  {[...p.events]
+                    .sort((a, b) => (a.eventDate < b.eventDate ? 1 : a.eventDate > b.eventDate ? -1 : b.id - a.id))
+                    .map((e) => (
+                      <li key={e.id} className="m-row" style={{ display: 'block' }}>
+                        <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+                          <strong>{MEMBER_EVENT_REASONS[e.reason as MemberEventReason]?.label ?? e.reason}</strong>
+                          <span style={{ color: '#8c8c8c' }}>{e.eventDate}</span>
+                        </div>
+                        {e.orgName && <div style={{ color: '#595959', fontSize: 14 }}>{e.orgName}</div>}
+                        {e.note && <div style={{ color: '#595959', fontSize: 14 }}>{e.note}</div>}
+                      </li>
+                    ))}
+                </ol>
+              )}
+            </section>
+          </>
+        )
+      )}
+
+      <section className="m-card" aria-label="账号">
+        <Link to="/m/password" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+          <span>
+            <KeyOutlined /> 修改密码
+          </span>
+          <RightOutlined style={{ color: '#bfbfbf' }} />
+        </Link>
+        <div className="m-row" style={{ minHeight: 48, alignItems: 'center' }}>
+          <span style={{ color: '#8c8c8c' }}>登录账号</span>
+          <span>{me.username}</span>
+        </div>
+      </section>
+      <Button danger className="m-action" icon={<LogoutOutlined />} onClick={() => void logout()}>
+        退出登录
+      </Button>
+    </>
+  );
+}
