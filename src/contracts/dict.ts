@@ -11,6 +11,22 @@ export const ORG_TYPES = {
 export type OrgType = keyof typeof ORG_TYPES;
 export const BRANCH_TYPES: readonly OrgType[] = ['branch', 'joint_branch', 'temporary_branch'];
 
+// Which org types may sit under which (《中国共产党基层组织工作条例》 structure):
+// the server enforces it, the web offers only these choices.
+export const ALLOWED_PARENT_TYPES: Record<OrgType, readonly OrgType[]> = {
+  committee: ['committee', 'working_committee'],
+  working_committee: ['committee', 'working_committee'],
+  general_branch: ['committee', 'working_committee'],
+  branch: ['committee', 'working_committee', 'general_branch'],
+  joint_branch: ['committee', 'working_committee', 'general_branch'],
+  temporary_branch: ['committee', 'working_committee', 'general_branch'],
+  party_group: ['branch', 'joint_branch', 'temporary_branch'],
+};
+
+export function childTypesOf(parent: OrgType): OrgType[] {
+  return (Object.keys(ALLOWED_PARENT_TYPES) as OrgType[]).filter((child) => ALLOWED_PARENT_TYPES[child].includes(parent));
+}
+
 export const UNIT_KINDS = {
   village: '村',
   community: '社区',

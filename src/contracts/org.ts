@@ -26,6 +26,14 @@ export const SetupWarning = z.object({
 });
 export type SetupWarning = z.infer<typeof SetupWarning>;
 
+export const OrgWarningList = z.object({
+  items: z.array(z.object({ orgId: z.uuid(), orgName: z.string(), orgType: OrgTypeEnum, warning: SetupWarning })),
+  total: z.number().int(),
+  checkedOrgs: z.number().int(),
+  byCode: z.record(z.string(), z.number().int()),
+});
+export type OrgWarningList = z.infer<typeof OrgWarningList>;
+
 export const CommitteePostView = z.object({ id: z.uuid(), post: CommitteePostEnum, holderName: z.string(), personId: z.uuid().nullable(), approvedOn: z.string().nullable() });
 export const CommitteeView = z.object({
   id: z.uuid(),

@@ -406,3 +406,34 @@ describe('org_event', () => {
     expect((await orgEvents(id)).map((e) => e.kind)).toEqual(['created']);
   });
 });
+
+describe('setup warnings across the scope', () => {
+  it('lists every org with problems, errors first, and applies a local rule version to its subtree', async () => {
+    const { root, c } = await setup();
+    const small = await create(c, root.id, 'branch');
+    const healthy = await create(c, root.id, 'branch');
+    await makeMember(h.deps, small);
+    await makeMember(h.deps, small);
+    for (let i = 0; i < 3; i++) await makeMember(h.deps, healthy);
+    const elect = await c.post(`/api/v1/orgs/${healthy}/committee`, { electedOn: TODAY, posts: [{ post: 'secretary', holderName: '王书记' }] });
+    expect(elect.statusCode, elect.body).toBe(200);
+
+    const list = async () => {
+      const r = await c.get(`/api/v1/orgs/warnings?orgId=${root.id}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as { items: Array<{ orgId: string; warning: { code: string; level: string } }>; total: number; checkedOrgs: number; byCode: Record<string, number> };
+    };
+    const before = await list();
+    expect(before.checkedOrgs).toBe(3); // the root committee and the two branches
+    // the small branch: 2 full members (< 3, error) and no committee term registered (warning); the healthy one: none
+    expect(before.items.map((i) => `${i.orgId === small ? 'small' : i.orgId === healthy ? 'healthy' : 'root'}:${i.warning.code}`)).toEqual(['small:too_few_full_members', 'small:no_committee_term']);
+    expect(before.byCode).toEqual({ too_few_full_members: 1, no_committee_term: 1 });
+
+    // a local rule for this tree (e.g. a province allowing 2 full members) overrides the national one from its effective date
+    await h.db.exec(sql`INSERT INTO rule_version (domain, key, scope_org_id, effective_from, source, body) VALUES ('org', 'setup', ${root.id}, '2020-01-01', '测试用地方规定',
+      ${JSON.stringify({ minFullMembers: 2, maxMembers: 50, committeeFromFullMembers: 7, termYearsVillageCommunity: 5, termYearsOther: 3, termWarningDays: 90 })}::jsonb)`);
+    const after = await list();
+    expect(after.items.map((i) => i.warning.code)).toEqual(['no_committee_term']);
+    expect((await getOrg(c, small)).warnings.map((w: { code: string }) => w.code)).toEqual(['no_committee_term']);
+  });
+});

@@ -22,3 +22,29 @@ export async function ruleInForce<T>(q: Queryable, domain: string, key: string, 
   if (!row) throw new Error(`no rule ${domain}.${key} in force on ${date}`);
   return { id: row.id, source: row.source, effectiveFrom: row.effective_from, body: row.body };
 }
+
+/** Every version of a rule in force on a date, with the path of its scope (null = national). */
+export async function rulesInForce<T>(q: Queryable, domain: string, key: string, date: string): Promise<Array<RuleVersion<T> & { scopePath: string | null }>> {
+  const rows = await q.query<{ id: string; source: string; effective_from: string; body: T; scope_path: string | null }>(sql`
+    SELECT r.id, r.source, r.effective_from, r.body, o.path::text AS scope_path
+    FROM rule_version r LEFT JOIN org o ON o.id = r.scope_org_id
+    WHERE r.domain = ${domain} AND r.key = ${key}
+      AND r.effective_from <= ${date}::date AND (r.effective_to IS NULL OR r.effective_to > ${date}::date)
+    ORDER BY r.effective_from DESC`);
+  return rows.map((r) => ({ id: r.id, source: r.source, effectiveFrom: r.effective_from, body: r.body, scopePath: r.scope_path }));
+}
+
+/** The applicable version for an org: the deepest scope containing it, then the latest. Pure. */
+export function pickRule<R extends { scopePath: string | null }>(versions: R[], orgPath: string): R | null {
+  let best: R | null = null;
+  let bestDepth = -1;
+  for (const v of versions) {
+    const inScope = v.scopePath === null || orgPath === v.scopePath || orgPath.startsWith(v.scopePath + '.');
+    const depth = v.scopePath === null ? 0 : v.scopePath.split('.').length;
+    if (inScope && depth > bestDepth) {
+      best = v;
+      bestDepth = depth;
+    }
+  }
+  return best;
+}

@@ -79,6 +79,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listRuleVersions: () => ({ method: 'GET', url: '/api/v1/rules' }),
   listOrgChildren: (w) => ({ method: 'GET', url: `/api/v1/orgs/children?parentId=${w.scopeOrg.id}` }),
   searchOrgs: (w) => ({ method: 'GET', url: `/api/v1/orgs/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
+  listOrgWarnings: (w) => ({ method: 'GET', url: `/api/v1/orgs/warnings?orgId=${w.scopeOrg.id}` }),
   getOrg: (w) => ({ method: 'GET', url: `/api/v1/orgs/${w.scopeOrg.id}` }),
   createOrg: (w) => ({ method: 'POST', url: '/api/v1/orgs', body: { parentId: w.scopeOrg.id, type: w.scopeOrg.type === 'branch' ? 'party_group' : 'branch', name: '矩阵新建组织' } }),
   updateOrg: async (w) => ({ method: 'PATCH', url: `/api/v1/orgs/${w.scopeOrg.id}`, body: { version: await orgVersion(w.scopeOrg.id), address: '矩阵测试地址' } }),

@@ -182,6 +182,14 @@ describe('subtree isolation over generated org trees', () => {
               expect((kids.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `children of ${t.name}`).toEqual(want);
             }
 
+            const warn = await client.get(`/api/v1/orgs/warnings?orgId=${t.id}&limit=500`);
+            check('listOrgWarnings?orgId', t, warn, inScope, 'org.read');
+            if (inScope && warn.statusCode === 200) {
+              const allowed = new Set(subtreeOf(t).filter(orgIn).map((o) => o.id));
+              for (const w of warn.json().items as Array<{ orgId: string }>) expect(allowed.has(w.orgId), `warning for ${w.orgId} under ${t.name}`).toBe(true);
+              expect(warn.json().checkedOrgs).toBe(subtreeOf(t).filter(orgIn).length);
+            }
+
             const byOrg = await client.get(`/api/v1/members?orgId=${t.id}&pageSize=100`);
             check('listMembers?orgId', t, byOrg, inScope, 'member.read');
             if (inScope && byOrg.statusCode === 200) {

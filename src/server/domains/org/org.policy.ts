@@ -1,21 +1,10 @@
 import type { OrgType, UnitKind } from '../../../contracts/dict';
-import { BRANCH_TYPES } from '../../../contracts/dict';
+import { ALLOWED_PARENT_TYPES, BRANCH_TYPES } from '../../../contracts/dict';
 import type { SetupWarning } from '../../../contracts/org';
 import { addDays, daysBetween } from '../../platform/dates';
 
-// Which org types may sit under which (《中国共产党基层组织工作条例》 structure).
-const ALLOWED_PARENTS: Record<OrgType, readonly OrgType[]> = {
-  committee: ['committee', 'working_committee'],
-  working_committee: ['committee', 'working_committee'],
-  general_branch: ['committee', 'working_committee'],
-  branch: ['committee', 'working_committee', 'general_branch'],
-  joint_branch: ['committee', 'working_committee', 'general_branch'],
-  temporary_branch: ['committee', 'working_committee', 'general_branch'],
-  party_group: ['branch', 'joint_branch', 'temporary_branch'],
-};
-
 export function canBeChildOf(child: OrgType, parent: OrgType): boolean {
-  return ALLOWED_PARENTS[child].includes(parent);
+  return ALLOWED_PARENT_TYPES[child].includes(parent);
 }
 
 export function isBranchType(t: OrgType): boolean {

@@ -158,3 +158,21 @@ export async function insertPost(q: Queryable, committeeId: string, p: { post: C
 export function personInOrg(q: Queryable, personId: string, orgPath: string) {
   return q.maybeOne<{ id: string }>(sql`SELECT p.id FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId} AND p.is_current AND o.path <@ ${orgPath}::ltree`);
 }
+
+export interface SetupFactsRow {
+  id: string; name: string; type: OrgType; path: string; full_members: number; probationary_members: number; term_ends_on: string | null; post_count: number;
+}
+
+/** The facts the setup checks need, for every open org (party groups aside) matching `scope`. */
+export function setupFactsIn(q: Queryable, scope: Sql, underPath: string | null) {
+  return q.query<SetupFactsRow>(sql`
+    SELECT o.id, o.name, o.type, o.path::text AS path,
+           coalesce(m.full_members, 0) AS full_members, coalesce(m.probationary_members, 0) AS probationary_members,
+           c.term_ends_on, coalesce((SELECT count(*)::int FROM committee_post cp WHERE cp.committee_id = c.id), 0) AS post_count
+    FROM org o
+    LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE p.status = 'full')::int AS full_members, count(*) FILTER (WHERE p.status = 'probationary')::int AS probationary_members
+                       FROM person p WHERE p.org_id = o.id AND p.is_current) m ON true
+    LEFT JOIN org_committee c ON c.org_id = o.id AND c.ended_on IS NULL
+    WHERE ${scope} AND o.dissolved_on IS NULL AND o.type <> 'party_group' AND (${underPath}::ltree IS NULL OR o.path <@ ${underPath}::ltree)
+    ORDER BY o.path`);
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgSummary, UpdateOrgBody } from '../../../contracts/org';
+import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgSummary, OrgWarningList, UpdateOrgBody } from '../../../contracts/org';
 import { Ok } from '../../../contracts/common';
 import * as service from './org.service';
 
@@ -19,6 +19,11 @@ export function registerOrgRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/orgs/search', operationId: 'searchOrgs', summary: '按名称查找组织', tags: ['org'], access: 'org.read',
     schema: { querystring: z.object({ q: z.string().trim().min(1).max(50) }), response: { 200: z.object({ items: z.array(OrgSummary) }) } },
     handler: async (req) => ({ items: await service.searchOrgs(deps, contextOf(req), req.query.q) }),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/orgs/warnings', operationId: 'listOrgWarnings', summary: '管理范围内各组织的设置检查结果（须整改在前）', tags: ['org'], access: 'org.read',
+    schema: { querystring: z.object({ orgId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), response: { 200: OrgWarningList } },
+    handler: async (req) => service.listOrgWarnings(deps, contextOf(req), req.query.orgId, req.query.limit),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/orgs/:id', operationId: 'getOrg', summary: '组织详情（含班子、设置检查）', tags: ['org'], access: 'org.read',

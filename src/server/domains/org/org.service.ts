@@ -5,10 +5,10 @@ import { can, grantsWith } from '../../platform/actor';
 import { AppError, notFound, conflict } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
-import { ruleInForce } from '../../platform/rules';
+import { ruleInForce, rulesInForce, pickRule } from '../../platform/rules';
 import { businessToday, addYears } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
-import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary } from '../../../contracts/org';
+import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary, OrgWarningList } from '../../../contracts/org';
 import type { CommitteePost } from '../../../contracts/dict';
 import * as repo from './org.repo';
 import { canBeChildOf, evaluateSetup, isBranchType, termYearsFor, type SetupRule } from './org.policy';
@@ -218,4 +218,30 @@ export async function electCommittee(deps: Deps, ctx: RequestContext, id: string
     await repo.insertOrgEvent(t, id, 'committee_elected', actor.accountId, { electedOn: body.electedOn, termYears, posts: body.posts.length });
     await auditInTx(t, ctx, { action: 'org.committee_elect', objectType: 'org', objectId: id, orgId: id, detail: { electedOn: body.electedOn, termYears } });
   });
+}
+
+/** Setup warnings of every open org in the actor's scope (optionally under one org), errors first. */
+export async function listOrgWarnings(deps: Deps, ctx: RequestContext, orgId: string | undefined, limit: number): Promise<OrgWarningList> {
+  const scope = orgInScope(ctx.actor!, 'org.read');
+  let underPath: string | null = null;
+  if (orgId) {
+    const org = await repo.findOrg(deps.db, orgId, scope);
+    if (!org) throw notFound();
+    underPath = org.path;
+  }
+  const today = businessToday();
+  const [facts, rules] = await Promise.all([repo.setupFactsIn(deps.db, scope, underPath), rulesInForce<SetupRule>(deps.db, 'org', 'setup', today)]);
+  const all: OrgWarningList['items'] = [];
+  const byCode: Record<string, number> = {};
+  for (const f of facts) {
+    const rule = pickRule(rules, f.path);
+    if (!rule) continue;
+    const warnings = evaluateSetup({ type: f.type, isDissolved: false, fullMembers: f.full_members, probationaryMembers: f.probationary_members, hasCommittee: f.term_ends_on !== null, committeePostCount: f.post_count, termEndsOn: f.term_ends_on }, rule.body, rule.source, today);
+    for (const w of warnings) {
+      byCode[w.code] = (byCode[w.code] ?? 0) + 1;
+      all.push({ orgId: f.id, orgName: f.name, orgType: f.type, warning: w });
+    }
+  }
+  all.sort((a, b) => (a.warning.level === b.warning.level ? 0 : a.warning.level === 'error' ? -1 : 1));
+  return { items: all.slice(0, limit), total: all.length, checkedOrgs: facts.length, byCode };
 }

@@ -3,7 +3,6 @@ import { ApartmentOutlined, PlusOutlined, TeamOutlined, UploadOutlined } from '@
 import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { ORG_TYPES, type OrgType } from '../../../contracts/dict';
-import type { SetupWarning } from '../../../contracts/org';
 import { formatDateTime, todayShanghai } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
@@ -12,9 +11,8 @@ import { JOB_KINDS, percentOf, useJobs } from '../jobs/api';
 import { JobStatusTag } from '../jobs/JobResult';
 import { useNotifications } from '../notification/api';
 import { NotificationItems } from '../notification/NotificationList';
-import { childrenQuery, orgQuery } from '../org/api';
+import { childrenQuery, orgQuery, useOrgWarnings } from '../org/api';
 
-const MAX_CHILDREN_CHECKED = 40;
 
 function ScopeRoots() {
   const me = useMe().data!;
@@ -52,46 +50,35 @@ function ScopeRoots() {
   );
 }
 
+const WARNING_LIMIT = 50;
+
 function SetupWarnings() {
   const me = useMe().data!;
-  const roots = me.scopeRoots.map((r) => r.id);
-  const rootDetails = useQueries({ queries: roots.map((id) => orgQuery(id)) });
-  const kids = useQueries({ queries: roots.map((id) => childrenQuery(id)) });
-  const childIds = kids.flatMap((k) => (k.data ?? []).filter((o) => !o.isDissolved).map((o) => o.id)).slice(0, MAX_CHILDREN_CHECKED);
-  const childDetails = useQueries({ queries: childIds.map((id) => orgQuery(id)) });
-  const all = [...rootDetails, ...childDetails];
-  if (roots.length === 0) return <EmptyState description="没有管理范围，无需设置检查。" />;
-  if (rootDetails.some((q) => q.isPending) || kids.some((k) => k.isPending)) return <PageLoading tip="正在检查组织设置…" />;
-  const failed = all.find((q) => q.isError);
-  const items: Array<{ orgId: string; orgName: string; w: SetupWarning }> = all.flatMap((q) => (q.data ? q.data.warnings.map((w) => ({ orgId: q.data.id, orgName: q.data.name, w })) : []));
-  items.sort((a, b) => (a.w.level === b.w.level ? 0 : a.w.level === 'error' ? -1 : 1));
-  const stillLoading = childDetails.some((q) => q.isPending);
+  const q = useOrgWarnings(undefined, WARNING_LIMIT);
+  if (me.scopeRoots.length === 0) return <EmptyState description="没有管理范围，无需设置检查。" />;
+  if (q.isPending) return <PageLoading tip="正在检查组织设置…" />;
+  if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="设置检查加载失败" />;
+  const { items, total, checkedOrgs } = q.data;
+  if (items.length === 0) return <EmptyState description={`已检查管理范围内 ${checkedOrgs} 个组织，未发现设置问题。`} />;
   return (
     <>
-      {failed && <ErrorState error={failed.error} onRetry={() => failed.refetch()} title="部分组织的设置检查加载失败" />}
-      {items.length === 0 ? (
-        stillLoading ? <PageLoading tip="正在检查下级组织…" /> : <EmptyState description="本级和直属下级组织的设置检查未发现问题。" />
-      ) : (
-        <ul className="plain-list">
-          {items.map((it) => (
-            <li key={`${it.orgId}-${it.w.code}`}>
-              <Space size={6}>
-                <Tag color={it.w.level === 'error' ? 'error' : 'warning'}>{it.w.level === 'error' ? '须整改' : '提醒'}</Tag>
-                <Link to={`/admin/orgs?id=${it.orgId}`}>{it.orgName}</Link>
-              </Space>
-              <div style={{ marginTop: 4 }}>{it.w.message}</div>
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                依据：{it.w.source}
-              </Typography.Text>
-            </li>
-          ))}
-        </ul>
-      )}
-      {childIds.length >= MAX_CHILDREN_CHECKED && (
-        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          仅检查了前 {MAX_CHILDREN_CHECKED} 个直属下级组织，其余请在“组织管理”中逐个查看。
-        </Typography.Text>
-      )}
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        已检查 {checkedOrgs} 个组织，发现 {total} 项问题{total > items.length ? `，以下列出前 ${items.length} 项（须整改在前）` : ''}。
+      </Typography.Paragraph>
+      <ul className="plain-list">
+        {items.map((it) => (
+          <li key={`${it.orgId}-${it.warning.code}`}>
+            <Space size={6}>
+              <Tag color={it.warning.level === 'error' ? 'error' : 'warning'}>{it.warning.level === 'error' ? '须整改' : '提醒'}</Tag>
+              <Link to={`/admin/orgs?id=${it.orgId}`}>{it.orgName}</Link>
+            </Space>
+            <div style={{ marginTop: 4 }}>{it.warning.message}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              依据：{it.warning.source}
+            </Typography.Text>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

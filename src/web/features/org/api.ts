@@ -1,7 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { CreateOrgBody, ElectCommitteeBody, OrgDetail, OrgSummary, UpdateOrgBody } from '../../../contracts/org';
-import type { OrgType } from '../../../contracts/dict';
+import type { CreateOrgBody, ElectCommitteeBody, OrgDetail, OrgSummary, SetupWarning, UpdateOrgBody } from '../../../contracts/org';
+import { ORG_TYPES, childTypesOf, type OrgType } from '../../../contracts/dict';
 import { api } from '../../shared/api';
 
 export type { OrgDetail, OrgSummary };
@@ -40,14 +40,19 @@ export const useDissolveOrg = () =>
   useOrgMutation(({ id, ...body }: { id: string; dissolvedOn: string; reason: string; version: number }) => api.post(`/api/v1/orgs/${id}/dissolve`, body));
 export const useElectCommittee = () => useOrgMutation(({ id, body }: { id: string; body: ElectCommitteeInput }) => api.post(`/api/v1/orgs/${id}/committee`, body));
 
-// Which types may be set up under which (《中国共产党基层组织工作条例》; the server's org.policy
-// enforces the same table and rejects anything else).
-export const CHILD_TYPES: Record<OrgType, OrgType[]> = {
-  committee: ['committee', 'working_committee', 'general_branch', 'branch', 'joint_branch', 'temporary_branch'],
-  working_committee: ['committee', 'working_committee', 'general_branch', 'branch', 'joint_branch', 'temporary_branch'],
-  general_branch: ['branch', 'joint_branch', 'temporary_branch'],
-  branch: ['party_group'],
-  joint_branch: ['party_group'],
-  temporary_branch: ['party_group'],
-  party_group: [],
-};
+// Which types may be set up under which: the same table the server enforces (contracts).
+export const CHILD_TYPES = Object.fromEntries((Object.keys(ORG_TYPES) as OrgType[]).map((t) => [t, childTypesOf(t)])) as Record<OrgType, OrgType[]>;
+
+export interface OrgWarningItem {
+  orgId: string;
+  orgName: string;
+  orgType: OrgType;
+  warning: SetupWarning;
+}
+
+export function useOrgWarnings(orgId?: string, limit = 100) {
+  return useQuery({
+    queryKey: ['orgs', 'warnings', orgId ?? 'all', limit],
+    queryFn: () => api.get<{ items: OrgWarningItem[]; total: number; checkedOrgs: number; byCode: Record<string, number> }>('/api/v1/orgs/warnings', { orgId, limit }),
+  });
+}
