@@ -114,4 +114,6 @@ export const ExportMembersQuery = z.object({
   orgId: z.uuid().optional(),
   q: z.string().trim().max(50).optional(),
   status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
+  sex: SexEnum.optional(),
+  education: EducationEnum.optional(),
 });

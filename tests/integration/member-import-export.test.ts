@@ -242,6 +242,9 @@ describe('member export', () => {
     // former members are exported only when asked for
     const former = await readSheet((await c.get('/api/v1/members/export?status=former')).rawPayload);
     expect(former.slice(2).map((x) => x[col('姓名')])).toEqual(['丙转出']);
+    // the list's sex filter applies to the export too (乙党员 is the only woman)
+    const women = await readSheet((await c.get('/api/v1/members/export?sex=female')).rawPayload);
+    expect(women.slice(2).map((x) => x[col('姓名')])).toEqual(['乙党员']);
   });
 
   it('is forbidden without the member.export permission', async () => {

@@ -27,15 +27,15 @@ interface ExportRow {
   status: keyof typeof MEMBER_STATUSES; join_date: string | null; conversion_date: string | null; org_name: string; org_code: string | null;
 }
 
-export async function prepareExport(deps: Deps, ctx: RequestContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former' }) {
+export async function prepareExport(deps: Deps, ctx: RequestContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former'; sex?: string; education?: string }) {
   let orgPath: string | null = null;
   if (query.orgId) {
     const org = await repo.findOrgForMembers(deps.db, query.orgId, orgInScope(ctx.actor!, 'member.export'));
     if (!org) throw notFound();
     orgPath = org.path;
   }
-  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.export'), { orgPath, status: query.status, terms: searchTerms(deps, query.q) });
-  await audit(deps.db, ctx, { action: 'member.export', objectType: 'org', objectId: query.orgId ?? null, orgId: query.orgId ?? null, detail: { status: query.status, q: query.q ? '[filtered]' : null } });
+  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.export'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q) });
+  await audit(deps.db, ctx, { action: 'member.export', objectType: 'org', objectId: query.orgId ?? null, orgId: query.orgId ?? null, detail: { status: query.status, sex: query.sex ?? null, education: query.education ?? null, q: query.q ? '[filtered]' : null } });
   return where;
 }
 
@@ -50,7 +50,9 @@ export async function writeExport(deps: Deps, ctx: RequestContext, where: Sql, o
   let last: { seq: number; name_pinyin: string; id: string } | null = null;
   let n = 0;
   for (;;) {
-    const after: Sql = last ? sql`AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
+    // `o.seq >= last.seq` is implied by the row comparison but lets the org scan start there
+    // (without it every batch re-walks all earlier orgs: quadratic in the roster size)
+    const after: Sql = last ? sql`AND o.seq >= ${last.seq} AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
     const rows: ExportRow[] = await deps.db.query<ExportRow>(sql`
       SELECT p.id, o.seq, p.name, p.name_pinyin, p.sex, p.ethnicity, p.birth_date, p.id_no_masked, p.education, p.occupation, p.unit_name, p.phone_masked,
              p.address, p.status, p.join_date, p.conversion_date, o.name AS org_name, o.code AS org_code

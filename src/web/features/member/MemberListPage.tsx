@@ -153,7 +153,7 @@ export function MemberListPage() {
         <Typography.Title level={3}>党员名册</Typography.Title>
         <Space wrap>
           {can(me, 'member.export') && (
-            <Tooltip title={f.sex || f.education ? '导出按组织、关键字、党员类别筛选，不区分性别和学历' : '按当前组织、关键字、党员类别导出 Excel'}>
+            <Tooltip title="按当前筛选条件导出 Excel（敏感信息已脱敏）">
               <Button icon={<DownloadOutlined />} onClick={onExport} loading={exporting}>
                 导出
               </Button>

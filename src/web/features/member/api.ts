@@ -61,8 +61,8 @@ export const useRecordEvent = () =>
 export const revealField = (id: string, field: SensitiveField, reason: string) =>
   api.post<{ field: SensitiveField; value: string | null }>(`/api/v1/members/${id}/reveal`, { field, reason });
 
-export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status'>) =>
-  api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status }, '党员名册.xlsx');
+export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status' | 'sex' | 'education'>) =>
+  api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status, sex: f.sex, education: f.education }, '党员名册.xlsx');
 
 export function useFiles(ownerType: 'person' | 'org', ownerId: string, enabled = true) {
   return useQuery({
