@@ -42,6 +42,13 @@ export interface SearchTerms {
   idHash?: Buffer;
 }
 
+/** The grams a name must contain to contain `term` (see migration 0004): its character pairs, or the single character. */
+export function searchGrams(term: string): string[] {
+  const chars = [...term];
+  if (chars.length === 1) return chars;
+  return [...new Set(chars.slice(0, -1).map((c, i) => c + chars[i + 1]))];
+}
+
 /** The WHERE clause of a scoped member search (list, count and export share it). */
 export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: ListMembersQuery['status']; sex?: string; education?: string; terms?: SearchTerms }): Sql {
   const parts: Sql[] = [scope];
@@ -54,7 +61,7 @@ export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: L
   const t = f.terms;
   if (t) {
     const or: Sql[] = [];
-    if (t.nameLike) or.push(sql`p.name LIKE ${'%' + t.nameLike.replace(/[%_\\]/g, '\\$&') + '%'}`);
+    if (t.nameLike) or.push(sql`(name_grams(p.name) @> ${searchGrams(t.nameLike)}::text[] AND p.name LIKE ${'%' + t.nameLike.replace(/[%_\\]/g, '\\$&') + '%'})`);
     if (t.pinyinPrefix) or.push(sql`p.name_initials LIKE ${t.pinyinPrefix + '%'}`, sql`p.name_pinyin LIKE ${t.pinyinPrefix + '%'}`);
     if (t.phoneTail) or.push(sql`p.phone_tail = ${t.phoneTail}`);
     if (t.phoneHash) or.push(sql`p.phone_hash = ${t.phoneHash}`);
