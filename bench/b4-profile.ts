@@ -202,7 +202,7 @@ export const b4Profile: Benchmark = {
       statementRows.map((s) => [s.text, s.perRequest.toFixed(2), ms(s.p50, 3), ms(s.p95, 3), ms(s.mean, 3), ms(s.planningMs, 3), ms(s.executionMs, 3)]));
     printTable('B4 parts of one profile request (sequential)', LATENCY_HEADER, [
       latencyRow('session lookup (resolveSession)', summarize(sessionTimes)),
-      latencyRow('service getMember (3 statements)', summarize(serviceTimes)),
+      latencyRow('service getMember (one statement)', summarize(serviceTimes)),
       latencyRow('  same, named prepared statements (experiment)', summarize(preparedTimes)),
     ]);
     console.log(`   zod response serialization (safeEncode + JSON.stringify): ${zodUs.toFixed(1)} µs per response; JSON.stringify alone: ${stringifyUs.toFixed(1)} µs`);

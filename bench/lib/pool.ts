@@ -16,12 +16,15 @@ export interface TracedQuery {
 export function traceQueries(pool: pg.Pool) {
   const original = pool.query.bind(pool) as PoolQuery;
   let log: TracedQuery[] | null = null;
-  (pool as unknown as { query: unknown }).query = (text: string, values?: unknown[]) => {
+  (pool as unknown as { query: unknown }).query = (text: string | pg.QueryConfig, values?: unknown[]) => {
     if (!log) return original(text, values);
     const sink = log;
     const t0 = performance.now();
+    // the product sends hot statements as named prepared statements (a config object)
+    const shown = typeof text === 'string' ? text : text.text;
+    const args = typeof text === 'string' ? (values ?? []) : ((text.values as unknown[] | undefined) ?? []);
     return original(text, values).then((r) => {
-      sink.push({ text, values: values ?? [], ms: performance.now() - t0 });
+      sink.push({ text: shown, values: args, ms: performance.now() - t0 });
       return r;
     });
   };
@@ -48,7 +51,10 @@ export function traceQueries(pool: pg.Pool) {
 export function usePreparedStatements(pool: pg.Pool): () => void {
   const original = pool.query.bind(pool) as PoolQuery;
   const names = new Map<string, string>();
-  (pool as unknown as { query: unknown }).query = (text: string, values?: unknown[]) => {
+  (pool as unknown as { query: unknown }).query = (config: string | pg.QueryConfig, maybeValues?: unknown[]) => {
+    if (typeof config !== 'string') return original(config); // already prepared by the product
+    const text = config;
+    const values = maybeValues;
     let name = names.get(text);
     if (!name) {
       name = 'b' + crypto.createHash('sha1').update(text).digest('hex').slice(0, 20);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Sql } from './sql';
 
@@ -10,6 +11,12 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export interface Queryable {
   query<T = Record<string, unknown>>(q: Sql): Promise<T[]>;
+  /**
+   * A hot, fixed-shape statement run as a named prepared statement: parsed and
+   * planned once per connection. The name gets a hash of the text, so variants
+   * (e.g. a different number of scope grants) are separate statements.
+   */
+  prepared<T = Record<string, unknown>>(name: string, q: Sql): Promise<T[]>;
   one<T = Record<string, unknown>>(q: Sql): Promise<T>;
   maybeOne<T = Record<string, unknown>>(q: Sql): Promise<T | null>;
   exec(q: Sql): Promise<number>;
@@ -29,6 +36,11 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(q: Sql) {
       return (await run(q)).rows as T[];
+    },
+    async prepared<T>(name: string, q: Sql) {
+      const { text, values } = q.toQuery();
+      const statement = `${name}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`;
+      return (await client.query({ name: statement, text, values: values as unknown[] })).rows as T[];
     },
     async one<T>(q: Sql) {
       const r = await run(q);

@@ -48,10 +48,10 @@ export type SessionLookup = { kind: 'ok'; actor: Actor; idleSeconds: number } | 
 
 export async function resolveSession(db: Db, token: string): Promise<SessionLookup> {
   const hash = sha256(token);
-  const row = await db.maybeOne<{
+  const [row] = await db.prepared<{
     account_id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean; is_disabled: boolean;
     idle_seconds: number; is_idle_expired: boolean; is_absolute_expired: boolean; needs_touch: boolean; grants: Array<{ id: string; role: Grant['role']; org_id: string | null; path: string | null; name: string | null; scope: Grant['scope'] }> | null;
-  }>(sql`
+  }>('session_lookup', sql`
     SELECT s.account_id, a.username, a.display_name, a.person_id, a.is_demo, a.is_disabled, s.idle_seconds,
            s.last_seen_at + make_interval(secs => s.idle_seconds) < now() AS is_idle_expired,
            s.expires_at < now() AS is_absolute_expired,

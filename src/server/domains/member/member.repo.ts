@@ -34,6 +34,24 @@ export function findPerson(q: Queryable, id: string, scope: Sql, forUpdate = fal
     WHERE p.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF p' : '')}`);
 }
 
+export interface ProfileRow extends PersonRow {
+  events: Array<{ id: number; direction: 'increase' | 'decrease' | 'change'; reason: string; event_date: string; org_name: string | null; from_status: string | null; to_status: string | null; note: string | null; recorded_at: string }>;
+  chain: Array<{ id: string; name: string }>;
+}
+
+/** A member's profile in one round trip: the record, its change events and the org chain visible to the reader. */
+export async function findProfile(q: Queryable, id: string, scope: Sql, chainScope: Sql): Promise<ProfileRow | null> {
+  const [row] = await q.prepared<ProfileRow>('member_profile', sql`SELECT ${PERSON_COLUMNS},
+      (SELECT coalesce(json_agg(json_build_object('id', e.id, 'direction', e.direction, 'reason', e.reason, 'event_date', e.event_date, 'org_name', eo.name,
+                'from_status', e.from_status, 'to_status', e.to_status, 'note', e.note, 'recorded_at', e.recorded_at) ORDER BY e.event_date DESC, e.id DESC), '[]'::json)
+         FROM member_event e LEFT JOIN org eo ON eo.id = e.org_id WHERE e.person_id = p.id) AS events,
+      (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY nlevel(a.path)), '[]'::json)
+         FROM org a WHERE o.path IS NOT NULL AND a.path @> o.path AND ${chainScope}) AS chain
+    FROM person p LEFT JOIN org o ON o.id = p.org_id
+    WHERE p.id = ${id}::uuid AND ${scope}`);
+  return row ?? null;
+}
+
 export interface SearchTerms {
   nameLike?: string;
   pinyinPrefix?: string;
@@ -134,16 +152,6 @@ export async function closeMembership(q: Queryable, personId: string, on: string
 export async function insertEvent(q: Queryable, e: { personId: string; orgId: string | null; direction: string; reason: string; eventDate: string; fromStatus: string | null; toStatus: string | null; note: string | null; actorId: string | null }) {
   await q.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date, from_status, to_status, note, actor_id)
     VALUES (${e.personId}, ${e.orgId}, ${e.direction}, ${e.reason}, ${e.eventDate}, ${e.fromStatus}, ${e.toStatus}, ${e.note}, ${e.actorId})`);
-}
-
-export function listEvents(q: Queryable, personId: string) {
-  return q.query<{ id: number; direction: 'increase' | 'decrease' | 'change'; reason: string; event_date: string; org_name: string | null; from_status: string | null; to_status: string | null; note: string | null; recorded_at: string }>(sql`
-    SELECT e.id, e.direction, e.reason, e.event_date, o.name AS org_name, e.from_status, e.to_status, e.note, e.recorded_at
-    FROM member_event e LEFT JOIN org o ON o.id = e.org_id WHERE e.person_id = ${personId} ORDER BY e.event_date DESC, e.id DESC`);
-}
-
-export function orgChain(q: Queryable, path: string, scope: Sql) {
-  return q.query<{ id: string; name: string }>(sql`SELECT o.id, o.name FROM org o WHERE o.path @> ${path}::ltree AND ${scope} ORDER BY nlevel(o.path)`);
 }
 
 export function findOrgForMembers(q: Queryable, orgId: string, scope: Sql) {

@@ -6,6 +6,7 @@ import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope'
 import { audit, auditInTx } from '../../platform/audit';
 import { businessToday } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
+import { sql } from '../../platform/sql';
 import { PHONE_PATTERN } from '../../../contracts/idcard';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS, type MemberEventReason, type OrgType } from '../../../contracts/dict';
 import type { CreateMemberBody, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
@@ -50,13 +51,12 @@ export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMe
 
 export async function getMember(deps: Deps, ctx: RequestContext, id: string): Promise<MemberDetail> {
   const actor = ctx.actor!;
-  const p = await repo.findPerson(deps.db, id, personInScope(actor, 'member.read'))
-    ?? (await repo.findPerson(deps.db, id, personInScope(actor, 'self.read')));
+  // readable through a member.read scope, or as one's own record (self.read)
+  const scope = sql`(${personInScope(actor, 'member.read')} OR ${personInScope(actor, 'self.read')})`;
+  const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
   if (!p) throw notFound();
-  const [events, chain] = await Promise.all([
-    repo.listEvents(deps.db, id),
-    p.org_path ? repo.orgChain(deps.db, p.org_path, orgInScope(actor, 'org.read')) : Promise.resolve([]),
-  ]);
+  const events = p.events;
+  const chain = p.chain;
   const today = businessToday();
   const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && can(actor, perm) && orgPathInScope(actor, perm, p.org_id, p.org_path);
   const isCurrent = p.status === 'probationary' || p.status === 'full';
@@ -65,7 +65,7 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
     status: p.status, orgId: p.org_id, orgName: p.org_name, joinDate: p.join_date, partyAgeYears: partyAgeYears(p.status, p.conversion_date, today),
     phoneMasked: p.phone_masked, ethnicity: p.ethnicity, idNumberMasked: p.id_no_masked, hasIncome: !!p.income_enc, unitName: p.unit_name, address: p.address,
     conversionDate: p.conversion_date, orgPath: chain, version: p.version,
-    events: events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: e.recorded_at })),
+    events: events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: new Date(e.recorded_at).toISOString() })),
     abilities: { update: isCurrent && inScope('member.update'), reveal: inScope('member.reveal'), changeStatus: isCurrent && inScope('member.status') },
   };
 }
