@@ -8,6 +8,7 @@ import { seed } from '../src/server/seed/demo';
 import { sql } from '../src/server/platform/sql';
 import { createHarness, type Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
+import { currentTotp } from '../src/server/platform/totp';
 import { checkChineseGlyphs, hasExactText, horizontalOverflow, launchChromium, loginAs, newPage, screenshot } from './browser';
 
 // Admin console flows in Chromium against the demo data: browsing the org
@@ -48,6 +49,37 @@ describe('admin console', () => {
       expect(new URL(page.url()).pathname).toBe('/login');
     } finally {
       await context.close();
+    }
+  });
+
+  it('an administrator binds an authenticator, then logs in with the password and a one-time code', async () => {
+    const first = await newPage(browser);
+    let secret: string;
+    try {
+      await loginAs(first.page, base, 'auditor');
+      await first.page.goto(`${base}/admin/account`);
+      await first.page.getByRole('button', { name: '开始绑定' }).click();
+      await first.page.getByRole('img', { name: '身份验证器绑定二维码' }).waitFor();
+      secret = ((await first.page.locator('#totp code').first().textContent()) ?? '').trim();
+      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+      await first.page.getByLabel('动态验证码').fill(currentTotp(secret));
+      await first.page.getByRole('button', { name: '完成绑定' }).click();
+      await first.page.getByText('已开启：登录时除密码外还需输入身份验证器中的动态验证码。').waitFor();
+      await screenshot(first.page, 'admin-account-totp');
+    } finally {
+      await first.context.close();
+    }
+    const second = await newPage(browser);
+    try {
+      await second.page.goto(`${base}/login`);
+      await second.page.getByLabel('用户名').fill('auditor');
+      await second.page.getByLabel('密码').fill('Dangjian@2026');
+      await second.page.getByRole('button', { name: /登\s*录/ }).click();
+      await second.page.getByLabel('动态验证码').fill(currentTotp(secret, Date.now() + 30_000)); // the next period: the first code is spent
+      await second.page.getByRole('button', { name: /登\s*录/ }).click();
+      await second.page.waitForURL((u) => u.pathname === '/admin/audit');
+    } finally {
+      await second.context.close();
     }
   });
 

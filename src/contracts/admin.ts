@@ -12,6 +12,7 @@ export const AccountView = z.object({
   displayName: z.string(),
   isDisabled: z.boolean(),
   isLocked: z.boolean(),
+  totpEnabled: z.boolean(),
   personId: z.uuid().nullable(),
   createdAt: z.string(),
   grants: z.array(z.object({ id: z.uuid(), role: RoleEnum, orgId: z.uuid().nullable(), orgName: z.string().nullable(), scope: ScopeEnum })),
@@ -29,6 +30,7 @@ export const UpdateAccountBody = z.object({
   displayName: z.string().trim().min(1).max(50).optional(),
   isDisabled: z.boolean().optional(),
   password: z.string().min(1).max(256).optional(),
+  resetTotp: z.literal(true).optional(),
 });
 export const GrantRoleBody = z.object({
   role: RoleEnum,

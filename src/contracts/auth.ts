@@ -4,6 +4,7 @@ import { PERMISSIONS, ROLES, type Permission } from './permissions';
 export const LoginBody = z.object({
   username: z.string().trim().min(1, { message: '请输入用户名' }).max(64),
   password: z.string().min(1, { message: '请输入密码' }).max(256),
+  totpCode: z.string().trim().regex(/^\d{6}$/, { message: '动态验证码为6位数字' }).optional(),
 });
 
 export const RoleGrantView = z.object({
@@ -26,6 +27,9 @@ export const MeView = z.object({
   scopeRoots: z.array(z.object({ id: z.uuid(), name: z.string(), type: z.string() })),
   idleTimeoutSeconds: z.number().int(),
   isDemo: z.boolean(),
+  totpEnabled: z.boolean(),
+  // an administrator without a second factor where one is required may only enrol
+  totpEnrollmentRequired: z.boolean(),
 });
 export type MeView = z.infer<typeof MeView>;
 
@@ -33,3 +37,6 @@ export const ChangePasswordBody = z.object({
   currentPassword: z.string().min(1, { message: '请输入当前密码' }),
   newPassword: z.string().min(1, { message: '请输入新密码' }).max(256),
 });
+
+export const TotpSetupView = z.object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string() });
+export const TotpEnableBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, { message: '动态验证码为6位数字' }) });

@@ -64,7 +64,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  installAuthentication(app, deps.db);
+  installAuthentication(app, deps.db, { adminTotpRequired: deps.config.adminTotpRequired });
   registerSystemRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerOrgRoutes(app, deps);

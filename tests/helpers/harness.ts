@@ -40,7 +40,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   u.pathname = '/' + name;
   const dbUrl = u.toString();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-h-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', ...env });
   const db = createDb(dbUrl, 10);
   const deps: Deps = {
     config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), jobs: createJobRunner(db),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import { createHarness, login, clientFor, type Harness } from '../helpers/harness';
+import { createHarness, login, clientFor, type Client, type Harness } from '../helpers/harness';
+import { currentTotp } from '../../src/server/platform/totp';
 import { makeAccount, makeRoot, makeOrg, PASSWORD } from '../helpers/factory';
 
 let h: Harness;
@@ -106,5 +107,101 @@ describe('login, sessions and lockout', () => {
     expect(r.statusCode).toBe(401);
     expect(r.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: '请先登录' } });
     expect(r.json().error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('second factor (TOTP)', () => {
+  const code = (secret: string, offsetSeconds = 0) => currentTotp(secret, Date.now() + offsetSeconds * 1000);
+
+  async function enrol(c: Client) {
+    const setup = await c.post('/api/v1/me/totp/setup');
+    expect(setup.statusCode, setup.body).toBe(200);
+    const { secret, otpauthUri, qrSvg } = setup.json();
+    expect(otpauthUri).toContain(`secret=${secret}`);
+    expect(qrSvg).toContain('<svg');
+    const wrong = await c.post('/api/v1/me/totp/enable', { code: code(secret, 600) });
+    expect(wrong.statusCode).toBe(400);
+    const ok = await c.post('/api/v1/me/totp/enable', { code: code(secret) });
+    expect(ok.statusCode, ok.body).toBe(200);
+    return secret as string;
+  }
+
+  it('after enrolment a login needs the current code, once', async () => {
+    const acc = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const c = await login(h.app, acc.username, PASSWORD);
+    const secret = await enrol(c);
+    expect((await c.get('/api/v1/me')).json().totpEnabled).toBe(true);
+    const stored = await h.db.one<{ enc: Buffer }>(sql`SELECT totp_secret_enc AS enc FROM account WHERE id = ${acc.id}`);
+    expect(stored.enc.includes(Buffer.from(secret))).toBe(false); // encrypted at rest
+
+    const attempt = (totpCode?: string) => h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: PASSWORD, ...(totpCode ? { totpCode } : {}) } });
+    expect((await attempt()).json().error.code).toBe('TOTP_REQUIRED');
+    // the code used to enable is spent; the next period's code works once
+    expect((await attempt(code(secret))).json().error.code).toBe('INVALID_TOTP');
+    const next = code(secret, 30);
+    expect((await attempt(next)).statusCode).toBe(200);
+    expect((await attempt(next)).json().error.code).toBe('INVALID_TOTP');
+    const audits = await h.db.query<{ detail: { reason?: string } }>(sql`SELECT detail FROM audit_log WHERE action = 'auth.login' AND account_id = ${acc.id} AND outcome <> 'success' ORDER BY id`);
+    expect(audits.map((a) => a.detail.reason)).toEqual(['totp_required', 'invalid_totp', 'invalid_totp']);
+  });
+
+  it('wrong codes count towards the lockout', async () => {
+    const acc = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const secret = await enrol(await login(h.app, acc.username, PASSWORD));
+    const wrong = code(secret, 300);
+    const attempt = () => h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: PASSWORD, totpCode: wrong } });
+    for (let i = 0; i < 4; i++) expect((await attempt()).json().error.code).toBe('INVALID_TOTP');
+    expect((await attempt()).json().error.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('where required, an administrator without a second factor may only enrol; others are not affected', async () => {
+    const strict = await createHarness({ ADMIN_TOTP: 'required' });
+    try {
+      const admin = await makeAccount(strict.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }]);
+      const c = await login(strict.app, admin.username, PASSWORD);
+      const blocked = await c.get('/api/v1/rules');
+      expect(blocked.statusCode).toBe(403);
+      expect(blocked.json().error.code).toBe('TOTP_ENROLLMENT_REQUIRED');
+      expect((await c.get('/api/v1/me')).json()).toMatchObject({ totpEnabled: false, totpEnrollmentRequired: true });
+      await enrol(c);
+      expect((await c.get('/api/v1/rules')).statusCode).toBe(200);
+
+      const root = await makeRoot(strict.deps);
+      const worker = await makeAccount(strict.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+      const w = await login(strict.app, worker.username, PASSWORD);
+      expect((await w.get('/api/v1/members')).statusCode).toBe(200);
+      expect((await w.get('/api/v1/me')).json().totpEnrollmentRequired).toBe(false);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('the security administrator can reset a lost second factor, which ends the sessions', async () => {
+    const acc = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const c = await login(h.app, acc.username, PASSWORD);
+    await enrol(c);
+    const sec = await makeAccount(h.deps, [{ role: 'secadmin', orgId: null, scope: 'subtree' }]);
+    const s = await login(h.app, sec.username, PASSWORD);
+    const listed = (await s.get(`/api/v1/accounts?q=${acc.username}`)).json().items[0];
+    expect(listed.totpEnabled).toBe(true);
+    expect((await s.patch(`/api/v1/accounts/${acc.id}`, { resetTotp: true })).statusCode).toBe(200);
+    expect((await c.get('/api/v1/me')).statusCode).toBe(401);
+    const again = await login(h.app, acc.username, PASSWORD); // no code needed any more
+    expect((await again.get('/api/v1/me')).json().totpEnabled).toBe(false);
+  });
+});
+
+describe('login rate limit', () => {
+  it('answers 429 RATE_LIMITED past the per-minute limit of login requests from one address', async () => {
+    const limited = await createHarness({ LOGIN_RATE_PER_MINUTE: '3' });
+    try {
+      const attempt = () => limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'someone', password: 'Wrong@Pass1' } });
+      for (let i = 0; i < 3; i++) expect((await attempt()).statusCode).toBe(401);
+      const r = await attempt();
+      expect(r.statusCode).toBe(429);
+      expect(r.json().error.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PASSWORD_REQUIRE_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
+  ADMIN_TOTP: z.enum(['auto', 'required', 'optional']).default('auto'),
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
 });
 
 export type AppConfig = ReturnType<typeof loadConfig>;
@@ -57,5 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     passwordRequireClasses: e.PASSWORD_REQUIRE_CLASSES,
+    // the three administrators need a second factor; `auto` requires it in production
+    loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
+    adminTotpRequired: e.ADMIN_TOTP === 'required' || (e.ADMIN_TOTP === 'auto' && isProduction),
   };
 }

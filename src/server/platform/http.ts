@@ -6,7 +6,7 @@ import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
 import { FIELD_LABELS } from '../../contracts/labels';
 import type { Permission } from '../../contracts/permissions';
 import { AppError } from './errors';
-import { can, type Actor, type RequestContext } from './actor';
+import { can, isAdministrator, type Actor, type RequestContext } from './actor';
 import type { Db } from './db';
 import { audit } from './audit';
 import { resolveSession, SESSION_COOKIE } from './session';
@@ -16,6 +16,8 @@ declare module 'fastify' {
     actor: Actor | null;
     sessionIdleSeconds: number | null;
     sessionExpired: boolean;
+    hasTotp: boolean;
+    totpEnrollmentRequired: boolean;
   }
 }
 
@@ -77,10 +79,12 @@ export function installErrorHandling(app: FastifyInstance) {
 }
 
 /** Resolves the session cookie into req.actor on every request. */
-export function installAuthentication(app: FastifyInstance, db: Db) {
+export function installAuthentication(app: FastifyInstance, db: Db, opts: { adminTotpRequired: boolean }) {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionIdleSeconds', null);
   app.decorateRequest('sessionExpired', false);
+  app.decorateRequest('hasTotp', false);
+  app.decorateRequest('totpEnrollmentRequired', false);
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies?.[SESSION_COOKIE];
@@ -89,6 +93,8 @@ export function installAuthentication(app: FastifyInstance, db: Db) {
     if (r.kind === 'ok') {
       req.actor = r.actor;
       req.sessionIdleSeconds = r.idleSeconds;
+      req.hasTotp = r.hasTotp;
+      req.totpEnrollmentRequired = opts.adminTotpRequired && !r.hasTotp && isAdministrator(r.actor);
     } else if (r.kind === 'expired') req.sessionExpired = true;
   });
 }
@@ -102,6 +108,8 @@ export interface RouteSpec<S extends RouteSchema> {
   summary: string;
   tags?: string[];
   access: Access;
+  /** reachable by an administrator who still has to enrol a second factor */
+  allowDuringEnrollment?: boolean;
   schema?: S;
   config?: RouteShorthandOptions['config'];
   bodyLimit?: number;
@@ -140,6 +148,7 @@ export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db,
     preValidation: async (req, reply) => {
       if (spec.access === 'public') return;
       if (!req.actor) return sendError(reply, req.sessionExpired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
+      if (req.totpEnrollmentRequired && !spec.allowDuringEnrollment) return sendError(reply, 'TOTP_ENROLLMENT_REQUIRED');
       if (spec.access === 'authenticated') return;
       if (!can(req.actor, spec.access)) {
         await audit(db, contextOf(req), { action: 'access.denied', outcome: 'denied', detail: { operationId: spec.operationId, permission: spec.access, method: req.method, url: req.url.split('?')[0] } });

@@ -28,6 +28,8 @@ export function AdminLayout() {
   }
   const user = me.data;
   if (isMemberOnly(user)) return <Navigate to="/m" replace />;
+  // an administrator who must enrol a second factor can use only the account page until done
+  if (user.totpEnrollmentRequired && location.pathname !== '/admin/account') return <Navigate to="/admin/account#totp" replace />;
 
   const roleLabels = [...new Set(user.grants.map((g) => ROLES[g.role].label))];
   const isSystemAdmin = user.grants.some((g) => ROLES[g.role].admin);

@@ -25,6 +25,7 @@ export function isMemberOnly(me: MeView): boolean {
 /** Where a user lands after login. */
 export function homePathFor(me: MeView): string {
   if (isMemberOnly(me)) return '/m';
+  if (me.totpEnrollmentRequired) return '/admin/account#totp';
   if (hasRole(me, 'secadmin')) return '/admin/accounts';
   if (hasRole(me, 'auditor')) return '/admin/audit';
   if (hasRole(me, 'sysadmin')) return '/admin/rules';

@@ -89,6 +89,8 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listMembers: (w) => ({ method: 'GET', url: `/api/v1/members?orgId=${w.scopeOrg.id}` }),
   getMember: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}` }),
   getMyProfile: () => ({ method: 'GET', url: '/api/v1/me/profile' }),
+  setupTotp: () => ({ method: 'POST', url: '/api/v1/me/totp/setup', body: {} }),
+  enableTotp: () => ({ method: 'POST', url: '/api/v1/me/totp/enable', body: { code: '000000' } }),
   createMember: (w) => ({ method: 'POST', url: '/api/v1/members', body: newMemberBody(w.branch.id) }),
   updateMember: async (w) => ({ method: 'PATCH', url: `/api/v1/members/${w.member}`, body: { version: await personVersion(w.member), address: '矩阵测试住址' } }),
   recordMemberEvent: async (w) => ({ method: 'POST', url: `/api/v1/members/${w.eventMember}/events`, body: { reason: 'deceased', eventDate: businessToday(), version: await personVersion(w.eventMember) } }),
@@ -115,6 +117,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
 // Allowed calls that are authorized but, by design of the request, do not succeed.
 function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'changePassword') return 422; // WEAK_PASSWORD
+  if (operationId === 'enableTotp') return 400; // no pending secret, or a wrong code: VALIDATION_FAILED
   if (operationId === 'getMyProfile' && w.role !== 'member') return 404; // no linked person record
   return null; // any 2xx
 }

@@ -2,13 +2,13 @@ import type { Queryable } from '../../platform/db';
 import { sql, type Sql } from '../../platform/sql';
 
 export interface AccountListRow {
-  id: string; username: string; display_name: string; is_disabled: boolean; is_locked: boolean; person_id: string | null; created_at: string;
+  id: string; username: string; display_name: string; is_disabled: boolean; is_locked: boolean; totp_enabled: boolean; person_id: string | null; created_at: string;
   grants: Array<{ id: string; role: string; org_id: string | null; org_name: string | null; scope: string }> | null;
 }
 
 export function listAccounts(q: Queryable, where: Sql, limit: number, offset: number) {
   return q.query<AccountListRow>(sql`
-    SELECT a.id, a.username, a.display_name, a.is_disabled, coalesce(t.locked_until > now(), false) AS is_locked, a.person_id, a.created_at,
+    SELECT a.id, a.username, a.display_name, a.is_disabled, coalesce(t.locked_until > now(), false) AS is_locked, a.totp_enabled_at IS NOT NULL AS totp_enabled, a.person_id, a.created_at,
       (SELECT json_agg(json_build_object('id', g.id, 'role', g.role, 'org_id', g.org_id, 'org_name', o.name, 'scope', g.scope) ORDER BY g.granted_at)
          FROM role_grant g LEFT JOIN org o ON o.id = g.org_id WHERE g.account_id = a.id AND g.revoked_at IS NULL) AS grants
     FROM account a LEFT JOIN login_throttle t ON t.username_key = lower(a.username)
@@ -56,4 +56,9 @@ export function orgExists(q: Queryable, id: string) {
 
 export function personExists(q: Queryable, id: string) {
   return q.maybeOne<{ id: string; org_id: string | null }>(sql`SELECT id, org_id FROM person WHERE id = ${id}::uuid`);
+}
+
+/** Removes an account's second factor (lost phone); the account enrols again at next login. */
+export async function resetTotp(q: Queryable, id: string) {
+  await q.exec(sql`UPDATE account SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = ${id}`);
 }

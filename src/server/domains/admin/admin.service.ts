@@ -17,7 +17,7 @@ export async function listAccounts(deps: Deps, q: string | undefined, page: numb
   const [rows, total] = await Promise.all([repo.listAccounts(deps.db, where, pageSize, (page - 1) * pageSize), repo.countAccounts(deps.db, where)]);
   return {
     items: rows.map((r) => ({
-      id: r.id, username: r.username, displayName: r.display_name, isDisabled: r.is_disabled, isLocked: r.is_locked, personId: r.person_id, createdAt: r.created_at,
+      id: r.id, username: r.username, displayName: r.display_name, isDisabled: r.is_disabled, isLocked: r.is_locked, totpEnabled: r.totp_enabled, personId: r.person_id, createdAt: r.created_at,
       grants: (r.grants ?? []).map((g) => ({ id: g.id, role: g.role as Role, orgId: g.org_id, orgName: g.org_name, scope: g.scope as DataScope })),
     })),
     total, page, pageSize,
@@ -45,17 +45,19 @@ export async function createAccount(deps: Deps, ctx: RequestContext, body: { use
   }
 }
 
-export async function updateAccount(deps: Deps, ctx: RequestContext, id: string, body: { displayName?: string; isDisabled?: boolean; password?: string }) {
+export async function updateAccount(deps: Deps, ctx: RequestContext, id: string, body: { displayName?: string; isDisabled?: boolean; password?: string; resetTotp?: true }) {
   if (id === ctx.actor!.accountId && body.isDisabled) throw new AppError('VALIDATION_FAILED', '不能停用自己的账号');
+  if (id === ctx.actor!.accountId && body.resetTotp) throw new AppError('VALIDATION_FAILED', '不能重置自己的双因素认证，请由另一位安全管理员操作');
   const hash = body.password ? await hashPassword(body.password) : undefined;
   await deps.db.tx(async (t) => {
     const acc = await repo.findAccount(t, id);
     if (!acc) throw notFound();
     if (body.password) checkPassword(deps, body.password, acc.username);
     await repo.updateAccount(t, id, { displayName: body.displayName, isDisabled: body.isDisabled, passwordHash: hash });
-    if (body.isDisabled || body.password) await destroyAccountSessions(t, id);
+    if (body.resetTotp) await repo.resetTotp(t, id);
+    if (body.isDisabled || body.password || body.resetTotp) await destroyAccountSessions(t, id);
     if (body.isDisabled === false || body.password) await t.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${acc.username})`);
-    await auditInTx(t, ctx, { action: 'account.update', objectType: 'account', objectId: id, detail: { displayName: body.displayName !== undefined, isDisabled: body.isDisabled ?? null, passwordReset: !!body.password } });
+    await auditInTx(t, ctx, { action: 'account.update', objectType: 'account', objectId: id, detail: { displayName: body.displayName !== undefined, isDisabled: body.isDisabled ?? null, passwordReset: !!body.password, totpReset: !!body.resetTotp } });
   });
 }
 

@@ -9,14 +9,17 @@ export interface AccountRow {
   person_id: string | null;
   is_disabled: boolean;
   is_demo: boolean;
+  totp_secret_enc: Buffer | null;
+  totp_pending_enc: Buffer | null;
+  totp_last_step: number | null;
 }
 
 export function findAccountByUsername(q: Queryable, username: string) {
-  return q.maybeOne<AccountRow>(sql`SELECT id, username, display_name, password_hash, person_id, is_disabled, is_demo FROM account WHERE lower(username) = lower(${username})`);
+  return q.maybeOne<AccountRow>(sql`SELECT id, username, display_name, password_hash, person_id, is_disabled, is_demo, totp_secret_enc, totp_pending_enc, totp_last_step FROM account WHERE lower(username) = lower(${username})`);
 }
 
 export function findAccountById(q: Queryable, id: string) {
-  return q.maybeOne<AccountRow>(sql`SELECT id, username, display_name, password_hash, person_id, is_disabled, is_demo FROM account WHERE id = ${id}`);
+  return q.maybeOne<AccountRow>(sql`SELECT id, username, display_name, password_hash, person_id, is_disabled, is_demo, totp_secret_enc, totp_pending_enc, totp_last_step FROM account WHERE id = ${id}`);
 }
 
 export async function lockedUntil(q: Queryable, key: string): Promise<string | null> {
@@ -54,4 +57,18 @@ export function scopeRootsOf(q: Queryable, orgIds: string[]) {
 
 export function topLevelOrgs(q: Queryable) {
   return q.query<{ id: string; name: string; type: string }>(sql`SELECT id, name, type FROM org WHERE parent_id IS NULL ORDER BY sort_order, name`);
+}
+
+export async function setTotpPending(q: Queryable, accountId: string, enc: Buffer) {
+  await q.exec(sql`UPDATE account SET totp_pending_enc = ${enc}, updated_at = now() WHERE id = ${accountId}`);
+}
+
+export async function enableTotp(q: Queryable, accountId: string, step: number) {
+  await q.exec(sql`UPDATE account SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = ${step}, updated_at = now()
+    WHERE id = ${accountId} AND totp_pending_enc IS NOT NULL`);
+}
+
+/** Records the accepted step; false when another request used this step first (replay). */
+export async function useTotpStep(q: Queryable, accountId: string, step: number): Promise<boolean> {
+  return (await q.exec(sql`UPDATE account SET totp_last_step = ${step} WHERE id = ${accountId} AND (totp_last_step IS NULL OR totp_last_step < ${step})`)) === 1;
 }

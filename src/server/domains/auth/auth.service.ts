@@ -6,13 +6,14 @@ import { audit } from '../../platform/audit';
 import { checkPasswordPolicy, describePasswordProblems, dummyHash, hashPassword, verifyPassword } from '../../platform/password';
 import { createSession, destroyAccountSessions, destroySession, idleSecondsFor, loadGrants } from '../../platform/session';
 import * as repo from './auth.repo';
+import { acceptTotp, newTotpSecret, totpEnrollment } from '../../platform/totp';
 import type { MeView } from '../../../contracts/auth';
 
 // QUALITY: 5 failures → locked 15 minutes; same reply for unknown user and wrong password.
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
 
-export async function login(deps: Deps, ctx: RequestContext, username: string, password: string, userAgent: string | null, previousToken: string | null) {
+export async function login(deps: Deps, ctx: RequestContext, username: string, password: string, totpCode: string | undefined, userAgent: string | null, previousToken: string | null) {
   const { db, config } = deps;
   const key = username.trim().toLowerCase();
   if (await repo.lockedUntil(db, key)) {
@@ -25,6 +26,19 @@ export async function login(deps: Deps, ctx: RequestContext, username: string, p
     const locked = await repo.recordFailure(db, key, MAX_FAILURES, LOCK_MINUTES);
     await audit(db, ctx, { action: 'auth.login', outcome: 'failure', username: key, accountId: account?.id ?? null, detail: { reason: 'invalid_credentials', locked } });
     throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS');
+  }
+  if (account.totp_secret_enc) {
+    // second step: the password was right, the authenticator code decides
+    if (!totpCode) {
+      await audit(db, ctx, { action: 'auth.login', outcome: 'denied', username: key, accountId: account.id, detail: { reason: 'totp_required' } });
+      throw new AppError('TOTP_REQUIRED');
+    }
+    const step = acceptTotp(deps.cipher.decrypt(account.totp_secret_enc), totpCode, account.totp_last_step);
+    if (step === null || !(await repo.useTotpStep(db, account.id, step))) {
+      const locked = await repo.recordFailure(db, key, MAX_FAILURES, LOCK_MINUTES);
+      await audit(db, ctx, { action: 'auth.login', outcome: 'failure', username: key, accountId: account.id, detail: { reason: 'invalid_totp', locked } });
+      throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_TOTP');
+    }
   }
   await repo.clearFailures(db, key);
   if (previousToken) await destroySession(db, previousToken); // rotate at login
@@ -44,7 +58,7 @@ export async function logout(deps: Deps, ctx: RequestContext, token: string | nu
   if (ctx.actor) await audit(deps.db, ctx, { action: 'auth.logout', objectType: 'account', objectId: ctx.actor.accountId });
 }
 
-export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number): Promise<MeView> {
+export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }): Promise<MeView> {
   const actor = ctx.actor!;
   const orgIds = actor.grants.filter((g) => g.orgId && g.scope !== 'self').map((g) => g.orgId!) ;
   const wholeTree = actor.grants.some((g) => g.orgId === null);
@@ -62,6 +76,8 @@ export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number
     scopeRoots: roots.filter((r) => !nested.has(r.id)),
     idleTimeoutSeconds: idleSeconds,
     isDemo: actor.isDemo,
+    totpEnabled: totp.enabled,
+    totpEnrollmentRequired: totp.enrollmentRequired,
   };
 }
 
@@ -81,4 +97,27 @@ export async function changePassword(deps: Deps, ctx: RequestContext, currentPas
     await destroyAccountSessions(t, actor.accountId); // password change kills every session
   });
   await audit(deps.db, ctx, { action: 'auth.password_change', objectType: 'account', objectId: actor.accountId });
+}
+
+/** Starts (or restarts) enrolment of an authenticator: a new pending secret, shown once. */
+export async function setupTotp(deps: Deps, ctx: RequestContext) {
+  const actor = ctx.actor!;
+  const secret = newTotpSecret();
+  await repo.setTotpPending(deps.db, actor.accountId, deps.cipher.encrypt(secret));
+  await audit(deps.db, ctx, { action: 'auth.totp_setup', objectType: 'account', objectId: actor.accountId });
+  return totpEnrollment(secret, actor.username);
+}
+
+/** Confirms enrolment with a first code from the authenticator. */
+export async function enableTotp(deps: Deps, ctx: RequestContext, code: string) {
+  const actor = ctx.actor!;
+  const account = await repo.findAccountById(deps.db, actor.accountId);
+  if (!account?.totp_pending_enc) throw new AppError('VALIDATION_FAILED', '请先生成绑定二维码');
+  const step = acceptTotp(deps.cipher.decrypt(account.totp_pending_enc), code, null);
+  if (step === null) {
+    await audit(deps.db, ctx, { action: 'auth.totp_enable', outcome: 'failure', objectType: 'account', objectId: actor.accountId });
+    throw new AppError('VALIDATION_FAILED', '动态验证码不正确，请确认手机时间准确后重新输入', { issues: [{ field: 'code', message: '动态验证码不正确' }] });
+  }
+  await repo.enableTotp(deps.db, actor.accountId, step);
+  await audit(deps.db, ctx, { action: 'auth.totp_enable', objectType: 'account', objectId: actor.accountId });
 }

@@ -175,6 +175,22 @@ export function AccountsPage() {
       },
     });
 
+  const resetTotp = (a: Account) =>
+    modal.confirm({
+      title: `重置 ${a.username} 的双因素认证？`,
+      content: '用于手机丢失或更换。重置后该账号立即退出登录，下次登录后须重新绑定身份验证器。',
+      okText: '重置',
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        try {
+          await update.mutateAsync({ id: a.id, resetTotp: true });
+          message.success('双因素认证已重置');
+        } catch (e) {
+          message.error(errorMessage(e));
+        }
+      },
+    });
+
   const revokeGrant = (a: Account, g: Account['grants'][number]) =>
     modal.confirm({
       title: `收回 ${a.displayName} 的“${ROLES[g.role].label}”角色？`,
@@ -223,8 +239,13 @@ export function AccountsPage() {
             { title: '姓名', dataIndex: 'displayName', width: 120 },
             {
               title: '状态',
-              width: 100,
-              render: (_: unknown, a) => (a.isDisabled ? <Tag>已停用</Tag> : a.isLocked ? <Tag color="orange">已锁定</Tag> : <Tag color="green">正常</Tag>),
+              width: 150,
+              render: (_: unknown, a) => (
+                <Space size={[4, 4]} wrap>
+                  {a.isDisabled ? <Tag>已停用</Tag> : a.isLocked ? <Tag color="orange">已锁定</Tag> : <Tag color="green">正常</Tag>}
+                  {a.totpEnabled && <Tag color="blue">双因素</Tag>}
+                </Space>
+              ),
             },
             {
               title: '角色',
@@ -266,6 +287,11 @@ export function AccountsPage() {
                     <Button type="link" size="small" onClick={() => setResetting(a)}>
                       重置密码
                     </Button>
+                    {a.totpEnabled && (
+                      <Button type="link" size="small" onClick={() => resetTotp(a)}>
+                        重置双因素
+                      </Button>
+                    )}
                     <Button type="link" size="small" danger={!a.isDisabled} onClick={() => toggleDisabled(a)}>
                       {a.isDisabled ? '启用' : '停用'}
                     </Button>

@@ -29,7 +29,7 @@ function useAccountMutation<V, R>(fn: (v: V) => Promise<R>) {
 export const useCreateAccount = () =>
   useAccountMutation((b: { username: string; displayName: string; password: string }) => api.post<{ id: string }>('/api/v1/accounts', b));
 export const useUpdateAccount = () =>
-  useAccountMutation(({ id, ...body }: { id: string; displayName?: string; isDisabled?: boolean; password?: string }) => api.patch(`/api/v1/accounts/${id}`, body));
+  useAccountMutation(({ id, ...body }: { id: string; displayName?: string; isDisabled?: boolean; password?: string; resetTotp?: true }) => api.patch(`/api/v1/accounts/${id}`, body));
 export const useGrantRole = () => useAccountMutation(({ id, body }: { id: string; body: z.input<typeof GrantRoleBody> }) => api.post(`/api/v1/accounts/${id}/grants`, body));
 export const useRevokeRole = () => useAccountMutation(({ id, grantId }: { id: string; grantId: string }) => api.del(`/api/v1/accounts/${id}/grants/${grantId}`));
 

@@ -5,6 +5,7 @@ import { DATA_SCOPES, ROLES } from '../../../contracts/permissions';
 import { useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { ChangePasswordForm } from './ChangePasswordForm';
+import { TotpCard } from './TotpCard';
 
 export function AccountPage() {
   usePageTitle('我的账号');
@@ -33,6 +34,7 @@ export function AccountPage() {
           <Descriptions.Item label="账号类型">{me.isDemo ? '演示账号' : '正式账号'}</Descriptions.Item>
         </Descriptions>
       </Card>
+      <TotpCard />
       <Card title="修改密码" id="password">
         <ChangePasswordForm username={me.username} />
       </Card>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { MeView } from '../../../contracts/auth';
@@ -14,6 +14,7 @@ function loginErrorText(e: unknown): string {
     if (e.code === 'INVALID_CREDENTIALS') return '用户名或密码错误，请核对后重试。连续输错5次，账号将被锁定15分钟。';
     if (e.code === 'ACCOUNT_LOCKED') return '登录失败次数过多，账号已被锁定15分钟，请稍后再试；如忘记密码，请联系安全管理员重置。';
     if (e.code === 'RATE_LIMITED') return '登录尝试过于频繁，请1分钟后再试。';
+    if (e.code === 'INVALID_TOTP') return '动态验证码不正确或已使用过，请等身份验证器显示下一个验证码后重新输入。';
     if (e.code === 'VALIDATION_FAILED') return e.message;
   }
   return errorMessage(e);
@@ -33,17 +34,22 @@ export function LoginPage() {
   const qc = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [needTotp, setNeedTotp] = useState(false);
   const notice = LOGIN_NOTICES[params.get('reason') ?? ''];
 
-  const onFinish = async (v: { username: string; password: string }) => {
+  const onFinish = async (v: { username: string; password: string; totpCode?: string }) => {
     setSubmitting(true);
     setError(null);
     try {
-      await login(v.username.trim(), v.password);
+      await login(v.username.trim(), v.password, needTotp ? v.totpCode : undefined);
       qc.clear();
       const me = await qc.fetchQuery({ queryKey: ME_KEY, queryFn: () => api.get<MeView>('/api/v1/me') });
       navigate(safeNext(params.get('next'), me) ?? homePathFor(me), { replace: true });
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'TOTP_REQUIRED') {
+        setNeedTotp(true); // the password was right: ask for the second factor
+        return;
+      }
       setError(loginErrorText(e));
     } finally {
       setSubmitting(false);
@@ -68,6 +74,7 @@ export function LoginPage() {
           </Typography.Title>
           {notice && !error && <Alert type={notice.type} title={notice.text} showIcon style={{ marginBottom: 16 }} />}
           {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} role="alert" />}
+          {needTotp && !error && <Alert type="info" title="该账号已开启双因素认证，请输入手机身份验证器中显示的6位动态验证码。" showIcon style={{ marginBottom: 16 }} />}
           <Form layout="vertical" onFinish={onFinish} requiredMark={false} size="large" autoComplete="on">
             <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}>
               <Input prefix={<UserOutlined />} placeholder="请输入用户名" autoComplete="username" autoFocus />
@@ -75,6 +82,11 @@ export function LoginPage() {
             <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
               <Input.Password prefix={<LockOutlined />} placeholder="请输入密码" autoComplete="current-password" />
             </Form.Item>
+            {needTotp && (
+              <Form.Item label="动态验证码" name="totpCode" rules={[{ required: true, pattern: /^\d{6}$/, message: '请输入6位数字动态验证码' }]}>
+                <Input prefix={<SafetyOutlined />} placeholder="6位数字" inputMode="numeric" maxLength={6} autoComplete="one-time-code" autoFocus />
+              </Form.Item>
+            )}
             <Button type="primary" htmlType="submit" block loading={submitting}>
               登录
             </Button>
