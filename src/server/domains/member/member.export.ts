@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { audit } from '../../platform/audit';
@@ -41,6 +41,7 @@ export async function prepareExport(deps: Deps, ctx: RequestContext, query: { or
 
 export async function writeExport(deps: Deps, ctx: RequestContext, where: Sql, out: Writable, batchSize = 5000): Promise<number> {
   const today = businessToday();
+  const ExcelJS = await loadExcel();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   wb.creator = ctx.actor!.username;
   wb.created = new Date();

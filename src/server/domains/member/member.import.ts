@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -18,7 +19,7 @@ import { prepareRecord, insertMember } from './member.service';
 export const IMPORT_COLUMNS = ['姓名', '性别', '民族', '身份证号', '学历', '人员类别', '工作单位', '手机号码', '家庭住址', '党员类别', '入党日期', '转正日期', '所在党支部（名称或代码）'] as const;
 
 export async function buildTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   const ws = wb.addWorksheet('党员信息');
   ws.addRow([...IMPORT_COLUMNS]);
   ws.getRow(1).font = { bold: true };
@@ -65,7 +66,7 @@ function normaliseDate(s: string): string {
 }
 
 export async function readRows(data: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
