@@ -12,9 +12,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from './deps';
+import { cleanUp } from './platform/maintenance';
 import { genRequestId, installAuthentication, installErrorHandling, sendError } from './platform/http';
 import { registerAuthRoutes } from './domains/auth';
-import { registerOrgRoutes } from './domains/org';
+import { registerOrgRoutes, registerOrgJobs } from './domains/org';
 import { registerMemberRoutes, registerMemberJobs } from './domains/member';
 import { registerAdminRoutes } from './domains/admin';
 import { registerAuditRoutes } from './domains/audit';
@@ -75,6 +76,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerNotificationRoutes(app, deps);
   registerFileRoutes(app, deps);
   registerMemberJobs(deps);
+  registerOrgJobs(deps);
+  deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,4 +1,5 @@
 // The org domain's only door.
 export { registerOrgRoutes } from './org.routes';
+export { registerOrgJobs, sendTermReminders } from './org.jobs';
 export { evaluateSetup, canBeChildOf, isBranchType, termYearsFor, type SetupRule, type SetupFacts } from './org.policy';
 export { insertRootOrg, insertOrg } from './org.repo';

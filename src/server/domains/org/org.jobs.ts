@@ -1,0 +1,54 @@
+import type { Deps } from '../../deps';
+import { sql } from '../../platform/sql';
+import { businessToday, addDays } from '../../platform/dates';
+import { rulesInForce, pickRule } from '../../platform/rules';
+import { ROLE_PERMISSIONS, type Role } from '../../../contracts/permissions';
+import type { SetupRule } from './org.policy';
+
+// 换届 reminders (RULES §3: warn before expiry, flag overdue): once a day, every
+// committee whose term ends within the warning window, or has ended, is
+// notified once per milestone to the accounts that manage committees there.
+
+const MANAGERS: Role[] = (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes('committee.manage'));
+
+export async function sendTermReminders(deps: Deps, today = businessToday()): Promise<{ notified: number; committees: number }> {
+  const rules = await rulesInForce<SetupRule>(deps.db, 'org', 'setup', today);
+  const widest = Math.max(0, ...rules.map((r) => r.body.termWarningDays));
+  const due = await deps.db.query<{ org_id: string; org_name: string; path: string; committee_id: string; term_ends_on: string }>(sql`
+    SELECT o.id AS org_id, o.name AS org_name, o.path::text AS path, c.id AS committee_id, c.term_ends_on
+    FROM org_committee c JOIN org o ON o.id = c.org_id
+    WHERE c.ended_on IS NULL AND o.dissolved_on IS NULL AND c.term_ends_on <= ${addDays(today, widest)}::date`);
+  let notified = 0;
+  let committees = 0;
+  for (const d of due) {
+    const rule = pickRule(rules, d.path);
+    if (!rule) continue;
+    const overdue = d.term_ends_on < today;
+    if (!overdue && d.term_ends_on > addDays(today, rule.body.termWarningDays)) continue;
+    const kind = overdue ? 'term_overdue' : 'term_expiring';
+    await deps.db.tx(async (t) => {
+      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES (${kind}, ${d.committee_id}, ${d.term_ends_on})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+      if (!fresh) return;
+      committees++;
+      // accounts whose grant covers this org and whose role manages committees
+      const accounts = await t.query<{ account_id: string }>(sql`
+        SELECT DISTINCT g.account_id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org go ON go.id = g.org_id
+        WHERE g.revoked_at IS NULL AND NOT a.is_disabled AND g.role = ANY(${MANAGERS}::text[])
+          AND ((g.scope = 'subtree' AND ${d.path}::ltree <@ go.path) OR (g.scope = 'node' AND go.id = ${d.org_id}::uuid))`);
+      for (const a of accounts) {
+        await deps.notify.notify(t, a.account_id, {
+          title: overdue ? `${d.org_name}已超期未换届` : `${d.org_name}任期将于 ${d.term_ends_on} 届满`,
+          body: overdue ? `本届任期已于 ${d.term_ends_on} 届满，请尽快组织换届选举。依据：${rule.source}` : `请提前做好换届准备。依据：${rule.source}`,
+          link: `/admin/orgs?id=${d.org_id}`,
+        });
+        notified++;
+      }
+    });
+  }
+  return { notified, committees };
+}
+
+export function registerOrgJobs(deps: Deps) {
+  deps.jobs.register('org.term_reminders', async () => sendTermReminders(deps));
+}
