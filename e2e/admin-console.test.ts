@@ -1,15 +1,13 @@
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIdCheckChar, ID_PROBLEM_MESSAGES } from '../src/contracts/idcard';
-import { seed } from '../src/server/seed/demo';
 import { sql } from '../src/server/platform/sql';
-import { createHarness, type Harness } from '../tests/helpers/harness';
+import type { Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
 import { currentTotp } from '../src/server/platform/totp';
-import { checkChineseGlyphs, hasExactText, horizontalOverflow, launchChromium, loginAs, newPage, screenshot } from './browser';
+import { checkChineseGlyphs, hasExactText, horizontalOverflow, startDemo, loginAs, newPage, screenshot } from './browser';
 
 // Admin console flows in Chromium against the demo data: browsing the org
 // tree, adding a member (ID-number checks as you type), finding them by the
@@ -25,11 +23,7 @@ const grantOrg = (username: string) =>
     WHERE a.username = ${username} AND g.revoked_at IS NULL`);
 
 beforeAll(async () => {
-  h = await createHarness();
-  await seed(h.deps, 'demo', 1);
-  await h.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  ({ h, base, browser } = await startDemo());
 });
 
 afterAll(async () => {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../src/server/seed/demo';
+import type { AddressInfo } from 'node:net';
+import { DEMO_PASSWORD, seed } from '../src/server/seed/demo';
+import { createHarness, type Harness } from '../tests/helpers/harness';
 
 // Shared helpers of the browser flows: Debian's Chromium driven by
 // playwright-core (a fresh temporary profile per launch), login through the
@@ -96,4 +98,13 @@ export function checkChineseGlyphs(page: Page, sample = '党员组织'): Promise
 /** Horizontal overflow of the page (0 when nothing sticks out). */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** A harness database with the demo data, served on a free port, and a browser: the setup of every browser test file. */
+export async function startDemo(): Promise<{ h: Harness; base: string; browser: Browser }> {
+  const h = await createHarness();
+  await seed(h.deps, 'demo', 1);
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  return { h, base, browser: await launchChromium() };
 }

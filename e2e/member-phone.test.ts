@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seed } from '../src/server/seed/demo';
 import { sql } from '../src/server/platform/sql';
-import { createHarness, type Harness } from '../tests/helpers/harness';
-import { checkChineseGlyphs, horizontalOverflow, launchChromium, loginAs, newPage, PHONE_VIEWPORT, screenshot, SMALL_PHONE_VIEWPORT } from './browser';
+import type { Harness } from '../tests/helpers/harness';
+import { checkChineseGlyphs, horizontalOverflow, startDemo, loginAs, newPage, PHONE_VIEWPORT, screenshot, SMALL_PHONE_VIEWPORT } from './browser';
 
 // The member's phone pages (/m) at 390 and 360 px wide.
 
@@ -13,11 +11,7 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await createHarness();
-  await seed(h.deps, 'demo', 1);
-  await h.app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
+  ({ h, base, browser } = await startDemo());
 });
 
 afterAll(async () => {

@@ -69,6 +69,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'auth.login': '登录',
   'auth.logout': '退出登录',
   'auth.password_change': '修改密码',
+  'auth.totp_setup': '生成双因素绑定码',
+  'auth.totp_enable': '开启双因素认证',
   'access.denied': '越权访问被拒绝',
   'account.create': '新建账号',
   'account.update': '修改账号',
@@ -88,6 +90,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'file.upload': '上传附件',
   'audit.verify': '校验审计日志',
   'system.seed': '生成演示数据',
+  'system.backup': '备份',
+  'system.restore': '恢复',
 };
 
 export const AUDIT_ACTION_GROUPS = [
