@@ -11,7 +11,13 @@ import { checkDemoAccounts, hasAnyOrg, isDemoAllowed, seed } from './seed/demo';
 async function main() {
   const t0 = Date.now();
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] });
+  // JSON lines for log collectors; readable lines when a person watches a terminal
+  const pretty = process.stdout.isTTY && !config.isProduction;
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.cookie', 'req.headers.authorization'],
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  });
   const runtime = await openRuntime({ config, log: (m) => logger.info(m) });
   const { deps } = runtime;
   if (!(await hasAnyOrg(deps)) && isDemoAllowed(deps) && (runtime.isEmbedded || config.demoMode === 'on')) {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/server/platform/config';
 import { acquireDataDirLock } from '../../src/server/platform/embedded';
+import { computeIdCheckChar } from '../../src/contracts/idcard';
 
 // Start-up, configuration, the data-directory lock and graceful shutdown of the real server process.
 
@@ -117,5 +118,72 @@ describe('the server process', () => {
     await exited;
     const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).dataEncryptionKey;
     await expect(startServer({ ...env, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key })).rejects.toThrow(/demo accounts exist/);
+  });
+});
+
+describe('crash safety', () => {
+  it('a kill -9 under write load loses no acknowledged write, and the next start recovers the data directory', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
+    const first = await startServer(env);
+    const base = `http://127.0.0.1:${port}`;
+    const loginCookie = async () => {
+      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'secretary1', password: 'Dangjian@2026' }) });
+      expect(r.status).toBe(200);
+      return r.headers.get('set-cookie')!.split(';')[0];
+    };
+    const cookie = await loginCookie();
+    const me = await (await fetch(`${base}/api/v1/me`, { headers: { cookie } })).json();
+    const branchId = me.scopeRoots[0].id as string;
+
+    // four writers create members until the server dies; every 201 is an acknowledged write
+    const acknowledged: string[] = [];
+    let serial = 0;
+    let killed = false;
+    const exited = exitOf(first.child);
+    const failures: string[] = [];
+    const writer = async () => {
+      while (!killed) {
+        const n = serial++;
+        const first17 = `110105${String(1950 + (n % 30))}0101${String(n % 1000).padStart(3, '0')}`;
+        const body = {
+          orgId: branchId, name: `崩溃测试${n}`, sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female', ethnicity: '汉族',
+          idNumber: first17 + computeIdCheckChar(first17), education: 'bachelor', occupation: 'worker', joinDate: '2010-07-01', conversionDate: '2011-07-01', status: 'full',
+        };
+        let r: Response;
+        try {
+          r = await fetch(`${base}/api/v1/members`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        } catch {
+          return; // the connection died with the server: not acknowledged
+        }
+        if (r.status !== 201) {
+          failures.push(`${r.status} ${await r.text()}`);
+          killed = true;
+          first.child.kill('SIGKILL');
+          return;
+        }
+        acknowledged.push((await r.json()).id);
+        if (acknowledged.length === 40 && !killed) {
+          killed = true;
+          first.child.kill('SIGKILL'); // mid-load: other writers have requests in flight
+        }
+      }
+    };
+    await Promise.all([writer(), writer(), writer(), writer()]);
+    expect(failures).toEqual([]);
+    expect(await exited).toBeNull(); // killed by a signal
+    expect(acknowledged.length).toBeGreaterThanOrEqual(40);
+
+    // the orphaned database server and the stale lock are handled by the next start
+    const second = await startServer(env);
+    try {
+      const c2 = await loginCookie();
+      for (const id of acknowledged) expect((await fetch(`${base}/api/v1/members/${id}`, { headers: { cookie: c2 } })).status, id).toBe(200);
+    } finally {
+      const done = exitOf(second.child);
+      second.child.kill('SIGTERM');
+      expect(await done).toBe(0);
+    }
   });
 });
