@@ -77,6 +77,24 @@ describe('admin console', () => {
     }
   });
 
+  it('the header org switcher narrows the roster to the chosen org', async () => {
+    const town = await h.db.one<{ id: string; name: string }>(sql`SELECT id, name FROM org WHERE name = '中共河东镇委员会'`);
+    const expected = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id
+      WHERE p.is_current AND o.path <@ (SELECT path FROM org WHERE id = ${town.id})`);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/members`);
+      await page.getByLabel('切换当前组织').click();
+      await page.keyboard.type('河东镇');
+      await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: town.name }).first().click();
+      await page.waitForURL((u) => u.searchParams.get('orgId') === town.id);
+      await page.getByText(`共 ${expected.n} 人`).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('a branch secretary browses the org tree and opens the branch', async () => {
     const branch = await grantOrg('secretary1');
     const { context, page } = await newPage(browser);

@@ -9,6 +9,8 @@ import { ErrorState, PageLoading } from '../shared/states';
 import { NotificationBell } from '../features/notification/NotificationBell';
 import { useLogout } from '../features/auth/use-logout';
 import { menuFor, selectedKeyFor } from './menu';
+import { OrgTreeSelect } from '../features/org/OrgTreeSelect';
+import { setCurrentOrg, useCurrentOrg } from '../shared/current-org';
 
 const { Header, Sider, Content } = Layout;
 
@@ -20,6 +22,7 @@ export function AdminLayout() {
   const [collapsed, setCollapsed] = useState(false);
   const entries = useMemo(() => (me.data ? menuFor(me.data) : []), [me.data]);
   const [openKeys, setOpenKeys] = useState<string[]>(['members', 'system']);
+  const currentOrg = useCurrentOrg(me.data?.username ?? '');
 
   if (me.isPending) return <PageLoading tip="正在进入管理端…" />;
   if (me.isError) {
@@ -35,6 +38,13 @@ export function AdminLayout() {
   const isSystemAdmin = user.grants.some((g) => ROLES[g.role].admin);
   const scope = isSystemAdmin && user.grants.every((g) => ROLES[g.role].admin) ? '全系统' : user.scopeRoots.map((r) => r.name).join('、') || '未设置管理范围';
   const selected = selectedKeyFor(location.pathname, entries);
+  // the org switcher: members and org pages follow the chosen org; the workbench checks its subtree
+  const hasOrgScope = can(user, 'org.read') && user.scopeRoots.length > 0 && !isSystemAdmin;
+  const switchOrg = (id: string | null) => {
+    setCurrentOrg(user.username, id);
+    if (location.pathname === '/admin/members') navigate(id ? `/admin/members?orgId=${id}` : '/admin/members');
+    else if (location.pathname === '/admin/orgs' && id) navigate(`/admin/orgs?id=${id}`);
+  };
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -64,11 +74,21 @@ export function AdminLayout() {
         <Header className="admin-header">
           <div className="header-scope">
             <span style={{ color: '#8c8c8c', whiteSpace: 'nowrap' }}>管理范围：</span>
-            <Tooltip title={scope}>
-              <strong className="header-scope-name" data-testid="scope">
-                {scope}
-              </strong>
-            </Tooltip>
+            {hasOrgScope ? (
+              <OrgTreeSelect
+                value={currentOrg}
+                onChange={switchOrg}
+                placeholder={scope}
+                style={{ width: 280 }}
+                aria-label="切换当前组织"
+              />
+            ) : (
+              <Tooltip title={scope}>
+                <strong className="header-scope-name" data-testid="scope">
+                  {scope}
+                </strong>
+              </Tooltip>
+            )}
             {roleLabels.map((r) => (
               <Tag key={r} color="red" style={{ marginInlineEnd: 0 }}>
                 {r}

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Button, Card, Col, Progress, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { ApartmentOutlined, PlusOutlined, TeamOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQueries } from '@tanstack/react-query';
@@ -5,6 +6,8 @@ import { Link } from 'react-router';
 import { ORG_TYPES, type OrgType } from '../../../contracts/dict';
 import { formatDateTime, todayShanghai } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
+import { setCurrentOrg, useCurrentOrg } from '../../shared/current-org';
+import { ApiError } from '../../shared/api';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { JOB_KINDS, percentOf, useJobs } from '../jobs/api';
@@ -54,7 +57,12 @@ const WARNING_LIMIT = 50;
 
 function SetupWarnings() {
   const me = useMe().data!;
-  const q = useOrgWarnings(undefined, WARNING_LIMIT);
+  const current = useCurrentOrg(me.username);
+  const q = useOrgWarnings(current ?? undefined, WARNING_LIMIT);
+  const isGone = q.isError && q.error instanceof ApiError && q.error.code === 'NOT_FOUND';
+  useEffect(() => {
+    if (isGone) setCurrentOrg(me.username, null); // the remembered org left the user's scope
+  }, [isGone, me.username]);
   if (me.scopeRoots.length === 0) return <EmptyState description="没有管理范围，无需设置检查。" />;
   if (q.isPending) return <PageLoading tip="正在检查组织设置…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="设置检查加载失败" />;

@@ -1,0 +1,36 @@
+import { useSyncExternalStore } from 'react';
+
+// The org chosen in the header's org switcher (UI.md: "an org switcher at the
+// top, the user's scope root and below"), remembered per user in this browser.
+// null means the user's whole scope.
+
+const listeners = new Set<() => void>();
+const keyOf = (username: string) => `dj.currentOrg.${username}`;
+
+function read(username: string): string | null {
+  try {
+    return localStorage.getItem(keyOf(username));
+  } catch {
+    return null;
+  }
+}
+
+export function setCurrentOrg(username: string, orgId: string | null) {
+  try {
+    if (orgId) localStorage.setItem(keyOf(username), orgId);
+    else localStorage.removeItem(keyOf(username));
+  } catch {
+    /* storage unavailable: the choice lasts for this page only */
+  }
+  listeners.forEach((l) => l());
+}
+
+export function useCurrentOrg(username: string): string | null {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => read(username),
+  );
+}
