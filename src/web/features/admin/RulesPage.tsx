@@ -3,7 +3,7 @@ import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useRules, type RuleVersion } from './api';
 
-const RULE_NAMES: Record<string, string> = { 'org.setup': '党组织设置与换届' };
+const RULE_NAMES: Record<string, string> = { 'org.setup': '党组织设置与换届', 'development.intervals': '发展党员时限与条件' };
 
 export function RulesPage() {
   usePageTitle('规则版本');
