@@ -47,3 +47,15 @@ export function isAdministrator(actor: Actor): boolean {
 export function rolesLabel(actor: Actor | null): string | null {
   return actor ? [...new Set(actor.grants.map((g) => g.role))].join(',') : null;
 }
+
+/**
+ * The orgs from which these grants' scopes start: each granted org, except
+ * one that lies inside another grant's subtree, and except self-only grants.
+ */
+export function scopeRootOrgIds(grants: readonly Grant[]): string[] {
+  const ids = grants
+    .filter((g) => g.orgId && g.scope !== 'self')
+    .filter((g) => !grants.some((o) => o !== g && o.scope === 'subtree' && o.orgPath && g.orgPath!.startsWith(o.orgPath + '.')))
+    .map((g) => g.orgId!);
+  return [...new Set(ids)];
+}

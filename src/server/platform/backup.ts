@@ -112,14 +112,19 @@ interface CatalogColumn extends BackupColumn {
   identityAlways: boolean;
 }
 
-/** Ordinary tables of schema public (not owned by an extension), parents before children. */
-async function listTables(c: pg.PoolClient): Promise<string[]> {
+/** Relations of one kind ('r' table, 'S' sequence) in schema public that no extension owns, by name. */
+async function listRelations(c: pg.PoolClient, kind: 'r' | 'S'): Promise<string[]> {
   const { rows } = await c.query<{ name: string }>(`
     SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'r'
+    WHERE n.nspname = 'public' AND c.relkind = $1
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-    ORDER BY c.relname`);
-  const tables = rows.map((r) => r.name).filter((n) => !EXCLUDED_TABLES.has(n));
+    ORDER BY c.relname`, [kind]);
+  return rows.map((r) => r.name);
+}
+
+/** Ordinary tables of schema public (not owned by an extension), parents before children. */
+async function listTables(c: pg.PoolClient): Promise<string[]> {
+  const tables = (await listRelations(c, 'r')).filter((n) => !EXCLUDED_TABLES.has(n));
   const { rows: edges } = await c.query<{ child: string; parent: string }>(`
     SELECT DISTINCT ch.relname AS child, pa.relname AS parent
     FROM pg_constraint k JOIN pg_class ch ON ch.oid = k.conrelid JOIN pg_class pa ON pa.oid = k.confrelid
@@ -152,13 +157,8 @@ async function listColumns(c: pg.PoolClient, table: string): Promise<CatalogColu
   return rows.map((r) => ({ name: r.name, type: r.type, encoding: r.is_bytea ? 'base64' : 'text', identityAlways: r.identity === 'a' }));
 }
 
-async function listSequences(c: pg.PoolClient): Promise<string[]> {
-  const { rows } = await c.query<{ name: string }>(`
-    SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND c.relkind = 'S'
-      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-    ORDER BY c.relname`);
-  return rows.map((r) => r.name);
+function listSequences(c: pg.PoolClient): Promise<string[]> {
+  return listRelations(c, 'S');
 }
 
 /** Sequences owned by a column (serial, bigserial, identity). */

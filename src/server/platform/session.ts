@@ -16,13 +16,17 @@ export interface SessionSettings {
   absoluteSeconds: number;
 }
 
+/** A grant as stored (role_grant joined to its org), before mapping. */
+interface GrantRow { id: string; role: Grant['role']; org_id: string | null; path: string | null; name: string | null; scope: Grant['scope'] }
+const toGrant = (r: GrantRow): Grant => ({ id: r.id, role: r.role, orgId: r.org_id, orgPath: r.path, orgName: r.name, scope: r.scope });
+
 export async function loadGrants(q: Queryable, accountId: string): Promise<Grant[]> {
-  const rows = await q.query<{ id: string; role: Grant['role']; org_id: string | null; path: string | null; name: string | null; scope: Grant['scope'] }>(sql`
+  const rows = await q.query<GrantRow>(sql`
     SELECT g.id, g.role, g.org_id, o.path::text AS path, o.name, g.scope
     FROM role_grant g LEFT JOIN org o ON o.id = g.org_id
     WHERE g.account_id = ${accountId} AND g.revoked_at IS NULL
     ORDER BY g.granted_at`);
-  return rows.map((r) => ({ id: r.id, role: r.role, orgId: r.org_id, orgPath: r.path, orgName: r.name, scope: r.scope }));
+  return rows.map(toGrant);
 }
 
 export function idleSecondsFor(grants: Grant[], s: SessionSettings): number {
@@ -50,7 +54,7 @@ export async function resolveSession(db: Db, token: string): Promise<SessionLook
   const hash = sha256(token);
   const [row] = await db.prepared<{
     account_id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean; is_disabled: boolean; has_totp: boolean;
-    idle_seconds: number; is_idle_expired: boolean; is_absolute_expired: boolean; needs_touch: boolean; grants: Array<{ id: string; role: Grant['role']; org_id: string | null; path: string | null; name: string | null; scope: Grant['scope'] }> | null;
+    idle_seconds: number; is_idle_expired: boolean; is_absolute_expired: boolean; needs_touch: boolean; grants: GrantRow[] | null;
   }>('session_lookup', sql`
     SELECT s.account_id, a.username, a.display_name, a.person_id, a.is_demo, a.is_disabled, a.totp_enabled_at IS NOT NULL AS has_totp, s.idle_seconds,
            s.last_seen_at + make_interval(secs => s.idle_seconds) < now() AS is_idle_expired,
@@ -77,7 +81,7 @@ export async function resolveSession(db: Db, token: string): Promise<SessionLook
       displayName: row.display_name,
       personId: row.person_id,
       isDemo: row.is_demo,
-      grants: (row.grants ?? []).map((g) => ({ id: g.id, role: g.role, orgId: g.org_id, orgPath: g.path, orgName: g.name, scope: g.scope })),
+      grants: (row.grants ?? []).map(toGrant),
     },
   };
 }

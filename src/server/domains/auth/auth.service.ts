@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps';
 import { AppError } from '../../platform/errors';
 import type { RequestContext } from '../../platform/actor';
-import { permissionsOf } from '../../platform/actor';
+import { permissionsOf, scopeRootOrgIds } from '../../platform/actor';
 import { audit } from '../../platform/audit';
 import { checkPasswordPolicy, describePasswordProblems, dummyHash, hashPassword, verifyPassword } from '../../platform/password';
 import { createSession, destroyAccountSessions, destroySession, idleSecondsFor, loadGrants } from '../../platform/session';
@@ -60,12 +60,8 @@ export async function logout(deps: Deps, ctx: RequestContext, token: string | nu
 
 export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }): Promise<MeView> {
   const actor = ctx.actor!;
-  const orgIds = actor.grants.filter((g) => g.orgId && g.scope !== 'self').map((g) => g.orgId!) ;
   const wholeTree = actor.grants.some((g) => g.orgId === null);
-  const roots = wholeTree ? await repo.topLevelOrgs(deps.db) : await repo.scopeRootsOf(deps.db, orgIds);
-  // drop roots that are inside another root
-  const rootIds = new Set(roots.map((r) => r.id));
-  const nested = new Set(actor.grants.filter((g) => g.orgId && rootIds.has(g.orgId) && actor.grants.some((o) => o !== g && o.scope === 'subtree' && o.orgPath && g.orgPath && g.orgPath.startsWith(o.orgPath + '.'))).map((g) => g.orgId));
+  const roots = wholeTree ? await repo.topLevelOrgs(deps.db) : await repo.scopeRootsOf(deps.db, scopeRootOrgIds(actor.grants));
   return {
     id: actor.accountId,
     username: actor.username,
@@ -73,7 +69,7 @@ export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number
     personId: actor.personId,
     grants: actor.grants.map((g) => ({ id: g.id, role: g.role, orgId: g.orgId, orgName: g.orgName, scope: g.scope })),
     permissions: permissionsOf(actor),
-    scopeRoots: roots.filter((r) => !nested.has(r.id)),
+    scopeRoots: roots,
     idleTimeoutSeconds: idleSeconds,
     isDemo: actor.isDemo,
     totpEnabled: totp.enabled,

@@ -55,8 +55,6 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
   const scope = sql`(${personInScope(actor, 'member.read')} OR ${personInScope(actor, 'self.read')})`;
   const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
   if (!p) throw notFound();
-  const events = p.events;
-  const chain = p.chain;
   const today = businessToday();
   const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && can(actor, perm) && orgPathInScope(actor, perm, p.org_id, p.org_path);
   const isCurrent = p.status === 'probationary' || p.status === 'full';
@@ -64,8 +62,8 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
     id: p.id, name: p.name, sex: p.sex, birthDate: p.birth_date, education: p.education as MemberDetail['education'], occupation: p.occupation as MemberDetail['occupation'],
     status: p.status, orgId: p.org_id, orgName: p.org_name, joinDate: p.join_date, partyAgeYears: partyAgeYears(p.status, p.conversion_date, today),
     phoneMasked: p.phone_masked, ethnicity: p.ethnicity, idNumberMasked: p.id_no_masked, hasIncome: !!p.income_enc, unitName: p.unit_name, address: p.address,
-    conversionDate: p.conversion_date, orgPath: chain, version: p.version,
-    events: events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: new Date(e.recorded_at).toISOString() })),
+    conversionDate: p.conversion_date, orgPath: p.chain, version: p.version,
+    events: p.events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: new Date(e.recorded_at).toISOString() })),
     abilities: { update: isCurrent && inScope('member.update'), reveal: inScope('member.reveal'), changeStatus: isCurrent && inScope('member.status') },
   };
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { raw } from '../../platform/sql';
-import { can, grantsWith } from '../../platform/actor';
+import { can, grantsWith, scopeRootOrgIds } from '../../platform/actor';
 import { AppError, notFound, conflict } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
@@ -29,10 +29,7 @@ export async function listOrgChildren(deps: Deps, ctx: RequestContext, parentId:
   }
   const grants = grantsWith(actor, 'org.read');
   if (grants.some((g) => g.orgId === null)) return (await repo.listTopLevel(deps.db, scope)).map(present);
-  const rootIds = grants
-    .filter((g) => g.orgId && !grants.some((o) => o !== g && o.scope === 'subtree' && o.orgPath && g.orgPath!.startsWith(o.orgPath + '.')))
-    .map((g) => g.orgId!);
-  return (await repo.listByIds(deps.db, [...new Set(rootIds)], scope)).map(present);
+  return (await repo.listByIds(deps.db, scopeRootOrgIds(grants), scope)).map(present);
 }
 
 export async function searchOrgs(deps: Deps, ctx: RequestContext, q: string) {
