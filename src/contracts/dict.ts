@@ -49,6 +49,16 @@ export const MEMBER_STATUSES = {
 } as const;
 export type MemberStatus = keyof typeof MEMBER_STATUSES;
 
+// Persons in the development pipeline (DATA.md: the same person row carries
+// them on to 预备党员); 'masses' is someone whose file closed without admission.
+export const PIPELINE_STATUSES = {
+  masses: '群众',
+  applicant: '入党申请人',
+  activist: '入党积极分子',
+  candidate: '发展对象',
+} as const;
+export type PipelineStatus = keyof typeof PIPELINE_STATUSES;
+
 export const SEXES = { male: '男', female: '女' } as const;
 export type Sex = keyof typeof SEXES;
 
@@ -90,6 +100,8 @@ export const MEMBER_EVENT_REASONS = {
   registered: { direction: 'increase', label: '建档登记' },
   converted: { direction: 'change', label: '转正' },
   probation_extended: { direction: 'change', label: '延长预备期' },
+  party_probation: { direction: 'change', label: '留党察看' },
+  party_probation_ended: { direction: 'change', label: '留党察看期满恢复党员权利' },
   transfer_out: { direction: 'decrease', label: '转出' },
   expelled: { direction: 'decrease', label: '出党（开除）' },
   removed: { direction: 'decrease', label: '出党（除名）' },

@@ -98,7 +98,7 @@ export const UpdateMemberBody = MemberFields.omit({ status: true }).partial().ex
 export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 
 export const RecordMemberEventBody = z.object({
-  reason: z.enum(['converted', 'expelled', 'removed', 'lapsed', 'withdrew', 'probation_cancelled', 'suspended', 'deceased', 'transfer_out']),
+  reason: z.enum(['converted', 'expelled', 'removed', 'lapsed', 'withdrew', 'probation_cancelled', 'suspended', 'deceased', 'transfer_out', 'party_probation', 'party_probation_ended']),
   eventDate: IsoDate,
   note: z.string().trim().max(500).nullish(),
   version: z.number().int(),

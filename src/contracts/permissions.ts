@@ -22,6 +22,10 @@ export const PERMISSIONS = {
   'audit.read': '查看审计日志',
   'system.config': '系统设置与规则版本',
   'job.read': '查看任务记录',
+  'development.read': '查看发展党员',
+  'development.manage': '办理发展党员（登记步骤、表决）',
+  'development.approve': '上级党委预审、审批发展党员与转正',
+  'development.plan': '制定发展计划',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -49,13 +53,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'org.read', 'org.create', 'org.update', 'org.move', 'org.dissolve', 'committee.manage',
     'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
+    'development.read', 'development.manage', 'development.approve', 'development.plan',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
     'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
+    'development.read', 'development.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage'],
   member: ['self.read'],
 };
 

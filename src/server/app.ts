@@ -23,6 +23,7 @@ import { registerJobRoutes } from './domains/jobs';
 import { registerNotificationRoutes } from './domains/notification';
 import { registerFileRoutes } from './domains/file';
 import { registerSystemRoutes } from './domains/system';
+import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
 
 z.config(z.locales.zhCN());
 
@@ -75,8 +76,10 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerJobRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   registerFileRoutes(app, deps);
+  registerDevelopmentRoutes(app, deps);
   registerMemberJobs(deps);
   registerOrgJobs(deps);
+  registerDevelopmentJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

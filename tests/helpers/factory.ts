@@ -46,7 +46,7 @@ export function makeIdNumber(birth = '1980-05-17', sex: 'male' | 'female' = 'mal
   return first17 + computeIdCheckChar(first17);
 }
 
-export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name: string; status: 'full' | 'probationary'; sex: 'male' | 'female'; idNumber: string; phone: string; birth: string }> = {}) {
+export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name: string; status: 'full' | 'probationary'; sex: 'male' | 'female'; idNumber: string; phone: string; birth: string; since: string }> = {}) {
   const sex = over.sex ?? 'male';
   const birth = over.birth ?? '1980-05-17';
   const status = over.status ?? 'full';
@@ -56,6 +56,7 @@ export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name
     phone: over.phone ?? null, address: null, joinDate: '2005-07-01', conversionDate: status === 'full' ? '2006-07-01' : null, status, monthlyIncomeFen: null,
   }, businessToday());
   const org = await deps.db.one<{ id: string; region_key: string | null }>(sql`SELECT id, region_key FROM org WHERE id = ${orgId}`);
-  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', businessToday()));
+  // `since`: the day the formal relation starts (registration date unless given)
+  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', over.since ?? businessToday()));
   return { id, idNumber };
 }

@@ -46,7 +46,14 @@ export type DevelopmentRuleCode =
   | 'probation_not_ended'
   | 'extension_invalid'
   | 'extension_repeated'
-  | 'vote_figures_invalid';
+  | 'vote_figures_invalid'
+  | 'approval_too_late'
+  | 'approval_extension_reason'
+  | 'resubmit_too_soon'
+  | 'contacts_invalid'
+  | 'step_data_missing'
+  | 'vote_failed'
+  | 'date_in_future';
 
 export interface Violation {
   code: DevelopmentRuleCode;
@@ -235,4 +242,196 @@ export function deadlinesAfter(rule: DevelopmentRule, step: number, date: string
     default:
       return [];
   }
+}
+
+// ---------------------------------------------------------------------------
+// A whole file: which steps are recorded, what may be recorded next, and what
+// falls due. Pure; the service loads the facts and the projection table
+// dev_deadline stores the result.
+// ---------------------------------------------------------------------------
+
+export interface RecordedStep {
+  step: number;
+  date: string;
+  data: Record<string, unknown>;
+}
+
+export interface RecordedVote {
+  kind: 'admission' | 'conversion';
+  round: number;
+  meetingDate: string;
+  isPassed: boolean;
+  outcome: 'convert' | 'extend' | 'cancel' | null;
+  extensionMonths: number | null;
+}
+
+export interface FileFacts {
+  steps: readonly RecordedStep[];
+  votes: readonly RecordedVote[];
+}
+
+export interface ComputedDeadline extends Deadline {
+  provisional: boolean;
+}
+
+/** Dates of each recorded step, in order. */
+export function datesByStep(steps: readonly RecordedStep[]): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const s of [...steps].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))) m.set(s.step, [...(m.get(s.step) ?? []), s.date]);
+  return m;
+}
+
+/** The latest date of each recorded step (the map checkStepOrder takes). */
+export function latestByStep(steps: readonly RecordedStep[]): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const [k, ds] of datesByStep(steps)) out.set(k, ds[ds.length - 1]);
+  return out;
+}
+
+/** Approved extensions of probation (months), from conversion votes whose approval (step 24) is recorded. */
+export function approvedExtensions(f: FileFacts): number[] {
+  const approvals = f.steps.filter((s) => s.step === 24).length;
+  return f.votes
+    .filter((v) => v.kind === 'conversion' && v.outcome === 'extend' && v.round <= approvals)
+    .sort((a, b) => a.round - b.round)
+    .map((v) => v.extensionMonths ?? 0);
+}
+
+/** The conversion round in progress: 1, or 2 after an approved extension. */
+export function conversionRound(f: FileFacts): number {
+  return approvedExtensions(f).length + 1;
+}
+
+/** 预备期 end for the file, once the 支部大会 resolution (step 15) is recorded. */
+export function fileProbationEnd(rule: DevelopmentRule, f: FileFacts): string | null {
+  const resolution = f.steps.find((s) => s.step === 15)?.date;
+  return resolution ? probationEnd(rule, resolution, approvedExtensions(f)) : null;
+}
+
+function count(f: FileFacts, step: number) {
+  return f.steps.filter((s) => s.step === step).length;
+}
+
+/**
+ * Whether a step may be recorded now as far as the file's shape goes (order,
+ * repetition, conversion rounds); the dated rules are checked when recording.
+ */
+export function stepBlockers(f: FileFacts, step: number): string[] {
+  const latest = latestByStep(f.steps);
+  const out: string[] = [];
+  for (const pre of STEP_PREREQUISITES[step] ?? []) if (!latest.has(pre)) out.push(`须先完成${stepLabel(pre)}`);
+  const n = count(f, step);
+  const round = conversionRound(f);
+  if (step === 22 || step === 23 || step === 24) {
+    const prev = step === 22 ? null : step - 1;
+    if (n >= round) out.push(`${stepLabel(step)}已登记`);
+    else if (prev && count(f, prev) <= n) out.push(`须先完成${stepLabel(prev)}`);
+    if (step === 22 && round > 1 && count(f, 24) < round - 1) out.push('须先完成上一次的转正审批');
+  } else if (!REPEATABLE.has(step) && n > 0) out.push(`${stepLabel(step)}已登记`);
+  if (step === 25) {
+    const lastVote = f.votes.filter((v) => v.kind === 'conversion').sort((a, b) => b.round - a.round)[0];
+    if (!lastVote || lastVote.outcome !== 'convert' || count(f, 24) < lastVote.round) out.push('须在转正审批通过后归档');
+  }
+  return [...new Set(out)];
+}
+
+const REPEATABLE = new Set([6, 21]);
+
+/** What falls due on an open file (the deadline engine). */
+export function fileDeadlines(rule: DevelopmentRule, cal: WorkCalendar, f: FileFacts): ComputedDeadline[] {
+  const d = datesByStep(f.steps);
+  const first = (n: number) => d.get(n)?.[0];
+  const last = (n: number) => d.get(n)?.at(-1);
+  const out: ComputedDeadline[] = [];
+  const s1 = first(1);
+  if (s1 && !d.has(2)) out.push({ kind: 'talk', due: addMonths(s1, rule.talkWithinMonths), provisional: false });
+  const s3 = first(3);
+  if (s3 && !d.has(7)) {
+    const lastAssessment = [s3, ...(d.get(6) ?? [])].sort().at(-1)!;
+    out.push({ kind: 'assessment', due: addMonths(lastAssessment, rule.assessmentEveryMonths), provisional: false });
+    out.push({ kind: 'candidate_eligible', due: earliestCandidateDate(rule, s3), provisional: false });
+  }
+  const s12 = f.steps.find((s) => s.step === 12);
+  const noticeStart = typeof s12?.data.publicNoticeStart === 'string' ? s12.data.publicNoticeStart : null;
+  if (noticeStart && !d.has(13)) {
+    const end = publicNoticeEnd(rule, cal, noticeStart);
+    out.push({ kind: 'public_notice_end', due: end.date, provisional: end.provisional });
+  }
+  const s15 = first(15);
+  if (s15 && !d.has(17)) {
+    out.push({ kind: 'approval', due: addMonths(s15, rule.approvalWithinMonths), extendedDue: addMonths(s15, rule.approvalExtendedMaxMonths), provisional: false });
+  }
+  if (d.has(17)) {
+    const round = conversionRound(f);
+    const end = fileProbationEnd(rule, f);
+    if (end && count(f, 23) < round) out.push({ kind: 'probation_end', due: end, provisional: false });
+    if (count(f, 23) > count(f, 24)) out.push({ kind: 'conversion_approval', due: addMonths(last(23)!, rule.conversionApprovalWithinMonths), provisional: false });
+  }
+  return out;
+}
+
+/** The earliest date a step may carry and the date it is due, from the recorded facts (for the timeline). */
+export function stepWindow(rule: DevelopmentRule, cal: WorkCalendar, f: FileFacts, step: number): { earliest: string | null; due: string | null } {
+  const latest = latestByStep(f.steps);
+  const pres = (STEP_PREREQUISITES[step] ?? []).map((p) => latest.get(p)).filter((x): x is string => !!x);
+  let earliest = pres.length ? pres.sort().at(-1)! : null;
+  let due: string | null = null;
+  const later = (a: string | null, b: string) => (a && a > b ? a : b);
+  switch (step) {
+    case 2:
+      if (latest.get(1)) due = addMonths(latest.get(1)!, rule.talkWithinMonths);
+      break;
+    case 6: {
+      const s3 = latest.get(3);
+      if (s3) due = addMonths([s3, ...(datesByStep(f.steps).get(6) ?? [])].sort().at(-1)!, rule.assessmentEveryMonths);
+      break;
+    }
+    case 7:
+      if (latest.get(3)) earliest = later(earliest, earliestCandidateDate(rule, latest.get(3)!));
+      break;
+    case 13: {
+      const s12 = f.steps.find((s) => s.step === 12);
+      if (typeof s12?.data.publicNoticeStart === 'string') earliest = later(earliest, addDays(publicNoticeEnd(rule, cal, s12.data.publicNoticeStart).date, 1));
+      break;
+    }
+    case 17:
+      if (latest.get(15)) due = addMonths(latest.get(15)!, rule.approvalWithinMonths);
+      break;
+    case 22:
+    case 23: {
+      const end = fileProbationEnd(rule, f);
+      if (end) {
+        due = end;
+        if (step === 23) earliest = later(earliest, end);
+      }
+      break;
+    }
+    case 24:
+      if (latest.get(23)) due = addMonths(latest.get(23)!, rule.conversionApprovalWithinMonths);
+      break;
+  }
+  return { earliest, due };
+}
+
+/** Person status after a step (the pipeline's status events). */
+export function statusAfterStep(step: number): 'activist' | 'candidate' | null {
+  if (step === 3) return 'activist';
+  if (step === 7) return 'candidate';
+  return null;
+}
+
+/** Superior approval of admission later than 3 months needs a stated reason; beyond 6 months it is refused. */
+export function checkApprovalTiming(rule: DevelopmentRule, resolutionDate: string, approvalDate: string, reason: string | null | undefined): Violation[] {
+  const normal = addMonths(resolutionDate, rule.approvalWithinMonths);
+  const extended = addMonths(resolutionDate, rule.approvalExtendedMaxMonths);
+  if (approvalDate > extended) return [v('approval_too_late', `上级党委审批最长不超过支部大会通过后${rule.approvalExtendedMaxMonths}个月（${resolutionDate} 通过，最迟 ${extended}）`)];
+  if (approvalDate > normal && !reason?.trim()) return [v('approval_extension_reason', `上级党委审批一般在${rule.approvalWithinMonths}个月内（最迟 ${normal}）；超过的须写明特殊情况`)];
+  return [];
+}
+
+/** A rejected application may be submitted again only after the waiting period [local]. */
+export function checkResubmission(rule: DevelopmentRule, rejectedOn: string | null, appliedOn: string): Violation[] {
+  if (!rejectedOn) return [];
+  const earliest = addMonths(rejectedOn, rule.resubmitAfterRejectionMonths);
+  return appliedOn >= earliest ? [] : [v('resubmit_too_soon', `该同志的入党申请于 ${rejectedOn} 未获通过，${rule.resubmitAfterRejectionMonths}个月后（${earliest} 起）方可重新办理`)];
 }

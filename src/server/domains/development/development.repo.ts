@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db';
-import { sql } from '../../platform/sql';
+import { sql, raw, and, type Sql } from '../../platform/sql';
 import type { WorkCalendar } from '../../platform/workdays';
+import type { ComputedDeadline, RecordedStep, RecordedVote } from './development.policy';
 
 /** The working-day calendar for the years in [fromYear, toYear]. */
 export async function loadCalendar(q: Queryable, fromYear: number, toYear: number): Promise<WorkCalendar> {
@@ -8,4 +9,248 @@ export async function loadCalendar(q: Queryable, fromYear: number, toYear: numbe
   const days = await q.query<{ day: string; kind: 'holiday' | 'workday' }>(sql`
     SELECT day, kind FROM work_calendar_day WHERE day >= make_date(${fromYear}, 1, 1) AND day <= make_date(${toYear}, 12, 31)`);
   return { configuredYears: new Set(years.map((y) => y.year)), days: new Map(days.map((d) => [d.day, d.kind])) };
+}
+
+export interface FileRow {
+  id: string;
+  person_id: string;
+  org_id: string;
+  org_name: string;
+  org_path: string;
+  org_type: string;
+  parent_name: string | null;
+  region_key: string | null;
+  applied_on: string;
+  state: 'open' | 'archived' | 'rejected' | 'withdrawn' | 'cancelled';
+  stage: number;
+  last_step: number;
+  leaves_unit_on: string | null;
+  closed_on: string | null;
+  close_reason: string | null;
+  version: number;
+  name: string;
+  sex: 'male' | 'female';
+  ethnicity: string;
+  birth_date: string;
+  education: string;
+  occupation: string;
+  unit_name: string | null;
+  id_no_masked: string;
+  phone_masked: string | null;
+  status: string;
+  person_version: number;
+}
+
+const FILE_COLUMNS = raw(`f.id, f.person_id, f.org_id, o.name AS org_name, o.path::text AS org_path, o.type AS org_type,
+  (SELECT po.name FROM org po WHERE po.id = o.parent_id) AS parent_name, f.region_key, f.applied_on, f.state, f.stage, f.last_step,
+  f.leaves_unit_on, f.closed_on, f.close_reason, f.version, p.name, p.sex, p.ethnicity, p.birth_date, p.education, p.occupation,
+  p.unit_name, p.id_no_masked, p.phone_masked, p.status, p.version AS person_version`);
+
+/** One file by id, inside a scope condition on its org `o`. */
+export function findFile(q: Queryable, id: string, scope: Sql, forUpdate = false) {
+  return q.maybeOne<FileRow>(sql`SELECT ${FILE_COLUMNS} FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+    WHERE f.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF f' : '')}`);
+}
+
+export function findOpenFileOfPerson(q: Queryable, personId: string) {
+  return q.maybeOne<FileRow>(sql`SELECT ${FILE_COLUMNS} FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+    WHERE f.person_id = ${personId}::uuid ORDER BY (f.state = 'open') DESC, f.created_at DESC LIMIT 1`);
+}
+
+export interface StepRow {
+  id: number;
+  step_no: number;
+  step_date: string;
+  decision_body: string | null;
+  people: { talkers?: string[]; envoy?: string | null; contacts?: Array<{ id: string; name: string }>; introducers?: Array<{ id: string; name: string }> };
+  data: Record<string, unknown>;
+  note: string | null;
+  attachment_ids: string[];
+  recorded_by: string | null;
+  recorded_at: string;
+}
+
+export function listSteps(q: Queryable, fileId: string) {
+  return q.query<StepRow>(sql`SELECT s.id::int AS id, s.step_no, s.step_date, s.decision_body, s.people, s.data, s.note, s.attachment_ids,
+      a.display_name AS recorded_by, s.recorded_at
+    FROM dev_step s LEFT JOIN account a ON a.id = s.actor_id WHERE s.file_id = ${fileId}::uuid ORDER BY s.step_date, s.id`);
+}
+
+export interface VoteRow {
+  kind: 'admission' | 'conversion';
+  round: number;
+  meeting_date: string;
+  expected: number;
+  registry_count: number;
+  expected_note: string | null;
+  present: number;
+  written: number;
+  yes: number;
+  no: number;
+  abstain: number;
+  is_quorate: boolean;
+  is_passed: boolean;
+  outcome: 'convert' | 'extend' | 'cancel' | null;
+  extension_months: number | null;
+}
+
+export function listVotes(q: Queryable, fileId: string) {
+  return q.query<VoteRow>(sql`SELECT kind, round, meeting_date, expected, registry_count, expected_note, present, written, yes, no, abstain,
+      is_quorate, is_passed, outcome, extension_months FROM dev_vote WHERE file_id = ${fileId}::uuid ORDER BY kind, round`);
+}
+
+export const toRecordedSteps = (rows: readonly StepRow[]): RecordedStep[] => rows.map((r) => ({ step: r.step_no, date: r.step_date, data: r.data }));
+export const toRecordedVotes = (rows: readonly VoteRow[]): RecordedVote[] =>
+  rows.map((r) => ({ kind: r.kind, round: r.round, meetingDate: r.meeting_date, isPassed: r.is_passed, outcome: r.outcome, extensionMonths: r.extension_months }));
+
+export async function insertStep(q: Queryable, s: { fileId: string; step: number; date: string; decisionBody: string | null; people: object; data: object; note: string | null; attachmentIds: string[]; ruleVersionId: string; actorId: string | null }) {
+  await q.exec(sql`INSERT INTO dev_step (file_id, step_no, step_date, decision_body, people, data, note, attachment_ids, rule_version_id, actor_id)
+    VALUES (${s.fileId}, ${s.step}, ${s.date}, ${s.decisionBody}, ${JSON.stringify(s.people)}::jsonb, ${JSON.stringify(s.data)}::jsonb, ${s.note}, ${s.attachmentIds}::uuid[], ${s.ruleVersionId}, ${s.actorId})`);
+}
+
+export async function insertVote(q: Queryable, fileId: string, v: Omit<VoteRow, 'kind'> & { kind: string; actorId: string | null }) {
+  await q.exec(sql`INSERT INTO dev_vote (file_id, kind, round, meeting_date, expected, registry_count, expected_note, present, written, yes, no, abstain, is_quorate, is_passed, outcome, extension_months, actor_id)
+    VALUES (${fileId}, ${v.kind}, ${v.round}, ${v.meeting_date}, ${v.expected}, ${v.registry_count}, ${v.expected_note}, ${v.present}, ${v.written}, ${v.yes}, ${v.no}, ${v.abstain},
+      ${v.is_quorate}, ${v.is_passed}, ${v.outcome}, ${v.extension_months}, ${v.actorId})`);
+}
+
+export async function updateFile(q: Queryable, id: string, version: number, set: { stage?: number; last_step?: number; state?: string; closed_on?: string | null; close_reason?: string | null }) {
+  const r = await q.maybeOne<{ version: number }>(sql`UPDATE dev_file SET
+      stage = coalesce(${set.stage ?? null}::smallint, stage), last_step = coalesce(${set.last_step ?? null}::smallint, last_step),
+      state = coalesce(${set.state ?? null}, state), closed_on = coalesce(${set.closed_on ?? null}::date, closed_on), close_reason = coalesce(${set.close_reason ?? null}, close_reason),
+      updated_at = now(), version = version + 1
+    WHERE id = ${id}::uuid AND version = ${version} RETURNING version`);
+  return !!r;
+}
+
+export async function replaceDeadlines(q: Queryable, fileId: string, deadlines: readonly ComputedDeadline[]) {
+  await q.exec(sql`DELETE FROM dev_deadline WHERE file_id = ${fileId}::uuid`);
+  if (!deadlines.length) return;
+  await q.exec(sql`INSERT INTO dev_deadline (file_id, kind, due, extended_due, provisional)
+    SELECT ${fileId}::uuid, k, d, e, pv FROM unnest(${deadlines.map((x) => x.kind)}::text[], ${deadlines.map((x) => x.due)}::date[],
+      ${deadlines.map((x) => x.extendedDue ?? null)}::date[], ${deadlines.map((x) => x.provisional)}::boolean[]) AS t(k, d, e, pv)`);
+}
+
+/** Full members with a vote in an org on a date (应到 from the registry): formal relation open that day, converted by then, not under 留党察看. */
+export async function votingMembersOn(q: Queryable, orgId: string, date: string): Promise<number> {
+  const r = await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM membership m JOIN person p ON p.id = m.person_id
+    WHERE m.org_id = ${orgId}::uuid AND m.valid_from <= ${date}::date AND (m.valid_to IS NULL OR m.valid_to > ${date}::date)
+      AND p.status IN ('full','probationary','left','suspended','deceased')
+      AND ((p.conversion_date IS NOT NULL AND p.conversion_date <= ${date}::date) OR (p.conversion_date IS NULL AND p.status = 'full'))
+      AND coalesce((SELECT e.reason FROM member_event e WHERE e.person_id = p.id AND e.reason IN ('party_probation','party_probation_ended') AND e.event_date <= ${date}::date
+                    ORDER BY e.event_date DESC, e.id DESC LIMIT 1), '') <> 'party_probation'`);
+  return r.n;
+}
+
+export interface MemberRefRow {
+  id: string;
+  name: string;
+  status: string;
+  on_party_probation: boolean;
+}
+
+/** Members by id inside a scope, with whether each is under 留党察看 on a date. */
+export function findMembers(q: Queryable, ids: readonly string[], scope: Sql, date: string) {
+  return q.query<MemberRefRow>(sql`SELECT p.id, p.name, p.status,
+      coalesce((SELECT e.reason FROM member_event e WHERE e.person_id = p.id AND e.reason IN ('party_probation','party_probation_ended') AND e.event_date <= ${date}::date
+                ORDER BY e.event_date DESC, e.id DESC LIMIT 1), '') = 'party_probation' AS on_party_probation
+    FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ANY(${ids}::uuid[]) AND ${scope}`);
+}
+
+export function lastRejection(q: Queryable, personId: string) {
+  return q.maybeOne<{ closed_on: string }>(sql`SELECT closed_on FROM dev_file WHERE person_id = ${personId}::uuid AND state = 'rejected' ORDER BY closed_on DESC LIMIT 1`);
+}
+
+export interface ListFilter {
+  scope: Sql;
+  orgPath?: string | null;
+  stage?: number;
+  state: 'open' | 'closed' | 'all';
+  q?: string;
+}
+
+function fileWhere(f: ListFilter): Sql {
+  const parts: Sql[] = [f.scope];
+  if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
+  if (f.stage) parts.push(sql`f.stage = ${f.stage}`);
+  if (f.state === 'open') parts.push(sql`f.state = 'open'`);
+  else if (f.state === 'closed') parts.push(sql`f.state <> 'open'`);
+  if (f.q) parts.push(sql`(p.name LIKE ${'%' + f.q.replace(/[%_\\]/g, '\\$&') + '%'} OR p.name_initials LIKE ${f.q.toLowerCase() + '%'})`);
+  return and(parts);
+}
+
+export interface FileListRow {
+  id: string;
+  person_id: string;
+  name: string;
+  sex: 'male' | 'female';
+  org_id: string;
+  org_name: string;
+  status: string;
+  state: FileRow['state'];
+  stage: number;
+  last_step: number;
+  applied_on: string;
+  next_kind: string | null;
+  next_due: string | null;
+  next_extended_due: string | null;
+  next_provisional: boolean | null;
+}
+
+export async function listFiles(q: Queryable, f: ListFilter, limit: number, offset: number) {
+  const where = fileWhere(f);
+  const [rows, total] = await Promise.all([
+    q.query<FileListRow>(sql`SELECT f.id, f.person_id, p.name, p.sex, f.org_id, o.name AS org_name, p.status, f.state, f.stage, f.last_step, f.applied_on,
+        d.kind AS next_kind, d.due AS next_due, d.extended_due AS next_extended_due, d.provisional AS next_provisional
+      FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+      LEFT JOIN LATERAL (SELECT kind, due, extended_due, provisional FROM dev_deadline x WHERE x.file_id = f.id ORDER BY x.due LIMIT 1) d ON true
+      WHERE ${where} ORDER BY f.stage DESC, f.applied_on, f.id LIMIT ${limit} OFFSET ${offset}`),
+    q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE ${where}`),
+  ]);
+  return { rows, total: total.n };
+}
+
+export interface DeadlineRow {
+  file_id: string;
+  person_name: string;
+  org_id: string;
+  org_name: string;
+  kind: string;
+  due: string;
+  extended_due: string | null;
+  provisional: boolean;
+}
+
+/** Deadlines of open files in a subtree, soonest first. */
+export async function listDeadlines(q: Queryable, scope: Sql, orgPath: string | null, before: string | null, overdueBefore: string, overdueKinds: readonly string[], overdueOnly: boolean, limit: number) {
+  const parts: Sql[] = [scope, sql`f.state = 'open'`];
+  if (orgPath) parts.push(sql`o.path <@ ${orgPath}::ltree`);
+  if (before) parts.push(sql`d.due <= ${before}::date`);
+  const isOverdue = sql`(d.due < ${overdueBefore}::date AND d.kind = ANY(${overdueKinds}::text[]))`;
+  if (overdueOnly) parts.push(isOverdue);
+  const where = and(parts);
+  const [rows, totals] = await Promise.all([
+    q.query<DeadlineRow>(sql`SELECT d.file_id, p.name AS person_name, o.id AS org_id, o.name AS org_name, d.kind, d.due, d.extended_due, d.provisional
+      FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+      WHERE ${where} ORDER BY d.due, d.file_id, d.kind LIMIT ${limit}`),
+    q.one<{ total: number; overdue: number }>(sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE ${isOverdue})::int AS overdue
+      FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN org o ON o.id = f.org_id WHERE ${where}`),
+  ]);
+  return { rows, ...totals };
+}
+
+export function deadlinesOfFile(q: Queryable, fileId: string) {
+  return q.query<{ kind: string; due: string; extended_due: string | null; provisional: boolean }>(sql`
+    SELECT kind, due, extended_due, provisional FROM dev_deadline WHERE file_id = ${fileId}::uuid ORDER BY due`);
+}
+
+export function listReports(q: Queryable, fileId: string) {
+  return q.query<{ id: string; title: string; submitted_on: string; stored_file_id: string; file_name: string }>(sql`
+    SELECT r.id, r.title, r.submitted_on, r.stored_file_id, sf.file_name FROM dev_report r JOIN stored_file sf ON sf.id = r.stored_file_id
+    WHERE r.file_id = ${fileId}::uuid ORDER BY r.submitted_on DESC, r.created_at DESC`);
+}
+
+export function fileNames(q: Queryable, ids: readonly string[]) {
+  if (!ids.length) return Promise.resolve([] as Array<{ id: string; file_name: string; owner_id: string }>);
+  return q.query<{ id: string; file_name: string; owner_id: string }>(sql`SELECT id, file_name, owner_id FROM stored_file WHERE id = ANY(${ids}::uuid[])`);
 }

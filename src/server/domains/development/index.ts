@@ -1,4 +1,6 @@
-// The member-development domain's only door (issue 3, in progress: the rules
-// of RULES §1 and the working-day calendar; routes and pages follow).
+// The member-development domain's only door (RULES §1).
 export * from './development.policy';
 export { loadCalendar } from './development.repo';
+export { registerDevelopmentRoutes } from './development.routes';
+export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } from './development.jobs';
+export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';

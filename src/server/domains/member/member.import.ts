@@ -152,7 +152,8 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
     seen.set(key, row);
     const existing = await repo.findCurrentByIdHash(deps.db, rec.idHash);
     if (existing) {
-      if (existing.org_id === org.id) report.skipped++;
+      if (existing.status !== 'full' && existing.status !== 'probationary') fail('身份证号', '该身份证号属于一名正在发展的入党申请人，请在发展党员中办理');
+      else if (existing.org_id === org.id) report.skipped++;
       else fail('身份证号', '该身份证号已在其他党支部在册，请办理组织关系转接');
       continue;
     }

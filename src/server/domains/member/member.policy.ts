@@ -59,6 +59,10 @@ export function statusAfter(current: MemberStatus, reason: MemberEventReason): M
     case 'probation_cancelled':
       if (current !== 'probationary') throw new AppError('INVALID_STATUS_CHANGE', '只有预备党员可以取消预备党员资格');
       return 'left';
+    case 'party_probation':
+    case 'party_probation_ended':
+      if (current !== 'full') throw new AppError('INVALID_STATUS_CHANGE', '留党察看只适用于正式党员');
+      return current;
     case 'suspended':
       return 'suspended';
     case 'deceased':

@@ -31,7 +31,7 @@ const PERSON_COLUMNS = raw(`p.id, p.name, p.sex, p.ethnicity, p.birth_date, p.id
 
 export function findPerson(q: Queryable, id: string, scope: Sql, forUpdate = false) {
   return q.maybeOne<PersonRow>(sql`SELECT ${PERSON_COLUMNS} FROM person p LEFT JOIN org o ON o.id = p.org_id
-    WHERE p.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF p' : '')}`);
+    WHERE p.id = ${id}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF p' : '')}`);
 }
 
 export interface ProfileRow extends PersonRow {
@@ -48,7 +48,7 @@ export async function findProfile(q: Queryable, id: string, scope: Sql, chainSco
       (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY nlevel(a.path)), '[]'::json)
          FROM org a WHERE o.path IS NOT NULL AND a.path @> o.path AND ${chainScope}) AS chain
     FROM person p LEFT JOIN org o ON o.id = p.org_id
-    WHERE p.id = ${id}::uuid AND ${scope}`);
+    WHERE p.id = ${id}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${scope}`);
   return row ?? null;
 }
 
@@ -72,7 +72,7 @@ export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: L
   const parts: Sql[] = [scope];
   if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
   if (f.status === 'current') parts.push(sql`p.is_current`);
-  else if (f.status === 'former') parts.push(sql`NOT p.is_current`);
+  else if (f.status === 'former') parts.push(sql`p.status IN ('left','suspended','deceased')`);
   else parts.push(sql`p.status = ${f.status}`);
   if (f.sex) parts.push(sql`p.sex = ${f.sex}`);
   if (f.education) parts.push(sql`p.education = ${f.education}`);
@@ -121,7 +121,7 @@ export interface NewPerson {
   name: string; namePinyin: string; nameInitials: string; sex: string; ethnicity: string; birthDate: string;
   idEnc: Buffer; idHash: Buffer; idMasked: string; phoneEnc: Buffer | null; phoneHash: Buffer | null; phoneTail: string | null; phoneMasked: string | null;
   incomeEnc: Buffer | null; education: string; occupation: string; unitName: string | null; address: string | null;
-  joinDate: string; conversionDate: string | null; status: string; orgId: string; regionKey: string | null;
+  joinDate: string | null; conversionDate: string | null; status: string; orgId: string; regionKey: string | null;
 }
 
 export async function insertPerson(q: Queryable, v: NewPerson): Promise<string> {
@@ -160,5 +160,5 @@ export function findOrgForMembers(q: Queryable, orgId: string, scope: Sql) {
 }
 
 export function findCurrentByIdHash(q: Queryable, idHash: Buffer) {
-  return q.maybeOne<{ id: string; org_id: string; name: string }>(sql`SELECT id, org_id, name FROM person WHERE id_no_hash = ${idHash} AND is_current`);
+  return q.maybeOne<{ id: string; org_id: string; name: string; status: string }>(sql`SELECT id, org_id, name, status FROM person WHERE id_no_hash = ${idHash} AND status IN ('applicant','activist','candidate','probationary','full')`);
 }

@@ -7,6 +7,7 @@ import { audit, auditInTx } from '../../platform/audit';
 import { businessToday } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { sql } from '../../platform/sql';
+import { ERROR_CODES } from '../../../contracts/errors';
 import { PHONE_PATTERN } from '../../../contracts/idcard';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS, type MemberEventReason, type OrgType } from '../../../contracts/dict';
 import type { CreateMemberBody, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
@@ -113,7 +114,7 @@ export async function createMember(deps: Deps, ctx: RequestContext, body: Create
       return id;
     });
   } catch (e) {
-    if (isUniqueViolation(e, 'person_id_no_current')) throw new AppError('DUPLICATE_ID_NUMBER', undefined, { issues: [{ field: 'idNumber', message: '该身份证号已属于一名在册党员' }] });
+    if (isUniqueViolation(e, 'person_id_no_living')) throw new AppError('DUPLICATE_ID_NUMBER', undefined, { issues: [{ field: 'idNumber', message: ERROR_CODES.DUPLICATE_ID_NUMBER.message }] });
     throw e;
   }
 }
@@ -148,7 +149,7 @@ export async function updateMember(deps: Deps, ctx: RequestContext, id: string, 
       await auditInTx(t, ctx, { action: 'member.update', objectType: 'person', objectId: id, orgId: p.org_id, detail: { fields } });
     });
   } catch (e) {
-    if (isUniqueViolation(e, 'person_id_no_current')) throw new AppError('DUPLICATE_ID_NUMBER');
+    if (isUniqueViolation(e, 'person_id_no_living')) throw new AppError('DUPLICATE_ID_NUMBER');
     throw e;
   }
 }

@@ -60,7 +60,7 @@ function RevealModal({ member, field, onClose, onRevealed }: { member: MemberDet
   );
 }
 
-const EVENT_REASONS = ['converted', 'transfer_out', 'deceased', 'suspended', 'probation_cancelled', 'expelled', 'removed', 'lapsed', 'withdrew'] as const;
+const EVENT_REASONS = ['converted', 'transfer_out', 'deceased', 'suspended', 'probation_cancelled', 'party_probation', 'party_probation_ended', 'expelled', 'removed', 'lapsed', 'withdrew'] as const;
 type EventReason = (typeof EVENT_REASONS)[number];
 
 function EventModal({ member, onClose }: { member: MemberDetail; onClose: () => void }) {
@@ -70,7 +70,8 @@ function EventModal({ member, onClose }: { member: MemberDetail; onClose: () => 
   const [error, setError] = useState<string | null>(null);
   const reason = Form.useWatch('reason', form);
   const probationaryOnly: EventReason[] = ['converted', 'probation_cancelled'];
-  const reasons = EVENT_REASONS.filter((r) => member.status === 'probationary' || !probationaryOnly.includes(r));
+  const fullOnly: EventReason[] = ['party_probation', 'party_probation_ended'];
+  const reasons = EVENT_REASONS.filter((r) => (member.status === 'probationary' ? !fullOnly.includes(r) : !probationaryOnly.includes(r)));
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return; // the fields show what to fix

@@ -1,0 +1,69 @@
+import type { Deps } from '../../deps';
+import { sql } from '../../platform/sql';
+import { addDays, businessToday, daysBetween } from '../../platform/dates';
+import { ruleInForce } from '../../platform/rules';
+import { ROLE_PERMISSIONS, type Permission, type Role } from '../../../contracts/permissions';
+import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
+import { refreshDeadlines } from './development.service';
+
+// The deadline engine's daily run: rebuild every open file's deadlines (rule
+// versions and the calendar may have changed since a step was recorded), then
+// remind the right people ahead of each deadline and once when it is overdue.
+// reminder_log makes each reminder go out once, however often the job runs.
+
+const rolesWith = (p: Permission): Role[] => (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes(p));
+const MANAGERS = rolesWith('development.manage');
+const APPROVERS = rolesWith('development.approve');
+/** Deadlines the superior committee must meet (its approvals); the branch is reminded of the rest. */
+const SUPERIOR_KINDS: readonly DeadlineKind[] = ['approval', 'conversion_approval'];
+
+export async function refreshAllDeadlines(deps: Deps): Promise<number> {
+  const files = await deps.db.query<{ id: string; path: string }>(sql`SELECT f.id, o.path::text AS path FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
+  for (const f of files) await deps.db.tx((t) => refreshDeadlines(t, f.id, f.path, 'open'));
+  return files.length;
+}
+
+export async function sendDeadlineReminders(deps: Deps, today = businessToday()): Promise<{ notified: number; deadlines: number }> {
+  const rule = await ruleInForce<{ aheadDays: number[] }>(deps.db, 'development', 'reminders', today);
+  const ahead = [...rule.body.aheadDays].sort((a, b) => a - b);
+  const horizon = addDays(today, Math.max(0, ...ahead));
+  const due = await deps.db.query<{ file_id: string; kind: DeadlineKind; due: string; person_name: string; org_id: string; org_name: string; path: string }>(sql`
+    SELECT d.file_id, d.kind, d.due, p.name AS person_name, o.id AS org_id, o.name AS org_name, o.path::text AS path
+    FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+    WHERE f.state = 'open' AND d.due <= ${horizon}::date`);
+  let notified = 0;
+  let deadlines = 0;
+  for (const d of due) {
+    const left = daysBetween(today, d.due);
+    const informational = INFORMATIONAL_DEADLINES.includes(d.kind);
+    // informational points are announced once when reached; duties ahead of time and once overdue
+    const window = ahead.find((a) => left <= a);
+    const milestone = left < 0 ? (informational ? null : 'overdue') : informational ? (left === 0 ? 'reached' : null) : window === undefined ? null : `ahead${window}`;
+    if (!milestone) continue;
+    await deps.db.tx(async (t) => {
+      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('development', ${d.file_id}, ${`${d.kind}:${d.due}:${milestone}`})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+      if (!fresh) return;
+      deadlines++;
+      const roles = SUPERIOR_KINDS.includes(d.kind) ? [...MANAGERS, ...APPROVERS] : MANAGERS;
+      const accounts = await t.query<{ account_id: string }>(sql`
+        SELECT DISTINCT g.account_id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org go ON go.id = g.org_id
+        WHERE g.revoked_at IS NULL AND NOT a.is_disabled AND g.role = ANY(${roles}::text[])
+          AND ((g.scope = 'subtree' AND ${d.path}::ltree <@ go.path) OR (g.scope = 'node' AND go.id = ${d.org_id}::uuid))`);
+      const what = DEADLINE_KINDS[d.kind];
+      const title = milestone === 'overdue' ? `已逾期：${d.person_name} ${what}` : milestone === 'reached' ? `${d.person_name}：${what}` : `${left === 0 ? '今天到期' : `${left}天后到期`}：${d.person_name} ${what}`;
+      for (const a of accounts) {
+        await deps.notify.notify(t, a.account_id, { title, body: `${d.org_name} · 期限 ${d.due}`, link: `/admin/development/candidates/${d.file_id}` });
+        notified++;
+      }
+    });
+  }
+  return { notified, deadlines };
+}
+
+export function registerDevelopmentJobs(deps: Deps) {
+  deps.jobs.register('development.deadlines', async () => {
+    const files = await refreshAllDeadlines(deps);
+    return { files, ...(await sendDeadlineReminders(deps)) };
+  });
+}
