@@ -216,6 +216,53 @@ describe('admin console', () => {
     }
   });
 
+  it('the system administrator opens 工作日历, adds a year from the notice and removes it again', async () => {
+    const year = 2031; // a year nobody else configures; removed at the end
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'sysadmin');
+      await page.getByRole('menuitem', { name: '工作日历' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/system/calendar');
+      await page.getByText('未配置工作日历的年份，按周一至周五计算工作日，据此算出的日期标注为“暂定”。').waitFor();
+      // the seeded 2025 calendar is listed; opening it shows its days
+      await page.locator('.ant-table-row').filter({ hasText: '2025' }).filter({ hasText: '28 天' }).click();
+      await page.waitForURL((u) => u.searchParams.get('year') === '2025');
+      await page.getByText('2025-01-26').waitFor();
+      await page.getByText('春节调休上班').first().waitFor();
+      expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'work-calendar');
+
+      await page.goto(`${base}/admin/system/calendar?year=${year}`);
+      await page.getByText('未配置 · 按周一至周五暂定计算').waitFor();
+      await page.getByLabel('来源').fill(`国务院办公厅关于${year}年部分节假日安排的通知（测试）`);
+      // a 调休 working day on a Sunday
+      await page.getByLabel('类型').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="调休上班"]').click();
+      await page.getByPlaceholder('周六或周日').fill(`${year}-09-28`);
+      await page.getByPlaceholder('周六或周日').press('Enter');
+      await page.getByLabel('名称').fill('国庆节调休上班');
+      await page.getByRole('button', { name: /添\s*加/ }).click();
+      await page.locator('.ant-table-row').filter({ hasText: `${year}-09-28` }).filter({ hasText: '星期日' }).waitFor();
+      await page.getByRole('button', { name: /保\s*存/ }).click();
+      await page.locator('.ant-modal-confirm').getByRole('button', { name: /保\s*存/ }).click();
+      await page.getByText(`${year} 年工作日历已保存`).waitFor();
+      await page.getByText('已配置', { exact: true }).waitFor();
+      const saved = await h.db.query<{ day: string; kind: string; name: string }>(sql`SELECT day, kind, name FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`);
+      expect(saved).toEqual([{ day: `${year}-09-28`, kind: 'workday', name: '国庆节调休上班' }]);
+
+      await page.getByRole('button', { name: '删除该年日历' }).click();
+      await page.locator('.ant-modal-confirm').getByRole('button', { name: /删\s*除/ }).click();
+      await page.getByText(`已删除 ${year} 年工作日历`).waitFor();
+      await page.getByText('未配置 · 按周一至周五暂定计算').waitFor();
+      expect((await h.db.query(sql`SELECT 1 FROM work_calendar_year WHERE year = ${year}`)).length).toBe(0);
+    } finally {
+      await context.close();
+      await h.db.exec(sql`DELETE FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`);
+      await h.db.exec(sql`DELETE FROM work_calendar_year WHERE year = ${year}`);
+    }
+  });
+
   it('exports the roster as an Excel file that contains the members', async () => {
     const branch = await grantOrg('secretary1');
     const name = '司徒建国';

@@ -8,3 +8,4 @@ export * from './member';
 export * from './admin';
 export * from './idcard';
 export * from './labels';
+export * from './calendar';

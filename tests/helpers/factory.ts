@@ -4,7 +4,7 @@ import { sql } from '../../src/server/platform/sql';
 import { hashPassword } from '../../src/server/platform/password';
 import { insertRootOrg, insertOrg } from '../../src/server/domains/org';
 import { insertAccount, insertGrant } from '../../src/server/domains/admin';
-import { prepareRecord, insertMember } from '../../src/server/domains/member';
+import { prepareRecord, insertMember, insertPerson } from '../../src/server/domains/member';
 import { computeIdCheckChar } from '../../src/contracts/idcard';
 import { businessToday } from '../../src/server/platform/dates';
 import type { OrgType } from '../../src/contracts/dict';
@@ -59,4 +59,25 @@ export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name
   // `since`: the day the formal relation starts (registration date unless given)
   const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', over.since ?? businessToday()));
   return { id, idNumber };
+}
+
+/**
+ * A development file in a branch whose steps 1..lastStep are recorded on
+ * `date` (steps 2.. written directly: a fixture, not a rule check). Status
+ * follows the steps as the pipeline sets it.
+ */
+export async function makeCandidate(deps: Deps, orgId: string, lastStep = 1, date = businessToday(), name = '测试申请人') {
+  const idNumber = makeIdNumber('1995-03-03', 'female');
+  const org = await deps.db.one<{ region_key: string | null }>(sql`SELECT region_key FROM org WHERE id = ${orgId}`);
+  const status = lastStep >= 7 ? 'candidate' : lastStep >= 3 ? 'activist' : 'applicant';
+  const personId = await insertPerson(deps.db, {
+    name, namePinyin: '', nameInitials: '', sex: 'female', ethnicity: '汉族', birthDate: '1995-03-03', idEnc: deps.cipher.encrypt(idNumber), idHash: deps.cipher.hash(idNumber),
+    idMasked: idNumber.slice(0, 6) + '********' + idNumber.slice(-4), phoneEnc: null, phoneHash: null, phoneTail: null, phoneMasked: null, incomeEnc: null,
+    education: 'bachelor', occupation: 'worker', unitName: null, address: null, joinDate: null, conversionDate: null, status, orgId, regionKey: org.region_key,
+  });
+  const stage = lastStep >= 19 ? 5 : lastStep >= 12 ? 4 : lastStep >= 7 ? 3 : lastStep >= 3 ? 2 : 1;
+  const file = await deps.db.one<{ id: string }>(sql`INSERT INTO dev_file (person_id, org_id, region_key, applied_on, stage, last_step)
+    VALUES (${personId}, ${orgId}, ${org.region_key}, ${date}, ${stage}, ${lastStep}) RETURNING id`);
+  await deps.db.exec(sql`INSERT INTO dev_step (file_id, step_no, step_date) SELECT ${file.id}::uuid, n, ${date}::date FROM generate_series(1, ${lastStep}) n`);
+  return { fileId: file.id, personId, idNumber };
 }

@@ -33,6 +33,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/accounts', label: '账号与角色', perm: 'account.manage' },
       { key: '/admin/audit', label: '审计日志', perm: 'audit.read' },
       { key: '/admin/rules', label: '规则版本', perm: 'system.config' },
+      { key: '/admin/system/calendar', label: '工作日历', perm: 'system.config' },
       { key: '/admin/jobs', label: '任务记录', perm: 'job.read' },
       { key: '/admin/account', label: '我的账号' },
     ],

@@ -25,6 +25,7 @@ const MemberImportPage = page(() => import('../features/member/MemberImportPage'
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
+const WorkCalendarPage = page(() => import('../features/admin/WorkCalendarPage'), 'WorkCalendarPage');
 const JobsPage = page(() => import('../features/jobs/JobsPage'), 'JobsPage');
 const JobDetailPage = page(() => import('../features/jobs/JobDetailPage'), 'JobDetailPage');
 const MobileHomePage = page(() => import('../features/mobile/MobileHomePage'), 'MobileHomePage');
@@ -103,6 +104,7 @@ export const router = createBrowserRouter([
       { path: 'accounts', element: guarded('account.manage', AccountsPage) },
       { path: 'audit', element: guarded('audit.read', AuditPage) },
       { path: 'rules', element: guarded('system.config', RulesPage) },
+      { path: 'system/calendar', element: guarded('system.config', WorkCalendarPage) },
       { path: 'jobs', element: guarded('job.read', JobsPage) },
       { path: 'jobs/:id', element: guarded('job.read', JobDetailPage) },
       { path: 'account', element: <AccountPage /> },

@@ -114,10 +114,13 @@ export const api = {
   get: async <T>(path: string, query?: Query) => json<T>(await send('GET', path, { query })),
   post: async <T>(path: string, body: unknown = {}, query?: Query) => json<T>(await send('POST', path, { json: body, query })),
   patch: async <T>(path: string, body: unknown) => json<T>(await send('PATCH', path, { json: body })),
+  put: async <T>(path: string, body: unknown) => json<T>(await send('PUT', path, { json: body })),
   del: async <T>(path: string) => json<T>(await send('DELETE', path)),
   /** multipart upload with the file in field "file" */
-  upload: async <T>(path: string, file: Blob, fileName: string, query?: Query) => {
+  upload: async <T>(path: string, file: Blob, fileName: string, query?: Query, fields: Record<string, string> = {}) => {
     const form = new FormData();
+    // text fields first: the server reads them before the file part
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
     form.append('file', file, fileName);
     return json<T>(await send('POST', path, { form, query }));
   },

@@ -7,7 +7,7 @@ import { sql } from '../../../src/server/platform/sql';
 import { businessToday } from '../../../src/server/platform/dates';
 import { buildTemplate } from '../../../src/server/domains/member';
 import { createHarness, type Harness } from '../../helpers/harness';
-import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
 // Role × action: every route, every role, one syntactically valid request on an
@@ -38,20 +38,22 @@ interface World {
   jobId: string;
   targetAccount: string; // an account administered by the caller
   targetGrant: string;
+  devFile: string; // a development file at step 1
+  voteFile: string; // a development file ready for the 支部大会 vote (steps 1–14)
 }
 
 interface Req {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   body?: unknown;
-  file?: { name: string; data: Buffer; type: string };
+  file?: { name: string; data: Buffer; type: string; fields?: Record<string, string> };
   cookie?: string | null; // overrides the world's session (null: no cookie)
 }
 
 async function send(cookie: string | null, r: Req): Promise<LightMyRequestResponse> {
   const headers: Record<string, string> = cookie ? { cookie } : {};
   if (r.file) {
-    const mp = multipartFile(r.file.name, r.file.data, r.file.type);
+    const mp = multipartFile(r.file.name, r.file.data, r.file.type, r.file.fields);
     return h.app.inject({ method: r.method, url: r.url, headers: { ...headers, ...mp.headers }, payload: mp.payload });
   }
   if (r.body !== undefined) return h.app.inject({ method: r.method, url: r.url, headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(r.body) });
@@ -59,6 +61,7 @@ async function send(cookie: string | null, r: Req): Promise<LightMyRequestRespon
 }
 
 const orgVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${id}`)).version;
+const fileVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM dev_file WHERE id = ${id}`)).version;
 const personVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${id}`)).version;
 
 function newMemberBody(orgId: string) {
@@ -77,6 +80,14 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   // a weak new password: authorized and validated, but no session is ended
   changePassword: () => ({ method: 'POST', url: '/api/v1/me/password', body: { currentPassword: PASSWORD, newPassword: 'password' } }),
   listRuleVersions: () => ({ method: 'GET', url: '/api/v1/rules' }),
+  // the working-day calendar of a year no other test here uses; the delete case configures it first
+  listWorkCalendarYears: () => ({ method: 'GET', url: '/api/v1/work-calendar' }),
+  getWorkCalendarYear: () => ({ method: 'GET', url: '/api/v1/work-calendar/2032' }),
+  putWorkCalendarYear: () => ({ method: 'PUT', url: '/api/v1/work-calendar/2032', body: { source: '矩阵测试通知', days: [{ day: '2032-01-01', kind: 'holiday', name: '元旦' }] } }),
+  deleteWorkCalendarYear: async () => {
+    await h.db.exec(sql`INSERT INTO work_calendar_year (year, source) VALUES (2032, '矩阵测试通知') ON CONFLICT (year) DO NOTHING`);
+    return { method: 'DELETE', url: '/api/v1/work-calendar/2032' };
+  },
   listOrgChildren: (w) => ({ method: 'GET', url: `/api/v1/orgs/children?parentId=${w.scopeOrg.id}` }),
   searchOrgs: (w) => ({ method: 'GET', url: `/api/v1/orgs/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
   listOrgWarnings: (w) => ({ method: 'GET', url: `/api/v1/orgs/warnings?orgId=${w.scopeOrg.id}` }),
@@ -112,6 +123,20 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   uploadFile: (w) => ({ method: 'POST', url: `/api/v1/files?ownerType=person&ownerId=${w.member}`, file: { name: '证明.png', data: PNG_1PX, type: 'image/png' } }),
   listFiles: (w) => ({ method: 'GET', url: `/api/v1/files?ownerType=person&ownerId=${w.member}` }),
   downloadFile: (w) => ({ method: 'GET', url: `/api/v1/files/${w.fileId}` }),
+  createDevelopmentCandidate: (w) => ({ method: 'POST', url: '/api/v1/development/candidates', body: { orgId: w.branch.id, appliedOn: businessToday(), name: '矩阵申请人', sex: 'male', ethnicity: '汉族', idNumber: uniqueIdNumber().idNumber, education: 'bachelor', occupation: 'worker' } }),
+  listDevelopmentCandidates: (w) => ({ method: 'GET', url: `/api/v1/development/candidates?orgId=${w.scopeOrg.id}` }),
+  getDevelopmentCandidate: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.devFile}` }),
+  recordDevelopmentStep: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.devFile}/steps`, body: { step: 2, date: businessToday(), talkers: ['矩阵谈话人'], version: await fileVersion(w.devFile) } }),
+  recordDevelopmentVote: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.voteFile}/votes`, body: { kind: 'admission', meetingDate: businessToday(), expected: 3, expectedNote: '矩阵测试', present: 3, written: 0, yes: 3, no: 0, abstain: 0, version: await fileVersion(w.voteFile) } }),
+  getDevelopmentVotingMembers: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.voteFile}/voting-members?date=${businessToday()}` }),
+  renderDevelopmentDocument: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.devFile}/documents/talk_record` }),
+  uploadDevelopmentReport: (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.devFile}/reports`, file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
+  listDevelopmentDeadlines: (w) => ({ method: 'GET', url: `/api/v1/development/deadlines?orgId=${w.scopeOrg.id}` }),
+  getDevelopmentOverview: (w) => ({ method: 'GET', url: `/api/v1/development/overview?orgId=${w.scopeOrg.id}` }),
+  getDevelopmentPlan: (w) => ({ method: 'GET', url: `/api/v1/development/plans?orgId=${w.scopeOrg.id}&year=2026` }),
+  putDevelopmentPlan: (w) => ({ method: 'PUT', url: '/api/v1/development/plans', body: { orgId: w.scopeOrg.id, year: 2026, planned: 3 } }),
+  getMyDevelopment: () => ({ method: 'GET', url: '/api/v1/me/development' }),
+  uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
 
 // Allowed calls that are authorized but, by design of the request, do not succeed.
@@ -119,6 +144,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'changePassword') return 422; // WEAK_PASSWORD
   if (operationId === 'enableTotp') return 400; // no pending secret, or a wrong code: VALIDATION_FAILED
   if (operationId === 'getMyProfile' && w.role !== 'member') return 404; // no linked person record
+  if (operationId === 'uploadMyDevelopmentReport') return 404; // the caller has no open development file
   return null; // any 2xx
 }
 
@@ -144,9 +170,11 @@ async function buildWorld(role: Role): Promise<World> {
   const target = await makeAccount(h.deps, [{ role: 'party_worker', orgId: branch.id, scope: 'subtree' }]);
   const targetGrant = await h.db.one<{ id: string }>(sql`SELECT id FROM role_grant WHERE account_id = ${target.id}`);
   const client = await sessionClient(h, acc.id);
+  const devFile = (await makeCandidate(h.deps, branch.id, 1)).fileId;
+  const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
   return {
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
-    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id,
+    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile,
   };
 }
 

@@ -1,2 +1,2 @@
-// The system domain's only door: health and rule versions.
+// The system domain's only door: health, rule versions and the working-day calendar.
 export { registerSystemRoutes } from './system.routes';

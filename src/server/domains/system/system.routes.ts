@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { defineRoute } from '../../platform/http';
 import { sql } from '../../platform/sql';
+import { registerWorkCalendarRoutes } from './calendar';
 
 export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
@@ -23,4 +24,5 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
       return { items: rows.map((r) => ({ id: r.id, domain: r.domain, key: r.key, scopeOrgId: r.scope_org_id, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source, body: r.body })) };
     },
   });
+  registerWorkCalendarRoutes(app, deps);
 }

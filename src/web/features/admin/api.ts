@@ -92,6 +92,14 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'system.seed': '生成演示数据',
   'system.backup': '备份',
   'system.restore': '恢复',
+  'calendar.update': '修改工作日历',
+  'calendar.delete': '删除工作日历',
+  'development.create': '受理入党申请',
+  'development.step': '登记发展步骤',
+  'development.vote': '登记支部大会表决',
+  'development.document': '生成发展文书',
+  'development.report': '提交思想汇报',
+  'development.plan': '制定发展计划',
 };
 
 export const AUDIT_ACTION_GROUPS = [
@@ -103,6 +111,8 @@ export const AUDIT_ACTION_GROUPS = [
   { value: 'member.', label: '党员' },
   { value: 'member.reveal', label: '查看敏感信息' },
   { value: 'member.export', label: '导出名册' },
+  { value: 'development.', label: '发展党员' },
+  { value: 'calendar.', label: '工作日历' },
   { value: 'file.', label: '附件' },
   { value: 'audit.', label: '审计' },
   { value: 'system.', label: '系统' },

@@ -1,0 +1,34 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { PutWorkCalendarYearBody, WorkCalendarYearSummary, WorkCalendarYearView } from '../../../contracts/calendar';
+import { api } from '../../shared/api';
+
+export type WorkCalendarYear = z.infer<typeof WorkCalendarYearView>;
+export type WorkCalendarSummary = z.infer<typeof WorkCalendarYearSummary>;
+export type WorkCalendarDay = WorkCalendarYear['days'][number];
+
+const KEY = 'work-calendar';
+
+export function useWorkCalendarYears() {
+  return useQuery({ queryKey: [KEY, 'years'], queryFn: () => api.get<{ items: WorkCalendarSummary[] }>('/api/v1/work-calendar').then((r) => r.items) });
+}
+
+export function useWorkCalendarYear(year: number) {
+  return useQuery({ queryKey: [KEY, 'year', year], queryFn: () => api.get<WorkCalendarYear>(`/api/v1/work-calendar/${year}`) });
+}
+
+export function useSaveWorkCalendarYear() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ year, body }: { year: number; body: z.input<typeof PutWorkCalendarYearBody> }) => api.put<WorkCalendarYear>(`/api/v1/work-calendar/${year}`, body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [KEY] }),
+  });
+}
+
+export function useDeleteWorkCalendarYear() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (year: number) => api.del<{ ok: true }>(`/api/v1/work-calendar/${year}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: [KEY] }),
+  });
+}
