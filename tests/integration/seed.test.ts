@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { seed } from '../../src/server/seed/demo';
+import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
+import { businessToday } from '../../src/server/platform/dates';
 import { createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
@@ -56,10 +58,34 @@ describe('demo data generator', () => {
 
   it('writes an increase event for every member and valid relations', async () => {
     const r = await h.db.one<{ without_event: number; open_for_former: number; current_without_open: number }>(sql`SELECT
-      (SELECT count(*)::int FROM person p WHERE NOT EXISTS (SELECT 1 FROM member_event e WHERE e.person_id = p.id AND e.direction = 'increase')) AS without_event,
+      (SELECT count(*)::int FROM person p WHERE p.status NOT IN ('applicant','activist','candidate','masses')
+         AND NOT EXISTS (SELECT 1 FROM member_event e WHERE e.person_id = p.id AND e.direction = 'increase')) AS without_event,
       (SELECT count(*)::int FROM person p JOIN membership m ON m.person_id = p.id AND m.valid_to IS NULL WHERE NOT p.is_current) AS open_for_former,
       (SELECT count(*)::int FROM person p WHERE p.is_current AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.person_id = p.id AND m.valid_to IS NULL AND m.org_id = p.org_id)) AS current_without_open`);
     expect(r).toEqual({ without_event: 0, open_for_former: 0, current_without_open: 0 });
+  });
+
+  it('gives most branches development files whose steps keep the RULES §1 order and whose deadlines match the engine', async () => {
+    const files = await h.db.query<{ id: string; status: string; last_step: number; steps: Array<{ step: number; date: string }> }>(sql`
+      SELECT f.id, p.status, f.last_step, json_agg(json_build_object('step', s.step_no, 'date', s.step_date) ORDER BY s.step_no) AS steps
+      FROM dev_file f JOIN person p ON p.id = f.person_id JOIN dev_step s ON s.file_id = f.id WHERE f.state = 'open' GROUP BY f.id, p.status, f.last_step`);
+    expect(files.length).toBeGreaterThan(50);
+    const today = businessToday();
+    for (const f of files) {
+      expect(f.steps.map((s) => s.step)).toEqual(Array.from({ length: f.last_step }, (_, i) => i + 1));
+      const recorded = new Map<number, string>();
+      for (const s of f.steps) {
+        expect(checkStepOrder(s.step, s.date, recorded), `${f.id} step ${s.step}`).toEqual([]);
+        expect(s.date <= today).toBe(true);
+        recorded.set(s.step, s.date);
+      }
+      expect(f.status).toBe(f.last_step >= 7 ? 'candidate' : f.last_step >= 3 ? 'activist' : 'applicant');
+    }
+    const snapshot = () => h.db.query(sql`SELECT file_id, kind, due, extended_due, provisional FROM dev_deadline ORDER BY file_id, kind`);
+    const before = await snapshot();
+    expect(before.length).toBeGreaterThan(50);
+    await refreshAllDeadlines(h.deps);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

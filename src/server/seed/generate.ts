@@ -6,6 +6,7 @@ import { computeIdCheckChar, maskIdNumber, maskPhone } from '../../contracts/idc
 import { ETHNICITIES, type OrgType, type UnitKind } from '../../contracts/dict';
 import { namePinyin } from '../domains/member';
 import { Rng } from './random';
+import { generateDevelopment } from './development';
 
 // Deterministic demo-data generator. The same tier and seed give the same
 // organisations, people and history (UUIDs included). The member mix follows
@@ -290,6 +291,10 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       SELECT c, p, pe, n, NULL FROM unnest(${part.map((p) => committeeIds[p.committee])}::uuid[], ${part.map((p) => p.post)}::text[], ${part.map((p) => p.person)}::uuid[], ${part.map((p) => p.name)}::text[]) AS t(c, p, pe, n)`);
   }
   progress('班子', committees.length, committees.length);
+
+  // -- member development: open files in most branches (RULES §1 pace)
+  const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today });
+  progress('发展党员', devFiles, devFiles);
   await db.exec(sql`ANALYZE`);
   return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people };
 }

@@ -1,10 +1,12 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
 import { addDays, businessToday, daysBetween } from '../../platform/dates';
-import { ruleInForce } from '../../platform/rules';
+import { pickRule, ruleInForce, rulesInForce } from '../../platform/rules';
 import { ROLE_PERMISSIONS, type Permission, type Role } from '../../../contracts/permissions';
 import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
 import { refreshDeadlines } from './development.service';
+import { loadCalendar } from './development.repo';
+import type { DevelopmentRule } from './development.policy';
 
 // The deadline engine's daily run: rebuild every open file's deadlines (rule
 // versions and the calendar may have changed since a step was recorded), then
@@ -18,8 +20,18 @@ const APPROVERS = rolesWith('development.approve');
 const SUPERIOR_KINDS: readonly DeadlineKind[] = ['approval', 'conversion_approval'];
 
 export async function refreshAllDeadlines(deps: Deps): Promise<number> {
-  const files = await deps.db.query<{ id: string; path: string }>(sql`SELECT f.id, o.path::text AS path FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
-  for (const f of files) await deps.db.tx((t) => refreshDeadlines(t, f.id, f.path, 'open'));
+  const today = businessToday();
+  const files = await deps.db.query<{ id: string; path: string; applied_on: string }>(sql`SELECT f.id, o.path::text AS path, f.applied_on FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
+  if (!files.length) return 0;
+  // the rule versions in force and one calendar for every file's dates
+  const rules = await rulesInForce<DevelopmentRule>(deps.db, 'development', 'intervals', today);
+  const first = files.map((f) => f.applied_on).sort()[0];
+  const cal = await loadCalendar(deps.db, Number(first.slice(0, 4)), Number(today.slice(0, 4)) + 3);
+  for (const f of files) {
+    const rule = pickRule(rules, f.path);
+    if (!rule) throw new Error(`no development.intervals rule in force for ${f.path}`);
+    await deps.db.tx((t) => refreshDeadlines(t, f.id, f.path, 'open', { rule: rule.body, cal }));
+  }
   return files.length;
 }
 

@@ -9,6 +9,7 @@ import { detectAllowedType } from '../../platform/files';
 import { addDays, businessToday, daysBetween } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
+import type { WorkCalendar } from '../../platform/workdays';
 import { sql } from '../../platform/sql';
 import { BRANCH_TYPES, EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type OrgType } from '../../../contracts/dict';
 import { documentFileName, renderDevelopmentDocument, type DocumentFacts, type DocumentKind } from './development.documents';
@@ -69,14 +70,17 @@ async function findBranch(q: Queryable, ctx: RequestContext, orgId: string) {
   return org;
 }
 
-/** Rebuilds one file's deadline projection from its steps. */
-export async function refreshDeadlines(q: Queryable, fileId: string, orgPath: string, state: string) {
+/**
+ * Rebuilds one file's deadline projection from its steps. The daily job passes
+ * the rule and a calendar loaded once for all files.
+ */
+export async function refreshDeadlines(q: Queryable, fileId: string, orgPath: string, state: string, preloaded?: { rule: DevelopmentRule; cal: WorkCalendar }) {
   if (state !== 'open') return repo.replaceDeadlines(q, fileId, []);
   const facts = await loadFacts(q, fileId);
   const today = businessToday();
-  const rule = (await ruleFor(q, today, orgPath)).body;
+  const rule = preloaded?.rule ?? (await ruleFor(q, today, orgPath)).body;
   const first = facts.steps.map((s) => s.date).sort()[0] ?? today;
-  const cal = await calendarFor(q, first, addDays(today, 800));
+  const cal = preloaded?.cal ?? (await calendarFor(q, first, addDays(today, 800)));
   await repo.replaceDeadlines(q, fileId, fileDeadlines(rule, cal, facts));
 }
 
