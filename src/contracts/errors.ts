@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   ADMIN_ROLE_CONFLICT: { status: 422, message: '系统管理员、安全管理员、审计管理员三个角色不能由同一账号兼任' },
   ORG_MOVE_INVALID: { status: 422, message: '不能把组织移动到它自己或它的下级组织之下' },
   ORG_DISSOLVED: { status: 422, message: '该组织已撤销，不能再进行此操作' },
-  ORG_HAS_ACTIVE_MEMBERS: { status: 422, message: '该组织仍有在册党员或下级组织，请先转出党员、调整下级组织' },
+  ORG_HAS_ACTIVE_MEMBERS: { status: 422, message: '该组织仍有在册党员、正在发展的入党申请人或下级组织，请先转出党员、转交发展档案、调整下级组织' },
   MEMBER_NOT_CURRENT: { status: 422, message: '该党员已不在册，不能进行此操作' },
   INVALID_STATUS_CHANGE: { status: 422, message: '党员状态变更不符合规定' },
   REASON_REQUIRED: { status: 422, message: '查看完整信息须填写事由' },

@@ -8,7 +8,7 @@ import type { OrgType } from '../../../src/contracts/dict';
 import { sql } from '../../../src/server/platform/sql';
 import { businessToday } from '../../../src/server/platform/dates';
 import { createHarness, type Client, type Harness } from '../../helpers/harness';
-import { makeAccount, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
 import { expectEnvelope, exportedNames, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
 // Subtree isolation as a property: over random org trees, a random grant (org_admin
@@ -47,6 +47,8 @@ interface OrgNode {
   children: OrgNode[];
   members: MemberNode[];
   fileId: string;
+  /** development files (applicants) of a branch */
+  candidates: Array<{ id: string; name: string; org: OrgNode }>;
 }
 
 interface MemberNode {
@@ -76,7 +78,7 @@ async function buildTree(spec: TreeSpec): Promise<OrgNode[]> {
     else type = s.kids.every((k) => k.kids.length === 0) ? 'general_branch' : 'committee';
     const name = `隔离组织${++nameSeq}`;
     const ref = parent ? await makeOrg(h.deps, parent, type, name) : await makeRoot(h.deps, name);
-    const node: OrgNode = { ...ref, type, parent, children: [], members: [], fileId: await fixtureFile('org', ref.id, ref.id) };
+    const node: OrgNode = { ...ref, type, parent, children: [], members: [], candidates: [], fileId: await fixtureFile('org', ref.id, ref.id) };
     all.push(node);
     parent?.children.push(node);
     if (isLeaf && parent) {
@@ -86,6 +88,8 @@ async function buildTree(spec: TreeSpec): Promise<OrgNode[]> {
         const { id } = await makeMember(h.deps, node.id, { name: mname, idNumber, birth, phone: '13900139000' });
         node.members.push({ id, name: mname, org: node, fileId: await fixtureFile('person', id, node.id) });
       }
+      const cname = `隔离申请人${++nameSeq}`;
+      node.candidates.push({ id: (await makeCandidate(h.deps, node.id, 1, businessToday(), cname)).fileId, name: cname, org: node });
     }
     for (const k of s.kids) await build(k, node);
   }
@@ -200,6 +204,16 @@ describe('subtree isolation over generated org trees', () => {
 
             check('exportMembers?orgId', t, await client.get(`/api/v1/members/export?orgId=${t.id}`), inScope, 'member.export');
 
+            const devList = await client.get(`/api/v1/development/candidates?orgId=${t.id}&pageSize=100`);
+            check('listDevelopmentCandidates?orgId', t, devList, inScope, 'development.read');
+            const wantFiles = subtreeOf(t).flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id).sort();
+            if (inScope && devList.statusCode === 200) expect((devList.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `files under ${t.name}`).toEqual(wantFiles);
+            const devDue = await client.get(`/api/v1/development/deadlines?orgId=${t.id}&limit=500`);
+            check('listDevelopmentDeadlines?orgId', t, devDue, inScope, 'development.read');
+            if (inScope && devDue.statusCode === 200) for (const d of devDue.json().items as Array<{ fileId: string }>) expect(wantFiles, `deadline of ${d.fileId} under ${t.name}`).toContain(d.fileId);
+            check('getDevelopmentOverview?orgId', t, await client.get(`/api/v1/development/overview?orgId=${t.id}`), inScope, 'development.read');
+            check('getDevelopmentPlan?orgId', t, await client.get(`/api/v1/development/plans?orgId=${t.id}&year=2026`), inScope, 'development.read');
+
             const files = await client.get(`/api/v1/files?ownerType=org&ownerId=${t.id}`);
             check('listFiles(org)', t, files, inScope, 'file.read');
             if (inScope && files.statusCode === 200) expect((files.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(t.fileId);
@@ -234,6 +248,21 @@ describe('subtree isolation over generated org trees', () => {
             check('uploadFile(person)', m, await upload(client, 'person', m.id), inScope, 'file.upload', [201]);
           }
 
+          // --- development files
+          for (const c of orgs.flatMap((o) => o.candidates)) {
+            const inScope = orgIn(c.org);
+            const got = await client.get(`/api/v1/development/candidates/${c.id}`);
+            check('getDevelopmentCandidate', c, got, inScope, 'development.read');
+            if (inScope && got.statusCode === 200) expect(got.json().id).toBe(c.id);
+            check('getDevelopmentVotingMembers', c, await client.get(`/api/v1/development/candidates/${c.id}/voting-members?date=${today}`), inScope, 'development.read');
+            check('renderDevelopmentDocument', c, await client.get(`/api/v1/development/candidates/${c.id}/documents/talk_record`), inScope, 'development.read');
+            const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM dev_file WHERE id = ${c.id}`)).version;
+            check('recordDevelopmentStep', c, await client.post(`/api/v1/development/candidates/${c.id}/steps`, { step: 2, date: today, talkers: ['隔离谈话人'], version }), inScope, 'development.manage');
+          }
+          const allFiles = await client.get('/api/v1/development/candidates?pageSize=100&state=all');
+          expect(allFiles.statusCode).toBe(200);
+          expect((allFiles.json().items as Array<{ id: string }>).map((i) => i.id).sort()).toEqual(orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id).sort());
+
           // --- lists, counts and the export without filters
           const want = await expectedMembers(n, scope);
           const listed = await listAllMembers(client);
@@ -253,7 +282,7 @@ describe('subtree isolation over generated org trees', () => {
           for (const t of [...orgs].reverse()) {
             const cur = await h.db.one<{ version: number; active_members: number; active_children: number }>(sql`
               SELECT version,
-                (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE p.status IN ('full', 'probationary') AND o.path <@ ${t.path}::ltree) AS active_members,
+                (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE p.status IN ('full', 'probationary', 'applicant', 'activist', 'candidate') AND o.path <@ ${t.path}::ltree) AS active_members,
                 (SELECT count(*)::int FROM org c WHERE c.parent_id = ${t.id} AND c.dissolved_on IS NULL) AS active_children
               FROM org WHERE id = ${t.id}`);
             // a top-level org cannot be dissolved (400); one with current members or open children neither (422)

@@ -68,12 +68,14 @@ export function ancestorsOf(q: Queryable, path: string, scope: Sql) {
 }
 
 export function memberCounts(q: Queryable, orgId: string, path: string) {
-  return q.one<{ full_members: number; probationary_members: number; subtree_members: number }>(sql`
+  return q.one<{ full_members: number; probationary_members: number; subtree_members: number; subtree_applicants: number }>(sql`
     SELECT count(*) FILTER (WHERE p.org_id = ${orgId}::uuid AND p.status = 'full')::int AS full_members,
            count(*) FILTER (WHERE p.org_id = ${orgId}::uuid AND p.status = 'probationary')::int AS probationary_members,
-           count(*)::int AS subtree_members
+           count(*) FILTER (WHERE p.is_current)::int AS subtree_members,
+           -- people in the development pipeline keep an org too: it cannot be dissolved under them
+           count(*) FILTER (WHERE NOT p.is_current)::int AS subtree_applicants
     FROM person p JOIN org o ON o.id = p.org_id
-    WHERE p.is_current AND o.path <@ ${path}::ltree`);
+    WHERE p.status IN ('probationary','full','applicant','activist','candidate') AND o.path <@ ${path}::ltree`);
 }
 
 export async function insertOrg(q: Queryable, v: {

@@ -180,7 +180,7 @@ export async function dissolveOrg(deps: Deps, ctx: RequestContext, id: string, b
     if (!org.parent_id) throw new AppError('VALIDATION_FAILED', '顶层组织不能撤销');
     const counts = await repo.memberCounts(t, org.id, org.path);
     const children = await repo.countActiveChildren(t, org.id);
-    if (counts.subtree_members > 0 || children.n > 0) throw new AppError('ORG_HAS_ACTIVE_MEMBERS');
+    if (counts.subtree_members > 0 || counts.subtree_applicants > 0 || children.n > 0) throw new AppError('ORG_HAS_ACTIVE_MEMBERS');
     if (!(await repo.dissolveOrg(t, id, body.version, body.dissolvedOn, body.reason))) throw conflict();
     await repo.insertOrgEvent(t, id, 'dissolved', actor.accountId, { on: body.dissolvedOn, reason: body.reason });
     await auditInTx(t, ctx, { action: 'org.dissolve', objectType: 'org', objectId: id, orgId: id, detail: { on: body.dissolvedOn } });
