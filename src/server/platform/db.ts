@@ -68,6 +68,15 @@ export function createDb(connectionString: string, max = 10): Db {
     pool,
     async tx<T>(fn: (t: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // a connection lost between two statements of the transaction (the server
+      // stopping, a network cut) is emitted as an 'error' event on the checked-out
+      // client; without a listener it would crash the process. The next statement
+      // fails with it instead, and the broken client is discarded on release.
+      let broken: Error | undefined;
+      const onError = (e: Error) => {
+        broken = e;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -77,7 +86,8 @@ export function createDb(connectionString: string, max = 10): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async close() {
