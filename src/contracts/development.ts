@@ -95,6 +95,7 @@ export const CANDIDATE_STATUSES = {
 export const DEADLINE_KINDS = {
   talk: '派人谈话（收到入党申请书后1个月内）',
   assessment: '积极分子半年考察',
+  thought_report: '思想汇报（每季度）',
   candidate_eligible: '满1年，可确定为发展对象',
   public_notice_end: '公示期满，可报上级党委预审',
   approval: '上级党委审批（支部大会后3个月内）',
@@ -340,9 +341,9 @@ export const DOCUMENT_KIND_LABELS = {
 export const DocumentKindEnum = z.enum(keysOf(DOCUMENT_KIND_LABELS));
 
 export const MyDevelopment = z.object({
-  file: z.object({ id: z.uuid(), orgName: z.string(), status: CandidateStatusEnum, state: FileStateEnum, stage: z.number().int(), appliedOn: z.string() }).nullable(),
+  file: z.object({ id: z.uuid(), name: z.string(), orgName: z.string(), status: CandidateStatusEnum, state: FileStateEnum, stage: z.number().int(), appliedOn: z.string() }).nullable(),
   steps: z.array(z.object({ step: z.number().int(), label: z.string(), stage: z.number().int(), done: z.array(z.string()) })),
   next: z.array(z.object({ step: z.number().int(), label: z.string(), earliest: z.string().nullable(), due: z.string().nullable() })),
-  deadlines: z.array(z.object({ kind: DeadlineKindEnum, label: z.string(), due: z.string(), overdue: z.boolean() })),
+  deadlines: z.array(z.object({ kind: DeadlineKindEnum, label: z.string(), due: z.string(), extendedDue: z.string().nullable(), provisional: z.boolean(), overdue: z.boolean() })),
   reports: z.array(z.object({ id: z.uuid(), title: z.string(), submittedOn: z.string() })),
 });

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
 import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
-import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
-import { sendDeadlineReminders } from '../../src/server/domains/development';
+import { makeAccount, makeCandidate, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { multipartFile } from './security/support';
+import { refreshAllDeadlines, sendDeadlineReminders } from '../../src/server/domains/development';
 
 // Member development through the HTTP API (RULES §1): a candidate taken from
 // application to archived conversion, refused with a rule code and a Chinese
@@ -72,6 +73,20 @@ function refused(r: { statusCode: number; json(): { error: { code: string; messa
   expect(e.message).toContain(text);
 }
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+
+function uploadReport(cookie: string, url: string, title: string, data = PDF, name = 'report.pdf') {
+  const mp = multipartFile(name, data, 'application/octet-stream', { title });
+  return h.app.inject({ method: 'POST', url, headers: { cookie, ...mp.headers }, payload: mp.payload });
+}
+
+/** Today's business date (Asia/Shanghai) as numbers, without the code under test. */
+function businessTodayUtc(): [number, number, number] {
+  const t = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [y, m, d] = t.split('-').map(Number);
+  return [y, m, d];
+}
+
 async function docText(c: Client, id: string, kind: string) {
   const r = await c.get(`/api/v1/development/candidates/${id}/documents/${kind}`);
   expect(r.statusCode, r.body).toBe(200);
@@ -100,7 +115,8 @@ describe('member development', () => {
     await ok(s.sec, id, { step: 3, date: '2024-03-01', recommendation: 'member', decisionBody: '支部委员会' });
     d = await detail(s.sec, id);
     expect(d.status).toBe('activist');
-    expect(Object.fromEntries(d.deadlines.map((x: { kind: string; due: string }) => [x.kind, x.due]))).toEqual({ assessment: '2024-09-01', candidate_eligible: '2025-03-01' });
+    // assessment every 6 months, 思想汇报 every quarter [local], the 1-year point
+    expect(Object.fromEntries(d.deadlines.map((x: { kind: string; due: string }) => [x.kind, x.due]))).toEqual({ assessment: '2024-09-01', candidate_eligible: '2025-03-01', thought_report: '2024-06-01' });
     await ok(s.sec, id, { step: 4, date: '2024-03-10' });
     // 培养联系人: 1–2 full members; a 预备党员 cannot be one
     refused(await step(s.sec, id, { step: 5, date: '2024-03-10', contactIds: [s.probationary] }), 'contacts_invalid', '不是正式党员');
@@ -125,7 +141,7 @@ describe('member development', () => {
     // 公示 from Mon 2025-09-29: 29, 30 Sep, then the National Day holiday to 8 Oct, Thu 9, Fri 10 and the make-up Saturday 11 Oct = 5 working days
     await ok(s.sec, id, { step: 12, date: '2025-09-26', conclusion: '同意', publicNoticeStart: '2025-09-29' });
     d = await detail(s.sec, id);
-    expect(d.deadlines).toEqual([expect.objectContaining({ kind: 'public_notice_end', due: '2025-10-11', provisional: false })]);
+    expect(d.deadlines).toEqual([expect.objectContaining({ kind: 'thought_report', due: '2024-06-01', overdue: true }), expect.objectContaining({ kind: 'public_notice_end', due: '2025-10-11', provisional: false })]);
     // the secretary cannot record the superior's 预审
     expect((await step(s.sec, id, { step: 13, date: '2025-10-12', approved: true })).statusCode).toBe(403);
     refused(await step(s.sup, id, { step: 13, date: '2025-10-11', approved: true }), 'public_notice_too_short', '2025-10-11 期满');
@@ -146,7 +162,7 @@ describe('member development', () => {
     expect(v.json().arithmetic.join('\n')).toContain('赞成 10 票');
     d = await detail(s.sec, id);
     expect(d.lastStep).toBe(15);
-    expect(Object.fromEntries(d.deadlines.map((x: { kind: string; due: string }) => [x.kind, x.due]))).toEqual({ approval: '2026-01-28' });
+    expect(Object.fromEntries(d.deadlines.map((x: { kind: string; due: string }) => [x.kind, x.due]))).toEqual({ approval: '2026-01-28', thought_report: '2024-06-01' });
     // one vote per candidate
     expect((await vote(s.sec, id, { kind: 'admission', meetingDate: '2025-10-29', expected: 15, present: 12, written: 0, yes: 12, no: 0, abstain: 0 })).statusCode).toBe(422);
 
@@ -166,7 +182,7 @@ describe('member development', () => {
     refused(await vote(s.sec, id, { kind: 'conversion', meetingDate: '2026-10-27', expected: 15, present: 14, written: 0, yes: 14, no: 0, abstain: 0, outcome: 'convert' }), 'probation_not_ended', '2026-10-28');
     const cv = await vote(s.sec, id, { kind: 'conversion', meetingDate: '2026-10-28', expected: 16, expectedNote: '预备甲已转正', present: 14, written: 0, yes: 14, no: 0, abstain: 0, outcome: 'convert' });
     expect(cv.statusCode, cv.body).toBe(200);
-    expect((await detail(s.sec, id)).deadlines.map((x: { kind: string }) => x.kind)).toEqual(['conversion_approval']);
+    expect((await detail(s.sec, id)).deadlines.map((x: { kind: string }) => x.kind)).toEqual(['thought_report', 'conversion_approval']);
     await ok(s.sup, id, { step: 24, date: '2026-11-10', approved: true });
     await ok(s.sec, id, { step: 25, date: '2026-11-20', archiveLocation: '县委组织部人事档案室' });
     d = await detail(s.sec, id);
@@ -288,18 +304,40 @@ describe('member development', () => {
     const mine = (await me.get('/api/v1/me/development')).json();
     expect(mine.file).toMatchObject({ id, status: 'applicant', stage: 1 });
     expect(mine.next.map((n: { step: number }) => n.step)).toEqual([2]);
-    const boundary = 'X-BOUNDARY';
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
-    const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n2026年第四季度思想汇报\r\n`),
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="report.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), pdf, Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    const up = await h.app.inject({ method: 'POST', url: '/api/v1/me/development/reports', headers: { cookie: me.cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload });
+    const up = await uploadReport(me.cookie, '/api/v1/me/development/reports', '2026年第四季度思想汇报');
     expect(up.statusCode, up.body).toBe(201);
     expect((await me.get('/api/v1/me/development')).json().reports).toEqual([expect.objectContaining({ title: '2026年第四季度思想汇报' })]);
     expect((await detail(s.sec, id)).reports).toEqual([expect.objectContaining({ title: '2026年第四季度思想汇报', fileName: 'report.pdf' })]);
     // the applicant cannot read the branch's files
     expect((await me.get(`/api/v1/development/candidates/${id}`)).statusCode).toBe(403);
+  });
+
+  it('moves the quarterly 思想汇报 deadline when a report comes in', async () => {
+    const s = await setup();
+    const { fileId, personId } = await makeCandidate(h.deps, s.branch.id, 3, '2026-06-10', '吴青');
+    await refreshAllDeadlines(h.deps);
+    const due = async () => (await detail(s.sec, fileId)).deadlines.find((x: { kind: string }) => x.kind === 'thought_report');
+    expect(await due()).toMatchObject({ due: '2026-09-10' });
+    const acc = await makeAccount(h.deps, [{ role: 'member', orgId: s.branch.id, scope: 'self' }], personId);
+    const me = await login(h.app, acc.username, PASSWORD);
+    const up = await uploadReport(me.cookie, '/api/v1/me/development/reports', '第三季度思想汇报');
+    expect(up.statusCode, up.body).toBe(201);
+    // three months after today's report, counted independently of the code under test
+    const [y, m, dd] = businessTodayUtc();
+    const target = new Date(Date.UTC(y, m - 1 + 3, 1));
+    const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+    const expected = `${target.getUTCFullYear()}-${String(target.getUTCMonth() + 1).padStart(2, '0')}-${String(Math.min(dd, last)).padStart(2, '0')}`;
+    expect(await due()).toMatchObject({ due: expected, overdue: false });
+    // the applicant downloads their own report; nobody else's
+    const mine = (await me.get('/api/v1/me/development')).json().reports[0];
+    const dl = await me.get(`/api/v1/me/development/reports/${mine.id}`);
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const other = await makeAccount(h.deps, [{ role: 'member', orgId: s.branch.id, scope: 'self' }], s.members[5]);
+    expect((await (await login(h.app, other.username, PASSWORD)).get(`/api/v1/me/development/reports/${mine.id}`)).statusCode).toBe(404);
+    // a spreadsheet is not a 思想汇报
+    const xlsx = await uploadReport(me.cookie, '/api/v1/me/development/reports', '表格', Buffer.from('504b030414000600080000002100', 'hex'), 'a.xlsx');
+    expect(xlsx.statusCode).toBe(415);
   });
 
   it('keeps the annual plan against admissions', async () => {

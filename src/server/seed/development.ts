@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import type { Db, Queryable } from '../platform/db';
 import type { FieldCipher } from '../platform/crypto';
+import type { FileStore } from '../platform/files';
 import { sql } from '../platform/sql';
-import { addDays, addYears } from '../platform/dates';
+import { addDays, addMonths, addYears } from '../platform/dates';
 import { ruleInForce } from '../platform/rules';
 import { computeIdCheckChar, maskIdNumber, maskPhone } from '../../contracts/idcard';
 import { namePinyin } from '../domains/member';
@@ -44,7 +46,12 @@ export interface DevSeedInput {
   given: readonly string[];
   usedIds: Set<string>;
   today: string;
+  /** where the 思想汇报 documents go; without it no reports are generated */
+  files?: FileStore;
 }
+
+/** A minimal valid PDF, the scanned 思想汇报 of the demo data. */
+const REPORT_PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng, input: DevSeedInput): Promise<number> {
   const { today } = input;
@@ -59,6 +66,7 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
   const steps: Step[] = [];
   const dues: Due[] = [];
   const votes: Array<{ file: string; date: string; expected: number; present: number }> = [];
+  const reports: Array<{ file: string; sf: string; org: string; person: string; date: string; title: string }> = [];
   const uuid = () => {
     const h = Array.from({ length: 16 }, () => rng.int(0, 255).toString(16).padStart(2, '0')).join('');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20)}`;
@@ -76,7 +84,7 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
       const probe = stepDates(rng, '2000-01-01');
       const offset = (s: number) => Math.round((Date.parse(probe.get(s)! + 'T00:00:00Z') - Date.parse('2000-01-01T00:00:00Z')) / 86_400_000);
       const span = Math.max(...Array.from({ length: lastNo }, (_, i) => offset(i + 1)));
-      const applied = addDays(today, -span - rng.int(1, 80));
+      const applied = addDays(today, -span - rng.int(1, lastNo === 1 ? 40 : 80));
       // keep the generated pace, shifted onto the real application date
       const shift = (s: number) => addDays(applied, offset(s));
       const isFemale = rng.chance(0.45);
@@ -131,9 +139,20 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
         recorded.push({ step: s, date, data });
         steps.push({ file: fileId, no: s, date, body, people: JSON.stringify(people), data: JSON.stringify(data) });
       }
+      // 思想汇报 each quarter from the activist stage; about one in five is behind with the latest
+      const reportDates: string[] = [];
+      if (input.files && lastNo >= 3) {
+        const behind = rng.chance(0.2);
+        for (let d = addMonths(shift(3), 3); d <= today; d = addMonths(d, 3)) {
+          const on = addDays(d, -rng.int(0, 10));
+          if (behind && addMonths(d, 3) > today) break;
+          reportDates.push(on);
+          reports.push({ file: fileId, sf: uuid(), org: br.id, person: personId, date: on, title: `${on.slice(0, 4)}年第${Math.floor((Number(on.slice(5, 7)) - 1) / 3) + 1}季度思想汇报` });
+        }
+      }
       const stage = lastNo >= 12 ? 4 : lastNo >= 7 ? 3 : lastNo >= 3 ? 2 : 1;
       files.push({ id: fileId, person: personId, org: br.id, region: br.regionKey, applied, stage, last: lastNo });
-      for (const d of fileDeadlines(rule.body, cal, { steps: recorded, votes: [] })) dues.push({ file: fileId, kind: d.kind, due: d.due, ext: d.extendedDue ?? null, prov: d.provisional });
+      for (const d of fileDeadlines(rule.body, cal, { steps: recorded, votes: [], reports: reportDates })) dues.push({ file: fileId, kind: d.kind, due: d.due, ext: d.extendedDue ?? null, prov: d.provisional });
     }
   }
   await db.tx(async (t: Queryable) => {
@@ -163,6 +182,19 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
       await t.exec(sql`INSERT INTO dev_vote (file_id, kind, meeting_date, expected, registry_count, present, written, yes, no, abstain, is_quorate, is_passed)
         SELECT f, 'admission', d, e, e, p, 0, p, 0, 0, true, true FROM unnest(${votes.map((v) => v.file)}::uuid[], ${votes.map((v) => v.date)}::date[], ${votes.map((v) => v.expected)}::int[],
           ${votes.map((v) => v.present)}::int[]) AS t(f, d, e, p)`);
+    }
+    if (reports.length && input.files) {
+      // one stored copy per report (storage keys are unique)
+      const keys: string[] = [];
+      for (const _ of reports) keys.push(await input.files.put(REPORT_PDF));
+      for (let i = 0; i < reports.length; i += 5000) {
+        const b = reports.slice(i, i + 5000).map((r, j) => ({ ...r, key: keys[i + j] }));
+        await t.exec(sql`INSERT INTO stored_file (id, owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key)
+          SELECT i, 'person', p, o, n || '.pdf', 'application/pdf', ${REPORT_PDF.length}, ${crypto.createHash('sha256').update(REPORT_PDF).digest('hex')}, k
+          FROM unnest(${b.map((r) => r.sf)}::uuid[], ${b.map((r) => r.person)}::uuid[], ${b.map((r) => r.org)}::uuid[], ${b.map((r) => r.title)}::text[], ${b.map((r) => r.key)}::text[]) AS t(i, p, o, n, k)`);
+        await t.exec(sql`INSERT INTO dev_report (file_id, title, stored_file_id, submitted_on)
+          SELECT * FROM unnest(${b.map((r) => r.file)}::uuid[], ${b.map((r) => r.title)}::text[], ${b.map((r) => r.sf)}::uuid[], ${b.map((r) => r.date)}::date[])`);
+      }
     }
     for (let i = 0; i < dues.length; i += 5000) {
       const b = dues.slice(i, i + 5000);

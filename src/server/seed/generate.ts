@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../platform/db';
 import type { FieldCipher } from '../platform/crypto';
+import type { FileStore } from '../platform/files';
 import { sql } from '../platform/sql';
 import { addYears, addDays, businessToday } from '../platform/dates';
 import { computeIdCheckChar, maskIdNumber, maskPhone } from '../../contracts/idcard';
@@ -60,7 +61,8 @@ function uuidFrom(rng: Rng): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; seed: number; progress?: (stage: string, done: number, total: number) => void }): Promise<SeedResult> {
+/** `files`: where the demo 思想汇报 are stored; without it the development files get none. */
+export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; seed: number; progress?: (stage: string, done: number, total: number) => void; files?: FileStore }): Promise<SeedResult> {
   const shape = TIERS[opts.tier];
   const rng = new Rng(opts.seed);
   const today = businessToday();
@@ -293,7 +295,7 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
   progress('班子', committees.length, committees.length);
 
   // -- member development: open files in most branches (RULES §1 pace)
-  const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today });
+  const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today, files: opts.files });
   progress('发展党员', devFiles, devFiles);
   await db.exec(sql`ANALYZE`);
   return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people };

@@ -136,6 +136,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getDevelopmentPlan: (w) => ({ method: 'GET', url: `/api/v1/development/plans?orgId=${w.scopeOrg.id}&year=2026` }),
   putDevelopmentPlan: (w) => ({ method: 'PUT', url: '/api/v1/development/plans', body: { orgId: w.scopeOrg.id, year: 2026, planned: 3 } }),
   getMyDevelopment: () => ({ method: 'GET', url: '/api/v1/me/development' }),
+  downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
 
@@ -145,6 +146,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'enableTotp') return 400; // no pending secret, or a wrong code: VALIDATION_FAILED
   if (operationId === 'getMyProfile' && w.role !== 'member') return 404; // no linked person record
   if (operationId === 'uploadMyDevelopmentReport') return 404; // the caller has no open development file
+  if (operationId === 'downloadMyDevelopmentReport') return 404; // no such report of the caller's
   return null; // any 2xx
 }
 

@@ -216,7 +216,7 @@ export function checkExtension(rule: DevelopmentRule, previous: readonly number[
 }
 
 export interface Deadline {
-  kind: 'talk' | 'assessment' | 'candidate_eligible' | 'public_notice_end' | 'approval' | 'probation_end' | 'conversion_approval';
+  kind: 'talk' | 'assessment' | 'thought_report' | 'candidate_eligible' | 'public_notice_end' | 'approval' | 'probation_end' | 'conversion_approval';
   due: string;
   /** the latest allowed date with an approved extension, where the rules allow one */
   extendedDue?: string;
@@ -268,6 +268,8 @@ export interface RecordedVote {
 export interface FileFacts {
   steps: readonly RecordedStep[];
   votes: readonly RecordedVote[];
+  /** dates on which 思想汇报 were submitted */
+  reports?: readonly string[];
 }
 
 export interface ComputedDeadline extends Deadline {
@@ -328,14 +330,17 @@ export function stepBlockers(f: FileFacts, step: number): string[] {
     else if (prev && count(f, prev) <= n) out.push(`须先完成${stepLabel(prev)}`);
     if (step === 22 && round > 1 && count(f, 24) < round - 1) out.push('须先完成上一次的转正审批');
   } else if (!REPEATABLE.has(step) && n > 0) out.push(`${stepLabel(step)}已登记`);
-  if (step === 25) {
-    const lastVote = f.votes.filter((v) => v.kind === 'conversion').sort((a, b) => b.round - a.round)[0];
-    if (!lastVote || lastVote.outcome !== 'convert' || count(f, 24) < lastVote.round) out.push('须在转正审批通过后归档');
-  }
+  if (step === 25 && !isConverted(f)) out.push('须在转正审批通过后归档');
   return [...new Set(out)];
 }
 
 const REPEATABLE = new Set([6, 21]);
+
+/** Whether the superior has approved a 按期转正 resolution (the file only awaits archiving). */
+export function isConverted(f: FileFacts): boolean {
+  const last = f.votes.filter((v) => v.kind === 'conversion').sort((a, b) => b.round - a.round)[0];
+  return !!last && last.outcome === 'convert' && count(f, 24) >= last.round;
+}
 
 /** What falls due on an open file (the deadline engine). */
 export function fileDeadlines(rule: DevelopmentRule, cal: WorkCalendar, f: FileFacts): ComputedDeadline[] {
@@ -350,6 +355,11 @@ export function fileDeadlines(rule: DevelopmentRule, cal: WorkCalendar, f: FileF
     const lastAssessment = [s3, ...(d.get(6) ?? [])].sort().at(-1)!;
     out.push({ kind: 'assessment', due: addMonths(lastAssessment, rule.assessmentEveryMonths), provisional: false });
     out.push({ kind: 'candidate_eligible', due: earliestCandidateDate(rule, s3), provisional: false });
+  }
+  // 思想汇报 every quarter [local] from the activist stage until conversion
+  if (s3 && !isConverted(f)) {
+    const lastReport = [s3, ...(f.reports ?? []).filter((r) => r >= s3)].sort().at(-1)!;
+    out.push({ kind: 'thought_report', due: addMonths(lastReport, rule.thoughtReportEveryMonths), provisional: false });
   }
   const s12 = f.steps.find((s) => s.step === 12);
   const noticeStart = typeof s12?.data.publicNoticeStart === 'string' ? s12.data.publicNoticeStart : null;

@@ -52,7 +52,8 @@ export function findFile(q: Queryable, id: string, scope: Sql, forUpdate = false
     WHERE f.id = ${id}::uuid AND ${scope} ${raw(forUpdate ? 'FOR UPDATE OF f' : '')}`);
 }
 
-export function findOpenFileOfPerson(q: Queryable, personId: string) {
+/** A person's current file: the open one, else the latest closed one. */
+export function findLatestFileOfPerson(q: Queryable, personId: string) {
   return q.maybeOne<FileRow>(sql`SELECT ${FILE_COLUMNS} FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
     WHERE f.person_id = ${personId}::uuid ORDER BY (f.state = 'open') DESC, f.created_at DESC LIMIT 1`);
 }
@@ -237,6 +238,11 @@ export async function listDeadlines(q: Queryable, scope: Sql, orgPath: string | 
       FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN org o ON o.id = f.org_id WHERE ${where}`),
   ]);
   return { rows, ...totals };
+}
+
+export async function reportDates(q: Queryable, fileId: string): Promise<string[]> {
+  const rows = await q.query<{ d: string }>(sql`SELECT submitted_on AS d FROM dev_report WHERE file_id = ${fileId}::uuid ORDER BY submitted_on`);
+  return rows.map((r) => r.d);
 }
 
 export function deadlinesOfFile(q: Queryable, fileId: string) {

@@ -102,6 +102,16 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req) => service.myDevelopment(deps, contextOf(req)),
   });
   defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/me/development/reports/:id', operationId: 'downloadMyDevelopmentReport', summary: '下载本人提交的思想汇报', tags: ['development'], access: 'self.read',
+    schema: { params: IdParams },
+    handler: async (req, reply) => {
+      const f = await service.myReport(deps, contextOf(req), req.params.id);
+      reply.header('Content-Type', f.mime).header('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
+        .header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'private, no-store');
+      return reply.send(f.stream);
+    },
+  });
+  defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/development/reports', operationId: 'uploadMyDevelopmentReport', summary: '提交思想汇报', tags: ['development'], access: 'self.read',
     schema: { response: { 201: z.object({ id: z.uuid() }) } },
     handler: async (req, reply) => {

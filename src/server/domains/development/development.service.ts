@@ -85,8 +85,8 @@ export async function refreshDeadlines(q: Queryable, fileId: string, orgPath: st
 }
 
 async function loadFacts(q: Queryable, fileId: string): Promise<FileFacts & { stepRows: repo.StepRow[]; voteRows: repo.VoteRow[] }> {
-  const [stepRows, voteRows] = await Promise.all([repo.listSteps(q, fileId), repo.listVotes(q, fileId)]);
-  return { steps: repo.toRecordedSteps(stepRows), votes: repo.toRecordedVotes(voteRows), stepRows, voteRows };
+  const [stepRows, voteRows, reports] = await Promise.all([repo.listSteps(q, fileId), repo.listVotes(q, fileId), repo.reportDates(q, fileId)]);
+  return { steps: repo.toRecordedSteps(stepRows), votes: repo.toRecordedVotes(voteRows), reports, stepRows, voteRows };
 }
 
 // ---------------------------------------------------------------------------
@@ -560,7 +560,7 @@ export async function myDevelopment(deps: Deps, ctx: RequestContext) {
   const personId = ctx.actor!.personId;
   const empty = { file: null, steps: [], next: [], deadlines: [], reports: [] };
   if (!personId) return empty;
-  const f = await repo.findOpenFileOfPerson(deps.db, personId);
+  const f = await repo.findLatestFileOfPerson(deps.db, personId);
   if (!f) return empty;
   const today = businessToday();
   const [facts, deadlines, reports] = await Promise.all([loadFacts(deps.db, f.id), repo.deadlinesOfFile(deps.db, f.id), repo.listReports(deps.db, f.id)]);
@@ -569,12 +569,25 @@ export async function myDevelopment(deps: Deps, ctx: RequestContext) {
   const done = (n: number) => facts.steps.filter((s) => s.step === n).map((s) => s.date);
   const open = f.state === 'open';
   return {
-    file: { id: f.id, orgName: f.org_name, status: f.status as Cand, state: f.state, stage: f.stage, appliedOn: f.applied_on },
+    file: { id: f.id, name: f.name, orgName: f.org_name, status: f.status as Cand, state: f.state, stage: f.stage, appliedOn: f.applied_on },
     steps: DEVELOPMENT_STEPS.map((s) => ({ step: s.no, label: s.label, stage: s.stage, done: done(s.no) })),
     next: open ? DEVELOPMENT_STEPS.filter((s) => stepBlockers(facts, s.no).length === 0).slice(0, 4).map((s) => ({ step: s.no, label: s.label, ...stepWindow(rule.body, cal, facts, s.no) })) : [],
-    deadlines: deadlines.map((d) => ({ kind: d.kind as DeadlineKind, label: DEADLINE_KINDS[d.kind as DeadlineKind], due: d.due, overdue: OVERDUE_KINDS.includes(d.kind as DeadlineKind) && d.due < today })),
+    deadlines: deadlines.map((d) => ({ kind: d.kind as DeadlineKind, label: DEADLINE_KINDS[d.kind as DeadlineKind], due: d.due, extendedDue: d.extended_due, provisional: d.provisional, overdue: OVERDUE_KINDS.includes(d.kind as DeadlineKind) && d.due < today })),
     reports: reports.map((r) => ({ id: r.id, title: r.title, submittedOn: r.submitted_on })),
   };
+}
+
+const REPORT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'];
+
+/** An applicant's own 思想汇报, for download on the phone. */
+export async function myReport(deps: Deps, ctx: RequestContext, reportId: string) {
+  const personId = ctx.actor!.personId;
+  if (!personId) throw notFound();
+  const r = await deps.db.maybeOne<{ file_name: string; mime: string; storage_key: string }>(sql`
+    SELECT sf.file_name, sf.mime, sf.storage_key FROM dev_report r JOIN dev_file f ON f.id = r.file_id JOIN stored_file sf ON sf.id = r.stored_file_id
+    WHERE r.id = ${reportId}::uuid AND f.person_id = ${personId}::uuid`);
+  if (!r) throw notFound();
+  return { fileName: r.file_name, mime: r.mime, stream: deps.files.stream(r.storage_key) };
 }
 
 /** Stores a 思想汇报 for a file: by the applicant for their own open file, or by the branch. */
@@ -584,13 +597,13 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
   if (!clean || clean.length > 100) throw new AppError('VALIDATION_FAILED', '请填写思想汇报标题（不超过100字）', { issues: [{ field: 'title', message: '请填写标题' }] });
   let f: repo.FileRow | null;
   if ('self' in target) {
-    f = actor.personId ? await repo.findOpenFileOfPerson(deps.db, actor.personId) : null;
+    f = actor.personId ? await repo.findLatestFileOfPerson(deps.db, actor.personId) : null;
     if (!f || f.state !== 'open') throw new AppError('NOT_FOUND', '您当前没有进行中的入党发展档案');
   } else {
     f = await repo.findFile(deps.db, target.fileId, orgInScope(actor, 'development.manage'));
     if (!f) throw notFound();
   }
-  const mime = await detectAllowedType(data);
+  const mime = await detectAllowedType(data, REPORT_TYPES);
   const key = await deps.files.put(data);
   const name = [...(fileName || '思想汇报')].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200);
   const today = businessToday();
@@ -599,6 +612,7 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
     const sf = await t.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
       VALUES ('person', ${file.person_id}, ${file.org_id}, ${name}, ${mime}, ${data.length}, ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId}) RETURNING id`);
     const r = await t.one<{ id: string }>(sql`INSERT INTO dev_report (file_id, title, stored_file_id, submitted_on, actor_id) VALUES (${file.id}, ${clean}, ${sf.id}, ${today}, ${actor.accountId}) RETURNING id`);
+    await refreshDeadlines(t, file.id, file.org_path, file.state);
     await auditInTx(t, ctx, { action: 'development.report', objectType: 'dev_file', objectId: file.id, orgId: file.org_id, detail: { reportId: r.id, size: data.length, mime } });
     return { id: r.id };
   });
