@@ -15,6 +15,7 @@ import { JobStatusTag } from '../jobs/JobResult';
 import { useNotifications } from '../notification/api';
 import { NotificationItems } from '../notification/NotificationList';
 import { childrenQuery, orgQuery, useOrgWarnings } from '../org/api';
+import { DevelopmentDeadlinesCard } from './DevelopmentDeadlines';
 
 
 function ScopeRoots() {
@@ -167,6 +168,7 @@ export function DashboardPage() {
           <ScopeRoots />
         </Card>
       )}
+      {can(me, 'development.read') && <DevelopmentDeadlinesCard />}
       <Row gutter={16}>
         {hasOrgs && (
           <Col span={can(me, 'job.read') ? 12 : 16}>

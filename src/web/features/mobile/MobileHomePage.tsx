@@ -3,7 +3,8 @@ import { can, useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { useMarkRead, useNotifications } from '../notification/api';
 import { NotificationItems } from '../notification/NotificationList';
-import { useMyProfile } from './api';
+import { isNoProfile, useMyDevelopment, useMyProfile } from './api';
+import { DevelopmentTodoCard } from './MyDevelopment';
 import { MobileError, MobileLoading } from './MobileStates';
 
 function greeting(hour: number) {
@@ -16,7 +17,13 @@ function greeting(hour: number) {
 export function MobileHomePage() {
   usePageTitle('首页');
   const me = useMe().data!;
-  const profile = useMyProfile(can(me, 'self.read'));
+  const selfRead = can(me, 'self.read');
+  const profile = useMyProfile(selfRead);
+  const dev = useMyDevelopment(selfRead);
+  const file = dev.data?.file ?? null;
+  // an applicant has no member profile (404): the branch comes from the development file
+  const noProfile = profile.isError && isNoProfile(profile.error);
+  const orgName = profile.data?.orgName ?? file?.orgName;
   const notes = useNotifications({ unreadOnly: true, pageSize: 10 });
   const markAll = useMarkRead();
   const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
@@ -27,13 +34,22 @@ export function MobileHomePage() {
         <div className="m-hero-name">
           {greeting(hour)}，{me.displayName}
         </div>
-        <div className="m-hero-sub">{profile.data?.orgName ?? (profile.isPending ? '　' : '欢迎使用智慧党建')}</div>
+        <div className="m-hero-sub">{orgName ?? (profile.isPending || (noProfile && dev.isPending) ? '　' : '欢迎使用智慧党建')}</div>
       </section>
+
+      {file?.state === 'open' && dev.data && <DevelopmentTodoCard dev={dev.data} />}
 
       <section className="m-card" aria-labelledby="m-branch">
         <h2 id="m-branch">我的支部</h2>
-        {profile.isPending ? (
+        {profile.isPending || (noProfile && dev.isPending) ? (
           <div style={{ color: '#8c8c8c' }}>正在加载…</div>
+        ) : noProfile && file ? (
+          <dl className="m-rows">
+            <div className="m-row">
+              <dt>所在党支部</dt>
+              <dd>{file.orgName}</dd>
+            </div>
+          </dl>
         ) : profile.isError ? (
           <MobileError error={profile.error} onRetry={() => profile.refetch()} title="支部信息加载失败" />
         ) : (
