@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkActivistPeriod, checkApplicantAge, checkBeforePreliminaryReview, checkConversionDate, checkExtension, checkIntroducers, checkStepOrder,
-  deadlinesAfter, evaluateVote, probationEnd, type DevelopmentRule,
+  approvedExtensions, checkActivistPeriod, checkApplicantAge, checkApprovalTiming, checkBeforePreliminaryReview, checkConversionDate, checkExtension, checkIntroducers,
+  checkResubmission, checkStepOrder, conversionRound, evaluateVote, fileDeadlines, fileProbationEnd, isConverted, probationEnd, stepBlockers, type DevelopmentRule,
 } from '../../src/server/domains/development';
 import { EMPTY_CALENDAR, type WorkCalendar } from '../../src/server/platform/workdays';
 
@@ -141,11 +141,75 @@ describe('order of steps', () => {
   });
 });
 
-describe('deadlines', () => {
-  it('talk within a month; assessment every 6 months; approval within 3 (6 extended); conversion approval within 3', () => {
-    expect(deadlinesAfter(rule, 1, '2025-01-31')).toEqual([{ kind: 'talk', due: '2025-02-28' }]);
-    expect(deadlinesAfter(rule, 3, '2025-03-31')).toEqual([{ kind: 'assessment', due: '2025-09-30' }, { kind: 'candidate_eligible', due: '2026-03-31' }]);
-    expect(deadlinesAfter(rule, 15, '2025-07-01')).toEqual([{ kind: 'approval', due: '2025-10-01', extendedDue: '2026-01-01' }, { kind: 'probation_end', due: '2026-07-01' }]);
-    expect(deadlinesAfter(rule, 23, '2026-07-01')).toEqual([{ kind: 'conversion_approval', due: '2026-10-01' }]);
+// 2025 National Day and Mid-Autumn (国办发明电〔2024〕12号): 1–8 October off, Sunday 28 September and Saturday 11 October worked
+const cal2025: WorkCalendar = {
+  configuredYears: new Set([2025]),
+  days: new Map<string, 'holiday' | 'workday'>([
+    ...['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => [`2025-10-${d}`, 'holiday'] as [string, 'holiday']),
+    ['2025-09-28', 'workday'], ['2025-10-11', 'workday'],
+  ]),
+};
+const steps = (...xs: Array<[number, string, Record<string, unknown>?]>) => xs.map(([step, date, data]) => ({ step, date, data: data ?? {} }));
+const kinds = (ds: Array<{ kind: string; due: string; extendedDue?: string }>) => Object.fromEntries(ds.map((d) => [d.kind, d.extendedDue ? `${d.due}/${d.extendedDue}` : d.due]));
+
+describe('deadlines of a file (the engine)', () => {
+  it('talk within a month of the application (end of month when the day does not exist)', () => {
+    expect(kinds(fileDeadlines(rule, EMPTY_CALENDAR, { steps: steps([1, '2025-01-31']), votes: [] }))).toEqual({ talk: '2025-02-28' });
+    expect(kinds(fileDeadlines(rule, EMPTY_CALENDAR, { steps: steps([1, '2025-01-31'], [2, '2025-02-10']), votes: [] }))).toEqual({});
+  });
+
+  it('activists: assessment 6 months after the last one, 思想汇报 3 months after the last report, the 1-year point', () => {
+    const f = { steps: steps([1, '2024-01-01'], [2, '2024-01-10'], [3, '2025-03-31'], [6, '2025-09-30']), votes: [], reports: ['2025-06-15', '2024-12-01'] };
+    // a report before the activist date does not count
+    expect(kinds(fileDeadlines(rule, EMPTY_CALENDAR, f))).toEqual({ assessment: '2026-03-30', thought_report: '2025-09-15', candidate_eligible: '2026-03-31' });
+    expect(kinds(fileDeadlines(rule, EMPTY_CALENDAR, { ...f, reports: [] }))).toMatchObject({ thought_report: '2025-06-30' });
+  });
+
+  it('公示 end on working days; approval within 3 months, 6 at most; probation end; conversion approval within 3 months', () => {
+    const upTo12 = steps([1, '2023-01-01'], [2, '2023-01-05'], [3, '2023-02-01'], [4, '2023-02-01'], [5, '2023-02-01'], [6, '2023-08-01'], [7, '2024-02-01'], [8, '2024-02-02'], [9, '2024-02-02'], [10, '2024-03-01'], [11, '2024-03-01'], [12, '2025-09-26', { publicNoticeStart: '2025-09-29' }]);
+    expect(kinds(fileDeadlines(rule, cal2025, { steps: upTo12, votes: [], reports: ['2025-09-01'] }))).toEqual({ thought_report: '2025-12-01', public_notice_end: '2025-10-11' });
+    const voted = [...upTo12, ...steps([13, '2025-10-13'], [14, '2025-10-20'], [15, '2025-07-01'])];
+    expect(kinds(fileDeadlines(rule, cal2025, { steps: voted, votes: [], reports: ['2025-09-01'] }))).toEqual({ thought_report: '2025-12-01', approval: '2025-10-01/2026-01-01' });
+    const admitted = [...voted, ...steps([16, '2025-07-10'], [17, '2025-08-01'])];
+    expect(kinds(fileDeadlines(rule, cal2025, { steps: admitted, votes: [], reports: ['2025-09-01'] }))).toEqual({ thought_report: '2025-12-01', probation_end: '2026-07-01' });
+    const discussed = [...admitted, ...steps([22, '2026-06-20'], [23, '2026-07-01'])];
+    const convert = { kind: 'conversion' as const, round: 1, meetingDate: '2026-07-01', isPassed: true, outcome: 'convert' as const, extensionMonths: null };
+    expect(kinds(fileDeadlines(rule, cal2025, { steps: discussed, votes: [convert], reports: ['2026-06-01'] }))).toEqual({ thought_report: '2026-09-01', conversion_approval: '2026-10-01' });
+    // once the conversion is approved nothing is due but the archiving
+    const approved = { steps: [...discussed, ...steps([24, '2026-07-20'])], votes: [convert], reports: [] };
+    expect(isConverted(approved)).toBe(true);
+    expect(fileDeadlines(rule, cal2025, approved)).toEqual([]);
+    expect(stepBlockers(approved, 25)).toEqual([]);
+  });
+
+  it('an approved extension opens a second round of 22–24 and moves the probation end', () => {
+    const base = steps([15, '2025-07-01'], [16, '2025-07-05'], [17, '2025-08-01'], [22, '2026-06-20'], [23, '2026-07-01'], [24, '2026-07-15']);
+    const extend = { kind: 'conversion' as const, round: 1, meetingDate: '2026-07-01', isPassed: true, outcome: 'extend' as const, extensionMonths: 6 };
+    const f = { steps: base, votes: [extend] };
+    expect(approvedExtensions(f)).toEqual([6]);
+    expect(conversionRound(f)).toBe(2);
+    expect(fileProbationEnd(rule, f)).toBe('2027-01-01');
+    expect(stepBlockers(f, 22)).toEqual([]);
+    expect(stepBlockers(f, 23)).toEqual(['须先完成第22步“提出转正申请”']);
+    expect(stepBlockers(f, 25)).toEqual(['须在转正审批通过后归档']);
+    // before the superior approves the extension, the first round is still open
+    const pending = { steps: base.slice(0, 5), votes: [extend] };
+    expect(approvedExtensions(pending)).toEqual([]);
+    expect(stepBlockers(pending, 22)).toEqual(['第22步“提出转正申请”已登记']);
+  });
+});
+
+describe('superior approval timing and resubmission [local]', () => {
+  it('approval: up to 3 months plain, up to 6 with a reason, refused after', () => {
+    expect(checkApprovalTiming(rule, '2025-01-31', '2025-04-30', null)).toEqual([]);
+    expect(codes(checkApprovalTiming(rule, '2025-01-31', '2025-05-01', null))).toEqual(['approval_extension_reason']);
+    expect(checkApprovalTiming(rule, '2025-01-31', '2025-07-31', '本人外出')).toEqual([]);
+    expect(codes(checkApprovalTiming(rule, '2025-01-31', '2025-08-01', '本人外出'))).toEqual(['approval_too_late']);
+  });
+
+  it('a rejected applicant may apply again 6 months after the rejection, not a day earlier', () => {
+    expect(codes(checkResubmission(rule, '2025-03-15', '2025-09-14'))).toEqual(['resubmit_too_soon']);
+    expect(checkResubmission(rule, '2025-03-15', '2025-09-15')).toEqual([]);
+    expect(checkResubmission(rule, null, '2025-01-01')).toEqual([]);
   });
 });

@@ -222,28 +222,6 @@ export interface Deadline {
   extendedDue?: string;
 }
 
-/** Deadlines that follow from one recorded fact (the deadline engine combines them per file). */
-export function deadlinesAfter(rule: DevelopmentRule, step: number, date: string): Deadline[] {
-  switch (step) {
-    case 1:
-      return [{ kind: 'talk', due: addMonths(date, rule.talkWithinMonths) }];
-    case 3:
-      return [
-        { kind: 'assessment', due: addMonths(date, rule.assessmentEveryMonths) },
-        { kind: 'candidate_eligible', due: earliestCandidateDate(rule, date) },
-      ];
-    case 15:
-      return [
-        { kind: 'approval', due: addMonths(date, rule.approvalWithinMonths), extendedDue: addMonths(date, rule.approvalExtendedMaxMonths) },
-        { kind: 'probation_end', due: probationEnd(rule, date) },
-      ];
-    case 23:
-      return [{ kind: 'conversion_approval', due: addMonths(date, rule.conversionApprovalWithinMonths) }];
-    default:
-      return [];
-  }
-}
-
 // ---------------------------------------------------------------------------
 // A whole file: which steps are recorded, what may be recorded next, and what
 // falls due. Pure; the service loads the facts and the projection table
