@@ -50,3 +50,18 @@ export async function detectAllowedType(data: Buffer, allowed: readonly string[]
   if (!t || !allowed.includes(t.mime)) throw new AppError('FILE_TYPE_NOT_ALLOWED', `不支持的文件类型，请上传 ${allowed.map((m) => ALLOWED_MIME[m] ?? m).join('、')} 文件`);
   return t.mime;
 }
+
+/** An uploaded file's name as stored and offered back: no control characters or path separators, at most 200 characters. */
+export function safeFileName(name: string | undefined, fallback: string): string {
+  return [...(name || fallback)].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200);
+}
+
+/** Headers for sending a stored file as a download (never rendered inline). */
+export function attachmentHeaders(fileName: string, mime: string): Record<string, string> {
+  return {
+    'Content-Type': mime,
+    'Content-Disposition': `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'private, no-store',
+  };
+}

@@ -5,10 +5,10 @@ import type { FileStore } from '../platform/files';
 import { sql } from '../platform/sql';
 import { addDays, addMonths, addYears } from '../platform/dates';
 import { ruleInForce } from '../platform/rules';
-import { computeIdCheckChar, maskIdNumber, maskPhone } from '../../contracts/idcard';
+import { maskIdNumber, maskPhone } from '../../contracts/idcard';
 import { namePinyin } from '../domains/member';
 import { fileDeadlines, loadCalendar, type DevelopmentRule, type RecordedStep } from '../domains/development';
-import type { Rng } from './random';
+import { drawIdNumber, type Rng } from './random';
 
 // Development files for the demo data: in each branch a few people somewhere
 // between application and the superior's approval (steps 1–16), with step
@@ -90,14 +90,7 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
       const isFemale = rng.chance(0.45);
       const age = rng.int(20, 45);
       const birth = addDays(addYears(applied, -age), -rng.int(1, 300));
-      let idNo: string;
-      do {
-        const area = `43${String(rng.int(1, 99)).padStart(2, '0')}${String(rng.int(1, 30)).padStart(2, '0')}`;
-        const seqNo = rng.int(0, 99) * 10 + (isFemale ? rng.pick([0, 2, 4, 6, 8]) : rng.pick([1, 3, 5, 7, 9]));
-        const first17 = area + birth.replace(/-/g, '') + String(seqNo).padStart(3, '0');
-        idNo = first17 + computeIdCheckChar(first17);
-      } while (input.usedIds.has(idNo));
-      input.usedIds.add(idNo);
+      const idNo = drawIdNumber(rng, birth, isFemale, input.usedIds);
       const name = rng.pick(input.surnames) + rng.pick(input.given) + (rng.chance(0.7) ? rng.pick(input.given) : '');
       const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999999999)).padStart(9, '0')}`;
       const py = namePinyin(name);

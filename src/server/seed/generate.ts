@@ -3,10 +3,10 @@ import type { FieldCipher } from '../platform/crypto';
 import type { FileStore } from '../platform/files';
 import { sql } from '../platform/sql';
 import { addYears, addDays, businessToday } from '../platform/dates';
-import { computeIdCheckChar, maskIdNumber, maskPhone } from '../../contracts/idcard';
+import { maskIdNumber, maskPhone } from '../../contracts/idcard';
 import { ETHNICITIES, type OrgType, type UnitKind } from '../../contracts/dict';
 import { namePinyin } from '../domains/member';
-import { Rng } from './random';
+import { drawIdNumber, Rng } from './random';
 import { generateDevelopment } from './development';
 
 // Deterministic demo-data generator. The same tier and seed give the same
@@ -212,14 +212,7 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       const eth = rng.chance(0.93) ? '汉族' : rng.pick(ETHNICITIES);
       const name = rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.7) ? rng.pick(GIVEN) : '');
       // ID number: fictional area code, birth date, sequence with the sex parity, checksum
-      let idNo: string;
-      do {
-        const area = `43${String(rng.int(1, 99)).padStart(2, '0')}${String(rng.int(1, 30)).padStart(2, '0')}`;
-        const seqNo = rng.int(0, 99) * 10 + (isFemale ? rng.pick([0, 2, 4, 6, 8]) : rng.pick([1, 3, 5, 7, 9]));
-        const first17 = area + birth.replace(/-/g, '') + String(seqNo).padStart(3, '0');
-        idNo = first17 + computeIdCheckChar(first17);
-      } while (usedIds.has(idNo));
-      usedIds.add(idNo);
+      const idNo = drawIdNumber(rng, birth, isFemale, usedIds);
       const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999999999)).padStart(9, '0')}`;
       const joinAge = age <= 30 ? rng.int(18, Math.max(18, age - 1)) : rng.int(20, Math.min(45, age - 1));
       let join = addDays(addYears(birth, joinAge), rng.int(0, 300));

@@ -1,3 +1,4 @@
+import { computeIdCheckChar } from '../../contracts/idcard';
 // Deterministic pseudo-random numbers (mulberry32) for the demo-data generator.
 export class Rng {
   private state: number;
@@ -30,4 +31,20 @@ export class Rng {
     }
     return entries[entries.length - 1][0];
   }
+}
+
+/**
+ * A fictional GB 11643 ID number (area code 43xxxx, the birth date, a sequence
+ * with the sex parity, the checksum) not yet in `used`; it is added to it.
+ */
+export function drawIdNumber(rng: Rng, birth: string, isFemale: boolean, used: Set<string>): string {
+  let idNo: string;
+  do {
+    const area = `43${String(rng.int(1, 99)).padStart(2, '0')}${String(rng.int(1, 30)).padStart(2, '0')}`;
+    const seqNo = rng.int(0, 99) * 10 + (isFemale ? rng.pick([0, 2, 4, 6, 8]) : rng.pick([1, 3, 5, 7, 9]));
+    const first17 = area + birth.replace(/-/g, '') + String(seqNo).padStart(3, '0');
+    idNo = first17 + computeIdCheckChar(first17);
+  } while (used.has(idNo));
+  used.add(idNo);
+  return idNo;
 }

@@ -1,3 +1,4 @@
+import type { VoteFigures } from './development.policy';
 import {
   AlignmentType,
   BorderStyle,
@@ -30,14 +31,8 @@ export const DOCUMENT_KINDS: Record<DocumentKind, string> = {
   conversion_resolution: '预备党员转正决议',
 };
 
-export interface Vote {
+export interface Vote extends VoteFigures {
   meetingDate: string;
-  expected: number;
-  present: number;
-  written: number;
-  yes: number;
-  no: number;
-  abstain: number;
   isQuorate: boolean;
   isPassed: boolean;
 }

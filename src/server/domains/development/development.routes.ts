@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
+import { attachmentHeaders } from '../../platform/files';
 import { IsoDate, Ok } from '../../../contracts/common';
 import {
   CandidateDetail, CandidatePage, CreateDevelopmentCandidateBody, DeadlinePage, DevelopmentOverview, DocumentKindEnum, ListDevelopmentCandidatesQuery,
@@ -106,8 +107,7 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
     schema: { params: IdParams },
     handler: async (req, reply) => {
       const f = await service.myReport(deps, contextOf(req), req.params.id);
-      reply.header('Content-Type', f.mime).header('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-        .header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'private, no-store');
+      reply.headers(attachmentHeaders(f.fileName, f.mime));
       return reply.send(f.stream);
     },
   });

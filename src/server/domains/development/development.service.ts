@@ -5,7 +5,7 @@ import { can } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
-import { detectAllowedType } from '../../platform/files';
+import { detectAllowedType, safeFileName } from '../../platform/files';
 import { addDays, businessToday, daysBetween } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
@@ -605,7 +605,7 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
   }
   const mime = await detectAllowedType(data, REPORT_TYPES);
   const key = await deps.files.put(data);
-  const name = [...(fileName || '思想汇报')].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200);
+  const name = safeFileName(fileName, '思想汇报');
   const today = businessToday();
   const file = f;
   return deps.db.tx(async (t) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError, notFound } from '../../platform/errors';
-import { detectAllowedType, ALLOWED_MIME } from '../../platform/files';
+import { attachmentHeaders, detectAllowedType, ALLOWED_MIME, safeFileName } from '../../platform/files';
 import { orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import type { Actor } from '../../platform/actor';
@@ -42,7 +42,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
       if (file.file.truncated) throw new AppError('FILE_TOO_LARGE', `文件不能超过 ${Math.round(deps.config.fileMaxBytes / 1024 / 1024)} MB`);
       const mime = await detectAllowedType(data);
       const key = await deps.files.put(data);
-      const name = [...(file.filename || 'file')].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200);
+      const name = safeFileName(file.filename, 'file');
       const row = await db.tx(async (t) => {
         const r = await t.one<{ id: string; created_at: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
           VALUES (${req.query.ownerType}, ${req.query.ownerId}, ${orgId}, ${name}, ${mime}, ${data.length}, ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId})
@@ -73,8 +73,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
         SELECT f.id, f.file_name, f.mime, f.storage_key, f.owner_type, f.owner_id FROM stored_file f JOIN org o ON o.id = f.org_id
         WHERE f.id = ${req.params.id}::uuid AND f.owner_type IN ('person','org') AND ${orgInScope(req.actor!, 'file.read')}`);
       if (!f) throw notFound();
-      reply.header('Content-Type', f.mime).header('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(f.file_name)}`)
-        .header('X-Content-Type-Options', 'nosniff').header('Cache-Control', 'private, no-store');
+      reply.headers(attachmentHeaders(f.file_name, f.mime));
       return reply.send(deps.files.stream(f.storage_key));
     },
   });
