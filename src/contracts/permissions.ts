@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   'development.manage': '办理发展党员（登记步骤、表决）',
   'development.approve': '上级党委预审、审批发展党员与转正',
   'development.plan': '制定发展计划',
+  'dues.read': '查看党费',
+  'dues.manage': '党费基数、账单与收缴登记',
+  'dues.approve': '审批党费减免、对账',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -54,14 +57,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
     'development.read', 'development.manage', 'development.approve', 'development.plan',
+    'dues.read', 'dues.manage', 'dues.approve',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
     'member.read', 'member.create', 'member.update', 'member.status', 'member.reveal',
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
     'development.read', 'development.manage',
+    'dues.read', 'dues.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage'],
   member: ['self.read'],
 };
 

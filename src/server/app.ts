@@ -24,6 +24,7 @@ import { registerNotificationRoutes } from './domains/notification';
 import { registerFileRoutes } from './domains/file';
 import { registerSystemRoutes } from './domains/system';
 import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
+import { registerDuesRoutes, registerDuesJobs } from './domains/dues';
 
 z.config(z.locales.zhCN());
 
@@ -77,9 +78,11 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerNotificationRoutes(app, deps);
   registerFileRoutes(app, deps);
   registerDevelopmentRoutes(app, deps);
+  registerDuesRoutes(app, deps);
   registerMemberJobs(deps);
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);
+  registerDuesJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -6,6 +6,7 @@ import { routeRegistry } from '../../../src/server/platform/http';
 import { sql } from '../../../src/server/platform/sql';
 import { businessToday } from '../../../src/server/platform/dates';
 import { buildTemplate } from '../../../src/server/domains/member';
+import { generateBills } from '../../../src/server/domains/dues';
 import { createHarness, type Harness } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
@@ -38,6 +39,7 @@ interface World {
   jobId: string;
   targetAccount: string; // an account administered by the caller
   targetGrant: string;
+  duesBill: string; // an unpaid dues bill of the member
   devFile: string; // a development file at step 1
   voteFile: string; // a development file ready for the 支部大会 vote (steps 1–14)
 }
@@ -136,6 +138,15 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getDevelopmentPlan: (w) => ({ method: 'GET', url: `/api/v1/development/plans?orgId=${w.scopeOrg.id}&year=2026` }),
   putDevelopmentPlan: (w) => ({ method: 'PUT', url: '/api/v1/development/plans', body: { orgId: w.scopeOrg.id, year: 2026, planned: 3 } }),
   getMyDevelopment: () => ({ method: 'GET', url: '/api/v1/me/development' }),
+  quoteDues: () => ({ method: 'GET', url: '/api/v1/dues/quote?category=in_service&base=500000' }),
+  listDuesBases: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}/dues-bases` }),
+  setDuesBase: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/dues-bases`, body: { category: 'in_service', baseFen: 410000, effectiveMonth: '2026-12' } }),
+  generateDuesBills: (w) => ({ method: 'POST', url: '/api/v1/dues/bills/generate', body: { orgId: w.scopeOrg.id, month: businessToday().slice(0, 7) } }),
+  listDuesBills: (w) => ({ method: 'GET', url: `/api/v1/dues/bills?orgId=${w.scopeOrg.id}` }),
+  recordDuesPayment: (w) => ({ method: 'POST', url: '/api/v1/dues/payments', body: { billIds: [w.duesBill], method: 'cash', paidOn: businessToday(), idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
+  recordVoluntaryDues: (w) => ({ method: 'POST', url: '/api/v1/dues/voluntary', body: { personId: w.member, amountFen: 5000, method: 'cash', paidOn: businessToday(), idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
+  getDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),
+  getMyDues: () => ({ method: 'GET', url: '/api/v1/me/dues' }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
@@ -147,6 +158,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'getMyProfile' && w.role !== 'member') return 404; // no linked person record
   if (operationId === 'uploadMyDevelopmentReport') return 404; // the caller has no open development file
   if (operationId === 'downloadMyDevelopmentReport') return 404; // no such report of the caller's
+  if (operationId === 'getMyDues' && w.role !== 'member') return 404; // no linked person record
   return null; // any 2xx
 }
 
@@ -173,10 +185,14 @@ async function buildWorld(role: Role): Promise<World> {
   const targetGrant = await h.db.one<{ id: string }>(sql`SELECT id FROM role_grant WHERE account_id = ${target.id}`);
   const client = await sessionClient(h, acc.id);
   const devFile = (await makeCandidate(h.deps, branch.id, 1)).fileId;
+  await h.db.exec(sql`INSERT INTO dues_base (person_id, category, base_fen, effective_month) VALUES (${member}, 'in_service', 400000, '2026-01-01')`);
+  // the members' relations start today: bill the current month
+  await h.db.tx((t) => generateBills(t, branch.path, businessToday().slice(0, 7)));
+  const duesBill = (await h.db.one<{ id: string }>(sql`SELECT id FROM dues_bill WHERE person_id = ${member}`)).id;
   const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
   return {
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
-    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile,
+    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill,
   };
 }
 

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { pageOf, PageQuery } from './common';
+
+// Party dues (RULES §2). Amounts are integer 分 (fen); months are YYYY-MM.
+
+export const DUES_CATEGORIES = {
+  in_service: '在职（月工资收入）',
+  annual_salary: '年薪制',
+  self_employed: '个体经营及其他非工薪收入',
+  retired: '离退休',
+  farmer: '农民',
+  student: '学生',
+  unemployed: '下岗失业',
+  relief: '依靠抚恤或救济生活',
+  low_income: '领取最低生活保障',
+} as const;
+export type DuesCategory = keyof typeof DUES_CATEGORIES;
+/** Categories whose amount is a percentage of a monthly base; the others pay a fixed amount. */
+export const BASED_CATEGORIES: readonly DuesCategory[] = ['in_service', 'annual_salary', 'self_employed', 'retired'];
+
+export const BASE_COMPONENT_KINDS = { include: '计入基数', exclude: '不计入基数', deduct: '扣除（个人缴纳的社保、公积金等）' } as const;
+export const PAYMENT_METHODS = { cash: '现金', transfer: '转账', online: '在线支付' } as const;
+
+const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+export const DuesCategoryEnum = z.enum(keysOf(DUES_CATEGORIES), { message: '请选择党费类别' });
+export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式应为 YYYY-MM' });
+export const Fen = z.number().int({ message: '金额须为整数（分）' }).min(0, { message: '金额不能为负数' }).max(100_000_000_00, { message: '金额过大' });
+
+export const QuoteDuesQuery = z.object({
+  category: DuesCategoryEnum,
+  base: z.coerce.number().int({ message: '基数须为整数（分）' }).min(0, { message: '基数不能为负数' }).max(100_000_000_00).optional(),
+  month: Month.optional(),
+});
+export const DuesQuote = z.object({
+  amount: z.number().int().describe('每月应交党费（分）'),
+  rate: z.number().nullable().describe('比例（如 0.015 表示 1.5%）；固定金额的类别为 null'),
+  rateBp: z.number().int().nullable(),
+  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: z.string(), source: z.string() }),
+  explanation: z.string(),
+});
+export type DuesQuote = z.infer<typeof DuesQuote>;
+
+export const BaseComponent = z.object({
+  item: z.string().trim().min(1, { message: '请填写项目名称' }).max(50),
+  kind: z.enum(keysOf(BASE_COMPONENT_KINDS)),
+  amountFen: Fen,
+});
+
+export const SetDuesBaseBody = z.object({
+  category: DuesCategoryEnum,
+  /** the monthly base in 分; computed from the components when they are given */
+  baseFen: Fen.nullish(),
+  components: z.array(BaseComponent).max(30).default([]),
+  effectiveMonth: Month,
+  note: z.string().trim().max(500).nullish(),
+});
+export type SetDuesBaseBody = z.infer<typeof SetDuesBaseBody>;
+
+export const DuesBaseView = z.object({
+  id: z.number().int(),
+  category: DuesCategoryEnum,
+  baseFen: z.number().int().nullable(),
+  components: z.array(BaseComponent),
+  effectiveMonth: z.string(),
+  note: z.string().nullable(),
+  recordedBy: z.string().nullable(),
+  recordedAt: z.string(),
+  quote: DuesQuote,
+});
+
+export const GenerateDuesBillsBody = z.object({ orgId: z.uuid({ message: '请选择组织' }), month: Month });
+export const GenerateResult = z.object({ month: z.string(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), paidKept: z.number().int(), withoutBase: z.number().int() });
+
+export const BILL_STATUSES = { unpaid: '未交', paid: '已交', exempt: '免交' } as const;
+export const DuesBillView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  name: z.string(),
+  orgId: z.uuid(),
+  orgName: z.string(),
+  month: z.string(),
+  category: DuesCategoryEnum,
+  baseFen: z.number().int().nullable(),
+  rateBp: z.number().int().nullable(),
+  computedFen: z.number().int(),
+  dueFen: z.number().int(),
+  paidFen: z.number().int(),
+  paidOn: z.string().nullable(),
+  status: z.enum(keysOf(BILL_STATUSES)),
+  reduced: z.boolean(),
+});
+export type DuesBillView = z.infer<typeof DuesBillView>;
+export const ListDuesBillsQuery = PageQuery.extend({
+  orgId: z.uuid().optional(),
+  personId: z.uuid().optional(),
+  month: Month.optional(),
+  status: z.enum(['all', 'unpaid', 'paid']).default('all'),
+  q: z.string().trim().max(50).optional(),
+});
+export const DuesBillPage = pageOf(DuesBillView).extend({ totals: z.object({ dueFen: z.number().int(), paidFen: z.number().int() }) });
+
+export const RecordDuesPaymentBody = z.object({
+  /** the bills paid together (a month, a quarter paid at once, months paid in advance or back) */
+  billIds: z.array(z.uuid()).min(1, { message: '请选择要交纳的月份' }).max(24),
+  method: z.enum(['cash', 'transfer'], { message: '请选择交纳方式' }),
+  paidOn: z.iso.date({ message: '日期格式应为 YYYY-MM-DD' }),
+  /** 代交: the person who paid on the member's behalf */
+  payerName: z.string().trim().max(50).nullish(),
+  /** back payment beyond the 6-month limit needs the committee's approval reference */
+  backPayApproval: z.string().trim().max(200).nullish(),
+  idempotencyKey: z.string().trim().min(8, { message: '缺少幂等键' }).max(100),
+  note: z.string().trim().max(500).nullish(),
+});
+export const VoluntaryPaymentBody = z.object({
+  personId: z.uuid(),
+  amountFen: Fen.refine((v) => v > 0, { message: '金额须大于0' }),
+  method: z.enum(['cash', 'transfer']),
+  paidOn: z.iso.date(),
+  idempotencyKey: z.string().trim().min(8).max(100),
+  note: z.string().trim().max(500).nullish(),
+});
+export const PaymentResult = z.object({ entryIds: z.array(z.number().int()), amountFen: z.number().int(), replayed: z.boolean() });
+
+export const DuesSummaryQuery = z.object({ orgId: z.uuid().optional(), from: Month, to: Month });
+export const DuesSummary = z.object({
+  org: z.object({ id: z.uuid(), name: z.string() }),
+  months: z.array(z.object({
+    month: z.string(), bills: z.number().int(), dueFen: z.number().int(), paidFen: z.number().int(), paidOnTimeFen: z.number().int(),
+    billsPaid: z.number().int(), billsOnTime: z.number().int(), voluntaryFen: z.number().int(),
+    collectionRate: z.number().nullable(), onTimeRate: z.number().nullable(),
+  })),
+  total: z.object({ dueFen: z.number().int(), paidFen: z.number().int(), collectionRate: z.number().nullable(), onTimeRate: z.number().nullable() }),
+});

@@ -1,0 +1,315 @@
+import crypto from 'node:crypto';
+import type { Deps } from '../../deps';
+import type { RequestContext } from '../../platform/actor';
+import { AppError, notFound } from '../../platform/errors';
+import { orgInScope, personInScope } from '../../platform/scope';
+import { auditInTx } from '../../platform/audit';
+import { businessToday } from '../../platform/dates';
+import { isUniqueViolation, type Queryable } from '../../platform/db';
+import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
+import { sql } from '../../platform/sql';
+import { BASED_CATEGORIES, type DuesBillView, type DuesCategory, type SetDuesBaseBody } from '../../../contracts/dues';
+import * as repo from './dues.repo';
+import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, type DuesRule } from './dues.policy';
+
+// Dues use-cases (RULES §2): bases, the quote, monthly bills, payments and the
+// summary. Money movements are append-only ledger entries chained per member;
+// a bill's paid state is cached on the bill in the paying transaction, and the
+// per-org monthly rollups move in the same transaction.
+
+export async function ruleFor(q: Queryable, month: string, orgPath?: string | null): Promise<RuleVersion<DuesRule>> {
+  const first = await q.one<{ m: string | null }>(sql`SELECT to_char(min(effective_from), 'YYYY-MM') AS m FROM rule_version WHERE domain = 'dues' AND key = 'rates'`);
+  if (!first.m || month < first.m) throw new AppError('VALIDATION_FAILED', `${month} 没有生效的党费规则（最早自 ${first.m ?? '—'} 起），请检查月份`, { issues: [{ field: 'month', message: '月份早于党费规则的生效日期' }] });
+  return ruleInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`, orgPath);
+}
+
+export async function quoteDues(deps: Deps, query: { category: DuesCategory; base?: number; month?: string }) {
+  const month = query.month ?? monthOf(businessToday());
+  if (BASED_CATEGORIES.includes(query.category) && query.base === undefined) throw new AppError('VALIDATION_FAILED', '该类别须提供计算基数（分）', { issues: [{ field: 'base', message: '请填写基数' }] });
+  const rule = await ruleFor(deps.db, month);
+  const q = quote(rule.body, query.category, BASED_CATEGORIES.includes(query.category) ? query.base! : null);
+  return { amount: q.amountFen, rate: q.rateBp === null ? null : q.rateBp / 10000, rateBp: q.rateBp, ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, explanation: q.explanation };
+}
+
+async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
+  const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_path: string; status: string }>(sql`
+    SELECT p.id, p.name, p.org_id, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
+    WHERE p.id = ${personId}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${personInScope(ctx.actor!, permission)}`);
+  if (!p) throw notFound();
+  return p;
+}
+
+export async function listBases(deps: Deps, ctx: RequestContext, personId: string) {
+  const p = await findMember(deps.db, ctx, personId, 'dues.read');
+  const rows = await repo.listBases(deps.db, personId);
+  const out = [];
+  for (const r of rows) {
+    const rule = await ruleFor(deps.db, r.effective_month, p.org_path);
+    const q = quote(rule.body, r.category as DuesCategory, r.base_fen);
+    out.push({
+      id: r.id, category: r.category as DuesCategory, baseFen: r.base_fen, components: r.components, effectiveMonth: r.effective_month, note: r.note, recordedBy: r.recorded_by,
+      recordedAt: new Date(r.recorded_at).toISOString(),
+      quote: { amount: q.amountFen, rate: q.rateBp === null ? null : q.rateBp / 10000, rateBp: q.rateBp, ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, explanation: q.explanation },
+    });
+  }
+  return { items: out };
+}
+
+/** Validated base of a category from the body (components explain it; a given base must agree with them). */
+export function resolveBase(rule: DuesRule, body: Pick<SetDuesBaseBody, 'category' | 'baseFen' | 'components'>): number | null {
+  if (!BASED_CATEGORIES.includes(body.category)) return null;
+  const fromComponents = body.components.length ? baseFromComponents(rule, body.components) : null;
+  if (fromComponents !== null && body.baseFen != null && body.baseFen !== fromComponents) {
+    throw new AppError('VALIDATION_FAILED', `基数（${(body.baseFen / 100).toFixed(2)} 元）与各项构成合计（${(fromComponents / 100).toFixed(2)} 元）不一致`, { issues: [{ field: 'baseFen', message: '基数与构成合计不一致' }] });
+  }
+  const base = body.baseFen ?? fromComponents;
+  if (base === null || base === undefined) throw new AppError('VALIDATION_FAILED', '该类别须填写计算基数或基数构成', { issues: [{ field: 'baseFen', message: '请填写基数' }] });
+  return base;
+}
+
+export async function setBase(deps: Deps, ctx: RequestContext, personId: string, body: SetDuesBaseBody) {
+  return deps.db.tx(async (t) => {
+    const p = await findMember(t, ctx, personId, 'dues.manage');
+    if (p.status !== 'full' && p.status !== 'probationary') throw new AppError('MEMBER_NOT_CURRENT');
+    const rule = await ruleFor(t, body.effectiveMonth, p.org_path);
+    const base = resolveBase(rule.body, body);
+    const id = await repo.insertBase(t, { personId, category: body.category, baseFen: base, components: body.components, month: body.effectiveMonth, note: body.note ?? null, actorId: ctx.actor!.accountId });
+    await auditInTx(t, ctx, { action: 'dues.base', objectType: 'person', objectId: personId, orgId: p.org_id, detail: { category: body.category, effectiveMonth: body.effectiveMonth } });
+    const q = quote(rule.body, body.category, base);
+    return { id, amountFen: q.amountFen, rateBp: q.rateBp };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Monthly bills for a subtree (idempotent)
+// ---------------------------------------------------------------------------
+export interface GenerateOutcome {
+  month: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  paidKept: number;
+  withoutBase: number;
+}
+
+/**
+ * Generates (or corrects) the bills of a month for every member in a
+ * subtree. Rerunning changes nothing that is already right; an unpaid bill
+ * whose base, category, reduction or rule changed is recomputed; a paid bill
+ * is never touched. Members without a base are counted, not billed.
+ */
+export async function generateBills(q: Queryable, subtreePath: string, month: string): Promise<GenerateOutcome> {
+  await ruleFor(q, month); // refuses a month before the first rule version
+  const [rows, existing, rules] = await Promise.all([
+    repo.billingRows(q, subtreePath, month),
+    repo.existingBills(q, subtreePath, month),
+    rulesInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`),
+  ]);
+  const byPerson = new Map(existing.map((b) => [b.person_id, b]));
+  const inserts: repo.NewBill[] = [];
+  const updates: Array<repo.NewBill & { id: string; oldDue: number; oldOrg: string }> = [];
+  let unchanged = 0;
+  let paidKept = 0;
+  let withoutBase = 0;
+  const national = rules.find((r) => r.scopePath === null) ?? null;
+  for (const r of rows) {
+    if (!r.category) {
+      withoutBase++;
+      continue;
+    }
+    const rule = rules.length === 1 ? national : pickRule(rules, r.org_path);
+    if (!rule) throw new Error(`no dues rule in force for ${month}`);
+    const category = r.category as DuesCategory;
+    const q2 = quote(rule.body, category, BASED_CATEGORIES.includes(category) ? r.base_fen : null);
+    const due = r.reduction_kind === 'exempt' ? 0 : r.reduction_kind === 'reduce' ? Math.min(q2.amountFen, r.reduction_fen ?? 0) : q2.amountFen;
+    const bill: repo.NewBill = {
+      personId: r.person_id, orgId: r.org_id, regionKey: r.region_key, category, baseFen: BASED_CATEGORIES.includes(category) ? r.base_fen : null, rateBp: q2.rateBp,
+      computedFen: q2.amountFen, dueFen: due, baseId: r.base_id, reductionId: r.reduction_id, ruleVersionId: rule.id,
+    };
+    const old = byPerson.get(r.person_id);
+    if (!old) {
+      inserts.push(bill);
+      continue;
+    }
+    if (old.paid_on) {
+      paidKept++;
+      continue;
+    }
+    const same = old.org_id === bill.orgId && old.category === bill.category && old.base_fen === bill.baseFen && old.rate_bp === bill.rateBp && old.computed_fen === bill.computedFen
+      && old.due_fen === bill.dueFen && old.base_id === bill.baseId && old.reduction_id === bill.reductionId && old.rule_version_id === bill.ruleVersionId;
+    if (same) unchanged++;
+    else updates.push({ ...bill, id: old.id, oldDue: old.due_fen, oldOrg: old.org_id });
+  }
+  await repo.insertBills(q, month, inserts);
+  const updated = await repo.updateBills(q, updates);
+  // rollups: new bills add to their org; corrected bills move their due (and org)
+  const deltas = new Map<string, { bills: number; dueFen: number }>();
+  const add = (org: string, bills: number, due: number) => {
+    const d = deltas.get(org) ?? { bills: 0, dueFen: 0 };
+    d.bills += bills;
+    d.dueFen += due;
+    deltas.set(org, d);
+  };
+  for (const b of inserts) add(b.orgId, 1, b.dueFen);
+  for (const u of updates) {
+    if (!updated.has(u.id)) continue;
+    add(u.oldOrg, -1, -u.oldDue);
+    add(u.orgId, 1, u.dueFen);
+  }
+  await repo.addToRollups(q, month, [...deltas].filter(([, d]) => d.bills || d.dueFen).map(([orgId, d]) => ({ orgId, ...d })));
+  return { month, created: inserts.length, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase };
+}
+
+export async function generateBillsFor(deps: Deps, ctx: RequestContext, orgId: string, month: string) {
+  return deps.db.tx(async (t) => {
+    const o = await t.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.manage')}`);
+    if (!o) throw notFound();
+    // one generation per subtree and month at a time
+    await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.bills'), hashtext(${o.path + ':' + month}))`);
+    const r = await generateBills(t, o.path, month);
+    await auditInTx(t, ctx, { action: 'dues.bills', objectType: 'org', objectId: o.id, orgId: o.id, detail: { ...r } });
+    return r;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------
+export function billView(r: repo.BillRow): DuesBillView {
+  return {
+    id: r.id, personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, month: r.month, category: r.category as DuesCategory, baseFen: r.base_fen, rateBp: r.rate_bp,
+    computedFen: r.computed_fen, dueFen: r.due_fen, paidFen: r.paid_fen, paidOn: r.paid_on, status: r.due_fen === 0 ? 'exempt' : r.paid_on ? 'paid' : 'unpaid', reduced: !!r.reduction_id,
+  };
+}
+
+async function orgPathOf(q: Queryable, ctx: RequestContext, orgId: string | undefined, permission: 'dues.read' | 'dues.manage' = 'dues.read') {
+  if (!orgId) return null;
+  const o = await q.maybeOne<{ id: string; name: string; path: string }>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, permission)}`);
+  if (!o) throw notFound();
+  return o;
+}
+
+export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; page: number; pageSize: number }) {
+  const org = await orgPathOf(deps.db, ctx, query.orgId);
+  const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
+  return { items: r.rows.map(billView), total: r.total, page: query.page, pageSize: query.pageSize, totals: { dueFen: r.dueFen, paidFen: r.paidFen } };
+}
+
+export async function summary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }) {
+  if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
+  const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await deps.db.maybeOne<{ id: string; name: string; path: string }>(sql`
+    SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${orgInScope(ctx.actor!, 'dues.read')} ORDER BY nlevel(o.path), o.name LIMIT 1`));
+  if (!org) throw notFound();
+  const rows = await repo.rollups(deps.db, org.id, query.from, query.to);
+  const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
+  const months = rows.map((r) => ({
+    month: r.month, bills: r.bills, dueFen: r.due_fen, paidFen: r.paid_fen, paidOnTimeFen: r.paid_on_time_fen, billsPaid: r.bills_paid, billsOnTime: r.bills_on_time, voluntaryFen: r.voluntary_fen,
+    collectionRate: rate(r.paid_fen, r.due_fen), onTimeRate: rate(r.paid_on_time_fen, r.due_fen),
+  }));
+  const due = months.reduce((s, m) => s + m.dueFen, 0);
+  const paid = months.reduce((s, m) => s + m.paidFen, 0);
+  const onTime = months.reduce((s, m) => s + m.paidOnTimeFen, 0);
+  return { org: { id: org.id, name: org.name }, months, total: { dueFen: due, paidFen: paid, collectionRate: rate(paid, due), onTimeRate: rate(onTime, due) } };
+}
+
+// ---------------------------------------------------------------------------
+// Payments: one ledger entry per bill, idempotent, exactly once per bill
+// ---------------------------------------------------------------------------
+export function entryHash(prevHash: string, e: { personId: string; billId: string | null; kind: string; amountFen: number; method: string; paidOn: string; key: string }): string {
+  return crypto.createHash('sha256').update(`${prevHash}|${e.personId}|${e.billId ?? ''}|${e.kind}|${e.amountFen}|${e.method}|${e.paidOn}|${e.key}`).digest('hex');
+}
+
+export interface PaymentInput {
+  billIds: string[];
+  method: 'cash' | 'transfer' | 'online';
+  paidOn: string;
+  payerName?: string | null;
+  backPayApproval?: string | null;
+  idempotencyKey: string;
+  note?: string | null;
+  orderId?: string | null;
+}
+
+/**
+ * Records the payment of whole bills inside a transaction. Replays of the
+ * same idempotency key return the first result; a bill already paid is a
+ * conflict (of 50 concurrent payments of one bill exactly one succeeds: the
+ * bill rows are locked in id order and re-read).
+ */
+export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnType<typeof orgInScope>, input: PaymentInput): Promise<{ entryIds: number[]; amountFen: number; replayed: boolean }> {
+  const earlier = await repo.entriesByKeyPrefix(t, input.idempotencyKey);
+  if (earlier.length) return { entryIds: earlier.map((e) => e.id), amountFen: earlier.reduce((s, e) => s + e.amount_fen, 0), replayed: true };
+  const ids = [...new Set(input.billIds)];
+  const bills = await repo.lockBills(t, ids, scope);
+  if (bills.length !== ids.length) throw notFound();
+  const persons = new Set(bills.map((b) => b.person_id));
+  if (persons.size !== 1) throw new AppError('VALIDATION_FAILED', '一次只能为一名党员交纳党费');
+  const paid = bills.filter((b) => b.paid_on);
+  if (paid.length) throw new AppError('CONFLICT', `${paid.map((b) => b.month).join('、')} 的党费已交纳，请勿重复交纳`);
+  const free = bills.filter((b) => b.due_fen === 0);
+  if (free.length) throw new AppError('VALIDATION_FAILED', `${free.map((b) => b.month).join('、')} 免交党费，无需交纳`);
+  if (input.paidOn > businessToday()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
+  const rule = await ruleFor(t, monthOf(input.paidOn), bills[0].org_path);
+  const late = bills.filter((b) => backPayNeedsApproval(rule.body, b.month, input.paidOn));
+  if (late.length && !input.backPayApproval?.trim()) {
+    throw new AppError('VALIDATION_FAILED', `补交一般不超过${rule.body.backPayMaxMonths}个月：${late.map((b) => b.month).join('、')} 已超过，须经上级党委同意并注明批准情况`, { issues: [{ field: 'backPayApproval', message: '请注明上级党委同意补交的情况' }] });
+  }
+  const personId = bills[0].person_id;
+  await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${personId}))`);
+  let prev = (await repo.lastEntryHash(t, personId))?.hash ?? 'genesis';
+  const entryIds: number[] = [];
+  const deltas: Array<{ orgId: string; month: string; paidFen: number; paidOnTimeFen: number; billsPaid: number; billsOnTime: number }> = [];
+  for (const b of [...bills].sort((x, y) => (x.month < y.month ? -1 : 1))) {
+    const key = `${input.idempotencyKey}:${b.id}`;
+    const e = { personId, billId: b.id, kind: 'payment', amountFen: b.due_fen, method: input.method, paidOn: input.paidOn, key };
+    const hash = entryHash(prev, e);
+    entryIds.push(await repo.insertEntry(t, {
+      ...e, kind: 'payment', orgId: b.org_id, regionKey: b.region_key, payerName: input.payerName ?? null, orderId: input.orderId ?? null, ruleVersionId: rule.id,
+      note: [input.note, late.includes(b) ? `补交批准：${input.backPayApproval}` : null].filter(Boolean).join('；') || null, actorId: ctx.actor?.accountId ?? null, prevHash: prev, hash,
+    }));
+    prev = hash;
+    await t.exec(sql`UPDATE dues_bill SET paid_on = ${input.paidOn}::date, updated_at = now(), version = version + 1 WHERE id = ${b.id}::uuid`);
+    const onTime = input.paidOn <= monthEnd(b.month);
+    deltas.push({ orgId: b.org_id, month: b.month, paidFen: b.due_fen, paidOnTimeFen: onTime ? b.due_fen : 0, billsPaid: 1, billsOnTime: onTime ? 1 : 0 });
+  }
+  for (const month of new Set(deltas.map((d) => d.month))) await repo.addToRollups(t, month, deltas.filter((d) => d.month === month));
+  return { entryIds, amountFen: bills.reduce((s, b) => s + b.due_fen, 0), replayed: false };
+}
+
+export async function recordPayment(deps: Deps, ctx: RequestContext, input: PaymentInput) {
+  try {
+    return await deps.db.tx(async (t) => {
+      const r = await payBills(t, ctx, orgInScope(ctx.actor!, 'dues.manage'), input);
+      if (!r.replayed) await auditInTx(t, ctx, { action: 'dues.payment', objectType: 'dues_bill', objectId: input.billIds[0], detail: { bills: input.billIds.length, amountFen: r.amountFen, method: input.method, payer: input.payerName ?? null } });
+      return r;
+    });
+  } catch (e) {
+    // the same key raced itself: the other request recorded it
+    if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) {
+      const earlier = await repo.entriesByKeyPrefix(deps.db, input.idempotencyKey);
+      return { entryIds: earlier.map((x) => x.id), amountFen: earlier.reduce((s, x) => s + x.amount_fen, 0), replayed: true };
+    }
+    throw e;
+  }
+}
+
+/** A voluntary one-off payment (≥ 1000 元 is listed separately: forwarded entirely to the centre). */
+export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { personId: string; amountFen: number; method: 'cash' | 'transfer'; paidOn: string; idempotencyKey: string; note?: string | null }) {
+  return deps.db.tx(async (t) => {
+    const earlier = await repo.entriesByKeyPrefix(t, body.idempotencyKey);
+    if (earlier.length) return { entryIds: earlier.map((e) => e.id), amountFen: earlier[0].amount_fen, replayed: true, large: false };
+    const p = await findMember(t, ctx, body.personId, 'dues.manage');
+    const region = await t.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${p.id}::uuid`);
+    if (body.paidOn > businessToday()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
+    const rule = await ruleFor(t, monthOf(body.paidOn), p.org_path);
+    await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${p.id}))`);
+    const prev = (await repo.lastEntryHash(t, p.id))?.hash ?? 'genesis';
+    const e = { personId: p.id, billId: null, kind: 'voluntary', amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, key: body.idempotencyKey };
+    const hash = entryHash(prev, e);
+    const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor!.accountId, prevHash: prev, hash });
+    await repo.addToRollups(t, monthOf(body.paidOn), [{ orgId: p.org_id, voluntaryFen: body.amountFen }]);
+    const large = body.amountFen >= rule.body.voluntaryLargeFen;
+    await auditInTx(t, ctx, { action: 'dues.voluntary', objectType: 'person', objectId: p.id, orgId: p.org_id, detail: { amountFen: body.amountFen, large } });
+    return { entryIds: [id], amountFen: body.amountFen, replayed: false, large };
+  });
+}

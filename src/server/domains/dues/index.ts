@@ -1,0 +1,5 @@
+// The dues domain's only door (RULES §2).
+export * from './dues.policy';
+export { registerDuesRoutes } from './dues.routes';
+export { registerDuesJobs, generateCurrentMonth } from './dues.jobs';
+export { generateBills } from './dues.service';

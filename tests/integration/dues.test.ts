@@ -1,0 +1,166 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+
+// Party dues through the HTTP API (RULES §2): the quote, bases with their
+// components, idempotent monthly bills, payments (idempotent, exactly once per
+// bill, back-payment limit), the summary from rollups checked against a raw
+// recomputation, scope, and the member's own view.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => h.close());
+
+async function setup(members = 3) {
+  const root = await makeRoot(h.deps);
+  const branch = await makeOrg(h.deps, root, 'branch');
+  const other = await makeOrg(h.deps, root, 'branch');
+  const sec = await makeAccount(h.deps, [{ role: 'secretary', orgId: branch.id, scope: 'node' }]);
+  const otherSec = await makeAccount(h.deps, [{ role: 'secretary', orgId: other.id, scope: 'node' }]);
+  const sup = await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }]);
+  const ids: string[] = [];
+  for (let i = 0; i < members; i++) ids.push((await makeMember(h.deps, branch.id, { name: `交费党员${i}`, since: '2020-01-01' })).id);
+  return {
+    root, branch, other, ids,
+    sec: await login(h.app, sec.username, PASSWORD), otherSec: await login(h.app, otherSec.username, PASSWORD), sup: await login(h.app, sup.username, PASSWORD),
+  };
+}
+
+const key = () => `k-${crypto.randomUUID()}`;
+const ok = async (p: Promise<{ statusCode: number; body: string; json(): unknown }>, status = 200) => {
+  const r = await p;
+  expect(r.statusCode, r.body).toBe(status);
+  return r.json() as Record<string, unknown> & { items?: unknown[] };
+};
+const bills = async (c: Client, query: string) => (await ok(c.get(`/api/v1/dues/bills?${query}&pageSize=100`))) as unknown as { items: Array<{ id: string; personId: string; month: string; dueFen: number; status: string; paidOn: string | null }>; total: number; totals: { dueFen: number; paidFen: number } };
+
+describe('dues', () => {
+  it('quotes every category with its rate and rule version (amounts in 分)', async () => {
+    const s = await setup(0);
+    expect(await ok(s.sec.get('/api/v1/dues/quote?category=in_service&base=500001'))).toMatchObject({ amount: 7500, rate: 0.015, rateBp: 150, ruleVersion: { effectiveFrom: '2008-04-01' } });
+    expect(await ok(s.sec.get('/api/v1/dues/quote?category=retired&base=500000'))).toMatchObject({ amount: 2500, rate: 0.005 });
+    expect(await ok(s.sec.get('/api/v1/dues/quote?category=student'))).toMatchObject({ amount: 20, rate: null });
+    const missing = await s.sec.get('/api/v1/dues/quote?category=in_service');
+    expect(missing.statusCode).toBe(400);
+    expect((await s.sec.get('/api/v1/dues/quote?category=bogus&base=1')).statusCode).toBe(400);
+  });
+
+  it('keeps bases with their components; a base change applies from its month', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    const bad = await s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 100, components: [{ item: '岗位工资', kind: 'include', amountFen: 400000 }], effectiveMonth: '2026-01' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('不一致');
+    const set = await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, {
+      category: 'in_service', effectiveMonth: '2026-01',
+      components: [{ item: '岗位工资', kind: 'include', amountFen: 400000 }, { item: '薪级工资', kind: 'include', amountFen: 120000 }, { item: '奖励性绩效', kind: 'exclude', amountFen: 300000 }],
+    }), 201);
+    expect(set).toMatchObject({ amountFen: 7800, rateBp: 150 }); // 5200 × 1.5 % = 78
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 480000, effectiveMonth: '2026-07' }), 201);
+    const history = await ok(s.sec.get(`/api/v1/members/${m}/dues-bases`));
+    expect((history.items as Array<{ effectiveMonth: string; baseFen: number; quote: { amount: number } }>).map((b) => [b.effectiveMonth, b.baseFen, b.quote.amount])).toEqual([['2026-07', 480000, 4800], ['2026-01', 520000, 7800]]);
+  });
+
+  it('generates bills idempotently, corrects unpaid ones after a late base change, never touches paid ones', async () => {
+    const s = await setup(3);
+    const [a, b, c] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${a}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' }), 201);
+    await ok(s.sec.post(`/api/v1/members/${b}/dues-bases`, { category: 'retired', baseFen: 600000, effectiveMonth: '2026-01' }), 201);
+    // c has no base yet: counted, not billed
+    const gen = (month: string) => ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    expect(await gen('2026-03')).toMatchObject({ created: 2, updated: 0, unchanged: 0, withoutBase: 1 });
+    expect(await gen('2026-03')).toMatchObject({ created: 0, updated: 0, unchanged: 2, withoutBase: 1 });
+    expect(await gen('2026-04')).toMatchObject({ created: 2 });
+    const march = await bills(s.sec, `orgId=${s.branch.id}&month=2026-03`);
+    expect(march.items.map((x) => [x.personId, x.dueFen]).sort()).toEqual([[a, 1500], [b, 6000]].sort());
+    // a pays March; then a's base is corrected back to January (the raise was paid since then)
+    const billA3 = march.items.find((x) => x.personId === a)!;
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [billA3.id], method: 'cash', paidOn: '2026-03-20', idempotencyKey: key() }));
+    await ok(s.sec.post(`/api/v1/members/${a}/dues-bases`, { category: 'in_service', baseFen: 600000, effectiveMonth: '2026-01', note: '补录调资' }), 201);
+    await ok(s.sec.post(`/api/v1/members/${c}/dues-bases`, { category: 'student', effectiveMonth: '2026-01' }), 201);
+    expect(await gen('2026-03')).toMatchObject({ created: 1, updated: 0, unchanged: 1, paidKept: 1, withoutBase: 0 });
+    expect(await gen('2026-04')).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
+    const april = await bills(s.sec, `orgId=${s.branch.id}&month=2026-04`);
+    expect(april.items.map((x) => [x.personId, x.dueFen]).sort()).toEqual([[a, 9000], [b, 6000], [c, 20]].sort());
+    const march2 = await bills(s.sec, `orgId=${s.branch.id}&month=2026-03`);
+    expect(march2.items.find((x) => x.personId === a)).toMatchObject({ dueFen: 1500, status: 'paid', paidOn: '2026-03-20' });
+    // the rollups equal a raw recomputation
+    const raw = await h.db.one<{ due: number; paid: number; n: number }>(sql`SELECT coalesce(sum(due_fen), 0)::int AS due, coalesce(sum(due_fen) FILTER (WHERE paid_on IS NOT NULL), 0)::int AS paid, count(*)::int AS n
+      FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE o.path <@ ${s.root.path}::ltree`);
+    const sum = await ok(s.sup.get(`/api/v1/dues/summary?orgId=${s.root.id}&from=2026-01&to=2026-12`));
+    expect(sum.total).toMatchObject({ dueFen: raw.due, paidFen: raw.paid });
+    expect((sum.months as Array<{ bills: number }>).reduce((x, m) => x + m.bills, 0)).toBe(raw.n);
+    expect(raw).toEqual({ due: 1500 + 6000 + 20 + 9000 + 6000 + 20, paid: 1500, n: 6 });
+    // March: 7520 due, 1500 paid on time → 19.95 %
+    expect((sum.months as Array<{ month: string }>).find((m) => m.month === '2026-03')).toMatchObject({ dueFen: 7520, paidFen: 1500, paidOnTimeFen: 1500, collectionRate: 0.1995, onTimeRate: 0.1995 });
+  });
+
+  it('records payments idempotently and exactly once per bill, even under 50 concurrent attempts', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 800000, effectiveMonth: '2026-01' }), 201);
+    for (const month of ['2026-09', '2026-10', '2026-11']) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    const nov = all.items.find((x) => x.month === '2026-11')!;
+    const k = key();
+    const first = await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', payerName: '家属代交', idempotencyKey: k }));
+    expect(first).toMatchObject({ amountFen: 12000, replayed: false });
+    expect(await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', idempotencyKey: k }))).toMatchObject({ entryIds: first.entryIds, replayed: true });
+    const again = await s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'cash', paidOn: '2026-11-06', idempotencyKey: key() });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toContain('2026-11 的党费已交纳');
+    // a quarter at once: two months in one payment, 50 racing requests with their own keys
+    const ids = all.items.filter((x) => x.month !== '2026-11').map((x) => x.id);
+    const results = await Promise.all(Array.from({ length: 50 }, () => s.sec.post('/api/v1/dues/payments', { billIds: ids, method: 'cash', paidOn: '2026-11-20', idempotencyKey: key() })));
+    expect(results.filter((r) => r.statusCode === 200).length).toBe(1);
+    expect(results.filter((r) => r.statusCode === 409).length).toBe(49);
+    const entries = await h.db.query<{ bill_id: string; amount_fen: string; prev_hash: string; hash: string }>(sql`SELECT bill_id, amount_fen, prev_hash, hash FROM dues_entry WHERE person_id = ${m} ORDER BY id`);
+    expect(entries.length).toBe(3);
+    // the ledger is chained per member
+    expect(entries[0].prev_hash).toBe('genesis');
+    expect(entries[1].prev_hash).toBe(entries[0].hash);
+    expect(entries[2].prev_hash).toBe(entries[1].hash);
+    await expect(h.db.exec(sql`UPDATE dues_entry SET amount_fen = 1 WHERE person_id = ${m}`)).rejects.toMatchObject({ code: 'P0001' });
+  });
+
+  it('limits back payment to 6 months unless approved', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 200000, effectiveMonth: '2025-01' }), 201);
+    await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-04' }));
+    await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-05' }));
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    const apr = all.items.find((x) => x.month === '2026-04')!;
+    const may = all.items.find((x) => x.month === '2026-05')!;
+    // paid in November: May is 6 months back (allowed), April is 7 (needs approval)
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [may.id], method: 'cash', paidOn: '2026-11-27', idempotencyKey: key() }));
+    const refused = await s.sec.post('/api/v1/dues/payments', { billIds: [apr.id], method: 'cash', paidOn: '2026-11-27', idempotencyKey: key() });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('补交一般不超过6个月');
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [apr.id], method: 'cash', paidOn: '2026-11-27', backPayApproval: '镇党委2026年11月20日同意', idempotencyKey: key() }));
+  });
+
+  it('scopes bills and payments to the branch, and shows a member their own dues', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 350000, effectiveMonth: '2026-01' }), 201);
+    await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-10' }));
+    await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-11' }));
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    expect(all.total).toBe(2);
+    expect((await s.otherSec.get(`/api/v1/dues/bills?orgId=${s.branch.id}`)).statusCode).toBe(404);
+    expect((await bills(s.otherSec, 'status=all')).total).toBe(0);
+    expect((await s.otherSec.post('/api/v1/dues/payments', { billIds: [all.items[0].id], method: 'cash', paidOn: '2026-11-01', idempotencyKey: key() })).statusCode).toBe(404);
+    expect((await s.otherSec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-11' })).statusCode).toBe(404);
+    expect((await s.otherSec.get(`/api/v1/members/${m}/dues-bases`)).statusCode).toBe(404);
+    const acc = await makeAccount(h.deps, [{ role: 'member', orgId: s.branch.id, scope: 'self' }], m);
+    const me = await login(h.app, acc.username, PASSWORD);
+    const mine = await ok(me.get('/api/v1/me/dues'));
+    expect(mine).toMatchObject({ current: { category: 'in_service', amountFen: 3500 }, owedFen: 7000, unpaidMonths: 2 });
+    expect((await me.get('/api/v1/dues/bills')).statusCode).toBe(403);
+  });
+});
