@@ -50,10 +50,13 @@ CREATE TABLE dues_reduction (
 CREATE INDEX dues_reduction_person ON dues_reduction (person_id, status);
 
 -- One bill per member and month: what is due, how it was computed.
+-- person_id and org_id carry no foreign-key triggers: the bills of a whole
+-- tree are written in bulk each month (B6) by the generator, which takes them
+-- from existing formal relations; persons and orgs are never deleted.
 CREATE TABLE dues_bill (
   id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  person_id       uuid NOT NULL REFERENCES person(id),
-  org_id          uuid NOT NULL REFERENCES org(id),
+  person_id       uuid NOT NULL,
+  org_id          uuid NOT NULL,
   region_key      uuid,
   month           date NOT NULL CHECK (extract(day FROM month) = 1),
   category        text NOT NULL,
@@ -61,9 +64,11 @@ CREATE TABLE dues_bill (
   rate_bp         integer,
   computed_fen    bigint NOT NULL CHECK (computed_fen >= 0),
   due_fen         bigint NOT NULL CHECK (due_fen >= 0),
-  base_id         bigint REFERENCES dues_base(id),
-  reduction_id    uuid REFERENCES dues_reduction(id),
-  rule_version_id uuid NOT NULL REFERENCES rule_version(id),
+  -- provenance (not foreign keys: bills are written in bulk every month, and
+  -- bases, reductions and rule versions are never deleted)
+  base_id         bigint,
+  reduction_id    uuid,
+  rule_version_id uuid NOT NULL,
   -- cache of the paying entry (the ledger is the truth): a paid bill is never recomputed
   paid_on         date,
   generated_at    timestamptz NOT NULL DEFAULT now(),
@@ -72,7 +77,6 @@ CREATE TABLE dues_bill (
   UNIQUE (person_id, month)
 );
 CREATE INDEX dues_bill_org_month ON dues_bill (org_id, month);
-CREATE INDEX dues_bill_month ON dues_bill (month);
 CREATE INDEX dues_bill_unpaid ON dues_bill (person_id, month) WHERE paid_on IS NULL AND due_fen > 0;
 
 -- Online payment orders (one provider order covers one or more bills).
@@ -94,10 +98,12 @@ CREATE TABLE payment_order (
 CREATE INDEX payment_order_person ON payment_order (person_id, created_at DESC);
 
 -- Every money movement: append-only, idempotent, chained per member.
+-- As with bills, person_id and org_id are copied from the bill or the member
+-- record and carry no foreign-key triggers (bulk loads of years of history).
 CREATE TABLE dues_entry (
   id              bigserial PRIMARY KEY,
-  person_id       uuid NOT NULL REFERENCES person(id),
-  org_id          uuid NOT NULL REFERENCES org(id),
+  person_id       uuid NOT NULL,
+  org_id          uuid NOT NULL,
   region_key      uuid,
   bill_id         uuid REFERENCES dues_bill(id),
   kind            text NOT NULL CHECK (kind IN ('payment','voluntary')),

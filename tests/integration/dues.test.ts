@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { rebuildRollups } from '../../src/server/domains/dues';
 
 // Party dues through the HTTP API (RULES §2): the quote, bases with their
 // components, idempotent monthly bills, payments (idempotent, exactly once per
@@ -95,6 +96,12 @@ describe('dues', () => {
     expect(sum.total).toMatchObject({ dueFen: raw.due, paidFen: raw.paid });
     expect((sum.months as Array<{ bills: number }>).reduce((x, m) => x + m.bills, 0)).toBe(raw.n);
     expect(raw).toEqual({ due: 1500 + 6000 + 20 + 9000 + 6000 + 20, paid: 1500, n: 6 });
+    // the incremental rollups equal a rebuild from the bills, for every org of the tree
+    const snap = () => h.db.query(sql`SELECT r.* FROM dues_rollup r JOIN org o ON o.id = r.org_id WHERE o.path <@ ${s.root.path}::ltree ORDER BY r.org_id, r.month`);
+    const incremental = await snap();
+    expect(incremental.length).toBe(4); // root and branch × March and April
+    await h.db.tx((t) => rebuildRollups(t, ['2026-03', '2026-04']));
+    expect(await snap()).toEqual(incremental);
     // March: 7520 due, 1500 paid on time → 19.95 %
     expect((sum.months as Array<{ month: string }>).find((m) => m.month === '2026-03')).toMatchObject({ dueFen: 7520, paidFen: 1500, paidOnTimeFen: 1500, collectionRate: 0.1995, onTimeRate: 0.1995 });
   });

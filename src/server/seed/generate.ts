@@ -8,6 +8,7 @@ import { ETHNICITIES, type OrgType, type UnitKind } from '../../contracts/dict';
 import { namePinyin } from '../domains/member';
 import { drawIdNumber, Rng } from './random';
 import { generateDevelopment } from './development';
+import { generateDues } from './dues';
 
 // Deterministic demo-data generator. The same tier and seed give the same
 // organisations, people and history (UUIDs included). The member mix follows
@@ -23,12 +24,14 @@ interface TierShape {
   branchesPerGeneral: number;
   partyGroupsPerBranch: number;
   targetMembers: number;
+  /** months of dues history */
+  duesMonths: number;
 }
 
 export const TIERS: Record<Tier, TierShape> = {
-  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000 },
-  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000 },
-  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000 },
+  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36 },
+  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36 },
+  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0 },
 };
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
@@ -290,6 +293,12 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
   // -- member development: open files in most branches (RULES §1 pace)
   const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today, files: opts.files });
   progress('发展党员', devFiles, devFiles);
+
+  // -- dues: three years of bases, bills and payments (the city tier has none yet: 10.8 M bills)
+  if (shape.duesMonths) {
+    const dues = await generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths });
+    progress('党费', dues.entries, dues.bills);
+  }
   await db.exec(sql`ANALYZE`);
   return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people };
 }

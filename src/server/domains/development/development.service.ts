@@ -85,7 +85,10 @@ export async function refreshDeadlines(q: Queryable, fileId: string, orgPath: st
 }
 
 async function loadFacts(q: Queryable, fileId: string): Promise<FileFacts & { stepRows: repo.StepRow[]; voteRows: repo.VoteRow[] }> {
-  const [stepRows, voteRows, reports] = await Promise.all([repo.listSteps(q, fileId), repo.listVotes(q, fileId), repo.reportDates(q, fileId)]);
+  // sequential: q may be a transaction's single connection
+  const stepRows = await repo.listSteps(q, fileId);
+  const voteRows = await repo.listVotes(q, fileId);
+  const reports = await repo.reportDates(q, fileId);
   return { steps: repo.toRecordedSteps(stepRows), votes: repo.toRecordedVotes(voteRows), reports, stepRows, voteRows };
 }
 

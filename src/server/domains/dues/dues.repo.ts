@@ -218,3 +218,28 @@ export function rollups(q: Queryable, orgId: string, from: string, to: string) {
       bills_paid, bills_on_time, voluntary_fen::float8 AS voluntary_fen
     FROM dues_rollup WHERE org_id = ${orgId}::uuid AND month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date ORDER BY month`);
 }
+
+/**
+ * Recomputes the rollups of some months from the bills and entries (repair,
+ * bulk loads, and the reference the incremental rollups are tested against).
+ */
+export async function rebuildRollups(q: Queryable, months: readonly string[]) {
+  const starts = months.map((m) => `${m}-01`);
+  await q.exec(sql`DELETE FROM dues_rollup WHERE month = ANY(${starts}::date[])`);
+  await q.exec(sql`
+    WITH per_org AS (
+      SELECT b.org_id, b.month, count(*)::int AS bills, sum(b.due_fen) AS due,
+        sum(b.due_fen) FILTER (WHERE b.paid_on IS NOT NULL) AS paid,
+        sum(b.due_fen) FILTER (WHERE b.paid_on IS NOT NULL AND b.paid_on < b.month + interval '1 month') AS ontime,
+        count(*) FILTER (WHERE b.paid_on IS NOT NULL)::int AS bpaid,
+        count(*) FILTER (WHERE b.paid_on IS NOT NULL AND b.paid_on < b.month + interval '1 month')::int AS bontime,
+        0::bigint AS vol
+      FROM dues_bill b WHERE b.month = ANY(${starts}::date[]) GROUP BY b.org_id, b.month
+      UNION ALL
+      SELECT e.org_id, date_trunc('month', e.paid_on)::date, 0, 0, 0, 0, 0, 0, sum(e.amount_fen)
+      FROM dues_entry e WHERE e.kind = 'voluntary' AND date_trunc('month', e.paid_on)::date = ANY(${starts}::date[]) GROUP BY e.org_id, date_trunc('month', e.paid_on))
+    INSERT INTO dues_rollup (org_id, month, bills, due_fen, paid_fen, paid_on_time_fen, bills_paid, bills_on_time, voluntary_fen)
+    SELECT a.id, p.month, sum(p.bills), coalesce(sum(p.due), 0), coalesce(sum(p.paid), 0), coalesce(sum(p.ontime), 0), sum(p.bpaid), sum(p.bontime), sum(p.vol)
+    FROM per_org p JOIN org b ON b.id = p.org_id JOIN org a ON a.path @> b.path
+    GROUP BY a.id, p.month`);
+}

@@ -100,11 +100,10 @@ export interface GenerateOutcome {
  */
 export async function generateBills(q: Queryable, subtreePath: string, month: string): Promise<GenerateOutcome> {
   await ruleFor(q, month); // refuses a month before the first rule version
-  const [rows, existing, rules] = await Promise.all([
-    repo.billingRows(q, subtreePath, month),
-    repo.existingBills(q, subtreePath, month),
-    rulesInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`),
-  ]);
+  // sequential: q may be a transaction's single connection
+  const rows = await repo.billingRows(q, subtreePath, month);
+  const existing = await repo.existingBills(q, subtreePath, month);
+  const rules = await rulesInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`);
   const byPerson = new Map(existing.map((b) => [b.person_id, b]));
   const inserts: repo.NewBill[] = [];
   const updates: Array<repo.NewBill & { id: string; oldDue: number; oldOrg: string }> = [];

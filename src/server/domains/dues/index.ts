@@ -2,4 +2,5 @@
 export * from './dues.policy';
 export { registerDuesRoutes } from './dues.routes';
 export { registerDuesJobs, generateCurrentMonth } from './dues.jobs';
-export { generateBills } from './dues.service';
+export { generateBills, entryHash } from './dues.service';
+export { rebuildRollups } from './dues.repo';
