@@ -21,7 +21,7 @@ export function AdminLayout() {
   const logout = useLogout();
   const [collapsed, setCollapsed] = useState(false);
   const entries = useMemo(() => (me.data ? menuFor(me.data) : []), [me.data]);
-  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'system']);
+  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'development', 'system']);
   const currentOrg = useCurrentOrg(me.data?.username ?? '');
 
   if (me.isPending) return <PageLoading tip="正在进入管理端…" />;
@@ -48,7 +48,7 @@ export function AdminLayout() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider width={220} theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }} aria-label="主菜单">
+      <Sider width={220} theme="light" collapsible collapsed={collapsed} onCollapse={setCollapsed} breakpoint="md" onBreakpoint={setCollapsed} style={{ borderRight: '1px solid #f0f0f0' }} aria-label="主菜单">
         <div className="brand" onClick={() => navigate('/admin')} role="link" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && navigate('/admin')}>
           <span className="brand-logo" aria-hidden>
             党

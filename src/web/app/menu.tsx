@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApartmentOutlined, DashboardOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -23,6 +23,17 @@ const MENU: MenuEntry[] = [
     children: [
       { key: '/admin/members', label: '党员名册', perm: 'member.read' },
       { key: '/admin/members/import', label: '批量导入', perm: 'member.import' },
+    ],
+  },
+  {
+    key: 'development',
+    label: '发展党员',
+    icon: <FlagOutlined />,
+    children: [
+      { key: '/admin/development', label: '发展看板', perm: 'development.read' },
+      { key: '/admin/development/candidates', label: '发展对象档案', perm: 'development.read' },
+      { key: '/admin/development/plans', label: '发展计划', perm: 'development.read' },
+      { key: '/admin/development/documents', label: '文书', perm: 'development.read' },
     ],
   },
   {

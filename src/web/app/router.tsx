@@ -22,6 +22,12 @@ const MemberListPage = page(() => import('../features/member/MemberListPage'), '
 const MemberFormPage = page(() => import('../features/member/MemberFormPage'), 'MemberFormPage');
 const MemberDetailPage = page(() => import('../features/member/MemberDetailPage'), 'MemberDetailPage');
 const MemberImportPage = page(() => import('../features/member/MemberImportPage'), 'MemberImportPage');
+const DevelopmentBoardPage = page(() => import('../features/development/DevelopmentBoardPage'), 'DevelopmentBoardPage');
+const CandidateListPage = page(() => import('../features/development/CandidateListPage'), 'CandidateListPage');
+const CandidateFormPage = page(() => import('../features/development/CandidateFormPage'), 'CandidateFormPage');
+const CandidateDetailPage = page(() => import('../features/development/CandidateDetailPage'), 'CandidateDetailPage');
+const PlanPage = page(() => import('../features/development/PlanPage'), 'PlanPage');
+const DevelopmentDocumentsPage = page(() => import('../features/development/DocumentsPage'), 'DocumentsPage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
@@ -101,6 +107,12 @@ export const router = createBrowserRouter([
       { path: 'members/import', element: guarded('member.import', MemberImportPage) },
       { path: 'members/:id', element: guarded('member.read', MemberDetailPage) },
       { path: 'members/:id/edit', element: guarded('member.update', MemberFormPage) },
+      { path: 'development', element: guarded('development.read', DevelopmentBoardPage) },
+      { path: 'development/candidates', element: guarded('development.read', CandidateListPage) },
+      { path: 'development/candidates/new', element: guarded('development.manage', CandidateFormPage) },
+      { path: 'development/candidates/:id', element: guarded('development.read', CandidateDetailPage) },
+      { path: 'development/plans', element: guarded('development.read', PlanPage) },
+      { path: 'development/documents', element: guarded('development.read', DevelopmentDocumentsPage) },
       { path: 'accounts', element: guarded('account.manage', AccountsPage) },
       { path: 'audit', element: guarded('audit.read', AuditPage) },
       { path: 'rules', element: guarded('system.config', RulesPage) },

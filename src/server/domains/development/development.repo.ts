@@ -223,10 +223,12 @@ export interface DeadlineRow {
 }
 
 /** Deadlines of open files in a subtree, soonest first. */
-export async function listDeadlines(q: Queryable, scope: Sql, orgPath: string | null, before: string | null, overdueBefore: string, overdueKinds: readonly string[], overdueOnly: boolean, limit: number) {
+export async function listDeadlines(q: Queryable, scope: Sql, orgPath: string | null, before: string | null, overdueBefore: string, overdueKinds: readonly string[], informationalKinds: readonly string[], overdueOnly: boolean, limit: number) {
   const parts: Sql[] = [scope, sql`f.state = 'open'`];
   if (orgPath) parts.push(sql`o.path <@ ${orgPath}::ltree`);
   if (before) parts.push(sql`d.due <= ${before}::date`);
+  // a point from which something may be done stays listed for 30 days once reached
+  parts.push(sql`(d.kind <> ALL(${informationalKinds}::text[]) OR d.due >= ${overdueBefore}::date - 30)`);
   const isOverdue = sql`(d.due < ${overdueBefore}::date AND d.kind = ANY(${overdueKinds}::text[]))`;
   if (overdueOnly) parts.push(isOverdue);
   const where = and(parts);

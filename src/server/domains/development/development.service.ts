@@ -212,7 +212,7 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
 export async function listDeadlines(deps: Deps, ctx: RequestContext, query: { orgId?: string; before?: string; overdueOnly: 'true' | 'false'; limit: number }) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
   const today = businessToday();
-  const r = await repo.listDeadlines(deps.db, orgInScope(ctx.actor!, 'development.read'), org?.path ?? null, query.before ?? null, today, OVERDUE_KINDS, query.overdueOnly === 'true', query.limit);
+  const r = await repo.listDeadlines(deps.db, orgInScope(ctx.actor!, 'development.read'), org?.path ?? null, query.before ?? null, today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, query.overdueOnly === 'true', query.limit);
   return { items: r.rows.map((x) => deadlineView(x, today)), total: r.total, overdue: r.overdue };
 }
 

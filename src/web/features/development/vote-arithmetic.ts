@@ -1,0 +1,48 @@
+// The 支部大会 arithmetic as the form shows it while the secretary types
+// (RULES §1; 《中国共产党发展党员工作细则》): the meeting may vote when the
+// voting members present are more than half of those expected (应到); the
+// resolution passes when the yes votes (written opinions of absent voting
+// members included) are more than half of those expected. Integer arithmetic,
+// as on the server: 2 × present > expected, 2 × yes > expected — 8 of 16 is
+// not more than half.
+
+export interface VoteFiguresInput {
+  expected: number;
+  present: number;
+  written: number;
+  yes: number;
+  no: number;
+  abstain: number;
+}
+
+export interface VoteArithmetic {
+  isQuorate: boolean;
+  isPassed: boolean;
+  /** figures that cannot be right (more present than expected, …) */
+  problems: string[];
+  lines: string[];
+}
+
+export function halfText(n: number): string {
+  const half = n / 2;
+  return Number.isInteger(half) ? String(half) : half.toFixed(1);
+}
+
+export function voteArithmetic(f: VoteFiguresInput): VoteArithmetic {
+  const { expected: e, present: p, written: w, yes: y, no: n, abstain: a } = f;
+  const problems: string[] = [];
+  if (e < 1) problems.push('应到会有表决权的党员人数须至少为1');
+  if (p > e) problems.push(`实到人数（${p}）不能多于应到人数（${e}）`);
+  if (w > Math.max(0, e - p)) problems.push(`书面意见（${w}）只能来自未到会的有表决权党员（${Math.max(0, e - p)} 名）`);
+  if (y + n + a > p + w) problems.push(`赞成、反对、弃权合计（${y + n + a}）不能多于到会人数与书面意见数之和（${p + w}）`);
+  const h = halfText(e);
+  const isQuorate = 2 * p > e;
+  const yesOverHalf = 2 * y > e;
+  const isPassed = isQuorate && yesOverHalf;
+  const lines = [
+    `实到 ${p} 名，${isQuorate ? '超过' : '未超过'}应到 ${e} 名的半数（${h}），${isQuorate ? '会议有效' : '会议无效'}`,
+    `赞成 ${y} 票（含书面意见），${yesOverHalf ? '超过' : '未超过'}应到 ${e} 名的半数（${h}）；反对 ${n} 票，弃权 ${a} 票`,
+    `表决结果：${!isQuorate ? '不足法定人数，不能表决' : isPassed ? '通过' : '未通过'}`,
+  ];
+  return { isQuorate, isPassed, problems, lines };
+}
