@@ -134,6 +134,9 @@ describe('member development', () => {
     // introducers: exactly two full members, none under 留党察看
     refused(await step(s.sec, id, { step: 9, date: '2025-03-05', introducerIds: [s.members[1]] }), 'introducers_count', '2名正式党员');
     refused(await step(s.sec, id, { step: 9, date: '2025-03-05', introducerIds: [s.members[1], s.probationary] }), 'introducer_not_full_member', '预备甲');
+    // standing on the step's date: a member converted on 2025-03-06 was not yet a full member on 2025-03-05
+    await h.db.exec(sql`UPDATE person SET conversion_date = '2025-03-06' WHERE id = ${s.members[4]}`);
+    refused(await step(s.sec, id, { step: 9, date: '2025-03-05', introducerIds: [s.members[1], s.members[4]] }), 'introducer_not_full_member', '党员4');
     await h.deps.db.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date) VALUES (${s.members[2]}, ${s.branch.id}, 'change', 'party_probation', '2025-01-10')`);
     refused(await step(s.sec, id, { step: 9, date: '2025-03-05', introducerIds: [s.members[1], s.members[2]] }), 'introducer_on_probation_discipline', '留党察看');
     await ok(s.sec, id, { step: 9, date: '2025-03-05', introducerIds: [s.members[1], s.members[3]] });

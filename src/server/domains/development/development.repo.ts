@@ -150,9 +150,18 @@ export interface MemberRefRow {
   on_party_probation: boolean;
 }
 
-/** Members by id inside a scope, with whether each is under 留党察看 on a date. */
+/**
+ * Members by id inside a scope, with their standing on a date (a member
+ * converted after it was still probationary then) and whether each was under
+ * 留党察看 on it. Former members count as neither.
+ */
 export function findMembers(q: Queryable, ids: readonly string[], scope: Sql, date: string) {
-  return q.query<MemberRefRow>(sql`SELECT p.id, p.name, p.status,
+  return q.query<MemberRefRow>(sql`SELECT p.id, p.name,
+      CASE WHEN NOT p.is_current THEN p.status
+           WHEN p.conversion_date IS NOT NULL AND p.conversion_date <= ${date}::date THEN 'full'
+           WHEN p.conversion_date IS NULL AND p.status = 'full' THEN 'full'
+           WHEN p.join_date IS NOT NULL AND p.join_date <= ${date}::date THEN 'probationary'
+           ELSE 'not_yet' END AS status,
       coalesce((SELECT e.reason FROM member_event e WHERE e.person_id = p.id AND e.reason IN ('party_probation','party_probation_ended') AND e.event_date <= ${date}::date
                 ORDER BY e.event_date DESC, e.id DESC LIMIT 1), '') = 'party_probation' AS on_party_probation
     FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ANY(${ids}::uuid[]) AND ${scope}`);
