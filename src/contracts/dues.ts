@@ -131,3 +131,30 @@ export const DuesSummary = z.object({
   })),
   total: z.object({ dueFen: z.number().int(), paidFen: z.number().int(), collectionRate: z.number().nullable(), onTimeRate: z.number().nullable() }),
 });
+
+export const REDUCTION_KINDS = { reduce: '少交', exempt: '免交' } as const;
+export const REDUCTION_STATUSES = { proposed: '待审批', approved: '已批准', rejected: '未批准', withdrawn: '已撤回' } as const;
+export const ProposeReductionBody = z.object({
+  personId: z.uuid({ message: '请选择党员' }),
+  kind: z.enum(keysOf(REDUCTION_KINDS), { message: '请选择少交或免交' }),
+  fromMonth: Month,
+  toMonth: Month,
+  /** 少交: the reduced monthly amount payable, in 分 */
+  monthlyFen: Fen.nullish(),
+  reason: z.string().trim().min(4, { message: '请写明减免的理由（至少4个字）' }).max(1000),
+  evidenceIds: z.array(z.uuid()).max(10).default([]),
+});
+export const DecideReductionBody = z.object({ approve: z.boolean(), note: z.string().trim().max(500).nullish() });
+export const ReductionView = z.object({
+  id: z.uuid(), personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), kind: z.enum(keysOf(REDUCTION_KINDS)), fromMonth: z.string(), toMonth: z.string(),
+  monthlyFen: z.number().int(), reason: z.string(), evidenceIds: z.array(z.uuid()), status: z.enum(keysOf(REDUCTION_STATUSES)), proposedAt: z.string(), decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(), canDecide: z.boolean(),
+});
+export const ListReductionsQuery = PageQuery.extend({ orgId: z.uuid().optional(), status: z.enum(['all', 'proposed', 'approved', 'rejected']).default('all') });
+export const ReductionPage = pageOf(ReductionView);
+
+export const ArrearsQuery = z.object({ orgId: z.uuid().optional(), minMonths: z.coerce.number().int().min(1).max(36).default(3) });
+export const ArrearsView = z.object({
+  asOf: z.string(),
+  items: z.array(z.object({ personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), months: z.number().int(), owedFen: z.number().int(), since: z.string(), level: z.enum(['warn', 'action']) })),
+});

@@ -73,6 +73,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 export type DataScope = 'self' | 'node' | 'subtree';
 export const DATA_SCOPES: Record<DataScope, string> = { self: '本人', node: '本级', subtree: '本级及以下' };
 
+/** The roles holding a permission. */
+export function rolesWith(permission: Permission): Role[] {
+  return (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes(permission));
+}
+
 export function roleHasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
-import { rebuildRollups } from '../../src/server/domains/dues';
+import { rebuildRollups, sendArrearsReminders } from '../../src/server/domains/dues';
 
 // Party dues through the HTTP API (RULES §2): the quote, bases with their
 // components, idempotent monthly bills, payments (idempotent, exactly once per
@@ -169,5 +169,53 @@ describe('dues', () => {
     const mine = await ok(me.get('/api/v1/me/dues'));
     expect(mine).toMatchObject({ current: { category: 'in_service', amountFen: 3500 }, owedFen: 7000, unpaidMonths: 2 });
     expect((await me.get('/api/v1/dues/bills')).statusCode).toBe(403);
+  });
+
+  it('takes a 免交 proposed by the branch and approved by the next level into the unpaid bills', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 400000, effectiveMonth: '2026-01' }), 201);
+    for (const month of ['2026-09', '2026-10', '2026-11']) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    const sep = (await bills(s.sec, `orgId=${s.branch.id}&month=2026-09`)).items[0];
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [sep.id], method: 'cash', paidOn: '2026-09-10', idempotencyKey: key() }));
+    const bad = await s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'reduce', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，收入减少' });
+    expect(bad.statusCode).toBe(400);
+    const { id } = await ok(s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'exempt', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，生活困难' }), 201) as { id: string };
+    // the branch cannot approve its own proposal; the committee above can
+    expect((await s.sec.post(`/api/v1/dues/reductions/${id}/decision`, { approve: true })).statusCode).toBe(403);
+    const list = await ok(s.sup.get(`/api/v1/dues/reductions?orgId=${s.root.id}&status=proposed`));
+    expect(list.items).toEqual([expect.objectContaining({ id, kind: 'exempt', canDecide: true })]);
+    expect(await ok(s.sup.post(`/api/v1/dues/reductions/${id}/decision`, { approve: true, note: '同意免交' }))).toEqual({ status: 'approved', correctedBills: 2 });
+    expect((await s.sup.post(`/api/v1/dues/reductions/${id}/decision`, { approve: false })).statusCode).toBe(409);
+    // September was paid before and stays; October and November owe nothing now
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    expect(all.items.map((b) => [b.month, b.dueFen, b.status]).sort()).toEqual([['2026-09', 4000, 'paid'], ['2026-10', 0, 'exempt'], ['2026-11', 0, 'exempt']]);
+  });
+
+  it('lists arrears at 3 and 6 consecutive unpaid months and reminds once per level', async () => {
+    const s = await setup(2);
+    const [late, fine] = s.ids;
+    for (const p of s.ids) await ok(s.sec.post(`/api/v1/members/${p}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' }), 201);
+    const months = ['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
+    for (const month of months) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    // `late` paid up to August: September–November unpaid (3); `fine` paid everything
+    const pay = async (person: string, upTo: string) => {
+      const ids = all.items.filter((b) => b.personId === person && b.month <= upTo).map((b) => b.id);
+      await ok(s.sec.post('/api/v1/dues/payments', { billIds: ids, method: 'cash', paidOn: '2026-11-20', backPayApproval: '补交', idempotencyKey: key() }));
+    };
+    await pay(late, '2026-08');
+    await pay(fine, '2026-11');
+    const list = await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`));
+    expect(list.items).toEqual([expect.objectContaining({ personId: late, months: 3, owedFen: 4500, since: '2026-09', level: 'warn' })]);
+    const inbox = async () => (await s.sec.get('/api/v1/notifications')).json().items.map((n: { title: string }) => n.title).filter((t: string) => t.includes('未交党费'));
+    await sendArrearsReminders(h.deps, '2026-11');
+    await sendArrearsReminders(h.deps, '2026-11');
+    expect(await inbox()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育']);
+    // six months back from November for someone who never paid since May
+    await h.db.exec(sql`UPDATE dues_bill SET paid_on = NULL WHERE person_id = ${late} AND month >= '2026-06-01'`);
+    expect((await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`))).items).toEqual([expect.objectContaining({ months: 6, since: '2026-06', level: 'action' })]);
+    await sendArrearsReminders(h.deps, '2026-11');
+    expect((await inbox()).sort()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育', '交费党员0 已连续6个月未交党费，须按规定组织处理'].sort());
   });
 });

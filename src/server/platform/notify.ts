@@ -32,3 +32,16 @@ export function createNotifier(provider: MessageProvider = loggingProvider): Not
     },
   };
 }
+
+/**
+ * Accounts whose active grant of one of `roles` covers an org (a subtree
+ * grant at or above it, or a node grant on it): who a reminder about that org
+ * goes to.
+ */
+export async function accountsCovering(q: Queryable, org: { id: string; path: string }, roles: readonly string[]): Promise<string[]> {
+  const rows = await q.query<{ account_id: string }>(sql`
+    SELECT DISTINCT g.account_id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org go ON go.id = g.org_id
+    WHERE g.revoked_at IS NULL AND NOT a.is_disabled AND g.role = ANY(${roles}::text[])
+      AND ((g.scope = 'subtree' AND ${org.path}::ltree <@ go.path) OR (g.scope = 'node' AND go.id = ${org.id}::uuid))`);
+  return rows.map((r) => r.account_id);
+}

@@ -40,6 +40,7 @@ interface World {
   targetAccount: string; // an account administered by the caller
   targetGrant: string;
   duesBill: string; // an unpaid dues bill of the member
+  reduction: string; // a 免交 proposal for the member, awaiting the next level
   devFile: string; // a development file at step 1
   voteFile: string; // a development file ready for the 支部大会 vote (steps 1–14)
 }
@@ -147,6 +148,10 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   recordVoluntaryDues: (w) => ({ method: 'POST', url: '/api/v1/dues/voluntary', body: { personId: w.member, amountFen: 5000, method: 'cash', paidOn: businessToday(), idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
   getDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),
   getMyDues: () => ({ method: 'GET', url: '/api/v1/me/dues' }),
+  proposeDuesReduction: (w) => ({ method: 'POST', url: '/api/v1/dues/reductions', body: { personId: w.member, kind: 'exempt', fromMonth: '2027-04', toMonth: '2027-06', reason: '矩阵测试：生活困难' } }),
+  listDuesReductions: (w) => ({ method: 'GET', url: `/api/v1/dues/reductions?orgId=${w.scopeOrg.id}` }),
+  decideDuesReduction: (w) => ({ method: 'POST', url: `/api/v1/dues/reductions/${w.reduction}/decision`, body: { approve: true } }),
+  listDuesArrears: (w) => ({ method: 'GET', url: `/api/v1/dues/arrears?orgId=${w.scopeOrg.id}` }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
@@ -189,10 +194,12 @@ async function buildWorld(role: Role): Promise<World> {
   // the members' relations start today: bill the current month
   await h.db.tx((t) => generateBills(t, branch.path, businessToday().slice(0, 7)));
   const duesBill = (await h.db.one<{ id: string }>(sql`SELECT id FROM dues_bill WHERE person_id = ${member}`)).id;
+  const reduction = (await h.db.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, reason)
+    VALUES (${member}, ${branch.id}, 'exempt', '2027-01-01', '2027-03-01', '矩阵测试') RETURNING id`)).id;
   const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
   return {
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
-    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill,
+    fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
 }
 

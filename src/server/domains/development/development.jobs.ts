@@ -2,7 +2,8 @@ import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
 import { addDays, businessToday, daysBetween } from '../../platform/dates';
 import { pickRule, ruleInForce, rulesInForce } from '../../platform/rules';
-import { ROLE_PERMISSIONS, type Permission, type Role } from '../../../contracts/permissions';
+import { rolesWith } from '../../../contracts/permissions';
+import { accountsCovering } from '../../platform/notify';
 import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
 import { refreshDeadlines } from './development.service';
 import { loadCalendar } from './development.repo';
@@ -13,7 +14,6 @@ import type { DevelopmentRule } from './development.policy';
 // remind the right people ahead of each deadline and once when it is overdue.
 // reminder_log makes each reminder go out once, however often the job runs.
 
-const rolesWith = (p: Permission): Role[] => (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes(p));
 const MANAGERS = rolesWith('development.manage');
 const APPROVERS = rolesWith('development.approve');
 /** Deadlines the superior committee must meet (its approvals); the branch is reminded of the rest. */
@@ -58,14 +58,11 @@ export async function sendDeadlineReminders(deps: Deps, today = businessToday())
       if (!fresh) return;
       deadlines++;
       const roles = SUPERIOR_KINDS.includes(d.kind) ? [...MANAGERS, ...APPROVERS] : MANAGERS;
-      const accounts = await t.query<{ account_id: string }>(sql`
-        SELECT DISTINCT g.account_id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org go ON go.id = g.org_id
-        WHERE g.revoked_at IS NULL AND NOT a.is_disabled AND g.role = ANY(${roles}::text[])
-          AND ((g.scope = 'subtree' AND ${d.path}::ltree <@ go.path) OR (g.scope = 'node' AND go.id = ${d.org_id}::uuid))`);
+      const accounts = await accountsCovering(t, { id: d.org_id, path: d.path }, roles);
       const what = DEADLINE_KINDS[d.kind];
       const title = milestone === 'overdue' ? `已逾期：${d.person_name} ${what}` : milestone === 'reached' ? `${d.person_name}：${what}` : `${left === 0 ? '今天到期' : `${left}天后到期`}：${d.person_name} ${what}`;
-      for (const a of accounts) {
-        await deps.notify.notify(t, a.account_id, { title, body: `${d.org_name} · 期限 ${d.due}`, link: `/admin/development/candidates/${d.file_id}` });
+      for (const accountId of accounts) {
+        await deps.notify.notify(t, accountId, { title, body: `${d.org_name} · 期限 ${d.due}`, link: `/admin/development/candidates/${d.file_id}` });
         notified++;
       }
     });

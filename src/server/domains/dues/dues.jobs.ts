@@ -1,7 +1,12 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
 import { businessToday } from '../../platform/dates';
-import { generateBills } from './dues.service';
+import { generateBills, ruleFor } from './dues.service';
+import { arrears } from './dues.repo';
+import { rolesWith } from '../../../contracts/permissions';
+import { accountsCovering } from '../../platform/notify';
+const MANAGERS = rolesWith('dues.manage');
+const APPROVERS = rolesWith('dues.approve');
 import { monthOf } from './dues.policy';
 
 // Bills appear by themselves: once a day the current month's bills of every
@@ -20,6 +25,36 @@ export async function generateCurrentMonth(deps: Deps, month = monthOf(businessT
   return results;
 }
 
+/**
+ * Arrears reminders (RULES §2): at 3 consecutive unpaid months the branch is
+ * reminded to talk to the member (批评教育); at 6 the case is flagged for
+ * 组织处理 to the branch and the committee above. Once per member, level and
+ * run of months (reminder_log).
+ */
+export async function sendArrearsReminders(deps: Deps, asOf = monthOf(businessToday())) {
+  const rule = await ruleFor(deps.db, asOf);
+  const rows = await arrears(deps.db, sql`TRUE`, null, asOf, rule.body.arrearsWarnMonths);
+  let notified = 0;
+  for (const r of rows) {
+    const level = r.months >= rule.body.arrearsActionMonths ? 'action' : 'warn';
+    await deps.db.tx(async (t) => {
+      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('dues.arrears', ${r.person_id}, ${`${level}:${r.since}`})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+      if (!fresh) return;
+      const roles = level === 'action' ? [...MANAGERS, ...APPROVERS] : MANAGERS;
+      for (const accountId of await accountsCovering(t, { id: r.org_id, path: r.org_path }, roles)) {
+        await deps.notify.notify(t, accountId, {
+          title: level === 'action' ? `${r.name} 已连续${r.months}个月未交党费，须按规定组织处理` : `${r.name} 已连续${r.months}个月未交党费，请进行批评教育`,
+          body: `${r.org_name} · 自 ${r.since} 起，欠交 ${(r.owed_fen / 100).toFixed(2)} 元。依据：${rule.source.slice(0, 40)}…`,
+          link: `/admin/dues/arrears?orgId=${r.org_id}`,
+        });
+        notified++;
+      }
+    });
+  }
+  return { members: rows.length, notified };
+}
+
 export function registerDuesJobs(deps: Deps) {
-  deps.jobs.register('dues.monthly_bills', async () => generateCurrentMonth(deps));
+  deps.jobs.register('dues.monthly_bills', async () => ({ bills: await generateCurrentMonth(deps), arrears: await sendArrearsReminders(deps) }));
 }

@@ -243,3 +243,22 @@ export async function rebuildRollups(q: Queryable, months: readonly string[]) {
     FROM per_org p JOIN org b ON b.id = p.org_id JOIN org a ON a.path @> b.path
     GROUP BY a.id, p.month`);
 }
+
+/**
+ * Members with `minMonths` or more consecutive unpaid months up to `asOf`
+ * (months with nothing due are skipped, as in the policy's consecutiveUnpaid).
+ */
+export function arrears(q: Queryable, scope: Sql, orgPath: string | null, asOf: string, minMonths: number) {
+  const pathCond = orgPath ? sql`o.path <@ ${orgPath}::ltree` : sql`TRUE`;
+  return q.query<{ person_id: string; name: string; org_id: string; org_name: string; org_path: string; months: number; owed_fen: number; since: string }>(sql`
+    WITH last_paid AS (
+      SELECT b.person_id, max(b.month) FILTER (WHERE b.paid_on IS NOT NULL AND b.due_fen > 0) AS last_ok
+      FROM dues_bill b JOIN org o ON o.id = b.org_id
+      WHERE ${scope} AND ${pathCond} AND b.month <= ${`${asOf}-01`}::date GROUP BY b.person_id)
+    SELECT b.person_id, p.name, po.id AS org_id, po.name AS org_name, po.path::text AS org_path, count(*)::int AS months, sum(b.due_fen)::int AS owed_fen, to_char(min(b.month), 'YYYY-MM') AS since
+    FROM dues_bill b JOIN last_paid l ON l.person_id = b.person_id JOIN person p ON p.id = b.person_id JOIN org po ON po.id = p.org_id
+    WHERE b.paid_on IS NULL AND b.due_fen > 0 AND b.month <= ${`${asOf}-01`}::date AND (l.last_ok IS NULL OR b.month > l.last_ok) AND p.is_current
+    GROUP BY b.person_id, p.name, p.name_pinyin, po.id, po.name, po.path
+    HAVING count(*) >= ${minMonths}
+    ORDER BY count(*) DESC, p.name_pinyin`);
+}

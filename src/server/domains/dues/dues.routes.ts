@@ -4,6 +4,7 @@ import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import {
+  ArrearsQuery, ArrearsView, DecideReductionBody, ListReductionsQuery, ProposeReductionBody, ReductionPage,
   DuesBaseView, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
   QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody,
 } from '../../../contracts/dues';
@@ -57,6 +58,30 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/dues/summary', operationId: 'getDuesSummary', summary: '党费收缴统计：应交、实交、收缴率、按时交纳率（按月，组织及下级）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: DuesSummaryQuery, response: { 200: DuesSummary } },
     handler: async (req) => service.summary(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/dues/reductions', operationId: 'proposeDuesReduction', summary: '党支部提出少交、免交党费申请（附理由与证明材料）', tags: ['dues'], access: 'dues.manage',
+    schema: { body: ProposeReductionBody, response: { 201: z.object({ id: z.uuid() }) } },
+    handler: async (req, reply) => {
+      const r = await service.proposeReduction(deps, contextOf(req), req.body);
+      reply.code(201);
+      return r;
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/reductions', operationId: 'listDuesReductions', summary: '少交、免交申请', tags: ['dues'], access: 'dues.read',
+    schema: { querystring: ListReductionsQuery, response: { 200: ReductionPage } },
+    handler: async (req) => service.listReductions(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/dues/reductions/:id/decision', operationId: 'decideDuesReduction', summary: '上一级党组织审批少交、免交（批准后未交账单随即更正）', tags: ['dues'], access: 'dues.approve',
+    schema: { params: IdParams, body: DecideReductionBody, response: { 200: z.object({ status: z.enum(['approved', 'rejected']), correctedBills: z.number().int() }) } },
+    handler: async (req) => service.decideReduction(deps, contextOf(req), req.params.id, req.body),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/arrears', operationId: 'listDuesArrears', summary: '连续未交党费的党员（3个月批评教育，6个月组织处理）', tags: ['dues'], access: 'dues.read',
+    schema: { querystring: ArrearsQuery, response: { 200: ArrearsView } },
+    handler: async (req) => service.arrears(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues', operationId: 'getMyDues', summary: '我的党费：应交、欠交与交纳记录', tags: ['dues'], access: 'self.read',

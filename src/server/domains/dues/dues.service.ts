@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
-import { orgInScope, personInScope } from '../../platform/scope';
+import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
+import { can } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
 import { businessToday } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
@@ -311,4 +312,92 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
     await auditInTx(t, ctx, { action: 'dues.voluntary', objectType: 'person', objectId: p.id, orgId: p.org_id, detail: { amountFen: body.amountFen, large } });
     return { entryIds: [id], amountFen: body.amountFen, replayed: false, large };
   });
+}
+
+// ---------------------------------------------------------------------------
+// 少交 / 免交: the branch proposes, the next-level committee decides
+// ---------------------------------------------------------------------------
+type ReductionRow = {
+  id: string; person_id: string; name: string; org_id: string; org_name: string; org_path: string; parent_id: string | null; parent_path: string | null; kind: 'reduce' | 'exempt';
+  from_month: string; to_month: string; monthly_fen: number; reason: string; evidence_ids: string[]; status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
+  proposed_at: string; decided_at: string | null; decision_note: string | null;
+};
+const REDUCTION_SELECT = sql`SELECT r.id, r.person_id, p.name, r.org_id, o.name AS org_name, o.path::text AS org_path, o.parent_id, po.path::text AS parent_path, r.kind,
+    to_char(r.from_month, 'YYYY-MM') AS from_month, to_char(r.to_month, 'YYYY-MM') AS to_month, r.monthly_fen::int AS monthly_fen, r.reason, r.evidence_ids, r.status,
+    r.proposed_at, r.decided_at, r.decision_note
+  FROM dues_reduction r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id LEFT JOIN org po ON po.id = o.parent_id`;
+
+/** The decision belongs to the next level up: an approver whose scope covers the branch's parent. */
+function canDecide(ctx: RequestContext, r: Pick<ReductionRow, 'parent_id' | 'parent_path'>): boolean {
+  const actor = ctx.actor!;
+  return !!r.parent_id && !!r.parent_path && can(actor, 'dues.approve') && orgPathInScope(actor, 'dues.approve', r.parent_id, r.parent_path);
+}
+
+function reductionView(ctx: RequestContext, r: ReductionRow) {
+  return {
+    id: r.id, personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, kind: r.kind, fromMonth: r.from_month, toMonth: r.to_month, monthlyFen: r.monthly_fen,
+    reason: r.reason, evidenceIds: r.evidence_ids, status: r.status, proposedAt: new Date(r.proposed_at).toISOString(), decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    decisionNote: r.decision_note, canDecide: r.status === 'proposed' && canDecide(ctx, r),
+  };
+}
+
+export async function proposeReduction(deps: Deps, ctx: RequestContext, body: { personId: string; kind: 'reduce' | 'exempt'; fromMonth: string; toMonth: string; monthlyFen?: number | null; reason: string; evidenceIds: string[] }) {
+  if (body.toMonth < body.fromMonth) throw new AppError('VALIDATION_FAILED', '结束月份不能早于起始月份', { issues: [{ field: 'toMonth', message: '结束月份不能早于起始月份' }] });
+  if (body.kind === 'reduce' && (body.monthlyFen == null || body.monthlyFen <= 0)) throw new AppError('VALIDATION_FAILED', '少交须填写每月实交金额（大于0；全部免除请选择免交）', { issues: [{ field: 'monthlyFen', message: '请填写每月实交金额' }] });
+  return deps.db.tx(async (t) => {
+    const p = await findMember(t, ctx, body.personId, 'dues.manage');
+    if (p.status !== 'full' && p.status !== 'probationary') throw new AppError('MEMBER_NOT_CURRENT');
+    if (body.evidenceIds.length) {
+      const owned = await t.query<{ id: string }>(sql`SELECT id FROM stored_file WHERE id = ANY(${body.evidenceIds}::uuid[]) AND owner_type = 'person' AND owner_id = ${p.id}::uuid`);
+      if (owned.length !== new Set(body.evidenceIds).size) throw new AppError('VALIDATION_FAILED', '证明材料不存在或不属于该党员');
+    }
+    const r = await t.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, monthly_fen, reason, evidence_ids, proposed_by)
+      VALUES (${p.id}, ${p.org_id}, ${body.kind}, ${`${body.fromMonth}-01`}::date, ${`${body.toMonth}-01`}::date, ${body.kind === 'exempt' ? 0 : body.monthlyFen}, ${body.reason},
+        ${body.evidenceIds}::uuid[], ${ctx.actor!.accountId}) RETURNING id`);
+    await auditInTx(t, ctx, { action: 'dues.reduction_propose', objectType: 'dues_reduction', objectId: r.id, orgId: p.org_id, detail: { kind: body.kind, from: body.fromMonth, to: body.toMonth } });
+    return { id: r.id };
+  });
+}
+
+export async function listReductions(deps: Deps, ctx: RequestContext, query: { orgId?: string; status: 'all' | 'proposed' | 'approved' | 'rejected'; page: number; pageSize: number }) {
+  const org = await orgPathOf(deps.db, ctx, query.orgId);
+  const parts = [orgInScope(ctx.actor!, 'dues.read')];
+  if (org) parts.push(sql`o.path <@ ${org.path}::ltree`);
+  if (query.status !== 'all') parts.push(sql`r.status = ${query.status}`);
+  const where = parts.reduce((a, b) => sql`${a} AND ${b}`);
+  const rows = await deps.db.query<ReductionRow>(sql`${REDUCTION_SELECT} WHERE ${where} ORDER BY r.proposed_at DESC LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`);
+  const total = await deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_reduction r JOIN org o ON o.id = r.org_id WHERE ${where}`);
+  return { items: rows.map((r) => reductionView(ctx, r)), total: total.n, page: query.page, pageSize: query.pageSize };
+}
+
+/** Approves or rejects a proposal; an approval corrects the unpaid bills of the months it covers at once. */
+export async function decideReduction(deps: Deps, ctx: RequestContext, id: string, body: { approve: boolean; note?: string | null }) {
+  return deps.db.tx(async (t) => {
+    const r = await t.maybeOne<ReductionRow>(sql`${REDUCTION_SELECT} WHERE r.id = ${id}::uuid AND ${orgInScope(ctx.actor!, 'dues.read')} FOR UPDATE OF r`);
+    if (!r) throw notFound();
+    if (!canDecide(ctx, r)) throw new AppError('FORBIDDEN', '少交、免交由党支部的上一级党组织审批');
+    if (r.status !== 'proposed') throw new AppError('CONFLICT', '该申请已处理');
+    await t.exec(sql`UPDATE dues_reduction SET status = ${body.approve ? 'approved' : 'rejected'}, decided_by = ${ctx.actor!.accountId}, decided_at = now(), decision_note = ${body.note ?? null} WHERE id = ${id}::uuid`);
+    let corrected = 0;
+    if (body.approve) {
+      const months = await t.query<{ m: string }>(sql`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM dues_bill WHERE person_id = ${r.person_id}::uuid
+        AND month BETWEEN ${`${r.from_month}-01`}::date AND ${`${r.to_month}-01`}::date AND paid_on IS NULL ORDER BY 1`);
+      for (const { m } of months) corrected += (await generateBills(t, r.org_path, m)).updated;
+    }
+    await auditInTx(t, ctx, { action: 'dues.reduction_decide', objectType: 'dues_reduction', objectId: id, orgId: r.org_id, detail: { approve: body.approve, corrected } });
+    return { status: body.approve ? ('approved' as const) : ('rejected' as const), correctedBills: corrected };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Arrears: consecutive unpaid months (3: 批评教育 reminder; 6: 组织处理)
+// ---------------------------------------------------------------------------
+export async function arrears(deps: Deps, ctx: RequestContext, query: { orgId?: string; minMonths: number }, asOf = monthOf(businessToday())) {
+  const org = await orgPathOf(deps.db, ctx, query.orgId);
+  const rule = await ruleFor(deps.db, asOf);
+  const rows = await repo.arrears(deps.db, orgInScope(ctx.actor!, 'dues.read'), org?.path ?? null, asOf, query.minMonths);
+  return {
+    asOf,
+    items: rows.map((r) => ({ personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, months: r.months, owedFen: r.owed_fen, since: r.since, level: r.months >= rule.body.arrearsActionMonths ? ('action' as const) : ('warn' as const) })),
+  };
 }

@@ -1,6 +1,6 @@
 // The dues domain's only door (RULES §2).
 export * from './dues.policy';
 export { registerDuesRoutes } from './dues.routes';
-export { registerDuesJobs, generateCurrentMonth } from './dues.jobs';
+export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './dues.jobs';
 export { generateBills, entryHash } from './dues.service';
 export { rebuildRollups } from './dues.repo';

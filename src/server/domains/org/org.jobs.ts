@@ -2,14 +2,15 @@ import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
 import { businessToday, addDays } from '../../platform/dates';
 import { rulesInForce, pickRule } from '../../platform/rules';
-import { ROLE_PERMISSIONS, type Role } from '../../../contracts/permissions';
+import { rolesWith } from '../../../contracts/permissions';
+import { accountsCovering } from '../../platform/notify';
 import type { SetupRule } from './org.policy';
 
 // 换届 reminders (RULES §3: warn before expiry, flag overdue): once a day, every
 // committee whose term ends within the warning window, or has ended, is
 // notified once per milestone to the accounts that manage committees there.
 
-const MANAGERS: Role[] = (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) => ROLE_PERMISSIONS[r].includes('committee.manage'));
+const MANAGERS = rolesWith('committee.manage');
 
 export async function sendTermReminders(deps: Deps, today = businessToday()): Promise<{ notified: number; committees: number }> {
   const rules = await rulesInForce<SetupRule>(deps.db, 'org', 'setup', today);
@@ -32,12 +33,8 @@ export async function sendTermReminders(deps: Deps, today = businessToday()): Pr
       if (!fresh) return;
       committees++;
       // accounts whose grant covers this org and whose role manages committees
-      const accounts = await t.query<{ account_id: string }>(sql`
-        SELECT DISTINCT g.account_id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org go ON go.id = g.org_id
-        WHERE g.revoked_at IS NULL AND NOT a.is_disabled AND g.role = ANY(${MANAGERS}::text[])
-          AND ((g.scope = 'subtree' AND ${d.path}::ltree <@ go.path) OR (g.scope = 'node' AND go.id = ${d.org_id}::uuid))`);
-      for (const a of accounts) {
-        await deps.notify.notify(t, a.account_id, {
+      for (const accountId of await accountsCovering(t, { id: d.org_id, path: d.path }, MANAGERS)) {
+        await deps.notify.notify(t, accountId, {
           title: overdue ? `${d.org_name}已超期未换届` : `${d.org_name}任期将于 ${d.term_ends_on} 届满`,
           body: overdue ? `本届任期已于 ${d.term_ends_on} 届满，请尽快组织换届选举。依据：${rule.source}` : `请提前做好换届准备。依据：${rule.source}`,
           link: `/admin/orgs?id=${d.org_id}`,
