@@ -139,6 +139,8 @@ export const ListDevelopmentCandidatesQuery = PageQuery.extend({
   stage: z.coerce.number().int().min(1).max(5).optional(),
   state: z.enum(['open', 'closed', 'all']).default('open'),
   q: z.string().trim().max(50).optional(),
+  sort: z.enum(['stage', 'name', 'appliedOn', 'nextDue']).default('stage'),
+  order: z.enum(['asc', 'desc']).default('desc'),
 });
 export type ListDevelopmentCandidatesQuery = z.infer<typeof ListDevelopmentCandidatesQuery>;
 

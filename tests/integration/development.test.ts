@@ -298,6 +298,17 @@ describe('member development', () => {
     expect((await inbox()).sort()).toEqual(['7天后到期：李向阳 派人谈话（收到入党申请书后1个月内）', '已逾期：李向阳 派人谈话（收到入党申请书后1个月内）'].sort());
   });
 
+  it('sorts the list by name (pinyin), application date and next deadline', async () => {
+    const s = await setup();
+    const id = (await create(s.sec, s.branch.id, { idNumber: makeIdNumber('1994-05-05', 'male'), appliedOn: '2026-11-01' })).json().id as string;
+    const second = (await create(s.sec, s.branch.id, { idNumber: makeIdNumber('1991-01-01', 'female'), sex: 'female', name: '艾琳', appliedOn: '2026-10-01' })).json().id as string;
+    const order = async (q: string) => (await s.sec.get(`/api/v1/development/candidates?${q}`)).json().items.map((x: { id: string }) => x.id);
+    expect(await order('sort=name&order=asc')).toEqual([second, id]); // Ai… before Li…
+    expect(await order('sort=appliedOn&order=desc')).toEqual([id, second]);
+    expect(await order('sort=nextDue&order=asc')).toEqual([second, id]); // talk due 11-01 before 12-01
+    expect((await s.sec.get('/api/v1/development/candidates?sort=bogus')).statusCode).toBe(400);
+  });
+
   it('shows an applicant their own progress and takes their 思想汇报', async () => {
     const s = await setup();
     const id = (await create(s.sec, s.branch.id, { idNumber: makeIdNumber('1996-07-07', 'female'), sex: 'female', name: '陈思' })).json().id as string;

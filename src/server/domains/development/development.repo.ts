@@ -207,14 +207,22 @@ export interface FileListRow {
   next_provisional: boolean | null;
 }
 
-export async function listFiles(q: Queryable, f: ListFilter, limit: number, offset: number) {
+const SORTS = {
+  stage: 'f.stage {o}, f.last_step {o}, f.applied_on',
+  name: 'p.name_pinyin {o}',
+  appliedOn: 'f.applied_on {o}',
+  nextDue: 'd.due {o} NULLS LAST',
+} as const;
+
+export async function listFiles(q: Queryable, f: ListFilter, limit: number, offset: number, sort: keyof typeof SORTS = 'stage', order: 'asc' | 'desc' = 'desc') {
   const where = fileWhere(f);
+  const orderBy = raw(SORTS[sort].replaceAll('{o}', order === 'asc' ? 'ASC' : 'DESC') + ', f.id');
   const [rows, total] = await Promise.all([
     q.query<FileListRow>(sql`SELECT f.id, f.person_id, p.name, p.sex, f.org_id, o.name AS org_name, p.status, f.state, f.stage, f.last_step, f.applied_on,
         d.kind AS next_kind, d.due AS next_due, d.extended_due AS next_extended_due, d.provisional AS next_provisional
       FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
       LEFT JOIN LATERAL (SELECT kind, due, extended_due, provisional FROM dev_deadline x WHERE x.file_id = f.id ORDER BY x.due LIMIT 1) d ON true
-      WHERE ${where} ORDER BY f.stage DESC, f.applied_on, f.id LIMIT ${limit} OFFSET ${offset}`),
+      WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`),
     q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE ${where}`),
   ]);
   return { rows, total: total.n };

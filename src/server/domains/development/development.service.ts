@@ -158,7 +158,7 @@ async function resolveOrgPath(q: Queryable, ctx: RequestContext, orgId: string |
 
 export async function listCandidates(deps: Deps, ctx: RequestContext, query: ListDevelopmentCandidatesQuery) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
-  const { rows, total } = await repo.listFiles(deps.db, { scope: orgInScope(ctx.actor!, 'development.read'), orgPath: org?.path, stage: query.stage, state: query.state, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
+  const { rows, total } = await repo.listFiles(deps.db, { scope: orgInScope(ctx.actor!, 'development.read'), orgPath: org?.path, stage: query.stage, state: query.state, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
   const today = businessToday();
   const items: CandidateListItem[] = rows.map((r) => ({
     id: r.id, personId: r.person_id, name: r.name, sex: r.sex, orgId: r.org_id, orgName: r.org_name, status: r.status as Cand, state: r.state, stage: r.stage, lastStep: r.last_step, appliedOn: r.applied_on,

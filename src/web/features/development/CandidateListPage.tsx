@@ -17,6 +17,7 @@ import { DeadlineLine, StageText, StateTag, StatusTag, useDevelopmentOrg, useFor
 // address means the whole scope.
 
 const STATES = { open: '进行中', closed: '已结束', all: '全部' } as const;
+const SORTS: ReadonlyArray<CandidateFilters['sort']> = ['stage', 'name', 'appliedOn', 'nextDue'];
 
 function readFilters(p: URLSearchParams, currentOrg: string | undefined): CandidateFilters {
   const state = p.get('state');
@@ -26,6 +27,8 @@ function readFilters(p: URLSearchParams, currentOrg: string | undefined): Candid
     stage: stage >= 1 && stage <= 5 ? stage : undefined,
     state: state === 'closed' || state === 'all' ? state : 'open',
     q: p.get('q') || undefined,
+    sort: SORTS.includes(p.get('sort') as CandidateFilters['sort']) ? (p.get('sort') as CandidateFilters['sort']) : 'stage',
+    order: p.get('order') === 'asc' ? 'asc' : 'desc',
     page: Math.max(1, Number(p.get('page')) || 1),
     pageSize: [10, 20, 50, 100].includes(Number(p.get('pageSize'))) ? Number(p.get('pageSize')) : 20,
   };
@@ -37,6 +40,8 @@ function writeFilters(f: CandidateFilters, currentOrg: string | undefined): Reco
   if (f.stage) out.stage = String(f.stage);
   if (f.state !== 'open') out.state = f.state;
   if (f.q) out.q = f.q;
+  if (f.sort !== 'stage') out.sort = f.sort;
+  if (f.order !== 'desc') out.order = f.order;
   if (f.page !== 1) out.page = String(f.page);
   if (f.pageSize !== 20) out.pageSize = String(f.pageSize);
   return out;
@@ -56,11 +61,12 @@ export function CandidateListPage() {
   const update = (patch: Partial<CandidateFilters>) => setParams(writeFilters({ ...f, page: 1, ...patch }, currentOrg));
   const filtered = !!(f.stage || f.q || f.state !== 'open' || f.orgId !== currentOrg);
 
+  const sortOrderOf = (k: CandidateFilters['sort']) => (f.sort === k ? (f.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null);
   const columns: ColumnsType<CandidateListItem> = [
-    { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100, render: (n: string, r) => <Link to={`/admin/development/candidates/${r.id}`}>{n}</Link> },
+    { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100, sorter: true, sortOrder: sortOrderOf('name'), render: (n: string, r) => <Link to={`/admin/development/candidates/${r.id}`}>{n}</Link> },
     { title: '所在支部', dataIndex: 'orgName', key: 'orgName', width: 170, ellipsis: true },
     { title: '当前身份', dataIndex: 'status', key: 'status', width: 110, render: (s: CandidateListItem['status']) => <StatusTag status={s} /> },
-    { title: '阶段', dataIndex: 'stage', key: 'stage', width: 200, render: (s: number) => <StageText stage={s} /> },
+    { title: '阶段', dataIndex: 'stage', key: 'stage', width: 200, sorter: true, sortOrder: sortOrderOf('stage'), render: (s: number) => <StageText stage={s} /> },
     {
       title: '进度',
       dataIndex: 'lastStep',
@@ -75,8 +81,8 @@ export function CandidateListPage() {
         </Space>
       ),
     },
-    { title: '申请日期', dataIndex: 'appliedOn', key: 'appliedOn', width: 104, render: formatDate },
-    { title: '下一期限', dataIndex: 'nextDue', key: 'nextDue', render: (_: unknown, r) => <DeadlineLine d={r.nextDue} /> },
+    { title: '申请日期', dataIndex: 'appliedOn', key: 'appliedOn', width: 104, sorter: true, sortOrder: sortOrderOf('appliedOn'), render: formatDate },
+    { title: '下一期限', dataIndex: 'nextDue', key: 'nextDue', sorter: true, sortOrder: sortOrderOf('nextDue'), render: (_: unknown, r) => <DeadlineLine d={r.nextDue} /> },
   ];
 
   return (
@@ -167,7 +173,13 @@ export function CandidateListPage() {
             pageSizeOptions: [10, 20, 50, 100],
             showTotal: (t) => `共 ${t} 人`,
           }}
-          onChange={(p) => setParams(writeFilters({ ...f, page: p.current ?? 1, pageSize: p.pageSize ?? f.pageSize }, currentOrg))}
+          onChange={(p, _filters, sorter) => {
+            const one = Array.isArray(sorter) ? sorter[0] : sorter;
+            const key = one?.order ? (one.columnKey as CandidateFilters['sort']) : 'stage';
+            const order = one?.order === 'ascend' ? 'asc' : 'desc';
+            const sortChanged = key !== f.sort || order !== f.order;
+            setParams(writeFilters({ ...f, sort: SORTS.includes(key) ? key : 'stage', order, page: sortChanged ? 1 : (p.current ?? 1), pageSize: p.pageSize ?? f.pageSize }, currentOrg));
+          }}
         />
       )}
     </Card>

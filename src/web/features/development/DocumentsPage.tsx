@@ -17,7 +17,7 @@ export function DocumentsPage() {
   const id = params.get('id') ?? undefined;
   const [search, setSearch] = useState('');
   const term = useDebounced(search.trim(), 250);
-  const list = useCandidates({ q: term || undefined, state: 'all', page: 1, pageSize: 20 });
+  const list = useCandidates({ q: term || undefined, state: 'all', sort: 'name', order: 'asc', page: 1, pageSize: 20 });
   const detail = useCandidate(id);
   const options = (list.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name}（${c.orgName}）`, title: c.name, item: c }));
   if (id && detail.data && !options.some((o) => o.value === id)) options.unshift({ value: id, label: `${detail.data.name}（${detail.data.orgName}）`, title: detail.data.name, item: detail.data });

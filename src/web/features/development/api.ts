@@ -30,6 +30,8 @@ export interface CandidateFilters {
   stage?: number;
   state: 'open' | 'closed' | 'all';
   q?: string;
+  sort: 'stage' | 'name' | 'appliedOn' | 'nextDue';
+  order: 'asc' | 'desc';
   page: number;
   pageSize: number;
 }
