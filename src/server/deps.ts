@@ -4,6 +4,7 @@ import type { FieldCipher } from './platform/crypto';
 import type { FileStore } from './platform/files';
 import type { Notifier } from './platform/notify';
 import type { JobRunner } from './platform/jobs';
+import type { PaymentProvider } from './platform/payments';
 
 /** What every service receives: infrastructure only, no other domain's internals. */
 export interface Deps {
@@ -13,4 +14,6 @@ export interface Deps {
   files: FileStore;
   notify: Notifier;
   jobs: JobRunner;
+  /** the online payment provider (the simulated one until a real provider is configured) */
+  payments: PaymentProvider;
 }

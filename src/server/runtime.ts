@@ -6,6 +6,7 @@ import { acquireDataDirLock, loadOrCreateSecrets, startEmbeddedPostgres } from '
 import { createFieldCipher } from './platform/crypto';
 import { createLocalFileStore } from './platform/files';
 import { createNotifier } from './platform/notify';
+import { createSimulatedProvider } from './platform/payments';
 import { createJobRunner } from './platform/jobs';
 import type { Deps } from './deps';
 
@@ -57,12 +58,15 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
   }
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
   const db: Db = createDb(url, opts.poolSize ?? 20);
+  const cipher = createFieldCipher(key!);
   const deps: Deps = {
     config,
     db,
-    cipher: createFieldCipher(key!),
+    cipher,
     files: createLocalFileStore(path.join(config.dataDir, 'files')),
     notify: createNotifier(),
+    // the simulated provider's signing key derives from the data key (no real provider is configured yet)
+    payments: createSimulatedProvider(cipher.hash('simulated-payments').toString('hex')),
     jobs: createJobRunner(db, log),
   };
   return {

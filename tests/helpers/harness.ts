@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/server/platform/config';
 import { createFieldCipher } from '../../src/server/platform/crypto';
 import { createLocalFileStore } from '../../src/server/platform/files';
 import { createNotifier } from '../../src/server/platform/notify';
+import { createSimulatedProvider } from '../../src/server/platform/payments';
 import { createJobRunner } from '../../src/server/platform/jobs';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
@@ -43,7 +44,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', ...env });
   const db = createDb(dbUrl, 10);
   const deps: Deps = {
-    config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), jobs: createJobRunner(db),
+    config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db),
   };
   const app = await buildApp(deps);
   await app.ready();

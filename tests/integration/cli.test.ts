@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/server/platform/config';
 import { createFieldCipher } from '../../src/server/platform/crypto';
 import { createLocalFileStore } from '../../src/server/platform/files';
 import { createNotifier } from '../../src/server/platform/notify';
+import { createSimulatedProvider } from '../../src/server/platform/payments';
 import { createJobRunner } from '../../src/server/platform/jobs';
 import { audit } from '../../src/server/platform/audit';
 import { sql } from '../../src/server/platform/sql';
@@ -95,7 +96,7 @@ async function tableDigest(db: Db, table: string, where = 'TRUE') {
 
 function depsFor(url: string, db: Db): Deps {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'restored-data'), DATABASE_URL: url, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent' });
-  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), jobs: createJobRunner(db) };
+  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db) };
 }
 
 describe('backup and restore', () => {

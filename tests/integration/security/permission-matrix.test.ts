@@ -152,6 +152,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listDuesReductions: (w) => ({ method: 'GET', url: `/api/v1/dues/reductions?orgId=${w.scopeOrg.id}` }),
   decideDuesReduction: (w) => ({ method: 'POST', url: `/api/v1/dues/reductions/${w.reduction}/decision`, body: { approve: true } }),
   listDuesArrears: (w) => ({ method: 'GET', url: `/api/v1/dues/arrears?orgId=${w.scopeOrg.id}` }),
+  createMyDuesOrder: (w) => ({ method: 'POST', url: '/api/v1/me/dues/orders', body: { billIds: [w.duesBill] } }),
+  getMyDuesOrder: () => ({ method: 'GET', url: '/api/v1/me/dues/orders/DJ00000000NOSUCHORDER' }),
+  simulateDuesPayment: () => ({ method: 'POST', url: '/api/v1/me/dues/orders/DJ00000000NOSUCHORDER/simulate', body: {} }),
+  // public, verified by the provider's signature: an unsigned body is refused
+  paymentNotification: () => ({ method: 'POST', url: '/api/v1/payments/notify/simulated', body: { out_trade_no: 'X', total_fen: 1 } }),
+  reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: businessToday() } }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
@@ -164,6 +170,9 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'uploadMyDevelopmentReport') return 404; // the caller has no open development file
   if (operationId === 'downloadMyDevelopmentReport') return 404; // no such report of the caller's
   if (operationId === 'getMyDues' && w.role !== 'member') return 404; // no linked person record
+  if (operationId === 'createMyDuesOrder' && w.role !== 'member') return 404; // the bill is not the caller's
+  if (operationId === 'getMyDuesOrder' || operationId === 'simulateDuesPayment') return 404; // no such order of the caller's
+  if (operationId === 'paymentNotification') return 400; // not signed by the provider
   return null; // any 2xx
 }
 
@@ -214,8 +223,8 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout and health as public routes', () => {
-    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'login', 'logout']);
+  it('has exactly login, logout, health and the payment provider\'s notification as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'login', 'logout', 'paymentNotification']);
   });
 
   it('has a matrix case for every route and no case for a route that does not exist', () => {

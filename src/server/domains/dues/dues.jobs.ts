@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
-import { businessToday } from '../../platform/dates';
+import { addDays, businessToday } from '../../platform/dates';
+import { reconcile, settlePendingOrders } from './dues.online';
 import { generateBills, ruleFor } from './dues.service';
 import { arrears } from './dues.repo';
 import { rolesWith } from '../../../contracts/permissions';
@@ -57,4 +58,6 @@ export async function sendArrearsReminders(deps: Deps, asOf = monthOf(businessTo
 
 export function registerDuesJobs(deps: Deps) {
   deps.jobs.register('dues.monthly_bills', async () => ({ bills: await generateCurrentMonth(deps), arrears: await sendArrearsReminders(deps) }));
+  // orders whose notification never came are settled by querying the provider; yesterday is reconciled
+  deps.jobs.register('dues.payments', async () => ({ settled: await settlePendingOrders(deps), reconciliation: await reconcile(deps, addDays(businessToday(), -1)) }));
 }

@@ -9,12 +9,21 @@ import {
   QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody,
 } from '../../../contracts/dues';
 import * as service from './dues.service';
+import type { SimulatedProvider } from '../../platform/payments';
 import { myDues, MyDuesView } from './dues.member';
+import * as online from './dues.online';
+import { IsoDate } from '../../../contracts/common';
+
+const OrderParams = z.object({ outTradeNo: z.string().regex(/^[A-Z0-9]{8,64}$/, { message: '订单号格式不正确' }) });
+const ReconciliationView = z.object({ day: z.string(), provider: z.string(), matched: z.number().int(), differences: z.array(z.object({ outTradeNo: z.string(), kind: z.enum(['not_settled', 'amount_mismatch', 'not_in_statement', 'refund_due']), providerFen: z.number().int().nullable(), ourFen: z.number().int().nullable() })) });
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 
 export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
+  // the simulated provider delivers its notifications straight to the handler
+  const simulated = deps.payments as Partial<SimulatedProvider>;
+  if (typeof simulated.setDelivery === 'function') simulated.setDelivery(async (body) => void (await online.handleNotification(deps, body)));
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/quote', operationId: 'quoteDues', summary: '按类别与基数（分）计算每月应交党费（分），返回比例与规则版本', tags: ['dues'], access: 'authenticated',
     schema: { querystring: QuoteDuesQuery, response: { 200: DuesQuote } },
@@ -82,6 +91,41 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/dues/arrears', operationId: 'listDuesArrears', summary: '连续未交党费的党员（3个月批评教育，6个月组织处理）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: ArrearsQuery, response: { 200: ArrearsView } },
     handler: async (req) => service.arrears(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/me/dues/orders', operationId: 'createMyDuesOrder', summary: '在线交纳本人党费：为所选月份创建支付订单', tags: ['dues'], access: 'self.read',
+    schema: { body: z.object({ billIds: z.array(z.uuid()).min(1, { message: '请选择要交纳的月份' }).max(24) }), response: { 201: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), months: z.array(z.string()), payUrl: z.string(), provider: z.string() }) } },
+    handler: async (req, reply) => {
+      const r = await online.createMyOrder(deps, contextOf(req), req.body.billIds);
+      reply.code(201);
+      return r;
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/me/dues/orders/:outTradeNo', operationId: 'getMyDuesOrder', summary: '本人支付订单状态', tags: ['dues'], access: 'self.read',
+    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable() }) } },
+    handler: async (req) => online.myOrder(deps, contextOf(req), req.params.outTradeNo),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/me/dues/orders/:outTradeNo/simulate', operationId: 'simulateDuesPayment', summary: '模拟支付收银台：确认付款（仅开发与演示环境的模拟支付）', tags: ['dues'], access: 'self.read',
+    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), status: z.string() }) } },
+    handler: async (req) => online.simulatePay(deps, contextOf(req), req.params.outTradeNo),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/payments/notify/:provider', operationId: 'paymentNotification', summary: '支付机构的异步支付通知（验签；重复、迟到、伪造的通知均安全处理）', tags: ['dues'], access: 'public',
+    schema: { params: z.object({ provider: z.string().max(40) }) },
+    handler: async (req, reply) => {
+      if (req.params.provider !== deps.payments.name) throw new AppError('NOT_FOUND');
+      const r = await online.handleNotification(deps, req.body);
+      // the provider stops retrying on 200 SUCCESS; a refusal is the usual error envelope
+      if (!r.accepted) throw new AppError('BAD_REQUEST', '支付通知未通过校验', { outcome: r.outcome });
+      return reply.code(200).send({ code: 'SUCCESS', message: r.outcome });
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/dues/reconciliation', operationId: 'reconcileDuesPayments', summary: '与支付机构对账（某日），列出每一处差异', tags: ['dues'], access: 'dues.approve',
+    schema: { body: z.object({ day: IsoDate }), response: { 200: ReconciliationView } },
+    handler: async (req) => online.reconcile(deps, req.body.day),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues', operationId: 'getMyDues', summary: '我的党费：应交、欠交与交纳记录', tags: ['dues'], access: 'self.read',

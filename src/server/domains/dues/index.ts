@@ -4,3 +4,4 @@ export { registerDuesRoutes } from './dues.routes';
 export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './dues.jobs';
 export { generateBills, entryHash } from './dues.service';
 export { rebuildRollups } from './dues.repo';
+export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
