@@ -13,7 +13,7 @@ import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers
 
 let h: Harness;
 let provider: SimulatedProvider;
-let delivered: NotificationBody[] = [];
+const delivered: NotificationBody[] = [];
 let waiting: ((b: NotificationBody) => void) | null = null;
 beforeAll(async () => {
   h = await createHarness();
