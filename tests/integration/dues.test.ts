@@ -4,6 +4,8 @@ import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { rebuildRollups, sendArrearsReminders } from '../../src/server/domains/dues';
+import ExcelJS from 'exceljs';
+import { multipartFile, readXlsx } from './security/support';
 
 // Party dues through the HTTP API (RULES §2): the quote, bases with their
 // components, idempotent monthly bills, payments (idempotent, exactly once per
@@ -217,5 +219,58 @@ describe('dues', () => {
     expect((await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`))).items).toEqual([expect.objectContaining({ months: 6, since: '2026-06', level: 'action' })]);
     await sendArrearsReminders(h.deps, '2026-11');
     expect((await inbox()).sort()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育', '交费党员0 已连续6个月未交党费，须按规定组织处理'].sort());
+  });
+
+  it('imports bases by Excel: template, dry run with row errors, all-or-nothing commit, idempotent re-run', async () => {
+    const s = await setup(0);
+    const a = await makeMember(h.deps, s.branch.id, { name: '导入甲', since: '2020-01-01' });
+    const b = await makeMember(h.deps, s.branch.id, { name: '导入乙', since: '2020-01-01' });
+    const template = await h.app.inject({ method: 'GET', url: '/api/v1/dues/bases/import/template', headers: { cookie: s.sec.cookie } });
+    expect(template.statusCode).toBe(200);
+    const header = (await readXlsx(template.rawPayload))[0];
+    expect(header).toEqual(['姓名', '身份证号', '党费类别', '月基数（元）', '计入项目（名称:金额；…）', '扣除项目（名称:金额；…）', '执行月份（YYYY-MM）', '备注']);
+    const file = async (rows: string[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('党费基数');
+      ws.addRow(header);
+      for (const r of rows) ws.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const upload = async (data: Buffer, dryRun: boolean) => {
+      const mp = multipartFile('基数.xlsx', data, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const r = await h.app.inject({ method: 'POST', url: `/api/v1/dues/bases/import?dryRun=${dryRun}`, headers: { cookie: s.sec.cookie, ...mp.headers }, payload: mp.payload });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().report;
+    };
+    const good = [
+      ['导入甲', a.idNumber, '在职（月工资收入）', '', '岗位工资:4000；薪级工资:1,200.50', '', '2027-01', ''],
+      ['导入乙', b.idNumber, '离退休', '5200', '', '', '2027-01', '调资'],
+    ];
+    const bad = await upload(await file([...good, ['导入乙', b.idNumber, '在职', '5200', '', '', '2027-1', ''], ['错名', a.idNumber, '学生', '', '', '', '2027-01', '']]), false);
+    expect(bad.errors).toEqual([{ row: 4, field: '执行月份', message: '应为 YYYY-MM，例如 2027-01' }, { row: 5, field: '姓名', message: '与身份证号对应的党员姓名（导入甲）不一致' }]);
+    expect(bad.created).toBe(0); // nothing is imported while any row is wrong
+    expect(await upload(await file(good), true)).toMatchObject({ total: 2, valid: 2, created: 0, errors: [] });
+    expect(await upload(await file(good), false)).toMatchObject({ valid: 2, created: 2 });
+    expect(await upload(await file(good), false)).toMatchObject({ valid: 0, unchanged: 2, created: 0 });
+    const bases = await ok(s.sec.get(`/api/v1/members/${a.id}/dues-bases`));
+    expect((bases.items as Array<{ baseFen: number; quote: { amount: number } }>)[0]).toMatchObject({ baseFen: 520050, quote: { amount: 7801 } }); // 5200.50 × 1.5 % = 78.00750 → 78.01
+  });
+
+  it('exports the summary, the remittance per org and large voluntary payments to Excel', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' }), 201);
+    await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-10' }));
+    const bill = (await bills(s.sec, `orgId=${s.branch.id}`)).items[0];
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [bill.id], method: 'cash', paidOn: '2026-10-08', idempotencyKey: key() }));
+    expect(await ok(s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 150000, method: 'transfer', paidOn: '2026-10-09', idempotencyKey: key() }))).toMatchObject({ large: true });
+    const r = await h.app.inject({ method: 'GET', url: `/api/v1/dues/summary/export?orgId=${s.root.id}&from=2026-10&to=2026-10`, headers: { cookie: s.sup.cookie } });
+    expect(r.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const text = (name: string) => wb.getWorksheet(name)!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1).join('|'));
+    expect(text('收缴统计')[2]).toBe('2026-10|1|15|15|15|1|1|1500');
+    expect(text('上缴汇总')).toContain(`${(await h.db.one<{ name: string }>(sql`SELECT name FROM org WHERE id = ${s.branch.id}`)).name}|15|15|1500|1515`);
+    expect(text('大额自愿党费')[2]).toBe('交费党员0||1500|2026-10-09'.replace('||', `|${(await h.db.one<{ name: string }>(sql`SELECT name FROM org WHERE id = ${s.branch.id}`)).name}|`));
   });
 });

@@ -73,6 +73,7 @@ function newMemberBody(orgId: string) {
 }
 
 let xlsxTemplate: Buffer;
+let duesTemplate: Buffer;
 
 // One request per operation. Adding a route without a case here fails the suite.
 const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
@@ -157,6 +158,9 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   simulateDuesPayment: () => ({ method: 'POST', url: '/api/v1/me/dues/orders/DJ00000000NOSUCHORDER/simulate', body: {} }),
   // public, verified by the provider's signature: an unsigned body is refused
   paymentNotification: () => ({ method: 'POST', url: '/api/v1/payments/notify/simulated', body: { out_trade_no: 'X', total_fen: 1 } }),
+  exportDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary/export?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),
+  getDuesBaseImportTemplate: () => ({ method: 'GET', url: '/api/v1/dues/bases/import/template' }),
+  importDuesBases: () => ({ method: 'POST', url: '/api/v1/dues/bases/import?dryRun=true', file: { name: 'bases.xlsx', data: duesTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
   reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: businessToday() } }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
@@ -235,6 +239,7 @@ describe('the route registry', () => {
 describe('role × action matrix', () => {
   beforeAll(async () => {
     xlsxTemplate = await buildTemplate();
+    duesTemplate = Buffer.from(await (await h.app.inject({ method: 'GET', url: '/api/v1/dues/bases/import/template', headers: { cookie: (await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: null, scope: 'subtree' }])).id)).cookie } })).rawPayload);
   });
 
   for (const role of Object.keys(ROLES) as Role[]) {

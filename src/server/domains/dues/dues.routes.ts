@@ -12,6 +12,11 @@ import * as service from './dues.service';
 import type { SimulatedProvider } from '../../platform/payments';
 import { myDues, MyDuesView } from './dues.member';
 import * as online from './dues.online';
+import { exportSummary } from './dues.export';
+import { buildBaseTemplate, runBaseImport } from './dues.import';
+import { detectAllowedType } from '../../platform/files';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 import { IsoDate } from '../../../contracts/common';
 
 const OrderParams = z.object({ outTradeNo: z.string().regex(/^[A-Z0-9]{8,64}$/, { message: '订单号格式不正确' }) });
@@ -126,6 +131,33 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/dues/reconciliation', operationId: 'reconcileDuesPayments', summary: '与支付机构对账（某日），列出每一处差异', tags: ['dues'], access: 'dues.approve',
     schema: { body: z.object({ day: IsoDate }), response: { 200: ReconciliationView } },
     handler: async (req) => online.reconcile(deps, req.body.day),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/summary/export', operationId: 'exportDuesSummary', summary: '导出党费收缴统计、上缴汇总与大额自愿党费（Excel）', tags: ['dues'], access: 'dues.read',
+    schema: { querystring: DuesSummaryQuery },
+    handler: async (req, reply) => {
+      const r = await exportSummary(deps, contextOf(req), req.query);
+      reply.header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="dues.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`).header('Cache-Control', 'no-store');
+      return reply.send(r.data);
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/bases/import/template', operationId: 'getDuesBaseImportTemplate', summary: '下载党费基数导入模板', tags: ['dues'], access: 'dues.manage',
+    handler: async (_req, reply) => {
+      reply.header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent('党费基数导入模板.xlsx')}`);
+      return reply.send(await buildBaseTemplate());
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/dues/bases/import', operationId: 'importDuesBases', summary: '批量导入党费基数（dryRun=true 只校验并返回逐行错误；有错误时不导入任何一行）', tags: ['dues'], access: 'dues.manage',
+    schema: { querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true') }) },
+    handler: async (req) => {
+      const file = await req.file();
+      if (!file) throw new AppError('VALIDATION_FAILED', '请选择要导入的 Excel 文件');
+      const data = await file.toBuffer();
+      await detectAllowedType(data, [XLSX]);
+      return { dryRun: req.query.dryRun === 'true', report: await runBaseImport(deps, contextOf(req), data, req.query.dryRun === 'false') };
+    },
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues', operationId: 'getMyDues', summary: '我的党费：应交、欠交与交纳记录', tags: ['dues'], access: 'self.read',

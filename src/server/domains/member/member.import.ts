@@ -1,5 +1,4 @@
-import type ExcelJS from 'exceljs';
-import { loadExcel } from '../../platform/excel';
+import { loadExcel, readSheet } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -49,42 +48,13 @@ const SEX_BY_LABEL = byLabel(SEXES);
 const EDU_BY_LABEL = byLabel(EDUCATIONS);
 const OCC_BY_LABEL = byLabel(OCCUPATIONS);
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('text' in v && typeof v.text === 'string') return v.text.trim();
-    if ('richText' in v) return v.richText.map((t) => t.text).join('').trim();
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-  }
-  return String(v).trim();
-}
-
 function normaliseDate(s: string): string {
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
   return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : s;
 }
 
-export async function readRows(data: Buffer): Promise<string[][]> {
-  const wb = new (await loadExcel()).Workbook();
-  try {
-    await wb.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError('IMPORT_INVALID', '无法读取该 Excel 文件，请使用下载的模板（.xlsx）');
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new AppError('IMPORT_INVALID', '文件中没有工作表');
-  const header = (ws.getRow(1).values as ExcelJS.CellValue[]).slice(1).map(cellText);
-  if (IMPORT_COLUMNS.some((c, i) => header[i] !== c)) throw new AppError('IMPORT_INVALID', `表头与模板不一致，第一行应依次为：${IMPORT_COLUMNS.join('、')}`);
-  const rows: string[][] = [];
-  ws.eachRow((row, n) => {
-    if (n === 1) return;
-    const vals = IMPORT_COLUMNS.map((_, i) => cellText(row.getCell(i + 1).value));
-    if (vals.some((v) => v !== '')) rows.push([String(n), ...vals]);
-  });
-  if (rows.length > 100_000) throw new AppError('IMPORT_INVALID', '单个文件最多导入10万行，请拆分后导入');
-  return rows;
-}
+/** The data rows of an uploaded template: [row number, ...cells]. */
+export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单个文件最多导入10万行，请拆分后导入');
 
 interface OrgRef { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
 

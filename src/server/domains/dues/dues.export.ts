@@ -1,0 +1,50 @@
+import type { Deps } from '../../deps';
+import type { RequestContext } from '../../platform/actor';
+import { loadExcel } from '../../platform/excel';
+import { audit } from '../../platform/audit';
+import { orgInScope } from '../../platform/scope';
+import { sql } from '../../platform/sql';
+import { summary, ruleFor } from './dues.service';
+
+// The dues report as Excel: per month (due, paid, rates), the remittance
+// summary (上缴) per child org for the period, and the voluntary payments of
+// 1000 元 or more that are forwarded entirely to the centre, listed apart.
+
+const yuan = (fen: number) => Math.round(fen) / 100;
+
+export async function exportSummary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
+  const s = await summary(deps, ctx, query);
+  const org = await deps.db.one<{ path: string }>(sql`SELECT path::text AS path FROM org WHERE id = ${s.org.id}::uuid`);
+  const rule = await ruleFor(deps.db, query.to);
+  const [children, large] = await Promise.all([
+    deps.db.query<{ name: string; due: number; paid: number; voluntary: number }>(sql`
+      SELECT c.name, coalesce(sum(r.due_fen), 0)::float8 AS due, coalesce(sum(r.paid_fen), 0)::float8 AS paid, coalesce(sum(r.voluntary_fen), 0)::float8 AS voluntary
+      FROM org c LEFT JOIN dues_rollup r ON r.org_id = c.id AND r.month BETWEEN ${`${query.from}-01`}::date AND ${`${query.to}-01`}::date
+      WHERE c.parent_id = ${s.org.id}::uuid AND c.dissolved_on IS NULL GROUP BY c.id, c.name ORDER BY c.name`),
+    deps.db.query<{ name: string; org_name: string; amount: number; paid_on: string }>(sql`
+      SELECT p.name, o.name AS org_name, e.amount_fen::float8 AS amount, e.paid_on FROM dues_entry e JOIN person p ON p.id = e.person_id JOIN org o ON o.id = e.org_id
+      WHERE e.kind = 'voluntary' AND e.amount_fen >= ${rule.body.voluntaryLargeFen} AND o.path <@ ${org.path}::ltree AND ${orgInScope(ctx.actor!, 'dues.read')}
+        AND e.paid_on >= ${`${query.from}-01`}::date AND e.paid_on < (${`${query.to}-01`}::date + interval '1 month') ORDER BY e.paid_on`),
+  ]);
+  const wb = new (await loadExcel()).Workbook();
+  const months = wb.addWorksheet('收缴统计');
+  months.addRow([`${s.org.name} 党费收缴统计（${query.from} 至 ${query.to}）`]);
+  months.addRow(['月份', '应交账单数', '应交（元）', '实交（元）', '按时交纳（元）', '收缴率', '按时交纳率', '自愿交纳（元）']);
+  for (const m of s.months) months.addRow([m.month, m.bills, yuan(m.dueFen), yuan(m.paidFen), yuan(m.paidOnTimeFen), m.collectionRate, m.onTimeRate, yuan(m.voluntaryFen)]);
+  months.addRow(['合计', '', yuan(s.total.dueFen), yuan(s.total.paidFen), '', s.total.collectionRate, s.total.onTimeRate, '']);
+  const remit = wb.addWorksheet('上缴汇总');
+  remit.addRow([`${s.org.name} 党费上缴汇总（${query.from} 至 ${query.to}）`]);
+  remit.addRow(['组织', '应交（元）', '实交（元）', '自愿交纳（元）', '合计上缴（元）']);
+  for (const c of children) remit.addRow([c.name, yuan(c.due), yuan(c.paid), yuan(c.voluntary), yuan(c.paid + c.voluntary)]);
+  const big = wb.addWorksheet('大额自愿党费');
+  big.addRow([`一次性自愿交纳 ${rule.body.voluntaryLargeFen / 100} 元以上的党费，全额上缴中央（单列）`]);
+  big.addRow(['姓名', '党支部', '金额（元）', '交纳日期']);
+  for (const l of large) big.addRow([l.name, l.org_name, yuan(l.amount), l.paid_on]);
+  for (const ws of [months, remit, big]) {
+    ws.getRow(2).font = { bold: true };
+    ws.columns.forEach((c) => (c.width = 18));
+  }
+  for (const col of [6, 7]) months.getColumn(col).numFmt = '0.00%';
+  await audit(deps.db, ctx, { action: 'dues.export', objectType: 'org', objectId: s.org.id, orgId: s.org.id, detail: { from: query.from, to: query.to } });
+  return { data: Buffer.from(await wb.xlsx.writeBuffer()), fileName: `党费收缴统计-${s.org.name}-${query.from}至${query.to}.xlsx` };
+}
