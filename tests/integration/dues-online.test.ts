@@ -135,4 +135,21 @@ describe('online dues payment', () => {
     expect((await s.me.post('/api/v1/me/dues/orders', { billIds: [theirs.id] })).statusCode).toBe(404);
     expect(delivered.length).toBeGreaterThan(0);
   });
+
+  it('lets the simulated cashier pay an order created before a restart of the provider', async () => {
+    const s = await setup();
+    const o = await order(s.me, [s.owed[0].id]);
+    expect((await s.me.get(`/api/v1/me/dues/orders/${o.outTradeNo}`)).json()).toMatchObject({ status: 'pending', months: [s.owed[0].month], amountFen: 9000 });
+    const before = h.deps.payments;
+    const fresh = createSimulatedProvider('test-payments-secret');
+    const arriving = new Promise<NotificationBody>((resolve) => fresh.setDelivery(async (b) => resolve(b)));
+    h.deps.payments = fresh;
+    try {
+      expect((await s.me.post(`/api/v1/me/dues/orders/${o.outTradeNo}/simulate`, {})).statusCode).toBe(200);
+      expect((await notify(await arriving)).json().message).toBe('settled');
+      expect((await s.me.post(`/api/v1/me/dues/orders/${o.outTradeNo}/simulate`, {})).statusCode).toBe(409);
+    } finally {
+      h.deps.payments = before;
+    }
+  });
 });

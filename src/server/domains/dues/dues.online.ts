@@ -43,10 +43,15 @@ export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: st
 }
 
 export async function myOrder(deps: Deps, ctx: RequestContext, outTradeNo: string) {
-  const o = await deps.db.maybeOne<{ out_trade_no: string; amount_fen: number; status: string; paid_at: string | null }>(sql`
-    SELECT out_trade_no, amount_fen::int AS amount_fen, status, paid_at FROM payment_order WHERE out_trade_no = ${outTradeNo} AND person_id = ${ctx.actor!.personId ?? null}::uuid`);
+  const o = await deps.db.maybeOne<{ out_trade_no: string; amount_fen: number; status: string; paid_at: string | null; months: string[] }>(sql`
+    SELECT o.out_trade_no, o.amount_fen::int AS amount_fen, o.status, o.paid_at,
+      (SELECT coalesce(array_agg(to_char(b.month, 'YYYY-MM') ORDER BY b.month), '{}') FROM dues_bill b WHERE b.id = ANY(o.bill_ids)) AS months
+    FROM payment_order o WHERE o.out_trade_no = ${outTradeNo} AND o.person_id = ${ctx.actor!.personId ?? null}::uuid`);
   if (!o) throw notFound();
-  return { outTradeNo: o.out_trade_no, amountFen: o.amount_fen, status: o.status as 'pending' | 'paid' | 'closed' | 'failed', paidAt: o.paid_at ? new Date(o.paid_at).toISOString() : null };
+  return {
+    outTradeNo: o.out_trade_no, amountFen: o.amount_fen, status: o.status as 'pending' | 'paid' | 'closed' | 'failed', paidAt: o.paid_at ? new Date(o.paid_at).toISOString() : null,
+    months: o.months, provider: deps.payments.label,
+  };
 }
 
 type Outcome = 'settled' | 'duplicate' | 'forged' | 'unknown_order' | 'amount_mismatch' | 'already_paid_refund_due';
@@ -142,7 +147,10 @@ export async function reconcile(deps: Deps, day: string) {
 export async function simulatePay(deps: Deps, ctx: RequestContext, outTradeNo: string) {
   const provider = deps.payments as Partial<SimulatedProvider>;
   if (typeof provider.pay !== 'function') throw new AppError('NOT_FOUND', '当前未启用模拟支付');
-  await myOrder(deps, ctx, outTradeNo);
+  const order = await myOrder(deps, ctx, outTradeNo);
+  if (order.status !== 'pending') throw new AppError('CONFLICT', '该订单已支付或已关闭');
+  // the simulated provider keeps its side in memory: after a restart it learns the order again
+  if (!(await provider.queryOrder!(outTradeNo))) await provider.createOrder!({ outTradeNo, amountFen: order.amountFen, subject: `党费 ${order.months.join('、')}` });
   const t = await provider.pay(outTradeNo);
   return { outTradeNo, status: t.status };
 }

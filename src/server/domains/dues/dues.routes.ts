@@ -108,7 +108,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues/orders/:outTradeNo', operationId: 'getMyDuesOrder', summary: '本人支付订单状态', tags: ['dues'], access: 'self.read',
-    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable() }) } },
+    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable(), months: z.array(z.string()), provider: z.string() }) } },
     handler: async (req) => online.myOrder(deps, contextOf(req), req.params.outTradeNo),
   });
   defineRoute(app, db, {
