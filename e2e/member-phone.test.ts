@@ -6,8 +6,9 @@ import { sql } from '../src/server/platform/sql';
 import { addDays, businessToday } from '../src/server/platform/dates';
 import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import type { DeadlinePage } from '../src/contracts/development';
-import { login, type Harness } from '../tests/helpers/harness';
-import { makeIdNumber } from '../tests/helpers/factory';
+import { login, type Client, type Harness } from '../tests/helpers/harness';
+import { makeAccount, makeIdNumber, makeMember } from '../tests/helpers/factory';
+import { addMonthsTo } from '../src/server/domains/dues';
 import { checkChineseGlyphs, horizontalOverflow, startDemo, loginAs, newPage, PHONE_VIEWPORT, screenshot, SMALL_PHONE_VIEWPORT } from './browser';
 
 // The member's phone pages (/m) at 390 and 360 px wide, and an applicant's
@@ -187,6 +188,144 @@ describe('an applicant on the phone (入党进度, 思想汇报) and the secreta
       }
       await card.scrollIntoViewIfNeeded();
       await screenshot(page, 'workbench');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+interface MyDuesJson {
+  current: { amountFen: number; explanation: string } | null;
+  owed: Array<{ id: string; month: string; dueFen: number }>;
+  statement: Array<{ month: string | null; method: string }>;
+}
+
+const yuan = (fen: number) => `${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} 元`;
+const monthLabel = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
+
+describe('党费 on the phone: amount, 欠交, online payment through the simulated cashier, 交纳记录', () => {
+  it('member1 sees the monthly amount, how it is computed, what is owed and the statement', async () => {
+    const self = await login(h.app, 'member1', DEMO_PASSWORD);
+    const dues = (await self.get('/api/v1/me/dues')).json() as MyDuesJson;
+    expect(dues.current).not.toBeNull();
+    const { context, page } = await newPage(browser, PHONE_VIEWPORT);
+    try {
+      await loginAs(page, base, 'member1');
+      await page.getByRole('link', { name: '党费' }).click();
+      await page.waitForURL(`${base}/m/dues`);
+      await page.getByTestId('dues-monthly').filter({ hasText: yuan(dues.current!.amountFen) }).waitFor();
+      await page.getByTestId('dues-explanation').filter({ hasText: dues.current!.explanation }).waitFor();
+      if (dues.owed.length === 0) await page.getByTestId('dues-none-owed').waitFor();
+      else expect(await page.getByTestId('dues-owed').locator('li').count()).toBe(dues.owed.length);
+      const rows = page.getByTestId('dues-statement').locator('li');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(dues.statement.length);
+      const first = dues.statement[0];
+      await rows.first().filter({ hasText: first.month ? monthLabel(first.month) : '自愿交纳' }).filter({ hasText: first.method === 'cash' ? '现金' : first.method === 'transfer' ? '转账' : '在线支付' }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // A member of member1's branch (城关镇和平社区党支部) who owes the last three months:
+  // deterministic, whatever the demo data decided about member1's current month.
+  let payer: { username: string; password: string; personId: string; owed: MyDuesJson['owed']; client: Client };
+
+  beforeAll(async () => {
+    const sec = await login(h.app, 'secretary1', DEMO_PASSWORD);
+    const branchId = ((await sec.get('/api/v1/me')).json() as { scopeRoots: Array<{ id: string }> }).scopeRoots[0].id;
+    const m = await makeMember(h.deps, branchId, { name: randomName(), since: '2020-01-01' });
+    const current = businessToday().slice(0, 7);
+    const first = addMonthsTo(current, -2);
+    const set = await sec.post(`/api/v1/members/${m.id}/dues-bases`, { category: 'in_service', baseFen: 600000, effectiveMonth: first });
+    expect(set.statusCode, set.body).toBe(201);
+    for (const month of [first, addMonthsTo(current, -1), current]) {
+      const gen = await sec.post('/api/v1/dues/bills/generate', { orgId: branchId, month });
+      expect(gen.statusCode, gen.body).toBe(200);
+    }
+    const acc = await makeAccount(h.deps, [{ role: 'member', orgId: branchId, scope: 'self' }], m.id);
+    const client = await login(h.app, acc.username, acc.password);
+    const owed = ((await client.get('/api/v1/me/dues')).json() as MyDuesJson).owed;
+    expect(owed.map((b) => [b.month, b.dueFen])).toEqual([[first, 9000], [addMonthsTo(current, -1), 9000], [current, 9000]]); // 6000 元 × 1.5 %
+    payer = { username: acc.username, password: acc.password, personId: m.id, owed, client };
+  });
+
+  it('shows 欠交 with the arrears warning at 360 px without overflowing', async () => {
+    const { context, page } = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      await loginAs(page, base, payer.username, payer.password);
+      await page.getByRole('link', { name: '党费' }).click();
+      await page.getByTestId('dues-arrears-warning').filter({ hasText: '已连续3个月未交党费，请尽快交纳' }).waitFor();
+      await page.getByTestId('dues-owed-total').filter({ hasText: '270.00 元' }).waitFor();
+      await page.getByRole('button', { name: '在线交纳 270.00 元' }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      const glyphs = await checkChineseGlyphs(page, '欠交党费');
+      expect(glyphs.cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(page, 'm-dues-360');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('pays the two oldest months online at 390 px: cashier, 交纳成功, 在线支付 in the statement', async () => {
+    const { context, page } = await newPage(browser, PHONE_VIEWPORT);
+    try {
+      await loginAs(page, base, payer.username, payer.password);
+      await page.getByRole('link', { name: '党费' }).click();
+      await page.waitForURL(`${base}/m/dues`);
+      const owedList = page.getByTestId('dues-owed');
+      await owedList.locator('li').nth(2).waitFor();
+      await page.getByRole('button', { name: '在线交纳 270.00 元' }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'm-dues-390');
+
+      // the oldest months first: unchecking the oldest clears all, checking the middle one takes the oldest with it
+      const [oldest, middle, newest] = payer.owed.map((b) => page.getByRole('checkbox', { name: new RegExp(`^${monthLabel(b.month)}`) }));
+      await oldest.uncheck();
+      await page.getByRole('button', { name: '请选择要交纳的月份' }).waitFor();
+      expect(await page.getByRole('checkbox', { checked: true }).count()).toBe(0);
+      await middle.check();
+      expect(await oldest.isChecked()).toBe(true);
+      expect(await newest.isChecked()).toBe(false);
+      await page.getByRole('button', { name: '在线交纳 180.00 元' }).click();
+
+      // the simulated cashier
+      await page.waitForURL((u) => u.pathname.startsWith('/m/pay/'));
+      const outTradeNo = decodeURIComponent(new URL(page.url()).pathname.slice('/m/pay/'.length));
+      await page.getByText('模拟支付（开发与演示）').waitFor();
+      await page.getByTestId('pay-amount').filter({ hasText: '180.00 元' }).waitFor();
+      await page.getByTestId('pay-months').filter({ hasText: `${monthLabel(payer.owed[0].month)}、${monthLabel(payer.owed[1].month)}` }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'm-pay');
+      await page.getByRole('button', { name: '确认支付' }).click();
+      await page.getByTestId('pay-success').getByRole('heading', { name: '交纳成功' }).waitFor();
+      expect((await payer.client.get(`/api/v1/me/dues/orders/${encodeURIComponent(outTradeNo)}`)).json()).toMatchObject({ status: 'paid', amountFen: 18000 });
+
+      // back on 党费: the newest month is still owed, the statement shows the two online payments
+      await page.getByRole('button', { name: '返回党费' }).click();
+      await page.waitForURL(`${base}/m/dues`);
+      await page.getByRole('button', { name: '在线交纳 90.00 元' }).waitFor();
+      expect(await owedList.locator('li').count()).toBe(1);
+      const statement = page.getByTestId('dues-statement').locator('li');
+      for (const b of payer.owed.slice(0, 2)) await statement.filter({ hasText: monthLabel(b.month) }).filter({ hasText: '在线支付' }).filter({ hasText: '90.00 元' }).waitFor();
+      expect(await statement.count()).toBe(2);
+      const entries = await h.db.query<{ method: string }>(sql`SELECT method FROM dues_entry WHERE person_id = ${payer.personId}::uuid`);
+      expect(entries.map((e) => e.method)).toEqual(['online', 'online']);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says so in Chinese when the order does not exist', async () => {
+    const { context, page } = await newPage(browser, PHONE_VIEWPORT);
+    try {
+      await loginAs(page, base, payer.username, payer.password);
+      await page.goto(`${base}/m/pay/DJ20260101000000000000000000`);
+      await page.getByRole('heading', { name: '订单不存在' }).waitFor();
+      await page.getByRole('button', { name: '返回党费' }).click();
+      await page.waitForURL(`${base}/m/dues`);
     } finally {
       await context.close();
     }

@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { HomeOutlined, UserOutlined } from '@ant-design/icons';
+import { HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { ApiError } from '../shared/api';
 import { useMe } from '../shared/session';
@@ -7,8 +7,14 @@ import { ErrorState, PageLoading } from '../shared/states';
 
 const TABS = [
   { to: '/m', label: '首页', icon: <HomeOutlined /> },
+  { to: '/m/dues', label: '党费', icon: <PayCircleOutlined /> },
   { to: '/m/me', label: '我的', icon: <UserOutlined /> },
 ];
+
+/** Pages under a tab without being its path: 修改密码 under 我的, the cashier under 党费. */
+function activeFor(tab: string, pathname: string) {
+  return (tab === '/m/me' && pathname.startsWith('/m/password')) || (tab === '/m/dues' && pathname.startsWith('/m/pay/'));
+}
 
 /** The member's phone pages (360–430 px): a title bar, the page, a bottom tab bar. */
 export function MobileLayout() {
@@ -38,7 +44,7 @@ export function MobileLayout() {
       </main>
       <nav className="m-tabbar" aria-label="底部导航">
         {TABS.map((t) => (
-          <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || (t.to === '/m/me' && location.pathname.startsWith('/m/password')) ? 'm-tab m-tab-active' : 'm-tab')}>
+          <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname) ? 'm-tab m-tab-active' : 'm-tab')}>
             <span className="m-tab-icon">{t.icon}</span>
             <span>{t.label}</span>
           </NavLink>

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApartmentOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ApartmentOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -34,6 +34,19 @@ const MENU: MenuEntry[] = [
       { key: '/admin/development/candidates', label: '发展对象档案', perm: 'development.read' },
       { key: '/admin/development/plans', label: '发展计划', perm: 'development.read' },
       { key: '/admin/development/documents', label: '文书', perm: 'development.read' },
+    ],
+  },
+  {
+    key: 'dues',
+    label: '党费管理',
+    icon: <AccountBookOutlined />,
+    children: [
+      { key: '/admin/dues/bases', label: '基数设置', perm: 'dues.read' },
+      { key: '/admin/dues/bills', label: '月度账单', perm: 'dues.read' },
+      { key: '/admin/dues/payments', label: '收缴登记', perm: 'dues.manage' },
+      { key: '/admin/dues/reductions', label: '减免审批', perm: 'dues.read' },
+      { key: '/admin/dues/summary', label: '收缴统计', perm: 'dues.read' },
+      { key: '/admin/dues/reconciliation', label: '对账', perm: 'dues.approve' },
     ],
   },
   {

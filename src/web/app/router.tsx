@@ -28,6 +28,12 @@ const CandidateFormPage = page(() => import('../features/development/CandidateFo
 const CandidateDetailPage = page(() => import('../features/development/CandidateDetailPage'), 'CandidateDetailPage');
 const PlanPage = page(() => import('../features/development/PlanPage'), 'PlanPage');
 const DevelopmentDocumentsPage = page(() => import('../features/development/DocumentsPage'), 'DocumentsPage');
+const DuesBasesPage = page(() => import('../features/dues/BasesPage'), 'BasesPage');
+const DuesBillsPage = page(() => import('../features/dues/BillsPage'), 'BillsPage');
+const DuesPaymentsPage = page(() => import('../features/dues/BillsPage'), 'PaymentsPage');
+const DuesReductionsPage = page(() => import('../features/dues/ReductionsPage'), 'ReductionsPage');
+const DuesSummaryPage = page(() => import('../features/dues/SummaryPage'), 'SummaryPage');
+const DuesReconciliationPage = page(() => import('../features/dues/ReconciliationPage'), 'ReconciliationPage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
@@ -37,6 +43,8 @@ const JobDetailPage = page(() => import('../features/jobs/JobDetailPage'), 'JobD
 const MobileHomePage = page(() => import('../features/mobile/MobileHomePage'), 'MobileHomePage');
 const MobileMePage = page(() => import('../features/mobile/MobileMePage'), 'MobileMePage');
 const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordPage'), 'MobilePasswordPage');
+const MobileDuesPage = page(() => import('../features/mobile/MobileDuesPage'), 'MobileDuesPage');
+const MobilePayPage = page(() => import('../features/mobile/MobilePayPage'), 'MobilePayPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
   <RequirePermission perm={perm}>
@@ -113,6 +121,13 @@ export const router = createBrowserRouter([
       { path: 'development/candidates/:id', element: guarded('development.read', CandidateDetailPage) },
       { path: 'development/plans', element: guarded('development.read', PlanPage) },
       { path: 'development/documents', element: guarded('development.read', DevelopmentDocumentsPage) },
+      { path: 'dues', element: <Navigate to="/admin/dues/bills" replace /> },
+      { path: 'dues/bases', element: guarded('dues.read', DuesBasesPage) },
+      { path: 'dues/bills', element: guarded('dues.read', DuesBillsPage) },
+      { path: 'dues/payments', element: guarded('dues.manage', DuesPaymentsPage) },
+      { path: 'dues/reductions', element: guarded('dues.read', DuesReductionsPage) },
+      { path: 'dues/summary', element: guarded('dues.read', DuesSummaryPage) },
+      { path: 'dues/reconciliation', element: guarded('dues.approve', DuesReconciliationPage) },
       { path: 'accounts', element: guarded('account.manage', AccountsPage) },
       { path: 'audit', element: guarded('audit.read', AuditPage) },
       { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -131,6 +146,8 @@ export const router = createBrowserRouter([
       { index: true, element: <MobileHomePage /> },
       { path: 'me', element: <MobileMePage /> },
       { path: 'password', element: <MobilePasswordPage /> },
+      { path: 'dues', element: <MobileDuesPage /> },
+      { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -1,0 +1,136 @@
+import { useMemo, useState } from 'react';
+import { Alert, App, DatePicker, Form, Input, Modal, Radio, Typography } from 'antd';
+import { afterToday, dayjs, todayShanghai } from '../../shared/dates';
+import { applyServerErrors } from '../../shared/form-errors';
+import type { DuesBillView } from './api';
+import { useRecordPayment, useRecordVoluntary } from './api';
+import { MemberSelect, monthsBefore, yuan, yuanRule, yuanToFen } from './ui';
+
+// 收缴登记: the selected unpaid bills of one member paid together (a month,
+// a quarter, months in advance or back). The idempotency key is made once per
+// opening of the dialog, so that a double click or a retry records one payment.
+
+const BACK_PAY_MONTHS = 6;
+
+interface PayForm {
+  method: 'cash' | 'transfer';
+  paidOn: dayjs.Dayjs;
+  payerName?: string;
+  backPayApproval?: string;
+  note?: string;
+}
+
+export function PaymentModal({ bills, onClose }: { bills: DuesBillView[]; onClose: (paid: boolean) => void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<PayForm>();
+  const pay = useRecordPayment();
+  const [error, setError] = useState<string | null>(null);
+  const key = useMemo(() => crypto.randomUUID(), []);
+  const total = bills.reduce((s, b) => s + b.dueFen, 0);
+  const paidOn = Form.useWatch('paidOn', form)?.format('YYYY-MM-DD') ?? todayShanghai();
+  const late = bills.filter((b) => monthsBefore(b.month, paidOn) > BACK_PAY_MONTHS);
+
+  const submit = async (v: PayForm) => {
+    setError(null);
+    try {
+      const r = await pay.mutateAsync({
+        billIds: bills.map((b) => b.id),
+        method: v.method,
+        paidOn: v.paidOn.format('YYYY-MM-DD'),
+        payerName: v.payerName?.trim() || null,
+        backPayApproval: late.length ? v.backPayApproval?.trim() || null : null,
+        idempotencyKey: key,
+        note: v.note?.trim() || null,
+      });
+      message.success(`已登记 ${yuan(r.amountFen)} 元${r.replayed ? '（此前已登记，未重复记账）' : ''}`);
+      onClose(true);
+    } catch (e) {
+      setError(applyServerErrors(form, e));
+    }
+  };
+
+  return (
+    <Modal open title={`登记交纳 · ${bills[0]?.name ?? ''}`} okText="登记" onOk={() => form.submit()} confirmLoading={pay.isPending} onCancel={() => onClose(false)} destroyOnHidden width={560}>
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
+      <Typography.Paragraph>
+        {bills.map((b) => b.month).join('、')}，共 {bills.length} 个月，合计 <strong data-testid="pay-total">{yuan(total)}</strong> 元
+      </Typography.Paragraph>
+      <Form<PayForm> form={form} layout="vertical" name="dues-payment" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
+        <Form.Item name="method" label="交纳方式" rules={[{ required: true, message: '请选择交纳方式' }]}>
+          <Radio.Group options={[{ value: 'cash', label: '现金' }, { value: 'transfer', label: '转账' }]} />
+        </Form.Item>
+        <Form.Item name="paidOn" label="交纳日期" rules={[{ required: true, message: '请选择交纳日期' }]}>
+          <DatePicker disabledDate={afterToday} allowClear={false} aria-label="交纳日期" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="payerName" label="代交人" extra="由他人代为交纳时填写" rules={[{ max: 50, message: '不超过50个字' }]}>
+          <Input maxLength={50} aria-label="代交人" placeholder="本人交纳可不填" />
+        </Form.Item>
+        {late.length > 0 && (
+          <Form.Item
+            name="backPayApproval"
+            label="补交批准情况"
+            extra={`${late.map((b) => b.month).join('、')} 距交纳日期已超过 ${BACK_PAY_MONTHS} 个月，补交须经上级党委同意`}
+            rules={[{ required: true, whitespace: true, message: '请注明上级党委同意补交的情况' }, { max: 200, message: '不超过200个字' }]}
+          >
+            <Input maxLength={200} aria-label="补交批准情况" placeholder="如 县委组织部 2026年3月5日 同意" />
+          </Form.Item>
+        )}
+        <Form.Item name="note" label="备注" rules={[{ max: 500, message: '不超过500个字' }]}>
+          <Input.TextArea rows={2} maxLength={500} aria-label="备注" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+interface VoluntaryForm {
+  personId?: string;
+  amountYuan?: string;
+  method: 'cash' | 'transfer';
+  paidOn: dayjs.Dayjs;
+  note?: string;
+}
+
+/** 自愿交纳: a one-off voluntary payment; 1000 元 or more is listed separately and forwarded to the centre. */
+export function VoluntaryModal({ orgId, onClose }: { orgId: string | undefined; onClose: () => void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<VoluntaryForm>();
+  const record = useRecordVoluntary();
+  const [error, setError] = useState<string | null>(null);
+  const key = useMemo(() => crypto.randomUUID(), []);
+  const amount = yuanToFen(Form.useWatch('amountYuan', form));
+
+  const submit = async (v: VoluntaryForm) => {
+    setError(null);
+    try {
+      const r = await record.mutateAsync({ personId: v.personId!, amountFen: yuanToFen(v.amountYuan)!, method: v.method, paidOn: v.paidOn.format('YYYY-MM-DD'), idempotencyKey: key, note: v.note?.trim() || null });
+      message.success(`已登记自愿交纳 ${yuan(r.amountFen)} 元${r.large ? '；1000元以上的自愿交纳单独列账，全额上缴中央' : ''}`, r.large ? 6 : 3);
+      onClose();
+    } catch (e) {
+      setError(applyServerErrors(form, e, { amountFen: 'amountYuan' }));
+    }
+  };
+
+  return (
+    <Modal open title="登记自愿交纳党费" okText="登记" onOk={() => form.submit()} confirmLoading={record.isPending} onCancel={onClose} destroyOnHidden width={520}>
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
+      <Form<VoluntaryForm> form={form} layout="vertical" name="dues-voluntary" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
+        <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
+          <MemberSelect orgId={orgId} aria-label="自愿交纳党员" />
+        </Form.Item>
+        <Form.Item name="amountYuan" label="金额（元）" rules={[yuanRule({ required: '请填写金额', positive: true })]} extra={amount !== null && amount >= 100000 ? '1000元以上的自愿交纳将单独列账，全额上缴中央' : undefined}>
+          <Input inputMode="decimal" suffix="元" maxLength={13} aria-label="自愿交纳金额" />
+        </Form.Item>
+        <Form.Item name="method" label="交纳方式">
+          <Radio.Group options={[{ value: 'cash', label: '现金' }, { value: 'transfer', label: '转账' }]} />
+        </Form.Item>
+        <Form.Item name="paidOn" label="交纳日期" rules={[{ required: true, message: '请选择交纳日期' }]}>
+          <DatePicker disabledDate={afterToday} allowClear={false} aria-label="自愿交纳日期" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="note" label="备注" rules={[{ max: 500, message: '不超过500个字' }]}>
+          <Input.TextArea rows={2} maxLength={500} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from 'react';
+import { Card, DatePicker, Space, Table, Tag, Typography } from 'antd';
+import { dayjs } from '../../shared/dates';
+import { EmptyState, ErrorState } from '../../shared/states';
+import { usePageTitle } from '../../shared/use-title';
+import { OrgTreeSelect } from '../org/OrgTreeSelect';
+import { useArrears, useSummary, type Arrears, type Summary } from './api';
+import { currentMonth, useDuesOrg, yuan } from './ui';
+
+// 收缴统计: due, paid, collection and on-time rates per month for an org
+// subtree (read from the rollups), and 欠费提醒: members who have not paid for
+// 3 months or more (批评教育), 6 months or more (组织处理).
+
+type MonthRow = Summary['months'][number];
+type ArrearsRow = Arrears['items'][number];
+
+const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
+
+export function SummaryPage() {
+  usePageTitle('党费收缴统计');
+  const defaultOrg = useDuesOrg();
+  const [picked, setPicked] = useState<string | undefined>();
+  const orgId = picked ?? defaultOrg;
+  const [range, setRange] = useState<[string, string]>(() => [`${currentMonth().slice(0, 4)}-01`, currentMonth()]);
+  const q = useSummary(orgId, range[0], range[1]);
+  const arrears = useArrears(orgId);
+  const t = q.data?.total;
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      <Card>
+        <div className="page-header">
+          <Space orientation="vertical" size={0}>
+            <Typography.Title level={3}>收缴统计</Typography.Title>
+            <Typography.Text type="secondary">{q.data ? `${q.data.org.name}及下级组织` : '本组织及下级组织'} · 按时交纳指在当月内交纳</Typography.Text>
+          </Space>
+        </div>
+        <Space wrap style={{ display: 'flex', marginBottom: 16 }} role="search" aria-label="统计范围">
+          <OrgTreeSelect value={orgId} onChange={(id) => setPicked(id ?? undefined)} style={{ width: 260 }} aria-label="组织" allowClear={false} />
+          <DatePicker.RangePicker
+            picker="month"
+            format="YYYY-MM"
+            allowClear={false}
+            value={[dayjs(`${range[0]}-01`), dayjs(`${range[1]}-01`)]}
+            onChange={(v) => v?.[0] && v[1] && setRange([v[0].format('YYYY-MM'), v[1].format('YYYY-MM')])}
+            aria-label="月份范围"
+            style={{ width: 240 }}
+          />
+        </Space>
+        {q.isError && !q.data ? (
+          <ErrorState error={q.error} onRetry={() => q.refetch()} title="收缴统计加载失败" />
+        ) : (
+          <Table<MonthRow>
+            rowKey="month"
+            size="middle"
+            loading={q.isFetching}
+            dataSource={q.data?.months ?? []}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            data-testid="summary-table"
+            locale={{ emptyText: q.isPending ? ' ' : <EmptyState description="所选月份没有账单。" /> }}
+            columns={[
+              { title: '月份', dataIndex: 'month', key: 'month', width: 100, sorter: (a, b) => a.month.localeCompare(b.month) },
+              { title: '账单数', dataIndex: 'bills', key: 'bills', align: 'right' },
+              { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.dueFen - b.dueFen },
+              { title: '实交（元）', dataIndex: 'paidFen', key: 'paidFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.paidFen - b.paidFen },
+              { title: '收缴率', dataIndex: 'collectionRate', key: 'collectionRate', align: 'right', render: pct, sorter: (a, b) => (a.collectionRate ?? -1) - (b.collectionRate ?? -1) },
+              { title: '按时交纳率', dataIndex: 'onTimeRate', key: 'onTimeRate', align: 'right', render: pct, sorter: (a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1) },
+              { title: '自愿交纳（元）', dataIndex: 'voluntaryFen', key: 'voluntaryFen', align: 'right', render: (v: number) => yuan(v) },
+            ]}
+            summary={() =>
+              t ? (
+                <Table.Summary.Row style={{ fontWeight: 600 }}>
+                  <Table.Summary.Cell index={0}>合计</Table.Summary.Cell>
+                  <Table.Summary.Cell index={1} align="right">
+                    {(q.data?.months ?? []).reduce((s, m) => s + m.bills, 0)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={2} align="right">
+                    {yuan(t.dueFen)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={3} align="right">
+                    {yuan(t.paidFen)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={4} align="right">
+                    {pct(t.collectionRate)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={5} align="right">
+                    {pct(t.onTimeRate)}
+                  </Table.Summary.Cell>
+                  <Table.Summary.Cell index={6} align="right">
+                    {yuan((q.data?.months ?? []).reduce((s, m) => s + m.voluntaryFen, 0))}
+                  </Table.Summary.Cell>
+                </Table.Summary.Row>
+              ) : null
+            }
+          />
+        )}
+      </Card>
+      <Card title={`欠费提醒${arrears.data ? `（截至 ${arrears.data.asOf}）` : ''}`} size="small">
+        <Typography.Paragraph type="secondary">连续 3 个月未交纳党费的，进行批评教育；连续 6 个月不交纳且无正当理由的，按自行脱党处理（组织处理）。</Typography.Paragraph>
+        {arrears.isError && !arrears.data ? (
+          <ErrorState error={arrears.error} onRetry={() => arrears.refetch()} title="欠费名单加载失败" />
+        ) : (
+          <Table<ArrearsRow>
+            rowKey="personId"
+            size="small"
+            loading={arrears.isFetching}
+            dataSource={arrears.data?.items ?? []}
+            pagination={(arrears.data?.items.length ?? 0) > 20 ? { pageSize: 20 } : false}
+            scroll={{ x: 'max-content' }}
+            data-testid="arrears-table"
+            locale={{ emptyText: arrears.isPending ? ' ' : <EmptyState description="没有连续 3 个月以上未交党费的党员。" /> }}
+            columns={[
+              { title: '姓名', dataIndex: 'name', key: 'name', width: 100 },
+              { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 220 },
+              { title: '连续未交月数', dataIndex: 'months', key: 'months', align: 'right', sorter: (a, b) => a.months - b.months, defaultSortOrder: 'descend' },
+              { title: '欠交（元）', dataIndex: 'owedFen', key: 'owedFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.owedFen - b.owedFen },
+              { title: '起始月份', dataIndex: 'since', key: 'since', render: (s: string) => `自 ${s} 起` },
+              { title: '处理', dataIndex: 'level', key: 'level', render: (l: ArrearsRow['level']) => (l === 'action' ? <Tag color="red">组织处理</Tag> : <Tag color="orange">批评教育</Tag>) },
+            ]}
+          />
+        )}
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,100 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type {
+  ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
+  ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody,
+} from '../../../contracts/dues';
+import type { MemberPage } from '../../../contracts/member';
+import { api } from '../../shared/api';
+
+// The 党费 API (src/server/domains/dues/dues.routes.ts) as TanStack Query hooks.
+// Every mutation refreshes everything under ['dues']: a base changes the quote
+// and the bills, a payment the bills, the summary and the arrears.
+
+export type { DuesBillView, DuesQuote };
+export type BaseView = z.infer<typeof DuesBaseView>;
+export type BillPage = z.infer<typeof DuesBillPage>;
+export type Generated = z.infer<typeof GenerateResult>;
+export type Payment = z.infer<typeof PaymentResult>;
+export type Summary = z.infer<typeof DuesSummary>;
+export type Arrears = z.infer<typeof ArrearsView>;
+export type Reduction = z.infer<typeof ReductionView>;
+export type Reductions = z.infer<typeof ReductionPage>;
+export type Difference = Reconciliation['differences'][number];
+export interface Reconciliation {
+  day: string;
+  provider: string;
+  matched: number;
+  differences: Array<{ outTradeNo: string; kind: 'not_settled' | 'amount_mismatch' | 'not_in_statement' | 'refund_due'; providerFen: number | null; ourFen: number | null }>;
+}
+
+const BASE = '/api/v1/dues';
+
+export interface BillFilters {
+  orgId?: string;
+  month: string;
+  status: 'all' | 'unpaid' | 'paid';
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Current members of an org subtree, found by name, initials or phone tail. */
+export function useMemberSearch(orgId: string | undefined, q: string) {
+  return useQuery({
+    queryKey: ['members', 'list', { orgId, q, status: 'current', pageSize: 20, picker: true }],
+    queryFn: () => api.get<z.infer<typeof MemberPage>>('/api/v1/members', { orgId, q: q || undefined, status: 'current', pageSize: 20 }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useBases(personId: string | undefined) {
+  return useQuery({ queryKey: ['dues', 'bases', personId], queryFn: () => api.get<{ items: BaseView[] }>(`/api/v1/members/${personId}/dues-bases`), enabled: !!personId });
+}
+
+/** The monthly amount for a category and base (分); null when there is nothing to quote yet. */
+export function useQuote(category: string | undefined, baseFen: number | null | undefined, month: string | undefined, needsBase: boolean) {
+  const enabled = !!category && (!needsBase || (baseFen !== null && baseFen !== undefined));
+  return useQuery({
+    queryKey: ['dues', 'quote', category, needsBase ? baseFen : null, month],
+    queryFn: () => api.get<DuesQuote>(`${BASE}/quote`, { category, base: needsBase ? baseFen : undefined, month }),
+    enabled,
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+}
+
+export function useBills(f: BillFilters) {
+  return useQuery({ queryKey: ['dues', 'bills', f], queryFn: () => api.get<BillPage>(`${BASE}/bills`, { ...f }), placeholderData: keepPreviousData });
+}
+
+export function useSummary(orgId: string | undefined, from: string, to: string) {
+  return useQuery({ queryKey: ['dues', 'summary', orgId, from, to], queryFn: () => api.get<Summary>(`${BASE}/summary`, { orgId, from, to }) });
+}
+
+export function useArrears(orgId: string | undefined) {
+  return useQuery({ queryKey: ['dues', 'arrears', orgId], queryFn: () => api.get<Arrears>(`${BASE}/arrears`, { orgId }) });
+}
+
+export function useReductions(f: { orgId?: string; status: 'all' | 'proposed' | 'approved' | 'rejected'; page: number; pageSize: number }) {
+  return useQuery({ queryKey: ['dues', 'reductions', f], queryFn: () => api.get<Reductions>(`${BASE}/reductions`, { ...f }), placeholderData: keepPreviousData });
+}
+
+function useDuesMutation<V, R>(fn: (v: V) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: ['dues'] }) });
+}
+
+export const useSetBase = () =>
+  useDuesMutation(({ personId, body }: { personId: string; body: z.input<typeof SetDuesBaseBody> }) =>
+    api.post<{ id: number; amountFen: number; rateBp: number | null }>(`/api/v1/members/${personId}/dues-bases`, body),
+  );
+export const useGenerateBills = () => useDuesMutation((b: { orgId: string; month: string }) => api.post<Generated>(`${BASE}/bills/generate`, b));
+export const useRecordPayment = () => useDuesMutation((b: z.input<typeof RecordDuesPaymentBody>) => api.post<Payment>(`${BASE}/payments`, b));
+export const useRecordVoluntary = () => useDuesMutation((b: z.input<typeof VoluntaryPaymentBody>) => api.post<Payment & { large: boolean }>(`${BASE}/voluntary`, b));
+export const useProposeReduction = () => useDuesMutation((b: z.input<typeof ProposeReductionBody>) => api.post<{ id: string }>(`${BASE}/reductions`, b));
+export const useDecideReduction = () =>
+  useDuesMutation(({ id, body }: { id: string; body: z.input<typeof DecideReductionBody> }) =>
+    api.post<{ status: 'approved' | 'rejected'; correctedBills: number }>(`${BASE}/reductions/${id}/decision`, body),
+  );
+export const useReconcile = () => useDuesMutation((b: { day: string }) => api.post<Reconciliation>(`${BASE}/reconciliation`, b));
