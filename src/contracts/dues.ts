@@ -96,6 +96,8 @@ export const ListDuesBillsQuery = PageQuery.extend({
   month: Month.optional(),
   status: z.enum(['all', 'unpaid', 'paid']).default('all'),
   q: z.string().trim().max(50).optional(),
+  sort: z.enum(['org', 'name', 'baseFen', 'dueFen', 'month']).default('org'),
+  order: z.enum(['asc', 'desc']).default('asc'),
 });
 export const DuesBillPage = pageOf(DuesBillView).extend({ totals: z.object({ dueFen: z.number().int(), paidFen: z.number().int() }) });
 

@@ -89,6 +89,10 @@ describe('dues', () => {
     expect(await gen('2026-04')).toMatchObject({ created: 1, updated: 1, unchanged: 1 });
     const april = await bills(s.sec, `orgId=${s.branch.id}&month=2026-04`);
     expect(april.items.map((x) => [x.personId, x.dueFen]).sort()).toEqual([[a, 9000], [b, 6000], [c, 20]].sort());
+    // sorted by the server over every page
+    expect((await bills(s.sec, `orgId=${s.branch.id}&month=2026-04&sort=dueFen&order=desc`)).items.map((x) => x.dueFen)).toEqual([9000, 6000, 20]);
+    expect((await ok(s.sec.get(`/api/v1/dues/bills?orgId=${s.branch.id}&month=2026-04&sort=dueFen&order=asc&pageSize=1&page=2`))).items).toEqual([expect.objectContaining({ dueFen: 6000 })]);
+    expect((await s.sec.get(`/api/v1/dues/bills?sort=bogus`)).statusCode).toBe(400);
     const march2 = await bills(s.sec, `orgId=${s.branch.id}&month=2026-03`);
     expect(march2.items.find((x) => x.personId === a)).toMatchObject({ dueFen: 1500, status: 'paid', paidOn: '2026-03-20' });
     // the rollups equal a raw recomputation

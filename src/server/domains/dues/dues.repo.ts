@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { sql, and, type Sql } from '../../platform/sql';
+import { sql, raw, and, type Sql } from '../../platform/sql';
 
 // SQL of the dues domain. Scope conditions come from platform/scope.ts on the
 // org alias `o` (the bill's or the member's org).
@@ -181,10 +181,19 @@ function billWhere(f: BillFilter): Sql {
   return and(parts);
 }
 
-export async function listBills(q: Queryable, f: BillFilter, limit: number, offset: number) {
+const BILL_SORTS = {
+  org: 'b.month DESC, o.path, p.name_pinyin',
+  name: 'p.name_pinyin {o}, b.month DESC',
+  baseFen: 'b.base_fen {o} NULLS FIRST, p.name_pinyin',
+  dueFen: 'b.due_fen {o}, p.name_pinyin',
+  month: 'b.month {o}, p.name_pinyin',
+} as const;
+
+export async function listBills(q: Queryable, f: BillFilter, limit: number, offset: number, sort: keyof typeof BILL_SORTS = 'org', order: 'asc' | 'desc' = 'asc') {
   const where = billWhere(f);
+  const orderBy = raw(BILL_SORTS[sort].replaceAll('{o}', order === 'desc' ? 'DESC' : 'ASC') + ', b.id');
   const [rows, totals] = await Promise.all([
-    q.query<BillRow>(sql`${BILL_SELECT} WHERE ${where} ORDER BY b.month DESC, o.path, p.name_pinyin, b.id LIMIT ${limit} OFFSET ${offset}`),
+    q.query<BillRow>(sql`${BILL_SELECT} WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`),
     q.one<{ n: number; due: number; paid: number }>(sql`SELECT count(*)::int AS n, coalesce(sum(b.due_fen), 0)::bigint::float8 AS due,
         coalesce(sum(CASE WHEN b.paid_on IS NOT NULL THEN b.due_fen ELSE 0 END), 0)::bigint::float8 AS paid
       FROM dues_bill b JOIN person p ON p.id = b.person_id JOIN org o ON o.id = b.org_id WHERE ${where}`),

@@ -189,9 +189,9 @@ async function orgPathOf(q: Queryable, ctx: RequestContext, orgId: string | unde
   return o;
 }
 
-export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; page: number; pageSize: number }) {
+export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; sort: 'org' | 'name' | 'baseFen' | 'dueFen' | 'month'; order: 'asc' | 'desc'; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
-  const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
+  const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
   return { items: r.rows.map(billView), total: r.total, page: query.page, pageSize: query.pageSize, totals: { dueFen: r.dueFen, paidFen: r.paidFen } };
 }
 

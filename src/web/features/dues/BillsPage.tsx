@@ -18,6 +18,7 @@ import { BillStatusTag, currentMonth, rateText, useDuesOrg, yuan } from './ui';
 // 收缴登记 for the selected unpaid months of one member.
 
 const STATUSES = { all: '全部', unpaid: '未交', paid: '已交' } as const;
+const BILL_SORTS: ReadonlyArray<BillFilters['sort']> = ['org', 'name', 'baseFen', 'dueFen', 'month'];
 
 function readFilters(p: URLSearchParams, org: string | undefined, defaultStatus: BillFilters['status']): BillFilters {
   const status = p.get('status');
@@ -27,6 +28,8 @@ function readFilters(p: URLSearchParams, org: string | undefined, defaultStatus:
     month: month && /^\d{4}-(0[1-9]|1[0-2])$/.test(month) ? month : currentMonth(),
     status: status === 'unpaid' || status === 'paid' || status === 'all' ? status : defaultStatus,
     q: p.get('q') || undefined,
+    sort: BILL_SORTS.includes(p.get('sort') as BillFilters['sort']) ? (p.get('sort') as BillFilters['sort']) : 'org',
+    order: p.get('order') === 'desc' ? 'desc' : 'asc',
     page: Math.max(1, Number(p.get('page')) || 1),
     pageSize: [10, 20, 50, 100].includes(Number(p.get('pageSize'))) ? Number(p.get('pageSize')) : 20,
   };
@@ -38,6 +41,8 @@ function writeFilters(f: BillFilters, org: string | undefined, defaultStatus: Bi
   if (f.month !== currentMonth()) out.month = f.month;
   if (f.status !== defaultStatus) out.status = f.status;
   if (f.q) out.q = f.q;
+  if (f.sort !== 'org') out.sort = f.sort;
+  if (f.order !== 'asc') out.order = f.order;
   if (f.page !== 1) out.page = String(f.page);
   if (f.pageSize !== 20) out.pageSize = String(f.pageSize);
   return out;
@@ -103,14 +108,15 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
   };
 
   const person = selected[0]?.personId;
+  const sortOrderOf = (k: BillFilters['sort']) => (f.sort === k ? (f.order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null);
   const columns: ColumnsType<DuesBillView> = [
-    { title: '姓名', dataIndex: 'name', key: 'name', width: 100, fixed: 'left', sorter: (a, b) => a.name.localeCompare(b.name, 'zh-CN') },
+    { title: '姓名', dataIndex: 'name', key: 'name', width: 100, fixed: 'left', sorter: true, sortOrder: sortOrderOf('name') },
     { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 180, ellipsis: true },
     { title: '月份', dataIndex: 'month', key: 'month', width: 90 },
     { title: '类别', dataIndex: 'category', key: 'category', width: 170, ellipsis: true, render: (c: DuesCategory) => DUES_CATEGORIES[c] },
-    { title: '基数（元）', dataIndex: 'baseFen', key: 'baseFen', width: 120, align: 'right', render: (v: number | null) => yuan(v), sorter: (a, b) => (a.baseFen ?? -1) - (b.baseFen ?? -1) },
+    { title: '基数（元）', dataIndex: 'baseFen', key: 'baseFen', width: 120, align: 'right', render: (v: number | null) => yuan(v), sorter: true, sortOrder: sortOrderOf('baseFen') },
     { title: '比例', dataIndex: 'rateBp', key: 'rateBp', width: 90, align: 'right', render: rateText },
-    { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', width: 110, align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.dueFen - b.dueFen },
+    { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', width: 110, align: 'right', render: (v: number) => yuan(v), sorter: true, sortOrder: sortOrderOf('dueFen') },
     { title: '状态', dataIndex: 'status', key: 'status', width: 110, render: (s: DuesBillView['status'], r) => <BillStatusTag status={s} reduced={r.reduced} /> },
     { title: '交纳日期', dataIndex: 'paidOn', key: 'paidOn', width: 110, render: formatDate },
   ];
@@ -206,8 +212,16 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
             emptyText: list.isPending ? ' ' : <EmptyState description={filtered ? '没有符合条件的账单。请调整筛选条件，或点击“重置”。' : `${f.month} 还没有账单。${manage ? '点击“生成本月账单”生成。' : ''}`} />,
           }}
           pagination={{ current: f.page, pageSize: f.pageSize, total: list.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100], showTotal: (t) => `共 ${t} 条` }}
-          onChange={(p) => {
-            if ((p.current ?? 1) !== f.page || (p.pageSize ?? f.pageSize) !== f.pageSize) setParams(writeFilters({ ...f, page: p.current ?? 1, pageSize: p.pageSize ?? f.pageSize }, org, defaultStatus));
+          onChange={(p, _filters, sorter) => {
+            // sorting is done by the server over all pages
+            const one = Array.isArray(sorter) ? sorter[0] : sorter;
+            const key = one?.order && BILL_SORTS.includes(one.columnKey as BillFilters['sort']) ? (one.columnKey as BillFilters['sort']) : 'org';
+            const order = one?.order === 'descend' ? 'desc' : 'asc';
+            const sortChanged = key !== f.sort || order !== f.order;
+            if (sortChanged || (p.current ?? 1) !== f.page || (p.pageSize ?? f.pageSize) !== f.pageSize) {
+              setSelected([]);
+              setParams(writeFilters({ ...f, sort: key, order, page: sortChanged ? 1 : (p.current ?? 1), pageSize: p.pageSize ?? f.pageSize }, org, defaultStatus));
+            }
           }}
         />
       )}

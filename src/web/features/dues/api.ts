@@ -35,6 +35,8 @@ export interface BillFilters {
   month: string;
   status: 'all' | 'unpaid' | 'paid';
   q?: string;
+  sort: 'org' | 'name' | 'baseFen' | 'dueFen' | 'month';
+  order: 'asc' | 'desc';
   page: number;
   pageSize: number;
 }
