@@ -112,6 +112,36 @@ describe('dues', () => {
     expect((sum.months as Array<{ month: string }>).find((m) => m.month === '2026-03')).toMatchObject({ dueFen: 7520, paidFen: 1500, paidOnTimeFen: 1500, collectionRate: 0.1995, onTimeRate: 0.1995 });
   });
 
+  it('keeps one bill per member and month when a member moves or overlapping subtrees generate at once', async () => {
+    const s = await setup(12);
+    for (const p of s.ids) await ok(s.sec.post(`/api/v1/members/${p}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' }), 201);
+    const supGen = (orgId: string, month: string) => s.sup.post('/api/v1/dues/bills/generate', { orgId, month });
+    // the root's and the branch's generation of one month race: each member is billed once
+    const [r1, r2] = await Promise.all([supGen(s.root.id, '2026-05'), supGen(s.branch.id, '2026-05')]);
+    expect([r1.statusCode, r2.statusCode]).toEqual([200, 200]);
+    expect(r1.json().created + r2.json().created).toBe(12);
+    expect(r1.json().created + r1.json().unchanged).toBe(12);
+    // June is billed in the branch; then a move to the other branch from June is recorded (the transfer module will write this)
+    expect(await ok(supGen(s.branch.id, '2026-06'))).toMatchObject({ created: 12 });
+    const mover = s.ids[0];
+    await h.db.exec(sql`UPDATE membership SET valid_to = '2026-05-31' WHERE person_id = ${mover} AND valid_to IS NULL`);
+    await h.db.exec(sql`INSERT INTO membership (person_id, org_id, valid_from) VALUES (${mover}, ${s.other.id}, '2026-06-01')`);
+    await h.db.exec(sql`UPDATE person SET org_id = ${s.other.id} WHERE id = ${mover}`);
+    // generating the new branch alone moves the unpaid June bill there instead of billing twice
+    expect(await ok(supGen(s.other.id, '2026-06'))).toMatchObject({ created: 0, updated: 1 });
+    const june = await h.db.query<{ org_id: string }>(sql`SELECT org_id FROM dues_bill WHERE person_id = ${mover} AND month = '2026-06-01'`);
+    expect(june).toEqual([{ org_id: s.other.id }]);
+    expect((await bills(s.sup, `orgId=${s.branch.id}&month=2026-06`)).total).toBe(11);
+    expect((await bills(s.sup, `orgId=${s.other.id}&month=2026-06`)).total).toBe(1);
+    // and the incremental rollups still equal a rebuild
+    const snap = () => h.db.query(sql`SELECT r.* FROM dues_rollup r JOIN org o ON o.id = r.org_id WHERE o.path <@ ${s.root.path}::ltree ORDER BY r.org_id, r.month`);
+    const incremental = await snap();
+    await h.db.tx((t) => rebuildRollups(t, ['2026-05', '2026-06']));
+    expect(await snap()).toEqual(incremental);
+    // the member's own bill list follows the bill (open bills are found by member)
+    expect((await bills(s.sup, `personId=${mover}`)).items.map((b) => b.month).sort()).toEqual(['2026-05', '2026-06']);
+  });
+
   it('records payments idempotently and exactly once per bill, even under 50 concurrent attempts', async () => {
     const s = await setup(1);
     const [m] = s.ids;
@@ -123,6 +153,9 @@ describe('dues', () => {
     const first = await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', payerName: '家属代交', idempotencyKey: k }));
     expect(first).toMatchObject({ amountFen: 12000, replayed: false });
     expect(await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', idempotencyKey: k }))).toMatchObject({ entryIds: first.entryIds, replayed: true });
+    // the same key for other bills is refused rather than taken for a replay
+    const reused = await s.sec.post('/api/v1/dues/payments', { billIds: [all.items.find((x) => x.month === '2026-10')!.id], method: 'cash', paidOn: '2026-11-05', idempotencyKey: k });
+    expect(reused.statusCode).toBe(409);
     const again = await s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'cash', paidOn: '2026-11-06', idempotencyKey: key() });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toContain('2026-11 的党费已交纳');
@@ -199,30 +232,38 @@ describe('dues', () => {
   });
 
   it('lists arrears at 3 and 6 consecutive unpaid months and reminds once per level', async () => {
-    const s = await setup(2);
-    const [late, fine] = s.ids;
+    const s = await setup(3);
+    const [late, fine, lapsed] = s.ids;
     for (const p of s.ids) await ok(s.sec.post(`/api/v1/members/${p}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' }), 201);
     const months = ['2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
-    for (const month of months) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
-    const all = await bills(s.sec, `orgId=${s.branch.id}`);
-    // `late` paid up to August: September–November unpaid (3); `fine` paid everything
+    for (const month of months.slice(0, 6)) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
     const pay = async (person: string, upTo: string) => {
+      const all = await bills(s.sec, `orgId=${s.branch.id}&status=unpaid`);
       const ids = all.items.filter((b) => b.personId === person && b.month <= upTo).map((b) => b.id);
-      await ok(s.sec.post('/api/v1/dues/payments', { billIds: ids, method: 'cash', paidOn: '2026-11-20', backPayApproval: '补交', idempotencyKey: key() }));
+      await ok(s.sec.post('/api/v1/dues/payments', { billIds: ids, method: 'cash', paidOn: '2026-08-20', backPayApproval: '补交', idempotencyKey: key() }));
     };
+    // `lapsed` paid up to May and never again: June–November unpaid (6)
+    await pay(lapsed, '2026-05');
+    for (const month of months.slice(6)) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    // `late` paid up to August: September–November unpaid (3); `fine` paid everything
     await pay(late, '2026-08');
     await pay(fine, '2026-11');
     const list = await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`));
-    expect(list.items).toEqual([expect.objectContaining({ personId: late, months: 3, owedFen: 4500, since: '2026-09', level: 'warn' })]);
+    expect(list.items).toEqual([
+      expect.objectContaining({ personId: lapsed, months: 6, owedFen: 9000, since: '2026-06', level: 'action' }),
+      expect.objectContaining({ personId: late, months: 3, owedFen: 4500, since: '2026-09', level: 'warn' }),
+    ]);
+    expect((await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}&minMonths=6`))).items).toEqual([expect.objectContaining({ personId: lapsed })]);
     const inbox = async () => (await s.sec.get('/api/v1/notifications')).json().items.map((n: { title: string }) => n.title).filter((t: string) => t.includes('未交党费'));
     await sendArrearsReminders(h.deps, '2026-11');
     await sendArrearsReminders(h.deps, '2026-11');
-    expect(await inbox()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育']);
-    // six months back from November for someone who never paid since May
-    await h.db.exec(sql`UPDATE dues_bill SET paid_on = NULL WHERE person_id = ${late} AND month >= '2026-06-01'`);
-    expect((await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`))).items).toEqual([expect.objectContaining({ months: 6, since: '2026-06', level: 'action' })]);
-    await sendArrearsReminders(h.deps, '2026-11');
-    expect((await inbox()).sort()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育', '交费党员0 已连续6个月未交党费，须按规定组织处理'].sort());
+    expect((await inbox()).sort()).toEqual(['交费党员0 已连续3个月未交党费，请进行批评教育', '交费党员2 已连续6个月未交党费，须按规定组织处理'].sort());
+    // paying the oldest month starts a new run of unpaid months after it
+    await pay(lapsed, '2026-06');
+    expect((await ok(s.sec.get(`/api/v1/dues/arrears?orgId=${s.branch.id}`))).items).toEqual([
+      expect.objectContaining({ personId: lapsed, months: 5, since: '2026-07', level: 'warn' }),
+      expect.objectContaining({ personId: late, months: 3 }),
+    ]);
   });
 
   it('imports bases by Excel: template, dry run with row errors, all-or-nothing commit, idempotent re-run', async () => {

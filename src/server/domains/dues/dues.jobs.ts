@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
 import { addDays, businessToday } from '../../platform/dates';
 import { reconcile, settlePendingOrders } from './dues.online';
-import { generateBills, ruleFor } from './dues.service';
+import { generateBillsParallel, ruleFor } from './dues.service';
 import { arrears } from './dues.repo';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
@@ -18,10 +18,7 @@ export async function generateCurrentMonth(deps: Deps, month = monthOf(businessT
   const roots = await deps.db.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
   const results = [];
   for (const r of roots) {
-    results.push(await deps.db.tx(async (t) => {
-      await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.bills'), hashtext(${r.path + ':' + month}))`);
-      return { orgId: r.id, ...(await generateBills(t, r.path, month)) };
-    }));
+    results.push({ orgId: r.id, ...(await generateBillsParallel(deps.db, r.path, month)) });
   }
   return results;
 }

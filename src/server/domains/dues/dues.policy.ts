@@ -51,19 +51,23 @@ export function bracketFor(brackets: readonly Bracket[], baseFen: number): Brack
   return b;
 }
 
-/** The monthly amount for a category and base. */
-export function quote(rule: DuesRule, category: DuesCategory, baseFen: number | null): Quote {
-  if (!BASED_CATEGORIES.includes(category)) {
-    const fixed = category === 'farmer' ? rule.farmerFen : rule.fixedFen;
-    return { amountFen: fixed, rateBp: null, explanation: `${DUES_CATEGORIES[category]}党员每月交纳 ${yuan(fixed)} 元` };
-  }
+/** The monthly amount and rate alone (the bulk bill generator's hot path: no explanation text). */
+export function quoteAmount(rule: DuesRule, category: DuesCategory, baseFen: number | null): { amountFen: number; rateBp: number | null } {
+  if (!BASED_CATEGORIES.includes(category)) return { amountFen: category === 'farmer' ? rule.farmerFen : rule.fixedFen, rateBp: null };
   if (baseFen === null) throw new Error('a base is required for this category');
+  const b = bracketFor(category === 'retired' ? rule.retiredBrackets : rule.salariedBrackets, baseFen);
+  return { amountFen: roundDues(baseFen, b.rateBp, rule.rounding), rateBp: b.rateBp };
+}
+
+/** The monthly amount for a category and base, with the explanation shown to people. */
+export function quote(rule: DuesRule, category: DuesCategory, baseFen: number | null): Quote {
+  const { amountFen, rateBp } = quoteAmount(rule, category, baseFen);
+  if (rateBp === null || baseFen === null) return { amountFen, rateBp: null, explanation: `${DUES_CATEGORIES[category]}党员每月交纳 ${yuan(amountFen)} 元` };
   const brackets = category === 'retired' ? rule.retiredBrackets : rule.salariedBrackets;
   const b = bracketFor(brackets, baseFen);
   const i = brackets.indexOf(b);
   const lower = i > 0 ? brackets[i - 1].upToFen! : null;
   const range = b.upToFen === null ? `${yuan(lower!)} 元以上` : lower === null ? `${yuan(b.upToFen)} 元以下（含）` : `${yuan(lower)} 元以上至 ${yuan(b.upToFen)} 元（含）`;
-  const amountFen = roundDues(baseFen, b.rateBp, rule.rounding);
   return {
     amountFen, rateBp: b.rateBp,
     explanation: `基数 ${yuan(baseFen)} 元，属${range}，按 ${percent(b.rateBp)} 交纳：${yuan(baseFen)} × ${percent(b.rateBp)} = ${yuan(amountFen)} 元（四舍五入到${rule.rounding === 'jiao' ? '角' : '分'}）`,

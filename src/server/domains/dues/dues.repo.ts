@@ -1,4 +1,5 @@
 import type { Queryable } from '../../platform/db';
+import { v7 as uuidv7 } from 'uuid';
 import { sql, raw, and, type Sql } from '../../platform/sql';
 
 // SQL of the dues domain. Scope conditions come from platform/scope.ts on the
@@ -35,54 +36,76 @@ export interface BillingRow {
   base_id: number | null;
   category: string | null;
   base_fen: number | null;
-  reduction_id: string | null;
-  reduction_kind: 'reduce' | 'exempt' | null;
-  reduction_fen: number | null;
+  /** the member's bill of the month if there is one (wherever it was booked) */
+  bill_id: string | null;
+  bill_org_id: string | null;
+  bill_org_path: string | null;
+  bill_category: string | null;
+  bill_base_fen: number | null;
+  bill_rate_bp: number | null;
+  bill_computed_fen: number | null;
+  bill_due_fen: number | null;
+  bill_base_id: number | null;
+  bill_reduction_id: string | null;
+  bill_rule_version_id: string | null;
+  bill_paid_on: string | null;
 }
 
 /**
  * Who owes dues for a month in a subtree: the formal relation covering the
  * month's first day (else the first one starting in the month: dues are
- * payable from the month of admission), with the base in force and any
- * approved reduction covering the month.
+ * payable from the month of admission), with the base in force and the
+ * member's bill of that month if it exists. The bill is found by member, not
+ * by org: a member who moved keeps one bill, corrected to the new org.
  */
-export function billingRows(q: Queryable, subtreePath: string, month: string) {
+export function billingRows(q: Queryable, subtreePath: string, month: string, part: BillPartition) {
   const start = `${month}-01`;
   return q.query<BillingRow>(sql`
     WITH rel AS (
       SELECT DISTINCT ON (m.person_id) m.person_id, m.org_id
       FROM membership m JOIN org o ON o.id = m.org_id
       WHERE o.path <@ ${subtreePath}::ltree AND m.valid_from < (${start}::date + interval '1 month') AND (m.valid_to IS NULL OR m.valid_to > ${start}::date)
+        AND ${partitionCond(part)}
       ORDER BY m.person_id, (m.valid_from <= ${start}::date) DESC, m.valid_from)
     SELECT rel.person_id, rel.org_id, o.path::text AS org_path, o.region_key,
       b.id::int AS base_id, b.category, b.base_fen::int AS base_fen,
-      r.id AS reduction_id, r.kind AS reduction_kind, r.monthly_fen::int AS reduction_fen
+      eb.id AS bill_id, eb.org_id AS bill_org_id, ebo.path::text AS bill_org_path, eb.category AS bill_category, eb.base_fen::int AS bill_base_fen, eb.rate_bp AS bill_rate_bp,
+      eb.computed_fen::int AS bill_computed_fen, eb.due_fen::int AS bill_due_fen, eb.base_id::int AS bill_base_id, eb.reduction_id AS bill_reduction_id,
+      eb.rule_version_id AS bill_rule_version_id, eb.paid_on AS bill_paid_on
     FROM rel JOIN org o ON o.id = rel.org_id
     LEFT JOIN LATERAL (SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
                        ORDER BY effective_month DESC, id DESC LIMIT 1) b ON true
-    LEFT JOIN LATERAL (SELECT id, kind, monthly_fen FROM dues_reduction WHERE person_id = rel.person_id AND status = 'approved'
-                       AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY decided_at DESC LIMIT 1) r ON true`);
+    LEFT JOIN dues_bill eb ON eb.month = ${start}::date AND eb.person_id = rel.person_id
+    LEFT JOIN org ebo ON ebo.id = eb.org_id`);
 }
 
-export interface ExistingBill {
-  id: string;
-  person_id: string;
-  org_id: string;
-  category: string;
-  base_fen: number | null;
-  rate_bp: number | null;
-  computed_fen: number;
-  due_fen: number;
-  base_id: number | null;
-  reduction_id: string | null;
-  rule_version_id: string;
-  paid_on: string | null;
+/** Approved 少交/免交 covering a month, by member (the latest decision wins). Few rows: read whole. */
+export function reductionsInForce(q: Queryable, month: string) {
+  const start = `${month}-01`;
+  return q.query<{ person_id: string; id: string; kind: 'reduce' | 'exempt'; monthly_fen: number }>(sql`
+    SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen::int AS monthly_fen FROM dues_reduction
+    WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC`);
 }
 
-export function existingBills(q: Queryable, subtreePath: string, month: string) {
-  return q.query<ExistingBill>(sql`SELECT b.id, b.person_id, b.org_id, b.category, b.base_fen::int AS base_fen, b.rate_bp, b.computed_fen::int AS computed_fen, b.due_fen::int AS due_fen,
-      b.base_id::int AS base_id, b.reduction_id, b.rule_version_id, b.paid_on
-    FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE b.month = ${`${month}-01`}::date AND o.path <@ ${subtreePath}::ltree`);
+/**
+ * Members are split into BILL_PARTITIONS fixed partitions by a hash of their
+ * id, so a large subtree's bills can be written on several connections at
+ * once (B6). `null` means all partitions.
+ */
+export const BILL_PARTITIONS = 2;
+export type BillPartition = number | null;
+
+function partitionCond(part: BillPartition): Sql {
+  return part === null ? sql`TRUE` : sql`abs(hashtext(m.person_id::text)) % ${BILL_PARTITIONS} = ${part}`;
+}
+
+/**
+ * One generation per month and partition at a time, whatever the subtree (a
+ * member has one bill per month). All partitions are locked in ascending order.
+ */
+export async function lockMonth(q: Queryable, month: string, part: BillPartition) {
+  const parts = part === null ? [...Array(BILL_PARTITIONS).keys()] : [part];
+  for (const p of parts) await q.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.bills'), hashtext(${`${month}:${p}`}))`);
 }
 
 export interface NewBill {
@@ -90,14 +113,20 @@ export interface NewBill {
   computedFen: number; dueFen: number; baseId: number | null; reductionId: string | null; ruleVersionId: string;
 }
 
+/**
+ * Bill ids are UUIDv7 (time-ordered), so a month's inserts land at the right
+ * edge of the primary key like its month-led indexes (migration 0010). The
+ * caller holds lockMonth and has read the month's bills of these members: a
+ * duplicate is a bug and fails on the unique key.
+ */
 export async function insertBills(q: Queryable, month: string, rows: readonly NewBill[]) {
   for (let i = 0; i < rows.length; i += 5000) {
     const b = rows.slice(i, i + 5000);
-    await q.exec(sql`INSERT INTO dues_bill (person_id, org_id, region_key, month, category, base_fen, rate_bp, computed_fen, due_fen, base_id, reduction_id, rule_version_id)
-      SELECT p, o, r, ${`${month}-01`}::date, c, bf, rb, cf, df, bi, ri, rv FROM unnest(${b.map((x) => x.personId)}::uuid[], ${b.map((x) => x.orgId)}::uuid[], ${b.map((x) => x.regionKey)}::uuid[],
-        ${b.map((x) => x.category)}::text[], ${b.map((x) => x.baseFen)}::bigint[], ${b.map((x) => x.rateBp)}::int[], ${b.map((x) => x.computedFen)}::bigint[], ${b.map((x) => x.dueFen)}::bigint[],
-        ${b.map((x) => x.baseId)}::bigint[], ${b.map((x) => x.reductionId)}::uuid[], ${b.map((x) => x.ruleVersionId)}::uuid[]) AS t(p, o, r, c, bf, rb, cf, df, bi, ri, rv)
-      ON CONFLICT (person_id, month) DO NOTHING`);
+    await q.exec(sql`INSERT INTO dues_bill (id, person_id, org_id, region_key, month, category, base_fen, rate_bp, computed_fen, due_fen, base_id, reduction_id, rule_version_id)
+      SELECT id, p, o, r, ${`${month}-01`}::date, c, bf, rb, cf, df, bi, ri, rv FROM unnest(${b.map(() => uuidv7())}::uuid[], ${b.map((x) => x.personId)}::uuid[], ${b.map((x) => x.orgId)}::uuid[],
+        ${b.map((x) => x.regionKey)}::uuid[], ${b.map((x) => x.category)}::text[], ${b.map((x) => x.baseFen)}::bigint[], ${b.map((x) => x.rateBp)}::int[], ${b.map((x) => x.computedFen)}::bigint[],
+        ${b.map((x) => x.dueFen)}::bigint[], ${b.map((x) => x.baseId)}::bigint[], ${b.map((x) => x.reductionId)}::uuid[], ${b.map((x) => x.ruleVersionId)}::uuid[])
+        AS t(id, p, o, r, c, bf, rb, cf, df, bi, ri, rv)`);
   }
 }
 
@@ -106,27 +135,61 @@ export async function updateBills(q: Queryable, rows: ReadonlyArray<NewBill & { 
   const done = new Set<string>();
   for (let i = 0; i < rows.length; i += 5000) {
     const b = rows.slice(i, i + 5000);
-    const r = await q.query<{ id: string }>(sql`UPDATE dues_bill d SET org_id = t.o, category = t.c, base_fen = t.bf, rate_bp = t.rb, computed_fen = t.cf, due_fen = t.df,
+    const r = await q.query<{ id: string }>(sql`UPDATE dues_bill d SET org_id = t.o, region_key = t.r, category = t.c, base_fen = t.bf, rate_bp = t.rb, computed_fen = t.cf, due_fen = t.df,
         base_id = t.bi, reduction_id = t.ri, rule_version_id = t.rv, updated_at = now(), version = d.version + 1
-      FROM unnest(${b.map((x) => x.id)}::uuid[], ${b.map((x) => x.orgId)}::uuid[], ${b.map((x) => x.category)}::text[], ${b.map((x) => x.baseFen)}::bigint[], ${b.map((x) => x.rateBp)}::int[],
+      FROM unnest(${b.map((x) => x.id)}::uuid[], ${b.map((x) => x.orgId)}::uuid[], ${b.map((x) => x.regionKey)}::uuid[], ${b.map((x) => x.category)}::text[], ${b.map((x) => x.baseFen)}::bigint[], ${b.map((x) => x.rateBp)}::int[],
         ${b.map((x) => x.computedFen)}::bigint[], ${b.map((x) => x.dueFen)}::bigint[], ${b.map((x) => x.baseId)}::bigint[], ${b.map((x) => x.reductionId)}::uuid[], ${b.map((x) => x.ruleVersionId)}::uuid[])
-        AS t(id, o, c, bf, rb, cf, df, bi, ri, rv)
+        AS t(id, o, r, c, bf, rb, cf, df, bi, ri, rv)
       WHERE d.id = t.id AND d.paid_on IS NULL RETURNING d.id`);
     for (const x of r) done.add(x.id);
   }
   return done;
 }
 
-/** Adds per-org deltas to the rollups of every ancestor (inclusive) of each org. */
-export async function addToRollups(q: Queryable, month: string, deltas: ReadonlyArray<{ orgId: string; bills?: number; dueFen?: number; paidFen?: number; paidOnTimeFen?: number; billsPaid?: number; billsOnTime?: number; voluntaryFen?: number }>) {
-  if (!deltas.length) return;
-  const col = (k: keyof (typeof deltas)[number]) => deltas.map((d) => (d[k] as number | undefined) ?? 0);
+export interface RollupDelta {
+  orgPath: string;
+  bills?: number;
+  dueFen?: number;
+  paidFen?: number;
+  paidOnTimeFen?: number;
+  billsPaid?: number;
+  billsOnTime?: number;
+  voluntaryFen?: number;
+}
+const ROLLUP_FIELDS = ['bills', 'dueFen', 'paidFen', 'paidOnTimeFen', 'billsPaid', 'billsOnTime', 'voluntaryFen'] as const;
+
+/**
+ * Adds per-org deltas to the rollups of every ancestor (inclusive) of each
+ * org. Deltas are summed per org, then per ancestor path (a path's prefixes
+ * are its ancestors), so one statement writes each touched rollup once.
+ */
+export async function addToRollups(q: Queryable, month: string, deltas: readonly RollupDelta[]) {
+  const perOrg = new Map<string, number[]>();
+  for (const d of deltas) {
+    const v = perOrg.get(d.orgPath) ?? ROLLUP_FIELDS.map(() => 0);
+    ROLLUP_FIELDS.forEach((f, i) => (v[i] += d[f] ?? 0));
+    perOrg.set(d.orgPath, v);
+  }
+  const perAncestor = new Map<string, number[]>();
+  for (const [path, v] of perOrg) {
+    if (v.every((x) => x === 0)) continue;
+    const labels = path.split('.');
+    for (let i = 1; i <= labels.length; i++) {
+      const p = labels.slice(0, i).join('.');
+      const a = perAncestor.get(p) ?? ROLLUP_FIELDS.map(() => 0);
+      v.forEach((x, j) => (a[j] += x));
+      perAncestor.set(p, a);
+    }
+  }
+  if (!perAncestor.size) return;
+  const paths = [...perAncestor.keys()];
+  const col = (j: number) => paths.map((p) => perAncestor.get(p)![j]);
   await q.exec(sql`INSERT INTO dues_rollup (org_id, month, bills, due_fen, paid_fen, paid_on_time_fen, bills_paid, bills_on_time, voluntary_fen)
-    SELECT a.id, ${`${month}-01`}::date, sum(t.bills), sum(t.due), sum(t.paid), sum(t.ontime), sum(t.bpaid), sum(t.bontime), sum(t.vol)
-    FROM unnest(${deltas.map((d) => d.orgId)}::uuid[], ${col('bills')}::int[], ${col('dueFen')}::bigint[], ${col('paidFen')}::bigint[], ${col('paidOnTimeFen')}::bigint[],
-                ${col('billsPaid')}::int[], ${col('billsOnTime')}::int[], ${col('voluntaryFen')}::bigint[]) AS t(org, bills, due, paid, ontime, bpaid, bontime, vol)
-    JOIN org b ON b.id = t.org JOIN org a ON a.path @> b.path
-    GROUP BY a.id
+    SELECT o.id, ${`${month}-01`}::date, t.bills, t.due, t.paid, t.ontime, t.bpaid, t.bontime, t.vol
+    FROM unnest(${paths}::ltree[], ${col(0)}::int[], ${col(1)}::bigint[], ${col(2)}::bigint[], ${col(3)}::bigint[], ${col(4)}::int[], ${col(5)}::int[], ${col(6)}::bigint[])
+      AS t(path, bills, due, paid, ontime, bpaid, bontime, vol)
+    JOIN org o ON o.path = t.path
+    ORDER BY t.path -- concurrent writers lock shared ancestors in one order
     ON CONFLICT (org_id, month) DO UPDATE SET bills = dues_rollup.bills + EXCLUDED.bills, due_fen = dues_rollup.due_fen + EXCLUDED.due_fen,
       paid_fen = dues_rollup.paid_fen + EXCLUDED.paid_fen, paid_on_time_fen = dues_rollup.paid_on_time_fen + EXCLUDED.paid_on_time_fen,
       bills_paid = dues_rollup.bills_paid + EXCLUDED.bills_paid, bills_on_time = dues_rollup.bills_on_time + EXCLUDED.bills_on_time,
@@ -170,10 +233,21 @@ export interface BillFilter {
   q?: string;
 }
 
+/**
+ * The ids of a member's bills without an index led by person over all bills
+ * (migration 0010): open ones from the partial index, paid ones through their
+ * ledger entries (a bill's paid_on is set in the transaction that writes its
+ * payment entry).
+ */
+export function personBillIds(personId: string): Sql {
+  return sql`SELECT ob.id FROM dues_bill ob WHERE ob.person_id = ${personId}::uuid AND ob.paid_on IS NULL
+    UNION ALL SELECT pe.bill_id FROM dues_entry pe WHERE pe.person_id = ${personId}::uuid AND pe.kind = 'payment'`;
+}
+
 function billWhere(f: BillFilter): Sql {
   const parts: Sql[] = [f.scope];
   if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
-  if (f.personId) parts.push(sql`b.person_id = ${f.personId}::uuid`);
+  if (f.personId) parts.push(sql`b.id IN (${personBillIds(f.personId)})`);
   if (f.month) parts.push(sql`b.month = ${`${f.month}-01`}::date`);
   if (f.status === 'unpaid') parts.push(sql`b.paid_on IS NULL AND b.due_fen > 0`);
   else if (f.status === 'paid') parts.push(sql`(b.paid_on IS NOT NULL OR b.due_fen = 0)`);
@@ -205,9 +279,19 @@ export function lastEntryHash(q: Queryable, personId: string) {
   return q.maybeOne<{ hash: string }>(sql`SELECT hash FROM dues_entry WHERE person_id = ${personId}::uuid ORDER BY id DESC LIMIT 1`);
 }
 
-export function entriesByKeyPrefix(q: Queryable, key: string) {
-  return q.query<{ id: number; amount_fen: number }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen FROM dues_entry
-    WHERE idempotency_key = ${key} OR idempotency_key LIKE ${key.replace(/[%_\\]/g, '\\$&') + ':%'} ORDER BY id`);
+/** The entry written under an exact idempotency key (a voluntary payment's). */
+export function entriesByKey(q: Queryable, key: string) {
+  return q.query<{ id: number; amount_fen: number }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen FROM dues_entry WHERE idempotency_key = ${key}`);
+}
+
+/**
+ * A member's entries written by one payment request (each bill's entry is
+ * keyed `key:billId`). Found through the member's entries, so no prefix
+ * search over the whole ledger is needed whatever the collation.
+ */
+export function entriesOfRequest(q: Queryable, personId: string, key: string) {
+  return q.query<{ id: number; amount_fen: number; bill_id: string | null }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen, bill_id FROM dues_entry
+    WHERE person_id = ${personId}::uuid AND left(idempotency_key, ${key.length + 1}) = ${key + ':'} ORDER BY id`);
 }
 
 export async function insertEntry(q: Queryable, e: {
@@ -255,18 +339,24 @@ export async function rebuildRollups(q: Queryable, months: readonly string[]) {
 
 /**
  * Members with `minMonths` or more consecutive unpaid months up to `asOf`
- * (months with nothing due are skipped, as in the policy's consecutiveUnpaid).
+ * (months with nothing due are skipped, as in the policy's consecutiveUnpaid):
+ * the open bills after the member's last paid month. Open bills come from the
+ * partial index, the last paid month from the member's payment entries.
  */
 export function arrears(q: Queryable, scope: Sql, orgPath: string | null, asOf: string, minMonths: number) {
   const pathCond = orgPath ? sql`o.path <@ ${orgPath}::ltree` : sql`TRUE`;
+  const asOfDate = `${asOf}-01`;
   return q.query<{ person_id: string; name: string; org_id: string; org_name: string; org_path: string; months: number; owed_fen: number; since: string }>(sql`
-    WITH last_paid AS (
-      SELECT b.person_id, max(b.month) FILTER (WHERE b.paid_on IS NOT NULL AND b.due_fen > 0) AS last_ok
-      FROM dues_bill b JOIN org o ON o.id = b.org_id
-      WHERE ${scope} AND ${pathCond} AND b.month <= ${`${asOf}-01`}::date GROUP BY b.person_id)
+    WITH open AS MATERIALIZED (
+      SELECT b.person_id, b.month, b.due_fen FROM dues_bill b JOIN org o ON o.id = b.org_id
+      WHERE ${scope} AND ${pathCond} AND b.paid_on IS NULL AND b.due_fen > 0 AND b.month <= ${asOfDate}::date),
+    cand AS MATERIALIZED (
+      SELECT c.person_id, (SELECT max(pb.month) FROM dues_entry e JOIN dues_bill pb ON pb.id = e.bill_id
+                           WHERE e.person_id = c.person_id AND e.kind = 'payment' AND pb.month <= ${asOfDate}::date) AS last_ok
+      FROM (SELECT person_id FROM open GROUP BY person_id HAVING count(*) >= ${minMonths}) c)
     SELECT b.person_id, p.name, po.id AS org_id, po.name AS org_name, po.path::text AS org_path, count(*)::int AS months, sum(b.due_fen)::int AS owed_fen, to_char(min(b.month), 'YYYY-MM') AS since
-    FROM dues_bill b JOIN last_paid l ON l.person_id = b.person_id JOIN person p ON p.id = b.person_id JOIN org po ON po.id = p.org_id
-    WHERE b.paid_on IS NULL AND b.due_fen > 0 AND b.month <= ${`${asOf}-01`}::date AND (l.last_ok IS NULL OR b.month > l.last_ok) AND p.is_current
+    FROM open b JOIN cand l ON l.person_id = b.person_id JOIN person p ON p.id = b.person_id JOIN org po ON po.id = p.org_id
+    WHERE (l.last_ok IS NULL OR b.month > l.last_ok) AND p.is_current
     GROUP BY b.person_id, p.name, p.name_pinyin, po.id, po.name, po.path
     HAVING count(*) >= ${minMonths}
     ORDER BY count(*) DESC, p.name_pinyin`);

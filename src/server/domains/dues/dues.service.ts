@@ -6,12 +6,12 @@ import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope'
 import { can } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
 import { businessToday } from '../../platform/dates';
-import { isUniqueViolation, type Queryable } from '../../platform/db';
+import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
 import { sql } from '../../platform/sql';
 import { BASED_CATEGORIES, type DuesBillView, type DuesCategory, type SetDuesBaseBody } from '../../../contracts/dues';
 import * as repo from './dues.repo';
-import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, type DuesRule } from './dues.policy';
+import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, quoteAmount, type DuesRule } from './dues.policy';
 
 // Dues use-cases (RULES §2): bases, the quote, monthly bills, payments and the
 // summary. Money movements are append-only ledger entries chained per member;
@@ -100,14 +100,53 @@ export interface GenerateOutcome {
  * is never touched. Members without a base are counted, not billed.
  */
 export async function generateBills(q: Queryable, subtreePath: string, month: string): Promise<GenerateOutcome> {
+  const r = await writeBills(q, subtreePath, month, null);
+  await repo.addToRollups(q, month, r.deltas);
+  return r.outcome;
+}
+
+/**
+ * A subtree's bills of a month with one transaction per member partition,
+ * run at once (B6). The first partition's transaction waits for the others
+ * to commit before it adds its rollups (they lock the shared ancestors'
+ * rollup rows) and runs `finish` (the audit). A failed run leaves some
+ * partitions done; rerunning completes it (generation is idempotent).
+ */
+export async function generateBillsParallel(db: Db, subtreePath: string, month: string, finish?: (t: Queryable, outcome: GenerateOutcome) => Promise<void>): Promise<GenerateOutcome> {
+  await ruleFor(db, month);
+  const others = Promise.allSettled([...Array(repo.BILL_PARTITIONS).keys()].slice(1).map((p) => db.tx(async (t) => {
+    const r = await writeBills(t, subtreePath, month, p);
+    await repo.addToRollups(t, month, r.deltas);
+    return r.outcome;
+  })));
+  try {
+    return await db.tx(async (t) => {
+      const first = await writeBills(t, subtreePath, month, 0);
+      const rest = await others;
+      const failed = rest.find((x) => x.status === 'rejected');
+      if (failed) throw failed.reason;
+      await repo.addToRollups(t, month, first.deltas);
+      const outcome = [first.outcome, ...rest.map((x) => (x as PromiseFulfilledResult<GenerateOutcome>).value)].reduce((a, b) => ({
+        month, created: a.created + b.created, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, paidKept: a.paidKept + b.paidKept, withoutBase: a.withoutBase + b.withoutBase,
+      }));
+      if (finish) await finish(t, outcome);
+      return outcome;
+    });
+  } finally {
+    await others; // never leave a partition's transaction running behind a failure
+  }
+}
+
+/** Writes (creates or corrects) the bills of one partition or all; returns the rollup deltas for the caller to apply. */
+async function writeBills(q: Queryable, subtreePath: string, month: string, part: repo.BillPartition): Promise<{ outcome: GenerateOutcome; deltas: repo.RollupDelta[] }> {
   await ruleFor(q, month); // refuses a month before the first rule version
+  await repo.lockMonth(q, month, part);
   // sequential: q may be a transaction's single connection
-  const rows = await repo.billingRows(q, subtreePath, month);
-  const existing = await repo.existingBills(q, subtreePath, month);
+  const rows = await repo.billingRows(q, subtreePath, month, part);
+  const reductions = new Map((await repo.reductionsInForce(q, month)).map((r) => [r.person_id, r]));
   const rules = await rulesInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`);
-  const byPerson = new Map(existing.map((b) => [b.person_id, b]));
-  const inserts: repo.NewBill[] = [];
-  const updates: Array<repo.NewBill & { id: string; oldDue: number; oldOrg: string }> = [];
+  const inserts: Array<repo.NewBill & { orgPath: string }> = [];
+  const updates: Array<repo.NewBill & { id: string; orgPath: string; oldDue: number; oldOrgPath: string }> = [];
   let unchanged = 0;
   let paidKept = 0;
   let withoutBase = 0;
@@ -120,56 +159,43 @@ export async function generateBills(q: Queryable, subtreePath: string, month: st
     const rule = rules.length === 1 ? national : pickRule(rules, r.org_path);
     if (!rule) throw new Error(`no dues rule in force for ${month}`);
     const category = r.category as DuesCategory;
-    const q2 = quote(rule.body, category, BASED_CATEGORIES.includes(category) ? r.base_fen : null);
-    const due = r.reduction_kind === 'exempt' ? 0 : r.reduction_kind === 'reduce' ? Math.min(q2.amountFen, r.reduction_fen ?? 0) : q2.amountFen;
+    const based = BASED_CATEGORIES.includes(category);
+    const q2 = quoteAmount(rule.body, category, based ? r.base_fen : null);
+    const red = reductions.get(r.person_id);
+    const due = red?.kind === 'exempt' ? 0 : red?.kind === 'reduce' ? Math.min(q2.amountFen, red.monthly_fen) : q2.amountFen;
     const bill: repo.NewBill = {
-      personId: r.person_id, orgId: r.org_id, regionKey: r.region_key, category, baseFen: BASED_CATEGORIES.includes(category) ? r.base_fen : null, rateBp: q2.rateBp,
-      computedFen: q2.amountFen, dueFen: due, baseId: r.base_id, reductionId: r.reduction_id, ruleVersionId: rule.id,
+      personId: r.person_id, orgId: r.org_id, regionKey: r.region_key, category, baseFen: based ? r.base_fen : null, rateBp: q2.rateBp,
+      computedFen: q2.amountFen, dueFen: due, baseId: r.base_id, reductionId: red?.id ?? null, ruleVersionId: rule.id,
     };
-    const old = byPerson.get(r.person_id);
-    if (!old) {
-      inserts.push(bill);
+    if (!r.bill_id) {
+      inserts.push({ ...bill, orgPath: r.org_path });
       continue;
     }
-    if (old.paid_on) {
+    if (r.bill_paid_on) {
       paidKept++;
       continue;
     }
-    const same = old.org_id === bill.orgId && old.category === bill.category && old.base_fen === bill.baseFen && old.rate_bp === bill.rateBp && old.computed_fen === bill.computedFen
-      && old.due_fen === bill.dueFen && old.base_id === bill.baseId && old.reduction_id === bill.reductionId && old.rule_version_id === bill.ruleVersionId;
+    const same = r.bill_org_id === bill.orgId && r.bill_category === bill.category && r.bill_base_fen === bill.baseFen && r.bill_rate_bp === bill.rateBp
+      && r.bill_computed_fen === bill.computedFen && r.bill_due_fen === bill.dueFen && r.bill_base_id === bill.baseId && r.bill_reduction_id === bill.reductionId
+      && r.bill_rule_version_id === bill.ruleVersionId;
     if (same) unchanged++;
-    else updates.push({ ...bill, id: old.id, oldDue: old.due_fen, oldOrg: old.org_id });
+    else updates.push({ ...bill, id: r.bill_id, orgPath: r.org_path, oldDue: r.bill_due_fen!, oldOrgPath: r.bill_org_path! });
   }
   await repo.insertBills(q, month, inserts);
   const updated = await repo.updateBills(q, updates);
   // rollups: new bills add to their org; corrected bills move their due (and org)
-  const deltas = new Map<string, { bills: number; dueFen: number }>();
-  const add = (org: string, bills: number, due: number) => {
-    const d = deltas.get(org) ?? { bills: 0, dueFen: 0 };
-    d.bills += bills;
-    d.dueFen += due;
-    deltas.set(org, d);
-  };
-  for (const b of inserts) add(b.orgId, 1, b.dueFen);
+  const deltas: repo.RollupDelta[] = inserts.map((b) => ({ orgPath: b.orgPath, bills: 1, dueFen: b.dueFen }));
   for (const u of updates) {
     if (!updated.has(u.id)) continue;
-    add(u.oldOrg, -1, -u.oldDue);
-    add(u.orgId, 1, u.dueFen);
+    deltas.push({ orgPath: u.oldOrgPath, bills: -1, dueFen: -u.oldDue }, { orgPath: u.orgPath, bills: 1, dueFen: u.dueFen });
   }
-  await repo.addToRollups(q, month, [...deltas].filter(([, d]) => d.bills || d.dueFen).map(([orgId, d]) => ({ orgId, ...d })));
-  return { month, created: inserts.length, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase };
+  return { outcome: { month, created: inserts.length, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase }, deltas };
 }
 
 export async function generateBillsFor(deps: Deps, ctx: RequestContext, orgId: string, month: string) {
-  return deps.db.tx(async (t) => {
-    const o = await t.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.manage')}`);
-    if (!o) throw notFound();
-    // one generation per subtree and month at a time
-    await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.bills'), hashtext(${o.path + ':' + month}))`);
-    const r = await generateBills(t, o.path, month);
-    await auditInTx(t, ctx, { action: 'dues.bills', objectType: 'org', objectId: o.id, orgId: o.id, detail: { ...r } });
-    return r;
-  });
+  const o = await deps.db.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.manage')}`);
+  if (!o) throw notFound();
+  return generateBillsParallel(deps.db, o.path, month, (t, r) => auditInTx(t, ctx, { action: 'dues.bills', objectType: 'org', objectId: o.id, orgId: o.id, detail: { ...r } }));
 }
 
 // ---------------------------------------------------------------------------
@@ -236,14 +262,24 @@ export interface PaymentInput {
  * conflict (of 50 concurrent payments of one bill exactly one succeeds: the
  * bill rows are locked in id order and re-read).
  */
+/** The result of an earlier request with this idempotency key; the key used for other bills is a conflict. */
+async function earlierPayment(q: Queryable, key: string, personId: string, billIds: readonly string[]) {
+  const earlier = await repo.entriesOfRequest(q, personId, key);
+  if (!earlier.length) return null;
+  const same = earlier.length === billIds.length && earlier.every((e) => e.bill_id !== null && billIds.includes(e.bill_id));
+  if (!same) throw new AppError('CONFLICT', '该请求编号已用于另一组账单的交纳，请刷新后重新提交');
+  return { entryIds: earlier.map((e) => e.id), amountFen: earlier.reduce((s, e) => s + e.amount_fen, 0), replayed: true };
+}
+
 export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnType<typeof orgInScope>, input: PaymentInput): Promise<{ entryIds: number[]; amountFen: number; replayed: boolean }> {
-  const earlier = await repo.entriesByKeyPrefix(t, input.idempotencyKey);
-  if (earlier.length) return { entryIds: earlier.map((e) => e.id), amountFen: earlier.reduce((s, e) => s + e.amount_fen, 0), replayed: true };
   const ids = [...new Set(input.billIds)];
   const bills = await repo.lockBills(t, ids, scope);
   if (bills.length !== ids.length) throw notFound();
   const persons = new Set(bills.map((b) => b.person_id));
   if (persons.size !== 1) throw new AppError('VALIDATION_FAILED', '一次只能为一名党员交纳党费');
+  // a replay (possibly one that waited on the bill locks for the original) returns the first result
+  const earlier = await earlierPayment(t, input.idempotencyKey, bills[0].person_id, ids);
+  if (earlier) return earlier;
   const paid = bills.filter((b) => b.paid_on);
   if (paid.length) throw new AppError('CONFLICT', `${paid.map((b) => b.month).join('、')} 的党费已交纳，请勿重复交纳`);
   const free = bills.filter((b) => b.due_fen === 0);
@@ -258,7 +294,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
   await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${personId}))`);
   let prev = (await repo.lastEntryHash(t, personId))?.hash ?? 'genesis';
   const entryIds: number[] = [];
-  const deltas: Array<{ orgId: string; month: string; paidFen: number; paidOnTimeFen: number; billsPaid: number; billsOnTime: number }> = [];
+  const deltas: Array<{ orgPath: string; month: string; paidFen: number; paidOnTimeFen: number; billsPaid: number; billsOnTime: number }> = [];
   for (const b of [...bills].sort((x, y) => (x.month < y.month ? -1 : 1))) {
     const key = `${input.idempotencyKey}:${b.id}`;
     const e = { personId, billId: b.id, kind: 'payment', amountFen: b.due_fen, method: input.method, paidOn: input.paidOn, key };
@@ -270,7 +306,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
     prev = hash;
     await t.exec(sql`UPDATE dues_bill SET paid_on = ${input.paidOn}::date, updated_at = now(), version = version + 1 WHERE id = ${b.id}::uuid`);
     const onTime = input.paidOn <= monthEnd(b.month);
-    deltas.push({ orgId: b.org_id, month: b.month, paidFen: b.due_fen, paidOnTimeFen: onTime ? b.due_fen : 0, billsPaid: 1, billsOnTime: onTime ? 1 : 0 });
+    deltas.push({ orgPath: b.org_path, month: b.month, paidFen: b.due_fen, paidOnTimeFen: onTime ? b.due_fen : 0, billsPaid: 1, billsOnTime: onTime ? 1 : 0 });
   }
   for (const month of new Set(deltas.map((d) => d.month))) await repo.addToRollups(t, month, deltas.filter((d) => d.month === month));
   return { entryIds, amountFen: bills.reduce((s, b) => s + b.due_fen, 0), replayed: false };
@@ -286,8 +322,9 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
   } catch (e) {
     // the same key raced itself: the other request recorded it
     if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) {
-      const earlier = await repo.entriesByKeyPrefix(deps.db, input.idempotencyKey);
-      return { entryIds: earlier.map((x) => x.id), amountFen: earlier.reduce((s, x) => s + x.amount_fen, 0), replayed: true };
+      const bill = await deps.db.maybeOne<{ person_id: string }>(sql`SELECT person_id FROM dues_bill WHERE id = ${input.billIds[0]}::uuid`);
+      const earlier = bill && (await earlierPayment(deps.db, input.idempotencyKey, bill.person_id, [...new Set(input.billIds)]));
+      if (earlier) return earlier;
     }
     throw e;
   }
@@ -296,7 +333,7 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
 /** A voluntary one-off payment (≥ 1000 元 is listed separately: forwarded entirely to the centre). */
 export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { personId: string; amountFen: number; method: 'cash' | 'transfer'; paidOn: string; idempotencyKey: string; note?: string | null }) {
   return deps.db.tx(async (t) => {
-    const earlier = await repo.entriesByKeyPrefix(t, body.idempotencyKey);
+    const earlier = await repo.entriesByKey(t, body.idempotencyKey);
     if (earlier.length) return { entryIds: earlier.map((e) => e.id), amountFen: earlier[0].amount_fen, replayed: true, large: false };
     const p = await findMember(t, ctx, body.personId, 'dues.manage');
     const region = await t.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${p.id}::uuid`);
@@ -307,7 +344,7 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
     const e = { personId: p.id, billId: null, kind: 'voluntary', amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, key: body.idempotencyKey };
     const hash = entryHash(prev, e);
     const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor!.accountId, prevHash: prev, hash });
-    await repo.addToRollups(t, monthOf(body.paidOn), [{ orgId: p.org_id, voluntaryFen: body.amountFen }]);
+    await repo.addToRollups(t, monthOf(body.paidOn), [{ orgPath: p.org_path, voluntaryFen: body.amountFen }]);
     const large = body.amountFen >= rule.body.voluntaryLargeFen;
     await auditInTx(t, ctx, { action: 'dues.voluntary', objectType: 'person', objectId: p.id, orgId: p.org_id, detail: { amountFen: body.amountFen, large } });
     return { entryIds: [id], amountFen: body.amountFen, replayed: false, large };

@@ -2,6 +2,6 @@
 export * from './dues.policy';
 export { registerDuesRoutes } from './dues.routes';
 export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './dues.jobs';
-export { generateBills, entryHash } from './dues.service';
+export { generateBills, generateBillsParallel, entryHash } from './dues.service';
 export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
