@@ -34,44 +34,44 @@ export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; t
   });
   const months: string[] = [];
   for (let m = first; m <= current; m = addMonthsTo(m, 1)) months.push(m);
-  for (const m of months) await db.tx((t) => generateBills(t, opts.rootPath, m));
-
-  // payments
-  const bills = await db.query<{ id: string; person_id: string; org_id: string; region_key: string | null; month: string; due_fen: number }>(sql`
-    SELECT b.id, b.person_id, b.org_id, b.region_key, to_char(b.month, 'YYYY-MM') AS month, b.due_fen::int AS due_fen
-    FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE o.path <@ ${opts.rootPath}::ltree AND b.due_fen > 0 ORDER BY b.person_id, b.month`);
-  type Entry = { person: string; org: string; region: string | null; bill: string; amount: number; method: string; paidOn: string; key: string; prev: string; hash: string };
-  const entries: Entry[] = [];
-  let prev = '';
-  let lastPerson = '';
-  for (const b of bills) {
-    if (b.person_id !== lastPerson) {
-      prev = 'genesis';
-      lastPerson = b.person_id;
-    }
-    const behind = arrears.get(b.person_id);
-    if (behind && b.month > addMonthsTo(current, -behind)) continue;
-    const isCurrent = b.month === current;
-    if (isCurrent && !rng.chance(0.6)) continue;
-    let paidOn = isCurrent ? addDays(`${b.month}-01`, rng.int(0, Math.max(0, Number(opts.today.slice(8, 10)) - 1))) : addDays(`${b.month}-01`, rng.int(2, 26));
-    if (!isCurrent && rng.chance(0.08)) paidOn = addDays(monthEnd(b.month), rng.int(1, 40));
-    if (paidOn > opts.today) paidOn = opts.today;
-    const e = { personId: b.person_id, billId: b.id, kind: 'payment', amountFen: b.due_fen, method: rng.chance(0.7) ? 'transfer' : 'cash', paidOn, key: `seed:${b.id}` };
-    const hash = entryHash(prev, e);
-    entries.push({ person: b.person_id, org: b.org_id, region: b.region_key, bill: b.id, amount: b.due_fen, method: e.method, paidOn, key: e.key, prev, hash });
-    prev = hash;
+  // month by month (memory stays bounded at city tier): the real generator, then that month's payments
+  const prevHash = new Map<string, string>();
+  let billCount = 0;
+  let entryCount = 0;
+  for (const month of months) {
+    await db.tx(async (t: Queryable) => {
+      await generateBills(t, opts.rootPath, month);
+      const bills = await t.query<{ id: string; person_id: string; org_id: string; region_key: string | null; due_fen: number }>(sql`
+        SELECT b.id, b.person_id, b.org_id, b.region_key, b.due_fen::int AS due_fen
+        FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE b.month = ${`${month}-01`}::date AND o.path <@ ${opts.rootPath}::ltree AND b.due_fen > 0 ORDER BY b.person_id`);
+      billCount += bills.length;
+      type Entry = { person: string; org: string; region: string | null; bill: string; amount: number; method: string; paidOn: string; key: string; prev: string; hash: string };
+      const entries: Entry[] = [];
+      const isCurrent = month === current;
+      for (const b of bills) {
+        const behind = arrears.get(b.person_id);
+        if (behind && month > addMonthsTo(current, -behind)) continue;
+        if (isCurrent && !rng.chance(0.6)) continue;
+        let paidOn = isCurrent ? addDays(`${month}-01`, rng.int(0, Math.max(0, Number(opts.today.slice(8, 10)) - 1))) : addDays(`${month}-01`, rng.int(2, 26));
+        if (!isCurrent && rng.chance(0.08)) paidOn = addDays(monthEnd(month), rng.int(1, 40));
+        if (paidOn > opts.today) paidOn = opts.today;
+        const prev = prevHash.get(b.person_id) ?? 'genesis';
+        const e = { personId: b.person_id, billId: b.id, kind: 'payment', amountFen: b.due_fen, method: rng.chance(0.7) ? 'transfer' : 'cash', paidOn, key: `seed:${b.id}` };
+        const hash = entryHash(prev, e);
+        entries.push({ person: b.person_id, org: b.org_id, region: b.region_key, bill: b.id, amount: b.due_fen, method: e.method, paidOn, key: e.key, prev, hash });
+        prevHash.set(b.person_id, hash);
+      }
+      entryCount += entries.length;
+      for (let i = 0; i < entries.length; i += 5000) {
+        const b = entries.slice(i, i + 5000);
+        await t.exec(sql`INSERT INTO dues_entry (person_id, org_id, region_key, bill_id, kind, amount_fen, method, paid_on, idempotency_key, prev_hash, hash, note)
+          SELECT p, o, r, bi, 'payment', a, m, d, k, ph, h, '演示数据' FROM unnest(${b.map((x) => x.person)}::uuid[], ${b.map((x) => x.org)}::uuid[], ${b.map((x) => x.region)}::uuid[],
+            ${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.amount)}::bigint[], ${b.map((x) => x.method)}::text[], ${b.map((x) => x.paidOn)}::date[], ${b.map((x) => x.key)}::text[],
+            ${b.map((x) => x.prev)}::text[], ${b.map((x) => x.hash)}::text[]) AS t(p, o, r, bi, a, m, d, k, ph, h)`);
+        await t.exec(sql`UPDATE dues_bill d SET paid_on = t.d FROM unnest(${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.paidOn)}::date[]) AS t(bi, d) WHERE d.id = t.bi`);
+      }
+    });
   }
-  await db.tx(async (t: Queryable) => {
-    for (let i = 0; i < entries.length; i += 5000) {
-      const b = entries.slice(i, i + 5000);
-      await t.exec(sql`INSERT INTO dues_entry (person_id, org_id, region_key, bill_id, kind, amount_fen, method, paid_on, idempotency_key, prev_hash, hash, note)
-        SELECT p, o, r, bi, 'payment', a, m, d, k, ph, h, '演示数据' FROM unnest(${b.map((x) => x.person)}::uuid[], ${b.map((x) => x.org)}::uuid[], ${b.map((x) => x.region)}::uuid[],
-          ${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.amount)}::bigint[], ${b.map((x) => x.method)}::text[], ${b.map((x) => x.paidOn)}::date[], ${b.map((x) => x.key)}::text[],
-          ${b.map((x) => x.prev)}::text[], ${b.map((x) => x.hash)}::text[]) AS t(p, o, r, bi, a, m, d, k, ph, h)`);
-    }
-    await t.exec(sql`UPDATE dues_bill d SET paid_on = e.paid_on FROM dues_entry e JOIN org o ON o.id = e.org_id
-      WHERE e.bill_id = d.id AND e.kind = 'payment' AND o.path <@ ${opts.rootPath}::ltree`);
-    await rebuildRollups(t, months);
-  });
-  return { bills: bills.length, entries: entries.length };
+  await db.tx((t) => rebuildRollups(t, months));
+  return { bills: billCount, entries: entryCount };
 }
