@@ -149,7 +149,7 @@ export const ProposeReductionBody = z.object({
 export const DecideReductionBody = z.object({ approve: z.boolean(), note: z.string().trim().max(500).nullish() });
 export const ReductionView = z.object({
   id: z.uuid(), personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), kind: z.enum(keysOf(REDUCTION_KINDS)), fromMonth: z.string(), toMonth: z.string(),
-  monthlyFen: z.number().int(), reason: z.string(), evidenceIds: z.array(z.uuid()), status: z.enum(keysOf(REDUCTION_STATUSES)), proposedAt: z.string(), decidedAt: z.string().nullable(),
+  monthlyFen: z.number().int(), reason: z.string(), evidenceIds: z.array(z.uuid()), evidence: z.array(z.object({ id: z.uuid(), fileName: z.string() })), status: z.enum(keysOf(REDUCTION_STATUSES)), proposedAt: z.string(), decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable(), canDecide: z.boolean(),
 });
 export const ListReductionsQuery = PageQuery.extend({ orgId: z.uuid().optional(), status: z.enum(['all', 'proposed', 'approved', 'rejected']).default('all') });

@@ -219,11 +219,25 @@ describe('dues', () => {
     await ok(s.sec.post('/api/v1/dues/payments', { billIds: [sep.id], method: 'cash', paidOn: '2026-09-10', idempotencyKey: key() }));
     const bad = await s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'reduce', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，收入减少' });
     expect(bad.statusCode).toBe(400);
-    const { id } = await ok(s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'exempt', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，生活困难' }), 201) as { id: string };
+    // the evidence is uploaded to the member's file first; another member's file is refused
+    const upload = async (person: string) => {
+      const mp = multipartFile('诊断证明.pdf', Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'));
+      const r = await h.app.inject({ method: 'POST', url: `/api/v1/files?ownerType=person&ownerId=${person}`, headers: { cookie: s.sec.cookie, ...mp.headers }, payload: mp.payload });
+      expect(r.statusCode, r.body).toBe(201);
+      return r.json().id as string;
+    };
+    const evidence = await upload(m);
+    const stranger = await makeMember(h.deps, s.branch.id, { name: '他人', since: '2020-01-01' });
+    const wrong = await s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'exempt', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，生活困难', evidenceIds: [await upload(stranger.id)] });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toContain('不属于该党员');
+    const { id } = await ok(s.sec.post('/api/v1/dues/reductions', { personId: m, kind: 'exempt', fromMonth: '2026-09', toMonth: '2026-12', reason: '长期患病，生活困难', evidenceIds: [evidence] }), 201) as { id: string };
     // the branch cannot approve its own proposal; the committee above can
     expect((await s.sec.post(`/api/v1/dues/reductions/${id}/decision`, { approve: true })).statusCode).toBe(403);
     const list = await ok(s.sup.get(`/api/v1/dues/reductions?orgId=${s.root.id}&status=proposed`));
-    expect(list.items).toEqual([expect.objectContaining({ id, kind: 'exempt', canDecide: true })]);
+    expect(list.items).toEqual([expect.objectContaining({ id, kind: 'exempt', canDecide: true, evidence: [{ id: evidence, fileName: '诊断证明.pdf' }] })]);
+    // the approving committee can open the evidence
+    expect((await s.sup.get(`/api/v1/files/${evidence}`)).statusCode).toBe(200);
     expect(await ok(s.sup.post(`/api/v1/dues/reductions/${id}/decision`, { approve: true, note: '同意免交' }))).toEqual({ status: 'approved', correctedBills: 2 });
     expect((await s.sup.post(`/api/v1/dues/reductions/${id}/decision`, { approve: false })).statusCode).toBe(409);
     // September was paid before and stays; October and November owe nothing now

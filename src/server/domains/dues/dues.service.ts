@@ -356,11 +356,12 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
 // ---------------------------------------------------------------------------
 type ReductionRow = {
   id: string; person_id: string; name: string; org_id: string; org_name: string; org_path: string; parent_id: string | null; parent_path: string | null; kind: 'reduce' | 'exempt';
-  from_month: string; to_month: string; monthly_fen: number; reason: string; evidence_ids: string[]; status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
+  from_month: string; to_month: string; monthly_fen: number; reason: string; evidence_ids: string[]; evidence: Array<{ id: string; fileName: string }>; status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
   proposed_at: string; decided_at: string | null; decision_note: string | null;
 };
 const REDUCTION_SELECT = sql`SELECT r.id, r.person_id, p.name, r.org_id, o.name AS org_name, o.path::text AS org_path, o.parent_id, po.path::text AS parent_path, r.kind,
     to_char(r.from_month, 'YYYY-MM') AS from_month, to_char(r.to_month, 'YYYY-MM') AS to_month, r.monthly_fen::int AS monthly_fen, r.reason, r.evidence_ids, r.status,
+    (SELECT coalesce(json_agg(json_build_object('id', f.id, 'fileName', f.file_name) ORDER BY f.created_at), '[]') FROM stored_file f WHERE f.id = ANY(r.evidence_ids)) AS evidence,
     r.proposed_at, r.decided_at, r.decision_note
   FROM dues_reduction r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id LEFT JOIN org po ON po.id = o.parent_id`;
 
@@ -373,7 +374,7 @@ function canDecide(ctx: RequestContext, r: Pick<ReductionRow, 'parent_id' | 'par
 function reductionView(ctx: RequestContext, r: ReductionRow) {
   return {
     id: r.id, personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, kind: r.kind, fromMonth: r.from_month, toMonth: r.to_month, monthlyFen: r.monthly_fen,
-    reason: r.reason, evidenceIds: r.evidence_ids, status: r.status, proposedAt: new Date(r.proposed_at).toISOString(), decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+    reason: r.reason, evidenceIds: r.evidence_ids, evidence: r.evidence, status: r.status, proposedAt: new Date(r.proposed_at).toISOString(), decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
     decisionNote: r.decision_note, canDecide: r.status === 'proposed' && canDecide(ctx, r),
   };
 }

@@ -1,17 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography, Upload } from 'antd';
-import type { UploadFile } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { DEVELOPMENT_STEPS, REPEATABLE_STEPS, SUPERIOR_STEPS } from '../../../contracts/development';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
-import { uploadAttachment, useRecordStep, type CandidateDetail, type StepInput, type StepPlanView } from './api';
+import { AttachmentUpload, useAttachments } from '../../shared/attachments';
+import { useRecordStep, type CandidateDetail, type StepInput, type StepPlanView } from './api';
 import { MemberPicker } from './MemberPicker';
-import { ErrorAlert, errorMessage, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
+import { ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
 
 // 登记 one step of the 25 (not the 支部大会 votes, which have their own form).
 // The form asks for what the step needs (development.service recordStep);
@@ -60,7 +59,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
   const [refusal, setRefusal] = useState<RuleRefusal | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState(false);
-  const [files, setFiles] = useState<Array<UploadFile & { storedId?: string }>>([]);
+  const attachments = useAttachments();
   const top = useRef<HTMLDivElement>(null);
   const today = todayShanghai();
   const approved = Form.useWatch('approved', form);
@@ -91,7 +90,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return; // the fields show what to fix
-    if (files.some((f) => f.status === 'uploading')) {
+    if (attachments.uploading) {
       setError('附件正在上传，请稍候再登记');
       return;
     }
@@ -100,8 +99,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
     setConflict(false);
     const text = (s: string | undefined) => (s && s.trim() ? s.trim() : undefined);
     const body: StepInput = { step, date: fromDayjs(v.date)!, version: detail.version, note: text(v.note) };
-    const attachmentIds = files.map((f) => f.storedId).filter((x): x is string => !!x);
-    if (attachmentIds.length) body.attachmentIds = attachmentIds;
+    if (attachments.storedIds.length) body.attachmentIds = attachments.storedIds;
     switch (step) {
       case 2:
       case 16:
@@ -393,26 +391,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
           <Input.TextArea rows={2} maxLength={1000} placeholder="选填" />
         </Form.Item>
         <Form.Item label="附件" extra="选填。如谈话记录、会议记录的扫描件（PDF、PNG、JPG、DOCX、XLSX）">
-          <Upload
-            accept=".pdf,.png,.jpg,.jpeg,.docx,.xlsx"
-            fileList={files}
-            onRemove={(f) => setFiles((l) => l.filter((x) => x.uid !== f.uid))}
-            customRequest={async ({ file, onSuccess, onError }) => {
-              const f = file as File & { uid: string };
-              setFiles((l) => [...l, { uid: f.uid, name: f.name, status: 'uploading' }]);
-              try {
-                const r = await uploadAttachment(detail.personId, f);
-                setFiles((l) => l.map((x) => (x.uid === f.uid ? { ...x, status: 'done', storedId: r.id } : x)));
-                onSuccess?.(r);
-              } catch (e) {
-                setFiles((l) => l.map((x) => (x.uid === f.uid ? { ...x, status: 'error', response: errorMessage(e) } : x)));
-                message.error(`上传失败：${errorMessage(e)}`);
-                onError?.(e as Error);
-              }
-            }}
-          >
-            <Button icon={<UploadOutlined />}>选择文件</Button>
-          </Upload>
+          <AttachmentUpload personId={detail.personId} state={attachments} />
         </Form.Item>
       </Form>
     </Modal>

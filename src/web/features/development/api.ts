@@ -98,7 +98,6 @@ export const useUploadReport = () =>
   useDevelopmentMutation(({ id, title, file }: { id: string; title: string; file: File }) => api.upload<{ id: string }>(`${BASE}/candidates/${id}/reports`, file, file.name, undefined, { title }));
 
 /** An attachment of a step: stored on the candidate's person record, then passed as attachmentIds. */
-export const uploadAttachment = (personId: string, file: File) => api.upload<StoredFile>('/api/v1/files', file, file.name, { ownerType: 'person', ownerId: personId });
 
 export const downloadStoredFile = (fileId: string, fileName: string) => api.download(`/api/v1/files/${fileId}`, undefined, fileName);
 

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { REDUCTION_KINDS, REDUCTION_STATUSES } from '../../../contracts/dues';
-import { errorMessage } from '../../shared/api';
+import { api, errorMessage } from '../../shared/api';
 import { dayjs, formatDateTime } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
+import { AttachmentUpload, useAttachments } from '../../shared/attachments';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useDecideReduction, useProposeReduction, useReductions, type Reduction } from './api';
 import { currentMonth, MemberSelect, ReductionStatusTag, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
@@ -31,8 +32,14 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
   const propose = useProposeReduction();
   const [error, setError] = useState<string | null>(null);
   const kind = Form.useWatch('kind', form);
+  const personId = Form.useWatch('personId', form);
+  const evidence = useAttachments();
   const submit = async (v: ProposeForm) => {
     setError(null);
+    if (evidence.uploading) {
+      setError('证明材料正在上传，请稍候再提交');
+      return;
+    }
     try {
       await propose.mutateAsync({
         personId: v.personId!,
@@ -41,6 +48,7 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
         toMonth: v.range![1].format('YYYY-MM'),
         monthlyFen: v.kind === 'reduce' ? yuanToFen(v.monthlyYuan) : null,
         reason: (v.reason ?? '').trim(),
+        evidenceIds: evidence.storedIds,
       });
       message.success('已提出减免申请，待上一级党组织审批');
       onClose();
@@ -53,7 +61,7 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
       <Form<ProposeForm> form={form} layout="vertical" name="dues-reduction" initialValues={{ kind: 'reduce', range: [dayjs(`${currentMonth()}-01`), dayjs(`${currentMonth()}-01`).add(11, 'month')] }} onFinish={submit}>
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
-          <MemberSelect orgId={orgId} aria-label="减免党员" />
+          <MemberSelect orgId={orgId} aria-label="减免党员" onChange={() => evidence.setFiles([])} />
         </Form.Item>
         <Form.Item name="kind" label="减免方式" rules={[{ required: true, message: '请选择少交或免交' }]}>
           <Radio.Group options={(Object.keys(REDUCTION_KINDS) as Array<keyof typeof REDUCTION_KINDS>).map((k) => ({ value: k, label: REDUCTION_KINDS[k] }))} />
@@ -68,6 +76,9 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
         )}
         <Form.Item name="reason" label="理由" rules={[{ required: true, whitespace: true, message: '请写明减免的理由' }, { min: 4, message: '请写明减免的理由（至少4个字）' }, { max: 1000, message: '不超过1000个字' }]}>
           <Input.TextArea rows={3} maxLength={1000} showCount aria-label="理由" placeholder="如 因病长期住院，家庭收入明显减少，经支部委员会研究…" />
+        </Form.Item>
+        <Form.Item label="证明材料" extra={personId ? '如 诊断证明、低保证、支部委员会会议记录（PDF、PNG、JPG、DOCX、XLSX），存入该党员档案' : '请先选择党员'}>
+          <AttachmentUpload personId={personId} state={evidence} label="上传证明材料" />
         </Form.Item>
       </Form>
     </Modal>
@@ -108,6 +119,7 @@ function Decide({ r }: { r: Reduction }) {
 
 export function ReductionsPage() {
   usePageTitle('减免审批');
+  const { message } = App.useApp();
   const me = useMe().data;
   const defaultOrg = useDuesOrg();
   const [picked, setPicked] = useState<string | undefined>();
@@ -125,6 +137,23 @@ export function ReductionsPage() {
     { title: '起止月份', key: 'months', width: 160, render: (_: unknown, r) => <span style={{ whiteSpace: 'nowrap' }}>{`${r.fromMonth} 至 ${r.toMonth}`}</span> },
     { title: '每月实交（元）', dataIndex: 'monthlyFen', key: 'monthlyFen', width: 130, align: 'right', render: (v: number, r) => (r.kind === 'exempt' ? '—' : yuan(v)) },
     { title: '理由', dataIndex: 'reason', key: 'reason', width: 180, ellipsis: true },
+    {
+      title: '证明材料',
+      key: 'evidence',
+      width: 150,
+      render: (_: unknown, r) =>
+        r.evidence.length ? (
+          <Space orientation="vertical" size={0}>
+            {r.evidence.map((f) => (
+              <Typography.Link key={f.id} ellipsis style={{ maxWidth: 140 }} onClick={() => api.download(`/api/v1/files/${f.id}`, undefined, f.fileName).catch((e: unknown) => message.error(`下载失败：${errorMessage(e)}`))}>
+                {f.fileName}
+              </Typography.Link>
+            ))}
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">无</Typography.Text>
+        ),
+    },
     { title: '状态', dataIndex: 'status', key: 'status', width: 80, render: (s: Reduction['status']) => <ReductionStatusTag status={s} /> },
     {
       title: '提出 / 审批',
@@ -184,7 +213,7 @@ export function ReductionsPage() {
           loading={q.isFetching}
           dataSource={q.data?.items ?? []}
           columns={columns}
-          scroll={{ x: approve ? 1090 : 950 }}
+          scroll={{ x: approve ? 1240 : 1100 }}
           locale={{ emptyText: q.isPending ? ' ' : <EmptyState description="没有少交、免交申请。" /> }}
           pagination={{ current: page.page, pageSize: page.pageSize, total: q.data?.total ?? 0, showSizeChanger: true, showTotal: (t) => `共 ${t} 条` }}
           onChange={(p) => setPage({ page: p.current ?? 1, pageSize: p.pageSize ?? 20 })}
