@@ -4,7 +4,7 @@ import type { DataScope, Role } from '../contracts/permissions';
 import { CliError, describeError, parsePositiveInt, setVerbose } from './shared';
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
-import { migrateCmd, seedCmd, auditVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
+import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
 // The database is the server's: the embedded one under DATA_DIR (the server
@@ -83,6 +83,8 @@ program
   .action(action((o: { as: string; org?: string; status: (typeof EXPORT_STATUSES)[number]; out: string }) => exportMembers(o)));
 
 program.command('audit').description('audit log').command('verify').description('verify the audit log hash chain (exit 1 when broken)').action(action(auditVerifyCmd));
+
+program.command('dues').description('party dues').command('verify').description('verify the dues ledger: hash chains, bills against entries, rollups against a recomputation (exit 1 on any problem)').action(action(duesVerifyCmd));
 
 const jobs = program.command('jobs').description('background jobs');
 jobs

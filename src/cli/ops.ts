@@ -2,6 +2,7 @@ import { sql } from '../server/platform/sql';
 import { isUniqueViolation } from '../server/platform/db';
 import { listMigrations } from '../server/platform/migrate';
 import { verifyAuditChain } from '../server/platform/audit';
+import { verifyLedger } from '../server/domains/dues';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
 import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
 import type { Tier } from '../server/seed/generate';
@@ -51,6 +52,18 @@ export async function auditVerifyCmd() {
     if (r.ok) console.log(`OK: ${r.checked} rows`);
     else {
       console.log(`BROKEN at row ${r.firstBrokenId}: ${r.reason}`);
+      throw new CliError('', 1); // already reported
+    }
+  });
+}
+
+export async function duesVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const r = await verifyLedger(deps.db);
+    if (!r.problemCount) console.log(`OK: ${r.entries} ledger entries of ${r.members} members; every bill agrees with its entries and every rollup with a recomputation`);
+    else {
+      console.log(`${r.problemCount} problem(s) in ${r.entries} ledger entries of ${r.members} members${r.problemCount > r.problems.length ? ` (first ${r.problems.length} listed)` : ''}:`);
+      for (const p of r.problems) console.log(`  ${p}`);
       throw new CliError('', 1); // already reported
     }
   });

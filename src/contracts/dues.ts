@@ -160,3 +160,29 @@ export const ArrearsView = z.object({
   asOf: z.string(),
   items: z.array(z.object({ personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), months: z.number().int(), owedFen: z.number().int(), since: z.string(), level: z.enum(['warn', 'action']) })),
 });
+
+// A member's statement: every bill of the period with the ledger entries that paid it, the
+// voluntary payments, totals, and whether the member's hash chain is intact.
+export const LedgerEntryView = z.object({
+  id: z.number().int(),
+  kind: z.enum(['payment', 'voluntary']),
+  amountFen: z.number().int(),
+  method: z.enum(keysOf(PAYMENT_METHODS)),
+  paidOn: z.string(),
+  payerName: z.string().nullable(),
+  note: z.string().nullable(),
+  recordedBy: z.string().nullable(),
+  recordedAt: z.string(),
+  hash: z.string(),
+});
+export const MemberStatementQuery = z.object({ from: Month, to: Month });
+export const MemberStatement = z.object({
+  person: z.object({ id: z.uuid(), name: z.string(), orgName: z.string() }),
+  from: z.string(),
+  to: z.string(),
+  bills: z.array(DuesBillView.extend({ entries: z.array(LedgerEntryView) })),
+  voluntary: z.array(LedgerEntryView),
+  totals: z.object({ dueFen: z.number().int(), paidFen: z.number().int(), owedFen: z.number().int(), voluntaryFen: z.number().int() }),
+  chain: z.object({ ok: z.boolean(), checked: z.number().int(), problem: z.string().nullable() }),
+});
+export type MemberStatement = z.infer<typeof MemberStatement>;

@@ -23,7 +23,7 @@ import { buildTemplate, IMPORT_COLUMNS } from '../../src/server/domains/member';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 import { createHarness, login, TEST_KEY, type Harness } from '../helpers/harness';
-import { makeIdNumber } from '../helpers/factory';
+import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 
 // The operator CLI and backup/restore. The demo tier is seeded into this
 // file's database; backup and restore are called directly (fast), and the
@@ -243,6 +243,43 @@ describe('audit verify', () => {
       const broken = await cli(['audit', 'verify'], { dbUrl: h2.dbUrl });
       expect(broken.code).toBe(1);
       expect(broken.stdout).toMatch(/^BROKEN at row 2: /);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+describe('dues verify', () => {
+  it('prints OK on an intact ledger and names each kind of tampering', async () => {
+    const h2 = await createHarness(); // its own database: the tampering must not touch the others
+    try {
+      const root = await makeRoot(h2.deps);
+      const branch = await makeOrg(h2.deps, root, 'branch');
+      const sec = await makeAccount(h2.deps, [{ role: 'secretary', orgId: branch.id, scope: 'node' }]);
+      const c = await login(h2.app, sec.username, PASSWORD);
+      const m = await makeMember(h2.deps, branch.id, { name: '校验党员', since: '2020-01-01' });
+      expect((await c.post(`/api/v1/members/${m.id}/dues-bases`, { category: 'in_service', baseFen: 300000, effectiveMonth: '2026-01' })).statusCode).toBe(201);
+      for (const month of ['2026-09', '2026-10', '2026-11']) expect((await c.post('/api/v1/dues/bills/generate', { orgId: branch.id, month })).statusCode).toBe(200);
+      const ids = (await c.get(`/api/v1/dues/bills?orgId=${branch.id}`)).json().items.map((b: { id: string }) => b.id);
+      for (const id of ids) expect((await c.post('/api/v1/dues/payments', { billIds: [id], method: 'cash', paidOn: '2026-11-20', idempotencyKey: `k-${id}` })).statusCode).toBe(200);
+      const ok = await cli(['dues', 'verify'], { dbUrl: h2.dbUrl });
+      expect(ok.stdout.trim()).toBe('OK: 3 ledger entries of 1 members; every bill agrees with its entries and every rollup with a recomputation');
+      expect(ok.code).toBe(0);
+
+      const [first, second] = await h2.db.query<{ id: number; bill_id: string }>(sql`SELECT id::int AS id, bill_id FROM dues_entry ORDER BY id`);
+      await h2.db.exec(sql`ALTER TABLE dues_entry DISABLE TRIGGER dues_entry_append_only`);
+      await h2.db.exec(sql`UPDATE dues_entry SET amount_fen = 1 WHERE id = ${second.id}`);
+      await h2.db.exec(sql`ALTER TABLE dues_entry ENABLE TRIGGER dues_entry_append_only`);
+      await h2.db.exec(sql`UPDATE dues_bill SET paid_on = NULL WHERE id = ${first.bill_id}`);
+      await h2.db.exec(sql`UPDATE dues_rollup SET voluntary_fen = 100 WHERE org_id = ${branch.id} AND month = '2026-09-01'`);
+      const broken = await cli(['dues', 'verify'], { dbUrl: h2.dbUrl });
+      expect(broken.code).toBe(1);
+      const lines = broken.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^\d+ problem\(s\) in 3 ledger entries of 1 members:$/);
+      expect(lines).toContainEqual(`  党员 ${m.id}：第 ${second.id} 条流水的内容被修改`);
+      expect(lines.some((l) => l.startsWith(`  账单 ${first.bill_id}（`) && l.endsWith('）有交纳流水但未标记已交')), broken.stdout).toBe(true);
+      expect(lines.some((l) => l.startsWith(`  账单 ${second.bill_id}（`) && l.includes('）标记 2026-11-20 已交，流水为 1 条、0.01 元、2026-11-20（应交 15 元）')), broken.stdout).toBe(true);
+      expect(lines.some((l) => l === `  统计 ${branch.id} 2026-09：voluntary_fen 为 100，按账单和流水重算为 0`), broken.stdout).toBe(true);
     } finally {
       await h2.close();
     }

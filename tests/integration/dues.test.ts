@@ -280,6 +280,42 @@ describe('dues', () => {
     ]);
   });
 
+  it('traces a member\'s statement to its ledger entries, and exports it', async () => {
+    const s = await setup(1);
+    const [m] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${m}/dues-bases`, { category: 'in_service', baseFen: 500000, effectiveMonth: '2026-01' }), 201);
+    for (const month of ['2026-09', '2026-10', '2026-11']) await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month }));
+    const all = await bills(s.sec, `orgId=${s.branch.id}`);
+    const byMonth = (mm: string) => all.items.find((b) => b.month === mm)!;
+    await ok(s.sec.post('/api/v1/dues/payments', { billIds: [byMonth('2026-09').id, byMonth('2026-10').id], method: 'transfer', paidOn: '2026-10-12', payerName: '配偶代交', idempotencyKey: key() }));
+    await ok(s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 50000, method: 'cash', paidOn: '2026-11-02', idempotencyKey: key() }));
+    const st = await ok(s.sec.get(`/api/v1/members/${m}/dues-statement?from=2026-01&to=2026-12`)) as unknown as {
+      bills: Array<{ month: string; dueFen: number; status: string; entries: Array<{ id: number; amountFen: number; method: string; paidOn: string; payerName: string | null; hash: string }> }>;
+      voluntary: Array<{ amountFen: number }>; totals: Record<string, number>; chain: { ok: boolean; checked: number };
+    };
+    expect(st.bills.map((b) => [b.month, b.dueFen, b.status, b.entries.map((e) => [e.amountFen, e.method, e.paidOn, e.payerName])])).toEqual([
+      ['2026-09', 5000, 'paid', [[5000, 'transfer', '2026-10-12', '配偶代交']]],
+      ['2026-10', 5000, 'paid', [[5000, 'transfer', '2026-10-12', '配偶代交']]],
+      ['2026-11', 5000, 'unpaid', []],
+    ]);
+    expect(st.voluntary.map((e) => e.amountFen)).toEqual([50000]);
+    expect(st.totals).toEqual({ dueFen: 15000, paidFen: 10000, owedFen: 5000, voluntaryFen: 50000 });
+    expect(st.chain).toEqual({ ok: true, checked: 3, problem: null });
+    // each entry is the ledger row itself
+    const rows = await h.db.query<{ id: number; hash: string }>(sql`SELECT id::int AS id, hash FROM dues_entry WHERE person_id = ${m} AND kind = 'payment' ORDER BY id`);
+    expect(st.bills.flatMap((b) => b.entries.map((e) => ({ id: e.id, hash: e.hash })))).toEqual(rows);
+    // scope: another branch's secretary cannot read it; a bad range is a validation error
+    expect((await s.otherSec.get(`/api/v1/members/${m}/dues-statement?from=2026-01&to=2026-12`)).statusCode).toBe(404);
+    expect((await s.sec.get(`/api/v1/members/${m}/dues-statement?from=2026-12&to=2026-01`)).statusCode).toBe(400);
+    const x = await h.app.inject({ method: 'GET', url: `/api/v1/members/${m}/dues-statement/export?from=2026-01&to=2026-12`, headers: { cookie: s.sec.cookie } });
+    expect(x.statusCode).toBe(200);
+    expect(decodeURIComponent(String(x.headers['content-disposition']))).toContain('党费明细-交费党员0-2026-01至2026-12.xlsx');
+    const sheet = await readXlsx(x.rawPayload);
+    expect(sheet[1].slice(0, 6)).toEqual(['月份', '类别', '基数（元）', '比例', '应交（元）', '状态']);
+    expect(sheet.find((r) => r[0] === '2026-09')).toEqual(['2026-09', '在职（月工资收入）', '5000', '1%', '50', '已交', '2026-10-12', '转账', '配偶代交', String(rows[0].id), expect.any(String)]);
+    expect(sheet.some((r) => r[0]?.startsWith('流水校验：3 条流水的哈希链完整'))).toBe(true);
+  });
+
   it('imports bases by Excel: template, dry run with row errors, all-or-nothing commit, idempotent re-run', async () => {
     const s = await setup(0);
     const a = await makeMember(h.deps, s.branch.id, { name: '导入甲', since: '2020-01-01' });

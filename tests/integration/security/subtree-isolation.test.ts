@@ -246,6 +246,8 @@ describe('subtree isolation over generated org trees', () => {
             if (inScope && files.statusCode === 200) expect((files.json().items as Array<{ id: string }>).map((i) => i.id)).toContain(m.fileId);
             check('downloadFile(person)', m, await client.get(`/api/v1/files/${m.fileId}`), inScope, 'file.read');
             check('uploadFile(person)', m, await upload(client, 'person', m.id), inScope, 'file.upload', [201]);
+            check('listDuesBases', m, await client.get(`/api/v1/members/${m.id}/dues-bases`), inScope, 'dues.read');
+            check('getMemberDuesStatement', m, await client.get(`/api/v1/members/${m.id}/dues-statement?from=2026-01&to=2026-12`), inScope, 'dues.read');
           }
 
           // --- development files

@@ -224,6 +224,57 @@ export function lockBills(q: Queryable, ids: readonly string[], scope: Sql) {
   return q.query<BillRow>(sql`${BILL_SELECT} WHERE b.id = ANY(${ids}::uuid[]) AND ${scope} ORDER BY b.id FOR UPDATE OF b`);
 }
 
+/** A member's bills of a month range, oldest first (found by member: see personBillIds). */
+export function billsOfPerson(q: Queryable, personId: string, from: string, to: string) {
+  return q.query<BillRow>(sql`${BILL_SELECT} WHERE b.id IN (${personBillIds(personId)}) AND b.month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date ORDER BY b.month`);
+}
+
+export interface EntryRow {
+  id: number;
+  person_id: string;
+  bill_id: string | null;
+  kind: 'payment' | 'voluntary';
+  amount_fen: number;
+  method: 'cash' | 'transfer' | 'online';
+  payer_name: string | null;
+  paid_on: string;
+  idempotency_key: string;
+  note: string | null;
+  recorded_by: string | null;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const ENTRY_SELECT = sql`SELECT e.id::int AS id, e.person_id, e.bill_id, e.kind, e.amount_fen::int AS amount_fen, e.method, e.payer_name, to_char(e.paid_on, 'YYYY-MM-DD') AS paid_on,
+    e.idempotency_key, e.note, a.display_name AS recorded_by, e.recorded_at, e.prev_hash, e.hash
+  FROM dues_entry e LEFT JOIN account a ON a.id = e.actor_id`;
+
+/** Every entry of a member in ledger order (the chain is verified over all of them). */
+export function entriesOfPerson(q: Queryable, personId: string) {
+  return q.query<EntryRow>(sql`${ENTRY_SELECT} WHERE e.person_id = ${personId}::uuid ORDER BY e.id`);
+}
+
+/** The ledger in (member, id) order, a page at a time after a (member, id) position. */
+export function entriesAfter(q: Queryable, after: { personId: string; id: number } | null, limit: number) {
+  const cond = after ? sql`(e.person_id, e.id) > (${after.personId}::uuid, ${after.id})` : sql`TRUE`;
+  return q.query<EntryRow>(sql`${ENTRY_SELECT} WHERE ${cond} ORDER BY e.person_id, e.id LIMIT ${limit}`);
+}
+
+/**
+ * Bills whose cached payment disagrees with the ledger: paid without exactly
+ * one payment entry of the due amount on that date, or an entry without the
+ * bill marked paid.
+ */
+export function billLedgerMismatches(q: Queryable, limit: number) {
+  return q.query<{ id: string; person_id: string; month: string; due_fen: number; paid_on: string | null; entries: number; amount: number | null; entry_paid_on: string | null }>(sql`
+    SELECT b.id, b.person_id, to_char(b.month, 'YYYY-MM') AS month, b.due_fen::int AS due_fen, to_char(b.paid_on, 'YYYY-MM-DD') AS paid_on,
+      coalesce(e.n, 0)::int AS entries, e.amount::int AS amount, to_char(e.paid_on, 'YYYY-MM-DD') AS entry_paid_on
+    FROM dues_bill b LEFT JOIN (SELECT bill_id, count(*) AS n, sum(amount_fen) AS amount, max(paid_on) AS paid_on FROM dues_entry WHERE kind = 'payment' GROUP BY bill_id) e ON e.bill_id = b.id
+    WHERE (b.paid_on IS NULL) <> (e.bill_id IS NULL) OR e.n > 1 OR e.amount <> b.due_fen OR e.paid_on <> b.paid_on
+    ORDER BY b.month, b.id LIMIT ${limit}`);
+}
+
 export interface BillFilter {
   scope: Sql;
   orgPath?: string | null;

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors';
 import {
   ArrearsQuery, ArrearsView, DecideReductionBody, ListReductionsQuery, ProposeReductionBody, ReductionPage,
   DuesBaseView, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
-  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody,
+  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, MemberStatementQuery,
 } from '../../../contracts/dues';
 import * as service from './dues.service';
 import type { SimulatedProvider } from '../../platform/payments';
@@ -14,7 +14,8 @@ import { myDues, MyDuesView } from './dues.member';
 import * as online from './dues.online';
 import { exportSummary } from './dues.export';
 import { buildBaseTemplate, runBaseImport } from './dues.import';
-import { detectAllowedType } from '../../platform/files';
+import { attachmentHeaders, detectAllowedType } from '../../platform/files';
+import { exportMemberStatement, memberStatement } from './dues.ledger';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 import { IsoDate } from '../../../contracts/common';
@@ -133,19 +134,30 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req) => online.reconcile(deps, req.body.day),
   });
   defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/members/:id/dues-statement', operationId: 'getMemberDuesStatement', summary: '党员党费明细：每月账单及交纳流水、自愿交纳、合计与流水哈希链校验', tags: ['dues'], access: 'dues.read',
+    schema: { params: IdParams, querystring: MemberStatementQuery, response: { 200: MemberStatement } },
+    handler: async (req) => memberStatement(deps, contextOf(req), req.params.id, req.query),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/members/:id/dues-statement/export', operationId: 'exportMemberDuesStatement', summary: '导出党员党费明细（Excel）', tags: ['dues'], access: 'dues.read',
+    schema: { params: IdParams, querystring: MemberStatementQuery },
+    handler: async (req, reply) => {
+      const r = await exportMemberStatement(deps, contextOf(req), req.params.id, req.query);
+      return reply.headers(attachmentHeaders(r.fileName, XLSX)).send(r.data);
+    },
+  });
+  defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/summary/export', operationId: 'exportDuesSummary', summary: '导出党费收缴统计、上缴汇总与大额自愿党费（Excel）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: DuesSummaryQuery },
     handler: async (req, reply) => {
       const r = await exportSummary(deps, contextOf(req), req.query);
-      reply.header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="dues.xlsx"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`).header('Cache-Control', 'no-store');
-      return reply.send(r.data);
+      return reply.headers(attachmentHeaders(r.fileName, XLSX)).send(r.data);
     },
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/bases/import/template', operationId: 'getDuesBaseImportTemplate', summary: '下载党费基数导入模板', tags: ['dues'], access: 'dues.manage',
     handler: async (_req, reply) => {
-      reply.header('Content-Type', XLSX).header('Content-Disposition', `attachment; filename="template.xlsx"; filename*=UTF-8''${encodeURIComponent('党费基数导入模板.xlsx')}`);
-      return reply.send(await buildBaseTemplate());
+      return reply.headers(attachmentHeaders('党费基数导入模板.xlsx', XLSX)).send(await buildBaseTemplate());
     },
   });
   defineRoute(app, db, {

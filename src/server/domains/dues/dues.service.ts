@@ -32,7 +32,7 @@ export async function quoteDues(deps: Deps, query: { category: DuesCategory; bas
   return { amount: q.amountFen, rate: q.rateBp === null ? null : q.rateBp / 10000, rateBp: q.rateBp, ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, explanation: q.explanation };
 }
 
-async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
+export async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
   const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_path: string; status: string }>(sql`
     SELECT p.id, p.name, p.org_id, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
     WHERE p.id = ${personId}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${personInScope(ctx.actor!, permission)}`);

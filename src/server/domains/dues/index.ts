@@ -5,3 +5,4 @@ export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './
 export { generateBills, generateBillsParallel, entryHash } from './dues.service';
 export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
+export { verifyLedger, checkChain } from './dues.ledger';
