@@ -120,6 +120,16 @@ describe('party dues', () => {
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'dues-bills');
 
+      // 党费明细: the member's bill with the ledger entry that paid it, the chain checked
+      await row.getByRole('link', { name }).click();
+      const drawer = page.locator('.ant-drawer-content');
+      await drawer.getByTestId('statement-chain').filter({ hasText: '流水校验通过' }).waitFor();
+      await drawer.locator('.ant-table-row').filter({ hasText: month }).filter({ hasText: '112.51' }).filter({ hasText: /流水 #\d+/ }).waitFor();
+      expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(page, 'dues-statement');
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+
       // 收缴统计: this month's row
       await page.getByRole('menuitem', { name: '收缴统计' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/dues/summary');
@@ -128,6 +138,10 @@ describe('party dues', () => {
       expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'dues-summary');
+      // a month's figures lead to that month's bills
+      await page.getByTestId('summary-table').getByRole('link', { name: month }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/dues/bills' && u.searchParams.get('month') === month);
+      await page.getByRole('heading', { name: '月度账单' }).waitFor();
     } catch (e) {
       for (const m of await page.locator('.ant-modal').all()) console.log('MODAL', await m.ariaSnapshot().catch((x: unknown) => String(x)));
       await screenshot(page, 'dues-failure').catch(() => undefined);

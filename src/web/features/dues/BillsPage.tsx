@@ -12,6 +12,7 @@ import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useBills, useGenerateBills, type BillFilters, type DuesBillView, type Generated } from './api';
 import { PaymentModal, VoluntaryModal } from './PaymentModal';
 import { BillStatusTag, currentMonth, rateText, useDuesOrg, yuan } from './ui';
+import { StatementDrawer } from './StatementDrawer';
 
 // 月度账单: the bills of an org subtree for a month, with the totals, the
 // month's generation (idempotent: corrects unpaid bills, keeps paid ones) and
@@ -90,6 +91,7 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
   const [selected, setSelected] = useState<DuesBillView[]>([]);
   const [paying, setPaying] = useState(false);
   const [voluntary, setVoluntary] = useState(false);
+  const [statementOf, setStatementOf] = useState<{ personId: string; name: string } | null>(null);
   const manage = can(me, 'dues.manage');
 
   const update = (patch: Partial<BillFilters>) => {
@@ -110,7 +112,20 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
   const person = selected[0]?.personId;
   const sortOrderOf = (k: BillFilters['sort']) => (f.sort === k ? (f.order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null);
   const columns: ColumnsType<DuesBillView> = [
-    { title: '姓名', dataIndex: 'name', key: 'name', width: 100, fixed: 'left', sorter: true, sortOrder: sortOrderOf('name') },
+    {
+      title: '姓名',
+      dataIndex: 'name',
+      key: 'name',
+      width: 100,
+      fixed: 'left',
+      sorter: true,
+      sortOrder: sortOrderOf('name'),
+      render: (n: string, r) => (
+        <Typography.Link onClick={() => setStatementOf({ personId: r.personId, name: n })} title="查看党费明细">
+          {n}
+        </Typography.Link>
+      ),
+    },
     { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 180, ellipsis: true },
     { title: '月份', dataIndex: 'month', key: 'month', width: 90 },
     { title: '类别', dataIndex: 'category', key: 'category', width: 170, ellipsis: true, render: (c: DuesCategory) => DUES_CATEGORIES[c] },
@@ -235,6 +250,7 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
         />
       )}
       {voluntary && <VoluntaryModal orgId={f.orgId} onClose={() => setVoluntary(false)} />}
+      {statementOf && <StatementDrawer personId={statementOf.personId} name={statementOf.name} onClose={() => setStatementOf(null)} />}
     </Card>
   );
 }

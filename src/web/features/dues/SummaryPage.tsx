@@ -6,6 +6,8 @@ import { usePageTitle } from '../../shared/use-title';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useArrears, useSummary, type Arrears, type Summary } from './api';
 import { currentMonth, useDuesOrg, yuan } from './ui';
+import { StatementDrawer } from './StatementDrawer';
+import { Link } from 'react-router';
 
 // 收缴统计: due, paid, collection and on-time rates per month for an org
 // subtree (read from the rollups), and 欠费提醒: members who have not paid for
@@ -25,6 +27,7 @@ export function SummaryPage() {
   const q = useSummary(orgId, range[0], range[1]);
   const arrears = useArrears(orgId);
   const t = q.data?.total;
+  const [statementOf, setStatementOf] = useState<{ personId: string; name: string } | null>(null);
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -60,7 +63,19 @@ export function SummaryPage() {
             data-testid="summary-table"
             locale={{ emptyText: q.isPending ? ' ' : <EmptyState description="所选月份没有账单。" /> }}
             columns={[
-              { title: '月份', dataIndex: 'month', key: 'month', width: 100, sorter: (a, b) => a.month.localeCompare(b.month) },
+              {
+                title: '月份',
+                dataIndex: 'month',
+                key: 'month',
+                width: 100,
+                sorter: (a, b) => a.month.localeCompare(b.month),
+                // each figure leads to the bills behind it (and from a bill to its ledger entries)
+                render: (m: string) => (
+                  <Link to={`/admin/dues/bills?${new URLSearchParams({ ...(orgId ? { orgId } : {}), month: m })}`} title="查看该月账单">
+                    {m}
+                  </Link>
+                ),
+              },
               { title: '账单数', dataIndex: 'bills', key: 'bills', align: 'right' },
               { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.dueFen - b.dueFen },
               { title: '实交（元）', dataIndex: 'paidFen', key: 'paidFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.paidFen - b.paidFen },
@@ -111,7 +126,17 @@ export function SummaryPage() {
             data-testid="arrears-table"
             locale={{ emptyText: arrears.isPending ? ' ' : <EmptyState description="没有连续 3 个月以上未交党费的党员。" /> }}
             columns={[
-              { title: '姓名', dataIndex: 'name', key: 'name', width: 100 },
+              {
+                title: '姓名',
+                dataIndex: 'name',
+                key: 'name',
+                width: 100,
+                render: (n: string, r) => (
+                  <Typography.Link onClick={() => setStatementOf({ personId: r.personId, name: n })} title="查看党费明细">
+                    {n}
+                  </Typography.Link>
+                ),
+              },
               { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 220 },
               { title: '连续未交月数', dataIndex: 'months', key: 'months', align: 'right', sorter: (a, b) => a.months - b.months, defaultSortOrder: 'descend' },
               { title: '欠交（元）', dataIndex: 'owedFen', key: 'owedFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.owedFen - b.owedFen },
@@ -121,6 +146,7 @@ export function SummaryPage() {
           />
         )}
       </Card>
+      {statementOf && <StatementDrawer personId={statementOf.personId} name={statementOf.name} onClose={() => setStatementOf(null)} />}
     </Space>
   );
 }

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { z } from 'zod';
 import type {
   ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
-  ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody,
+  ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement,
 } from '../../../contracts/dues';
 import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
@@ -11,7 +11,7 @@ import { api } from '../../shared/api';
 // Every mutation refreshes everything under ['dues']: a base changes the quote
 // and the bills, a payment the bills, the summary and the arrears.
 
-export type { DuesBillView, DuesQuote };
+export type { DuesBillView, DuesQuote, MemberStatement };
 export type BaseView = z.infer<typeof DuesBaseView>;
 export type BillPage = z.infer<typeof DuesBillPage>;
 export type Generated = z.infer<typeof GenerateResult>;
@@ -100,3 +100,16 @@ export const useDecideReduction = () =>
     api.post<{ status: 'approved' | 'rejected'; correctedBills: number }>(`${BASE}/reductions/${id}/decision`, body),
   );
 export const useReconcile = () => useDuesMutation((b: { day: string }) => api.post<Reconciliation>(`${BASE}/reconciliation`, b));
+
+/** A member's statement: bills with the ledger entries that paid them. */
+export function useStatement(personId: string | undefined, from: string, to: string) {
+  return useQuery({
+    queryKey: ['dues', 'statement', personId, from, to],
+    queryFn: () => api.get<MemberStatement>(`/api/v1/members/${personId}/dues-statement`, { from, to }),
+    enabled: !!personId,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export const downloadStatement = (personId: string, from: string, to: string, name: string) =>
+  api.download(`/api/v1/members/${personId}/dues-statement/export`, { from, to }, `党费明细-${name}-${from}至${to}.xlsx`);
