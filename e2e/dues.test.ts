@@ -121,8 +121,8 @@ describe('party dues', () => {
       await screenshot(page, 'dues-bills');
 
       // 党费明细: the member's bill with the ledger entry that paid it, the chain checked
-      await row.getByRole('link', { name }).click();
-      const drawer = page.locator('.ant-drawer-content');
+      await row.getByTitle('查看党费明细').click();
+      const drawer = page.getByRole('dialog');
       await drawer.getByTestId('statement-chain').filter({ hasText: '流水校验通过' }).waitFor();
       await drawer.locator('.ant-table-row').filter({ hasText: month }).filter({ hasText: '112.51' }).filter({ hasText: /流水 #\d+/ }).waitFor();
       expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);

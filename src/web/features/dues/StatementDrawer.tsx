@@ -45,7 +45,7 @@ export function StatementDrawer({ personId, name, onClose }: { personId: string;
     }
   };
   return (
-    <Drawer open title={`${name} · 党费明细`} onClose={onClose} size="large" destroyOnHidden>
+    <Drawer open title={`${name} · 党费明细`} onClose={onClose} size={Math.min(736, window.innerWidth)} destroyOnHidden>
       <Space wrap style={{ display: 'flex', marginBottom: 16 }}>
         <DatePicker.RangePicker
           picker="month"
@@ -65,11 +65,13 @@ export function StatementDrawer({ personId, name, onClose }: { personId: string;
         <>
           {s && (
             <>
-              {s.chain.ok ? (
-                <Alert type="success" showIcon title={`流水校验通过：${s.chain.checked} 条交纳流水的哈希链完整`} style={{ marginBottom: 16 }} data-testid="statement-chain" />
-              ) : (
-                <Alert type="error" showIcon title={`流水校验未通过：${s.chain.problem}`} description="请立即报告安全保密管理员核查" style={{ marginBottom: 16 }} data-testid="statement-chain" />
-              )}
+              <div data-testid="statement-chain" style={{ marginBottom: 16 }}>
+                {s.chain.ok ? (
+                  <Alert type="success" showIcon title={`流水校验通过：${s.chain.checked} 条交纳流水的哈希链完整`} />
+                ) : (
+                  <Alert type="error" showIcon title={`流水校验未通过：${s.chain.problem}`} description="请立即报告安全保密管理员核查" />
+                )}
+              </div>
               <Descriptions size="small" column={{ xs: 1, sm: 2 }} style={{ marginBottom: 16 }}>
                 <Descriptions.Item label="所在支部">{s.person.orgName}</Descriptions.Item>
                 <Descriptions.Item label="期间">{`${s.from} 至 ${s.to}`}</Descriptions.Item>
@@ -86,17 +88,18 @@ export function StatementDrawer({ personId, name, onClose }: { personId: string;
             loading={q.isFetching}
             dataSource={s?.bills ?? []}
             pagination={false}
-            scroll={{ x: 720 }}
+            scroll={{ x: 690 }}
             locale={{ emptyText: q.isPending ? ' ' : '该期间没有党费账单' }}
             columns={[
-              { title: '月份', dataIndex: 'month', key: 'month', width: 80 },
-              { title: '类别', dataIndex: 'category', key: 'category', width: 150, ellipsis: true, render: (c: Bill['category']) => DUES_CATEGORIES[c] },
-              { title: '基数 / 比例', key: 'base', width: 130, render: (_: unknown, b) => (b.baseFen === null ? rateText(b.rateBp) : `${yuan(b.baseFen)} × ${rateText(b.rateBp)}`) },
-              { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', width: 90, align: 'right', render: (v: number) => yuan(v) },
-              { title: '状态', key: 'status', width: 90, render: (_: unknown, b) => <BillStatusTag status={b.status} reduced={b.reduced} /> },
+              { title: '月份', dataIndex: 'month', key: 'month', width: 76 },
+              { title: '类别', dataIndex: 'category', key: 'category', width: 110, ellipsis: true, render: (c: Bill['category']) => DUES_CATEGORIES[c] },
+              { title: '基数 / 比例', key: 'base', width: 124, render: (_: unknown, b) => (b.baseFen === null ? rateText(b.rateBp) : `${yuan(b.baseFen)} × ${rateText(b.rateBp)}`) },
+              { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', width: 84, align: 'right', render: (v: number) => yuan(v) },
+              { title: '状态', key: 'status', width: 76, render: (_: unknown, b) => <BillStatusTag status={b.status} reduced={b.reduced} /> },
               {
                 title: '交纳流水',
                 key: 'entries',
+                width: 220,
                 render: (_: unknown, b) =>
                   b.entries.length ? (
                     <Space orientation="vertical" size={0}>
