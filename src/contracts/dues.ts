@@ -186,3 +186,21 @@ export const MemberStatement = z.object({
   chain: z.object({ ok: z.boolean(), checked: z.number().int(), problem: z.string().nullable() }),
 });
 export type MemberStatement = z.infer<typeof MemberStatement>;
+
+// The dues rule version in force for a month (and an org, for a province's scoped version):
+// the pages read their thresholds from here instead of repeating RULES §2's numbers.
+export const DuesRulesQuery = z.object({ month: Month.optional(), orgId: z.uuid().optional() });
+export const DuesRulesView = z.object({
+  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: z.string(), source: z.string() }),
+  salariedBrackets: z.array(z.object({ upToFen: z.number().int().nullable(), rateBp: z.number().int() })),
+  retiredBrackets: z.array(z.object({ upToFen: z.number().int().nullable(), rateBp: z.number().int() })),
+  farmerFen: z.number().int(),
+  fixedFen: z.number().int(),
+  rounding: z.enum(['fen', 'jiao']),
+  deductSocialInsurance: z.boolean(),
+  backPayMaxMonths: z.number().int(),
+  voluntaryLargeFen: z.number().int(),
+  arrearsWarnMonths: z.number().int(),
+  arrearsActionMonths: z.number().int(),
+});
+export type DuesRulesView = z.infer<typeof DuesRulesView>;

@@ -50,6 +50,12 @@ describe('dues', () => {
     const missing = await s.sec.get('/api/v1/dues/quote?category=in_service');
     expect(missing.statusCode).toBe(400);
     expect((await s.sec.get('/api/v1/dues/quote?category=bogus&base=1')).statusCode).toBe(400);
+    // the pages read their thresholds from the version in force
+    expect(await ok(s.sec.get(`/api/v1/dues/rules?month=2026-11&orgId=${s.branch.id}`))).toMatchObject({
+      ruleVersion: { effectiveFrom: '2008-04-01' }, backPayMaxMonths: 6, arrearsWarnMonths: 3, arrearsActionMonths: 6, voluntaryLargeFen: 100000, deductSocialInsurance: false, farmerFen: 20, fixedFen: 20,
+    });
+    expect((await s.sec.get('/api/v1/dues/rules?month=2000-01')).statusCode).toBe(400);
+    expect((await s.sec.get(`/api/v1/dues/rules?orgId=${s.other.id}`)).statusCode).toBe(404);
   });
 
   it('keeps bases with their components; a base change applies from its month', async () => {

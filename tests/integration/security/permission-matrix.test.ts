@@ -159,6 +159,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   // public, verified by the provider's signature: an unsigned body is refused
   paymentNotification: () => ({ method: 'POST', url: '/api/v1/payments/notify/simulated', body: { out_trade_no: 'X', total_fen: 1 } }),
   exportDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary/export?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),
+  getDuesRules: (w) => ({ method: 'GET', url: `/api/v1/dues/rules?orgId=${w.scopeOrg.id}&month=2026-11` }),
   getMemberDuesStatement: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}/dues-statement?from=2026-01&to=2026-12` }),
   exportMemberDuesStatement: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}/dues-statement/export?from=2026-01&to=2026-12` }),
   getDuesBaseImportTemplate: () => ({ method: 'GET', url: '/api/v1/dues/bases/import/template' }),

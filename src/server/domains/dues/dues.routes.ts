@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors';
 import {
   ArrearsQuery, ArrearsView, DecideReductionBody, ListReductionsQuery, ProposeReductionBody, ReductionPage,
   DuesBaseView, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
-  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, MemberStatementQuery,
+  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, MemberStatementQuery, DuesRulesQuery, DuesRulesView,
 } from '../../../contracts/dues';
 import * as service from './dues.service';
 import type { SimulatedProvider } from '../../platform/payments';
@@ -132,6 +132,11 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/dues/reconciliation', operationId: 'reconcileDuesPayments', summary: '与支付机构对账（某日），列出每一处差异', tags: ['dues'], access: 'dues.approve',
     schema: { body: z.object({ day: IsoDate }), response: { 200: ReconciliationView } },
     handler: async (req) => online.reconcile(deps, req.body.day),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/rules', operationId: 'getDuesRules', summary: '某月适用的党费规则版本（比例、固定金额、补交与欠交月数等，含依据）', tags: ['dues'], access: 'dues.read',
+    schema: { querystring: DuesRulesQuery, response: { 200: DuesRulesView } },
+    handler: async (req) => service.rulesView(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/members/:id/dues-statement', operationId: 'getMemberDuesStatement', summary: '党员党费明细：每月账单及交纳流水、自愿交纳、合计与流水哈希链校验', tags: ['dues'], access: 'dues.read',

@@ -32,6 +32,16 @@ export async function quoteDues(deps: Deps, query: { category: DuesCategory; bas
   return { amount: q.amountFen, rate: q.rateBp === null ? null : q.rateBp / 10000, rateBp: q.rateBp, ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, explanation: q.explanation };
 }
 
+/** The rule version in force for a month, for the org's province if it has a scoped version. */
+export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?: string; orgId?: string }) {
+  const org = query.orgId
+    ? await deps.db.maybeOne<{ path: string }>(sql`SELECT o.path::text AS path FROM org o WHERE o.id = ${query.orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.read')}`)
+    : null;
+  if (query.orgId && !org) throw notFound();
+  const rule = await ruleFor(deps.db, query.month ?? monthOf(businessToday()), org?.path ?? null);
+  return { ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, ...rule.body };
+}
+
 export async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
   const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_path: string; status: string }>(sql`
     SELECT p.id, p.name, p.org_id, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id

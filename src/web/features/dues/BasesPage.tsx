@@ -9,7 +9,7 @@ import { applyServerErrors } from '../../shared/form-errors';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
-import { useBases, useQuote, useSetBase, type BaseView } from './api';
+import { useBases, useDuesRules, useQuote, useSetBase, type BaseView } from './api';
 import { MemberSelect, nextMonth, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
 
 // 基数设置: a member's dues category and base history, and a new base from a
@@ -142,7 +142,10 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
   const based = isBased(category);
   const totals = componentTotals(rows);
   const hasRows = (rows ?? []).some((r) => r?.kind === 'include');
-  const baseFen = !based ? null : mode === 'amount' ? yuanToFen(baseYuan) : totals.valid && hasRows ? totals.include : null;
+  // whether deductions come off the base is a [local] rule of the version in force that month
+  const deducts = useDuesRules(useDuesOrg(), month).data?.deductSocialInsurance;
+  const componentBase = Math.max(0, totals.include - (deducts ? totals.deduct : 0));
+  const baseFen = !based ? null : mode === 'amount' ? yuanToFen(baseYuan) : totals.valid && hasRows ? componentBase : null;
   const quote = useQuote(category, baseFen, month, based);
 
   const submit = async (v: BaseForm) => {
@@ -236,9 +239,11 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
                       </Button>
                       <Form.ErrorList errors={errors} />
                       <div style={{ marginTop: 8 }} data-testid="component-total">
-                        计入基数合计 <strong>{yuan(totals.include)}</strong> 元
-                        {totals.deduct > 0 && (
-                          <Typography.Text type="secondary">（另有扣除项 {yuan(totals.deduct)} 元，是否从基数中扣除按本地规则，以保存结果为准）</Typography.Text>
+                        计入基数合计 <strong>{yuan(componentBase)}</strong> 元
+                        {totals.deduct > 0 && deducts !== undefined && (
+                          <Typography.Text type="secondary">
+                            {deducts ? `（已减去扣除项 ${yuan(totals.deduct)} 元：本地规则从基数中扣除个人缴纳的社会保险和住房公积金）` : `（扣除项 ${yuan(totals.deduct)} 元不减：本地规则不从基数中扣除）`}
+                          </Typography.Text>
                         )}
                       </div>
                     </>

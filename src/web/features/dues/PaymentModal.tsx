@@ -3,14 +3,13 @@ import { Alert, App, DatePicker, Form, Input, Modal, Radio, Typography } from 'a
 import { afterToday, dayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import type { DuesBillView } from './api';
-import { useRecordPayment, useRecordVoluntary } from './api';
+import { useDuesRules, useRecordPayment, useRecordVoluntary } from './api';
 import { MemberSelect, monthsBefore, yuan, yuanRule, yuanToFen } from './ui';
 
 // 收缴登记: the selected unpaid bills of one member paid together (a month,
 // a quarter, months in advance or back). The idempotency key is made once per
 // opening of the dialog, so that a double click or a retry records one payment.
 
-const BACK_PAY_MONTHS = 6;
 
 interface PayForm {
   method: 'cash' | 'transfer';
@@ -28,7 +27,9 @@ export function PaymentModal({ bills, onClose }: { bills: DuesBillView[]; onClos
   const key = useMemo(() => crypto.randomUUID(), []);
   const total = bills.reduce((s, b) => s + b.dueFen, 0);
   const paidOn = Form.useWatch('paidOn', form)?.format('YYYY-MM-DD') ?? todayShanghai();
-  const late = bills.filter((b) => monthsBefore(b.month, paidOn) > BACK_PAY_MONTHS);
+  // the limit of the rule version in force when paying (the server checks it again)
+  const maxMonths = useDuesRules(bills[0]?.orgId, paidOn.slice(0, 7)).data?.backPayMaxMonths;
+  const late = maxMonths === undefined ? [] : bills.filter((b) => monthsBefore(b.month, paidOn) > maxMonths);
 
   const submit = async (v: PayForm) => {
     setError(null);
@@ -69,7 +70,7 @@ export function PaymentModal({ bills, onClose }: { bills: DuesBillView[]; onClos
           <Form.Item
             name="backPayApproval"
             label="补交批准情况"
-            extra={`${late.map((b) => b.month).join('、')} 距交纳日期已超过 ${BACK_PAY_MONTHS} 个月，补交须经上级党委同意`}
+            extra={`${late.map((b) => b.month).join('、')} 距交纳日期已超过 ${maxMonths} 个月，补交须经上级党委同意`}
             rules={[{ required: true, whitespace: true, message: '请注明上级党委同意补交的情况' }, { max: 200, message: '不超过200个字' }]}
           >
             <Input maxLength={200} aria-label="补交批准情况" placeholder="如 县委组织部 2026年3月5日 同意" />
@@ -99,12 +100,14 @@ export function VoluntaryModal({ orgId, onClose }: { orgId: string | undefined; 
   const [error, setError] = useState<string | null>(null);
   const key = useMemo(() => crypto.randomUUID(), []);
   const amount = yuanToFen(Form.useWatch('amountYuan', form));
+  const large = useDuesRules(orgId).data?.voluntaryLargeFen;
+  const largeText = large === undefined ? '' : `${yuan(large).replace(/\.00$/, '')}元以上的自愿交纳单独列账，全额上缴中央`;
 
   const submit = async (v: VoluntaryForm) => {
     setError(null);
     try {
       const r = await record.mutateAsync({ personId: v.personId!, amountFen: yuanToFen(v.amountYuan)!, method: v.method, paidOn: v.paidOn.format('YYYY-MM-DD'), idempotencyKey: key, note: v.note?.trim() || null });
-      message.success(`已登记自愿交纳 ${yuan(r.amountFen)} 元${r.large ? '；1000元以上的自愿交纳单独列账，全额上缴中央' : ''}`, r.large ? 6 : 3);
+      message.success(`已登记自愿交纳 ${yuan(r.amountFen)} 元${r.large ? `；${largeText}` : ''}`, r.large ? 6 : 3);
       onClose();
     } catch (e) {
       setError(applyServerErrors(form, e, { amountFen: 'amountYuan' }));
@@ -118,7 +121,7 @@ export function VoluntaryModal({ orgId, onClose }: { orgId: string | undefined; 
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
           <MemberSelect orgId={orgId} aria-label="自愿交纳党员" />
         </Form.Item>
-        <Form.Item name="amountYuan" label="金额（元）" rules={[yuanRule({ required: '请填写金额', positive: true })]} extra={amount !== null && amount >= 100000 ? '1000元以上的自愿交纳将单独列账，全额上缴中央' : undefined}>
+        <Form.Item name="amountYuan" label="金额（元）" rules={[yuanRule({ required: '请填写金额', positive: true })]} extra={amount !== null && large !== undefined && amount >= large ? largeText : undefined}>
           <Input inputMode="decimal" suffix="元" maxLength={13} aria-label="自愿交纳金额" />
         </Form.Item>
         <Form.Item name="method" label="交纳方式">

@@ -4,7 +4,7 @@ import { dayjs } from '../../shared/dates';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
-import { useArrears, useSummary, type Arrears, type Summary } from './api';
+import { useArrears, useDuesRules, useSummary, type Arrears, type Summary } from './api';
 import { currentMonth, useDuesOrg, yuan } from './ui';
 import { StatementDrawer } from './StatementDrawer';
 import { Link } from 'react-router';
@@ -26,6 +26,7 @@ export function SummaryPage() {
   const [range, setRange] = useState<[string, string]>(() => [`${currentMonth().slice(0, 4)}-01`, currentMonth()]);
   const q = useSummary(orgId, range[0], range[1]);
   const arrears = useArrears(orgId);
+  const rules = useDuesRules(orgId);
   const t = q.data?.total;
   const [statementOf, setStatementOf] = useState<{ personId: string; name: string } | null>(null);
 
@@ -112,7 +113,11 @@ export function SummaryPage() {
         )}
       </Card>
       <Card title={`欠费提醒${arrears.data ? `（截至 ${arrears.data.asOf}）` : ''}`} size="small">
-        <Typography.Paragraph type="secondary">连续 3 个月未交纳党费的，进行批评教育；连续 6 个月不交纳且无正当理由的，按自行脱党处理（组织处理）。</Typography.Paragraph>
+        {rules.data && (
+          <Typography.Paragraph type="secondary">
+            连续 {rules.data.arrearsWarnMonths} 个月未交纳党费的，进行批评教育；连续 {rules.data.arrearsActionMonths} 个月不交纳且无正当理由的，按自行脱党处理（组织处理）。
+          </Typography.Paragraph>
+        )}
         {arrears.isError && !arrears.data ? (
           <ErrorState error={arrears.error} onRetry={() => arrears.refetch()} title="欠费名单加载失败" />
         ) : (
@@ -124,7 +129,7 @@ export function SummaryPage() {
             pagination={(arrears.data?.items.length ?? 0) > 20 ? { pageSize: 20 } : false}
             scroll={{ x: 'max-content' }}
             data-testid="arrears-table"
-            locale={{ emptyText: arrears.isPending ? ' ' : <EmptyState description="没有连续 3 个月以上未交党费的党员。" /> }}
+            locale={{ emptyText: arrears.isPending ? ' ' : <EmptyState description={`没有连续 ${rules.data?.arrearsWarnMonths ?? 3} 个月以上未交党费的党员。`} /> }}
             columns={[
               {
                 title: '姓名',

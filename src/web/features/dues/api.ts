@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { z } from 'zod';
 import type {
   ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
-  ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement,
+  ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, DuesRulesView,
 } from '../../../contracts/dues';
 import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
@@ -11,7 +11,7 @@ import { api } from '../../shared/api';
 // Every mutation refreshes everything under ['dues']: a base changes the quote
 // and the bills, a payment the bills, the summary and the arrears.
 
-export type { DuesBillView, DuesQuote, MemberStatement };
+export type { DuesBillView, DuesQuote, MemberStatement, DuesRulesView };
 export type BaseView = z.infer<typeof DuesBaseView>;
 export type BillPage = z.infer<typeof DuesBillPage>;
 export type Generated = z.infer<typeof GenerateResult>;
@@ -113,3 +113,12 @@ export function useStatement(personId: string | undefined, from: string, to: str
 
 export const downloadStatement = (personId: string, from: string, to: string, name: string) =>
   api.download(`/api/v1/members/${personId}/dues-statement/export`, { from, to }, `党费明细-${name}-${from}至${to}.xlsx`);
+
+/** The dues rule version in force (thresholds shown and checked on the pages come from it). */
+export function useDuesRules(orgId: string | undefined, month?: string) {
+  return useQuery({
+    queryKey: ['dues', 'rules', orgId ?? null, month ?? null],
+    queryFn: () => api.get<DuesRulesView>(`${BASE}/rules`, { orgId, month }),
+    staleTime: 10 * 60_000,
+  });
+}
