@@ -1,6 +1,8 @@
 import type { Queryable } from '../../platform/db';
 import { uuidv7 } from '../../platform/ids';
-import { sql, raw, and, type Sql } from '../../platform/sql';
+import { sql, raw, and, join, type Sql } from '../../platform/sql';
+import { BASED_CATEGORIES } from '../../../contracts/dues';
+import type { Bracket, DuesRule } from './dues.policy';
 
 // SQL of the dues domain. Scope conditions come from platform/scope.ts on the
 // org alias `o` (the bill's or the member's org).
@@ -58,7 +60,7 @@ export interface BillingRow {
  * member's bill of that month if it exists. The bill is found by member, not
  * by org: a member who moved keeps one bill, corrected to the new org.
  */
-export function billingRows(q: Queryable, subtreePath: string, month: string, part: BillPartition) {
+export function billingRows(q: Queryable, subtreePath: string, month: string, part: BillPartition, existingOnly = false) {
   const start = `${month}-01`;
   return q.query<BillingRow>(sql`
     WITH rel AS (
@@ -75,8 +77,68 @@ export function billingRows(q: Queryable, subtreePath: string, month: string, pa
     FROM rel JOIN org o ON o.id = rel.org_id
     LEFT JOIN LATERAL (SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
                        ORDER BY effective_month DESC, id DESC LIMIT 1) b ON true
-    LEFT JOIN dues_bill eb ON eb.month = ${start}::date AND eb.person_id = rel.person_id
+    ${existingOnly ? sql`JOIN` : sql`LEFT JOIN`} dues_bill eb ON eb.month = ${start}::date AND eb.person_id = rel.person_id
     LEFT JOIN org ebo ON ebo.id = eb.org_id`);
+}
+
+/**
+ * The quote of RULES §2 as SQL over columns `category` and `base_fen`, built
+ * from the rule version's numbers (bind parameters): the bracket's rate and
+ * the amount rounded half up to 分 or 角, or the fixed amount. It mirrors
+ * dues.policy quoteAmount, which stays the reference: a property test checks
+ * both agree on every bracket boundary.
+ */
+export function quoteSql(rule: DuesRule): { rateBp: Sql; amountFen: Sql } {
+  const bracketCase = (brackets: readonly Bracket[]) =>
+    sql`CASE ${join(brackets.map((b) => (b.upToFen === null ? sql`WHEN TRUE THEN ${b.rateBp}::int` : sql`WHEN base_fen <= ${b.upToFen}::bigint THEN ${b.rateBp}::int`)), ' ')} END`;
+  const salaried = BASED_CATEGORIES.filter((c) => c !== 'retired');
+  const rateBp = sql`(CASE WHEN category = 'retired' THEN ${bracketCase(rule.retiredBrackets)} WHEN category = ANY(${salaried}::text[]) THEN ${bracketCase(rule.salariedBrackets)} END)`;
+  const unit = rule.rounding === 'jiao' ? 100_000 : 10_000;
+  const amountFen = sql`(CASE WHEN category = 'farmer' THEN ${rule.farmerFen}::bigint WHEN NOT (category = ANY(${[...BASED_CATEGORIES]}::text[])) THEN ${rule.fixedFen}::bigint
+    ELSE (base_fen * ${rateBp} + ${unit / 2}::bigint) / ${unit}::bigint * ${rule.rounding === 'jiao' ? 10 : 1}::bigint END)`;
+  return { rateBp, amountFen };
+}
+
+/**
+ * Bills the members of a partition who have none for the month, in one
+ * statement (B6: nothing travels to the application and back), when one rule
+ * version applies to the whole subtree. Returns the new bills per org path and,
+ * under a null path, the members without a base.
+ */
+export function insertNewBills(q: Queryable, subtreePath: string, month: string, part: BillPartition, rule: { id: string; body: DuesRule }) {
+  const start = `${month}-01`;
+  const { rateBp, amountFen } = quoteSql(rule.body);
+  return q.query<{ path: string | null; bills: number; due: number }>(sql`
+    WITH rel AS (
+      SELECT DISTINCT ON (m.person_id) m.person_id, m.org_id
+      FROM membership m JOIN org o ON o.id = m.org_id
+      WHERE o.path <@ ${subtreePath}::ltree AND m.valid_from < (${start}::date + interval '1 month') AND (m.valid_to IS NULL OR m.valid_to > ${start}::date)
+        AND ${partitionCond(part)}
+      ORDER BY m.person_id, (m.valid_from <= ${start}::date) DESC, m.valid_from),
+    src AS MATERIALIZED (
+      SELECT rel.person_id, rel.org_id, o.region_key, b.id AS base_id, b.category, b.base_fen
+      FROM rel JOIN org o ON o.id = rel.org_id
+      LEFT JOIN LATERAL (SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
+                         ORDER BY effective_month DESC, id DESC LIMIT 1) b ON true
+      WHERE NOT EXISTS (SELECT 1 FROM dues_bill eb WHERE eb.month = ${start}::date AND eb.person_id = rel.person_id)),
+    red AS (
+      SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen FROM dues_reduction
+      WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC),
+    priced AS (
+      SELECT s.person_id, s.org_id, s.region_key, s.base_id, s.category, CASE WHEN s.category = ANY(${[...BASED_CATEGORIES]}::text[]) THEN s.base_fen END AS base_fen,
+        q.rate_bp, q.computed_fen, r.id AS reduction_id, r.kind AS reduction_kind, r.monthly_fen AS reduction_fen
+      FROM src s LEFT JOIN red r ON r.person_id = s.person_id
+      CROSS JOIN LATERAL (SELECT ${rateBp} AS rate_bp, ${amountFen} AS computed_fen FROM (SELECT s.category, s.base_fen) x) q
+      WHERE s.category IS NOT NULL),
+    ins AS (
+      INSERT INTO dues_bill (id, person_id, org_id, region_key, month, category, base_fen, rate_bp, computed_fen, due_fen, base_id, reduction_id, rule_version_id)
+      SELECT dj_uuidv7(), person_id, org_id, region_key, ${start}::date, category, base_fen, rate_bp, computed_fen,
+        CASE reduction_kind WHEN 'exempt' THEN 0 WHEN 'reduce' THEN least(computed_fen, reduction_fen) ELSE computed_fen END, base_id, reduction_id, ${rule.id}::uuid
+      FROM priced
+      RETURNING org_id, due_fen)
+    SELECT o.path::text AS path, count(*)::int AS bills, sum(i.due_fen)::float8 AS due FROM ins i JOIN org o ON o.id = i.org_id GROUP BY o.path
+    UNION ALL
+    SELECT NULL, count(*)::int, 0 FROM src WHERE category IS NULL`);
 }
 
 /** Approved 少交/免交 covering a month, by member (the latest decision wins). Few rows: read whole. */
@@ -417,4 +479,11 @@ export function arrears(q: Queryable, scope: Sql, orgPath: string | null, asOf: 
     GROUP BY b.person_id, p.name, p.name_pinyin, po.id, po.name, po.path
     HAVING count(*) >= ${minMonths}
     ORDER BY count(*) DESC, p.name_pinyin`);
+}
+
+/** quoteSql over given (category, base) pairs, in order: how a test compares it with the policy. */
+export function quoteRowsSql(q: Queryable, rule: DuesRule, cases: ReadonlyArray<{ category: string; baseFen: number | null }>) {
+  const { rateBp, amountFen } = quoteSql(rule);
+  return q.query<{ rate_bp: number | null; amount_fen: number }>(sql`SELECT ${rateBp} AS rate_bp, ${amountFen}::int AS amount_fen
+    FROM unnest(${cases.map((c) => c.category)}::text[], ${cases.map((c) => c.baseFen)}::bigint[]) WITH ORDINALITY AS t(category, base_fen, ord) ORDER BY ord`);
 }

@@ -152,15 +152,29 @@ async function writeBills(q: Queryable, subtreePath: string, month: string, part
   await ruleFor(q, month); // refuses a month before the first rule version
   await repo.lockMonth(q, month, part);
   // sequential: q may be a transaction's single connection
-  const rows = await repo.billingRows(q, subtreePath, month, part);
-  const reductions = new Map((await repo.reductionsInForce(q, month)).map((r) => [r.person_id, r]));
   const rules = await rulesInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`);
+  const national = rules.find((r) => r.scopePath === null) ?? null;
+  // One version for the whole tree (the usual case): members without a bill are billed set-based
+  // in SQL; the members who have one are read and corrected here. Otherwise everyone is read here.
+  const setBased = rules.length === 1 && national !== null;
+  const rows = await repo.billingRows(q, subtreePath, month, part, setBased);
+  const reductions = new Map((await repo.reductionsInForce(q, month)).map((r) => [r.person_id, r]));
   const inserts: Array<repo.NewBill & { orgPath: string }> = [];
   const updates: Array<repo.NewBill & { id: string; orgPath: string; oldDue: number; oldOrgPath: string }> = [];
+  const deltas: repo.RollupDelta[] = [];
+  let created = 0;
   let unchanged = 0;
   let paidKept = 0;
   let withoutBase = 0;
-  const national = rules.find((r) => r.scopePath === null) ?? null;
+  if (setBased) {
+    for (const x of await repo.insertNewBills(q, subtreePath, month, part, national)) {
+      if (x.path === null) withoutBase += x.bills;
+      else {
+        created += x.bills;
+        deltas.push({ orgPath: x.path, bills: x.bills, dueFen: x.due });
+      }
+    }
+  }
   for (const r of rows) {
     if (!r.category) {
       withoutBase++;
@@ -192,14 +206,15 @@ async function writeBills(q: Queryable, subtreePath: string, month: string, part
     else updates.push({ ...bill, id: r.bill_id, orgPath: r.org_path, oldDue: r.bill_due_fen!, oldOrgPath: r.bill_org_path! });
   }
   await repo.insertBills(q, month, inserts);
+  created += inserts.length;
   const updated = await repo.updateBills(q, updates);
   // rollups: new bills add to their org; corrected bills move their due (and org)
-  const deltas: repo.RollupDelta[] = inserts.map((b) => ({ orgPath: b.orgPath, bills: 1, dueFen: b.dueFen }));
+  for (const b of inserts) deltas.push({ orgPath: b.orgPath, bills: 1, dueFen: b.dueFen });
   for (const u of updates) {
     if (!updated.has(u.id)) continue;
     deltas.push({ orgPath: u.oldOrgPath, bills: -1, dueFen: -u.oldDue }, { orgPath: u.orgPath, bills: 1, dueFen: u.dueFen });
   }
-  return { outcome: { month, created: inserts.length, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase }, deltas };
+  return { outcome: { month, created, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase }, deltas };
 }
 
 export async function generateBillsFor(deps: Deps, ctx: RequestContext, orgId: string, month: string) {
