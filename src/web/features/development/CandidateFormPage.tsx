@@ -1,17 +1,16 @@
-import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Divider, Form, Input, Radio, Row, Select, Space, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, Col, DatePicker, Divider, Form, Input, Row, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { BRANCH_TYPES, ETHNICITIES, SEXES } from '../../../contracts/dict';
+import { BRANCH_TYPES } from '../../../contracts/dict';
 import { CreateDevelopmentCandidateBody } from '../../../contracts/development';
-import { ID_PROBLEM_MESSAGES, parseIdNumber, type IdNumberInfo } from '../../../contracts/idcard';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import { useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { zodRule } from '../../shared/zod-rule';
-import { educationOptions, occupationOptions } from '../member/labels';
+import { EducationItem, EthnicityItem, IdNumberItem, OccupationItem, SexItem, useIdNumberInfo } from '../member/PersonFields';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useCreateCandidate } from './api';
 import { ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
@@ -47,12 +46,6 @@ function birthdayAt(birthDate: string, years: number) {
   return dayjs(s, DATE_FORMAT, true).isValid() ? s : `${s.slice(0, 4)}-03-01`;
 }
 
-function idInfo(raw: string | undefined): IdNumberInfo | null {
-  if (!raw) return null;
-  const r = parseIdNumber(raw, todayShanghai());
-  return r.ok ? r.info : null;
-}
-
 /** Which field a rule refusal belongs to, where it belongs to one. */
 const RULE_FIELDS: Record<string, keyof Values> = { applicant_under_age: 'appliedOn', resubmit_too_soon: 'appliedOn', date_in_future: 'appliedOn' };
 
@@ -66,8 +59,7 @@ export function CandidateFormPage() {
   const create = useCreateCandidate();
   const [refusal, setRefusal] = useState<RuleRefusal | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
-  const idNumber = Form.useWatch('idNumber', form);
-  const info = useMemo(() => idInfo(idNumber), [idNumber]);
+  const info = useIdNumberInfo(form);
 
   const branchRoot = me.scopeRoots.find((r) => BRANCH_TYPES.includes(r.type as (typeof BRANCH_TYPES)[number]));
   const initialValues: Partial<Values> = {
@@ -187,69 +179,19 @@ export function CandidateFormPage() {
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item
-              label="身份证号"
-              name="idNumber"
-              validateFirst
-              rules={[
-                { required: true, whitespace: true, message: '请填写身份证号' },
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (!v || !v.trim()) return;
-                    const r = parseIdNumber(v, todayShanghai());
-                    if (!r.ok) throw new Error(ID_PROBLEM_MESSAGES[r.problem]);
-                  },
-                },
-              ]}
-              extra={
-                info ? (
-                  <span style={{ color: '#389e0d' }}>
-                    出生日期 {info.birthDate}，性别 {SEXES[info.sex]}（已按身份证号识别）
-                  </span>
-                ) : (
-                  '18位，最后一位可以是X；性别和出生日期按身份证号自动识别'
-                )
-              }
-            >
-              <Input maxLength={18} autoComplete="off" placeholder="请输入18位身份证号" style={{ fontFamily: 'monospace' }} />
-            </Form.Item>
+            <IdNumberItem info={info} />
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item
-              label="性别"
-              name="sex"
-              dependencies={['idNumber']}
-              rules={[
-                { required: true, message: '请选择性别' },
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (v && info && v !== info.sex) throw new Error('性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）');
-                  },
-                },
-              ]}
-            >
-              <Radio.Group
-                options={[
-                  { value: 'male', label: '男' },
-                  { value: 'female', label: '女' },
-                ]}
-              />
-            </Form.Item>
+            <SexItem info={info} />
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item label="民族" name="ethnicity" rules={[{ required: true, message: '请选择民族' }]}>
-              <Select showSearch options={ETHNICITIES.map((e) => ({ value: e, label: e }))} aria-label="民族" />
-            </Form.Item>
+            <EthnicityItem />
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item label="学历" name="education" rules={[{ required: true, message: '请选择学历' }]}>
-              <Select options={educationOptions} placeholder="请选择" aria-label="学历" />
-            </Form.Item>
+            <EducationItem />
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item label="职业" name="occupation" rules={[{ required: true, message: '请选择职业/人员类别' }]}>
-              <Select options={occupationOptions} placeholder="请选择" aria-label="职业" />
-            </Form.Item>
+            <OccupationItem label="职业" />
           </Col>
         </Row>
 

@@ -1,9 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { BRANCH_TYPES, ETHNICITIES, MEMBER_EVENT_REASONS, SEXES } from '../../../contracts/dict';
-import { ID_PROBLEM_MESSAGES, parseIdNumber, type IdNumberInfo } from '../../../contracts/idcard';
+import { BRANCH_TYPES, MEMBER_EVENT_REASONS } from '../../../contracts/dict';
 import { MemberFields } from '../../../contracts/member';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, fromDayjs, todayShanghai, toDayjs } from '../../shared/dates';
@@ -14,7 +13,7 @@ import { usePageTitle } from '../../shared/use-title';
 import { zodRule } from '../../shared/zod-rule';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useCreateMember, useMember, useUpdateMember, type MemberDetail } from './api';
-import { educationOptions, occupationOptions } from './labels';
+import { EducationItem, EthnicityItem, IdNumberItem, OccupationItem, SexItem, useIdNumberInfo } from './PersonFields';
 
 const shape = MemberFields.shape;
 const CREATE_REASONS = ['registered', 'recruited', 'transfer_in', 'restored'] as const;
@@ -35,12 +34,6 @@ interface Values {
   unitName?: string;
   address?: string;
   monthlyIncomeYuan?: number | null;
-}
-
-function idInfo(raw: string | undefined): IdNumberInfo | null {
-  if (!raw) return null;
-  const r = parseIdNumber(raw, todayShanghai());
-  return r.ok ? r.info : null;
 }
 
 const addYears = (date: string, years: number) => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
@@ -80,9 +73,8 @@ function MemberForm({ member }: { member?: MemberDetail }) {
   const create = useCreateMember();
   const update = useUpdateMember();
   const [formError, setFormError] = useState<string | null>(null);
-  const idNumber = Form.useWatch('idNumber', form);
   const status = Form.useWatch('status', form) ?? (member?.status as Values['status']);
-  const info = useMemo(() => idInfo(idNumber), [idNumber]);
+  const info = useIdNumberInfo(form);
 
   const branchRoot = me.scopeRoots.find((r) => BRANCH_TYPES.includes(r.type as (typeof BRANCH_TYPES)[number]));
   const initialValues: Partial<Values> = member
@@ -221,71 +213,19 @@ function MemberForm({ member }: { member?: MemberDetail }) {
             </Form.Item>
           </Col>
           <Col span={8}>
-            <Form.Item
-              label="身份证号"
-              name="idNumber"
-              validateFirst
-              rules={[
-                ...(member ? [] : [{ required: true, whitespace: true, message: '请填写身份证号' }]),
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (!v || !v.trim()) return;
-                    const r = parseIdNumber(v, todayShanghai());
-                    if (!r.ok) throw new Error(ID_PROBLEM_MESSAGES[r.problem]);
-                  },
-                },
-              ]}
-              extra={
-                info ? (
-                  <span style={{ color: '#389e0d' }}>
-                    出生日期 {info.birthDate}，性别 {SEXES[info.sex]}（已按身份证号识别）
-                  </span>
-                ) : member ? (
-                  `当前：${member.idNumberMasked}。不修改请留空`
-                ) : (
-                  '18位，最后一位可以是X；性别和出生日期按身份证号自动识别'
-                )
-              }
-            >
-              <Input maxLength={18} autoComplete="off" placeholder={member ? '不修改请留空' : '请输入18位身份证号'} style={{ fontFamily: 'monospace' }} />
-            </Form.Item>
+            <IdNumberItem info={info} currentMasked={member?.idNumberMasked} />
           </Col>
           <Col span={8}>
-            <Form.Item
-              label="性别"
-              name="sex"
-              dependencies={['idNumber']}
-              rules={[
-                { required: true, message: '请选择性别' },
-                {
-                  validator: async (_r, v: string | undefined) => {
-                    if (v && info && v !== info.sex) throw new Error('性别与身份证号不一致（身份证号第17位奇数为男、偶数为女）');
-                  },
-                },
-              ]}
-            >
-              <Radio.Group
-                options={[
-                  { value: 'male', label: '男' },
-                  { value: 'female', label: '女' },
-                ]}
-              />
-            </Form.Item>
+            <SexItem info={info} />
           </Col>
           <Col span={8}>
-            <Form.Item label="民族" name="ethnicity" rules={[{ required: true, message: '请选择民族' }]}>
-              <Select showSearch options={ETHNICITIES.map((e) => ({ value: e, label: e }))} />
-            </Form.Item>
+            <EthnicityItem />
           </Col>
           <Col span={8}>
-            <Form.Item label="学历" name="education" rules={[{ required: true, message: '请选择学历' }]}>
-              <Select options={educationOptions} placeholder="请选择" />
-            </Form.Item>
+            <EducationItem />
           </Col>
           <Col span={8}>
-            <Form.Item label="人员类别" name="occupation" rules={[{ required: true, message: '请选择职业/人员类别' }]}>
-              <Select options={occupationOptions} placeholder="请选择" />
-            </Form.Item>
+            <OccupationItem label="人员类别" />
           </Col>
         </Row>
 
