@@ -40,6 +40,8 @@ export const b6Dues: Benchmark = {
       await deps.db.exec(sql`DELETE FROM dues_bill WHERE month = ${`${month}-01`}::date`);
       await deps.db.exec(sql`DELETE FROM dues_base WHERE note = 'bench-b6'`).catch(() => undefined);
       await deps.db.tx((t) => rebuildRollups(t, [month]));
+      // statistics as in production, where the month being generated has never had bills
+      await deps.db.exec(sql`ANALYZE dues_bill`);
     };
     await clean();
     // The monthly job runs long after the last checkpoint: every page it touches

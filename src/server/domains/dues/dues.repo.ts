@@ -82,11 +82,12 @@ export function billingRows(q: Queryable, subtreePath: string, month: string, pa
 }
 
 /**
- * The quote of RULES §2 as SQL over columns `category` and `base_fen`, built
- * from the rule version's numbers (bind parameters): the bracket's rate and
- * the amount rounded half up to 分 or 角, or the fixed amount. It mirrors
- * dues.policy quoteAmount, which stays the reference: a property test checks
- * both agree on every bracket boundary.
+ * The quote of RULES §2 as SQL, built from the rule version's numbers (bind
+ * parameters): the bracket's rate over columns `category` and `base_fen`, and
+ * the amount over those and a column `rate_bp` holding that rate (rounded half
+ * up to 分 or 角), or the fixed amount. It mirrors dues.policy quoteAmount,
+ * which stays the reference: a property test checks both agree on every
+ * bracket boundary.
  */
 export function quoteSql(rule: DuesRule): { rateBp: Sql; amountFen: Sql } {
   const bracketCase = (brackets: readonly Bracket[]) =>
@@ -94,10 +95,13 @@ export function quoteSql(rule: DuesRule): { rateBp: Sql; amountFen: Sql } {
   const salaried = BASED_CATEGORIES.filter((c) => c !== 'retired');
   const rateBp = sql`(CASE WHEN category = 'retired' THEN ${bracketCase(rule.retiredBrackets)} WHEN category = ANY(${salaried}::text[]) THEN ${bracketCase(rule.salariedBrackets)} END)`;
   const unit = rule.rounding === 'jiao' ? 100_000 : 10_000;
-  const amountFen = sql`(CASE WHEN category = 'farmer' THEN ${rule.farmerFen}::bigint WHEN NOT (category = ANY(${[...BASED_CATEGORIES]}::text[])) THEN ${rule.fixedFen}::bigint
-    ELSE (base_fen * ${rateBp} + ${unit / 2}::bigint) / ${unit}::bigint * ${rule.rounding === 'jiao' ? 10 : 1}::bigint END)`;
+  const amountFen = sql`(CASE WHEN category = 'farmer' THEN ${rule.farmerFen}::bigint WHEN rate_bp IS NULL THEN ${rule.fixedFen}::bigint
+    ELSE (base_fen * rate_bp + ${unit / 2}::bigint) / ${unit}::bigint * ${rule.rounding === 'jiao' ? 10 : 1}::bigint END)`;
   return { rateBp, amountFen };
 }
+
+/** The part of a UUIDv7 before its random bits, for ids made in SQL (PostgreSQL 15 has no uuidv7()). */
+const uuidv7Prefix = () => uuidv7().slice(0, 15);
 
 /**
  * Bills the members of a partition who have none for the month, in one
@@ -124,19 +128,19 @@ export function insertNewBills(q: Queryable, subtreePath: string, month: string,
     red AS (
       SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen FROM dues_reduction
       WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC),
+    rated AS (
+      SELECT person_id, org_id, region_key, base_id, category, CASE WHEN category = ANY(${[...BASED_CATEGORIES]}::text[]) THEN base_fen END AS base_fen, ${rateBp} AS rate_bp
+      FROM src WHERE category IS NOT NULL),
     priced AS (
-      SELECT s.person_id, s.org_id, s.region_key, s.base_id, s.category, CASE WHEN s.category = ANY(${[...BASED_CATEGORIES]}::text[]) THEN s.base_fen END AS base_fen,
-        q.rate_bp, q.computed_fen, r.id AS reduction_id, r.kind AS reduction_kind, r.monthly_fen AS reduction_fen
-      FROM src s LEFT JOIN red r ON r.person_id = s.person_id
-      CROSS JOIN LATERAL (SELECT ${rateBp} AS rate_bp, ${amountFen} AS computed_fen FROM (SELECT s.category, s.base_fen) x) q
-      WHERE s.category IS NOT NULL),
+      SELECT p.*, ${amountFen} AS computed_fen, r.id AS reduction_id, r.kind AS reduction_kind, r.monthly_fen AS reduction_fen
+      FROM rated p LEFT JOIN red r ON r.person_id = p.person_id),
     ins AS (
       INSERT INTO dues_bill (id, person_id, org_id, region_key, month, category, base_fen, rate_bp, computed_fen, due_fen, base_id, reduction_id, rule_version_id)
-      SELECT dj_uuidv7(), person_id, org_id, region_key, ${start}::date, category, base_fen, rate_bp, computed_fen,
+      SELECT (${uuidv7Prefix()} || substr(gen_random_uuid()::text, 16))::uuid, person_id, org_id, region_key, ${start}::date, category, base_fen, rate_bp, computed_fen,
         CASE reduction_kind WHEN 'exempt' THEN 0 WHEN 'reduce' THEN least(computed_fen, reduction_fen) ELSE computed_fen END, base_id, reduction_id, ${rule.id}::uuid
       FROM priced
       RETURNING org_id, due_fen)
-    SELECT o.path::text AS path, count(*)::int AS bills, sum(i.due_fen)::float8 AS due FROM ins i JOIN org o ON o.id = i.org_id GROUP BY o.path
+    SELECT o.path::text AS path, g.bills, g.due FROM (SELECT org_id, count(*)::int AS bills, sum(due_fen)::float8 AS due FROM ins GROUP BY org_id) g JOIN org o ON o.id = g.org_id
     UNION ALL
     SELECT NULL, count(*)::int, 0 FROM src WHERE category IS NULL`);
 }
@@ -484,6 +488,7 @@ export function arrears(q: Queryable, scope: Sql, orgPath: string | null, asOf: 
 /** quoteSql over given (category, base) pairs, in order: how a test compares it with the policy. */
 export function quoteRowsSql(q: Queryable, rule: DuesRule, cases: ReadonlyArray<{ category: string; baseFen: number | null }>) {
   const { rateBp, amountFen } = quoteSql(rule);
-  return q.query<{ rate_bp: number | null; amount_fen: number }>(sql`SELECT ${rateBp} AS rate_bp, ${amountFen}::int AS amount_fen
-    FROM unnest(${cases.map((c) => c.category)}::text[], ${cases.map((c) => c.baseFen)}::bigint[]) WITH ORDINALITY AS t(category, base_fen, ord) ORDER BY ord`);
+  return q.query<{ rate_bp: number | null; amount_fen: number }>(sql`SELECT rate_bp, ${amountFen}::int AS amount_fen
+    FROM (SELECT category, base_fen, ord, ${rateBp} AS rate_bp
+          FROM unnest(${cases.map((c) => c.category)}::text[], ${cases.map((c) => c.baseFen)}::bigint[]) WITH ORDINALITY AS t(category, base_fen, ord)) r ORDER BY ord`);
 }
