@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Button, Card, Input, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { PlusOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -8,6 +7,7 @@ import { formatDate } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
+import { SearchBox } from '../../shared/search-box';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useCandidates, type CandidateFilters, type CandidateListItem } from './api';
 import { DeadlineLine, StageText, StateTag, StatusTag, useDevelopmentOrg, useForgetGoneOrg } from './ui';
@@ -54,7 +54,6 @@ export function CandidateListPage() {
   const currentOrg = useDevelopmentOrg();
   const [params, setParams] = useSearchParams();
   const f = readFilters(params, currentOrg);
-  const [qInput, setQInput] = useState(f.q ?? '');
   const list = useCandidates(f);
   useForgetGoneOrg(f.orgId === currentOrg ? currentOrg : undefined, list.error);
 
@@ -117,22 +116,9 @@ export function CandidateListPage() {
           aria-label="档案状态"
           options={(Object.keys(STATES) as Array<keyof typeof STATES>).map((k) => ({ value: k, label: STATES[k] }))}
         />
-        <Input.Search
-          placeholder="姓名 / 拼音首字母"
-          allowClear
-          value={qInput}
-          onChange={(e) => {
-            setQInput(e.target.value);
-            if (!e.target.value) update({ q: undefined });
-          }}
-          onSearch={(v) => update({ q: v.trim() || undefined })}
-          style={{ width: 220 }}
-          aria-label="姓名或拼音首字母"
-          maxLength={50}
-        />
+        <SearchBox value={f.q} onSearch={(q) => update({ q })} placeholder="姓名 / 拼音首字母" width={220} aria-label="姓名或拼音首字母" />
         <Button
           onClick={() => {
-            setQInput('');
             setParams({});
           }}
           disabled={!filtered}

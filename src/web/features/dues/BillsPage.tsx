@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Input, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, DatePicker, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { Link, useSearchParams } from 'react-router';
 import { DUES_CATEGORIES, type DuesCategory } from '../../../contracts/dues';
@@ -8,6 +8,7 @@ import { dayjs, formatDate } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
+import { SearchBox } from '../../shared/search-box';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useBills, useGenerateBills, type BillFilters, type DuesBillView, type Generated } from './api';
 import { PaymentModal, VoluntaryModal } from './PaymentModal';
@@ -84,7 +85,6 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
   const org = useDuesOrg();
   const [params, setParams] = useSearchParams();
   const f = readFilters(params, org, defaultStatus);
-  const [qInput, setQInput] = useState(f.q ?? '');
   const list = useBills(f);
   const generate = useGenerateBills();
   const [generated, setGenerated] = useState<Generated | null>(null);
@@ -163,22 +163,9 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
           style={{ width: 120 }}
         />
         <Select value={f.status} onChange={(status) => update({ status })} style={{ width: 100 }} aria-label="交纳状态" options={(Object.keys(STATUSES) as Array<keyof typeof STATUSES>).map((k) => ({ value: k, label: STATUSES[k] }))} />
-        <Input.Search
-          placeholder="姓名 / 拼音首字母"
-          allowClear
-          value={qInput}
-          onChange={(e) => {
-            setQInput(e.target.value);
-            if (!e.target.value) update({ q: undefined });
-          }}
-          onSearch={(v) => update({ q: v.trim() || undefined })}
-          style={{ width: 220 }}
-          aria-label="按姓名查找"
-          maxLength={50}
-        />
+        <SearchBox value={f.q} onSearch={(q) => update({ q })} placeholder="姓名 / 拼音首字母" width={220} aria-label="按姓名查找" />
         <Button
           onClick={() => {
-            setQInput('');
             setSelected([]);
             setParams({});
           }}

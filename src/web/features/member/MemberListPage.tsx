@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Checkbox, Input, Popover, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Popover, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { DownloadOutlined, PlusOutlined, SettingOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -8,6 +8,7 @@ import { formatDate } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
+import { SearchBox } from '../../shared/search-box';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { exportMembers, STATUS_FILTERS, useMembers, type MemberFilters, type MemberListItem, type MemberStatusFilter } from './api';
 import { EDUCATIONS, educationOptions, label, MEMBER_STATUSES, OCCUPATIONS, SEXES, sexOptions, STATUS_COLORS } from './labels';
@@ -72,7 +73,6 @@ export function MemberListPage() {
   const { message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const f = readFilters(params);
-  const [qInput, setQInput] = useState(f.q ?? '');
   const [exporting, setExporting] = useState(false);
   const [hidden, setHidden] = useState<string[]>(loadHidden);
   const list = useMembers(f);
@@ -174,19 +174,7 @@ export function MemberListPage() {
 
       <Space wrap style={{ marginBottom: 16 }} role="search" aria-label="筛选党员">
         <OrgTreeSelect value={f.orgId} onChange={(id) => update({ orgId: id ?? undefined })} style={{ width: 260 }} placeholder="全部组织（可选择组织）" aria-label="所在组织" />
-        <Input.Search
-          placeholder="姓名 / 拼音首字母 / 手机尾号"
-          allowClear
-          value={qInput}
-          onChange={(e) => {
-            setQInput(e.target.value);
-            if (!e.target.value) update({ q: undefined });
-          }}
-          onSearch={(v) => update({ q: v.trim() || undefined })}
-          style={{ width: 260 }}
-          aria-label="姓名、拼音首字母或手机尾号"
-          maxLength={50}
-        />
+        <SearchBox value={f.q} onSearch={(q) => update({ q })} placeholder="姓名 / 拼音首字母 / 手机尾号" width={260} aria-label="姓名、拼音首字母或手机尾号" />
         <Select
           value={f.status}
           onChange={(status) => update({ status })}
@@ -198,7 +186,6 @@ export function MemberListPage() {
         <Select value={f.education} onChange={(education) => update({ education })} options={educationOptions} allowClear placeholder="学历" style={{ width: 130 }} aria-label="学历" />
         <Button
           onClick={() => {
-            setQInput('');
             setParams({});
           }}
           disabled={!filtered}
