@@ -9,7 +9,7 @@ import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../
 import { applyServerErrors } from '../../shared/form-errors';
 import { AttachmentUpload, useAttachments } from '../../shared/attachments';
 import { useRecordStep, type CandidateDetail, type StepInput, type StepPlanView } from './api';
-import { MemberPicker } from './MemberPicker';
+import { MemberSearchSelect } from '../member/MemberSearchSelect';
 import { ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
 
 // 登记 one step of the 25 (not the 支部大会 votes, which have their own form).
@@ -269,7 +269,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
             ]}
             extra="1至2名正式党员"
           >
-            <MemberPicker orgId={detail.orgId} aria-label="培养联系人" />
+            <MemberSearchSelect multiple status="full" orgId={detail.orgId} aria-label="培养联系人" />
           </Form.Item>
         )}
 
@@ -283,7 +283,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
             ]}
             extra="2名正式党员；受留党察看处分的党员不能作入党介绍人"
           >
-            <MemberPicker orgId={detail.orgId} aria-label="入党介绍人" />
+            <MemberSearchSelect multiple status="full" orgId={detail.orgId} aria-label="入党介绍人" />
           </Form.Item>
         )}
 

@@ -5,7 +5,6 @@ import type {
   PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, StepPlanView, StepView, VoteResultView, VoteView,
 } from '../../../contracts/development';
 import type { FileView } from '../../../contracts/admin';
-import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
 
 // The 发展党员 API (src/server/domains/development/development.routes.ts) as
@@ -74,14 +73,6 @@ export function usePlan(orgId: string | undefined, year: number) {
 }
 
 /** Full members of a branch for 培养联系人 / 入党介绍人, found by name, initials or phone tail. */
-export function useFullMembers(orgId: string, q: string) {
-  return useQuery({
-    queryKey: ['members', 'list', { orgId, q, status: 'full', pageSize: 20, picker: true }],
-    queryFn: () => api.get<z.infer<typeof MemberPage>>('/api/v1/members', { orgId, q: q || undefined, status: 'full', pageSize: 20 }),
-    placeholderData: keepPreviousData,
-  });
-}
-
 function useDevelopmentMutation<V, R>(fn: (v: V) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({

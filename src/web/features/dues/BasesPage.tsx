@@ -10,7 +10,8 @@ import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useBases, useDuesRules, useQuote, useSetBase, type BaseView } from './api';
-import { MemberSelect, nextMonth, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
+import { nextMonth, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
+import { MemberSearchSelect } from '../member/MemberSearchSelect';
 
 // 基数设置: a member's dues category and base history, and a new base from a
 // month on — typed as one amount or as the salary items it is made of (计入,
@@ -303,7 +304,7 @@ export function BasesPage() {
       </div>
       <Space wrap style={{ display: 'flex', marginBottom: 16 }}>
         <span>党员</span>
-        <MemberSelect
+        <MemberSearchSelect
           orgId={orgId}
           value={personId}
           onChange={(id, n) => {

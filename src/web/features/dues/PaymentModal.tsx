@@ -4,7 +4,8 @@ import { afterToday, dayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import type { DuesBillView } from './api';
 import { useDuesRules, useRecordPayment, useRecordVoluntary } from './api';
-import { MemberSelect, monthsBefore, yuan, yuanRule, yuanToFen } from './ui';
+import { monthsBefore, yuan, yuanRule, yuanToFen } from './ui';
+import { MemberSearchSelect } from '../member/MemberSearchSelect';
 
 // 收缴登记: the selected unpaid bills of one member paid together (a month,
 // a quarter, months in advance or back). The idempotency key is made once per
@@ -119,7 +120,7 @@ export function VoluntaryModal({ orgId, onClose }: { orgId: string | undefined; 
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
       <Form<VoluntaryForm> form={form} layout="vertical" name="dues-voluntary" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
-          <MemberSelect orgId={orgId} aria-label="自愿交纳党员" />
+          <MemberSearchSelect orgId={orgId} aria-label="自愿交纳党员" />
         </Form.Item>
         <Form.Item name="amountYuan" label="金额（元）" rules={[yuanRule({ required: '请填写金额', positive: true })]} extra={amount !== null && large !== undefined && amount >= large ? largeText : undefined}>
           <Input inputMode="decimal" suffix="元" maxLength={13} aria-label="自愿交纳金额" />

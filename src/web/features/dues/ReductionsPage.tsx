@@ -11,7 +11,8 @@ import { usePageTitle } from '../../shared/use-title';
 import { AttachmentUpload, useAttachments } from '../../shared/attachments';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useDecideReduction, useProposeReduction, useReductions, type Reduction } from './api';
-import { currentMonth, MemberSelect, ReductionStatusTag, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
+import { currentMonth, ReductionStatusTag, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
+import { MemberSearchSelect } from '../member/MemberSearchSelect';
 
 // 减免审批: the branch proposes 少交 / 免交 for a member in difficulty; the
 // next-level committee approves (unpaid bills of the months are corrected).
@@ -61,7 +62,7 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
       <Form<ProposeForm> form={form} layout="vertical" name="dues-reduction" initialValues={{ kind: 'reduce', range: [dayjs(`${currentMonth()}-01`), dayjs(`${currentMonth()}-01`).add(11, 'month')] }} onFinish={submit}>
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
-          <MemberSelect orgId={orgId} aria-label="减免党员" onChange={() => evidence.setFiles([])} />
+          <MemberSearchSelect orgId={orgId} aria-label="减免党员" onChange={() => evidence.setFiles([])} />
         </Form.Item>
         <Form.Item name="kind" label="减免方式" rules={[{ required: true, message: '请选择少交或免交' }]}>
           <Radio.Group options={(Object.keys(REDUCTION_KINDS) as Array<keyof typeof REDUCTION_KINDS>).map((k) => ({ value: k, label: REDUCTION_KINDS[k] }))} />

@@ -4,7 +4,6 @@ import type {
   ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
   ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, DuesRulesView,
 } from '../../../contracts/dues';
-import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
 
 // The 党费 API (src/server/domains/dues/dues.routes.ts) as TanStack Query hooks.
@@ -39,15 +38,6 @@ export interface BillFilters {
   order: 'asc' | 'desc';
   page: number;
   pageSize: number;
-}
-
-/** Current members of an org subtree, found by name, initials or phone tail. */
-export function useMemberSearch(orgId: string | undefined, q: string) {
-  return useQuery({
-    queryKey: ['members', 'list', { orgId, q, status: 'current', pageSize: 20, picker: true }],
-    queryFn: () => api.get<z.infer<typeof MemberPage>>('/api/v1/members', { orgId, q: q || undefined, status: 'current', pageSize: 20 }),
-    placeholderData: keepPreviousData,
-  });
 }
 
 export function useBases(personId: string | undefined) {

@@ -1,15 +1,12 @@
-import { useMemo, useState } from 'react';
-import { Select, Tag, Typography } from 'antd';
+import { Tag } from 'antd';
 import type { Rule } from 'antd/es/form';
 import { BILL_STATUSES, REDUCTION_STATUSES } from '../../../contracts/dues';
 import { useCurrentOrg } from '../../shared/current-org';
 import { dayjs, todayShanghai } from '../../shared/dates';
 import { useMe } from '../../shared/session';
-import { useDebounced } from '../../shared/use-debounced';
-import { useMemberSearch } from './api';
 
 // Small pieces shared by the 党费 pages: 元 ⇄ 分 without floating point,
-// months, the current org, the member picker and the status tags.
+// months, the current org and the status tags.
 
 const YUAN_RE = /^\d{1,9}(\.\d{0,2})?$/;
 
@@ -86,57 +83,3 @@ export function ReductionStatusTag({ status }: { status: keyof typeof REDUCTION_
   return <Tag color={REDUCTION_COLORS[status]}>{REDUCTION_STATUSES[status]}</Tag>;
 }
 
-interface MemberSelectProps {
-  orgId: string | undefined;
-  value?: string;
-  onChange?: (id: string | undefined, name?: string) => void;
-  id?: string;
-  placeholder?: string;
-  style?: React.CSSProperties;
-  'aria-label'?: string;
-}
-
-/** Picks one current member of the org subtree by name, pinyin initials or phone tail. */
-export function MemberSelect({ orgId, value, onChange, id, placeholder, style, ...aria }: MemberSelectProps) {
-  const [search, setSearch] = useState('');
-  const term = useDebounced(search.trim(), 250);
-  const q = useMemberSearch(orgId, term);
-  const [picked, setPicked] = useState<{ id: string; name: string } | null>(null);
-  const options = useMemo(() => {
-    const fetched = (q.data?.items ?? []).map((m) => ({ value: m.id, label: m.name, title: m.name, extra: [m.orgName, m.status === 'probationary' ? '预备党员' : null].filter(Boolean).join(' · ') }));
-    if (value && !fetched.some((o) => o.value === value) && picked?.id === value) fetched.unshift({ value, label: picked.name, title: picked.name, extra: '' });
-    return fetched;
-  }, [q.data, value, picked]);
-  return (
-    <Select<string>
-      id={id}
-      aria-label={aria['aria-label']}
-      value={value}
-      onChange={(v) => {
-        const o = options.find((x) => x.value === v);
-        if (v && o) setPicked({ id: v, name: o.title });
-        onChange?.(v, o?.title);
-      }}
-      allowClear
-      showSearch={{ filterOption: false, searchValue: search, onSearch: setSearch }}
-      onOpenChange={(open) => {
-        if (!open) setSearch('');
-      }}
-      options={options}
-      optionRender={(o) => (
-        <span>
-          {o.data.label}
-          {o.data.extra && (
-            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 8 }}>
-              {o.data.extra}
-            </Typography.Text>
-          )}
-        </span>
-      )}
-      loading={q.isFetching}
-      placeholder={placeholder ?? '输入姓名、拼音首字母查找党员'}
-      notFoundContent={q.isFetching ? '正在查找…' : term ? '没有找到该党员' : '没有党员'}
-      style={style ?? { width: '100%' }}
-    />
-  );
-}

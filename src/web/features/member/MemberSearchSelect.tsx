@@ -1,0 +1,106 @@
+import { useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Select, Typography } from 'antd';
+import type { z } from 'zod';
+import type { MemberPage } from '../../../contracts/member';
+import { api } from '../../shared/api';
+import { useDebounced } from '../../shared/use-debounced';
+
+// Picks members of an org subtree by name, pinyin initials or phone tail, as
+// the user types (the roster's own search): one member (a dues payer) or
+// several (培养联系人, 入党介绍人). Picked members keep their names when the
+// search moves on.
+
+type Member = z.infer<typeof MemberPage>['items'][number];
+type Which = 'current' | 'full';
+
+const TEXTS: Record<Which, { placeholder: string; none: string; notFound: string }> = {
+  current: { placeholder: '输入姓名、拼音首字母查找党员', none: '没有党员', notFound: '没有找到该党员' },
+  full: { placeholder: '输入姓名、拼音首字母查找正式党员', none: '本支部没有正式党员', notFound: '没有找到该正式党员' },
+};
+
+function useMemberSearch(orgId: string | undefined, q: string, status: Which) {
+  return useQuery({
+    queryKey: ['members', 'list', { orgId, q, status, pageSize: 20, picker: true }],
+    queryFn: () => api.get<z.infer<typeof MemberPage>>('/api/v1/members', { orgId, q: q || undefined, status, pageSize: 20 }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+const describe = (m: Member, status: Which) =>
+  [m.orgName, status === 'full' ? (m.joinDate ? `${m.joinDate} 入党` : null) : m.status === 'probationary' ? '预备党员' : null].filter(Boolean).join(' · ');
+
+interface Common {
+  orgId: string | undefined;
+  /** current members (default) or full members only */
+  status?: Which;
+  id?: string;
+  placeholder?: string;
+  style?: React.CSSProperties;
+  'aria-label'?: string;
+}
+type Props =
+  | (Common & { multiple?: false; value?: string; onChange?: (id: string | undefined, name?: string) => void })
+  | (Common & { multiple: true; value?: string[]; onChange?: (ids: string[]) => void });
+
+export function MemberSearchSelect(props: Props) {
+  const { orgId, status = 'current', id, placeholder, style } = props;
+  const [search, setSearch] = useState('');
+  const term = useDebounced(search.trim(), 250);
+  const q = useMemberSearch(orgId, term, status);
+  const [names, setNames] = useState<Record<string, string>>({});
+  const picked = useMemo(() => (props.multiple ? (props.value ?? []) : props.value ? [props.value] : []), [props.multiple, props.value]);
+
+  const options = useMemo(() => {
+    const fetched = (q.data?.items ?? []).map((m) => ({ value: m.id, label: m.name, title: m.name, extra: describe(m, status) }));
+    const seen = new Set(fetched.map((o) => o.value));
+    const kept = picked.filter((v) => !seen.has(v)).map((v) => ({ value: v, label: names[v] ?? '…', title: names[v] ?? '', extra: '' }));
+    return [...kept, ...fetched];
+  }, [q.data, picked, names, status]);
+
+  const remember = (ids: string[]) => {
+    const next = { ...names };
+    for (const o of options) if (ids.includes(o.value) && o.title) next[o.value] = o.title;
+    setNames(next);
+  };
+  const texts = TEXTS[status];
+  return (
+    <Select<string | string[]>
+      id={id}
+      aria-label={props['aria-label']}
+      mode={props.multiple ? 'multiple' : undefined}
+      value={props.multiple ? (props.value ?? []) : props.value}
+      onChange={(v) => {
+        if (props.multiple) {
+          const ids = (v as string[] | undefined) ?? [];
+          remember(ids);
+          props.onChange?.(ids);
+        } else {
+          const one = v as string | undefined;
+          if (one) remember([one]);
+          props.onChange?.(one, options.find((o) => o.value === one)?.title);
+        }
+      }}
+      allowClear={!props.multiple}
+      showSearch={{ filterOption: false, searchValue: search, onSearch: setSearch }}
+      onOpenChange={(open) => {
+        if (!open) setSearch('');
+      }}
+      options={options}
+      optionRender={(o) => (
+        <span>
+          {o.data.label}
+          {o.data.extra && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 8 }}>
+              {o.data.extra}
+            </Typography.Text>
+          )}
+        </span>
+      )}
+      loading={q.isFetching}
+      placeholder={placeholder ?? texts.placeholder}
+      notFoundContent={q.isFetching ? '正在查找…' : term ? texts.notFound : texts.none}
+      style={style ?? { width: '100%' }}
+    />
+  );
+}
