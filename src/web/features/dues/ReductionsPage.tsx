@@ -132,21 +132,21 @@ export function ReductionsPage() {
   const approve = can(me, 'dues.approve');
 
   const columns: ColumnsType<Reduction> = [
-    { title: '姓名', dataIndex: 'name', key: 'name', width: 80, fixed: 'left' },
-    { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 170, ellipsis: true },
-    { title: '方式', dataIndex: 'kind', key: 'kind', width: 60, render: (k: Reduction['kind']) => REDUCTION_KINDS[k] },
-    { title: '起止月份', key: 'months', width: 160, render: (_: unknown, r) => <span style={{ whiteSpace: 'nowrap' }}>{`${r.fromMonth} 至 ${r.toMonth}`}</span> },
-    { title: '每月实交（元）', dataIndex: 'monthlyFen', key: 'monthlyFen', width: 130, align: 'right', render: (v: number, r) => (r.kind === 'exempt' ? '—' : yuan(v)) },
-    { title: '理由', dataIndex: 'reason', key: 'reason', width: 180, ellipsis: true },
+    { title: '姓名', dataIndex: 'name', key: 'name', width: 76, fixed: 'left' },
+    { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 140, ellipsis: true },
+    { title: '方式', dataIndex: 'kind', key: 'kind', width: 68, render: (k: Reduction['kind']) => REDUCTION_KINDS[k] },
+    { title: '起止月份', key: 'months', width: 168, render: (_: unknown, r) => <span style={{ whiteSpace: 'nowrap' }}>{`${r.fromMonth} 至 ${r.toMonth}`}</span> },
+    { title: '每月实交（元）', dataIndex: 'monthlyFen', key: 'monthlyFen', width: 110, align: 'right', render: (v: number, r) => (r.kind === 'exempt' ? '—' : yuan(v)) },
+    { title: '理由', dataIndex: 'reason', key: 'reason', ellipsis: true },
     {
       title: '证明材料',
       key: 'evidence',
-      width: 150,
+      width: 100,
       render: (_: unknown, r) =>
         r.evidence.length ? (
           <Space orientation="vertical" size={0}>
             {r.evidence.map((f) => (
-              <Typography.Link key={f.id} ellipsis style={{ maxWidth: 140 }} onClick={() => api.download(`/api/v1/files/${f.id}`, undefined, f.fileName).catch((e: unknown) => message.error(`下载失败：${errorMessage(e)}`))}>
+              <Typography.Link key={f.id} ellipsis style={{ maxWidth: 84 }} onClick={() => api.download(`/api/v1/files/${f.id}`, undefined, f.fileName).catch((e: unknown) => message.error(`下载失败：${errorMessage(e)}`))}>
                 {f.fileName}
               </Typography.Link>
             ))}
@@ -155,7 +155,7 @@ export function ReductionsPage() {
           <Typography.Text type="secondary">无</Typography.Text>
         ),
     },
-    { title: '状态', dataIndex: 'status', key: 'status', width: 80, render: (s: Reduction['status']) => <ReductionStatusTag status={s} /> },
+    { title: '状态', dataIndex: 'status', key: 'status', width: 76, render: (s: Reduction['status']) => <ReductionStatusTag status={s} /> },
     {
       title: '提出 / 审批',
       key: 'dates',
@@ -214,7 +214,7 @@ export function ReductionsPage() {
           loading={q.isFetching}
           dataSource={q.data?.items ?? []}
           columns={columns}
-          scroll={{ x: approve ? 1240 : 1100 }}
+          scroll={{ x: approve ? 1100 : 970 }}
           locale={{ emptyText: q.isPending ? ' ' : <EmptyState description="没有少交、免交申请。" /> }}
           pagination={{ current: page.page, pageSize: page.pageSize, total: q.data?.total ?? 0, showSizeChanger: true, showTotal: (t) => `共 ${t} 条` }}
           onChange={(p) => setPage({ page: p.current ?? 1, pageSize: p.pageSize ?? 20 })}
