@@ -47,11 +47,7 @@ const entryView = (e: repo.EntryRow) => ({
 export async function memberStatement(deps: Deps, ctx: RequestContext, personId: string, query: { from: string; to: string }): Promise<MemberStatement> {
   if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
   const p = await findMember(deps.db, ctx, personId, 'dues.read');
-  const [bills, entries, org] = await Promise.all([
-    repo.billsOfPerson(deps.db, personId, query.from, query.to),
-    repo.entriesOfPerson(deps.db, personId),
-    deps.db.one<{ name: string }>(sql`SELECT name FROM org WHERE id = ${p.org_id}::uuid`),
-  ]);
+  const [bills, entries] = await Promise.all([repo.billsOfPerson(deps.db, personId, query.from, query.to), repo.entriesOfPerson(deps.db, personId)]);
   const byBill = new Map<string, repo.EntryRow[]>();
   for (const e of entries) if (e.bill_id) byBill.set(e.bill_id, [...(byBill.get(e.bill_id) ?? []), e]);
   const voluntary = entries.filter((e) => e.kind === 'voluntary' && e.paid_on.slice(0, 7) >= query.from && e.paid_on.slice(0, 7) <= query.to);
@@ -59,7 +55,7 @@ export async function memberStatement(deps: Deps, ctx: RequestContext, personId:
   const due = views.reduce((s, b) => s + b.dueFen, 0);
   const paid = views.reduce((s, b) => s + b.paidFen, 0);
   return {
-    person: { id: p.id, name: p.name, orgName: org.name },
+    person: { id: p.id, name: p.name, orgName: p.org_name },
     from: query.from,
     to: query.to,
     bills: views,

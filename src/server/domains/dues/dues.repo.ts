@@ -54,6 +54,22 @@ export interface BillingRow {
 }
 
 /**
+ * The formal relation of each member of a subtree (or partition) for a month:
+ * the one covering the month's first day, else the first one starting in the
+ * month (dues are payable from the month of admission). Columns person_id, org_id.
+ */
+const relations = (subtreePath: string, start: string, part: BillPartition) => sql`
+  SELECT DISTINCT ON (m.person_id) m.person_id, m.org_id
+  FROM membership m JOIN org o ON o.id = m.org_id
+  WHERE o.path <@ ${subtreePath}::ltree AND m.valid_from < (${start}::date + interval '1 month') AND (m.valid_to IS NULL OR m.valid_to > ${start}::date)
+    AND ${partitionCond(part)}
+  ORDER BY m.person_id, (m.valid_from <= ${start}::date) DESC, m.valid_from`;
+
+/** The base row in force for `rel.person_id` on a month's first day (for a LATERAL join). */
+const baseInForce = (start: string) => sql`SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
+  ORDER BY effective_month DESC, id DESC LIMIT 1`;
+
+/**
  * Who owes dues for a month in a subtree: the formal relation covering the
  * month's first day (else the first one starting in the month: dues are
  * payable from the month of admission), with the base in force and the
@@ -63,20 +79,14 @@ export interface BillingRow {
 export function billingRows(q: Queryable, subtreePath: string, month: string, part: BillPartition, existingOnly = false) {
   const start = `${month}-01`;
   return q.query<BillingRow>(sql`
-    WITH rel AS (
-      SELECT DISTINCT ON (m.person_id) m.person_id, m.org_id
-      FROM membership m JOIN org o ON o.id = m.org_id
-      WHERE o.path <@ ${subtreePath}::ltree AND m.valid_from < (${start}::date + interval '1 month') AND (m.valid_to IS NULL OR m.valid_to > ${start}::date)
-        AND ${partitionCond(part)}
-      ORDER BY m.person_id, (m.valid_from <= ${start}::date) DESC, m.valid_from)
+    WITH rel AS (${relations(subtreePath, start, part)})
     SELECT rel.person_id, rel.org_id, o.path::text AS org_path, o.region_key,
       b.id::int AS base_id, b.category, b.base_fen::int AS base_fen,
       eb.id AS bill_id, eb.org_id AS bill_org_id, ebo.path::text AS bill_org_path, eb.category AS bill_category, eb.base_fen::int AS bill_base_fen, eb.rate_bp AS bill_rate_bp,
       eb.computed_fen::int AS bill_computed_fen, eb.due_fen::int AS bill_due_fen, eb.base_id::int AS bill_base_id, eb.reduction_id AS bill_reduction_id,
       eb.rule_version_id AS bill_rule_version_id, eb.paid_on AS bill_paid_on
     FROM rel JOIN org o ON o.id = rel.org_id
-    LEFT JOIN LATERAL (SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
-                       ORDER BY effective_month DESC, id DESC LIMIT 1) b ON true
+    LEFT JOIN LATERAL (${baseInForce(start)}) b ON true
     ${existingOnly ? sql`JOIN` : sql`LEFT JOIN`} dues_bill eb ON eb.month = ${start}::date AND eb.person_id = rel.person_id
     LEFT JOIN org ebo ON ebo.id = eb.org_id`);
 }
@@ -113,21 +123,13 @@ export function insertNewBills(q: Queryable, subtreePath: string, month: string,
   const start = `${month}-01`;
   const { rateBp, amountFen } = quoteSql(rule.body);
   return q.query<{ path: string | null; bills: number; due: number }>(sql`
-    WITH rel AS (
-      SELECT DISTINCT ON (m.person_id) m.person_id, m.org_id
-      FROM membership m JOIN org o ON o.id = m.org_id
-      WHERE o.path <@ ${subtreePath}::ltree AND m.valid_from < (${start}::date + interval '1 month') AND (m.valid_to IS NULL OR m.valid_to > ${start}::date)
-        AND ${partitionCond(part)}
-      ORDER BY m.person_id, (m.valid_from <= ${start}::date) DESC, m.valid_from),
+    WITH rel AS (${relations(subtreePath, start, part)}),
     src AS MATERIALIZED (
       SELECT rel.person_id, rel.org_id, o.region_key, b.id AS base_id, b.category, b.base_fen
       FROM rel JOIN org o ON o.id = rel.org_id
-      LEFT JOIN LATERAL (SELECT id, category, base_fen FROM dues_base WHERE person_id = rel.person_id AND effective_month <= ${start}::date
-                         ORDER BY effective_month DESC, id DESC LIMIT 1) b ON true
+      LEFT JOIN LATERAL (${baseInForce(start)}) b ON true
       WHERE NOT EXISTS (SELECT 1 FROM dues_bill eb WHERE eb.month = ${start}::date AND eb.person_id = rel.person_id)),
-    red AS (
-      SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen FROM dues_reduction
-      WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC),
+    red AS (${reductionsSql(start)}),
     rated AS (
       SELECT person_id, org_id, region_key, base_id, category, CASE WHEN category = ANY(${[...BASED_CATEGORIES]}::text[]) THEN base_fen END AS base_fen, ${rateBp} AS rate_bp
       FROM src WHERE category IS NOT NULL),
@@ -147,11 +149,11 @@ export function insertNewBills(q: Queryable, subtreePath: string, month: string,
 
 /** Approved 少交/免交 covering a month, by member (the latest decision wins). Few rows: read whole. */
 export function reductionsInForce(q: Queryable, month: string) {
-  const start = `${month}-01`;
-  return q.query<{ person_id: string; id: string; kind: 'reduce' | 'exempt'; monthly_fen: number }>(sql`
-    SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen::int AS monthly_fen FROM dues_reduction
-    WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC`);
+  return q.query<{ person_id: string; id: string; kind: 'reduce' | 'exempt'; monthly_fen: number }>(reductionsSql(`${month}-01`));
 }
+
+const reductionsSql = (start: string) => sql`SELECT DISTINCT ON (person_id) person_id, id, kind, monthly_fen::int AS monthly_fen FROM dues_reduction
+  WHERE status = 'approved' AND from_month <= ${start}::date AND to_month >= ${start}::date ORDER BY person_id, decided_at DESC`;
 
 /**
  * Members are split into BILL_PARTITIONS fixed partitions by ranges of their

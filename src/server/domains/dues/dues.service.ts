@@ -43,8 +43,8 @@ export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?
 }
 
 export async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
-  const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_path: string; status: string }>(sql`
-    SELECT p.id, p.name, p.org_id, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
+  const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_name: string; org_path: string; status: string }>(sql`
+    SELECT p.id, p.name, p.org_id, o.name AS org_name, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
     WHERE p.id = ${personId}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${personInScope(ctx.actor!, permission)}`);
   if (!p) throw notFound();
   return p;

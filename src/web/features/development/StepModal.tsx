@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { Dayjs } from 'dayjs';
-import { useQueryClient } from '@tanstack/react-query';
 import { DEVELOPMENT_STEPS, REPEATABLE_STEPS, SUPERIOR_STEPS } from '../../../contracts/development';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../shared/dates';
@@ -10,7 +9,7 @@ import { applyServerErrors } from '../../shared/form-errors';
 import { AttachmentUpload, useAttachments } from '../../shared/attachments';
 import { useRecordStep, type CandidateDetail, type StepInput, type StepPlanView } from './api';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
-import { ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
+import { ConflictAlert, ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
 
 // 登记 one step of the 25 (not the 支部大会 votes, which have their own form).
 // The form asks for what the step needs (development.service recordStep);
@@ -54,7 +53,6 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
   const label = DEVELOPMENT_STEPS[step - 1].label;
   const [form] = Form.useForm<Values>();
   const { message } = App.useApp();
-  const qc = useQueryClient();
   const record = useRecordStep();
   const [refusal, setRefusal] = useState<RuleRefusal | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -161,11 +159,6 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
     }
   };
 
-  const refresh = async () => {
-    await qc.invalidateQueries({ queryKey: ['development', 'candidate', detail.id] });
-    setConflict(false);
-  };
-
   const dateWindow = [plan.earliest && `最早可办理日期 ${plan.earliest}`, plan.due && `应完成日期 ${plan.due}`].filter(Boolean).join('；');
 
   return (
@@ -187,21 +180,7 @@ export function StepModal({ detail, plan, onClose }: { detail: CandidateDetail; 
       </Typography.Paragraph>
       {refusal && <RuleAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       {error && <ErrorAlert error={error} onClose={() => setError(null)} />}
-      {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title="该发展档案刚被他人修改"
-          description="请刷新档案后核对，再登记。已填写的内容会保留。"
-          action={
-            <Button size="small" onClick={refresh}>
-              刷新档案
-            </Button>
-          }
-        />
-      )}
+      {conflict && <ConflictAlert candidateId={detail.id} onRefreshed={() => setConflict(false)} />}
       {isSuperior && (step === 13 || step === 17) && approved === false && (
         <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={`登记“${step === 13 ? '不同意' : '不批准'}”后，该同志的发展档案将结束（未通过）。`} />
       )}

@@ -1,12 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, App, Button, Col, DatePicker, Form, Input, InputNumber, Modal, Radio, Result, Row, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import { useRecordVote, useVotingMembers, type CandidateDetail, type StepPlanView, type VoteInput, type VoteResult } from './api';
-import { ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
+import { ConflictAlert, ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
 import { voteArithmetic } from './vote-arithmetic';
 
 // 支部大会讨论 (step 15 接收预备党员, step 23 转正): the figures of the vote on
@@ -42,7 +41,6 @@ export function VoteModal({ detail, plan, onClose }: { detail: CandidateDetail; 
   const kind: VoteInput['kind'] = plan.step === 15 ? 'admission' : 'conversion';
   const [form] = Form.useForm<Values>();
   const { message, modal } = App.useApp();
-  const qc = useQueryClient();
   const record = useRecordVote();
   const [refusal, setRefusal] = useState<RuleRefusal | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -158,21 +156,7 @@ export function VoteModal({ detail, plan, onClose }: { detail: CandidateDetail; 
       </Typography.Paragraph>
       {refusal && <RuleAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       {error && <ErrorAlert error={error} onClose={() => setError(null)} />}
-      {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title="该发展档案刚被他人修改"
-          description="请刷新档案后核对，再登记。已填写的内容会保留。"
-          action={
-            <Button size="small" onClick={() => void qc.invalidateQueries({ queryKey: ['development', 'candidate', detail.id] }).then(() => setConflict(false))}>
-              刷新档案
-            </Button>
-          }
-        />
-      )}
+      {conflict && <ConflictAlert candidateId={detail.id} onRefreshed={() => setConflict(false)} />}
       <Form<Values>
         form={form}
         name="vote"

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { Alert, Space, Tag, Tooltip, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Space, Tag, Tooltip, Typography } from 'antd';
 import { CANDIDATE_STATUSES, DEVELOPMENT_STAGES, FILE_STATES, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
 import { ApiError, errorMessage } from '../../shared/api';
 import { setCurrentOrg, useCurrentOrg } from '../../shared/current-org';
@@ -123,6 +124,26 @@ export function RuleAlert({ refusal, onClose }: { refusal: RuleRefusal; onClose?
 /** An error that is not a rule refusal, shown plainly. */
 export function ErrorAlert({ error, onClose }: { error: string; onClose?: () => void }) {
   return <Alert type="error" showIcon role="alert" title={error} closable={!!onClose} onClose={onClose} style={{ marginBottom: 16 }} />;
+}
+
+/** A step or vote refused because the file changed meanwhile: reload the file, keep what was typed. */
+export function ConflictAlert({ candidateId, onRefreshed }: { candidateId: string; onRefreshed: () => void }) {
+  const qc = useQueryClient();
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      role="alert"
+      style={{ marginBottom: 16 }}
+      title="该发展档案刚被他人修改"
+      description="请刷新档案后核对，再登记。已填写的内容会保留。"
+      action={
+        <Button size="small" onClick={() => void qc.invalidateQueries({ queryKey: ['development', 'candidate', candidateId] }).then(onRefreshed)}>
+          刷新档案
+        </Button>
+      }
+    />
+  );
 }
 
 /**
