@@ -245,7 +245,11 @@ describe('admin console', () => {
       await page.getByRole('button', { name: /添\s*加/ }).click();
       await page.locator('.ant-table-row').filter({ hasText: `${year}-09-28` }).filter({ hasText: '星期日' }).waitFor();
       await page.getByRole('button', { name: /保\s*存/ }).click();
-      await page.locator('.ant-modal-confirm').getByRole('button', { name: /保\s*存/ }).click();
+      const confirm = page.locator('.ant-modal-confirm');
+      await confirm.locator('.ant-modal-confirm-title').filter({ hasText: `保存 ${year} 年工作日历？` }).waitFor();
+      const put = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/work-calendar/${year}`));
+      await confirm.getByRole('button', { name: /保\s*存/ }).click();
+      expect((await put).status()).toBe(200);
       // the page's own state, not the transient toast (missed under load)
       await page.getByText('已配置', { exact: true }).waitFor();
       const saved = await h.db.query<{ day: string; kind: string; name: string }>(sql`SELECT day, kind, name FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`);

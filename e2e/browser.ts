@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
 import { DEMO_PASSWORD, seed } from '../src/server/seed/demo';
+import { onTestFailed } from 'vitest';
 import { createHarness, type Harness } from '../tests/helpers/harness';
 
 // Shared helpers of the browser flows: Debian's Chromium driven by
@@ -19,9 +20,30 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/**
+ * A fresh context and page. What the page went through (failed API answers,
+ * script errors, messages and alerts shown) is kept and printed if the test
+ * fails, so that a failure in CI says what the user would have seen.
+ */
 export async function newPage(browser: Browser, viewport = ADMIN_VIEWPORT): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
   const page = await context.newPage();
+  const trail: string[] = [];
+  const at = () => new Date().toISOString().slice(11, 23);
+  page.on('pageerror', (e) => trail.push(`${at()} script error: ${e.message}`));
+  page.on('requestfailed', (r) => trail.push(`${at()} ${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (!r.url().includes('/api/')) return;
+    const line = `${at()} ${r.request().method()} ${r.url()} → ${r.status()}`;
+    if (r.status() < 400) trail.push(line);
+    else r.text().then((body) => trail.push(`${line} ${body.slice(0, 300)}`), () => trail.push(line));
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) trail.push(`${at()} at ${f.url()}`);
+  });
+  onTestFailed(() => {
+    console.log(`what the page went through (${viewport.width} px):\n${trail.join('\n')}`);
+  });
   return { context, page };
 }
 

@@ -21,7 +21,11 @@ export function useSaveWorkCalendarYear() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ year, body }: { year: number; body: z.input<typeof PutWorkCalendarYearBody> }) => api.put<WorkCalendarYear>(`/api/v1/work-calendar/${year}`, body),
-    onSuccess: () => qc.invalidateQueries({ queryKey: [KEY] }),
+    // the answer is the saved year: show it at once, then refresh the list of years
+    onSuccess: (saved) => {
+      qc.setQueryData([KEY, 'year', saved.year], saved);
+      return qc.invalidateQueries({ queryKey: [KEY, 'years'] });
+    },
   });
 }
 
@@ -29,6 +33,9 @@ export function useDeleteWorkCalendarYear() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (year: number) => api.del<{ ok: true }>(`/api/v1/work-calendar/${year}`),
-    onSuccess: () => qc.invalidateQueries({ queryKey: [KEY] }),
+    onSuccess: (_ok, year) => {
+      qc.setQueryData<WorkCalendarYear>([KEY, 'year', year], { year, configured: false, source: null, updatedAt: null, days: [] });
+      return qc.invalidateQueries({ queryKey: [KEY, 'years'] });
+    },
   });
 }
