@@ -27,10 +27,28 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function newPage(browser: Browser, viewport = ADMIN_VIEWPORT): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  // what the user is told (field errors, alerts, messages) is logged as it appears, for the trail below
+  await context.addInitScript(() => {
+    const SHOWN = '.ant-form-item-explain-error, .ant-alert, .ant-message-notice, .ant-modal-confirm-title';
+    const seen = new WeakSet<Element>();
+    const report = (root: Element) => {
+      for (const el of [root, ...root.querySelectorAll(SHOWN)]) {
+        if (!el.matches(SHOWN) || seen.has(el)) continue;
+        seen.add(el);
+        setTimeout(() => console.log(`[shown] ${(el.textContent ?? '').trim().slice(0, 200)}`));
+      }
+    };
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) report(n);
+    }).observe(document, { childList: true, subtree: true });
+  });
   const page = await context.newPage();
   const trail: string[] = [];
   const at = () => new Date().toISOString().slice(11, 23);
   page.on('pageerror', (e) => trail.push(`${at()} script error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.text().startsWith('[shown] ')) trail.push(`${at()} ${m.text()}`);
+  });
   page.on('requestfailed', (r) => trail.push(`${at()} ${r.method()} ${r.url()} failed: ${r.failure()?.errorText ?? ''}`));
   page.on('response', (r) => {
     if (!r.url().includes('/api/')) return;
@@ -54,6 +72,20 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/**
+ * Types into a Select that searches on the server and picks the option titled
+ * `title` once the dropdown shows the results for what was typed (the
+ * data-search-settled mark of shared/search-popup): an option of the previous
+ * results could move under the click when the new ones arrive.
+ */
+export async function searchAndPick(page: Page, input: Locator, text: string, title = text) {
+  await input.click();
+  await input.fill(text);
+  const results = page.locator(`.ant-select-dropdown:visible [data-search-settled="${text}"]`);
+  await results.waitFor();
+  await results.locator(`.ant-select-item-option[title="${title}"]`).click();
 }
 
 /** Waits until the element shows exactly this text. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeIdNumber } from '../tests/helpers/factory';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
 
 // 发展党员 in Chromium against the demo data: secretary1 takes a new applicant
 // from the application (2023-09-04) to conversion through the UI, with the
@@ -53,10 +53,7 @@ async function pick(page: Page, scope: Locator | Page, label: string, option: st
 
 /** Full members found by the picker: typed, waited for, chosen; the dropdown closed by clicking the dialog title. */
 async function pickMember(page: Page, dialog: Locator, label: string, name: string) {
-  const input = dialog.getByLabel(label, { exact: true });
-  await input.click();
-  await input.fill(name);
-  await pickOption(page, name);
+  await searchAndPick(page, dialog.getByLabel(label, { exact: true }), name);
   await dialog.locator('.ant-modal-title').click();
 }
 
@@ -344,9 +341,7 @@ describe('member development', () => {
 
       // 文书: any candidate, any of the five documents
       await page.goto(`${base}/admin/development/documents`);
-      await page.getByLabel('选择发展对象').click();
-      await page.getByLabel('选择发展对象').fill(name);
-      await pickOption(page, name);
+      await searchAndPick(page, page.getByLabel('选择发展对象'), name);
       await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
       await page.getByRole('button', { name: '下载预备党员转正决议' }).waitFor();
       expect(await page.getByRole('button', { name: '下载预备党员转正决议' }).isEnabled()).toBe(true);

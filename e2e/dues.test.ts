@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import { businessToday } from '../src/server/platform/dates';
 import type { Harness } from '../tests/helpers/harness';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
 
 // 党费 in Chromium against the demo data (36 months of bases, bills and
 // payments): secretary1 sets a member's new base from salary components from
@@ -55,10 +55,7 @@ describe('party dues', () => {
       // 基数设置: pick the member, see the history
       await page.getByRole('menuitem', { name: '基数设置' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/dues/bases');
-      const picker = page.getByLabel('选择党员', { exact: true });
-      await picker.click();
-      await picker.fill(name);
-      await pickOption(page, name);
+      await searchAndPick(page, page.getByLabel('选择党员', { exact: true }), name);
       await page.getByTestId('base-history').locator('.ant-table-row').first().waitFor();
 
       // a new base from components: 6000.00 + 1500.50 计入, 300.00 不计入 → 7500.50 元, 1.5% → 112.51 元

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Card, Select, Space, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorState, EmptyState, PageLoading } from '../../shared/states';
+import { searchPopup } from '../../shared/search-popup';
 import { useDebounced } from '../../shared/use-debounced';
 import { usePageTitle } from '../../shared/use-title';
 import { useCandidate, useCandidates } from './api';
@@ -41,6 +42,7 @@ export function DocumentsPage() {
             if (!open) setSearch('');
           }}
           options={options}
+          popupRender={searchPopup(search, term, list.isFetching)}
           optionRender={(o) => (
             <Space size={6}>
               <span>{o.data.item.name}</span>

@@ -4,6 +4,7 @@ import { Select, Typography } from 'antd';
 import type { z } from 'zod';
 import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
+import { searchPopup } from '../../shared/search-popup';
 import { useDebounced } from '../../shared/use-debounced';
 
 // Picks members of an org subtree by name, pinyin initials or phone tail, as
@@ -87,6 +88,7 @@ export function MemberSearchSelect(props: Props) {
         if (!open) setSearch('');
       }}
       options={options}
+      popupRender={searchPopup(search, term, q.isFetching)}
       optionRender={(o) => (
         <span>
           {o.data.label}
