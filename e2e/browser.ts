@@ -77,7 +77,7 @@ export async function loginAs(page: Page, baseUrl: string, username: string, pas
 /**
  * Types into a Select that searches on the server and picks the option titled
  * `title` once the dropdown shows the results for what was typed (the
- * data-search-settled mark of shared/search-popup): an option of the previous
+ * data-search-settled mark of shared/search-select): an option of the previous
  * results could move under the click when the new ones arrive.
  */
 export async function searchAndPick(page: Page, input: Locator, text: string, title = text) {

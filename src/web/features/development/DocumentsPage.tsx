@@ -1,9 +1,7 @@
-import { useState } from 'react';
 import { Card, Select, Space, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorState, EmptyState, PageLoading } from '../../shared/states';
-import { searchPopup } from '../../shared/search-popup';
-import { useDebounced } from '../../shared/use-debounced';
+import { useServerSearch } from '../../shared/search-select';
 import { usePageTitle } from '../../shared/use-title';
 import { useCandidate, useCandidates } from './api';
 import { DocumentButtons } from './documents';
@@ -16,8 +14,7 @@ export function DocumentsPage() {
   usePageTitle('文书');
   const [params, setParams] = useSearchParams();
   const id = params.get('id') ?? undefined;
-  const [search, setSearch] = useState('');
-  const term = useDebounced(search.trim(), 250);
+  const { term, selectProps } = useServerSearch();
   const list = useCandidates({ q: term || undefined, state: 'all', sort: 'name', order: 'asc', page: 1, pageSize: 20 });
   const detail = useCandidate(id);
   const options = (list.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name}（${c.orgName}）`, title: c.name, item: c }));
@@ -37,12 +34,8 @@ export function DocumentsPage() {
           value={id}
           onChange={(v) => setParams(v ? { id: v } : {})}
           allowClear
-          showSearch={{ filterOption: false, searchValue: search, onSearch: setSearch }}
-          onOpenChange={(open) => {
-            if (!open) setSearch('');
-          }}
+          {...selectProps(list.isFetching)}
           options={options}
-          popupRender={searchPopup(search, term, list.isFetching)}
           optionRender={(o) => (
             <Space size={6}>
               <span>{o.data.item.name}</span>

@@ -4,8 +4,7 @@ import { Select, Typography } from 'antd';
 import type { z } from 'zod';
 import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
-import { searchPopup } from '../../shared/search-popup';
-import { useDebounced } from '../../shared/use-debounced';
+import { useServerSearch } from '../../shared/search-select';
 
 // Picks members of an org subtree by name, pinyin initials or phone tail, as
 // the user types (the roster's own search): one member (a dues payer) or
@@ -46,8 +45,7 @@ type Props =
 
 export function MemberSearchSelect(props: Props) {
   const { orgId, status = 'current', id, placeholder, style } = props;
-  const [search, setSearch] = useState('');
-  const term = useDebounced(search.trim(), 250);
+  const { term, selectProps } = useServerSearch();
   const q = useMemberSearch(orgId, term, status);
   const [names, setNames] = useState<Record<string, string>>({});
   const picked = useMemo(() => (props.multiple ? (props.value ?? []) : props.value ? [props.value] : []), [props.multiple, props.value]);
@@ -83,12 +81,8 @@ export function MemberSearchSelect(props: Props) {
         }
       }}
       allowClear={!props.multiple}
-      showSearch={{ filterOption: false, searchValue: search, onSearch: setSearch }}
-      onOpenChange={(open) => {
-        if (!open) setSearch('');
-      }}
+      {...selectProps(q.isFetching)}
       options={options}
-      popupRender={searchPopup(search, term, q.isFetching)}
       optionRender={(o) => (
         <span>
           {o.data.label}
