@@ -93,6 +93,11 @@ describe('back payment, arrears', () => {
   it('counts consecutive unpaid months; a 0 due (exempt) month is skipped; warns at 3, acts at 6', () => {
     const bills = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'].map((month, i) => ({ month, dueFen: month === '2026-08' ? 0 : 1500, paid: i === 0 }));
     expect(consecutiveUnpaid(bills, '2026-11')).toBe(5);
+    // counted over the bills, not back from the calendar month: December's bill
+    // is not generated yet, and a bill after asOf does not count
+    expect(consecutiveUnpaid(bills, '2026-12')).toBe(5);
+    expect(consecutiveUnpaid(bills, '2026-09')).toBe(3);
+    expect(consecutiveUnpaid([...bills].reverse(), '2027-03')).toBe(5);
     expect(arrearsLevel(rule, 2)).toBe('none');
     expect(arrearsLevel(rule, 3)).toBe('warn');
     expect(arrearsLevel(rule, 5)).toBe('warn');

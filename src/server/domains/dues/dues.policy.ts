@@ -123,11 +123,13 @@ export function backPayNeedsApproval(rule: DuesRule, billMonth: string, paidOn: 
  * whose due is 0, e.g. exempted, breaks nothing and counts nothing).
  */
 export function consecutiveUnpaid(bills: ReadonlyArray<{ month: string; dueFen: number; paid: boolean }>, asOf: string): number {
-  const byMonth = new Map(bills.map((b) => [b.month, b]));
+  // Over the member's own bills up to asOf, newest first, whatever day it is:
+  // a member who owes October and November owes two months even while the
+  // current month's bill has not been generated yet (the same count as the
+  // arrears list in SQL: the open bills after the last paid month).
+  const upTo = bills.filter((b) => b.month <= asOf).sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0));
   let n = 0;
-  for (let m = asOf; ; m = addMonthsTo(m, -1)) {
-    const b = byMonth.get(m);
-    if (!b) break;
+  for (const b of upTo) {
     if (b.dueFen === 0) continue;
     if (b.paid) break;
     n++;
