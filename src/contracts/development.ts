@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, pageOf, PageQuery } from './common';
-import { EducationEnum, OccupationEnum, SexEnum } from './member';
+import { EarlierRecordView, EducationEnum, OccupationEnum, SexEnum } from './member';
 import { PHONE_PATTERN } from './idcard';
 
 // The 5 stages and 25 steps of member development (《中国共产党发展党员工作细则》, 2014).
@@ -247,6 +247,7 @@ export const CandidateDetail = CandidateListItem.extend({
   plan: z.array(StepPlanView),
   reports: z.array(z.object({ id: z.uuid(), title: z.string(), submittedOn: z.string(), fileId: z.uuid(), fileName: z.string() })),
   ruleSource: z.string(),
+  earlierRecord: EarlierRecordView.nullable(),
   version: z.number().int(),
   abilities: z.object({ record: z.boolean(), approve: z.boolean(), documents: z.boolean() }),
 });

@@ -52,6 +52,19 @@ export const MemberEventView = z.object({
   recordedAt: z.string(),
 });
 
+/**
+ * What an organisation learns of a person's earlier record elsewhere (issue 9,
+ * C1): the organisation's name, the status and when and why it ended — never
+ * the record itself.
+ */
+export const EarlierRecordView = z.object({
+  orgName: z.string().nullable(),
+  statusLabel: z.string(),
+  reasonLabel: z.string().nullable(),
+  endedOn: z.string().nullable(),
+});
+export type EarlierRecordView = z.infer<typeof EarlierRecordView>;
+
 export const MemberDetail = MemberListItem.extend({
   ethnicity: z.string(),
   idNumberMasked: z.string(),
@@ -62,6 +75,7 @@ export const MemberDetail = MemberListItem.extend({
   conversionDate: z.string().nullable(),
   orgPath: z.array(z.object({ id: z.uuid(), name: z.string() })),
   events: z.array(MemberEventView),
+  earlierRecord: EarlierRecordView.nullable(),
   version: z.number().int(),
   abilities: z.object({ update: z.boolean(), reveal: z.boolean(), changeStatus: z.boolean() }),
 });

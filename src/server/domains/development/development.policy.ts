@@ -50,6 +50,8 @@ export type DevelopmentRuleCode =
   | 'approval_too_late'
   | 'approval_extension_reason'
   | 'resubmit_too_soon'
+  | 'readmission_too_soon'
+  | 'readmission_refused'
   | 'contacts_invalid'
   | 'step_data_missing'
   | 'vote_failed'
@@ -422,4 +424,39 @@ export function checkResubmission(rule: DevelopmentRule, rejectedOn: string | nu
   if (!rejectedOn) return [];
   const earliest = addMonths(rejectedOn, rule.resubmitAfterRejectionMonths);
   return appliedOn >= earliest ? [] : [v('resubmit_too_soon', `该同志的入党申请于 ${rejectedOn} 未获通过，${rule.resubmitAfterRejectionMonths}个月后（${earliest} 起）方可重新办理`)];
+}
+
+/** Re-admission rule (rule version development.readmission). */
+export interface ReadmissionRule {
+  /** years to wait after leaving, by the reason of the 减少 event (开除党籍: 5) */
+  waitYearsAfter: Partial<Record<string, number>>;
+  /** statuses of an earlier record that cannot re-apply at all */
+  refusedStatuses: string[];
+}
+
+export interface EarlierRecordFacts {
+  status: string;
+  /** reason of the last 减少 event (expelled, removed, withdrew, lapsed, probation_cancelled…) */
+  reason: string | null;
+  endedOn: string | null;
+  orgName: string | null;
+}
+
+const READMISSION_SOURCE = '《中国共产党纪律处分条例》(2018) 第十三条';
+
+/** An application by someone with an earlier record: 开除党籍 waits 5 years; 停止党籍 and 死亡 cannot apply. */
+export function checkReadmission(rule: ReadmissionRule, earlier: EarlierRecordFacts, appliedOn: string): Violation[] {
+  const where = earlier.orgName ? `（原在${earlier.orgName}）` : '';
+  if (rule.refusedStatuses.includes(earlier.status)) {
+    const msg = earlier.status === 'suspended'
+      ? `该身份证号的党员已停止党籍${where}，应按规定由原党组织办理恢复党籍，不能作为新的入党申请人登记`
+      : `该身份证号登记为已故人员${where}，请核对身份证号`;
+    return [v('readmission_refused', msg, READMISSION_SOURCE)];
+  }
+  const years = earlier.reason ? rule.waitYearsAfter[earlier.reason] : undefined;
+  if (years && earlier.endedOn) {
+    const earliest = addYears(earlier.endedOn, years);
+    if (appliedOn < earliest) return [v('readmission_too_soon', `该同志于 ${earlier.endedOn} 受到开除党籍处分${where}，${years}年内不得重新入党（${earliest} 起方可申请）`, READMISSION_SOURCE)];
+  }
+  return [];
 }

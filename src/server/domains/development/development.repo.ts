@@ -167,8 +167,10 @@ export function findMembers(q: Queryable, ids: readonly string[], scope: Sql, da
     FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ANY(${ids}::uuid[]) AND ${scope}`);
 }
 
-export function lastRejection(q: Queryable, personId: string) {
-  return q.maybeOne<{ closed_on: string }>(sql`SELECT closed_on FROM dev_file WHERE person_id = ${personId}::uuid AND state = 'rejected' ORDER BY closed_on DESC LIMIT 1`);
+/** The last rejected application of this human under any of their records (the 6-month rule follows the person, not the branch). */
+export function lastRejectionOfIdentity(q: Queryable, idHash: Buffer) {
+  return q.maybeOne<{ closed_on: string }>(sql`SELECT to_char(f.closed_on, 'YYYY-MM-DD') AS closed_on FROM dev_file f JOIN person p ON p.id = f.person_id
+    WHERE p.id_no_hash = ${idHash} AND f.state = 'rejected' ORDER BY f.closed_on DESC LIMIT 1`);
 }
 
 export interface ListFilter {

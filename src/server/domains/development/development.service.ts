@@ -18,12 +18,12 @@ import {
   type CandidateDetail, type CandidateListItem, type CreateDevelopmentCandidateBody, type DeadlineKind, type DeadlineView,
   type ListDevelopmentCandidatesQuery, type RecordDevelopmentStepBody, type RecordDevelopmentVoteBody, type StepView, type VoteView,
 } from '../../../contracts/development';
-import { insertMemberEvent, insertPerson, masks, namePinyin, openMembership, closeMembership, updatePerson, validateIdNumber } from '../member';
+import { earlierRecordOf, earlierRecordView, findEarlierRecord, insertMemberEvent, insertPerson, masks, namePinyin, openMembership, closeMembership, updatePerson, validateIdNumber } from '../member';
 import * as repo from './development.repo';
 import {
   approvedExtensions, checkActivistPeriod, checkApplicantAge, checkApprovalTiming, checkBeforePreliminaryReview, checkConversionDate, checkExtension,
-  checkIntroducers, checkResubmission, checkStepOrder, conversionRound, evaluateVote, fileDeadlines, fileProbationEnd, latestByStep, publicNoticeEnd, statusAfterStep,
-  stepBlockers, stepWindow, type DevelopmentRule, type FileFacts, type Violation,
+  checkIntroducers, checkReadmission, checkResubmission, checkStepOrder, conversionRound, evaluateVote, fileDeadlines, fileProbationEnd, latestByStep, publicNoticeEnd, statusAfterStep,
+  stepBlockers, stepWindow, type DevelopmentRule, type FileFacts, type ReadmissionRule, type Violation,
 } from './development.policy';
 
 // Member development use-cases (RULES §1). Every write runs in one
@@ -107,14 +107,22 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
       const rule = await ruleFor(t, body.appliedOn, org.path);
       check(checkApplicantAge(rule.body, id.birthDate, body.appliedOn));
       const idHash = deps.cipher.hash(id.normalized);
-      const earlier = await t.maybeOne<{ id: string; status: string; version: number }>(sql`
-        SELECT id, status, version FROM person WHERE id_no_hash = ${idHash} AND status IN ('masses','left') ORDER BY updated_at DESC LIMIT 1`);
+      // One identity across the installation: an earlier closed record of this
+      // person (群众, 出党…) may sit in another organisation. The rules on
+      // re-application are checked against it; it is reused only when it is this
+      // branch's own record, else a new record points to it and it stays where
+      // it is, untouched, with its whole history (issue 9, C1).
+      const earlier = await findEarlierRecord(t, idHash);
       const py = namePinyin(body.name);
       const m = masks(id.normalized, body.phone);
       let personId: string;
       if (earlier) {
-        const rejected = await repo.lastRejection(t, earlier.id);
+        const readmission = await ruleInForce<ReadmissionRule>(t, 'development', 'readmission', body.appliedOn, org.path);
+        check(checkReadmission(readmission.body, { status: earlier.status, reason: earlier.reason, endedOn: earlier.ended_on, orgName: earlier.org_name }, body.appliedOn));
+        const rejected = await repo.lastRejectionOfIdentity(t, idHash);
         check(checkResubmission(rule.body, rejected?.closed_on ?? null, body.appliedOn));
+      }
+      if (earlier && earlier.org_id === org.id) {
         personId = earlier.id;
         const ok = await updatePerson(t, personId, earlier.version, {
           name: body.name, name_pinyin: py.full, name_initials: py.initials, sex: body.sex, ethnicity: body.ethnicity, education: body.education, occupation: body.occupation,
@@ -128,14 +136,14 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
           idEnc: deps.cipher.encrypt(id.normalized), idHash, idMasked: m.idMasked,
           phoneEnc: body.phone ? deps.cipher.encrypt(body.phone) : null, phoneHash: body.phone ? deps.cipher.hash(body.phone) : null, phoneTail: m.phoneTail, phoneMasked: m.phoneMasked,
           incomeEnc: null, education: body.education, occupation: body.occupation, unitName: body.unitName ?? null, address: body.address ?? null,
-          joinDate: null, conversionDate: null, status: 'applicant', orgId: org.id, regionKey: org.region_key,
+          joinDate: null, conversionDate: null, status: 'applicant', orgId: org.id, regionKey: org.region_key, previousPersonId: earlier?.id ?? null,
         });
       }
       const file = await t.one<{ id: string }>(sql`INSERT INTO dev_file (person_id, org_id, region_key, applied_on, leaves_unit_on)
         VALUES (${personId}, ${org.id}, ${org.region_key}, ${body.appliedOn}, ${body.leavesUnitOn ?? null}) RETURNING id`);
       await repo.insertStep(t, { fileId: file.id, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
       await refreshDeadlines(t, file.id, org.path, 'open');
-      await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: file.id, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier } });
+      await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: file.id, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier, earlierRecordElsewhere: !!earlier && earlier.org_id !== org.id } });
       return file.id;
     });
   } catch (e) {
@@ -198,13 +206,14 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
   });
   const inScope = (perm: 'development.manage' | 'development.approve') => can(actor, perm) && orgPathInScope(actor, perm, f.org_id, f.org_path);
   const dl = deadlines.map((d) => deadlineView({ file_id: f.id, person_name: f.name, org_id: f.org_id, org_name: f.org_name, ...d }, today));
+  const earlier = earlierRecordView(await earlierRecordOf(deps.db, f.person_id));
   return {
     id: f.id, personId: f.person_id, name: f.name, sex: f.sex, orgId: f.org_id, orgName: f.org_name, status: f.status as Cand, state: f.state, stage: f.stage, lastStep: f.last_step, appliedOn: f.applied_on,
     nextDue: dl[0] ?? null, birthDate: f.birth_date, ethnicity: f.ethnicity, education: f.education as CandidateDetail['education'], occupation: f.occupation as CandidateDetail['occupation'],
     unitName: f.unit_name, idNumberMasked: f.id_no_masked, phoneMasked: f.phone_masked, leavesUnitOn: f.leaves_unit_on, closedOn: f.closed_on, closeReason: f.close_reason,
     probationEnd: fileProbationEnd(rule.body, facts), extensions: approvedExtensions(facts), steps, votes: facts.voteRows.map(voteView), deadlines: dl, plan,
     reports: reports.map((r) => ({ id: r.id, title: r.title, submittedOn: r.submitted_on, fileId: r.stored_file_id, fileName: r.file_name })),
-    ruleSource: rule.source, version: f.version,
+    ruleSource: rule.source, earlierRecord: earlier, version: f.version,
     abilities: { record: open && inScope('development.manage'), approve: open && inScope('development.approve'), documents: inScope('development.manage') || inScope('development.approve') },
   };
 }

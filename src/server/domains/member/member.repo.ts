@@ -122,14 +122,16 @@ export interface NewPerson {
   idEnc: Buffer; idHash: Buffer; idMasked: string; phoneEnc: Buffer | null; phoneHash: Buffer | null; phoneTail: string | null; phoneMasked: string | null;
   incomeEnc: Buffer | null; education: string; occupation: string; unitName: string | null; address: string | null;
   joinDate: string | null; conversionDate: string | null; status: string; orgId: string; regionKey: string | null;
+  /** an earlier record of the same human elsewhere (left untouched) */
+  previousPersonId?: string | null;
 }
 
 export async function insertPerson(q: Queryable, v: NewPerson): Promise<string> {
   const r = await q.one<{ id: string }>(sql`INSERT INTO person (name, name_pinyin, name_initials, sex, ethnicity, birth_date, id_no_enc, id_no_hash, id_no_masked,
-      phone_enc, phone_hash, phone_tail, phone_masked, income_enc, education, occupation, unit_name, address, join_date, conversion_date, status, org_id, region_key)
+      phone_enc, phone_hash, phone_tail, phone_masked, income_enc, education, occupation, unit_name, address, join_date, conversion_date, status, org_id, region_key, previous_person_id)
     VALUES (${v.name}, ${v.namePinyin}, ${v.nameInitials}, ${v.sex}, ${v.ethnicity}, ${v.birthDate}, ${v.idEnc}, ${v.idHash}, ${v.idMasked},
       ${v.phoneEnc}, ${v.phoneHash}, ${v.phoneTail}, ${v.phoneMasked}, ${v.incomeEnc}, ${v.education}, ${v.occupation}, ${v.unitName}, ${v.address},
-      ${v.joinDate}, ${v.conversionDate}, ${v.status}, ${v.orgId}, ${v.regionKey})
+      ${v.joinDate}, ${v.conversionDate}, ${v.status}, ${v.orgId}, ${v.regionKey}, ${v.previousPersonId ?? null})
     RETURNING id`);
   return r.id;
 }
@@ -161,4 +163,41 @@ export function findOrgForMembers(q: Queryable, orgId: string, scope: Sql) {
 
 export function findCurrentByIdHash(q: Queryable, idHash: Buffer) {
   return q.maybeOne<{ id: string; org_id: string; name: string; status: string }>(sql`SELECT id, org_id, name, status FROM person WHERE id_no_hash = ${idHash} AND status IN ('applicant','activist','candidate','probationary','full')`);
+}
+
+export interface EarlierRecordRow {
+  id: string;
+  status: string;
+  org_id: string | null;
+  org_name: string | null;
+  version: number;
+  reason: string | null;
+  ended_on: string | null;
+}
+
+const earlierRecordColumns = sql`p.id, p.status, p.org_id, o.name AS org_name, p.version,
+  coalesce((SELECT e.reason FROM member_event e WHERE e.person_id = p.id AND e.direction = 'decrease' ORDER BY e.event_date DESC, e.id DESC LIMIT 1),
+           (SELECT f.state FROM dev_file f WHERE f.person_id = p.id AND f.closed_on IS NOT NULL ORDER BY f.closed_on DESC LIMIT 1)) AS reason,
+  coalesce((SELECT to_char(e.event_date, 'YYYY-MM-DD') FROM member_event e WHERE e.person_id = p.id AND e.direction = 'decrease' ORDER BY e.event_date DESC, e.id DESC LIMIT 1),
+           (SELECT to_char(f.closed_on, 'YYYY-MM-DD') FROM dev_file f WHERE f.person_id = p.id AND f.closed_on IS NOT NULL ORDER BY f.closed_on DESC LIMIT 1)) AS ended_on`;
+
+/**
+ * The latest closed record (群众, 出党, 停止党籍, 死亡) of the human with this ID
+ * number, wherever it is. Unscoped on purpose (named escape hatch): one identity
+ * spans the installation and the rules on re-application need the earlier
+ * record's status and dates. Callers never move or overwrite a record found
+ * here outside their scope, and show only its organisation name, status and dates.
+ */
+export function findEarlierRecord(q: Queryable, idHash: Buffer) {
+  return q.maybeOne<EarlierRecordRow>(sql`SELECT ${earlierRecordColumns}
+    FROM person p LEFT JOIN org o ON o.id = p.org_id
+    WHERE p.id_no_hash = ${idHash} AND p.status NOT IN ('applicant','activist','candidate','probationary','full')
+    ORDER BY p.updated_at DESC, p.created_at DESC LIMIT 1`);
+}
+
+/** The earlier record a person row points to (same escape hatch and limits as findEarlierRecord). */
+export function earlierRecordOf(q: Queryable, personId: string) {
+  return q.maybeOne<EarlierRecordRow>(sql`SELECT ${earlierRecordColumns}
+    FROM person c JOIN person p ON p.id = c.previous_person_id LEFT JOIN org o ON o.id = p.org_id
+    WHERE c.id = ${personId}::uuid`);
 }

@@ -9,8 +9,9 @@ import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { sql } from '../../platform/sql';
 import { ERROR_CODES } from '../../../contracts/errors';
 import { PHONE_PATTERN } from '../../../contracts/idcard';
-import { BRANCH_TYPES, MEMBER_EVENT_REASONS, type MemberEventReason, type OrgType } from '../../../contracts/dict';
-import type { CreateMemberBody, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
+import { BRANCH_TYPES, MEMBER_EVENT_REASONS, MEMBER_STATUSES, PIPELINE_STATUSES, type MemberEventReason, type OrgType } from '../../../contracts/dict';
+import type { CreateMemberBody, EarlierRecordView, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
+import { FILE_STATES } from '../../../contracts/development';
 import type { SensitiveField } from '../../../contracts/dict';
 import * as repo from './member.repo';
 import { checkMemberFacts, masks, namePinyin, partyAgeYears, statusAfter, validateIdNumber } from './member.policy';
@@ -57,6 +58,7 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
   const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
   if (!p) throw notFound();
   const today = businessToday();
+  const earlier = earlierRecordView(await repo.earlierRecordOf(deps.db, p.id));
   const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && can(actor, perm) && orgPathInScope(actor, perm, p.org_id, p.org_path);
   const isCurrent = p.status === 'probationary' || p.status === 'full';
   return {
@@ -65,8 +67,17 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
     phoneMasked: p.phone_masked, ethnicity: p.ethnicity, idNumberMasked: p.id_no_masked, hasIncome: !!p.income_enc, unitName: p.unit_name, address: p.address,
     conversionDate: p.conversion_date, orgPath: p.chain, version: p.version,
     events: p.events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: new Date(e.recorded_at).toISOString() })),
+    earlierRecord: earlier,
     abilities: { update: isCurrent && inScope('member.update'), reveal: inScope('member.reveal'), changeStatus: isCurrent && inScope('member.status') },
   };
+}
+
+/** The view of an earlier record another organisation may see: where, what, when (issue 9, C1). */
+export function earlierRecordView(r: repo.EarlierRecordRow | null): EarlierRecordView | null {
+  if (!r) return null;
+  const statusLabel = (MEMBER_STATUSES as Record<string, string>)[r.status] ?? (PIPELINE_STATUSES as Record<string, string>)[r.status] ?? r.status;
+  const reasonLabel = r.reason ? ((MEMBER_EVENT_REASONS as Record<string, { label: string }>)[r.reason]?.label ?? (FILE_STATES as Record<string, string>)[r.reason] ?? null) : null;
+  return { orgName: r.org_name, statusLabel, reasonLabel, endedOn: r.ended_on };
 }
 
 /** Validated, encrypted values of a member record ready for storage. */
@@ -97,7 +108,9 @@ export async function findBranchForCreate(q: Queryable, ctx: RequestContext, org
 
 /** Inserts a member with its formal relation and its 增加 event, inside a transaction. */
 export async function insertMember(t: Queryable, ctx: RequestContext, org: { id: string; region_key: string | null }, rec: ReturnType<typeof prepareRecord>, reason: MemberEventReason, today: string) {
-  const id = await repo.insertPerson(t, { ...rec, orgId: org.id, regionKey: org.region_key });
+  // an earlier closed record of the same human elsewhere stays where it is; the new one points to it
+  const earlier = await repo.findEarlierRecord(t, rec.idHash);
+  const id = await repo.insertPerson(t, { ...rec, orgId: org.id, regionKey: org.region_key, previousPersonId: earlier?.id ?? null });
   await repo.openMembership(t, id, org.id, today);
   await repo.insertEvent(t, { personId: id, orgId: org.id, direction: MEMBER_EVENT_REASONS[reason].direction, reason, eventDate: today, fromStatus: null, toStatus: rec.status, note: null, actorId: ctx.actor?.accountId ?? null });
   return id;

@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { App, Breadcrumb, Button, Card, Descriptions, Form, Input, Space, Steps, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import { EarlierRecordNote } from '../member/EarlierRecordNote';
 import { DownloadOutlined, PaperClipOutlined, UploadOutlined } from '@ant-design/icons';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { DEVELOPMENT_STAGES, DEVELOPMENT_STEPS, REPEATABLE_STEPS, SUPERIOR_STEPS, VOTE_STEPS } from '../../../contracts/development';
@@ -381,6 +382,7 @@ export function CandidateDetailPage() {
             <Typography.Text type="secondary">{d.orgName}</Typography.Text>
           </Space>
         </div>
+        <EarlierRecordNote record={d.earlierRecord} />
         <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 3, xxl: 4 }}>
           <Descriptions.Item label="阶段">
             <StageText stage={d.stage} nowrap={false} />

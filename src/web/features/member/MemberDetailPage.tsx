@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Breadcrumb, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import { EarlierRecordNote } from './EarlierRecordNote';
 import { DownloadOutlined, EditOutlined, EyeOutlined, SwapOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { Link, useParams } from 'react-router';
@@ -296,6 +297,7 @@ export function MemberDetailPage() {
             )}
           </Space>
         </div>
+        {m.earlierRecord && <div style={{ marginTop: 12 }}><EarlierRecordNote record={m.earlierRecord} /></div>}
       </Card>
       <Card>
         <Tabs
