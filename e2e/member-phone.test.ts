@@ -96,9 +96,14 @@ describe('an applicant on the phone (入党进度, 思想汇报) and the secreta
     const grant = await secadmin.post(`/api/v1/accounts/${accountId}/grants`, { role: 'member', orgId, scope: 'self' });
     expect(grant.statusCode, grant.body).toBe(201);
 
-    const self = await login(h.app, username, password);
+    // the password the security administrator chose must be replaced first
+    const first = await login(h.app, username, password);
+    expect((await first.get('/api/v1/me/profile')).json()).toMatchObject({ error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+    const own = `Ziji#${crypto.randomInt(100000, 999999)}x`;
+    expect((await first.post('/api/v1/me/password', { currentPassword: password, newPassword: own })).statusCode).toBe(200);
+    const self = await login(h.app, username, own);
     expect((await self.get('/api/v1/me/profile')).statusCode).toBe(404); // not a Party member yet
-    applicant = { name, username, password, fileId };
+    applicant = { name, username, password: own, fileId };
   });
 
   for (const viewport of [PHONE_VIEWPORT, SMALL_PHONE_VIEWPORT]) {

@@ -30,6 +30,8 @@ export const MeView = z.object({
   totpEnabled: z.boolean(),
   // an administrator without a second factor where one is required may only enrol
   totpEnrollmentRequired: z.boolean(),
+  // a password set by the security administrator (new account, reset) must be replaced first
+  passwordChangeRequired: z.boolean(),
 });
 export type MeView = z.infer<typeof MeView>;
 

@@ -35,7 +35,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   const app = Fastify({
     logger: opts.logger ?? false,
     genReqId: genRequestId,
-    trustProxy: true,
+    // X-Forwarded-For / -Proto are believed only from the configured reverse proxies (TRUST_PROXY):
+    // otherwise any client could pick its own address (login rate limit, audit log) and protocol (Secure cookie)
+    trustProxy: deps.config.trustProxy.length ? deps.config.trustProxy : false,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     // malformed or over-long URLs are answered by the router itself: keep the error envelope

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, clientFor, type Client, type Harness } from '../helpers/harness';
 import { currentTotp } from '../../src/server/platform/totp';
+import { loadConfig } from '../../src/server/platform/config';
 import { makeAccount, makeRoot, makeOrg, PASSWORD } from '../helpers/factory';
 
 let h: Harness;
@@ -100,6 +101,44 @@ describe('login, sessions and lockout', () => {
     expect((await a.get('/api/v1/me')).statusCode).toBe(401);
     expect((await b.get('/api/v1/me')).statusCode).toBe(401);
     await login(h.app, acc.username, 'New#Secret2027');
+  });
+
+  it('a password check on the password-change form counts towards the lockout, and the lock ends the session', async () => {
+    const acc = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const c = await login(h.app, acc.username, PASSWORD);
+    const answers: number[] = [];
+    for (let i = 0; i < 5; i++) answers.push((await c.post('/api/v1/me/password', { currentPassword: `guess${i}`, newPassword: 'Xyz!2026abcd' })).statusCode);
+    expect(answers).toEqual([401, 401, 401, 401, 423]);
+    expect((await c.get('/api/v1/me')).statusCode).toBe(401);
+    const again = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: PASSWORD } });
+    expect(again.statusCode).toBe(423);
+  });
+
+  it('an account created or reset by the security administrator must choose its own password first', async () => {
+    const root = await makeRoot(h.deps);
+    const branch = await makeOrg(h.deps, root, 'branch');
+    const secadmin = await makeAccount(h.deps, [{ role: 'secadmin', orgId: null, scope: 'subtree' }]);
+    const s = await login(h.app, secadmin.username, PASSWORD);
+    const username = `firstpw${Date.now().toString(36)}`;
+    const created = await s.post('/api/v1/accounts', { username, displayName: '新账号', password: 'Chosen#By-Admin7' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect((await s.post(`/api/v1/accounts/${id}/grants`, { role: 'secretary', orgId: branch.id, scope: 'node' })).statusCode).toBe(201);
+
+    const first = await login(h.app, username, 'Chosen#By-Admin7');
+    expect((await first.get('/api/v1/me')).json()).toMatchObject({ passwordChangeRequired: true });
+    const blocked = await first.get('/api/v1/members');
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect((await first.post('/api/v1/me/password', { currentPassword: 'Chosen#By-Admin7', newPassword: 'Mine&Only-2027x' })).statusCode).toBe(200);
+    const mine = await login(h.app, username, 'Mine&Only-2027x');
+    expect((await mine.get('/api/v1/me')).json()).toMatchObject({ passwordChangeRequired: false });
+    expect((await mine.get('/api/v1/members')).statusCode).toBe(200);
+
+    // a reset by the security administrator asks again
+    expect((await s.patch(`/api/v1/accounts/${id}`, { password: 'Reset#By-Admin8' })).statusCode).toBe(200);
+    const reset = await login(h.app, username, 'Reset#By-Admin8');
+    expect((await reset.get('/api/v1/members')).json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
   });
 
   it('answers 401 with the error envelope when not logged in', async () => {
@@ -203,5 +242,43 @@ describe('login rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('ignores X-Forwarded-For and X-Forwarded-Proto unless they come from a configured proxy (TRUST_PROXY)', async () => {
+    const limited = await createHarness({ LOGIN_RATE_PER_MINUTE: '3' });
+    try {
+      const attempt = (i: number) => limited.app.inject({
+        method: 'POST', url: '/api/v1/auth/login', remoteAddress: '203.0.113.7',
+        headers: { 'x-forwarded-for': `10.9.0.${i}`, 'x-forwarded-proto': 'https' }, payload: { username: `xff${i}`, password: 'Wrong@Pass1' },
+      });
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) codes.push((await attempt(i)).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+      const ips = await limited.db.query<{ ip: string }>(sql`SELECT DISTINCT ip FROM audit_log WHERE action = 'auth.login'`);
+      expect(ips.map((r) => r.ip)).toEqual(['203.0.113.7']);
+      const acc = await makeAccount(limited.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+      const ok = await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '203.0.113.8', headers: { 'x-forwarded-proto': 'https' }, payload: { username: acc.username, password: PASSWORD } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.cookies.find((c) => c.name === 'dj_sid')!.secure).toBeFalsy();
+    } finally {
+      await limited.close();
+    }
+    const proxied = await createHarness({ LOGIN_RATE_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' });
+    try {
+      const acc = await makeAccount(proxied.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+      const r = await proxied.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.20', 'x-forwarded-proto': 'https' }, payload: { username: acc.username, password: PASSWORD } });
+      expect(r.statusCode).toBe(200);
+      expect(r.cookies.find((c) => c.name === 'dj_sid')!.secure).toBe(true);
+      const row = await proxied.db.one<{ ip: string }>(sql`SELECT ip FROM audit_log WHERE action = 'auth.login' AND account_id = ${acc.id}`);
+      expect(row.ip).toBe('198.51.100.20');
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('refuses a TRUST_PROXY that is not a list of addresses', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
   });
 });

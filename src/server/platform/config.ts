@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import net from 'node:net';
 import path from 'node:path';
 
 // Configuration comes from the environment only; invalid values stop the
@@ -22,7 +23,19 @@ const EnvSchema = z.object({
   PASSWORD_REQUIRE_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
   ADMIN_TOTP: z.enum(['auto', 'required', 'optional']).default('auto'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  // addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-* headers are believed; empty: none
+  TRUST_PROXY: z.string().default('').refine((v) => v.split(',').map((x) => x.trim()).filter(Boolean).every(isAddressOrRange), 'must be a comma-separated list of IP addresses or CIDR ranges of the reverse proxies (e.g. 127.0.0.1,10.0.0.0/8)'),
 });
+
+function isAddressOrRange(v: string): boolean {
+  const [addr, bits, ...rest] = v.split('/');
+  if (rest.length) return false;
+  const kind = net.isIP(addr);
+  if (!kind) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n >= 0 && n <= (kind === 4 ? 32 : 128);
+}
 
 export type AppConfig = ReturnType<typeof loadConfig>;
 
@@ -61,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     passwordRequireClasses: e.PASSWORD_REQUIRE_CLASSES,
     // the three administrators need a second factor; `auto` requires it in production
     loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
+    // forwarding headers (client address, protocol) count only from these proxies
+    trustProxy: e.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean),
     adminTotpRequired: e.ADMIN_TOTP === 'required' || (e.ADMIN_TOTP === 'auto' && isProduction),
   };
 }

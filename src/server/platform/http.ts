@@ -18,6 +18,7 @@ declare module 'fastify' {
     sessionExpired: boolean;
     hasTotp: boolean;
     totpEnrollmentRequired: boolean;
+    passwordChangeRequired: boolean;
   }
 }
 
@@ -85,6 +86,7 @@ export function installAuthentication(app: FastifyInstance, db: Db, opts: { admi
   app.decorateRequest('sessionExpired', false);
   app.decorateRequest('hasTotp', false);
   app.decorateRequest('totpEnrollmentRequired', false);
+  app.decorateRequest('passwordChangeRequired', false);
   app.addHook('onRequest', async (req) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies?.[SESSION_COOKIE];
@@ -95,6 +97,7 @@ export function installAuthentication(app: FastifyInstance, db: Db, opts: { admi
       req.sessionIdleSeconds = r.idleSeconds;
       req.hasTotp = r.hasTotp;
       req.totpEnrollmentRequired = opts.adminTotpRequired && !r.hasTotp && isAdministrator(r.actor);
+      req.passwordChangeRequired = r.mustChangePassword;
     } else if (r.kind === 'expired') req.sessionExpired = true;
   });
 }
@@ -108,7 +111,7 @@ export interface RouteSpec<S extends RouteSchema> {
   summary: string;
   tags?: string[];
   access: Access;
-  /** reachable by an administrator who still has to enrol a second factor */
+  /** reachable by an account that still has to finish setting up: enrol a second factor, or replace a password set by the security administrator */
   allowDuringEnrollment?: boolean;
   schema?: S;
   config?: RouteShorthandOptions['config'];
@@ -148,6 +151,7 @@ export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db,
     preValidation: async (req, reply) => {
       if (spec.access === 'public') return;
       if (!req.actor) return sendError(reply, req.sessionExpired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
+      if (req.passwordChangeRequired && !spec.allowDuringEnrollment) return sendError(reply, 'PASSWORD_CHANGE_REQUIRED');
       if (req.totpEnrollmentRequired && !spec.allowDuringEnrollment) return sendError(reply, 'TOTP_ENROLLMENT_REQUIRED');
       if (spec.access === 'authenticated') return;
       if (!can(req.actor, spec.access)) {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { hash, verify } from '@node-rs/argon2';
 
 // argon2id with the OWASP-recommended parameters (19 MiB, t=2, p=1).
@@ -23,21 +25,18 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
-// The most common passwords of public breach corpora (and their usual
-// Chinese-site variants); any password equal to one of them, ignoring case, is refused.
+// The common-password list shipped with the code (common-passwords.txt, one per line).
 const COMMON = new Set(
-  `123456 123456789 12345678 password qwerty123 qwerty 1234567 111111 1234567890 123123 abc123 1234 password1 iloveyou 1q2w3e4r
-  000000 qwertyuiop 123321 password123 1q2w3e4r5t 654321 666666 888888 987654321 5201314 a123456 a123456789 woaini1314 qq123456
-  123qwe 1qaz2wsx 1qaz2wsx3edc zxcvbnm asdfghjkl 112233 121212 123654 147258369 159753 7758521 520520 woaini 1314520 abc123456
-  admin admin123 admin@123 root root123 test test123 welcome welcome1 letmein monkey dragon football baseball sunshine princess
-  passw0rd p@ssw0rd p@ssword password@123 password!23 qwe123 qwe123456 aa123456 abcd1234 abcd@1234 admin@2024 admin@2025 admin@2026
-  Aa123456 Aa123456! Aa@123456 Qwer1234 Qwer@1234 Abc@1234 Abc@123456 Admin@123 Admin@1234 Passw0rd! P@ssw0rd1 Welcome@123
-  Huawei@123 Changeme123 changeme 11111111 88888888 00000000 12341234 123123123 147258 258369 qazwsxedc zaq12wsx 1q2w3e
-  dangjian dangjian123 dangjian@123 Dangjian123 Dangjian@123 gongchandang 12345678a a12345678 1234qwer qwer1234 asdf1234`
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((p) => p.toLowerCase()),
+  fs.readFileSync(fileURLToPath(new URL('./common-passwords.txt', import.meta.url)), 'utf8')
+    .split('\n')
+    .map((l) => l.trim().toLowerCase())
+    .filter((l) => l && !l.startsWith('#')),
 );
+
+/** The password without its leading and trailing digits and symbols ("Dangjian@2026" → "dangjian"). */
+function core(password: string): string {
+  return password.toLowerCase().replace(/^[^a-z]+/, '').replace(/[^a-z]+$/, '');
+}
 
 export type PasswordProblem = 'too_short' | 'too_long' | 'too_simple' | 'common' | 'contains_username';
 
@@ -52,11 +51,14 @@ export const PASSWORD_PROBLEM_MESSAGES: Record<PasswordProblem, string> = {
 /** Password policy (QUALITY): length ≥ 8, character classes (a deployment setting), not common, not the username. */
 export function checkPasswordPolicy(password: string, username: string, requiredClasses = 3): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
-  if (password.length < 8) problems.push('too_short');
+  // runs of whitespace count once: '        Aa1' is four characters of substance, a passphrase keeps its length
+  if (password.replace(/\s+/g, ' ').length < 8) problems.push('too_short');
   if (password.length > 128) problems.push('too_long');
-  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  // whitespace is not a symbol: '        Aa1' has three classes only in appearance
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9\s]/].filter((re) => re.test(password)).length;
   if (classes < requiredClasses) problems.push('too_simple');
-  if (COMMON.has(password.toLowerCase())) problems.push('common');
+  const c = core(password);
+  if (COMMON.has(password.toLowerCase()) || (c.length >= 4 && COMMON.has(c))) problems.push('common');
   if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) problems.push('contains_username');
   return problems;
 }

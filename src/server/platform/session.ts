@@ -48,15 +48,15 @@ export async function destroyAccountSessions(q: Queryable, accountId: string): P
   await q.exec(sql`DELETE FROM session WHERE account_id = ${accountId}`);
 }
 
-export type SessionLookup = { kind: 'ok'; actor: Actor; idleSeconds: number; hasTotp: boolean } | { kind: 'expired' } | { kind: 'none' };
+export type SessionLookup = { kind: 'ok'; actor: Actor; idleSeconds: number; hasTotp: boolean; mustChangePassword: boolean } | { kind: 'expired' } | { kind: 'none' };
 
 export async function resolveSession(db: Db, token: string): Promise<SessionLookup> {
   const hash = sha256(token);
   const [row] = await db.prepared<{
-    account_id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean; is_disabled: boolean; has_totp: boolean;
+    account_id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean; is_disabled: boolean; has_totp: boolean; must_change_password: boolean;
     idle_seconds: number; is_idle_expired: boolean; is_absolute_expired: boolean; needs_touch: boolean; grants: GrantRow[] | null;
   }>('session_lookup', sql`
-    SELECT s.account_id, a.username, a.display_name, a.person_id, a.is_demo, a.is_disabled, a.totp_enabled_at IS NOT NULL AS has_totp, s.idle_seconds,
+    SELECT s.account_id, a.username, a.display_name, a.person_id, a.is_demo, a.is_disabled, a.totp_enabled_at IS NOT NULL AS has_totp, a.must_change_password, s.idle_seconds,
            s.last_seen_at + make_interval(secs => s.idle_seconds) < now() AS is_idle_expired,
            s.expires_at < now() AS is_absolute_expired,
            s.last_seen_at < now() - interval '60 seconds' AS needs_touch,
@@ -75,6 +75,7 @@ export async function resolveSession(db: Db, token: string): Promise<SessionLook
     kind: 'ok',
     idleSeconds: row.idle_seconds,
     hasTotp: row.has_totp,
+    mustChangePassword: row.must_change_password,
     actor: {
       accountId: row.account_id,
       username: row.username,

@@ -31,6 +31,8 @@ export function AdminLayout() {
   }
   const user = me.data;
   if (isMemberOnly(user)) return <Navigate to="/m" replace />;
+  // a password set by the security administrator must be replaced before anything else
+  if (user.passwordChangeRequired && location.pathname !== '/admin/account') return <Navigate to="/admin/account#password" replace />;
   // an administrator who must enrol a second factor can use only the account page until done
   if (user.totpEnrollmentRequired && location.pathname !== '/admin/account') return <Navigate to="/admin/account#totp" replace />;
 

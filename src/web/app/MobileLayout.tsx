@@ -29,6 +29,7 @@ export function MobileLayout() {
       </div>
     );
   }
+  if (me.data.passwordChangeRequired && !location.pathname.startsWith('/m/password')) return <Navigate to="/m/password" replace />;
   return (
     <div className="m-shell">
       <header className="m-header">

@@ -24,6 +24,7 @@ export function isMemberOnly(me: MeView): boolean {
 
 /** Where a user lands after login. */
 export function homePathFor(me: MeView): string {
+  if (me.passwordChangeRequired) return isMemberOnly(me) ? '/m/password' : '/admin/account#password';
   if (isMemberOnly(me)) return '/m';
   if (me.totpEnrollmentRequired) return '/admin/account#totp';
   if (hasRole(me, 'secadmin')) return '/admin/accounts';

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { sql, type Sql } from '../../platform/sql';
+import type { Role } from '../../../contracts/permissions';
 
 export interface AccountListRow {
   id: string; username: string; display_name: string; is_disabled: boolean; is_locked: boolean; totp_enabled: boolean; person_id: string | null; created_at: string;
@@ -19,17 +20,23 @@ export async function countAccounts(q: Queryable, where: Sql) {
   return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM account a WHERE ${where}`)).n;
 }
 
-export async function insertAccount(q: Queryable, v: { username: string; displayName: string; passwordHash: string; personId: string | null; isDemo?: boolean }) {
-  return (await q.one<{ id: string }>(sql`INSERT INTO account (username, display_name, password_hash, person_id, is_demo)
-    VALUES (${v.username}, ${v.displayName}, ${v.passwordHash}, ${v.personId}, ${v.isDemo ?? false}) RETURNING id`)).id;
+export async function insertAccount(q: Queryable, v: { username: string; displayName: string; passwordHash: string; personId: string | null; isDemo?: boolean; mustChangePassword?: boolean }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO account (username, display_name, password_hash, person_id, is_demo, must_change_password)
+    VALUES (${v.username}, ${v.displayName}, ${v.passwordHash}, ${v.personId}, ${v.isDemo ?? false}, ${v.mustChangePassword ?? false}) RETURNING id`)).id;
+}
+
+/** The roles an account holds now (三员 separation is checked against them). */
+export async function activeRoles(q: Queryable, accountId: string): Promise<Role[]> {
+  return (await q.query<{ role: Role }>(sql`SELECT role FROM role_grant WHERE account_id = ${accountId}::uuid AND revoked_at IS NULL`)).map((r) => r.role);
 }
 
 export function findAccount(q: Queryable, id: string) {
   return q.maybeOne<{ id: string; username: string; is_disabled: boolean }>(sql`SELECT id, username, is_disabled FROM account WHERE id = ${id}::uuid FOR UPDATE`);
 }
 
-export async function updateAccount(q: Queryable, id: string, set: { displayName?: string; isDisabled?: boolean; passwordHash?: string }) {
+export async function updateAccount(q: Queryable, id: string, set: { displayName?: string; isDisabled?: boolean; passwordHash?: string; mustChangePassword?: boolean }) {
   await q.exec(sql`UPDATE account SET
+      must_change_password = coalesce(${set.mustChangePassword ?? null}::boolean, must_change_password),
       display_name = coalesce(${set.displayName ?? null}, display_name),
       is_disabled = coalesce(${set.isDisabled ?? null}::boolean, is_disabled),
       password_hash = coalesce(${set.passwordHash ?? null}, password_hash),

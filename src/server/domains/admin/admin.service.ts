@@ -35,7 +35,8 @@ export async function createAccount(deps: Deps, ctx: RequestContext, body: { use
   try {
     return await deps.db.tx(async (t) => {
       if (body.personId && !(await repo.personExists(t, body.personId))) throw new AppError('VALIDATION_FAILED', '关联的党员不存在');
-      const id = await repo.insertAccount(t, { username: body.username, displayName: body.displayName, passwordHash: hash, personId: body.personId ?? null });
+      // the security administrator knows this password: the account chooses its own at first login (M7)
+      const id = await repo.insertAccount(t, { username: body.username, displayName: body.displayName, passwordHash: hash, personId: body.personId ?? null, mustChangePassword: true });
       await auditInTx(t, ctx, { action: 'account.create', objectType: 'account', objectId: id, detail: { username: body.username } });
       return id;
     });
@@ -53,7 +54,7 @@ export async function updateAccount(deps: Deps, ctx: RequestContext, id: string,
     const acc = await repo.findAccount(t, id);
     if (!acc) throw notFound();
     if (body.password) checkPassword(deps, body.password, acc.username);
-    await repo.updateAccount(t, id, { displayName: body.displayName, isDisabled: body.isDisabled, passwordHash: hash });
+    await repo.updateAccount(t, id, { displayName: body.displayName, isDisabled: body.isDisabled, passwordHash: hash, mustChangePassword: body.password ? true : undefined });
     if (body.resetTotp) await repo.resetTotp(t, id);
     if (body.isDisabled || body.password || body.resetTotp) await destroyAccountSessions(t, id);
     if (body.isDisabled === false || body.password) await t.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${acc.username})`);
@@ -78,6 +79,9 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     const acc = await repo.findAccount(t, accountId);
     if (!acc) throw notFound();
     if (body.orgId && !(await repo.orgExists(t, body.orgId))) throw new AppError('VALIDATION_FAILED', '所选组织不存在或已撤销');
+    // 三员: an administrator account holds no business role, a business account no administrator role
+    const held = await repo.activeRoles(t, accountId);
+    if (held.some((r) => ADMIN_ROLES.includes(r) !== isAdminRole)) throw new AppError('ADMIN_BUSINESS_CONFLICT');
     let id: string;
     try {
       await t.exec(sql`SAVEPOINT grant_insert`);
@@ -85,6 +89,7 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     } catch (e) {
       await t.exec(sql`ROLLBACK TO SAVEPOINT grant_insert`);
       if ((e as { code?: string }).code === 'P0002') throw new AppError('ADMIN_ROLE_CONFLICT');
+      if ((e as { code?: string }).code === 'P0003') throw new AppError('ADMIN_BUSINESS_CONFLICT');
       if (isUniqueViolation(e)) throw new AppError('VALIDATION_FAILED', '该账号在此组织已有这个角色');
       throw e;
     }

@@ -48,7 +48,7 @@ export async function clearFailures(q: Queryable, key: string) {
 }
 
 export async function setPassword(q: Queryable, accountId: string, hash: string) {
-  await q.exec(sql`UPDATE account SET password_hash = ${hash}, password_changed_at = now(), updated_at = now() WHERE id = ${accountId}`);
+  await q.exec(sql`UPDATE account SET password_hash = ${hash}, password_changed_at = now(), must_change_password = false, updated_at = now() WHERE id = ${accountId}`);
 }
 
 export function scopeRootsOf(q: Queryable, orgIds: string[]) {

@@ -36,7 +36,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me', operationId: 'getMe', summary: '当前用户、角色与权限', tags: ['auth'], access: 'authenticated', allowDuringEnrollment: true,
     schema: { response: { 200: MeView } },
-    handler: async (req) => service.getMe(deps, contextOf(req), req.sessionIdleSeconds ?? deps.config.session.idleSeconds, { enabled: req.hasTotp, enrollmentRequired: req.totpEnrollmentRequired }),
+    handler: async (req) => service.getMe(deps, contextOf(req), req.sessionIdleSeconds ?? deps.config.session.idleSeconds, { enabled: req.hasTotp, enrollmentRequired: req.totpEnrollmentRequired }, req.passwordChangeRequired),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/password', operationId: 'changePassword', summary: '修改密码', tags: ['auth'], access: 'authenticated', allowDuringEnrollment: true,

@@ -58,7 +58,7 @@ export async function logout(deps: Deps, ctx: RequestContext, token: string | nu
   if (ctx.actor) await audit(deps.db, ctx, { action: 'auth.logout', objectType: 'account', objectId: ctx.actor.accountId });
 }
 
-export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }): Promise<MeView> {
+export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }, passwordChangeRequired: boolean): Promise<MeView> {
   const actor = ctx.actor!;
   const wholeTree = actor.grants.some((g) => g.orgId === null);
   const roots = wholeTree ? await repo.topLevelOrgs(deps.db) : await repo.scopeRootsOf(deps.db, scopeRootOrgIds(actor.grants));
@@ -74,16 +74,28 @@ export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number
     isDemo: actor.isDemo,
     totpEnabled: totp.enabled,
     totpEnrollmentRequired: totp.enrollmentRequired,
+    passwordChangeRequired,
   };
 }
 
 export async function changePassword(deps: Deps, ctx: RequestContext, currentPassword: string, newPassword: string) {
   const actor = ctx.actor!;
   const account = await repo.findAccountById(deps.db, actor.accountId);
-  if (!account || !(await verifyPassword(account.password_hash, currentPassword))) {
-    await audit(deps.db, ctx, { action: 'auth.password_change', outcome: 'failure', objectType: 'account', objectId: actor.accountId });
-    throw new AppError('INVALID_CREDENTIALS', '当前密码不正确');
+  if (!account) throw new AppError('UNAUTHENTICATED');
+  // the current-password check counts towards the login lockout: a stolen
+  // session cannot be used to guess the password (M8)
+  const key = account.username.trim().toLowerCase();
+  if (await repo.lockedUntil(deps.db, key)) {
+    await deps.db.tx((t) => destroyAccountSessions(t, actor.accountId));
+    throw new AppError('ACCOUNT_LOCKED');
   }
+  if (!(await verifyPassword(account.password_hash, currentPassword))) {
+    const locked = await repo.recordFailure(deps.db, key, MAX_FAILURES, LOCK_MINUTES);
+    if (locked) await deps.db.tx((t) => destroyAccountSessions(t, actor.accountId));
+    await audit(deps.db, ctx, { action: 'auth.password_change', outcome: 'failure', objectType: 'account', objectId: actor.accountId, detail: { locked } });
+    throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS', locked ? undefined : '当前密码不正确');
+  }
+  await repo.clearFailures(deps.db, key);
   const problems = checkPasswordPolicy(newPassword, account.username, deps.config.passwordRequireClasses);
   if (newPassword === currentPassword) throw new AppError('WEAK_PASSWORD', '新密码不能与当前密码相同');
   if (problems.length) throw new AppError('WEAK_PASSWORD', describePasswordProblems(problems, deps.config.passwordRequireClasses), { problems });

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Card, Descriptions, Space, Tag } from 'antd';
+import { Alert, Card, Descriptions, Space, Tag } from 'antd';
 import { useLocation } from 'react-router';
 import { DATA_SCOPES, ROLES } from '../../../contracts/permissions';
 import { useMe } from '../../shared/session';
@@ -36,6 +36,9 @@ export function AccountPage() {
       </Card>
       <TotpCard />
       <Card title="修改密码" id="password">
+        {me.passwordChangeRequired && (
+          <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="password-change-required" title="您的密码由安全管理员设置，请先设置您自己的新密码，完成后才能使用其他功能。" />
+        )}
         <ChangePasswordForm username={me.username} />
       </Card>
     </Space>
