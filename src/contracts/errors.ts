@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   TOTP_ENROLLMENT_REQUIRED: { status: 403, message: '管理员账号须先绑定身份验证器（双因素认证），请在“我的账号”中完成绑定' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: '初始密码或重置的密码须先修改，请在“我的账号”中设置您自己的新密码' },
   FORBIDDEN: { status: 403, message: '您没有执行此操作的权限' },
+  ORIGIN_REJECTED: { status: 403, message: '请求来自其他网站，已拒绝。请直接在本系统页面中操作' },
   NOT_FOUND: { status: 404, message: '您要找的内容不存在或不在您的管理范围内' },
   CONFLICT: { status: 409, message: '数据已被他人修改，请刷新后重试' },
   DUPLICATE_ID_NUMBER: { status: 409, message: '该身份证号已属于一名在册党员或正在发展的入党申请人' },

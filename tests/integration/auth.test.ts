@@ -282,3 +282,26 @@ describe('login rate limit', () => {
     expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
   });
 });
+
+describe('cross-site requests', () => {
+  it('refuses a state-changing request whose Origin is another site, and accepts this site or no Origin', async () => {
+    const acc = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const c = await login(h.app, acc.username, PASSWORD);
+    const post = (origin: string | undefined, extra: Record<string, string> = {}) => h.app.inject({
+      method: 'POST', url: '/api/v1/me/totp/setup', headers: { cookie: c.cookie, 'content-type': 'text/plain', ...(origin === undefined ? {} : { origin }), ...extra }, payload: '',
+    });
+    for (const evil of ['http://evil.example', 'null', 'http://localhost.evil.example', 'https://localhost', 'not a url']) {
+      const r = await post(evil);
+      expect(r.statusCode, evil).toBe(403);
+      expect(r.json().error.code).toBe('ORIGIN_REJECTED');
+    }
+    const logins = await h.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: 'http://evil.example' }, payload: { username: acc.username, password: PASSWORD } });
+    expect(logins.statusCode).toBe(403);
+    // inject's requests are made to http://localhost:80
+    expect((await post('http://localhost')).statusCode).toBe(200);
+    expect((await post('http://localhost:80')).statusCode).toBe(200);
+    expect((await post(undefined)).statusCode).toBe(200);
+    // reads are not state-changing
+    expect((await h.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: c.cookie, origin: 'http://evil.example' } })).statusCode).toBe(200);
+  });
+});

@@ -162,3 +162,33 @@ export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db,
     handler: spec.handler as never,
   });
 }
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Cross-site request forgery, beyond SameSite cookies: a state-changing API
+ * request that carries an Origin header must come from this site (the
+ * scheme://host:port the request was made to, as the trusted proxy reports it).
+ * Browsers send Origin with every such request; clients without one (the CLI,
+ * payment providers, scripts) are not browsers and carry no ambient cookie risk.
+ */
+export function installOriginCheck(app: FastifyInstance) {
+  app.addHook('onRequest', async (req, reply) => {
+    if (!STATE_CHANGING.has(req.method) || !req.url.startsWith('/api/')) return;
+    const origin = req.headers.origin;
+    if (origin === undefined) return;
+    let ownOrigin: string | null = null;
+    try {
+      ownOrigin = new URL(`${req.protocol}://${req.host}`).origin;
+    } catch {
+      ownOrigin = null;
+    }
+    let given: string | null = null;
+    try {
+      given = origin === 'null' ? null : new URL(origin).origin;
+    } catch {
+      given = null;
+    }
+    if (!given || given !== ownOrigin) return sendError(reply, 'ORIGIN_REJECTED');
+  });
+}
