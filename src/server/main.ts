@@ -28,9 +28,19 @@ async function main() {
       lastStage = stage;
     });
   }
-  await checkDemoAccounts(deps);
-  const app = await buildApp(deps, { logger: { level: config.logLevel === 'debug' ? 'debug' : 'warn' } });
-  await app.listen({ port: config.port, host: config.host });
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  try {
+    await checkDemoAccounts(deps);
+    app = await buildApp(deps, { logger: { level: config.logLevel === 'debug' ? 'debug' : 'warn' } });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // a failed start (port in use, demo accounts outside demo mode) stops the
+    // embedded database and releases the data-directory lock before exiting
+    await app?.close().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    throw e;
+  }
+  const server = app;
   if (config.jobsEnabled) {
     // recurring work; each due run is claimed by exactly one instance
     await deps.jobs.schedule('org-term-reminders', 'org.term_reminders', 24 * 3600);
@@ -49,7 +59,7 @@ async function main() {
     logger.info(`${signal}: draining requests…`);
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
-    await app.close();
+    await server.close();
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

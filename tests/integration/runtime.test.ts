@@ -61,9 +61,14 @@ async function freePort(): Promise<number> {
 
 /** Starts the server and resolves with its output once it logs "ready" (or rejects when it exits first). */
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  return startCommand(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], env);
+}
+
+/** Runs a command that starts the server (the server itself, `npm start`, the start script). */
+function startCommand(command: string, args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
   const base: NodeJS.ProcessEnv = { ...process.env };
   delete base.DATABASE_URL; // these tests exercise the embedded database
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (b: Buffer) => {
@@ -121,8 +126,38 @@ describe('the server process', () => {
     await exited;
     const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).dataEncryptionKey;
     await expect(startServer({ ...env, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key })).rejects.toThrow(/demo accounts exist/);
+    // the failed start stopped its embedded database and released the lock (no orphan postgres)
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
+
+    // `npm start`: a SIGTERM sent to the npm process alone reaches the server, which stops cleanly …
+    const viaNpm = () => startCommand('npm', ['start', '--silent'], env);
+    const first = await viaNpm();
+    const serverPid = Number(fs.readFileSync(path.join(dataDir, 'app.lock'), 'utf8'));
+    expect(serverPid).not.toBe(first.child.pid);
+    const firstExit = exitOf(first.child);
+    first.child.kill('SIGTERM');
+    expect(await firstExit).toBe(0);
+    expect(first.output()).toContain('stopped');
+    expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
+    expect(isAlive(serverPid)).toBe(false);
+    // … and a server killed by a signal makes the wrapper fail with 128 + the signal's number
+    const wrapper = await startCommand(process.execPath, ['scripts/start.mjs'], env);
+    const killedPid = Number(fs.readFileSync(path.join(dataDir, 'app.lock'), 'utf8'));
+    const wrapperExit = exitOf(wrapper.child);
+    process.kill(killedPid, 'SIGKILL');
+    expect(await wrapperExit).toBe(128 + os.constants.signals.SIGKILL);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('crash safety', () => {
   it('a kill -9 under write load loses no acknowledged write, and the next start recovers the data directory', async () => {
