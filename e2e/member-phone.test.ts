@@ -58,6 +58,44 @@ describe('member phone pages', () => {
   }
 });
 
+describe('a password chosen by the security administrator', () => {
+  it('is replaced on the phone before anything else, then the member logs in with their own', async () => {
+    const secadmin = await login(h.app, 'secadmin', DEMO_PASSWORD);
+    const sec = await login(h.app, 'secretary1', DEMO_PASSWORD);
+    const orgId = ((await sec.get('/api/v1/me')).json() as { scopeRoots: Array<{ id: string }> }).scopeRoots[0].id;
+    const username = `first${crypto.randomBytes(3).toString('hex')}`;
+    const initial = `Chushi#${crypto.randomInt(100000, 999999)}q`;
+    const acc = await secadmin.post('/api/v1/accounts', { username, displayName: '首次登录', password: initial });
+    expect(acc.statusCode, acc.body).toBe(201);
+    const id = (acc.json() as { id: string }).id;
+    expect((await secadmin.post(`/api/v1/accounts/${id}/grants`, { role: 'member', orgId, scope: 'self' })).statusCode).toBe(201);
+
+    const { context, page } = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      await loginAs(page, base, username, initial);
+      await page.waitForURL((u) => u.pathname === '/m/password');
+      await page.getByTestId('password-change-required').waitFor();
+      // the tab bar cannot take the member elsewhere before the change
+      await page.goto(`${base}/m/dues`);
+      await page.waitForURL((u) => u.pathname === '/m/password');
+      await page.getByTestId('password-change-required').waitFor();
+      await page.getByLabel('确认新密码').waitFor();
+      await screenshot(page, 'm-first-password-360');
+      const own = `Ziji#${crypto.randomInt(100000, 999999)}w`;
+      await page.getByLabel('当前密码').fill(initial);
+      await page.getByLabel('新密码', { exact: true }).fill(own);
+      await page.getByLabel('确认新密码').fill(own);
+      await page.getByRole('button', { name: '修改密码' }).click();
+      await page.waitForURL((u) => u.pathname === '/login');
+      await loginAs(page, base, username, own);
+      await page.waitForURL((u) => u.pathname === '/m');
+      expect(await page.getByTestId('password-change-required').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
 const GIVEN = ['晓', '思', '雨', '欣', '佳', '静', '婷', '涵', '悦', '宁', '怡', '然'];
 const pick = (xs: readonly string[]) => xs[crypto.randomInt(0, xs.length)];

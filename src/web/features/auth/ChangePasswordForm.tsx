@@ -17,7 +17,7 @@ const CLASSES: Array<[RegExp, string]> = [
   [/[a-z]/, '小写字母'],
   [/[A-Z]/, '大写字母'],
   [/\d/, '数字'],
-  [/[^A-Za-z0-9]/, '符号'],
+  [/[^A-Za-z0-9\s]/, '符号'],
 ];
 
 export function classCount(pw: string) {
@@ -27,7 +27,7 @@ export function classCount(pw: string) {
 /** The password policy, as the server applies it (platform/password.ts). */
 export function PasswordPolicy({ password, username }: { password: string; username: string }) {
   const checks: Array<[boolean, string]> = [
-    [password.length >= 8, '至少8位'],
+    [password.replace(/\s+/g, ' ').length >= 8, '至少8位（连续空格只算一位）'],
     [classCount(password) >= 3, `包含大写字母、小写字母、数字、符号中的至少3类（已包含${classCount(password)}类）`],
     [!(username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())), '不包含用户名'],
   ];
@@ -39,7 +39,7 @@ export function PasswordPolicy({ password, username }: { password: string; usern
         </li>
       ))}
       <li style={{ color: '#8c8c8c', lineHeight: '24px' }}>
-        <MinusCircleOutlined /> 不能是常见密码（如 Aa123456、Admin@123），也不能与当前密码相同
+        <MinusCircleOutlined /> 不能是常见密码或常见词加数字符号（如 Aa123456、Admin@123、Dangjian@2026），也不能与当前密码相同
       </li>
     </ul>
   );
