@@ -165,6 +165,14 @@ export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db,
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Cross-site request forgery, beyond SameSite cookies: a state-changing API
  * request that carries an Origin header must come from this site (the
@@ -177,18 +185,8 @@ export function installOriginCheck(app: FastifyInstance) {
     if (!STATE_CHANGING.has(req.method) || !req.url.startsWith('/api/')) return;
     const origin = req.headers.origin;
     if (origin === undefined) return;
-    let ownOrigin: string | null = null;
-    try {
-      ownOrigin = new URL(`${req.protocol}://${req.host}`).origin;
-    } catch {
-      ownOrigin = null;
-    }
-    let given: string | null = null;
-    try {
-      given = origin === 'null' ? null : new URL(origin).origin;
-    } catch {
-      given = null;
-    }
+    const ownOrigin = originOf(`${req.protocol}://${req.host}`);
+    const given = origin === 'null' ? null : originOf(origin);
     if (!given || given !== ownOrigin) return sendError(reply, 'ORIGIN_REJECTED');
   });
 }
