@@ -1,7 +1,8 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
-import type { Harness } from '../tests/helpers/harness';
+import { login, type Harness } from '../tests/helpers/harness';
+import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import { makeIdNumber } from '../tests/helpers/factory';
 import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
 
@@ -409,5 +410,39 @@ describe('member development', () => {
     } finally {
       await small.context.close();
     }
+  });
+
+  it('a former member of another branch applies: the new file says where the earlier record is, which stays with its branch', async () => {
+    const sec1 = await login(h.app, 'secretary1', DEMO_PASSWORD);
+    const sec2 = await login(h.app, 'secretary2', DEMO_PASSWORD);
+    const branch1 = ((await sec1.get('/api/v1/me')).json() as { scopeRoots: Array<{ id: string; name: string }> }).scopeRoots[0];
+    const branch2 = ((await sec2.get('/api/v1/me')).json() as { scopeRoots: Array<{ id: string; name: string }> }).scopeRoots[0];
+    const idNumber = makeIdNumber('1976-04-02', 'female');
+    const created = await sec2.post('/api/v1/members', {
+      orgId: branch2.id, reason: 'registered', name: '原支部党员', sex: 'female', ethnicity: '汉族', idNumber, education: 'bachelor', occupation: 'farmer',
+      joinDate: '2001-07-01', conversionDate: '2002-07-01', status: 'full',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const memberId = (created.json() as { id: string }).id;
+    const version = ((await sec2.get(`/api/v1/members/${memberId}`)).json() as { version: number }).version;
+    expect((await sec2.post(`/api/v1/members/${memberId}/events`, { reason: 'withdrew', eventDate: '2026-11-02', note: '本人申请退党', version })).statusCode).toBe(200);
+    const applied = await sec1.post('/api/v1/development/candidates', {
+      orgId: branch1.id, appliedOn: '2026-11-20', name: '重新申请人', sex: 'female', ethnicity: '汉族', idNumber, education: 'bachelor', occupation: 'farmer',
+    });
+    expect(applied.statusCode, applied.body).toBe(201);
+
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.goto(`${base}/admin/development/candidates/${(applied.json() as { id: string }).id}`);
+      const note = page.getByTestId('earlier-record');
+      await note.filter({ hasText: `此人曾有档案：${branch2.name}，出党（退党），2026-11-02` }).waitFor();
+      await screenshot(page, 'development-earlier-record');
+    } finally {
+      await context.close();
+    }
+    // the earlier branch still has its former member, with the 退党 event
+    const still = (await sec2.get(`/api/v1/members/${memberId}`)).json() as { name: string; status: string; orgId: string };
+    expect(still).toMatchObject({ name: '原支部党员', status: 'left', orgId: branch2.id });
   });
 });

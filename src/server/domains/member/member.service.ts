@@ -11,7 +11,6 @@ import { ERROR_CODES } from '../../../contracts/errors';
 import { PHONE_PATTERN } from '../../../contracts/idcard';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS, MEMBER_STATUSES, PIPELINE_STATUSES, type MemberEventReason, type OrgType } from '../../../contracts/dict';
 import type { CreateMemberBody, EarlierRecordView, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
-import { FILE_STATES } from '../../../contracts/development';
 import type { SensitiveField } from '../../../contracts/dict';
 import * as repo from './member.repo';
 import { checkMemberFacts, masks, namePinyin, partyAgeYears, statusAfter, validateIdNumber } from './member.policy';
@@ -72,11 +71,14 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
   };
 }
 
+// how a development file that closed without admission reads on another branch's page
+const CLOSED_FILE_LABELS: Record<string, string> = { rejected: '入党申请未获通过', withdrawn: '撤回入党申请', cancelled: '取消预备党员资格' };
+
 /** The view of an earlier record another organisation may see: where, what, when (issue 9, C1). */
 export function earlierRecordView(r: repo.EarlierRecordRow | null): EarlierRecordView | null {
   if (!r) return null;
   const statusLabel = (MEMBER_STATUSES as Record<string, string>)[r.status] ?? (PIPELINE_STATUSES as Record<string, string>)[r.status] ?? r.status;
-  const reasonLabel = r.reason ? ((MEMBER_EVENT_REASONS as Record<string, { label: string }>)[r.reason]?.label ?? (FILE_STATES as Record<string, string>)[r.reason] ?? null) : null;
+  const reasonLabel = r.reason ? ((MEMBER_EVENT_REASONS as Record<string, { label: string }>)[r.reason]?.label ?? CLOSED_FILE_LABELS[r.reason] ?? null) : null;
   return { orgName: r.org_name, statusLabel, reasonLabel, endedOn: r.ended_on };
 }
 

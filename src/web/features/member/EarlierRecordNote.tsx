@@ -7,7 +7,8 @@ import type { EarlierRecordView } from '../../../contracts/member';
  */
 export function EarlierRecordNote({ record }: { record: EarlierRecordView | null }) {
   if (!record) return null;
-  const what = `${record.statusLabel}${record.reasonLabel && record.reasonLabel !== record.statusLabel ? `（${record.reasonLabel}）` : ''}`;
+  // the reason says it best (出党（退党）, 死亡, 入党申请未获通过…); the status where none was recorded
+  const what = record.reasonLabel ?? record.statusLabel;
   return (
     <Alert
       type="info"
