@@ -6,7 +6,7 @@ import { DEMO_PASSWORD, seed } from '../src/server/seed/demo';
 import { onTestFailed } from 'vitest';
 import { createHarness, type Harness } from '../tests/helpers/harness';
 
-// Shared helpers of the browser flows: Debian's Chromium driven by
+// Shared helpers of the browser flows: Chromium (Debian's, or the npm-shipped one) driven by
 // playwright-core (a fresh temporary profile per launch), login through the
 // form, screenshots under e2e/screenshots/ and the Chinese-glyph check.
 
@@ -16,8 +16,23 @@ export const PHONE_VIEWPORT = { width: 390, height: 844 };
 export const SMALL_PHONE_VIEWPORT = { width: 360, height: 740 };
 const SCREENSHOTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'screenshots');
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The browser: CHROMIUM_PATH if set, else Debian's Chromium where installed,
+ * else the Chromium shipped on npm (@sparticuz/chromium, unpacked on first use)
+ * so that `npm test` needs only Node. TEST_BROWSER=bundled forces the npm one
+ * (one CI pass uses it: it has no CJK fonts, so the app's own font is tested).
+ */
+export async function chromiumExecutable(): Promise<string> {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (process.env.TEST_BROWSER !== 'bundled' && fs.existsSync(DEBIAN_CHROMIUM)) return DEBIAN_CHROMIUM;
+  const bundled = (await import('@sparticuz/chromium')).default;
+  return bundled.executablePath();
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
 }
 
 /**
@@ -117,8 +132,10 @@ export interface GlyphCheck {
  * font the Chinese characters render as the same boxes as U+E000.
  */
 export function checkChineseGlyphs(page: Page, sample = '党员组织'): Promise<GlyphCheck> {
-  return page.evaluate((text) => {
+  return page.evaluate(async (text) => {
     const font = getComputedStyle(document.body).fontFamily;
+    // a web font's subsets load on demand: let the ones for the sample arrive (system fonts resolve at once)
+    await document.fonts.load(`40px ${font}`, text);
     const w = 320;
     const h = 64;
     const draw = (s: string) => {
