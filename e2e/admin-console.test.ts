@@ -266,6 +266,45 @@ describe('admin console', () => {
     }
   });
 
+  it('the system administrator imports a year from an .ics file, reviews it and saves it', async () => {
+    const year = 2032; // a year nobody else configures; removed at the end
+    const ics = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//CN', `X-WR-CALNAME:国务院办公厅关于${year}年部分节假日安排的通知（测试）`,
+      'BEGIN:VEVENT', 'UID:a', `DTSTART;VALUE=DATE:${year}0501`, `DTEND;VALUE=DATE:${year}0506`, 'SUMMARY:劳动节（休）', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:b', `DTSTART;VALUE=DATE:${year}0425`, 'SUMMARY:劳动节补班', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:c', `DTSTART;VALUE=DATE:${year}0510`, 'SUMMARY:母亲节', 'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'sysadmin');
+      await page.goto(`${base}/admin/system/calendar?year=${year}`);
+      await page.getByText('未配置 · 按周一至周五暂定计算').waitFor();
+      await page.locator('input[type="file"]').setInputFiles({ name: `${year}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(ics) });
+      await page.locator('.ant-table-row').filter({ hasText: `${year}-05-05` }).filter({ hasText: '劳动节' }).waitFor();
+      await page.locator('.ant-table-row').filter({ hasText: `${year}-04-25` }).filter({ hasText: '劳动节调休上班' }).waitFor();
+      await page.getByText('文件中有 1 项未读入').waitFor();
+      expect(await page.getByLabel('来源').inputValue()).toBe(`国务院办公厅关于${year}年部分节假日安排的通知（测试）`);
+      await screenshot(page, 'work-calendar-import');
+      await page.getByRole('button', { name: /保\s*存/ }).click();
+      const confirm = page.locator('.ant-modal-confirm');
+      await confirm.locator('.ant-modal-confirm-title').filter({ hasText: `保存 ${year} 年工作日历？` }).waitFor();
+      const put = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/work-calendar/${year}`));
+      await confirm.getByRole('button', { name: /保\s*存/ }).click();
+      expect((await put).status()).toBe(200);
+      await page.getByText('已配置', { exact: true }).waitFor();
+      const saved = await h.db.query<{ day: string; kind: string }>(sql`SELECT day, kind FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31) ORDER BY day`);
+      expect(saved).toEqual([
+        { day: `${year}-04-25`, kind: 'workday' },
+        ...[1, 2, 3, 4, 5].map((d) => ({ day: `${year}-05-0${d}`, kind: 'holiday' })),
+      ]);
+    } finally {
+      await context.close();
+      await h.db.exec(sql`DELETE FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`);
+      await h.db.exec(sql`DELETE FROM work_calendar_year WHERE year = ${year}`);
+    }
+  });
+
   it('exports the roster as an Excel file that contains the members', async () => {
     const branch = await grantOrg('secretary1');
     const name = '司徒建国';

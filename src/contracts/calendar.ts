@@ -48,7 +48,11 @@ export const WorkCalendarYearSummary = z.object({
   holidays: z.number().int(),
   workdays: z.number().int(),
 });
-export const WorkCalendarYearList = z.object({ items: z.array(WorkCalendarYearSummary) });
+export const WorkCalendarYearList = z.object({
+  items: z.array(WorkCalendarYearSummary),
+  // from 1 November: next year, when its calendar is not configured yet
+  missingNextYear: z.number().int().nullable(),
+});
 
 /** 0 Sunday … 6 Saturday of a 'YYYY-MM-DD' date. */
 export function weekdayOf(day: string): number {

@@ -22,7 +22,7 @@ import { registerAuditRoutes } from './domains/audit';
 import { registerJobRoutes } from './domains/jobs';
 import { registerNotificationRoutes } from './domains/notification';
 import { registerFileRoutes } from './domains/file';
-import { registerSystemRoutes } from './domains/system';
+import { registerSystemJobs, registerSystemRoutes } from './domains/system';
 import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
 import { registerDuesRoutes, registerDuesJobs } from './domains/dues';
 
@@ -86,6 +86,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);
+  registerSystemJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,10 +3,12 @@ import { loadCalendar, publicNoticeEnd, type DevelopmentRule } from '../../src/s
 import { ruleInForce } from '../../src/server/platform/rules';
 import { sql } from '../../src/server/platform/sql';
 import { endOfWorkingPeriod } from '../../src/server/platform/workdays';
+import { missingNextYear, remindMissingCalendar } from '../../src/server/domains/system';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, PASSWORD } from '../helpers/factory';
 
-// The stored rule of RULES §1 and the 2025 holiday calendar of migration 0007.
+// The stored rule of RULES §1, the 2025 and 2026 holiday calendars of migrations 0007 and 0016,
+// the editor, and the reminder about next year's calendar.
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
@@ -24,15 +26,20 @@ describe('development rules and the working-day calendar as data', () => {
     const rule = (await ruleInForce<DevelopmentRule>(h.db, 'development', 'intervals', '2025-09-26')).body;
     const cal = await loadCalendar(h.db, 2025, 2025);
     expect(publicNoticeEnd(rule, cal, '2025-09-26')).toEqual({ date: '2025-10-09', provisional: false });
-    // 2026 has no calendar configured here: Monday–Friday, provisional
+    // 2026 as the State Council's notice gives it: from the 中秋 holiday (Fri 25 Sep) over 国庆
+    // (1–7 Oct): 28, 29, 30 Sep, 8 and 9 Oct
     const cal26 = await loadCalendar(h.db, 2026, 2026);
-    expect(publicNoticeEnd(rule, cal26, '2026-09-25')).toEqual({ date: '2026-10-01', provisional: true });
+    expect(publicNoticeEnd(rule, cal26, '2026-09-25')).toEqual({ date: '2026-10-09', provisional: false });
+    expect([cal26.days.get('2026-02-14'), cal26.days.get('2026-02-16'), cal26.days.get('2026-10-10')]).toEqual(['workday', 'holiday', 'workday']);
+    // 2030 has no calendar configured: Monday–Friday, provisional (Wed 25 Sep → Tue 1 Oct)
+    const cal30 = await loadCalendar(h.db, 2030, 2030);
+    expect(publicNoticeEnd(rule, cal30, '2030-09-25')).toEqual({ date: '2030-10-01', provisional: true });
   });
 });
 
 // The system administrator's editor (/api/v1/work-calendar). Mutations use
-// 2031 so that the seeded 2025 and the unconfigured 2026 above stay as they
-// are; every test removes what it configured.
+// 2031 so that the seeded 2025 and 2026 and the unconfigured 2030 above stay
+// as they are; every test removes what it configured.
 describe('the working-day calendar editor', () => {
   const YEAR = 2031;
   let admin: Client;
@@ -163,6 +170,37 @@ describe('the working-day calendar editor', () => {
       expect(endOfWorkingPeriod(await loadCalendar(h.db, YEAR, YEAR), '2031-09-26', 5)).toEqual({ date: '2031-10-02', provisional: false });
     } finally {
       await removeYear(YEAR);
+    }
+  });
+});
+
+describe('next year’s calendar', () => {
+  it('is due from 1 November: the list says which year is missing', () => {
+    const configured = new Set([2025, 2026]);
+    expect(missingNextYear(configured, '2026-10-31')).toBeNull();
+    expect(missingNextYear(configured, '2026-11-01')).toBe(2027);
+    expect(missingNextYear(configured, '2026-12-31')).toBe(2027);
+    expect(missingNextYear(new Set([2027]), '2026-11-01')).toBeNull();
+    expect(missingNextYear(configured, '2027-01-15')).toBeNull();
+  });
+
+  it('tells every system administrator once, from 1 November, until the year is entered', async () => {
+    // 2040 and 2041: years no migration seeds
+    const sys = await makeAccount(h.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }]);
+    const other = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    const count = async (id: string) => (await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM notification WHERE account_id = ${id} AND title = '2041 年工作日历尚未配置'`)).n;
+    expect(await remindMissingCalendar(h.deps, '2040-10-31')).toBeNull();
+    expect(await count(sys.id)).toBe(0);
+    expect(await remindMissingCalendar(h.deps, '2040-11-01')).toBe(2041);
+    expect(await remindMissingCalendar(h.deps, '2040-11-02')).toBe(2041);
+    expect([await count(sys.id), await count(other.id)]).toEqual([1, 0]);
+    const note = await h.db.one<{ link: string }>(sql`SELECT link FROM notification WHERE account_id = ${sys.id} AND title = '2041 年工作日历尚未配置'`);
+    expect(note.link).toBe('/admin/system/calendar?year=2041');
+    await h.db.exec(sql`INSERT INTO work_calendar_year (year, source) VALUES (2041, '测试')`);
+    try {
+      expect(await remindMissingCalendar(h.deps, '2040-11-03')).toBeNull();
+    } finally {
+      await h.db.exec(sql`DELETE FROM work_calendar_year WHERE year = 2041`);
     }
   });
 });

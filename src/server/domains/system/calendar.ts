@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
   PutWorkCalendarYearBody, WorkCalendarYearList, WorkCalendarYearParams, WorkCalendarYearView, workCalendarProblems,
-  type WorkCalendarKind,
 } from '../../../contracts/calendar';
 import { Ok } from '../../../contracts/common';
 import type { Deps } from '../../deps';
@@ -10,37 +9,35 @@ import { auditInTx } from '../../platform/audit';
 import type { Db, Queryable } from '../../platform/db';
 import { AppError, validation } from '../../platform/errors';
 import { contextOf, defineRoute } from '../../platform/http';
-import { sql } from '../../platform/sql';
+import { businessToday } from '../../platform/dates';
+import * as repo from './system.repo';
 
 // The system administrator's editor of the working-day calendar (tables
 // work_calendar_year / work_calendar_day of migration 0007, read by
 // development's loadCalendar). The calendar is system-wide configuration,
 // not scoped data: no org scope applies.
 
-interface YearRow {
-  year: number;
-  source: string;
-  updated_at: string;
+/** Next year's calendar is due from 1 November (the State Council publishes it in late October or November). */
+export const NEXT_YEAR_DUE_MONTH_DAY = '11-01';
+
+/** The year whose calendar is missing and due on `today`, or null. */
+export function missingNextYear(configured: ReadonlySet<number>, today: string): number | null {
+  const next = Number(today.slice(0, 4)) + 1;
+  return today.slice(5) >= NEXT_YEAR_DUE_MONTH_DAY && !configured.has(next) ? next : null;
 }
 
-const yearRange = (year: number) => sql`day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`;
-
-async function listYears(db: Db) {
-  const rows = await db.query<YearRow & { holidays: number; workdays: number }>(sql`
-    SELECT y.year, y.source, y.updated_at,
-           count(d.day) FILTER (WHERE d.kind = 'holiday')::int AS holidays,
-           count(d.day) FILTER (WHERE d.kind = 'workday')::int AS workdays
-      FROM work_calendar_year y
-      LEFT JOIN work_calendar_day d ON d.day BETWEEN make_date(y.year, 1, 1) AND make_date(y.year, 12, 31)
-     GROUP BY y.year ORDER BY y.year DESC`);
-  return { items: rows.map((r) => ({ year: r.year, source: r.source, updatedAt: r.updated_at, holidays: r.holidays, workdays: r.workdays })) };
+export async function listYears(db: Db, today: string) {
+  const rows = await repo.listCalendarYears(db);
+  return {
+    items: rows.map((r) => ({ year: r.year, source: r.source, updatedAt: r.updated_at, holidays: r.holidays, workdays: r.workdays })),
+    missingNextYear: missingNextYear(new Set(rows.map((r) => r.year)), today),
+  };
 }
 
 async function getYear(q: Queryable, year: number) {
-  const y = await q.maybeOne<YearRow>(sql`SELECT year, source, updated_at FROM work_calendar_year WHERE year = ${year}`);
+  const y = await repo.findCalendarYear(q, year);
   if (!y) return { year, configured: false, source: null, updatedAt: null, days: [] };
-  const days = await q.query<{ day: string; kind: WorkCalendarKind; name: string }>(sql`SELECT day, kind, name FROM work_calendar_day WHERE ${yearRange(year)} ORDER BY day`);
-  return { year, configured: true, source: y.source, updatedAt: y.updated_at, days };
+  return { year, configured: true, source: y.source, updatedAt: y.updated_at, days: await repo.calendarDays(q, year) };
 }
 
 /** Replaces the year's special days and its source in one transaction (audited). */
@@ -51,14 +48,7 @@ async function putYear(db: Db, ctx: RequestContext, year: number, body: PutWorkC
   const holidays = days.filter((d) => d.kind === 'holiday').length;
   const workdays = days.length - holidays;
   return db.tx(async (t) => {
-    // the upsert locks the year's row first: concurrent saves of one year run one after the other
-    await t.exec(sql`INSERT INTO work_calendar_year (year, source, updated_at) VALUES (${year}, ${body.source}, now())
-      ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source, updated_at = now()`);
-    await t.exec(sql`DELETE FROM work_calendar_day WHERE ${yearRange(year)}`);
-    if (days.length) {
-      await t.exec(sql`INSERT INTO work_calendar_day (day, kind, name)
-        SELECT * FROM unnest(${days.map((d) => d.day)}::date[], ${days.map((d) => d.kind)}::text[], ${days.map((d) => d.name)}::text[])`);
-    }
+    await repo.replaceCalendarYear(t, year, body.source, days);
     await auditInTx(t, ctx, { action: 'calendar.update', objectType: 'work_calendar', objectId: String(year), detail: { year, holidays, workdays } });
     return getYear(t, year);
   });
@@ -67,13 +57,32 @@ async function putYear(db: Db, ctx: RequestContext, year: number, body: PutWorkC
 /** Removes the year: its dates are again computed Monday–Friday and provisional (audited). */
 async function deleteYear(db: Db, ctx: RequestContext, year: number) {
   await db.tx(async (t) => {
-    const removed = await t.maybeOne<{ year: number }>(sql`DELETE FROM work_calendar_year WHERE year = ${year} RETURNING year`);
-    if (!removed) throw new AppError('NOT_FOUND', `${year} 年尚未配置工作日历`);
-    const counts = await t.one<{ holidays: number; workdays: number }>(sql`
-      WITH gone AS (DELETE FROM work_calendar_day WHERE ${yearRange(year)} RETURNING kind)
-      SELECT count(*) FILTER (WHERE kind = 'holiday')::int AS holidays, count(*) FILTER (WHERE kind = 'workday')::int AS workdays FROM gone`);
+    const counts = await repo.deleteCalendarYear(t, year);
+    if (!counts) throw new AppError('NOT_FOUND', `${year} 年尚未配置工作日历`);
     await auditInTx(t, ctx, { action: 'calendar.delete', objectType: 'work_calendar', objectId: String(year), detail: { year, holidays: counts.holidays, workdays: counts.workdays } });
   });
+}
+
+/**
+ * From 1 November, every system administrator is told once a year that next
+ * year's calendar is missing (dates in it would be computed Monday–Friday and
+ * marked 暂定). Returns the year reminded about, or null.
+ */
+export async function remindMissingCalendar(deps: Deps, today: string): Promise<number | null> {
+  const years = new Set((await repo.listCalendarYears(deps.db)).map((r) => r.year));
+  const missing = missingNextYear(years, today);
+  if (missing === null) return null;
+  await deps.db.tx(async (t) => {
+    for (const accountId of await repo.systemAdministrators(t)) {
+      if (!(await repo.claimReminder(t, 'calendar_missing', accountId, String(missing)))) continue;
+      await deps.notify.notify(t, accountId, {
+        title: `${missing} 年工作日历尚未配置`,
+        body: `请按国务院办公厅关于${missing}年部分节假日安排的通知录入放假和调休上班日期；未配置前，涉及${missing}年的公示期等期限按周一至周五暂定计算。`,
+        link: `/admin/system/calendar?year=${missing}`,
+      });
+    }
+  });
+  return missing;
 }
 
 export function registerWorkCalendarRoutes(app: FastifyInstance, deps: Deps) {
@@ -81,7 +90,7 @@ export function registerWorkCalendarRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/work-calendar', operationId: 'listWorkCalendarYears', summary: '已配置工作日历的年份', tags: ['system'], access: 'system.config',
     schema: { response: { 200: WorkCalendarYearList } },
-    handler: async () => listYears(db),
+    handler: async () => listYears(db, businessToday()),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/work-calendar/:year', operationId: 'getWorkCalendarYear', summary: '某年的工作日历（放假与调休上班日）', tags: ['system'], access: 'system.config',

@@ -4,6 +4,7 @@ import type { Deps } from '../../deps';
 import { defineRoute } from '../../platform/http';
 import { sql } from '../../platform/sql';
 import { registerWorkCalendarRoutes } from './calendar';
+import * as repo from './system.repo';
 
 export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
@@ -19,8 +20,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/rules', operationId: 'listRuleVersions', summary: '规则版本（来源、生效日期）', tags: ['system'], access: 'system.config',
     schema: { response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), domain: z.string(), key: z.string(), scopeOrgId: z.uuid().nullable(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), source: z.string(), body: z.unknown() })) }) } },
     handler: async () => {
-      const rows = await db.query<{ id: string; domain: string; key: string; scope_org_id: string | null; effective_from: string; effective_to: string | null; source: string; body: unknown }>(sql`
-        SELECT id, domain, key, scope_org_id, effective_from, effective_to, source, body FROM rule_version ORDER BY domain, key, effective_from DESC`);
+      const rows = await repo.listRuleVersions(db);
       return { items: rows.map((r) => ({ id: r.id, domain: r.domain, key: r.key, scopeOrgId: r.scope_org_id, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source, body: r.body })) };
     },
   });

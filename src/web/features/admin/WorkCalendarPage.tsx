@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App, AutoComplete, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { Alert, App, AutoComplete, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { DeleteOutlined, ImportOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useSearchParams } from 'react-router';
 import {
   WEEKDAY_NAMES, WORK_CALENDAR_KINDS, WORK_CALENDAR_MAX_YEAR, WORK_CALENDAR_MIN_YEAR, weekdayOf, workCalendarProblems, type WorkCalendarKind,
@@ -113,6 +113,29 @@ function YearEditor({ data, onDirtyChange }: { data: WorkCalendarYear; onDirtyCh
     message.success(replaced ? `已添加 ${days.length - replaced} 天，更新 ${replaced} 天已有的记录` : `已添加 ${days.length} 天`);
   };
 
+  const [skipped, setSkipped] = useState<string[]>([]);
+  /** A year from a file (JSON or .ics): shown in the list for review, saved only with 保存. */
+  const importFile = async (file: File) => {
+    setError(null);
+    setSkipped([]);
+    const { parseCalendarFile, CalendarImportError } = await import('./calendar-import');
+    try {
+      const r = parseCalendarFile(file.name, await file.text(), year);
+      if (!r.days.length) {
+        setError(`文件中没有 ${year} 年的放假或调休上班日期`);
+        setSkipped(r.skipped);
+        return;
+      }
+      const added = new Set(r.days.map((d) => d.day));
+      change([...rows.filter((x) => !added.has(x.day)), ...r.days]);
+      if (r.source && !String(form.getFieldValue('source') ?? '').trim()) form.setFieldsValue({ source: r.source });
+      setSkipped(r.skipped);
+      message.success(`已从文件读入 ${r.days.length} 天，请核对后保存`);
+    } catch (e) {
+      setError(e instanceof CalendarImportError ? `${file.name}：${e.message}` : errorMessage(e));
+    }
+  };
+
   const submit = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return; // the field shows what to fix
@@ -177,7 +200,30 @@ function YearEditor({ data, onDirtyChange }: { data: WorkCalendarYear; onDirtyCh
           <Input.TextArea autoSize={{ minRows: 1, maxRows: 3 }} maxLength={500} showCount placeholder="国务院办公厅关于某年部分节假日安排的通知" />
         </Form.Item>
       </Form>
-      <AddDays year={year} onAdd={add} />
+      <Space align="start" wrap style={{ width: '100%', justifyContent: 'space-between' }}>
+        <AddDays year={year} onAdd={add} />
+        <Upload
+          accept=".json,.ics,application/json,text/calendar"
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void importFile(file);
+            return false;
+          }}
+        >
+          <Button icon={<ImportOutlined />}>从文件导入（JSON / .ics）</Button>
+        </Upload>
+      </Space>
+      {skipped.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          closable
+          onClose={() => setSkipped([])}
+          style={{ marginBottom: 12 }}
+          title={`文件中有 ${skipped.length} 项未读入`}
+          description={<ul style={{ margin: 0, paddingLeft: 18 }}>{skipped.slice(0, 20).map((x) => <li key={x}>{x}</li>)}</ul>}
+        />
+      )}
       <Table<WorkCalendarDay>
         rowKey="day"
         size="small"
@@ -263,6 +309,17 @@ export function WorkCalendarPage() {
           <Typography.Text type="secondary">按年录入法定节假日放假和调休上班日期，用于计算公示期等以工作日计的期限</Typography.Text>
         </div>
       </div>
+      {years.data?.missingNextYear && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="calendar-missing-next-year"
+          style={{ marginBottom: 16 }}
+          title={`${years.data.missingNextYear} 年工作日历尚未配置`}
+          description={`请按国务院办公厅关于${years.data.missingNextYear}年部分节假日安排的通知录入（可从 .ics 或 JSON 文件导入后核对保存）；未配置前，涉及${years.data.missingNextYear}年的期限按周一至周五暂定计算。`}
+          action={years.data.missingNextYear !== year ? <Button size="small" onClick={() => choose(years.data!.missingNextYear!)}>去录入</Button> : undefined}
+        />
+      )}
       <Alert
         type="info"
         showIcon
@@ -279,7 +336,7 @@ export function WorkCalendarPage() {
               rowKey="year"
               size="small"
               loading={years.isPending}
-              dataSource={years.data ?? []}
+              dataSource={years.data?.items ?? []}
               pagination={false}
               onRow={(r) => ({ onClick: () => choose(r.year), style: { cursor: 'pointer' } })}
               locale={{ emptyText: years.isPending ? ' ' : <EmptyState description="还没有配置任何年份，所有日期均按周一至周五暂定计算。" /> }}

@@ -10,7 +10,7 @@ export type WorkCalendarDay = WorkCalendarYear['days'][number];
 const KEY = 'work-calendar';
 
 export function useWorkCalendarYears() {
-  return useQuery({ queryKey: [KEY, 'years'], queryFn: () => api.get<{ items: WorkCalendarSummary[] }>('/api/v1/work-calendar').then((r) => r.items) });
+  return useQuery({ queryKey: [KEY, 'years'], queryFn: () => api.get<{ items: WorkCalendarSummary[]; missingNextYear: number | null }>('/api/v1/work-calendar') });
 }
 
 export function useWorkCalendarYear(year: number) {

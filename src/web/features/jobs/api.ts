@@ -11,7 +11,7 @@ export interface JobPage {
   pageSize: number;
 }
 
-export const JOB_KINDS: Record<string, string> = { 'member.import': '党员批量导入', 'org.term_reminders': '换届到期提醒', 'maintenance.cleanup': '过期会话清理' };
+export const JOB_KINDS: Record<string, string> = { 'member.import': '党员批量导入', 'org.term_reminders': '换届到期提醒', 'maintenance.cleanup': '过期会话清理', 'system.calendar_reminder': '下一年工作日历提醒' };
 export const JOB_STATUSES: Record<Job['status'], { text: string; color: string }> = {
   queued: { text: '排队中', color: 'default' },
   running: { text: '进行中', color: 'processing' },
