@@ -265,6 +265,26 @@ describe('reconciliation scope (review C3)', () => {
   });
 });
 
+describe('the daily reconciliation job', () => {
+  it('reconciles a day against the configured provider and keeps the installation\'s result', async () => {
+    const s = await setup();
+    const o = await order(s.me, [s.owed[0].id]);
+    const n = nextNotification();
+    await provider.pay(o.outTradeNo);
+    await n; // paid at the provider, never notified
+    const day = businessToday();
+    const id = await h.deps.jobs.enqueue('dues.reconciliation', { day });
+    await h.deps.jobs.runDue();
+    const job = await h.db.one<{ status: string; result: { day: string; differences: Array<{ outTradeNo: string; kind: string }> } }>(sql`SELECT status, result FROM job WHERE id = ${id}`);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.day).toBe(day);
+    expect(job.result.differences).toContainEqual(expect.objectContaining({ outTradeNo: o.outTradeNo, kind: 'not_settled' }));
+    const stored = await h.db.one<{ differences: Array<{ outTradeNo: string }> }>(sql`SELECT differences FROM dues_reconciliation WHERE day = ${day} AND scope_key = 'installation' AND provider = 'simulated'`);
+    expect(stored.differences.map((d) => d.outTradeNo)).toContain(o.outTradeNo);
+    expect((await settlePendingOrders(h.deps, 0))[o.outTradeNo]).toBe('settled');
+  });
+});
+
 describe('the notification endpoint (review M3 and bad input)', () => {
   const stored = (no: string) => h.db.query<{ verified: boolean; outcome: string; body: unknown; body_sha256: string; body_bytes: number }>(sql`
     SELECT verified, outcome, body, body_sha256, body_bytes FROM payment_notification WHERE out_trade_no = ${no} ORDER BY id`);
