@@ -174,6 +174,26 @@ describe('online payment outside demo mode (review C2)', () => {
     expect(createPaymentProvider(loadConfig({ ...base, NODE_ENV: 'production', DEMO_MODE: 'on' }), cipher)?.simulated).toBe(true);
   });
 
+  it('checks a real provider\'s variables at start, naming the variable', () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const priv = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pub = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const bare = pub.replace(/-----[^-]+-----|\s/g, ''); // the Alipay key tool prints bare base64
+    const alipay = { ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'alipay', PAYMENT_NOTIFY_URL_BASE: 'https://dj.example.gov.cn', ALIPAY_APP_ID: '2021004100000001', ALIPAY_APP_PRIVATE_KEY: priv, ALIPAY_PUBLIC_KEY: bare };
+    const c = loadConfig(alipay);
+    expect(c.payments.provider).toBe('alipay');
+    expect(createPaymentProvider(c, createFieldCipher(TEST_KEY))).toMatchObject({ name: 'alipay', label: '支付宝', simulated: false });
+    expect(() => loadConfig({ ...alipay, ALIPAY_PUBLIC_KEY: '/nonexistent/alipay.pem' })).toThrow(/ALIPAY_PUBLIC_KEY: not a PEM key and no readable file/);
+    expect(() => loadConfig({ ...alipay, ALIPAY_APP_PRIVATE_KEY: pub })).toThrow(/ALIPAY_APP_PRIVATE_KEY: not a readable RSA private key/);
+    expect(() => loadConfig({ ...alipay, PAYMENT_NOTIFY_URL_BASE: undefined })).toThrow(/PAYMENT_NOTIFY_URL_BASE: required when PAYMENT_PROVIDER=alipay/);
+    const wechat = {
+      ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'wechatpay', PAYMENT_NOTIFY_URL_BASE: 'https://dj.example.gov.cn', WECHATPAY_MCHID: '1900000109', WECHATPAY_APPID: 'wxd678efh567hg6787',
+      WECHATPAY_MERCHANT_SERIAL: 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12', WECHATPAY_MERCHANT_PRIVATE_KEY: priv, WECHATPAY_APIV3_KEY: 'x'.repeat(32), WECHATPAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0119000001092026', WECHATPAY_PLATFORM_PUBLIC_KEY: pub,
+    };
+    expect(createPaymentProvider(loadConfig(wechat), createFieldCipher(TEST_KEY))).toMatchObject({ name: 'wechatpay', label: '微信支付' });
+    expect(() => loadConfig({ ...wechat, WECHATPAY_APIV3_KEY: 'short' })).toThrow(/WECHATPAY_APIV3_KEY: the API v3 key is 32 characters/);
+  });
+
   it('without a provider: the phone is told, no order is created, the simulate and notify routes do not exist', async () => {
     const s = await setup();
     const o = await order(s.me, [s.owed[0].id]); // taken while the demo provider is there
