@@ -361,6 +361,23 @@ describe('党费 on the phone: amount, 欠交, online payment through the simula
     }
   });
 
+  it('without online payment (production without a provider) says to pay at the branch instead of offering the button', async () => {
+    const { context, page } = await newPage(browser, PHONE_VIEWPORT);
+    const before = h.deps.payments;
+    h.deps.payments = null;
+    try {
+      await loginAs(page, base, payer.username, payer.password);
+      await page.getByRole('link', { name: '党费' }).click();
+      await page.getByTestId('dues-online-unavailable').filter({ hasText: '未开通在线缴纳党费，请向支部线下交纳' }).waitFor();
+      await page.getByTestId('dues-owed').waitFor();
+      expect(await page.getByTestId('dues-pay').count()).toBe(0);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      h.deps.payments = before;
+      await context.close();
+    }
+  });
+
   it('says so in Chinese when the order does not exist', async () => {
     const { context, page } = await newPage(browser, PHONE_VIEWPORT);
     try {

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   ORIGIN_REJECTED: { status: 403, message: '请求来自其他网站，已拒绝。请直接在本系统页面中操作' },
   NOT_FOUND: { status: 404, message: '您要找的内容不存在或不在您的管理范围内' },
   CONFLICT: { status: 409, message: '数据已被他人修改，请刷新后重试' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: '该请求编号已用于另一笔内容不同的交纳，请刷新页面后重新提交' },
+  ONLINE_PAYMENT_UNAVAILABLE: { status: 422, message: '未开通在线缴纳党费，请向支部线下交纳' },
   DUPLICATE_ID_NUMBER: { status: 409, message: '该身份证号已属于一名在册党员或正在发展的入党申请人' },
   DEVELOPMENT_RULE: { status: 422, message: '不符合《中国共产党发展党员工作细则》的规定' },
   DUPLICATE_USERNAME: { status: 409, message: '该用户名已被使用' },

@@ -14,6 +14,6 @@ export interface Deps {
   files: FileStore;
   notify: Notifier;
   jobs: JobRunner;
-  /** the online payment provider (the simulated one until a real provider is configured) */
-  payments: PaymentProvider;
+  /** the online payment provider; null: no online payment (the simulated one exists only in demo mode) */
+  payments: PaymentProvider | null;
 }

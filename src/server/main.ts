@@ -49,6 +49,7 @@ async function main() {
     await deps.jobs.schedule('dues-monthly-bills', 'dues.monthly_bills', 24 * 3600);
     await deps.jobs.schedule('dues-payments', 'dues.payments', 3600);
     await deps.jobs.schedule('calendar-reminder', 'system.calendar_reminder', 24 * 3600);
+    await deps.jobs.schedule('dues-reconciliation', 'dues.reconciliation', 24 * 3600);
     deps.jobs.start();
   }
   logger.info(`智慧党建云平台 ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} in ${Date.now() - t0} ms (database: ${runtime.isEmbedded ? 'embedded' : 'DATABASE_URL'})`);

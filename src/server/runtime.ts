@@ -6,7 +6,7 @@ import { acquireDataDirLock, loadOrCreateSecrets, startEmbeddedPostgres } from '
 import { createFieldCipher } from './platform/crypto';
 import { createLocalFileStore } from './platform/files';
 import { createNotifier } from './platform/notify';
-import { createSimulatedProvider } from './platform/payments';
+import { createPaymentProvider } from './platform/payment-providers';
 import { createJobRunner } from './platform/jobs';
 import type { Deps } from './deps';
 
@@ -65,8 +65,8 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     cipher,
     files: createLocalFileStore(path.join(config.dataDir, 'files')),
     notify: createNotifier(),
-    // the simulated provider's signing key derives from the data key (no real provider is configured yet)
-    payments: createSimulatedProvider(cipher.hash('simulated-payments').toString('hex')),
+    // PAYMENT_PROVIDER: WeChat Pay, Alipay, the simulated one (demo mode only) or none
+    payments: createPaymentProvider(config, cipher),
     jobs: createJobRunner(db, log),
   };
   return {

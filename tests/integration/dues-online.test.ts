@@ -6,6 +6,10 @@ import { createSimulatedProvider, type NotificationBody, type SimulatedProvider 
 import { addMonthsTo, reconcile, settlePendingOrders } from '../../src/server/domains/dues';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { ConfigError, loadConfig } from '../../src/server/platform/config';
+import { createPaymentProvider } from '../../src/server/platform/payment-providers';
+import { createFieldCipher } from '../../src/server/platform/crypto';
+import { TEST_KEY } from '../helpers/harness';
 
 // Online dues payment through the provider interface with the simulated
 // provider: signed asynchronous notifications that arrive twice, late,
@@ -31,8 +35,8 @@ const nextNotification = () => new Promise<NotificationBody>((resolve) => {
   waiting = resolve;
 });
 
-async function setup() {
-  const root = await makeRoot(h.deps);
+async function setup(parent?: Awaited<ReturnType<typeof makeRoot>>) {
+  const root = parent ?? (await makeRoot(h.deps));
   const branch = await makeOrg(h.deps, root, 'branch');
   const m = await makeMember(h.deps, branch.id, { name: '网上交费党员', since: '2020-01-01' });
   const sec = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: branch.id, scope: 'node' }])).username, PASSWORD);
@@ -151,5 +155,192 @@ describe('online dues payment', () => {
     } finally {
       h.deps.payments = before;
     }
+  });
+});
+
+
+describe('online payment outside demo mode (review C2)', () => {
+  const base = { DATA_DIR: '/tmp/dj-config-test', DATA_ENCRYPTION_KEY: TEST_KEY };
+  it('builds no simulated provider in production, refuses one by configuration, and keeps it in demo mode', () => {
+    const cipher = createFieldCipher(TEST_KEY);
+    const prod = loadConfig({ ...base, NODE_ENV: 'production' });
+    expect(prod.payments.provider).toBe('none');
+    expect(createPaymentProvider(prod, cipher)).toBeNull();
+    expect(loadConfig({ ...base, NODE_ENV: 'development', DEMO_MODE: 'off' }).payments.provider).toBe('none');
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'simulated' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', DEMO_MODE: 'off', PAYMENT_PROVIDER: 'simulated' })).toThrow(/only in demo mode/);
+    expect(() => loadConfig({ ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'wechatpay' })).toThrow(/WECHATPAY_MCHID: required/);
+    expect(createPaymentProvider(loadConfig({ ...base, NODE_ENV: 'development' }), cipher)?.simulated).toBe(true);
+    expect(createPaymentProvider(loadConfig({ ...base, NODE_ENV: 'production', DEMO_MODE: 'on' }), cipher)?.simulated).toBe(true);
+  });
+
+  it('checks a real provider\'s variables at start, naming the variable', () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const priv = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pub = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const bare = pub.replace(/-----[^-]+-----|\s/g, ''); // the Alipay key tool prints bare base64
+    const alipay = { ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'alipay', PAYMENT_NOTIFY_URL_BASE: 'https://dj.example.gov.cn', ALIPAY_APP_ID: '2021004100000001', ALIPAY_APP_PRIVATE_KEY: priv, ALIPAY_PUBLIC_KEY: bare };
+    const c = loadConfig(alipay);
+    expect(c.payments.provider).toBe('alipay');
+    expect(createPaymentProvider(c, createFieldCipher(TEST_KEY))).toMatchObject({ name: 'alipay', label: '支付宝', simulated: false });
+    expect(() => loadConfig({ ...alipay, ALIPAY_PUBLIC_KEY: '/nonexistent/alipay.pem' })).toThrow(/ALIPAY_PUBLIC_KEY: not a PEM key and no readable file/);
+    expect(() => loadConfig({ ...alipay, ALIPAY_APP_PRIVATE_KEY: pub })).toThrow(/ALIPAY_APP_PRIVATE_KEY: not a readable RSA private key/);
+    expect(() => loadConfig({ ...alipay, PAYMENT_NOTIFY_URL_BASE: undefined })).toThrow(/PAYMENT_NOTIFY_URL_BASE: required when PAYMENT_PROVIDER=alipay/);
+    const wechat = {
+      ...base, NODE_ENV: 'production', PAYMENT_PROVIDER: 'wechatpay', PAYMENT_NOTIFY_URL_BASE: 'https://dj.example.gov.cn', WECHATPAY_MCHID: '1900000109', WECHATPAY_APPID: 'wxd678efh567hg6787',
+      WECHATPAY_MERCHANT_SERIAL: 'AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12', WECHATPAY_MERCHANT_PRIVATE_KEY: priv, WECHATPAY_APIV3_KEY: 'x'.repeat(32), WECHATPAY_PLATFORM_SERIAL: 'PUB_KEY_ID_0119000001092026', WECHATPAY_PLATFORM_PUBLIC_KEY: pub,
+    };
+    expect(createPaymentProvider(loadConfig(wechat), createFieldCipher(TEST_KEY))).toMatchObject({ name: 'wechatpay', label: '微信支付' });
+    expect(() => loadConfig({ ...wechat, WECHATPAY_APIV3_KEY: 'short' })).toThrow(/WECHATPAY_APIV3_KEY: the API v3 key is 32 characters/);
+  });
+
+  it('without a provider: the phone is told, no order is created, the simulate and notify routes do not exist', async () => {
+    const s = await setup();
+    const o = await order(s.me, [s.owed[0].id]); // taken while the demo provider is there
+    expect((await s.me.get('/api/v1/me/dues')).json().onlinePayment).toEqual({ available: true, provider: '模拟支付（开发与演示）', simulated: true });
+    const before = { payments: h.deps.payments, config: h.deps.config };
+    h.deps.payments = null;
+    h.deps.config = { ...h.deps.config, payments: { ...h.deps.config.payments, provider: 'none' } as typeof h.deps.config.payments };
+    try {
+      expect((await s.me.get('/api/v1/me/dues')).json().onlinePayment).toEqual({ available: false, provider: null, simulated: false });
+      const refused = await s.me.post('/api/v1/me/dues/orders', { billIds: [s.owed[1].id] });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().error).toMatchObject({ code: 'ONLINE_PAYMENT_UNAVAILABLE', message: '未开通在线缴纳党费，请向支部线下交纳' });
+      expect((await s.me.post(`/api/v1/me/dues/orders/${o.outTradeNo}/simulate`, {})).statusCode).toBe(404);
+      expect((await notify({ out_trade_no: o.outTradeNo })).statusCode).toBe(404);
+      expect((await s.sup.post('/api/v1/dues/reconciliation', { day: businessToday() })).statusCode).toBe(422);
+      expect((await entries(s.m.id)).length).toBe(0);
+    } finally {
+      Object.assign(h.deps, before);
+    }
+  });
+});
+
+describe('one pending order per bill (review L4)', () => {
+  it('20 concurrent orders for the same bill: exactly one is created, the others are refused', async () => {
+    const s = await setup();
+    const results = await Promise.all(Array.from({ length: 20 }, () => s.me.post('/api/v1/me/dues/orders', { billIds: [s.owed[0].id] })));
+    expect(results.filter((r) => r.statusCode === 201).length).toBe(1);
+    const refused = results.filter((r) => r.statusCode !== 201);
+    expect(refused.map((r) => r.statusCode)).toEqual(Array(19).fill(409));
+    expect(refused[0].json().error.message).toContain('已有一笔待支付的订单');
+    const pending = await h.db.query(sql`SELECT order_id FROM payment_order_bill WHERE bill_id = ${s.owed[0].id} AND pending`);
+    expect(pending.length).toBe(1);
+    expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM payment_order WHERE ${s.owed[0].id}::uuid = ANY(bill_ids) AND status = 'pending'`)).n).toBe(1);
+    // a quarter including the month is refused too: never two pending orders for one bill
+    expect((await s.me.post('/api/v1/me/dues/orders', { billIds: [s.owed[0].id, s.owed[1].id] })).statusCode).toBe(409);
+    // the database refuses it whatever the code does
+    const winner = results.find((r) => r.statusCode === 201)!.json() as { outTradeNo: string };
+    const second = await h.db.one<{ id: string }>(sql`INSERT INTO payment_order (out_trade_no, person_id, org_id, bill_ids, amount_fen, provider) SELECT 'DJTESTDOUBLE01', person_id, org_id, bill_ids, amount_fen, provider FROM payment_order WHERE out_trade_no = ${winner.outTradeNo} RETURNING id`);
+    await expect(h.db.exec(sql`INSERT INTO payment_order_bill (order_id, bill_id) VALUES (${second.id}, ${s.owed[0].id})`)).rejects.toThrow(/payment_order_bill_one_pending/);
+  });
+
+  it('an expired pending order is closed at the provider before a new one is taken; the old one can no longer be paid', async () => {
+    const s = await setup();
+    const first = await order(s.me, [s.owed[0].id]);
+    await h.db.exec(sql`UPDATE payment_order SET created_at = created_at - interval '31 minutes' WHERE out_trade_no = ${first.outTradeNo}`);
+    const second = await order(s.me, [s.owed[0].id]);
+    expect((await s.me.get(`/api/v1/me/dues/orders/${first.outTradeNo}`)).json().status).toBe('closed');
+    expect((await provider.queryOrder(first.outTradeNo))?.status).toBe('closed');
+    expect((await s.me.post(`/api/v1/me/dues/orders/${first.outTradeNo}/simulate`, {})).statusCode).toBe(409);
+    const arriving = nextNotification();
+    expect((await s.me.post(`/api/v1/me/dues/orders/${second.outTradeNo}/simulate`, {})).statusCode).toBe(200);
+    expect((await notify(await arriving)).json().message).toBe('settled');
+    expect((await entries(s.m.id)).length).toBe(1);
+  });
+});
+
+describe('reconciliation scope (review C3)', () => {
+  it('a township administrator reconciles only its own orders and never overwrites another township\'s stored result', async () => {
+    const county = await makeRoot(h.deps);
+    const townA = await makeOrg(h.deps, county, 'committee');
+    const townB = await makeOrg(h.deps, county, 'committee');
+    const a = await setup(townA);
+    const b = await setup(townB);
+    const adminA = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: townA.id, scope: 'subtree' }])).username, PASSWORD);
+    const adminB = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: townB.id, scope: 'subtree' }])).username, PASSWORD);
+    const oa = await order(a.me, [a.owed[0].id]);
+    const ob = await order(b.me, [b.owed[0].id]);
+    // both paid at the provider, neither notified yet: each township has a "not settled" line
+    for (const o of [oa, ob]) {
+      const n = nextNotification();
+      await provider.pay(o.outTradeNo);
+      await n;
+    }
+    const day = businessToday();
+    const installation = await reconcile(h.deps, day);
+    expect(installation.differences.map((d) => d.outTradeNo)).toEqual(expect.arrayContaining([oa.outTradeNo, ob.outTradeNo]));
+    const ra = (await adminA.post('/api/v1/dues/reconciliation', { day })).json() as { differences: Array<{ outTradeNo: string }> };
+    expect(ra.differences.map((d) => d.outTradeNo)).toEqual([oa.outTradeNo]);
+    const rb = (await adminB.post('/api/v1/dues/reconciliation', { day })).json() as { differences: Array<{ outTradeNo: string }> };
+    expect(rb.differences.map((d) => d.outTradeNo)).toEqual([ob.outTradeNo]);
+    // settle A's order, reconcile again as A: B's and the installation's stored rows are untouched
+    expect((await settlePendingOrders(h.deps, 0))[oa.outTradeNo]).toBe('settled');
+    expect((await adminA.post('/api/v1/dues/reconciliation', { day })).json().differences).toEqual([]);
+    const stored = await h.db.query<{ scope_key: string; differences: Array<{ outTradeNo: string }> }>(sql`SELECT scope_key, differences FROM dues_reconciliation WHERE day = ${day}`);
+    const byKey = new Map(stored.map((r) => [r.scope_key, r.differences.map((d) => d.outTradeNo)]));
+    expect(byKey.get(`subtree:${townA.id}`)).toEqual([]);
+    expect(byKey.get(`subtree:${townB.id}`)).toEqual([ob.outTradeNo]);
+    expect(byKey.get('installation')).toEqual(expect.arrayContaining([oa.outTradeNo, ob.outTradeNo]));
+  });
+});
+
+describe('the daily reconciliation job', () => {
+  it('reconciles a day against the configured provider and keeps the installation\'s result', async () => {
+    const s = await setup();
+    const o = await order(s.me, [s.owed[0].id]);
+    const n = nextNotification();
+    await provider.pay(o.outTradeNo);
+    await n; // paid at the provider, never notified
+    const day = businessToday();
+    const id = await h.deps.jobs.enqueue('dues.reconciliation', { day });
+    await h.deps.jobs.runDue();
+    const job = await h.db.one<{ status: string; result: { day: string; differences: Array<{ outTradeNo: string; kind: string }> } }>(sql`SELECT status, result FROM job WHERE id = ${id}`);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.day).toBe(day);
+    expect(job.result.differences).toContainEqual(expect.objectContaining({ outTradeNo: o.outTradeNo, kind: 'not_settled' }));
+    const stored = await h.db.one<{ differences: Array<{ outTradeNo: string }> }>(sql`SELECT differences FROM dues_reconciliation WHERE day = ${day} AND scope_key = 'installation' AND provider = 'simulated'`);
+    expect(stored.differences.map((d) => d.outTradeNo)).toContain(o.outTradeNo);
+    expect((await settlePendingOrders(h.deps, 0))[o.outTradeNo]).toBe('settled');
+  });
+});
+
+describe('the notification endpoint (review M3 and bad input)', () => {
+  const stored = (no: string) => h.db.query<{ verified: boolean; outcome: string; body: unknown; body_sha256: string; body_bytes: number }>(sql`
+    SELECT verified, outcome, body, body_sha256, body_bytes FROM payment_notification WHERE out_trade_no = ${no} ORDER BY id`);
+
+  it('keeps only a digest of a forged body, and the body of a verified one', async () => {
+    const s = await setup();
+    const o = await order(s.me, [s.owed[0].id]);
+    const junk = JSON.stringify({ out_trade_no: o.outTradeNo, junk: 'A'.repeat(60_000) });
+    const forged = await h.app.inject({ method: 'POST', url: '/api/v1/payments/notify/simulated', headers: { 'content-type': 'application/json' }, payload: junk });
+    expect(forged.statusCode).toBe(400);
+    const arriving = nextNotification();
+    await provider.pay(o.outTradeNo);
+    expect((await notify(await arriving)).json().message).toBe('settled');
+    const rows = await stored(o.outTradeNo);
+    expect(rows[0]).toEqual({ verified: false, outcome: 'forged', body: null, body_sha256: crypto.createHash('sha256').update(junk).digest('hex'), body_bytes: Buffer.byteLength(junk) });
+    expect(rows[1]).toMatchObject({ verified: true, outcome: 'settled', body: { notification: { outTradeNo: o.outTradeNo, amountFen: 9000 } } });
+  });
+
+  it('refuses a body larger than a provider sends, and never answers 500 to deep nesting, lone surrogates or NUL', async () => {
+    const big = await h.app.inject({ method: 'POST', url: '/api/v1/payments/notify/simulated', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ x: 'A'.repeat(70 * 1024) }) });
+    expect(big.statusCode).toBe(413);
+    const bodies = [
+      '['.repeat(5000) + ']'.repeat(5000),
+      '{"out_trade_no":"DJ\\ud800X","total_fen":1}',
+      '{"out_trade_no":"DJ\\u0000X","total_fen":1}',
+      `{"out_trade_no":"DJ\u0000\ud800"}`,
+      'out_trade_no=%00&sign=x',
+      '',
+    ];
+    for (const payload of bodies) {
+      for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
+        const r = await h.app.inject({ method: 'POST', url: '/api/v1/payments/notify/simulated', headers: { 'content-type': type }, payload });
+        expect(r.statusCode, `${type} ${payload.slice(0, 40)} → ${r.body}`).toBe(400);
+      }
+    }
+    const rows = await h.db.query<{ out_trade_no: string | null }>(sql`SELECT out_trade_no FROM payment_notification WHERE out_trade_no LIKE 'DJ%X' OR out_trade_no LIKE 'DJ_%'`);
+    expect(rows.every((r) => r.out_trade_no === null || !r.out_trade_no.includes('\u0000'))).toBe(true);
   });
 });

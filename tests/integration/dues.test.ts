@@ -158,10 +158,16 @@ describe('dues', () => {
     const k = key();
     const first = await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', payerName: '家属代交', idempotencyKey: k }));
     expect(first).toMatchObject({ amountFen: 12000, replayed: false });
-    expect(await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', idempotencyKey: k }))).toMatchObject({ entryIds: first.entryIds, replayed: true });
-    // the same key for other bills is refused rather than taken for a replay
+    expect(await ok(s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', payerName: ' 家属代交 ', idempotencyKey: k }))).toMatchObject({ entryIds: first.entryIds, replayed: true });
+    // the same key for other bills, or for the same bill with other details, is refused rather than taken for a replay
     const reused = await s.sec.post('/api/v1/dues/payments', { billIds: [all.items.find((x) => x.month === '2026-10')!.id], method: 'cash', paidOn: '2026-11-05', idempotencyKey: k });
-    expect(reused.statusCode).toBe(409);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    for (const other of [{ method: 'cash' }, { paidOn: '2026-11-06' }, { payerName: null }, { payerName: '本人' }, { note: '另一笔' }]) {
+      const r = await s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'transfer', paidOn: '2026-11-05', payerName: '家属代交', idempotencyKey: k, ...other });
+      expect(r.statusCode, JSON.stringify(other)).toBe(422);
+      expect(r.json().error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', message: expect.stringContaining('该请求编号已用于另一笔内容不同的交纳') });
+    }
     const again = await s.sec.post('/api/v1/dues/payments', { billIds: [nov.id], method: 'cash', paidOn: '2026-11-06', idempotencyKey: key() });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toContain('2026-11 的党费已交纳');
@@ -294,7 +300,14 @@ describe('dues', () => {
     const all = await bills(s.sec, `orgId=${s.branch.id}`);
     const byMonth = (mm: string) => all.items.find((b) => b.month === mm)!;
     await ok(s.sec.post('/api/v1/dues/payments', { billIds: [byMonth('2026-09').id, byMonth('2026-10').id], method: 'transfer', paidOn: '2026-10-12', payerName: '配偶代交', idempotencyKey: key() }));
-    await ok(s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 50000, method: 'cash', paidOn: '2026-11-02', idempotencyKey: key() }));
+    const vk = key();
+    const vol = await ok(s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 50000, method: 'cash', paidOn: '2026-11-02', idempotencyKey: vk }));
+    expect(await ok(s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 50000, method: 'cash', paidOn: '2026-11-02', idempotencyKey: vk }))).toMatchObject({ entryIds: vol.entryIds, replayed: true });
+    for (const other of [{ amountFen: 60000 }, { method: 'transfer' }, { paidOn: '2026-11-03' }, { note: '另一笔' }]) {
+      const r = await s.sec.post('/api/v1/dues/voluntary', { personId: m, amountFen: 50000, method: 'cash', paidOn: '2026-11-02', idempotencyKey: vk, ...other });
+      expect(r.statusCode, JSON.stringify(other)).toBe(422);
+      expect(r.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    }
     const st = await ok(s.sec.get(`/api/v1/members/${m}/dues-statement?from=2026-01&to=2026-12`)) as unknown as {
       bills: Array<{ month: string; dueFen: number; status: string; entries: Array<{ id: number; amountFen: number; method: string; paidOn: string; payerName: string | null; hash: string }> }>;
       voluntary: Array<{ amountFen: number }>; totals: Record<string, number>; chain: { ok: boolean; checked: number };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import net from 'node:net';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
 // Configuration comes from the environment only; invalid values stop the
@@ -25,6 +27,23 @@ const EnvSchema = z.object({
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   // addresses (or CIDR ranges) of the reverse proxies whose X-Forwarded-* headers are believed; empty: none
   TRUST_PROXY: z.string().default('').refine((v) => v.split(',').map((x) => x.trim()).filter(Boolean).every(isAddressOrRange), 'must be a comma-separated list of IP addresses or CIDR ranges of the reverse proxies (e.g. 127.0.0.1,10.0.0.0/8)'),
+  // online dues payment (docs/OPERATIONS.md): `auto` = the simulated provider in demo mode, none otherwise
+  PAYMENT_PROVIDER: z.enum(['auto', 'none', 'simulated', 'wechatpay', 'alipay']).default('auto'),
+  PAYMENT_NOTIFY_URL_BASE: z.string().url().optional(),
+  PAYMENT_NOTIFY_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(86400).default(300),
+  PAYMENT_NOTIFY_RATE_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  WECHATPAY_MCHID: z.string().regex(/^\d{6,32}$/, 'the merchant id (商户号) is digits').optional(),
+  WECHATPAY_APPID: z.string().regex(/^\w{6,40}$/, 'must be the app id bound to the merchant').optional(),
+  WECHATPAY_MERCHANT_SERIAL: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, 'the merchant certificate serial number (hex)').optional(),
+  WECHATPAY_MERCHANT_PRIVATE_KEY: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z.string().refine((v) => Buffer.byteLength(v) === 32, 'the API v3 key is 32 characters').optional(),
+  WECHATPAY_PLATFORM_SERIAL: z.string().regex(/^[0-9A-Za-z_]{8,80}$/, 'the platform certificate serial, or the WeChat Pay public key id (PUB_KEY_ID_…)').optional(),
+  WECHATPAY_PLATFORM_PUBLIC_KEY: z.string().optional(),
+  WECHATPAY_GATEWAY: z.string().url().default('https://api.mch.weixin.qq.com/'),
+  ALIPAY_APP_ID: z.string().regex(/^\d{8,32}$/, 'the app id (APPID) is digits').optional(),
+  ALIPAY_APP_PRIVATE_KEY: z.string().optional(),
+  ALIPAY_PUBLIC_KEY: z.string().optional(),
+  ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
 });
 
 function isAddressOrRange(v: string): boolean {
@@ -52,6 +71,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (isProduction && !e.DATA_ENCRYPTION_KEY) {
     throw new ConfigError('Invalid configuration:\n  DATA_ENCRYPTION_KEY: required in production (32 random bytes, base64)');
   }
+  const demoAllowed = e.DEMO_MODE === 'on' || (e.DEMO_MODE === 'auto' && !isProduction);
+  const payments = paymentConfig(e, demoAllowed);
   return {
     env: e.NODE_ENV,
     isProduction,
@@ -77,5 +98,81 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // forwarding headers (client address, protocol) count only from these proxies
     trustProxy: e.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean),
     adminTotpRequired: e.ADMIN_TOTP === 'required' || (e.ADMIN_TOTP === 'auto' && isProduction),
+    payments,
   };
 }
+
+type Env = z.infer<typeof EnvSchema>;
+
+/** A key given as PEM text, bare base64 (as the Alipay tools print it) or the path of a PEM file; checked here. */
+function readKey(name: string, value: string, kind: 'private' | 'public'): string {
+  let text = value.trim();
+  if (!text.includes('-----BEGIN') && !/^[A-Za-z0-9+/=\s]{200,}$/.test(text)) {
+    try {
+      text = fs.readFileSync(text, 'utf8').trim();
+    } catch {
+      throw new ConfigError(`Invalid configuration:\n  ${name}: not a PEM key and no readable file at ${value}`);
+    }
+  }
+  const candidates = text.includes('-----BEGIN') ? [text]
+    : kind === 'private'
+      ? [`-----BEGIN PRIVATE KEY-----\n${text}\n-----END PRIVATE KEY-----`, `-----BEGIN RSA PRIVATE KEY-----\n${text}\n-----END RSA PRIVATE KEY-----`]
+      : [`-----BEGIN PUBLIC KEY-----\n${text}\n-----END PUBLIC KEY-----`];
+  for (const pem of candidates) {
+    try {
+      const key = kind === 'private' ? crypto.createPrivateKey(pem) : crypto.createPublicKey(pem);
+      if (key.asymmetricKeyType !== 'rsa') break;
+      return pem;
+    } catch {
+      // try the next form
+    }
+  }
+  throw new ConfigError(`Invalid configuration:\n  ${name}: not a readable RSA ${kind} key (PEM text, base64 or a file path)`);
+}
+
+/**
+ * The online payment provider. The simulated one exists only in demo mode;
+ * outside it, without a configured provider, there is no online payment.
+ */
+function paymentConfig(e: Env, demoAllowed: boolean) {
+  const provider = e.PAYMENT_PROVIDER === 'auto' ? (demoAllowed ? 'simulated' : 'none') : e.PAYMENT_PROVIDER;
+  const common = { notifyMaxAgeSeconds: e.PAYMENT_NOTIFY_MAX_AGE_SECONDS, notifyRatePerMinute: e.PAYMENT_NOTIFY_RATE_PER_MINUTE };
+  const missing = (names: Array<keyof Env>) => {
+    const absent = names.filter((n) => !e[n]);
+    if (absent.length) throw new ConfigError(`Invalid configuration:\n${absent.map((n) => `  ${n}: required when PAYMENT_PROVIDER=${provider}`).join('\n')}`);
+  };
+  if (provider === 'none') return { ...common, provider: 'none' as const };
+  if (provider === 'simulated') {
+    if (!demoAllowed) throw new ConfigError('Invalid configuration:\n  PAYMENT_PROVIDER: the simulated provider takes no money and exists only in demo mode (DEMO_MODE=on, or auto outside production)');
+    return { ...common, provider: 'simulated' as const };
+  }
+  if (provider === 'wechatpay') {
+    missing(['PAYMENT_NOTIFY_URL_BASE', 'WECHATPAY_MCHID', 'WECHATPAY_APPID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_SERIAL', 'WECHATPAY_PLATFORM_PUBLIC_KEY']);
+    return {
+      ...common,
+      provider: 'wechatpay' as const,
+      notifyUrlBase: e.PAYMENT_NOTIFY_URL_BASE!,
+      wechatpay: {
+        mchid: e.WECHATPAY_MCHID!, appid: e.WECHATPAY_APPID!, merchantSerial: e.WECHATPAY_MERCHANT_SERIAL!,
+        merchantPrivateKey: readKey('WECHATPAY_MERCHANT_PRIVATE_KEY', e.WECHATPAY_MERCHANT_PRIVATE_KEY!, 'private'),
+        apiV3Key: e.WECHATPAY_APIV3_KEY!, platformSerial: e.WECHATPAY_PLATFORM_SERIAL!,
+        platformPublicKey: readKey('WECHATPAY_PLATFORM_PUBLIC_KEY', e.WECHATPAY_PLATFORM_PUBLIC_KEY!, 'public'),
+        gateway: e.WECHATPAY_GATEWAY,
+      },
+    };
+  }
+  missing(['PAYMENT_NOTIFY_URL_BASE', 'ALIPAY_APP_ID', 'ALIPAY_APP_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY']);
+  return {
+    ...common,
+    provider: 'alipay' as const,
+    notifyUrlBase: e.PAYMENT_NOTIFY_URL_BASE!,
+    alipay: {
+      appId: e.ALIPAY_APP_ID!,
+      appPrivateKey: readKey('ALIPAY_APP_PRIVATE_KEY', e.ALIPAY_APP_PRIVATE_KEY!, 'private'),
+      alipayPublicKey: readKey('ALIPAY_PUBLIC_KEY', e.ALIPAY_PUBLIC_KEY!, 'public'),
+      gateway: e.ALIPAY_GATEWAY,
+    },
+  };
+}
+
+export type PaymentConfig = ReturnType<typeof paymentConfig>;

@@ -55,6 +55,14 @@ export async function sendArrearsReminders(deps: Deps, asOf = monthOf(businessTo
 
 export function registerDuesJobs(deps: Deps) {
   deps.jobs.register('dues.monthly_bills', async () => ({ bills: await generateCurrentMonth(deps), arrears: await sendArrearsReminders(deps) }));
-  // orders whose notification never came are settled by querying the provider; yesterday is reconciled
-  deps.jobs.register('dues.payments', async () => ({ settled: await settlePendingOrders(deps), reconciliation: await reconcile(deps, addDays(businessToday(), -1)) }));
+  // hourly: orders whose notification never came are settled by querying the provider, expired ones closed
+  deps.jobs.register('dues.payments', async () => ({ settled: await settlePendingOrders(deps) }));
+  // daily: yesterday against the provider's statement (the installation's reconciliation)
+  deps.jobs.register('dues.reconciliation', async (job) => reconcileYesterday(deps, job.payload.day));
+}
+
+/** The daily reconciliation: the previous business day (or a given one) against the configured provider. */
+export async function reconcileYesterday(deps: Deps, day?: unknown) {
+  if (!deps.payments) return { skipped: 'no payment provider configured' };
+  return reconcile(deps, typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : addDays(businessToday(), -1));
 }

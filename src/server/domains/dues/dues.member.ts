@@ -16,6 +16,8 @@ export const MyDuesView = z.object({
   owedFen: z.number().int(),
   unpaidMonths: z.number().int(),
   statement: z.array(z.object({ id: z.number().int(), month: z.string().nullable(), kind: z.enum(['payment', 'voluntary']), amountFen: z.number().int(), method: z.string(), paidOn: z.string(), payerName: z.string().nullable() })),
+  /** whether online payment is offered (no provider configured: pay at the branch), and through whom */
+  onlinePayment: z.object({ available: z.boolean(), provider: z.string().nullable(), simulated: z.boolean() }),
 });
 
 export async function myDues(deps: Deps, personId: string) {

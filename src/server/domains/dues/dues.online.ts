@@ -1,30 +1,67 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import { grantsWith, type RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
-import { raw, sql } from '../../platform/sql';
-import type { SimulatedProvider } from '../../platform/payments';
+import { raw } from '../../platform/sql';
+import { orgInScope } from '../../platform/scope';
+import type { NotificationInput, PaymentProvider, SimulatedProvider } from '../../platform/payments';
 import { payBills, ruleFor } from './dues.service';
 import { backPayNeedsApproval, monthOf } from './dues.policy';
 import { businessToday } from '../../platform/dates';
+import * as repo from './dues.repo';
 
 // Online payment of dues (RULES §2 through a payment provider): the member
 // creates an order for their unpaid bills; the provider's signed notification
 // settles it — once, whatever arrives twice, late or forged, and only for the
-// amount ordered. A pending order can be settled by querying the provider; a
-// daily reconciliation against the provider's statement reports differences.
+// amount ordered. A bill has at most one pending order (the database refuses a
+// second), which the provider closes after ORDER_TTL_MINUTES. A pending order
+// can be settled by querying the provider; a daily reconciliation against the
+// provider's statement reports differences. Without a provider (production
+// without configuration) there is no online payment at all.
 
 const shanghaiDay = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 const SYSTEM: RequestContext = { requestId: 'payment-provider', ip: null, actor: null };
+/** An order not paid within this time is closed at the provider (time_expire) and by the hourly job. */
+export const ORDER_TTL_MINUTES = 30;
+const UNAVAILABLE_MESSAGE = '未开通在线缴纳党费，请向支部线下交纳';
+
+function providerOrRefuse(deps: Deps): PaymentProvider {
+  if (!deps.payments) throw new AppError('ONLINE_PAYMENT_UNAVAILABLE', UNAVAILABLE_MESSAGE);
+  return deps.payments;
+}
+
+/** What the phone shows: whether online payment is offered, and through whom. */
+export function onlinePaymentInfo(deps: Deps) {
+  const p = deps.payments;
+  return p ? { available: true, provider: p.label, simulated: p.simulated } : { available: false, provider: null, simulated: false };
+}
+
+/** Pending orders of these bills that have expired: settled if the provider says paid, else closed there and here. */
+async function endExpiredOrders(deps: Deps, provider: PaymentProvider, orders: repo.PendingOrderRow[]) {
+  for (const o of orders.filter((x) => x.expired)) {
+    if (o.provider !== provider.name) {
+      // the provider was changed: its orders cannot be paid any more
+      await repo.endOrder(deps.db, o.id, 'closed');
+      continue;
+    }
+    const trade = await provider.queryOrder(o.out_trade_no);
+    if (trade?.status === 'paid' && trade.paidAt) {
+      await settleSafely(deps, trade.outTradeNo, trade.tradeNo, trade.amountFen, trade.paidAt, 'query');
+      continue;
+    }
+    await provider.closeOrder(o.out_trade_no);
+    await repo.endOrder(deps.db, o.id, 'closed');
+  }
+}
 
 export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: string[]) {
+  const provider = providerOrRefuse(deps);
   const personId = ctx.actor!.personId;
   if (!personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
   const ids = [...new Set(billIds)];
-  const bills = await deps.db.query<{ id: string; month: string; due_fen: number; paid_on: string | null; org_id: string }>(sql`
-    SELECT id, to_char(month, 'YYYY-MM') AS month, due_fen::int AS due_fen, paid_on, org_id FROM dues_bill WHERE id = ANY(${ids}::uuid[]) AND person_id = ${personId}::uuid`);
+  const bills = await repo.billsOfMember(deps.db, personId, ids);
   if (bills.length !== ids.length) throw notFound();
   const done = bills.filter((b) => b.paid_on || b.due_fen === 0);
   if (done.length) throw new AppError('CONFLICT', `${done.map((b) => b.month).sort().join('、')} 无需再交`);
@@ -32,82 +69,122 @@ export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: st
   const rule = await ruleFor(deps.db, monthOf(today));
   const old = bills.filter((b) => backPayNeedsApproval(rule.body, b.month, today));
   if (old.length) throw new AppError('VALIDATION_FAILED', `补交一般不超过${rule.body.backPayMaxMonths}个月：${old.map((b) => b.month).sort().join('、')} 须经党组织同意后由支部登记补交`);
+  await endExpiredOrders(deps, provider, await repo.pendingOrdersOfBills(deps.db, ids, ORDER_TTL_MINUTES));
   const amount = bills.reduce((s, b) => s + b.due_fen, 0);
-  const outTradeNo = `DJ${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${crypto.randomBytes(8).toString('hex').toUpperCase()}`;
+  const outTradeNo = `DJ${today.replace(/-/g, '')}${crypto.randomBytes(8).toString('hex').toUpperCase()}`;
   const months = bills.map((b) => b.month).sort();
-  const { payUrl } = await deps.payments.createOrder({ outTradeNo, amountFen: amount, subject: `党费 ${months.join('、')}` });
-  await deps.db.exec(sql`INSERT INTO payment_order (out_trade_no, person_id, org_id, bill_ids, amount_fen, provider, created_by)
-    VALUES (${outTradeNo}, ${personId}, ${bills[0].org_id}, ${ids}::uuid[], ${amount}, ${deps.payments.name}, ${ctx.actor!.accountId})`);
-  await audit(deps.db, ctx, { action: 'dues.order', objectType: 'payment_order', objectId: outTradeNo, detail: { amountFen: amount, months } });
-  return { outTradeNo, amountFen: amount, months, payUrl, provider: deps.payments.label };
+  let orderId: string;
+  try {
+    // one pending order per bill: the partial unique index decides between racing requests
+    orderId = await deps.db.tx((t) => repo.insertOrder(t, { outTradeNo, personId, orgId: bills[0].org_id, billIds: ids, amountFen: amount, provider: provider.name, createdBy: ctx.actor!.accountId }));
+  } catch (e) {
+    if (isUniqueViolation(e, 'payment_order_bill_one_pending')) {
+      throw new AppError('CONFLICT', `所选月份已有一笔待支付的订单：请完成该订单的支付，或在订单关闭后（${ORDER_TTL_MINUTES}分钟）重新发起，以免重复扣款`);
+    }
+    throw e;
+  }
+  let payUrl: string;
+  try {
+    ({ payUrl } = await provider.createOrder({
+      outTradeNo, amountFen: amount, subject: `党费 ${months.join('、')}`, payerIp: ctx.ip, returnPath: `/m/pay/${outTradeNo}`,
+      expiresAt: new Date(Date.now() + ORDER_TTL_MINUTES * 60_000),
+    }));
+  } catch {
+    // the provider refused or could not be reached: the bills are free again
+    await repo.endOrder(deps.db, orderId, 'failed');
+    throw new AppError('UNAVAILABLE', '支付机构暂时无法受理，请稍后重试');
+  }
+  await audit(deps.db, ctx, { action: 'dues.order', objectType: 'payment_order', objectId: outTradeNo, detail: { amountFen: amount, months, provider: provider.name } });
+  return { outTradeNo, amountFen: amount, months, payUrl, provider: provider.label };
 }
 
 export async function myOrder(deps: Deps, ctx: RequestContext, outTradeNo: string) {
-  const o = await deps.db.maybeOne<{ out_trade_no: string; amount_fen: number; status: string; paid_at: string | null; months: string[] }>(sql`
-    SELECT o.out_trade_no, o.amount_fen::int AS amount_fen, o.status, o.paid_at,
-      (SELECT coalesce(array_agg(to_char(b.month, 'YYYY-MM') ORDER BY b.month), '{}') FROM dues_bill b WHERE b.id = ANY(o.bill_ids)) AS months
-    FROM payment_order o WHERE o.out_trade_no = ${outTradeNo} AND o.person_id = ${ctx.actor!.personId ?? null}::uuid`);
+  const o = await repo.orderOfPerson(deps.db, outTradeNo, ctx.actor!.personId ?? null);
   if (!o) throw notFound();
   return {
     outTradeNo: o.out_trade_no, amountFen: o.amount_fen, status: o.status as 'pending' | 'paid' | 'closed' | 'failed', paidAt: o.paid_at ? new Date(o.paid_at).toISOString() : null,
-    months: o.months, provider: deps.payments.label,
+    months: o.months, provider: deps.payments?.name === o.provider ? deps.payments.label : o.provider, simulated: o.provider === 'simulated' && !!deps.payments?.simulated,
   };
 }
 
-type Outcome = 'settled' | 'duplicate' | 'forged' | 'unknown_order' | 'amount_mismatch' | 'already_paid_refund_due';
+type Outcome = 'settled' | 'duplicate' | 'forged' | 'late' | 'malformed' | 'unknown_order' | 'amount_mismatch' | 'already_paid_refund_due';
 
 /** Settles a paid order inside a transaction (the order row is locked; a replay is a duplicate). */
 async function settle(t: Queryable, outTradeNo: string, tradeNo: string, amountFen: number, paidAt: string, via: 'notification' | 'query'): Promise<Outcome> {
-  const order = await t.maybeOne<{ id: string; status: string; amount_fen: number; bill_ids: string[] }>(sql`
-    SELECT id, status, amount_fen::int AS amount_fen, bill_ids FROM payment_order WHERE out_trade_no = ${outTradeNo} FOR UPDATE`);
+  const order = await repo.lockOrder(t, outTradeNo);
   if (!order) return 'unknown_order';
   if (order.status === 'paid') return 'duplicate';
   if (order.amount_fen !== amountFen) return 'amount_mismatch';
   let outcome: Outcome = 'settled';
-  await t.exec(sql`SAVEPOINT settle`);
+  await t.exec(raw('SAVEPOINT settle'));
   try {
     await payBills(t, SYSTEM, raw('TRUE'), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` });
   } catch (e) {
     // a bill paid meanwhile at the branch: the money came in twice and must be refunded
     if (e instanceof AppError && e.code === 'CONFLICT') {
-      await t.exec(sql`ROLLBACK TO SAVEPOINT settle`);
+      await t.exec(raw('ROLLBACK TO SAVEPOINT settle'));
       outcome = 'already_paid_refund_due';
     } else throw e;
   }
-  await t.exec(sql`UPDATE payment_order SET status = 'paid', provider_trade_no = ${tradeNo}, paid_at = ${paidAt}::timestamptz, updated_at = now() WHERE id = ${order.id}::uuid`);
+  await repo.markOrderPaid(t, order.id, tradeNo, paidAt);
   return outcome;
 }
 
-/** The provider's notification: verified, recorded, settled at most once. */
-export async function handleNotification(deps: Deps, body: unknown): Promise<{ accepted: boolean; outcome: Outcome }> {
-  const n = deps.payments.verifyNotification(body);
-  const ref = (body as { out_trade_no?: unknown } | null)?.out_trade_no;
-  let outcome: Outcome;
-  if (!n) outcome = 'forged';
-  else {
-    try {
-      outcome = await deps.db.tx((t) => settle(t, n.outTradeNo, n.tradeNo, n.amountFen, n.paidAt, 'notification'));
-    } catch (e) {
-      // two deliveries raced: the other one settled it
-      if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) outcome = 'duplicate';
-      else throw e;
-    }
+async function settleSafely(deps: Deps, outTradeNo: string, tradeNo: string, amountFen: number, paidAt: string, via: 'notification' | 'query'): Promise<Outcome> {
+  try {
+    return await deps.db.tx((t) => settle(t, outTradeNo, tradeNo, amountFen, paidAt, via));
+  } catch (e) {
+    // two deliveries raced: the other one settled it
+    if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) return 'duplicate';
+    throw e;
   }
-  await deps.db.exec(sql`INSERT INTO payment_notification (provider, out_trade_no, body, verified, outcome)
-    VALUES (${deps.payments.name}, ${typeof ref === 'string' ? ref.slice(0, 100) : null}, ${JSON.stringify(body ?? null)}::jsonb, ${!!n}, ${outcome})`);
+}
+
+/** Text as PostgreSQL stores it: no NUL, no lone surrogate. */
+const storable = (s: string) => s.replaceAll('\u0000', '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+/** What is kept of a verified body (bounded, in case a provider sent more than it should). */
+const KEPT_BODY_CHARS = 16 * 1024;
+
+/** The provider's notification: verified, recorded as a bounded digest, settled at most once. */
+export async function handleNotification(deps: Deps, input: NotificationInput): Promise<{ accepted: boolean; outcome: Outcome }> {
+  const provider = deps.payments;
+  if (!provider) throw notFound();
+  const v = await provider.verifyNotification(input);
+  const outcome: Outcome = v.ok ? await settleSafely(deps, v.notification.outTradeNo, v.notification.tradeNo, v.notification.amountFen, v.notification.paidAt, 'notification') : v.reason;
+  const ref = v.ok ? v.notification.outTradeNo : v.ref;
+  // a forged body is not kept: its digest, size and what it claimed to be about are enough to investigate
+  await repo.insertNotification(deps.db, {
+    provider: provider.name, outTradeNo: ref === null ? null : storable(ref).slice(0, 64), verified: v.ok, outcome,
+    sha256: crypto.createHash('sha256').update(input.rawBody).digest('hex'), bytes: Buffer.byteLength(input.rawBody),
+    body: v.ok ? { notification: v.notification, raw: storable(input.rawBody).slice(0, KEPT_BODY_CHARS) } : null,
+  });
   // the provider stops retrying on success; forged and unknown messages are refused
   return { accepted: outcome === 'settled' || outcome === 'duplicate' || outcome === 'already_paid_refund_due', outcome };
 }
 
-/** The order-query fallback: pending orders whose notification never came are asked about. */
+/**
+ * The order-query fallback (hourly): pending orders whose notification never
+ * came are asked about and settled; expired ones are closed at the provider.
+ */
 export async function settlePendingOrders(deps: Deps, olderThanMinutes = 5) {
-  const pending = await deps.db.query<{ out_trade_no: string }>(sql`SELECT out_trade_no FROM payment_order
-    WHERE status = 'pending' AND provider = ${deps.payments.name} AND created_at < now() - make_interval(mins => ${olderThanMinutes}) ORDER BY created_at`);
-  const outcomes: Record<string, Outcome> = {};
-  for (const o of pending) {
-    const trade = await deps.payments.queryOrder(o.out_trade_no);
-    if (trade?.status !== 'paid' || !trade.paidAt) continue;
-    outcomes[o.out_trade_no] = await deps.db.tx((t) => settle(t, trade.outTradeNo, trade.tradeNo, trade.amountFen, trade.paidAt!, 'query'));
+  const provider = deps.payments;
+  const outcomes: Record<string, Outcome | 'closed'> = {};
+  if (!provider) return outcomes;
+  for (const o of await repo.pendingOrders(deps.db, olderThanMinutes, ORDER_TTL_MINUTES)) {
+    if (o.provider !== provider.name) {
+      if (o.expired) {
+        await repo.endOrder(deps.db, o.id, 'closed');
+        outcomes[o.out_trade_no] = 'closed';
+      }
+      continue;
+    }
+    const trade = await provider.queryOrder(o.out_trade_no);
+    if (trade?.status === 'paid' && trade.paidAt) outcomes[o.out_trade_no] = await settleSafely(deps, trade.outTradeNo, trade.tradeNo, trade.amountFen, trade.paidAt, 'query');
+    else if (o.expired) {
+      await provider.closeOrder(o.out_trade_no);
+      await repo.endOrder(deps.db, o.id, 'closed');
+      outcomes[o.out_trade_no] = 'closed';
+    }
   }
   return outcomes;
 }
@@ -119,14 +196,20 @@ export interface Difference {
   ourFen: number | null;
 }
 
-/** Daily reconciliation: the provider's statement of a day against our settled orders. */
-export async function reconcile(deps: Deps, day: string) {
-  const statement = await deps.payments.statement(day);
-  const ours = await deps.db.query<{ out_trade_no: string; amount_fen: number; status: string; settled: boolean }>(sql`
-    SELECT o.out_trade_no, o.amount_fen::int AS amount_fen, o.status, EXISTS (SELECT 1 FROM dues_entry e WHERE e.order_id = o.id) AS settled
-    FROM payment_order o WHERE o.provider = ${deps.payments.name}
-      AND (o.out_trade_no = ANY(${statement.map((s) => s.outTradeNo)}::text[]) OR (o.paid_at AT TIME ZONE 'Asia/Shanghai')::date = ${day}::date)`);
+/**
+ * Reconciliation of a day: the provider's statement against our orders. The
+ * installation's (the daily job; an administrator of the whole tree) covers
+ * every line of the statement; a committee's covers only the orders of its own
+ * subtree and is stored under its own scope key, never over another's.
+ */
+async function reconcileIn(deps: Deps, day: string, scope: { sql: ReturnType<typeof orgInScope>; key: string; requestedBy: string | null }) {
+  const provider = providerOrRefuse(deps);
+  const full = await provider.statement(day);
+  const ours = await repo.ordersToReconcile(deps.db, provider.name, full.map((s) => s.outTradeNo), day, scope.sql);
   const byNo = new Map(ours.map((o) => [o.out_trade_no, o]));
+  const installation = scope.key === 'installation';
+  // a committee sees only its own orders' lines; lines of no order at all are the installation's
+  const statement = installation ? full : full.filter((s) => byNo.has(s.outTradeNo));
   const differences: Difference[] = [];
   let matched = 0;
   for (const s of statement) {
@@ -136,21 +219,38 @@ export async function reconcile(deps: Deps, day: string) {
     else if (!o.settled) differences.push({ outTradeNo: s.outTradeNo, kind: 'refund_due', providerFen: s.amountFen, ourFen: o.amount_fen });
     else matched++;
   }
-  const inStatement = new Set(statement.map((s) => s.outTradeNo));
+  const inStatement = new Set(full.map((s) => s.outTradeNo));
   for (const o of ours) if (o.status === 'paid' && !inStatement.has(o.out_trade_no)) differences.push({ outTradeNo: o.out_trade_no, kind: 'not_in_statement', providerFen: null, ourFen: o.amount_fen });
-  await deps.db.exec(sql`INSERT INTO dues_reconciliation (provider, day, matched, differences) VALUES (${deps.payments.name}, ${day}, ${matched}, ${JSON.stringify(differences)}::jsonb)
-    ON CONFLICT (provider, day) DO UPDATE SET matched = EXCLUDED.matched, differences = EXCLUDED.differences, created_at = now()`);
-  return { day, provider: deps.payments.name, matched, differences };
+  await repo.saveReconciliation(deps.db, { provider: provider.name, day, scopeKey: scope.key, matched, differences, requestedBy: scope.requestedBy });
+  return { day, provider: provider.name, matched, differences };
 }
 
-/** The simulated cashier's confirm button (development and demo only). */
+/** The installation's reconciliation (the daily job). */
+export function reconcile(deps: Deps, day: string) {
+  return reconcileIn(deps, day, { sql: raw('TRUE'), key: 'installation', requestedBy: null });
+}
+
+/** A committee's reconciliation: scoped to the orders of its subtree (`dues.approve`). */
+export async function reconcileForActor(deps: Deps, ctx: RequestContext, day: string) {
+  const actor = ctx.actor!;
+  const grants = grantsWith(actor, 'dues.approve');
+  const key = grants.some((g) => g.orgId === null) ? 'installation' : grants.map((g) => `${g.scope}:${g.orgId}`).sort().join(',');
+  const r = await reconcileIn(deps, day, { sql: orgInScope(actor, 'dues.approve'), key, requestedBy: actor.accountId });
+  await audit(deps.db, ctx, { action: 'dues.reconcile', objectType: 'dues_reconciliation', detail: { day, provider: r.provider, matched: r.matched, differences: r.differences.length } });
+  return r;
+}
+
+/** The simulated cashier's confirm button (demo mode only: the simulated provider exists nowhere else). */
 export async function simulatePay(deps: Deps, ctx: RequestContext, outTradeNo: string) {
-  const provider = deps.payments as Partial<SimulatedProvider>;
-  if (typeof provider.pay !== 'function') throw new AppError('NOT_FOUND', '当前未启用模拟支付');
+  const provider = deps.payments as SimulatedProvider | null;
+  if (!provider?.simulated || deps.config.payments.provider !== 'simulated') throw new AppError('NOT_FOUND', '当前未启用模拟支付');
   const order = await myOrder(deps, ctx, outTradeNo);
+  if (!order.simulated) throw notFound();
   if (order.status !== 'pending') throw new AppError('CONFLICT', '该订单已支付或已关闭');
   // the simulated provider keeps its side in memory: after a restart it learns the order again
-  if (!(await provider.queryOrder!(outTradeNo))) await provider.createOrder!({ outTradeNo, amountFen: order.amountFen, subject: `党费 ${order.months.join('、')}` });
+  if (!(await provider.queryOrder(outTradeNo))) {
+    await provider.createOrder({ outTradeNo, amountFen: order.amountFen, subject: `党费 ${order.months.join('、')}`, payerIp: ctx.ip, returnPath: `/m/pay/${outTradeNo}`, expiresAt: new Date(Date.now() + ORDER_TTL_MINUTES * 60_000) });
+  }
   const t = await provider.pay(outTradeNo);
   return { outTradeNo, status: t.status };
 }

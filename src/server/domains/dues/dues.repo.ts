@@ -406,7 +406,7 @@ export function lastEntryHash(q: Queryable, personId: string) {
 
 /** The entry written under an exact idempotency key (a voluntary payment's). */
 export function entriesByKey(q: Queryable, key: string) {
-  return q.query<{ id: number; amount_fen: number }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen FROM dues_entry WHERE idempotency_key = ${key}`);
+  return q.query<{ id: number; amount_fen: number; request_hash: string | null }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen, request_hash FROM dues_entry WHERE idempotency_key = ${key}`);
 }
 
 /**
@@ -415,18 +415,20 @@ export function entriesByKey(q: Queryable, key: string) {
  * search over the whole ledger is needed whatever the collation.
  */
 export function entriesOfRequest(q: Queryable, personId: string, key: string) {
-  return q.query<{ id: number; amount_fen: number; bill_id: string | null }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen, bill_id FROM dues_entry
+  return q.query<{ id: number; amount_fen: number; bill_id: string | null; request_hash: string | null }>(sql`SELECT id::int AS id, amount_fen::int AS amount_fen, bill_id, request_hash FROM dues_entry
     WHERE person_id = ${personId}::uuid AND left(idempotency_key, ${key.length + 1}) = ${key + ':'} ORDER BY id`);
 }
 
 export async function insertEntry(q: Queryable, e: {
   personId: string; orgId: string; regionKey: string | null; billId: string | null; kind: 'payment' | 'voluntary'; amountFen: number; method: string; payerName: string | null;
   paidOn: string; orderId: string | null; key: string; ruleVersionId: string | null; note: string | null; actorId: string | null; prevHash: string; hash: string;
+  /** sha256 of the canonical request the idempotency key was used for */
+  requestHash: string | null;
 }) {
   const r = await q.one<{ id: number }>(sql`INSERT INTO dues_entry (person_id, org_id, region_key, bill_id, kind, amount_fen, method, payer_name, paid_on, order_id, idempotency_key,
-      rule_version_id, note, actor_id, prev_hash, hash)
+      rule_version_id, note, actor_id, prev_hash, hash, request_hash)
     VALUES (${e.personId}, ${e.orgId}, ${e.regionKey}, ${e.billId}, ${e.kind}, ${e.amountFen}, ${e.method}, ${e.payerName}, ${e.paidOn}, ${e.orderId}, ${e.key},
-      ${e.ruleVersionId}, ${e.note}, ${e.actorId}, ${e.prevHash}, ${e.hash}) RETURNING id::int AS id`);
+      ${e.ruleVersionId}, ${e.note}, ${e.actorId}, ${e.prevHash}, ${e.hash}, ${e.requestHash}) RETURNING id::int AS id`);
   return r.id;
 }
 
@@ -493,4 +495,80 @@ export function quoteRowsSql(q: Queryable, rule: DuesRule, cases: ReadonlyArray<
   return q.query<{ rate_bp: number | null; amount_fen: number }>(sql`SELECT rate_bp, ${amountFen}::int AS amount_fen
     FROM (SELECT category, base_fen, ord, ${rateBp} AS rate_bp
           FROM unnest(${cases.map((c) => c.category)}::text[], ${cases.map((c) => c.baseFen)}::bigint[]) WITH ORDINALITY AS t(category, base_fen, ord)) r ORDER BY ord`);
+}
+
+// ---------------------------------------------------------------------------
+// Online payment: orders, their bills (one pending order per bill), notifications, reconciliation
+// ---------------------------------------------------------------------------
+
+export function billsOfMember(q: Queryable, personId: string, ids: string[]) {
+  return q.query<{ id: string; month: string; due_fen: number; paid_on: string | null; org_id: string }>(sql`
+    SELECT id, to_char(month, 'YYYY-MM') AS month, due_fen::int AS due_fen, paid_on, org_id FROM dues_bill WHERE id = ANY(${ids}::uuid[]) AND person_id = ${personId}::uuid`);
+}
+
+/** The order and its bills; a bill with a pending order already violates `payment_order_bill_one_pending`. */
+export async function insertOrder(t: Queryable, o: { outTradeNo: string; personId: string; orgId: string; billIds: string[]; amountFen: number; provider: string; createdBy: string }) {
+  const r = await t.one<{ id: string }>(sql`INSERT INTO payment_order (out_trade_no, person_id, org_id, bill_ids, amount_fen, provider, created_by)
+    VALUES (${o.outTradeNo}, ${o.personId}, ${o.orgId}, ${o.billIds}::uuid[], ${o.amountFen}, ${o.provider}, ${o.createdBy}) RETURNING id`);
+  await t.exec(sql`INSERT INTO payment_order_bill (order_id, bill_id) SELECT ${r.id}::uuid, unnest(${o.billIds}::uuid[])`);
+  return r.id;
+}
+
+export interface PendingOrderRow { id: string; out_trade_no: string; provider: string; amount_fen: number; expired: boolean }
+
+/** Pending orders holding any of these bills; `expired` once older than ttlMinutes. */
+export function pendingOrdersOfBills(q: Queryable, billIds: string[], ttlMinutes: number) {
+  return q.query<PendingOrderRow>(sql`SELECT o.id, o.out_trade_no, o.provider, o.amount_fen::int AS amount_fen, o.created_at < now() - make_interval(mins => ${ttlMinutes}) AS expired
+    FROM payment_order o WHERE o.status = 'pending' AND o.id IN (SELECT order_id FROM payment_order_bill WHERE bill_id = ANY(${billIds}::uuid[]) AND pending) ORDER BY o.created_at`);
+}
+
+/** Pending orders older than some minutes (the query fallback and the closing of expired orders). */
+export function pendingOrders(q: Queryable, olderThanMinutes: number, ttlMinutes: number) {
+  return q.query<PendingOrderRow>(sql`SELECT id, out_trade_no, provider, amount_fen::int AS amount_fen, created_at < now() - make_interval(mins => ${ttlMinutes}) AS expired
+    FROM payment_order WHERE status = 'pending' AND created_at < now() - make_interval(mins => ${olderThanMinutes}) ORDER BY created_at`);
+}
+
+/** Ends a pending order that was never paid (closed at the provider, or refused by it); its bills are free again. */
+export async function endOrder(q: Queryable, orderId: string, status: 'closed' | 'failed') {
+  await q.exec(sql`WITH o AS (UPDATE payment_order SET status = ${status}, updated_at = now() WHERE id = ${orderId}::uuid AND status = 'pending' RETURNING id)
+    UPDATE payment_order_bill SET pending = false WHERE order_id IN (SELECT id FROM o)`);
+}
+
+export function orderOfPerson(q: Queryable, outTradeNo: string, personId: string | null) {
+  return q.maybeOne<{ out_trade_no: string; amount_fen: number; status: string; paid_at: string | null; provider: string; months: string[] }>(sql`
+    SELECT o.out_trade_no, o.amount_fen::int AS amount_fen, o.status, o.paid_at, o.provider,
+      (SELECT coalesce(array_agg(to_char(b.month, 'YYYY-MM') ORDER BY b.month), '{}') FROM dues_bill b WHERE b.id = ANY(o.bill_ids)) AS months
+    FROM payment_order o WHERE o.out_trade_no = ${outTradeNo} AND o.person_id = ${personId}::uuid`);
+}
+
+export function lockOrder(t: Queryable, outTradeNo: string) {
+  return t.maybeOne<{ id: string; status: string; amount_fen: number; bill_ids: string[] }>(sql`
+    SELECT id, status, amount_fen::int AS amount_fen, bill_ids FROM payment_order WHERE out_trade_no = ${outTradeNo} FOR UPDATE`);
+}
+
+export async function markOrderPaid(t: Queryable, orderId: string, tradeNo: string, paidAt: string) {
+  await t.exec(sql`UPDATE payment_order SET status = 'paid', provider_trade_no = ${tradeNo}, paid_at = ${paidAt}::timestamptz, updated_at = now() WHERE id = ${orderId}::uuid`);
+  await t.exec(sql`UPDATE payment_order_bill SET pending = false WHERE order_id = ${orderId}::uuid`);
+}
+
+/** A notification as a bounded digest; `body` only for a verified one. */
+export async function insertNotification(q: Queryable, n: { provider: string; outTradeNo: string | null; verified: boolean; outcome: string; sha256: string; bytes: number; body: unknown }) {
+  await q.exec(sql`INSERT INTO payment_notification (provider, out_trade_no, body, verified, outcome, body_sha256, body_bytes)
+    VALUES (${n.provider}, ${n.outTradeNo}, ${n.body === null ? null : JSON.stringify(n.body)}::jsonb, ${n.verified}, ${n.outcome}, ${n.sha256}, ${n.bytes})`);
+}
+
+/** Our orders for a day's reconciliation: those in the statement or paid that day, within the scope (on the order's org `o`). */
+export function ordersToReconcile(q: Queryable, provider: string, outTradeNos: string[], day: string, scope: Sql) {
+  return q.query<{ out_trade_no: string; amount_fen: number; status: string; settled: boolean }>(sql`
+    SELECT po.out_trade_no, po.amount_fen::int AS amount_fen, po.status, EXISTS (SELECT 1 FROM dues_entry e WHERE e.order_id = po.id) AS settled
+    FROM payment_order po JOIN org o ON o.id = po.org_id
+    WHERE po.provider = ${provider} AND ${scope}
+      AND (po.out_trade_no = ANY(${outTradeNos}::text[]) OR (po.paid_at AT TIME ZONE 'Asia/Shanghai')::date = ${day}::date)`);
+}
+
+/** One stored reconciliation per provider, day and scope: a scope replaces only its own. */
+export async function saveReconciliation(q: Queryable, r: { provider: string; day: string; scopeKey: string; matched: number; differences: unknown[]; requestedBy: string | null }) {
+  await q.exec(sql`INSERT INTO dues_reconciliation (provider, day, scope_key, matched, differences, requested_by)
+    VALUES (${r.provider}, ${r.day}, ${r.scopeKey}, ${r.matched}, ${JSON.stringify(r.differences)}::jsonb, ${r.requestedBy})
+    ON CONFLICT (provider, day, scope_key) DO UPDATE SET matched = EXCLUDED.matched, differences = EXCLUDED.differences, requested_by = EXCLUDED.requested_by, created_at = now()`);
 }

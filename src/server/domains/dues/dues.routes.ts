@@ -23,13 +23,15 @@ import { IsoDate } from '../../../contracts/common';
 const OrderParams = z.object({ outTradeNo: z.string().regex(/^[A-Z0-9]{8,64}$/, { message: '订单号格式不正确' }) });
 const ReconciliationView = z.object({ day: z.string(), provider: z.string(), matched: z.number().int(), differences: z.array(z.object({ outTradeNo: z.string(), kind: z.enum(['not_settled', 'amount_mismatch', 'not_in_statement', 'refund_due']), providerFen: z.number().int().nullable(), ourFen: z.number().int().nullable() })) });
 
+/** What a provider's notification may weigh (theirs are a few KiB). */
+const NOTIFY_MAX_BYTES = 64 * 1024;
+
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 
 export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
-  // the simulated provider delivers its notifications straight to the handler
-  const simulated = deps.payments as Partial<SimulatedProvider>;
-  if (typeof simulated.setDelivery === 'function') simulated.setDelivery(async (body) => void (await online.handleNotification(deps, body)));
+  // the simulated provider (demo mode only) delivers its notifications straight to the handler
+  if (deps.payments?.simulated) (deps.payments as SimulatedProvider).setDelivery(async (body) => void (await online.handleNotification(deps, { rawBody: JSON.stringify(body), headers: {} })));
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/quote', operationId: 'quoteDues', summary: '按类别与基数（分）计算每月应交党费（分），返回比例与规则版本', tags: ['dues'], access: 'authenticated',
     schema: { querystring: QuoteDuesQuery, response: { 200: DuesQuote } },
@@ -109,7 +111,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues/orders/:outTradeNo', operationId: 'getMyDuesOrder', summary: '本人支付订单状态', tags: ['dues'], access: 'self.read',
-    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable(), months: z.array(z.string()), provider: z.string() }) } },
+    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable(), months: z.array(z.string()), provider: z.string(), simulated: z.boolean() }) } },
     handler: async (req) => online.myOrder(deps, contextOf(req), req.params.outTradeNo),
   });
   defineRoute(app, db, {
@@ -117,21 +119,32 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), status: z.string() }) } },
     handler: async (req) => online.simulatePay(deps, contextOf(req), req.params.outTradeNo),
   });
-  defineRoute(app, db, {
-    method: 'POST', url: '/api/v1/payments/notify/:provider', operationId: 'paymentNotification', summary: '支付机构的异步支付通知（验签；重复、迟到、伪造的通知均安全处理）', tags: ['dues'], access: 'public',
-    schema: { params: z.object({ provider: z.string().max(40) }) },
-    handler: async (req, reply) => {
-      if (req.params.provider !== deps.payments.name) throw new AppError('NOT_FOUND');
-      const r = await online.handleNotification(deps, req.body);
-      // the provider stops retrying on 200 SUCCESS; a refusal is the usual error envelope
-      if (!r.accepted) throw new AppError('BAD_REQUEST', '支付通知未通过校验', { outcome: r.outcome });
-      return reply.code(200).send({ code: 'SUCCESS', message: r.outcome });
-    },
+  // The provider's notification: public, rate-limited per address, bounded in size, and read as the
+  // raw body (WeChat Pay signs the exact bytes; Alipay posts a form) by a parser scoped to this route.
+  void app.register(async (notifyScope) => {
+    notifyScope.removeAllContentTypeParsers();
+    notifyScope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: NOTIFY_MAX_BYTES }, (_req, body, done) => done(null, body));
+    defineRoute(notifyScope, db, {
+      method: 'POST', url: '/api/v1/payments/notify/:provider', operationId: 'paymentNotification', summary: '支付机构的异步支付通知（验签；重复、迟到、伪造的通知均安全处理）', tags: ['dues'], access: 'public',
+      bodyLimit: NOTIFY_MAX_BYTES,
+      config: { rateLimit: { max: deps.config.payments.notifyRatePerMinute, timeWindow: '1 minute' } },
+      schema: { params: z.object({ provider: z.string().max(40) }) },
+      handler: async (req, reply) => {
+        const provider = deps.payments;
+        if (!provider || req.params.provider !== provider.name) throw new AppError('NOT_FOUND');
+        const r = await online.handleNotification(deps, { rawBody: typeof req.body === 'string' ? req.body : '', headers: req.headers });
+        const answer = provider.reply(r.accepted);
+        if (answer) return reply.code(answer.status).type(answer.contentType).send(answer.body);
+        // the simulated provider: 200 SUCCESS stops its retries; a refusal is the usual error envelope
+        if (!r.accepted) throw new AppError('BAD_REQUEST', '支付通知未通过校验', { outcome: r.outcome });
+        return reply.code(200).send({ code: 'SUCCESS', message: r.outcome });
+      },
+    });
   });
   defineRoute(app, db, {
-    method: 'POST', url: '/api/v1/dues/reconciliation', operationId: 'reconcileDuesPayments', summary: '与支付机构对账（某日），列出每一处差异', tags: ['dues'], access: 'dues.approve',
+    method: 'POST', url: '/api/v1/dues/reconciliation', operationId: 'reconcileDuesPayments', summary: '与支付机构对账（某日），列出本组织及下级订单的每一处差异（按管理范围分别保存）', tags: ['dues'], access: 'dues.approve',
     schema: { body: z.object({ day: IsoDate }), response: { 200: ReconciliationView } },
-    handler: async (req) => online.reconcile(deps, req.body.day),
+    handler: async (req) => online.reconcileForActor(deps, contextOf(req), req.body.day),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/rules', operationId: 'getDuesRules', summary: '某月适用的党费规则版本（比例、固定金额、补交与欠交月数等，含依据）', tags: ['dues'], access: 'dues.read',
@@ -181,7 +194,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     schema: { response: { 200: MyDuesView } },
     handler: async (req) => {
       if (!req.actor!.personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
-      return myDues(deps, req.actor!.personId);
+      return { ...(await myDues(deps, req.actor!.personId)), onlinePayment: online.onlinePaymentInfo(deps) };
     },
   });
 }

@@ -287,12 +287,28 @@ export interface PaymentInput {
  * conflict (of 50 concurrent payments of one bill exactly one succeeds: the
  * bill rows are locked in id order and re-read).
  */
-/** The result of an earlier request with this idempotency key; the key used for other bills is a conflict. */
-async function earlierPayment(q: Queryable, key: string, personId: string, billIds: readonly string[]) {
+/**
+ * sha256 of a request's canonical form (sorted keys, trimmed text, empty text as null): an
+ * idempotency key replays only the very request it was first used for.
+ */
+export function requestHash(body: Record<string, unknown>): string {
+  const norm = (v: unknown): unknown => (typeof v === 'string' ? v.trim() || null : Array.isArray(v) ? [...v].map(norm).sort() : v ?? null);
+  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, norm(body[k])]));
+  return crypto.createHash('sha256').update(canonical).digest('hex');
+}
+
+const paymentRequestHash = (input: PaymentInput, billIds: readonly string[]) => requestHash({
+  kind: 'payment', billIds: [...billIds], method: input.method, paidOn: input.paidOn, payerName: input.payerName, backPayApproval: input.backPayApproval, note: input.note, orderId: input.orderId,
+});
+
+/** The result of an earlier request with this idempotency key; the key used for another request (other bills, or other details) is refused. */
+async function earlierPayment(q: Queryable, key: string, personId: string, billIds: readonly string[], hash: string) {
   const earlier = await repo.entriesOfRequest(q, personId, key);
   if (!earlier.length) return null;
-  const same = earlier.length === billIds.length && earlier.every((e) => e.bill_id !== null && billIds.includes(e.bill_id));
-  if (!same) throw new AppError('CONFLICT', '该请求编号已用于另一组账单的交纳，请刷新后重新提交');
+  const same = earlier.length === billIds.length && earlier.every((e) => e.bill_id !== null && billIds.includes(e.bill_id))
+    // entries written before request hashes were kept compare by bills only
+    && earlier.every((e) => e.request_hash === null || e.request_hash === hash);
+  if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔内容不同的交纳（账单、方式、日期或备注不同），请刷新后重新提交');
   return { entryIds: earlier.map((e) => e.id), amountFen: earlier.reduce((s, e) => s + e.amount_fen, 0), replayed: true };
 }
 
@@ -303,7 +319,8 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
   const persons = new Set(bills.map((b) => b.person_id));
   if (persons.size !== 1) throw new AppError('VALIDATION_FAILED', '一次只能为一名党员交纳党费');
   // a replay (possibly one that waited on the bill locks for the original) returns the first result
-  const earlier = await earlierPayment(t, input.idempotencyKey, bills[0].person_id, ids);
+  const hashOfRequest = paymentRequestHash(input, ids);
+  const earlier = await earlierPayment(t, input.idempotencyKey, bills[0].person_id, ids, hashOfRequest);
   if (earlier) return earlier;
   const paid = bills.filter((b) => b.paid_on);
   if (paid.length) throw new AppError('CONFLICT', `${paid.map((b) => b.month).join('、')} 的党费已交纳，请勿重复交纳`);
@@ -327,6 +344,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
     entryIds.push(await repo.insertEntry(t, {
       ...e, kind: 'payment', orgId: b.org_id, regionKey: b.region_key, payerName: input.payerName ?? null, orderId: input.orderId ?? null, ruleVersionId: rule.id,
       note: [input.note, late.includes(b) ? `补交批准：${input.backPayApproval}` : null].filter(Boolean).join('；') || null, actorId: ctx.actor?.accountId ?? null, prevHash: prev, hash,
+      requestHash: hashOfRequest,
     }));
     prev = hash;
     await t.exec(sql`UPDATE dues_bill SET paid_on = ${input.paidOn}::date, updated_at = now(), version = version + 1 WHERE id = ${b.id}::uuid`);
@@ -348,7 +366,8 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
     // the same key raced itself: the other request recorded it
     if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) {
       const bill = await deps.db.maybeOne<{ person_id: string }>(sql`SELECT person_id FROM dues_bill WHERE id = ${input.billIds[0]}::uuid`);
-      const earlier = bill && (await earlierPayment(deps.db, input.idempotencyKey, bill.person_id, [...new Set(input.billIds)]));
+      const ids = [...new Set(input.billIds)];
+      const earlier = bill && (await earlierPayment(deps.db, input.idempotencyKey, bill.person_id, ids, paymentRequestHash(input, ids)));
       if (earlier) return earlier;
     }
     throw e;
@@ -358,8 +377,12 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
 /** A voluntary one-off payment (≥ 1000 元 is listed separately: forwarded entirely to the centre). */
 export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { personId: string; amountFen: number; method: 'cash' | 'transfer'; paidOn: string; idempotencyKey: string; note?: string | null }) {
   return deps.db.tx(async (t) => {
+    const hashOfRequest = requestHash({ kind: 'voluntary', personId: body.personId, amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, note: body.note });
     const earlier = await repo.entriesByKey(t, body.idempotencyKey);
-    if (earlier.length) return { entryIds: earlier.map((e) => e.id), amountFen: earlier[0].amount_fen, replayed: true, large: false };
+    if (earlier.length) {
+      if (earlier.some((e) => e.request_hash !== null && e.request_hash !== hashOfRequest)) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一笔内容不同的自愿交纳，请刷新后重新提交');
+      return { entryIds: earlier.map((e) => e.id), amountFen: earlier[0].amount_fen, replayed: true, large: false };
+    }
     const p = await findMember(t, ctx, body.personId, 'dues.manage');
     const region = await t.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${p.id}::uuid`);
     if (body.paidOn > businessToday()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
@@ -368,7 +391,7 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
     const prev = (await repo.lastEntryHash(t, p.id))?.hash ?? 'genesis';
     const e = { personId: p.id, billId: null, kind: 'voluntary', amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, key: body.idempotencyKey };
     const hash = entryHash(prev, e);
-    const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor!.accountId, prevHash: prev, hash });
+    const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor!.accountId, prevHash: prev, hash, requestHash: hashOfRequest });
     await repo.addToRollups(t, monthOf(body.paidOn), [{ orgPath: p.org_path, voluntaryFen: body.amountFen }]);
     const large = body.amountFen >= rule.body.voluntaryLargeFen;
     await auditInTx(t, ctx, { action: 'dues.voluntary', objectType: 'person', objectId: p.id, orgId: p.org_id, detail: { amountFen: body.amountFen, large } });

@@ -71,7 +71,9 @@ function OwedCard({ dues }: { dues: MyDues }) {
       {
         onSuccess: (o) => {
           const state: PayState = { months: o.months, amountFen: o.amountFen, provider: o.provider };
-          void navigate(o.payUrl, { state });
+          // the simulated cashier is a page of this app; WeChat Pay and Alipay are the provider's pages
+          if (o.payUrl.startsWith('/')) void navigate(o.payUrl, { state });
+          else window.location.assign(o.payUrl);
         },
       },
     );
@@ -90,7 +92,7 @@ function OwedCard({ dues }: { dues: MyDues }) {
       ) : (
         <>
           <p className="m-dues-hint">
-            共欠交 {owed.length} 个月，合计 <strong data-testid="dues-owed-total">{formatYuan(dues.owedFen)}</strong>。请选择要交纳的月份（按月份先后交纳）：
+            共欠交 {owed.length} 个月，合计 <strong data-testid="dues-owed-total">{formatYuan(dues.owedFen)}</strong>。{dues.onlinePayment.available ? '请选择要交纳的月份（按月份先后交纳）：' : ''}
           </p>
           <ul className="m-dues-owed" data-testid="dues-owed">
             {owed.map((b: MyDuesBill, i) => (
@@ -103,10 +105,16 @@ function OwedCard({ dues }: { dues: MyDues }) {
               </li>
             ))}
           </ul>
-          {create.isError && <Alert type="error" showIcon className="m-dues-warn" title={`无法发起交纳：${errorMessage(create.error)}`} />}
-          <Button type="primary" className="m-action" disabled={selected === 0} loading={create.isPending} onClick={pay} data-testid="dues-pay">
-            {selected === 0 ? '请选择要交纳的月份' : `在线交纳 ${formatYuan(totalFen)}`}
-          </Button>
+          {!dues.onlinePayment.available ? (
+            <Alert type="info" showIcon className="m-dues-warn" data-testid="dues-online-unavailable" title="未开通在线缴纳党费，请向支部线下交纳" />
+          ) : (
+            <>
+              {create.isError && <Alert type="error" showIcon className="m-dues-warn" title={`无法发起交纳：${errorMessage(create.error)}`} />}
+              <Button type="primary" className="m-action" disabled={selected === 0} loading={create.isPending} onClick={pay} data-testid="dues-pay">
+                {selected === 0 ? '请选择要交纳的月份' : `${dues.onlinePayment.simulated ? '在线交纳' : `${dues.onlinePayment.provider}交纳`} ${formatYuan(totalFen)}`}
+              </Button>
+            </>
+          )}
         </>
       )}
     </section>

@@ -23,9 +23,11 @@ function BackToDues({ primary = false }: { primary?: boolean }) {
 }
 
 /**
- * The simulated provider's cashier (development and demo): the payer confirms,
- * the provider notifies the server asynchronously, and the page polls the
- * order's status until the server has settled it.
+ * The order's page. For the simulated provider (demo mode) it is the cashier:
+ * the payer confirms, the provider notifies the server asynchronously, and the
+ * page polls the order's status until the server has settled it. WeChat Pay
+ * and Alipay bring the payer back here after their own cashier; the page then
+ * only polls.
  */
 export function MobilePayPage() {
   usePageTitle('交纳党费');
@@ -44,6 +46,11 @@ export function MobilePayPage() {
     // the statement and the owed months changed: the 党费 page reloads them
     if (status === 'paid') void qc.invalidateQueries({ queryKey: ['me', 'dues'], exact: true });
   }, [status, qc]);
+  // back from WeChat Pay or Alipay: their cashier took the payment, this page waits for the notification
+  const external = order.data ? !order.data.simulated : false;
+  useEffect(() => {
+    if (external) setConfirmed(true);
+  }, [external]);
 
   if (order.isPending) return <div className="m-card"><Spin /> 正在加载订单…</div>;
   if (order.isError) {
@@ -93,9 +100,9 @@ export function MobilePayPage() {
   return (
     <section className="m-card m-pay" aria-labelledby="m-pay-title">
       <div className="m-pay-provider" id="m-pay-title">
-        {info?.provider ?? '模拟支付（开发与演示）'}
+        {info?.provider ?? o.provider}
       </div>
-      <p className="m-pay-note">这是开发与演示环境的模拟收银台，不会产生真实扣款。</p>
+      {o.simulated && <p className="m-pay-note">这是开发与演示环境的模拟收银台，不会产生真实扣款。</p>}
       <div className="m-pay-amount" data-testid="pay-amount">
         {formatYuan(o.amountFen)}
       </div>
@@ -104,12 +111,10 @@ export function MobilePayPage() {
           <dt>款项</dt>
           <dd>党费</dd>
         </div>
-        {info && (
-          <div className="m-row">
-            <dt>交纳月份</dt>
-            <dd data-testid="pay-months">{info.months.map(monthLabel).join('、')}</dd>
-          </div>
-        )}
+        <div className="m-row">
+          <dt>交纳月份</dt>
+          <dd data-testid="pay-months">{(info?.months ?? o.months).map(monthLabel).join('、')}</dd>
+        </div>
         <div className="m-row">
           <dt>订单号</dt>
           <dd className="m-pay-no">{o.outTradeNo}</dd>
@@ -117,7 +122,13 @@ export function MobilePayPage() {
       </dl>
       {simulate.isError && <Alert type="error" showIcon className="m-dues-warn" title={`支付失败：${errorMessage(simulate.error)}`} />}
       {gaveUp && <Alert type="info" showIcon className="m-dues-warn" title="支付结果仍在确认中。请稍后在党费页面的交纳记录中查看，请勿重复支付。" />}
-      {waiting ? (
+      {!o.simulated ? (
+        !gaveUp && (
+          <div className="m-pay-waiting" role="status" aria-live="polite">
+            <Spin /> 正在确认支付结果…
+          </div>
+        )
+      ) : waiting ? (
         <div className="m-pay-waiting" role="status" aria-live="polite">
           <Spin /> 正在确认支付结果…
         </div>

@@ -53,6 +53,8 @@ export interface MyDues {
   owedFen: number;
   unpaidMonths: number;
   statement: MyDuesEntry[];
+  /** online payment offered or not (no provider configured: pay at the branch), and through whom */
+  onlinePayment: { available: boolean; provider: string | null; simulated: boolean };
 }
 export interface DuesOrderCreated {
   outTradeNo: string;
@@ -66,6 +68,10 @@ export interface DuesOrderStatus {
   amountFen: number;
   status: 'pending' | 'paid' | 'closed' | 'failed';
   paidAt: string | null;
+  months: string[];
+  provider: string;
+  /** the order is the simulated provider's (demo): this platform's page is its cashier */
+  simulated: boolean;
 }
 
 export function useMyDues(enabled = true) {
