@@ -54,7 +54,7 @@ export const b4Profile: Benchmark = {
       }
     };
 
-    const secIds = (await deps.db.query<{ id: string }>(sql`SELECT id FROM person WHERE org_id = ${accounts.orgs.branch.id} ORDER BY id`)).map((r) => r.id);
+    const secIds = (await deps.db.query<{ id: string }>(sql`SELECT id FROM person WHERE org_id = ${accounts.orgs.branch.id} AND is_current ORDER BY id`)).map((r) => r.id);
     const adminIds = (await deps.db.query<{ id: string }>(sql`SELECT id FROM person WHERE is_current ORDER BY id LIMIT 200`)).map((r) => r.id);
     const secCookie = await loginInject(app, accounts.secretary);
     const adminCookie = await loginInject(app, accounts.admin);
