@@ -22,6 +22,9 @@ const EnvSchema = z.object({
   PASSWORD_REQUIRE_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
   ADMIN_TOTP: z.enum(['auto', 'required', 'optional']).default('auto'),
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  AUDIT_HMAC_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
+  AUDIT_ANCHOR_DIR: z.string().optional(),
+  AUDIT_PROBES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 export type AppConfig = ReturnType<typeof loadConfig>;
@@ -38,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const isProduction = e.NODE_ENV === 'production';
   if (isProduction && !e.DATA_ENCRYPTION_KEY) {
     throw new ConfigError('Invalid configuration:\n  DATA_ENCRYPTION_KEY: required in production (32 random bytes, base64)');
+  }
+  if (isProduction && !e.AUDIT_HMAC_KEY) {
+    throw new ConfigError('Invalid configuration:\n  AUDIT_HMAC_KEY: required in production (32 random bytes, base64; not the DATA_ENCRYPTION_KEY)');
   }
   return {
     env: e.NODE_ENV,
@@ -62,5 +68,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // the three administrators need a second factor; `auto` requires it in production
     loginRatePerMinute: e.LOGIN_RATE_PER_MINUTE,
     adminTotpRequired: e.ADMIN_TOTP === 'required' || (e.ADMIN_TOTP === 'auto' && isProduction),
+    // the audit chain's key (not held by the database) and the directory of its signed checkpoints
+    auditHmacKey: e.AUDIT_HMAC_KEY,
+    auditAnchorDir: path.resolve(e.AUDIT_ANCHOR_DIR ?? path.join(e.DATA_DIR, 'audit-anchors')),
+    // access.denied / access.not_found rows per account and minute (the rest are counted, not written)
+    auditProbesPerMinute: e.AUDIT_PROBES_PER_MINUTE,
   };
 }
