@@ -1,9 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { audit, checkpointFile, hashAuditRow, verifyAuditChain, writeAuditCheckpoint } from '../../../src/server/platform/audit';
 import { sql } from '../../../src/server/platform/sql';
+import { createDb } from '../../../src/server/platform/db';
+import { migrate } from '../../../src/server/platform/migrate';
 import { buildApp } from '../../../src/server/app';
 import { createHarness, login, type Client, type Harness } from '../../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
@@ -355,6 +358,35 @@ describe('rows written before the keyed scheme (migration 0012)', () => {
     } finally {
       await raw2.end();
       await h2.close();
+    }
+  });
+});
+
+describe('upgrading an installation to the keyed scheme (migration 0012)', () => {
+  it('a log written before 0012 verifies plainly, and after the migration new rows are keyed and the whole chain verifies', async () => {
+    const name = `${inject('templateDb')}_u${crypto.randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: inject('adminUrl') });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const u = new URL(inject('adminUrl'));
+    u.pathname = '/' + name;
+    const db = createDb(u.toString(), 2);
+    const ctx = { requestId: 'test', ip: null, actor: null };
+    try {
+      await migrate(u.toString(), () => undefined, { upTo: '0010_dues_bill_layout.sql' });
+      for (const n of [1, 2, 3]) await audit(db, ctx, { action: 'test.before', detail: { n } });
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 3, keyedFrom: null });
+      await migrate(u.toString());
+      expect(await db.one(sql`SELECT last_id, keyed_from FROM audit_head`)).toEqual({ last_id: 3, keyed_from: 4 });
+      for (const n of [4, 5]) await audit(db, ctx, { action: 'test.after', detail: { n } });
+      expect(await verifyAuditChain(db)).toMatchObject({ ok: true, checked: 5, keyedFrom: 4 });
+      const rows = await db.query<Parameters<typeof hashAuditRow>[1] & { hash: string; prev_hash: string }>(sql`SELECT * FROM audit_log ORDER BY id`);
+      const plain = rows.map(({ hash: _h, prev_hash, ...c }) => hashAuditRow(prev_hash, c));
+      expect(rows.map((r, i) => r.hash === plain[i])).toEqual([true, true, true, false, false]);
+    } finally {
+      await db.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });
