@@ -4,8 +4,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIdCheckChar, ID_PROBLEM_MESSAGES } from '../src/contracts/idcard';
 import { sql } from '../src/server/platform/sql';
+import { audit } from '../src/server/platform/audit';
 import type { Harness } from '../tests/helpers/harness';
-import { makeMember } from '../tests/helpers/factory';
+import { makeAccount, makeMember, PASSWORD } from '../tests/helpers/factory';
 import { currentTotp } from '../src/server/platform/totp';
 import { checkChineseGlyphs, hasExactText, horizontalOverflow, startDemo, loginAs, newPage, screenshot } from './browser';
 
@@ -327,6 +328,33 @@ describe('admin console', () => {
       await screenshot(page, 'admin-member-list');
     } finally {
       await context.close();
+    }
+  });
+
+  it('the auditor verifies the hash chain and sees every broken row listed', async () => {
+    const auditor = await makeAccount(h.deps, [{ role: 'auditor', orgId: null, scope: 'subtree' }]);
+    for (let n = 0; n < 6; n++) await audit(h.db, { requestId: 'e2e', ip: null, actor: null }, { action: 'test.event', detail: { n } });
+    const last = await h.db.query<{ id: number; outcome: string }>(sql`SELECT id, outcome FROM audit_log ORDER BY id DESC LIMIT 6`);
+    const victims = [last[4], last[1]];
+    // an attacker with database access edits two rows (triggers off)
+    const flip = (outcomes: Record<number, string>) =>
+      h.db.tx(async (t) => {
+        await t.exec(sql`SET LOCAL session_replication_role = replica`);
+        for (const v of victims) await t.exec(sql`UPDATE audit_log SET outcome = ${outcomes[v.id]} WHERE id = ${v.id}`);
+      });
+    await flip(Object.fromEntries(victims.map((v) => [v.id, v.outcome === 'success' ? 'failure' : 'success'])));
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, auditor.username, PASSWORD);
+      await page.goto(`${base}/admin/audit`);
+      await page.getByRole('button', { name: '校验哈希链' }).click();
+      await page.getByText(`哈希链校验未通过：发现 2 处问题，最早在第 ${victims[0].id} 号记录`).waitFor();
+      const items = page.getByRole('list', { name: '校验发现的问题' }).getByRole('listitem');
+      expect(await items.allTextContents()).toEqual(victims.map((v) => `内容被改第 ${v.id} 条记录内容被修改`));
+      await screenshot(page, 'admin-audit-verify-broken');
+    } finally {
+      await context.close();
+      await flip(Object.fromEntries(victims.map((v) => [v.id, v.outcome])));
     }
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from '../server/platform/sql';
 import { isUniqueViolation } from '../server/platform/db';
 import { listMigrations } from '../server/platform/migrate';
-import { verifyAuditChain } from '../server/platform/audit';
+import { checkpointFile, verifyAuditChain } from '../server/platform/audit';
 import { verifyLedger } from '../server/domains/dues';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
 import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
@@ -48,10 +48,15 @@ export async function seedCmd(opts: { tier: Tier; seed: number; forceAppend?: bo
 
 export async function auditVerifyCmd() {
   await withRuntime(async ({ deps }) => {
-    const r = await verifyAuditChain(deps.db);
+    const r = await verifyAuditChain(deps.db, { anchorDir: deps.config.auditAnchorDir, limit: 1000 });
+    const cps = r.checkpoints;
+    info(cps?.checked ? `checkpoints: ${cps.checked} in ${checkpointFile(deps.config.auditAnchorDir)}, latest at row ${cps.latestId} (${cps.latestAt})` : `checkpoints: none in ${deps.config.auditAnchorDir}`);
     if (r.ok) console.log(`OK: ${r.checked} rows`);
     else {
-      console.log(`BROKEN at row ${r.firstBrokenId}: ${r.reason}`);
+      // every problem, in row order (a modified row does not hide later ones)
+      for (const p of r.problems) console.log(`BROKEN at row ${p.id}: ${p.reason}`);
+      if (r.problemCount > r.problems.length) console.log(`… and ${r.problemCount - r.problems.length} more`);
+      console.log(`${r.problemCount} problem(s) in ${r.checked} rows`);
       throw new CliError('', 1); // already reported
     }
   });
@@ -136,7 +141,7 @@ export async function restoreCmd(opts: { from: string }) {
     }
     console.log(`Restored the backup of ${report.manifest.createdAt} in ${((Date.now() - t0) / 1000).toFixed(1)} s. Verification:`);
     printTable(['table', 'backup rows', 'restored rows', ''], report.tables.map((t) => [t.name, t.expected, t.actual, t.expected === t.actual ? 'ok' : 'DIFFERENT']));
-    console.log(report.auditChain.ok ? `audit chain: OK (${report.auditChain.checked} rows)` : `audit chain: BROKEN at row ${report.auditChain.firstBrokenId}: ${report.auditChain.reason}`);
+    console.log(report.auditChain.ok ? `audit chain: OK (${report.auditChain.checked} rows)` : report.auditChain.problems.map((p) => `audit chain: BROKEN at row ${p.id}: ${p.reason}`).join('\n'));
     console.log(`audit head: ${report.auditHead.matches ? 'matches the backup' : `DIFFERENT (backup ${JSON.stringify(report.auditHead.expected)}, restored ${JSON.stringify(report.auditHead.actual)})`}`);
     if (report.laterMigrations.length) console.log(`Then applied newer migrations: ${report.laterMigrations.join(', ')}`);
     if (!report.ok) throw new CliError('The restored database differs from the backup (see above).');

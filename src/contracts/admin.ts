@@ -59,7 +59,22 @@ export const ListAuditQuery = PageQuery.extend({
   from: z.string().optional(),
   to: z.string().optional(),
 });
-export const AuditVerifyResult = z.object({ ok: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().nullable(), reason: z.string().nullable() });
+export const AuditProblem = z.object({
+  id: z.number().int(),
+  kind: z.enum(['missing', 'relinked', 'modified', 'truncated', 'head', 'checkpoint', 'checkpoint_invalid', 'scheme']),
+  reason: z.string(),
+});
+export const AuditVerifyResult = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBrokenId: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  /** every problem in row order, the first 100 (problemCount counts them all) */
+  problems: z.array(AuditProblem),
+  problemCount: z.number().int(),
+  keyedFrom: z.number().int().nullable(),
+  checkpoints: z.object({ checked: z.number().int(), latestId: z.number().int().nullable(), latestAt: z.string().nullable() }).nullable(),
+});
 
 export const JobView = z.object({
   id: z.uuid(),

@@ -14,11 +14,12 @@ import { z } from 'zod';
 import type { Deps } from './deps';
 import { cleanUp } from './platform/maintenance';
 import { genRequestId, installAuthentication, installErrorHandling, installOriginCheck, sendError } from './platform/http';
+import { installProbeAudit } from './platform/probe-audit';
 import { registerAuthRoutes } from './domains/auth';
 import { registerOrgRoutes, registerOrgJobs } from './domains/org';
 import { registerMemberRoutes, registerMemberJobs } from './domains/member';
 import { registerAdminRoutes } from './domains/admin';
-import { registerAuditRoutes } from './domains/audit';
+import { registerAuditRoutes, registerAuditJobs } from './domains/audit';
 import { registerJobRoutes } from './domains/jobs';
 import { registerNotificationRoutes } from './domains/notification';
 import { registerFileRoutes } from './domains/file';
@@ -31,7 +32,7 @@ z.config(z.locales.zhCN());
 export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Composition of the HTTP server: plugins, the error envelope, every domain, the web app. */
-export async function buildApp(deps: Deps, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /** clock of the probe-audit limit (tests) */ now?: () => number } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     genReqId: genRequestId,
@@ -71,6 +72,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   installAuthentication(app, deps.db, { adminTotpRequired: deps.config.adminTotpRequired });
+  installProbeAudit(app, deps.db, { perMinute: deps.config.auditProbesPerMinute, now: opts.now });
   registerSystemRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerOrgRoutes(app, deps);
@@ -87,6 +89,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);
   registerSystemJobs(deps);
+  registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,6 +3,8 @@ import { loadConfig, ConfigError } from './platform/config';
 import { openRuntime } from './runtime';
 import { buildApp } from './app';
 import { checkDemoAccounts, hasAnyOrg, isDemoAllowed, seed } from './seed/demo';
+import { writeAuditCheckpoint } from './platform/audit';
+import { AUDIT_CHECKPOINT_SECONDS } from './domains/audit';
 
 // The server process: config → database (embedded or DATABASE_URL) →
 // migrations → demo data on a fresh embedded install → HTTP → jobs.
@@ -50,6 +52,7 @@ async function main() {
     await deps.jobs.schedule('dues-payments', 'dues.payments', 3600);
     await deps.jobs.schedule('calendar-reminder', 'system.calendar_reminder', 24 * 3600);
     await deps.jobs.schedule('dues-reconciliation', 'dues.reconciliation', 24 * 3600);
+    await deps.jobs.schedule('audit-checkpoint', 'audit.checkpoint', AUDIT_CHECKPOINT_SECONDS);
     deps.jobs.start();
   }
   logger.info(`智慧党建云平台 ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} in ${Date.now() - t0} ms (database: ${runtime.isEmbedded ? 'embedded' : 'DATABASE_URL'})`);
@@ -62,6 +65,9 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
     await server.close();
+    await deps.jobs.stop();
+    // the last head, signed, outside the database
+    await writeAuditCheckpoint(deps.db, config.auditAnchorDir).catch((err) => logger.error({ err }, 'audit checkpoint failed'));
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

@@ -8,6 +8,7 @@ import { createLocalFileStore } from './platform/files';
 import { createNotifier } from './platform/notify';
 import { createPaymentProvider } from './platform/payment-providers';
 import { createJobRunner } from './platform/jobs';
+import { setAuditKey } from './platform/audit';
 import type { Deps } from './deps';
 
 // Opens the database (embedded under DATA_DIR or DATABASE_URL), applies
@@ -30,11 +31,13 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
   let stopEmbedded: (() => Promise<void>) | null = null;
   let url = config.databaseUrl;
   let key = config.encryptionKey;
+  let auditKey = config.auditHmacKey;
   if (!url) {
     releaseLock = acquireDataDirLock(config.dataDir);
     try {
       const secrets = loadOrCreateSecrets(config.dataDir);
       key ??= secrets.dataEncryptionKey;
+      auditKey ??= secrets.auditHmacKey;
       const t0 = Date.now();
       const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, password: secrets.pgPassword, log });
       log(`embedded PostgreSQL ready in ${Date.now() - t0} ms`);
@@ -44,9 +47,12 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
       releaseLock();
       throw e;
     }
-  } else if (!key) {
-    key = loadOrCreateSecrets(config.dataDir).dataEncryptionKey;
+  } else if (!key || !auditKey) {
+    const secrets = loadOrCreateSecrets(config.dataDir);
+    key ??= secrets.dataEncryptionKey;
+    auditKey ??= secrets.auditHmacKey;
   }
+  setAuditKey(auditKey!);
   let applied: string[];
   try {
     applied = opts.migrate === false ? [] : await migrate(url, log);

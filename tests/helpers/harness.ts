@@ -12,6 +12,7 @@ import { createLocalFileStore } from '../../src/server/platform/files';
 import { createNotifier } from '../../src/server/platform/notify';
 import { createSimulatedProvider } from '../../src/server/platform/payments';
 import { createJobRunner } from '../../src/server/platform/jobs';
+import { setAuditKey } from '../../src/server/platform/audit';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 
@@ -19,6 +20,8 @@ import type { Deps } from '../../src/server/deps';
 // own data directory and its own app (driven with inject, no port).
 
 export const TEST_KEY = crypto.createHash('sha256').update('dangjian-test-key').digest('base64');
+/** the audit chain's key in tests (one per process: every harness of a test file shares it, and the spawned CLI gets it too) */
+export const TEST_AUDIT_KEY = crypto.createHash('sha256').update('dangjian-test-audit-key').digest('base64');
 
 export interface Harness {
   deps: Deps;
@@ -41,7 +44,9 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   u.pathname = '/' + name;
   const dbUrl = u.toString();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-h-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', ...env });
+  // rate limits that a test sweeping every route would hit are lifted (tests of the limits set their own)
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', AUDIT_PROBES_PER_MINUTE: '10000', ...env });
+  setAuditKey(config.auditHmacKey!);
   const db = createDb(dbUrl, 10);
   const deps: Deps = {
     config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db),

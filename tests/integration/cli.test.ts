@@ -14,7 +14,7 @@ import { createLocalFileStore } from '../../src/server/platform/files';
 import { createNotifier } from '../../src/server/platform/notify';
 import { createSimulatedProvider } from '../../src/server/platform/payments';
 import { createJobRunner } from '../../src/server/platform/jobs';
-import { audit } from '../../src/server/platform/audit';
+import { audit, auditKeyId, setAuditKey } from '../../src/server/platform/audit';
 import { sql } from '../../src/server/platform/sql';
 import { PASSWORD_PROBLEM_MESSAGES } from '../../src/server/platform/password';
 import { createBackup, restoreBackup, readManifest } from '../../src/server/platform/backup';
@@ -22,7 +22,7 @@ import { seed } from '../../src/server/seed/demo';
 import { buildTemplate, IMPORT_COLUMNS } from '../../src/server/domains/member';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
-import { createHarness, login, TEST_KEY, type Harness } from '../helpers/harness';
+import { createHarness, login, TEST_AUDIT_KEY, TEST_KEY, type Harness } from '../helpers/harness';
 import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 
 // The operator CLI and backup/restore. The demo tier is seeded into this
@@ -56,7 +56,7 @@ interface CliResult { code: number; stdout: string; stderr: string }
 /** Runs the CLI as an operator would (`node --import tsx src/cli/index.ts …`) against the given database. */
 function cli(args: string[], opts: { dbUrl?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, NODE_ENV: 'test', DATABASE_URL: opts.dbUrl ?? h.dbUrl, DATA_DIR: h.dataDir, DATA_ENCRYPTION_KEY: TEST_KEY, DJ_PASSWORD: '', ...opts.env,
+    ...process.env, NODE_ENV: 'test', DATABASE_URL: opts.dbUrl ?? h.dbUrl, DATA_DIR: h.dataDir, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, DJ_PASSWORD: '', ...opts.env,
   };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,7 +95,7 @@ async function tableDigest(db: Db, table: string, where = 'TRUE') {
 }
 
 function depsFor(url: string, db: Db): Deps {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'restored-data'), DATABASE_URL: url, DATA_ENCRYPTION_KEY: TEST_KEY, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'restored-data'), DATABASE_URL: url, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent' });
   return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db) };
 }
 
@@ -225,6 +225,22 @@ describe('backup and restore', () => {
       await db.close();
     }
   });
+
+  it('refuses a backup whose audit chain was keyed with another audit key', async () => {
+    const dir = path.join(tmp, 'other-audit-key');
+    await createBackup(h.db, { outDir: dir, cipher: h.deps.cipher, auditAs });
+    expect((await readManifest(dir)).auditKeyId).toBe(auditKeyId());
+    const url = await createEmptyDatabase();
+    const db = createDb(url, 2);
+    try {
+      setAuditKey(crypto.randomBytes(32).toString('base64'));
+      await expect(restoreBackup({ db, databaseUrl: url, cipher: createFieldCipher(TEST_KEY) }, { fromDir: dir, auditAs })).rejects.toThrow(/audit HMAC key differs/);
+      expect(await publicTables(db)).toEqual([]);
+    } finally {
+      setAuditKey(TEST_AUDIT_KEY);
+      await db.close();
+    }
+  });
 });
 
 describe('audit verify', () => {
@@ -239,10 +255,12 @@ describe('audit verify', () => {
 
       await h2.db.exec(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
       await h2.db.exec(sql`UPDATE audit_log SET detail = '{"n": 99}' WHERE id = 2`);
+      await h2.db.exec(sql`UPDATE audit_log SET detail = '{"n": 98}' WHERE id = 3`);
       await h2.db.exec(sql`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
       const broken = await cli(['audit', 'verify'], { dbUrl: h2.dbUrl });
       expect(broken.code).toBe(1);
-      expect(broken.stdout).toMatch(/^BROKEN at row 2: /);
+      // every broken row, not only the first
+      expect(broken.stdout).toMatch(/^BROKEN at row 2: .*\nBROKEN at row 3: .*\n2 problem\(s\) in 3 rows\n$/);
     } finally {
       await h2.close();
     }

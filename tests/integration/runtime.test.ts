@@ -5,7 +5,7 @@ import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/server/platform/config';
-import { acquireDataDirLock } from '../../src/server/platform/embedded';
+import { acquireDataDirLock, loadOrCreateSecrets } from '../../src/server/platform/embedded';
 import { computeIdCheckChar } from '../../src/contracts/idcard';
 
 // Start-up, configuration, the data-directory lock and graceful shutdown of the real server process.
@@ -27,12 +27,30 @@ describe('configuration', () => {
   });
   it('requires the encryption key in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATA_ENCRYPTION_KEY/);
-    expect(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).isProduction).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), AUDIT_HMAC_KEY: Buffer.alloc(32, 8).toString('base64') }).isProduction).toBe(true);
+  });
+  it('requires the audit HMAC key in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })).toThrow(/AUDIT_HMAC_KEY: required in production/);
+    expect(() => loadConfig({ AUDIT_HMAC_KEY: 'short' })).toThrow(/AUDIT_HMAC_KEY/);
   });
   it('has the documented defaults', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
+    expect(c.auditAnchorDir).toBe(path.resolve('./data/audit-anchors'));
+    expect(c.auditProbesPerMinute).toBe(20);
     expect(c.session).toEqual({ idleSeconds: 1800, adminIdleSeconds: 900, absoluteSeconds: 43200 });
+  });
+});
+
+describe('generated secrets', () => {
+  it('adds an audit HMAC key to a secrets file written before it existed, keeping the other secrets', () => {
+    const dir = tempDir();
+    const before = { dataEncryptionKey: Buffer.alloc(32, 1).toString('base64'), pgPassword: 'pw' };
+    fs.writeFileSync(path.join(dir, 'secrets.json'), JSON.stringify(before));
+    const s = loadOrCreateSecrets(dir);
+    expect(s).toMatchObject(before);
+    expect(Buffer.from(s.auditHmacKey, 'base64')).toHaveLength(32);
+    expect(loadOrCreateSecrets(dir)).toEqual(s); // written back: the same key next time
   });
 });
 
@@ -81,6 +99,18 @@ function startCommand(command: string, args: string[], env: Record<string, strin
   });
 }
 
+/** Runs the CLI on the embedded database of a stopped server. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  delete base.DATABASE_URL;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
@@ -101,11 +131,15 @@ describe('the server process', () => {
     // a second process on the same data directory is refused
     await expect(startServer({ ...env, PORT: String(await freePort()) })).rejects.toThrow(/in use by process/);
     const exited = exitOf(first.child);
+    const stoppingAt = new Date().toISOString();
     first.child.kill('SIGTERM');
     const code = await exited;
     if (code !== 0) console.log('SERVER OUTPUT', first.output());
     expect(code).toBe(0);
     expect(first.output()).toContain('stopped');
+    // a clean shutdown leaves a signed checkpoint of the audit head outside the database
+    const checkpoints = fs.readFileSync(path.join(dataDir, 'audit-anchors', 'audit-checkpoints.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(checkpoints[checkpoints.length - 1].at >= stoppingAt).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
 
@@ -115,6 +149,11 @@ describe('the server process', () => {
     const exited2 = exitOf(second.child);
     second.child.kill('SIGINT');
     expect(await exited2).toBe(0);
+    // the chain (keyed with the generated key) agrees with every checkpoint
+    const verify = await runCli(['audit', 'verify'], env);
+    expect(verify.stdout).toMatch(/^OK: \d+ rows/);
+    expect(verify.stderr).toMatch(/checkpoints: [1-9]\d* in /);
+    expect(verify.code).toBe(0);
   });
 
   it('refuses to start in production while demo accounts exist', { timeout: 180_000 }, async () => {
@@ -124,8 +163,8 @@ describe('the server process', () => {
     const exited = exitOf(s.child);
     s.child.kill('SIGTERM');
     await exited;
-    const key = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).dataEncryptionKey;
-    await expect(startServer({ ...env, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: key })).rejects.toThrow(/demo accounts exist/);
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8'));
+    await expect(startServer({ ...env, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: secrets.dataEncryptionKey, AUDIT_HMAC_KEY: secrets.auditHmacKey })).rejects.toThrow(/demo accounts exist/);
     // the failed start stopped its embedded database and released the lock (no orphan postgres)
     expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
     expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);

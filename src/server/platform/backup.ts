@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Db } from './db';
 import type { FieldCipher } from './crypto';
 import type { RequestContext } from './actor';
-import { audit, verifyAuditChain, type VerifyResult } from './audit';
+import { audit, auditKeyId, verifyAuditChain, type VerifyResult } from './audit';
 import { listMigrations, migrate, type MigrationFile } from './migrate';
 
 // Logical backup and restore of the application's database, taken by the app
@@ -66,6 +66,8 @@ export interface BackupManifest {
   tables: BackupTable[];
   sequences: Array<{ name: string; lastValue: string | null }>;
   auditHead: { lastId: number; lastHash: string } | null;
+  /** identifies the audit HMAC key of the chain (absent in backups made before migration 0012) */
+  auditKeyId?: string;
 }
 
 export type ProgressFn = (table: string, done: number, total: number) => void;
@@ -250,7 +252,7 @@ export async function createBackup(db: Db, opts: BackupOptions): Promise<BackupM
     await client.query('COMMIT');
     manifest = {
       format: BACKUP_FORMAT, formatVersion: BACKUP_FORMAT_VERSION, createdAt: new Date().toISOString(), tool: toolInfo(), server,
-      migrations, keyFingerprint: keyFingerprint(opts.cipher), tables, sequences, auditHead,
+      migrations, keyFingerprint: keyFingerprint(opts.cipher), tables, sequences, auditHead, auditKeyId: auditKeyId(),
     };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -423,6 +425,12 @@ export async function restoreBackup(target: RestoreTarget, opts: RestoreOptions)
         'Set DATA_ENCRYPTION_KEY to the original key (for an embedded installation: dataEncryptionKey in the original DATA_DIR/secrets.json) and retry.',
     );
   }
+  if (manifest.auditKeyId && manifest.auditKeyId !== auditKeyId()) {
+    throw new BackupError(
+      'The audit HMAC key differs from the one in use when the backup was taken, so the audit chain could not be verified. ' +
+        'Set AUDIT_HMAC_KEY to the original key (for an embedded installation: auditHmacKey in the original DATA_DIR/secrets.json) and retry.',
+    );
+  }
   await verifyFiles(dir, manifest);
   await assertEmpty(target.db);
   await assertCanDisableTriggers(target.db);
@@ -473,7 +481,8 @@ export async function restoreBackup(target: RestoreTarget, opts: RestoreOptions)
     const n = Number((await target.db.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${quoteIdent(t.name)}`)).rows[0].n);
     tables.push({ name: t.name, expected: t.rows, actual: n });
   }
-  const auditChain = manifest.tables.some((t) => t.name === 'audit_log') ? await verifyAuditChain(target.db) : { ok: true, checked: 0, firstBrokenId: null, reason: null };
+  const auditChain = manifest.tables.some((t) => t.name === 'audit_log') ? await verifyAuditChain(target.db)
+    : { ok: true, checked: 0, firstBrokenId: null, reason: null, problems: [], problemCount: 0, keyedFrom: null, checkpoints: null };
   let actualHead: BackupManifest['auditHead'] = null;
   if (manifest.tables.some((t) => t.name === 'audit_head')) {
     const h = (await target.db.pool.query<{ last_id: string; last_hash: string }>('SELECT last_id::text AS last_id, last_hash FROM audit_head')).rows[0];

@@ -44,6 +44,9 @@ const EnvSchema = z.object({
   ALIPAY_APP_PRIVATE_KEY: z.string().optional(),
   ALIPAY_PUBLIC_KEY: z.string().optional(),
   ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
+  AUDIT_HMAC_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
+  AUDIT_ANCHOR_DIR: z.string().optional(),
+  AUDIT_PROBES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
 function isAddressOrRange(v: string): boolean {
@@ -73,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const demoAllowed = e.DEMO_MODE === 'on' || (e.DEMO_MODE === 'auto' && !isProduction);
   const payments = paymentConfig(e, demoAllowed);
+  if (isProduction && !e.AUDIT_HMAC_KEY) {
+    throw new ConfigError('Invalid configuration:\n  AUDIT_HMAC_KEY: required in production (32 random bytes, base64; not the DATA_ENCRYPTION_KEY)');
+  }
   return {
     env: e.NODE_ENV,
     isProduction,
@@ -99,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     trustProxy: e.TRUST_PROXY.split(',').map((x) => x.trim()).filter(Boolean),
     adminTotpRequired: e.ADMIN_TOTP === 'required' || (e.ADMIN_TOTP === 'auto' && isProduction),
     payments,
+    // the audit chain's key (not held by the database) and the directory of its signed checkpoints
+    auditHmacKey: e.AUDIT_HMAC_KEY,
+    auditAnchorDir: path.resolve(e.AUDIT_ANCHOR_DIR ?? path.join(e.DATA_DIR, 'audit-anchors')),
+    // access.denied / access.not_found rows per account and minute (the rest are counted, not written)
+    auditProbesPerMinute: e.AUDIT_PROBES_PER_MINUTE,
   };
 }
 

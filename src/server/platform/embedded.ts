@@ -11,6 +11,8 @@ import { ConfigError } from './config';
 export interface DataDirSecrets {
   dataEncryptionKey: string;
   pgPassword: string;
+  /** the audit chain's HMAC key (added to older secrets files on their next start) */
+  auditHmacKey: string;
 }
 
 function isAlive(pid: number): boolean {
@@ -52,10 +54,17 @@ export function acquireDataDirLock(dataDir: string): () => void {
 
 export function loadOrCreateSecrets(dataDir: string): DataDirSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DataDirSecrets;
+  if (fs.existsSync(file)) {
+    const existing = JSON.parse(fs.readFileSync(file, 'utf8')) as DataDirSecrets;
+    if (existing.auditHmacKey) return existing;
+    const upgraded = { ...existing, auditHmacKey: crypto.randomBytes(32).toString('base64') };
+    fs.writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
   const secrets: DataDirSecrets = {
     dataEncryptionKey: crypto.randomBytes(32).toString('base64'),
     pgPassword: crypto.randomBytes(24).toString('base64url'),
+    auditHmacKey: crypto.randomBytes(32).toString('base64'),
   };
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

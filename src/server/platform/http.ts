@@ -10,6 +10,7 @@ import { can, isAdministrator, type Actor, type RequestContext } from './actor';
 import type { Db } from './db';
 import { audit } from './audit';
 import { resolveSession, SESSION_COOKIE } from './session';
+import type { ProbeAction } from './probe-audit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -155,11 +156,21 @@ export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db,
       if (req.totpEnrollmentRequired && !spec.allowDuringEnrollment) return sendError(reply, 'TOTP_ENROLLMENT_REQUIRED');
       if (spec.access === 'authenticated') return;
       if (!can(req.actor, spec.access)) {
-        await audit(db, contextOf(req), { action: 'access.denied', outcome: 'denied', detail: { operationId: spec.operationId, permission: spec.access, method: req.method, url: req.url.split('?')[0] } });
+        await auditProbe(db, req, 'access.denied', { operationId: spec.operationId, permission: spec.access, method: req.method, url: req.url.split('?')[0] });
         return sendError(reply, 'FORBIDDEN');
       }
     },
-    handler: spec.handler as never,
+    // a signed-in request for an object that is not found (or out of scope, which answers the same) is audited
+    handler: (async (req: FastifyRequest, reply: FastifyReply) => {
+      try {
+        return await (spec.handler as (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>)(req, reply);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'NOT_FOUND' && req.actor) {
+          await auditProbe(db, req, 'access.not_found', { operationId: spec.operationId, method: req.method, url: req.url.split('?')[0] });
+        }
+        throw err;
+      }
+    }) as never,
   });
 }
 
@@ -189,4 +200,10 @@ export function installOriginCheck(app: FastifyInstance) {
     const given = origin === 'null' ? null : originOf(origin);
     if (!given || given !== ownOrigin) return sendError(reply, 'ORIGIN_REJECTED');
   });
+}
+
+/** Audits a denied or not-found answer through the app's per-account limit (unlimited on an app without one). */
+async function auditProbe(db: Db, req: FastifyRequest, action: ProbeAction, detail: Record<string, unknown>) {
+  if (req.server.probeAuditor) return req.server.probeAuditor.record(req, action, detail);
+  await audit(db, contextOf(req), { action, outcome: 'denied', detail });
 }

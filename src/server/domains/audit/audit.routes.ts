@@ -23,8 +23,12 @@ export function registerAuditRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/audit/verify', operationId: 'verifyAuditLog', summary: '校验审计日志哈希链', tags: ['audit'], access: 'audit.read',
     schema: { response: { 200: AuditVerifyResult } },
     handler: async (req) => {
-      const result = await verifyAuditChain(db);
-      await audit(db, contextOf(req), { action: 'audit.verify', outcome: result.ok ? 'success' : 'failure', detail: { checked: result.checked, firstBrokenId: result.firstBrokenId } });
+      // every problem is counted; the answer lists the first 100
+      const result = await verifyAuditChain(db, { anchorDir: deps.config.auditAnchorDir, limit: 100 });
+      await audit(db, contextOf(req), {
+        action: 'audit.verify', outcome: result.ok ? 'success' : 'failure',
+        detail: { checked: result.checked, firstBrokenId: result.firstBrokenId, problemCount: result.problemCount, brokenIds: result.problems.slice(0, 20).map((p) => p.id) },
+      });
       return result;
     },
   });

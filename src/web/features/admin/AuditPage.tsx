@@ -17,6 +17,23 @@ const roleText = (roles: string | null) =>
         .join('、')
     : '—';
 
+const PROBLEM_KINDS: Record<AuditVerify['problems'][number]['kind'], { text: string; color: string }> = {
+  missing: { text: '记录缺失', color: 'red' },
+  relinked: { text: '链接断开', color: 'red' },
+  modified: { text: '内容被改', color: 'red' },
+  truncated: { text: '尾部截断', color: 'red' },
+  head: { text: '链头不符', color: 'orange' },
+  checkpoint: { text: '与检查点不符', color: 'red' },
+  checkpoint_invalid: { text: '检查点无效', color: 'orange' },
+  scheme: { text: '密钥起点被改', color: 'red' },
+};
+
+function checkpointText(v: AuditVerify): string {
+  if (!v.checkpoints) return '';
+  if (!v.checkpoints.checked) return '尚无库外签名检查点可供对照（检查点由系统定时写入）。';
+  return `已对照 ${v.checkpoints.checked} 个库外签名检查点（最近一个：第 ${v.checkpoints.latestId} 条，${v.checkpoints.latestAt ? formatDateTime(v.checkpoints.latestAt, true) : '—'}）。`;
+}
+
 export function AuditPage() {
   usePageTitle('审计日志');
   const [f, setF] = useState<AuditFilters>({ page: 1, pageSize: 20 });
@@ -50,14 +67,37 @@ export function AuditPage() {
       </div>
       {verify &&
         (verify.ok ? (
-          <Alert type="success" showIcon closable={{ onClose: () => setVerify(null) }} style={{ marginBottom: 16 }} title={`哈希链完整：已校验 ${verify.checked} 条记录，未发现篡改或删除。`} />
+          <Alert
+            type="success"
+            showIcon
+            closable={{ onClose: () => setVerify(null) }}
+            style={{ marginBottom: 16 }}
+            title={`哈希链完整：已校验 ${verify.checked} 条记录，未发现篡改或删除。`}
+            description={checkpointText(verify)}
+          />
         ) : (
           <Alert
             type="error"
             showIcon
             style={{ marginBottom: 16 }}
-            title={`哈希链校验未通过：第 ${verify.firstBrokenId ?? '?'} 号记录起被篡改或删除`}
-            description={`${verify.reason ?? ''}（已校验 ${verify.checked} 条）。请立即保全数据库备份，并报告安全管理员和上级主管部门。`}
+            title={`哈希链校验未通过：发现 ${verify.problemCount} 处问题，最早在第 ${verify.firstBrokenId ?? '?'} 号记录`}
+            description={
+              <>
+                <ul className="audit-problems" aria-label="校验发现的问题">
+                  {verify.problems.map((p, i) => (
+                    <li key={`${p.id}-${p.kind}-${i}`}>
+                      <Tag color={PROBLEM_KINDS[p.kind].color}>{PROBLEM_KINDS[p.kind].text}</Tag>
+                      {p.reason}
+                    </li>
+                  ))}
+                </ul>
+                {verify.problemCount > verify.problems.length && <div>仅列出前 {verify.problems.length} 处，另有 {verify.problemCount - verify.problems.length} 处未列出（运维人员可用命令行 audit verify 查看全部）。</div>}
+                <div>
+                  已校验 {verify.checked} 条。{checkpointText(verify)}
+                </div>
+                <div>请立即保全数据库备份和库外检查点文件，并报告安全管理员和上级主管部门。</div>
+              </>
+            }
           />
         ))}
       {verifyError && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`校验失败：${verifyError}`} />}

@@ -72,6 +72,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'auth.totp_setup': '生成双因素绑定码',
   'auth.totp_enable': '开启双因素认证',
   'access.denied': '越权访问被拒绝',
+  'access.not_found': '访问不存在或无权查看的对象',
   'account.create': '新建账号',
   'account.update': '修改账号',
   'role.grant': '授予角色',
@@ -104,7 +105,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 
 export const AUDIT_ACTION_GROUPS = [
   { value: 'auth.', label: '登录与密码' },
-  { value: 'access.denied', label: '越权访问' },
+  { value: 'access.', label: '越权访问' },
   { value: 'account.', label: '账号' },
   { value: 'role.', label: '角色授权' },
   { value: 'org.', label: '组织' },
