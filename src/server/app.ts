@@ -13,7 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 import type { Deps } from './deps';
 import { cleanUp } from './platform/maintenance';
-import { genRequestId, installAuthentication, installErrorHandling, sendError } from './platform/http';
+import { genRequestId, installAuthentication, installErrorHandling, installJsonBodyParser, sendError } from './platform/http';
 import { registerAuthRoutes } from './domains/auth';
 import { registerOrgRoutes, registerOrgJobs } from './domains/org';
 import { registerMemberRoutes, registerMemberJobs } from './domains/member';
@@ -44,6 +44,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installJsonBodyParser(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', String(req.id));
   });
