@@ -1,4 +1,4 @@
-import { loadExcel, readSheet } from '../../platform/excel';
+import { loadExcel, readSheet, safeRow } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -20,19 +20,19 @@ export const IMPORT_COLUMNS = ['姓名', '性别', '民族', '身份证号', '�
 export async function buildTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
   const ws = wb.addWorksheet('党员信息');
-  ws.addRow([...IMPORT_COLUMNS]);
+  ws.addRow(safeRow([...IMPORT_COLUMNS]));
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c) => (c.width = 16));
   const help = wb.addWorksheet('填写说明');
-  help.addRow(['列', '要求']);
-  help.addRow(['性别', Object.values(SEXES).join(' / ')]);
-  help.addRow(['学历', Object.values(EDUCATIONS).join(' / ')]);
-  help.addRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]);
-  help.addRow(['党员类别', '正式党员 / 预备党员']);
-  help.addRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']);
-  help.addRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']);
-  help.addRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']);
-  help.addRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']);
+  help.addRow(safeRow(['列', '要求']));
+  help.addRow(safeRow(['性别', Object.values(SEXES).join(' / ')]));
+  help.addRow(safeRow(['学历', Object.values(EDUCATIONS).join(' / ')]));
+  help.addRow(safeRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]));
+  help.addRow(safeRow(['党员类别', '正式党员 / 预备党员']));
+  help.addRow(safeRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']));
+  help.addRow(safeRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']));
+  help.addRow(safeRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']));
+  help.addRow(safeRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
