@@ -84,7 +84,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object } =
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);
-  deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
+  deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -162,3 +162,8 @@ export function findOrgForMembers(q: Queryable, orgId: string, scope: Sql) {
 export function findCurrentByIdHash(q: Queryable, idHash: Buffer) {
   return q.maybeOne<{ id: string; org_id: string; name: string; status: string }>(sql`SELECT id, org_id, name, status FROM person WHERE id_no_hash = ${idHash} AND status IN ('applicant','activist','candidate','probationary','full')`);
 }
+
+/** The stored_file row of a member import's upload (the file itself is removed from the store by the caller). */
+export async function deleteImportUpload(q: Queryable, jobId: string): Promise<void> {
+  await q.exec(sql`DELETE FROM stored_file WHERE owner_type = 'member_import' AND owner_id = ${jobId}::uuid`);
+}
