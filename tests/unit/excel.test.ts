@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { readSheet, safeCell, safeRow, type SheetReadStats } from '../../src/server/platform/excel';
+import { checkWorkbook, readSheet, safeCell, safeRow, type SheetReadStats } from '../../src/server/platform/excel';
 import { AppError } from '../../src/server/platform/errors';
 import { unzipPart } from '../helpers/xlsx';
 
@@ -77,5 +77,20 @@ describe('reading an uploaded sheet (M5)', () => {
     const empty = new ExcelJS.Workbook();
     empty.addWorksheet('空');
     expect(await codeOf(readSheet(Buffer.from(await empty.xlsx.writeBuffer()), COLUMNS, 'x'))).toBe('IMPORT_INVALID:表头与模');
+  });
+
+  it('refuses a sheet or shared strings with more XML than the caps, also when the zip declares a smaller size (zip bomb)', async () => {
+    const big = 'x'.repeat(300_000);
+    const data = await workbook([['甲', big, ''], ['乙', `${big}y`, '']]);
+    const limits = { sheetXmlBytes: 100_000, sharedStringsBytes: 100_000 };
+    const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: AppError) => `${e.code}:${e.message}`);
+    expect(() => checkWorkbook(data, limits)).toThrow('文件内容过大，请拆分后导入');
+    expect(await codeOf(readSheet(data, COLUMNS, 'x', 100, undefined, limits))).toBe('IMPORT_INVALID:文件内容过大，请拆分后导入');
+    // forge the central directory: every part declares 10 bytes
+    const forged = Buffer.from(data);
+    for (let p = forged.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); p >= 0; p = forged.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), p + 4)) forged.writeUInt32LE(10, p + 24);
+    expect(() => checkWorkbook(forged, limits)).not.toThrow();
+    expect(await codeOf(readSheet(forged, COLUMNS, 'x', 100, undefined, limits))).toBe('IMPORT_INVALID:文件内容过大，请拆分后导入');
+    expect(await readSheet(forged, COLUMNS, 'x', 100)).toHaveLength(2);
   });
 });

@@ -125,9 +125,29 @@ interface ReaderParts {
 }
 
 const PART_CAP = 4 * 1024 * 1024;
-const SHARED_STRINGS_CAP = 64 * 1024 * 1024;
 
 export interface SheetReadStats { rowsRead: number }
+
+/** Caps on the uncompressed XML of an uploaded workbook (what a zip bomb inflates). */
+export interface SheetLimits { sheetXmlBytes: number; sharedStringsBytes: number }
+
+/** The default caps for a sheet of `maxRows` rows: about 2 KB of XML per row (a real 13-column row is about 600 bytes), at least 64 MB. */
+export function sheetLimits(maxRows: number): SheetLimits {
+  return { sheetXmlBytes: Math.max(64 * 1024 * 1024, maxRows * 2048), sharedStringsBytes: 64 * 1024 * 1024 };
+}
+
+/**
+ * Checks an upload from its zip directory alone, before it is stored or
+ * queued: a zip, with no worksheet or shared-strings part declaring more XML
+ * than the caps. (readSheet enforces the caps again on the bytes actually
+ * inflated, since a declared size can lie.)
+ */
+export function checkWorkbook(data: Buffer, limits: SheetLimits): void {
+  for (const [name, e] of zipEntries(data)) {
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(name) && e.size > limits.sheetXmlBytes) throw tooLarge();
+    if (name === 'xl/sharedStrings.xml' && e.size > limits.sharedStringsBytes) throw tooLarge();
+  }
+}
 
 /**
  * The non-empty data rows of the first worksheet of an uploaded template as
@@ -136,7 +156,7 @@ export interface SheetReadStats { rowsRead: number }
  * (refused with `tooMany`), the XML of each part is capped, and the event loop
  * gets a turn between chunks. `stats.rowsRead` counts the sheet rows parsed.
  */
-export async function readSheet(data: Buffer, columns: readonly string[], tooMany: string, maxRows = 100_000, stats: SheetReadStats = { rowsRead: 0 }): Promise<string[][]> {
+export async function readSheet(data: Buffer, columns: readonly string[], tooMany: string, maxRows = 100_000, stats: SheetReadStats = { rowsRead: 0 }, limits: SheetLimits = sheetLimits(maxRows)): Promise<string[][]> {
   const entries = zipEntries(data);
   const ExcelJS = await loadExcel();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' }) as unknown as ReaderParts;
@@ -159,7 +179,7 @@ export async function readSheet(data: Buffer, columns: readonly string[], tooMan
   await run(() => reader._parseWorkbook(book));
   const styles = part('xl/styles.xml');
   if (styles) await run(() => reader._parseStyles(styles));
-  const strings = part('xl/sharedStrings.xml', SHARED_STRINGS_CAP);
+  const strings = part('xl/sharedStrings.xml', limits.sharedStringsBytes);
   await run(async () => {
     if (strings) for await (const _ of reader._parseSharedStrings(strings)) void _;
   });
@@ -173,8 +193,7 @@ export async function readSheet(data: Buffer, columns: readonly string[], tooMan
   const sheetEntry = entries.get(sheetPath);
   if (!sheetEntry) throw new AppError('IMPORT_INVALID', '文件中没有工作表');
   const sheetNo = /sheet(\d+)\.xml$/.exec(sheetPath)?.[1] ?? '1';
-  const sheetCap = Math.max(64 * 1024 * 1024, maxRows * 2048);
-  const [emitted] = [...reader._parseWorksheet(entryText(data, sheetEntry, sheetCap), sheetNo)];
+  const [emitted] = [...reader._parseWorksheet(entryText(data, sheetEntry, limits.sheetXmlBytes), sheetNo)];
   if (!emitted) throw unreadable();
 
   const rows: string[][] = [];

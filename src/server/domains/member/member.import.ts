@@ -1,4 +1,4 @@
-import { loadExcel, readSheet, safeRow } from '../../platform/excel';
+import { checkWorkbook, loadExcel, readSheet, safeRow, sheetLimits } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -53,8 +53,13 @@ function normaliseDate(s: string): string {
   return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : s;
 }
 
+export const MAX_IMPORT_ROWS = 100_000;
+
 /** The data rows of an uploaded template: [row number, ...cells]. */
-export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单个文件最多导入10万行，请拆分后导入');
+export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单个文件最多导入10万行，请拆分后导入', MAX_IMPORT_ROWS);
+
+/** Refuses at upload, before the file is stored and queued, a workbook whose parts declare more XML than an import may hold. */
+export const checkUpload = (data: Buffer) => checkWorkbook(data, sheetLimits(MAX_IMPORT_ROWS));
 
 interface OrgRef { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
 

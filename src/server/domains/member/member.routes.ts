@@ -9,7 +9,7 @@ import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, M
 import { Ok } from '../../../contracts/common';
 import * as service from './member.service';
 import { prepareExport, startExport } from './member.export';
-import { buildTemplate, runImport } from './member.import';
+import { buildTemplate, checkUpload, runImport } from './member.import';
 import { enqueueImport } from './member.jobs';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
@@ -102,6 +102,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
       await detectAllowedType(data, [XLSX]);
       const ctx = contextOf(req);
       if (req.query.dryRun === 'true') return { dryRun: true, report: await runImport(deps, ctx, data, false) };
+      checkUpload(data);
       const jobId = await enqueueImport(deps, ctx, data);
       reply.code(202);
       return { dryRun: false, jobId };
