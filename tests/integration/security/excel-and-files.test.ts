@@ -112,6 +112,15 @@ describe('imports (M5, M6)', () => {
     expect(res.json().error.message).toBe('单个文件最多导入2万行，请拆分后导入');
   });
 
+  it('refuses an impossible month (year 0000) in a dues-base row as a month error', async () => {
+    const m = await makeMember(h.deps, branch.id, { name: '月份测试' });
+    const data = await importFile([['月份测试', m.idNumber, '离退休', '5200', '', '', '0000-01', '']], BASE_IMPORT_COLUMNS);
+    const mp = multipartFile('基数.xlsx', data, XLSX);
+    const res = await h.app.inject({ method: 'POST', url: '/api/v1/dues/bases/import?dryRun=true', headers: { cookie: c.cookie, ...mp.headers }, payload: mp.payload });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().report.errors).toEqual([{ row: 2, field: '执行月份', message: '应为 YYYY-MM，例如 2027-01' }]);
+  });
+
   it('keeps no uploaded spreadsheet after a dry run or a committed import, and the report holds no ID number', async () => {
     const idNumber = makeIdNumber('1985-03-04');
     const data = await importFile([['导入甲', '男', '汉族', idNumber, '大学本科', '工人', '', '13800138000', '', '正式党员', '2010-07-01', '2011-07-01', branch.name], ['导入乙', '男', '汉族', '110101198001010000', '大学本科', '工人', '', '', '', '正式党员', '2010-07-01', '2011-07-01', branch.name]], IMPORT_COLUMNS);

@@ -1,10 +1,11 @@
 import { loadExcel, readSheet, safeRow } from '../../platform/excel';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { sql } from '../../platform/sql';
-import { BASED_CATEGORIES, DUES_CATEGORIES, type DuesCategory } from '../../../contracts/dues';
+import { BASED_CATEGORIES, DUES_CATEGORIES, Month, type DuesCategory } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { resolveBase, ruleFor } from './dues.service';
 import type { Component } from './dues.policy';
@@ -61,7 +62,10 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
   const report: BaseImportReport = { total: rows.length, valid: 0, unchanged: 0, created: 0, errors: [] };
   const ready: Array<{ personId: string; orgId: string; category: DuesCategory; base: number | null; components: Component[]; month: string; note: string | null }> = [];
   const seen = new Map<string, number>();
+  let checked = 0;
   for (const [rowNo, name, idNumber, categoryText, baseText, includeText, deductText, month, note] of rows) {
+    // rows refused before any query never await: give the event loop a turn now and then
+    if (++checked % 500 === 0) await yieldToLoop();
     const row = Number(rowNo);
     const fail = (field: string, message: string) => report.errors.push({ row, field, message });
     const category = CATEGORY_BY_LABEL.get(categoryText.trim()) as DuesCategory | undefined;
@@ -69,7 +73,7 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
       fail('党费类别', `应为：${Object.values(DUES_CATEGORIES).join(' / ')}`);
       continue;
     }
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    if (!Month.safeParse(month).success) {
       fail('执行月份', '应为 YYYY-MM，例如 2027-01');
       continue;
     }

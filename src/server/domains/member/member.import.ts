@@ -1,4 +1,5 @@
 import { checkWorkbook, loadExcel, readSheet, safeRow, sheetLimits } from '../../platform/excel';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -89,7 +90,10 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
   const report: ImportReport = { total: rows.length, valid: 0, skipped: 0, created: 0, errors: [] };
   const seen = new Map<string, number>();
   const ready: Array<{ row: number; org: OrgRef; rec: ReturnType<typeof prepareRecord> }> = [];
+  let checked = 0;
   for (const [rowNo, name, sex, ethnicity, idNumber, edu, occ, unitName, phone, address, kind, joinDate, conversionDate, orgRef] of rows) {
+    // rows refused by the schema alone never await: give the event loop a turn now and then
+    if (++checked % 500 === 0) await yieldToLoop();
     const row = Number(rowNo);
     const fail = (field: string, message: string) => report.errors.push({ row, field, message });
     const parsed = MemberFields.safeParse({
