@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText, Text } from './common';
 
 // The working-day calendar (工作日历): per year, the holidays and the 调休
 // make-up working days of the State Council's notice. A year without a
@@ -20,12 +21,13 @@ export const WorkCalendarKindEnum = z.enum(['holiday', 'workday'], { message: '�
 export const WorkCalendarDayInput = z.object({
   day: z.iso.date({ message: '日期应为有效的“年-月-日”，如 2026-01-01' }),
   kind: WorkCalendarKindEnum,
-  name: z.string({ message: '请填写名称（如“春节”）' }).trim().min(1, { message: '请填写名称（如“春节”）' }).max(50, { message: '名称不能超过50个字' }),
+  name: z.string({ message: '请填写名称（如“春节”）' }).refine(isStorableText, { message: '含有无效字符（空字符或无效的字符编码）' }).trim().min(1, { message: '请填写名称（如“春节”）' }).max(50, { message: '名称不能超过50个字' }),
 });
 
 export const PutWorkCalendarYearBody = z.object({
   source: z
     .string({ message: '请填写来源（所依据的放假安排通知）' })
+    .refine(isStorableText, { message: '含有无效字符（空字符或无效的字符编码）' })
     .trim()
     .min(1, { message: '请填写来源（所依据的放假安排通知）' })
     .max(500, { message: '来源不能超过500个字' }),
@@ -33,18 +35,18 @@ export const PutWorkCalendarYearBody = z.object({
 });
 export type PutWorkCalendarYearBody = z.infer<typeof PutWorkCalendarYearBody>;
 
-export const WorkCalendarDayView = z.object({ day: z.string(), kind: WorkCalendarKindEnum, name: z.string() });
+export const WorkCalendarDayView = z.object({ day: Text, kind: WorkCalendarKindEnum, name: Text });
 export const WorkCalendarYearView = z.object({
   year: z.number().int(),
   configured: z.boolean(),
-  source: z.string().nullable(),
-  updatedAt: z.string().nullable(),
+  source: Text.nullable(),
+  updatedAt: Text.nullable(),
   days: z.array(WorkCalendarDayView),
 });
 export const WorkCalendarYearSummary = z.object({
   year: z.number().int(),
-  source: z.string(),
-  updatedAt: z.string(),
+  source: Text,
+  updatedAt: Text,
   holidays: z.number().int(),
   workdays: z.number().int(),
 });

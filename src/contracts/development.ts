@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, pageOf, PageQuery } from './common';
+import { IsoDate, PageQuery, Text, pageOf } from './common';
 import { EarlierRecordView, EducationEnum, OccupationEnum, SexEnum } from './member';
 import { PHONE_PATTERN } from './idcard';
 
@@ -116,20 +116,20 @@ const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [k
 export const CandidateStatusEnum = z.enum(keysOf(CANDIDATE_STATUSES));
 export const FileStateEnum = z.enum(keysOf(FILE_STATES));
 export const DeadlineKindEnum = z.enum(keysOf(DEADLINE_KINDS));
-const Name = z.string().trim().min(1, { message: '请填写姓名' }).max(50, { message: '姓名过长' });
+const Name = Text.trim().min(1, { message: '请填写姓名' }).max(50, { message: '姓名过长' });
 
 export const CreateDevelopmentCandidateBody = z.object({
   orgId: z.uuid({ message: '请选择党支部' }),
   appliedOn: IsoDate,
   name: Name,
   sex: SexEnum,
-  ethnicity: z.string().trim().min(1, { message: '请选择民族' }),
-  idNumber: z.string().trim().min(1, { message: '请填写身份证号' }),
-  phone: z.string().trim().regex(PHONE_PATTERN, { message: '手机号应为11位数字' }).nullish(),
+  ethnicity: Text.trim().min(1, { message: '请选择民族' }),
+  idNumber: Text.trim().min(1, { message: '请填写身份证号' }),
+  phone: Text.trim().regex(PHONE_PATTERN, { message: '手机号应为11位数字' }).nullish(),
   education: EducationEnum,
   occupation: OccupationEnum,
-  unitName: z.string().trim().max(100).nullish(),
-  address: z.string().trim().max(200).nullish(),
+  unitName: Text.trim().max(100).nullish(),
+  address: Text.trim().max(200).nullish(),
   leavesUnitOn: IsoDate.nullish(),
 });
 export type CreateDevelopmentCandidateBody = z.infer<typeof CreateDevelopmentCandidateBody>;
@@ -138,7 +138,7 @@ export const ListDevelopmentCandidatesQuery = PageQuery.extend({
   orgId: z.uuid().optional(),
   stage: z.coerce.number().int().min(1).max(5).optional(),
   state: z.enum(['open', 'closed', 'all']).default('open'),
-  q: z.string().trim().max(50).optional(),
+  q: Text.trim().max(50).optional(),
   sort: z.enum(['stage', 'name', 'appliedOn', 'nextDue']).default('stage'),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
@@ -146,13 +146,13 @@ export type ListDevelopmentCandidatesQuery = z.infer<typeof ListDevelopmentCandi
 
 export const DeadlineView = z.object({
   fileId: z.uuid(),
-  personName: z.string(),
+  personName: Text,
   orgId: z.uuid(),
-  orgName: z.string(),
+  orgName: Text,
   kind: DeadlineKindEnum,
-  label: z.string(),
-  due: z.string(),
-  extendedDue: z.string().nullable(),
+  label: Text,
+  due: Text,
+  extendedDue: Text.nullable(),
   provisional: z.boolean(),
   overdue: z.boolean(),
   daysLeft: z.number().int(),
@@ -162,46 +162,46 @@ export type DeadlineView = z.infer<typeof DeadlineView>;
 export const CandidateListItem = z.object({
   id: z.uuid(),
   personId: z.uuid(),
-  name: z.string(),
+  name: Text,
   sex: SexEnum,
   orgId: z.uuid(),
-  orgName: z.string(),
+  orgName: Text,
   status: CandidateStatusEnum,
   state: FileStateEnum,
   stage: z.number().int(),
   lastStep: z.number().int(),
-  appliedOn: z.string(),
+  appliedOn: Text,
   nextDue: DeadlineView.nullable(),
 });
 export type CandidateListItem = z.infer<typeof CandidateListItem>;
 export const CandidatePage = pageOf(CandidateListItem);
 
-export const PersonRef = z.object({ id: z.uuid(), name: z.string() });
+export const PersonRef = z.object({ id: z.uuid(), name: Text });
 
 export const StepView = z.object({
   id: z.number().int(),
   step: z.number().int(),
-  date: z.string(),
-  decisionBody: z.string().nullable(),
-  talkers: z.array(z.string()),
-  envoy: z.string().nullable(),
+  date: Text,
+  decisionBody: Text.nullable(),
+  talkers: z.array(Text),
+  envoy: Text.nullable(),
   contacts: z.array(PersonRef),
   introducers: z.array(PersonRef),
-  data: z.record(z.string(), z.unknown()),
-  note: z.string().nullable(),
-  attachments: z.array(z.object({ id: z.uuid(), fileName: z.string() })),
-  recordedBy: z.string().nullable(),
-  recordedAt: z.string(),
+  data: z.record(Text, z.unknown()),
+  note: Text.nullable(),
+  attachments: z.array(z.object({ id: z.uuid(), fileName: Text })),
+  recordedBy: Text.nullable(),
+  recordedAt: Text,
 });
 export type StepView = z.infer<typeof StepView>;
 
 export const VoteView = z.object({
   kind: z.enum(['admission', 'conversion']),
   round: z.number().int(),
-  meetingDate: z.string(),
+  meetingDate: Text,
   expected: z.number().int(),
   registryCount: z.number().int(),
-  expectedNote: z.string().nullable(),
+  expectedNote: Text.nullable(),
   present: z.number().int(),
   written: z.number().int(),
   yes: z.number().int(),
@@ -211,7 +211,7 @@ export const VoteView = z.object({
   isPassed: z.boolean(),
   outcome: z.enum(['convert', 'extend', 'cancel']).nullable(),
   extensionMonths: z.number().int().nullable(),
-  arithmetic: z.array(z.string()),
+  arithmetic: z.array(Text),
 });
 export type VoteView = z.infer<typeof VoteView>;
 
@@ -219,41 +219,41 @@ export type VoteView = z.infer<typeof VoteView>;
 export const StepPlanView = z.object({
   step: z.number().int(),
   stage: z.number().int(),
-  label: z.string(),
-  done: z.array(z.string()),
-  earliest: z.string().nullable(),
-  due: z.string().nullable(),
+  label: Text,
+  done: z.array(Text),
+  earliest: Text.nullable(),
+  due: Text.nullable(),
   canRecordNow: z.boolean(),
-  blockers: z.array(z.string()),
+  blockers: z.array(Text),
 });
 export type StepPlanView = z.infer<typeof StepPlanView>;
 
 export const CandidateDetail = CandidateListItem.extend({
-  birthDate: z.string(),
-  ethnicity: z.string(),
+  birthDate: Text,
+  ethnicity: Text,
   education: EducationEnum,
   occupation: OccupationEnum,
-  unitName: z.string().nullable(),
-  idNumberMasked: z.string(),
-  phoneMasked: z.string().nullable(),
-  leavesUnitOn: z.string().nullable(),
-  closedOn: z.string().nullable(),
-  closeReason: z.string().nullable(),
-  probationEnd: z.string().nullable(),
+  unitName: Text.nullable(),
+  idNumberMasked: Text,
+  phoneMasked: Text.nullable(),
+  leavesUnitOn: Text.nullable(),
+  closedOn: Text.nullable(),
+  closeReason: Text.nullable(),
+  probationEnd: Text.nullable(),
   extensions: z.array(z.number().int()),
   steps: z.array(StepView),
   votes: z.array(VoteView),
   deadlines: z.array(DeadlineView),
   plan: z.array(StepPlanView),
-  reports: z.array(z.object({ id: z.uuid(), title: z.string(), submittedOn: z.string(), fileId: z.uuid(), fileName: z.string() })),
-  ruleSource: z.string(),
+  reports: z.array(z.object({ id: z.uuid(), title: Text, submittedOn: Text, fileId: z.uuid(), fileName: Text })),
+  ruleSource: Text,
   earlierRecord: EarlierRecordView.nullable(),
   version: z.number().int(),
   abilities: z.object({ record: z.boolean(), approve: z.boolean(), documents: z.boolean() }),
 });
 export type CandidateDetail = z.infer<typeof CandidateDetail>;
 
-const optionalText = (max: number) => z.string().trim().max(max, { message: `不能超过${max}个字` }).nullish();
+const optionalText = (max: number) => Text.trim().max(max, { message: `不能超过${max}个字` }).nullish();
 export const RecordDevelopmentStepBody = z.object({
   step: z.number().int().min(1, { message: '步骤应为1–25' }).max(25, { message: '步骤应为1–25' }),
   date: IsoDate,
@@ -307,7 +307,7 @@ export const RecordDevelopmentVoteBody = z.object({
   version: z.number().int(),
 });
 export type RecordDevelopmentVoteBody = z.infer<typeof RecordDevelopmentVoteBody>;
-export const VoteResultView = z.object({ isQuorate: z.boolean(), isPassed: z.boolean(), arithmetic: z.array(z.string()), registryCount: z.number().int() });
+export const VoteResultView = z.object({ isQuorate: z.boolean(), isPassed: z.boolean(), arithmetic: z.array(Text), registryCount: z.number().int() });
 
 export const ListDevelopmentDeadlinesQuery = z.object({
   orgId: z.uuid().optional(),
@@ -319,17 +319,17 @@ export const DeadlinePage = z.object({ items: z.array(DeadlineView), total: z.nu
 
 export const OverviewQuery = z.object({ orgId: z.uuid().optional() });
 export const DevelopmentOverview = z.object({
-  root: z.object({ id: z.uuid(), name: z.string() }),
-  stages: z.array(z.object({ stage: z.number().int(), label: z.string(), count: z.number().int() })),
+  root: z.object({ id: z.uuid(), name: Text }),
+  stages: z.array(z.object({ stage: z.number().int(), label: Text, count: z.number().int() })),
   overdue: z.number().int(),
   dueIn30Days: z.number().int(),
-  children: z.array(z.object({ orgId: z.uuid(), orgName: z.string(), open: z.number().int(), byStage: z.array(z.number().int()), overdue: z.number().int() })),
+  children: z.array(z.object({ orgId: z.uuid(), orgName: Text, open: z.number().int(), byStage: z.array(z.number().int()), overdue: z.number().int() })),
 });
 
 export const PlanQuery = z.object({ orgId: z.uuid().optional(), year: z.coerce.number().int().min(2000).max(2100) });
 export const PlanView = z.object({
   year: z.number().int(),
-  rows: z.array(z.object({ orgId: z.uuid(), orgName: z.string(), isRoot: z.boolean(), planned: z.number().int().nullable(), admitted: z.number().int(), converted: z.number().int(), applicants: z.number().int(), activists: z.number().int(), candidates: z.number().int() })),
+  rows: z.array(z.object({ orgId: z.uuid(), orgName: Text, isRoot: z.boolean(), planned: z.number().int().nullable(), admitted: z.number().int(), converted: z.number().int(), applicants: z.number().int(), activists: z.number().int(), candidates: z.number().int() })),
   canEdit: z.boolean(),
 });
 export const PutPlanBody = z.object({ orgId: z.uuid(), year: z.number().int().min(2000).max(2100), planned: z.number().int().min(0, { message: '计划数不能为负数' }).max(100000), note: optionalText(500) });
@@ -344,9 +344,9 @@ export const DOCUMENT_KIND_LABELS = {
 export const DocumentKindEnum = z.enum(keysOf(DOCUMENT_KIND_LABELS));
 
 export const MyDevelopment = z.object({
-  file: z.object({ id: z.uuid(), name: z.string(), orgName: z.string(), status: CandidateStatusEnum, state: FileStateEnum, stage: z.number().int(), appliedOn: z.string() }).nullable(),
-  steps: z.array(z.object({ step: z.number().int(), label: z.string(), stage: z.number().int(), done: z.array(z.string()) })),
-  next: z.array(z.object({ step: z.number().int(), label: z.string(), earliest: z.string().nullable(), due: z.string().nullable() })),
-  deadlines: z.array(z.object({ kind: DeadlineKindEnum, label: z.string(), due: z.string(), extendedDue: z.string().nullable(), provisional: z.boolean(), overdue: z.boolean() })),
-  reports: z.array(z.object({ id: z.uuid(), title: z.string(), submittedOn: z.string() })),
+  file: z.object({ id: z.uuid(), name: Text, orgName: Text, status: CandidateStatusEnum, state: FileStateEnum, stage: z.number().int(), appliedOn: Text }).nullable(),
+  steps: z.array(z.object({ step: z.number().int(), label: Text, stage: z.number().int(), done: z.array(Text) })),
+  next: z.array(z.object({ step: z.number().int(), label: Text, earliest: Text.nullable(), due: Text.nullable() })),
+  deadlines: z.array(z.object({ kind: DeadlineKindEnum, label: Text, due: Text, extendedDue: Text.nullable(), provisional: z.boolean(), overdue: z.boolean() })),
+  reports: z.array(z.object({ id: z.uuid(), title: Text, submittedOn: Text })),
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { pageOf, PageQuery } from './common';
+import { IsoDate, Month, pageOf, PageQuery, Text } from './common';
+
+export { Month };
 
 // Party dues (RULES §2). Amounts are integer 分 (fen); months are YYYY-MM.
 
@@ -23,7 +25,6 @@ export const PAYMENT_METHODS = { cash: '现金', transfer: '转账', online: '�
 
 const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 export const DuesCategoryEnum = z.enum(keysOf(DUES_CATEGORIES), { message: '请选择党费类别' });
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式应为 YYYY-MM' });
 export const Fen = z.number().int({ message: '金额须为整数（分）' }).min(0, { message: '金额不能为负数' }).max(100_000_000_00, { message: '金额过大' });
 
 export const QuoteDuesQuery = z.object({
@@ -35,13 +36,13 @@ export const DuesQuote = z.object({
   amount: z.number().int().describe('每月应交党费（分）'),
   rate: z.number().nullable().describe('比例（如 0.015 表示 1.5%）；固定金额的类别为 null'),
   rateBp: z.number().int().nullable(),
-  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: z.string(), source: z.string() }),
-  explanation: z.string(),
+  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: Text, source: Text }),
+  explanation: Text,
 });
 export type DuesQuote = z.infer<typeof DuesQuote>;
 
 export const BaseComponent = z.object({
-  item: z.string().trim().min(1, { message: '请填写项目名称' }).max(50),
+  item: Text.trim().min(1, { message: '请填写项目名称' }).max(50),
   kind: z.enum(keysOf(BASE_COMPONENT_KINDS)),
   amountFen: Fen,
 });
@@ -52,7 +53,7 @@ export const SetDuesBaseBody = z.object({
   baseFen: Fen.nullish(),
   components: z.array(BaseComponent).max(30).default([]),
   effectiveMonth: Month,
-  note: z.string().trim().max(500).nullish(),
+  note: Text.trim().max(500).nullish(),
 });
 export type SetDuesBaseBody = z.infer<typeof SetDuesBaseBody>;
 
@@ -61,31 +62,31 @@ export const DuesBaseView = z.object({
   category: DuesCategoryEnum,
   baseFen: z.number().int().nullable(),
   components: z.array(BaseComponent),
-  effectiveMonth: z.string(),
-  note: z.string().nullable(),
-  recordedBy: z.string().nullable(),
-  recordedAt: z.string(),
+  effectiveMonth: Text,
+  note: Text.nullable(),
+  recordedBy: Text.nullable(),
+  recordedAt: Text,
   quote: DuesQuote,
 });
 
 export const GenerateDuesBillsBody = z.object({ orgId: z.uuid({ message: '请选择组织' }), month: Month });
-export const GenerateResult = z.object({ month: z.string(), created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), paidKept: z.number().int(), withoutBase: z.number().int() });
+export const GenerateResult = z.object({ month: Text, created: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), paidKept: z.number().int(), withoutBase: z.number().int() });
 
 export const BILL_STATUSES = { unpaid: '未交', paid: '已交', exempt: '免交' } as const;
 export const DuesBillView = z.object({
   id: z.uuid(),
   personId: z.uuid(),
-  name: z.string(),
+  name: Text,
   orgId: z.uuid(),
-  orgName: z.string(),
-  month: z.string(),
+  orgName: Text,
+  month: Text,
   category: DuesCategoryEnum,
   baseFen: z.number().int().nullable(),
   rateBp: z.number().int().nullable(),
   computedFen: z.number().int(),
   dueFen: z.number().int(),
   paidFen: z.number().int(),
-  paidOn: z.string().nullable(),
+  paidOn: Text.nullable(),
   status: z.enum(keysOf(BILL_STATUSES)),
   reduced: z.boolean(),
 });
@@ -95,7 +96,7 @@ export const ListDuesBillsQuery = PageQuery.extend({
   personId: z.uuid().optional(),
   month: Month.optional(),
   status: z.enum(['all', 'unpaid', 'paid']).default('all'),
-  q: z.string().trim().max(50).optional(),
+  q: Text.trim().max(50).optional(),
   sort: z.enum(['org', 'name', 'baseFen', 'dueFen', 'month']).default('org'),
   order: z.enum(['asc', 'desc']).default('asc'),
 });
@@ -105,29 +106,29 @@ export const RecordDuesPaymentBody = z.object({
   /** the bills paid together (a month, a quarter paid at once, months paid in advance or back) */
   billIds: z.array(z.uuid()).min(1, { message: '请选择要交纳的月份' }).max(24),
   method: z.enum(['cash', 'transfer'], { message: '请选择交纳方式' }),
-  paidOn: z.iso.date({ message: '日期格式应为 YYYY-MM-DD' }),
+  paidOn: IsoDate,
   /** 代交: the person who paid on the member's behalf */
-  payerName: z.string().trim().max(50).nullish(),
+  payerName: Text.trim().max(50).nullish(),
   /** back payment beyond the 6-month limit needs the committee's approval reference */
-  backPayApproval: z.string().trim().max(200).nullish(),
-  idempotencyKey: z.string().trim().min(8, { message: '缺少幂等键' }).max(100),
-  note: z.string().trim().max(500).nullish(),
+  backPayApproval: Text.trim().max(200).nullish(),
+  idempotencyKey: Text.trim().min(8, { message: '缺少幂等键' }).max(100),
+  note: Text.trim().max(500).nullish(),
 });
 export const VoluntaryPaymentBody = z.object({
   personId: z.uuid(),
   amountFen: Fen.refine((v) => v > 0, { message: '金额须大于0' }),
   method: z.enum(['cash', 'transfer']),
-  paidOn: z.iso.date(),
-  idempotencyKey: z.string().trim().min(8).max(100),
-  note: z.string().trim().max(500).nullish(),
+  paidOn: IsoDate,
+  idempotencyKey: Text.trim().min(8).max(100),
+  note: Text.trim().max(500).nullish(),
 });
 export const PaymentResult = z.object({ entryIds: z.array(z.number().int()), amountFen: z.number().int(), replayed: z.boolean() });
 
 export const DuesSummaryQuery = z.object({ orgId: z.uuid().optional(), from: Month, to: Month });
 export const DuesSummary = z.object({
-  org: z.object({ id: z.uuid(), name: z.string() }),
+  org: z.object({ id: z.uuid(), name: Text }),
   months: z.array(z.object({
-    month: z.string(), bills: z.number().int(), dueFen: z.number().int(), paidFen: z.number().int(), paidOnTimeFen: z.number().int(),
+    month: Text, bills: z.number().int(), dueFen: z.number().int(), paidFen: z.number().int(), paidOnTimeFen: z.number().int(),
     billsPaid: z.number().int(), billsOnTime: z.number().int(), voluntaryFen: z.number().int(),
     collectionRate: z.number().nullable(), onTimeRate: z.number().nullable(),
   })),
@@ -143,22 +144,22 @@ export const ProposeReductionBody = z.object({
   toMonth: Month,
   /** 少交: the reduced monthly amount payable, in 分 */
   monthlyFen: Fen.nullish(),
-  reason: z.string().trim().min(4, { message: '请写明减免的理由（至少4个字）' }).max(1000),
+  reason: Text.trim().min(4, { message: '请写明减免的理由（至少4个字）' }).max(1000),
   evidenceIds: z.array(z.uuid()).max(10).default([]),
 });
-export const DecideReductionBody = z.object({ approve: z.boolean(), note: z.string().trim().max(500).nullish() });
+export const DecideReductionBody = z.object({ approve: z.boolean(), note: Text.trim().max(500).nullish() });
 export const ReductionView = z.object({
-  id: z.uuid(), personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), kind: z.enum(keysOf(REDUCTION_KINDS)), fromMonth: z.string(), toMonth: z.string(),
-  monthlyFen: z.number().int(), reason: z.string(), evidenceIds: z.array(z.uuid()), evidence: z.array(z.object({ id: z.uuid(), fileName: z.string() })), status: z.enum(keysOf(REDUCTION_STATUSES)), proposedAt: z.string(), decidedAt: z.string().nullable(),
-  decisionNote: z.string().nullable(), canDecide: z.boolean(),
+  id: z.uuid(), personId: z.uuid(), name: Text, orgId: z.uuid(), orgName: Text, kind: z.enum(keysOf(REDUCTION_KINDS)), fromMonth: Text, toMonth: Text,
+  monthlyFen: z.number().int(), reason: Text, evidenceIds: z.array(z.uuid()), evidence: z.array(z.object({ id: z.uuid(), fileName: Text })), status: z.enum(keysOf(REDUCTION_STATUSES)), proposedAt: Text, decidedAt: Text.nullable(),
+  decisionNote: Text.nullable(), canDecide: z.boolean(),
 });
 export const ListReductionsQuery = PageQuery.extend({ orgId: z.uuid().optional(), status: z.enum(['all', 'proposed', 'approved', 'rejected']).default('all') });
 export const ReductionPage = pageOf(ReductionView);
 
 export const ArrearsQuery = z.object({ orgId: z.uuid().optional(), minMonths: z.coerce.number().int().min(1).max(36).default(3) });
 export const ArrearsView = z.object({
-  asOf: z.string(),
-  items: z.array(z.object({ personId: z.uuid(), name: z.string(), orgId: z.uuid(), orgName: z.string(), months: z.number().int(), owedFen: z.number().int(), since: z.string(), level: z.enum(['warn', 'action']) })),
+  asOf: Text,
+  items: z.array(z.object({ personId: z.uuid(), name: Text, orgId: z.uuid(), orgName: Text, months: z.number().int(), owedFen: z.number().int(), since: Text, level: z.enum(['warn', 'action']) })),
 });
 
 // A member's statement: every bill of the period with the ledger entries that paid it, the
@@ -168,22 +169,22 @@ export const LedgerEntryView = z.object({
   kind: z.enum(['payment', 'voluntary']),
   amountFen: z.number().int(),
   method: z.enum(keysOf(PAYMENT_METHODS)),
-  paidOn: z.string(),
-  payerName: z.string().nullable(),
-  note: z.string().nullable(),
-  recordedBy: z.string().nullable(),
-  recordedAt: z.string(),
-  hash: z.string(),
+  paidOn: Text,
+  payerName: Text.nullable(),
+  note: Text.nullable(),
+  recordedBy: Text.nullable(),
+  recordedAt: Text,
+  hash: Text,
 });
 export const MemberStatementQuery = z.object({ from: Month, to: Month });
 export const MemberStatement = z.object({
-  person: z.object({ id: z.uuid(), name: z.string(), orgName: z.string() }),
-  from: z.string(),
-  to: z.string(),
+  person: z.object({ id: z.uuid(), name: Text, orgName: Text }),
+  from: Text,
+  to: Text,
   bills: z.array(DuesBillView.extend({ entries: z.array(LedgerEntryView) })),
   voluntary: z.array(LedgerEntryView),
   totals: z.object({ dueFen: z.number().int(), paidFen: z.number().int(), owedFen: z.number().int(), voluntaryFen: z.number().int() }),
-  chain: z.object({ ok: z.boolean(), checked: z.number().int(), problem: z.string().nullable() }),
+  chain: z.object({ ok: z.boolean(), checked: z.number().int(), problem: Text.nullable() }),
 });
 export type MemberStatement = z.infer<typeof MemberStatement>;
 
@@ -191,7 +192,7 @@ export type MemberStatement = z.infer<typeof MemberStatement>;
 // the pages read their thresholds from here instead of repeating RULES §2's numbers.
 export const DuesRulesQuery = z.object({ month: Month.optional(), orgId: z.uuid().optional() });
 export const DuesRulesView = z.object({
-  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: z.string(), source: z.string() }),
+  ruleVersion: z.object({ id: z.uuid(), effectiveFrom: Text, source: Text }),
   salariedBrackets: z.array(z.object({ upToFen: z.number().int().nullable(), rateBp: z.number().int() })),
   retiredBrackets: z.array(z.object({ upToFen: z.number().int().nullable(), rateBp: z.number().int() })),
   farmerFen: z.number().int(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, pageOf, PageQuery } from './common';
+import { IsoDate, PageQuery, Text, pageOf } from './common';
 import { EDUCATIONS, MEMBER_EVENT_REASONS, MEMBER_STATUSES, OCCUPATIONS, SENSITIVE_FIELDS, SEXES } from './dict';
 import { PHONE_PATTERN } from './idcard';
 
@@ -14,23 +14,23 @@ export const SensitiveFieldEnum = z.enum(keysOf(SENSITIVE_FIELDS));
 
 export const MemberListItem = z.object({
   id: z.uuid(),
-  name: z.string(),
+  name: Text,
   sex: SexEnum,
-  birthDate: z.string(),
+  birthDate: Text,
   education: EducationEnum,
   occupation: OccupationEnum,
   status: MemberStatusEnum,
   orgId: z.uuid().nullable(),
-  orgName: z.string().nullable(),
-  joinDate: z.string().nullable(),
+  orgName: Text.nullable(),
+  joinDate: Text.nullable(),
   partyAgeYears: z.number().int().nullable(),
-  phoneMasked: z.string().nullable(),
+  phoneMasked: Text.nullable(),
 });
 export type MemberListItem = z.infer<typeof MemberListItem>;
 
 export const ListMembersQuery = PageQuery.extend({
   orgId: z.uuid().optional(),
-  q: z.string().trim().max(50).optional(),
+  q: Text.trim().max(50).optional(),
   status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
   sex: SexEnum.optional(),
   education: EducationEnum.optional(),
@@ -44,12 +44,12 @@ export const MemberEventView = z.object({
   id: z.number().int(),
   direction: z.enum(['increase', 'decrease', 'change']),
   reason: MemberEventReasonEnum,
-  eventDate: z.string(),
-  orgName: z.string().nullable(),
-  fromStatus: z.string().nullable(),
-  toStatus: z.string().nullable(),
-  note: z.string().nullable(),
-  recordedAt: z.string(),
+  eventDate: Text,
+  orgName: Text.nullable(),
+  fromStatus: Text.nullable(),
+  toStatus: Text.nullable(),
+  note: Text.nullable(),
+  recordedAt: Text,
 });
 
 /**
@@ -58,22 +58,22 @@ export const MemberEventView = z.object({
  * the record itself.
  */
 export const EarlierRecordView = z.object({
-  orgName: z.string().nullable(),
-  statusLabel: z.string(),
-  reasonLabel: z.string().nullable(),
-  endedOn: z.string().nullable(),
+  orgName: Text.nullable(),
+  statusLabel: Text,
+  reasonLabel: Text.nullable(),
+  endedOn: Text.nullable(),
 });
 export type EarlierRecordView = z.infer<typeof EarlierRecordView>;
 
 export const MemberDetail = MemberListItem.extend({
-  ethnicity: z.string(),
-  idNumberMasked: z.string(),
-  phoneMasked: z.string().nullable(),
+  ethnicity: Text,
+  idNumberMasked: Text,
+  phoneMasked: Text.nullable(),
   hasIncome: z.boolean(),
-  unitName: z.string().nullable(),
-  address: z.string().nullable(),
-  conversionDate: z.string().nullable(),
-  orgPath: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  unitName: Text.nullable(),
+  address: Text.nullable(),
+  conversionDate: Text.nullable(),
+  orgPath: z.array(z.object({ id: z.uuid(), name: Text })),
   events: z.array(MemberEventView),
   earlierRecord: EarlierRecordView.nullable(),
   version: z.number().int(),
@@ -81,14 +81,14 @@ export const MemberDetail = MemberListItem.extend({
 });
 export type MemberDetail = z.infer<typeof MemberDetail>;
 
-const phoneField = z.string().trim().regex(PHONE_PATTERN, { message: '手机号码应为11位数字，以1开头' });
-const textField = (label: string, max: number) => z.string().trim().max(max, { message: `${label}不能超过${max}个字` });
+const phoneField = Text.trim().regex(PHONE_PATTERN, { message: '手机号码应为11位数字，以1开头' });
+const textField = (label: string, max: number) => Text.trim().max(max, { message: `${label}不能超过${max}个字` });
 
 export const MemberFields = z.object({
-  name: z.string().trim().min(2, { message: '姓名至少2个字' }).max(30, { message: '姓名不能超过30个字' }),
+  name: Text.trim().min(2, { message: '姓名至少2个字' }).max(30, { message: '姓名不能超过30个字' }),
   sex: SexEnum,
-  ethnicity: z.string().trim().min(1, { message: '请选择民族' }).max(20),
-  idNumber: z.string().trim().min(1, { message: '请填写身份证号' }).max(18, { message: '身份证号应为18位' }),
+  ethnicity: Text.trim().min(1, { message: '请选择民族' }).max(20),
+  idNumber: Text.trim().min(1, { message: '请填写身份证号' }).max(18, { message: '身份证号应为18位' }),
   education: EducationEnum,
   occupation: OccupationEnum,
   unitName: textField('工作单位', 100).nullish(),
@@ -114,19 +114,19 @@ export type UpdateMemberBody = z.infer<typeof UpdateMemberBody>;
 export const RecordMemberEventBody = z.object({
   reason: z.enum(['converted', 'expelled', 'removed', 'lapsed', 'withdrew', 'probation_cancelled', 'suspended', 'deceased', 'transfer_out', 'party_probation', 'party_probation_ended']),
   eventDate: IsoDate,
-  note: z.string().trim().max(500).nullish(),
+  note: Text.trim().max(500).nullish(),
   version: z.number().int(),
 });
 
 export const RevealBody = z.object({
   field: SensitiveFieldEnum,
-  reason: z.string().trim().min(4, { message: '请填写查看事由（至少4个字）' }).max(200),
+  reason: Text.trim().min(4, { message: '请填写查看事由（至少4个字）' }).max(200),
 });
-export const RevealResult = z.object({ field: SensitiveFieldEnum, value: z.string().nullable() });
+export const RevealResult = z.object({ field: SensitiveFieldEnum, value: Text.nullable() });
 
 export const ExportMembersQuery = z.object({
   orgId: z.uuid().optional(),
-  q: z.string().trim().max(50).optional(),
+  q: Text.trim().max(50).optional(),
   status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
   sex: SexEnum.optional(),
   education: EducationEnum.optional(),

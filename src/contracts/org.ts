@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate } from './common';
+import { IsoDate, Text } from './common';
 import { ORG_TYPES, UNIT_KINDS, COMMITTEE_POSTS } from './dict';
 
 export const OrgTypeEnum = z.enum(Object.keys(ORG_TYPES) as [keyof typeof ORG_TYPES, ...(keyof typeof ORG_TYPES)[]], { message: '请选择组织类型' });
@@ -10,8 +10,8 @@ export const OrgSummary = z.object({
   id: z.uuid(),
   parentId: z.uuid().nullable(),
   type: OrgTypeEnum,
-  name: z.string(),
-  code: z.string().nullable(),
+  name: Text,
+  code: Text.nullable(),
   isDissolved: z.boolean(),
   hasChildren: z.boolean(),
   memberCount: z.number().int(),
@@ -21,39 +21,39 @@ export type OrgSummary = z.infer<typeof OrgSummary>;
 export const SetupWarning = z.object({
   code: z.enum(['too_few_full_members', 'too_many_members', 'committee_required', 'term_expiring', 'term_overdue', 'no_committee_term']),
   level: z.enum(['warning', 'error']),
-  message: z.string(),
-  source: z.string(),
+  message: Text,
+  source: Text,
 });
 export type SetupWarning = z.infer<typeof SetupWarning>;
 
 export const OrgWarningList = z.object({
-  items: z.array(z.object({ orgId: z.uuid(), orgName: z.string(), orgType: OrgTypeEnum, warning: SetupWarning })),
+  items: z.array(z.object({ orgId: z.uuid(), orgName: Text, orgType: OrgTypeEnum, warning: SetupWarning })),
   total: z.number().int(),
   checkedOrgs: z.number().int(),
-  byCode: z.record(z.string(), z.number().int()),
+  byCode: z.record(Text, z.number().int()),
 });
 export type OrgWarningList = z.infer<typeof OrgWarningList>;
 
-export const CommitteePostView = z.object({ id: z.uuid(), post: CommitteePostEnum, holderName: z.string(), personId: z.uuid().nullable(), approvedOn: z.string().nullable() });
+export const CommitteePostView = z.object({ id: z.uuid(), post: CommitteePostEnum, holderName: Text, personId: z.uuid().nullable(), approvedOn: Text.nullable() });
 export const CommitteeView = z.object({
   id: z.uuid(),
-  electedOn: z.string(),
+  electedOn: Text,
   termYears: z.number().int(),
-  termEndsOn: z.string(),
+  termEndsOn: Text,
   posts: z.array(CommitteePostView),
 });
 
 export const OrgDetail = OrgSummary.extend({
-  unitName: z.string().nullable(),
+  unitName: Text.nullable(),
   unitKind: UnitKindEnum,
-  address: z.string().nullable(),
+  address: Text.nullable(),
   lng: z.number().nullable(),
   lat: z.number().nullable(),
-  setupDate: z.string().nullable(),
-  dissolvedOn: z.string().nullable(),
-  dissolveReason: z.string().nullable(),
+  setupDate: Text.nullable(),
+  dissolvedOn: Text.nullable(),
+  dissolveReason: Text.nullable(),
   version: z.number().int(),
-  ancestors: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  ancestors: z.array(z.object({ id: z.uuid(), name: Text })),
   stats: z.object({ fullMembers: z.number().int(), probationaryMembers: z.number().int(), subtreeMembers: z.number().int() }),
   committee: CommitteeView.nullable(),
   warnings: z.array(SetupWarning),
@@ -61,13 +61,13 @@ export const OrgDetail = OrgSummary.extend({
 });
 export type OrgDetail = z.infer<typeof OrgDetail>;
 
-const optionalText = (max: number) => z.string().trim().max(max, { message: `不能超过${max}个字` }).nullish();
+const optionalText = (max: number) => Text.trim().max(max, { message: `不能超过${max}个字` }).nullish();
 
 export const CreateOrgBody = z.object({
   parentId: z.uuid({ message: '请选择上级组织' }),
   type: OrgTypeEnum,
-  name: z.string().trim().min(2, { message: '组织名称至少2个字' }).max(100, { message: '组织名称不能超过100个字' }),
-  code: z.string().trim().regex(/^[0-9A-Za-z]{1,32}$/, { message: '组织代码只能包含字母和数字，最长32位' }).nullish(),
+  name: Text.trim().min(2, { message: '组织名称至少2个字' }).max(100, { message: '组织名称不能超过100个字' }),
+  code: Text.trim().regex(/^[0-9A-Za-z]{1,32}$/, { message: '组织代码只能包含字母和数字，最长32位' }).nullish(),
   unitName: optionalText(100),
   unitKind: UnitKindEnum.default('other'),
   address: optionalText(200),
@@ -83,7 +83,7 @@ export type UpdateOrgBody = z.infer<typeof UpdateOrgBody>;
 export const MoveOrgBody = z.object({ newParentId: z.uuid({ message: '请选择新的上级组织' }), version: z.number().int() });
 export const DissolveOrgBody = z.object({
   dissolvedOn: IsoDate,
-  reason: z.string().trim().min(2, { message: '请填写撤销原因' }).max(500),
+  reason: Text.trim().min(2, { message: '请填写撤销原因' }).max(500),
   version: z.number().int(),
 });
 
@@ -92,7 +92,7 @@ export const ElectCommitteeBody = z.object({
   termYears: z.number().int().min(1).max(10).optional(),
   posts: z.array(z.object({
     post: CommitteePostEnum,
-    holderName: z.string().trim().min(1, { message: '请填写任职人姓名' }).max(50),
+    holderName: Text.trim().min(1, { message: '请填写任职人姓名' }).max(50),
     personId: z.uuid().nullish(),
     approvedOn: IsoDate.nullish(),
   })).min(1, { message: '至少填写一名班子成员' }).max(9, { message: '支部委员会最多7人' }),

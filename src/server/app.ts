@@ -13,7 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 import type { Deps } from './deps';
 import { cleanUp } from './platform/maintenance';
-import { genRequestId, installAuthentication, installErrorHandling, installOriginCheck, sendError } from './platform/http';
+import { genRequestId, installAuthentication, installErrorHandling, installJsonBodyParser, installOriginCheck, sendError } from './platform/http';
 import { installProbeAudit } from './platform/probe-audit';
 import { registerAuthRoutes } from './domains/auth';
 import { registerOrgRoutes, registerOrgJobs } from './domains/org';
@@ -48,6 +48,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   installOriginCheck(app);
+  installJsonBodyParser(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('X-Request-Id', String(req.id));
   });
@@ -90,7 +91,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDuesJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
-  deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db));
+  deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -51,16 +51,23 @@ export async function detectAllowedType(data: Buffer, allowed: readonly string[]
   return t.mime;
 }
 
-/** An uploaded file's name as stored and offered back: no control characters or path separators, at most 200 characters. */
+// Characters removed from file names: control characters (C0, DEL, C1), line
+// and paragraph separators, lone surrogates, and the Unicode bidirectional
+// controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI, LRM RLM, ALM), with which
+// "invoice\u202efdp.exe" is displayed as "invoiceexe.pdf".
+const NAME_STRIP = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\p{Cs}/gu;
+
+/** An uploaded file's name as stored and offered back: no control or bidirectional characters, no path separators, at most 200 characters. */
 export function safeFileName(name: string | undefined, fallback: string): string {
-  return [...(name || fallback)].map((ch) => (ch < ' ' || ch === '/' || ch === '\\' ? '_' : ch)).join('').slice(0, 200);
+  const cleaned = [...(name ?? '').replace(NAME_STRIP, '')].map((ch) => (ch === '/' || ch === '\\' ? '_' : ch)).join('').trim().slice(0, 200);
+  return cleaned || fallback;
 }
 
-/** Headers for sending a stored file as a download (never rendered inline). */
+/** Headers for sending a stored file as a download (never rendered inline); the name is cleaned again (names stored before the rule, org names in export names). */
 export function attachmentHeaders(fileName: string, mime: string): Record<string, string> {
   return {
     'Content-Type': mime,
-    'Content-Disposition': `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    'Content-Disposition': `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(safeFileName(fileName, 'file'))}`,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'private, no-store',
   };

@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fasti
 import type { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
 import { FIELD_LABELS } from '../../contracts/labels';
+import { isStorableText } from '../../contracts/common';
 import type { Permission } from '../../contracts/permissions';
 import { AppError } from './errors';
 import { can, isAdministrator, type Actor, type RequestContext } from './actor';
@@ -54,6 +55,60 @@ function wordIssue(field: string, code: string | undefined, message: string): st
   return message;
 }
 
+// busboy (behind @fastify/multipart) reports malformed bodies as plain Errors
+const MULTIPART_ERRORS = [/^Multipart: Boundary not found$/, /unexpected end of (multipart data|form)$/i, /^Unsupported Content-Type\.?$/, /^Malformed part header$/, /^Malformed content type$/];
+function isMalformedMultipart(err: unknown): boolean {
+  return err instanceof Error && !(err as { statusCode?: number }).statusCode && MULTIPART_ERRORS.some((re) => re.test(err.message));
+}
+
+/** JSON bodies deeper than this are refused before any handler walks them. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Where a parsed JSON body breaks the edge rules: nesting deeper than
+ * MAX_JSON_DEPTH, or a key or string with NUL or invalid Unicode (a lone
+ * surrogate), which PostgreSQL cannot store as sent. Iterative, so that a
+ * 5,000-deep body cannot overflow the stack here.
+ */
+export function jsonBodyProblem(value: unknown): { kind: 'depth' } | { kind: 'text'; field: string } | null {
+  const stack: Array<{ v: unknown; depth: number; path: string }> = [{ v: value, depth: 0, path: '' }];
+  while (stack.length) {
+    const { v, depth, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!isStorableText(v)) return { kind: 'text', field: path };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) return { kind: 'depth' };
+    for (const [k, child] of Object.entries(v)) {
+      const childPath = path ? `${path}.${k}` : k;
+      if (!isStorableText(k)) return { kind: 'text', field: path };
+      stack.push({ v: child, depth: depth + 1, path: childPath });
+    }
+  }
+  return null;
+}
+
+/**
+ * The one JSON body parser of every route: Fastify's own (prototype-poisoning
+ * refused), then the edge rules of jsonBodyProblem, answered 400 before the
+ * schema runs.
+ */
+export function installJsonBodyParser(app: FastifyInstance) {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    parse(req, body as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      const problem = jsonBodyProblem(value);
+      if (!problem) return done(null, value);
+      if (problem.kind === 'depth') return done(new AppError('BAD_REQUEST', `请求内容嵌套层级过深（最多 ${MAX_JSON_DEPTH} 层）`), undefined);
+      const message = '不能包含空字符或无效的字符编码';
+      return done(new AppError('VALIDATION_FAILED', message, { issues: [{ field: problem.field, message }], location: 'body' }), undefined);
+    });
+  });
+}
+
 /** The single error handler: AppError → its code; validation → VALIDATION_FAILED with field messages; else INTERNAL. */
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: unknown, req, reply) => {
@@ -68,6 +123,8 @@ export function installErrorHandling(app: FastifyInstance) {
       return sendError(reply, 'VALIDATION_FAILED', first?.message, { issues, location: err.validationContext });
     }
     const e = err as { statusCode?: number; code?: string; message?: string };
+    // a malformed multipart body (no boundary, a truncated part) is the caller's error
+    if (isMalformedMultipart(err)) return sendError(reply, 'BAD_REQUEST', '上传的内容不完整或格式不正确，请重新上传');
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e.statusCode === 400 && e.code?.startsWith('FST_'))) {
       return sendError(reply, 'BAD_REQUEST');
     }

@@ -334,3 +334,115 @@ describe('fuzzing every route', () => {
     expect(paged).toEqual(expect.arrayContaining(['listMembers', 'listAccounts', 'listAuditLog', 'listJobs', 'listNotifications']));
   });
 });
+
+// ---- M2: the review's values that made the server answer 500 ----------------
+
+// Each value is put, one at a time, into every body field, query parameter and
+// path parameter of every route (the rest of the request keeps to the schema).
+const EDGE_VALUES: unknown[] = [
+  '\u0000', 'a\u0000b', '\ud800', 'a\udc00b', '\u202e\u200b\u200f张三\u2066', '１２３４５６', '2023-02-29', '0000-01', '0000-01-01', '0000-00-00',
+  1e308, -1e308, 2 ** 53 + 1, -1, 1.5, '1e308', String(2 ** 53 + 1),
+];
+
+/** One request per route that keeps to its schemas (deterministic: a fixed seed). */
+function baseline(route: { method: string; url: string; operationId: string }, index: number) {
+  const op = openapi.paths[route.url.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()];
+  const schema = op?.requestBody?.content?.['application/json']?.schema;
+  const body = route.method !== 'GET' && !MULTIPART.has(route.operationId) && schema ? (fc.sample(objectArb(schema, true), { seed: 9100 + index, numRuns: 1 })[0] as Record<string, unknown>) : null;
+  const query: Record<string, string> = {};
+  for (const p of (op?.parameters ?? []).filter((x) => x.in === 'query' && x.required)) {
+    const v = fc.sample(fieldArb(p.schema, true, p.name), { seed: 9100 + index, numRuns: 1 })[0];
+    query[p.name] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  const queryNames = (op?.parameters ?? []).filter((x) => x.in === 'query').map((x) => x.name);
+  const pathNames = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
+  return { body, query, queryNames, pathNames, schema };
+}
+
+/** Percent-encodes text, a lone surrogate as its three (invalid) UTF-8 bytes as a raw client could send it. */
+const encode = (s: string) => [...s].map((ch) => {
+  const u = ch.charCodeAt(0);
+  if (ch.length === 1 && u >= 0xd800 && u <= 0xdfff) return [0xe0 | (u >> 12), 0x80 | ((u >> 6) & 0x3f), 0x80 | (u & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+  return encodeURIComponent(ch);
+}).join('');
+
+function urlOf(route: { url: string }, params: Record<string, string>, query: Record<string, string>) {
+  const path = route.url.replace(/:(\w+)/g, (_m, name: string) => encode(params[name] ?? knownIds[1]));
+  const qs = Object.entries(query).map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&');
+  return qs ? `${path}?${qs}` : path;
+}
+
+/** A JSON text nested `depth` deep (objects and arrays), written as text: JSON.stringify itself overflows. */
+const nested = (depth: number): Body => ({ kind: 'raw', text: `${'{"a":['.repeat(depth / 2)}1${']}'.repeat(depth / 2)}`, contentType: 'application/json' });
+
+describe('bad input never answers 5xx (review M2)', () => {
+  it('puts NUL, lone surrogates, RTL and zero-width text, fullwidth digits, impossible dates and months, 1e308 and 2^53+1 into every field of every route', async () => {
+    const routes = [...routeRegistry].sort((a, b) => a.operationId.localeCompare(b.operationId));
+    const failures: string[] = [];
+    let sent = 0;
+    for (const [index, route] of routes.entries()) {
+      const cookie = cookieFor(route.access);
+      const b = baseline(route, index);
+      const defaults = Object.fromEntries(b.pathNames.map((n) => [n, knownIds[1]]));
+      const sendOne = async (url: string, body: Body, what: string) => {
+        const res = await send(route.method, url, body, cookie);
+        sent++;
+        if (res.statusCode >= 500) failures.push(`${route.operationId} ${what} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+        else if (res.statusCode >= 400) expectEnvelope(res);
+      };
+      const bodyOf = (value: Record<string, unknown> | null): Body => (value ? { kind: 'json', value } : { kind: 'none' });
+      for (const value of EDGE_VALUES) {
+        const asText = typeof value === 'string' ? value : String(value);
+        for (const name of Object.keys(b.schema?.properties ?? {})) {
+          if (!b.body) break;
+          await sendOne(urlOf(route, defaults, b.query), bodyOf({ ...b.body, [name]: value }), `body.${name}=${JSON.stringify(value)}`);
+        }
+        for (const name of b.queryNames) await sendOne(urlOf(route, defaults, { ...b.query, [name]: asText }), bodyOf(b.body), `query.${name}=${JSON.stringify(value)}`);
+        for (const name of b.pathNames) await sendOne(urlOf(route, { ...defaults, [name]: asText }, b.query), bodyOf(b.body), `path.${name}=${JSON.stringify(value)}`);
+      }
+      if (route.method !== 'GET' && !MULTIPART.has(route.operationId)) {
+        await sendOne(urlOf(route, defaults, b.query), nested(5000), '5000-deep body');
+        await sendOne(urlOf(route, defaults, b.query), { kind: 'raw', text: '{"a":"\\ud800","b":"x\\u0000y"}', contentType: 'application/json' }, 'raw lone surrogate and NUL');
+        await sendOne(urlOf(route, defaults, b.query), { kind: 'json', value: { ...(b.body ?? {}), 'k\u0000': 1, ['\ud800']: 2 } }, 'NUL and lone surrogate in keys');
+      }
+    }
+    expect(failures, failures.slice(0, 20).join('\n')).toEqual([]);
+    expect(sent).toBeGreaterThan(1000);
+  });
+
+  it('refuses the review\'s examples with a 4xx envelope', async () => {
+    const admin = cookies.org_admin;
+    const login = await send('POST', '/api/v1/auth/login', { kind: 'json', value: { username: 'a\u0000b', password: 'x' } }, null);
+    expect(login.statusCode).toBe(400);
+    expectEnvelope(login, 'VALIDATION_FAILED');
+    const surrogate = await send('POST', '/api/v1/auth/login', { kind: 'raw', text: '{"username":"a\\ud800b","password":"x"}', contentType: 'application/json' }, null);
+    expectEnvelope(surrogate, 'VALIDATION_FAILED');
+    expect(surrogate.json().error.details.issues[0].field).toBe('username');
+    const deep = await send('POST', '/api/v1/auth/login', nested(5000), null);
+    expectEnvelope(deep, 'BAD_REQUEST');
+    for (const url of ['/api/v1/members?q=a%00b', '/api/v1/orgs/search?q=a%00b', `/api/v1/audit?from=2023-02-29`, '/api/v1/audit?action=a%00b', '/api/v1/dues/bills?month=0000-01', `/api/v1/dues/summary?from=0000-01&to=2026-01`, '/api/v1/members/export?q=a%00b']) {
+      const cookie = url.startsWith('/api/v1/audit') ? cookies.auditor : admin;
+      const res = await send('GET', url, { kind: 'none' }, cookie);
+      expect(res.statusCode, url).toBe(400);
+      expectEnvelope(res, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('answers malformed multipart (no boundary, a truncated part) with 400', async () => {
+    const url = `/api/v1/files?ownerType=org&ownerId=${knownIds[1]}`;
+    const noBoundary = await h.app.inject({ method: 'POST', url, headers: { cookie: cookies.org_admin, 'content-type': 'multipart/form-data' }, payload: 'abc' });
+    expect(noBoundary.statusCode).toBe(400);
+    expectEnvelope(noBoundary, 'BAD_REQUEST');
+    const truncated = await h.app.inject({
+      method: 'POST', url, headers: { cookie: cookies.org_admin, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabcdef',
+    });
+    expect(truncated.statusCode).toBe(400);
+    expectEnvelope(truncated, 'BAD_REQUEST');
+    const importTruncated = await h.app.inject({
+      method: 'POST', url: '/api/v1/members/import?dryRun=true', headers: { cookie: cookies.org_admin, 'content-type': 'multipart/form-data; boundary=XyZ' },
+      payload: '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.xlsx"\r\n',
+    });
+    expectEnvelope(importTruncated, 'BAD_REQUEST');
+  });
+});

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
-import { loadExcel } from '../../platform/excel';
+import { loadExcel, safeRow } from '../../platform/excel';
 import { audit } from '../../platform/audit';
 import { orgInScope } from '../../platform/scope';
 import { sql } from '../../platform/sql';
@@ -28,18 +28,18 @@ export async function exportSummary(deps: Deps, ctx: RequestContext, query: { or
   ]);
   const wb = new (await loadExcel()).Workbook();
   const months = wb.addWorksheet('收缴统计');
-  months.addRow([`${s.org.name} 党费收缴统计（${query.from} 至 ${query.to}）`]);
-  months.addRow(['月份', '应交账单数', '应交（元）', '实交（元）', '按时交纳（元）', '收缴率', '按时交纳率', '自愿交纳（元）']);
-  for (const m of s.months) months.addRow([m.month, m.bills, yuan(m.dueFen), yuan(m.paidFen), yuan(m.paidOnTimeFen), m.collectionRate, m.onTimeRate, yuan(m.voluntaryFen)]);
-  months.addRow(['合计', '', yuan(s.total.dueFen), yuan(s.total.paidFen), '', s.total.collectionRate, s.total.onTimeRate, '']);
+  months.addRow(safeRow([`${s.org.name} 党费收缴统计（${query.from} 至 ${query.to}）`]));
+  months.addRow(safeRow(['月份', '应交账单数', '应交（元）', '实交（元）', '按时交纳（元）', '收缴率', '按时交纳率', '自愿交纳（元）']));
+  for (const m of s.months) months.addRow(safeRow([m.month, m.bills, yuan(m.dueFen), yuan(m.paidFen), yuan(m.paidOnTimeFen), m.collectionRate, m.onTimeRate, yuan(m.voluntaryFen)]));
+  months.addRow(safeRow(['合计', '', yuan(s.total.dueFen), yuan(s.total.paidFen), '', s.total.collectionRate, s.total.onTimeRate, '']));
   const remit = wb.addWorksheet('上缴汇总');
-  remit.addRow([`${s.org.name} 党费上缴汇总（${query.from} 至 ${query.to}）`]);
-  remit.addRow(['组织', '应交（元）', '实交（元）', '自愿交纳（元）', '合计上缴（元）']);
-  for (const c of children) remit.addRow([c.name, yuan(c.due), yuan(c.paid), yuan(c.voluntary), yuan(c.paid + c.voluntary)]);
+  remit.addRow(safeRow([`${s.org.name} 党费上缴汇总（${query.from} 至 ${query.to}）`]));
+  remit.addRow(safeRow(['组织', '应交（元）', '实交（元）', '自愿交纳（元）', '合计上缴（元）']));
+  for (const c of children) remit.addRow(safeRow([c.name, yuan(c.due), yuan(c.paid), yuan(c.voluntary), yuan(c.paid + c.voluntary)]));
   const big = wb.addWorksheet('大额自愿党费');
-  big.addRow([`一次性自愿交纳 ${rule.body.voluntaryLargeFen / 100} 元以上的党费，全额上缴中央（单列）`]);
-  big.addRow(['姓名', '党支部', '金额（元）', '交纳日期']);
-  for (const l of large) big.addRow([l.name, l.org_name, yuan(l.amount), l.paid_on]);
+  big.addRow(safeRow([`一次性自愿交纳 ${rule.body.voluntaryLargeFen / 100} 元以上的党费，全额上缴中央（单列）`]));
+  big.addRow(safeRow(['姓名', '党支部', '金额（元）', '交纳日期']));
+  for (const l of large) big.addRow(safeRow([l.name, l.org_name, yuan(l.amount), l.paid_on]));
   for (const ws of [months, remit, big]) {
     ws.getRow(2).font = { bold: true };
     ws.columns.forEach((c) => (c.width = 18));

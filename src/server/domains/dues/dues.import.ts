@@ -1,10 +1,11 @@
-import { loadExcel, readSheet } from '../../platform/excel';
+import { loadExcel, readSheet, safeRow } from '../../platform/excel';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { sql } from '../../platform/sql';
-import { BASED_CATEGORIES, DUES_CATEGORIES, type DuesCategory } from '../../../contracts/dues';
+import { BASED_CATEGORIES, DUES_CATEGORIES, Month, type DuesCategory } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { resolveBase, ruleFor } from './dues.service';
 import type { Component } from './dues.policy';
@@ -18,18 +19,18 @@ export const BASE_IMPORT_COLUMNS = ['姓名', '身份证号', '党费类别', '�
 export async function buildBaseTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
   const ws = wb.addWorksheet('党费基数');
-  ws.addRow([...BASE_IMPORT_COLUMNS]);
-  ws.addRow(['张三', '430102198001010011', DUES_CATEGORIES.in_service, '', '岗位工资:4000；薪级工资:1200；基础性绩效:1500', '个人缴纳住房公积金:600', '2027-01', '示例行，导入前请删除']);
+  ws.addRow(safeRow([...BASE_IMPORT_COLUMNS]));
+  ws.addRow(safeRow(['张三', '430102198001010011', DUES_CATEGORIES.in_service, '', '岗位工资:4000；薪级工资:1200；基础性绩效:1500', '个人缴纳住房公积金:600', '2027-01', '示例行，导入前请删除']));
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c, i) => (c.width = [10, 22, 18, 14, 40, 30, 16, 20][i]));
   const help = wb.addWorksheet('填写说明');
-  help.addRow(['列', '要求']);
-  help.addRow(['党费类别', Object.values(DUES_CATEGORIES).join(' / ')]);
-  help.addRow(['月基数', '在职、年薪制、个体经营、离退休须填写基数或计入项目；金额单位为元，最多两位小数；同时填写时两者须一致']);
-  help.addRow(['计入项目', '计入基数的工资项目，如 岗位工资:4000；奖励性绩效、住房补贴、通讯交通补贴等不计入（中组发〔2008〕3号）']);
-  help.addRow(['扣除项目', '个人缴纳的社会保险、住房公积金；是否扣除按本地规定']);
-  help.addRow(['执行月份', '新基数自该月起执行，例如 2027-01']);
-  help.addRow(['重复导入', '与已登记内容相同的行会被跳过，可放心重复导入同一文件']);
+  help.addRow(safeRow(['列', '要求']));
+  help.addRow(safeRow(['党费类别', Object.values(DUES_CATEGORIES).join(' / ')]));
+  help.addRow(safeRow(['月基数', '在职、年薪制、个体经营、离退休须填写基数或计入项目；金额单位为元，最多两位小数；同时填写时两者须一致']));
+  help.addRow(safeRow(['计入项目', '计入基数的工资项目，如 岗位工资:4000；奖励性绩效、住房补贴、通讯交通补贴等不计入（中组发〔2008〕3号）']));
+  help.addRow(safeRow(['扣除项目', '个人缴纳的社会保险、住房公积金；是否扣除按本地规定']));
+  help.addRow(safeRow(['执行月份', '新基数自该月起执行，例如 2027-01']));
+  help.addRow(safeRow(['重复导入', '与已登记内容相同的行会被跳过，可放心重复导入同一文件']));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -61,7 +62,10 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
   const report: BaseImportReport = { total: rows.length, valid: 0, unchanged: 0, created: 0, errors: [] };
   const ready: Array<{ personId: string; orgId: string; category: DuesCategory; base: number | null; components: Component[]; month: string; note: string | null }> = [];
   const seen = new Map<string, number>();
+  let checked = 0;
   for (const [rowNo, name, idNumber, categoryText, baseText, includeText, deductText, month, note] of rows) {
+    // rows refused before any query never await: give the event loop a turn now and then
+    if (++checked % 500 === 0) await yieldToLoop();
     const row = Number(rowNo);
     const fail = (field: string, message: string) => report.errors.push({ row, field, message });
     const category = CATEGORY_BY_LABEL.get(categoryText.trim()) as DuesCategory | undefined;
@@ -69,7 +73,7 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
       fail('党费类别', `应为：${Object.values(DUES_CATEGORIES).join(' / ')}`);
       continue;
     }
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    if (!Month.safeParse(month).success) {
       fail('执行月份', '应为 YYYY-MM，例如 2027-01');
       continue;
     }

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { loadExcel } from '../../platform/excel';
+import { loadExcel, safeRow } from '../../platform/excel';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { audit } from '../../platform/audit';
@@ -39,34 +39,49 @@ export async function prepareExport(deps: Deps, ctx: RequestContext, query: { or
   return where;
 }
 
-export async function writeExport(deps: Deps, ctx: RequestContext, where: Sql, out: Writable, batchSize = 5000): Promise<number> {
+async function exportBatch(deps: Deps, where: Sql, last: { seq: number; name_pinyin: string; id: string } | null, batchSize: number): Promise<ExportRow[]> {
+  // `o.seq >= last.seq` is implied by the row comparison but lets the org scan start there
+  // (without it every batch re-walks all earlier orgs: quadratic in the roster size)
+  const after: Sql = last ? sql`AND o.seq >= ${last.seq} AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
+  return deps.db.query<ExportRow>(sql`
+    SELECT p.id, o.seq, p.name, p.name_pinyin, p.sex, p.ethnicity, p.birth_date, p.id_no_masked, p.education, p.occupation, p.unit_name, p.phone_masked,
+           p.address, p.status, p.join_date, p.conversion_date, o.name AS org_name, o.code AS org_code
+    FROM person p JOIN org o ON o.id = p.org_id
+    WHERE ${where} ${after}
+    ORDER BY o.seq, p.name_pinyin, p.id LIMIT ${batchSize}`);
+}
+
+/**
+ * Reads the first batch before anything is sent, so that a failing query is
+ * answered with the error envelope instead of a 200 and a cut-off file; the
+ * returned writer streams the workbook (a later failure destroys the stream:
+ * the client sees a broken transfer, never a truncated "complete" file).
+ */
+export async function startExport(deps: Deps, ctx: RequestContext, where: Sql, batchSize = 5000): Promise<(out: Writable) => Promise<number>> {
+  const first = await exportBatch(deps, where, null, batchSize);
+  return (out) => writeExport(deps, ctx, where, out, batchSize, first);
+}
+
+export async function writeExport(deps: Deps, ctx: RequestContext, where: Sql, out: Writable, batchSize = 5000, first?: ExportRow[]): Promise<number> {
   const today = businessToday();
   const ExcelJS = await loadExcel();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   wb.creator = ctx.actor!.username;
   wb.created = new Date();
   const ws = wb.addWorksheet('党员名册');
-  ws.addRow([`党员名册\u3000导出人：${ctx.actor!.displayName}（${ctx.actor!.username}）\u3000导出时间：${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}\u3000敏感信息已脱敏`]).commit();
-  ws.addRow(EXPORT_COLUMNS).commit();
+  ws.addRow(safeRow([`党员名册\u3000导出人：${ctx.actor!.displayName}（${ctx.actor!.username}）\u3000导出时间：${new Date().toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}\u3000敏感信息已脱敏`])).commit();
+  ws.addRow(safeRow(EXPORT_COLUMNS)).commit();
   let last: { seq: number; name_pinyin: string; id: string } | null = null;
   let n = 0;
   for (;;) {
-    // `o.seq >= last.seq` is implied by the row comparison but lets the org scan start there
-    // (without it every batch re-walks all earlier orgs: quadratic in the roster size)
-    const after: Sql = last ? sql`AND o.seq >= ${last.seq} AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
-    const rows: ExportRow[] = await deps.db.query<ExportRow>(sql`
-      SELECT p.id, o.seq, p.name, p.name_pinyin, p.sex, p.ethnicity, p.birth_date, p.id_no_masked, p.education, p.occupation, p.unit_name, p.phone_masked,
-             p.address, p.status, p.join_date, p.conversion_date, o.name AS org_name, o.code AS org_code
-      FROM person p JOIN org o ON o.id = p.org_id
-      WHERE ${where} ${after}
-      ORDER BY o.seq, p.name_pinyin, p.id LIMIT ${batchSize}`);
+    const rows: ExportRow[] = n === 0 && first ? first : await exportBatch(deps, where, last, batchSize);
     for (const r of rows) {
       n++;
-      ws.addRow([
+      ws.addRow(safeRow([
         n, r.name, SEXES[r.sex], r.ethnicity, r.birth_date, fullYearsBetween(r.birth_date, today), r.id_no_masked, EDUCATIONS[r.education], OCCUPATIONS[r.occupation],
         r.unit_name ?? '', r.phone_masked ?? '', r.address ?? '', r.status === 'probationary' ? '预备党员' : r.status === 'full' ? '正式党员' : '', r.join_date ?? '',
         r.conversion_date ?? '', partyAgeYears(r.status, r.conversion_date, today) ?? '', r.org_name, r.org_code ?? '', MEMBER_STATUSES[r.status], '',
-      ]).commit();
+      ])).commit();
     }
     if (rows.length < batchSize) break;
     const tail = rows[rows.length - 1];

@@ -1,4 +1,5 @@
-import { loadExcel, readSheet } from '../../platform/excel';
+import { checkWorkbook, loadExcel, readSheet, safeRow, sheetLimits } from '../../platform/excel';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
@@ -20,19 +21,19 @@ export const IMPORT_COLUMNS = ['姓名', '性别', '民族', '身份证号', '�
 export async function buildTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
   const ws = wb.addWorksheet('党员信息');
-  ws.addRow([...IMPORT_COLUMNS]);
+  ws.addRow(safeRow([...IMPORT_COLUMNS]));
   ws.getRow(1).font = { bold: true };
   ws.columns.forEach((c) => (c.width = 16));
   const help = wb.addWorksheet('填写说明');
-  help.addRow(['列', '要求']);
-  help.addRow(['性别', Object.values(SEXES).join(' / ')]);
-  help.addRow(['学历', Object.values(EDUCATIONS).join(' / ')]);
-  help.addRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]);
-  help.addRow(['党员类别', '正式党员 / 预备党员']);
-  help.addRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']);
-  help.addRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']);
-  help.addRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']);
-  help.addRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']);
+  help.addRow(safeRow(['列', '要求']));
+  help.addRow(safeRow(['性别', Object.values(SEXES).join(' / ')]));
+  help.addRow(safeRow(['学历', Object.values(EDUCATIONS).join(' / ')]));
+  help.addRow(safeRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]));
+  help.addRow(safeRow(['党员类别', '正式党员 / 预备党员']));
+  help.addRow(safeRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']));
+  help.addRow(safeRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']));
+  help.addRow(safeRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']));
+  help.addRow(safeRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -53,8 +54,13 @@ function normaliseDate(s: string): string {
   return m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : s;
 }
 
+export const MAX_IMPORT_ROWS = 100_000;
+
 /** The data rows of an uploaded template: [row number, ...cells]. */
-export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单个文件最多导入10万行，请拆分后导入');
+export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单个文件最多导入10万行，请拆分后导入', MAX_IMPORT_ROWS);
+
+/** Refuses at upload, before the file is stored and queued, a workbook whose parts declare more XML than an import may hold. */
+export const checkUpload = (data: Buffer) => checkWorkbook(data, sheetLimits(MAX_IMPORT_ROWS));
 
 interface OrgRef { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
 
@@ -84,7 +90,10 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
   const report: ImportReport = { total: rows.length, valid: 0, skipped: 0, created: 0, errors: [] };
   const seen = new Map<string, number>();
   const ready: Array<{ row: number; org: OrgRef; rec: ReturnType<typeof prepareRecord> }> = [];
+  let checked = 0;
   for (const [rowNo, name, sex, ethnicity, idNumber, edu, occ, unitName, phone, address, kind, joinDate, conversionDate, orgRef] of rows) {
+    // rows refused by the schema alone never await: give the event loop a turn now and then
+    if (++checked % 500 === 0) await yieldToLoop();
     const row = Number(rowNo);
     const fail = (field: string, message: string) => report.errors.push({ row, field, message });
     const parsed = MemberFields.safeParse({

@@ -201,3 +201,8 @@ export function earlierRecordOf(q: Queryable, personId: string) {
     FROM person c JOIN person p ON p.id = c.previous_person_id LEFT JOIN org o ON o.id = p.org_id
     WHERE c.id = ${personId}::uuid`);
 }
+
+/** The stored_file row of a member import's upload (the file itself is removed from the store by the caller). */
+export async function deleteImportUpload(q: Queryable, jobId: string): Promise<void> {
+  await q.exec(sql`DELETE FROM stored_file WHERE owner_type = 'member_import' AND owner_id = ${jobId}::uuid`);
+}

@@ -8,8 +8,8 @@ import { detectAllowedType } from '../../platform/files';
 import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, MemberPage, RecordMemberEventBody, RevealBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
 import { Ok } from '../../../contracts/common';
 import * as service from './member.service';
-import { prepareExport, writeExport } from './member.export';
-import { buildTemplate, runImport } from './member.import';
+import { prepareExport, startExport } from './member.export';
+import { buildTemplate, checkUpload, runImport } from './member.import';
 import { enqueueImport } from './member.jobs';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
@@ -75,9 +75,10 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req, reply) => {
       const ctx = contextOf(req);
       const where = await prepareExport(deps, ctx, req.query);
+      const write = await startExport(deps, ctx, where);
       const stream = new PassThrough();
       reply.header('Content-Type', XLSX).header('Content-Disposition', attachmentName(`党员名册-${new Date().toISOString().slice(0, 10)}.xlsx`)).header('Cache-Control', 'no-store');
-      writeExport(deps, ctx, where, stream).catch((err) => {
+      write(stream).catch((err) => {
         req.log.error({ err }, 'export failed');
         stream.destroy(err as Error);
       });
@@ -101,6 +102,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
       await detectAllowedType(data, [XLSX]);
       const ctx = contextOf(req);
       if (req.query.dryRun === 'true') return { dryRun: true, report: await runImport(deps, ctx, data, false) };
+      checkUpload(data);
       const jobId = await enqueueImport(deps, ctx, data);
       reply.code(202);
       return { dryRun: false, jobId };

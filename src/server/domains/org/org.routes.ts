@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgSummary, OrgWarningList, UpdateOrgBody } from '../../../contracts/org';
-import { Ok } from '../../../contracts/common';
+import { Ok, Text } from '../../../contracts/common';
 import * as service from './org.service';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
@@ -17,7 +17,7 @@ export function registerOrgRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/orgs/search', operationId: 'searchOrgs', summary: '按名称查找组织', tags: ['org'], access: 'org.read',
-    schema: { querystring: z.object({ q: z.string().trim().min(1).max(50) }), response: { 200: z.object({ items: z.array(OrgSummary) }) } },
+    schema: { querystring: z.object({ q: Text.trim().min(1).max(50) }), response: { 200: z.object({ items: z.array(OrgSummary) }) } },
     handler: async (req) => ({ items: await service.searchOrgs(deps, contextOf(req), req.query.q) }),
   });
   defineRoute(app, db, {
