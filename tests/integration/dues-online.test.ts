@@ -160,7 +160,7 @@ describe('online dues payment', () => {
 
 
 describe('online payment outside demo mode (review C2)', () => {
-  const base = { DATA_DIR: '/tmp/dj-config-test', DATA_ENCRYPTION_KEY: TEST_KEY };
+  const base = { DATA_DIR: '/tmp/dj-config-test', DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_KEY };
   it('builds no simulated provider in production, refuses one by configuration, and keeps it in demo mode', () => {
     const cipher = createFieldCipher(TEST_KEY);
     const prod = loadConfig({ ...base, NODE_ENV: 'production' });

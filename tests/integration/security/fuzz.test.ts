@@ -19,7 +19,7 @@ const RUNS_PER_ROUTE = 40;
 const MULTIPART = new Set(['uploadFile', 'importMembers']);
 
 let h: Harness;
-let cookies: Record<'org_admin' | 'sysadmin' | 'secadmin' | 'auditor', string>;
+let cookies: Record<'org_admin' | 'sysadmin' | 'secadmin' | 'auditor' | 'password', string>;
 let knownIds: string[];
 let xlsx: Buffer;
 
@@ -63,15 +63,19 @@ beforeAll(async () => {
     const acc = await makeAccount(h.deps, [{ role, orgId: null, scope: 'subtree' }]);
     return [role, (await sessionClient(h, acc.id)).cookie] as const;
   })));
-  cookies = { org_admin: (await sessionClient(h, orgAdmin.id)).cookie, sysadmin: admins.sysadmin, secadmin: admins.secadmin, auditor: admins.auditor };
+  // changePassword is fuzzed on an account of its own: wrong current passwords count towards the
+  // lockout, and the lock ends that account's sessions (review M8)
+  const passwordOwner = await makeAccount(h.deps, [{ role: 'party_worker', orgId: branch.id, scope: 'node' }]);
+  cookies = { org_admin: (await sessionClient(h, orgAdmin.id)).cookie, sysadmin: admins.sysadmin, secadmin: admins.secadmin, auditor: admins.auditor, password: (await sessionClient(h, passwordOwner.id)).cookie };
   openapi = h.app.swagger() as unknown as typeof openapi;
   xlsx = await buildTemplate();
 });
 afterAll(async () => h.close());
 
 /** The session of a caller who holds the route's permission: org_admin where it can, else the administrator who can. */
-function cookieFor(access: string): string | null {
+function cookieFor(access: string, operationId = ''): string | null {
   if (access === 'public') return null;
+  if (operationId === 'changePassword') return cookies.password;
   if (access === 'authenticated' || ROLE_PERMISSIONS.org_admin.includes(access as Permission)) return cookies.org_admin;
   const admin = ADMIN_ROLES.find((r) => ROLE_PERMISSIONS[r].includes(access as Permission));
   if (!admin) throw new Error(`no role holds ${access}`);
@@ -287,7 +291,7 @@ describe('fuzzing every route', () => {
   it('never answers 5xx and always answers errors with the envelope', async () => {
     const routes = [...routeRegistry].sort((a, b) => a.operationId.localeCompare(b.operationId));
     for (const [index, route] of routes.entries()) {
-      const cookie = cookieFor(route.access);
+      const cookie = cookieFor(route.access, route.operationId);
       await fc.assert(
         fc.asyncProperty(requestArb(route), async ({ url, body }) => {
           judge(await send(route.method, url, body, cookie), `${route.operationId} ${route.method} ${url.slice(0, 200)}`);
@@ -300,7 +304,7 @@ describe('fuzzing every route', () => {
   it('answers an oversized body with the envelope (413), never 5xx', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
     for (const route of routeRegistry.filter((r) => r.method !== 'GET')) {
-      const res = await send(route.method, route.url.replace(/:(\w+)/g, () => knownIds[1]), { kind: 'raw', text: big, contentType: 'application/json' }, cookieFor(route.access));
+      const res = await send(route.method, route.url.replace(/:(\w+)/g, () => knownIds[1]), { kind: 'raw', text: big, contentType: 'application/json' }, cookieFor(route.access, route.operationId));
       judge(res, `${route.operationId} with 2 MB`);
       if (MULTIPART.has(route.operationId)) continue;
       // the login route's rate limit may answer first (it runs before the body is read)
@@ -319,7 +323,7 @@ describe('fuzzing every route', () => {
   it('caps the page size at 100 on every paged list (400 VALIDATION_FAILED above)', async () => {
     const paged: string[] = [];
     for (const route of routeRegistry.filter((r) => r.method === 'GET' && !r.url.includes(':'))) {
-      const cookie = cookieFor(route.access);
+      const cookie = cookieFor(route.access, route.operationId);
       const probe = await send('GET', `${route.url}?pageSize=20`, { kind: 'none' }, cookie);
       if (probe.statusCode !== 200 || !/json/.test(String(probe.headers['content-type'])) || probe.json().pageSize !== 20) continue;
       paged.push(route.operationId);
@@ -381,7 +385,7 @@ describe('bad input never answers 5xx (review M2)', () => {
     const failures: string[] = [];
     let sent = 0;
     for (const [index, route] of routes.entries()) {
-      const cookie = cookieFor(route.access);
+      const cookie = cookieFor(route.access, route.operationId);
       const b = baseline(route, index);
       const defaults = Object.fromEntries(b.pathNames.map((n) => [n, knownIds[1]]));
       const sendOne = async (url: string, body: Body, what: string) => {
