@@ -19,6 +19,16 @@ export default tseslint.config(
     },
   },
   {
+    // business "today" comes from deps.clock (tests set it; CI runs the suite 400 days ahead)
+    files: ['src/server/**/*.ts', 'tests/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.name='businessToday'][arguments.length=0]",
+        message: 'Take the business date from deps.clock.today() (or pass the Date you mean): the wall clock is not the business day in tests.',
+      }],
+    },
+  },
+  {
     files: ['src/server/domains/**/*.ts'],
     ignores: ['src/server/domains/**/*.repo.ts'],
     rules: {

@@ -5,6 +5,7 @@ import type { FileStore } from './platform/files';
 import type { Notifier } from './platform/notify';
 import type { JobRunner } from './platform/jobs';
 import type { PaymentProvider } from './platform/payments';
+import type { Clock } from './platform/clock';
 
 /** What every service receives: infrastructure only, no other domain's internals. */
 export interface Deps {
@@ -16,4 +17,6 @@ export interface Deps {
   jobs: JobRunner;
   /** the online payment provider; null: no online payment (the simulated one exists only in demo mode) */
   payments: PaymentProvider | null;
+  /** business time: "today" comes from here (tests set it) */
+  clock: Clock;
 }

@@ -6,6 +6,7 @@ import { acquireDataDirLock, loadOrCreateSecrets, startEmbeddedPostgres } from '
 import { createFieldCipher } from './platform/crypto';
 import { createLocalFileStore } from './platform/files';
 import { createNotifier } from './platform/notify';
+import { systemClock } from './platform/clock';
 import { createPaymentProvider } from './platform/payment-providers';
 import { createJobRunner } from './platform/jobs';
 import { setAuditKey } from './platform/audit';
@@ -74,6 +75,7 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     // PAYMENT_PROVIDER: WeChat Pay, Alipay, the simulated one (demo mode only) or none
     payments: createPaymentProvider(config, cipher),
     jobs: createJobRunner(db, log),
+    clock: systemClock,
   };
   return {
     deps,

@@ -6,7 +6,6 @@ import { insertRootOrg, insertOrg } from '../../src/server/domains/org';
 import { insertAccount, insertGrant } from '../../src/server/domains/admin';
 import { prepareRecord, insertMember, insertPerson } from '../../src/server/domains/member';
 import { computeIdCheckChar } from '../../src/contracts/idcard';
-import { businessToday } from '../../src/server/platform/dates';
 import type { OrgType } from '../../src/contracts/dict';
 import type { Role, DataScope } from '../../src/contracts/permissions';
 
@@ -54,10 +53,10 @@ export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name
   const rec = prepareRecord(deps, {
     name: over.name ?? '测试党员', sex, ethnicity: '汉族', idNumber, education: 'bachelor', occupation: 'worker', unitName: null,
     phone: over.phone ?? null, address: null, joinDate: '2005-07-01', conversionDate: status === 'full' ? '2006-07-01' : null, status, monthlyIncomeFen: null,
-  }, businessToday());
+  }, deps.clock.today());
   const org = await deps.db.one<{ id: string; region_key: string | null }>(sql`SELECT id, region_key FROM org WHERE id = ${orgId}`);
   // `since`: the day the formal relation starts (registration date unless given)
-  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', over.since ?? businessToday()));
+  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', over.since ?? deps.clock.today()));
   return { id, idNumber };
 }
 
@@ -66,7 +65,7 @@ export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name
  * `date` (steps 2.. written directly: a fixture, not a rule check). Status
  * follows the steps as the pipeline sets it.
  */
-export async function makeCandidate(deps: Deps, orgId: string, lastStep = 1, date = businessToday(), name = '测试申请人') {
+export async function makeCandidate(deps: Deps, orgId: string, lastStep = 1, date = deps.clock.today(), name = '测试申请人') {
   const idNumber = makeIdNumber('1995-03-03', 'female');
   const org = await deps.db.one<{ region_key: string | null }>(sql`SELECT region_key FROM org WHERE id = ${orgId}`);
   const status = lastStep >= 7 ? 'candidate' : lastStep >= 3 ? 'activist' : 'applicant';

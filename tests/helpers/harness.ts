@@ -15,6 +15,7 @@ import { createJobRunner } from '../../src/server/platform/jobs';
 import { setAuditKey } from '../../src/server/platform/audit';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
+import { fixedClock, type Clock } from '../../src/server/platform/clock';
 
 // Each test file gets its own database cloned from the migrated template, its
 // own data directory and its own app (driven with inject, no port).
@@ -32,7 +33,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * The business day the integration tests run on, whatever the wall clock says
+ * (their dates are written against it). Browser tests use the real clock, as
+ * the browser does.
+ */
+export const TEST_NOW = '2026-12-04T04:00:00Z'; // 12:00 in Asia/Shanghai
+export const TEST_TODAY = '2026-12-04';
+
+export async function createHarness(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<Harness> {
   const adminUrl = inject('adminUrl');
   const template = inject('templateDb');
   const name = `${template}_${crypto.randomBytes(5).toString('hex')}`;
@@ -48,8 +57,11 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', AUDIT_PROBES_PER_MINUTE: '10000', ...env });
   setAuditKey(config.auditHmacKey!);
   const db = createDb(dbUrl, 10);
+  const clock = opts.clock ?? fixedClock(TEST_NOW);
   const deps: Deps = {
-    config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db),
+    config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), jobs: createJobRunner(db), clock,
+    // the simulated provider pays at the harness's time, so its statement's day is the business day
+    payments: createSimulatedProvider('test-payments-secret', { now: () => clock.now() }),
   };
   const app = await buildApp(deps);
   await app.ready();

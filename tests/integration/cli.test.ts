@@ -8,6 +8,7 @@ import pg from 'pg';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/server/platform/db';
+import { systemClock } from '../../src/server/platform/clock';
 import { loadConfig } from '../../src/server/platform/config';
 import { createFieldCipher } from '../../src/server/platform/crypto';
 import { createLocalFileStore } from '../../src/server/platform/files';
@@ -96,7 +97,7 @@ async function tableDigest(db: Db, table: string, where = 'TRUE') {
 
 function depsFor(url: string, db: Db): Deps {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'restored-data'), DATABASE_URL: url, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent' });
-  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db) };
+  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db), clock: systemClock };
 }
 
 describe('backup and restore', () => {

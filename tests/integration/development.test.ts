@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
 import { sql } from '../../src/server/platform/sql';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeCandidate, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { multipartFile } from './security/support';
 import { refreshAllDeadlines, sendDeadlineReminders } from '../../src/server/domains/development';
@@ -80,10 +80,9 @@ function uploadReport(cookie: string, url: string, title: string, data = PDF, na
   return h.app.inject({ method: 'POST', url, headers: { cookie, ...mp.headers }, payload: mp.payload });
 }
 
-/** Today's business date (Asia/Shanghai) as numbers, without the code under test. */
+/** The harness's business date as numbers, without the code under test. */
 function businessTodayUtc(): [number, number, number] {
-  const t = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  const [y, m, d] = t.split('-').map(Number);
+  const [y, m, d] = TEST_TODAY.split('-').map(Number);
   return [y, m, d];
 }
 

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import { businessToday } from '../../src/server/platform/dates';
 import { createSimulatedProvider, type NotificationBody, type SimulatedProvider } from '../../src/server/platform/payments';
 import { addMonthsTo, reconcile, settlePendingOrders } from '../../src/server/domains/dues';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { ConfigError, loadConfig } from '../../src/server/platform/config';
 import { createPaymentProvider } from '../../src/server/platform/payment-providers';
@@ -30,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const month = businessToday().slice(0, 7);
+const month = TEST_TODAY.slice(0, 7);
 const nextNotification = () => new Promise<NotificationBody>((resolve) => {
   waiting = resolve;
 });
@@ -103,7 +102,7 @@ describe('online dues payment', () => {
     const o1 = await order(s.me, [s.owed[0].id]);
     const o2 = await order(s.me, [s.owed[1].id]);
     // the branch takes cash for the first month before the online payment comes in
-    expect((await s.sec.post('/api/v1/dues/payments', { billIds: [s.owed[0].id], method: 'cash', paidOn: businessToday(), idempotencyKey: `k-${crypto.randomUUID()}` })).statusCode).toBe(200);
+    expect((await s.sec.post('/api/v1/dues/payments', { billIds: [s.owed[0].id], method: 'cash', paidOn: TEST_TODAY, idempotencyKey: `k-${crypto.randomUUID()}` })).statusCode).toBe(200);
     const n1 = nextNotification();
     await provider.pay(o1.outTradeNo);
     expect((await notify(await n1)).json().message).toBe('already_paid_refund_due');
@@ -111,24 +110,24 @@ describe('online dues payment', () => {
     const n2 = nextNotification();
     await provider.pay(o2.outTradeNo);
     await n2;
-    const r = await reconcile(h.deps, businessToday());
+    const r = await reconcile(h.deps, TEST_TODAY);
     const mine = r.differences.filter((d) => d.outTradeNo === o1.outTradeNo || d.outTradeNo === o2.outTradeNo);
     expect(mine.sort((x, y) => x.kind.localeCompare(y.kind))).toEqual([
       { outTradeNo: o2.outTradeNo, kind: 'not_settled', providerFen: 9000, ourFen: 9000 },
       { outTradeNo: o1.outTradeNo, kind: 'refund_due', providerFen: 9000, ourFen: 9000 },
     ]);
     // the reconciliation is kept, and the committee can run it through the API
-    const api = await s.sup.post('/api/v1/dues/reconciliation', { day: businessToday() });
+    const api = await s.sup.post('/api/v1/dues/reconciliation', { day: TEST_TODAY });
     expect(api.statusCode).toBe(200);
     expect(api.json().differences.length).toBe(r.differences.length);
-    expect((await s.sec.post('/api/v1/dues/reconciliation', { day: businessToday() })).statusCode).toBe(403);
+    expect((await s.sec.post('/api/v1/dues/reconciliation', { day: TEST_TODAY })).statusCode).toBe(403);
   });
 
   it('does not take online payment for months more than 6 back, nor for bills of another member', async () => {
     const s = await setup();
     const other = await makeMember(h.deps, s.branch.id, { since: '2020-01-01' });
     await h.db.exec(sql`INSERT INTO dues_bill (person_id, org_id, month, category, computed_fen, due_fen, rule_version_id)
-      SELECT ${s.m.id}, ${s.branch.id}, (date_trunc('month', now()) - interval '8 months')::date, 'in_service', 9000, 9000, id FROM rule_version WHERE domain = 'dues'`);
+      SELECT ${s.m.id}, ${s.branch.id}, ${`${addMonthsTo(month, -8)}-01`}::date, 'in_service', 9000, 9000, id FROM rule_version WHERE domain = 'dues'`);
     const old = (await s.me.get('/api/v1/me/dues')).json().owed[0] as { id: string };
     const refused = await s.me.post('/api/v1/me/dues/orders', { billIds: [old.id] });
     expect(refused.statusCode).toBe(400);
@@ -208,7 +207,7 @@ describe('online payment outside demo mode (review C2)', () => {
       expect(refused.json().error).toMatchObject({ code: 'ONLINE_PAYMENT_UNAVAILABLE', message: '未开通在线缴纳党费，请向支部线下交纳' });
       expect((await s.me.post(`/api/v1/me/dues/orders/${o.outTradeNo}/simulate`, {})).statusCode).toBe(404);
       expect((await notify({ out_trade_no: o.outTradeNo })).statusCode).toBe(404);
-      expect((await s.sup.post('/api/v1/dues/reconciliation', { day: businessToday() })).statusCode).toBe(422);
+      expect((await s.sup.post('/api/v1/dues/reconciliation', { day: TEST_TODAY })).statusCode).toBe(422);
       expect((await entries(s.m.id)).length).toBe(0);
     } finally {
       Object.assign(h.deps, before);
@@ -267,7 +266,7 @@ describe('reconciliation scope (review C3)', () => {
       await provider.pay(o.outTradeNo);
       await n;
     }
-    const day = businessToday();
+    const day = TEST_TODAY;
     const installation = await reconcile(h.deps, day);
     expect(installation.differences.map((d) => d.outTradeNo)).toEqual(expect.arrayContaining([oa.outTradeNo, ob.outTradeNo]));
     const ra = (await adminA.post('/api/v1/dues/reconciliation', { day })).json() as { differences: Array<{ outTradeNo: string }> };
@@ -292,7 +291,7 @@ describe('the daily reconciliation job', () => {
     const n = nextNotification();
     await provider.pay(o.outTradeNo);
     await n; // paid at the provider, never notified
-    const day = businessToday();
+    const day = TEST_TODAY;
     const id = await h.deps.jobs.enqueue('dues.reconciliation', { day });
     await h.deps.jobs.runDue();
     const job = await h.db.one<{ status: string; result: { day: string; differences: Array<{ outTradeNo: string; kind: string }> } }>(sql`SELECT status, result FROM job WHERE id = ${id}`);

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { IMPORT_COLUMNS, EXPORT_COLUMNS } from '../../src/server/domains/member';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 
 // Excel import (template, dry run with per-row errors, committed background
@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const TODAY = TEST_TODAY; // the harness's business day
 
 function upload(c: Client, url: string, data: Buffer, filename: string, contentType: string) {
   const boundary = `----djtest${crypto.randomBytes(8).toString('hex')}`;

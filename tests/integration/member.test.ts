@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 
 // Member use-cases through the HTTP API: ID-number validation (GB 11643),
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const TODAY = TEST_TODAY; // the harness's business day
 
 // GB 11643 / ISO 7064 MOD 11-2, written out here independently of the code
 // under test: weight of position i (from the left) is 2^(17-i) mod 11, and the

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeMember, makeRoot, PASSWORD } from '../helpers/factory';
 
 // Organisation use-cases through the HTTP API: structure rules, codes,
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 // Dates are computed here independently of the server's date helpers.
-const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const TODAY = TEST_TODAY; // the harness's business day
 const utc = (d: string) => Date.parse(d + 'T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const plusDays = (d: string, n: number) => iso(utc(d) + n * 86_400_000);

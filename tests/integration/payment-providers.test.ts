@@ -5,7 +5,7 @@ import { createWechatPayProvider } from '../../src/server/platform/wechatpay';
 import { createAlipayProvider } from '../../src/server/platform/alipay';
 import type { PaymentProvider } from '../../src/server/platform/payments';
 import { addMonthsTo, reconcile, settlePendingOrders } from '../../src/server/domains/dues';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { rsaPair, startFakeAlipay, startFakeWechatPay } from '../helpers/payment-gateways';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const month = businessToday().slice(0, 7);
+const month = TEST_TODAY.slice(0, 7);
 
 async function setup() {
   const root = await makeRoot(h.deps);
@@ -117,7 +117,7 @@ describe('WeChat Pay API v3 (wechatpay-axios-plugin) against a fake gateway', ()
     // the late notification of the settled order is a duplicate
     expect((await post('wechatpay', wx.notification(lost.outTradeNo))).statusCode).toBe(200);
     expect((await entries(s.m.id)).length).toBe(1);
-    const r = await reconcile(h.deps, businessToday());
+    const r = await reconcile(h.deps, businessToday(new Date()) /* the gateways pay in real time: their statement's day */);
     expect(r.provider).toBe('wechatpay');
     expect(r.differences).toEqual([]);
     expect(r.matched).toBe([...wx.trades.values()].filter((t) => t.status === 'paid').length);
@@ -125,7 +125,7 @@ describe('WeChat Pay API v3 (wechatpay-axios-plugin) against a fake gateway', ()
     // a trade the gateway took but we never settled is reported
     const extra = await order(s.me, [s.owed[1].id]);
     wx.pay(extra.outTradeNo);
-    expect((await reconcile(h.deps, businessToday())).differences).toEqual([{ outTradeNo: extra.outTradeNo, kind: 'not_settled', providerFen: 9000, ourFen: 9000 }]);
+    expect((await reconcile(h.deps, businessToday(new Date()) /* the gateways pay in real time: their statement's day */)).differences).toEqual([{ outTradeNo: extra.outTradeNo, kind: 'not_settled', providerFen: 9000, ourFen: 9000 }]);
   });
 });
 
@@ -200,7 +200,7 @@ describe('Alipay (alipay-sdk 4) against a fake gateway', () => {
     expect(ali.trades.get(expiring.outTradeNo)?.status).toBe('closed');
     expect((await post('alipay', ali.notification(lost.outTradeNo))).body).toBe('success');
     expect((await entries(s.m.id)).length).toBe(1);
-    const r = await reconcile(h.deps, businessToday());
+    const r = await reconcile(h.deps, businessToday(new Date()) /* the gateways pay in real time: their statement's day */);
     expect(r.provider).toBe('alipay');
     expect(r.differences).toEqual([]);
     expect(r.matched).toBe([...ali.trades.values()].filter((t) => t.status === 'paid').length);

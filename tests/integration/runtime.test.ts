@@ -176,7 +176,9 @@ describe('the server process', () => {
     expect(serverPid).not.toBe(first.child.pid);
     const firstExit = exitOf(first.child);
     first.child.kill('SIGTERM');
-    expect(await firstExit).toBe(0);
+    const firstCode = await firstExit;
+    if (firstCode !== 0) console.log('SERVER OUTPUT (npm start)', first.output());
+    expect(firstCode).toBe(0);
     expect(first.output()).toContain('stopped');
     expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(false);
     expect(isAlive(serverPid)).toBe(false);

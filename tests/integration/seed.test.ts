@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { seed } from '../../src/server/seed/demo';
 import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
-import { businessToday } from '../../src/server/platform/dates';
 import { createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
@@ -70,7 +69,7 @@ describe('demo data generator', () => {
       SELECT f.id, p.status, f.last_step, json_agg(json_build_object('step', s.step_no, 'date', s.step_date) ORDER BY s.step_no) AS steps
       FROM dev_file f JOIN person p ON p.id = f.person_id JOIN dev_step s ON s.file_id = f.id WHERE f.state = 'open' GROUP BY f.id, p.status, f.last_step`);
     expect(files.length).toBeGreaterThan(50);
-    const today = businessToday();
+    const today = h.deps.clock.today();
     for (const f of files) {
       expect(f.steps.map((s) => s.step)).toEqual(Array.from({ length: f.last_step }, (_, i) => i + 1));
       const recorded = new Map<number, string>();

@@ -26,7 +26,7 @@ export async function checkDemoAccounts(deps: Deps) {
 
 /** Generates the tier's data and, for the demo tier, the demo accounts listed in the README. */
 export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (stage: string, done: number, total: number) => void) {
-  const result = await generate(deps.db, deps.cipher, { tier, seed: seedNo, progress, files: deps.files });
+  const result = await generate(deps.db, deps.cipher, { tier, seed: seedNo, progress, files: deps.files, today: deps.clock.today() });
   if (tier === 'demo') await createDemoAccounts(deps, result);
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

@@ -65,10 +65,11 @@ function uuidFrom(rng: Rng): string {
 }
 
 /** `files`: where the demo 思想汇报 are stored; without it the development files get none. */
-export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; seed: number; progress?: (stage: string, done: number, total: number) => void; files?: FileStore }): Promise<SeedResult> {
+/** `today`: the business date the history runs up to (the deps' clock; the wall clock by default, for the CLI and benchmarks). */
+export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; seed: number; progress?: (stage: string, done: number, total: number) => void; files?: FileStore; today?: string }): Promise<SeedResult> {
   const shape = TIERS[opts.tier];
   const rng = new Rng(opts.seed);
-  const today = businessToday();
+  const today = opts.today ?? businessToday(new Date()); // the CLI and the benchmarks seed up to the real day
   const progress = opts.progress ?? (() => undefined);
   const { maxSeq } = await db.one<{ maxSeq: number }>(sql`SELECT coalesce(max(seq), 0)::bigint AS "maxSeq" FROM org`);
   let seq = maxSeq;

@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_ROLES, PERMISSIONS, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from '../../../src/contracts/permissions';
 import { routeRegistry } from '../../../src/server/platform/http';
 import { sql } from '../../../src/server/platform/sql';
-import { businessToday } from '../../../src/server/platform/dates';
 import { buildTemplate } from '../../../src/server/domains/member';
 import { generateBills } from '../../../src/server/domains/dues';
-import { createHarness, type Harness } from '../../helpers/harness';
+import { createHarness, type Harness, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
@@ -99,8 +98,8 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   createOrg: (w) => ({ method: 'POST', url: '/api/v1/orgs', body: { parentId: w.scopeOrg.id, type: w.scopeOrg.type === 'branch' ? 'party_group' : 'branch', name: '矩阵新建组织' } }),
   updateOrg: async (w) => ({ method: 'PATCH', url: `/api/v1/orgs/${w.scopeOrg.id}`, body: { version: await orgVersion(w.scopeOrg.id), address: '矩阵测试地址' } }),
   moveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.movable.id}/move`, body: { newParentId: w.moveTo.id, version: await orgVersion(w.movable.id) } }),
-  dissolveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.dissolvable.id}/dissolve`, body: { dissolvedOn: businessToday(), reason: '矩阵测试撤销', version: await orgVersion(w.dissolvable.id) } }),
-  electCommittee: (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.branch.id}/committee`, body: { electedOn: businessToday(), posts: [{ post: 'secretary', holderName: '张书记' }] } }),
+  dissolveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.dissolvable.id}/dissolve`, body: { dissolvedOn: TEST_TODAY, reason: '矩阵测试撤销', version: await orgVersion(w.dissolvable.id) } }),
+  electCommittee: (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.branch.id}/committee`, body: { electedOn: TEST_TODAY, posts: [{ post: 'secretary', holderName: '张书记' }] } }),
   listMembers: (w) => ({ method: 'GET', url: `/api/v1/members?orgId=${w.scopeOrg.id}` }),
   getMember: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}` }),
   getMyProfile: () => ({ method: 'GET', url: '/api/v1/me/profile' }),
@@ -108,7 +107,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   enableTotp: () => ({ method: 'POST', url: '/api/v1/me/totp/enable', body: { code: '000000' } }),
   createMember: (w) => ({ method: 'POST', url: '/api/v1/members', body: newMemberBody(w.branch.id) }),
   updateMember: async (w) => ({ method: 'PATCH', url: `/api/v1/members/${w.member}`, body: { version: await personVersion(w.member), address: '矩阵测试住址' } }),
-  recordMemberEvent: async (w) => ({ method: 'POST', url: `/api/v1/members/${w.eventMember}/events`, body: { reason: 'deceased', eventDate: businessToday(), version: await personVersion(w.eventMember) } }),
+  recordMemberEvent: async (w) => ({ method: 'POST', url: `/api/v1/members/${w.eventMember}/events`, body: { reason: 'deceased', eventDate: TEST_TODAY, version: await personVersion(w.eventMember) } }),
   revealMemberField: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/reveal`, body: { field: 'idNumber', reason: '核对党员信息' } }),
   exportMembers: (w) => ({ method: 'GET', url: `/api/v1/members/export?orgId=${w.scopeOrg.id}` }),
   getMemberImportTemplate: () => ({ method: 'GET', url: '/api/v1/members/import/template' }),
@@ -127,12 +126,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   uploadFile: (w) => ({ method: 'POST', url: `/api/v1/files?ownerType=person&ownerId=${w.member}`, file: { name: '证明.png', data: PNG_1PX, type: 'image/png' } }),
   listFiles: (w) => ({ method: 'GET', url: `/api/v1/files?ownerType=person&ownerId=${w.member}` }),
   downloadFile: (w) => ({ method: 'GET', url: `/api/v1/files/${w.fileId}` }),
-  createDevelopmentCandidate: (w) => ({ method: 'POST', url: '/api/v1/development/candidates', body: { orgId: w.branch.id, appliedOn: businessToday(), name: '矩阵申请人', sex: 'male', ethnicity: '汉族', idNumber: uniqueIdNumber().idNumber, education: 'bachelor', occupation: 'worker' } }),
+  createDevelopmentCandidate: (w) => ({ method: 'POST', url: '/api/v1/development/candidates', body: { orgId: w.branch.id, appliedOn: TEST_TODAY, name: '矩阵申请人', sex: 'male', ethnicity: '汉族', idNumber: uniqueIdNumber().idNumber, education: 'bachelor', occupation: 'worker' } }),
   listDevelopmentCandidates: (w) => ({ method: 'GET', url: `/api/v1/development/candidates?orgId=${w.scopeOrg.id}` }),
   getDevelopmentCandidate: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.devFile}` }),
-  recordDevelopmentStep: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.devFile}/steps`, body: { step: 2, date: businessToday(), talkers: ['矩阵谈话人'], version: await fileVersion(w.devFile) } }),
-  recordDevelopmentVote: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.voteFile}/votes`, body: { kind: 'admission', meetingDate: businessToday(), expected: 3, expectedNote: '矩阵测试', present: 3, written: 0, yes: 3, no: 0, abstain: 0, version: await fileVersion(w.voteFile) } }),
-  getDevelopmentVotingMembers: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.voteFile}/voting-members?date=${businessToday()}` }),
+  recordDevelopmentStep: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.devFile}/steps`, body: { step: 2, date: TEST_TODAY, talkers: ['矩阵谈话人'], version: await fileVersion(w.devFile) } }),
+  recordDevelopmentVote: async (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.voteFile}/votes`, body: { kind: 'admission', meetingDate: TEST_TODAY, expected: 3, expectedNote: '矩阵测试', present: 3, written: 0, yes: 3, no: 0, abstain: 0, version: await fileVersion(w.voteFile) } }),
+  getDevelopmentVotingMembers: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.voteFile}/voting-members?date=${TEST_TODAY}` }),
   renderDevelopmentDocument: (w) => ({ method: 'GET', url: `/api/v1/development/candidates/${w.devFile}/documents/talk_record` }),
   uploadDevelopmentReport: (w) => ({ method: 'POST', url: `/api/v1/development/candidates/${w.devFile}/reports`, file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
   listDevelopmentDeadlines: (w) => ({ method: 'GET', url: `/api/v1/development/deadlines?orgId=${w.scopeOrg.id}` }),
@@ -143,10 +142,10 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   quoteDues: () => ({ method: 'GET', url: '/api/v1/dues/quote?category=in_service&base=500000' }),
   listDuesBases: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}/dues-bases` }),
   setDuesBase: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/dues-bases`, body: { category: 'in_service', baseFen: 410000, effectiveMonth: '2026-12' } }),
-  generateDuesBills: (w) => ({ method: 'POST', url: '/api/v1/dues/bills/generate', body: { orgId: w.scopeOrg.id, month: businessToday().slice(0, 7) } }),
+  generateDuesBills: (w) => ({ method: 'POST', url: '/api/v1/dues/bills/generate', body: { orgId: w.scopeOrg.id, month: TEST_TODAY.slice(0, 7) } }),
   listDuesBills: (w) => ({ method: 'GET', url: `/api/v1/dues/bills?orgId=${w.scopeOrg.id}` }),
-  recordDuesPayment: (w) => ({ method: 'POST', url: '/api/v1/dues/payments', body: { billIds: [w.duesBill], method: 'cash', paidOn: businessToday(), idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
-  recordVoluntaryDues: (w) => ({ method: 'POST', url: '/api/v1/dues/voluntary', body: { personId: w.member, amountFen: 5000, method: 'cash', paidOn: businessToday(), idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
+  recordDuesPayment: (w) => ({ method: 'POST', url: '/api/v1/dues/payments', body: { billIds: [w.duesBill], method: 'cash', paidOn: TEST_TODAY, idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
+  recordVoluntaryDues: (w) => ({ method: 'POST', url: '/api/v1/dues/voluntary', body: { personId: w.member, amountFen: 5000, method: 'cash', paidOn: TEST_TODAY, idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
   getDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),
   getMyDues: () => ({ method: 'GET', url: '/api/v1/me/dues' }),
   proposeDuesReduction: (w) => ({ method: 'POST', url: '/api/v1/dues/reductions', body: { personId: w.member, kind: 'exempt', fromMonth: '2027-04', toMonth: '2027-06', reason: '矩阵测试：生活困难' } }),
@@ -164,7 +163,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   exportMemberDuesStatement: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}/dues-statement/export?from=2026-01&to=2026-12` }),
   getDuesBaseImportTemplate: () => ({ method: 'GET', url: '/api/v1/dues/bases/import/template' }),
   importDuesBases: () => ({ method: 'POST', url: '/api/v1/dues/bases/import?dryRun=true', file: { name: 'bases.xlsx', data: duesTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
-  reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: businessToday() } }),
+  reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: TEST_TODAY } }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
@@ -208,7 +207,7 @@ async function buildWorld(role: Role): Promise<World> {
   const devFile = (await makeCandidate(h.deps, branch.id, 1)).fileId;
   await h.db.exec(sql`INSERT INTO dues_base (person_id, category, base_fen, effective_month) VALUES (${member}, 'in_service', 400000, '2026-01-01')`);
   // the members' relations start today: bill the current month
-  await h.db.tx((t) => generateBills(t, branch.path, businessToday().slice(0, 7)));
+  await h.db.tx((t) => generateBills(t, branch.path, TEST_TODAY.slice(0, 7)));
   const duesBill = (await h.db.one<{ id: string }>(sql`SELECT id FROM dues_bill WHERE person_id = ${member}`)).id;
   const reduction = (await h.db.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, reason)
     VALUES (${member}, ${branch.id}, 'exempt', '2027-01-01', '2027-03-01', '矩阵测试') RETURNING id`)).id;

@@ -6,8 +6,7 @@ import { ERROR_CODES } from '../../../src/contracts/errors';
 import { ROLE_PERMISSIONS, type DataScope, type Permission } from '../../../src/contracts/permissions';
 import type { OrgType } from '../../../src/contracts/dict';
 import { sql } from '../../../src/server/platform/sql';
-import { businessToday } from '../../../src/server/platform/dates';
-import { createHarness, type Client, type Harness } from '../../helpers/harness';
+import { createHarness, type Client, type Harness, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
 import { expectEnvelope, exportedNames, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
@@ -89,7 +88,7 @@ async function buildTree(spec: TreeSpec): Promise<OrgNode[]> {
         node.members.push({ id, name: mname, org: node, fileId: await fixtureFile('person', id, node.id) });
       }
       const cname = `隔离申请人${++nameSeq}`;
-      node.candidates.push({ id: (await makeCandidate(h.deps, node.id, 1, businessToday(), cname)).fileId, name: cname, org: node });
+      node.candidates.push({ id: (await makeCandidate(h.deps, node.id, 1, TEST_TODAY, cname)).fileId, name: cname, org: node });
     }
     for (const k of s.kids) await build(k, node);
   }
@@ -166,7 +165,7 @@ describe('subtree isolation over generated org trees', () => {
           const acc = await makeAccount(h.deps, [{ role, orgId: n.id, scope }]);
           const client = await sessionClient(h, acc.id);
           const failures: string[] = [];
-          const today = businessToday();
+          const today = TEST_TODAY;
           const orgIn = (t: OrgNode) => orgInScopeModel(t, n, scope);
           const memberIn = (m: MemberNode) => orgInScopeModel(m.org, n, scope);
           const check = (route: string, t: { id: string; name: string }, res: LightMyRequestResponse, inScope: boolean, permission: Permission, expectOk: number[] = [200]) =>

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
-import { addDays, businessToday, daysBetween } from '../../platform/dates';
+import { addDays, daysBetween } from '../../platform/dates';
 import { pickRule, ruleInForce, rulesInForce } from '../../platform/rules';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
@@ -20,7 +20,7 @@ const APPROVERS = rolesWith('development.approve');
 const SUPERIOR_KINDS: readonly DeadlineKind[] = ['approval', 'conversion_approval'];
 
 export async function refreshAllDeadlines(deps: Deps): Promise<number> {
-  const today = businessToday();
+  const today = deps.clock.today();
   const files = await deps.db.query<{ id: string; path: string; applied_on: string }>(sql`SELECT f.id, o.path::text AS path, f.applied_on FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
   if (!files.length) return 0;
   // the rule versions in force and one calendar for every file's dates
@@ -30,12 +30,12 @@ export async function refreshAllDeadlines(deps: Deps): Promise<number> {
   for (const f of files) {
     const rule = pickRule(rules, f.path);
     if (!rule) throw new Error(`no development.intervals rule in force for ${f.path}`);
-    await deps.db.tx((t) => refreshDeadlines(t, f.id, f.path, 'open', { rule: rule.body, cal }));
+    await deps.db.tx((t) => refreshDeadlines(t, today, f.id, f.path, 'open', { rule: rule.body, cal }));
   }
   return files.length;
 }
 
-export async function sendDeadlineReminders(deps: Deps, today = businessToday()): Promise<{ notified: number; deadlines: number }> {
+export async function sendDeadlineReminders(deps: Deps, today = deps.clock.today()): Promise<{ notified: number; deadlines: number }> {
   const rule = await ruleInForce<{ aheadDays: number[] }>(deps.db, 'development', 'reminders', today);
   const ahead = [...rule.body.aheadDays].sort((a, b) => a - b);
   const horizon = addDays(today, Math.max(0, ...ahead));

@@ -6,7 +6,7 @@ import { AppError, conflict, notFound } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
 import { detectAllowedType, safeFileName } from '../../platform/files';
-import { addDays, businessToday, daysBetween } from '../../platform/dates';
+import { addDays, daysBetween } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
 import type { WorkCalendar } from '../../platform/workdays';
@@ -74,10 +74,9 @@ async function findBranch(q: Queryable, ctx: RequestContext, orgId: string) {
  * Rebuilds one file's deadline projection from its steps. The daily job passes
  * the rule and a calendar loaded once for all files.
  */
-export async function refreshDeadlines(q: Queryable, fileId: string, orgPath: string, state: string, preloaded?: { rule: DevelopmentRule; cal: WorkCalendar }) {
+export async function refreshDeadlines(q: Queryable, today: string, fileId: string, orgPath: string, state: string, preloaded?: { rule: DevelopmentRule; cal: WorkCalendar }) {
   if (state !== 'open') return repo.replaceDeadlines(q, fileId, []);
   const facts = await loadFacts(q, fileId);
-  const today = businessToday();
   const rule = preloaded?.rule ?? (await ruleFor(q, today, orgPath)).body;
   const first = facts.steps.map((s) => s.date).sort()[0] ?? today;
   const cal = preloaded?.cal ?? (await calendarFor(q, first, addDays(today, 800)));
@@ -97,7 +96,7 @@ async function loadFacts(q: Queryable, fileId: string): Promise<FileFacts & { st
 // and the file with step 1.
 // ---------------------------------------------------------------------------
 export async function createCandidate(deps: Deps, ctx: RequestContext, body: CreateDevelopmentCandidateBody): Promise<string> {
-  const today = businessToday();
+  const today = deps.clock.today();
   if (body.appliedOn > today) refuse([{ code: 'date_in_future', message: '递交入党申请书的日期不能晚于今天', source: '' }]);
   const id = validateIdNumber(body.idNumber, today);
   if (id.sex !== body.sex) throw new AppError('VALIDATION_FAILED', '性别与身份证号不一致', { issues: [{ field: 'sex', message: '性别与身份证号不一致' }] });
@@ -142,7 +141,7 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
       const file = await t.one<{ id: string }>(sql`INSERT INTO dev_file (person_id, org_id, region_key, applied_on, leaves_unit_on)
         VALUES (${personId}, ${org.id}, ${org.region_key}, ${body.appliedOn}, ${body.leavesUnitOn ?? null}) RETURNING id`);
       await repo.insertStep(t, { fileId: file.id, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
-      await refreshDeadlines(t, file.id, org.path, 'open');
+      await refreshDeadlines(t, deps.clock.today(), file.id, org.path, 'open');
       await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: file.id, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier, earlierRecordElsewhere: !!earlier && earlier.org_id !== org.id } });
       return file.id;
     });
@@ -167,7 +166,7 @@ async function resolveOrgPath(q: Queryable, ctx: RequestContext, orgId: string |
 export async function listCandidates(deps: Deps, ctx: RequestContext, query: ListDevelopmentCandidatesQuery) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
   const { rows, total } = await repo.listFiles(deps.db, { scope: orgInScope(ctx.actor!, 'development.read'), orgPath: org?.path, stage: query.stage, state: query.state, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
-  const today = businessToday();
+  const today = deps.clock.today();
   const items: CandidateListItem[] = rows.map((r) => ({
     id: r.id, personId: r.person_id, name: r.name, sex: r.sex, orgId: r.org_id, orgName: r.org_name, status: r.status as Cand, state: r.state, stage: r.stage, lastStep: r.last_step, appliedOn: r.applied_on,
     nextDue: r.next_kind ? deadlineView({ file_id: r.id, person_name: r.name, org_id: r.org_id, org_name: r.org_name, kind: r.next_kind, due: r.next_due!, extended_due: r.next_extended_due, provisional: !!r.next_provisional }, today) : null,
@@ -188,7 +187,7 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
   const f = await repo.findFile(deps.db, id, orgInScope(actor, 'development.read'));
   if (!f) throw notFound();
   const [facts, deadlines, reports] = await Promise.all([loadFacts(deps.db, id), repo.deadlinesOfFile(deps.db, id), repo.listReports(deps.db, id)]);
-  const today = businessToday();
+  const today = deps.clock.today();
   const rule = await ruleFor(deps.db, today, f.org_path);
   const cal = await calendarFor(deps.db, f.applied_on, addDays(today, 800));
   const attachmentIds = [...new Set(facts.stepRows.flatMap((s) => s.attachment_ids))];
@@ -220,7 +219,7 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
 
 export async function listDeadlines(deps: Deps, ctx: RequestContext, query: { orgId?: string; before?: string; overdueOnly: 'true' | 'false'; limit: number }) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
-  const today = businessToday();
+  const today = deps.clock.today();
   const r = await repo.listDeadlines(deps.db, orgInScope(ctx.actor!, 'development.read'), org?.path ?? null, query.before ?? null, today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, query.overdueOnly === 'true', query.limit);
   return { items: r.rows.map((x) => deadlineView(x, today)), total: r.total, overdue: r.overdue };
 }
@@ -233,7 +232,7 @@ export async function overview(deps: Deps, ctx: RequestContext, orgId: string | 
     root = await deps.db.maybeOne<{ id: string; name: string; path: string }>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${orgInScope(actor, 'development.read')} ORDER BY nlevel(o.path), o.name LIMIT 1`);
     if (!root) throw notFound();
   }
-  const today = businessToday();
+  const today = deps.clock.today();
   const scope = orgInScope(actor, 'development.read');
   const [stages, dues, children] = await Promise.all([
     deps.db.query<{ stage: number; n: number }>(sql`SELECT f.stage, count(*)::int AS n FROM dev_file f JOIN org o ON o.id = f.org_id
@@ -267,7 +266,7 @@ const need = (ok: unknown, message: string): Violation[] => (ok ? [] : [{ code: 
 
 export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string, body: RecordDevelopmentStepBody) {
   const actor = ctx.actor!;
-  const today = businessToday();
+  const today = deps.clock.today();
   const step = body.step;
   if (step === 1) throw new AppError('VALIDATION_FAILED', '第1步“递交入党申请书”在新建发展档案时登记');
   if (VOTE_STEPS.includes(step)) throw new AppError('VALIDATION_FAILED', `第${step}步“支部大会讨论”请通过“支部大会表决”登记表决结果`);
@@ -409,7 +408,7 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
     if (step === 24) Object.assign(fileSet, await applyConversion(t, ctx, f, { ...facts, steps: [...facts.steps, { step, date: body.date, data }] }, r, body.date));
     if (step === 25) Object.assign(fileSet, { state: 'archived', closed_on: body.date, close_reason: '材料已归档' });
     if (!(await repo.updateFile(t, fileId, f.version, fileSet))) throw conflict();
-    await refreshDeadlines(t, fileId, f.org_path, fileSet.state ?? 'open');
+    await refreshDeadlines(t, deps.clock.today(), fileId, f.org_path, fileSet.state ?? 'open');
     await auditInTx(t, ctx, { action: 'development.step', objectType: 'dev_file', objectId: fileId, orgId: f.org_id, detail: { step, date: body.date, approved: body.approved ?? undefined } });
     return { ok: true as const };
   });
@@ -455,7 +454,7 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
 // ---------------------------------------------------------------------------
 export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string, body: RecordDevelopmentVoteBody) {
   const actor = ctx.actor!;
-  const today = businessToday();
+  const today = deps.clock.today();
   if (body.meetingDate > today) refuse([{ code: 'date_in_future', message: '会议日期不能晚于今天', source: '' }]);
   const step = body.kind === 'admission' ? 15 : 23;
   return deps.db.tx(async (t) => {
@@ -505,7 +504,7 @@ export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string
       Object.assign(fileSet, { state: 'rejected', closed_on: body.meetingDate, close_reason: '支部大会表决未通过' });
     }
     if (!(await repo.updateFile(t, fileId, f.version, fileSet))) throw conflict();
-    await refreshDeadlines(t, fileId, f.org_path, fileSet.state ?? 'open');
+    await refreshDeadlines(t, deps.clock.today(), fileId, f.org_path, fileSet.state ?? 'open');
     await auditInTx(t, ctx, { action: 'development.vote', objectType: 'dev_file', objectId: fileId, orgId: f.org_id, detail: { kind: body.kind, round, ...figures, passed: result.isPassed, outcome } });
     return { isQuorate: result.isQuorate, isPassed: result.isPassed, arithmetic: result.arithmetic, registryCount };
   });
@@ -529,7 +528,7 @@ export async function renderDocument(deps: Deps, ctx: RequestContext, fileId: st
   const allowed = (['development.manage', 'development.approve'] as const).some((p) => can(actor, p) && orgPathInScope(actor, p, f.org_id, f.org_path));
   if (!allowed) throw new AppError('FORBIDDEN', '您没有生成该发展对象文书的权限');
   const facts = await loadFacts(deps.db, fileId);
-  const today = businessToday();
+  const today = deps.clock.today();
   const rule = await ruleFor(deps.db, today, f.org_path);
   const one = (n: number) => facts.stepRows.filter((s) => s.step_no === n).at(-1);
   const vote = (k: 'admission' | 'conversion') => facts.voteRows.filter((v) => v.kind === k).at(-1);
@@ -574,7 +573,7 @@ export async function myDevelopment(deps: Deps, ctx: RequestContext) {
   if (!personId) return empty;
   const f = await repo.findLatestFileOfPerson(deps.db, personId);
   if (!f) return empty;
-  const today = businessToday();
+  const today = deps.clock.today();
   const [facts, deadlines, reports] = await Promise.all([loadFacts(deps.db, f.id), repo.deadlinesOfFile(deps.db, f.id), repo.listReports(deps.db, f.id)]);
   const rule = await ruleFor(deps.db, today, f.org_path);
   const cal = await calendarFor(deps.db, f.applied_on, addDays(today, 800));
@@ -618,13 +617,13 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
   const mime = await detectAllowedType(data, REPORT_TYPES);
   const key = await deps.files.put(data);
   const name = safeFileName(fileName, '思想汇报');
-  const today = businessToday();
+  const today = deps.clock.today();
   const file = f;
   return deps.db.tx(async (t) => {
     const sf = await t.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
       VALUES ('person', ${file.person_id}, ${file.org_id}, ${name}, ${mime}, ${data.length}, ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId}) RETURNING id`);
     const r = await t.one<{ id: string }>(sql`INSERT INTO dev_report (file_id, title, stored_file_id, submitted_on, actor_id) VALUES (${file.id}, ${clean}, ${sf.id}, ${today}, ${actor.accountId}) RETURNING id`);
-    await refreshDeadlines(t, file.id, file.org_path, file.state);
+    await refreshDeadlines(t, deps.clock.today(), file.id, file.org_path, file.state);
     await auditInTx(t, ctx, { action: 'development.report', objectType: 'dev_file', objectId: file.id, orgId: file.org_id, detail: { reportId: r.id, size: data.length, mime } });
     return { id: r.id };
   });

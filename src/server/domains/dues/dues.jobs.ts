@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
-import { addDays, businessToday } from '../../platform/dates';
+import { addDays } from '../../platform/dates';
 import { reconcile, settlePendingOrders } from './dues.online';
 import { generateBillsParallel, ruleFor } from './dues.service';
 import { arrears } from './dues.repo';
@@ -14,7 +14,7 @@ import { monthOf } from './dues.policy';
 // tree are generated or corrected (idempotent, so a late base change before
 // payment is picked up and a paid bill never moves).
 
-export async function generateCurrentMonth(deps: Deps, month = monthOf(businessToday())) {
+export async function generateCurrentMonth(deps: Deps, month = monthOf(deps.clock.today())) {
   const roots = await deps.db.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
   const results = [];
   for (const r of roots) {
@@ -29,7 +29,7 @@ export async function generateCurrentMonth(deps: Deps, month = monthOf(businessT
  * 组织处理 to the branch and the committee above. Once per member, level and
  * run of months (reminder_log).
  */
-export async function sendArrearsReminders(deps: Deps, asOf = monthOf(businessToday())) {
+export async function sendArrearsReminders(deps: Deps, asOf = monthOf(deps.clock.today())) {
   const rule = await ruleFor(deps.db, asOf);
   const rows = await arrears(deps.db, sql`TRUE`, null, asOf, rule.body.arrearsWarnMonths);
   let notified = 0;
@@ -64,5 +64,5 @@ export function registerDuesJobs(deps: Deps) {
 /** The daily reconciliation: the previous business day (or a given one) against the configured provider. */
 export async function reconcileYesterday(deps: Deps, day?: unknown) {
   if (!deps.payments) return { skipped: 'no payment provider configured' };
-  return reconcile(deps, typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : addDays(businessToday(), -1));
+  return reconcile(deps, typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : addDays(deps.clock.today(), -1));
 }

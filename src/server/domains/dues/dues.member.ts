@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
-import { businessToday } from '../../platform/dates';
 import { DuesBillView, DuesCategoryEnum } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { billView, ruleFor } from './dues.service';
@@ -21,7 +20,7 @@ export const MyDuesView = z.object({
 });
 
 export async function myDues(deps: Deps, personId: string) {
-  const today = businessToday();
+  const today = deps.clock.today();
   const [bases, bills, entries, person] = await Promise.all([
     repo.listBases(deps.db, personId),
     repo.listBills(deps.db, { scope: sql`TRUE`, personId, status: 'all' }, 36, 0),

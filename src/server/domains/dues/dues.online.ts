@@ -9,7 +9,6 @@ import { orgInScope } from '../../platform/scope';
 import type { NotificationInput, PaymentProvider, SimulatedProvider } from '../../platform/payments';
 import { payBills, ruleFor } from './dues.service';
 import { backPayNeedsApproval, monthOf } from './dues.policy';
-import { businessToday } from '../../platform/dates';
 import * as repo from './dues.repo';
 
 // Online payment of dues (RULES §2 through a payment provider): the member
@@ -65,7 +64,7 @@ export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: st
   if (bills.length !== ids.length) throw notFound();
   const done = bills.filter((b) => b.paid_on || b.due_fen === 0);
   if (done.length) throw new AppError('CONFLICT', `${done.map((b) => b.month).sort().join('、')} 无需再交`);
-  const today = businessToday();
+  const today = deps.clock.today();
   const rule = await ruleFor(deps.db, monthOf(today));
   const old = bills.filter((b) => backPayNeedsApproval(rule.body, b.month, today));
   if (old.length) throw new AppError('VALIDATION_FAILED', `补交一般不超过${rule.body.backPayMaxMonths}个月：${old.map((b) => b.month).sort().join('、')} 须经党组织同意后由支部登记补交`);
@@ -118,7 +117,7 @@ async function settle(t: Queryable, outTradeNo: string, tradeNo: string, amountF
   let outcome: Outcome = 'settled';
   await t.exec(raw('SAVEPOINT settle'));
   try {
-    await payBills(t, SYSTEM, raw('TRUE'), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` });
+    await payBills(t, SYSTEM, raw('TRUE'), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` }, shanghaiDay(paidAt));
   } catch (e) {
     // a bill paid meanwhile at the branch: the money came in twice and must be refunded
     if (e instanceof AppError && e.code === 'CONFLICT') {

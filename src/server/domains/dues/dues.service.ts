@@ -5,7 +5,6 @@ import { AppError, notFound } from '../../platform/errors';
 import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
 import { can } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
-import { businessToday } from '../../platform/dates';
 import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
 import { sql } from '../../platform/sql';
@@ -25,7 +24,7 @@ export async function ruleFor(q: Queryable, month: string, orgPath?: string | nu
 }
 
 export async function quoteDues(deps: Deps, query: { category: DuesCategory; base?: number; month?: string }) {
-  const month = query.month ?? monthOf(businessToday());
+  const month = query.month ?? monthOf(deps.clock.today());
   if (BASED_CATEGORIES.includes(query.category) && query.base === undefined) throw new AppError('VALIDATION_FAILED', '该类别须提供计算基数（分）', { issues: [{ field: 'base', message: '请填写基数' }] });
   const rule = await ruleFor(deps.db, month);
   const q = quote(rule.body, query.category, BASED_CATEGORIES.includes(query.category) ? query.base! : null);
@@ -38,7 +37,7 @@ export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?
     ? await deps.db.maybeOne<{ path: string }>(sql`SELECT o.path::text AS path FROM org o WHERE o.id = ${query.orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.read')}`)
     : null;
   if (query.orgId && !org) throw notFound();
-  const rule = await ruleFor(deps.db, query.month ?? monthOf(businessToday()), org?.path ?? null);
+  const rule = await ruleFor(deps.db, query.month ?? monthOf(deps.clock.today()), org?.path ?? null);
   return { ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, ...rule.body };
 }
 
@@ -312,7 +311,8 @@ async function earlierPayment(q: Queryable, key: string, personId: string, billI
   return { entryIds: earlier.map((e) => e.id), amountFen: earlier.reduce((s, e) => s + e.amount_fen, 0), replayed: true };
 }
 
-export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnType<typeof orgInScope>, input: PaymentInput): Promise<{ entryIds: number[]; amountFen: number; replayed: boolean }> {
+/** Records payments of bills; `today` is the business date a payment may not be after (for an online payment: the day the provider says it was paid). */
+export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnType<typeof orgInScope>, input: PaymentInput, today: string): Promise<{ entryIds: number[]; amountFen: number; replayed: boolean }> {
   const ids = [...new Set(input.billIds)];
   const bills = await repo.lockBills(t, ids, scope);
   if (bills.length !== ids.length) throw notFound();
@@ -326,7 +326,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
   if (paid.length) throw new AppError('CONFLICT', `${paid.map((b) => b.month).join('、')} 的党费已交纳，请勿重复交纳`);
   const free = bills.filter((b) => b.due_fen === 0);
   if (free.length) throw new AppError('VALIDATION_FAILED', `${free.map((b) => b.month).join('、')} 免交党费，无需交纳`);
-  if (input.paidOn > businessToday()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
+  if (input.paidOn > today) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
   const rule = await ruleFor(t, monthOf(input.paidOn), bills[0].org_path);
   const late = bills.filter((b) => backPayNeedsApproval(rule.body, b.month, input.paidOn));
   if (late.length && !input.backPayApproval?.trim()) {
@@ -358,7 +358,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
 export async function recordPayment(deps: Deps, ctx: RequestContext, input: PaymentInput) {
   try {
     return await deps.db.tx(async (t) => {
-      const r = await payBills(t, ctx, orgInScope(ctx.actor!, 'dues.manage'), input);
+      const r = await payBills(t, ctx, orgInScope(ctx.actor!, 'dues.manage'), input, deps.clock.today());
       if (!r.replayed) await auditInTx(t, ctx, { action: 'dues.payment', objectType: 'dues_bill', objectId: input.billIds[0], detail: { bills: input.billIds.length, amountFen: r.amountFen, method: input.method, payer: input.payerName ?? null } });
       return r;
     });
@@ -385,7 +385,7 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
     }
     const p = await findMember(t, ctx, body.personId, 'dues.manage');
     const region = await t.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${p.id}::uuid`);
-    if (body.paidOn > businessToday()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
+    if (body.paidOn > deps.clock.today()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
     const rule = await ruleFor(t, monthOf(body.paidOn), p.org_path);
     await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${p.id}))`);
     const prev = (await repo.lastEntryHash(t, p.id))?.hash ?? 'genesis';
@@ -478,7 +478,7 @@ export async function decideReduction(deps: Deps, ctx: RequestContext, id: strin
 // ---------------------------------------------------------------------------
 // Arrears: consecutive unpaid months (3: 批评教育 reminder; 6: 组织处理)
 // ---------------------------------------------------------------------------
-export async function arrears(deps: Deps, ctx: RequestContext, query: { orgId?: string; minMonths: number }, asOf = monthOf(businessToday())) {
+export async function arrears(deps: Deps, ctx: RequestContext, query: { orgId?: string; minMonths: number }, asOf = monthOf(deps.clock.today())) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
   const rule = await ruleFor(deps.db, asOf);
   const rows = await repo.arrears(deps.db, orgInScope(ctx.actor!, 'dues.read'), org?.path ?? null, asOf, query.minMonths);

@@ -6,7 +6,7 @@ import { audit } from '../../platform/audit';
 import { personInScope, orgInScope } from '../../platform/scope';
 import { notFound } from '../../platform/errors';
 import { sql, type Sql } from '../../platform/sql';
-import { businessToday, fullYearsBetween } from '../../platform/dates';
+import { fullYearsBetween } from '../../platform/dates';
 import { EDUCATIONS, MEMBER_STATUSES, OCCUPATIONS, SEXES } from '../../../contracts/dict';
 import * as repo from './member.repo';
 import { searchTerms } from './member.service';
@@ -63,7 +63,7 @@ export async function startExport(deps: Deps, ctx: RequestContext, where: Sql, b
 }
 
 export async function writeExport(deps: Deps, ctx: RequestContext, where: Sql, out: Writable, batchSize = 5000, first?: ExportRow[]): Promise<number> {
-  const today = businessToday();
+  const today = deps.clock.today();
   const ExcelJS = await loadExcel();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   wb.creator = ctx.actor!.username;

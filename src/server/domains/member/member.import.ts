@@ -5,7 +5,6 @@ import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
 import { orgInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
-import { businessToday } from '../../platform/dates';
 import { sql } from '../../platform/sql';
 import { EDUCATIONS, OCCUPATIONS, SEXES, ETHNICITIES, BRANCH_TYPES } from '../../../contracts/dict';
 import { MemberFields } from '../../../contracts/member';
@@ -86,7 +85,7 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
   const actor = ctx.actor!;
   const rows = await readRows(data);
   const resolveOrg = await loadOrgIndex(deps, actor);
-  const today = businessToday();
+  const today = deps.clock.today();
   const report: ImportReport = { total: rows.length, valid: 0, skipped: 0, created: 0, errors: [] };
   const seen = new Map<string, number>();
   const ready: Array<{ row: number; org: OrgRef; rec: ReturnType<typeof prepareRecord> }> = [];

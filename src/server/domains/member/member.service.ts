@@ -4,7 +4,6 @@ import { can } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
-import { businessToday } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { sql } from '../../platform/sql';
 import { ERROR_CODES } from '../../../contracts/errors';
@@ -46,7 +45,7 @@ export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMe
     repo.listMembers(deps.db, where, query.sort, query.order, query.pageSize, (query.page - 1) * query.pageSize),
     repo.countMembers(deps.db, where),
   ]);
-  const today = businessToday();
+  const today = deps.clock.today();
   return { items: rows.map((r) => listItem(r, today)), total, page: query.page, pageSize: query.pageSize };
 }
 
@@ -56,7 +55,7 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
   const scope = sql`(${personInScope(actor, 'member.read')} OR ${personInScope(actor, 'self.read')})`;
   const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
   if (!p) throw notFound();
-  const today = businessToday();
+  const today = deps.clock.today();
   const earlier = earlierRecordView(await repo.earlierRecordOf(deps.db, p.id));
   const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && can(actor, perm) && orgPathInScope(actor, perm, p.org_id, p.org_path);
   const isCurrent = p.status === 'probationary' || p.status === 'full';
@@ -119,7 +118,7 @@ export async function insertMember(t: Queryable, ctx: RequestContext, org: { id:
 }
 
 export async function createMember(deps: Deps, ctx: RequestContext, body: CreateMemberBody): Promise<string> {
-  const today = businessToday();
+  const today = deps.clock.today();
   const rec = prepareRecord(deps, body, today);
   try {
     return await deps.db.tx(async (t) => {
@@ -135,7 +134,7 @@ export async function createMember(deps: Deps, ctx: RequestContext, body: Create
 }
 
 export async function updateMember(deps: Deps, ctx: RequestContext, id: string, body: UpdateMemberBody) {
-  const today = businessToday();
+  const today = deps.clock.today();
   try {
     await deps.db.tx(async (t) => {
       const p = await repo.findPerson(t, id, personInScope(ctx.actor!, 'member.update'), true);
@@ -170,7 +169,7 @@ export async function updateMember(deps: Deps, ctx: RequestContext, id: string, 
 }
 
 export async function recordStatusEvent(deps: Deps, ctx: RequestContext, id: string, body: { reason: MemberEventReason; eventDate: string; note?: string | null; version: number }) {
-  const today = businessToday();
+  const today = deps.clock.today();
   if (body.eventDate > today) throw new AppError('VALIDATION_FAILED', '变动日期不能晚于今天');
   await deps.db.tx(async (t) => {
     const p = await repo.findPerson(t, id, personInScope(ctx.actor!, 'member.status'), true);

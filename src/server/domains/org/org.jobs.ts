@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { sql } from '../../platform/sql';
-import { businessToday, addDays } from '../../platform/dates';
+import { addDays } from '../../platform/dates';
 import { rulesInForce, pickRule } from '../../platform/rules';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
@@ -12,7 +12,7 @@ import type { SetupRule } from './org.policy';
 
 const MANAGERS = rolesWith('committee.manage');
 
-export async function sendTermReminders(deps: Deps, today = businessToday()): Promise<{ notified: number; committees: number }> {
+export async function sendTermReminders(deps: Deps, today = deps.clock.today()): Promise<{ notified: number; committees: number }> {
   const rules = await rulesInForce<SetupRule>(deps.db, 'org', 'setup', today);
   const widest = Math.max(0, ...rules.map((r) => r.body.termWarningDays));
   const due = await deps.db.query<{ org_id: string; org_name: string; path: string; committee_id: string; term_ends_on: string }>(sql`

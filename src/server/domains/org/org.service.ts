@@ -6,7 +6,7 @@ import { AppError, notFound, conflict } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { ruleInForce, rulesInForce, pickRule } from '../../platform/rules';
-import { businessToday, addYears } from '../../platform/dates';
+import { addYears } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary, OrgWarningList } from '../../../contracts/org';
 import type { CommitteePost } from '../../../contracts/dict';
@@ -44,7 +44,7 @@ export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promi
   const actor = ctx.actor!;
   const org = await repo.findOrg(deps.db, id, orgInScope(actor, 'org.read'));
   if (!org) throw notFound();
-  const today = businessToday();
+  const today = deps.clock.today();
   const [ancestors, counts, committee, rule, children] = await Promise.all([
     repo.ancestorsOf(deps.db, org.path, orgInScope(actor, 'org.read')),
     repo.memberCounts(deps.db, org.id, org.path),
@@ -226,7 +226,7 @@ export async function listOrgWarnings(deps: Deps, ctx: RequestContext, orgId: st
     if (!org) throw notFound();
     underPath = org.path;
   }
-  const today = businessToday();
+  const today = deps.clock.today();
   const [facts, rules] = await Promise.all([repo.setupFactsIn(deps.db, scope, underPath), rulesInForce<SetupRule>(deps.db, 'org', 'setup', today)]);
   const all: OrgWarningList['items'] = [];
   const byCode: Record<string, number> = {};

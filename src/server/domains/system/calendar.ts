@@ -9,7 +9,6 @@ import { auditInTx } from '../../platform/audit';
 import type { Db, Queryable } from '../../platform/db';
 import { AppError, validation } from '../../platform/errors';
 import { contextOf, defineRoute } from '../../platform/http';
-import { businessToday } from '../../platform/dates';
 import * as repo from './system.repo';
 
 // The system administrator's editor of the working-day calendar (tables
@@ -90,7 +89,7 @@ export function registerWorkCalendarRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/work-calendar', operationId: 'listWorkCalendarYears', summary: '已配置工作日历的年份', tags: ['system'], access: 'system.config',
     schema: { response: { 200: WorkCalendarYearList } },
-    handler: async () => listYears(db, businessToday()),
+    handler: async () => listYears(db, deps.clock.today()),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/work-calendar/:year', operationId: 'getWorkCalendarYear', summary: '某年的工作日历（放假与调休上班日）', tags: ['system'], access: 'system.config',
