@@ -67,7 +67,7 @@ async function main() {
     await server.close();
     await deps.jobs.stop();
     // the last head, signed, outside the database
-    await writeAuditCheckpoint(deps.db, config.auditAnchorDir).catch((err) => logger.error({ err }, 'audit checkpoint failed'));
+    await writeAuditCheckpoint(deps.db, config.auditAnchorDir, { evenIfUnchanged: true }).catch((err) => logger.error({ err }, 'audit checkpoint failed'));
     await runtime.close();
     logger.info('stopped');
     process.exit(0);

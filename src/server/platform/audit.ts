@@ -228,12 +228,13 @@ async function lastCheckpoint(file: string): Promise<AuditCheckpoint | null> {
  * append-only JSON-lines file), unless the head has not moved since the last
  * one. Returns the checkpoint written, or null.
  */
-export async function writeAuditCheckpoint(db: Db, anchorDir: string): Promise<AuditCheckpoint | null> {
+export async function writeAuditCheckpoint(db: Db, anchorDir: string, opts: { evenIfUnchanged?: boolean } = {}): Promise<AuditCheckpoint | null> {
   const head = await readHead(db);
   if (!head || head.last_id === 0) return null;
   const file = checkpointFile(anchorDir);
   const last = await lastCheckpoint(file);
-  if (last && last.id === head.last_id && last.hash === head.last_hash && last.keyedFrom === head.keyed_from) return null;
+  // the periodic job skips an unchanged head; a clean shutdown always leaves its line
+  if (!opts.evenIfUnchanged && last && last.id === head.last_id && last.hash === head.last_hash && last.keyedFrom === head.keyed_from) return null;
   const body = { id: head.last_id, hash: head.last_hash, keyedFrom: head.keyed_from, at: new Date().toISOString(), keyId: auditKeyId() };
   const cp: AuditCheckpoint = { ...body, sig: signCheckpoint(body) };
   await fsp.mkdir(anchorDir, { recursive: true, mode: 0o700 });
