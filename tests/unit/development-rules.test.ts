@@ -105,7 +105,7 @@ describe('支部大会 vote arithmetic (quorum and passing over the expected num
     expect(vote(7, 4, 4).isPassed).toBe(true);
   });
   it('shows the arithmetic and refuses impossible figures', () => {
-    expect(vote(16, 12, 9).arithmetic.join('\n')).toContain('半数为 8');
+    expect(vote(16, 12, 9).arithmetic.join('\n')).toContain('应到 16 名的半数（8）');
     expect(codes(evaluateVote({ expected: 10, present: 11, written: 0, yes: 5, no: 0, abstain: 0 }).violations)).toContain('vote_figures_invalid');
     expect(codes(evaluateVote({ expected: 10, present: 8, written: 3, yes: 5, no: 0, abstain: 0 }).violations)).toContain('vote_figures_invalid');
     expect(codes(evaluateVote({ expected: 10, present: 8, written: 0, yes: 6, no: 2, abstain: 1 }).violations)).toContain('vote_figures_invalid');

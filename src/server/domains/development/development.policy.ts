@@ -1,6 +1,7 @@
 import { addDays, addMonths, addYears } from '../../platform/dates';
 import { endOfWorkingPeriod, type WorkCalendar } from '../../platform/workdays';
 import { DEVELOPMENT_STEPS, STEP_PREREQUISITES } from '../../../contracts/development';
+import { voteArithmetic } from '../../../contracts/vote';
 
 // The hard rules of member development (RULES §1, 《中国共产党发展党员工作细则》2014),
 // as pure functions of recorded facts and the rule version in force. Each
@@ -182,20 +183,10 @@ export function evaluateVote(f: VoteFigures): { result: VoteResult; violations: 
   const problems: Violation[] = [];
   const all = [f.expected, f.present, f.written, f.yes, f.no, f.abstain];
   if (all.some((n) => !Number.isInteger(n) || n < 0)) problems.push(v('vote_figures_invalid', '人数须为不小于0的整数'));
-  if (f.expected < 1) problems.push(v('vote_figures_invalid', '应到会有表决权的党员人数须至少为1'));
-  if (f.present > f.expected) problems.push(v('vote_figures_invalid', `实到人数（${f.present}）不能多于应到人数（${f.expected}）`));
-  if (f.written > f.expected - f.present) problems.push(v('vote_figures_invalid', `书面意见（${f.written}）只能来自未到会的有表决权党员（${Math.max(0, f.expected - f.present)} 名）`));
-  if (f.yes + f.no + f.abstain > f.present + f.written) problems.push(v('vote_figures_invalid', `赞成、反对、弃权合计（${f.yes + f.no + f.abstain}）不能多于到会人数与书面意见数之和（${f.present + f.written}）`));
-  const isQuorate = 2 * f.present > f.expected;
-  const isPassed = isQuorate && 2 * f.yes > f.expected;
-  const half = f.expected / 2;
-  const arithmetic = [
-    `应到会有表决权党员 ${f.expected} 名，半数为 ${half}`,
-    `实到 ${f.present} 名，${isQuorate ? '超过' : '未超过'}半数：${isQuorate ? '会议有效' : '不足法定人数，不能表决'}`,
-    `赞成 ${f.yes} 票（含书面意见），${2 * f.yes > f.expected ? '超过' : '未超过'}应到会有表决权党员的半数；反对 ${f.no} 票，弃权 ${f.abstain} 票`,
-    `表决结果：${isPassed ? '通过' : '未通过'}`,
-  ];
-  return { result: { isQuorate, isPassed, arithmetic }, violations: problems };
+  // the arithmetic the form showed while the figures were typed (contracts/vote.ts)
+  const shared = voteArithmetic(f);
+  problems.push(...shared.problems.map((m) => v('vote_figures_invalid', m)));
+  return { result: { isQuorate: shared.isQuorate, isPassed: shared.isPassed, arithmetic: shared.lines }, violations: problems };
 }
 
 /** 预备期 ends one year after the 支部大会 resolution (plus any extension). */

@@ -6,7 +6,7 @@ import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../
 import { applyServerErrors } from '../../shared/form-errors';
 import { useRecordVote, useVotingMembers, type CandidateDetail, type StepPlanView, type VoteInput, type VoteResult } from './api';
 import { ConflictAlert, ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
-import { voteArithmetic } from './vote-arithmetic';
+import { voteArithmetic } from '../../../contracts/vote';
 
 // 支部大会讨论 (step 15 接收预备党员, step 23 转正): the figures of the vote on
 // one candidate. 应到 comes from the member registry on the meeting date; the

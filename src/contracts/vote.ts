@@ -1,10 +1,10 @@
-// The 支部大会 arithmetic as the form shows it while the secretary types
-// (RULES §1; 《中国共产党发展党员工作细则》): the meeting may vote when the
-// voting members present are more than half of those expected (应到); the
-// resolution passes when the yes votes (written opinions of absent voting
-// members included) are more than half of those expected. Integer arithmetic,
-// as on the server: 2 × present > expected, 2 × yes > expected — 8 of 16 is
-// not more than half.
+// The 支部大会 arithmetic (RULES §1; 《中国共产党发展党员工作细则》), written
+// once for the server (which records the vote) and the form (which shows it
+// while the secretary types): the meeting may vote when the voting members
+// present are more than half of those expected (应到); the resolution passes
+// when the yes votes (written opinions of absent voting members included) are
+// more than half of those expected. Integer arithmetic: 2 × present > expected,
+// 2 × yes > expected — 8 of 16 is not more than half.
 
 export interface VoteFiguresInput {
   expected: number;
