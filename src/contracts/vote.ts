@@ -7,8 +7,10 @@
 // 2 × yes > expected — 8 of 16 is not more than half.
 
 export interface VoteFiguresInput {
+  /** voting members expected (应到): full members on the roll that day */
   expected: number;
   present: number;
+  /** written opinions of absent voting members */
   written: number;
   yes: number;
   no: number;

@@ -1,7 +1,7 @@
 import { addDays, addMonths, addYears } from '../../platform/dates';
 import { endOfWorkingPeriod, type WorkCalendar } from '../../platform/workdays';
 import { DEVELOPMENT_STEPS, STEP_PREREQUISITES } from '../../../contracts/development';
-import { voteArithmetic } from '../../../contracts/vote';
+import { voteArithmetic, type VoteFiguresInput } from '../../../contracts/vote';
 
 // The hard rules of member development (RULES §1, 《中国共产党发展党员工作细则》2014),
 // as pure functions of recorded facts and the rule version in force. Each
@@ -157,16 +157,8 @@ export function checkBeforePreliminaryReview(rule: DevelopmentRule, cal: WorkCal
   return out;
 }
 
-export interface VoteFigures {
-  /** voting members expected (应到): full members on the roll that day */
-  expected: number;
-  present: number;
-  /** written opinions of absent voting members */
-  written: number;
-  yes: number;
-  no: number;
-  abstain: number;
-}
+/** The figures of a 支部大会 vote (contracts/vote.ts): expected (应到) voting members, present, written opinions, yes, no, abstain. */
+export type VoteFigures = VoteFiguresInput;
 
 export interface VoteResult {
   isQuorate: boolean;
