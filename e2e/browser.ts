@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DEMO_PASSWORD, seed } from '../src/server/seed/demo';
 import { onTestFailed } from 'vitest';
 import { createHarness, type Harness } from '../tests/helpers/harness';
-import { systemClock } from '../src/server/platform/clock';
+import { systemClock, type Clock } from '../src/server/platform/clock';
 
 // Shared helpers of the browser flows: Chromium (Debian's, or the npm-shipped one) driven by
 // playwright-core (a fresh temporary profile per launch), login through the
@@ -173,9 +173,13 @@ export function horizontalOverflow(page: Page): Promise<number> {
 }
 
 /** A harness database with the demo data, served on a free port, and a browser: the setup of every browser test file. */
-export async function startDemo(): Promise<{ h: Harness; base: string; browser: Browser }> {
-  // the browser lives in real time: so does the demo server it talks to
-  const h = await createHarness({}, { clock: systemClock });
+/**
+ * The demo county on a real HTTP port, and a browser. The server's business
+ * clock is the real one, as the browser's, unless a flow written against fixed
+ * dates passes its own (development: the harness's fixed day).
+ */
+export async function startDemo(opts: { clock?: Clock } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
+  const h = await createHarness({}, { clock: opts.clock ?? systemClock });
   await seed(h.deps, 'demo', 1);
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
