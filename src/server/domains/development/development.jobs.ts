@@ -1,12 +1,11 @@
 import type { Deps } from '../../deps';
-import { sql } from '../../platform/sql';
 import { addDays, daysBetween } from '../../platform/dates';
 import { pickRule, ruleInForce, rulesInForce } from '../../platform/rules';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
 import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
 import { refreshDeadlines } from './development.service';
-import { loadCalendar } from './development.repo';
+import { listDeadlinesDueBy, listOpenFiles, loadCalendar, logReminderOnce } from './development.repo';
 import type { DevelopmentRule } from './development.policy';
 
 // The deadline engine's daily run: rebuild every open file's deadlines (rule
@@ -21,7 +20,7 @@ const SUPERIOR_KINDS: readonly DeadlineKind[] = ['approval', 'conversion_approva
 
 export async function refreshAllDeadlines(deps: Deps): Promise<number> {
   const today = deps.clock.today();
-  const files = await deps.db.query<{ id: string; path: string; applied_on: string }>(sql`SELECT f.id, o.path::text AS path, f.applied_on FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
+  const files = await listOpenFiles(deps.db);
   if (!files.length) return 0;
   // the rule versions in force and one calendar for every file's dates
   const rules = await rulesInForce<DevelopmentRule>(deps.db, 'development', 'intervals', today);
@@ -39,10 +38,7 @@ export async function sendDeadlineReminders(deps: Deps, today = deps.clock.today
   const rule = await ruleInForce<{ aheadDays: number[] }>(deps.db, 'development', 'reminders', today);
   const ahead = [...rule.body.aheadDays].sort((a, b) => a - b);
   const horizon = addDays(today, Math.max(0, ...ahead));
-  const due = await deps.db.query<{ file_id: string; kind: DeadlineKind; due: string; person_name: string; org_id: string; org_name: string; path: string }>(sql`
-    SELECT d.file_id, d.kind, d.due, p.name AS person_name, o.id AS org_id, o.name AS org_name, o.path::text AS path
-    FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
-    WHERE f.state = 'open' AND d.due <= ${horizon}::date`);
+  const due = await listDeadlinesDueBy(deps.db, horizon);
   let notified = 0;
   let deadlines = 0;
   for (const d of due) {
@@ -53,8 +49,7 @@ export async function sendDeadlineReminders(deps: Deps, today = deps.clock.today
     const milestone = left < 0 ? (informational ? null : 'overdue') : informational ? (left === 0 ? 'reached' : null) : window === undefined ? null : `ahead${window}`;
     if (!milestone) continue;
     await deps.db.tx(async (t) => {
-      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('development', ${d.file_id}, ${`${d.kind}:${d.due}:${milestone}`})
-        ON CONFLICT DO NOTHING RETURNING kind`);
+      const fresh = await logReminderOnce(t, d.file_id, `${d.kind}:${d.due}:${milestone}`);
       if (!fresh) return;
       deadlines++;
       const roles = SUPERIOR_KINDS.includes(d.kind) ? [...MANAGERS, ...APPROVERS] : MANAGERS;

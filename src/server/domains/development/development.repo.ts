@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { sql, raw, and, type Sql } from '../../platform/sql';
 import type { WorkCalendar } from '../../platform/workdays';
+import type { DeadlineKind } from '../../../contracts/development';
 import type { ComputedDeadline, RecordedStep, RecordedVote } from './development.policy';
 
 /** The working-day calendar for the years in [fromYear, toYear]. */
@@ -280,4 +281,207 @@ export function listReports(q: Queryable, fileId: string) {
 export function fileNames(q: Queryable, ids: readonly string[]) {
   if (!ids.length) return Promise.resolve([] as Array<{ id: string; file_name: string; owner_id: string }>);
   return q.query<{ id: string; file_name: string; owner_id: string }>(sql`SELECT id, file_name, owner_id FROM stored_file WHERE id = ANY(${ids}::uuid[])`);
+}
+
+// ---------------------------------------------------------------------------
+// Organisations as the development domain sees them (scope passed in)
+// ---------------------------------------------------------------------------
+
+export interface BranchRow {
+  id: string;
+  path: string;
+  type: string;
+  dissolved_on: string | null;
+  region_key: string | null;
+  name: string;
+}
+
+/** One org by id inside a scope condition on `o`, with what a new file needs (type, dissolution, region). */
+export function findBranchOrg(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<BranchRow>(sql`
+    SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+export interface OrgRef {
+  id: string;
+  name: string;
+  path: string;
+}
+
+/** One org by id inside a scope condition on `o`. */
+export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+/** The widest org a scope sees: the shallowest, then by name. */
+export function findWidestOrgInScope(q: Queryable, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
+}
+
+/** Whether an org id is inside a scope condition on `o` (its id, or null). */
+export function findOrgIdInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ id: string }>(sql`SELECT o.id FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+// ---------------------------------------------------------------------------
+// Files, persons and reports written by the use-cases
+// ---------------------------------------------------------------------------
+
+/** Opens a development file; returns its id. */
+export async function insertFile(q: Queryable, f: { personId: string; orgId: string; regionKey: string | null; appliedOn: string; leavesUnitOn: string | null }): Promise<string> {
+  const file = await q.one<{ id: string }>(sql`INSERT INTO dev_file (person_id, org_id, region_key, applied_on, leaves_unit_on)
+        VALUES (${f.personId}, ${f.orgId}, ${f.regionKey}, ${f.appliedOn}, ${f.leavesUnitOn}) RETURNING id`);
+  return file.id;
+}
+
+/** Sets a person's status (the caller holds the file row's lock; the person's version is bumped). */
+export async function setPersonStatus(q: Queryable, personId: string, status: string) {
+  await q.exec(sql`UPDATE person SET status = ${status}, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person becomes a 预备党员 of the org, joining on the resolution date. */
+export async function markPersonAdmitted(q: Queryable, personId: string, orgId: string, joinDate: string) {
+  await q.exec(sql`UPDATE person SET status = 'probationary', join_date = ${joinDate}::date, org_id = ${orgId}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person becomes a full member on the conversion date. */
+export async function markPersonConverted(q: Queryable, personId: string, conversionDate: string) {
+  await q.exec(sql`UPDATE person SET status = 'full', conversion_date = ${conversionDate}::date, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person's probationary membership is cancelled: they have left. */
+export async function markPersonLeft(q: Queryable, personId: string) {
+  await q.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** One of a person's own 思想汇报 (the report must belong to a file of that person). */
+export function findOwnReport(q: Queryable, reportId: string, personId: string) {
+  return q.maybeOne<{ file_name: string; mime: string; storage_key: string }>(sql`
+    SELECT sf.file_name, sf.mime, sf.storage_key FROM dev_report r JOIN dev_file f ON f.id = r.file_id JOIN stored_file sf ON sf.id = r.stored_file_id
+    WHERE r.id = ${reportId}::uuid AND f.person_id = ${personId}::uuid`);
+}
+
+/** Stores the uploaded file of a 思想汇报, owned by the person; returns its id. */
+export async function insertReportFile(q: Queryable, s: { personId: string; orgId: string; fileName: string; mime: string; sizeBytes: number; sha256: string; storageKey: string; createdBy: string }): Promise<string> {
+  const sf = await q.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
+      VALUES ('person', ${s.personId}, ${s.orgId}, ${s.fileName}, ${s.mime}, ${s.sizeBytes}, ${s.sha256}, ${s.storageKey}, ${s.createdBy}) RETURNING id`);
+  return sf.id;
+}
+
+/** Records a 思想汇报 on a file; returns its id. */
+export async function insertReport(q: Queryable, r: { fileId: string; title: string; storedFileId: string; submittedOn: string; actorId: string }): Promise<string> {
+  const row = await q.one<{ id: string }>(sql`INSERT INTO dev_report (file_id, title, stored_file_id, submitted_on, actor_id) VALUES (${r.fileId}, ${r.title}, ${r.storedFileId}, ${r.submittedOn}, ${r.actorId}) RETURNING id`);
+  return row.id;
+}
+
+// ---------------------------------------------------------------------------
+// Overview and plan
+// ---------------------------------------------------------------------------
+
+/** Open files per stage in a subtree, inside a scope condition on `o`. */
+export function countOpenFilesByStage(q: Queryable, rootPath: string, scope: Sql) {
+  return q.query<{ stage: number; n: number }>(sql`SELECT f.stage, count(*)::int AS n FROM dev_file f JOIN org o ON o.id = f.org_id
+      WHERE f.state = 'open' AND o.path <@ ${rootPath}::ltree AND ${scope} GROUP BY f.stage`);
+}
+
+/** Deadlines of open files in a subtree: overdue ones (of the given kinds) before `today`, and those due from today to `soonUntil`. */
+export function countDeadlinesOverdueAndSoon(q: Queryable, rootPath: string, scope: Sql, today: string, soonUntil: string, overdueKinds: readonly string[]) {
+  return q.one<{ overdue: number; soon: number }>(sql`SELECT count(*) FILTER (WHERE d.due < ${today}::date AND d.kind = ANY(${overdueKinds}::text[]))::int AS overdue,
+        count(*) FILTER (WHERE d.due >= ${today}::date AND d.due <= ${soonUntil}::date)::int AS soon
+      FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND o.path <@ ${rootPath}::ltree AND ${scope}`);
+}
+
+export interface ChildOverviewRow {
+  org_id: string;
+  org_name: string;
+  open: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
+  s5: number;
+  overdue: number;
+}
+
+/** Per undissolved child org of a root: open files in its subtree, by stage, and their overdue deadlines. */
+export function listChildOverview(q: Queryable, rootId: string, today: string, overdueKinds: readonly string[]) {
+  return q.query<ChildOverviewRow>(sql`
+      SELECT c.id AS org_id, c.name AS org_name,
+        count(f.id)::int AS open,
+        count(f.id) FILTER (WHERE f.stage = 1)::int AS s1, count(f.id) FILTER (WHERE f.stage = 2)::int AS s2, count(f.id) FILTER (WHERE f.stage = 3)::int AS s3,
+        count(f.id) FILTER (WHERE f.stage = 4)::int AS s4, count(f.id) FILTER (WHERE f.stage = 5)::int AS s5,
+        coalesce(sum((SELECT count(*) FROM dev_deadline d WHERE d.file_id = f.id AND d.due < ${today}::date AND d.kind = ANY(${overdueKinds}::text[]))), 0)::int AS overdue
+      FROM org c LEFT JOIN org o ON o.path <@ c.path LEFT JOIN dev_file f ON f.org_id = o.id AND f.state = 'open'
+      WHERE c.parent_id = ${rootId}::uuid AND c.dissolved_on IS NULL
+      GROUP BY c.id, c.name ORDER BY c.name`);
+}
+
+export interface PlanRow {
+  org_id: string;
+  org_name: string;
+  is_root: boolean;
+  planned: number | null;
+  admitted: number;
+  converted: number;
+  applicants: number;
+  activists: number;
+  candidates: number;
+}
+
+/** The development plan of a year vs actual, for a root org and each of its undissolved children (root first). */
+export function listPlanRows(q: Queryable, root: OrgRef, year: number) {
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  return q.query<PlanRow>(sql`
+    WITH targets AS (
+      SELECT c.id, c.name, c.path, false AS is_root FROM org c WHERE c.parent_id = ${root.id}::uuid AND c.dissolved_on IS NULL
+      UNION ALL SELECT ${root.id}::uuid, ${root.name}, ${root.path}::ltree, true)
+    SELECT t.id AS org_id, t.name AS org_name, t.is_root,
+      (SELECT pl.planned FROM dev_plan pl WHERE pl.org_id = t.id AND pl.year = ${year}) AS planned,
+      (SELECT count(*) FROM member_event e JOIN org o ON o.id = e.org_id WHERE e.reason = 'recruited' AND e.event_date BETWEEN ${from}::date AND ${to}::date AND o.path <@ t.path)::int AS admitted,
+      (SELECT count(*) FROM member_event e JOIN org o ON o.id = e.org_id WHERE e.reason = 'converted' AND e.event_date BETWEEN ${from}::date AND ${to}::date AND o.path <@ t.path)::int AS converted,
+      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'applicant' AND o.path <@ t.path)::int AS applicants,
+      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'activist' AND o.path <@ t.path)::int AS activists,
+      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'candidate' AND o.path <@ t.path)::int AS candidates
+    FROM targets t ORDER BY t.is_root DESC, t.name`);
+}
+
+/** Sets (or replaces) an org's planned number for a year. */
+export async function upsertPlan(q: Queryable, p: { orgId: string; year: number; planned: number; note: string | null; updatedBy: string }) {
+  await q.exec(sql`INSERT INTO dev_plan (org_id, year, planned, note, updated_by) VALUES (${p.orgId}, ${p.year}, ${p.planned}, ${p.note}, ${p.updatedBy})
+      ON CONFLICT (org_id, year) DO UPDATE SET planned = EXCLUDED.planned, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by, updated_at = now()`);
+}
+
+// ---------------------------------------------------------------------------
+// The daily deadline job
+// ---------------------------------------------------------------------------
+
+/** Every open file with its org path and application date. */
+export function listOpenFiles(q: Queryable) {
+  return q.query<{ id: string; path: string; applied_on: string }>(sql`SELECT f.id, o.path::text AS path, f.applied_on FROM dev_file f JOIN org o ON o.id = f.org_id WHERE f.state = 'open'`);
+}
+
+export interface DueDeadlineRow {
+  file_id: string;
+  kind: DeadlineKind;
+  due: string;
+  person_name: string;
+  org_id: string;
+  org_name: string;
+  path: string;
+}
+
+/** Deadlines of open files due on or before a horizon (reminder candidates). */
+export function listDeadlinesDueBy(q: Queryable, horizon: string) {
+  return q.query<DueDeadlineRow>(sql`
+    SELECT d.file_id, d.kind, d.due, p.name AS person_name, o.id AS org_id, o.name AS org_name, o.path::text AS path
+    FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+    WHERE f.state = 'open' AND d.due <= ${horizon}::date`);
+}
+
+/** Logs a development reminder once: true when this (file, period key) is new, false when it was already sent. */
+export async function logReminderOnce(q: Queryable, fileId: string, periodKey: string): Promise<boolean> {
+  const fresh = await q.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('development', ${fileId}, ${periodKey})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+  return !!fresh;
 }

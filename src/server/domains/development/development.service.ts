@@ -10,7 +10,6 @@ import { addDays, daysBetween } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
 import type { WorkCalendar } from '../../platform/workdays';
-import { sql } from '../../platform/sql';
 import { BRANCH_TYPES, EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type OrgType } from '../../../contracts/dict';
 import { documentFileName, renderDevelopmentDocument, type DocumentFacts, type DocumentKind } from './development.documents';
 import {
@@ -62,8 +61,7 @@ function deadlineView(r: { file_id: string; person_name: string; org_id: string;
 }
 
 async function findBranch(q: Queryable, ctx: RequestContext, orgId: string) {
-  const org = await q.maybeOne<{ id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string }>(sql`
-    SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'development.manage')}`);
+  const org = await repo.findBranchOrg(q, orgId, orgInScope(ctx.actor!, 'development.manage'));
   if (!org) throw notFound();
   if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
   if (!BRANCH_TYPES.includes(org.type as OrgType)) throw new AppError('VALIDATION_FAILED', '入党申请应由党支部受理，请选择党支部', { issues: [{ field: 'orgId', message: '请选择党支部' }] });
@@ -138,12 +136,11 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
           joinDate: null, conversionDate: null, status: 'applicant', orgId: org.id, regionKey: org.region_key, previousPersonId: earlier?.id ?? null,
         });
       }
-      const file = await t.one<{ id: string }>(sql`INSERT INTO dev_file (person_id, org_id, region_key, applied_on, leaves_unit_on)
-        VALUES (${personId}, ${org.id}, ${org.region_key}, ${body.appliedOn}, ${body.leavesUnitOn ?? null}) RETURNING id`);
-      await repo.insertStep(t, { fileId: file.id, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
-      await refreshDeadlines(t, deps.clock.today(), file.id, org.path, 'open');
-      await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: file.id, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier, earlierRecordElsewhere: !!earlier && earlier.org_id !== org.id } });
-      return file.id;
+      const fileId = await repo.insertFile(t, { personId, orgId: org.id, regionKey: org.region_key, appliedOn: body.appliedOn, leavesUnitOn: body.leavesUnitOn ?? null });
+      await repo.insertStep(t, { fileId, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
+      await refreshDeadlines(t, deps.clock.today(), fileId, org.path, 'open');
+      await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: fileId, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier, earlierRecordElsewhere: !!earlier && earlier.org_id !== org.id } });
+      return fileId;
     });
   } catch (e) {
     if (isUniqueViolation(e, 'person_id_no_living') || isUniqueViolation(e, 'dev_file_one_open')) {
@@ -158,7 +155,7 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
 // ---------------------------------------------------------------------------
 async function resolveOrgPath(q: Queryable, ctx: RequestContext, orgId: string | undefined): Promise<{ id: string; name: string; path: string } | null> {
   if (!orgId) return null;
-  const o = await q.maybeOne<{ id: string; name: string; path: string }>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'development.read')}`);
+  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor!, 'development.read'));
   if (!o) throw notFound();
   return o;
 }
@@ -229,26 +226,15 @@ export async function overview(deps: Deps, ctx: RequestContext, orgId: string | 
   let root = await resolveOrgPath(deps.db, ctx, orgId);
   if (!root) {
     // the widest org the reader sees: the shallowest in scope
-    root = await deps.db.maybeOne<{ id: string; name: string; path: string }>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${orgInScope(actor, 'development.read')} ORDER BY nlevel(o.path), o.name LIMIT 1`);
+    root = await repo.findWidestOrgInScope(deps.db, orgInScope(actor, 'development.read'));
     if (!root) throw notFound();
   }
   const today = deps.clock.today();
   const scope = orgInScope(actor, 'development.read');
   const [stages, dues, children] = await Promise.all([
-    deps.db.query<{ stage: number; n: number }>(sql`SELECT f.stage, count(*)::int AS n FROM dev_file f JOIN org o ON o.id = f.org_id
-      WHERE f.state = 'open' AND o.path <@ ${root.path}::ltree AND ${scope} GROUP BY f.stage`),
-    deps.db.one<{ overdue: number; soon: number }>(sql`SELECT count(*) FILTER (WHERE d.due < ${today}::date AND d.kind = ANY(${OVERDUE_KINDS}::text[]))::int AS overdue,
-        count(*) FILTER (WHERE d.due >= ${today}::date AND d.due <= ${addDays(today, 30)}::date)::int AS soon
-      FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND o.path <@ ${root.path}::ltree AND ${scope}`),
-    deps.db.query<{ org_id: string; org_name: string; open: number; s1: number; s2: number; s3: number; s4: number; s5: number; overdue: number }>(sql`
-      SELECT c.id AS org_id, c.name AS org_name,
-        count(f.id)::int AS open,
-        count(f.id) FILTER (WHERE f.stage = 1)::int AS s1, count(f.id) FILTER (WHERE f.stage = 2)::int AS s2, count(f.id) FILTER (WHERE f.stage = 3)::int AS s3,
-        count(f.id) FILTER (WHERE f.stage = 4)::int AS s4, count(f.id) FILTER (WHERE f.stage = 5)::int AS s5,
-        coalesce(sum((SELECT count(*) FROM dev_deadline d WHERE d.file_id = f.id AND d.due < ${today}::date AND d.kind = ANY(${OVERDUE_KINDS}::text[]))), 0)::int AS overdue
-      FROM org c LEFT JOIN org o ON o.path <@ c.path LEFT JOIN dev_file f ON f.org_id = o.id AND f.state = 'open'
-      WHERE c.parent_id = ${root.id}::uuid AND c.dissolved_on IS NULL
-      GROUP BY c.id, c.name ORDER BY c.name`),
+    repo.countOpenFilesByStage(deps.db, root.path, scope),
+    repo.countDeadlinesOverdueAndSoon(deps.db, root.path, scope, today, addDays(today, 30), OVERDUE_KINDS),
+    repo.listChildOverview(deps.db, root.id, today, OVERDUE_KINDS),
   ]);
   const byStage = new Map(stages.map((s) => [s.stage, s.n]));
   return {
@@ -416,12 +402,12 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
 
 async function setPersonStatus(t: Queryable, personId: string, _version: number, set: Record<string, unknown>) {
   // the file row is locked; the person row follows it (its version still guards concurrent member edits)
-  await t.exec(sql`UPDATE person SET status = ${set.status as string}, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+  await repo.setPersonStatus(t, personId, set.status as string);
 }
 
 /** Step 17 approved: the person becomes a 预备党员 of the branch (新发展), joining on the 支部大会 date. */
 async function admit(t: Queryable, ctx: RequestContext, f: repo.FileRow, resolutionDate: string, approvalDate: string) {
-  await t.exec(sql`UPDATE person SET status = 'probationary', join_date = ${resolutionDate}::date, org_id = ${f.org_id}::uuid, updated_at = now(), version = version + 1 WHERE id = ${f.person_id}::uuid`);
+  await repo.markPersonAdmitted(t, f.person_id, f.org_id, resolutionDate);
   await openMembership(t, f.person_id, f.org_id, approvalDate);
   await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.recruited.direction, reason: 'recruited', eventDate: approvalDate, fromStatus: 'candidate', toStatus: 'probationary', note: `支部大会 ${resolutionDate} 通过，上级党委 ${approvalDate} 批准`, actorId: ctx.actor!.accountId });
 }
@@ -435,7 +421,7 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
   const actorId = ctx.actor!.accountId;
   if (vote.outcome === 'convert') {
     // 转正 takes effect on the day the probation ends; 党龄 counts from it
-    await t.exec(sql`UPDATE person SET status = 'full', conversion_date = ${endBefore}::date, updated_at = now(), version = version + 1 WHERE id = ${f.person_id}::uuid`);
+    await repo.markPersonConverted(t, f.person_id, endBefore);
     await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.converted.direction, reason: 'converted', eventDate: endBefore, fromStatus: 'probationary', toStatus: 'full', note: `按期转正，上级党委 ${approvalDate} 批准`, actorId });
     return {};
   }
@@ -443,7 +429,7 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
     await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.probation_extended.direction, reason: 'probation_extended', eventDate: approvalDate, fromStatus: 'probationary', toStatus: 'probationary', note: `延长预备期${vote.extensionMonths}个月`, actorId });
     return {};
   }
-  await t.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${f.person_id}::uuid`);
+  await repo.markPersonLeft(t, f.person_id);
   await closeMembership(t, f.person_id, approvalDate);
   await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.probation_cancelled.direction, reason: 'probation_cancelled', eventDate: approvalDate, fromStatus: 'probationary', toStatus: 'left', note: null, actorId });
   return { state: 'cancelled', closed_on: approvalDate, close_reason: '取消预备党员资格' };
@@ -594,9 +580,7 @@ const REPORT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'application
 export async function myReport(deps: Deps, ctx: RequestContext, reportId: string) {
   const personId = ctx.actor!.personId;
   if (!personId) throw notFound();
-  const r = await deps.db.maybeOne<{ file_name: string; mime: string; storage_key: string }>(sql`
-    SELECT sf.file_name, sf.mime, sf.storage_key FROM dev_report r JOIN dev_file f ON f.id = r.file_id JOIN stored_file sf ON sf.id = r.stored_file_id
-    WHERE r.id = ${reportId}::uuid AND f.person_id = ${personId}::uuid`);
+  const r = await repo.findOwnReport(deps.db, reportId, personId);
   if (!r) throw notFound();
   return { fileName: r.file_name, mime: r.mime, stream: deps.files.stream(r.storage_key) };
 }
@@ -620,12 +604,13 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
   const today = deps.clock.today();
   const file = f;
   return deps.db.tx(async (t) => {
-    const sf = await t.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
-      VALUES ('person', ${file.person_id}, ${file.org_id}, ${name}, ${mime}, ${data.length}, ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId}) RETURNING id`);
-    const r = await t.one<{ id: string }>(sql`INSERT INTO dev_report (file_id, title, stored_file_id, submitted_on, actor_id) VALUES (${file.id}, ${clean}, ${sf.id}, ${today}, ${actor.accountId}) RETURNING id`);
+    const storedFileId = await repo.insertReportFile(t, {
+      personId: file.person_id, orgId: file.org_id, fileName: name, mime, sizeBytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex'), storageKey: key, createdBy: actor.accountId,
+    });
+    const reportId = await repo.insertReport(t, { fileId: file.id, title: clean, storedFileId, submittedOn: today, actorId: actor.accountId });
     await refreshDeadlines(t, deps.clock.today(), file.id, file.org_path, file.state);
-    await auditInTx(t, ctx, { action: 'development.report', objectType: 'dev_file', objectId: file.id, orgId: file.org_id, detail: { reportId: r.id, size: data.length, mime } });
-    return { id: r.id };
+    await auditInTx(t, ctx, { action: 'development.report', objectType: 'dev_file', objectId: file.id, orgId: file.org_id, detail: { reportId, size: data.length, mime } });
+    return { id: reportId };
   });
 }
 
@@ -634,33 +619,18 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
 // ---------------------------------------------------------------------------
 export async function getPlan(deps: Deps, ctx: RequestContext, query: { orgId?: string; year: number }) {
   const actor = ctx.actor!;
-  const root = (await resolveOrgPath(deps.db, ctx, query.orgId)) ?? (await deps.db.maybeOne<{ id: string; name: string; path: string }>(sql`
-    SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${orgInScope(actor, 'development.read')} ORDER BY nlevel(o.path), o.name LIMIT 1`));
+  const root = (await resolveOrgPath(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(actor, 'development.read')));
   if (!root) throw notFound();
-  const from = `${query.year}-01-01`;
-  const to = `${query.year}-12-31`;
-  const rows = await deps.db.query<{ org_id: string; org_name: string; is_root: boolean; planned: number | null; admitted: number; converted: number; applicants: number; activists: number; candidates: number }>(sql`
-    WITH targets AS (
-      SELECT c.id, c.name, c.path, false AS is_root FROM org c WHERE c.parent_id = ${root.id}::uuid AND c.dissolved_on IS NULL
-      UNION ALL SELECT ${root.id}::uuid, ${root.name}, ${root.path}::ltree, true)
-    SELECT t.id AS org_id, t.name AS org_name, t.is_root,
-      (SELECT pl.planned FROM dev_plan pl WHERE pl.org_id = t.id AND pl.year = ${query.year}) AS planned,
-      (SELECT count(*) FROM member_event e JOIN org o ON o.id = e.org_id WHERE e.reason = 'recruited' AND e.event_date BETWEEN ${from}::date AND ${to}::date AND o.path <@ t.path)::int AS admitted,
-      (SELECT count(*) FROM member_event e JOIN org o ON o.id = e.org_id WHERE e.reason = 'converted' AND e.event_date BETWEEN ${from}::date AND ${to}::date AND o.path <@ t.path)::int AS converted,
-      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'applicant' AND o.path <@ t.path)::int AS applicants,
-      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'activist' AND o.path <@ t.path)::int AS activists,
-      (SELECT count(*) FROM dev_file f JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id WHERE f.state = 'open' AND p.status = 'candidate' AND o.path <@ t.path)::int AS candidates
-    FROM targets t ORDER BY t.is_root DESC, t.name`);
+  const rows = await repo.listPlanRows(deps.db, root, query.year);
   const canEdit = can(actor, 'development.plan') && orgPathInScope(actor, 'development.plan', root.id, root.path);
   return { year: query.year, rows: rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, isRoot: r.is_root, planned: r.planned, admitted: r.admitted, converted: r.converted, applicants: r.applicants, activists: r.activists, candidates: r.candidates })), canEdit };
 }
 
 export async function putPlan(deps: Deps, ctx: RequestContext, body: { orgId: string; year: number; planned: number; note?: string | null }) {
   await deps.db.tx(async (t) => {
-    const o = await t.maybeOne<{ id: string }>(sql`SELECT o.id FROM org o WHERE o.id = ${body.orgId}::uuid AND ${orgInScope(ctx.actor!, 'development.plan')}`);
+    const o = await repo.findOrgIdInScope(t, body.orgId, orgInScope(ctx.actor!, 'development.plan'));
     if (!o) throw notFound();
-    await t.exec(sql`INSERT INTO dev_plan (org_id, year, planned, note, updated_by) VALUES (${body.orgId}, ${body.year}, ${body.planned}, ${body.note ?? null}, ${ctx.actor!.accountId})
-      ON CONFLICT (org_id, year) DO UPDATE SET planned = EXCLUDED.planned, note = EXCLUDED.note, updated_by = EXCLUDED.updated_by, updated_at = now()`);
+    await repo.upsertPlan(t, { orgId: body.orgId, year: body.year, planned: body.planned, note: body.note ?? null, updatedBy: ctx.actor!.accountId });
     await auditInTx(t, ctx, { action: 'development.plan', objectType: 'org', objectId: body.orgId, orgId: body.orgId, detail: { year: body.year, planned: body.planned } });
   });
   return { ok: true as const };

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../platform/actor';
 import { loadExcel, safeRow } from '../../platform/excel';
 import { audit } from '../../platform/audit';
 import { orgInScope } from '../../platform/scope';
-import { sql } from '../../platform/sql';
+import { childRemittance, listLargeVoluntary, orgPathById } from './dues.repo';
 import { summary, ruleFor } from './dues.service';
 
 // The dues report as Excel: per month (due, paid, rates), the remittance
@@ -14,17 +14,11 @@ const yuan = (fen: number) => Math.round(fen) / 100;
 
 export async function exportSummary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
   const s = await summary(deps, ctx, query);
-  const org = await deps.db.one<{ path: string }>(sql`SELECT path::text AS path FROM org WHERE id = ${s.org.id}::uuid`);
+  const org = await orgPathById(deps.db, s.org.id);
   const rule = await ruleFor(deps.db, query.to);
   const [children, large] = await Promise.all([
-    deps.db.query<{ name: string; due: number; paid: number; voluntary: number }>(sql`
-      SELECT c.name, coalesce(sum(r.due_fen), 0)::float8 AS due, coalesce(sum(r.paid_fen), 0)::float8 AS paid, coalesce(sum(r.voluntary_fen), 0)::float8 AS voluntary
-      FROM org c LEFT JOIN dues_rollup r ON r.org_id = c.id AND r.month BETWEEN ${`${query.from}-01`}::date AND ${`${query.to}-01`}::date
-      WHERE c.parent_id = ${s.org.id}::uuid AND c.dissolved_on IS NULL GROUP BY c.id, c.name ORDER BY c.name`),
-    deps.db.query<{ name: string; org_name: string; amount: number; paid_on: string }>(sql`
-      SELECT p.name, o.name AS org_name, e.amount_fen::float8 AS amount, e.paid_on FROM dues_entry e JOIN person p ON p.id = e.person_id JOIN org o ON o.id = e.org_id
-      WHERE e.kind = 'voluntary' AND e.amount_fen >= ${rule.body.voluntaryLargeFen} AND o.path <@ ${org.path}::ltree AND ${orgInScope(ctx.actor!, 'dues.read')}
-        AND e.paid_on >= ${`${query.from}-01`}::date AND e.paid_on < (${`${query.to}-01`}::date + interval '1 month') ORDER BY e.paid_on`),
+    childRemittance(deps.db, s.org.id, query.from, query.to),
+    listLargeVoluntary(deps.db, rule.body.voluntaryLargeFen, org.path, orgInScope(ctx.actor!, 'dues.read'), query.from, query.to),
   ]);
   const wb = new (await loadExcel()).Workbook();
   const months = wb.addWorksheet('收缴统计');

@@ -4,7 +4,6 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
-import { sql } from '../../platform/sql';
 import { BASED_CATEGORIES, DUES_CATEGORIES, Month, type DuesCategory } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { resolveBase, ruleFor } from './dues.service';
@@ -79,8 +78,7 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
     }
     const id = idNumber.trim().toUpperCase();
     const person = /^\d{17}[\dX]$/.test(id)
-      ? await deps.db.maybeOne<{ id: string; name: string; org_id: string; org_path: string }>(sql`SELECT p.id, p.name, p.org_id, o.path::text AS org_path FROM person p JOIN org o ON o.id = p.org_id
-          WHERE p.id_no_hash = ${deps.cipher.hash(id)} AND p.is_current AND ${personInScope(ctx.actor!, 'dues.manage')}`)
+      ? await repo.findCurrentPersonByIdHash(deps.db, deps.cipher.hash(id), personInScope(ctx.actor!, 'dues.manage'))
       : null;
     if (!person) {
       fail('身份证号', '未找到该身份证号的在册党员（或不在您的管理范围内）');

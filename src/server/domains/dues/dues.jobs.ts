@@ -1,9 +1,8 @@
 import type { Deps } from '../../deps';
-import { sql } from '../../platform/sql';
 import { addDays } from '../../platform/dates';
 import { reconcile, settlePendingOrders } from './dues.online';
 import { generateBillsParallel, ruleFor } from './dues.service';
-import { arrears } from './dues.repo';
+import { arrears, listRootOrgs, logArrearsReminderOnce, unscoped } from './dues.repo';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
 const MANAGERS = rolesWith('dues.manage');
@@ -15,7 +14,7 @@ import { monthOf } from './dues.policy';
 // payment is picked up and a paid bill never moves).
 
 export async function generateCurrentMonth(deps: Deps, month = monthOf(deps.clock.today())) {
-  const roots = await deps.db.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
+  const roots = await listRootOrgs(deps.db);
   const results = [];
   for (const r of roots) {
     results.push({ orgId: r.id, ...(await generateBillsParallel(deps.db, r.path, month)) });
@@ -31,13 +30,13 @@ export async function generateCurrentMonth(deps: Deps, month = monthOf(deps.cloc
  */
 export async function sendArrearsReminders(deps: Deps, asOf = monthOf(deps.clock.today())) {
   const rule = await ruleFor(deps.db, asOf);
-  const rows = await arrears(deps.db, sql`TRUE`, null, asOf, rule.body.arrearsWarnMonths);
+  // the system's job: every member in arrears, whoever they are
+  const rows = await arrears(deps.db, unscoped(), null, asOf, rule.body.arrearsWarnMonths);
   let notified = 0;
   for (const r of rows) {
     const level = r.months >= rule.body.arrearsActionMonths ? 'action' : 'warn';
     await deps.db.tx(async (t) => {
-      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('dues.arrears', ${r.person_id}, ${`${level}:${r.since}`})
-        ON CONFLICT DO NOTHING RETURNING kind`);
+      const fresh = await logArrearsReminderOnce(t, r.person_id, `${level}:${r.since}`);
       if (!fresh) return;
       const roles = level === 'action' ? [...MANAGERS, ...APPROVERS] : MANAGERS;
       for (const accountId of await accountsCovering(t, { id: r.org_id, path: r.org_path }, roles)) {

@@ -4,7 +4,6 @@ import type { Db, Queryable } from '../../platform/db';
 import { audit } from '../../platform/audit';
 import { loadExcel, safeRow } from '../../platform/excel';
 import { AppError } from '../../platform/errors';
-import { sql } from '../../platform/sql';
 import { BILL_STATUSES, DUES_CATEGORIES, PAYMENT_METHODS, type MemberStatement } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { billView, entryHash, findMember } from './dues.service';
@@ -148,19 +147,12 @@ export async function verifyLedger(db: Db, onProgress?: (entries: number) => voi
 const ROLLBACK = new Error('rollback');
 
 async function rollupDifferences(db: Db) {
-  let diff: Array<{ org_id: string; month: string; field: string; stored: string; computed: string }> = [];
+  let diff: repo.RollupDifferenceRow[] = [];
   await db.tx(async (t: Queryable) => {
-    const months = (await t.query<{ m: string }>(sql`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM dues_rollup
-      UNION SELECT DISTINCT to_char(month, 'YYYY-MM') FROM dues_bill UNION SELECT DISTINCT to_char(paid_on, 'YYYY-MM') FROM dues_entry WHERE kind = 'voluntary'`)).map((r) => r.m);
-    await t.exec(sql`CREATE TEMP TABLE rollup_stored ON COMMIT DROP AS SELECT * FROM dues_rollup`);
+    const months = await repo.ledgerMonths(t);
+    await repo.snapshotRollups(t);
     await repo.rebuildRollups(t, months);
-    diff = await t.query(sql`
-      SELECT coalesce(s.org_id, c.org_id) AS org_id, to_char(coalesce(s.month, c.month), 'YYYY-MM') AS month, f.field, f.stored, f.computed
-      FROM rollup_stored s FULL JOIN dues_rollup c ON c.org_id = s.org_id AND c.month = s.month
-      CROSS JOIN LATERAL (VALUES ('bills', s.bills::text, c.bills::text), ('due_fen', s.due_fen::text, c.due_fen::text), ('paid_fen', s.paid_fen::text, c.paid_fen::text),
-        ('paid_on_time_fen', s.paid_on_time_fen::text, c.paid_on_time_fen::text), ('voluntary_fen', s.voluntary_fen::text, c.voluntary_fen::text)) AS f(field, stored, computed)
-      WHERE f.stored IS DISTINCT FROM f.computed AND NOT (coalesce(f.stored, '0') = '0' AND coalesce(f.computed, '0') = '0')
-      ORDER BY 2, 1 LIMIT 50`);
+    diff = await repo.rollupDifferences(t, 50);
     throw ROLLBACK;
   }).catch((e) => {
     if (e !== ROLLBACK) throw e;

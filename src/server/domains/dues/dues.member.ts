@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { sql } from '../../platform/sql';
 import { DuesBillView, DuesCategoryEnum } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { billView, ruleFor } from './dues.service';
@@ -23,11 +22,10 @@ export async function myDues(deps: Deps, personId: string) {
   const today = deps.clock.today();
   const [bases, bills, entries, person] = await Promise.all([
     repo.listBases(deps.db, personId),
-    repo.listBills(deps.db, { scope: sql`TRUE`, personId, status: 'all' }, 36, 0),
-    deps.db.query<{ id: number; month: string | null; kind: 'payment' | 'voluntary'; amount_fen: number; method: string; paid_on: string; payer_name: string | null }>(sql`
-      SELECT e.id::int AS id, to_char(b.month, 'YYYY-MM') AS month, e.kind, e.amount_fen::int AS amount_fen, e.method, e.paid_on, e.payer_name
-      FROM dues_entry e LEFT JOIN dues_bill b ON b.id = e.bill_id WHERE e.person_id = ${personId}::uuid ORDER BY e.paid_on DESC, e.id DESC LIMIT 100`),
-    deps.db.one<{ org_path: string | null }>(sql`SELECT o.path::text AS org_path FROM person p LEFT JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid`),
+    // the member's own bills: the person is the logged-in member, not chosen by the caller
+    repo.listBills(deps.db, { scope: repo.unscoped(), personId, status: 'all' }, 36, 0),
+    repo.listStatementEntries(deps.db, personId),
+    repo.personOrgPath(deps.db, personId),
   ]);
   const base = bases.find((b) => b.effective_month <= monthOf(today)) ?? null;
   let current = null;

@@ -572,3 +572,251 @@ export async function saveReconciliation(q: Queryable, r: { provider: string; da
     VALUES (${r.provider}, ${r.day}, ${r.scopeKey}, ${r.matched}, ${JSON.stringify(r.differences)}::jsonb, ${r.requestedBy})
     ON CONFLICT (provider, day, scope_key) DO UPDATE SET matched = EXCLUDED.matched, differences = EXCLUDED.differences, requested_by = EXCLUDED.requested_by, created_at = now()`);
 }
+
+// ---------------------------------------------------------------------------
+// Unscoped reads, named
+// ---------------------------------------------------------------------------
+
+/**
+ * The scope condition of a read that is deliberately not limited to an
+ * actor: the system's own jobs (every member's arrears) and a member's own
+ * dues, where the person is the logged-in member and not chosen by the caller.
+ */
+export function unscoped(): Sql {
+  return raw('TRUE');
+}
+
+// ---------------------------------------------------------------------------
+// Rules, orgs and members as the dues domain sees them (scope passed in)
+// ---------------------------------------------------------------------------
+
+/** The first month of any dues rates rule version ('YYYY-MM'), null when there is none. */
+export async function firstRatesMonth(q: Queryable): Promise<string | null> {
+  const first = await q.one<{ m: string | null }>(sql`SELECT to_char(min(effective_from), 'YYYY-MM') AS m FROM rule_version WHERE domain = 'dues' AND key = 'rates'`);
+  return first.m;
+}
+
+/** An org's path by id, inside a scope condition on `o`. */
+export function findOrgPathInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ path: string }>(sql`SELECT o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+/** An org's id and path, inside a scope condition on `o`. */
+export function findOrgIdPathInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+export interface OrgRef {
+  id: string;
+  name: string;
+  path: string;
+}
+
+/** An org by id, inside a scope condition on `o`. */
+export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+/** The widest org a scope sees: the shallowest, then by name. */
+export function findWidestOrgInScope(q: Queryable, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`
+    SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
+}
+
+/** An org's path by id, unscoped: for an org the caller has already found in scope. */
+export function orgPathById(q: Queryable, orgId: string) {
+  return q.one<{ path: string }>(sql`SELECT path::text AS path FROM org WHERE id = ${orgId}::uuid`);
+}
+
+/** The undissolved top-level orgs (each tree's root), in their order. */
+export function listRootOrgs(q: Queryable) {
+  return q.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
+}
+
+export interface DuesMemberRow {
+  id: string;
+  name: string;
+  org_id: string;
+  org_name: string;
+  org_path: string;
+  status: string;
+}
+
+/** A member (probationary, full or former) by id, inside a scope condition on person `p` and org `o`. */
+export function findMember(q: Queryable, personId: string, scope: Sql) {
+  return q.maybeOne<DuesMemberRow>(sql`
+    SELECT p.id, p.name, p.org_id, o.name AS org_name, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
+    WHERE p.id = ${personId}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${scope}`);
+}
+
+/** A person's region key. */
+export function personRegion(q: Queryable, personId: string) {
+  return q.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${personId}::uuid`);
+}
+
+/** The path of a person's org (null when the person has none). */
+export function personOrgPath(q: Queryable, personId: string) {
+  return q.one<{ org_path: string | null }>(sql`SELECT o.path::text AS org_path FROM person p LEFT JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid`);
+}
+
+/** A current member by the hash of their ID number, inside a scope condition on person `p` and org `o`. */
+export function findCurrentPersonByIdHash(q: Queryable, idHash: Buffer, scope: Sql) {
+  return q.maybeOne<{ id: string; name: string; org_id: string; org_path: string }>(sql`SELECT p.id, p.name, p.org_id, o.path::text AS org_path FROM person p JOIN org o ON o.id = p.org_id
+          WHERE p.id_no_hash = ${idHash} AND p.is_current AND ${scope}`);
+}
+
+// ---------------------------------------------------------------------------
+// Payments
+// ---------------------------------------------------------------------------
+
+/** Serialises ledger writes of one member until the transaction ends (their hash chain). */
+export async function lockMemberLedger(q: Queryable, personId: string) {
+  await q.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${personId}))`);
+}
+
+/** Marks a bill paid on a date (its rows are locked by the caller). */
+export async function markBillPaid(q: Queryable, billId: string, paidOn: string) {
+  await q.exec(sql`UPDATE dues_bill SET paid_on = ${paidOn}::date, updated_at = now(), version = version + 1 WHERE id = ${billId}::uuid`);
+}
+
+/** The member a bill belongs to (unscoped: used after a scoped payment raced itself). */
+export function findBillPerson(q: Queryable, billId: string) {
+  return q.maybeOne<{ person_id: string }>(sql`SELECT person_id FROM dues_bill WHERE id = ${billId}::uuid`);
+}
+
+export interface StatementEntryRow {
+  id: number;
+  month: string | null;
+  kind: 'payment' | 'voluntary';
+  amount_fen: number;
+  method: string;
+  paid_on: string;
+  payer_name: string | null;
+}
+
+/** A member's latest 100 ledger entries, newest first, with the month of the bill each paid. */
+export function listStatementEntries(q: Queryable, personId: string) {
+  return q.query<StatementEntryRow>(sql`
+      SELECT e.id::int AS id, to_char(b.month, 'YYYY-MM') AS month, e.kind, e.amount_fen::int AS amount_fen, e.method, e.paid_on, e.payer_name
+      FROM dues_entry e LEFT JOIN dues_bill b ON b.id = e.bill_id WHERE e.person_id = ${personId}::uuid ORDER BY e.paid_on DESC, e.id DESC LIMIT 100`);
+}
+
+// ---------------------------------------------------------------------------
+// 少交 / 免交
+// ---------------------------------------------------------------------------
+
+export type ReductionRow = {
+  id: string; person_id: string; name: string; org_id: string; org_name: string; org_path: string; parent_id: string | null; parent_path: string | null; kind: 'reduce' | 'exempt';
+  from_month: string; to_month: string; monthly_fen: number; reason: string; evidence_ids: string[]; evidence: Array<{ id: string; fileName: string }>; status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
+  proposed_at: string; decided_at: string | null; decision_note: string | null;
+};
+const REDUCTION_SELECT = sql`SELECT r.id, r.person_id, p.name, r.org_id, o.name AS org_name, o.path::text AS org_path, o.parent_id, po.path::text AS parent_path, r.kind,
+    to_char(r.from_month, 'YYYY-MM') AS from_month, to_char(r.to_month, 'YYYY-MM') AS to_month, r.monthly_fen::int AS monthly_fen, r.reason, r.evidence_ids, r.status,
+    (SELECT coalesce(json_agg(json_build_object('id', f.id, 'fileName', f.file_name) ORDER BY f.created_at), '[]') FROM stored_file f WHERE f.id = ANY(r.evidence_ids)) AS evidence,
+    r.proposed_at, r.decided_at, r.decision_note
+  FROM dues_reduction r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id LEFT JOIN org po ON po.id = o.parent_id`;
+
+/** Those of the given stored files that belong to the person. */
+export function filesOwnedByPerson(q: Queryable, fileIds: readonly string[], personId: string) {
+  return q.query<{ id: string }>(sql`SELECT id FROM stored_file WHERE id = ANY(${fileIds}::uuid[]) AND owner_type = 'person' AND owner_id = ${personId}::uuid`);
+}
+
+/** Records a proposed reduction or exemption; months are 'YYYY-MM'. Returns its id. */
+export async function insertReduction(q: Queryable, r: { personId: string; orgId: string; kind: 'reduce' | 'exempt'; fromMonth: string; toMonth: string; monthlyFen: number | null | undefined; reason: string; evidenceIds: string[]; proposedBy: string }): Promise<string> {
+  const row = await q.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, monthly_fen, reason, evidence_ids, proposed_by)
+      VALUES (${r.personId}, ${r.orgId}, ${r.kind}, ${`${r.fromMonth}-01`}::date, ${`${r.toMonth}-01`}::date, ${r.monthlyFen}, ${r.reason},
+        ${r.evidenceIds}::uuid[], ${r.proposedBy}) RETURNING id`);
+  return row.id;
+}
+
+export interface ReductionFilter {
+  scope: Sql;
+  orgPath?: string | null;
+  status: 'all' | 'proposed' | 'approved' | 'rejected';
+}
+
+/** A page of reductions (newest proposal first) and the total, inside a scope condition on `o`. */
+export async function listReductions(q: Queryable, f: ReductionFilter, limit: number, offset: number) {
+  const parts = [f.scope];
+  if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
+  if (f.status !== 'all') parts.push(sql`r.status = ${f.status}`);
+  const where = parts.reduce((a, b) => sql`${a} AND ${b}`);
+  const rows = await q.query<ReductionRow>(sql`${REDUCTION_SELECT} WHERE ${where} ORDER BY r.proposed_at DESC LIMIT ${limit} OFFSET ${offset}`);
+  const total = await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_reduction r JOIN org o ON o.id = r.org_id WHERE ${where}`);
+  return { rows, total: total.n };
+}
+
+/** One reduction by id inside a scope condition on `o`, its row locked. */
+export function lockReduction(q: Queryable, id: string, scope: Sql) {
+  return q.maybeOne<ReductionRow>(sql`${REDUCTION_SELECT} WHERE r.id = ${id}::uuid AND ${scope} FOR UPDATE OF r`);
+}
+
+/** Records the decision on a reduction. */
+export async function decideReduction(q: Queryable, id: string, d: { status: 'approved' | 'rejected'; decidedBy: string; note: string | null }) {
+  await q.exec(sql`UPDATE dues_reduction SET status = ${d.status}, decided_by = ${d.decidedBy}, decided_at = now(), decision_note = ${d.note} WHERE id = ${id}::uuid`);
+}
+
+/** The months ('YYYY-MM', ascending) of a member's unpaid bills between two months. */
+export async function unpaidBillMonths(q: Queryable, personId: string, fromMonth: string, toMonth: string): Promise<string[]> {
+  const rows = await q.query<{ m: string }>(sql`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM dues_bill WHERE person_id = ${personId}::uuid
+        AND month BETWEEN ${`${fromMonth}-01`}::date AND ${`${toMonth}-01`}::date AND paid_on IS NULL ORDER BY 1`);
+  return rows.map((r) => r.m);
+}
+
+// ---------------------------------------------------------------------------
+// Reminders, export, ledger verification
+// ---------------------------------------------------------------------------
+
+/** Logs an arrears reminder once: true when this (member, period key) is new, false when it was already sent. */
+export async function logArrearsReminderOnce(q: Queryable, personId: string, periodKey: string): Promise<boolean> {
+  const fresh = await q.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('dues.arrears', ${personId}, ${periodKey})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+  return !!fresh;
+}
+
+/** Per undissolved child org of an org: its rollups (due, paid, voluntary) summed over a month range. */
+export function childRemittance(q: Queryable, orgId: string, from: string, to: string) {
+  return q.query<{ name: string; due: number; paid: number; voluntary: number }>(sql`
+      SELECT c.name, coalesce(sum(r.due_fen), 0)::float8 AS due, coalesce(sum(r.paid_fen), 0)::float8 AS paid, coalesce(sum(r.voluntary_fen), 0)::float8 AS voluntary
+      FROM org c LEFT JOIN dues_rollup r ON r.org_id = c.id AND r.month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date
+      WHERE c.parent_id = ${orgId}::uuid AND c.dissolved_on IS NULL GROUP BY c.id, c.name ORDER BY c.name`);
+}
+
+/** Voluntary payments of at least `minFen` in a subtree and month range, inside a scope condition on `o`, oldest first. */
+export function listLargeVoluntary(q: Queryable, minFen: number, orgPath: string, scope: Sql, from: string, to: string) {
+  return q.query<{ name: string; org_name: string; amount: number; paid_on: string }>(sql`
+      SELECT p.name, o.name AS org_name, e.amount_fen::float8 AS amount, e.paid_on FROM dues_entry e JOIN person p ON p.id = e.person_id JOIN org o ON o.id = e.org_id
+      WHERE e.kind = 'voluntary' AND e.amount_fen >= ${minFen} AND o.path <@ ${orgPath}::ltree AND ${scope}
+        AND e.paid_on >= ${`${from}-01`}::date AND e.paid_on < (${`${to}-01`}::date + interval '1 month') ORDER BY e.paid_on`);
+}
+
+/** Every month ('YYYY-MM') with a rollup, a bill or a voluntary entry. */
+export async function ledgerMonths(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ m: string }>(sql`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM dues_rollup
+      UNION SELECT DISTINCT to_char(month, 'YYYY-MM') FROM dues_bill UNION SELECT DISTINCT to_char(paid_on, 'YYYY-MM') FROM dues_entry WHERE kind = 'voluntary'`);
+  return rows.map((r) => r.m);
+}
+
+/** Copies the stored rollups into a temporary table dropped at the end of the transaction (compared by rollupDifferences). */
+export async function snapshotRollups(q: Queryable) {
+  await q.exec(sql`CREATE TEMP TABLE rollup_stored ON COMMIT DROP AS SELECT * FROM dues_rollup`);
+}
+
+export interface RollupDifferenceRow {
+  org_id: string;
+  month: string;
+  field: string;
+  stored: string;
+  computed: string;
+}
+
+/** Fields where the snapshot of the stored rollups differs from the current ones (a zero and a missing row count as equal). */
+export function rollupDifferences(q: Queryable, limit: number) {
+  return q.query<RollupDifferenceRow>(sql`
+      SELECT coalesce(s.org_id, c.org_id) AS org_id, to_char(coalesce(s.month, c.month), 'YYYY-MM') AS month, f.field, f.stored, f.computed
+      FROM rollup_stored s FULL JOIN dues_rollup c ON c.org_id = s.org_id AND c.month = s.month
+      CROSS JOIN LATERAL (VALUES ('bills', s.bills::text, c.bills::text), ('due_fen', s.due_fen::text, c.due_fen::text), ('paid_fen', s.paid_fen::text, c.paid_fen::text),
+        ('paid_on_time_fen', s.paid_on_time_fen::text, c.paid_on_time_fen::text), ('voluntary_fen', s.voluntary_fen::text, c.voluntary_fen::text)) AS f(field, stored, computed)
+      WHERE f.stored IS DISTINCT FROM f.computed AND NOT (coalesce(f.stored, '0') = '0' AND coalesce(f.computed, '0') = '0')
+      ORDER BY 2, 1 LIMIT ${limit}`);
+}

@@ -7,7 +7,6 @@ import { can } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
-import { sql } from '../../platform/sql';
 import { BASED_CATEGORIES, type DuesBillView, type DuesCategory, type SetDuesBaseBody } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, quoteAmount, type DuesRule } from './dues.policy';
@@ -18,8 +17,8 @@ import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, quo
 // per-org monthly rollups move in the same transaction.
 
 export async function ruleFor(q: Queryable, month: string, orgPath?: string | null): Promise<RuleVersion<DuesRule>> {
-  const first = await q.one<{ m: string | null }>(sql`SELECT to_char(min(effective_from), 'YYYY-MM') AS m FROM rule_version WHERE domain = 'dues' AND key = 'rates'`);
-  if (!first.m || month < first.m) throw new AppError('VALIDATION_FAILED', `${month} 没有生效的党费规则（最早自 ${first.m ?? '—'} 起），请检查月份`, { issues: [{ field: 'month', message: '月份早于党费规则的生效日期' }] });
+  const first = await repo.firstRatesMonth(q);
+  if (!first || month < first) throw new AppError('VALIDATION_FAILED', `${month} 没有生效的党费规则（最早自 ${first ?? '—'} 起），请检查月份`, { issues: [{ field: 'month', message: '月份早于党费规则的生效日期' }] });
   return ruleInForce<DuesRule>(q, 'dues', 'rates', `${month}-01`, orgPath);
 }
 
@@ -34,7 +33,7 @@ export async function quoteDues(deps: Deps, query: { category: DuesCategory; bas
 /** The rule version in force for a month, for the org's province if it has a scoped version. */
 export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?: string; orgId?: string }) {
   const org = query.orgId
-    ? await deps.db.maybeOne<{ path: string }>(sql`SELECT o.path::text AS path FROM org o WHERE o.id = ${query.orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.read')}`)
+    ? await repo.findOrgPathInScope(deps.db, query.orgId, orgInScope(ctx.actor!, 'dues.read'))
     : null;
   if (query.orgId && !org) throw notFound();
   const rule = await ruleFor(deps.db, query.month ?? monthOf(deps.clock.today()), org?.path ?? null);
@@ -42,9 +41,7 @@ export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?
 }
 
 export async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
-  const p = await q.maybeOne<{ id: string; name: string; org_id: string; org_name: string; org_path: string; status: string }>(sql`
-    SELECT p.id, p.name, p.org_id, o.name AS org_name, o.path::text AS org_path, p.status FROM person p JOIN org o ON o.id = p.org_id
-    WHERE p.id = ${personId}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${personInScope(ctx.actor!, permission)}`);
+  const p = await repo.findMember(q, personId, personInScope(ctx.actor!, permission));
   if (!p) throw notFound();
   return p;
 }
@@ -217,7 +214,7 @@ async function writeBills(q: Queryable, subtreePath: string, month: string, part
 }
 
 export async function generateBillsFor(deps: Deps, ctx: RequestContext, orgId: string, month: string) {
-  const o = await deps.db.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, 'dues.manage')}`);
+  const o = await repo.findOrgIdPathInScope(deps.db, orgId, orgInScope(ctx.actor!, 'dues.manage'));
   if (!o) throw notFound();
   return generateBillsParallel(deps.db, o.path, month, (t, r) => auditInTx(t, ctx, { action: 'dues.bills', objectType: 'org', objectId: o.id, orgId: o.id, detail: { ...r } }));
 }
@@ -234,7 +231,7 @@ export function billView(r: repo.BillRow): DuesBillView {
 
 async function orgPathOf(q: Queryable, ctx: RequestContext, orgId: string | undefined, permission: 'dues.read' | 'dues.manage' = 'dues.read') {
   if (!orgId) return null;
-  const o = await q.maybeOne<{ id: string; name: string; path: string }>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${orgInScope(ctx.actor!, permission)}`);
+  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor!, permission));
   if (!o) throw notFound();
   return o;
 }
@@ -247,8 +244,7 @@ export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?
 
 export async function summary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }) {
   if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
-  const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await deps.db.maybeOne<{ id: string; name: string; path: string }>(sql`
-    SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${orgInScope(ctx.actor!, 'dues.read')} ORDER BY nlevel(o.path), o.name LIMIT 1`));
+  const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(ctx.actor!, 'dues.read')));
   if (!org) throw notFound();
   const rows = await repo.rollups(deps.db, org.id, query.from, query.to);
   const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
@@ -333,7 +329,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
     throw new AppError('VALIDATION_FAILED', `补交一般不超过${rule.body.backPayMaxMonths}个月：${late.map((b) => b.month).join('、')} 已超过，须经上级党委同意并注明批准情况`, { issues: [{ field: 'backPayApproval', message: '请注明上级党委同意补交的情况' }] });
   }
   const personId = bills[0].person_id;
-  await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${personId}))`);
+  await repo.lockMemberLedger(t, personId);
   let prev = (await repo.lastEntryHash(t, personId))?.hash ?? 'genesis';
   const entryIds: number[] = [];
   const deltas: Array<{ orgPath: string; month: string; paidFen: number; paidOnTimeFen: number; billsPaid: number; billsOnTime: number }> = [];
@@ -347,7 +343,7 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
       requestHash: hashOfRequest,
     }));
     prev = hash;
-    await t.exec(sql`UPDATE dues_bill SET paid_on = ${input.paidOn}::date, updated_at = now(), version = version + 1 WHERE id = ${b.id}::uuid`);
+    await repo.markBillPaid(t, b.id, input.paidOn);
     const onTime = input.paidOn <= monthEnd(b.month);
     deltas.push({ orgPath: b.org_path, month: b.month, paidFen: b.due_fen, paidOnTimeFen: onTime ? b.due_fen : 0, billsPaid: 1, billsOnTime: onTime ? 1 : 0 });
   }
@@ -365,7 +361,7 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
   } catch (e) {
     // the same key raced itself: the other request recorded it
     if (isUniqueViolation(e, 'dues_entry_idempotency_key_key')) {
-      const bill = await deps.db.maybeOne<{ person_id: string }>(sql`SELECT person_id FROM dues_bill WHERE id = ${input.billIds[0]}::uuid`);
+      const bill = await repo.findBillPerson(deps.db, input.billIds[0]);
       const ids = [...new Set(input.billIds)];
       const earlier = bill && (await earlierPayment(deps.db, input.idempotencyKey, bill.person_id, ids, paymentRequestHash(input, ids)));
       if (earlier) return earlier;
@@ -384,10 +380,10 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
       return { entryIds: earlier.map((e) => e.id), amountFen: earlier[0].amount_fen, replayed: true, large: false };
     }
     const p = await findMember(t, ctx, body.personId, 'dues.manage');
-    const region = await t.one<{ region_key: string | null }>(sql`SELECT region_key FROM person WHERE id = ${p.id}::uuid`);
+    const region = await repo.personRegion(t, p.id);
     if (body.paidOn > deps.clock.today()) throw new AppError('VALIDATION_FAILED', '交纳日期不能晚于今天');
     const rule = await ruleFor(t, monthOf(body.paidOn), p.org_path);
-    await t.exec(sql`SELECT pg_advisory_xact_lock(hashtext('dues.ledger'), hashtext(${p.id}))`);
+    await repo.lockMemberLedger(t, p.id);
     const prev = (await repo.lastEntryHash(t, p.id))?.hash ?? 'genesis';
     const e = { personId: p.id, billId: null, kind: 'voluntary', amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, key: body.idempotencyKey };
     const hash = entryHash(prev, e);
@@ -402,16 +398,7 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
 // ---------------------------------------------------------------------------
 // 少交 / 免交: the branch proposes, the next-level committee decides
 // ---------------------------------------------------------------------------
-type ReductionRow = {
-  id: string; person_id: string; name: string; org_id: string; org_name: string; org_path: string; parent_id: string | null; parent_path: string | null; kind: 'reduce' | 'exempt';
-  from_month: string; to_month: string; monthly_fen: number; reason: string; evidence_ids: string[]; evidence: Array<{ id: string; fileName: string }>; status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
-  proposed_at: string; decided_at: string | null; decision_note: string | null;
-};
-const REDUCTION_SELECT = sql`SELECT r.id, r.person_id, p.name, r.org_id, o.name AS org_name, o.path::text AS org_path, o.parent_id, po.path::text AS parent_path, r.kind,
-    to_char(r.from_month, 'YYYY-MM') AS from_month, to_char(r.to_month, 'YYYY-MM') AS to_month, r.monthly_fen::int AS monthly_fen, r.reason, r.evidence_ids, r.status,
-    (SELECT coalesce(json_agg(json_build_object('id', f.id, 'fileName', f.file_name) ORDER BY f.created_at), '[]') FROM stored_file f WHERE f.id = ANY(r.evidence_ids)) AS evidence,
-    r.proposed_at, r.decided_at, r.decision_note
-  FROM dues_reduction r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id LEFT JOIN org po ON po.id = o.parent_id`;
+type ReductionRow = repo.ReductionRow;
 
 /** The decision belongs to the next level up: an approver whose scope covers the branch's parent. */
 function canDecide(ctx: RequestContext, r: Pick<ReductionRow, 'parent_id' | 'parent_path'>): boolean {
@@ -434,41 +421,36 @@ export async function proposeReduction(deps: Deps, ctx: RequestContext, body: { 
     const p = await findMember(t, ctx, body.personId, 'dues.manage');
     if (p.status !== 'full' && p.status !== 'probationary') throw new AppError('MEMBER_NOT_CURRENT');
     if (body.evidenceIds.length) {
-      const owned = await t.query<{ id: string }>(sql`SELECT id FROM stored_file WHERE id = ANY(${body.evidenceIds}::uuid[]) AND owner_type = 'person' AND owner_id = ${p.id}::uuid`);
+      const owned = await repo.filesOwnedByPerson(t, body.evidenceIds, p.id);
       if (owned.length !== new Set(body.evidenceIds).size) throw new AppError('VALIDATION_FAILED', '证明材料不存在或不属于该党员');
     }
-    const r = await t.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, monthly_fen, reason, evidence_ids, proposed_by)
-      VALUES (${p.id}, ${p.org_id}, ${body.kind}, ${`${body.fromMonth}-01`}::date, ${`${body.toMonth}-01`}::date, ${body.kind === 'exempt' ? 0 : body.monthlyFen}, ${body.reason},
-        ${body.evidenceIds}::uuid[], ${ctx.actor!.accountId}) RETURNING id`);
-    await auditInTx(t, ctx, { action: 'dues.reduction_propose', objectType: 'dues_reduction', objectId: r.id, orgId: p.org_id, detail: { kind: body.kind, from: body.fromMonth, to: body.toMonth } });
-    return { id: r.id };
+    const id = await repo.insertReduction(t, {
+      personId: p.id, orgId: p.org_id, kind: body.kind, fromMonth: body.fromMonth, toMonth: body.toMonth, monthlyFen: body.kind === 'exempt' ? 0 : body.monthlyFen, reason: body.reason,
+      evidenceIds: body.evidenceIds, proposedBy: ctx.actor!.accountId,
+    });
+    await auditInTx(t, ctx, { action: 'dues.reduction_propose', objectType: 'dues_reduction', objectId: id, orgId: p.org_id, detail: { kind: body.kind, from: body.fromMonth, to: body.toMonth } });
+    return { id };
   });
 }
 
 export async function listReductions(deps: Deps, ctx: RequestContext, query: { orgId?: string; status: 'all' | 'proposed' | 'approved' | 'rejected'; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
-  const parts = [orgInScope(ctx.actor!, 'dues.read')];
-  if (org) parts.push(sql`o.path <@ ${org.path}::ltree`);
-  if (query.status !== 'all') parts.push(sql`r.status = ${query.status}`);
-  const where = parts.reduce((a, b) => sql`${a} AND ${b}`);
-  const rows = await deps.db.query<ReductionRow>(sql`${REDUCTION_SELECT} WHERE ${where} ORDER BY r.proposed_at DESC LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`);
-  const total = await deps.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_reduction r JOIN org o ON o.id = r.org_id WHERE ${where}`);
-  return { items: rows.map((r) => reductionView(ctx, r)), total: total.n, page: query.page, pageSize: query.pageSize };
+  const { rows, total } = await repo.listReductions(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, status: query.status }, query.pageSize, (query.page - 1) * query.pageSize);
+  return { items: rows.map((r) => reductionView(ctx, r)), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** Approves or rejects a proposal; an approval corrects the unpaid bills of the months it covers at once. */
 export async function decideReduction(deps: Deps, ctx: RequestContext, id: string, body: { approve: boolean; note?: string | null }) {
   return deps.db.tx(async (t) => {
-    const r = await t.maybeOne<ReductionRow>(sql`${REDUCTION_SELECT} WHERE r.id = ${id}::uuid AND ${orgInScope(ctx.actor!, 'dues.read')} FOR UPDATE OF r`);
+    const r = await repo.lockReduction(t, id, orgInScope(ctx.actor!, 'dues.read'));
     if (!r) throw notFound();
     if (!canDecide(ctx, r)) throw new AppError('FORBIDDEN', '少交、免交由党支部的上一级党组织审批');
     if (r.status !== 'proposed') throw new AppError('CONFLICT', '该申请已处理');
-    await t.exec(sql`UPDATE dues_reduction SET status = ${body.approve ? 'approved' : 'rejected'}, decided_by = ${ctx.actor!.accountId}, decided_at = now(), decision_note = ${body.note ?? null} WHERE id = ${id}::uuid`);
+    await repo.decideReduction(t, id, { status: body.approve ? 'approved' : 'rejected', decidedBy: ctx.actor!.accountId, note: body.note ?? null });
     let corrected = 0;
     if (body.approve) {
-      const months = await t.query<{ m: string }>(sql`SELECT DISTINCT to_char(month, 'YYYY-MM') AS m FROM dues_bill WHERE person_id = ${r.person_id}::uuid
-        AND month BETWEEN ${`${r.from_month}-01`}::date AND ${`${r.to_month}-01`}::date AND paid_on IS NULL ORDER BY 1`);
-      for (const { m } of months) corrected += (await generateBills(t, r.org_path, m)).updated;
+      const months = await repo.unpaidBillMonths(t, r.person_id, r.from_month, r.to_month);
+      for (const m of months) corrected += (await generateBills(t, r.org_path, m)).updated;
     }
     await auditInTx(t, ctx, { action: 'dues.reduction_decide', objectType: 'dues_reduction', objectId: id, orgId: r.org_id, detail: { approve: body.approve, corrected } });
     return { status: body.approve ? ('approved' as const) : ('rejected' as const), correctedBills: corrected };
