@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { Sql } from './sql';
+import { raw, Sql } from './sql';
 
 // Dates stay 'YYYY-MM-DD' strings (business dates, no time zone drift);
 // timestamps become ISO strings; int8 becomes number (ids and counts fit).
@@ -100,4 +100,22 @@ export function createDb(connectionString: string, max = 10): Db {
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}
+
+/**
+ * Runs `fn` inside a savepoint of the caller's transaction. When it throws,
+ * the savepoint is rolled back (the transaction stays usable) and the error
+ * is passed on for the caller to judge.
+ */
+export async function inSavepoint<T>(t: Queryable, name: string, fn: () => Promise<T>): Promise<T> {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`bad savepoint name ${name}`);
+  await t.exec(raw(`SAVEPOINT ${name}`));
+  try {
+    const result = await fn();
+    await t.exec(raw(`RELEASE SAVEPOINT ${name}`));
+    return result;
+  } catch (e) {
+    await t.exec(raw(`ROLLBACK TO SAVEPOINT ${name}`));
+    throw e;
+  }
 }

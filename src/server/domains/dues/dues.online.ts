@@ -3,8 +3,7 @@ import type { Deps } from '../../deps';
 import { grantsWith, type RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
-import { isUniqueViolation, type Queryable } from '../../platform/db';
-import { raw } from '../../platform/sql';
+import { inSavepoint, isUniqueViolation, type Queryable } from '../../platform/db';
 import { orgInScope } from '../../platform/scope';
 import type { NotificationInput, PaymentProvider, SimulatedProvider } from '../../platform/payments';
 import { payBills, ruleFor } from './dues.service';
@@ -115,15 +114,13 @@ async function settle(t: Queryable, outTradeNo: string, tradeNo: string, amountF
   if (order.status === 'paid') return 'duplicate';
   if (order.amount_fen !== amountFen) return 'amount_mismatch';
   let outcome: Outcome = 'settled';
-  await t.exec(raw('SAVEPOINT settle'));
   try {
-    await payBills(t, SYSTEM, raw('TRUE'), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` }, shanghaiDay(paidAt));
+    // the provider's order settles its own member's bills: no actor's scope applies
+    await inSavepoint(t, 'settle', () => payBills(t, SYSTEM, repo.unscoped(), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` }, shanghaiDay(paidAt)));
   } catch (e) {
     // a bill paid meanwhile at the branch: the money came in twice and must be refunded
-    if (e instanceof AppError && e.code === 'CONFLICT') {
-      await t.exec(raw('ROLLBACK TO SAVEPOINT settle'));
-      outcome = 'already_paid_refund_due';
-    } else throw e;
+    if (e instanceof AppError && e.code === 'CONFLICT') outcome = 'already_paid_refund_due';
+    else throw e;
   }
   await repo.markOrderPaid(t, order.id, tradeNo, paidAt);
   return outcome;
@@ -226,7 +223,7 @@ async function reconcileIn(deps: Deps, day: string, scope: { sql: ReturnType<typ
 
 /** The installation's reconciliation (the daily job). */
 export function reconcile(deps: Deps, day: string) {
-  return reconcileIn(deps, day, { sql: raw('TRUE'), key: 'installation', requestedBy: null });
+  return reconcileIn(deps, day, { sql: repo.unscoped(), key: 'installation', requestedBy: null });
 }
 
 /** A committee's reconciliation: scoped to the orders of its subtree (`dues.approve`). */
