@@ -34,7 +34,7 @@ afterAll(async () => h.close());
 
 const decode = (s: string) => s.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x([0-9a-f]+);/gi, (_m, x: string) => String.fromCodePoint(parseInt(x, 16))).replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d))).replace(/&amp;/g, '&');
 
-/** Every text of the first sheet, read from the XML with unzip (not exceljs): inline and shared strings; and whether any formula exists. */
+/** Every text of the first sheet, read from the XML with our own ZIP reader (not exceljs): inline and shared strings; and whether any formula exists. */
 function sheetTexts(xlsx: Buffer): { texts: string[]; formulas: number } {
   const sheet = unzipPart(xlsx, 'xl/worksheets/sheet1.xml');
   let shared: string[] = [];
