@@ -6,7 +6,7 @@ import { ERROR_CODES } from '../../../src/contracts/errors';
 import { ROLE_PERMISSIONS, type DataScope, type Permission } from '../../../src/contracts/permissions';
 import type { OrgType } from '../../../src/contracts/dict';
 import { sql } from '../../../src/server/platform/sql';
-import { createHarness, type Client, type Harness, TEST_TODAY } from '../../helpers/harness';
+import { createHarness, type Client, type Harness, TEST_NOW, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
 import { expectEnvelope, exportedNames, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
@@ -86,6 +86,9 @@ async function buildTree(spec: TreeSpec): Promise<OrgNode[]> {
         const mname = `隔离党员${++nameSeq}`;
         const { id } = await makeMember(h.deps, node.id, { name: mname, idNumber, birth, phone: '13900139000' });
         node.members.push({ id, name: mname, org: node, fileId: await fixtureFile('person', id, node.id) });
+        // an online payment of the business day that the provider's statement lacks: reconciliation lists it
+        await h.db.exec(sql`INSERT INTO payment_order (out_trade_no, person_id, org_id, bill_ids, amount_fen, provider, status, paid_at)
+          VALUES (${`ISO${id}`}, ${id}, ${node.id}, '{}', 100, ${h.deps.payments!.name}, 'paid', ${TEST_NOW}::timestamptz)`);
       }
       const cname = `隔离申请人${++nameSeq}`;
       node.candidates.push({ id: (await makeCandidate(h.deps, node.id, 1, TEST_TODAY, cname)).fileId, name: cname, org: node });
@@ -263,6 +266,14 @@ describe('subtree isolation over generated org trees', () => {
           const allFiles = await client.get('/api/v1/development/candidates?pageSize=100&state=all');
           expect(allFiles.statusCode).toBe(200);
           expect((allFiles.json().items as Array<{ id: string }>).map((i) => i.id).sort()).toEqual(orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id).sort());
+
+          // --- reconciliation of the day: exactly the orders of the caller's scope, whatever else the installation holds
+          const rec = await client.post('/api/v1/dues/reconciliation', { day: today });
+          check('reconcileDuesPayments', n, rec, true, 'dues.approve');
+          if (rec.statusCode === 200) {
+            const listed = (rec.json().differences as Array<{ outTradeNo: string }>).map((d) => d.outTradeNo).sort();
+            expect(listed, 'reconciliation').toEqual(members.filter(memberIn).map((m) => `ISO${m.id}`).sort());
+          }
 
           // --- lists, counts and the export without filters
           const want = await expectedMembers(n, scope);
