@@ -334,26 +334,6 @@ export async function insertFile(q: Queryable, f: { personId: string; orgId: str
   return file.id;
 }
 
-/** Sets a person's status (the caller holds the file row's lock; the person's version is bumped). */
-export async function setPersonStatus(q: Queryable, personId: string, status: string) {
-  await q.exec(sql`UPDATE person SET status = ${status}, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
-}
-
-/** The person becomes a 预备党员 of the org, joining on the resolution date. */
-export async function markPersonAdmitted(q: Queryable, personId: string, orgId: string, joinDate: string) {
-  await q.exec(sql`UPDATE person SET status = 'probationary', join_date = ${joinDate}::date, org_id = ${orgId}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
-}
-
-/** The person becomes a full member on the conversion date. */
-export async function markPersonConverted(q: Queryable, personId: string, conversionDate: string) {
-  await q.exec(sql`UPDATE person SET status = 'full', conversion_date = ${conversionDate}::date, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
-}
-
-/** The person's probationary membership is cancelled: they have left. */
-export async function markPersonLeft(q: Queryable, personId: string) {
-  await q.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
-}
-
 /** One of a person's own 思想汇报 (the report must belong to a file of that person). */
 export function findOwnReport(q: Queryable, reportId: string, personId: string) {
   return q.maybeOne<{ file_name: string; mime: string; storage_key: string }>(sql`

@@ -10,14 +10,14 @@ import { addDays, daysBetween } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
 import type { WorkCalendar } from '../../platform/workdays';
-import { BRANCH_TYPES, EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type OrgType } from '../../../contracts/dict';
+import { BRANCH_TYPES, EDUCATIONS, OCCUPATIONS, type OrgType } from '../../../contracts/dict';
 import { documentFileName, renderDevelopmentDocument, type DocumentFacts, type DocumentKind } from './development.documents';
 import {
   DEADLINE_KINDS, DEVELOPMENT_STEPS, INFORMATIONAL_DEADLINES, SUPERIOR_STEPS, VOTE_STEPS,
   type CandidateDetail, type CandidateListItem, type CreateDevelopmentCandidateBody, type DeadlineKind, type DeadlineView,
   type ListDevelopmentCandidatesQuery, type RecordDevelopmentStepBody, type RecordDevelopmentVoteBody, type StepView, type VoteView,
 } from '../../../contracts/development';
-import { earlierRecordOf, earlierRecordView, findEarlierRecord, insertMemberEvent, insertPerson, masks, namePinyin, openMembership, closeMembership, updatePerson, validateIdNumber } from '../member';
+import { admitMember, cancelProbation, convertMember, earlierRecordOf, earlierRecordView, extendProbation, findEarlierRecord, insertPerson, masks, namePinyin, setPipelineStatus, updatePerson, validateIdNumber } from '../member';
 import * as repo from './development.repo';
 import {
   approvedExtensions, checkActivistPeriod, checkApplicantAge, checkApprovalTiming, checkBeforePreliminaryReview, checkConversionDate, checkExtension,
@@ -385,9 +385,10 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
     // the person's status and the file's state follow the step
     const fileSet: Parameters<typeof repo.updateFile>[3] = { stage: Math.max(f.stage, DEVELOPMENT_STEPS[step - 1].stage), last_step: Math.max(f.last_step, step) };
     const next = statusAfterStep(step);
-    if (next) await setPersonStatus(t, f.person_id, f.person_version, { status: next });
+    // the file row is locked; the person row follows it (its version still guards concurrent member edits)
+    if (next) await setPipelineStatus(t, f.person_id, next);
     if ((step === 13 || step === 17) && body.approved === false) {
-      await setPersonStatus(t, f.person_id, f.person_version, { status: 'masses' });
+      await setPipelineStatus(t, f.person_id, 'masses');
       Object.assign(fileSet, { state: 'rejected', closed_on: body.date, close_reason: step === 13 ? '上级党委预审未同意' : '上级党委审批未批准' });
     }
     if (step === 17 && body.approved) await admit(t, ctx, f, latest.get(15)!, body.date);
@@ -400,16 +401,9 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
   });
 }
 
-async function setPersonStatus(t: Queryable, personId: string, _version: number, set: Record<string, unknown>) {
-  // the file row is locked; the person row follows it (its version still guards concurrent member edits)
-  await repo.setPersonStatus(t, personId, set.status as string);
-}
-
 /** Step 17 approved: the person becomes a 预备党员 of the branch (新发展), joining on the 支部大会 date. */
 async function admit(t: Queryable, ctx: RequestContext, f: repo.FileRow, resolutionDate: string, approvalDate: string) {
-  await repo.markPersonAdmitted(t, f.person_id, f.org_id, resolutionDate);
-  await openMembership(t, f.person_id, f.org_id, approvalDate);
-  await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.recruited.direction, reason: 'recruited', eventDate: approvalDate, fromStatus: 'candidate', toStatus: 'probationary', note: `支部大会 ${resolutionDate} 通过，上级党委 ${approvalDate} 批准`, actorId: ctx.actor!.accountId });
+  await admitMember(t, { personId: f.person_id, orgId: f.org_id, actorId: ctx.actor!.accountId, resolutionDate, approvalDate });
 }
 
 /** Step 24 approved: carry out the branch's conversion resolution of this round. */
@@ -419,19 +413,17 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
   if (!vote) throw new AppError('DEVELOPMENT_RULE', '未找到本次支部大会的转正表决');
   const endBefore = fileProbationEnd(rule, { ...facts, steps: facts.steps.filter((s) => s.step !== 24 || facts.steps.indexOf(s) < facts.steps.length - 1) })!;
   const actorId = ctx.actor!.accountId;
+  const who = { personId: f.person_id, orgId: f.org_id, actorId };
   if (vote.outcome === 'convert') {
     // 转正 takes effect on the day the probation ends; 党龄 counts from it
-    await repo.markPersonConverted(t, f.person_id, endBefore);
-    await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.converted.direction, reason: 'converted', eventDate: endBefore, fromStatus: 'probationary', toStatus: 'full', note: `按期转正，上级党委 ${approvalDate} 批准`, actorId });
+    await convertMember(t, { ...who, conversionDate: endBefore, approvalDate });
     return {};
   }
   if (vote.outcome === 'extend') {
-    await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.probation_extended.direction, reason: 'probation_extended', eventDate: approvalDate, fromStatus: 'probationary', toStatus: 'probationary', note: `延长预备期${vote.extensionMonths}个月`, actorId });
+    await extendProbation(t, { ...who, approvalDate, months: vote.extensionMonths });
     return {};
   }
-  await repo.markPersonLeft(t, f.person_id);
-  await closeMembership(t, f.person_id, approvalDate);
-  await insertMemberEvent(t, { personId: f.person_id, orgId: f.org_id, direction: MEMBER_EVENT_REASONS.probation_cancelled.direction, reason: 'probation_cancelled', eventDate: approvalDate, fromStatus: 'probationary', toStatus: 'left', note: null, actorId });
+  await cancelProbation(t, { ...who, approvalDate });
   return { state: 'cancelled', closed_on: approvalDate, close_reason: '取消预备党员资格' };
 }
 
@@ -486,7 +478,7 @@ export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string
       await repo.insertStep(t, { fileId, step, date: body.meetingDate, decisionBody: '支部大会', people: {}, data: { vote: figures, outcome, extensionMonths }, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: actor.accountId });
     } else {
       // an admission that fails the vote closes the file; the person may apply again later
-      await setPersonStatus(t, f.person_id, f.person_version, { status: 'masses' });
+      await setPipelineStatus(t, f.person_id, 'masses');
       Object.assign(fileSet, { state: 'rejected', closed_on: body.meetingDate, close_reason: '支部大会表决未通过' });
     }
     if (!(await repo.updateFile(t, fileId, f.version, fileSet))) throw conflict();

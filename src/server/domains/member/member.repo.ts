@@ -206,3 +206,26 @@ export function earlierRecordOf(q: Queryable, personId: string) {
 export async function deleteImportUpload(q: Queryable, jobId: string): Promise<void> {
   await q.exec(sql`DELETE FROM stored_file WHERE owner_type = 'member_import' AND owner_id = ${jobId}::uuid`);
 }
+
+// Person status writes of the member transitions (member.transitions.ts): the
+// caller holds the lock of whatever drives the change (a development file, a
+// transfer); the person's version is bumped so that concurrent edits conflict.
+
+export async function setPersonStatus(q: Queryable, personId: string, status: string) {
+  await q.exec(sql`UPDATE person SET status = ${status}, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person becomes a 预备党员 of the org, joining on the resolution date. */
+export async function markPersonAdmitted(q: Queryable, personId: string, orgId: string, joinDate: string) {
+  await q.exec(sql`UPDATE person SET status = 'probationary', join_date = ${joinDate}::date, org_id = ${orgId}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person becomes a full member on the conversion date. */
+export async function markPersonConverted(q: Queryable, personId: string, conversionDate: string) {
+  await q.exec(sql`UPDATE person SET status = 'full', conversion_date = ${conversionDate}::date, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The person has left (their probationary membership cancelled, …). */
+export async function markPersonLeft(q: Queryable, personId: string) {
+  await q.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
