@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { sql, type Sql } from '../../platform/sql';
+import { sql, raw, type Sql } from '../../platform/sql';
 import type { Role } from '../../../contracts/permissions';
 
 export interface AccountListRow {
@@ -68,4 +68,24 @@ export function personExists(q: Queryable, id: string) {
 /** Removes an account's second factor (lost phone); the account enrols again at next login. */
 export async function resetTotp(q: Queryable, id: string) {
   await q.exec(sql`UPDATE account SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = ${id}`);
+}
+
+/** Account-list filter: the username or display name contains the search text (no filter without one). */
+export function accountSearch(q: string | undefined): Sql {
+  return q ? sql`(a.username ILIKE ${'%' + q + '%'} OR a.display_name LIKE ${'%' + q + '%'})` : raw('TRUE');
+}
+
+/** Forgets the failed-login counter of a username (after re-enabling or a new password). */
+export async function clearLoginThrottle(q: Queryable, username: string) {
+  await q.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${username})`);
+}
+
+/** Marks a savepoint in the current transaction. */
+export async function savepoint(q: Queryable, name: 'grant_insert') {
+  await q.exec(sql`SAVEPOINT ${raw(name)}`);
+}
+
+/** Rolls the current transaction back to a savepoint. */
+export async function rollbackToSavepoint(q: Queryable, name: 'grant_insert') {
+  await q.exec(sql`ROLLBACK TO SAVEPOINT ${raw(name)}`);
 }
