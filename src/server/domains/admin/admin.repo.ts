@@ -89,3 +89,40 @@ export async function savepoint(q: Queryable, name: 'grant_insert') {
 export async function rollbackToSavepoint(q: Queryable, name: 'grant_insert') {
   await q.exec(sql`ROLLBACK TO SAVEPOINT ${raw(name)}`);
 }
+
+/** An account by username (case-insensitive), for the operator CLI. */
+export function findAccountByUsername(q: Queryable, username: string) {
+  return q.maybeOne<{ id: string; is_disabled: boolean }>(sql`SELECT id, is_disabled FROM account WHERE lower(username) = lower(${username})`);
+}
+
+/** An account by username (case-insensitive), locked for the rest of the transaction. */
+export function lockAccountByUsername(q: Queryable, username: string) {
+  return q.maybeOne<{ id: string }>(sql`SELECT id FROM account WHERE lower(username) = lower(${username}) FOR UPDATE`);
+}
+
+/** An active administrator role of the account other than `role` (三员 separation), if any. */
+export function findOtherAdminRole(q: Queryable, accountId: string, adminRoles: readonly Role[], role: Role) {
+  return q.maybeOne<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${accountId} AND revoked_at IS NULL
+          AND role = ANY(${[...adminRoles]}::text[]) AND role <> ${role} LIMIT 1`);
+}
+
+/** Disables every enabled demo account; returns those disabled. */
+export function disableDemoAccounts(q: Queryable) {
+  return q.query<{ id: string; username: string }>(sql`UPDATE account SET is_disabled = true, updated_at = now()
+        WHERE is_demo AND NOT is_disabled RETURNING id, username`);
+}
+
+/** The usernames among `usernames` (lower case) that are taken. */
+export function listTakenUsernames(q: Queryable, usernames: readonly string[]) {
+  return q.query<{ username: string }>(sql`SELECT username FROM account WHERE lower(username) = ANY(${usernames}::text[])`);
+}
+
+/** Every account with its flags and active grants as text, for the operator CLI. */
+export function listAccountsWithGrants(q: Queryable) {
+  return q.query<{ username: string; display_name: string; is_disabled: boolean; is_demo: boolean; is_locked: boolean; grants: string | null }>(sql`
+      SELECT a.username, a.display_name, a.is_disabled, a.is_demo, coalesce(lt.locked_until > now(), false) AS is_locked,
+        (SELECT string_agg(g.role || CASE WHEN o.id IS NULL THEN '' ELSE '@' || coalesce(o.code, o.name) || '/' || g.scope END, ', ' ORDER BY g.granted_at)
+           FROM role_grant g LEFT JOIN org o ON o.id = g.org_id WHERE g.account_id = a.id AND g.revoked_at IS NULL) AS grants
+      FROM account a LEFT JOIN login_throttle lt ON lt.username_key = lower(a.username)
+      ORDER BY lower(a.username)`);
+}

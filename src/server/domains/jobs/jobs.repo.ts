@@ -26,3 +26,19 @@ export async function countJobs(q: Queryable, scope: Sql): Promise<number> {
 export function findJob(q: Queryable, id: string, scope: Sql) {
   return q.maybeOne<JobRow>(sql`SELECT * FROM job j WHERE j.id = ${id} AND ${scope}`);
 }
+
+export interface JobWithCreatorRow {
+  id: string; kind: string; status: string; progress: number; progress_total: number | null; message: string | null; attempts: number; max_attempts: number;
+  last_error: string | null; result: unknown; payload: unknown; created_by_name: string | null; created_at: string; started_at: string | null; finished_at: string | null;
+}
+
+/** The latest jobs of the installation with their creators' usernames (the operator CLI). */
+export function listJobsWithCreator(q: Queryable, limit: number) {
+  return q.query<JobWithCreatorRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by
+      ORDER BY j.created_at DESC, j.id LIMIT ${limit}`);
+}
+
+/** One job with its creator's username (the operator CLI). */
+export function findJobWithCreator(q: Queryable, id: string) {
+  return q.maybeOne<JobWithCreatorRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by WHERE j.id = ${id}::uuid`);
+}

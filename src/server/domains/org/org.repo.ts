@@ -195,3 +195,15 @@ export async function insertReminderLog(q: Queryable, kind: string, objectId: st
         ON CONFLICT DO NOTHING RETURNING kind`);
   return !!fresh;
 }
+
+export interface OrgRefRow { id: string; name: string; code: string | null; dissolved_on: string | null }
+
+/** An org by id, dissolved or not (installation-wide: the operator CLI has no actor scope). */
+export function findOrgRefById(q: Queryable, id: string) {
+  return q.maybeOne<OrgRefRow>(sql`SELECT id, name, code, dissolved_on FROM org WHERE id = ${id}::uuid`);
+}
+
+/** An org by its code, dissolved or not (installation-wide: the operator CLI has no actor scope). */
+export function findOrgRefByCode(q: Queryable, code: string) {
+  return q.maybeOne<OrgRefRow>(sql`SELECT id, name, code, dissolved_on FROM org WHERE code = ${code}`);
+}
