@@ -9,22 +9,6 @@ import tseslint from 'typescript-eslint';
 // platform/scope) stay allowed.
 const SQL_TEXT = { group: ['**/platform/sql'], importNames: ['sql', 'raw'], message: 'Write SQL in the domain\'s *.repo.ts and call it from here (repositories are the only door to the database).' };
 
-// Files that still hold SQL from before the rule (issue 10, section 3): they move into their
-// repositories next; the list only shrinks.
-const SQL_NOT_YET_MOVED = [
-  'src/server/domains/admin/admin.service.ts',
-  'src/server/domains/file/file.routes.ts',
-  'src/server/domains/jobs/jobs.routes.ts',
-  'src/server/domains/member/member.export.ts',
-  'src/server/domains/member/member.import.ts',
-  'src/server/domains/member/member.jobs.ts',
-  'src/server/domains/member/member.service.ts',
-  'src/server/domains/notification/notification.routes.ts',
-  'src/server/domains/org/org.jobs.ts',
-  'src/server/domains/org/org.service.ts',
-  'src/server/domains/system/system.routes.ts',
-];
-
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -65,17 +49,7 @@ export default tseslint.config(
   {
     // the operator CLI reaches the database through the domains' index.ts, like the routes
     files: ['src/cli/**/*.ts'],
-    ignores: ['src/cli/user.ts', 'src/cli/ops.ts', 'src/cli/lookup.ts'], // not yet moved (issue 10, section 3)
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'pg', message: 'The CLI reaches the database through the domains.' }], patterns: [SQL_TEXT] }] },
-  },
-  {
-    files: SQL_NOT_YET_MOVED,
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'pg', message: 'Only repositories and platform/db touch the database driver.' }],
-        patterns: [{ group: ['../[a-z]*/*.repo', '../[a-z]*/*.service', '../[a-z]*/*.routes', '../[a-z]*/*.policy', '../[a-z]*/*.import', '../[a-z]*/*.export', '../[a-z]*/*.jobs'], message: 'Reach another domain only through its index.ts.' }],
-      }],
-    },
   },
   {
     files: ['src/server/domains/**/*.repo.ts'],

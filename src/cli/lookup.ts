@@ -1,5 +1,6 @@
 import type { Deps } from '../server/deps';
-import { sql } from '../server/platform/sql';
+import { findAccountByUsername } from '../server/domains/admin';
+import { findOrgRefByCode, findOrgRefById } from '../server/domains/org';
 import { can, type Actor } from '../server/platform/actor';
 import { actorOf } from '../server/domains/member';
 import type { Permission } from '../contracts/permissions';
@@ -16,15 +17,15 @@ export interface OrgHit {
 /** An existing, not dissolved org by id or by org code. */
 export async function findOrg(deps: Deps, ref: string): Promise<OrgHit> {
   const org = UUID_RE.test(ref)
-    ? await deps.db.maybeOne<OrgHit & { dissolved_on: string | null }>(sql`SELECT id, name, code, dissolved_on FROM org WHERE id = ${ref}::uuid`)
-    : await deps.db.maybeOne<OrgHit & { dissolved_on: string | null }>(sql`SELECT id, name, code, dissolved_on FROM org WHERE code = ${ref}`);
+    ? await findOrgRefById(deps.db, ref)
+    : await findOrgRefByCode(deps.db, ref);
   if (!org) throw new CliError(`No organisation with id or code "${ref}".`);
   if (org.dissolved_on) throw new CliError(`Organisation ${org.name} (${ref}) was dissolved on ${org.dissolved_on}.`);
   return { id: org.id, name: org.name, code: org.code };
 }
 
 export async function findAccountId(deps: Deps, username: string): Promise<{ id: string; is_disabled: boolean } | null> {
-  return deps.db.maybeOne<{ id: string; is_disabled: boolean }>(sql`SELECT id, is_disabled FROM account WHERE lower(username) = lower(${username})`);
+  return findAccountByUsername(deps.db, username);
 }
 
 /** The actor the CLI acts as (`--as USERNAME`): enabled and holding the permission. */

@@ -1,8 +1,9 @@
-import { sql } from '../server/platform/sql';
 import { isUniqueViolation } from '../server/platform/db';
 import { listMigrations } from '../server/platform/migrate';
 import { checkpointFile, verifyAuditChain } from '../server/platform/audit';
 import { verifyLedger } from '../server/domains/dues';
+import { listTakenUsernames } from '../server/domains/admin';
+import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
 import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
 import type { Tier } from '../server/seed/generate';
@@ -27,7 +28,7 @@ export async function seedCmd(opts: { tier: Tier; seed: number; forceAppend?: bo
     }
     if (opts.tier === 'demo') {
       if (!isDemoAllowed(deps)) throw new CliError('Demo accounts are not allowed here (NODE_ENV=production or DEMO_MODE=off). Use tier county or city, or set DEMO_MODE=on.');
-      const taken = await deps.db.query<{ username: string }>(sql`SELECT username FROM account WHERE lower(username) = ANY(${DEMO_USERNAMES}::text[])`);
+      const taken = await listTakenUsernames(deps.db, DEMO_USERNAMES);
       if (taken.length) throw new CliError(`The demo accounts already exist (${taken.map((r) => r.username).join(', ')}); tier demo can be seeded once per database.`);
     }
     const t0 = Date.now();
@@ -74,17 +75,13 @@ export async function duesVerifyCmd() {
   });
 }
 
-interface JobRow {
-  id: string; kind: string; status: string; progress: number; progress_total: number | null; message: string | null; attempts: number; max_attempts: number;
-  last_error: string | null; result: unknown; payload: unknown; created_by_name: string | null; created_at: string; started_at: string | null; finished_at: string | null;
-}
+type JobRow = JobWithCreatorRow;
 
 const progressText = (j: JobRow) => (j.progress_total ? `${j.progress}/${j.progress_total} (${Math.floor((100 * j.progress) / Math.max(j.progress_total, 1))}%)` : String(j.progress));
 
 export async function jobsListCmd(opts: { limit: number }) {
   await withRuntime(async ({ deps }) => {
-    const rows = await deps.db.query<JobRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by
-      ORDER BY j.created_at DESC, j.id LIMIT ${opts.limit}`);
+    const rows = await listJobsWithCreator(deps.db, opts.limit);
     if (!rows.length) {
       console.log('No jobs.');
       return;
@@ -98,7 +95,7 @@ export async function jobsListCmd(opts: { limit: number }) {
 export async function jobsShowCmd(id: string) {
   if (!UUID_RE.test(id)) throw new CliError(`"${id}" is not a job id (UUID).`);
   await withRuntime(async ({ deps }) => {
-    const j = await deps.db.maybeOne<JobRow>(sql`SELECT j.*, a.username AS created_by_name FROM job j LEFT JOIN account a ON a.id = j.created_by WHERE j.id = ${id}::uuid`);
+    const j = await findJobWithCreator(deps.db, id);
     if (!j) throw new CliError(`No job ${id}.`);
     const lines: Array<[string, string]> = [
       ['id', j.id], ['kind', j.kind], ['status', j.status], ['progress', progressText(j)], ['message', j.message ?? '-'],

@@ -1,12 +1,11 @@
 import type { Deps } from '../server/deps';
 import type { Queryable } from '../server/platform/db';
 import { isUniqueViolation } from '../server/platform/db';
-import { sql } from '../server/platform/sql';
 import { auditInTx } from '../server/platform/audit';
 import { AppError } from '../server/platform/errors';
 import { checkPasswordPolicy, describePasswordProblems, hashPassword } from '../server/platform/password';
 import { destroyAccountSessions } from '../server/platform/session';
-import { insertAccount, insertGrant, validateGrant } from '../server/domains/admin';
+import { disableDemoAccounts, findOtherAdminRole, insertAccount, insertGrant, listAccountsWithGrants, lockAccountByUsername, personExists, validateGrant } from '../server/domains/admin';
 import { ADMIN_ROLES, ROLES, type DataScope, type Role } from '../contracts/permissions';
 import { CreateAccountBody } from '../contracts/admin';
 import { CliError, cliAuditAs, cliConfig, printTable, readNewPassword, withRuntime } from './shared';
@@ -71,7 +70,7 @@ export async function userCreate(opts: { username: string; name: string; role: R
   const hash = await hashPassword(password);
   await withRuntime(async ({ deps }) => {
     const grant = await resolveGrant(deps, opts);
-    if (opts.person && !(await deps.db.maybeOne(sql`SELECT 1 FROM person WHERE id = ${opts.person}::uuid`))) throw new CliError(`No person with id ${opts.person}.`);
+    if (opts.person && !(await personExists(deps.db, opts.person))) throw new CliError(`No person with id ${opts.person}.`);
     const auditAs = cliAuditAs();
     const id = await deps.db.tx(async (t) => {
       let accountId: string;
@@ -94,11 +93,10 @@ export async function userGrant(opts: { username: string; role: Role; org?: stri
   await withRuntime(async ({ deps }) => {
     const grant = await resolveGrant(deps, opts);
     await deps.db.tx(async (t) => {
-      const acc = await t.maybeOne<{ id: string }>(sql`SELECT id FROM account WHERE lower(username) = lower(${opts.username}) FOR UPDATE`);
+      const acc = await lockAccountByUsername(t, opts.username);
       if (!acc) throw new CliError(`No account named "${opts.username}".`);
       if (ADMIN_ROLES.includes(grant.role)) {
-        const other = await t.maybeOne<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${acc.id} AND revoked_at IS NULL
-          AND role = ANY(${[...ADMIN_ROLES]}::text[]) AND role <> ${grant.role} LIMIT 1`);
+        const other = await findOtherAdminRole(t, acc.id, ADMIN_ROLES, grant.role);
         if (other) throw new AppError('ADMIN_ROLE_CONFLICT', `${opts.username} already holds ${other.role}: 系统管理员、安全管理员、审计管理员三个角色不能由同一账号兼任`);
       }
       await grantInTx(t, acc.id, grant);
@@ -112,8 +110,7 @@ export async function userDisableDemo() {
   await withRuntime(async ({ deps }) => {
     const auditAs = cliAuditAs();
     const disabled = await deps.db.tx(async (t) => {
-      const rows = await t.query<{ id: string; username: string }>(sql`UPDATE account SET is_disabled = true, updated_at = now()
-        WHERE is_demo AND NOT is_disabled RETURNING id, username`);
+      const rows = await disableDemoAccounts(t);
       for (const r of rows) {
         await destroyAccountSessions(t, r.id);
         await auditInTx(t, auditAs.ctx, { action: 'account.update', objectType: 'account', objectId: r.id, username: auditAs.username, detail: { isDisabled: true, demoAccount: true } });
@@ -126,12 +123,7 @@ export async function userDisableDemo() {
 
 export async function userList() {
   await withRuntime(async ({ deps }) => {
-    const rows = await deps.db.query<{ username: string; display_name: string; is_disabled: boolean; is_demo: boolean; is_locked: boolean; grants: string | null }>(sql`
-      SELECT a.username, a.display_name, a.is_disabled, a.is_demo, coalesce(lt.locked_until > now(), false) AS is_locked,
-        (SELECT string_agg(g.role || CASE WHEN o.id IS NULL THEN '' ELSE '@' || coalesce(o.code, o.name) || '/' || g.scope END, ', ' ORDER BY g.granted_at)
-           FROM role_grant g LEFT JOIN org o ON o.id = g.org_id WHERE g.account_id = a.id AND g.revoked_at IS NULL) AS grants
-      FROM account a LEFT JOIN login_throttle lt ON lt.username_key = lower(a.username)
-      ORDER BY lower(a.username)`);
+    const rows = await listAccountsWithGrants(deps.db);
     if (!rows.length) {
       console.log('No accounts.');
       return;

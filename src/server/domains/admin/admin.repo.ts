@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { sql, type Sql } from '../../platform/sql';
+import { sql, raw, type Sql } from '../../platform/sql';
 import type { Role } from '../../../contracts/permissions';
 
 export interface AccountListRow {
@@ -68,4 +68,61 @@ export function personExists(q: Queryable, id: string) {
 /** Removes an account's second factor (lost phone); the account enrols again at next login. */
 export async function resetTotp(q: Queryable, id: string) {
   await q.exec(sql`UPDATE account SET totp_secret_enc = NULL, totp_pending_enc = NULL, totp_enabled_at = NULL, totp_last_step = NULL, updated_at = now() WHERE id = ${id}`);
+}
+
+/** Account-list filter: the username or display name contains the search text (no filter without one). */
+export function accountSearch(q: string | undefined): Sql {
+  return q ? sql`(a.username ILIKE ${'%' + q + '%'} OR a.display_name LIKE ${'%' + q + '%'})` : raw('TRUE');
+}
+
+/** Forgets the failed-login counter of a username (after re-enabling or a new password). */
+export async function clearLoginThrottle(q: Queryable, username: string) {
+  await q.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${username})`);
+}
+
+/** Marks a savepoint in the current transaction. */
+export async function savepoint(q: Queryable, name: 'grant_insert') {
+  await q.exec(sql`SAVEPOINT ${raw(name)}`);
+}
+
+/** Rolls the current transaction back to a savepoint. */
+export async function rollbackToSavepoint(q: Queryable, name: 'grant_insert') {
+  await q.exec(sql`ROLLBACK TO SAVEPOINT ${raw(name)}`);
+}
+
+/** An account by username (case-insensitive), for the operator CLI. */
+export function findAccountByUsername(q: Queryable, username: string) {
+  return q.maybeOne<{ id: string; is_disabled: boolean }>(sql`SELECT id, is_disabled FROM account WHERE lower(username) = lower(${username})`);
+}
+
+/** An account by username (case-insensitive), locked for the rest of the transaction. */
+export function lockAccountByUsername(q: Queryable, username: string) {
+  return q.maybeOne<{ id: string }>(sql`SELECT id FROM account WHERE lower(username) = lower(${username}) FOR UPDATE`);
+}
+
+/** An active administrator role of the account other than `role` (三员 separation), if any. */
+export function findOtherAdminRole(q: Queryable, accountId: string, adminRoles: readonly Role[], role: Role) {
+  return q.maybeOne<{ role: string }>(sql`SELECT role FROM role_grant WHERE account_id = ${accountId} AND revoked_at IS NULL
+          AND role = ANY(${[...adminRoles]}::text[]) AND role <> ${role} LIMIT 1`);
+}
+
+/** Disables every enabled demo account; returns those disabled. */
+export function disableDemoAccounts(q: Queryable) {
+  return q.query<{ id: string; username: string }>(sql`UPDATE account SET is_disabled = true, updated_at = now()
+        WHERE is_demo AND NOT is_disabled RETURNING id, username`);
+}
+
+/** The usernames among `usernames` (lower case) that are taken. */
+export function listTakenUsernames(q: Queryable, usernames: readonly string[]) {
+  return q.query<{ username: string }>(sql`SELECT username FROM account WHERE lower(username) = ANY(${usernames}::text[])`);
+}
+
+/** Every account with its flags and active grants as text, for the operator CLI. */
+export function listAccountsWithGrants(q: Queryable) {
+  return q.query<{ username: string; display_name: string; is_disabled: boolean; is_demo: boolean; is_locked: boolean; grants: string | null }>(sql`
+      SELECT a.username, a.display_name, a.is_disabled, a.is_demo, coalesce(lt.locked_until > now(), false) AS is_locked,
+        (SELECT string_agg(g.role || CASE WHEN o.id IS NULL THEN '' ELSE '@' || coalesce(o.code, o.name) || '/' || g.scope END, ', ' ORDER BY g.granted_at)
+           FROM role_grant g LEFT JOIN org o ON o.id = g.org_id WHERE g.account_id = a.id AND g.revoked_at IS NULL) AS grants
+      FROM account a LEFT JOIN login_throttle lt ON lt.username_key = lower(a.username)
+      ORDER BY lower(a.username)`);
 }

@@ -2,7 +2,6 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { auditInTx } from '../../platform/audit';
-import { sql, raw } from '../../platform/sql';
 import { isUniqueViolation } from '../../platform/db';
 import { checkPasswordPolicy, describePasswordProblems, hashPassword } from '../../platform/password';
 import { destroyAccountSessions } from '../../platform/session';
@@ -13,7 +12,7 @@ import * as repo from './admin.repo';
 // installation-wide object (the secadmin grant covers the whole tree).
 
 export async function listAccounts(deps: Deps, q: string | undefined, page: number, pageSize: number) {
-  const where = q ? sql`(a.username ILIKE ${'%' + q + '%'} OR a.display_name LIKE ${'%' + q + '%'})` : raw('TRUE');
+  const where = repo.accountSearch(q);
   const [rows, total] = await Promise.all([repo.listAccounts(deps.db, where, pageSize, (page - 1) * pageSize), repo.countAccounts(deps.db, where)]);
   return {
     items: rows.map((r) => ({
@@ -57,7 +56,7 @@ export async function updateAccount(deps: Deps, ctx: RequestContext, id: string,
     await repo.updateAccount(t, id, { displayName: body.displayName, isDisabled: body.isDisabled, passwordHash: hash, mustChangePassword: body.password ? true : undefined });
     if (body.resetTotp) await repo.resetTotp(t, id);
     if (body.isDisabled || body.password || body.resetTotp) await destroyAccountSessions(t, id);
-    if (body.isDisabled === false || body.password) await t.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${acc.username})`);
+    if (body.isDisabled === false || body.password) await repo.clearLoginThrottle(t, acc.username);
     await auditInTx(t, ctx, { action: 'account.update', objectType: 'account', objectId: id, detail: { displayName: body.displayName !== undefined, isDisabled: body.isDisabled ?? null, passwordReset: !!body.password, totpReset: !!body.resetTotp } });
   });
 }
@@ -84,10 +83,10 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     if (held.some((r) => ADMIN_ROLES.includes(r) !== isAdminRole)) throw new AppError('ADMIN_BUSINESS_CONFLICT');
     let id: string;
     try {
-      await t.exec(sql`SAVEPOINT grant_insert`);
+      await repo.savepoint(t, 'grant_insert');
       id = await repo.insertGrant(t, { accountId, role: body.role, orgId: isAdminRole ? null : body.orgId!, scope: isAdminRole ? 'subtree' : body.scope, grantedBy: ctx.actor!.accountId });
     } catch (e) {
-      await t.exec(sql`ROLLBACK TO SAVEPOINT grant_insert`);
+      await repo.rollbackToSavepoint(t, 'grant_insert');
       if ((e as { code?: string }).code === 'P0002') throw new AppError('ADMIN_ROLE_CONFLICT');
       if ((e as { code?: string }).code === 'P0003') throw new AppError('ADMIN_BUSINESS_CONFLICT');
       if (isUniqueViolation(e)) throw new AppError('VALIDATION_FAILED', '该账号在此组织已有这个角色');

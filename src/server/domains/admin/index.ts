@@ -1,4 +1,4 @@
 // The admin (accounts and roles) domain's only door.
 export { registerAdminRoutes } from './admin.routes';
-export { insertAccount, insertGrant } from './admin.repo';
+export { insertAccount, insertGrant, personExists, findAccountByUsername, lockAccountByUsername, findOtherAdminRole, disableDemoAccounts, listTakenUsernames, listAccountsWithGrants } from './admin.repo';
 export { validateGrant } from './admin.service';

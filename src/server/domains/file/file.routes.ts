@@ -9,9 +9,9 @@ import { orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import type { Actor } from '../../platform/actor';
 import type { Permission } from '../../../contracts/permissions';
-import { sql } from '../../platform/sql';
 import { FileView } from '../../../contracts/admin';
 import type { Queryable } from '../../platform/db';
+import { findFileForDownload, findOrgOwner, findPersonOwnerOrg, insertStoredFile, listOwnerFiles } from './file.repo';
 
 // Attachments belong to an object (a person or an org) and take its scope:
 // whoever may see the owner may download the file, as an attachment only.
@@ -19,12 +19,8 @@ import type { Queryable } from '../../platform/db';
 const OwnerQuery = z.object({ ownerType: z.enum(['person', 'org']), ownerId: z.uuid() });
 
 async function ownerOrg(q: Queryable, actor: Actor, ownerType: 'person' | 'org', ownerId: string, permission: Permission): Promise<string | null> {
-  if (ownerType === 'person') {
-    const r = await q.maybeOne<{ org_id: string }>(sql`SELECT p.org_id FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${ownerId}::uuid AND ${personInScope(actor, permission)}`);
-    return r?.org_id ?? null;
-  }
-  const r = await q.maybeOne<{ id: string }>(sql`SELECT o.id FROM org o WHERE o.id = ${ownerId}::uuid AND ${orgInScope(actor, permission)}`);
-  return r?.id ?? null;
+  if (ownerType === 'person') return findPersonOwnerOrg(q, ownerId, personInScope(actor, permission));
+  return findOrgOwner(q, ownerId, orgInScope(actor, permission));
 }
 
 export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
@@ -44,9 +40,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
       const key = await deps.files.put(data);
       const name = safeFileName(file.filename, 'file');
       const row = await db.tx(async (t) => {
-        const r = await t.one<{ id: string; created_at: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
-          VALUES (${req.query.ownerType}, ${req.query.ownerId}, ${orgId}, ${name}, ${mime}, ${data.length}, ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId})
-          RETURNING id, created_at`);
+        const r = await insertStoredFile(t, { ownerType: req.query.ownerType, ownerId: req.query.ownerId, orgId, fileName: name, mime, sizeBytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex'), storageKey: key, createdBy: actor.accountId });
         await auditInTx(t, contextOf(req), { action: 'file.upload', objectType: 'file', objectId: r.id, orgId, detail: { ownerType: req.query.ownerType, ownerId: req.query.ownerId, size: data.length, mime } });
         return r;
       });
@@ -60,8 +54,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req) => {
       const orgId = await ownerOrg(db, req.actor!, req.query.ownerType, req.query.ownerId, 'file.read');
       if (!orgId) throw notFound();
-      const rows = await db.query<{ id: string; file_name: string; mime: string; size_bytes: number; created_at: string }>(sql`
-        SELECT id, file_name, mime, size_bytes, created_at FROM stored_file WHERE owner_type = ${req.query.ownerType} AND owner_id = ${req.query.ownerId} ORDER BY created_at DESC`);
+      const rows = await listOwnerFiles(db, req.query.ownerType, req.query.ownerId);
       return { items: rows.map((r) => ({ id: r.id, fileName: r.file_name, mime: r.mime, sizeBytes: r.size_bytes, createdAt: r.created_at })) };
     },
   });
@@ -69,9 +62,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/files/:id', operationId: 'downloadFile', summary: '下载附件', tags: ['file'], access: 'file.read',
     schema: { params: z.object({ id: z.uuid() }) },
     handler: async (req, reply) => {
-      const f = await db.maybeOne<{ id: string; file_name: string; mime: string; storage_key: string; owner_type: 'person' | 'org'; owner_id: string }>(sql`
-        SELECT f.id, f.file_name, f.mime, f.storage_key, f.owner_type, f.owner_id FROM stored_file f JOIN org o ON o.id = f.org_id
-        WHERE f.id = ${req.params.id}::uuid AND f.owner_type IN ('person','org') AND ${orgInScope(req.actor!, 'file.read')}`);
+      const f = await findFileForDownload(db, req.params.id, orgInScope(req.actor!, 'file.read'));
       if (!f) throw notFound();
       reply.headers(attachmentHeaders(f.file_name, f.mime));
       return reply.send(deps.files.stream(f.storage_key));

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../platform/actor';
 import { audit } from '../../platform/audit';
 import { personInScope, orgInScope } from '../../platform/scope';
 import { notFound } from '../../platform/errors';
-import { sql, type Sql } from '../../platform/sql';
+import type { Sql } from '../../platform/sql';
 import { fullYearsBetween } from '../../platform/dates';
 import { EDUCATIONS, MEMBER_STATUSES, OCCUPATIONS, SEXES } from '../../../contracts/dict';
 import * as repo from './member.repo';
@@ -40,15 +40,7 @@ export async function prepareExport(deps: Deps, ctx: RequestContext, query: { or
 }
 
 async function exportBatch(deps: Deps, where: Sql, last: { seq: number; name_pinyin: string; id: string } | null, batchSize: number): Promise<ExportRow[]> {
-  // `o.seq >= last.seq` is implied by the row comparison but lets the org scan start there
-  // (without it every batch re-walks all earlier orgs: quadratic in the roster size)
-  const after: Sql = last ? sql`AND o.seq >= ${last.seq} AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
-  return deps.db.query<ExportRow>(sql`
-    SELECT p.id, o.seq, p.name, p.name_pinyin, p.sex, p.ethnicity, p.birth_date, p.id_no_masked, p.education, p.occupation, p.unit_name, p.phone_masked,
-           p.address, p.status, p.join_date, p.conversion_date, o.name AS org_name, o.code AS org_code
-    FROM person p JOIN org o ON o.id = p.org_id
-    WHERE ${where} ${after}
-    ORDER BY o.seq, p.name_pinyin, p.id LIMIT ${batchSize}`);
+  return repo.listExportBatch<ExportRow>(deps.db, where, last, batchSize);
 }
 
 /**

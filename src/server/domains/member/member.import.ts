@@ -5,7 +5,6 @@ import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
 import { orgInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
-import { sql } from '../../platform/sql';
 import { EDUCATIONS, OCCUPATIONS, SEXES, ETHNICITIES, BRANCH_TYPES } from '../../../contracts/dict';
 import { MemberFields } from '../../../contracts/member';
 import * as repo from './member.repo';
@@ -61,10 +60,10 @@ export const readRows = (data: Buffer) => readSheet(data, IMPORT_COLUMNS, '单�
 /** Refuses at upload, before the file is stored and queued, a workbook whose parts declare more XML than an import may hold. */
 export const checkUpload = (data: Buffer) => checkWorkbook(data, sheetLimits(MAX_IMPORT_ROWS));
 
-interface OrgRef { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
+type OrgRef = repo.ImportOrgRow;
 
 async function loadOrgIndex(deps: Deps, actor: Actor) {
-  const orgs = await deps.db.query<OrgRef>(sql`SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name, o.code FROM org o WHERE ${orgInScope(actor, 'member.import')}`);
+  const orgs = await repo.listImportOrgs(deps.db, orgInScope(actor, 'member.import'));
   const byCode = new Map<string, OrgRef>();
   const byName = new Map<string, OrgRef[]>();
   for (const o of orgs) {
@@ -144,14 +143,14 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
       const slice = ready.slice(i, i + batch);
       await deps.db.tx(async (t) => {
         for (const r of slice) {
-          await t.exec(sql`SAVEPOINT row_insert`);
+          await repo.savepointImportRow(t);
           try {
             const id = await insertMember(t, ctx, r.org, r.rec, 'registered', today);
-            await t.exec(sql`RELEASE SAVEPOINT row_insert`);
+            await repo.releaseImportRow(t);
             report.created++;
             void id;
           } catch (e) {
-            await t.exec(sql`ROLLBACK TO SAVEPOINT row_insert`);
+            await repo.rollbackImportRow(t);
             if ((e as { code?: string }).code === '23505') report.skipped++;
             else report.errors.push({ row: r.row, field: '', message: '写入失败，请重试' });
           }

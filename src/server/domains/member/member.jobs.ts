@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
 import { loadGrants } from '../../platform/session';
-import { sql } from '../../platform/sql';
 import { runImport } from './member.import';
 import * as repo from './member.repo';
 
@@ -19,16 +18,14 @@ export async function enqueueImport(deps: Deps, ctx: RequestContext, data: Buffe
   const key = await deps.files.put(data);
   const orgId = actor.grants.find((g) => g.orgId)?.orgId ?? null;
   if (orgId) {
-    await deps.db.exec(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
-      VALUES ('member_import', ${jobId}, ${orgId}, 'import.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ${data.length},
-              ${crypto.createHash('sha256').update(data).digest('hex')}, ${key}, ${actor.accountId})`);
+    await repo.insertImportUpload(deps.db, { jobId, orgId, sizeBytes: data.length, sha256: crypto.createHash('sha256').update(data).digest('hex'), storageKey: key, createdBy: actor.accountId });
   }
   return deps.jobs.enqueue('member.import', { fileKey: key, requestId: ctx.requestId, ip: ctx.ip }, { id: jobId, createdBy: actor.accountId, orgId, maxAttempts: 1 /* the upload is deleted when the job ends */ });
 }
 
 /** The actor of an account outside a request (jobs, the operator CLI): its active grants. */
 export async function actorOf(deps: Deps, accountId: string): Promise<Actor> {
-  const a = await deps.db.one<{ id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean }>(sql`SELECT id, username, display_name, person_id, is_demo FROM account WHERE id = ${accountId}`);
+  const a = await repo.findActorAccount(deps.db, accountId);
   return { accountId: a.id, username: a.username, displayName: a.display_name, personId: a.person_id, isDemo: a.is_demo, grants: await loadGrants(deps.db, a.id) };
 }
 

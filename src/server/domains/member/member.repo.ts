@@ -229,3 +229,57 @@ export async function markPersonConverted(q: Queryable, personId: string, conver
 export async function markPersonLeft(q: Queryable, personId: string) {
   await q.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
 }
+
+/** Either of two scope conditions (a member read through member.read or as one's own record). */
+export function eitherScope(a: Sql, b: Sql): Sql {
+  return sql`(${a} OR ${b})`;
+}
+
+export interface ImportOrgRow { id: string; path: string; type: string; dissolved_on: string | null; region_key: string | null; name: string; code: string | null }
+
+/** Every org in scope (`orgInScope` on o), to resolve an import's branch column. */
+export function listImportOrgs(q: Queryable, scope: Sql) {
+  return q.query<ImportOrgRow>(sql`SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name, o.code FROM org o WHERE ${scope}`);
+}
+
+/** Marks the savepoint before one imported row. */
+export async function savepointImportRow(q: Queryable) {
+  await q.exec(sql`SAVEPOINT row_insert`);
+}
+
+/** Releases the savepoint of an imported row that was written. */
+export async function releaseImportRow(q: Queryable) {
+  await q.exec(sql`RELEASE SAVEPOINT row_insert`);
+}
+
+/** Rolls back an imported row that failed, keeping the rest of the batch. */
+export async function rollbackImportRow(q: Queryable) {
+  await q.exec(sql`ROLLBACK TO SAVEPOINT row_insert`);
+}
+
+/** Records an import upload, owned by its job, until the job ends. */
+export async function insertImportUpload(q: Queryable, v: { jobId: string; orgId: string; sizeBytes: number; sha256: string; storageKey: string; createdBy: string }) {
+  await q.exec(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
+      VALUES ('member_import', ${v.jobId}, ${v.orgId}, 'import.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ${v.sizeBytes},
+              ${v.sha256}, ${v.storageKey}, ${v.createdBy})`);
+}
+
+/** The account a job or the operator CLI acts as. */
+export function findActorAccount(q: Queryable, accountId: string) {
+  return q.one<{ id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean }>(sql`SELECT id, username, display_name, person_id, is_demo FROM account WHERE id = ${accountId}`);
+}
+
+export interface ExportRowKey { seq: number; name_pinyin: string; id: string }
+
+/** One keyset batch of the export, ordered by org seq, pinyin, id, after `last`. */
+export function listExportBatch<T>(q: Queryable, where: Sql, last: ExportRowKey | null, batchSize: number) {
+  // `o.seq >= last.seq` is implied by the row comparison but lets the org scan start there
+  // (without it every batch re-walks all earlier orgs: quadratic in the roster size)
+  const after: Sql = last ? sql`AND o.seq >= ${last.seq} AND (o.seq, p.name_pinyin, p.id) > (${last.seq}, ${last.name_pinyin}, ${last.id}::uuid)` : sql``;
+  return q.query<T>(sql`
+    SELECT p.id, o.seq, p.name, p.name_pinyin, p.sex, p.ethnicity, p.birth_date, p.id_no_masked, p.education, p.occupation, p.unit_name, p.phone_masked,
+           p.address, p.status, p.join_date, p.conversion_date, o.name AS org_name, o.code AS org_code
+    FROM person p JOIN org o ON o.id = p.org_id
+    WHERE ${where} ${after}
+    ORDER BY o.seq, p.name_pinyin, p.id LIMIT ${batchSize}`);
+}

@@ -5,7 +5,6 @@ import { AppError, conflict, notFound } from '../../platform/errors';
 import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
-import { sql } from '../../platform/sql';
 import { ERROR_CODES } from '../../../contracts/errors';
 import { PHONE_PATTERN } from '../../../contracts/idcard';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS, MEMBER_STATUSES, PIPELINE_STATUSES, type MemberEventReason, type OrgType } from '../../../contracts/dict';
@@ -52,7 +51,7 @@ export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMe
 export async function getMember(deps: Deps, ctx: RequestContext, id: string): Promise<MemberDetail> {
   const actor = ctx.actor!;
   // readable through a member.read scope, or as one's own record (self.read)
-  const scope = sql`(${personInScope(actor, 'member.read')} OR ${personInScope(actor, 'self.read')})`;
+  const scope = repo.eitherScope(personInScope(actor, 'member.read'), personInScope(actor, 'self.read'));
   const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
   if (!p) throw notFound();
   const today = deps.clock.today();

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { defineRoute } from '../../platform/http';
-import { sql } from '../../platform/sql';
+import { countAccountNotifications, listAccountNotifications, markAllNotificationsRead, markNotificationsRead } from './notification.repo';
 import { NotificationPage } from '../../../contracts/admin';
 import { Ok, PageQuery } from '../../../contracts/common';
 
@@ -14,10 +14,8 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req) => {
       const me = req.actor!.accountId;
       const unreadOnly = req.query.unreadOnly === 'true';
-      const rows = await db.query<{ id: string; title: string; body: string; link: string | null; created_at: string; read_at: string | null }>(sql`
-        SELECT id, title, body, link, created_at, read_at FROM notification WHERE account_id = ${me} AND (${!unreadOnly} OR read_at IS NULL)
-        ORDER BY created_at DESC LIMIT ${req.query.pageSize} OFFSET ${(req.query.page - 1) * req.query.pageSize}`);
-      const c = await db.one<{ total: number; unread: number }>(sql`SELECT count(*) FILTER (WHERE ${!unreadOnly} OR read_at IS NULL)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE account_id = ${me}`);
+      const rows = await listAccountNotifications(db, me, unreadOnly, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
+      const c = await countAccountNotifications(db, me, unreadOnly);
       return { items: rows.map((r) => ({ id: r.id, title: r.title, body: r.body, link: r.link, createdAt: r.created_at, readAt: r.read_at })), total: c.total, unread: c.unread, page: req.query.page, pageSize: req.query.pageSize };
     },
   });
@@ -26,8 +24,8 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: Deps) {
     schema: { body: z.object({ ids: z.array(z.uuid()).max(100).optional() }), response: { 200: Ok } },
     handler: async (req) => {
       const me = req.actor!.accountId;
-      if (req.body.ids) await db.exec(sql`UPDATE notification SET read_at = now() WHERE account_id = ${me} AND id = ANY(${req.body.ids}::uuid[]) AND read_at IS NULL`);
-      else await db.exec(sql`UPDATE notification SET read_at = now() WHERE account_id = ${me} AND read_at IS NULL`);
+      if (req.body.ids) await markNotificationsRead(db, me, req.body.ids);
+      else await markAllNotificationsRead(db, me);
       return { ok: true as const };
     },
   });

@@ -2,4 +2,4 @@
 export { registerOrgRoutes } from './org.routes';
 export { registerOrgJobs, sendTermReminders } from './org.jobs';
 export { evaluateSetup, canBeChildOf, isBranchType, termYearsFor, type SetupRule, type SetupFacts } from './org.policy';
-export { insertRootOrg, insertOrg } from './org.repo';
+export { insertRootOrg, insertOrg, findOrgRefById, findOrgRefByCode } from './org.repo';

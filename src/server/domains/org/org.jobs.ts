@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import { sql } from '../../platform/sql';
+import * as repo from './org.repo';
 import { addDays } from '../../platform/dates';
 import { rulesInForce, pickRule } from '../../platform/rules';
 import { rolesWith } from '../../../contracts/permissions';
@@ -15,10 +15,7 @@ const MANAGERS = rolesWith('committee.manage');
 export async function sendTermReminders(deps: Deps, today = deps.clock.today()): Promise<{ notified: number; committees: number }> {
   const rules = await rulesInForce<SetupRule>(deps.db, 'org', 'setup', today);
   const widest = Math.max(0, ...rules.map((r) => r.body.termWarningDays));
-  const due = await deps.db.query<{ org_id: string; org_name: string; path: string; committee_id: string; term_ends_on: string }>(sql`
-    SELECT o.id AS org_id, o.name AS org_name, o.path::text AS path, c.id AS committee_id, c.term_ends_on
-    FROM org_committee c JOIN org o ON o.id = c.org_id
-    WHERE c.ended_on IS NULL AND o.dissolved_on IS NULL AND c.term_ends_on <= ${addDays(today, widest)}::date`);
+  const due = await repo.listCommitteesEndingBy(deps.db, addDays(today, widest));
   let notified = 0;
   let committees = 0;
   for (const d of due) {
@@ -28,8 +25,7 @@ export async function sendTermReminders(deps: Deps, today = deps.clock.today()):
     if (!overdue && d.term_ends_on > addDays(today, rule.body.termWarningDays)) continue;
     const kind = overdue ? 'term_overdue' : 'term_expiring';
     await deps.db.tx(async (t) => {
-      const fresh = await t.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES (${kind}, ${d.committee_id}, ${d.term_ends_on})
-        ON CONFLICT DO NOTHING RETURNING kind`);
+      const fresh = await repo.insertReminderLog(t, kind, d.committee_id, d.term_ends_on);
       if (!fresh) return;
       committees++;
       // accounts whose grant covers this org and whose role manages committees

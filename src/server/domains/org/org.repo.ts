@@ -178,3 +178,45 @@ export function setupFactsIn(q: Queryable, scope: Sql, underPath: string | null)
     WHERE ${scope} AND o.dissolved_on IS NULL AND o.type <> 'party_group' AND (${underPath}::ltree IS NULL OR o.path <@ ${underPath}::ltree)
     ORDER BY o.path`);
 }
+
+export interface DueCommitteeRow { org_id: string; org_name: string; path: string; committee_id: string; term_ends_on: string }
+
+/** Open committees of live orgs whose term ends on or before `until` (the reminder job's candidates; installation-wide, no actor). */
+export function listCommitteesEndingBy(q: Queryable, until: string) {
+  return q.query<DueCommitteeRow>(sql`
+    SELECT o.id AS org_id, o.name AS org_name, o.path::text AS path, c.id AS committee_id, c.term_ends_on
+    FROM org_committee c JOIN org o ON o.id = c.org_id
+    WHERE c.ended_on IS NULL AND o.dissolved_on IS NULL AND c.term_ends_on <= ${until}::date`);
+}
+
+/** Records that a reminder went out; false when it already had (notify once per object and period). */
+export async function insertReminderLog(q: Queryable, kind: string, objectId: string, periodKey: string): Promise<boolean> {
+  const fresh = await q.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES (${kind}, ${objectId}, ${periodKey})
+        ON CONFLICT DO NOTHING RETURNING kind`);
+  return !!fresh;
+}
+
+export interface OrgRefRow { id: string; name: string; code: string | null; dissolved_on: string | null }
+
+/** An org by id, dissolved or not (installation-wide: the operator CLI has no actor scope). */
+export function findOrgRefById(q: Queryable, id: string) {
+  return q.maybeOne<OrgRefRow>(sql`SELECT id, name, code, dissolved_on FROM org WHERE id = ${id}::uuid`);
+}
+
+/** An org by its code, dissolved or not (installation-wide: the operator CLI has no actor scope). */
+export function findOrgRefByCode(q: Queryable, code: string) {
+  return q.maybeOne<OrgRefRow>(sql`SELECT id, name, code, dissolved_on FROM org WHERE code = ${code}`);
+}
+
+/** No scope: for structural checks whose result is used, never shown (the caller says why). */
+export function unscoped(): Sql {
+  return raw('TRUE');
+}
+
+/**
+ * Moves take a transaction-level advisory lock so that two concurrent moves
+ * cannot interleave their re-pathing of overlapping subtrees.
+ */
+export async function lockTreeForMove(q: Queryable): Promise<void> {
+  await q.exec(raw('SELECT pg_advisory_xact_lock(727276)'));
+}

@@ -1,6 +1,5 @@
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
-import { raw } from '../../platform/sql';
 import { can, grantsWith, scopeRootOrgIds } from '../../platform/actor';
 import { AppError, notFound, conflict } from '../../platform/errors';
 import { orgInScope, orgPathInScope } from '../../platform/scope';
@@ -140,14 +139,12 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
 
 // Named escape hatch: reading the parent's *type* for a structural check needs
 // no scope (the child is in scope, and only the type is used, never shown).
-function sqlTrue() {
-  return raw('TRUE');
-}
+const sqlTrue = () => repo.unscoped();
 
 export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newParentId: string, version: number) {
   const actor = ctx.actor!;
   await deps.db.tx(async (t) => {
-    await t.exec(sqlLockTree());
+    await repo.lockTreeForMove(t);
     const org = await repo.findOrg(t, id, orgInScope(actor, 'org.move'), true);
     if (!org) throw notFound();
     if (org.version !== version) throw conflict();
@@ -165,11 +162,6 @@ export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newPa
   });
 }
 
-// Moves take a transaction-level advisory lock so that two concurrent moves
-// cannot interleave their re-pathing of overlapping subtrees.
-function sqlLockTree() {
-  return raw('SELECT pg_advisory_xact_lock(727276)');
-}
 
 export async function dissolveOrg(deps: Deps, ctx: RequestContext, id: string, body: { dissolvedOn: string; reason: string; version: number }) {
   const actor = ctx.actor!;

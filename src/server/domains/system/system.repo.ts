@@ -69,3 +69,8 @@ export async function systemAdministrators(q: Queryable): Promise<string[]> {
 export async function claimReminder(q: Queryable, kind: string, objectId: string, periodKey: string): Promise<boolean> {
   return !!(await q.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES (${kind}, ${objectId}::uuid, ${periodKey}) ON CONFLICT DO NOTHING RETURNING kind`));
 }
+
+/** A trivial query: the database answers (the health check). */
+export async function pingDatabase(q: Queryable): Promise<void> {
+  await q.one(sql`SELECT 1 AS ok`);
+}

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { defineRoute } from '../../platform/http';
-import { sql } from '../../platform/sql';
 import { registerWorkCalendarRoutes } from './calendar';
 import * as repo from './system.repo';
 
@@ -12,7 +11,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/health', operationId: 'health', summary: '健康检查（数据库可达时 200）', tags: ['system'], access: 'public',
     schema: { response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
     handler: async () => {
-      await db.one(sql`SELECT 1 AS ok`);
+      await repo.pingDatabase(db);
       return { status: 'ok' as const, database: 'ok' as const };
     },
   });
