@@ -1,5 +1,6 @@
 import type { Permission } from '../../contracts/permissions';
 import { grantsWith, type Actor } from './actor';
+import type { Queryable } from './db';
 import { raw, sql, join, type Sql } from './sql';
 
 // Data scope inside the query. Every repository that reads or writes scoped
@@ -42,4 +43,21 @@ export function orgPathInScope(actor: Actor, permission: Permission, orgId: stri
     if (g.scope === 'node') return orgId === g.orgId;
     return false;
   });
+}
+
+/** An org as the scope helpers find it. */
+export interface OrgRef {
+  id: string;
+  name: string;
+  path: string;
+}
+
+/** One org by id inside a scope condition on `o` (from orgInScope), or null: out of scope is not found. */
+export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+/** The widest org a scope sees: the shallowest, then by name (where a page starts when no org is chosen). */
+export function topOrgInScope(q: Queryable, scope: Sql) {
+  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
 }

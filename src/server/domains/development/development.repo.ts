@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { sql, raw, and, type Sql } from '../../platform/sql';
 import type { WorkCalendar } from '../../platform/workdays';
+import type { OrgRef } from '../../platform/scope';
 import type { DeadlineKind } from '../../../contracts/development';
 import type { ComputedDeadline, RecordedStep, RecordedVote } from './development.policy';
 
@@ -302,21 +303,8 @@ export function findBranchOrg(q: Queryable, orgId: string, scope: Sql) {
     SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
 }
 
-export interface OrgRef {
-  id: string;
-  name: string;
-  path: string;
-}
 
-/** One org by id inside a scope condition on `o`. */
-export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
-  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
-}
 
-/** The widest org a scope sees: the shallowest, then by name. */
-export function findWidestOrgInScope(q: Queryable, scope: Sql) {
-  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
-}
 
 /** Whether an org id is inside a scope condition on `o` (its id, or null). */
 export function findOrgIdInScope(q: Queryable, orgId: string, scope: Sql) {
@@ -465,3 +453,6 @@ export async function logReminderOnce(q: Queryable, fileId: string, periodKey: s
         ON CONFLICT DO NOTHING RETURNING kind`);
   return !!fresh;
 }
+
+// the scope helpers' org lookups (platform/scope.ts), as this domain's services call them
+export { findOrgInScope, topOrgInScope as findWidestOrgInScope, type OrgRef } from '../../platform/scope';

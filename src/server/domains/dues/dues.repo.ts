@@ -606,22 +606,8 @@ export function findOrgIdPathInScope(q: Queryable, orgId: string, scope: Sql) {
   return q.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
 }
 
-export interface OrgRef {
-  id: string;
-  name: string;
-  path: string;
-}
 
-/** An org by id, inside a scope condition on `o`. */
-export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
-  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
-}
 
-/** The widest org a scope sees: the shallowest, then by name. */
-export function findWidestOrgInScope(q: Queryable, scope: Sql) {
-  return q.maybeOne<OrgRef>(sql`
-    SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
-}
 
 /** An org's path by id, unscoped: for an org the caller has already found in scope. */
 export function orgPathById(q: Queryable, orgId: string) {
@@ -820,3 +806,6 @@ export function rollupDifferences(q: Queryable, limit: number) {
       WHERE f.stored IS DISTINCT FROM f.computed AND NOT (coalesce(f.stored, '0') = '0' AND coalesce(f.computed, '0') = '0')
       ORDER BY 2, 1 LIMIT ${limit}`);
 }
+
+// the scope helpers' org lookups (platform/scope.ts), as this domain's services call them
+export { findOrgInScope, topOrgInScope as findWidestOrgInScope, type OrgRef } from '../../platform/scope';
