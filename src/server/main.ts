@@ -55,7 +55,6 @@ async function main() {
     await deps.jobs.schedule('audit-checkpoint', 'audit.checkpoint', AUDIT_CHECKPOINT_SECONDS);
     deps.jobs.start();
   }
-  logger.info(`智慧党建云平台 ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} in ${Date.now() - t0} ms (database: ${runtime.isEmbedded ? 'embedded' : 'DATABASE_URL'})`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -79,6 +78,9 @@ async function main() {
   process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // "ready" only once the signal handlers are in place: a supervisor (or a test) that stops
+  // the server as soon as it reads the line must reach the graceful shutdown
+  logger.info(`智慧党建云平台 ready on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} in ${Date.now() - t0} ms (database: ${runtime.isEmbedded ? 'embedded' : 'DATABASE_URL'})`);
 }
 
 main().catch((err) => {
