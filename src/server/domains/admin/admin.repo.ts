@@ -80,16 +80,6 @@ export async function clearLoginThrottle(q: Queryable, username: string) {
   await q.exec(sql`DELETE FROM login_throttle WHERE username_key = lower(${username})`);
 }
 
-/** Marks a savepoint in the current transaction. */
-export async function savepoint(q: Queryable, name: 'grant_insert') {
-  await q.exec(sql`SAVEPOINT ${raw(name)}`);
-}
-
-/** Rolls the current transaction back to a savepoint. */
-export async function rollbackToSavepoint(q: Queryable, name: 'grant_insert') {
-  await q.exec(sql`ROLLBACK TO SAVEPOINT ${raw(name)}`);
-}
-
 /** An account by username (case-insensitive), for the operator CLI. */
 export function findAccountByUsername(q: Queryable, username: string) {
   return q.maybeOne<{ id: string; is_disabled: boolean }>(sql`SELECT id, is_disabled FROM account WHERE lower(username) = lower(${username})`);

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { auditInTx } from '../../platform/audit';
-import { isUniqueViolation } from '../../platform/db';
+import { inSavepoint, isUniqueViolation } from '../../platform/db';
 import { checkPasswordPolicy, describePasswordProblems, hashPassword } from '../../platform/password';
 import { destroyAccountSessions } from '../../platform/session';
 import { ADMIN_ROLES, ROLES, type Role, type DataScope } from '../../../contracts/permissions';
@@ -83,10 +83,8 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     if (held.some((r) => ADMIN_ROLES.includes(r) !== isAdminRole)) throw new AppError('ADMIN_BUSINESS_CONFLICT');
     let id: string;
     try {
-      await repo.savepoint(t, 'grant_insert');
-      id = await repo.insertGrant(t, { accountId, role: body.role, orgId: isAdminRole ? null : body.orgId!, scope: isAdminRole ? 'subtree' : body.scope, grantedBy: ctx.actor!.accountId });
+      id = await inSavepoint(t, 'grant_insert', () => repo.insertGrant(t, { accountId, role: body.role, orgId: isAdminRole ? null : body.orgId!, scope: isAdminRole ? 'subtree' : body.scope, grantedBy: ctx.actor!.accountId }));
     } catch (e) {
-      await repo.rollbackToSavepoint(t, 'grant_insert');
       if ((e as { code?: string }).code === 'P0002') throw new AppError('ADMIN_ROLE_CONFLICT');
       if ((e as { code?: string }).code === 'P0003') throw new AppError('ADMIN_BUSINESS_CONFLICT');
       if (isUniqueViolation(e)) throw new AppError('VALIDATION_FAILED', '该账号在此组织已有这个角色');

@@ -5,6 +5,7 @@ import type { RequestContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
 import { orgInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
+import { inSavepoint } from '../../platform/db';
 import { EDUCATIONS, OCCUPATIONS, SEXES, ETHNICITIES, BRANCH_TYPES } from '../../../contracts/dict';
 import { MemberFields } from '../../../contracts/member';
 import * as repo from './member.repo';
@@ -143,14 +144,11 @@ export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, c
       const slice = ready.slice(i, i + batch);
       await deps.db.tx(async (t) => {
         for (const r of slice) {
-          await repo.savepointImportRow(t);
           try {
-            const id = await insertMember(t, ctx, r.org, r.rec, 'registered', today);
-            await repo.releaseImportRow(t);
+            // one failed row is rolled back alone, the rest of the batch stays
+            await inSavepoint(t, 'row_insert', () => insertMember(t, ctx, r.org, r.rec, 'registered', today));
             report.created++;
-            void id;
           } catch (e) {
-            await repo.rollbackImportRow(t);
             if ((e as { code?: string }).code === '23505') report.skipped++;
             else report.errors.push({ row: r.row, field: '', message: '写入失败，请重试' });
           }

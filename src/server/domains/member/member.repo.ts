@@ -242,21 +242,6 @@ export function listImportOrgs(q: Queryable, scope: Sql) {
   return q.query<ImportOrgRow>(sql`SELECT o.id, o.path::text AS path, o.type, o.dissolved_on, o.region_key, o.name, o.code FROM org o WHERE ${scope}`);
 }
 
-/** Marks the savepoint before one imported row. */
-export async function savepointImportRow(q: Queryable) {
-  await q.exec(sql`SAVEPOINT row_insert`);
-}
-
-/** Releases the savepoint of an imported row that was written. */
-export async function releaseImportRow(q: Queryable) {
-  await q.exec(sql`RELEASE SAVEPOINT row_insert`);
-}
-
-/** Rolls back an imported row that failed, keeping the rest of the batch. */
-export async function rollbackImportRow(q: Queryable) {
-  await q.exec(sql`ROLLBACK TO SAVEPOINT row_insert`);
-}
-
 /** Records an import upload, owned by its job, until the job ends. */
 export async function insertImportUpload(q: Queryable, v: { jobId: string; orgId: string; sizeBytes: number; sha256: string; storageKey: string; createdBy: string }) {
   await q.exec(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
