@@ -150,7 +150,8 @@ describe('login, sessions and lockout', () => {
 });
 
 describe('second factor (TOTP)', () => {
-  const code = (secret: string, offsetSeconds = 0) => currentTotp(secret, Date.now() + offsetSeconds * 1000);
+  // the server reads TOTP time from the injected clock, which stands still in the harness: no period can roll over mid-test
+  const code = (secret: string, offsetSeconds = 0) => currentTotp(secret, h.deps.clock.now().getTime() + offsetSeconds * 1000);
 
   async function enrol(c: Client) {
     const setup = await c.post('/api/v1/me/totp/setup');

@@ -3,8 +3,10 @@ import { businessToday } from './dates';
 // The one clock of business time. "Today" (a business date in Asia/Shanghai)
 // comes from here, never from the wall clock in a service, so that the tests
 // set the day they run on (and CI can run the whole suite 400 days ahead).
-// Security time (session expiry, TOTP, audit timestamps, payment-notification
-// age) stays real time: it guards against the real world, not business rules.
+// Security time (session expiry, audit timestamps, payment-notification age)
+// stays real time: it guards against the real world, not business rules. TOTP
+// reads clock.now(), which is the wall clock in production and a still clock in
+// the tests, so a test cannot straddle a 30-second period.
 
 export interface Clock {
   now(): Date;

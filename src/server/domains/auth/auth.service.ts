@@ -33,7 +33,7 @@ export async function login(deps: Deps, ctx: RequestContext, username: string, p
       await audit(db, ctx, { action: 'auth.login', outcome: 'denied', username: key, accountId: account.id, detail: { reason: 'totp_required' } });
       throw new AppError('TOTP_REQUIRED');
     }
-    const step = acceptTotp(deps.cipher.decrypt(account.totp_secret_enc), totpCode, account.totp_last_step);
+    const step = acceptTotp(deps.cipher.decrypt(account.totp_secret_enc), totpCode, account.totp_last_step, deps.clock.now().getTime());
     if (step === null || !(await repo.useTotpStep(db, account.id, step))) {
       const locked = await repo.recordFailure(db, key, MAX_FAILURES, LOCK_MINUTES);
       await audit(db, ctx, { action: 'auth.login', outcome: 'failure', username: key, accountId: account.id, detail: { reason: 'invalid_totp', locked } });
@@ -121,7 +121,7 @@ export async function enableTotp(deps: Deps, ctx: RequestContext, code: string) 
   const actor = ctx.actor!;
   const account = await repo.findAccountById(deps.db, actor.accountId);
   if (!account?.totp_pending_enc) throw new AppError('VALIDATION_FAILED', '请先生成绑定二维码');
-  const step = acceptTotp(deps.cipher.decrypt(account.totp_pending_enc), code, null);
+  const step = acceptTotp(deps.cipher.decrypt(account.totp_pending_enc), code, null, deps.clock.now().getTime());
   if (step === null) {
     await audit(deps.db, ctx, { action: 'auth.totp_enable', outcome: 'failure', objectType: 'account', objectId: actor.accountId });
     throw new AppError('VALIDATION_FAILED', '动态验证码不正确，请确认手机时间准确后重新输入', { issues: [{ field: 'code', message: '动态验证码不正确' }] });
