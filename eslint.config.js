@@ -9,6 +9,21 @@ import tseslint from 'typescript-eslint';
 // platform/scope) stay allowed.
 const SQL_TEXT = { group: ['**/platform/sql'], importNames: ['sql', 'raw'], message: 'Write SQL in the domain\'s *.repo.ts and call it from here (repositories are the only door to the database).' };
 
+// business "today" comes from deps.clock (tests set it; CI runs the suite 400 days ahead)
+const NO_WALL_CLOCK_TODAY = {
+  selector: "CallExpression[callee.name='businessToday'][arguments.length=0]",
+  message: 'Take the business date from deps.clock.today() (or pass the Date you mean): the wall clock is not the business day in tests.',
+};
+// An answer's shape is named once in src/contracts: the route declares it, the web infers its type from it.
+const NAMED_RESPONSE = {
+  selector: "Property[key.name='response'] > ObjectExpression > Property > CallExpression[callee.object.name='z']",
+  message: 'Name the response schema in src/contracts/ (the web infers its type from the same schema) instead of writing it inline.',
+};
+const NO_HAND_WRITTEN_ANSWER = {
+  selector: "CallExpression[callee.object.name='api'] > TSTypeParameterInstantiation > :matches(TSTypeLiteral, TSIntersectionType, TSUnionType)",
+  message: 'Type an API answer as z.infer<typeof Schema> of the response schema in src/contracts/, not by hand.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -24,14 +39,16 @@ export default tseslint.config(
     },
   },
   {
-    // business "today" comes from deps.clock (tests set it; CI runs the suite 400 days ahead)
-    files: ['src/server/**/*.ts', 'tests/**/*.ts'],
-    rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "CallExpression[callee.name='businessToday'][arguments.length=0]",
-        message: 'Take the business date from deps.clock.today() (or pass the Date you mean): the wall clock is not the business day in tests.',
-      }],
-    },
+    files: ['tests/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_WALL_CLOCK_TODAY] },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_WALL_CLOCK_TODAY, NAMED_RESPONSE] },
+  },
+  {
+    files: ['src/web/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-syntax': ['error', NO_HAND_WRITTEN_ANSWER] },
   },
   {
     files: ['src/server/domains/**/*.ts'],

@@ -96,3 +96,10 @@ export const NotificationView = z.object({ id: z.uuid(), title: Text, body: Text
 export const NotificationPage = pageOf(NotificationView).extend({ unread: z.number().int() });
 
 export const FileView = z.object({ id: z.uuid(), fileName: Text, mime: Text, sizeBytes: z.number().int(), createdAt: Text });
+
+export const FileList = z.object({ items: z.array(FileView) });
+
+/** A rule version as the system administrator reads it (rules as data, RULES.md). */
+export const RuleVersionView = z.object({ id: z.uuid(), domain: z.string(), key: z.string(), scopeOrgId: z.uuid().nullable(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), source: z.string(), body: z.unknown() });
+export const RuleVersionList = z.object({ items: z.array(RuleVersionView) });
+export const Health = z.object({ status: z.literal('ok'), database: z.literal('ok') });

@@ -53,7 +53,14 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export const Ok = z.object({ ok: z.literal(true) });
+/** The answer to a create: the new object's id. */
+export const Created = z.object({ id: z.uuid() });
 
 export const ErrorEnvelopeSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), requestId: z.string(), details: z.unknown().optional() }),
 });
+
+/** One refused row of an uploaded workbook: its row number, the column and why. */
+export const ImportIssue = z.object({ row: z.number().int(), field: z.string(), message: z.string() });
+export type ImportIssue = z.infer<typeof ImportIssue>;
+export const DryRunQuery = z.object({ dryRun: z.enum(['true', 'false']).default('true') });

@@ -350,3 +350,7 @@ export const MyDevelopment = z.object({
   deadlines: z.array(z.object({ kind: DeadlineKindEnum, label: Text, due: Text, extendedDue: Text.nullable(), provisional: z.boolean(), overdue: z.boolean() })),
   reports: z.array(z.object({ id: z.uuid(), title: Text, submittedOn: Text })),
 });
+
+/** 应到人数: full members of the branch on the roll on a date (the 支部大会 quorum base). */
+export const VotingMembersQuery = z.object({ date: IsoDate });
+export const VotingMembersView = z.object({ date: z.string(), registryCount: z.number().int() });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, Month, pageOf, PageQuery, Text } from './common';
+import { ImportIssue, IsoDate, Month, pageOf, PageQuery, Text } from './common';
 
 export { Month };
 
@@ -205,3 +205,47 @@ export const DuesRulesView = z.object({
   arrearsActionMonths: z.number().int(),
 });
 export type DuesRulesView = z.infer<typeof DuesRulesView>;
+
+// ---- answers named once, for the server's routes and the web's hooks alike
+
+export const DuesBaseList = z.object({ items: z.array(DuesBaseView) });
+export const DuesBaseSet = z.object({ id: z.number().int(), amountFen: z.number().int(), rateBp: z.number().int().nullable() });
+export const VoluntaryPaymentResult = PaymentResult.extend({ large: z.boolean() });
+export const ReductionDecision = z.object({ status: z.enum(['approved', 'rejected']), correctedBills: z.number().int() });
+
+export const ReconciliationView = z.object({
+  day: z.string(),
+  provider: z.string(),
+  matched: z.number().int(),
+  differences: z.array(z.object({ outTradeNo: z.string(), kind: z.enum(['not_settled', 'amount_mismatch', 'not_in_statement', 'refund_due']), providerFen: z.number().int().nullable(), ourFen: z.number().int().nullable() })),
+});
+
+/** The member's own dues on the phone: what is owed, the current amount and the statement. */
+export const MyDuesView = z.object({
+  current: z.object({ category: DuesCategoryEnum, baseFen: z.number().int().nullable(), amountFen: z.number().int(), explanation: z.string(), effectiveMonth: z.string() }).nullable(),
+  owed: z.array(DuesBillView),
+  owedFen: z.number().int(),
+  unpaidMonths: z.number().int(),
+  statement: z.array(z.object({ id: z.number().int(), month: z.string().nullable(), kind: z.enum(['payment', 'voluntary']), amountFen: z.number().int(), method: z.string(), paidOn: z.string(), payerName: z.string().nullable() })),
+  /** whether online payment is offered (no provider configured: pay at the branch), and through whom */
+  onlinePayment: z.object({ available: z.boolean(), provider: z.string().nullable(), simulated: z.boolean() }),
+});
+
+export const CreateDuesOrderBody = z.object({ billIds: z.array(z.uuid()).min(1, { message: '请选择要交纳的月份' }).max(24) });
+export const DuesOrderCreated = z.object({ outTradeNo: z.string(), amountFen: z.number().int(), months: z.array(z.string()), payUrl: z.string(), provider: z.string() });
+export const DuesOrderStatus = z.object({
+  outTradeNo: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(['pending', 'paid', 'closed', 'failed']),
+  paidAt: z.string().nullable(),
+  months: z.array(z.string()),
+  provider: z.string(),
+  /** the order is the simulated provider's (demo): this platform's page is its cashier */
+  simulated: z.boolean(),
+});
+export const DuesOrderSimulated = z.object({ outTradeNo: z.string(), status: z.string() });
+
+/** What a 党费基数 import did (or, in a dry run, would do); with any error nothing is imported. */
+export const BaseImportReport = z.object({ total: z.number().int(), valid: z.number().int(), unchanged: z.number().int(), created: z.number().int(), errors: z.array(ImportIssue) });
+export type BaseImportReport = z.infer<typeof BaseImportReport>;
+export const BaseImportAnswer = z.object({ dryRun: z.boolean(), report: BaseImportReport });

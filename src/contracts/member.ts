@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, PageQuery, Text, pageOf } from './common';
+import { ImportIssue, IsoDate, PageQuery, Text, pageOf } from './common';
 import { EDUCATIONS, MEMBER_EVENT_REASONS, MEMBER_STATUSES, OCCUPATIONS, SENSITIVE_FIELDS, SEXES } from './dict';
 import { PHONE_PATTERN } from './idcard';
 
@@ -131,3 +131,12 @@ export const ExportMembersQuery = z.object({
   sex: SexEnum.optional(),
   education: EducationEnum.optional(),
 });
+
+/** What a member import did (or, in a dry run, would do). Also the import job's result. */
+export const MemberImportReport = z.object({ total: z.number().int(), valid: z.number().int(), skipped: z.number().int(), created: z.number().int(), errors: z.array(ImportIssue) });
+export type MemberImportReport = z.infer<typeof MemberImportReport>;
+/** A dry run answers its report at once; a real import is queued as a job (202). */
+export const MemberImportAnswer = z.discriminatedUnion('dryRun', [
+  z.object({ dryRun: z.literal(true), report: MemberImportReport }),
+  z.object({ dryRun: z.literal(false), jobId: z.uuid() }),
+]);

@@ -97,3 +97,6 @@ export const ElectCommitteeBody = z.object({
     approvedOn: IsoDate.nullish(),
   })).min(1, { message: '至少填写一名班子成员' }).max(9, { message: '支部委员会最多7人' }),
 });
+
+export const OrgList = z.object({ items: z.array(OrgSummary) });
+export type OrgList = z.infer<typeof OrgList>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AccountPage, CreateAccountBody, GrantRoleBody, ListAccountsQuery, UpdateAccountBody } from '../../../contracts/admin';
-import { Ok } from '../../../contracts/common';
+import { Created, Ok } from '../../../contracts/common';
 import * as service from './admin.service';
 
 const IdParams = z.object({ id: z.uuid() });
@@ -17,7 +17,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/accounts', operationId: 'createAccount', summary: '新建账号', tags: ['admin'], access: 'account.manage',
-    schema: { body: CreateAccountBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { body: CreateAccountBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const id = await service.createAccount(deps, contextOf(req), req.body);
       reply.code(201);
@@ -34,7 +34,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/accounts/:id/grants', operationId: 'grantRole', summary: '授予角色', tags: ['admin'], access: 'role.grant',
-    schema: { params: IdParams, body: GrantRoleBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { params: IdParams, body: GrantRoleBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const id = await service.grantRole(deps, contextOf(req), req.params.id, req.body);
       reply.code(201);

@@ -4,10 +4,10 @@ import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { attachmentHeaders } from '../../platform/files';
-import { IsoDate, Ok } from '../../../contracts/common';
+import { Created, Ok } from '../../../contracts/common';
 import {
   CandidateDetail, CandidatePage, CreateDevelopmentCandidateBody, DeadlinePage, DevelopmentOverview, DocumentKindEnum, ListDevelopmentCandidatesQuery,
-  ListDevelopmentDeadlinesQuery, MyDevelopment, OverviewQuery, PlanQuery, PlanView, PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, VoteResultView,
+  ListDevelopmentDeadlinesQuery, MyDevelopment, OverviewQuery, PlanQuery, PlanView, PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, VoteResultView, VotingMembersQuery, VotingMembersView,
 } from '../../../contracts/development';
 import * as service from './development.service';
 
@@ -26,7 +26,7 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/development/candidates', operationId: 'createDevelopmentCandidate', summary: '受理入党申请，建立发展档案（第1步）', tags: ['development'], access: 'development.manage',
-    schema: { body: CreateDevelopmentCandidateBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { body: CreateDevelopmentCandidateBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const id = await service.createCandidate(deps, contextOf(req), req.body);
       reply.code(201);
@@ -55,7 +55,7 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/development/candidates/:id/voting-members', operationId: 'getDevelopmentVotingMembers', summary: '某日本支部有表决权的正式党员人数（应到人数，依党员名册）', tags: ['development'], access: 'development.read',
-    schema: { params: IdParams, querystring: z.object({ date: IsoDate }), response: { 200: z.object({ date: z.string(), registryCount: z.number().int() }) } },
+    schema: { params: IdParams, querystring: VotingMembersQuery, response: { 200: VotingMembersView } },
     handler: async (req) => service.votingMembers(deps, contextOf(req), req.params.id, req.query.date),
   });
   defineRoute(app, db, {
@@ -69,7 +69,7 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/development/candidates/:id/reports', operationId: 'uploadDevelopmentReport', summary: '代为上传思想汇报', tags: ['development'], access: 'development.manage',
-    schema: { params: IdParams, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { params: IdParams, response: { 201: Created } },
     handler: async (req, reply) => {
       const u = await readReportUpload(req);
       const r = await service.addReport(deps, contextOf(req), { fileId: req.params.id }, u.title, u.data, u.fileName);
@@ -113,7 +113,7 @@ export function registerDevelopmentRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/development/reports', operationId: 'uploadMyDevelopmentReport', summary: '提交思想汇报', tags: ['development'], access: 'self.read',
-    schema: { response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { response: { 201: Created } },
     handler: async (req, reply) => {
       const u = await readReportUpload(req);
       const r = await service.addReport(deps, contextOf(req), { self: true }, u.title, u.data, u.fileName);

@@ -33,7 +33,8 @@ export async function buildBaseTemplate(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export interface BaseImportReport { total: number; valid: number; unchanged: number; created: number; errors: Array<{ row: number; field: string; message: string }> }
+import type { BaseImportReport } from '../../../contracts/dues';
+export type { BaseImportReport };
 
 const CATEGORY_BY_LABEL = new Map(Object.entries(DUES_CATEGORIES).flatMap(([k, v]) => [[v, k], [k, k], [v.replace(/（.*）/, ''), k]] as Array<[string, string]>));
 

@@ -1,22 +1,10 @@
-import { z } from 'zod';
 import type { Deps } from '../../deps';
-import { DuesBillView, DuesCategoryEnum } from '../../../contracts/dues';
 import * as repo from './dues.repo';
 import { billView, ruleFor } from './dues.service';
 import { consecutiveUnpaid, monthOf, quote } from './dues.policy';
 import type { DuesCategory } from '../../../contracts/dues';
 
 // The member's own dues on the phone: what is owed, the current amount and the statement.
-
-export const MyDuesView = z.object({
-  current: z.object({ category: DuesCategoryEnum, baseFen: z.number().int().nullable(), amountFen: z.number().int(), explanation: z.string(), effectiveMonth: z.string() }).nullable(),
-  owed: z.array(DuesBillView),
-  owedFen: z.number().int(),
-  unpaidMonths: z.number().int(),
-  statement: z.array(z.object({ id: z.number().int(), month: z.string().nullable(), kind: z.enum(['payment', 'voluntary']), amountFen: z.number().int(), method: z.string(), paidOn: z.string(), payerName: z.string().nullable() })),
-  /** whether online payment is offered (no provider configured: pay at the branch), and through whom */
-  onlinePayment: z.object({ available: z.boolean(), provider: z.string().nullable(), simulated: z.boolean() }),
-});
 
 export async function myDues(deps: Deps, personId: string) {
   const today = deps.clock.today();

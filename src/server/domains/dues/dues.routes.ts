@@ -5,12 +5,13 @@ import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import {
   ArrearsQuery, ArrearsView, DecideReductionBody, ListReductionsQuery, ProposeReductionBody, ReductionPage,
-  DuesBaseView, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
-  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, MemberStatementQuery, DuesRulesQuery, DuesRulesView,
+  DuesBaseList, DuesBaseSet, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
+  QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, VoluntaryPaymentResult, MemberStatement, MemberStatementQuery, DuesRulesQuery, DuesRulesView,
+  BaseImportAnswer, ReductionDecision, ReconciliationView, MyDuesView, CreateDuesOrderBody, DuesOrderCreated, DuesOrderStatus, DuesOrderSimulated,
 } from '../../../contracts/dues';
 import * as service from './dues.service';
 import type { SimulatedProvider } from '../../platform/payments';
-import { myDues, MyDuesView } from './dues.member';
+import { myDues } from './dues.member';
 import * as online from './dues.online';
 import { exportSummary } from './dues.export';
 import { buildBaseTemplate, runBaseImport } from './dues.import';
@@ -18,10 +19,9 @@ import { attachmentHeaders, detectAllowedType } from '../../platform/files';
 import { exportMemberStatement, memberStatement } from './dues.ledger';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-import { IsoDate } from '../../../contracts/common';
+import { Created, DryRunQuery, IsoDate } from '../../../contracts/common';
 
 const OrderParams = z.object({ outTradeNo: z.string().regex(/^[A-Z0-9]{8,64}$/, { message: '订单号格式不正确' }) });
-const ReconciliationView = z.object({ day: z.string(), provider: z.string(), matched: z.number().int(), differences: z.array(z.object({ outTradeNo: z.string(), kind: z.enum(['not_settled', 'amount_mismatch', 'not_in_statement', 'refund_due']), providerFen: z.number().int().nullable(), ourFen: z.number().int().nullable() })) });
 
 /** What a provider's notification may weigh (theirs are a few KiB). */
 const NOTIFY_MAX_BYTES = 64 * 1024;
@@ -39,12 +39,12 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/members/:id/dues-bases', operationId: 'listDuesBases', summary: '党员的党费类别与基数历史', tags: ['dues'], access: 'dues.read',
-    schema: { params: IdParams, response: { 200: z.object({ items: z.array(DuesBaseView) }) } },
+    schema: { params: IdParams, response: { 200: DuesBaseList } },
     handler: async (req) => service.listBases(deps, contextOf(req), req.params.id),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/members/:id/dues-bases', operationId: 'setDuesBase', summary: '设置党费类别与基数（自某月起执行）', tags: ['dues'], access: 'dues.manage',
-    schema: { params: IdParams, body: SetDuesBaseBody, response: { 201: z.object({ id: z.number().int(), amountFen: z.number().int(), rateBp: z.number().int().nullable() }) } },
+    schema: { params: IdParams, body: SetDuesBaseBody, response: { 201: DuesBaseSet } },
     handler: async (req, reply) => {
       const r = await service.setBase(deps, contextOf(req), req.params.id, req.body);
       reply.code(201);
@@ -68,7 +68,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/voluntary', operationId: 'recordVoluntaryDues', summary: '登记自愿交纳的党费（1000元以上单列，全额上缴中央）', tags: ['dues'], access: 'dues.manage',
-    schema: { body: VoluntaryPaymentBody, response: { 200: PaymentResult.extend({ large: z.boolean() }) } },
+    schema: { body: VoluntaryPaymentBody, response: { 200: VoluntaryPaymentResult } },
     handler: async (req) => service.recordVoluntary(deps, contextOf(req), req.body),
   });
   defineRoute(app, db, {
@@ -78,7 +78,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/reductions', operationId: 'proposeDuesReduction', summary: '党支部提出少交、免交党费申请（附理由与证明材料）', tags: ['dues'], access: 'dues.manage',
-    schema: { body: ProposeReductionBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { body: ProposeReductionBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const r = await service.proposeReduction(deps, contextOf(req), req.body);
       reply.code(201);
@@ -92,7 +92,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/reductions/:id/decision', operationId: 'decideDuesReduction', summary: '上一级党组织审批少交、免交（批准后未交账单随即更正）', tags: ['dues'], access: 'dues.approve',
-    schema: { params: IdParams, body: DecideReductionBody, response: { 200: z.object({ status: z.enum(['approved', 'rejected']), correctedBills: z.number().int() }) } },
+    schema: { params: IdParams, body: DecideReductionBody, response: { 200: ReductionDecision } },
     handler: async (req) => service.decideReduction(deps, contextOf(req), req.params.id, req.body),
   });
   defineRoute(app, db, {
@@ -102,7 +102,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/dues/orders', operationId: 'createMyDuesOrder', summary: '在线交纳本人党费：为所选月份创建支付订单', tags: ['dues'], access: 'self.read',
-    schema: { body: z.object({ billIds: z.array(z.uuid()).min(1, { message: '请选择要交纳的月份' }).max(24) }), response: { 201: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), months: z.array(z.string()), payUrl: z.string(), provider: z.string() }) } },
+    schema: { body: CreateDuesOrderBody, response: { 201: DuesOrderCreated } },
     handler: async (req, reply) => {
       const r = await online.createMyOrder(deps, contextOf(req), req.body.billIds);
       reply.code(201);
@@ -111,12 +111,12 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/me/dues/orders/:outTradeNo', operationId: 'getMyDuesOrder', summary: '本人支付订单状态', tags: ['dues'], access: 'self.read',
-    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), amountFen: z.number().int(), status: z.enum(['pending', 'paid', 'closed', 'failed']), paidAt: z.string().nullable(), months: z.array(z.string()), provider: z.string(), simulated: z.boolean() }) } },
+    schema: { params: OrderParams, response: { 200: DuesOrderStatus } },
     handler: async (req) => online.myOrder(deps, contextOf(req), req.params.outTradeNo),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/dues/orders/:outTradeNo/simulate', operationId: 'simulateDuesPayment', summary: '模拟支付收银台：确认付款（仅开发与演示环境的模拟支付）', tags: ['dues'], access: 'self.read',
-    schema: { params: OrderParams, response: { 200: z.object({ outTradeNo: z.string(), status: z.string() }) } },
+    schema: { params: OrderParams, response: { 200: DuesOrderSimulated } },
     handler: async (req) => online.simulatePay(deps, contextOf(req), req.params.outTradeNo),
   });
   // The provider's notification: public, rate-limited per address, bounded in size, and read as the
@@ -180,7 +180,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/bases/import', operationId: 'importDuesBases', summary: '批量导入党费基数（dryRun=true 只校验并返回逐行错误；有错误时不导入任何一行）', tags: ['dues'], access: 'dues.manage',
-    schema: { querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true') }) },
+    schema: { querystring: DryRunQuery, response: { 200: BaseImportAnswer } },
     handler: async (req) => {
       const file = await req.file();
       if (!file) throw new AppError('VALIDATION_FAILED', '请选择要导入的 Excel 文件');

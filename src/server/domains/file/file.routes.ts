@@ -9,7 +9,7 @@ import { orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import type { Actor } from '../../platform/actor';
 import type { Permission } from '../../../contracts/permissions';
-import { FileView } from '../../../contracts/admin';
+import { FileList, FileView } from '../../../contracts/admin';
 import type { Queryable } from '../../platform/db';
 import { findFileForDownload, findOrgOwner, findPersonOwnerOrg, insertStoredFile, listOwnerFiles } from './file.repo';
 
@@ -50,7 +50,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/files', operationId: 'listFiles', summary: '对象的附件列表', tags: ['file'], access: 'file.read',
-    schema: { querystring: OwnerQuery, response: { 200: z.object({ items: z.array(FileView) }) } },
+    schema: { querystring: OwnerQuery, response: { 200: FileList } },
     handler: async (req) => {
       const orgId = await ownerOrg(db, req.actor!, req.query.ownerType, req.query.ownerId, 'file.read');
       if (!orgId) throw notFound();

@@ -36,8 +36,9 @@ export async function buildTemplate(): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export interface ImportIssue { row: number; field: string; message: string }
-export interface ImportReport { total: number; valid: number; skipped: number; created: number; errors: ImportIssue[] }
+import type { ImportIssue } from '../../../contracts/common';
+import type { MemberImportReport as ImportReport } from '../../../contracts/member';
+export type { ImportIssue, ImportReport };
 
 // the record field behind each template column, in column order
 const FIELDS = ['name', 'sex', 'ethnicity', 'idNumber', 'education', 'occupation', 'unitName', 'phone', 'address', 'status', 'joinDate', 'conversionDate'];

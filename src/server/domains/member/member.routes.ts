@@ -5,8 +5,8 @@ import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { detectAllowedType } from '../../platform/files';
-import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, MemberPage, RecordMemberEventBody, RevealBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
-import { Ok } from '../../../contracts/common';
+import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, MemberImportAnswer, MemberPage, RecordMemberEventBody, RevealBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
+import { Created, DryRunQuery, Ok } from '../../../contracts/common';
 import * as service from './member.service';
 import { prepareExport, startExport } from './member.export';
 import { buildTemplate, checkUpload, runImport } from './member.import';
@@ -41,7 +41,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/members', operationId: 'createMember', summary: '新增党员', tags: ['member'], access: 'member.create',
-    schema: { body: CreateMemberBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { body: CreateMemberBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const id = await service.createMember(deps, contextOf(req), req.body);
       reply.code(201);
@@ -94,18 +94,18 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/members/import', operationId: 'importMembers', summary: '导入党员（dryRun=true 只校验并返回逐行错误；否则作为后台任务执行）', tags: ['member'], access: 'member.import',
-    schema: { querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true') }) },
+    schema: { querystring: DryRunQuery, response: { 200: MemberImportAnswer, 202: MemberImportAnswer } },
     handler: async (req, reply) => {
       const file = await req.file();
       if (!file) throw new AppError('VALIDATION_FAILED', '请选择要导入的 Excel 文件');
       const data = await file.toBuffer();
       await detectAllowedType(data, [XLSX]);
       const ctx = contextOf(req);
-      if (req.query.dryRun === 'true') return { dryRun: true, report: await runImport(deps, ctx, data, false) };
+      if (req.query.dryRun === 'true') return { dryRun: true as const, report: await runImport(deps, ctx, data, false) };
       checkUpload(data);
       const jobId = await enqueueImport(deps, ctx, data);
       reply.code(202);
-      return { dryRun: false, jobId };
+      return { dryRun: false as const, jobId };
     },
   });
 }

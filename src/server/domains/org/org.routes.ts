@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgSummary, OrgWarningList, UpdateOrgBody } from '../../../contracts/org';
-import { Ok, Text } from '../../../contracts/common';
+import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgList, OrgWarningList, UpdateOrgBody } from '../../../contracts/org';
+import { Created, Ok, Text } from '../../../contracts/common';
 import * as service from './org.service';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
@@ -12,12 +12,12 @@ export function registerOrgRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/orgs/children', operationId: 'listOrgChildren', summary: '下级组织（不带 parentId 时为本人管理范围的顶层组织）', tags: ['org'], access: 'org.read',
-    schema: { querystring: z.object({ parentId: z.uuid().optional(), includeDissolved: z.enum(['true', 'false']).default('false') }), response: { 200: z.object({ items: z.array(OrgSummary) }) } },
+    schema: { querystring: z.object({ parentId: z.uuid().optional(), includeDissolved: z.enum(['true', 'false']).default('false') }), response: { 200: OrgList } },
     handler: async (req) => ({ items: await service.listOrgChildren(deps, contextOf(req), req.query.parentId, req.query.includeDissolved === 'true') }),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/orgs/search', operationId: 'searchOrgs', summary: '按名称查找组织', tags: ['org'], access: 'org.read',
-    schema: { querystring: z.object({ q: Text.trim().min(1).max(50) }), response: { 200: z.object({ items: z.array(OrgSummary) }) } },
+    schema: { querystring: z.object({ q: Text.trim().min(1).max(50) }), response: { 200: OrgList } },
     handler: async (req) => ({ items: await service.searchOrgs(deps, contextOf(req), req.query.q) }),
   });
   defineRoute(app, db, {
@@ -32,7 +32,7 @@ export function registerOrgRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/orgs', operationId: 'createOrg', summary: '新建组织', tags: ['org'], access: 'org.create',
-    schema: { body: CreateOrgBody, response: { 201: z.object({ id: z.uuid() }) } },
+    schema: { body: CreateOrgBody, response: { 201: Created } },
     handler: async (req, reply) => {
       const id = await service.createOrg(deps, contextOf(req), req.body);
       reply.code(201);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { defineRoute } from '../../platform/http';
+import { Health, RuleVersionList } from '../../../contracts/admin';
 import { registerWorkCalendarRoutes } from './calendar';
 import * as repo from './system.repo';
 
@@ -9,7 +9,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/health', operationId: 'health', summary: '健康检查（数据库可达时 200）', tags: ['system'], access: 'public',
-    schema: { response: { 200: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
+    schema: { response: { 200: Health } },
     handler: async () => {
       await repo.pingDatabase(db);
       return { status: 'ok' as const, database: 'ok' as const };
@@ -17,7 +17,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/rules', operationId: 'listRuleVersions', summary: '规则版本（来源、生效日期）', tags: ['system'], access: 'system.config',
-    schema: { response: { 200: z.object({ items: z.array(z.object({ id: z.uuid(), domain: z.string(), key: z.string(), scopeOrgId: z.uuid().nullable(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), source: z.string(), body: z.unknown() })) }) } },
+    schema: { response: { 200: RuleVersionList } },
     handler: async () => {
       const rows = await repo.listRuleVersions(db);
       return { items: rows.map((r) => ({ id: r.id, domain: r.domain, key: r.key, scopeOrgId: r.scope_org_id, effectiveFrom: r.effective_from, effectiveTo: r.effective_to, source: r.source, body: r.body })) };

@@ -1,22 +1,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { AccountView, AuditEntryView, AuditVerifyResult, GrantRoleBody } from '../../../contracts/admin';
+import type { AccountPage, AccountView, AuditEntryView, AuditPage, AuditVerifyResult, CreateAccountBody, GrantRoleBody, RuleVersionList, RuleVersionView, UpdateAccountBody } from '../../../contracts/admin';
+import type { Created, Ok } from '../../../contracts/common';
 import { api } from '../../shared/api';
 
 export type Account = z.infer<typeof AccountView>;
 export type AuditEntry = z.infer<typeof AuditEntryView>;
 export type AuditVerify = z.infer<typeof AuditVerifyResult>;
-interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
 
 export function useAccounts(q: string, page: number, pageSize: number) {
   return useQuery({
     queryKey: ['accounts', q, page, pageSize],
-    queryFn: () => api.get<Page<Account>>('/api/v1/accounts', { q, page, pageSize }),
+    queryFn: () => api.get<z.infer<typeof AccountPage>>('/api/v1/accounts', { q, page, pageSize }),
     placeholderData: keepPreviousData,
   });
 }
@@ -27,9 +22,9 @@ function useAccountMutation<V, R>(fn: (v: V) => Promise<R>) {
 }
 
 export const useCreateAccount = () =>
-  useAccountMutation((b: { username: string; displayName: string; password: string }) => api.post<{ id: string }>('/api/v1/accounts', b));
+  useAccountMutation((b: z.input<typeof CreateAccountBody>) => api.post<z.infer<typeof Created>>('/api/v1/accounts', b));
 export const useUpdateAccount = () =>
-  useAccountMutation(({ id, ...body }: { id: string; displayName?: string; isDisabled?: boolean; password?: string; resetTotp?: true }) => api.patch(`/api/v1/accounts/${id}`, body));
+  useAccountMutation(({ id, ...body }: { id: string } & z.input<typeof UpdateAccountBody>) => api.patch<z.infer<typeof Ok>>(`/api/v1/accounts/${id}`, body));
 export const useGrantRole = () => useAccountMutation(({ id, body }: { id: string; body: z.input<typeof GrantRoleBody> }) => api.post(`/api/v1/accounts/${id}/grants`, body));
 export const useRevokeRole = () => useAccountMutation(({ id, grantId }: { id: string; grantId: string }) => api.del(`/api/v1/accounts/${id}/grants/${grantId}`));
 
@@ -44,24 +39,15 @@ export interface AuditFilters {
 }
 
 export function useAuditLog(f: AuditFilters) {
-  return useQuery({ queryKey: ['audit', f], queryFn: () => api.get<Page<AuditEntry>>('/api/v1/audit', { ...f }), placeholderData: keepPreviousData });
+  return useQuery({ queryKey: ['audit', f], queryFn: () => api.get<z.infer<typeof AuditPage>>('/api/v1/audit', { ...f }), placeholderData: keepPreviousData });
 }
 
 export const verifyAudit = () => api.post<AuditVerify>('/api/v1/audit/verify');
 
-export interface RuleVersion {
-  id: string;
-  domain: string;
-  key: string;
-  scopeOrgId: string | null;
-  effectiveFrom: string;
-  effectiveTo: string | null;
-  source: string;
-  body: unknown;
-}
+export type RuleVersion = z.infer<typeof RuleVersionView>;
 
 export function useRules() {
-  return useQuery({ queryKey: ['rules'], queryFn: () => api.get<{ items: RuleVersion[] }>('/api/v1/rules').then((r) => r.items) });
+  return useQuery({ queryKey: ['rules'], queryFn: () => api.get<z.infer<typeof RuleVersionList>>('/api/v1/rules').then((r) => r.items) });
 }
 
 // Audit actions as people read them; the filter matches by prefix.

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { PutWorkCalendarYearBody, WorkCalendarYearSummary, WorkCalendarYearView } from '../../../contracts/calendar';
+import type { PutWorkCalendarYearBody, WorkCalendarYearList, WorkCalendarYearSummary, WorkCalendarYearView } from '../../../contracts/calendar';
+import type { Ok } from '../../../contracts/common';
 import { api } from '../../shared/api';
 
 export type WorkCalendarYear = z.infer<typeof WorkCalendarYearView>;
@@ -10,7 +11,7 @@ export type WorkCalendarDay = WorkCalendarYear['days'][number];
 const KEY = 'work-calendar';
 
 export function useWorkCalendarYears() {
-  return useQuery({ queryKey: [KEY, 'years'], queryFn: () => api.get<{ items: WorkCalendarSummary[]; missingNextYear: number | null }>('/api/v1/work-calendar') });
+  return useQuery({ queryKey: [KEY, 'years'], queryFn: () => api.get<z.infer<typeof WorkCalendarYearList>>('/api/v1/work-calendar') });
 }
 
 export function useWorkCalendarYear(year: number) {
@@ -32,7 +33,7 @@ export function useSaveWorkCalendarYear() {
 export function useDeleteWorkCalendarYear() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (year: number) => api.del<{ ok: true }>(`/api/v1/work-calendar/${year}`),
+    mutationFn: (year: number) => api.del<z.infer<typeof Ok>>(`/api/v1/work-calendar/${year}`),
     onSuccess: (_ok, year) => {
       qc.setQueryData<WorkCalendarYear>([KEY, 'year', year], { year, configured: false, source: null, updatedAt: null, days: [] });
       return qc.invalidateQueries({ queryKey: [KEY, 'years'] });

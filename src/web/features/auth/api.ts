@@ -1,7 +1,9 @@
+import type { z } from 'zod';
+import type { TotpSetupView } from '../../../contracts/auth';
 import { api } from '../../shared/api';
 
 export const login = (username: string, password: string, totpCode?: string) => api.post('/api/v1/auth/login', { username, password, ...(totpCode ? { totpCode } : {}) });
-export const setupTotp = () => api.post<{ secret: string; otpauthUri: string; qrSvg: string }>('/api/v1/me/totp/setup');
+export const setupTotp = () => api.post<z.infer<typeof TotpSetupView>>('/api/v1/me/totp/setup');
 export const enableTotp = (code: string) => api.post('/api/v1/me/totp/enable', { code });
 export const logout = () => api.post('/api/v1/auth/logout');
 export const changePassword = (currentPassword: string, newPassword: string) => api.post('/api/v1/me/password', { currentPassword, newPassword });

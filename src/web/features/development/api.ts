@@ -2,8 +2,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { z } from 'zod';
 import type {
   CandidateDetail, CandidateListItem, CandidatePage, CreateDevelopmentCandidateBody, DeadlinePage, DeadlineView, DevelopmentOverview, DOCUMENT_KIND_LABELS, PlanView,
-  PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, StepPlanView, StepView, VoteResultView, VoteView,
+  PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, StepPlanView, StepView, VoteResultView, VoteView, VotingMembersView,
 } from '../../../contracts/development';
+import type { Created, Ok } from '../../../contracts/common';
 import type { FileView } from '../../../contracts/admin';
 import { api } from '../../shared/api';
 
@@ -63,7 +64,7 @@ export function useCandidate(id: string | undefined) {
 export function useVotingMembers(id: string, date: string | null) {
   return useQuery({
     queryKey: ['development', 'voting-members', id, date],
-    queryFn: () => api.get<{ date: string; registryCount: number }>(`${BASE}/candidates/${id}/voting-members`, { date }),
+    queryFn: () => api.get<z.infer<typeof VotingMembersView>>(`${BASE}/candidates/${id}/voting-members`, { date }),
     enabled: !!date,
   });
 }
@@ -81,12 +82,12 @@ function useDevelopmentMutation<V, R>(fn: (v: V) => Promise<R>) {
   });
 }
 
-export const useCreateCandidate = () => useDevelopmentMutation((b: z.input<typeof CreateDevelopmentCandidateBody>) => api.post<{ id: string }>(`${BASE}/candidates`, b));
-export const useRecordStep = () => useDevelopmentMutation(({ id, body }: { id: string; body: StepInput }) => api.post<{ ok: true }>(`${BASE}/candidates/${id}/steps`, body));
+export const useCreateCandidate = () => useDevelopmentMutation((b: z.input<typeof CreateDevelopmentCandidateBody>) => api.post<z.infer<typeof Created>>(`${BASE}/candidates`, b));
+export const useRecordStep = () => useDevelopmentMutation(({ id, body }: { id: string; body: StepInput }) => api.post<z.infer<typeof Ok>>(`${BASE}/candidates/${id}/steps`, body));
 export const useRecordVote = () => useDevelopmentMutation(({ id, body }: { id: string; body: VoteInput }) => api.post<VoteResult>(`${BASE}/candidates/${id}/votes`, body));
-export const usePutPlan = () => useDevelopmentMutation((b: z.input<typeof PutPlanBody>) => api.put<{ ok: true }>(`${BASE}/plans`, b));
+export const usePutPlan = () => useDevelopmentMutation((b: z.input<typeof PutPlanBody>) => api.put<z.infer<typeof Ok>>(`${BASE}/plans`, b));
 export const useUploadReport = () =>
-  useDevelopmentMutation(({ id, title, file }: { id: string; title: string; file: File }) => api.upload<{ id: string }>(`${BASE}/candidates/${id}/reports`, file, file.name, undefined, { title }));
+  useDevelopmentMutation(({ id, title, file }: { id: string; title: string; file: File }) => api.upload<z.infer<typeof Created>>(`${BASE}/candidates/${id}/reports`, file, file.name, undefined, { title }));
 
 /** An attachment of a step: stored on the candidate's person record, then passed as attachmentIds. */
 

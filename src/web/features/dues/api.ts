@@ -3,7 +3,9 @@ import type { z } from 'zod';
 import type {
   ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
   ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, DuesRulesView,
+  DuesBaseList, DuesBaseSet, ReconciliationView, ReductionDecision, VoluntaryPaymentResult,
 } from '../../../contracts/dues';
+import type { Created } from '../../../contracts/common';
 import { api } from '../../shared/api';
 
 // The 党费 API (src/server/domains/dues/dues.routes.ts) as TanStack Query hooks.
@@ -19,13 +21,8 @@ export type Summary = z.infer<typeof DuesSummary>;
 export type Arrears = z.infer<typeof ArrearsView>;
 export type Reduction = z.infer<typeof ReductionView>;
 export type Reductions = z.infer<typeof ReductionPage>;
+export type Reconciliation = z.infer<typeof ReconciliationView>;
 export type Difference = Reconciliation['differences'][number];
-export interface Reconciliation {
-  day: string;
-  provider: string;
-  matched: number;
-  differences: Array<{ outTradeNo: string; kind: 'not_settled' | 'amount_mismatch' | 'not_in_statement' | 'refund_due'; providerFen: number | null; ourFen: number | null }>;
-}
 
 const BASE = '/api/v1/dues';
 
@@ -41,7 +38,7 @@ export interface BillFilters {
 }
 
 export function useBases(personId: string | undefined) {
-  return useQuery({ queryKey: ['dues', 'bases', personId], queryFn: () => api.get<{ items: BaseView[] }>(`/api/v1/members/${personId}/dues-bases`), enabled: !!personId });
+  return useQuery({ queryKey: ['dues', 'bases', personId], queryFn: () => api.get<z.infer<typeof DuesBaseList>>(`/api/v1/members/${personId}/dues-bases`), enabled: !!personId });
 }
 
 /** The monthly amount for a category and base (分); null when there is nothing to quote yet. */
@@ -79,15 +76,15 @@ function useDuesMutation<V, R>(fn: (v: V) => Promise<R>) {
 
 export const useSetBase = () =>
   useDuesMutation(({ personId, body }: { personId: string; body: z.input<typeof SetDuesBaseBody> }) =>
-    api.post<{ id: number; amountFen: number; rateBp: number | null }>(`/api/v1/members/${personId}/dues-bases`, body),
+    api.post<z.infer<typeof DuesBaseSet>>(`/api/v1/members/${personId}/dues-bases`, body),
   );
 export const useGenerateBills = () => useDuesMutation((b: { orgId: string; month: string }) => api.post<Generated>(`${BASE}/bills/generate`, b));
 export const useRecordPayment = () => useDuesMutation((b: z.input<typeof RecordDuesPaymentBody>) => api.post<Payment>(`${BASE}/payments`, b));
-export const useRecordVoluntary = () => useDuesMutation((b: z.input<typeof VoluntaryPaymentBody>) => api.post<Payment & { large: boolean }>(`${BASE}/voluntary`, b));
-export const useProposeReduction = () => useDuesMutation((b: z.input<typeof ProposeReductionBody>) => api.post<{ id: string }>(`${BASE}/reductions`, b));
+export const useRecordVoluntary = () => useDuesMutation((b: z.input<typeof VoluntaryPaymentBody>) => api.post<z.infer<typeof VoluntaryPaymentResult>>(`${BASE}/voluntary`, b));
+export const useProposeReduction = () => useDuesMutation((b: z.input<typeof ProposeReductionBody>) => api.post<z.infer<typeof Created>>(`${BASE}/reductions`, b));
 export const useDecideReduction = () =>
   useDuesMutation(({ id, body }: { id: string; body: z.input<typeof DecideReductionBody> }) =>
-    api.post<{ status: 'approved' | 'rejected'; correctedBills: number }>(`${BASE}/reductions/${id}/decision`, body),
+    api.post<z.infer<typeof ReductionDecision>>(`${BASE}/reductions/${id}/decision`, body),
   );
 export const useReconcile = () => useDuesMutation((b: { day: string }) => api.post<Reconciliation>(`${BASE}/reconciliation`, b));
 

@@ -1,18 +1,13 @@
 import { Alert, Descriptions, Progress, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { MemberImportReport } from '../../../contracts/member';
 import { formatDateTime } from '../../shared/dates';
 import { JOB_KINDS, JOB_STATUSES, percentOf, type Job } from './api';
 
-export interface ImportReport {
-  total: number;
-  valid: number;
-  skipped: number;
-  created: number;
-  errors: Array<{ row: number; field: string; message: string }>;
-}
+export type ImportReport = MemberImportReport;
 
+/** A job's result is free-form JSON; an import job's is a MemberImportReport. */
 export function isImportReport(v: unknown): v is ImportReport {
-  const r = v as ImportReport | null;
-  return !!r && typeof r.total === 'number' && typeof r.valid === 'number' && Array.isArray(r.errors);
+  return MemberImportReport.safeParse(v).success;
 }
 
 export function ImportErrors({ errors }: { errors: ImportReport['errors'] }) {

@@ -3,6 +3,8 @@ import { Alert, App, Button, Card, Result, Space, Statistic, Steps, Typography, 
 import { DownloadOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import type { z } from 'zod';
+import type { MemberImportAnswer } from '../../../contracts/member';
 import { api, errorMessage } from '../../shared/api';
 import { PageLoading, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
@@ -48,8 +50,8 @@ export function MemberImportPage() {
     }
     setChecking(true);
     try {
-      const r = await api.upload<{ dryRun: true; report: ImportReport }>('/api/v1/members/import', f, f.name, { dryRun: 'true' });
-      setReport(r.report);
+      const r = await api.upload<z.infer<typeof MemberImportAnswer>>('/api/v1/members/import', f, f.name, { dryRun: 'true' });
+      if (r.dryRun) setReport(r.report);
     } catch (e) {
       setCheckError(`${errorMessage(e)}。请检查文件后重新选择。`);
     } finally {
@@ -61,8 +63,8 @@ export function MemberImportPage() {
     if (!file) return;
     setCommitting(true);
     try {
-      const r = await api.upload<{ dryRun: false; jobId: string }>('/api/v1/members/import', file, file.name, { dryRun: 'false' });
-      setJobId(r.jobId);
+      const r = await api.upload<z.infer<typeof MemberImportAnswer>>('/api/v1/members/import', file, file.name, { dryRun: 'false' });
+      if (!r.dryRun) setJobId(r.jobId);
       void qc.invalidateQueries({ queryKey: ['jobs'] });
     } catch (e) {
       message.error(`导入未能开始：${errorMessage(e)}`);

@@ -1,7 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { CreateMemberBody, MemberDetail, MemberListItem, RecordMemberEventBody, UpdateMemberBody } from '../../../contracts/member';
-import type { FileView } from '../../../contracts/admin';
+import type { CreateMemberBody, MemberDetail, MemberListItem, MemberPage as MemberPageSchema, RecordMemberEventBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
+import type { FileList, FileView } from '../../../contracts/admin';
+import type { Created, Ok } from '../../../contracts/common';
 import type { SensitiveField } from '../../../contracts/dict';
 import { api } from '../../shared/api';
 
@@ -23,12 +24,7 @@ export interface MemberFilters {
   pageSize: number;
 }
 
-export interface MemberPage {
-  items: MemberListItem[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type MemberPage = z.infer<typeof MemberPageSchema>;
 
 export function useMembers(f: MemberFilters) {
   return useQuery({
@@ -53,13 +49,13 @@ function useMemberMutation<V, R>(fn: (v: V) => Promise<R>) {
   });
 }
 
-export const useCreateMember = () => useMemberMutation((b: z.input<typeof CreateMemberBody>) => api.post<{ id: string }>('/api/v1/members', b));
-export const useUpdateMember = () => useMemberMutation(({ id, body }: { id: string; body: z.input<typeof UpdateMemberBody> }) => api.patch(`/api/v1/members/${id}`, body));
+export const useCreateMember = () => useMemberMutation((b: z.input<typeof CreateMemberBody>) => api.post<z.infer<typeof Created>>('/api/v1/members', b));
+export const useUpdateMember = () => useMemberMutation(({ id, body }: { id: string; body: z.input<typeof UpdateMemberBody> }) => api.patch<z.infer<typeof Ok>>(`/api/v1/members/${id}`, body));
 export const useRecordEvent = () =>
-  useMemberMutation(({ id, body }: { id: string; body: z.input<typeof RecordMemberEventBody> }) => api.post(`/api/v1/members/${id}/events`, body));
+  useMemberMutation(({ id, body }: { id: string; body: z.input<typeof RecordMemberEventBody> }) => api.post<z.infer<typeof Ok>>(`/api/v1/members/${id}/events`, body));
 
 export const revealField = (id: string, field: SensitiveField, reason: string) =>
-  api.post<{ field: SensitiveField; value: string | null }>(`/api/v1/members/${id}/reveal`, { field, reason });
+  api.post<z.infer<typeof RevealResult>>(`/api/v1/members/${id}/reveal`, { field, reason });
 
 export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status' | 'sex' | 'education'>) =>
   api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status, sex: f.sex, education: f.education }, '党员名册.xlsx');
@@ -67,7 +63,7 @@ export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status' | 
 export function useFiles(ownerType: 'person' | 'org', ownerId: string, enabled = true) {
   return useQuery({
     queryKey: ['files', ownerType, ownerId],
-    queryFn: () => api.get<{ items: StoredFile[] }>('/api/v1/files', { ownerType, ownerId }).then((r) => r.items),
+    queryFn: () => api.get<z.infer<typeof FileList>>('/api/v1/files', { ownerType, ownerId }).then((r) => r.items),
     enabled,
   });
 }

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { MemberDetail } from '../../../contracts/member';
 import type { MyDevelopment as MyDevelopmentSchema } from '../../../contracts/development';
-import type { DuesCategory } from '../../../contracts/dues';
+import type { DuesOrderCreated as DuesOrderCreatedSchema, DuesOrderSimulated, DuesOrderStatus as DuesOrderStatusSchema, MyDuesView } from '../../../contracts/dues';
+import type { Created } from '../../../contracts/common';
 import { ApiError, api } from '../../shared/api';
 
 export type MyDevelopment = z.infer<typeof MyDevelopmentSchema>;
@@ -25,54 +26,18 @@ export function useMyDevelopment(enabled = true) {
 export function useSubmitReport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ title, file }: { title: string; file: File }) => api.upload<{ id: string }>('/api/v1/me/development/reports', file, file.name, undefined, { title }),
+    mutationFn: ({ title, file }: { title: string; file: File }) => api.upload<z.infer<typeof Created>>('/api/v1/me/development/reports', file, file.name, undefined, { title }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['me', 'development'] }),
   });
 }
 
 // ---- 党费 (the member's own dues, online payment through the provider's cashier)
 
-export interface MyDuesBill {
-  id: string;
-  month: string;
-  dueFen: number;
-  status: 'unpaid' | 'paid' | 'exempt';
-}
-export interface MyDuesEntry {
-  id: number;
-  month: string | null;
-  kind: 'payment' | 'voluntary';
-  amountFen: number;
-  method: string;
-  paidOn: string;
-  payerName: string | null;
-}
-export interface MyDues {
-  current: { category: DuesCategory; baseFen: number | null; amountFen: number; explanation: string; effectiveMonth: string } | null;
-  owed: MyDuesBill[];
-  owedFen: number;
-  unpaidMonths: number;
-  statement: MyDuesEntry[];
-  /** online payment offered or not (no provider configured: pay at the branch), and through whom */
-  onlinePayment: { available: boolean; provider: string | null; simulated: boolean };
-}
-export interface DuesOrderCreated {
-  outTradeNo: string;
-  amountFen: number;
-  months: string[];
-  payUrl: string;
-  provider: string;
-}
-export interface DuesOrderStatus {
-  outTradeNo: string;
-  amountFen: number;
-  status: 'pending' | 'paid' | 'closed' | 'failed';
-  paidAt: string | null;
-  months: string[];
-  provider: string;
-  /** the order is the simulated provider's (demo): this platform's page is its cashier */
-  simulated: boolean;
-}
+export type MyDues = z.infer<typeof MyDuesView>;
+export type MyDuesBill = MyDues['owed'][number];
+export type MyDuesEntry = MyDues['statement'][number];
+export type DuesOrderCreated = z.infer<typeof DuesOrderCreatedSchema>;
+export type DuesOrderStatus = z.infer<typeof DuesOrderStatusSchema>;
 
 export function useMyDues(enabled = true) {
   return useQuery({ queryKey: ['me', 'dues'], queryFn: () => api.get<MyDues>('/api/v1/me/dues'), enabled });
@@ -94,5 +59,5 @@ export function useDuesOrder(outTradeNo: string, poll: boolean, maxPolls: number
 
 /** The simulated cashier's 确认支付: the provider then notifies the server asynchronously. */
 export function useSimulatePay(outTradeNo: string) {
-  return useMutation({ mutationFn: () => api.post<{ outTradeNo: string; status: string }>(`/api/v1/me/dues/orders/${encodeURIComponent(outTradeNo)}/simulate`, {}) });
+  return useMutation({ mutationFn: () => api.post<z.infer<typeof DuesOrderSimulated>>(`/api/v1/me/dues/orders/${encodeURIComponent(outTradeNo)}/simulate`, {}) });
 }

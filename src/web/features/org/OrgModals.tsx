@@ -5,7 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
 import { BRANCH_TYPES, COMMITTEE_POSTS, ORG_TYPES, UNIT_KINDS, type CommitteePost, type OrgType, type UnitKind } from '../../../contracts/dict';
 import { CreateOrgBody } from '../../../contracts/org';
-import type { MemberListItem } from '../../../contracts/member';
+import type { z } from 'zod';
+import type { MemberPage } from '../../../contracts/member';
 import { api, ApiError } from '../../shared/api';
 import { afterToday, dayjs, fromDayjs, toDayjs } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -241,7 +242,7 @@ export function ElectCommitteeModal({ org, onClose }: { org: OrgDetail; onClose:
   const isBranch = BRANCH_TYPES.includes(org.type);
   const members = useQuery({
     queryKey: ['members', 'of-org', org.id],
-    queryFn: () => api.get<{ items: MemberListItem[] }>('/api/v1/members', { orgId: org.id, pageSize: 100, status: 'current' }).then((r) => r.items),
+    queryFn: () => api.get<z.infer<typeof MemberPage>>('/api/v1/members', { orgId: org.id, pageSize: 100, status: 'current' }).then((r) => r.items),
     enabled: can(me, 'member.read'),
   });
   const memberOptions = (members.data ?? []).filter((m) => m.orgId === org.id).map((m) => ({ value: m.name, label: `${m.name}（${m.status === 'full' ? '正式党员' : '预备党员'}）`, personId: m.id }));
