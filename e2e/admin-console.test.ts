@@ -187,8 +187,13 @@ describe('admin console', () => {
         await page.getByLabel(label).press('Tab');
       };
       await date('入党日期', '2005-07-01');
-      await date('转正日期', '2006-07-01');
+      // Enter in a date field confirms the date; it does not submit the half-filled form
+      await page.getByLabel('转正日期').fill('2006-07-01');
+      await page.getByLabel('转正日期').press('Enter');
       await page.getByLabel('手机号码').fill('13912345678');
+      expect(page.url()).toBe(`${base}/admin/members/new`);
+      expect(await page.getByLabel('转正日期').inputValue()).toBe('2006-07-01');
+      expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE name = ${name}`)).n).toBe(0);
 
       await page.getByRole('button', { name: /保\s*存/ }).click();
       await page.waitForURL(/\/admin\/members\/[0-9a-f-]{36}$/);
@@ -305,6 +310,33 @@ describe('admin console', () => {
       await context.close();
       await h.db.exec(sql`DELETE FROM work_calendar_day WHERE day BETWEEN make_date(${year}, 1, 1) AND make_date(${year}, 12, 31)`);
       await h.db.exec(sql`DELETE FROM work_calendar_year WHERE year = ${year}`);
+    }
+  });
+
+  it('with the server unreachable, a page not yet loaded says so inside the layout, and 重试 opens it once the server is back', async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.getByRole('menuitem', { name: '工作台' }).waitFor();
+      // the connection drops: no page code and no API answer reach the browser
+      const offline = (route: { abort: () => Promise<void> }) => route.abort();
+      await page.route('**/assets/**', offline);
+      await page.route('**/api/**', offline);
+      await page.getByRole('menuitem', { name: '党费管理' }).click();
+      await page.getByRole('menuitem', { name: '基数设置' }).click();
+      await page.getByText('页面没有加载出来').waitFor();
+      // the rest of the app stays: the menu and the header are still there
+      await page.getByRole('menuitem', { name: '党员名册' }).waitFor();
+      await page.getByText('管理范围').first().waitFor();
+      await screenshot(page, 'admin-page-offline');
+      await page.unroute('**/assets/**', offline);
+      await page.unroute('**/api/**', offline);
+      await page.getByRole('button', { name: /重\s*试/ }).click();
+      await page.getByText('页面没有加载出来').waitFor({ state: 'detached' });
+      expect(page.url()).toBe(`${base}/admin/dues/bases`);
+      await page.getByRole('heading', { name: '基数设置' }).waitFor();
+    } finally {
+      await context.close();
     }
   });
 

@@ -1,6 +1,6 @@
-import { lazy, Suspense, type ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
 import { Button, Result } from 'antd';
-import { createBrowserRouter, Link, Navigate } from 'react-router';
+import { createBrowserRouter, Link, Navigate, useLocation, useNavigate, useRouteError, type RouteObject } from 'react-router';
 import { ApiError } from '../shared/api';
 import { homePathFor, useMe } from '../shared/session';
 import { ErrorState, PageLoading } from '../shared/states';
@@ -9,9 +9,54 @@ import type { Permission } from '../../contracts/permissions';
 import { AdminLayout } from './AdminLayout';
 import { MobileLayout } from './MobileLayout';
 
-// Pages load on demand: the first load carries only the shell.
-function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M) {
-  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
+// Pages load on demand: the first load carries only the shell. React.lazy keeps
+// a failed load for good, so a page whose code could not be fetched (server
+// unreachable, a restart) makes a fresh loader for the next attempt (重试).
+function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M): ComponentType {
+  const make = (): LazyExoticComponent<ComponentType> =>
+    lazy(async () => {
+      try {
+        return { default: (await load())[name] as ComponentType };
+      } catch (e) {
+        current = make();
+        throw e;
+      }
+    });
+  let current = make();
+  return function Page() {
+    const Current = current;
+    return <Current />;
+  };
+}
+
+/** The browser could not fetch a page's code (not an error in the page itself). */
+function isLoadFailure(e: unknown): boolean {
+  return e instanceof Error && /dynamically imported module|Importing a module script failed|error loading dynamically imported module|Failed to fetch/i.test(e.message);
+}
+
+/**
+ * An error inside a page: shown in the layout's content area, so the menu, the
+ * header and whatever else is open stay as they were. 重试 renders the page
+ * again (a new location resets the boundary).
+ */
+function PageError() {
+  const error = useRouteError();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const retry = () => navigate({ pathname: location.pathname, search: location.search, hash: location.hash }, { replace: true, state: location.state });
+  const offline = isLoadFailure(error);
+  return (
+    <Result
+      status={offline ? 'warning' : 'error'}
+      title={offline ? '页面没有加载出来' : '页面出错了'}
+      subTitle={offline ? '与服务器的连接中断了（网络故障或系统正在重启）。其他已打开的内容不受影响；请稍后点击“重试”。' : '这个页面出现了错误。请点击“重试”；如仍然出错，请联系系统管理员。'}
+      extra={
+        <Button type="primary" onClick={retry}>
+          重试
+        </Button>
+      }
+    />
+  );
 }
 
 const LoginPage = page(() => import('../features/auth/LoginPage'), 'LoginPage');
@@ -92,6 +137,47 @@ function RouteError() {
   );
 }
 
+// The pages inside each layout; an error in one of them stays inside the layout (PageError).
+const adminPages: RouteObject[] = [
+  { index: true, element: <DashboardPage /> },
+  { path: 'orgs', element: guarded('org.read', OrgPage) },
+  { path: 'members', element: guarded('member.read', MemberListPage) },
+  { path: 'members/new', element: guarded('member.create', MemberFormPage) },
+  { path: 'members/import', element: guarded('member.import', MemberImportPage) },
+  { path: 'members/:id', element: guarded('member.read', MemberDetailPage) },
+  { path: 'members/:id/edit', element: guarded('member.update', MemberFormPage) },
+  { path: 'development', element: guarded('development.read', DevelopmentBoardPage) },
+  { path: 'development/candidates', element: guarded('development.read', CandidateListPage) },
+  { path: 'development/candidates/new', element: guarded('development.manage', CandidateFormPage) },
+  { path: 'development/candidates/:id', element: guarded('development.read', CandidateDetailPage) },
+  { path: 'development/plans', element: guarded('development.read', PlanPage) },
+  { path: 'development/documents', element: guarded('development.read', DevelopmentDocumentsPage) },
+  { path: 'dues', element: <Navigate to="/admin/dues/bills" replace /> },
+  { path: 'dues/bases', element: guarded('dues.read', DuesBasesPage) },
+  { path: 'dues/bills', element: guarded('dues.read', DuesBillsPage) },
+  { path: 'dues/payments', element: guarded('dues.manage', DuesPaymentsPage) },
+  { path: 'dues/reductions', element: guarded('dues.read', DuesReductionsPage) },
+  { path: 'dues/summary', element: guarded('dues.read', DuesSummaryPage) },
+  { path: 'dues/reconciliation', element: guarded('dues.approve', DuesReconciliationPage) },
+  { path: 'accounts', element: guarded('account.manage', AccountsPage) },
+  { path: 'audit', element: guarded('audit.read', AuditPage) },
+  { path: 'rules', element: guarded('system.config', RulesPage) },
+  { path: 'system/calendar', element: guarded('system.config', WorkCalendarPage) },
+  { path: 'jobs', element: guarded('job.read', JobsPage) },
+  { path: 'jobs/:id', element: guarded('job.read', JobDetailPage) },
+  { path: 'account', element: <AccountPage /> },
+  { path: '*', element: <NotFound /> },
+];
+
+const mobilePages: RouteObject[] = [
+  { index: true, element: <MobileHomePage /> },
+  { path: 'me', element: <MobileMePage /> },
+  { path: 'password', element: <MobilePasswordPage /> },
+  { path: 'dues', element: <MobileDuesPage /> },
+  { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
+  { path: '*', element: <NotFound /> },
+];
+
 export const router = createBrowserRouter([
   { path: '/', element: <RootRedirect />, errorElement: <RouteError /> },
   {
@@ -107,49 +193,13 @@ export const router = createBrowserRouter([
     path: '/admin',
     element: <AdminLayout />,
     errorElement: <RouteError />,
-    children: [
-      { index: true, element: <DashboardPage /> },
-      { path: 'orgs', element: guarded('org.read', OrgPage) },
-      { path: 'members', element: guarded('member.read', MemberListPage) },
-      { path: 'members/new', element: guarded('member.create', MemberFormPage) },
-      { path: 'members/import', element: guarded('member.import', MemberImportPage) },
-      { path: 'members/:id', element: guarded('member.read', MemberDetailPage) },
-      { path: 'members/:id/edit', element: guarded('member.update', MemberFormPage) },
-      { path: 'development', element: guarded('development.read', DevelopmentBoardPage) },
-      { path: 'development/candidates', element: guarded('development.read', CandidateListPage) },
-      { path: 'development/candidates/new', element: guarded('development.manage', CandidateFormPage) },
-      { path: 'development/candidates/:id', element: guarded('development.read', CandidateDetailPage) },
-      { path: 'development/plans', element: guarded('development.read', PlanPage) },
-      { path: 'development/documents', element: guarded('development.read', DevelopmentDocumentsPage) },
-      { path: 'dues', element: <Navigate to="/admin/dues/bills" replace /> },
-      { path: 'dues/bases', element: guarded('dues.read', DuesBasesPage) },
-      { path: 'dues/bills', element: guarded('dues.read', DuesBillsPage) },
-      { path: 'dues/payments', element: guarded('dues.manage', DuesPaymentsPage) },
-      { path: 'dues/reductions', element: guarded('dues.read', DuesReductionsPage) },
-      { path: 'dues/summary', element: guarded('dues.read', DuesSummaryPage) },
-      { path: 'dues/reconciliation', element: guarded('dues.approve', DuesReconciliationPage) },
-      { path: 'accounts', element: guarded('account.manage', AccountsPage) },
-      { path: 'audit', element: guarded('audit.read', AuditPage) },
-      { path: 'rules', element: guarded('system.config', RulesPage) },
-      { path: 'system/calendar', element: guarded('system.config', WorkCalendarPage) },
-      { path: 'jobs', element: guarded('job.read', JobsPage) },
-      { path: 'jobs/:id', element: guarded('job.read', JobDetailPage) },
-      { path: 'account', element: <AccountPage /> },
-      { path: '*', element: <NotFound /> },
-    ],
+    children: [{ errorElement: <PageError />, children: adminPages }],
   },
   {
     path: '/m',
     element: <MobileLayout />,
     errorElement: <RouteError />,
-    children: [
-      { index: true, element: <MobileHomePage /> },
-      { path: 'me', element: <MobileMePage /> },
-      { path: 'password', element: <MobilePasswordPage /> },
-      { path: 'dues', element: <MobileDuesPage /> },
-      { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
-      { path: '*', element: <NotFound /> },
-    ],
+    children: [{ errorElement: <PageError />, children: mobilePages }],
   },
   { path: '*', element: <NotFound /> },
 ]);

@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { BRANCH_TYPES } from '../../../contracts/dict';
 import { CreateDevelopmentCandidateBody } from '../../../contracts/development';
+import { enterConfirmsField } from '../../shared/long-form';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, dayjs, fromDayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -128,6 +129,7 @@ export function CandidateFormPage() {
       {refusal && <RuleAlert refusal={refusal} onClose={() => setRefusal(null)} />}
       {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} role="alert" />}
       <Form<Values>
+        onKeyDown={enterConfirmsField}
         form={form}
         name="candidate"
         layout="vertical"

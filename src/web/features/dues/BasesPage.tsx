@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Radio, Row, Sel
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useSearchParams } from 'react-router';
 import { BASE_COMPONENT_KINDS, BASED_CATEGORIES, DUES_CATEGORIES, type DuesCategory } from '../../../contracts/dues';
+import { enterConfirmsField } from '../../shared/long-form';
 import { errorMessage } from '../../shared/api';
 import { dayjs, formatDateTime } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -185,9 +186,7 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
         onFinish={submit}
         validateTrigger={['onChange', 'onBlur']}
         // a base is append-only: Enter in a field (the month picker) must not save it; the button does
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') e.preventDefault();
-        }}
+        onKeyDown={enterConfirmsField}
       >
         <Form.Item name="category" label="党费类别" rules={[{ required: true, message: '请选择党费类别' }]}>
           <Select options={(Object.keys(DUES_CATEGORIES) as DuesCategory[]).map((k) => ({ value: k, label: DUES_CATEGORIES[k] }))} placeholder="请选择" aria-label="党费类别" />

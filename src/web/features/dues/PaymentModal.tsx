@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Alert, App, DatePicker, Form, Input, Modal, Radio, Typography } from 'antd';
+import { enterConfirmsField } from '../../shared/long-form';
 import { afterToday, dayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
 import type { DuesBillView } from './api';
@@ -57,7 +58,7 @@ export function PaymentModal({ bills, onClose }: { bills: DuesBillView[]; onClos
       <Typography.Paragraph>
         {bills.map((b) => b.month).join('、')}，共 {bills.length} 个月，合计 <strong data-testid="pay-total">{yuan(total)}</strong> 元
       </Typography.Paragraph>
-      <Form<PayForm> form={form} layout="vertical" name="dues-payment" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
+      <Form<PayForm> onKeyDown={enterConfirmsField} form={form} layout="vertical" name="dues-payment" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
         <Form.Item name="method" label="交纳方式" rules={[{ required: true, message: '请选择交纳方式' }]}>
           <Radio.Group options={[{ value: 'cash', label: '现金' }, { value: 'transfer', label: '转账' }]} />
         </Form.Item>
@@ -118,7 +119,7 @@ export function VoluntaryModal({ orgId, onClose }: { orgId: string | undefined; 
   return (
     <Modal open title="登记自愿交纳党费" okText="登记" onOk={() => form.submit()} confirmLoading={record.isPending} onCancel={onClose} destroyOnHidden width={520}>
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Form<VoluntaryForm> form={form} layout="vertical" name="dues-voluntary" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
+      <Form<VoluntaryForm> onKeyDown={enterConfirmsField} form={form} layout="vertical" name="dues-voluntary" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
           <MemberSearchSelect orgId={orgId} aria-label="自愿交纳党员" />
         </Form.Item>

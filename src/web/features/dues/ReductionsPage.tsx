@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { REDUCTION_KINDS, REDUCTION_STATUSES } from '../../../contracts/dues';
+import { enterConfirmsField } from '../../shared/long-form';
 import { api, errorMessage } from '../../shared/api';
 import { dayjs, formatDateTime } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -60,7 +61,7 @@ function ProposeModal({ orgId, onClose }: { orgId: string | undefined; onClose: 
   return (
     <Modal open title="提出少交、免交党费申请" okText="提交" onOk={() => form.submit()} confirmLoading={propose.isPending} onCancel={onClose} destroyOnHidden width={560}>
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Form<ProposeForm> form={form} layout="vertical" name="dues-reduction" initialValues={{ kind: 'reduce', range: [dayjs(`${currentMonth()}-01`), dayjs(`${currentMonth()}-01`).add(11, 'month')] }} onFinish={submit}>
+      <Form<ProposeForm> onKeyDown={enterConfirmsField} form={form} layout="vertical" name="dues-reduction" initialValues={{ kind: 'reduce', range: [dayjs(`${currentMonth()}-01`), dayjs(`${currentMonth()}-01`).add(11, 'month')] }} onFinish={submit}>
         <Form.Item name="personId" label="党员" rules={[{ required: true, message: '请选择党员' }]}>
           <MemberSearchSelect orgId={orgId} aria-label="减免党员" onChange={() => evidence.setFiles([])} />
         </Form.Item>

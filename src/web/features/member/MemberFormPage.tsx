@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS } from '../../../contracts/dict';
 import { MemberFields } from '../../../contracts/member';
+import { enterConfirmsField } from '../../shared/long-form';
 import { ApiError } from '../../shared/api';
 import { afterToday, DATE_FORMAT, fromDayjs, todayShanghai, toDayjs } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -176,6 +177,7 @@ function MemberForm({ member }: { member?: MemberDetail }) {
       </div>
       {formError && <Alert type="error" showIcon title={formError} style={{ marginBottom: 16 }} role="alert" />}
       <Form<Values>
+        onKeyDown={enterConfirmsField}
         form={form}
         layout="vertical"
         initialValues={initialValues}
