@@ -179,7 +179,11 @@ describe('member development', () => {
       // one introducer: refused, two: recorded
       dialog = await openStep(page, 9);
       await typeDate(dialog, '日期', '2024-10-20');
-      await pickMember(page, dialog, '入党介绍人', introducer1);
+      const introducers = dialog.getByLabel('入党介绍人', { exact: true });
+      await searchAndPick(page, introducers, introducer1);
+      // the search is empty again after a pick: the second name is typed on its own
+      expect(await introducers.inputValue()).toBe('');
+      await dialog.locator('.ant-modal-title').click();
       await submitStep(dialog);
       const two = await refusal(dialog, '须由2名正式党员作入党介绍人（当前 1 名）');
       await two.getByText(RULE_SOURCE).waitFor();
@@ -225,6 +229,13 @@ describe('member development', () => {
       await cp.getByLabel('姓名或拼音首字母').press('Enter');
       await cp.locator('.ant-table-row').filter({ hasText: name }).filter({ hasText: '第4阶段' }).getByRole('link', { name }).click();
       await cp.waitForURL(fileUrl);
+      // the completed stages are folded; the page offers the way to the step at hand
+      await cp.getByRole('button', { name: '展开第1阶段' }).waitFor();
+      expect(await cp.getByTestId('step-2').count()).toBe(0);
+      await cp.getByRole('button', { name: /跳到当前步骤：第13步/ }).waitFor();
+      await screenshot(cp, 'development-candidate-folded');
+      await cp.getByRole('button', { name: '展开第3阶段' }).click();
+      await cp.getByTestId('record-10').getByRole('button', { name: /政审材料\.pdf/ }).waitFor();
       dialog = await openStep(cp, 13);
       await typeDate(dialog, '日期', '2024-11-15');
       await submitStep(dialog);

@@ -76,6 +76,19 @@ export const AuditVerifyResult = z.object({
   checkpoints: z.object({ checked: z.number().int(), latestId: z.number().int().nullable(), latestAt: z.string().nullable() }).nullable(),
 });
 
+/** Every kind of background job, as the 任务记录 page names it (a test checks each registered kind is here). */
+export const JOB_KINDS: Record<string, string> = {
+  'member.import': '党员批量导入',
+  'org.term_reminders': '换届到期提醒',
+  'development.deadlines': '发展党员期限提醒',
+  'dues.monthly_bills': '生成月度党费账单',
+  'dues.payments': '查询在线支付结果',
+  'dues.reconciliation': '与支付机构对账',
+  'audit.checkpoint': '审计日志签名检查点',
+  'system.calendar_reminder': '下一年工作日历提醒',
+  'maintenance.cleanup': '过期会话与临时文件清理',
+};
+
 export const JobView = z.object({
   id: z.uuid(),
   kind: Text,

@@ -4,6 +4,7 @@ import { sql } from '../../src/server/platform/sql';
 import { createDb, type Db } from '../../src/server/platform/db';
 import { createJobRunner, type JobRunner } from '../../src/server/platform/jobs';
 import { createHarness, login, type Harness } from '../helpers/harness';
+import { JOB_KINDS } from '../../src/contracts/admin';
 import { makeAccount, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 
 // The job queue of platform/jobs.ts against a real PostgreSQL: run once,
@@ -32,6 +33,15 @@ function deferred() {
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+describe('job kinds', () => {
+  it('names every kind of job the platform runs in Chinese, and no other', () => {
+    const registered = h.deps.jobs.kinds();
+    expect(registered.length).toBeGreaterThanOrEqual(9);
+    expect([...registered].sort()).toEqual(Object.keys(JOB_KINDS).sort());
+    for (const k of registered) expect(JOB_KINDS[k], k).toMatch(/^[\u4e00-\u9fa5、与]+$/);
+  });
+});
 
 describe('job runner', () => {
   it('runs an enqueued job once and stores its result', async () => {

@@ -20,6 +20,8 @@ export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 
 export interface JobRunner {
   register(kind: string, handler: JobHandler): void;
+  /** the kinds with a handler, in registration order */
+  kinds(): string[];
   enqueue(kind: string, payload: Record<string, unknown>, opts?: { createdBy?: string | null; orgId?: string | null; dedupeKey?: string; maxAttempts?: number; id?: string }): Promise<string>;
   schedule(name: string, kind: string, everySeconds: number): Promise<void>;
   /** Claims and runs ready jobs until none is left; returns how many ran. */
@@ -101,6 +103,7 @@ export function createJobRunner(db: Db, log: (msg: string, extra?: unknown) => v
     register(kind, handler) {
       handlers.set(kind, handler);
     },
+    kinds: () => [...handlers.keys()],
     async enqueue(kind, payload, opts = {}) {
       const r = await db.one<{ id: string }>(sql`INSERT INTO job (id, kind, payload, created_by, org_id, dedupe_key, max_attempts)
         VALUES (${opts.id ?? crypto.randomUUID()}, ${kind}, ${JSON.stringify(payload)}::jsonb, ${opts.createdBy ?? null}, ${opts.orgId ?? null}, ${opts.dedupeKey ?? null}, ${opts.maxAttempts ?? 3})

@@ -23,5 +23,7 @@ export function useServerSearch(ms = 250) {
       popupRender: (menu: ReactElement) => <div data-search-settled={settled ? term : undefined}>{menu}</div>,
     };
   };
-  return { term, selectProps };
+  /** After a pick in a multiple select: the next name is typed into an empty search. */
+  const clear = () => setSearch('');
+  return { term, selectProps, clear };
 }

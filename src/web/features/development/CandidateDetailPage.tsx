@@ -164,24 +164,71 @@ function StepItem({ plan, records, detail, onRecord }: { plan: StepPlanView; rec
   );
 }
 
+const STAGES = [1, 2, 3, 4, 5] as const;
+
+/** The step to work on next: the first one open for recording, else the first not yet done. */
+function currentStep(detail: CandidateDetail): number | null {
+  const open = detail.plan.filter((p) => p.done.length === 0);
+  return (open.find((p) => p.canRecordNow) ?? open[0])?.step ?? null;
+}
+
+function scrollToStep(step: number) {
+  document.querySelector(`[data-testid="step-${step}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+}
+
 function ProgressTab({ detail, onRecord }: { detail: CandidateDetail; onRecord: (p: StepPlanView) => void }) {
   const today = todayShanghai();
   const finished = detail.state === 'archived';
+  const stageDone = (stage: number) => detail.plan.filter((p) => p.stage === stage).every((p) => p.done.length > 0);
+  // While the file is open, the stages already completed when the page was opened are folded (a
+  // 2,500 px scroll otherwise); a closed file is a record and shows every step. Recording a step
+  // never folds what the user is looking at.
+  const [folded, setFolded] = useState<Set<number>>(() => new Set(detail.state === 'open' ? STAGES.filter(stageDone) : []));
+  const unfold = (stage: number) => setFolded((f) => new Set([...f].filter((s) => s !== stage)));
+  const current = detail.state === 'open' ? currentStep(detail) : null;
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Steps
         size="small"
         current={finished ? 5 : detail.stage - 1}
         status={detail.state === 'open' || finished ? undefined : 'error'}
-        items={[1, 2, 3, 4, 5].map((s) => ({ title: `第${s}阶段`, content: DEVELOPMENT_STAGES[s as keyof typeof DEVELOPMENT_STAGES] }))}
+        onChange={(i) => {
+          unfold(i + 1);
+          requestAnimationFrame(() => document.getElementById(`stage-${i + 1}`)?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+        }}
+        items={STAGES.map((s) => ({ title: `第${s}阶段`, content: DEVELOPMENT_STAGES[s] }))}
       />
-      {[1, 2, 3, 4, 5].map((stage) => {
+      {current && (
+        <Button type="link" style={{ padding: 0, alignSelf: 'flex-start' }} onClick={() => scrollToStep(current)}>
+          跳到当前步骤：第{current}步 {DEVELOPMENT_STEPS[current - 1]?.label}
+        </Button>
+      )}
+      {STAGES.map((stage) => {
         const plans = detail.plan.filter((p) => p.stage === stage);
+        const title = (
+          <Typography.Title level={5} style={{ marginTop: 0, marginBottom: folded.has(stage) ? 0 : undefined }}>
+            第{stage}阶段 · {DEVELOPMENT_STAGES[stage]}
+          </Typography.Title>
+        );
+        if (folded.has(stage)) {
+          const dates = plans.flatMap((p) => p.done).sort();
+          return (
+            <section key={stage} id={`stage-${stage}`} aria-label={`第${stage}阶段`} className="stage-folded">
+              <Space wrap size={8} align="center">
+                {title}
+                <Tag color="success">
+                  已完成 {plans.length} 步{dates.length ? `（${dates[0]} 至 ${dates[dates.length - 1]}）` : ''}
+                </Tag>
+                <Button size="small" onClick={() => unfold(stage)} aria-label={`展开第${stage}阶段`}>
+                  展开
+                </Button>
+              </Space>
+            </section>
+          );
+        }
         return (
-          <section key={stage} aria-label={`第${stage}阶段`}>
-            <Typography.Title level={5} style={{ marginTop: 0 }}>
-              第{stage}阶段 · {DEVELOPMENT_STAGES[stage as keyof typeof DEVELOPMENT_STAGES]}
-            </Typography.Title>
+          <section key={stage} id={`stage-${stage}`} aria-label={`第${stage}阶段`}>
+            {title}
             <Timeline
               items={plans.map((p) => {
                 const done = p.done.length > 0;

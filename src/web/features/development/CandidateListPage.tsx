@@ -62,26 +62,32 @@ export function CandidateListPage() {
 
   const sortOrderOf = (k: CandidateFilters['sort']) => (f.sort === k ? (f.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null);
   const columns: ColumnsType<CandidateListItem> = [
-    { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100, sorter: true, sortOrder: sortOrderOf('name'), render: (n: string, r) => <Link to={`/admin/development/candidates/${r.id}`}>{n}</Link> },
-    { title: '所在支部', dataIndex: 'orgName', key: 'orgName', width: 170, ellipsis: true },
-    { title: '当前身份', dataIndex: 'status', key: 'status', width: 110, render: (s: CandidateListItem['status']) => <StatusTag status={s} /> },
-    { title: '阶段', dataIndex: 'stage', key: 'stage', width: 200, sorter: true, sortOrder: sortOrderOf('stage'), render: (s: number) => <StageText stage={s} /> },
+    { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 90, sorter: true, sortOrder: sortOrderOf('name'), render: (n: string, r) => <Link to={`/admin/development/candidates/${r.id}`}>{n}</Link> },
+    { title: '所在支部', dataIndex: 'orgName', key: 'orgName', width: 170 }, // whole names, wrapped: branches differ only at the end (…第一党支部 / …第二党支部)
+    { title: '当前身份', dataIndex: 'status', key: 'status', width: 100, render: (s: CandidateListItem['status']) => <StatusTag status={s} /> },
+    { title: '阶段', dataIndex: 'stage', key: 'stage', width: 180, sorter: true, sortOrder: sortOrderOf('stage'), render: (s: number) => <StageText stage={s} /> },
     {
       title: '进度',
       dataIndex: 'lastStep',
       key: 'lastStep',
-      width: 250,
+      width: 190,
+      // two short lines that wrap inside the column instead of running over the dates
       render: (n: number, r) => (
-        <Space size={4} wrap>
-          <span style={{ whiteSpace: 'nowrap' }}>
-            已完成到第{n}步{DEVELOPMENT_STEPS[n - 1] ? `（${DEVELOPMENT_STEPS[n - 1].label}）` : ''}
-          </span>
-          {r.state !== 'open' && <StateTag state={r.state} />}
-        </Space>
+        <div style={{ minWidth: 0 }}>
+          <Space size={4} wrap>
+            <span>已完成到第{n}步</span>
+            {r.state !== 'open' && <StateTag state={r.state} />}
+          </Space>
+          {DEVELOPMENT_STEPS[n - 1] && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {DEVELOPMENT_STEPS[n - 1].label}
+            </Typography.Text>
+          )}
+        </div>
       ),
     },
     { title: '申请日期', dataIndex: 'appliedOn', key: 'appliedOn', width: 104, sorter: true, sortOrder: sortOrderOf('appliedOn'), render: formatDate },
-    { title: '下一期限', dataIndex: 'nextDue', key: 'nextDue', sorter: true, sortOrder: sortOrderOf('nextDue'), render: (_: unknown, r) => <DeadlineLine d={r.nextDue} /> },
+    { title: '下一期限', dataIndex: 'nextDue', key: 'nextDue', width: 280, sorter: true, sortOrder: sortOrderOf('nextDue'), render: (_: unknown, r) => <DeadlineLine d={r.nextDue} /> },
   ];
 
   return (
@@ -135,7 +141,7 @@ export function CandidateListPage() {
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
           columns={columns}
-          scroll={{ x: 1130 }}
+          scroll={{ x: 1114 }}
           locale={{
             emptyText: list.isPending ? (
               ' '

@@ -2,6 +2,7 @@ import { Alert, Descriptions, Progress, Space, Statistic, Table, Tag, Typography
 import { MemberImportReport } from '../../../contracts/member';
 import { formatDateTime } from '../../shared/dates';
 import { JOB_KINDS, JOB_STATUSES, percentOf, type Job } from './api';
+import { summarizeJob } from './summaries';
 
 export type ImportReport = MemberImportReport;
 
@@ -61,7 +62,17 @@ export function JobResult({ job }: { job: Job }) {
       </Space>
     );
   }
-  return <pre className="json-block">{JSON.stringify(job.result, null, 2)}</pre>;
+  const summary = summarizeJob(job.kind, job.result);
+  return (
+    <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+      {summary && <Alert type="success" showIcon title={summary} />}
+      {/* the raw result stays available to the operator, folded */}
+      <details>
+        <summary style={{ cursor: 'pointer', color: '#8c8c8c' }}>技术详情（供系统管理员排查）</summary>
+        <pre className="json-block">{JSON.stringify(job.result, null, 2)}</pre>
+      </details>
+    </Space>
+  );
 }
 
 export function JobSummary({ job }: { job: Job }) {

@@ -5,11 +5,12 @@ import { formatDateTime } from '../../shared/dates';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { JOB_KINDS, percentOf, useJobs, type Job } from './api';
-import { isImportReport, JobResult, JobStatusTag } from './JobResult';
+import { JobResult, JobStatusTag } from './JobResult';
+import { summarizeJob } from './summaries';
 
 function resultText(j: Job): string {
   if (j.status === 'failed') return j.lastError ?? '失败';
-  if (j.kind === 'member.import' && isImportReport(j.result)) return `新增 ${j.result.created}，跳过 ${j.result.skipped}，错误 ${j.result.errors.length} 处`;
+  if (j.status === 'succeeded') return summarizeJob(j.kind, j.result) ?? j.message ?? '已完成';
   return j.message ?? '—';
 }
 

@@ -1,12 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { JobPage as JobPageSchema, JobView } from '../../../contracts/admin';
+import { JOB_KINDS, type JobPage as JobPageSchema, type JobView } from '../../../contracts/admin';
 import { api } from '../../shared/api';
 
 export type Job = z.infer<typeof JobView>;
 export type JobPage = z.infer<typeof JobPageSchema>;
 
-export const JOB_KINDS: Record<string, string> = { 'member.import': '党员批量导入', 'org.term_reminders': '换届到期提醒', 'maintenance.cleanup': '过期会话清理', 'system.calendar_reminder': '下一年工作日历提醒' };
+export { JOB_KINDS };
 export const JOB_STATUSES: Record<Job['status'], { text: string; color: string }> = {
   queued: { text: '排队中', color: 'default' },
   running: { text: '进行中', color: 'processing' },

@@ -9,10 +9,15 @@ import { useServerSearch } from '../../shared/search-select';
 // Picks members of an org subtree by name, pinyin initials or phone tail, as
 // the user types (the roster's own search): one member (a dues payer) or
 // several (培养联系人, 入党介绍人). Picked members keep their names when the
-// search moves on.
+// search moves on; after a pick the search is empty for the next name.
 
 type Member = z.infer<typeof MemberPage>['items'][number];
 type Which = 'current' | 'full';
+/** a picked member as the Select holds it (labelInValue): the id and the name shown on its tag */
+interface LabeledValue {
+  value: string;
+  label?: React.ReactNode;
+}
 
 const TEXTS: Record<Which, { placeholder: string; none: string; notFound: string }> = {
   current: { placeholder: '输入姓名、拼音首字母查找党员', none: '没有党员', notFound: '没有找到该党员' },
@@ -45,39 +50,38 @@ type Props =
 
 export function MemberSearchSelect(props: Props) {
   const { orgId, status = 'current', id, placeholder, style } = props;
-  const { term, selectProps } = useServerSearch();
+  const { term, selectProps, clear } = useServerSearch();
   const q = useMemberSearch(orgId, term, status);
+  // names of picked members, so that their tags keep their names when the search moves on
   const [names, setNames] = useState<Record<string, string>>({});
-  const picked = useMemo(() => (props.multiple ? (props.value ?? []) : props.value ? [props.value] : []), [props.multiple, props.value]);
+  const labeled = (v: string): LabeledValue => ({ value: v, label: names[v] ?? '…' });
 
-  const options = useMemo(() => {
-    const fetched = (q.data?.items ?? []).map((m) => ({ value: m.id, label: m.name, title: m.name, extra: describe(m, status) }));
-    const seen = new Set(fetched.map((o) => o.value));
-    const kept = picked.filter((v) => !seen.has(v)).map((v) => ({ value: v, label: names[v] ?? '…', title: names[v] ?? '', extra: '' }));
-    return [...kept, ...fetched];
-  }, [q.data, picked, names, status]);
+  // only what the search found: a picked member is not offered again as the "only option"
+  const options = useMemo(() => (q.data?.items ?? []).map((m) => ({ value: m.id, label: m.name, title: m.name, extra: describe(m, status) })), [q.data, status]);
 
-  const remember = (ids: string[]) => {
+  const remember = (picked: LabeledValue[]) => {
     const next = { ...names };
-    for (const o of options) if (ids.includes(o.value) && o.title) next[o.value] = o.title;
+    for (const p of picked) if (typeof p.label === 'string' && p.label !== '…') next[p.value] = p.label;
     setNames(next);
   };
   const texts = TEXTS[status];
   return (
-    <Select<string | string[]>
+    <Select<LabeledValue | LabeledValue[]>
       id={id}
       aria-label={props['aria-label']}
       mode={props.multiple ? 'multiple' : undefined}
-      value={props.multiple ? (props.value ?? []) : props.value}
+      labelInValue
+      value={props.multiple ? (props.value ?? []).map(labeled) : props.value ? labeled(props.value) : undefined}
       onChange={(v) => {
         if (props.multiple) {
-          const ids = (v as string[] | undefined) ?? [];
-          remember(ids);
-          props.onChange?.(ids);
+          const picked = (v as LabeledValue[] | undefined) ?? [];
+          remember(picked);
+          clear(); // the next name is typed into an empty search
+          props.onChange?.(picked.map((p) => p.value));
         } else {
-          const one = v as string | undefined;
+          const one = v as LabeledValue | undefined;
           if (one) remember([one]);
-          props.onChange?.(one, options.find((o) => o.value === one)?.title);
+          props.onChange?.(one?.value, typeof one?.label === 'string' ? one.label : undefined);
         }
       }}
       allowClear={!props.multiple}

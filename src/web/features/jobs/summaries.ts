@@ -1,0 +1,51 @@
+import { formatDateTime } from '../../shared/dates';
+import { MemberImportReport } from '../../../contracts/member';
+
+// What a finished background job did, in one Chinese sentence, read from its
+// result (each kind's result shape is the one its handler in
+// src/server/domains/*/*.jobs.ts returns). Numbers, not ids or JSON.
+
+type Result = Record<string, unknown>;
+const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+const obj = (v: unknown): Result => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Result) : {});
+
+const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
+  'member.import': (_r, raw) => {
+    const p = MemberImportReport.safeParse(raw);
+    return p.success ? `新增 ${p.data.created} 人，已存在而跳过 ${p.data.skipped} 人，有错误 ${new Set(p.data.errors.map((e) => e.row)).size} 行` : '导入已完成';
+  },
+  'org.term_reminders': (r) => `${num(r.committees)} 个班子任期将满或已满，发出提醒 ${num(r.notified)} 条`,
+  'development.deadlines': (r) => `重算 ${num(r.files)} 份发展档案的期限，${num(r.deadlines)} 个期限临近或已逾期，发出提醒 ${num(r.notified)} 条`,
+  'dues.monthly_bills': (r) => {
+    const trees = Array.isArray(r.bills) ? r.bills.map(obj) : [];
+    const sum = (k: string) => trees.reduce((s, t) => s + num(t[k]), 0);
+    const month = typeof trees[0]?.month === 'string' ? `${trees[0].month} ` : '';
+    const arrears = obj(r.arrears);
+    return [
+      `${month}党费账单：新增 ${sum('created')} 张，更正 ${sum('updated')} 张，无变化 ${sum('unchanged')} 张，已交纳保持不变 ${sum('paidKept')} 张`,
+      sum('withoutBase') ? `${sum('withoutBase')} 名党员尚未设置党费基数` : null,
+      `欠交提醒：${num(arrears.members)} 名党员，发出 ${num(arrears.notified)} 条`,
+    ].filter(Boolean).join('；');
+  },
+  'dues.payments': (r) => {
+    const outcomes = Object.values(obj(r.settled));
+    if (!outcomes.length) return '没有需要查询的待支付订单';
+    const settled = outcomes.filter((o) => o === 'settled').length;
+    const closed = outcomes.filter((o) => o === 'closed').length;
+    return `查询待支付订单 ${outcomes.length} 笔：确认到账 ${settled} 笔，超时关闭 ${closed} 笔，其他 ${outcomes.length - settled - closed} 笔`;
+  },
+  'dues.reconciliation': (r) => {
+    if (r.skipped) return '未配置支付机构，无需对账';
+    const differences = Array.isArray(r.differences) ? r.differences.length : 0;
+    return `${typeof r.day === 'string' ? r.day : ''} 对账：相符 ${num(r.matched)} 笔，差异 ${differences} 处${differences ? '（请到“支付对账”查看）' : ''}`;
+  },
+  'audit.checkpoint': (r) => (r.unchanged ? '自上次检查点以来没有新的审计记录' : `已写入审计日志签名检查点：第 ${num(r.id)} 条${typeof r.at === 'string' ? `（${formatDateTime(r.at)}）` : ''}`),
+  'system.calendar_reminder': (r) => (typeof r.missingYear === 'number' ? `${r.missingYear} 年工作日历尚未配置，已提醒系统管理员` : '无需提醒（下一年工作日历已配置，或未到 11 月）'),
+  'maintenance.cleanup': (r) => `清理过期会话 ${num(r.sessions)} 个、登录限制记录 ${num(r.throttles)} 条、遗留的导入文件 ${num(r.importUploads)} 个`,
+};
+
+/** One sentence for a succeeded job, or null for a kind this page does not know (its raw result is shown). */
+export function summarizeJob(kind: string, result: unknown): string | null {
+  const f = SUMMARIES[kind];
+  return f ? f(obj(result), result) : null;
+}
