@@ -50,6 +50,13 @@ function BarList({ title, items, labels, testId }: { title: string; items: Stats
   );
 }
 
+/** 汉族, the five largest minorities, and the rest summed. */
+function ethnicityItems(s: MemberStats): StatsCount[] {
+  const minorities = s.ethnicity.byName.filter((e) => e.key !== '汉族' && e.n > 0);
+  const rest = minorities.slice(5).reduce((a, e) => a + e.n, 0);
+  return [{ key: 'han', n: s.ethnicity.han }, ...minorities.slice(0, 5), ...(rest ? [{ key: 'others', n: rest }] : [])];
+}
+
 const find = (xs: StatsCount[], key: string) => xs.find((x) => x.key === key)?.n ?? 0;
 
 export function MemberStatsPanel({ orgId }: { orgId: string }) {
@@ -101,16 +108,16 @@ function Stats({ s }: { s: MemberStats }) {
         <Col span={4}><Statistic title="35岁及以下" value={upto35} suffix={<span style={{ fontSize: 12 }}>名 {pct(upto35)}</span>} /></Col>
       </Row>
       <Row gutter={[24, 16]}>
-        <Col span={8}><BarList title="年龄" items={s.byAgeBand} labels={LABELS.age} testId="stats-age" /></Col>
-        <Col span={8}>
+        <Col xs={24} xl={12}><BarList title="年龄" items={s.byAgeBand} labels={LABELS.age} testId="stats-age" /></Col>
+        <Col xs={24} xl={12}>
           <BarList title={`学历（大专及以上 ${pct(college)}）`} items={s.byEducation} labels={LABELS.education} testId="stats-education" />
         </Col>
-        <Col span={8}><BarList title="入党时间" items={s.byJoinPeriod} labels={LABELS.join} testId="stats-join" /></Col>
-        <Col span={8}><BarList title="职业（人员类别）" items={s.byOccupation} labels={LABELS.occupation} testId="stats-occupation" /></Col>
-        <Col span={8}>
-          <BarList title="民族" items={[{ key: 'han', n: s.ethnicity.han }, ...s.ethnicity.byName.filter((e) => e.key !== '汉族')]} labels={{ han: '汉族' }} testId="stats-ethnicity" />
+        <Col xs={24} xl={12}><BarList title="入党时间" items={s.byJoinPeriod} labels={LABELS.join} testId="stats-join" /></Col>
+        <Col xs={24} xl={12}><BarList title="职业（人员类别）" items={s.byOccupation} labels={LABELS.occupation} testId="stats-occupation" /></Col>
+        <Col xs={24} xl={12}>
+          <BarList title="民族" items={ethnicityItems(s)} labels={{ han: '汉族', others: '其他少数民族' }} testId="stats-ethnicity" />
         </Col>
-        <Col span={8}>
+        <Col xs={24} xl={12}>
           <Space orientation="vertical" size={12} style={{ width: '100%' }}>
             <BarList title="发展党员工作" items={pipeline} labels={LABELS.status} testId="stats-pipeline" />
             <BarList title="党组织" items={orgs.length ? orgs : [{ key: 'none', n: 0 }]} labels={{ ...LABELS.orgType, none: '无' }} testId="stats-orgs" />
