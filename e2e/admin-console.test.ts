@@ -147,6 +147,32 @@ describe('admin console', () => {
     }
   });
 
+  it('the org detail page shows 党员统计 of the whole subtree, read from the rollups', async () => {
+    const root = await grantOrg('county');
+    const expected = await h.db.one<{ n: number; women: number }>(sql`SELECT count(*)::int AS n, (count(*) FILTER (WHERE p.sex = 'female'))::int AS women
+      FROM person p JOIN org o ON o.id = p.org_id WHERE p.is_current AND o.path <@ (SELECT path FROM org WHERE id = ${root.id})`);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/orgs`);
+      const nodeOf = (id: string) => page.locator(`.ant-tree-treenode:has([data-org-id="${id}"])`);
+      await nodeOf(root.id).waitFor();
+      await nodeOf(root.id).locator('.ant-tree-node-content-wrapper').click();
+      await hasExactText(page.getByTestId('org-name'), root.name);
+      const panel = page.getByTestId('member-stats');
+      await panel.getByText('党员总数').waitFor();
+      const total = panel.locator('.ant-statistic').filter({ hasText: '党员总数' }).locator('.ant-statistic-content-value');
+      await hasExactText(total, expected.n.toLocaleString('en-US'));
+      await panel.getByTestId('stats-age').getByText('61岁及以上').waitFor();
+      await panel.getByTestId('stats-join').getByText('2012.11以后').waitFor();
+      await panel.scrollIntoViewIfNeeded();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'admin-org-member-stats');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('adds a member (the ID number is checked as you type), finds them by pinyin initials and opens the detail', async () => {
     const branch = await grantOrg('secretary1');
     const name = '欧阳晓东';

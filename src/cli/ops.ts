@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../server/platform/db';
 import { listMigrations } from '../server/platform/migrate';
 import { checkpointFile, verifyAuditChain } from '../server/platform/audit';
 import { verifyLedger } from '../server/domains/dues';
+import { memberRollupDifferences, rebuildAllMemberRollups } from '../server/domains/member';
 import { listTakenUsernames } from '../server/domains/admin';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
@@ -72,6 +73,29 @@ export async function duesVerifyCmd() {
       for (const p of r.problems) console.log(`  ${p}`);
       throw new CliError('', 1); // already reported
     }
+  });
+}
+
+/** `rollups verify`: the member rollups against a recomputation from the raw rows (exit 1 on drift). */
+export async function rollupsVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const r = await memberRollupDifferences(deps.db, 50);
+    if (!r.differenceCount) console.log(`OK: ${r.rows} member rollup rows agree with a recomputation from persons and orgs`);
+    else {
+      console.log(`${r.differenceCount} member rollup row(s) differ from a recomputation${r.differenceCount > r.differences.length ? ` (first ${r.differences.length} listed)` : ''}:`);
+      printTable(['org', 'org name', 'dimension', 'value', 'stored', 'recomputed'], r.differences.map((d) => [d.org_id, d.org_name ?? '-', d.dimension, d.value, String(d.stored), String(d.computed)]));
+      console.log('Repair with: npm run cli -- rollups rebuild');
+      throw new CliError('', 1); // already reported
+    }
+  });
+}
+
+/** `rollups rebuild`: recomputes every member rollup from the raw rows. */
+export async function rollupsRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const t0 = Date.now();
+    const rows = await rebuildAllMemberRollups(deps.db);
+    console.log(`Rebuilt ${rows} member rollup rows in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
   });
 }
 

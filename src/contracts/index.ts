@@ -9,3 +9,4 @@ export * from './admin';
 export * from './idcard';
 export * from './labels';
 export * from './calendar';
+export * from './member-stats';

@@ -305,6 +305,35 @@ describe('dues verify', () => {
   });
 });
 
+describe('rollups verify and rebuild', () => {
+  it('prints OK on intact rollups, lists the differing rows with exit 1 after tampering, and rebuild repairs them', async () => {
+    const h2 = await createHarness(); // its own database: the tampering must not touch the others
+    try {
+      const root = await makeRoot(h2.deps);
+      const branch = await makeOrg(h2.deps, root, 'branch');
+      await makeMember(h2.deps, branch.id, { name: '统计党员甲', sex: 'female' });
+      await makeMember(h2.deps, branch.id, { name: '统计党员乙' });
+      const ok = await cli(['rollups', 'verify'], { dbUrl: h2.dbUrl });
+      expect(ok.code).toBe(0);
+      expect(ok.stdout.trim()).toMatch(/^OK: \d+ member rollup rows agree with a recomputation from persons and orgs$/);
+
+      await h2.db.exec(sql`UPDATE member_rollup SET n = 7 WHERE org_id = ${branch.id} AND dimension = 'sex' AND value = 'female'`);
+      const broken = await cli(['rollups', 'verify'], { dbUrl: h2.dbUrl });
+      expect(broken.code).toBe(1);
+      const lines = broken.stdout.trim().split('\n');
+      expect(lines[0]).toBe('1 member rollup row(s) differ from a recomputation:');
+      expect(lines.some((l) => l.startsWith(branch.id) && /\bsex\s+female\s+7\s+1$/.test(l)), broken.stdout).toBe(true);
+
+      const rebuilt = await cli(['rollups', 'rebuild'], { dbUrl: h2.dbUrl });
+      expect(rebuilt.code).toBe(0);
+      expect(rebuilt.stdout).toMatch(/^Rebuilt \d+ member rollup rows in/);
+      expect((await cli(['rollups', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
 describe('user commands', () => {
   it('creates an account with a policy-compliant password, audited, and the account logs in', async () => {
     const username = `ops${crypto.randomBytes(3).toString('hex')}`;

@@ -101,6 +101,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   dissolveOrg: async (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.dissolvable.id}/dissolve`, body: { dissolvedOn: TEST_TODAY, reason: '矩阵测试撤销', version: await orgVersion(w.dissolvable.id) } }),
   electCommittee: (w) => ({ method: 'POST', url: `/api/v1/orgs/${w.branch.id}/committee`, body: { electedOn: TEST_TODAY, posts: [{ post: 'secretary', holderName: '张书记' }] } }),
   listMembers: (w) => ({ method: 'GET', url: `/api/v1/members?orgId=${w.scopeOrg.id}` }),
+  getOrgMemberStats: (w) => ({ method: 'GET', url: `/api/v1/orgs/${w.scopeOrg.id}/member-stats?asOf=${TEST_TODAY}` }),
   getMember: (w) => ({ method: 'GET', url: `/api/v1/members/${w.member}` }),
   getMyProfile: () => ({ method: 'GET', url: '/api/v1/me/profile' }),
   setupTotp: () => ({ method: 'POST', url: '/api/v1/me/totp/setup', body: {} }),

@@ -204,6 +204,16 @@ describe('subtree isolation over generated org trees', () => {
               expect(byOrg.json().total).toBe(want.length);
             }
 
+            const stats = await client.get(`/api/v1/orgs/${t.id}/member-stats`);
+            check('getOrgMemberStats', t, stats, inScope, 'member.read');
+            if (inScope && stats.statusCode === 200) {
+              // the rollups count exactly the in-scope members and orgs (a node grant: the org alone)
+              const want = subtreeOf(t).flatMap((o) => o.members).filter(memberIn).length;
+              expect(stats.json().members, `member-stats of ${t.name}`).toBe(want);
+              const orgCount = (stats.json().orgsByType as Array<{ n: number }>).reduce((s, x) => s + x.n, 0);
+              expect(orgCount, `org counts of ${t.name}`).toBe(subtreeOf(t).filter(orgIn).length);
+            }
+
             check('exportMembers?orgId', t, await client.get(`/api/v1/members/export?orgId=${t.id}`), inScope, 'member.export');
 
             const devList = await client.get(`/api/v1/development/candidates?orgId=${t.id}&pageSize=100`);

@@ -9,3 +9,6 @@ export { insertPerson, updatePerson, findEarlierRecord, earlierRecordOf, type Ea
 export { setPipelineStatus, admitMember, convertMember, extendProbation, cancelProbation } from './member.transitions';
 export { prepareExport, writeExport, EXPORT_COLUMNS } from './member.export';
 export { runImport, buildTemplate, IMPORT_COLUMNS } from './member.import';
+// member rollups (per org subtree; kept by triggers, migration 0017)
+export { getOrgMemberStats, memberRollupDifferences, rebuildAllMemberRollups, statsFromRollup, type MemberRollupVerification } from './member.rollups';
+export { rebuildMemberRollups, rawSubtreeCounts, subtreeRollup } from './member.rollup.repo';

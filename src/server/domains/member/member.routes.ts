@@ -7,6 +7,8 @@ import { AppError } from '../../platform/errors';
 import { detectAllowedType } from '../../platform/files';
 import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, MemberImportAnswer, MemberPage, RecordMemberEventBody, RevealBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
 import { Created, DryRunQuery, Ok } from '../../../contracts/common';
+import { MemberStats, MemberStatsQuery } from '../../../contracts/member-stats';
+import { getOrgMemberStats } from './member.rollups';
 import * as service from './member.service';
 import { prepareExport, startExport } from './member.export';
 import { buildTemplate, checkUpload, runImport } from './member.import';
@@ -25,6 +27,11 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/members', operationId: 'listMembers', summary: '党员名册（按姓名、拼音首字母、手机尾号查找）', tags: ['member'], access: 'member.read',
     schema: { querystring: ListMembersQuery, response: { 200: MemberPage } },
     handler: async (req) => service.listMembers(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/orgs/:id/member-stats', operationId: 'getOrgMemberStats', summary: '党员统计（按组织及其下级，读统计汇总）', tags: ['member'], access: 'member.read',
+    schema: { params: IdParams, querystring: MemberStatsQuery, response: { 200: MemberStats } },
+    handler: async (req) => getOrgMemberStats(deps, contextOf(req), req.params.id, req.query),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/members/:id', operationId: 'getMember', summary: '党员档案', tags: ['member'], access: 'member.read',

@@ -9,6 +9,7 @@ import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
 import { childrenQuery, useOrg, type OrgDetail } from './api';
 import { DissolveOrgModal, ElectCommitteeModal, MoveOrgModal, OrgFormModal } from './OrgModals';
+import { MemberStatsPanel } from './MemberStatsPanel';
 
 type Dialog = 'edit' | 'create' | 'move' | 'dissolve' | 'elect' | null;
 
@@ -165,6 +166,8 @@ export function OrgDetailPane({ id, onSelect }: { id: string; onSelect: (id: str
           </Col>
         </Row>
       </Card>
+
+      {can(me, 'member.read') && <MemberStatsPanel orgId={org.id} />}
 
       <Card title="设置检查" size="small">
         <Warnings org={org} />
