@@ -46,6 +46,8 @@ export const AuditEntryView = z.object({
   action: Text,
   objectType: Text.nullable(),
   objectId: Text.nullable(),
+  /** the object's name (a person, an org, an account…), resolved when listed */
+  objectName: Text.nullable(),
   outcome: z.enum(['success', 'denied', 'failure']),
   ip: Text.nullable(),
   requestId: Text.nullable(),

@@ -332,7 +332,7 @@ describe('dues', () => {
     const sheet = await readXlsx(x.rawPayload);
     expect(sheet[1].slice(0, 6)).toEqual(['月份', '类别', '基数（元）', '比例', '应交（元）', '状态']);
     expect(sheet.find((r) => r[0] === '2026-09')).toEqual(['2026-09', '在职（月工资收入）', '5000', '1%', '50', '已交', '2026-10-12', '转账', '配偶代交', String(rows[0].id), expect.any(String)]);
-    expect(sheet.some((r) => r[0]?.startsWith('流水校验：3 条流水的哈希链完整'))).toBe(true);
+    expect(sheet.some((r) => r[0]?.startsWith('流水校验：3 条交纳记录前后衔接完整'))).toBe(true);
   });
 
   it('imports bases by Excel: template, dry run with row errors, all-or-nothing commit, idempotent re-run', async () => {

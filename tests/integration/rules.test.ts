@@ -3,6 +3,7 @@ import { sql } from '../../src/server/platform/sql';
 import { ruleInForce } from '../../src/server/platform/rules';
 import { createHarness, type Harness } from '../helpers/harness';
 import { makeRoot, makeOrg } from '../helpers/factory';
+import { describeRule } from '../../src/contracts/rule-labels';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,5 +33,28 @@ describe('rule versions (rules as data)', () => {
     expect((await ruleInForce<{ v: number }>(h.db, 'test', key, '2024-05-31', child.path)).body.v).toBe(1);
     expect((await ruleInForce<{ v: number }>(h.db, 'test', key, '2025-01-01', other.path)).body.v).toBe(2);
     await expect(ruleInForce(h.db, 'test', key, '2019-12-31')).rejects.toThrow(/no rule/);
+  });
+
+  it('every field of every rule version the migrations store has a Chinese label on the 规则版本 page', async () => {
+    // the statutory rules only: the test above adds rules of its own under domain 'test'
+    const rows = await h.db.query<{ domain: string; key: string; body: unknown }>(sql`SELECT domain, key, body FROM rule_version WHERE domain <> 'test' ORDER BY domain, key, effective_from`);
+    expect(rows.map((r) => `${r.domain}.${r.key}`)).toEqual(expect.arrayContaining(['dues.rates', 'development.intervals', 'development.readmission', 'development.reminders', 'org.setup']));
+    for (const r of rows) {
+      const d = describeRule(r.domain, r.key, r.body);
+      expect(d.name, `${r.domain}.${r.key}`).not.toBe('未命名规则');
+      expect(d.unlabelled, `${r.domain}.${r.key}`).toEqual([]);
+      for (const row of d.rows) expect(row.value, `${r.domain}.${r.key}.${row.field}`).not.toMatch(/—|undefined|\[object/);
+    }
+  });
+
+  it('reads the dues brackets and the readmission wait as sentences', async () => {
+    const dues = await ruleInForce(h.db, 'dues', 'rates', '2026-01-01');
+    const rows = Object.fromEntries(describeRule('dues', 'rates', dues.body).rows.map((r) => [r.field, r.value]));
+    expect(rows.salariedBrackets).toBe('3000.00元以下（含）0.5%；5000.00元以下（含）1%；10000.00元以下（含）1.5%；10000.00元以上 2%');
+    expect(rows.fixedFen).toBe('0.20元');
+    const re = await ruleInForce(h.db, 'development', 'readmission', '2026-01-01');
+    const reRows = Object.fromEntries(describeRule('development', 'readmission', re.body).rows.map((r) => [r.field, r.value]));
+    expect(reRows.waitYearsAfter).toBe('出党（开除）：5年内不得重新入党');
+    expect(reRows.refusedStatuses).toBe('停止党籍、死亡');
   });
 });

@@ -14,7 +14,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: Deps) {
       const q = req.query;
       const { rows, total } = await listAudit(db, q);
       return {
-        items: rows.map((r) => ({ id: r.id, at: r.at, username: r.username, roles: r.roles, action: r.action, objectType: r.object_type, objectId: r.object_id, outcome: r.outcome as 'success', ip: r.ip, requestId: r.request_id, detail: r.detail })),
+        items: rows.map((r) => ({ id: r.id, at: r.at, username: r.username, roles: r.roles, action: r.action, objectType: r.object_type, objectId: r.object_id, objectName: r.object_name, outcome: r.outcome as 'success', ip: r.ip, requestId: r.request_id, detail: r.detail })),
         total, page: q.page, pageSize: q.pageSize,
       };
     },

@@ -24,7 +24,7 @@ export function checkChain(entries: readonly repo.EntryRow[]): ChainCheck {
   let prev = 'genesis';
   let checked = 0;
   for (const e of entries) {
-    if (e.prev_hash !== prev) return { ok: false, checked, problem: `第 ${e.id} 条流水的前序哈希不符（其前一条流水被修改或删除）` };
+    if (e.prev_hash !== prev) return { ok: false, checked, problem: `第 ${e.id} 条交纳记录与前一条衔接不上（前一条被修改或删除）` };
     const h = entryHash(prev, { personId: e.person_id, billId: e.bill_id, kind: e.kind, amountFen: e.amount_fen, method: e.method, paidOn: e.paid_on, key: e.idempotency_key });
     if (h !== e.hash) return { ok: false, checked, problem: `第 ${e.id} 条流水的内容被修改` };
     prev = e.hash;
@@ -85,7 +85,7 @@ export async function exportMemberStatement(deps: Deps, ctx: RequestContext, per
     for (const e of s.voluntary) ws.addRow(safeRow(['', '', '', '', yuan(e.amountFen), '', e.paidOn, PAYMENT_METHODS[e.method], '', e.id, e.recordedBy ?? '']));
   }
   ws.addRow(safeRow([]));
-  ws.addRow(safeRow([s.chain.ok ? `流水校验：${s.chain.checked} 条流水的哈希链完整` : `流水校验未通过：${s.chain.problem}`]));
+  ws.addRow(safeRow([s.chain.ok ? `流水校验：${s.chain.checked} 条交纳记录前后衔接完整，登记后没有被改动或删除` : `流水校验未通过：${s.chain.problem}`]));
   ws.getRow(2).font = { bold: true };
   ws.columns.forEach((c) => (c.width = 14));
   await audit(deps.db, ctx, { action: 'dues.statement_export', objectType: 'person', objectId: personId, detail: { from: s.from, to: s.to } });

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { ROLES, type Role } from '../../../contracts/permissions';
+import { AUDIT_DETAIL_LABELS, AUDIT_OBJECT_TYPES, auditDetailValue } from '../../../contracts/audit-labels';
 import { errorMessage } from '../../shared/api';
 import { formatDateTime, fromDayjs } from '../../shared/dates';
 import { EmptyState, ErrorState } from '../../shared/states';
@@ -32,6 +33,14 @@ function checkpointText(v: AuditVerify): string {
   if (!v.checkpoints) return '';
   if (!v.checkpoints.checked) return '尚无库外签名检查点可供对照（检查点由系统定时写入）。';
   return `已对照 ${v.checkpoints.checked} 个库外签名检查点（最近一个：第 ${v.checkpoints.latestId} 条，${v.checkpoints.latestAt ? formatDateTime(v.checkpoints.latestAt, true) : '—'}）。`;
+}
+
+/** 张三（党员/人员）: the object's name and type; a bare id only when the object has no name (e.g. it was deleted). */
+function objectText(r: AuditEntry): string {
+  if (!r.objectType) return '—';
+  const type = AUDIT_OBJECT_TYPES[r.objectType] ?? r.objectType;
+  if (r.objectName) return `${r.objectName}（${type}）`;
+  return r.objectId ? `${type} ${r.objectId.slice(0, 8)}` : type;
 }
 
 export function AuditPage() {
@@ -138,10 +147,17 @@ export function AuditPage() {
           expandable={{
             expandedRowRender: (r) => (
               <Space orientation="vertical" style={{ width: '100%' }}>
-                <Typography.Text type="secondary">
-                  请求编号 {r.requestId ?? '—'} · 对象 {r.objectType ?? '—'} {r.objectId ?? ''}
-                </Typography.Text>
-                <pre className="json-block">{JSON.stringify(r.detail, null, 2)}</pre>
+                <Descriptions size="small" column={1} colon={false} styles={{ label: { color: '#595959', minWidth: 120 } }}>
+                  <Descriptions.Item label="对象">{objectText(r)}</Descriptions.Item>
+                  {Object.entries(r.detail).map(([k, v]) => (
+                    <Descriptions.Item key={k} label={AUDIT_DETAIL_LABELS[k] ?? k}>
+                      {auditDetailValue(v)}
+                    </Descriptions.Item>
+                  ))}
+                  <Descriptions.Item label="请求编号">
+                    <Typography.Text type="secondary">{r.requestId ?? '—'}</Typography.Text>
+                  </Descriptions.Item>
+                </Descriptions>
               </Space>
             ),
           }}
@@ -162,14 +178,10 @@ export function AuditPage() {
               title: '操作',
               dataIndex: 'action',
               render: (a: string) => (
-                <>
-                  {AUDIT_ACTIONS[a] ?? a}{' '}
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {a}
-                  </Typography.Text>
-                </>
+                <>{AUDIT_ACTIONS[a] ?? a}</>
               ),
             },
+            { title: '对象', key: 'object', width: 220, ellipsis: true, render: (_: unknown, r) => objectText(r) },
             { title: '结果', dataIndex: 'outcome', width: 80, render: (o: AuditEntry['outcome']) => <Tag color={OUTCOMES[o].color}>{OUTCOMES[o].text}</Tag> },
             { title: 'IP', dataIndex: 'ip', width: 130, render: (s: string | null) => s ?? '—' },
           ]}

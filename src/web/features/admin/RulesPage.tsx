@@ -1,9 +1,9 @@
-import { Card, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Table, Tag, Typography } from 'antd';
+import { describeRule } from '../../../contracts/rule-labels';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useRules, type RuleVersion } from './api';
 
-const RULE_NAMES: Record<string, string> = { 'org.setup': '党组织设置与换届', 'development.intervals': '发展党员时限与条件' };
 
 export function RulesPage() {
   usePageTitle('规则版本');
@@ -29,9 +29,9 @@ export function RulesPage() {
               width: 180,
               render: (_: unknown, r) => (
                 <>
-                  <div>{RULE_NAMES[`${r.domain}.${r.key}`] ?? `${r.domain}.${r.key}`}</div>
-                  <Typography.Text type="secondary" code style={{ fontSize: 12 }}>
-                    {r.domain}.{r.key}
+                  <div>{describeRule(r.domain, r.key, r.body).name}</div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    版本 {r.effectiveFrom}
                   </Typography.Text>
                 </>
               ),
@@ -47,7 +47,22 @@ export function RulesPage() {
               ),
             },
             { title: '来源', dataIndex: 'source', width: 320 },
-            { title: '内容', dataIndex: 'body', render: (b: unknown) => <pre className="json-block">{JSON.stringify(b, null, 2)}</pre> },
+            {
+              title: '内容',
+              render: (_: unknown, r) => {
+                const d = describeRule(r.domain, r.key, r.body);
+                return (
+                  <Descriptions size="small" column={1} colon={false} styles={{ label: { color: '#595959', minWidth: 200 } }}>
+                    {d.rows.map((row) => (
+                      <Descriptions.Item key={row.field} label={row.label}>
+                        {row.value}
+                      </Descriptions.Item>
+                    ))}
+                    {d.unlabelled.length > 0 && <Descriptions.Item label="其他设置">{d.unlabelled.length} 项（请联系系统管理员补充说明）</Descriptions.Item>}
+                  </Descriptions>
+                );
+              },
+            },
           ]}
         />
       )}

@@ -50,44 +50,7 @@ export function useRules() {
   return useQuery({ queryKey: ['rules'], queryFn: () => api.get<z.infer<typeof RuleVersionList>>('/api/v1/rules').then((r) => r.items) });
 }
 
-// Audit actions as people read them; the filter matches by prefix.
-export const AUDIT_ACTIONS: Record<string, string> = {
-  'auth.login': '登录',
-  'auth.logout': '退出登录',
-  'auth.password_change': '修改密码',
-  'auth.totp_setup': '生成双因素绑定码',
-  'auth.totp_enable': '开启双因素认证',
-  'access.denied': '越权访问被拒绝',
-  'access.not_found': '访问不存在或无权查看的对象',
-  'account.create': '新建账号',
-  'account.update': '修改账号',
-  'role.grant': '授予角色',
-  'role.revoke': '收回角色',
-  'org.create': '新建组织',
-  'org.update': '编辑组织',
-  'org.move': '调整隶属关系',
-  'org.dissolve': '撤销组织',
-  'org.committee_elect': '换届登记',
-  'member.create': '新增党员',
-  'member.update': '编辑党员',
-  'member.status_change': '党员变动',
-  'member.reveal': '查看敏感信息',
-  'member.export': '导出名册',
-  'member.import': '批量导入',
-  'file.upload': '上传附件',
-  'audit.verify': '校验审计日志',
-  'system.seed': '生成演示数据',
-  'system.backup': '备份',
-  'system.restore': '恢复',
-  'calendar.update': '修改工作日历',
-  'calendar.delete': '删除工作日历',
-  'development.create': '受理入党申请',
-  'development.step': '登记发展步骤',
-  'development.vote': '登记支部大会表决',
-  'development.document': '生成发展文书',
-  'development.report': '提交思想汇报',
-  'development.plan': '制定发展计划',
-};
+export { AUDIT_ACTIONS } from '../../../contracts/audit-labels';
 
 export const AUDIT_ACTION_GROUPS = [
   { value: 'auth.', label: '登录与密码' },
@@ -99,6 +62,7 @@ export const AUDIT_ACTION_GROUPS = [
   { value: 'member.reveal', label: '查看敏感信息' },
   { value: 'member.export', label: '导出名册' },
   { value: 'development.', label: '发展党员' },
+  { value: 'dues.', label: '党费' },
   { value: 'calendar.', label: '工作日历' },
   { value: 'file.', label: '附件' },
   { value: 'audit.', label: '审计' },

@@ -21,7 +21,7 @@ function EntryLine({ e }: { e: Entry }) {
     <span style={{ whiteSpace: 'nowrap' }}>
       {e.paidOn} · {PAYMENT_METHODS[e.method]}
       {e.payerName ? ` · ${e.payerName}` : ''}
-      <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }} title={`哈希 ${e.hash}\n登记 ${formatDateTime(e.recordedAt)}${e.recordedBy ? ` · ${e.recordedBy}` : ''}`}>
+      <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }} title={`校验码 ${e.hash.slice(0, 16)}…\n登记 ${formatDateTime(e.recordedAt)}${e.recordedBy ? ` · ${e.recordedBy}` : ''}`}>
         流水 #{e.id}
       </Typography.Text>
     </span>
@@ -67,7 +67,7 @@ export function StatementDrawer({ personId, name, onClose }: { personId: string;
             <>
               <div data-testid="statement-chain" style={{ marginBottom: 16 }}>
                 {s.chain.ok ? (
-                  <Alert type="success" showIcon title={`流水校验通过：${s.chain.checked} 条交纳流水的哈希链完整`} />
+                  <Alert type="success" showIcon title={`流水校验通过：${s.chain.checked} 条交纳记录前后衔接完整，登记后没有被改动或删除`} />
                 ) : (
                   <Alert type="error" showIcon title={`流水校验未通过：${s.chain.problem}`} description="请立即报告安全保密管理员核查" />
                 )}

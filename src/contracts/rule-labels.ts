@@ -1,0 +1,125 @@
+import { MEMBER_EVENT_REASONS, MEMBER_STATUSES } from './dict';
+
+// Rule versions as a reader sees them on the 规则版本 page: each rule's name and
+// every field of its body with a Chinese label and its unit, never raw JSON
+// with English keys. A test checks that every field of every stored rule
+// version has a label here, so a new rule cannot arrive unlabelled.
+
+type Format = (v: unknown) => string;
+
+const n = (unit: string): Format => (v) => (typeof v === 'number' ? `${v}${unit}` : '—');
+const yuan: Format = (v) => (typeof v === 'number' ? `${(v / 100).toFixed(2)}元` : '—');
+const yesNo: Format = (v) => (v ? '是' : '否');
+const percent = (bp: number) => `${bp / 100}%`;
+
+/** Brackets of a dues base: "3000.00元以下（含）0.5%；…；10000.00元以上 2%". */
+const brackets: Format = (v) => {
+  if (!Array.isArray(v)) return '—';
+  let lower: number | null = null;
+  return v
+    .map((b: { upToFen: number | null; rateBp: number }) => {
+      const text = b.upToFen === null ? `${lower === null ? '' : `${(lower / 100).toFixed(2)}元以上`} ${percent(b.rateBp)}` : `${(b.upToFen / 100).toFixed(2)}元以下（含）${percent(b.rateBp)}`;
+      lower = b.upToFen;
+      return text.trim();
+    })
+    .join('；');
+};
+
+const days: Format = (v) => (Array.isArray(v) ? v.map((d) => `期限前${d}天`).join('、') : '—');
+const waitYears: Format = (v) =>
+  v && typeof v === 'object'
+    ? Object.entries(v as Record<string, number>)
+        .map(([reason, years]) => `${MEMBER_EVENT_REASONS[reason as keyof typeof MEMBER_EVENT_REASONS]?.label ?? reason}：${years}年内不得重新入党`)
+        .join('；')
+    : '—';
+const statuses: Format = (v) => (Array.isArray(v) ? v.map((s) => MEMBER_STATUSES[s as keyof typeof MEMBER_STATUSES] ?? s).join('、') : '—');
+const rounding: Format = (v) => (v === 'fen' ? '精确到分' : String(v));
+
+export interface RuleDisplay {
+  name: string;
+  fields: Record<string, { label: string; format: Format }>;
+}
+
+export const RULE_DISPLAY: Record<string, RuleDisplay> = {
+  'org.setup': {
+    name: '党组织设置与换届',
+    fields: {
+      minFullMembers: { label: '设立党支部须有正式党员', format: n('人以上') },
+      maxMembers: { label: '党支部党员人数一般不超过', format: n('人') },
+      committeeFromFullMembers: { label: '设立支部委员会须有正式党员', format: n('人以上') },
+      termYearsVillageCommunity: { label: '村、社区党支部每届任期', format: n('年') },
+      termYearsOther: { label: '其他党支部每届任期', format: n('年') },
+      termWarningDays: { label: '届满前提醒换届', format: n('天') },
+    },
+  },
+  'development.intervals': {
+    name: '发展党员时限与条件',
+    fields: {
+      minApplicantAge: { label: '申请入党须年满', format: n('周岁') },
+      talkWithinMonths: { label: '收到入党申请书后派人谈话', format: n('个月内') },
+      assessmentEveryMonths: { label: '考察入党积极分子', format: n('个月一次') },
+      thoughtReportEveryMonths: { label: '思想汇报', format: n('个月一次') },
+      activistMinYears: { label: '确定为发展对象前培养考察', format: n('年以上') },
+      introducerCount: { label: '入党介绍人', format: n('名正式党员') },
+      politicalReviewValidYears: { label: '政治审查结论有效期', format: n('年') },
+      trainingMinDays: { label: '集中培训不少于', format: n('天') },
+      trainingMinHours: { label: '或不少于', format: n('学时') },
+      publicNoticeWorkingDays: { label: '公示期', format: n('个工作日') },
+      leavingUnitMonths: { label: '将离开工作学习单位的，一般不办理接收手续（期限内）', format: n('个月') },
+      approvalWithinMonths: { label: '上级党委审批', format: n('个月内') },
+      approvalExtendedMaxMonths: { label: '特殊情况审批最长', format: n('个月') },
+      resubmitAfterRejectionMonths: { label: '未被批准后再次申请须间隔', format: n('个月') },
+      probationYears: { label: '预备期', format: n('年') },
+      extensionMinMonths: { label: '延长预备期不少于', format: n('个月') },
+      extensionMaxMonths: { label: '延长预备期不超过', format: n('个月') },
+      maxExtensions: { label: '延长预备期最多', format: n('次') },
+      conversionApprovalWithinMonths: { label: '转正审批', format: n('个月内') },
+    },
+  },
+  'development.reminders': {
+    name: '发展党员期限提醒',
+    fields: { aheadDays: { label: '提醒时间', format: days } },
+  },
+  'development.readmission': {
+    name: '重新申请入党',
+    fields: {
+      waitYearsAfter: { label: '等待年限', format: waitYears },
+      refusedStatuses: { label: '不作为新申请人受理', format: statuses },
+    },
+  },
+  'dues.rates': {
+    name: '党费交纳比例与管理',
+    fields: {
+      salariedBrackets: { label: '在职党员（月工资收入）', format: brackets },
+      retiredBrackets: { label: '离退休党员（月离退休费）', format: brackets },
+      farmerFen: { label: '农民党员每月', format: yuan },
+      fixedFen: { label: '学生、下岗失业、领取低保等党员每月', format: yuan },
+      rounding: { label: '计算精度', format: rounding },
+      deductSocialInsurance: { label: '计算基数扣除个人缴纳的社会保险', format: yesNo },
+      backPayMaxMonths: { label: '补交一般不超过', format: n('个月') },
+      voluntaryLargeFen: { label: '一次性交纳全部上缴中央的金额（以上）', format: yuan },
+      arrearsWarnMonths: { label: '连续欠交提醒', format: n('个月起') },
+      arrearsActionMonths: { label: '连续不交纳按自行脱党处理', format: n('个月') },
+    },
+  },
+};
+
+export interface DescribedRule {
+  name: string;
+  rows: Array<{ field: string; label: string; value: string }>;
+  /** body fields this file has no label for (the test keeps this empty) */
+  unlabelled: string[];
+}
+
+export function describeRule(domain: string, key: string, body: unknown): DescribedRule {
+  const display = RULE_DISPLAY[`${domain}.${key}`];
+  const entries = body && typeof body === 'object' ? Object.entries(body as Record<string, unknown>) : [];
+  const rows: DescribedRule['rows'] = [];
+  const unlabelled: string[] = [];
+  for (const [field, value] of entries) {
+    const f = display?.fields[field];
+    if (f) rows.push({ field, label: f.label, value: f.format(value) });
+    else unlabelled.push(field);
+  }
+  return { name: display?.name ?? '未命名规则', rows, unlabelled };
+}
