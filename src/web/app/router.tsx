@@ -11,14 +11,26 @@ import { MobileLayout } from './MobileLayout';
 
 // Pages load on demand: the first load carries only the shell. React.lazy keeps
 // a failed load for good, so a page whose code could not be fetched (server
-// unreachable, a restart) makes a fresh loader for the next attempt (重试).
+// unreachable, a restart) gets a fresh loader when the user asks again (重试).
+// The loader is not swapped on failure itself: React renders a failed subtree
+// once more before it shows the error, and a fresh loader there would fetch
+// again and again while the server is away.
+const failedPages = new Set<() => void>();
+
+function retryFailedPages(): void {
+  for (const reset of failedPages) reset();
+  failedPages.clear();
+}
+
 function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M): ComponentType {
   const make = (): LazyExoticComponent<ComponentType> =>
     lazy(async () => {
       try {
         return { default: (await load())[name] as ComponentType };
       } catch (e) {
-        current = make();
+        failedPages.add(() => {
+          current = make();
+        });
         throw e;
       }
     });
@@ -43,7 +55,10 @@ function PageError() {
   const error = useRouteError();
   const navigate = useNavigate();
   const location = useLocation();
-  const retry = () => navigate({ pathname: location.pathname, search: location.search, hash: location.hash }, { replace: true, state: location.state });
+  const retry = () => {
+    retryFailedPages();
+    void navigate({ pathname: location.pathname, search: location.search, hash: location.hash }, { replace: true, state: location.state });
+  };
   const offline = isLoadFailure(error);
   return (
     <Result
