@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ComponentType, type LazyExoticComponent } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { Button, Result } from 'antd';
 import { createBrowserRouter, Link, Navigate, useLocation, useNavigate, useRouteError, type RouteObject } from 'react-router';
 import { ApiError } from '../shared/api';
@@ -9,36 +9,13 @@ import type { Permission } from '../../contracts/permissions';
 import { AdminLayout } from './AdminLayout';
 import { MobileLayout } from './MobileLayout';
 
-// Pages load on demand: the first load carries only the shell. React.lazy keeps
-// a failed load for good, so a page whose code could not be fetched (server
-// unreachable, a restart) gets a fresh loader when the user asks again (重试).
-// The loader is not swapped on failure itself: React renders a failed subtree
-// once more before it shows the error, and a fresh loader there would fetch
-// again and again while the server is away.
-const failedPages = new Set<() => void>();
-
-function retryFailedPages(): void {
-  for (const reset of failedPages) reset();
-  failedPages.clear();
-}
-
+// Pages load on demand: the first load carries only the shell. A page whose
+// code could not be fetched (server unreachable, a restart) is loaded again by
+// reloading the document when the user asks (重试): the browser keeps a failed
+// module import, and those of the chunks it imports, for the life of the
+// document, so importing again in place would fail again.
 function page<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M): ComponentType {
-  const make = (): LazyExoticComponent<ComponentType> =>
-    lazy(async () => {
-      try {
-        return { default: (await load())[name] as ComponentType };
-      } catch (e) {
-        failedPages.add(() => {
-          current = make();
-        });
-        throw e;
-      }
-    });
-  let current = make();
-  return function Page() {
-    const Current = current;
-    return <Current />;
-  };
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }));
 }
 
 /** The browser could not fetch a page's code (not an error in the page itself). */
@@ -49,17 +26,21 @@ function isLoadFailure(e: unknown): boolean {
 /**
  * An error inside a page: shown in the layout's content area, so the menu, the
  * header and whatever else is open stay as they were. 重试 renders the page
- * again (a new location resets the boundary).
+ * again (a new location resets the boundary), or reloads the document when the
+ * page's code could not be fetched.
  */
 function PageError() {
   const error = useRouteError();
   const navigate = useNavigate();
   const location = useLocation();
+  const offline = isLoadFailure(error);
   const retry = () => {
-    retryFailedPages();
+    if (offline) {
+      window.location.reload();
+      return;
+    }
     void navigate({ pathname: location.pathname, search: location.search, hash: location.hash }, { replace: true, state: location.state });
   };
-  const offline = isLoadFailure(error);
   return (
     <Result
       status={offline ? 'warning' : 'error'}
