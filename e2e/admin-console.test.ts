@@ -372,6 +372,28 @@ describe('admin console', () => {
     }
   });
 
+  it('the header search finds a member by pinyin initials and opens the record, and says when nothing matches', async () => {
+    const branch = await grantOrg('secretary1');
+    const { id } = await makeMember(h.deps, branch.id, { name: '诸葛查寻' });
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      const box = page.getByRole('combobox', { name: '全局查找' });
+      await box.fill('zgcx');
+      const option = page.locator('.ant-select-item-option').filter({ hasText: '诸葛查寻' });
+      await option.waitFor();
+      await expect(page.locator('.ant-select-item-group').filter({ hasText: '党员' }).first().textContent()).resolves.toContain('1 条');
+      await screenshot(page, 'admin-global-search');
+      await option.click();
+      await page.waitForURL(`${base}/admin/members/${id}`);
+      await page.getByText('诸葛查寻').first().waitFor();
+      await box.fill('查无此人甲乙');
+      await page.getByText('没有找到“查无此人甲乙”').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('exports the roster as an Excel file that contains the members', async () => {
     const branch = await grantOrg('secretary1');
     const name = '司徒建国';

@@ -26,6 +26,7 @@ import { registerFileRoutes } from './domains/file';
 import { registerSystemJobs, registerSystemRoutes } from './domains/system';
 import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
 import { registerDuesRoutes, registerDuesJobs } from './domains/dues';
+import { registerSearchRoutes } from './domains/search';
 
 z.config(z.locales.zhCN());
 
@@ -85,6 +86,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerFileRoutes(app, deps);
   registerDevelopmentRoutes(app, deps);
   registerDuesRoutes(app, deps);
+  registerSearchRoutes(app, deps);
   registerMemberJobs(deps);
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);

@@ -11,6 +11,7 @@ import { useLogout } from '../features/auth/use-logout';
 import { menuFor, selectedKeyFor } from './menu';
 import { OrgTreeSelect } from '../features/org/OrgTreeSelect';
 import { setCurrentOrg, useCurrentOrg } from '../shared/current-org';
+import { GlobalSearch } from '../features/search/GlobalSearch';
 
 const { Header, Sider, Content } = Layout;
 
@@ -97,7 +98,8 @@ export function AdminLayout() {
               </Tag>
             ))}
           </div>
-          <Space size={4}>
+          <Space size={8}>
+            {(can(user, 'member.read') || can(user, 'org.read') || can(user, 'development.read')) && <GlobalSearch />}
             <NotificationBell />
             <Dropdown
               trigger={['click']}

@@ -277,6 +277,26 @@ describe('subtree isolation over generated org trees', () => {
           expect(allFiles.statusCode).toBe(200);
           expect((allFiles.json().items as Array<{ id: string }>).map((i) => i.id).sort()).toEqual(orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id).sort());
 
+          // --- the header's global search: every group holds exactly the in-scope hits (earlier trees are never in this grant's scope)
+          const found = await client.get(`/api/v1/search?q=${encodeURIComponent('隔离')}&limit=20`);
+          expect(found.statusCode).toBe(200);
+          const groups = found.json() as Record<'members' | 'orgs' | 'candidates', { items: Array<{ id: string }>; total: number } | null>;
+          const wantHits = {
+            members: { permission: 'member.read', ids: members.filter(memberIn).map((m) => m.id) },
+            orgs: { permission: 'org.read', ids: orgs.filter(orgIn).map((o) => o.id) },
+            candidates: { permission: 'development.read', ids: orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id) },
+          } as const;
+          for (const [kind, want] of Object.entries(wantHits) as Array<[keyof typeof wantHits, (typeof wantHits)[keyof typeof wantHits]]>) {
+            const got = groups[kind];
+            if (!(ROLE_PERMISSIONS[role] as readonly Permission[]).includes(want.permission)) {
+              expect(got, `search ${kind} for ${role}`).toBeNull();
+              continue;
+            }
+            expect(got!.total, `search ${kind} total`).toBe(want.ids.length);
+            if (want.ids.length <= 20) expect(got!.items.map((i) => i.id).sort(), `search ${kind}`).toEqual([...want.ids].sort());
+            else for (const i of got!.items) expect(want.ids, `search ${kind} hit ${i.id}`).toContain(i.id);
+          }
+
           // --- reconciliation of the day: exactly the orders of the caller's scope, whatever else the installation holds
           const rec = await client.post('/api/v1/dues/reconciliation', { day: today });
           check('reconcileDuesPayments', n, rec, true, 'dues.approve');

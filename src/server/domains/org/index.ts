@@ -3,3 +3,5 @@ export { registerOrgRoutes } from './org.routes';
 export { registerOrgJobs, sendTermReminders } from './org.jobs';
 export { evaluateSetup, canBeChildOf, isBranchType, termYearsFor, type SetupRule, type SetupFacts } from './org.policy';
 export { insertRootOrg, insertOrg, findOrgRefById, findOrgRefByCode } from './org.repo';
+// scoped searches others compose (the header's global search)
+export { findOrgsByName } from './org.service';

@@ -58,9 +58,15 @@ export function listTopLevel(q: Queryable, scope: Sql) {
   return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE o.parent_id IS NULL AND ${scope} ORDER BY o.sort_order, o.seq`);
 }
 
+const nameContains = (text: string) => sql`o.name ILIKE ${'%' + text.replace(/[%_\\]/g, '\\$&') + '%'}`;
+
 export function searchOrgs(q: Queryable, text: string, scope: Sql, limit: number) {
-  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE o.name ILIKE ${'%' + text.replace(/[%_\\]/g, '\\$&') + '%'} AND ${scope}
+  return q.query<OrgSummaryRow>(sql`SELECT ${SUMMARY} FROM org o WHERE ${nameContains(text)} AND ${scope}
     ORDER BY o.dissolved_on NULLS FIRST, nlevel(o.path), o.name LIMIT ${limit}`);
+}
+
+export async function countOrgsByName(q: Queryable, text: string, scope: Sql): Promise<number> {
+  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM org o WHERE ${nameContains(text)} AND ${scope}`)).n;
 }
 
 export function ancestorsOf(q: Queryable, path: string, scope: Sql) {

@@ -35,6 +35,13 @@ export async function searchOrgs(deps: Deps, ctx: RequestContext, q: string) {
   return (await repo.searchOrgs(deps.db, q, orgInScope(ctx.actor!, 'org.read'), 30)).map(present);
 }
 
+/** The first `limit` orgs whose name contains `q`, and how many there are in scope. */
+export async function findOrgsByName(deps: Deps, ctx: RequestContext, q: string, limit: number) {
+  const scope = orgInScope(ctx.actor!, 'org.read');
+  const [rows, total] = await Promise.all([repo.searchOrgs(deps.db, q, scope, limit), repo.countOrgsByName(deps.db, q, scope)]);
+  return { items: rows.map(present), total };
+}
+
 async function setupRule(q: Queryable, today: string, path: string) {
   return ruleInForce<SetupRule>(q, 'org', 'setup', today, path);
 }

@@ -1,0 +1,2 @@
+// The global search's only door.
+export { registerSearchRoutes } from './search.routes';
