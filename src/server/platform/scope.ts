@@ -1,5 +1,5 @@
 import type { Permission } from '../../contracts/permissions';
-import { grantsWith, type Actor } from './actor';
+import { can, grantsWith, type Actor } from './actor';
 import type { Queryable } from './db';
 import { raw, sql, join, type Sql } from './sql';
 
@@ -43,6 +43,21 @@ export function orgPathInScope(actor: Actor, permission: Permission, orgId: stri
     if (g.scope === 'node') return orgId === g.orgId;
     return false;
   });
+}
+
+/** Whether the actor holds a permission and the org lies in its scope for it: "may this actor do P on this org". */
+export function covers(actor: Actor, permission: Permission, org: { id: string; path: string }): boolean {
+  return can(actor, permission) && orgPathInScope(actor, permission, org.id, org.path);
+}
+
+/**
+ * The one named escape hatch from data scope: the TRUE condition, for a read or
+ * write that is deliberately not limited to an actor. The reason is required and
+ * says why (it documents the call site; an empty reason is a programming error).
+ */
+export function unscoped(reason: string): Sql {
+  if (!reason.trim()) throw new Error('unscoped() needs a reason');
+  return raw('TRUE');
 }
 
 /** An org as the scope helpers find it. */

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
-import { can } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
-import { orgInScope, orgPathInScope } from '../../platform/scope';
+import { covers, orgInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
 import { detectAllowedType, safeFileName } from '../../platform/files';
 import { addDays, daysBetween } from '../../platform/dates';
@@ -200,7 +199,7 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
     const w = stepWindow(rule.body, cal, facts, s.no);
     return { step: s.no, stage: s.stage, label: s.label, done: facts.stepRows.filter((r) => r.step_no === s.no).map((r) => r.step_date), earliest: w.earliest, due: w.due, canRecordNow: blockers.length === 0, blockers };
   });
-  const inScope = (perm: 'development.manage' | 'development.approve') => can(actor, perm) && orgPathInScope(actor, perm, f.org_id, f.org_path);
+  const inScope = (perm: 'development.manage' | 'development.approve') => covers(actor, perm, { id: f.org_id, path: f.org_path });
   const dl = deadlines.map((d) => deadlineView({ file_id: f.id, person_name: f.name, org_id: f.org_id, org_name: f.org_name, ...d }, today));
   const earlier = earlierRecordView(await earlierRecordOf(deps.db, f.person_id));
   return {
@@ -261,7 +260,7 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
   return deps.db.tx(async (t) => {
     const f = await repo.findFile(t, fileId, orgInScope(actor, 'development.read'), true);
     if (!f) throw notFound();
-    if (!(can(actor, perm) && orgPathInScope(actor, perm, f.org_id, f.org_path))) {
+    if (!(covers(actor, perm, { id: f.org_id, path: f.org_path }))) {
       throw new AppError('FORBIDDEN', SUPERIOR_STEPS.includes(step) ? `第${step}步由上级党委办理，您没有该权限` : '您没有办理该发展档案的权限');
     }
     if (f.version !== body.version) throw conflict();
@@ -438,7 +437,7 @@ export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string
   return deps.db.tx(async (t) => {
     const f = await repo.findFile(t, fileId, orgInScope(actor, 'development.read'), true);
     if (!f) throw notFound();
-    if (!(can(actor, 'development.manage') && orgPathInScope(actor, 'development.manage', f.org_id, f.org_path))) throw new AppError('FORBIDDEN', '您没有办理该发展档案的权限');
+    if (!(covers(actor, 'development.manage', { id: f.org_id, path: f.org_path }))) throw new AppError('FORBIDDEN', '您没有办理该发展档案的权限');
     if (f.version !== body.version) throw conflict();
     if (f.state !== 'open') throw new AppError('DEVELOPMENT_RULE', '该发展档案已结束，不能再登记');
     const facts = await loadFacts(t, fileId);
@@ -503,7 +502,7 @@ export async function renderDocument(deps: Deps, ctx: RequestContext, fileId: st
   const actor = ctx.actor!;
   const f = await repo.findFile(deps.db, fileId, orgInScope(actor, 'development.read'));
   if (!f) throw notFound();
-  const allowed = (['development.manage', 'development.approve'] as const).some((p) => can(actor, p) && orgPathInScope(actor, p, f.org_id, f.org_path));
+  const allowed = (['development.manage', 'development.approve'] as const).some((p) => covers(actor, p, { id: f.org_id, path: f.org_path }));
   if (!allowed) throw new AppError('FORBIDDEN', '您没有生成该发展对象文书的权限');
   const facts = await loadFacts(deps.db, fileId);
   const today = deps.clock.today();
@@ -614,7 +613,7 @@ export async function getPlan(deps: Deps, ctx: RequestContext, query: { orgId?: 
   const root = (await resolveOrgPath(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(actor, 'development.read')));
   if (!root) throw notFound();
   const rows = await repo.listPlanRows(deps.db, root, query.year);
-  const canEdit = can(actor, 'development.plan') && orgPathInScope(actor, 'development.plan', root.id, root.path);
+  const canEdit = covers(actor, 'development.plan', root);
   return { year: query.year, rows: rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, isRoot: r.is_root, planned: r.planned, admitted: r.admitted, converted: r.converted, applicants: r.applicants, activists: r.activists, candidates: r.candidates })), canEdit };
 }
 

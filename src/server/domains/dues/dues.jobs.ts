@@ -2,7 +2,8 @@ import type { Deps } from '../../deps';
 import { addDays } from '../../platform/dates';
 import { reconcile, settlePendingOrders } from './dues.online';
 import { generateBillsParallel, ruleFor } from './dues.service';
-import { arrears, listRootOrgs, logArrearsReminderOnce, unscoped } from './dues.repo';
+import { arrears, listRootOrgs, logArrearsReminderOnce } from './dues.repo';
+import { unscoped } from '../../platform/scope';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
 const MANAGERS = rolesWith('dues.manage');
@@ -31,7 +32,7 @@ export async function generateCurrentMonth(deps: Deps, month = monthOf(deps.cloc
 export async function sendArrearsReminders(deps: Deps, asOf = monthOf(deps.clock.today())) {
   const rule = await ruleFor(deps.db, asOf);
   // the system's job: every member in arrears, whoever they are
-  const rows = await arrears(deps.db, unscoped(), null, asOf, rule.body.arrearsWarnMonths);
+  const rows = await arrears(deps.db, unscoped('the system\'s arrears reminder job reads every member\'s arrears'), null, asOf, rule.body.arrearsWarnMonths);
   let notified = 0;
   for (const r of rows) {
     const level = r.months >= rule.body.arrearsActionMonths ? 'action' : 'warn';

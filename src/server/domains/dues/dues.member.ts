@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps';
 import * as repo from './dues.repo';
+import { unscoped } from '../../platform/scope';
 import { billView, ruleFor } from './dues.service';
 import { consecutiveUnpaid, monthOf, quote } from './dues.policy';
 import type { DuesCategory } from '../../../contracts/dues';
@@ -11,7 +12,7 @@ export async function myDues(deps: Deps, personId: string) {
   const [bases, bills, entries, person] = await Promise.all([
     repo.listBases(deps.db, personId),
     // the member's own bills: the person is the logged-in member, not chosen by the caller
-    repo.listBills(deps.db, { scope: repo.unscoped(), personId, status: 'all' }, 36, 0),
+    repo.listBills(deps.db, { scope: unscoped('a member\'s own bills: the person is the logged-in member, not chosen by the caller'), personId, status: 'all' }, 36, 0),
     repo.listStatementEntries(deps.db, personId),
     repo.personOrgPath(deps.db, personId),
   ]);

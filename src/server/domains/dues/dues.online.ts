@@ -4,7 +4,7 @@ import { grantsWith, type RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
 import { inSavepoint, isUniqueViolation, type Queryable } from '../../platform/db';
-import { orgInScope } from '../../platform/scope';
+import { orgInScope, unscoped } from '../../platform/scope';
 import type { NotificationInput, PaymentProvider, SimulatedProvider } from '../../platform/payments';
 import { payBills, ruleFor } from './dues.service';
 import { backPayNeedsApproval, monthOf } from './dues.policy';
@@ -116,7 +116,7 @@ async function settle(t: Queryable, outTradeNo: string, tradeNo: string, amountF
   let outcome: Outcome = 'settled';
   try {
     // the provider's order settles its own member's bills: no actor's scope applies
-    await inSavepoint(t, 'settle', () => payBills(t, SYSTEM, repo.unscoped(), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` }, shanghaiDay(paidAt)));
+    await inSavepoint(t, 'settle', () => payBills(t, SYSTEM, unscoped('settling an order the provider confirmed'), { billIds: order.bill_ids, method: 'online', paidOn: shanghaiDay(paidAt), idempotencyKey: `order:${outTradeNo}`, orderId: order.id, backPayApproval: '在线支付', note: `在线支付 ${tradeNo}（${via === 'query' ? '主动查询' : '支付通知'}）` }, shanghaiDay(paidAt)));
   } catch (e) {
     // a bill paid meanwhile at the branch: the money came in twice and must be refunded
     if (e instanceof AppError && e.code === 'CONFLICT') outcome = 'already_paid_refund_due';
@@ -223,7 +223,7 @@ async function reconcileIn(deps: Deps, day: string, scope: { sql: ReturnType<typ
 
 /** The installation's reconciliation (the daily job). */
 export function reconcile(deps: Deps, day: string) {
-  return reconcileIn(deps, day, { sql: repo.unscoped(), key: 'installation', requestedBy: null });
+  return reconcileIn(deps, day, { sql: unscoped('the installation-wide reconciliation job covers every order'), key: 'installation', requestedBy: null });
 }
 
 /** A committee's reconciliation: scoped to the orders of its subtree (`dues.approve`). */

@@ -577,15 +577,6 @@ export async function saveReconciliation(q: Queryable, r: { provider: string; da
 // Unscoped reads, named
 // ---------------------------------------------------------------------------
 
-/**
- * The scope condition of a read that is deliberately not limited to an
- * actor: the system's own jobs (every member's arrears) and a member's own
- * dues, where the person is the logged-in member and not chosen by the caller.
- */
-export function unscoped(): Sql {
-  return raw('TRUE');
-}
-
 // ---------------------------------------------------------------------------
 // Rules, orgs and members as the dues domain sees them (scope passed in)
 // ---------------------------------------------------------------------------

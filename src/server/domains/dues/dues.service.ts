@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
-import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
-import { can } from '../../platform/actor';
+import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
@@ -403,7 +402,7 @@ type ReductionRow = repo.ReductionRow;
 /** The decision belongs to the next level up: an approver whose scope covers the branch's parent. */
 function canDecide(ctx: RequestContext, r: Pick<ReductionRow, 'parent_id' | 'parent_path'>): boolean {
   const actor = ctx.actor!;
-  return !!r.parent_id && !!r.parent_path && can(actor, 'dues.approve') && orgPathInScope(actor, 'dues.approve', r.parent_id, r.parent_path);
+  return !!r.parent_id && !!r.parent_path && covers(actor, 'dues.approve', { id: r.parent_id, path: r.parent_path });
 }
 
 function reductionView(ctx: RequestContext, r: ReductionRow) {

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { can } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
-import { orgInScope, orgPathInScope, personInScope } from '../../platform/scope';
+import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ERROR_CODES } from '../../../contracts/errors';
@@ -56,7 +56,7 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
   if (!p) throw notFound();
   const today = deps.clock.today();
   const earlier = earlierRecordView(await repo.earlierRecordOf(deps.db, p.id));
-  const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && can(actor, perm) && orgPathInScope(actor, perm, p.org_id, p.org_path);
+  const inScope = (perm: Parameters<typeof can>[1]) => !!p.org_id && !!p.org_path && covers(actor, perm, { id: p.org_id, path: p.org_path });
   const isCurrent = p.status === 'probationary' || p.status === 'full';
   return {
     id: p.id, name: p.name, sex: p.sex, birthDate: p.birth_date, education: p.education as MemberDetail['education'], occupation: p.occupation as MemberDetail['occupation'],

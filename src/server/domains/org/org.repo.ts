@@ -214,11 +214,6 @@ export function findOrgRefByCode(q: Queryable, code: string) {
   return q.maybeOne<OrgRefRow>(sql`SELECT id, name, code, dissolved_on FROM org WHERE code = ${code}`);
 }
 
-/** No scope: for structural checks whose result is used, never shown (the caller says why). */
-export function unscoped(): Sql {
-  return raw('TRUE');
-}
-
 /**
  * Moves take a transaction-level advisory lock so that two concurrent moves
  * cannot interleave their re-pathing of overlapping subtrees.

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { can, grantsWith, scopeRootOrgIds } from '../../platform/actor';
 import { AppError, notFound, conflict } from '../../platform/errors';
-import { orgInScope, orgPathInScope } from '../../platform/scope';
+import { covers, orgInScope, unscoped } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { ruleInForce, rulesInForce, pickRule } from '../../platform/rules';
 import { addYears } from '../../platform/dates';
@@ -62,7 +62,7 @@ export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promi
     type: org.type, isDissolved: !!org.dissolved_on, fullMembers: counts.full_members, probationaryMembers: counts.probationary_members,
     hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, termEndsOn: committee?.term_ends_on ?? null,
   }, rule.body, rule.source, today);
-  const inScope = (p: Parameters<typeof can>[1]) => can(actor, p) && orgPathInScope(actor, p, org.id, org.path);
+  const inScope = (p: Parameters<typeof can>[1]) => covers(actor, p, org);
   const isOpen = !org.dissolved_on;
   return {
     id: org.id, parentId: org.parent_id, type: org.type, name: org.name, code: org.code, isDissolved: !isOpen,
@@ -119,12 +119,12 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
       if (!org) throw notFound();
       if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
       if (body.type && body.type !== org.type && org.parent_id) {
-        const parent = await repo.findOrg(t, org.parent_id, sqlTrue());
+        const parent = await repo.findOrg(t, org.parent_id, unscoped('reading the parent\'s type for a structural check; the child is in scope and the type is never shown'));
         if (parent && !canBeChildOf(body.type, parent.type)) throw typeError(body.type, parent.type);
       }
       if (body.type && body.type !== org.type) {
         // the new type must still fit the org's own children and members
-        for (const child of await repo.listChildren(t, id, sqlTrue(), false)) {
+        for (const child of await repo.listChildren(t, id, unscoped('reading the children\'s types for a structural check; the org is in scope and the types are never shown'), false)) {
           if (!canBeChildOf(child.type, body.type)) throw typeError(child.type, body.type);
         }
         const counts = await repo.memberCounts(t, org.id, org.path);
@@ -143,10 +143,6 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
     throw e;
   }
 }
-
-// Named escape hatch: reading the parent's *type* for a structural check needs
-// no scope (the child is in scope, and only the type is used, never shown).
-const sqlTrue = () => repo.unscoped();
 
 export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newParentId: string, version: number) {
   const actor = ctx.actor!;
