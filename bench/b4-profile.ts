@@ -133,6 +133,19 @@ export const b4Profile: Benchmark = {
       if (s.kind !== 'ok') throw new Error('bench session expired');
       actor = s.actor;
     }
+    // the same lookups through the session cache (deps.sessions, invalidated by NOTIFY), same process
+    const cachedTimes: number[] = [];
+    if (deps.sessions.enabled) {
+      await deps.sessions.whenState('listening');
+      for (let i = 0; i < queries; i++) {
+        const t0 = performance.now();
+        const s = await resolveSession(deps.db, token, deps.sessions);
+        cachedTimes.push(performance.now() - t0);
+        if (s.kind !== 'ok') throw new Error('bench session expired');
+      }
+    }
+    const uncached = summarize(sessionTimes);
+    const cached = cachedTimes.length ? summarize(cachedTimes) : null;
     const serviceTimes: number[] = [];
     for (let i = 0; i < queries; i++) {
       const t0 = performance.now();
@@ -201,7 +214,8 @@ export const b4Profile: Benchmark = {
     printTable(`B4 statements per profile request (traced over ${traced} requests: pool round trip; EXPLAIN ANALYZE of the last one: planning and execution)`, ['statement', 'per req', 'p50 ms', 'p95 ms', 'mean ms', 'plan ms', 'exec ms'],
       statementRows.map((s) => [s.text, s.perRequest.toFixed(2), ms(s.p50, 3), ms(s.p95, 3), ms(s.mean, 3), ms(s.planningMs, 3), ms(s.executionMs, 3)]));
     printTable('B4 parts of one profile request (sequential)', LATENCY_HEADER, [
-      latencyRow('session lookup (resolveSession)', summarize(sessionTimes)),
+      latencyRow('session lookup (resolveSession, uncached)', uncached),
+      ...(cached ? [latencyRow('session lookup (resolveSession, session cache)', cached)] : []),
       latencyRow('service getMember (one statement)', summarize(serviceTimes)),
       latencyRow('  same, named prepared statements (experiment)', summarize(preparedTimes)),
     ]);
@@ -210,10 +224,12 @@ export const b4Profile: Benchmark = {
       ['', 'req/s', 'requests', 'non-2xx', 'p50 ms', 'p90 ms', 'p99 ms', 'server p50', 'server p95', 'node CPU µs/req', 'PG CPU µs/req'],
       runs.map((r) => [r.label, num(r.requestsPerSec), num(r.total), num(r.non2xx + r.errors), ms(r.latency.p50), ms(r.latency.p90), ms(r.latency.p99), ms(r.serverTime.p50, 3), ms(r.serverTime.p95, 3), num(r.nodeCpuUsPerReq), r.pgCpuUsPerReq == null ? '—' : num(r.pgCpuUsPerReq)]));
     console.log(`\nB4 profile/static throughput ratio: ${(ratio * 100).toFixed(1)} % (target ≥ 50 %: ${verdict(ratio >= 0.5)}); session-only/static: ${((runs[1].requestsPerSec / stat.requestsPerSec) * 100).toFixed(1)} %`);
+    if (cached) console.log(`B4 session lookup, uncached vs cached: mean ${ms(uncached.mean, 3)} ms vs ${ms(cached.mean, 3)} ms (×${(uncached.mean / cached.mean).toFixed(1)}), p50 ${ms(uncached.p50, 3)} vs ${ms(cached.p50, 3)} ms`);
+    else console.log('B4 session cache off (SESSION_CACHE=off): only the uncached lookup was measured');
     console.log(`B4 server time p50 (in-process, secretary): ${ms(serverP50, 3)} ms (target ≤ 1 ms: ${verdict(serverP50 <= 1)})`);
     return {
       payloadBytes, profileBytes: sizes, ratio, ratioTargetMet: ratio >= 0.5, serverP50Ms: serverP50, serverTargetMet: serverP50 <= 1,
-      loops, statements: statementRows, sessionLookup: summarize(sessionTimes), service: summarize(serviceTimes), servicePrepared: summarize(preparedTimes), zodSerializeUs: zodUs, jsonStringifyUs: stringifyUs, http: runs,
+      loops, statements: statementRows, sessionLookup: uncached, sessionLookupCached: cached, sessionCacheSpeedup: cached ? uncached.mean / cached.mean : null, service: summarize(serviceTimes), servicePrepared: summarize(preparedTimes), zodSerializeUs: zodUs, jsonStringifyUs: stringifyUs, http: runs,
     };
   },
 };

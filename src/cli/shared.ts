@@ -49,7 +49,7 @@ export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts: { mi
   const config = cliConfig();
   let rt: Runtime;
   try {
-    rt = await openRuntime({ config, poolSize: 5, migrate: opts.migrate, log: (m) => verbose && info(m) });
+    rt = await openRuntime({ config, poolSize: 5, migrate: opts.migrate, sessionCache: false, log: (m) => verbose && info(m) });
   } catch (e) {
     if (e instanceof ConfigError && /is in use by process/.test(e.message)) {
       throw new CliError(`${e.message} (Is the server running on this DATA_DIR? Stop it before running this command.)`);

@@ -38,7 +38,8 @@ export const ListMembersQuery = PageQuery.extend({
   order: z.enum(['asc', 'desc']).default('asc'),
 });
 export type ListMembersQuery = z.infer<typeof ListMembersQuery>;
-export const MemberPage = pageOf(MemberListItem);
+/** `totalCapped`: a broad pinyin-prefix search counted no further than the cap; `total` is the cap (the list shows "1000+") */
+export const MemberPage = pageOf(MemberListItem).extend({ totalCapped: z.boolean() });
 
 export const MemberEventView = z.object({
   id: z.number().int(),

@@ -73,7 +73,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  installAuthentication(app, deps.db, { adminTotpRequired: deps.config.adminTotpRequired });
+  installAuthentication(app, deps.db, { adminTotpRequired: deps.config.adminTotpRequired, sessions: deps.sessions });
   installProbeAudit(app, deps.db, { perMinute: deps.config.auditProbesPerMinute, now: opts.now });
   registerSystemRoutes(app, deps);
   registerAuthRoutes(app, deps);

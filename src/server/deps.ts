@@ -6,6 +6,7 @@ import type { Notifier } from './platform/notify';
 import type { JobRunner } from './platform/jobs';
 import type { PaymentProvider } from './platform/payments';
 import type { Clock } from './platform/clock';
+import type { SessionCache } from './platform/session-cache';
 
 /** What every service receives: infrastructure only, no other domain's internals. */
 export interface Deps {
@@ -19,4 +20,6 @@ export interface Deps {
   payments: PaymentProvider | null;
   /** business time: "today" comes from here (tests set it) */
   clock: Clock;
+  /** resolved sessions kept in process, invalidated by the database's notifications (platform/session-cache.ts) */
+  sessions: SessionCache;
 }

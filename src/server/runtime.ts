@@ -10,6 +10,7 @@ import { systemClock } from './platform/clock';
 import { createPaymentProvider } from './platform/payment-providers';
 import { createJobRunner } from './platform/jobs';
 import { setAuditKey } from './platform/audit';
+import { createSessionCache } from './platform/session-cache';
 import type { Deps } from './deps';
 
 // Opens the database (embedded under DATA_DIR or DATABASE_URL), applies
@@ -25,7 +26,8 @@ export interface Runtime {
 }
 
 // `migrate: false` leaves the schema alone (the CLI's restore migrates an empty database itself).
-export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number; migrate?: boolean } = {}): Promise<Runtime> {
+// `sessionCache: false`: no LISTEN connection (the CLI serves no requests).
+export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number; migrate?: boolean; sessionCache?: boolean } = {}): Promise<Runtime> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? (() => undefined);
   let releaseLock: (() => void) | null = null;
@@ -76,7 +78,10 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     payments: createPaymentProvider(config, cipher),
     jobs: createJobRunner(db, log),
     clock: systemClock,
+    // one LISTEN connection per process; lookups bypass the cache until it listens
+    sessions: createSessionCache({ connectionString: config.sessionCache && opts.sessionCache !== false ? url : null, log }),
   };
+  void deps.sessions.start();
   return {
     deps,
     databaseUrl: url,
@@ -84,6 +89,7 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     migrationsApplied: applied,
     async close() {
       await deps.jobs.stop();
+      await deps.sessions.close();
       await db.close();
       if (stopEmbedded) await stopEmbedded();
       releaseLock?.();

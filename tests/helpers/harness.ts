@@ -16,6 +16,7 @@ import { setAuditKey } from '../../src/server/platform/audit';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 import { fixedClock, type Clock } from '../../src/server/platform/clock';
+import { createSessionCache } from '../../src/server/platform/session-cache';
 
 // Each test file gets its own database cloned from the migrated template, its
 // own data directory and its own app (driven with inject, no port).
@@ -62,13 +63,16 @@ export async function createHarness(env: Record<string, string> = {}, opts: { cl
     config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), jobs: createJobRunner(db), clock,
     // the simulated provider pays at the harness's time, so its statement's day is the business day
     payments: createSimulatedProvider('test-payments-secret', { now: () => clock.now() }),
+    sessions: createSessionCache({ connectionString: config.sessionCache ? dbUrl : null }),
   };
+  await deps.sessions.start(); // listening before the first request: every test runs with the cache on
   const app = await buildApp(deps);
   await app.ready();
   return {
     deps, db, app, dbUrl, dataDir,
     async close() {
       await app.close();
+      await deps.sessions.close();
       await db.close();
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();

@@ -20,6 +20,7 @@ import { sql } from '../../src/server/platform/sql';
 import { PASSWORD_PROBLEM_MESSAGES } from '../../src/server/platform/password';
 import { createBackup, restoreBackup, readManifest } from '../../src/server/platform/backup';
 import { seed } from '../../src/server/seed/demo';
+import { createSessionCache } from '../../src/server/platform/session-cache';
 import { buildTemplate, IMPORT_COLUMNS } from '../../src/server/domains/member';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
@@ -97,7 +98,7 @@ async function tableDigest(db: Db, table: string, where = 'TRUE') {
 
 function depsFor(url: string, db: Db): Deps {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'restored-data'), DATABASE_URL: url, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent' });
-  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db), clock: systemClock };
+  return { config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(tmp, 'restored-data', 'files')), notify: createNotifier(), payments: createSimulatedProvider('test-payments-secret'), jobs: createJobRunner(db), clock: systemClock, sessions: createSessionCache({ connectionString: null }) };
 }
 
 describe('backup and restore', () => {

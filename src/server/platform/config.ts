@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   ADMIN_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(15),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+  // resolved sessions kept in process, invalidated by LISTEN/NOTIFY (needs a session-level connection: not through a transaction pooler)
+  SESSION_CACHE: z.enum(['on', 'off']).default('on'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   PASSWORD_REQUIRE_CLASSES: z.coerce.number().int().min(1).max(4).default(3),
   ADMIN_TOTP: z.enum(['auto', 'required', 'optional']).default('auto'),
@@ -97,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       adminIdleSeconds: e.ADMIN_SESSION_IDLE_MINUTES * 60,
       absoluteSeconds: e.SESSION_ABSOLUTE_HOURS * 3600,
     },
+    sessionCache: e.SESSION_CACHE === 'on',
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     passwordRequireClasses: e.PASSWORD_REQUIRE_CLASSES,
     // the three administrators need a second factor; `auto` requires it in production

@@ -11,6 +11,7 @@ import { can, isAdministrator, type Actor, type RequestContext } from './actor';
 import type { Db } from './db';
 import { audit } from './audit';
 import { resolveSession, SESSION_COOKIE } from './session';
+import type { SessionCache } from './session-cache';
 import type { ProbeAction } from './probe-audit';
 
 declare module 'fastify' {
@@ -138,7 +139,7 @@ export function installErrorHandling(app: FastifyInstance) {
 }
 
 /** Resolves the session cookie into req.actor on every request. */
-export function installAuthentication(app: FastifyInstance, db: Db, opts: { adminTotpRequired: boolean }) {
+export function installAuthentication(app: FastifyInstance, db: Db, opts: { adminTotpRequired: boolean; sessions?: SessionCache }) {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionIdleSeconds', null);
   app.decorateRequest('sessionExpired', false);
@@ -149,7 +150,7 @@ export function installAuthentication(app: FastifyInstance, db: Db, opts: { admi
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) return;
-    const r = await resolveSession(db, token);
+    const r = await resolveSession(db, token, opts.sessions);
     if (r.kind === 'ok') {
       req.actor = r.actor;
       req.sessionIdleSeconds = r.idleSeconds;

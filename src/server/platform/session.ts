@@ -3,12 +3,16 @@ import { sql } from './sql';
 import { randomToken, sha256 } from './crypto';
 import type { Actor, Grant } from './actor';
 import { ADMIN_ROLES } from '../../contracts/permissions';
+import type { SessionCache } from './session-cache';
 
 // Database sessions: the cookie carries a 256-bit random token, the table
 // keeps only its SHA-256. Idle and absolute timeouts are enforced on every
-// request; last_seen_at is written at most once a minute per session.
+// request (from memory when the session cache holds it); last_seen_at is
+// written at most once a minute per session.
 
 export const SESSION_COOKIE = 'dj_sid';
+/** last_seen_at is written at most this often per session */
+const TOUCH_INTERVAL_MS = 60_000;
 
 export interface SessionSettings {
   idleSeconds: number;
@@ -50,16 +54,44 @@ export async function destroyAccountSessions(q: Queryable, accountId: string): P
 
 export type SessionLookup = { kind: 'ok'; actor: Actor; idleSeconds: number; hasTotp: boolean; mustChangePassword: boolean } | { kind: 'expired' } | { kind: 'none' };
 
-export async function resolveSession(db: Db, token: string): Promise<SessionLookup> {
+/**
+ * The session behind a token. With a listening cache (session-cache.ts) a
+ * resolved session is answered from memory until it is invalidated, idles
+ * out, passes its absolute lifetime or ages out; last_seen_at is still written
+ * at most once a minute.
+ */
+export async function resolveSession(db: Db, token: string, cache?: SessionCache): Promise<SessionLookup> {
   const hash = sha256(token);
+  const key = hash.toString('hex');
+  if (cache) {
+    const now = Date.now();
+    const hit = cache.get(key, now);
+    if (hit) {
+      if (now >= hit.touchDue) {
+        // the once-a-minute write; a session deleted meanwhile is gone
+        if (!(await db.exec(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash}`))) {
+          cache.drop(key);
+          return { kind: 'none' };
+        }
+        hit.idleDeadline = now + hit.idleSeconds * 1000;
+        hit.touchDue = now + TOUCH_INTERVAL_MS;
+      }
+      return { kind: 'ok', actor: hit.actor, idleSeconds: hit.idleSeconds, hasTotp: hit.hasTotp, mustChangePassword: hit.mustChangePassword };
+    }
+  }
+  const ticket = cache?.ticket() ?? null;
   const [row] = await db.prepared<{
     account_id: string; username: string; display_name: string; person_id: string | null; is_demo: boolean; is_disabled: boolean; has_totp: boolean; must_change_password: boolean;
     idle_seconds: number; is_idle_expired: boolean; is_absolute_expired: boolean; needs_touch: boolean; grants: GrantRow[] | null;
+    idle_left_ms: number; absolute_left_ms: number; touch_in_ms: number;
   }>('session_lookup', sql`
     SELECT s.account_id, a.username, a.display_name, a.person_id, a.is_demo, a.is_disabled, a.totp_enabled_at IS NOT NULL AS has_totp, a.must_change_password, s.idle_seconds,
            s.last_seen_at + make_interval(secs => s.idle_seconds) < now() AS is_idle_expired,
            s.expires_at < now() AS is_absolute_expired,
            s.last_seen_at < now() - interval '60 seconds' AS needs_touch,
+           (extract(epoch FROM s.last_seen_at + make_interval(secs => s.idle_seconds) - now()) * 1000)::float8 AS idle_left_ms,
+           (extract(epoch FROM s.expires_at - now()) * 1000)::float8 AS absolute_left_ms,
+           (extract(epoch FROM s.last_seen_at + interval '60 seconds' - now()) * 1000)::float8 AS touch_in_ms,
            (SELECT json_agg(json_build_object('id', g.id, 'role', g.role, 'org_id', g.org_id, 'path', o.path::text, 'name', o.name, 'scope', g.scope) ORDER BY g.granted_at)
               FROM role_grant g LEFT JOIN org o ON o.id = g.org_id
              WHERE g.account_id = s.account_id AND g.revoked_at IS NULL) AS grants
@@ -67,22 +99,29 @@ export async function resolveSession(db: Db, token: string): Promise<SessionLook
     WHERE s.token_hash = ${hash}`);
   if (!row) return { kind: 'none' };
   if (row.is_idle_expired || row.is_absolute_expired || row.is_disabled) {
+    cache?.drop(key);
     await db.exec(sql`DELETE FROM session WHERE token_hash = ${hash}`);
     return { kind: 'expired' };
   }
-  if (row.needs_touch) await db.exec(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash}`);
-  return {
-    kind: 'ok',
-    idleSeconds: row.idle_seconds,
-    hasTotp: row.has_totp,
-    mustChangePassword: row.must_change_password,
-    actor: {
-      accountId: row.account_id,
-      username: row.username,
-      displayName: row.display_name,
-      personId: row.person_id,
-      isDemo: row.is_demo,
-      grants: (row.grants ?? []).map(toGrant),
-    },
+  const now = Date.now();
+  let idleLeft = row.idle_left_ms;
+  let touchIn = row.touch_in_ms;
+  if (row.needs_touch) {
+    await db.exec(sql`UPDATE session SET last_seen_at = now() WHERE token_hash = ${hash}`);
+    idleLeft = row.idle_seconds * 1000;
+    touchIn = TOUCH_INTERVAL_MS;
+  }
+  const actor: Actor = {
+    accountId: row.account_id,
+    username: row.username,
+    displayName: row.display_name,
+    personId: row.person_id,
+    isDemo: row.is_demo,
+    grants: (row.grants ?? []).map(toGrant),
   };
+  cache?.put(key, {
+    accountId: row.account_id, actor, idleSeconds: row.idle_seconds, hasTotp: row.has_totp, mustChangePassword: row.must_change_password,
+    idleDeadline: now + idleLeft, absoluteDeadline: now + row.absolute_left_ms, touchDue: now + touchIn,
+  }, ticket, now);
+  return { kind: 'ok', idleSeconds: row.idle_seconds, hasTotp: row.has_totp, mustChangePassword: row.must_change_password, actor };
 }

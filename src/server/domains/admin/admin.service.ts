@@ -59,6 +59,8 @@ export async function updateAccount(deps: Deps, ctx: RequestContext, id: string,
     if (body.isDisabled === false || body.password) await repo.clearLoginThrottle(t, acc.username);
     await auditInTx(t, ctx, { action: 'account.update', objectType: 'account', objectId: id, detail: { displayName: body.displayName !== undefined, isDisabled: body.isDisabled ?? null, passwordReset: !!body.password, totpReset: !!body.resetTotp } });
   });
+  // this instance at once, after the commit; the others by the account trigger's notification
+  deps.sessions.invalidateAccount(id);
 }
 
 /** The shape rules of a grant (also used by the operator CLI): administrators have no org, members see only themselves. */
@@ -74,7 +76,7 @@ export function validateGrant(body: { role: Role; orgId?: string | null; scope: 
 export async function grantRole(deps: Deps, ctx: RequestContext, accountId: string, body: { role: Role; orgId?: string | null; scope: DataScope }) {
   if (accountId === ctx.actor!.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
   const isAdminRole = validateGrant(body);
-  return deps.db.tx(async (t) => {
+  const grantId = await deps.db.tx(async (t) => {
     const acc = await repo.findAccount(t, accountId);
     if (!acc) throw notFound();
     if (body.orgId && !(await repo.orgExists(t, body.orgId))) throw new AppError('VALIDATION_FAILED', '所选组织不存在或已撤销');
@@ -94,6 +96,8 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     await auditInTx(t, ctx, { action: 'role.grant', objectType: 'account', objectId: accountId, orgId: body.orgId ?? null, detail: { role: body.role, scope: body.scope, grantId: id } });
     return id;
   });
+  deps.sessions.invalidateAccount(accountId);
+  return grantId;
 }
 
 export async function revokeRole(deps: Deps, ctx: RequestContext, accountId: string, grantId: string) {
@@ -105,4 +109,5 @@ export async function revokeRole(deps: Deps, ctx: RequestContext, accountId: str
     await destroyAccountSessions(t, accountId);
     await auditInTx(t, ctx, { action: 'role.revoke', objectType: 'account', objectId: accountId, detail: { role: g.role, grantId } });
   });
+  deps.sessions.invalidateAccount(accountId);
 }

@@ -55,6 +55,8 @@ export async function login(deps: Deps, ctx: RequestContext, username: string, p
 
 export async function logout(deps: Deps, ctx: RequestContext, token: string | null) {
   if (token) await destroySession(deps.db, token);
+  // this instance at once; the others (and this one again) by the session trigger's notification
+  if (ctx.actor) deps.sessions.invalidateAccount(ctx.actor.accountId);
   if (ctx.actor) await audit(deps.db, ctx, { action: 'auth.logout', objectType: 'account', objectId: ctx.actor.accountId });
 }
 
@@ -87,11 +89,15 @@ export async function changePassword(deps: Deps, ctx: RequestContext, currentPas
   const key = account.username.trim().toLowerCase();
   if (await repo.lockedUntil(deps.db, key)) {
     await deps.db.tx((t) => destroyAccountSessions(t, actor.accountId));
+    deps.sessions.invalidateAccount(actor.accountId);
     throw new AppError('ACCOUNT_LOCKED');
   }
   if (!(await verifyPassword(account.password_hash, currentPassword))) {
     const locked = await repo.recordFailure(deps.db, key, MAX_FAILURES, LOCK_MINUTES);
-    if (locked) await deps.db.tx((t) => destroyAccountSessions(t, actor.accountId));
+    if (locked) {
+      await deps.db.tx((t) => destroyAccountSessions(t, actor.accountId));
+      deps.sessions.invalidateAccount(actor.accountId);
+    }
     await audit(deps.db, ctx, { action: 'auth.password_change', outcome: 'failure', objectType: 'account', objectId: actor.accountId, detail: { locked } });
     throw new AppError(locked ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS', locked ? undefined : '当前密码不正确');
   }
@@ -104,6 +110,7 @@ export async function changePassword(deps: Deps, ctx: RequestContext, currentPas
     await repo.setPassword(t, actor.accountId, hash);
     await destroyAccountSessions(t, actor.accountId); // password change kills every session
   });
+  deps.sessions.invalidateAccount(actor.accountId);
   await audit(deps.db, ctx, { action: 'auth.password_change', objectType: 'account', objectId: actor.accountId });
 }
 
@@ -127,5 +134,6 @@ export async function enableTotp(deps: Deps, ctx: RequestContext, code: string) 
     throw new AppError('VALIDATION_FAILED', '动态验证码不正确，请确认手机时间准确后重新输入', { issues: [{ field: 'code', message: '动态验证码不正确' }] });
   }
   await repo.enableTotp(deps.db, actor.accountId, step);
+  deps.sessions.invalidateAccount(actor.accountId); // the session now has a second factor
   await audit(deps.db, ctx, { action: 'auth.totp_enable', objectType: 'account', objectId: actor.accountId });
 }

@@ -117,6 +117,11 @@ export async function countMembers(q: Queryable, where: Sql): Promise<number> {
   return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id WHERE ${where}`)).n;
 }
 
+/** Counts at most `cap` + 1 matches (a broad search need not count them all): more than `cap` means "over the cap". */
+export async function countMembersCapped(q: Queryable, where: Sql, cap: number): Promise<number> {
+  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM person p JOIN org o ON o.id = p.org_id WHERE ${where} LIMIT ${cap + 1}) m`)).n;
+}
+
 export interface NewPerson {
   name: string; namePinyin: string; nameInitials: string; sex: string; ethnicity: string; birthDate: string;
   idEnc: Buffer; idHash: Buffer; idMasked: string; phoneEnc: Buffer | null; phoneHash: Buffer | null; phoneTail: string | null; phoneMasked: string | null;

@@ -37,15 +37,21 @@ async function resolveOrgFilter(q: Queryable, ctx: RequestContext, orgId: string
   return org.path;
 }
 
-export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMembersQuery) {
+/** A pinyin-prefix search (one or two letters match most of a city) counts at most this many (QUALITY B3). */
+export const MEMBER_COUNT_CAP = 1000;
+
+export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMembersQuery, opts: { countCap?: number } = {}) {
   const orgPath = await resolveOrgFilter(deps.db, ctx, query.orgId);
-  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.read'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q) });
-  const [rows, total] = await Promise.all([
+  const terms = searchTerms(deps, query.q);
+  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.read'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms });
+  const cap = terms?.pinyinPrefix ? (opts.countCap ?? MEMBER_COUNT_CAP) : null;
+  const [rows, counted] = await Promise.all([
     repo.listMembers(deps.db, where, query.sort, query.order, query.pageSize, (query.page - 1) * query.pageSize),
-    repo.countMembers(deps.db, where),
+    cap === null ? repo.countMembers(deps.db, where) : repo.countMembersCapped(deps.db, where, cap),
   ]);
+  const totalCapped = cap !== null && counted > cap;
   const today = deps.clock.today();
-  return { items: rows.map((r) => listItem(r, today)), total, page: query.page, pageSize: query.pageSize };
+  return { items: rows.map((r) => listItem(r, today)), total: totalCapped ? cap : counted, totalCapped, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getMember(deps: Deps, ctx: RequestContext, id: string): Promise<MemberDetail> {

@@ -138,6 +138,8 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
       await repo.insertOrgEvent(t, id, 'updated', actor.accountId, { changed: Object.keys(changed) });
       await auditInTx(t, ctx, { action: 'org.update', objectType: 'org', objectId: id, orgId: id, detail: { fields: Object.keys(patch) } });
     });
+    // grants carry their org's name: this instance at once, the others by the org trigger's notification
+    if (body.name !== undefined) deps.sessions.invalidateAll();
   } catch (e) {
     if (isUniqueViolation(e, 'org_code_key')) throw new AppError('DUPLICATE_ORG_CODE');
     throw e;
@@ -163,6 +165,8 @@ export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newPa
     await repo.insertOrgEvent(t, id, 'moved', actor.accountId, { fromParentId: org.parent_id, toParentId: parent.id });
     await auditInTx(t, ctx, { action: 'org.move', objectType: 'org', objectId: id, orgId: id, detail: { fromParentId: org.parent_id, toParentId: parent.id } });
   });
+  // grants carry their org's path (scope checks): this instance at once, the others by the org trigger's notification
+  deps.sessions.invalidateAll();
 }
 
 

@@ -220,7 +220,7 @@ export function MemberListPage() {
             total: list.data?.total ?? 0,
             showSizeChanger: true,
             pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (t) => `共 ${t} 人`,
+            showTotal: (t) => (list.data?.totalCapped ? `${t}+ 条` : `共 ${t} 人`),
           }}
           onChange={(p, _filters, sorter) => {
             const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<MemberListItem>;
