@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'access.not_found': '访问不存在或无权查看的对象',
   'account.create': '新建账号',
   'account.update': '修改账号',
+  'account.link_person': '账号关联党员',
+  'account.disable_former_member': '停用不再在册党员的账号',
   'role.grant': '授予角色',
   'role.revoke': '收回角色',
   'org.create': '新建组织',
@@ -25,6 +27,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'member.reveal': '查看敏感信息',
   'member.export': '导出名册',
   'member.import': '批量导入',
+  'member.activation_request': '党员申请激活账号（验证码）',
+  'member.activate': '党员激活账号',
+  'member.activation_reset': '重置党员账号激活',
   'file.upload': '上传附件',
   'audit.verify': '校验审计日志',
   'system.seed': '生成演示数据',
@@ -76,6 +81,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   isDisabled: '停用', grantId: '授权编号', fields: '字段', electedOn: '选举日期', effectiveMonth: '生效月份', education: '学历', earlierRecordElsewhere: '曾在其他组织有记录',
   displayName: '姓名', dir: '目录', differences: '差异数', date: '日期', checked: '已校验条数', category: '类别', brokenIds: '问题记录编号', bills: '账单数',
   backupCreatedAt: '备份时间', auditHeadMatches: '审计日志末条一致', auditHeadId: '审计日志末条编号', auditChainOk: '审计链完整', approved: '批准', approve: '批准',
+  result: '结果', personId: '关联党员', previousPersonId: '原关联党员', reused: '启用原账号', accounts: '停用账号数',
   appliedOn: '申请日期', firstBrokenId: '首个问题记录', locked: '已锁定账号', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
 };
 
@@ -87,6 +93,13 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   forged: '签名无效（伪造）',
   late: '通知已过期',
   malformed: '格式不正确',
+  sent: '验证码已发送',
+  no_match: '与党员档案不一致',
+  already_active: '已激活过账号',
+  too_many_codes: '一小时内获取验证码过多',
+  expired: '验证码已失效或未获取',
+  wrong: '验证码不正确',
+  username_taken: '手机号已是其他账号的用户名',
 };
 
 /** One detail value as text: booleans as 是/否, codes translated, lists joined, objects summarised. */

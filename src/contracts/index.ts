@@ -10,3 +10,4 @@ export * from './idcard';
 export * from './labels';
 export * from './calendar';
 export * from './member-stats';
+export * from './activation';

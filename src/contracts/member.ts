@@ -25,6 +25,8 @@ export const MemberListItem = z.object({
   joinDate: Text.nullable(),
   partyAgeYears: z.number().int().nullable(),
   phoneMasked: Text.nullable(),
+  /** 已激活: the member has an enabled account (phone login) */
+  activated: z.boolean(),
 });
 export type MemberListItem = z.infer<typeof MemberListItem>;
 
@@ -78,7 +80,7 @@ export const MemberDetail = MemberListItem.extend({
   events: z.array(MemberEventView),
   earlierRecord: EarlierRecordView.nullable(),
   version: z.number().int(),
-  abilities: z.object({ update: z.boolean(), reveal: z.boolean(), changeStatus: z.boolean() }),
+  abilities: z.object({ update: z.boolean(), reveal: z.boolean(), changeStatus: z.boolean(), resetActivation: z.boolean() }),
 });
 export type MemberDetail = z.infer<typeof MemberDetail>;
 

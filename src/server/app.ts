@@ -18,6 +18,7 @@ import { installProbeAudit } from './platform/probe-audit';
 import { registerAuthRoutes } from './domains/auth';
 import { registerOrgRoutes, registerOrgJobs } from './domains/org';
 import { registerMemberRoutes, registerMemberJobs } from './domains/member';
+import { registerActivationRoutes } from './domains/activation';
 import { registerAdminRoutes } from './domains/admin';
 import { registerAuditRoutes, registerAuditJobs } from './domains/audit';
 import { registerJobRoutes } from './domains/jobs';
@@ -87,6 +88,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDevelopmentRoutes(app, deps);
   registerDuesRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerActivationRoutes(app, deps);
   registerMemberJobs(deps);
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);

@@ -154,7 +154,7 @@ describe('member rollups follow every write', () => {
         const status = (await h.db.one<{ status: string }>(sql`SELECT status FROM person WHERE id = ${p.id}`)).status;
         if (status !== 'probationary') continue;
         if (r.next() < 0.7) await h.db.tx((t) => convertMember(t, { personId: p.id, orgId: p.orgId, actorId: acc.id, conversionDate: '2026-11-21', approvalDate: '2026-11-25' }));
-        else await h.db.tx((t) => cancelProbation(t, { personId: p.id, orgId: p.orgId, actorId: acc.id, approvalDate: '2026-11-25' }));
+        else await h.db.tx((t) => cancelProbation(t, { personId: p.id, orgId: p.orgId, actorId: acc.id, approvalDate: '2026-11-25' }, { requestId: 'test', ip: null, actor: null }));
       } else if (op === 7) {
         // move a branch (with its members) to another committee
         const br = r.pick(branches);

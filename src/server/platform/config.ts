@@ -90,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: e.DATABASE_URL,
     encryptionKey: e.DATA_ENCRYPTION_KEY,
     demoMode: e.DEMO_MODE,
+    // demo data and demo conveniences (the activation code shown on screen) are allowed: never in production unless DEMO_MODE=on
+    demoAllowed,
     cookieSecure: e.COOKIE_SECURE,
     logLevel: e.LOG_LEVEL,
     jobsEnabled: e.JOBS_ENABLED === 'true',

@@ -18,7 +18,8 @@ export const loggingProvider: MessageProvider = {
 
 export interface Notifier {
   notify(q: Queryable, accountId: string, n: { title: string; body?: string; link?: string | null }): Promise<void>;
-  sendMessage(q: Queryable, channel: 'email' | 'sms', recipient: string, subject: string | null, body: string): Promise<void>;
+  /** `loggedBody`: what the outbound log keeps instead of the body (a one-time code is never stored in clear) */
+  sendMessage(q: Queryable, channel: 'email' | 'sms', recipient: string, subject: string | null, body: string, loggedBody?: string): Promise<void>;
 }
 
 export function createNotifier(provider: MessageProvider = loggingProvider): Notifier {
@@ -26,9 +27,9 @@ export function createNotifier(provider: MessageProvider = loggingProvider): Not
     async notify(q, accountId, n) {
       await q.exec(sql`INSERT INTO notification (account_id, title, body, link) VALUES (${accountId}, ${n.title}, ${n.body ?? ''}, ${n.link ?? null})`);
     },
-    async sendMessage(q, channel, recipient, subject, body) {
+    async sendMessage(q, channel, recipient, subject, body, loggedBody) {
       const status = await provider.send(channel, recipient, subject, body);
-      await q.exec(sql`INSERT INTO outbound_message (channel, recipient, subject, body, provider, status) VALUES (${channel}, ${recipient}, ${subject}, ${body}, ${provider.name}, ${status})`);
+      await q.exec(sql`INSERT INTO outbound_message (channel, recipient, subject, body, provider, status) VALUES (${channel}, ${recipient}, ${subject}, ${loggedBody ?? body}, ${provider.name}, ${status})`);
     },
   };
 }

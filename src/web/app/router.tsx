@@ -56,6 +56,7 @@ function PageError() {
 }
 
 const LoginPage = page(() => import('../features/auth/LoginPage'), 'LoginPage');
+const ActivatePage = page(() => import('../features/auth/ActivatePage'), 'ActivatePage');
 const AccountPage = page(() => import('../features/auth/AccountPage'), 'AccountPage');
 const DashboardPage = page(() => import('../features/dashboard/DashboardPage'), 'DashboardPage');
 const OrgPage = page(() => import('../features/org/OrgPage'), 'OrgPage');
@@ -182,6 +183,15 @@ export const router = createBrowserRouter([
     element: (
       <Suspense fallback={<PageLoading />}>
         <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/activate',
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <ActivatePage />
       </Suspense>
     ),
   },

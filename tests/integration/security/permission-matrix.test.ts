@@ -119,6 +119,17 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   updateAccount: (w) => ({ method: 'PATCH', url: `/api/v1/accounts/${w.targetAccount}`, body: { displayName: '矩阵改名' } }),
   grantRole: (w) => ({ method: 'POST', url: `/api/v1/accounts/${w.targetAccount}/grants`, body: { role: 'secretary', orgId: w.branch.id, scope: 'subtree' } }),
   revokeRole: (w) => ({ method: 'DELETE', url: `/api/v1/accounts/${w.targetAccount}/grants/${w.targetGrant}` }),
+  // public: whoever asks gets the same answer (this one matches no member record)
+  requestMemberActivation: () => ({ method: 'POST', url: '/api/v1/auth/activation/request', body: { name: '矩阵无此人', idNumber: uniqueIdNumber().idNumber, phone: '13900000000' }, cookie: null }),
+  // public: no code was sent for this person and phone
+  activateMemberAccount: () => ({ method: 'POST', url: '/api/v1/auth/activation/activate', body: { idNumber: uniqueIdNumber().idNumber, phone: '13900000000', code: '000000', password: 'Qz7#matrix-Key' }, cookie: null }),
+  // a member of another branch, found by exact name and ID number (an account of the caller's world is linked to them)
+  linkAccountToPerson: async (w) => {
+    const { idNumber, birth } = uniqueIdNumber();
+    await makeMember(h.deps, w.branch.id, { name: '矩阵关联党员', idNumber, birth });
+    return { method: 'POST', url: `/api/v1/accounts/${w.targetAccount}/person`, body: { name: '矩阵关联党员', idNumber } };
+  },
+  resetMemberActivation: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/activation/reset`, body: {} }),
   listAuditLog: () => ({ method: 'GET', url: '/api/v1/audit' }),
   verifyAuditLog: () => ({ method: 'POST', url: '/api/v1/audit/verify', body: {} }),
   listJobs: () => ({ method: 'GET', url: '/api/v1/jobs' }),
@@ -181,6 +192,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'createMyDuesOrder' && w.role !== 'member') return 404; // the bill is not the caller's
   if (operationId === 'getMyDuesOrder' || operationId === 'simulateDuesPayment') return 404; // no such order of the caller's
   if (operationId === 'paymentNotification') return 400; // not signed by the provider
+  if (operationId === 'activateMemberAccount') return 422; // no code was sent: ACTIVATION_CODE_EXPIRED
   return null; // any 2xx
 }
 
@@ -231,8 +243,8 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout, health and the payment provider\'s notification as public routes', () => {
-    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['health', 'login', 'logout', 'paymentNotification']);
+  it('has exactly login, logout, health, member activation and the payment provider\'s notification as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation']);
   });
 
   it('has a matrix case for every route and no case for a route that does not exist', () => {

@@ -259,6 +259,7 @@ describe('subtree isolation over generated org trees', () => {
             check('downloadFile(person)', m, await client.get(`/api/v1/files/${m.fileId}`), inScope, 'file.read');
             check('uploadFile(person)', m, await upload(client, 'person', m.id), inScope, 'file.upload', [201]);
             check('listDuesBases', m, await client.get(`/api/v1/members/${m.id}/dues-bases`), inScope, 'dues.read');
+            check('resetMemberActivation', m, await client.post(`/api/v1/members/${m.id}/activation/reset`, {}), inScope, 'member.update');
             check('getMemberDuesStatement', m, await client.get(`/api/v1/members/${m.id}/dues-statement?from=2026-01&to=2026-12`), inScope, 'dues.read');
           }
 

@@ -6,7 +6,7 @@ import { ChangePasswordBody, LoginBody, MeView, TotpEnableBody, TotpSetupView } 
 import { Ok } from '../../../contracts/common';
 import * as service from './auth.service';
 
-function cookieOptions(deps: Deps, req: FastifyRequest, maxAge?: number) {
+export function cookieOptions(deps: Deps, req: FastifyRequest, maxAge?: number) {
   const secure = deps.config.cookieSecure === 'auto' ? req.protocol === 'https' : deps.config.cookieSecure === 'true';
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure, ...(maxAge ? { maxAge } : {}) };
 }

@@ -1,2 +1,2 @@
-export { registerAuthRoutes } from './auth.routes';
+export { registerAuthRoutes, cookieOptions } from './auth.routes';
 export { MAX_FAILURES, LOCK_MINUTES } from './auth.service';

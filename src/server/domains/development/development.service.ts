@@ -422,7 +422,7 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
     await extendProbation(t, { ...who, approvalDate, months: vote.extensionMonths });
     return {};
   }
-  await cancelProbation(t, { ...who, approvalDate });
+  await cancelProbation(t, { ...who, approvalDate }, ctx);
   return { state: 'cancelled', closed_on: approvalDate, close_reason: '取消预备党员资格' };
 }
 

@@ -37,6 +37,7 @@ export function findPerson(q: Queryable, id: string, scope: Sql, forUpdate = fal
 export interface ProfileRow extends PersonRow {
   events: Array<{ id: number; direction: 'increase' | 'decrease' | 'change'; reason: string; event_date: string; org_name: string | null; from_status: string | null; to_status: string | null; note: string | null; recorded_at: string }>;
   chain: Array<{ id: string; name: string }>;
+  activated: boolean;
 }
 
 /** A member's profile in one round trip: the record, its change events and the org chain visible to the reader. */
@@ -46,7 +47,8 @@ export async function findProfile(q: Queryable, id: string, scope: Sql, chainSco
                 'from_status', e.from_status, 'to_status', e.to_status, 'note', e.note, 'recorded_at', e.recorded_at) ORDER BY e.event_date DESC, e.id DESC), '[]'::json)
          FROM member_event e LEFT JOIN org eo ON eo.id = e.org_id WHERE e.person_id = p.id) AS events,
       (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name) ORDER BY nlevel(a.path)), '[]'::json)
-         FROM org a WHERE o.path IS NOT NULL AND a.path @> o.path AND ${chainScope}) AS chain
+         FROM org a WHERE o.path IS NOT NULL AND a.path @> o.path AND ${chainScope}) AS chain,
+      EXISTS (SELECT 1 FROM account ac WHERE ac.person_id = p.id AND NOT ac.is_disabled) AS activated
     FROM person p LEFT JOIN org o ON o.id = p.org_id
     WHERE p.id = ${id}::uuid AND p.status IN ('probationary','full','left','suspended','deceased') AND ${scope}`);
   return row ?? null;
@@ -102,6 +104,8 @@ export interface MemberListRow {
   join_date: string | null;
   conversion_date: string | null;
   phone_masked: string | null;
+  /** an enabled account is linked to the person (已激活) */
+  activated: boolean;
 }
 
 const SORTS: Record<string, string> = { name: 'p.name_pinyin', joinDate: 'p.join_date', birthDate: 'p.birth_date' };
@@ -109,7 +113,7 @@ const SORTS: Record<string, string> = { name: 'p.name_pinyin', joinDate: 'p.join
 export function listMembers(q: Queryable, where: Sql, sort: string, order: 'asc' | 'desc', limit: number, offset: number) {
   const orderBy = raw(`${SORTS[sort] ?? 'p.name_pinyin'} ${order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST, p.id`);
   return q.query<MemberListRow>(sql`SELECT p.id, p.name, p.sex, p.birth_date, p.education, p.occupation, p.status, p.org_id, o.name AS org_name,
-      p.join_date, p.conversion_date, p.phone_masked
+      p.join_date, p.conversion_date, p.phone_masked, EXISTS (SELECT 1 FROM account ac WHERE ac.person_id = p.id AND NOT ac.is_disabled) AS activated
     FROM person p JOIN org o ON o.id = p.org_id WHERE ${where} ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`);
 }
 

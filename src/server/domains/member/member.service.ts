@@ -10,6 +10,7 @@ import { PHONE_PATTERN } from '../../../contracts/idcard';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS, MEMBER_STATUSES, PIPELINE_STATUSES, type MemberEventReason, type OrgType } from '../../../contracts/dict';
 import type { CreateMemberBody, EarlierRecordView, ListMembersQuery, MemberDetail, MemberListItem, UpdateMemberBody } from '../../../contracts/member';
 import type { SensitiveField } from '../../../contracts/dict';
+import { disablePersonAccounts } from '../activation';
 import * as repo from './member.repo';
 import { checkMemberFacts, masks, namePinyin, partyAgeYears, statusAfter, validateIdNumber } from './member.policy';
 
@@ -27,6 +28,7 @@ function listItem(r: repo.MemberListRow, today: string): MemberListItem {
   return {
     id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, education: r.education as MemberListItem['education'], occupation: r.occupation as MemberListItem['occupation'],
     status: r.status, orgId: r.org_id, orgName: r.org_name, joinDate: r.join_date, partyAgeYears: partyAgeYears(r.status, r.conversion_date, today), phoneMasked: r.phone_masked,
+    activated: r.activated,
   };
 }
 
@@ -71,7 +73,8 @@ export async function getMember(deps: Deps, ctx: RequestContext, id: string): Pr
     conversionDate: p.conversion_date, orgPath: p.chain, version: p.version,
     events: p.events.map((e) => ({ id: e.id, direction: e.direction, reason: e.reason as MemberEventReason, eventDate: e.event_date, orgName: e.org_name, fromStatus: e.from_status, toStatus: e.to_status, note: e.note, recordedAt: new Date(e.recorded_at).toISOString() })),
     earlierRecord: earlier,
-    abilities: { update: isCurrent && inScope('member.update'), reveal: inScope('member.reveal'), changeStatus: isCurrent && inScope('member.status') },
+    activated: p.activated,
+    abilities: { update: isCurrent && inScope('member.update'), reveal: inScope('member.reveal'), changeStatus: isCurrent && inScope('member.status'), resetActivation: p.activated && inScope('member.update') },
   };
 }
 
@@ -187,7 +190,11 @@ export async function recordStatusEvent(deps: Deps, ctx: RequestContext, id: str
       set.conversion_date = body.eventDate;
     }
     if (!(await repo.updatePerson(t, id, body.version, set))) throw conflict();
-    if (next !== 'full' && next !== 'probationary') await repo.closeMembership(t, id, body.eventDate);
+    if (next !== 'full' && next !== 'probationary') {
+      await repo.closeMembership(t, id, body.eventDate);
+      // a former member signs in no more: their accounts are disabled with the 减少 event
+      await disablePersonAccounts(t, ctx, id, body.reason);
+    }
     await repo.insertEvent(t, { personId: id, orgId: p.org_id, direction: MEMBER_EVENT_REASONS[body.reason].direction, reason: body.reason, eventDate: body.eventDate, fromStatus: p.status, toStatus: next, note: body.note ?? null, actorId: ctx.actor!.accountId });
     await auditInTx(t, ctx, { action: 'member.status_change', objectType: 'person', objectId: id, orgId: p.org_id, detail: { reason: body.reason, from: p.status, to: next } });
   });

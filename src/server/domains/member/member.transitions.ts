@@ -1,5 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import { MEMBER_EVENT_REASONS, type PipelineStatus } from '../../../contracts/dict';
+import type { RequestContext } from '../../platform/actor';
+import { disablePersonAccounts } from '../activation';
 import * as repo from './member.repo';
 
 // The transitions of a person's Party status, written once for every module
@@ -46,9 +48,10 @@ export async function extendProbation(t: Queryable, c: Change & { approvalDate: 
 }
 
 /** 取消预备党员资格: the person leaves; the formal relation ends on the approval date. */
-export async function cancelProbation(t: Queryable, c: Change & { approvalDate: string }): Promise<void> {
+export async function cancelProbation(t: Queryable, c: Change & { approvalDate: string }, ctx: RequestContext): Promise<void> {
   await repo.markPersonLeft(t, c.personId);
   await repo.closeMembership(t, c.personId, c.approvalDate);
+  await disablePersonAccounts(t, ctx, c.personId, 'probation_cancelled');
   await repo.insertEvent(t, {
     personId: c.personId, orgId: c.orgId, direction: MEMBER_EVENT_REASONS.probation_cancelled.direction, reason: 'probation_cancelled', eventDate: c.approvalDate,
     fromStatus: 'probationary', toStatus: 'left', note: null, actorId: c.actorId,

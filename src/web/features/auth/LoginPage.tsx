@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { MeView } from '../../../contracts/auth';
 import { api, ApiError, errorMessage } from '../../shared/api';
 import { homePathFor, isMemberOnly, ME_KEY } from '../../shared/session';
@@ -91,6 +91,9 @@ export function LoginPage() {
               登录
             </Button>
           </Form>
+          <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+            <Link to="/activate">党员首次使用？激活账号</Link>
+          </Typography.Paragraph>
           <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 13 }}>
             忘记密码请联系本单位安全管理员重置。请勿在公共电脑上保存密码。
           </Typography.Paragraph>

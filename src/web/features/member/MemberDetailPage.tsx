@@ -261,6 +261,7 @@ export function MemberDetailPage() {
       </Descriptions.Item>
       <Descriptions.Item label="党龄">{m.partyAgeYears === null ? '—' : `${m.partyAgeYears} 年`}</Descriptions.Item>
       <Descriptions.Item label="手机号码">{sensitive('phone', m.phoneMasked)}</Descriptions.Item>
+      <Descriptions.Item label="账号激活">{m.activated ? <Tag color="green">已激活</Tag> : <Tag>未激活</Tag>}</Descriptions.Item>
       <Descriptions.Item label="工作单位" span={2}>
         {m.unitName ?? '—'}
       </Descriptions.Item>

@@ -53,6 +53,7 @@ const OPTIONAL_COLUMNS = [
   { key: 'orgName', label: '所在党支部' },
   { key: 'partyAgeYears', label: '党龄' },
   { key: 'phoneMasked', label: '手机号码' },
+  { key: 'activated', label: '账号激活' },
 ];
 const COLUMN_PREF = 'dj.members.columns';
 const DEFAULT_HIDDEN = ['occupation'];
@@ -119,6 +120,7 @@ export function MemberListPage() {
     { title: '入党日期', dataIndex: 'joinDate', key: 'joinDate', sorter: true, sortOrder: sortOrder('joinDate'), width: 116, render: formatDate },
     { title: '党龄', dataIndex: 'partyAgeYears', key: 'partyAgeYears', width: 72, align: 'right', render: (n: number | null) => (n === null ? '—' : `${n}年`) },
     { title: '手机号码', dataIndex: 'phoneMasked', key: 'phoneMasked', width: 128, render: (s: string | null) => s ?? '—' },
+    { title: '账号激活', dataIndex: 'activated', key: 'activated', width: 96, render: (a: boolean) => (a ? <Tag color="green">已激活</Tag> : <Tag>未激活</Tag>) },
     {
       title: '操作',
       key: 'actions',

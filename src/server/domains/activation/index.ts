@@ -1,0 +1,3 @@
+// The member activation domain's only door (phone login for members, issue 11).
+export { registerActivationRoutes } from './activation.routes';
+export { disablePersonAccounts } from './activation.service';
