@@ -14,8 +14,12 @@ export const SearchEverythingQuery = z.object({
 });
 export type SearchEverythingQuery = z.infer<typeof SearchEverythingQuery>;
 
-/** One group of hits: the first `limit` items and how many there are in all (null: the caller may not read this kind). */
-const group = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() }).nullable();
+/**
+ * One group of hits: the first `limit` items and how many there are in all
+ * (null: the caller may not read this kind). `totalCapped`: a broad pinyin
+ * prefix counted no further than the member list's cap (shown as 1000+).
+ */
+const group = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), totalCapped: z.boolean().optional() }).nullable();
 
 export const SearchResults = z.object({
   members: group(MemberListItem),

@@ -17,7 +17,7 @@ export async function searchEverything(deps: Deps, ctx: RequestContext, query: S
     can(actor, 'development.read') ? listCandidates(deps, ctx, { ...page, q: query.q, state: 'open', sort: 'name', order: 'asc' }) : null,
   ]);
   return {
-    members: members && { items: members.items, total: members.total },
+    members: members && { items: members.items, total: members.total, totalCapped: members.totalCapped },
     orgs,
     candidates: candidates && { items: candidates.items, total: candidates.total },
   };

@@ -9,11 +9,11 @@ import { useGlobalSearch, type SearchResults } from './api';
 type Option = { value: string; label: React.ReactNode; to: string };
 type Group = { label: React.ReactNode; options: Option[] };
 
-function groupTitle(title: string, shown: number, total: number) {
+function groupTitle(title: string, shown: number, total: number, capped = false) {
   return (
     <span className="global-search-group">
       {title}
-      <span className="global-search-count">{total > shown ? `共 ${total} 条，显示前 ${shown} 条` : `${total} 条`}</span>
+      <span className="global-search-count">{total > shown ? `共 ${total}${capped ? '+' : ''} 条，显示前 ${shown} 条` : `${total} 条`}</span>
     </span>
   );
 }
@@ -34,8 +34,8 @@ export function searchOptions(r: SearchResults, q: string): Group[] {
   const enc = encodeURIComponent(q);
   if (r.members && r.members.total > 0) {
     const options: Option[] = r.members.items.map((m) => ({ value: `member:${m.id}`, to: `/admin/members/${m.id}`, label: line(m.name, m.orgName, MEMBER_STATUSES[m.status]) }));
-    if (r.members.total > r.members.items.length) options.push({ value: 'members:all', to: `/admin/members?q=${enc}`, label: <span className="global-search-more">在党员名册中查看全部 {r.members.total} 名</span> });
-    groups.push({ label: groupTitle('党员', r.members.items.length, r.members.total), options });
+    if (r.members.total > r.members.items.length) options.push({ value: 'members:all', to: `/admin/members?q=${enc}`, label: <span className="global-search-more">在党员名册中查看全部 {r.members.total}{r.members.totalCapped ? '+' : ''} 名</span> });
+    groups.push({ label: groupTitle('党员', r.members.items.length, r.members.total, r.members.totalCapped), options });
   }
   if (r.orgs && r.orgs.total > 0) {
     const options: Option[] = r.orgs.items.map((o) => ({ value: `org:${o.id}`, to: `/admin/orgs?id=${o.id}`, label: line(o.name, o.isDissolved ? '已撤销' : null, ORG_TYPES[o.type]) }));
