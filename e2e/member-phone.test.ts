@@ -391,3 +391,49 @@ describe('党费 on the phone: amount, 欠交, online payment through the simula
     }
   });
 });
+
+describe('a member activates their own phone login', () => {
+  it('at 360 px: name, ID number and phone, the code (shown in demo mode), a password, and 我的; the branch sees 已激活 and resets it', async () => {
+    const sec = await login(h.app, 'secretary1', DEMO_PASSWORD);
+    const branchId = ((await sec.get('/api/v1/me')).json() as { scopeRoots: Array<{ id: string }> }).scopeRoots[0].id;
+    const phone = `139${String(crypto.randomInt(10_000_000, 99_999_999))}`;
+    const { id, idNumber } = await makeMember(h.deps, branchId, { name: '欧阳激活', phone, birth: '1980-02-29', sex: 'female' });
+
+    const { context, page } = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    const admin = await newPage(browser);
+    try {
+      await page.goto(`${base}/login`);
+      await page.getByRole('link', { name: '党员首次使用？激活账号' }).click();
+      await page.waitForURL(`${base}/activate`);
+      await page.getByLabel('姓名').fill('欧阳激活');
+      await page.getByLabel('身份证号').fill(idNumber);
+      await page.getByLabel('手机号').fill(phone);
+      await page.getByRole('button', { name: '获取验证码' }).click();
+      const demo = await page.getByText(/演示模式：验证码 \d{6}/).textContent();
+      const code = /(\d{6})/.exec(demo ?? '')?.[1];
+      expect(code).toMatch(/^\d{6}$/);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'm-activate-code-360');
+      await page.getByLabel('验证码').fill(code!);
+      await page.getByLabel('设置密码').fill('Jihuo#2026xq');
+      await page.getByRole('button', { name: '激活并登录' }).click();
+      await page.waitForURL((u) => u.pathname === '/m');
+      await page.getByRole('link', { name: '我的' }).click();
+      await page.getByTestId('my-name').filter({ hasText: '欧阳激活' }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+      // the branch secretary sees 已激活 on the record and resets it
+      await loginAs(admin.page, base, 'secretary1');
+      await admin.page.goto(`${base}/admin/members/${id}`);
+      await admin.page.getByText('已激活').waitFor();
+      await admin.page.getByRole('button', { name: '重置激活' }).click();
+      await admin.page.getByRole('button', { name: /^重\s*置$/ }).click();
+      await admin.page.getByText('未激活').waitFor();
+      const accounts = await h.db.query<{ is_disabled: boolean }>(sql`SELECT is_disabled FROM account WHERE person_id = ${id}`);
+      expect(accounts).toEqual([{ is_disabled: true }]);
+    } finally {
+      await context.close();
+      await admin.context.close();
+    }
+  });
+});

@@ -12,7 +12,8 @@ import { usePageTitle } from '../../shared/use-title';
 import { zodRule } from '../../shared/zod-rule';
 import { PasswordPolicy } from '../auth/ChangePasswordForm';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
-import { useAccounts, useCreateAccount, useGrantRole, useRevokeRole, useUpdateAccount, type Account } from './api';
+import { LinkAccountPersonBody } from '../../../contracts/activation';
+import { useAccounts, useCreateAccount, useGrantRole, useLinkPerson, useRevokeRole, useUpdateAccount, type Account } from './api';
 
 const roleOptions = (Object.keys(ROLES) as Role[]).map((r) => ({ value: r, label: `${ROLES[r].label}${ROLES[r].admin ? '（全系统）' : ''}` }));
 
@@ -97,6 +98,44 @@ function ResetPasswordModal({ account, onClose }: { account: Account; onClose: (
   );
 }
 
+/**
+ * Links an account to a member's record by exact name and ID number (the
+ * member then sees their own record on the phone instead of
+ * 您的账号未关联党员档案).
+ */
+function LinkPersonModal({ account, onClose }: { account: Account; onClose: () => void }) {
+  const [form] = Form.useForm<{ name: string; idNumber: string }>();
+  const { message } = App.useApp();
+  const link = useLinkPerson();
+  const [error, setError] = useState<string | null>(null);
+  const submit = async () => {
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return; // the fields show what to fix
+    setError(null);
+    try {
+      const p = await link.mutateAsync({ id: account.id, body: v });
+      message.success(`已将 ${account.username} 关联到党员 ${p.name}${p.orgName ? `（${p.orgName}）` : ''}`);
+      onClose();
+    } catch (e) {
+      setError(applyServerErrors(form, e));
+    }
+  };
+  return (
+    <Modal open title={`关联党员：${account.displayName}（${account.username}）`} onCancel={onClose} onOk={submit} okText="关联" confirmLoading={link.isPending} destroyOnHidden>
+      <Alert type="info" showIcon style={{ marginBottom: 16 }} title="按党员档案中的姓名和身份证号查找，两项都一致才会关联。关联后该账号在手机端看到本人的档案和党费。" />
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical">
+        <Form.Item label="党员姓名" name="name" rules={[{ required: true, message: '请填写党员姓名' }, zodRule(LinkAccountPersonBody.shape.name)]}>
+          <Input autoComplete="off" />
+        </Form.Item>
+        <Form.Item label="身份证号" name="idNumber" rules={[{ required: true, message: '请填写身份证号' }, zodRule(LinkAccountPersonBody.shape.idNumber)]}>
+          <Input autoComplete="off" maxLength={18} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 function GrantRoleModal({ account, onClose }: { account: { id: string; username: string; displayName: string }; onClose: () => void }) {
   const [form] = Form.useForm<{ role: Role; orgId?: string; scope: DataScope }>();
   const { message } = App.useApp();
@@ -157,6 +196,7 @@ export function AccountsPage() {
   const [creating, setCreating] = useState(false);
   const [granting, setGranting] = useState<{ id: string; username: string; displayName: string } | null>(null);
   const [resetting, setResetting] = useState<Account | null>(null);
+  const [linking, setLinking] = useState<Account | null>(null);
   const canGrant = can(me, 'role.grant');
 
   const toggleDisabled = (a: Account) =>
@@ -244,6 +284,7 @@ export function AccountsPage() {
                 <Space size={[4, 4]} wrap>
                   {a.isDisabled ? <Tag>已停用</Tag> : a.isLocked ? <Tag color="orange">已锁定</Tag> : <Tag color="green">正常</Tag>}
                   {a.totpEnabled && <Tag color="blue">双因素</Tag>}
+                  {a.personId && <Tag color="purple">已关联党员</Tag>}
                 </Space>
               ),
             },
@@ -287,6 +328,11 @@ export function AccountsPage() {
                     <Button type="link" size="small" onClick={() => setResetting(a)}>
                       重置密码
                     </Button>
+                    {!a.personId && (
+                      <Button type="link" size="small" onClick={() => setLinking(a)}>
+                        关联党员
+                      </Button>
+                    )}
                     {a.totpEnabled && (
                       <Button type="link" size="small" onClick={() => resetTotp(a)}>
                         重置双因素
@@ -312,6 +358,7 @@ export function AccountsPage() {
         />
       )}
       {granting && <GrantRoleModal account={granting} onClose={() => setGranting(null)} />}
+      {linking && <LinkPersonModal account={linking} onClose={() => setLinking(null)} />}
       {resetting && <ResetPasswordModal account={resetting} onClose={() => setResetting(null)} />}
     </Card>
   );

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AccountPage, AccountView, AuditEntryView, AuditPage, AuditVerifyResult, CreateAccountBody, GrantRoleBody, RuleVersionList, RuleVersionView, UpdateAccountBody } from '../../../contracts/admin';
 import type { Created, Ok } from '../../../contracts/common';
 import { api } from '../../shared/api';
+import type { LinkAccountPersonBody, LinkedPersonView } from '../../../contracts/activation';
 
 export type Account = z.infer<typeof AccountView>;
 export type AuditEntry = z.infer<typeof AuditEntryView>;
@@ -26,6 +27,8 @@ export const useCreateAccount = () =>
 export const useUpdateAccount = () =>
   useAccountMutation(({ id, ...body }: { id: string } & z.input<typeof UpdateAccountBody>) => api.patch<z.infer<typeof Ok>>(`/api/v1/accounts/${id}`, body));
 export const useGrantRole = () => useAccountMutation(({ id, body }: { id: string; body: z.input<typeof GrantRoleBody> }) => api.post(`/api/v1/accounts/${id}/grants`, body));
+export const useLinkPerson = () =>
+  useAccountMutation(({ id, body }: { id: string; body: z.input<typeof LinkAccountPersonBody> }) => api.post<z.infer<typeof LinkedPersonView>>(`/api/v1/accounts/${id}/person`, body));
 export const useRevokeRole = () => useAccountMutation(({ id, grantId }: { id: string; grantId: string }) => api.del(`/api/v1/accounts/${id}/grants/${grantId}`));
 
 export interface AuditFilters {

@@ -55,7 +55,7 @@ export function ActivatePage() {
           <Typography.Title level={4} style={{ marginTop: 0 }}>
             激活党员账号
           </Typography.Title>
-          <Steps size="small" current={step} items={[{ title: '核对身份' }, { title: '设置密码' }]} style={{ marginBottom: 16 }} />
+          <Steps size="small" responsive={false} current={step} items={[{ title: '核对身份' }, { title: '设置密码' }]} style={{ marginBottom: 16 }} />
           {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} role="alert" />}
           {step === 0 ? (
             <Form layout="vertical" onFinish={requestCode} requiredMark={false} size="large">

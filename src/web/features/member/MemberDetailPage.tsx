@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Breadcrumb, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Breadcrumb, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Popconfirm, Select, Space, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { EarlierRecordNote } from './EarlierRecordNote';
 import { DownloadOutlined, EditOutlined, EyeOutlined, SwapOutlined, UploadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
@@ -12,7 +12,7 @@ import { formatBytes, formatYuan } from '../../shared/format';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
-import { downloadFile, revealField, useFiles, useMember, useRecordEvent, useUploadFile, type MemberDetail, type StoredFile } from './api';
+import { downloadFile, revealField, useFiles, useMember, useRecordEvent, useResetActivation, useUploadFile, type MemberDetail, type StoredFile } from './api';
 import { EDUCATIONS, label, MEMBER_STATUSES, OCCUPATIONS, SEXES, STATUS_COLORS } from './labels';
 
 const DIRECTION: Record<string, { text: string; color: string }> = {
@@ -209,6 +209,39 @@ export function EventTimeline({ events }: { events: MemberDetail['events'] }) {
   );
 }
 
+/**
+ * 已激活/未激活, and for the branch a reset: the member's phone account is
+ * disabled (a lost phone, a wrong number) and they activate again.
+ */
+function ActivationStatus({ member: m }: { member: MemberDetail }) {
+  const { message } = App.useApp();
+  const reset = useResetActivation();
+  if (!m.activated) return <Tag>未激活</Tag>;
+  return (
+    <Space size={4}>
+      <Tag color="green">已激活</Tag>
+      {m.abilities.update && (
+        <Popconfirm
+          title="重置账号激活？"
+          description="该党员的手机账号将被停用，需要重新激活后才能登录。"
+          okText="重置"
+          cancelText="取消"
+          onConfirm={() =>
+            reset.mutateAsync({ id: m.id }).then(
+              () => void message.success('已重置，该党员需重新激活账号'),
+              (e: unknown) => void message.error(errorMessage(e)),
+            )
+          }
+        >
+          <Button size="small" type="link" loading={reset.isPending}>
+            重置激活
+          </Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
+}
+
 export function MemberDetailPage() {
   const { id } = useParams();
   const q = useMember(id);
@@ -261,7 +294,9 @@ export function MemberDetailPage() {
       </Descriptions.Item>
       <Descriptions.Item label="党龄">{m.partyAgeYears === null ? '—' : `${m.partyAgeYears} 年`}</Descriptions.Item>
       <Descriptions.Item label="手机号码">{sensitive('phone', m.phoneMasked)}</Descriptions.Item>
-      <Descriptions.Item label="账号激活">{m.activated ? <Tag color="green">已激活</Tag> : <Tag>未激活</Tag>}</Descriptions.Item>
+      <Descriptions.Item label="账号激活">
+        <ActivationStatus member={m} />
+      </Descriptions.Item>
       <Descriptions.Item label="工作单位" span={2}>
         {m.unitName ?? '—'}
       </Descriptions.Item>

@@ -54,6 +54,9 @@ export const useUpdateMember = () => useMemberMutation(({ id, body }: { id: stri
 export const useRecordEvent = () =>
   useMemberMutation(({ id, body }: { id: string; body: z.input<typeof RecordMemberEventBody> }) => api.post<z.infer<typeof Ok>>(`/api/v1/members/${id}/events`, body));
 
+/** The branch resets a member's activation: the phone account is disabled and the member activates again. */
+export const useResetActivation = () => useMemberMutation(({ id }: { id: string }) => api.post<z.infer<typeof Ok>>(`/api/v1/members/${id}/activation/reset`, {}));
+
 export const revealField = (id: string, field: SensitiveField, reason: string) =>
   api.post<z.infer<typeof RevealResult>>(`/api/v1/members/${id}/reveal`, { field, reason });
 
