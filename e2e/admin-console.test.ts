@@ -445,4 +445,33 @@ describe('admin console', () => {
       await flip(Object.fromEntries(victims.map((v) => [v.id, v.outcome])));
     }
   });
+  it('the security administrator links an existing account to a member on the accounts page', async () => {
+    const branch = await grantOrg('secretary1');
+    const { idNumber } = await makeMember(h.deps, branch.id, { name: '司马关联' });
+    const account = await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }]);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secadmin');
+      await page.goto(`${base}/admin/accounts`);
+      await page.getByPlaceholder('用户名或姓名').fill(account.username);
+      await page.getByPlaceholder('用户名或姓名').press('Enter');
+      const row = page.getByRole('row').filter({ hasText: account.username });
+      await row.getByRole('button', { name: '关联党员' }).click();
+      const dialog = page.getByRole('dialog');
+      // a wrong ID number links nothing and says so
+      await dialog.getByLabel('党员姓名').fill('司马关联');
+      await dialog.getByLabel('身份证号').fill('12345');
+      await dialog.getByRole('button', { name: /关\s*联/ }).click();
+      await dialog.getByText('身份证号应为18位（最后一位可以是X）').waitFor();
+      await dialog.getByLabel('身份证号').fill(idNumber);
+      await dialog.getByRole('button', { name: /关\s*联/ }).click();
+      await page.getByText(`已将 ${account.username} 关联到党员 司马关联`).waitFor();
+      await row.getByText('已关联党员').waitFor();
+      await screenshot(page, 'admin-account-linked');
+    } finally {
+      await context.close();
+    }
+    const linked = await h.db.one<{ name: string }>(sql`SELECT p.name FROM account a JOIN person p ON p.id = a.person_id WHERE a.id = ${account.id}`);
+    expect(linked.name).toBe('司马关联');
+  });
 });
