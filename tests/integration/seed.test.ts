@@ -78,13 +78,42 @@ describe('demo data generator', () => {
         expect(s.date <= today).toBe(true);
         recorded.set(s.step, s.date);
       }
-      expect(f.status).toBe(f.last_step >= 7 ? 'candidate' : f.last_step >= 3 ? 'activist' : 'applicant');
+      expect(f.status).toBe(f.last_step >= 17 ? 'probationary' : f.last_step >= 7 ? 'candidate' : f.last_step >= 3 ? 'activist' : 'applicant');
     }
     const snapshot = () => h.db.query(sql`SELECT file_id, kind, due, extended_due, provisional FROM dev_deadline ORDER BY file_id, kind`);
     const before = await snapshot();
     expect(before.length).toBeGreaterThan(50);
     await refreshAllDeadlines(h.deps);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('takes files past the superior approval into 预备期: a 预备党员 joined on the 支部大会 date, and in secretary1’s branch a conversion vote waiting for step 24', async () => {
+    const admitted = await h.db.query<{ person_id: string; join_date: string; s15: string; s17: string; events: number; open: number; status: string }>(sql`
+      SELECT f.person_id, p.join_date::text, p.status,
+        (SELECT step_date::text FROM dev_step WHERE file_id = f.id AND step_no = 15) AS s15,
+        (SELECT step_date::text FROM dev_step WHERE file_id = f.id AND step_no = 17) AS s17,
+        (SELECT count(*)::int FROM member_event e WHERE e.person_id = f.person_id AND e.reason = 'recruited') AS events,
+        (SELECT count(*)::int FROM membership m WHERE m.person_id = f.person_id AND m.valid_to IS NULL AND m.org_id = f.org_id) AS open
+      FROM dev_file f JOIN person p ON p.id = f.person_id WHERE f.state = 'open' AND f.last_step >= 17`);
+    expect(admitted.length).toBeGreaterThanOrEqual(2);
+    for (const a of admitted) expect(a).toEqual({ ...a, status: 'probationary', join_date: a.s15, events: 1, open: 1 });
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const branch = (await s1.get('/api/v1/me')).json().scopeRoots[0].id as string;
+    const waiting = await h.db.query<{ stage: number; outcome: string }>(sql`
+      SELECT f.stage, v.outcome FROM dev_file f JOIN dev_vote v ON v.file_id = f.id AND v.kind = 'conversion'
+      WHERE f.org_id = ${branch} AND f.last_step = 23 AND v.is_passed`);
+    expect(waiting).toEqual([{ stage: 5, outcome: 'convert' }]);
+    const deadline = await h.db.query<{ kind: string }>(sql`SELECT d.kind FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id WHERE f.org_id = ${branch} AND f.last_step = 23`);
+    expect(deadline.map((d) => d.kind)).toContain('conversion_approval');
+  });
+
+  it('leaves member1 owing last month, so the phone has something to do', async () => {
+    const m1 = await login(h.app, 'member1', 'Dangjian@2026');
+    const dues = (await m1.get('/api/v1/me/dues')).json() as { owed: Array<{ month: string }> };
+    const current = h.deps.clock.today().slice(0, 7);
+    const [y, m] = current.split('-').map(Number);
+    const last = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    expect(dues.owed.map((b) => b.month.slice(0, 7))).toContain(last);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

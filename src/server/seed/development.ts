@@ -6,16 +6,18 @@ import { sql } from '../platform/sql';
 import { addDays, addMonths, addYears } from '../platform/dates';
 import { ruleInForce } from '../platform/rules';
 import { maskIdNumber, maskPhone } from '../../contracts/idcard';
-import { namePinyin } from '../domains/member';
+import { admitMember, namePinyin } from '../domains/member';
 import { fileDeadlines, loadCalendar, type DevelopmentRule, type RecordedStep } from '../domains/development';
 import { drawIdNumber, type Rng } from './random';
 
 // Development files for the demo data: in each branch a few people somewhere
-// between application and the superior's approval (steps 1–16), with step
-// dates that respect RULES §1 (talk within a month, a year as activist, 公示
-// before 预审, the vote within the approval window), and their deadlines. Files
-// past admission are not generated: the members generator already produces
-// probationary members. Deterministic with the generator's Rng.
+// between application and the conversion vote (steps 1–23), with step dates
+// that respect RULES §1 (talk within a month, a year as activist, 公示 before
+// 预审, the vote within the approval window, the conversion vote after a year's
+// probation), and their deadlines. Files past step 17 are admitted through the
+// member transitions (预备党员, a formal relation, the 新发展 event), so stage 5
+// (预备期) and the superior's conversion approval (step 24) can be tried.
+// Deterministic with the generator's Rng.
 
 /** Days after the application on which each step is recorded (a plausible, rule-abiding pace). */
 function stepDates(rng: Rng, applied: string): Map<number, string> {
@@ -35,6 +37,15 @@ function stepDates(rng: Rng, applied: string): Map<number, string> {
   d.set(14, addDays(d.get(13)!, rng.int(5, 15)));
   d.set(15, addDays(d.get(14)!, rng.int(7, 20)));
   d.set(16, addDays(d.get(15)!, rng.int(7, 30)));
+  // the superior approves within three months of the 支部大会; a year's probation follows
+  d.set(17, addDays(d.get(16)!, rng.int(7, 40)));
+  d.set(18, addDays(d.get(17)!, rng.int(5, 20)));
+  d.set(19, addDays(d.get(17)!, rng.int(3, 15)));
+  d.set(20, addDays(d.get(17)!, rng.int(7, 30)));
+  d.set(21, addDays(d.get(20)!, rng.int(90, 150)));
+  const probationEnds = addYears(d.get(15)!, 1);
+  d.set(22, addDays(probationEnds, -rng.int(5, 25)));
+  d.set(23, addDays(probationEnds, rng.int(1, 20)));
   return d;
 }
 
@@ -65,7 +76,8 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
   const files: File[] = [];
   const steps: Step[] = [];
   const dues: Due[] = [];
-  const votes: Array<{ file: string; date: string; expected: number; present: number }> = [];
+  const votes: Array<{ file: string; kind: 'admission' | 'conversion'; date: string; expected: number; present: number }> = [];
+  const admitted: Array<{ person: string; org: string; resolution: string; approval: string }> = [];
   const reports: Array<{ file: string; sf: string; org: string; person: string; date: string; title: string }> = [];
   const uuid = () => {
     const h = Array.from({ length: 16 }, () => rng.int(0, 255).toString(16).padStart(2, '0')).join('');
@@ -75,10 +87,11 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
     const br = input.branches[bi];
     const pool = input.fullPeople.get(br.id) ?? [];
     if (pool.length < 3) continue;
-    // secretary1's branch always shows a pipeline; elsewhere 0–3 open files
-    const n = bi === 0 ? 5 : rng.weighted({ 0: 30, 1: 35, 2: 25, 3: 10 } as Record<'0' | '1' | '2' | '3', number>);
+    // secretary1's branch always shows a pipeline through every stage; elsewhere 0–3 open files
+    const fixed = [1, 3, 7, 12, 15, 17, 23];
+    const n = bi === 0 ? fixed.length : rng.weighted({ 0: 30, 1: 35, 2: 25, 3: 10 } as Record<'0' | '1' | '2' | '3', number>);
     for (let k = 0; k < Number(n); k++) {
-      const last = bi === 0 ? [1, 3, 7, 12, 15][k] : rng.weighted({ 1: 18, 2: 10, 3: 8, 5: 8, 6: 22, 7: 8, 9: 6, 11: 8, 12: 4, 14: 4, 15: 3, 16: 1 } as Record<string, number>);
+      const last = bi === 0 ? fixed[k] : rng.weighted({ 1: 18, 2: 10, 3: 8, 5: 8, 6: 22, 7: 8, 9: 6, 11: 8, 12: 4, 14: 4, 15: 3, 16: 1, 17: 3, 20: 2, 21: 2, 23: 2 } as Record<string, number>);
       const lastNo = Number(last);
       // place the file so that its last step falls in the last 80 days
       const probe = stepDates(rng, '2000-01-01');
@@ -123,12 +136,16 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
         if (s === 11) Object.assign(data, { trainingDays: 3, trainingHours: 24, trainingName: '发展对象集中培训班' });
         if (s === 12) Object.assign(data, { conclusion: '经支部委员会审查，同意报上级党委预审', publicNoticeStart: addDays(date, 1) });
         if (s === 13) data.approved = true;
-        if (s === 15) {
+        if (s === 15 || s === 23) {
           const present = Math.max(Math.floor(pool.length / 2) + 1, pool.length - rng.int(0, 2));
           data.vote = { expected: pool.length, present, written: 0, yes: present, no: 0, abstain: 0 };
-          votes.push({ file: fileId, date, expected: pool.length, present });
+          votes.push({ file: fileId, kind: s === 15 ? 'admission' : 'conversion', date, expected: pool.length, present });
           body = '支部大会';
         }
+        if (s === 16) people.talkers = [pool[1].name];
+        if (s === 17) data.approved = true;
+        if (s === 19) data.groupName = '第一党小组';
+        if (s === 21) data.conclusion = '预备期间表现良好，能够履行党员义务';
         recorded.push({ step: s, date, data });
         steps.push({ file: fileId, no: s, date, body, people: JSON.stringify(people), data: JSON.stringify(data) });
       }
@@ -143,7 +160,8 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
           reports.push({ file: fileId, sf: uuid(), org: br.id, person: personId, date: on, title: `${on.slice(0, 4)}年第${Math.floor((Number(on.slice(5, 7)) - 1) / 3) + 1}季度思想汇报` });
         }
       }
-      const stage = lastNo >= 12 ? 4 : lastNo >= 7 ? 3 : lastNo >= 3 ? 2 : 1;
+      const stage = lastNo >= 19 ? 5 : lastNo >= 12 ? 4 : lastNo >= 7 ? 3 : lastNo >= 3 ? 2 : 1;
+      if (lastNo >= 17) admitted.push({ person: personId, org: br.id, resolution: shift(15), approval: shift(17) });
       files.push({ id: fileId, person: personId, org: br.id, region: br.regionKey, applied, stage, last: lastNo });
       for (const d of fileDeadlines(rule.body, cal, { steps: recorded, votes: [], reports: reportDates })) dues.push({ file: fileId, kind: d.kind, due: d.due, ext: d.extendedDue ?? null, prov: d.provisional });
     }
@@ -172,10 +190,13 @@ export async function generateDevelopment(db: Db, cipher: FieldCipher, rng: Rng,
           ${b.map((s) => s.body)}::text[], ${b.map((s) => s.people)}::text[], ${b.map((s) => s.data)}::text[]) AS t(f, n, d, db, p, x)`);
     }
     if (votes.length) {
-      await t.exec(sql`INSERT INTO dev_vote (file_id, kind, meeting_date, expected, registry_count, present, written, yes, no, abstain, is_quorate, is_passed)
-        SELECT f, 'admission', d, e, e, p, 0, p, 0, 0, true, true FROM unnest(${votes.map((v) => v.file)}::uuid[], ${votes.map((v) => v.date)}::date[], ${votes.map((v) => v.expected)}::int[],
-          ${votes.map((v) => v.present)}::int[]) AS t(f, d, e, p)`);
+      // a conversion vote resolves to convert (its outcome is what step 24 carries out)
+      await t.exec(sql`INSERT INTO dev_vote (file_id, kind, meeting_date, expected, registry_count, present, written, yes, no, abstain, is_quorate, is_passed, outcome)
+        SELECT f, k, d, e, e, p, 0, p, 0, 0, true, true, CASE WHEN k = 'conversion' THEN 'convert' END FROM unnest(${votes.map((v) => v.file)}::uuid[], ${votes.map((v) => v.kind)}::text[], ${votes.map((v) => v.date)}::date[],
+          ${votes.map((v) => v.expected)}::int[], ${votes.map((v) => v.present)}::int[]) AS t(f, k, d, e, p)`);
     }
+    // past step 17: a 预备党员 of the branch, joined on the 支部大会 date (the same transition as the service's)
+    for (const a of admitted) await admitMember(t, { personId: a.person, orgId: a.org, actorId: null, resolutionDate: a.resolution, approvalDate: a.approval });
     if (reports.length && input.files) {
       // one stored copy per report (storage keys are unique)
       const keys: string[] = [];

@@ -9,7 +9,8 @@ import type { Rng } from './random';
 // by the real generator, payments for most of them (a few late, a few members
 // in arrears for 3–7 months), and the rollups rebuilt from the result. Deterministic with the generator's Rng.
 
-export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; today: string; months: number }): Promise<{ bills: number; entries: number }> {
+/** `owing`: people who leave last month and this month unpaid (the demo's member1 has something to do). */
+export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; today: string; months: number; owing?: ReadonlySet<string> }): Promise<{ bills: number; entries: number }> {
   const current = opts.today.slice(0, 7);
   const first = addMonthsTo(current, -(opts.months - 1));
   const people = await db.query<{ id: string; occupation: string }>(sql`
@@ -51,6 +52,7 @@ export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; t
       for (const b of bills) {
         const behind = arrears.get(b.person_id);
         if (behind && month > addMonthsTo(current, -behind)) continue;
+        if (opts.owing?.has(b.person_id) && month >= addMonthsTo(current, -1)) continue;
         if (isCurrent && !rng.chance(0.6)) continue;
         let paidOn = isCurrent ? addDays(`${month}-01`, rng.int(0, Math.max(0, Number(opts.today.slice(8, 10)) - 1))) : addDays(`${month}-01`, rng.int(2, 26));
         if (!isCurrent && rng.chance(0.08)) paidOn = addDays(monthEnd(month), rng.int(1, 40));

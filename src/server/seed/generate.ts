@@ -297,7 +297,9 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
 
   // -- dues: three years of bases, bills and payments (the city tier has none yet: 10.8 M bills)
   if (shape.duesMonths) {
-    const dues = await generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths });
+    // the first two people of the first branch (the demo's member1 is one of them) owe last month and this
+    const owing = new Set((people.get(branches[0].id) ?? []).slice(0, 2));
+    const dues = await generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths, owing });
     progress('党费', dues.entries, dues.bills);
   }
   await db.exec(sql`ANALYZE`);
