@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import { businessToday } from '../src/server/platform/dates';
 import type { Harness } from '../tests/helpers/harness';
+import { makeMember } from '../tests/helpers/factory';
 import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
 
 // 党费 in Chromium against the demo data (36 months of bases, bills and
@@ -226,5 +227,38 @@ describe('party dues', () => {
       await sec.context.close();
       await county.context.close();
     }
+  });
+  it('lists the members without a base first, and a new member\'s first base starts this month with this month\'s bill', { timeout: 120_000 }, async () => {
+    const month = businessToday().slice(0, 7);
+    const branch = await h.db.one<{ id: string }>(sql`
+      SELECT o.id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
+    const { id } = await makeMember(h.deps, branch.id, { name: '上官新基' });
+    // the month's bills exist for the branch (the demo data generated them)
+    expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_bill WHERE org_id = ${branch.id} AND month = ${`${month}-01`}::date`)).n).toBeGreaterThan(0);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.getByRole('menuitem', { name: '基数设置' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/dues/bases');
+      await page.getByText(/名党员 \d{4}-\d{2} 没有执行中的党费基数/).waitFor();
+      await page.getByText(/^未设置基数 \d+$/).click();
+      const row = page.locator('.ant-table-row').filter({ hasText: '上官新基' });
+      await row.getByText('未设置').waitFor();
+      await screenshot(page, 'dues-bases-list');
+      await row.getByRole('button', { name: '设置基数' }).click();
+      await page.waitForURL((u) => u.searchParams.get('personId') === id);
+      // a first base: from this month, said so under the field
+      await page.getByText('首次设置：自本月起执行，本月账单随即生成').waitFor();
+      expect(await page.getByLabel('执行月份', { exact: true }).inputValue()).toBe(month);
+      await page.getByLabel('党费类别', { exact: true }).click();
+      await pickOption(page, '在职（月工资收入）');
+      await fillLabel(page, '计算基数', '4000');
+      await page.getByRole('button', { name: '保存基数' }).click();
+      await page.getByText(`自 ${month} 起每月应交 40.00 元；本月账单已生成`).waitFor();
+    } finally {
+      await context.close();
+    }
+    const bill = await h.db.one<{ due_fen: number; paid_on: string | null }>(sql`SELECT due_fen::int AS due_fen, paid_on FROM dues_bill WHERE person_id = ${id} AND month = ${`${month}-01`}::date`);
+    expect(bill).toEqual({ due_fen: 4000, paid_on: null });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ImportIssue, IsoDate, Month, pageOf, PageQuery, Text } from './common';
+import { OrgTypeEnum } from './org';
 
 export { Month };
 
@@ -133,6 +134,12 @@ export const DuesSummary = z.object({
     collectionRate: z.number().nullable(), onTimeRate: z.number().nullable(),
   })),
   total: z.object({ dueFen: z.number().int(), paidFen: z.number().int(), collectionRate: z.number().nullable(), onTimeRate: z.number().nullable() }),
+  /** the direct sub-organisations over the period, each its whole subtree (from the rollups) */
+  children: z.array(z.object({
+    org: z.object({ id: z.uuid(), name: Text, type: OrgTypeEnum }),
+    bills: z.number().int(), dueFen: z.number().int(), paidFen: z.number().int(), voluntaryFen: z.number().int(),
+    collectionRate: z.number().nullable(), onTimeRate: z.number().nullable(),
+  })),
 });
 
 export const REDUCTION_KINDS = { reduce: '少交', exempt: '免交' } as const;
@@ -209,7 +216,28 @@ export type DuesRulesView = z.infer<typeof DuesRulesView>;
 // ---- answers named once, for the server's routes and the web's hooks alike
 
 export const DuesBaseList = z.object({ items: z.array(DuesBaseView) });
-export const DuesBaseSet = z.object({ id: z.number().int(), amountFen: z.number().int(), rateBp: z.number().int().nullable() });
+/** `currentBill`: the member's bill of the business month was created or corrected at once (the month was already generated for the branch). */
+export const DuesBaseSet = z.object({ id: z.number().int(), amountFen: z.number().int(), rateBp: z.number().int().nullable(), currentBill: z.boolean() });
+
+/** 基数设置's list: the members of a subtree with the base in force this month, or none. */
+export const ListDuesBaseStatusQuery = PageQuery.extend({
+  orgId: z.uuid().optional(),
+  has: z.enum(['all', 'with', 'without']).default('all'),
+  q: Text.trim().max(50).optional(),
+});
+export type ListDuesBaseStatusQuery = z.infer<typeof ListDuesBaseStatusQuery>;
+export const DuesBaseStatusItem = z.object({
+  personId: z.uuid(),
+  name: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  category: DuesCategoryEnum.nullable(),
+  baseFen: z.number().int().nullable(),
+  /** the monthly amount under this month's rule; null without a base */
+  amountFen: z.number().int().nullable(),
+  effectiveMonth: Text.nullable(),
+});
+export const DuesBaseStatusPage = pageOf(DuesBaseStatusItem).extend({ month: Text, withBase: z.number().int(), withoutBase: z.number().int() });
 export const VoluntaryPaymentResult = PaymentResult.extend({ large: z.boolean() });
 export const ReductionDecision = z.object({ status: z.enum(['approved', 'rejected']), correctedBills: z.number().int() });
 

@@ -74,6 +74,47 @@ describe('dues', () => {
     expect((history.items as Array<{ effectiveMonth: string; baseFen: number; quote: { amount: number } }>).map((b) => [b.effectiveMonth, b.baseFen, b.quote.amount])).toEqual([['2026-07', 480000, 4800], ['2026-01', 520000, 7800]]);
   });
 
+  it('lists members with and without a base in force this month, those without first, and scoped', async () => {
+    const s = await setup(3);
+    const [a, b, c] = s.ids;
+    await ok(s.sec.post(`/api/v1/members/${a}/dues-bases`, { category: 'in_service', baseFen: 400000, effectiveMonth: '2026-01' }), 201);
+    // b's first base starts next month: none is in force in December
+    await ok(s.sec.post(`/api/v1/members/${b}/dues-bases`, { category: 'in_service', baseFen: 400000, effectiveMonth: '2027-01' }), 201);
+    type Page = { month: string; withBase: number; withoutBase: number; total: number; items: Array<{ personId: string; category: string | null; baseFen: number | null; amountFen: number | null; effectiveMonth: string | null }> };
+    const all = (await ok(s.sec.get(`/api/v1/dues/bases?orgId=${s.branch.id}`))) as unknown as Page;
+    expect(all).toMatchObject({ month: '2026-12', withBase: 1, withoutBase: 2, total: 3 });
+    expect(all.items.slice(0, 2).map((i) => i.personId).sort()).toEqual([b, c].sort());
+    expect(all.items.slice(0, 2).every((i) => i.category === null && i.amountFen === null)).toBe(true);
+    // 4,000 元 a month in service: 1 % (RULES §2, 3,000–5,000 元) = 40 元
+    expect(all.items[2]).toEqual({ personId: a, name: '交费党员0', orgId: s.branch.id, orgName: expect.any(String), category: 'in_service', baseFen: 400000, amountFen: 4000, effectiveMonth: '2026-01' });
+    const without = (await ok(s.sec.get(`/api/v1/dues/bases?orgId=${s.branch.id}&has=without`))) as unknown as Page;
+    expect(without.total).toBe(2);
+    expect(without.items.map((i) => i.personId).sort()).toEqual([b, c].sort());
+    const found = (await ok(s.sec.get(`/api/v1/dues/bases?orgId=${s.branch.id}&q=${encodeURIComponent('交费党员2')}`))) as unknown as Page;
+    expect(found.items.map((i) => i.personId)).toEqual([c]);
+    expect((await s.otherSec.get(`/api/v1/dues/bases?orgId=${s.branch.id}`)).statusCode).toBe(404);
+    expect(((await ok(s.otherSec.get('/api/v1/dues/bases'))) as unknown as Page).total).toBe(0);
+  });
+
+  it('bills a member at once when their base is in force this month and the month was already generated for the branch', async () => {
+    const s = await setup(2);
+    const [a, b] = s.ids;
+    // the month not generated yet: the base is kept, no bill appears on its own
+    const early = await ok(s.sec.post(`/api/v1/members/${a}/dues-bases`, { category: 'in_service', baseFen: 400000, effectiveMonth: '2026-12' }), 201);
+    expect(early.currentBill).toBe(false);
+    expect((await bills(s.sec, `personId=${a}`)).total).toBe(0);
+    const gen = await ok(s.sec.post('/api/v1/dues/bills/generate', { orgId: s.branch.id, month: '2026-12' }));
+    expect(gen).toMatchObject({ created: 1, withoutBase: 1 });
+    // a new member's base from this month: this month's bill is created now
+    const now = await ok(s.sec.post(`/api/v1/members/${b}/dues-bases`, { category: 'in_service', baseFen: 600000, effectiveMonth: '2026-12' }), 201);
+    expect(now.currentBill).toBe(true);
+    expect((await bills(s.sec, `personId=${b}&month=2026-12`)).items.map((x) => [x.month, x.dueFen, x.status])).toEqual([['2026-12', 9000, 'unpaid']]);
+    // a base from next month leaves this month's bill as it is
+    const later = await ok(s.sec.post(`/api/v1/members/${b}/dues-bases`, { category: 'in_service', baseFen: 800000, effectiveMonth: '2027-01' }), 201);
+    expect(later.currentBill).toBe(false);
+    expect((await bills(s.sec, `personId=${b}&month=2026-12`)).items.map((x) => x.dueFen)).toEqual([9000]);
+  });
+
   it('generates bills idempotently, corrects unpaid ones after a late base change, never touches paid ones', async () => {
     const s = await setup(3);
     const [a, b, c] = s.ids;
@@ -116,6 +157,11 @@ describe('dues', () => {
     expect(await snap()).toEqual(incremental);
     // March: 7520 due, 1500 paid on time → 19.95 %
     expect((sum.months as Array<{ month: string }>).find((m) => m.month === '2026-03')).toMatchObject({ dueFen: 7520, paidFen: 1500, paidOnTimeFen: 1500, collectionRate: 0.1995, onTimeRate: 0.1995 });
+    // the per-organisation breakdown: each direct sub-organisation over the period (the other branch has no bills)
+    const byOrg = (sum.children as Array<{ org: { id: string }; bills: number; dueFen: number; paidFen: number; collectionRate: number | null }>).map((c) => [c.org.id, c.bills, c.dueFen, c.paidFen, c.collectionRate]);
+    expect(byOrg.sort()).toEqual([[s.branch.id, 6, 22540, 1500, 0.0665], [s.other.id, 0, 0, 0, null]].sort());
+    // a branch's own summary has no sub-organisations
+    expect((await ok(s.sec.get(`/api/v1/dues/summary?orgId=${s.branch.id}&from=2026-01&to=2026-12`))).children).toEqual([]);
   });
 
   it('keeps one bill per member and month when a member moves or overlapping subtrees generate at once', async () => {

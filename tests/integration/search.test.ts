@@ -30,7 +30,7 @@ describe('searchEverything', () => {
     const byName = await c.get(`/api/v1/search?q=${encodeURIComponent('欧阳')}`);
     expect(byName.statusCode, byName.body).toBe(200);
     const r = byName.json() as Results;
-    expect(r.members).toEqual({ items: [expect.objectContaining({ id: inside.id, name: '欧阳查找', orgName: '查找第一支部' })], total: 1 });
+    expect(r.members).toEqual({ items: [expect.objectContaining({ id: inside.id, name: '欧阳查找', orgName: '查找第一支部' })], total: 1, totalCapped: false });
     expect(r.candidates).toEqual({ items: [expect.objectContaining({ id: cand.fileId, name: '欧阳申请' })], total: 1 });
     expect(r.orgs).toEqual({ items: [], total: 0 });
 

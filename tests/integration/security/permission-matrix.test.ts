@@ -157,6 +157,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   setDuesBase: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/dues-bases`, body: { category: 'in_service', baseFen: 410000, effectiveMonth: '2026-12' } }),
   generateDuesBills: (w) => ({ method: 'POST', url: '/api/v1/dues/bills/generate', body: { orgId: w.scopeOrg.id, month: TEST_TODAY.slice(0, 7) } }),
   listDuesBills: (w) => ({ method: 'GET', url: `/api/v1/dues/bills?orgId=${w.scopeOrg.id}` }),
+  listDuesBaseStatus: (w) => ({ method: 'GET', url: `/api/v1/dues/bases?orgId=${w.scopeOrg.id}` }),
   recordDuesPayment: (w) => ({ method: 'POST', url: '/api/v1/dues/payments', body: { billIds: [w.duesBill], method: 'cash', paidOn: TEST_TODAY, idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
   recordVoluntaryDues: (w) => ({ method: 'POST', url: '/api/v1/dues/voluntary', body: { personId: w.member, amountFen: 5000, method: 'cash', paidOn: TEST_TODAY, idempotencyKey: `matrix-${crypto.randomUUID()}` } }),
   getDuesSummary: (w) => ({ method: 'GET', url: `/api/v1/dues/summary?orgId=${w.scopeOrg.id}&from=2026-01&to=2026-12` }),

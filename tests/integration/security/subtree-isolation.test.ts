@@ -214,6 +214,13 @@ describe('subtree isolation over generated org trees', () => {
               expect(orgCount, `org counts of ${t.name}`).toBe(subtreeOf(t).filter(orgIn).length);
             }
 
+            const bases = await client.get(`/api/v1/dues/bases?orgId=${t.id}&pageSize=100`);
+            check('listDuesBaseStatus?orgId', t, bases, inScope, 'dues.read');
+            if (inScope && bases.statusCode === 200) {
+              const want = subtreeOf(t).flatMap((o) => o.members).filter(memberIn).map((m) => m.id).sort();
+              expect((bases.json().items as Array<{ personId: string }>).map((i) => i.personId).sort(), `dues bases under ${t.name}`).toEqual(want);
+            }
+
             check('exportMembers?orgId', t, await client.get(`/api/v1/members/export?orgId=${t.id}`), inScope, 'member.export');
 
             const devList = await client.get(`/api/v1/development/candidates?orgId=${t.id}&pageSize=100`);

@@ -439,6 +439,16 @@ export function rollups(q: Queryable, orgId: string, from: string, to: string) {
     FROM dues_rollup WHERE org_id = ${orgId}::uuid AND month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date ORDER BY month`);
 }
 
+/** The direct sub-organisations of an org with their dues rollups summed over a period (the per-org breakdown). */
+export function childRollups(q: Queryable, orgId: string, from: string, to: string) {
+  return q.query<{ id: string; name: string; type: string; bills: number; due_fen: number; paid_fen: number; paid_on_time_fen: number; voluntary_fen: number }>(sql`
+    SELECT c.id, c.name, c.type, coalesce(sum(r.bills), 0)::int AS bills, coalesce(sum(r.due_fen), 0)::float8 AS due_fen, coalesce(sum(r.paid_fen), 0)::float8 AS paid_fen,
+      coalesce(sum(r.paid_on_time_fen), 0)::float8 AS paid_on_time_fen, coalesce(sum(r.voluntary_fen), 0)::float8 AS voluntary_fen
+    FROM org c LEFT JOIN dues_rollup r ON r.org_id = c.id AND r.month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date
+    WHERE c.parent_id = ${orgId}::uuid AND (c.dissolved_on IS NULL OR r.org_id IS NOT NULL)
+    GROUP BY c.id, c.name, c.type, c.path, c.sort_order ORDER BY c.sort_order, c.path`);
+}
+
 /**
  * Recomputes the rollups of some months from the bills and entries (repair,
  * bulk loads, and the reference the incremental rollups are tested against).
@@ -487,6 +497,36 @@ export function arrears(q: Queryable, scope: Sql, orgPath: string | null, asOf: 
     GROUP BY b.person_id, p.name, p.name_pinyin, po.id, po.name, po.path
     HAVING count(*) >= ${minMonths}
     ORDER BY count(*) DESC, p.name_pinyin`);
+}
+
+/**
+ * The current members of a subtree with the base in force in `month` (the
+ * latest with effective_month <= month), those without one first; and how
+ * many have one and how many do not.
+ */
+export async function baseStatus(q: Queryable, f: { scope: Sql; orgPath: string | null; month: string; has: 'all' | 'with' | 'without'; q?: string }, limit: number, offset: number) {
+  const parts: Sql[] = [f.scope, sql`p.is_current`, sql`p.status IN ('full', 'probationary')`];
+  if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
+  if (f.q) parts.push(sql`(p.name LIKE ${'%' + f.q.replace(/[%_\\]/g, '\\$&') + '%'} OR p.name_initials LIKE ${f.q.toLowerCase() + '%'})`);
+  const where = join(parts, ' AND ');
+  const base = sql`LEFT JOIN LATERAL (SELECT d.category, d.base_fen, d.effective_month FROM dues_base d
+      WHERE d.person_id = p.id AND d.effective_month <= ${`${f.month}-01`}::date ORDER BY d.effective_month DESC, d.id DESC LIMIT 1) b ON TRUE`;
+  const has = f.has === 'with' ? sql`b.category IS NOT NULL` : f.has === 'without' ? sql`b.category IS NULL` : sql`TRUE`;
+  const [rows, counts] = await Promise.all([
+    q.query<{ person_id: string; name: string; org_id: string; org_name: string; category: string | null; base_fen: number | null; effective_month: string | null }>(sql`
+      SELECT p.id AS person_id, p.name, o.id AS org_id, o.name AS org_name, b.category, b.base_fen::int AS base_fen, to_char(b.effective_month, 'YYYY-MM') AS effective_month
+      FROM person p JOIN org o ON o.id = p.org_id ${base}
+      WHERE ${where} AND ${has} ORDER BY (b.category IS NULL) DESC, o.path, p.name_pinyin, p.id LIMIT ${limit} OFFSET ${offset}`),
+    q.one<{ with_base: number; without_base: number }>(sql`
+      SELECT count(*) FILTER (WHERE b.category IS NOT NULL)::int AS with_base, count(*) FILTER (WHERE b.category IS NULL)::int AS without_base
+      FROM person p JOIN org o ON o.id = p.org_id ${base} WHERE ${where}`),
+  ]);
+  return { rows, withBase: counts.with_base, withoutBase: counts.without_base };
+}
+
+/** Whether any bill of the month exists in the member's branch (the month has been generated there). */
+export async function orgHasBills(q: Queryable, orgId: string, month: string): Promise<boolean> {
+  return (await q.maybeOne(sql`SELECT 1 FROM dues_bill WHERE org_id = ${orgId}::uuid AND month = ${`${month}-01`}::date LIMIT 1`)) !== null;
 }
 
 /** quoteSql over given (category, base) pairs, in order: how a test compares it with the policy. */

@@ -7,7 +7,7 @@ import {
   ArrearsQuery, ArrearsView, DecideReductionBody, ListReductionsQuery, ProposeReductionBody, ReductionPage,
   DuesBaseList, DuesBaseSet, DuesBillPage, DuesQuote, DuesSummary, DuesSummaryQuery, GenerateDuesBillsBody, GenerateResult, ListDuesBillsQuery, PaymentResult,
   QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, VoluntaryPaymentResult, MemberStatement, MemberStatementQuery, DuesRulesQuery, DuesRulesView,
-  BaseImportAnswer, ReductionDecision, ReconciliationView, MyDuesView, CreateDuesOrderBody, DuesOrderCreated, DuesOrderStatus, DuesOrderSimulated,
+  BaseImportAnswer, ReductionDecision, ReconciliationView, MyDuesView, CreateDuesOrderBody, DuesOrderCreated, DuesOrderStatus, DuesOrderSimulated, ListDuesBaseStatusQuery, DuesBaseStatusPage,
 } from '../../../contracts/dues';
 import * as service from './dues.service';
 import type { SimulatedProvider } from '../../platform/payments';
@@ -41,6 +41,11 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/members/:id/dues-bases', operationId: 'listDuesBases', summary: '党员的党费类别与基数历史', tags: ['dues'], access: 'dues.read',
     schema: { params: IdParams, response: { 200: DuesBaseList } },
     handler: async (req) => service.listBases(deps, contextOf(req), req.params.id),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/dues/bases', operationId: 'listDuesBaseStatus', summary: '党员党费基数情况：本月执行的类别与基数，未设置基数的在前', tags: ['dues'], access: 'dues.read',
+    schema: { querystring: ListDuesBaseStatusQuery, response: { 200: DuesBaseStatusPage } },
+    handler: async (req) => service.baseStatus(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/members/:id/dues-bases', operationId: 'setDuesBase', summary: '设置党费类别与基数（自某月起执行）', tags: ['dues'], access: 'dues.manage',

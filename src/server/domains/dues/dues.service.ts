@@ -7,6 +7,7 @@ import { auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
 import { BASED_CATEGORIES, type DuesBillView, type DuesCategory, type SetDuesBaseBody } from '../../../contracts/dues';
+import type { OrgType } from '../../../contracts/dict';
 import * as repo from './dues.repo';
 import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, quoteAmount, type DuesRule } from './dues.policy';
 
@@ -81,8 +82,13 @@ export async function setBase(deps: Deps, ctx: RequestContext, personId: string,
     const base = resolveBase(rule.body, body);
     const id = await repo.insertBase(t, { personId, category: body.category, baseFen: base, components: body.components, month: body.effectiveMonth, note: body.note ?? null, actorId: ctx.actor!.accountId });
     await auditInTx(t, ctx, { action: 'dues.base', objectType: 'person', objectId: personId, orgId: p.org_id, detail: { category: body.category, effectiveMonth: body.effectiveMonth } });
+    // a base in force this month: if the branch's bills of the month exist, the member's is created
+    // (a new member) or corrected (unpaid) now, not at the next generation
+    const current = monthOf(deps.clock.today());
+    const currentBill = body.effectiveMonth <= current && (await repo.orgHasBills(t, p.org_id, current));
+    if (currentBill) await generateBills(t, p.org_path, current);
     const q = quote(rule.body, body.category, base);
-    return { id, amountFen: q.amountFen, rateBp: q.rateBp };
+    return { id, amountFen: q.amountFen, rateBp: q.rateBp, currentBill };
   });
 }
 
@@ -235,6 +241,22 @@ async function orgPathOf(q: Queryable, ctx: RequestContext, orgId: string | unde
   return o;
 }
 
+/** 基数设置's list: members with the base in force this month, those without one first. */
+export async function baseStatus(deps: Deps, ctx: RequestContext, query: { orgId?: string; has: 'all' | 'with' | 'without'; q?: string; page: number; pageSize: number }) {
+  const org = await orgPathOf(deps.db, ctx, query.orgId);
+  const month = monthOf(deps.clock.today());
+  const rule = await ruleFor(deps.db, month);
+  const r = await repo.baseStatus(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path ?? null, month, has: query.has, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
+  const total = query.has === 'with' ? r.withBase : query.has === 'without' ? r.withoutBase : r.withBase + r.withoutBase;
+  return {
+    month, withBase: r.withBase, withoutBase: r.withoutBase, total, page: query.page, pageSize: query.pageSize,
+    items: r.rows.map((x) => ({
+      personId: x.person_id, name: x.name, orgId: x.org_id, orgName: x.org_name, category: x.category as DuesCategory | null, baseFen: x.base_fen, effectiveMonth: x.effective_month,
+      amountFen: x.category === null ? null : quote(rule.body, x.category as DuesCategory, x.base_fen).amountFen,
+    })),
+  };
+}
+
 export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; sort: 'org' | 'name' | 'baseFen' | 'dueFen' | 'month'; order: 'asc' | 'desc'; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
   const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
@@ -245,7 +267,7 @@ export async function summary(deps: Deps, ctx: RequestContext, query: { orgId?: 
   if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
   const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(ctx.actor!, 'dues.read')));
   if (!org) throw notFound();
-  const rows = await repo.rollups(deps.db, org.id, query.from, query.to);
+  const [rows, children] = await Promise.all([repo.rollups(deps.db, org.id, query.from, query.to), repo.childRollups(deps.db, org.id, query.from, query.to)]);
   const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
   const months = rows.map((r) => ({
     month: r.month, bills: r.bills, dueFen: r.due_fen, paidFen: r.paid_fen, paidOnTimeFen: r.paid_on_time_fen, billsPaid: r.bills_paid, billsOnTime: r.bills_on_time, voluntaryFen: r.voluntary_fen,
@@ -254,7 +276,13 @@ export async function summary(deps: Deps, ctx: RequestContext, query: { orgId?: 
   const due = months.reduce((s, m) => s + m.dueFen, 0);
   const paid = months.reduce((s, m) => s + m.paidFen, 0);
   const onTime = months.reduce((s, m) => s + m.paidOnTimeFen, 0);
-  return { org: { id: org.id, name: org.name }, months, total: { dueFen: due, paidFen: paid, collectionRate: rate(paid, due), onTimeRate: rate(onTime, due) } };
+  return {
+    org: { id: org.id, name: org.name }, months, total: { dueFen: due, paidFen: paid, collectionRate: rate(paid, due), onTimeRate: rate(onTime, due) },
+    children: children.map((c) => ({
+      org: { id: c.id, name: c.name, type: c.type as OrgType }, bills: c.bills, dueFen: c.due_fen, paidFen: c.paid_fen, voluntaryFen: c.voluntary_fen,
+      collectionRate: rate(c.paid_fen, c.due_fen), onTimeRate: rate(c.paid_on_time_fen, c.due_fen),
+    })),
+  };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Form, Input, Radio, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useSearchParams } from 'react-router';
 import { BASE_COMPONENT_KINDS, BASED_CATEGORIES, DUES_CATEGORIES, type DuesCategory } from '../../../contracts/dues';
@@ -10,8 +10,8 @@ import { applyServerErrors } from '../../shared/form-errors';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
-import { useBases, useDuesRules, useQuote, useSetBase, type BaseView } from './api';
-import { nextMonth, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
+import { useBaseStatus, useBases, useDuesRules, useQuote, useSetBase, type BaseStatusFilters, type BaseView } from './api';
+import { currentMonth, nextMonth, useDuesOrg, yuan, yuanRule, yuanToFen } from './ui';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
 
 // 基数设置: a member's dues category and base history, and a new base from a
@@ -131,7 +131,12 @@ function BaseHistory({ personId }: { personId: string }) {
   );
 }
 
-function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; name: string; initial: Pick<BaseForm, 'category' | 'mode'>; onSaved: (kept: Pick<BaseForm, 'category' | 'mode'>) => void }) {
+/**
+ * A new base. A member's first base starts this month (a new member: this
+ * month's bill is created at once if the month was already generated); a
+ * change starts next month unless chosen otherwise.
+ */
+function BaseFormCard({ personId, name, first, initial, onSaved }: { personId: string; name: string; first: boolean; initial: Pick<BaseForm, 'category' | 'mode'>; onSaved: (kept: Pick<BaseForm, 'category' | 'mode'>) => void }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<BaseForm>();
   const save = useSetBase();
@@ -167,7 +172,7 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
           note: v.note?.trim() || null,
         },
       });
-      message.success(`已为${name}设置党费基数：自 ${v.effectiveMonth!.format('YYYY-MM')} 起每月应交 ${yuan(r.amountFen)} 元`);
+      message.success(`已为${name}设置党费基数：自 ${v.effectiveMonth!.format('YYYY-MM')} 起每月应交 ${yuan(r.amountFen)} 元${r.currentBill ? (first ? '；本月账单已生成' : '；本月未交账单已按新基数更正') : ''}`);
       // the form starts again (remounted), keeping the category and the way of typing
       onSaved({ category: v.category, mode: v.mode });
     } catch (e) {
@@ -182,7 +187,7 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
         form={form}
         layout="vertical"
         name="dues-base"
-        initialValues={{ ...initial, effectiveMonth: dayjs(`${nextMonth()}-01`), components: [{ kind: 'include' }] }}
+        initialValues={{ ...initial, effectiveMonth: dayjs(`${first ? currentMonth() : nextMonth()}-01`), components: [{ kind: 'include' }] }}
         onFinish={submit}
         validateTrigger={['onChange', 'onBlur']}
         // a base is append-only: Enter in a field (the month picker) must not save it; the button does
@@ -253,7 +258,9 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
             )}
           </>
         )}
-        <Form.Item name="effectiveMonth" label="自何月起执行" rules={[{ required: true, message: '请选择执行月份' }]} extra="新基数自新工资首次发放的当月起执行">
+        <Form.Item name="effectiveMonth" label="自何月起执行" rules={[{ required: true, message: '请选择执行月份' }]}
+          extra={first ? '首次设置：自本月起执行，本月账单随即生成' : '新基数自新工资首次发放的当月起执行'}
+        >
           <DatePicker picker="month" format="YYYY-MM" allowClear={false} aria-label="执行月份" style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="note" label="备注" rules={[{ max: 500, message: '不超过500个字' }]}>
@@ -283,6 +290,50 @@ function BaseFormCard({ personId, name, initial, onSaved }: { personId: string; 
   );
 }
 
+const HAS_LABELS = { all: '全部', without: '未设置基数', with: '已设置' } as const;
+
+/** The members of the chosen organisation with the base in force this month; those without one first. */
+function BaseStatusList({ orgId, onPick }: { orgId: string | undefined; onPick: (personId: string, name: string) => void }) {
+  const [f, setF] = useState<BaseStatusFilters>({ has: 'all', page: 1, pageSize: 20 });
+  const list = useBaseStatus({ ...f, orgId });
+  const d = list.data;
+  if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} title="党员基数情况加载失败" />;
+  const count = (k: BaseStatusFilters['has']) => (!d ? '' : k === 'all' ? d.withBase + d.withoutBase : k === 'with' ? d.withBase : d.withoutBase);
+  return (
+    <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+      {d && d.withoutBase > 0 && (
+        <Alert type="warning" showIcon title={`${d.withoutBase} 名党员 ${d.month} 没有执行中的党费基数，不会生成账单。请逐一设置，或用“批量导入”。`} />
+      )}
+      <Space wrap>
+        <Segmented<BaseStatusFilters['has']>
+          value={f.has}
+          onChange={(has) => setF((x) => ({ ...x, has, page: 1 }))}
+          options={(['all', 'without', 'with'] as const).map((k) => ({ value: k, label: `${HAS_LABELS[k]} ${count(k)}` }))}
+        />
+        <Input.Search allowClear placeholder="姓名或拼音首字母" style={{ width: 220 }} onSearch={(q) => setF((x) => ({ ...x, q: q.trim() || undefined, page: 1 }))} aria-label="查找党员" />
+      </Space>
+      <Table
+        rowKey="personId"
+        size="middle"
+        loading={list.isFetching}
+        dataSource={d?.items ?? []}
+        scroll={{ x: 760 }}
+        locale={{ emptyText: list.isPending ? ' ' : <EmptyState description={f.has === 'without' ? '所有党员都已设置党费基数。' : '没有符合条件的党员。'} /> }}
+        pagination={{ current: f.page, pageSize: f.pageSize, total: d?.total ?? 0, showTotal: (t) => `共 ${t} 名`, onChange: (page, pageSize) => setF((x) => ({ ...x, page, pageSize })) }}
+        columns={[
+          { title: '姓名', dataIndex: 'name', width: 110, render: (n: string, r) => <Typography.Link onClick={() => onPick(r.personId, n)}>{n}</Typography.Link> },
+          { title: '所在党组织', dataIndex: 'orgName', ellipsis: true },
+          { title: '党费类别', dataIndex: 'category', width: 170, render: (c: DuesCategory | null) => (c ? DUES_CATEGORIES[c] : <Tag color="orange">未设置</Tag>) },
+          { title: '基数（元）', dataIndex: 'baseFen', width: 110, align: 'right', render: (b: number | null, r) => (r.category === null ? '—' : b === null ? '固定金额' : yuan(b)) },
+          { title: '每月应交（元）', dataIndex: 'amountFen', width: 120, align: 'right', render: (a: number | null) => (a === null ? '—' : yuan(a)) },
+          { title: '执行起始', dataIndex: 'effectiveMonth', width: 100, render: (m: string | null) => m ?? '—' },
+          { title: '操作', key: 'op', width: 90, render: (_: unknown, r) => <Button size="small" type="link" onClick={() => onPick(r.personId, r.name)}>{r.category ? '调整' : '设置基数'}</Button> },
+        ]}
+      />
+    </Space>
+  );
+}
+
 export function BasesPage() {
   usePageTitle('党费基数设置');
   const me = useMe().data;
@@ -292,6 +343,8 @@ export function BasesPage() {
   const [name, setName] = useState<string | undefined>(params.get('name') ?? undefined);
   // each saved base starts a fresh form (new key), keeping the category and the way of typing
   const [round, setRound] = useState<{ n: number; kept: Pick<BaseForm, 'category' | 'mode'> }>({ n: 0, kept: { mode: 'amount' } });
+  // the form waits for the history: a first base defaults to this month, a change to next month
+  const history = useBases(personId);
 
   return (
     <Card>
@@ -315,9 +368,21 @@ export function BasesPage() {
           aria-label="选择党员"
         />
         {personId && name && <Tag color="red">{name}</Tag>}
+        {personId && (
+          <Button type="link" onClick={() => setParams({})}>
+            返回党员基数列表
+          </Button>
+        )}
       </Space>
       {!personId ? (
-        <EmptyState description="请先选择党员：输入姓名或拼音首字母查找。" />
+        <BaseStatusList
+          orgId={orgId}
+          onPick={(id, n) => {
+            setName(n);
+            setRound({ n: 0, kept: { mode: 'amount' } });
+            setParams({ personId: id, name: n });
+          }}
+        />
       ) : (
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={can(me, 'dues.manage') ? 14 : 24}>
@@ -325,9 +390,16 @@ export function BasesPage() {
               <BaseHistory personId={personId} />
             </Card>
           </Col>
-          {can(me, 'dues.manage') && (
+          {can(me, 'dues.manage') && history.data && (
             <Col xs={24} xl={10}>
-              <BaseFormCard key={`${personId}-${round.n}`} personId={personId} name={name ?? '该党员'} initial={round.kept} onSaved={(kept) => setRound((r) => ({ n: r.n + 1, kept }))} />
+              <BaseFormCard
+                key={`${personId}-${round.n}`}
+                personId={personId}
+                name={name ?? '该党员'}
+                first={history.data.items.length === 0}
+                initial={round.kept}
+                onSaved={(kept) => setRound((r) => ({ n: r.n + 1, kept }))}
+              />
             </Col>
           )}
         </Row>

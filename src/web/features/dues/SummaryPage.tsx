@@ -14,6 +14,55 @@ import { Link } from 'react-router';
 // 3 months or more (批评教育), 6 months or more (组织处理).
 
 type MonthRow = Summary['months'][number];
+type ChildRow = Summary['children'][number];
+
+/**
+ * Collection by month: 应交 (grey) and 实交 (red) side by side, the collection
+ * rate above each month. Plain SVG scaled to the card's width.
+ */
+function CollectionChart({ months }: { months: MonthRow[] }) {
+  if (months.length === 0) return null;
+  const max = Math.max(1, ...months.map((m) => Math.max(m.dueFen, m.paidFen)));
+  const slot = 64;
+  const h = 180;
+  const top = 22;
+  const bottom = 24;
+  const scale = (fen: number) => Math.round(((h - top - bottom) * fen) / max);
+  const width = Math.max(slot * months.length, 320);
+  return (
+    <figure className="dues-chart" aria-label="按月收缴情况图" data-testid="collection-chart">
+      <svg viewBox={`0 0 ${width} ${h}`} width="100%" height={h} preserveAspectRatio="xMinYMid meet" role="img">
+        <title>按月应交与实交党费</title>
+        {months.map((m, i) => {
+          const x = i * slot + 12;
+          const due = scale(m.dueFen);
+          const paid = scale(m.paidFen);
+          return (
+            <g key={m.month}>
+              <rect x={x} y={h - bottom - due} width={18} height={due} fill="#d9d9d9">
+                <title>{`${m.month} 应交 ${yuan(m.dueFen)} 元`}</title>
+              </rect>
+              <rect x={x + 20} y={h - bottom - paid} width={18} height={paid} fill="#c8161d">
+                <title>{`${m.month} 实交 ${yuan(m.paidFen)} 元`}</title>
+              </rect>
+              <text x={x + 19} y={h - bottom - Math.max(due, paid) - 6} textAnchor="middle" fontSize="11" fill="#595959">
+                {pct(m.collectionRate)}
+              </text>
+              <text x={x + 19} y={h - 6} textAnchor="middle" fontSize="11" fill="#8c8c8c">
+                {m.month.slice(2).replace('-', '.')}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="dues-chart-legend">
+        <span><i style={{ background: '#d9d9d9' }} />应交</span>
+        <span><i style={{ background: '#c8161d' }} />实交</span>
+        <span>柱上数字为当月收缴率</span>
+      </figcaption>
+    </figure>
+  );
+}
 type ArrearsRow = Arrears['items'][number];
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -111,7 +160,45 @@ export function SummaryPage() {
             }
           />
         )}
+        {q.data && <CollectionChart months={q.data.months} />}
       </Card>
+      {q.data && q.data.children.length > 0 && (
+        <Card title={`下级组织收缴情况（${range[0]} 至 ${range[1]}）`} size="small">
+          <Table<ChildRow>
+            rowKey={(r) => r.org.id}
+            size="middle"
+            dataSource={q.data.children}
+            pagination={q.data.children.length > 20 ? { pageSize: 20, showTotal: (n) => `共 ${n} 个组织` } : false}
+            scroll={{ x: 'max-content' }}
+            data-testid="summary-children"
+            columns={[
+              {
+                title: '组织',
+                key: 'org',
+                render: (_: unknown, r) => (
+                  <Typography.Link onClick={() => setPicked(r.org.id)} title="查看该组织的收缴统计">
+                    {r.org.name}
+                  </Typography.Link>
+                ),
+              },
+              { title: '账单数', dataIndex: 'bills', key: 'bills', align: 'right', sorter: (a, b) => a.bills - b.bills },
+              { title: '应交（元）', dataIndex: 'dueFen', key: 'dueFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.dueFen - b.dueFen },
+              { title: '实交（元）', dataIndex: 'paidFen', key: 'paidFen', align: 'right', render: (v: number) => yuan(v), sorter: (a, b) => a.paidFen - b.paidFen },
+              {
+                title: '收缴率',
+                dataIndex: 'collectionRate',
+                key: 'collectionRate',
+                align: 'right',
+                defaultSortOrder: 'ascend',
+                sorter: (a, b) => (a.collectionRate ?? 2) - (b.collectionRate ?? 2),
+                render: (r: number | null) => (r !== null && r < 0.9 ? <Tag color="orange">{pct(r)}</Tag> : pct(r)),
+              },
+              { title: '按时交纳率', dataIndex: 'onTimeRate', key: 'onTimeRate', align: 'right', render: pct, sorter: (a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1) },
+              { title: '自愿交纳（元）', dataIndex: 'voluntaryFen', key: 'voluntaryFen', align: 'right', render: (v: number) => yuan(v) },
+            ]}
+          />
+        </Card>
+      )}
       <Card title={`欠费提醒${arrears.data ? `（截至 ${arrears.data.asOf}）` : ''}`} size="small">
         {rules.data && (
           <Typography.Paragraph type="secondary">

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type {
   ArrearsView, DecideReductionBody, DuesBaseView, DuesBillPage, DuesBillView, DuesQuote, DuesSummary, GenerateResult, PaymentResult, ProposeReductionBody, RecordDuesPaymentBody,
   ReductionPage, ReductionView, SetDuesBaseBody, VoluntaryPaymentBody, MemberStatement, DuesRulesView,
-  DuesBaseList, DuesBaseSet, ReconciliationView, ReductionDecision, VoluntaryPaymentResult,
+  DuesBaseList, DuesBaseSet, DuesBaseStatusPage, ReconciliationView, ReductionDecision, VoluntaryPaymentResult,
 } from '../../../contracts/dues';
 import type { Created } from '../../../contracts/common';
 import { api } from '../../shared/api';
@@ -39,6 +39,20 @@ export interface BillFilters {
 
 export function useBases(personId: string | undefined) {
   return useQuery({ queryKey: ['dues', 'bases', personId], queryFn: () => api.get<z.infer<typeof DuesBaseList>>(`/api/v1/members/${personId}/dues-bases`), enabled: !!personId });
+}
+
+export type BaseStatusPage = z.infer<typeof DuesBaseStatusPage>;
+export interface BaseStatusFilters {
+  orgId?: string;
+  has: 'all' | 'with' | 'without';
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** 基数设置's list: the members with the base in force this month, or none (those first). */
+export function useBaseStatus(f: BaseStatusFilters) {
+  return useQuery({ queryKey: ['dues', 'base-status', f], queryFn: () => api.get<BaseStatusPage>(`${BASE}/bases`, { ...f }), placeholderData: keepPreviousData });
 }
 
 /** The monthly amount for a category and base (分); null when there is nothing to quote yet. */
