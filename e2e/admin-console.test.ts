@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeIdCheckChar, ID_PROBLEM_MESSAGES } from '../src/contracts/idcard';
 import { sql } from '../src/server/platform/sql';
+import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import { audit } from '../src/server/platform/audit';
 import type { Harness } from '../tests/helpers/harness';
 import { makeAccount, makeMember, PASSWORD } from '../tests/helpers/factory';
@@ -473,5 +474,53 @@ describe('admin console', () => {
     }
     const linked = await h.db.one<{ name: string }>(sql`SELECT p.name FROM account a JOIN person p ON p.id = a.person_id WHERE a.id = ${account.id}`);
     expect(linked.name).toBe('司马关联');
+  });
+  it('a session that ends while a form is filled asks to sign in again in place, and the save goes on with nothing lost', async () => {
+    const branch = await grantOrg('secretary1');
+    const name = `司徒续存${crypto.randomInt(100, 999)}`;
+    const first17 = `110105${'19791103'}${String(crypto.randomInt(0, 500) * 2 + 1).padStart(3, '0')}`;
+    const idNumber = first17 + computeIdCheckChar(first17);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.goto(`${base}/admin/members/new`);
+      await page.locator('#orgId').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').getByText(branch.name).waitFor();
+      await page.getByLabel('姓名').fill(name);
+      await page.getByLabel('身份证号').fill(idNumber);
+      await page.getByText('出生日期 1979-11-03').waitFor();
+      for (const [label, option] of [['学历', '大学本科'], ['人员类别', '工人']]) {
+        await page.getByLabel(label).click();
+        await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
+      }
+      for (const [label, value] of [['入党日期', '2003-07-01'], ['转正日期', '2004-07-01']]) {
+        await page.getByLabel(label).fill(value);
+        await page.getByLabel(label).press('Tab');
+      }
+      await page.getByLabel('手机号码').fill('13987654321');
+      await page.getByLabel('家庭住址').fill('城关镇和平路18号');
+      // the session ends on the server (another tab logged out, an administrator, a timeout)
+      const account = await h.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
+      const heard = h.deps.sessions.whenInvalidated(account.id);
+      await h.db.exec(sql`DELETE FROM session WHERE account_id = ${account.id}`);
+      await heard;
+      await page.getByRole('button', { name: /保\s*存/ }).click();
+      const dialog = page.getByRole('dialog', { name: '请重新登录' });
+      await dialog.getByText('页面上填写的内容仍然保留').waitFor();
+      expect(await dialog.getByLabel('用户名').inputValue()).toBe('secretary1');
+      await page.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' }); // the dialog has finished opening
+      await screenshot(page, 'admin-reauth-dialog');
+      await dialog.getByLabel('密码').fill('not-the-password-1');
+      await dialog.getByRole('button', { name: '登录并继续' }).click();
+      await dialog.getByText('密码不正确，请重新输入').waitFor();
+      await dialog.getByLabel('密码').fill(DEMO_PASSWORD);
+      await dialog.getByRole('button', { name: '登录并继续' }).click();
+      // the save went on: the record carries everything typed before the session ended
+      await page.waitForURL(/\/admin\/members\/[0-9a-f-]{36}$/);
+      await hasExactText(page.getByTestId('member-name'), name);
+    } finally {
+      await context.close();
+    }
+    const saved = await h.db.one<{ n: number; address: string | null; phone_tail: string | null }>(sql`SELECT count(*)::int AS n, max(address) AS address, max(phone_tail) AS phone_tail FROM person WHERE name = ${name}`);
+    expect(saved).toEqual({ n: 1, address: '城关镇和平路18号', phone_tail: '4321' });
   });
 });

@@ -42,10 +42,15 @@ export function buildUrl(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-type UnauthorizedHandler = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED') => void;
+/**
+ * What to do when the session is missing or expired. Resolves true when the
+ * user signed in again in place (the request is then sent once more, so a
+ * filled form is saved and nothing typed is lost); false sends them to /login.
+ */
+type UnauthorizedHandler = (code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED') => Promise<boolean>;
 let onUnauthorized: UnauthorizedHandler | null = null;
 
-/** The app registers what to do when the session is missing or expired (go to /login). */
+/** The app registers what to do when the session is missing or expired. */
 export function setUnauthorizedHandler(fn: UnauthorizedHandler | null) {
   onUnauthorized = fn;
 }
@@ -58,7 +63,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, res.status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message, res.headers.get('x-request-id'));
 }
 
-async function send(method: string, path: string, init: { query?: Query; json?: unknown; form?: FormData } = {}): Promise<Response> {
+async function send(method: string, path: string, init: { query?: Query; json?: unknown; form?: FormData } = {}, again = true): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   const body: BodyInit | undefined = init.json !== undefined ? JSON.stringify(init.json) : init.form;
@@ -70,7 +75,9 @@ async function send(method: string, path: string, init: { query?: Query; json?: 
   }
   if (!res.ok) {
     const err = await toApiError(res);
-    if (res.status === 401 && (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED')) onUnauthorized?.(err.code);
+    if (res.status === 401 && (err.code === 'UNAUTHENTICATED' || err.code === 'SESSION_EXPIRED') && onUnauthorized) {
+      if (again && (await onUnauthorized(err.code))) return send(method, path, init, false);
+    }
     throw err;
   }
   return res;
