@@ -56,6 +56,11 @@ describe('listMyApprovals', () => {
     expect(red).toMatchObject({ objectId: s.reductionId, personId: s.member.id, personName: '减免党员', orgId: s.a.id, step: null, detail: '长期患病，生活困难', link: `/admin/dues/reductions?status=proposed&focus=${s.reductionId}` });
     expect(red.asked).toBe('免交党费，2026-10 至 2026-12');
     expect(red.since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // while the 公示 runs the 预审 waits for its end; a 审批 past its due date is overdue
+    await h.db.exec(sql`INSERT INTO dev_deadline (file_id, kind, due) VALUES (${s.preliminary.fileId}, 'public_notice_end', '2026-12-10'), (${s.admission.fileId}, 'approval', '2026-12-01')`);
+    const later = (await queue(s.county)).items.filter((i) => i.orgId === s.a.id && i.kind === 'development_step');
+    expect(later[0]).toMatchObject({ step: 13, due: null, overdue: false, detail: '支部委员会审查已完成，公示期至 2026-12-10，期满后方可预审' });
+    expect(later[1]).toMatchObject({ step: 17, due: '2026-12-01', overdue: true });
     // the limit cuts the items, never the counts
     const first = await queue(s.county, '?limit=2');
     expect(first.items).toHaveLength(2);

@@ -466,6 +466,7 @@ export interface PendingApprovalRow {
   org_name: string;
   step: 13 | 17 | 24;
   since: string;
+  /** step 13: the end of the 公示 (from which the 预审 may be given); 17, 24: the date the approval is due */
   due: string | null;
   /** step 17: whether the superior's talk (step 16) is recorded */
   talked: boolean;
@@ -487,7 +488,7 @@ const PENDING_APPROVALS_FROM = sql`
       max(s.step_date) FILTER (WHERE s.step_no = 12) AS d12, max(s.step_date) FILTER (WHERE s.step_no = 15) AS d15, max(s.step_date) FILTER (WHERE s.step_no = 23) AS d23
     FROM dev_step s WHERE s.file_id = f.id AND s.step_no IN (12, 13, 15, 16, 17, 23, 24)) c
   CROSS JOIN LATERAL (VALUES
-      (13, c.n12 > 0 AND c.n13 = 0, c.d12, NULL::text),
+      (13, c.n12 > 0 AND c.n13 = 0, c.d12, 'public_notice_end'),
       (17, c.n15 > 0 AND c.n17 = 0, c.d15, 'approval'),
       (24, c.n23 > c.n24, c.d23, 'conversion_approval')) v(step, pending, since, deadline_kind)`;
 const pendingApprovalsWhere = (scopes: Sql[]) => and([sql`f.state = 'open' AND f.last_step >= 12 AND v.pending`, ...scopes]);
