@@ -28,6 +28,7 @@ import { registerSystemJobs, registerSystemRoutes } from './domains/system';
 import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
 import { registerDuesRoutes, registerDuesJobs } from './domains/dues';
 import { registerSearchRoutes } from './domains/search';
+import { registerApprovalRoutes } from './domains/approvals';
 
 z.config(z.locales.zhCN());
 
@@ -88,6 +89,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDevelopmentRoutes(app, deps);
   registerDuesRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerApprovalRoutes(app, deps);
   registerActivationRoutes(app, deps);
   registerMemberJobs(deps);
   registerOrgJobs(deps);

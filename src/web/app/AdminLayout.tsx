@@ -66,7 +66,14 @@ export function AdminLayout() {
           items={entries.map((e) => ({
             key: e.key,
             icon: e.icon,
-            label: e.label,
+            label: e.extra ? (
+              <span>
+                {e.label}
+                {e.extra}
+              </span>
+            ) : (
+              e.label
+            ),
             children: e.children?.map((c) => ({ key: c.key, label: c.label })),
           }))}
           onClick={({ key }) => navigate(key)}

@@ -1,8 +1,9 @@
 import { Suspense } from 'react';
-import { HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { ApiError } from '../shared/api';
-import { useMe } from '../shared/session';
+import { can, useMe } from '../shared/session';
+import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 import { ErrorState, PageLoading } from '../shared/states';
 
 const TABS = [
@@ -10,6 +11,8 @@ const TABS = [
   { to: '/m/dues', label: '党费', icon: <PayCircleOutlined /> },
   { to: '/m/me', label: '我的', icon: <UserOutlined /> },
 ];
+/** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
+const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
 /** Pages under a tab without being its path: 修改密码 under 我的, the cashier under 党费. */
 function activeFor(tab: string, pathname: string) {
@@ -44,7 +47,7 @@ export function MobileLayout() {
         </Suspense>
       </main>
       <nav className="m-tabbar" aria-label="底部导航">
-        {TABS.map((t) => (
+        {(APPROVAL_PERMISSIONS.some((p) => can(me.data, p)) ? [...TABS.slice(0, 2), APPROVALS_TAB, ...TABS.slice(2)] : TABS).map((t) => (
           <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname) ? 'm-tab m-tab-active' : 'm-tab')}>
             <span className="m-tab-icon">{t.icon}</span>
             <span>{t.label}</span>

@@ -1,20 +1,27 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, ApartmentOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
+import { ApprovalsBadge } from '../features/approvals/ApprovalsBadge';
+import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 
 export interface MenuEntry {
   key: string; // the path
   label: string;
   icon?: ReactNode;
   perm?: Permission;
+  /** shown when the user holds any of these */
+  anyPerm?: readonly Permission[];
+  /** shown after the label (a count) */
+  extra?: ReactNode;
   children?: MenuEntry[];
 }
 
 // Only modules that exist; each shown only with the permission it needs.
 const MENU: MenuEntry[] = [
   { key: '/admin', label: '工作台', icon: <DashboardOutlined /> },
+  { key: '/admin/approvals', label: '待我审批', icon: <AuditOutlined />, anyPerm: APPROVAL_PERMISSIONS, extra: <ApprovalsBadge /> },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',
@@ -65,7 +72,7 @@ const MENU: MenuEntry[] = [
 ];
 
 export function menuFor(me: MeView): MenuEntry[] {
-  const allowed = (e: MenuEntry) => !e.perm || can(me, e.perm);
+  const allowed = (e: MenuEntry) => (!e.perm || can(me, e.perm)) && (!e.anyPerm || e.anyPerm.some((p) => can(me, p)));
   return MENU.filter(allowed)
     .map((e) => (e.children ? { ...e, children: e.children.filter(allowed) } : e))
     .filter((e) => !e.children || e.children.length > 0);

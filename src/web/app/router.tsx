@@ -76,6 +76,8 @@ const DuesPaymentsPage = page(() => import('../features/dues/BillsPage'), 'Payme
 const DuesReductionsPage = page(() => import('../features/dues/ReductionsPage'), 'ReductionsPage');
 const DuesSummaryPage = page(() => import('../features/dues/SummaryPage'), 'SummaryPage');
 const DuesReconciliationPage = page(() => import('../features/dues/ReconciliationPage'), 'ReconciliationPage');
+const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
+const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
@@ -137,6 +139,7 @@ function RouteError() {
 // The pages inside each layout; an error in one of them stays inside the layout (PageError).
 const adminPages: RouteObject[] = [
   { index: true, element: <DashboardPage /> },
+  { path: 'approvals', element: <ApprovalsPage /> },
   { path: 'orgs', element: guarded('org.read', OrgPage) },
   { path: 'members', element: guarded('member.read', MemberListPage) },
   { path: 'members/new', element: guarded('member.create', MemberFormPage) },
@@ -171,6 +174,7 @@ const mobilePages: RouteObject[] = [
   { path: 'me', element: <MobileMePage /> },
   { path: 'password', element: <MobilePasswordPage /> },
   { path: 'dues', element: <MobileDuesPage /> },
+  { path: 'approvals', element: <MobileApprovalsPage /> },
   { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
   { path: '*', element: <NotFound /> },
 ];

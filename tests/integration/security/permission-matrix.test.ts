@@ -92,6 +92,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
     return { method: 'DELETE', url: '/api/v1/work-calendar/2032' };
   },
   listOrgChildren: (w) => ({ method: 'GET', url: `/api/v1/orgs/children?parentId=${w.scopeOrg.id}` }),
+  listMyApprovals: () => ({ method: 'GET', url: '/api/v1/me/approvals' }),
   searchEverything: (w) => ({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
   searchOrgs: (w) => ({ method: 'GET', url: `/api/v1/orgs/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
   listOrgWarnings: (w) => ({ method: 'GET', url: `/api/v1/orgs/warnings?orgId=${w.scopeOrg.id}` }),

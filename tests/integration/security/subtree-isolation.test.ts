@@ -305,6 +305,33 @@ describe('subtree isolation over generated org trees', () => {
             else for (const i of got!.items) expect(want.ids, `search ${kind} hit ${i.id}`).toContain(i.id);
           }
 
+          // --- 待我审批: a file awaiting the superior's 审批 (step 17) and a proposed 免交 in every branch; the caller's queue
+          // holds a file exactly when development.approve covers its branch, a reduction exactly when dues.approve covers
+          // the branch's parent (the next level decides) and the branch is in scope (never another subtree's items)
+          const pendingFiles: Array<{ id: string; org: OrgNode }> = [];
+          const pendingReductions: Array<{ id: string; org: OrgNode }> = [];
+          for (const b of orgs.filter((o) => o.candidates.length > 0)) {
+            pendingFiles.push({ id: (await makeCandidate(h.deps, b.id, 16, TEST_TODAY, `待批对象${++nameSeq}`)).fileId, org: b });
+            for (const m of b.members.slice(0, 1)) {
+              const r = await h.db.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, reason)
+                VALUES (${m.id}, ${b.id}, 'exempt', '2026-10-01', '2026-12-01', '隔离测试减免') RETURNING id`);
+              pendingReductions.push({ id: r.id, org: b });
+            }
+          }
+          const mayApprove = (p: Permission) => (ROLE_PERMISSIONS[role] as readonly Permission[]).includes(p);
+          const wantQueue = {
+            development_step: mayApprove('development.approve') ? pendingFiles.filter((f) => orgIn(f.org)).map((f) => f.id) : [],
+            dues_reduction: mayApprove('dues.approve') ? pendingReductions.filter((r) => orgIn(r.org) && r.org.parent !== null && orgIn(r.org.parent)).map((r) => r.id) : [],
+          };
+          const approvals = await client.get('/api/v1/me/approvals?limit=500');
+          expect(approvals.statusCode).toBe(200);
+          const q = approvals.json() as { items: Array<{ kind: keyof typeof wantQueue; objectId: string }>; counts: Record<keyof typeof wantQueue, number>; total: number };
+          for (const kind of ['development_step', 'dues_reduction'] as const) {
+            expect(q.items.filter((i) => i.kind === kind).map((i) => i.objectId).sort(), `approvals ${kind}`).toEqual([...wantQueue[kind]].sort());
+            expect(q.counts[kind], `approvals ${kind} count`).toBe(wantQueue[kind].length);
+          }
+          expect(q.total).toBe(wantQueue.development_step.length + wantQueue.dues_reduction.length);
+
           // --- reconciliation of the day: exactly the orders of the caller's scope, whatever else the installation holds
           const rec = await client.post('/api/v1/dues/reconciliation', { day: today });
           check('reconcileDuesPayments', n, rec, true, 'dues.approve');

@@ -456,3 +456,54 @@ export async function logReminderOnce(q: Queryable, fileId: string, periodKey: s
 
 // the scope helpers' org lookups (platform/scope.ts), as this domain's services call them
 export { findOrgInScope, topOrgInScope as findWidestOrgInScope, type OrgRef } from '../../platform/scope';
+
+/** A file awaiting the superior committee's decision on a step (the "待我审批" queue). */
+export interface PendingApprovalRow {
+  file_id: string;
+  person_id: string;
+  person_name: string;
+  org_id: string;
+  org_name: string;
+  step: 13 | 17 | 24;
+  since: string;
+  /** step 13: the end of the 公示 (from which the 预审 may be given); 17, 24: the date the approval is due */
+  due: string | null;
+  /** step 17: whether the superior's talk (step 16) is recorded */
+  talked: boolean;
+  /** step 24: the branch's conversion resolution of the round */
+  outcome: 'convert' | 'extend' | 'cancel' | null;
+  extension_months: number | null;
+}
+
+// Open files whose next superior step awaits: 预审 (13) once the 支委会审查 (12)
+// is recorded, 审批 (17) once the 支部大会 (15) is, 转正审批 (24) for each
+// conversion resolution (23) not yet approved. Read from the recorded steps, so
+// a decision leaves the queue in its own transaction.
+const PENDING_APPROVALS_FROM = sql`
+  FROM dev_file f JOIN org o ON o.id = f.org_id JOIN person p ON p.id = f.person_id
+  CROSS JOIN LATERAL (SELECT
+      count(*) FILTER (WHERE s.step_no = 12) AS n12, count(*) FILTER (WHERE s.step_no = 13) AS n13,
+      count(*) FILTER (WHERE s.step_no = 15) AS n15, count(*) FILTER (WHERE s.step_no = 16) AS n16, count(*) FILTER (WHERE s.step_no = 17) AS n17,
+      count(*) FILTER (WHERE s.step_no = 23) AS n23, count(*) FILTER (WHERE s.step_no = 24) AS n24,
+      max(s.step_date) FILTER (WHERE s.step_no = 12) AS d12, max(s.step_date) FILTER (WHERE s.step_no = 15) AS d15, max(s.step_date) FILTER (WHERE s.step_no = 23) AS d23
+    FROM dev_step s WHERE s.file_id = f.id AND s.step_no IN (12, 13, 15, 16, 17, 23, 24)) c
+  CROSS JOIN LATERAL (VALUES
+      (13, c.n12 > 0 AND c.n13 = 0, c.d12, 'public_notice_end'),
+      (17, c.n15 > 0 AND c.n17 = 0, c.d15, 'approval'),
+      (24, c.n23 > c.n24, c.d23, 'conversion_approval')) v(step, pending, since, deadline_kind)`;
+const pendingApprovalsWhere = (scopes: Sql[]) => and([sql`f.state = 'open' AND f.last_step >= 12 AND v.pending`, ...scopes]);
+
+/** Files awaiting a superior step inside every scope condition on `o`, the oldest first, and their number. */
+export async function listPendingApprovals(q: Queryable, scopes: Sql[], limit: number) {
+  const [rows, total] = await Promise.all([
+    q.query<PendingApprovalRow>(sql`SELECT f.id AS file_id, f.person_id, p.name AS person_name, o.id AS org_id, o.name AS org_name, v.step, to_char(v.since, 'YYYY-MM-DD') AS since,
+        to_char(d.due, 'YYYY-MM-DD') AS due, c.n16 > 0 AS talked, dv.outcome, dv.extension_months
+      ${PENDING_APPROVALS_FROM}
+      LEFT JOIN dev_deadline d ON d.file_id = f.id AND d.kind = v.deadline_kind
+      LEFT JOIN dev_vote dv ON v.step = 24 AND dv.file_id = f.id AND dv.kind = 'conversion' AND dv.round = c.n23
+      WHERE ${pendingApprovalsWhere(scopes)}
+      ORDER BY v.since, f.id, v.step LIMIT ${limit}`),
+    q.one<{ n: number }>(sql`SELECT count(*)::int AS n ${PENDING_APPROVALS_FROM} WHERE ${pendingApprovalsWhere(scopes)}`),
+  ]);
+  return { rows, total: total.n };
+}

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import { can, type RequestContext } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { covers, orgInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
@@ -16,6 +16,7 @@ import {
   type CandidateDetail, type CandidateListItem, type CreateDevelopmentCandidateBody, type DeadlineKind, type DeadlineView,
   type ListDevelopmentCandidatesQuery, type RecordDevelopmentStepBody, type RecordDevelopmentVoteBody, type StepView, type VoteView,
 } from '../../../contracts/development';
+import type { ApprovalItem } from '../../../contracts/approvals';
 import { admitMember, cancelProbation, convertMember, earlierRecordOf, earlierRecordView, extendProbation, findEarlierRecord, insertPerson, masks, namePinyin, setPipelineStatus, updatePerson, validateIdNumber } from '../member';
 import * as repo from './development.repo';
 import {
@@ -625,4 +626,37 @@ export async function putPlan(deps: Deps, ctx: RequestContext, body: { orgId: st
     await auditInTx(t, ctx, { action: 'development.plan', objectType: 'org', objectId: body.orgId, orgId: body.orgId, detail: { year: body.year, planned: body.planned } });
   });
   return { ok: true as const };
+}
+
+// ---------------------------------------------------------------------------
+// "待我审批": files awaiting a superior step the caller may record
+// ---------------------------------------------------------------------------
+const CONVERSION_OUTCOMES = { convert: '按期转正', extend: '延长预备期', cancel: '取消预备党员资格' } as const;
+
+function approvalAsked(r: repo.PendingApprovalRow, today: string): { asked: string; detail: string | null } {
+  if (r.step === 13) {
+    const noticeRunning = !!r.due && r.due >= today;
+    return { asked: '上级党委预审（第13步）', detail: noticeRunning ? `支部委员会审查已完成，公示期至 ${r.due}，期满后方可预审` : '支部委员会审查已完成，请预审是否同意发展' };
+  }
+  if (r.step === 17) return { asked: '上级党委审批接收预备党员（第17步）', detail: r.talked ? '支部大会已通过，已派人谈话' : '支部大会已通过，尚待上级党委派人谈话（第16步）' };
+  const outcome = r.outcome ? CONVERSION_OUTCOMES[r.outcome] + (r.outcome === 'extend' && r.extension_months ? `${r.extension_months}个月` : '') : null;
+  return { asked: '上级党委审批预备党员转正（第24步）', detail: outcome ? `支部大会决议：${outcome}` : null };
+}
+
+/**
+ * Files whose superior step (13, 17, 24) awaits a decision the caller may
+ * record: in scope for reading and covered by development.approve, exactly
+ * what recordStep lets the caller do. The oldest first, at most `limit`.
+ */
+export async function listPendingApprovals(deps: Deps, ctx: RequestContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const actor = ctx.actor!;
+  if (!can(actor, 'development.approve')) return { items: [], total: 0 };
+  const today = deps.clock.today();
+  const { rows, total } = await repo.listPendingApprovals(deps.db, [orgInScope(actor, 'development.read'), orgInScope(actor, 'development.approve')], limit);
+  const items = rows.map((r): ApprovalItem => ({
+    kind: 'development_step', key: `development_step:${r.file_id}:${r.step}`, objectId: r.file_id, personId: r.person_id, personName: r.person_name, orgId: r.org_id, orgName: r.org_name,
+    // step 13's date from the projection is where the 公示 ends, not a due date
+    step: r.step, ...approvalAsked(r, today), since: r.since, due: r.step === 13 ? null : r.due, overdue: r.step !== 13 && !!r.due && r.due < today, link: `/admin/development/candidates/${r.file_id}`,
+  }));
+  return { items, total };
 }

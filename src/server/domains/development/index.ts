@@ -4,5 +4,5 @@ export { loadCalendar } from './development.repo';
 export { registerDevelopmentRoutes } from './development.routes';
 export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } from './development.jobs';
 export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';
-// scoped searches others compose (the header's global search)
-export { listCandidates } from './development.service';
+// scoped reads others compose (the header's global search, the approver's queue 待我审批)
+export { listCandidates, listPendingApprovals } from './development.service';

@@ -840,3 +840,18 @@ export function rollupDifferences(q: Queryable, limit: number) {
 
 // the scope helpers' org lookups (platform/scope.ts), as this domain's services call them
 export { findOrgInScope, topOrgInScope as findWidestOrgInScope, type OrgRef } from '../../platform/scope';
+
+/**
+ * Proposed reductions awaiting a decision, oldest first, and their number:
+ * `scope` on the branch `o`, `decideScope` on its parent `po` (the next level
+ * up decides).
+ */
+export async function listPendingReductions(q: Queryable, scope: Sql, decideScope: Sql, limit: number) {
+  const where = sql`r.status = 'proposed' AND ${scope} AND ${decideScope}`;
+  const [rows, total] = await Promise.all([
+    q.query<ReductionRow & { since: string }>(sql`SELECT s.*, to_char(s.proposed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since
+      FROM (${REDUCTION_SELECT} WHERE ${where}) s ORDER BY s.proposed_at, s.id LIMIT ${limit}`),
+    q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_reduction r JOIN org o ON o.id = r.org_id JOIN org po ON po.id = o.parent_id WHERE ${where}`),
+  ]);
+  return { rows, total: total.n };
+}

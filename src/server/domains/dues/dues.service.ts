@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import { can, type RequestContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
@@ -8,6 +8,7 @@ import { isUniqueViolation, type Db, type Queryable } from '../../platform/db';
 import { pickRule, ruleInForce, rulesInForce, type RuleVersion } from '../../platform/rules';
 import { BASED_CATEGORIES, type DuesBillView, type DuesCategory, type SetDuesBaseBody } from '../../../contracts/dues';
 import type { OrgType } from '../../../contracts/dict';
+import type { ApprovalItem } from '../../../contracts/approvals';
 import * as repo from './dues.repo';
 import { backPayNeedsApproval, baseFromComponents, monthEnd, monthOf, quote, quoteAmount, type DuesRule } from './dues.policy';
 
@@ -482,6 +483,24 @@ export async function decideReduction(deps: Deps, ctx: RequestContext, id: strin
     await auditInTx(t, ctx, { action: 'dues.reduction_decide', objectType: 'dues_reduction', objectId: id, orgId: r.org_id, detail: { approve: body.approve, corrected } });
     return { status: body.approve ? ('approved' as const) : ('rejected' as const), correctedBills: corrected };
   });
+}
+
+/**
+ * Proposed reductions the caller may decide (the "待我审批" queue): in scope
+ * for reading and whose branch's parent the caller's dues.approve covers,
+ * exactly what decideReduction allows. The oldest first, at most `limit`.
+ */
+export async function listPendingReductions(deps: Deps, ctx: RequestContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const actor = ctx.actor!;
+  if (!can(actor, 'dues.approve')) return { items: [], total: 0 };
+  const { rows, total } = await repo.listPendingReductions(deps.db, orgInScope(actor, 'dues.read'), orgInScope(actor, 'dues.approve', 'po'), limit);
+  const yuan = (fen: number) => `${(fen / 100).toFixed(2)}元`;
+  const items = rows.map((r): ApprovalItem => ({
+    kind: 'dues_reduction', key: `dues_reduction:${r.id}`, objectId: r.id, personId: r.person_id, personName: r.name, orgId: r.org_id, orgName: r.org_name, step: null,
+    asked: `${r.kind === 'exempt' ? '免交党费' : `少交党费（每月实交${yuan(r.monthly_fen)}）`}，${r.from_month === r.to_month ? r.from_month : `${r.from_month} 至 ${r.to_month}`}`,
+    detail: r.reason, since: r.since, due: null, overdue: false, link: `/admin/dues/reductions?status=proposed&focus=${r.id}`,
+  }));
+  return { items, total };
 }
 
 // ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 export * from './dues.policy';
 export { registerDuesRoutes } from './dues.routes';
 export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './dues.jobs';
-export { generateBills, generateBillsParallel, entryHash } from './dues.service';
+export { generateBills, generateBillsParallel, entryHash, listPendingReductions } from './dues.service';
 export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
 export { verifyLedger, checkChain } from './dues.ledger';

@@ -78,7 +78,8 @@ function useDevelopmentMutation<V, R>(fn: (v: V) => Promise<R>) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: fn,
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['development'] }),
+    // a recorded step or vote may add to or take from 待我审批
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['development'] }), qc.invalidateQueries({ queryKey: ['approvals'] })]),
   });
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
+import { useSearchParams } from 'react-router';
 import { REDUCTION_KINDS, REDUCTION_STATUSES } from '../../../contracts/dues';
 import { enterConfirmsField } from '../../shared/long-form';
 import { api, errorMessage } from '../../shared/api';
@@ -126,7 +127,11 @@ export function ReductionsPage() {
   const defaultOrg = useDuesOrg();
   const [picked, setPicked] = useState<string | undefined>();
   const orgId = picked ?? defaultOrg;
-  const [status, setStatus] = useState<Status>('all');
+  // 待我审批 links here with ?status=proposed&focus=<id>: the pending ones, that request marked
+  const [params] = useSearchParams();
+  const linked = params.get('status');
+  const focus = params.get('focus');
+  const [status, setStatus] = useState<Status>(linked === 'proposed' || linked === 'approved' || linked === 'rejected' ? linked : 'all');
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
   const [proposing, setProposing] = useState(false);
   const q = useReductions({ orgId, status, ...page });
@@ -215,6 +220,7 @@ export function ReductionsPage() {
           loading={q.isFetching}
           dataSource={q.data?.items ?? []}
           columns={columns}
+          rowClassName={(r) => (r.id === focus ? 'row-focus' : '')}
           scroll={{ x: approve ? 1100 : 970 }}
           locale={{ emptyText: q.isPending ? ' ' : <EmptyState description="没有少交、免交申请。" /> }}
           pagination={{ current: page.page, pageSize: page.pageSize, total: q.data?.total ?? 0, showSizeChanger: true, showTotal: (t) => `共 ${t} 条` }}

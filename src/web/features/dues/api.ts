@@ -85,7 +85,8 @@ export function useReductions(f: { orgId?: string; status: 'all' | 'proposed' | 
 
 function useDuesMutation<V, R>(fn: (v: V) => Promise<R>) {
   const qc = useQueryClient();
-  return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: ['dues'] }) });
+  // a decision may take an item out of 待我审批
+  return useMutation({ mutationFn: fn, onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['dues'] }), qc.invalidateQueries({ queryKey: ['approvals'] })]) });
 }
 
 export const useSetBase = () =>
