@@ -338,6 +338,7 @@ export const DOCUMENT_KIND_LABELS = {
   public_notice: '发展对象公示',
   filing_report: '发展对象备案报告',
   talk_record: '谈话记录',
+  political_review: '政治审查报告',
   admission_resolution: '支部大会接收预备党员决议',
   conversion_resolution: '预备党员转正决议',
 } as const;

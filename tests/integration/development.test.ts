@@ -214,6 +214,9 @@ describe('member development', () => {
     expect(talk).toContain('王书记');
     const filing = await docText(s.sec, id, 'filing_report');
     expect(filing).toContain('2025年3月1日');
+    const review = await docText(s.sec, id, 'political_review');
+    expect(review).toContain('关于李向阳同志的政治审查报告');
+    expect(review).toContain('审查结论：');
   });
 
   it('closes the file when the admission vote fails, and allows a new application only after 6 months', async () => {

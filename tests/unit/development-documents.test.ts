@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import mammoth from 'mammoth';
+import JSZip from 'jszip';
 import {
   cnDate, committeeName, documentFileName, renderDevelopmentDocument, DOCUMENT_KINDS,
   type DocumentFacts, type DocumentKind, type Vote,
@@ -32,7 +33,6 @@ const facts: DocumentFacts = {
   },
   probationEnd: '2027-03-20',
   contactPhone: '0931-8123456',
-  today: '2026-03-09',
 };
 
 async function textOf(kind: DocumentKind, f: DocumentFacts): Promise<string> {
@@ -42,6 +42,9 @@ async function textOf(kind: DocumentKind, f: DocumentFacts): Promise<string> {
   const { value } = await mammoth.extractRawText({ buffer: buf });
   return value;
 }
+
+/** The document's date: the last line, under the issuer. */
+const dateLine = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
 
 describe('cnDate', () => {
   it('writes dates without leading zeros', () => {
@@ -78,7 +81,8 @@ describe('发展对象公示', () => {
     expect(t).toContain('公示时间为2026年3月2日至2026年3月6日（5个工作日）');
     expect(t).toContain('公示期间如有意见，请向城关镇和平社区党支部或城关镇党委反映');
     expect(t).toContain('联系电话：0931-8123456');
-    expect(t).toContain('2026年3月9日');
+    // dated the first day of its own period, not the day it is downloaded
+    expect(dateLine(t)).toBe('2026年3月2日');
     // a provisional period (no holiday calendar) is not announced as such
     expect(t).not.toMatch(/暂定|临时|provisional/);
   });
@@ -100,7 +104,8 @@ describe('发展对象备案报告', () => {
     expect(t).toContain('2025年5月20日');
     expect(t).toContain('确定张晓雯同志为发展对象');
     expect(t).toContain('城关镇和平社区党支部');
-    expect(t).toContain('2026年3月9日');
+    // reported on the day the 发展对象 was determined
+    expect(dateLine(t)).toBe('2025年5月20日');
   });
 });
 
@@ -121,6 +126,36 @@ describe('谈话记录', () => {
   });
 });
 
+describe('政治审查报告', () => {
+  it('is addressed to the superior, gives the scope of the review and its conclusion, dated on the review', async () => {
+    const t = await textOf('political_review', facts);
+    expect(t).toContain('关于张晓雯同志的政治审查报告');
+    expect(t).toContain('城关镇党委：');
+    expect(t).toContain('张晓雯，女，汉族，1998年5月12日出生');
+    expect(t).toContain('城关镇和平社区党支部对发展对象张晓雯同志进行了政治审查');
+    expect(t).toContain('遵纪守法和遵守社会公德情况');
+    expect(t).toContain('审查结论：合格');
+    expect(dateLine(t)).toBe('2025年11月3日');
+  });
+  it('leaves the conclusion and the date blank before step 10 is recorded', async () => {
+    const t = await textOf('political_review', { ...facts, politicalReview: null });
+    expect(t).toContain('审查结论：________');
+    expect(dateLine(t)).toBe('________');
+  });
+});
+
+describe('the official-document fonts', () => {
+  it('sets the body in 仿宋_GB2312 with 仿宋 as its alternative, and titles in 宋体', async () => {
+    const zip = await JSZip.loadAsync(await renderDevelopmentDocument('public_notice', facts));
+    const styles = await zip.file('word/styles.xml')!.async('string');
+    expect(styles).toMatch(/<w:rFonts[^>]*w:eastAsia="仿宋_GB2312"/);
+    const document = await zip.file('word/document.xml')!.async('string');
+    expect(document).toMatch(/<w:rFonts[^>]*w:eastAsia="宋体"/);
+    const table = await zip.file('word/fontTable.xml')!.async('string');
+    expect(table).toContain('<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>');
+  });
+});
+
 describe('支部大会接收预备党员决议', () => {
   it('gives the meeting, the vote figures and the result', async () => {
     const t = await textOf('admission_resolution', facts);
@@ -132,7 +167,8 @@ describe('支部大会接收预备党员决议', () => {
     expect(t).toContain('赞成20票，反对2票，弃权1票');
     expect(t).toContain('超过应到会有表决权党员的半数，同意接收张晓雯同志为中共预备党员，报上级党委审批');
     expect(t).toContain('入党介绍人赵明、孙丽');
-    expect(t).toContain('2026年3月9日');
+    // dated by the meeting that adopted it
+    expect(dateLine(t)).toBe('2026年3月20日');
   });
   it('a vote that did not pass does not admit', async () => {
     const t = await textOf('admission_resolution', { ...facts, admissionVote: { ...admissionVote, yes: 12, no: 9, abstain: 2, isPassed: false } });
@@ -162,6 +198,7 @@ describe('预备党员转正决议', () => {
     expect(t).toContain('书面意见3份');
     expect(t).toContain('赞成27票，反对1票，弃权1票');
     expect(t).toContain('同意张晓雯同志按期转正为中共正式党员，党龄自2027年3月20日算起');
+    expect(dateLine(t)).toBe('2027年3月25日');
   });
   it('extend: the months of the extension', async () => {
     const t = await textOf('conversion_resolution', { ...facts, conversionVote: { ...facts.conversionVote!, outcome: 'extend', extensionMonths: 6 } });

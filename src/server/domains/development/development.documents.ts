@@ -15,18 +15,24 @@ import {
   WidthType,
   type ITableCellBorders,
 } from 'docx';
+import JSZip from 'jszip';
 
-// The five documents of member development (发展党员) as .docx: the 公示, the
-// 备案报告 on a 发展对象, the 谈话记录 form, and the 支部大会 resolutions on
-// admission and on conversion. Pure rendering from facts the caller gathers;
-// a missing fact prints as a blank line to fill in by hand, never a crash.
+// The six documents of member development (发展党员) as .docx: the 公示, the
+// 备案报告 on a 发展对象, the 谈话记录 form, the 政治审查报告, and the 支部大会
+// resolutions on admission and on conversion. Pure rendering from facts the
+// caller gathers; a missing fact prints as a blank line to fill in by hand,
+// never a crash. Each document is dated by its own fact (the 公示 by its first
+// day, a resolution by its meeting), never by the day it is downloaded. Body
+// text is 仿宋_GB2312 (GB/T 9704), with 仿宋 named as its alternative in the
+// font table for machines without it; titles are 宋体 bold.
 
-export type DocumentKind = 'public_notice' | 'filing_report' | 'talk_record' | 'admission_resolution' | 'conversion_resolution';
+export type DocumentKind = 'public_notice' | 'filing_report' | 'talk_record' | 'political_review' | 'admission_resolution' | 'conversion_resolution';
 
 export const DOCUMENT_KINDS: Record<DocumentKind, string> = {
   public_notice: '发展对象公示',
   filing_report: '发展对象备案报告',
   talk_record: '谈话记录',
+  political_review: '政治审查报告',
   admission_resolution: '支部大会接收预备党员决议',
   conversion_resolution: '预备党员转正决议',
 };
@@ -79,8 +85,6 @@ export interface DocumentFacts {
   probationEnd: string | null;
   /** phone for objections during the 公示; null leaves a line to fill in */
   contactPhone: string | null;
-  /** the document's date, YYYY-MM-DD */
-  today: string;
 }
 
 /** What a missing fact prints as: a line to fill in by hand. */
@@ -127,7 +131,7 @@ export async function renderDevelopmentDocument(kind: DocumentKind, facts: Docum
       },
     ],
   });
-  return Packer.toBuffer(doc);
+  return withFontAlternatives(await Packer.toBuffer(doc));
 }
 
 // ---------------------------------------------------------------------------
@@ -141,6 +145,8 @@ function build(kind: DocumentKind, f: DocumentFacts): (Paragraph | Table)[] {
       return filingReport(f);
     case 'talk_record':
       return talkRecord(f);
+    case 'political_review':
+      return politicalReview(f);
     case 'admission_resolution':
       return admissionResolution(f);
     case 'conversion_resolution':
@@ -157,6 +163,8 @@ function documentTitle(kind: DocumentKind, f: DocumentFacts): string {
       return `关于确定${name}同志为发展对象的备案报告`;
     case 'talk_record':
       return '谈话记录';
+    case 'political_review':
+      return `关于${name}同志的政治审查报告`;
     case 'admission_resolution':
       return `${committeeName(f.orgName)}关于接收${name}同志为中共预备党员的决议`;
     case 'conversion_resolution': {
@@ -183,7 +191,8 @@ function publicNotice(f: DocumentFacts): Paragraph[] {
     para(`公示时间为${cnDate(n?.start)}至${cnDate(n?.end)}（${days}个工作日）。`),
     para(`公示期间如有意见，请向${text(f.orgName)}或${text(f.superiorOrgName)}反映。反映情况要实事求是，以个人名义反映的请提供联系方式。`),
     para(`联系电话：${text(f.contactPhone)}`),
-    ...signature(f),
+    // issued on the first day of the period it announces
+    ...signature(f, n?.start),
   ];
 }
 
@@ -200,7 +209,8 @@ function filingReport(f: DocumentFacts): Paragraph[] {
     ),
     para('现将有关情况报上级党委备案。'),
     para('特此报告。'),
-    ...signature(f),
+    // reported on the day the 支部委员会 determined the 发展对象
+    ...signature(f, f.candidateOn),
   ];
 }
 
@@ -236,6 +246,24 @@ function talkRecord(f: DocumentFacts): (Paragraph | Table)[] {
   ];
 }
 
+function politicalReview(f: DocumentFacts): Paragraph[] {
+  const name = text(f.person.name);
+  const r = f.politicalReview;
+  return [
+    title(documentTitle('political_review', f)),
+    line(`${text(f.superiorOrgName)}：`),
+    para(personLine(f)),
+    para(
+      `根据《中国共产党发展党员工作细则》的有关规定，${text(f.orgName)}对发展对象${name}同志进行了政治审查。政治审查的主要内容是：` +
+        '对党的理论和路线、方针、政策的态度；政治历史和在重大政治斗争中的表现；遵纪守法和遵守社会公德情况。',
+    ),
+    para('审查采取同本人谈话、查阅有关档案材料、找有关单位和人员了解情况的方法进行，并听取了本人直系亲属和与本人关系密切的主要社会关系的情况。'),
+    para(`审查结论：${r && r.conclusion.trim() ? r.conclusion.trim() : BLANK}`),
+    para('特此报告。'),
+    ...signature(f, r?.date),
+  ];
+}
+
 function admissionResolution(f: DocumentFacts): Paragraph[] {
   const v = f.admissionVote;
   if (!v) throw new Error('missing vote');
@@ -253,7 +281,8 @@ function admissionResolution(f: DocumentFacts): Paragraph[] {
     ),
     para(voteLine(v)),
     para(result),
-    ...signature(f),
+    // a resolution is dated by the meeting that adopted it
+    ...signature(f, v.meetingDate),
   ];
 }
 
@@ -276,7 +305,7 @@ function conversionResolution(f: DocumentFacts): Paragraph[] {
     ),
     para(voteLine(v)),
     para(result),
-    ...signature(f),
+    ...signature(f, v.meetingDate),
   ];
 }
 
@@ -324,7 +353,8 @@ function names(list: readonly string[]): string {
 // ---------------------------------------------------------------------------
 // Layout
 
-const BODY_FONT = { ascii: 'SimSun', eastAsia: 'SimSun', hAnsi: 'SimSun', cs: 'SimSun' };
+const BODY_FONT = { ascii: 'Times New Roman', eastAsia: '仿宋_GB2312', hAnsi: 'Times New Roman', cs: 'Times New Roman' };
+const TITLE_FONT = { ascii: 'Times New Roman', eastAsia: '宋体', hAnsi: 'Times New Roman', cs: 'Times New Roman' };
 /** 三号 (16 pt), in half-points */
 const BODY_SIZE = 32;
 /** 二号 (22 pt), in half-points */
@@ -339,7 +369,7 @@ function title(s: string): Paragraph {
   return new Paragraph({
     alignment: AlignmentType.CENTER,
     spacing: { before: 0, after: 560, line: 700, lineRule: LineRuleType.EXACT },
-    children: [new TextRun({ text: s, bold: true, size: TITLE_SIZE })],
+    children: [new TextRun({ text: s, bold: true, size: TITLE_SIZE, font: TITLE_FONT })],
   });
 }
 
@@ -351,13 +381,34 @@ function line(s: string): Paragraph {
   return new Paragraph({ alignment: AlignmentType.LEFT, children: [new TextRun(s)] });
 }
 
-function signature(f: DocumentFacts): Paragraph[] {
+/** The issuer and the document's own date (a fact of the file; a blank line when it is not recorded yet). */
+function signature(f: DocumentFacts, dated: string | null | undefined): Paragraph[] {
   return [
     new Paragraph({ children: [] }),
     new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: FIRST_LINE_INDENT }, children: [new TextRun(text(f.orgName))] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: FIRST_LINE_INDENT }, children: [new TextRun(cnDate(f.today))] }),
+    new Paragraph({ alignment: AlignmentType.RIGHT, indent: { right: FIRST_LINE_INDENT }, children: [new TextRun(cnDate(dated))] }),
   ];
 }
+
+/**
+ * Names each Chinese font in the document's font table with its common
+ * alternative (仿宋_GB2312 → 仿宋, the name Windows has shipped since Vista),
+ * so a machine without the first still sets the body in 仿宋, not a default.
+ */
+async function withFontAlternatives(docx: Buffer): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(docx);
+  const table = await zip.file('word/fontTable.xml')?.async('string');
+  if (!table) return docx;
+  const fonts = FONT_TABLE.map((f) => `<w:font w:name="${f.name}"><w:altName w:val="${f.alt}"/><w:charset w:val="86"/><w:family w:val="${f.family}"/><w:pitch w:val="variable"/></w:font>`).join('');
+  const filled = table.endsWith('/>') && !table.includes('</w:fonts>') ? table.replace(/\/>$/, `>${fonts}</w:fonts>`) : table.replace('</w:fonts>', `${fonts}</w:fonts>`);
+  zip.file('word/fontTable.xml', filled);
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
+
+const FONT_TABLE = [
+  { name: '仿宋_GB2312', alt: '仿宋', family: 'modern' },
+  { name: '宋体', alt: 'SimSun', family: 'auto' },
+];
 
 function cell(s: string, width: number): TableCell {
   return new TableCell({

@@ -533,7 +533,7 @@ export async function renderDocument(deps: Deps, ctx: RequestContext, fileId: st
     publicNotice, talk: one(2) ? { date: one(2)!.step_date, talkers: one(2)!.people.talkers ?? [] } : null,
     admissionVote: av ? voteOf(av) : null,
     conversionVote: cv ? { ...voteOf(cv), outcome: cv.outcome ?? 'convert', extensionMonths: cv.extension_months } : null,
-    probationEnd: fileProbationEnd(rule.body, facts), contactPhone: null, today,
+    probationEnd: fileProbationEnd(rule.body, facts), contactPhone: null,
   };
   if (kind === 'admission_resolution' && !av) throw new AppError('DEVELOPMENT_RULE', '尚未登记支部大会接收预备党员的表决，不能生成决议');
   if (kind === 'conversion_resolution' && !cv) throw new AppError('DEVELOPMENT_RULE', '尚未登记支部大会讨论转正的表决，不能生成决议');

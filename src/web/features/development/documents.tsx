@@ -6,12 +6,13 @@ import { EmptyState } from '../../shared/states';
 import { downloadDocument, type CandidateDetail, type DocumentKind } from './api';
 import { errorMessage } from './ui';
 
-// The five documents of a file (.docx filled in from the recorded facts).
+// The six documents of a file (.docx filled in from the recorded facts).
 
 export const DOCUMENT_HINTS: Record<DocumentKind, string> = {
   public_notice: '支部委员会审查后，对发展对象进行公示的公示文本（含公示起止日期）',
   filing_report: '确定发展对象后，报上级党委备案的报告',
   talk_record: '收到入党申请书后，党组织派人与申请人谈话的记录',
+  political_review: '对发展对象进行政治审查后，报上级党委的政治审查报告（含审查结论）',
   admission_resolution: '支部大会讨论接收预备党员的决议，含表决情况；须先登记支部大会表决',
   conversion_resolution: '支部大会讨论预备党员转正的决议；须先登记转正表决',
 };
