@@ -261,4 +261,39 @@ describe('party dues', () => {
     const bill = await h.db.one<{ due_fen: number; paid_on: string | null }>(sql`SELECT due_fen::int AS due_fen, paid_on FROM dues_bill WHERE person_id = ${id} AND month = ${`${month}-01`}::date`);
     expect(bill).toEqual({ due_fen: 4000, paid_on: null });
   });
+  it('records the dues of several members at once (a branch meeting), one ledger payment each', { timeout: 120_000 }, async () => {
+    const month = businessToday().slice(0, 7);
+    const branch = await h.db.one<{ id: string }>(sql`
+      SELECT o.id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
+    // two members of the branch with an unpaid bill this month, unique by name there
+    const two = await h.db.query<{ id: string; name: string; due_fen: number }>(sql`
+      SELECT p.id, p.name, b.due_fen::int AS due_fen FROM person p JOIN dues_bill b ON b.person_id = p.id AND b.month = ${`${month}-01`}::date
+      WHERE p.org_id = ${branch.id} AND b.paid_on IS NULL AND b.due_fen > 0
+        AND (SELECT count(*) FROM person q WHERE q.org_id = p.org_id AND q.name = p.name) = 1
+      ORDER BY p.name_pinyin LIMIT 2`);
+    expect(two.length).toBe(2);
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      await page.goto(`${base}/admin/dues/bills?status=unpaid&pageSize=100`);
+      for (const m of two) await page.getByLabel(`选择 ${m.name} ${month}`, { exact: true }).check();
+      await page.getByRole('button', { name: /^登记交纳（2 名党员 · 2 笔）/ }).click();
+      const dialog = page.getByRole('dialog', { name: '登记交纳 · 2 名党员' });
+      for (const m of two) await dialog.getByTestId('pay-members').getByText(`${m.name}：${month}`).waitFor();
+      await page.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' }); // the dialog has finished opening
+      await screenshot(page, 'dues-pay-several');
+      await dialog.getByRole('button', { name: /^登\s*记$/ }).click();
+      await page.getByText(/已为 2 名党员登记交纳，合计 [\d,.]+ 元/).waitFor();
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      await context.close();
+    }
+    // one payment entry per member, each paying that member's bill
+    const entries = await h.db.query<{ person_id: string; n: number }>(sql`
+      SELECT e.person_id, count(*)::int AS n FROM dues_entry e JOIN dues_bill b ON b.id = e.bill_id
+      WHERE e.person_id = ANY(${two.map((m) => m.id)}::uuid[]) AND b.month = ${`${month}-01`}::date AND e.kind = 'payment' GROUP BY e.person_id`);
+    expect(entries.map((e) => e.n)).toEqual([1, 1]);
+    const paid = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM dues_bill WHERE person_id = ANY(${two.map((m) => m.id)}::uuid[]) AND month = ${`${month}-01`}::date AND paid_on IS NOT NULL`);
+    expect(paid.n).toBe(2);
+  });
 });

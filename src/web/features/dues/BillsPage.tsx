@@ -17,7 +17,8 @@ import { StatementDrawer } from './StatementDrawer';
 
 // 月度账单: the bills of an org subtree for a month, with the totals, the
 // month's generation (idempotent: corrects unpaid bills, keeps paid ones) and
-// 收缴登记 for the selected unpaid months of one member.
+// 收缴登记 for the selected unpaid bills (one member's months, or several
+// members at once).
 
 const STATUSES = { all: '全部', unpaid: '未交', paid: '已交' } as const;
 const BILL_SORTS: ReadonlyArray<BillFilters['sort']> = ['org', 'name', 'baseFen', 'dueFen', 'month'];
@@ -109,7 +110,7 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
     }
   };
 
-  const person = selected[0]?.personId;
+  const selectedMembers = new Set(selected.map((b) => b.personId)).size;
   const sortOrderOf = (k: BillFilters['sort']) => (f.sort === k ? (f.order === 'desc' ? ('descend' as const) : ('ascend' as const)) : null);
   const columns: ColumnsType<DuesBillView> = [
     {
@@ -184,9 +185,14 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
       {manage && (
         <Space wrap style={{ display: 'flex', marginBottom: 12 }}>
           <Button type="primary" ghost disabled={!selected.length} onClick={() => setPaying(true)}>
-            登记交纳{selected.length ? `（${selected[0].name} · ${selected.length} 个月）` : ''}
+            登记交纳{!selected.length ? '' : selectedMembers > 1 ? `（${selectedMembers} 名党员 · ${selected.length} 笔）` : `（${selected[0].name} · ${selected.length} 个月）`}
           </Button>
-          <Typography.Text type="secondary">勾选同一名党员的未交账单后登记；可一次交纳多个月（按季、预交、补交）。</Typography.Text>
+          {selected.length > 0 && (
+            <Button type="link" onClick={() => setSelected([])}>
+              清除勾选
+            </Button>
+          )}
+          <Typography.Text type="secondary">勾选未交账单后登记：一名党员可一次交纳多个月（按季、预交、补交），也可勾选多名党员一并登记（如支部集中收缴）。</Typography.Text>
         </Space>
       )}
 
@@ -204,8 +210,7 @@ export function BillsPage({ payments = false }: { payments?: boolean }) {
               ? {
                   selectedRowKeys: selected.map((b) => b.id),
                   preserveSelectedRowKeys: true,
-                  hideSelectAll: true,
-                  getCheckboxProps: (r) => ({ disabled: r.status !== 'unpaid' || (!!person && r.personId !== person), 'aria-label': `选择 ${r.name} ${r.month}` }),
+                  getCheckboxProps: (r) => ({ disabled: r.status !== 'unpaid', 'aria-label': `选择 ${r.name} ${r.month}` }),
                   onChange: (_keys, rows) => setSelected(rows.filter(Boolean)),
                 }
               : undefined

@@ -3,14 +3,18 @@ import { Alert, App, DatePicker, Form, Input, Modal, Radio, Typography } from 'a
 import { enterConfirmsField } from '../../shared/long-form';
 import { afterToday, dayjs, todayShanghai } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
+import { errorMessage } from '../../shared/api';
 import type { DuesBillView } from './api';
 import { useDuesRules, useRecordPayment, useRecordVoluntary } from './api';
 import { monthsBefore, yuan, yuanRule, yuanToFen } from './ui';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
 
-// 收缴登记: the selected unpaid bills of one member paid together (a month,
-// a quarter, months in advance or back). The idempotency key is made once per
-// opening of the dialog, so that a double click or a retry records one payment.
+// 收缴登记: the selected unpaid bills paid together — a member's months (a
+// quarter, in advance or back), or several members at once (dues collected at
+// a branch meeting). The ledger takes one member per payment, so the dialog
+// sends one request per member, each with its own idempotency key derived from
+// a key made once per opening: a double click, or 登记 again after some
+// members failed, records each member's payment once.
 
 
 interface PayForm {
@@ -33,31 +37,98 @@ export function PaymentModal({ bills, onClose }: { bills: DuesBillView[]; onClos
   const maxMonths = useDuesRules(bills[0]?.orgId, paidOn.slice(0, 7)).data?.backPayMaxMonths;
   const late = maxMonths === undefined ? [] : bills.filter((b) => monthsBefore(b.month, paidOn) > maxMonths);
 
+  const members = useMemo(() => {
+    const by = new Map<string, DuesBillView[]>();
+    for (const b of bills) by.set(b.personId, [...(by.get(b.personId) ?? []), b]);
+    return [...by.values()];
+  }, [bills]);
+  const [failed, setFailed] = useState<Array<{ name: string; message: string }>>([]);
+
   const submit = async (v: PayForm) => {
     setError(null);
-    try {
-      const r = await pay.mutateAsync({
-        billIds: bills.map((b) => b.id),
-        method: v.method,
-        paidOn: v.paidOn.format('YYYY-MM-DD'),
-        payerName: v.payerName?.trim() || null,
-        backPayApproval: late.length ? v.backPayApproval?.trim() || null : null,
-        idempotencyKey: key,
-        note: v.note?.trim() || null,
-      });
-      message.success(`已登记 ${yuan(r.amountFen)} 元${r.replayed ? '（此前已登记，未重复记账）' : ''}`);
-      onClose(true);
-    } catch (e) {
-      setError(applyServerErrors(form, e));
+    setFailed([]);
+    const body = {
+      method: v.method,
+      paidOn: v.paidOn.format('YYYY-MM-DD'),
+      payerName: v.payerName?.trim() || null,
+      backPayApproval: late.length ? v.backPayApproval?.trim() || null : null,
+      note: v.note?.trim() || null,
+    };
+    if (members.length === 1) {
+      try {
+        const r = await pay.mutateAsync({ ...body, billIds: bills.map((b) => b.id), idempotencyKey: key });
+        message.success(`已登记 ${yuan(r.amountFen)} 元${r.replayed ? '（此前已登记，未重复记账）' : ''}`);
+        onClose(true);
+      } catch (e) {
+        setError(applyServerErrors(form, e));
+      }
+      return;
     }
+    // several members: one payment each, in turn; a failure does not stop the others
+    let paidFen = 0;
+    const failures: Array<{ name: string; message: string }> = [];
+    for (const group of members) {
+      try {
+        const r = await pay.mutateAsync({ ...body, billIds: group.map((b) => b.id), idempotencyKey: `${key}:${group[0].personId}` });
+        paidFen += r.amountFen;
+      } catch (e) {
+        failures.push({ name: group[0].name, message: errorMessage(e) });
+      }
+    }
+    if (failures.length === 0) {
+      message.success(`已为 ${members.length} 名党员登记交纳，合计 ${yuan(paidFen)} 元`);
+      onClose(true);
+    } else setFailed(failures);
   };
 
   return (
-    <Modal open title={`登记交纳 · ${bills[0]?.name ?? ''}`} okText="登记" onOk={() => form.submit()} confirmLoading={pay.isPending} onCancel={() => onClose(false)} destroyOnHidden width={560}>
+    <Modal
+      open
+      title={members.length > 1 ? `登记交纳 · ${members.length} 名党员` : `登记交纳 · ${bills[0]?.name ?? ''}`}
+      okText="登记"
+      onOk={() => form.submit()}
+      confirmLoading={pay.isPending}
+      onCancel={() => onClose(failed.length > 0)}
+      destroyOnHidden
+      width={560}
+    >
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Typography.Paragraph>
-        {bills.map((b) => b.month).join('、')}，共 {bills.length} 个月，合计 <strong data-testid="pay-total">{yuan(total)}</strong> 元
-      </Typography.Paragraph>
+      {failed.length > 0 && (
+        <Alert
+          type="error"
+          showIcon
+          role="alert"
+          style={{ marginBottom: 16 }}
+          title={`${failed.length} 名党员未能登记，其余已登记。处理后可再次点击“登记”，已登记的不会重复记账。`}
+          description={
+            <ul className="plain-list" data-testid="pay-failures">
+              {failed.map((f) => (
+                <li key={f.name}>
+                  {f.name}：{f.message}
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      )}
+      {members.length > 1 ? (
+        <>
+          <ul className="plain-list" data-testid="pay-members" style={{ marginBottom: 8 }}>
+            {members.map((g) => (
+              <li key={g[0].personId}>
+                {g[0].name}：{g.map((b) => b.month).join('、')}，{yuan(g.reduce((s, b) => s + b.dueFen, 0))} 元
+              </li>
+            ))}
+          </ul>
+          <Typography.Paragraph>
+            {members.length} 名党员，{bills.length} 笔账单，合计 <strong data-testid="pay-total">{yuan(total)}</strong> 元
+          </Typography.Paragraph>
+        </>
+      ) : (
+        <Typography.Paragraph>
+          {bills.map((b) => b.month).join('、')}，共 {bills.length} 个月，合计 <strong data-testid="pay-total">{yuan(total)}</strong> 元
+        </Typography.Paragraph>
+      )}
       <Form<PayForm> onKeyDown={enterConfirmsField} form={form} layout="vertical" name="dues-payment" initialValues={{ method: 'cash', paidOn: dayjs(todayShanghai()) }} onFinish={submit}>
         <Form.Item name="method" label="交纳方式" rules={[{ required: true, message: '请选择交纳方式' }]}>
           <Radio.Group options={[{ value: 'cash', label: '现金' }, { value: 'transfer', label: '转账' }]} />
