@@ -42,7 +42,8 @@ async function readSheet(data: Buffer): Promise<string[][]> {
   await wb.xlsx.load(data as unknown as ArrayBuffer);
   const out: string[][] = [];
   wb.worksheets[0].eachRow((row) => {
-    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    // text columns (ID number, phone) are inline rich-text strings
+    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : String(v))));
   });
   return out;
 }
