@@ -196,7 +196,8 @@ export function printSheet(wb: Workbook | WorkbookWriter, spec: PrintSheetSpec):
     },
     finish() {
       ws.autoFilter = `A2:${last}${lastDataRow}`;
-      ws.pageSetup.printArea = `A1:${last}${Math.max(lastRow, 2)}`;
+      // exceljs prefixes the columns with $; the rows get theirs here (a print area is absolute)
+      ws.pageSetup.printArea = `A$1:${last}$${Math.max(lastRow, 2)}`;
       if (streaming) {
         (ws as unknown as { commit(): void }).commit();
       } else {
@@ -242,7 +243,7 @@ export function importTemplate(wb: Workbook, spec: TemplateSpec): Worksheet {
     cols.forEach((c, i) => c.text && (row.getCell(i + 1).numFmt = TEXT));
   }
   const last = columnLetter(cols.length);
-  ws.pageSetup.printArea = `A1:${last}${Math.max(1, ws.rowCount)}`;
+  ws.pageSetup.printArea = `A$1:${last}$${Math.max(1, ws.rowCount)}`;
 
   const listed = cols.map((c, i) => [c, i] as const).filter(([c]) => c.list?.length);
   if (listed.length) {
