@@ -176,7 +176,8 @@ export function printSheet(wb: Workbook | WorkbookWriter, spec: PrintSheetSpec):
 
   // one style object per column, shared by its data cells: exceljs then finds the style id by
   // identity (a weak map) instead of computing it per cell, which matters for a streamed roster
-  const cellStyles: Array<Partial<import('exceljs').Style>> = cols.map((c) => ({ border: BORDER, ...(c.text ? { numFmt: TEXT } : c.numFmt ? { numFmt: c.numFmt } : {}) }));
+  // (text longer than its capped column wraps instead of being cut off on paper)
+  const cellStyles: Array<Partial<import('exceljs').Style>> = cols.map((c) => ({ border: BORDER, alignment: { vertical: 'middle', wrapText: !c.text }, ...(c.text ? { numFmt: TEXT } : c.numFmt ? { numFmt: c.numFmt } : {}) }));
   const write = (values: readonly unknown[], data: boolean) => {
     const row = ws.addRow(safeRow(values).map((v, i) => (cols[i]?.text ? textValue(v) : v)));
     if (data) {
