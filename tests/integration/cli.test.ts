@@ -26,6 +26,7 @@ import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 import { createHarness, login, TEST_AUDIT_KEY, TEST_KEY, type Harness } from '../helpers/harness';
 import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { printLayout } from '../helpers/xlsx';
 
 // The operator CLI and backup/restore. The demo tier is seeded into this
 // file's database; backup and restore are called directly (fast), and the
@@ -409,6 +410,11 @@ describe('data commands', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(out);
     expect(book.worksheets[0].rowCount - 2).toBe(n); // a title row and the header row
+    // the file the operator prints is laid out like the one the web console serves
+    const layout = printLayout(fs.readFileSync(out), '党员名册');
+    expect(layout.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: '9', fitToWidth: '1' });
+    expect(layout.printTitles).toBe("'党员名册'!$2:$2");
+    expect(layout.autoFilter).toBe(`A2:T${n + 2}`);
     const exported = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'member.export' AND username = 'secretary1' AND request_id = 'cli'`);
     expect(exported.n).toBe(1);
   });

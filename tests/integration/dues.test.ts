@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
+import { cellFormats, cellsOf, printLayout, sheetsOf } from '../helpers/xlsx';
+import { DUES_CATEGORIES } from '../../src/contracts/dues';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { rebuildRollups, sendArrearsReminders } from '../../src/server/domains/dues';
 import ExcelJS from 'exceljs';
@@ -379,6 +381,17 @@ describe('dues', () => {
     expect(sheet[1].slice(0, 6)).toEqual(['月份', '类别', '基数（元）', '比例', '应交（元）', '状态']);
     expect(sheet.find((r) => r[0] === '2026-09')).toEqual(['2026-09', '在职（月工资收入）', '5000', '1%', '50', '已交', '2026-10-12', '转账', '配偶代交', String(rows[0].id), expect.any(String)]);
     expect(sheet.some((r) => r[0]?.startsWith('流水校验：3 条交纳记录前后衔接完整'))).toBe(true);
+    // printed: the header repeated on every page, the filter over the bills only (not the totals and notes below)
+    const l = printLayout(x.rawPayload, '党费明细');
+    expect(l.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: '9', fitToWidth: '1', fitToHeight: '0' });
+    expect(l.pane).toMatchObject({ state: 'frozen', ySplit: '2' });
+    expect(l.printTitles).toBe("'党费明细'!$2:$2");
+    const colA = [...cellsOf(x.rawPayload, l.part).values()].filter((c) => /^A\d+$/.test(c.ref));
+    const rowOf = (p: RegExp) => Number(colA.find((c) => p.test(c.text))!.ref.slice(1));
+    expect(l.autoFilter).toBe(`A2:K${rowOf(/^合计$/) - 2}`); // the bills, then an empty row, then the totals
+    expect(l.printArea).toBe(`'党费明细'!$A$1:$K$${rowOf(/^流水校验/)}`);
+    expect(l.oddFooter).toBe('&C第 &P 页，共 &N 页');
+    expect(sheet[0][0]).toBe(`党费交纳明细\u3000交费党员0（${(await h.db.one<{ name: string }>(sql`SELECT o.name FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${m}`)).name}）\u30002026-01 至 2026-12\u3000制表日期 ${TEST_TODAY}`);
   });
 
   it('imports bases by Excel: template, dry run with row errors, all-or-nothing commit, idempotent re-run', async () => {
@@ -389,6 +402,18 @@ describe('dues', () => {
     expect(template.statusCode).toBe(200);
     const header = (await readXlsx(template.rawPayload))[0];
     expect(header).toEqual(['姓名', '身份证号', '党费类别', '月基数（元）', '计入项目（名称:金额；…）', '扣除项目（名称:金额；…）', '执行月份（YYYY-MM）', '备注']);
+    // the template: header frozen, ID number and month as text (also the example row's), the categories as a drop-down list
+    const t = printLayout(template.rawPayload, '党费基数');
+    expect(t.pane).toMatchObject({ state: 'frozen', ySplit: '1' });
+    const formats = cellFormats(template.rawPayload);
+    const cells = cellsOf(template.rawPayload, t.part);
+    expect(cells.get('B2')).toMatchObject({ type: 's', text: '430102198001010011' });
+    expect(formats[cells.get('B2')!.style]).toBe('@');
+    expect(formats[t.cols.find((c) => c.min <= 2 && 2 <= c.max)!.style]).toBe('@');
+    expect(formats[t.cols.find((c) => c.min <= 7 && 7 <= c.max)!.style]).toBe('@');
+    expect(t.validations).toEqual([expect.objectContaining({ type: 'list', sqref: 'C2:C10001', formula1: `'代码表'!$A$2:$A$${Object.keys(DUES_CATEGORIES).length + 1}` })]);
+    const lists = cellsOf(template.rawPayload, sheetsOf(template.rawPayload).find((x) => x.name === '代码表')!.part);
+    expect(Object.keys(DUES_CATEGORIES).map((_, i) => lists.get(`A${i + 2}`)?.text)).toEqual(Object.values(DUES_CATEGORIES));
     const file = async (rows: string[][]) => {
       const wb = new ExcelJS.Workbook();
       const ws = wb.addWorksheet('党费基数');
@@ -431,6 +456,19 @@ describe('dues', () => {
     const text = (name: string) => wb.getWorksheet(name)!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1).join('|'));
     expect(text('收缴统计')[2]).toBe('2026-10|1|15|15|15|1|1|1500');
     expect(text('上缴汇总')).toContain(`${(await h.db.one<{ name: string }>(sql`SELECT name FROM org WHERE id = ${s.branch.id}`)).name}|15|15|1500|1515`);
+    for (const [name, cols] of [['收缴统计', 'H'], ['上缴汇总', 'E'], ['大额自愿党费', 'D']] as const) {
+      const l = printLayout(r.rawPayload, name);
+      expect(l.pageSetup, name).toMatchObject({ orientation: 'landscape', paperSize: '9', fitToWidth: '1' });
+      expect(l.pane, name).toMatchObject({ state: 'frozen', ySplit: '2', topLeftCell: 'A3' });
+      expect(l.printTitles).toBe(`'${name}'!$2:$2`);
+      expect(l.autoFilter).toMatch(new RegExp(`^A2:${cols}\\d+$`));
+      expect(l.oddFooter).toBe('&C第 &P 页，共 &N 页');
+    }
+    // the totals row is printed below the months but kept out of the filter; the rates stay percentages
+    expect(printLayout(r.rawPayload, '收缴统计').autoFilter).toBe('A2:H3');
+    const months = printLayout(r.rawPayload, '收缴统计');
+    expect(cellFormats(r.rawPayload)[cellsOf(r.rawPayload, months.part).get('F3')!.style]).toBe('0.00%');
+    expect(text('收缴统计')[0]).toContain(`2026-10 至 2026-10\u3000制表日期 ${TEST_TODAY}`);
     expect(text('大额自愿党费')[2]).toBe('交费党员0||1500|2026-10-09'.replace('||', `|${(await h.db.one<{ name: string }>(sql`SELECT name FROM org WHERE id = ${s.branch.id}`)).name}|`));
   });
 });

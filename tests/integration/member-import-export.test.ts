@@ -6,6 +6,8 @@ import { sql } from '../../src/server/platform/sql';
 import { IMPORT_COLUMNS, EXPORT_COLUMNS } from '../../src/server/domains/member';
 import { createHarness, login, type Client, type Harness, TEST_TODAY } from '../helpers/harness';
 import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { cellFormats, cellsOf, printLayout, sheetsOf } from '../helpers/xlsx';
+import { EDUCATIONS, ETHNICITIES, OCCUPATIONS, SEXES } from '../../src/contracts/dict';
 
 // Excel import (template, dry run with per-row errors, committed background
 // job, idempotent re-run) and the streamed, masked, audited export.
@@ -42,7 +44,8 @@ async function readSheet(data: Buffer): Promise<string[][]> {
   await wb.xlsx.load(data as unknown as ArrayBuffer);
   const out: string[][] = [];
   wb.worksheets[0].eachRow((row) => {
-    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : String(v))));
+    // text columns (ID number, phone) are inline rich-text strings
+    out.push((row.values as ExcelJS.CellValue[]).slice(1).map((v) => (v === null || v === undefined ? '' : typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : String(v))));
   });
   return out;
 }
@@ -87,6 +90,81 @@ describe('import template', () => {
     const dry = await upload(c, '/api/v1/members/import?dryRun=true', r.rawPayload, 'template.xlsx', XLSX);
     expect(dry.statusCode, dry.body).toBe(200);
     expect(dry.json().report).toEqual({ total: 0, valid: 0, skipped: 0, created: 0, errors: [] });
+  });
+});
+
+describe('print layout (issue 11), read from the OOXML with our own ZIP reader, not exceljs', () => {
+  const letter = (n: number) => (n > 26 ? String.fromCharCode(64 + Math.floor((n - 1) / 26)) : '') + String.fromCharCode(65 + ((n - 1) % 26));
+
+  it('the template freezes its header, formats ID number and phone as text, and offers every coded column as a drop-down list', async () => {
+    const { c } = await setup();
+    const xlsx = (await c.get('/api/v1/members/import/template')).rawPayload;
+    // the data sheet stays first (the import reads the first sheet); the lists live on a hidden sheet
+    expect(sheetsOf(xlsx).map((s) => [s.name, s.state])).toEqual([['党员信息', 'visible'], ['代码表', 'hidden'], ['填写说明', 'visible']]);
+    const l = printLayout(xlsx, '党员信息');
+    expect(l.pane).toMatchObject({ state: 'frozen', ySplit: '1', topLeftCell: 'A2' });
+    expect(l.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: '9', fitToWidth: '1' });
+    expect(l.printTitles).toBe("'党员信息'!$1:$1");
+    const formats = cellFormats(xlsx);
+    const col = (header: string) => IMPORT_COLUMNS.indexOf(header as never) + 1;
+    const colFormat = (n: number) => formats[l.cols.find((c) => c.min <= n && n <= c.max)?.style ?? 0];
+    expect(colFormat(col('身份证号'))).toBe('@');
+    expect(colFormat(col('手机号码'))).toBe('@');
+    expect(colFormat(col('姓名'))).toBe('General');
+    expect(l.cols.find((c) => c.min <= col('身份证号') && col('身份证号') <= c.max)!.width).toBeGreaterThanOrEqual(20);
+
+    const lists = cellsOf(xlsx, sheetsOf(xlsx).find((s) => s.name === '代码表')!.part);
+    const expected: Record<string, readonly string[]> = { 性别: Object.values(SEXES), 民族: ETHNICITIES, 学历: Object.values(EDUCATIONS), 人员类别: Object.values(OCCUPATIONS), 党员类别: ['正式党员', '预备党员'] };
+    expect(l.validations).toHaveLength(Object.keys(expected).length);
+    for (const [header, values] of Object.entries(expected)) {
+      const L = letter(col(header));
+      const v = l.validations.find((x) => x.sqref === `${L}2:${L}10001`);
+      expect(v, header).toMatchObject({ type: 'list', allowBlank: '1', showErrorMessage: '1' });
+      const m = /^'代码表'!\$([A-Z]+)\$2:\$\1\$(\d+)$/.exec(v!.formula1);
+      expect(m, v!.formula1).not.toBeNull();
+      const listed = Array.from({ length: Number(m![2]) - 1 }, (_, i) => lists.get(`${m![1]}${i + 2}`)?.text);
+      expect(listed, header).toEqual([...values]);
+    }
+  });
+
+  it('the roster prints A4 landscape one page wide, its header frozen, filtered and repeated on every page, page numbers below, IDs and phones as text', async () => {
+    const { branch, c } = await setup();
+    for (let i = 0; i < 3; i++) await makeMember(h.deps, branch.id, { phone: `1391234567${i}` });
+    const x = (await c.get(`/api/v1/members/export?orgId=${branch.id}`)).rawPayload;
+    const l = printLayout(x, '党员名册');
+    expect(l.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: '9', fitToWidth: '1', fitToHeight: '0' });
+    expect(l.fitToPage).toBe(true);
+    expect(l.pane).toMatchObject({ state: 'frozen', xSplit: '2', ySplit: '2', topLeftCell: 'C3' });
+    const last = letter(EXPORT_COLUMNS.length);
+    expect(l.autoFilter).toBe(`A2:${last}5`);
+    expect(l.printTitles).toBe("'党员名册'!$2:$2");
+    expect(l.printArea).toBe(`'党员名册'!$A$1:$${last}$5`);
+    expect(l.oddFooter).toBe('&C第 &P 页，共 &N 页');
+
+    const cells = cellsOf(x, l.part);
+    // the title names the org and the caller's business date (the harness's day, not the wall clock)
+    expect(cells.get('A1')!.text).toMatch(new RegExp(`^党员名册\u3000${branch.name}\u3000截至 ${TODAY}\u3000`));
+    expect(l.xml).toContain(`<mergeCell ref="A1:${last}1"/>`);
+    const formats = cellFormats(x);
+    const idCol = letter(EXPORT_COLUMNS.indexOf('身份证号') + 1);
+    const phoneCol = letter(EXPORT_COLUMNS.indexOf('手机号码') + 1);
+    for (let r = 3; r <= 5; r++) {
+      for (const [ref, shape] of [[`${idCol}${r}`, /^\d\*{15}[\dX]{2}$/], [`${phoneCol}${r}`, /^139\*{4}567\d$/]] as const) {
+        const cell = cells.get(ref)!;
+        expect(cell.type, ref).toMatch(/^(s|inlineStr)$/);
+        expect(formats[cell.style], ref).toBe('@');
+        expect(cell.text).toMatch(shape);
+      }
+    }
+    // widths fitted to the content: every column has one, Chinese counted double, capped at 40
+    const widthOf = (n: number) => l.cols.find((c) => c.min <= n && n <= c.max)?.width;
+    for (let n = 1; n <= EXPORT_COLUMNS.length; n++) {
+      expect(widthOf(n), EXPORT_COLUMNS[n - 1]).toBeGreaterThanOrEqual(6);
+      expect(widthOf(n), EXPORT_COLUMNS[n - 1]).toBeLessThanOrEqual(40);
+    }
+    // 导入测试支部 + 6 hex digits: 6 × 2 + 6 = 18, plus 2 of padding
+    expect(widthOf(EXPORT_COLUMNS.indexOf('所在党组织') + 1)).toBe(20);
+    expect(widthOf(EXPORT_COLUMNS.indexOf('身份证号') + 1)).toBeGreaterThanOrEqual(18);
   });
 });
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { checkWorkbook, readSheet, safeCell, safeRow, type SheetReadStats } from '../../src/server/platform/excel';
+import { checkWorkbook, displayWidth, fitWidth, printSheet, readSheet, safeCell, safeRow, type SheetReadStats } from '../../src/server/platform/excel';
 import { AppError } from '../../src/server/platform/errors';
-import { unzipPart } from '../helpers/xlsx';
+import { cellFormats, cellsOf, printLayout, unzipPart } from '../helpers/xlsx';
 
 // The Excel edge of the platform: exported cells cannot run as formulas
 // (review M4), uploaded sheets are streamed and refused at the row limit
@@ -32,7 +32,13 @@ describe('formula injection (M4): safeCell', () => {
     const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     const unsafe = files.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/\.addRow\((?!safeRow\()/g)].map(() => f));
     expect(unsafe).toEqual([]);
-    expect(files.filter((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes('addRow(safeRow(')).length).toBeGreaterThanOrEqual(4);
+    // rows and sheets are written only by the shared layout helpers (printSheet, importTemplate) in platform/excel.ts
+    const writers = files.filter((f) => /\.(addRow|addWorksheet)\(/.test(fs.readFileSync(path.join(dir, f), 'utf8')));
+    expect(writers).toEqual([path.join('platform', 'excel.ts')]);
+    // and every workbook the domains build goes through one of them
+    const books = files.filter((f) => /new \(await loadExcel\(\)\)\.Workbook\(|WorkbookWriter\(/.test(fs.readFileSync(path.join(dir, f), 'utf8')) && !f.startsWith('platform'));
+    expect(books.length).toBeGreaterThanOrEqual(5);
+    for (const f of books) expect(fs.readFileSync(path.join(dir, f), 'utf8'), f).toMatch(/\b(printSheet|importTemplate)\(/);
   });
 
   it('writes the escaped cells as plain text: no formula element in the sheet XML', async () => {
@@ -92,5 +98,43 @@ describe('reading an uploaded sheet (M5)', () => {
     expect(() => checkWorkbook(forged, limits)).not.toThrow();
     expect(await codeOf(readSheet(forged, COLUMNS, 'x', 100, undefined, limits))).toBe('IMPORT_INVALID:文件内容过大，请拆分后导入');
     expect(await readSheet(forged, COLUMNS, 'x', 100)).toHaveLength(2);
+  });
+});
+
+describe('printable sheets (issue 11)', () => {
+  it('measures printed width with CJK and full-width characters counting double, padded, at least 6 and at most 40', () => {
+    expect(displayWidth('张三')).toBe(4);
+    expect(displayWidth('ab12')).toBe(4);
+    expect(displayWidth('（全角）')).toBe(8);
+    expect(displayWidth('𠀋')).toBe(2); // outside the BMP (CJK extension B)
+    expect(displayWidth(null)).toBe(0);
+    expect(displayWidth(12345)).toBe(5);
+    expect(fitWidth(['性别', '男'])).toBe(6);
+    expect(fitWidth(['110101199001011234'])).toBe(20);
+    expect(fitWidth(['某'.repeat(50)])).toBe(40);
+    expect(fitWidth(['姓名', 'abcdefg'])).toBe(9.5); // not 9: exceljs would drop a column of its default width
+  });
+
+  it('fits an in-memory sheet to every data row, leaves notes out of the widths and the filter, and keeps formula text escaped', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = printSheet(wb, { name: '测试', title: '测试表', caption: ['某党委', '截至 2026-12-04'], columns: ['姓名', { header: '身份证号', text: true }] });
+    sheet.add(['=1+1', 13912345678]);
+    sheet.add(['欧阳某某某', '010101199001011234']);
+    sheet.note(['这是一行很长很长很长很长很长很长很长很长很长很长很长很长的说明']);
+    sheet.finish();
+    const x = Buffer.from(await wb.xlsx.writeBuffer());
+    const l = printLayout(x, '测试');
+    expect(l.autoFilter).toBe('A2:B4');
+    expect(l.printArea).toBe("'测试'!$A$1:$B$5");
+    expect(l.cols.map((c) => c.width)).toEqual([12, 20]);
+    const cells = cellsOf(x, l.part);
+    const formats = cellFormats(x);
+    expect(cells.get('A1')!.text).toBe('测试表\u3000某党委\u3000截至 2026-12-04');
+    expect(cells.get('A3')!.text).toBe("'=1+1");
+    // a number given for a text column is written as text, leading zeros kept
+    expect(cells.get('B3')).toMatchObject({ type: 's', text: '13912345678' });
+    expect(cells.get('B4')).toMatchObject({ type: 's', text: '010101199001011234' });
+    expect(formats[cells.get('B4')!.style]).toBe('@');
+    expect(l.xml).not.toMatch(/<f>/);
   });
 });

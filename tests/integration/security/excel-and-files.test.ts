@@ -78,13 +78,14 @@ describe('exports are not spreadsheet formulas (M4)', () => {
     const s = sheetTexts(summary.rawPayload);
     expect(s.formulas).toBe(0);
     expect(s.texts.filter((t) => DANGEROUS.test(t))).toEqual([]);
-    expect(s.texts[0]).toMatch(/^'=HYPERLINK/);
+    // the title row starts with what the sheet is; the org's name follows it
+    expect(s.texts[0]).toMatch(/^党费收缴统计\u3000=HYPERLINK/);
     const statement = await c.get(`/api/v1/members/${m.id}/dues-statement/export?from=2026-01&to=2026-02`);
     expect(statement.statusCode, statement.body).toBe(200);
     const st = sheetTexts(statement.rawPayload);
     expect(st.formulas).toBe(0);
     expect(st.texts.filter((t) => DANGEROUS.test(t))).toEqual([]);
-    expect(st.texts[0]).toMatch(/^'=cmd\|calc/);
+    expect(st.texts[0]).toMatch(/^党费交纳明细\u3000=cmd\|calc/);
   });
 });
 

@@ -49,7 +49,8 @@ export async function readXlsx(data: Buffer): Promise<string[][]> {
   const rows: string[][] = [];
   ws.eachRow({ includeEmpty: false }, (row) => {
     const values = (row.values as ExcelJS.CellValue[]).slice(1);
-    rows.push(values.map((v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))));
+    // text columns (ID number, phone) of a streamed export are inline rich-text strings
+    rows.push(values.map((v) => (v === null || v === undefined ? '' : typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : typeof v === 'object' ? JSON.stringify(v) : String(v))));
   });
   return rows;
 }

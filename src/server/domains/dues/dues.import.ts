@@ -1,4 +1,4 @@
-import { loadExcel, readSheet, safeRow } from '../../platform/excel';
+import { importTemplate, loadExcel, readSheet } from '../../platform/excel';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
@@ -15,21 +15,26 @@ import type { Component } from './dues.policy';
 
 export const BASE_IMPORT_COLUMNS = ['姓名', '身份证号', '党费类别', '月基数（元）', '计入项目（名称:金额；…）', '扣除项目（名称:金额；…）', '执行月份（YYYY-MM）', '备注'] as const;
 
+/** The template: a drop-down of the dues categories, the ID number and the month as text. */
 export async function buildBaseTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
-  const ws = wb.addWorksheet('党费基数');
-  ws.addRow(safeRow([...BASE_IMPORT_COLUMNS]));
-  ws.addRow(safeRow(['张三', '430102198001010011', DUES_CATEGORIES.in_service, '', '岗位工资:4000；薪级工资:1200；基础性绩效:1500', '个人缴纳住房公积金:600', '2027-01', '示例行，导入前请删除']));
-  ws.getRow(1).font = { bold: true };
-  ws.columns.forEach((c, i) => (c.width = [10, 22, 18, 14, 40, 30, 16, 20][i]));
-  const help = wb.addWorksheet('填写说明');
-  help.addRow(safeRow(['列', '要求']));
-  help.addRow(safeRow(['党费类别', Object.values(DUES_CATEGORIES).join(' / ')]));
-  help.addRow(safeRow(['月基数', '在职、年薪制、个体经营、离退休须填写基数或计入项目；金额单位为元，最多两位小数；同时填写时两者须一致']));
-  help.addRow(safeRow(['计入项目', '计入基数的工资项目，如 岗位工资:4000；奖励性绩效、住房补贴、通讯交通补贴等不计入（中组发〔2008〕3号）']));
-  help.addRow(safeRow(['扣除项目', '个人缴纳的社会保险、住房公积金；是否扣除按本地规定']));
-  help.addRow(safeRow(['执行月份', '新基数自该月起执行，例如 2027-01']));
-  help.addRow(safeRow(['重复导入', '与已登记内容相同的行会被跳过，可放心重复导入同一文件']));
+  const widths = [10, 22, 18, 14, 40, 30, 16, 20];
+  importTemplate(wb, {
+    name: '党费基数',
+    columns: BASE_IMPORT_COLUMNS.map((header, i) => ({
+      header, width: widths[i], text: header === '身份证号' || header.startsWith('执行月份'), list: header === '党费类别' ? Object.values(DUES_CATEGORIES) : undefined,
+    })),
+    rows: [['张三', '430102198001010011', DUES_CATEGORIES.in_service, '', '岗位工资:4000；薪级工资:1200；基础性绩效:1500', '个人缴纳住房公积金:600', '2027-01', '示例行，导入前请删除']],
+    help: [
+      ['党费类别', Object.values(DUES_CATEGORIES).join(' / ')],
+      ['身份证号', '18位；该列为文本格式，请勿改为数字'],
+      ['月基数', '在职、年薪制、个体经营、离退休须填写基数或计入项目；金额单位为元，最多两位小数；同时填写时两者须一致'],
+      ['计入项目', '计入基数的工资项目，如 岗位工资:4000；奖励性绩效、住房补贴、通讯交通补贴等不计入（中组发〔2008〕3号）'],
+      ['扣除项目', '个人缴纳的社会保险、住房公积金；是否扣除按本地规定'],
+      ['执行月份', '新基数自该月起执行，例如 2027-01'],
+      ['重复导入', '与已登记内容相同的行会被跳过，可放心重复导入同一文件'],
+    ],
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

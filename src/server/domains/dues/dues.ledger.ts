@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import type { Db, Queryable } from '../../platform/db';
 import { audit } from '../../platform/audit';
-import { loadExcel, safeRow } from '../../platform/excel';
+import { loadExcel, printSheet } from '../../platform/excel';
 import { AppError } from '../../platform/errors';
 import { BILL_STATUSES, DUES_CATEGORIES, PAYMENT_METHODS, type MemberStatement } from '../../../contracts/dues';
 import * as repo from './dues.repo';
@@ -69,25 +69,25 @@ const yuan = (fen: number | null) => (fen === null ? '' : Math.round(fen) / 100)
 export async function exportMemberStatement(deps: Deps, ctx: RequestContext, personId: string, query: { from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
   const s = await memberStatement(deps, ctx, personId, query);
   const wb = new (await loadExcel()).Workbook();
-  const ws = wb.addWorksheet('党费明细');
-  ws.addRow(safeRow([`${s.person.name}（${s.person.orgName}）党费交纳明细（${s.from} 至 ${s.to}）`]));
-  ws.addRow(safeRow(['月份', '类别', '基数（元）', '比例', '应交（元）', '状态', '交纳日期', '方式', '代交人', '流水号', '登记人']));
+  const sheet = printSheet(wb, {
+    name: '党费明细', title: '党费交纳明细', caption: [`${s.person.name}（${s.person.orgName}）`, `${s.from} 至 ${s.to}`, `制表日期 ${deps.clock.today()}`],
+    columns: ['月份', '类别', '基数（元）', '比例', '应交（元）', '状态', '交纳日期', '方式', '代交人', '流水号', '登记人'],
+  });
   for (const b of s.bills) {
     const head = [b.month, DUES_CATEGORIES[b.category], yuan(b.baseFen), b.rateBp === null ? '' : `${b.rateBp / 100}%`, yuan(b.dueFen), `${BILL_STATUSES[b.status]}${b.reduced ? '（减免）' : ''}`];
-    if (!b.entries.length) ws.addRow(safeRow(head));
-    for (const e of b.entries) ws.addRow(safeRow([...head, e.paidOn, PAYMENT_METHODS[e.method], e.payerName ?? '', e.id, e.recordedBy ?? '']));
+    if (!b.entries.length) sheet.add(head);
+    for (const e of b.entries) sheet.add([...head, e.paidOn, PAYMENT_METHODS[e.method], e.payerName ?? '', e.id, e.recordedBy ?? '']);
   }
-  ws.addRow(safeRow([]));
-  ws.addRow(safeRow(['合计', '', '', '', yuan(s.totals.dueFen), `已交 ${yuan(s.totals.paidFen)} 元，欠交 ${yuan(s.totals.owedFen)} 元`]));
+  sheet.note([]);
+  sheet.note(['合计', '', '', '', yuan(s.totals.dueFen), `已交 ${yuan(s.totals.paidFen)} 元，欠交 ${yuan(s.totals.owedFen)} 元`]);
   if (s.voluntary.length) {
-    ws.addRow(safeRow([]));
-    ws.addRow(safeRow(['自愿交纳', '', '', '', '金额（元）', '', '交纳日期', '方式', '', '流水号', '登记人']));
-    for (const e of s.voluntary) ws.addRow(safeRow(['', '', '', '', yuan(e.amountFen), '', e.paidOn, PAYMENT_METHODS[e.method], '', e.id, e.recordedBy ?? '']));
+    sheet.note([]);
+    sheet.note(['自愿交纳', '', '', '', '金额（元）', '', '交纳日期', '方式', '', '流水号', '登记人']);
+    for (const e of s.voluntary) sheet.note(['', '', '', '', yuan(e.amountFen), '', e.paidOn, PAYMENT_METHODS[e.method], '', e.id, e.recordedBy ?? '']);
   }
-  ws.addRow(safeRow([]));
-  ws.addRow(safeRow([s.chain.ok ? `流水校验：${s.chain.checked} 条交纳记录前后衔接完整，登记后没有被改动或删除` : `流水校验未通过：${s.chain.problem}`]));
-  ws.getRow(2).font = { bold: true };
-  ws.columns.forEach((c) => (c.width = 14));
+  sheet.note([]);
+  sheet.note([s.chain.ok ? `流水校验：${s.chain.checked} 条交纳记录前后衔接完整，登记后没有被改动或删除` : `流水校验未通过：${s.chain.problem}`]);
+  sheet.finish();
   await audit(deps.db, ctx, { action: 'dues.statement_export', objectType: 'person', objectId: personId, detail: { from: s.from, to: s.to } });
   return { data: Buffer.from(await wb.xlsx.writeBuffer()), fileName: `党费明细-${s.person.name}-${s.from}至${s.to}.xlsx` };
 }

@@ -1,4 +1,4 @@
-import { checkWorkbook, loadExcel, readSheet, safeRow, sheetLimits } from '../../platform/excel';
+import { checkWorkbook, importTemplate, loadExcel, readSheet, sheetLimits, TEMPLATE_ROWS } from '../../platform/excel';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
 import type { RequestContext, Actor } from '../../platform/actor';
@@ -17,22 +17,29 @@ import { prepareRecord, insertMember } from './member.service';
 
 export const IMPORT_COLUMNS = ['姓名', '性别', '民族', '身份证号', '学历', '人员类别', '工作单位', '手机号码', '家庭住址', '党员类别', '入党日期', '转正日期', '所在党支部（名称或代码）'] as const;
 
+/** The template: drop-downs for the coded columns (the labels the import accepts), ID number and phone as text. */
 export async function buildTemplate(): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
-  const ws = wb.addWorksheet('党员信息');
-  ws.addRow(safeRow([...IMPORT_COLUMNS]));
-  ws.getRow(1).font = { bold: true };
-  ws.columns.forEach((c) => (c.width = 16));
-  const help = wb.addWorksheet('填写说明');
-  help.addRow(safeRow(['列', '要求']));
-  help.addRow(safeRow(['性别', Object.values(SEXES).join(' / ')]));
-  help.addRow(safeRow(['学历', Object.values(EDUCATIONS).join(' / ')]));
-  help.addRow(safeRow(['人员类别', Object.values(OCCUPATIONS).join(' / ')]));
-  help.addRow(safeRow(['党员类别', '正式党员 / 预备党员']));
-  help.addRow(safeRow(['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期']));
-  help.addRow(safeRow(['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对']));
-  help.addRow(safeRow(['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内']));
-  help.addRow(safeRow(['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件']));
+  const lists: Partial<Record<(typeof IMPORT_COLUMNS)[number], readonly string[]>> = {
+    性别: Object.values(SEXES), 民族: ETHNICITIES, 学历: Object.values(EDUCATIONS), 人员类别: Object.values(OCCUPATIONS), 党员类别: ['正式党员', '预备党员'],
+  };
+  const text = new Set<string>(['身份证号', '手机号码', '入党日期', '转正日期', '所在党支部（名称或代码）']);
+  importTemplate(wb, {
+    name: '党员信息',
+    columns: IMPORT_COLUMNS.map((header) => ({ header, text: text.has(header), list: lists[header], width: header === '身份证号' ? 22 : undefined })),
+    help: [
+      ['性别', Object.values(SEXES).join(' / ')],
+      ['民族', '填写民族全称，例如 汉族、蒙古族（可从下拉列表选择）'],
+      ['学历', Object.values(EDUCATIONS).join(' / ')],
+      ['人员类别', Object.values(OCCUPATIONS).join(' / ')],
+      ['党员类别', '正式党员 / 预备党员'],
+      ['日期', 'YYYY-MM-DD，例如 2015-07-01；正式党员须填转正日期'],
+      ['身份证号', '18位，按 GB 11643 校验；出生日期和性别由身份证号核对；该列为文本格式，请勿改为数字'],
+      ['所在党支部', '填写党支部的组织代码或全称，须在您的管理范围内'],
+      ['下拉列表', `前 ${TEMPLATE_ROWS.toLocaleString('zh-CN')} 行的性别、民族、学历、人员类别、党员类别可从下拉列表选择`],
+      ['重复导入', '同一支部已在册的身份证号会被跳过，可放心重复导入同一文件'],
+    ],
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

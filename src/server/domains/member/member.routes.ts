@@ -81,10 +81,10 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
     schema: { querystring: ExportMembersQuery },
     handler: async (req, reply) => {
       const ctx = contextOf(req);
-      const where = await prepareExport(deps, ctx, req.query);
-      const write = await startExport(deps, ctx, where);
+      const plan = await prepareExport(deps, ctx, req.query);
+      const write = await startExport(deps, ctx, plan);
       const stream = new PassThrough();
-      reply.header('Content-Type', XLSX).header('Content-Disposition', attachmentName(`党员名册-${new Date().toISOString().slice(0, 10)}.xlsx`)).header('Cache-Control', 'no-store');
+      reply.header('Content-Type', XLSX).header('Content-Disposition', attachmentName(`党员名册-${deps.clock.today()}.xlsx`)).header('Cache-Control', 'no-store');
       write(stream).catch((err) => {
         req.log.error({ err }, 'export failed');
         stream.destroy(err as Error);
