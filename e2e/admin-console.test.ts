@@ -187,6 +187,8 @@ describe('admin console', () => {
     try {
       await loginAs(page, base, 'secretary1');
       await page.getByRole('menuitem', { name: '党员名册' }).click();
+      // a list page says where it sits in the menu
+      expect(await page.locator('.page-breadcrumb').innerText()).toMatch(/党员管理\s*\/\s*党员名册/);
       await page.getByRole('button', { name: '新增党员' }).click();
       await page.waitForURL(`${base}/admin/members/new`);
       // the secretary's own branch is preselected

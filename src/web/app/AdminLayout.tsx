@@ -1,5 +1,5 @@
 import { Suspense, useMemo, useState } from 'react';
-import { Avatar, Button, Dropdown, Layout, Menu, Space, Tag, Tooltip } from 'antd';
+import { Avatar, Breadcrumb, Button, Dropdown, Layout, Menu, Space, Tag, Tooltip } from 'antd';
 import { KeyOutlined, LogoutOutlined, MobileOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { ROLES } from '../../contracts/permissions';
@@ -8,7 +8,7 @@ import { can, isMemberOnly, useMe } from '../shared/session';
 import { ErrorState, PageLoading } from '../shared/states';
 import { NotificationBell } from '../features/notification/NotificationBell';
 import { useLogout } from '../features/auth/use-logout';
-import { menuFor, selectedKeyFor } from './menu';
+import { breadcrumbFor, menuFor, selectedKeyFor } from './menu';
 import { OrgTreeSelect } from '../features/org/OrgTreeSelect';
 import { setCurrentOrg, useCurrentOrg } from '../shared/current-org';
 import { GlobalSearch } from '../features/search/GlobalSearch';
@@ -41,6 +41,7 @@ export function AdminLayout() {
   const isSystemAdmin = user.grants.some((g) => ROLES[g.role].admin);
   const scope = isSystemAdmin && user.grants.every((g) => ROLES[g.role].admin) ? '全系统' : user.scopeRoots.map((r) => r.name).join('、') || '未设置管理范围';
   const selected = selectedKeyFor(location.pathname, entries);
+  const crumbs = breadcrumbFor(location.pathname, entries);
   // the org switcher: members and org pages follow the chosen org; the workbench checks its subtree
   const hasOrgScope = can(user, 'org.read') && user.scopeRoots.length > 0 && !isSystemAdmin;
   const switchOrg = (id: string | null) => {
@@ -136,6 +137,7 @@ export function AdminLayout() {
           </Space>
         </Header>
         <Content className="admin-content">
+          {crumbs && <Breadcrumb className="page-breadcrumb" items={crumbs.map((title) => ({ title }))} />}
           <Suspense fallback={<PageLoading />}>
             <Outlet />
           </Suspense>

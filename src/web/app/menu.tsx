@@ -89,3 +89,16 @@ export function selectedKeyFor(path: string, entries: MenuEntry[]): string | und
   if (best === '/admin/members/import' && !path.startsWith('/admin/members/import')) best = '/admin/members';
   return best;
 }
+
+/**
+ * Where a list page sits in the menu (党员管理 / 党员名册), for the breadcrumb
+ * above it; null off the menu's pages (a record's own page carries its own
+ * trail) and for top-level entries (one level says nothing).
+ */
+export function breadcrumbFor(path: string, entries: MenuEntry[]): [string, string] | null {
+  for (const group of entries) {
+    const item = group.children?.find((c) => c.key === path);
+    if (item) return [group.label, item.label];
+  }
+  return null;
+}
