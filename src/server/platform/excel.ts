@@ -158,10 +158,14 @@ export function printSheet(wb: Workbook | WorkbookWriter, spec: PrintSheetSpec):
     if (streaming) row.commit();
   };
 
-  const title = ws.addRow(safeRow([[spec.title, ...spec.caption].filter(Boolean).join('\u3000')]));
-  title.height = 26;
+  const titleText = [spec.title, ...spec.caption].filter(Boolean).join('\u3000');
+  const title = ws.addRow(safeRow([titleText]));
+  // a narrow sheet (a few columns) wraps its title over as many lines as it needs (14 pt against the 11 pt widths)
+  const across = widths.reduce((s, w) => s + w, 0);
+  const lines = Math.max(1, Math.ceil((displayWidth(titleText) * 14) / 11 / Math.max(1, across)));
+  title.height = 8 + 18 * lines;
   title.getCell(1).font = { bold: true, size: 14 };
-  title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+  title.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   ws.mergeCells(`A1:${last}1`);
   commit(title);
   const header = ws.addRow(safeRow(cols.map((c) => c.header)));
