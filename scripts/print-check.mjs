@@ -9,6 +9,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import { Buffer } from 'node:buffer';
+
+const { fetch } = globalThis;
 
 const work = mkdtempSync(path.join(tmpdir(), 'print-check-'));
 chmodSync(work, 0o755); // the embedded PostgreSQL runs as the postgres user when started as root
