@@ -11,3 +11,4 @@ export * from './labels';
 export * from './calendar';
 export * from './member-stats';
 export * from './activation';
+export * from './workbench';

@@ -6,3 +6,4 @@ export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } f
 export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';
 // scoped searches others compose (the header's global search)
 export { listCandidates } from './development.service';
+export { registerDevelopmentWorkbench } from './development.workbench';
