@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../src/contracts/errors';
 import { ROLE_PERMISSIONS, type DataScope, type Permission } from '../../../src/contracts/permissions';
 import type { OrgType } from '../../../src/contracts/dict';
+import type { Workbench, WorkbenchSection } from '../../../src/contracts/workbench';
 import { sql } from '../../../src/server/platform/sql';
 import { createHarness, type Client, type Harness, TEST_NOW, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
@@ -297,6 +298,23 @@ describe('subtree isolation over generated org trees', () => {
             if (want.ids.length <= 20) expect(got!.items.map((i) => i.id).sort(), `search ${kind}`).toEqual([...want.ids].sort());
             else for (const i of got!.items) expect(want.ids, `search ${kind} hit ${i.id}`).toContain(i.id);
           }
+
+          // --- the 工作台: every section's items are in scope, and its counts are the scope's
+          const wb = await client.get('/api/v1/workbench');
+          expect(wb.statusCode).toBe(200);
+          const sections = (wb.json() as Workbench).sections;
+          const sectionOf = (key: string) => sections.find((x) => x.key === key);
+          const idsIn = (sec: WorkbenchSection | undefined, pattern: RegExp) => (sec?.groups ?? []).flatMap((g) => g.items.map((i) => pattern.exec(i.link ?? '')?.[1] ?? `unmatched ${i.link}`));
+          const inScopeOrgIds = new Set(orgs.filter(orgIn).map((o) => o.id));
+          for (const id of idsIn(sectionOf('setup'), /^\/admin\/orgs\?id=([0-9a-f-]{36})$/)) expect(inScopeOrgIds.has(id), `workbench setup item ${id}`).toBe(true);
+          const setupTotal = (sectionOf('setup')?.groups ?? []).reduce((sum, g) => sum + g.count, 0);
+          expect(setupTotal, 'workbench setup count').toBe((await client.get('/api/v1/orgs/warnings?limit=1')).json().total);
+          const inScopeMembers = members.filter(memberIn).map((m) => m.id);
+          expect(sectionOf('dues')?.groups.find((g) => g.kind === 'no_base')?.count ?? 0, 'workbench members without a base').toBe(inScopeMembers.length);
+          for (const id of idsIn(sectionOf('dues'), /personId=([0-9a-f-]{36})/)) expect(inScopeMembers, `workbench dues item ${id}`).toContain(id);
+          const inScopeFiles = orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id);
+          for (const id of idsIn(sectionOf('development'), /^\/admin\/development\/candidates\/([0-9a-f-]{36})$/)) expect(inScopeFiles, `workbench deadline of ${id}`).toContain(id);
+          expect(JSON.stringify(sections)).not.toMatch(new RegExp(orgs.filter((o) => !orgIn(o)).map((o) => `${o.name}(?!\\d)`).join('|') || '^$'));
 
           // --- reconciliation of the day: exactly the orders of the caller's scope, whatever else the installation holds
           const rec = await client.post('/api/v1/dues/reconciliation', { day: today });
