@@ -14,6 +14,8 @@ export const WorkbenchLevel = z.enum(['error', 'warning', 'info']);
 export type WorkbenchLevel = z.infer<typeof WorkbenchLevel>;
 
 export const WorkbenchItem = z.object({
+  /** the object's id where the page acts on it (a notification, marked read when opened) */
+  id: Text.optional(),
   /** what the item is about (a person's or an org's name, a notification's title) */
   title: Text,
   /** what is wrong or due, in one line */

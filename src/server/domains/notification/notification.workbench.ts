@@ -20,7 +20,7 @@ export async function notificationWorkbench(deps: Deps, ctx: RequestContext) {
       g = { kind, label: NOTIFICATION_KINDS[kind], level: 'info', count: 0, source: null, items: [], link: null };
       groups.set(kind, g);
     }
-    g.items.push({ title: r.title, detail: r.body || null, orgName: null, date: r.created_at, link: r.link, level: 'info' });
+    g.items.push({ id: r.id, title: r.title, detail: r.body || null, orgName: null, date: r.created_at, link: r.link, level: 'info' });
   }
   // counts per stored kind (an unknown kind folds into 'other')
   const counted = new Map<string, number>();
