@@ -14,6 +14,25 @@ import * as repo from './development.repo';
 const WINDOW_DAYS = 30;
 const OVERDUE_KINDS = (Object.keys(DEADLINE_KINDS) as DeadlineKind[]).filter((k) => !INFORMATIONAL_DEADLINES.includes(k));
 
+/** Words that find a kind's clause in the rule version's citation (clauses split by '；'). */
+const CLAUSE_HINTS: Partial<Record<DeadlineKind, string>> = {
+  talk: '谈话', assessment: '考察一次', candidate_eligible: '发展对象', public_notice_end: '公示',
+  approval: '上级党委审批', probation_end: '预备期为', conversion_approval: '转正审批',
+};
+
+/**
+ * The part of the rule's citation a kind rests on: the document and the
+ * clause naming it, read from the rule version in force (the whole citation
+ * when no clause names it).
+ */
+export function citationFor(source: string, kind: DeadlineKind): string {
+  const hint = CLAUSE_HINTS[kind];
+  const at = source.indexOf('：');
+  if (!hint || at < 0) return source;
+  const clause = source.slice(at + 1).split('；').find((c) => c.includes(hint));
+  return clause ? `${source.slice(0, at)}：${clause.replace(/。$/, '')}` : source;
+}
+
 export async function developmentWorkbench(deps: Deps, ctx: RequestContext) {
   const today = deps.clock.today();
   const [rows, rule] = await Promise.all([
@@ -28,7 +47,7 @@ export async function developmentWorkbench(deps: Deps, ctx: RequestContext) {
     let g = groups.get(kind);
     if (!g) {
       g = {
-        kind, label: DEADLINE_KINDS[kind], level: r.overdue_n > 0 ? 'error' : informational ? 'info' : 'warning', count: r.n, source: rule.source, items: [],
+        kind, label: DEADLINE_KINDS[kind], level: r.overdue_n > 0 ? 'error' : informational ? 'info' : 'warning', count: r.n, source: citationFor(rule.source, kind), items: [],
         link: '/admin/development/candidates', overdue: r.overdue_n, first: r.due,
       };
       groups.set(kind, g);
