@@ -69,6 +69,29 @@ describe('getWorkbench', () => {
     expect(setup.stats).toEqual(expect.arrayContaining([expect.objectContaining({ label: '发现问题', value: setup.groups.reduce((s, g) => s + g.count, 0) })]));
   });
 
+  it('setup checks: a 书记 no longer on the roll leaves the post vacant, and an overdue 换届 is its own group', async () => {
+    const root = await makeRoot(h.deps);
+    const branch = await makeOrg(h.deps, root, 'branch', '书记空缺测试支部');
+    const members = [];
+    for (let i = 0; i < 3; i++) members.push(await makeMember(h.deps, branch.id, { name: `空缺测试${i}`, since: '2020-01-01' }));
+    const admin = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).username, PASSWORD);
+    // elected more than three years ago: the term is over
+    const elected = await admin.post(`/api/v1/orgs/${branch.id}/committee`, { electedOn: '2022-06-01', posts: [{ post: 'secretary', holderName: '空缺测试0', personId: members[0].id }] });
+    expect(elected.statusCode, elected.body).toBe(200);
+    let setup = section(await workbench(admin), 'setup');
+    expect(group(setup, 'no_secretary')).toBeUndefined();
+    expect(group(setup, 'term_overdue')).toMatchObject({ count: 1, level: 'error', label: '超期未换届', items: [expect.objectContaining({ title: '书记空缺测试支部' })] });
+
+    const version = (await (await admin.get(`/api/v1/members/${members[0].id}`)).json() as { version: number }).version;
+    const died = await admin.post(`/api/v1/members/${members[0].id}/events`, { reason: 'deceased', eventDate: h.deps.clock.today(), version });
+    expect(died.statusCode, died.body).toBe(200);
+    setup = section(await workbench(admin), 'setup');
+    expect(group(setup, 'no_secretary')).toMatchObject({ count: 1, label: '书记空缺', items: [expect.objectContaining({ title: '书记空缺测试支部', link: `/admin/orgs?id=${branch.id}` })] });
+    // the org page says the same
+    const org = (await admin.get(`/api/v1/orgs/${branch.id}`)).json() as { warnings: Array<{ code: string }> };
+    expect(org.warnings.map((w) => w.code)).toContain('no_secretary');
+  });
+
   it('lists development deadlines by kind, overdue first, with the rule once per group', async () => {
     const root = await makeRoot(h.deps);
     const branch = await makeOrg(h.deps, root, 'branch');

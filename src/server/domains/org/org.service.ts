@@ -61,7 +61,7 @@ export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promi
   ]);
   const warnings = evaluateSetup({
     type: org.type, isDissolved: !!org.dissolved_on, fullMembers: counts.full_members, probationaryMembers: counts.probationary_members,
-    hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, termEndsOn: committee?.term_ends_on ?? null,
+    hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, hasSecretary: committee ? committee.posts.some((p) => p.post === 'secretary' && p.holder_current) : undefined, termEndsOn: committee?.term_ends_on ?? null,
   }, rule.body, rule.source, today);
   const inScope = (p: Parameters<typeof can>[1]) => covers(actor, p, org);
   const isOpen = !org.dissolved_on;
@@ -241,7 +241,7 @@ export async function setupWarningsIn(deps: Deps, scope: Sql, underPath: string 
   for (const f of facts) {
     const rule = pickRule(rules, f.path);
     if (!rule) continue;
-    const warnings = evaluateSetup({ type: f.type, isDissolved: false, fullMembers: f.full_members, probationaryMembers: f.probationary_members, hasCommittee: f.term_ends_on !== null, committeePostCount: f.post_count, termEndsOn: f.term_ends_on }, rule.body, rule.source, today);
+    const warnings = evaluateSetup({ type: f.type, isDissolved: false, fullMembers: f.full_members, probationaryMembers: f.probationary_members, hasCommittee: f.term_ends_on !== null, committeePostCount: f.post_count, hasSecretary: f.has_secretary, termEndsOn: f.term_ends_on }, rule.body, rule.source, today);
     for (const w of warnings) all.push({ orgId: f.id, orgName: f.name, orgType: f.type, warning: w });
   }
   return { all, checkedOrgs: facts.length };

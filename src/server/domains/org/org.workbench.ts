@@ -14,6 +14,7 @@ const LABELS: Record<SetupWarning['code'], string> = {
   term_overdue: '超期未换届',
   too_few_full_members: '正式党员人数不足',
   term_expiring: '任期即将届满',
+  no_secretary: '书记空缺',
   committee_required: '应设立支部委员会',
   too_many_members: '党员人数过多',
   no_committee_term: '未登记班子及任期',
