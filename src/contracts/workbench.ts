@@ -59,6 +59,10 @@ export const WorkbenchSection = z.object({
 });
 export type WorkbenchSection = z.infer<typeof WorkbenchSection>;
 
+/** `orgId`: narrow every section to one org and its subtree (the header's org switcher); absent: the whole scope. */
+export const GetWorkbenchQuery = z.object({ orgId: z.uuid().optional() });
+export type GetWorkbenchQuery = z.infer<typeof GetWorkbenchQuery>;
+
 export const Workbench = z.object({
   /** the business day the sections were computed for */
   today: Text,

@@ -139,10 +139,19 @@ describe('getWorkbench', () => {
     const all = JSON.stringify(dues);
     expect(all).not.toContain('外支部');
 
-    // the superior sees both branches
+    // the superior sees both branches, and one of them when it narrows to it
     const wide = section(await workbench(sup), 'dues');
     expect(group(wide, 'no_base')!.count).toBe(2);
     expect(group(wide, 'unpaid_month')!.count).toBe(2);
+    const narrowed = await sup.get(`/api/v1/workbench?orgId=${other.id}`);
+    expect(narrowed.statusCode, narrowed.body).toBe(200);
+    const otherDues = section(narrowed.json() as Workbench, 'dues');
+    expect(group(otherDues, 'no_base')!.items.map((i) => i.title)).toEqual(['外支部未设丙']);
+    expect(group(otherDues, 'unpaid_month')!.items.map((i) => i.title)).toEqual(['外支部未交丁']);
+    // the secretary cannot narrow to the sibling branch: not found, like any object out of scope
+    const probe = await sec.get(`/api/v1/workbench?orgId=${other.id}`);
+    expect(probe.statusCode).toBe(404);
+    expect(probe.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
   it('dues arrears: members behind for months are grouped by level with the rule once', async () => {

@@ -314,6 +314,15 @@ describe('subtree isolation over generated org trees', () => {
           for (const id of idsIn(sectionOf('dues'), /personId=([0-9a-f-]{36})/)) expect(inScopeMembers, `workbench dues item ${id}`).toContain(id);
           const inScopeFiles = orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id);
           for (const id of idsIn(sectionOf('development'), /^\/admin\/development\/candidates\/([0-9a-f-]{36})$/)) expect(inScopeFiles, `workbench deadline of ${id}`).toContain(id);
+          // narrowed to an org (the header's switcher): the granted org, its parent (out of scope), the last org built
+          for (const t of new Set([n, n.parent ?? n, orgs[orgs.length - 1]])) {
+            const narrowed = await client.get(`/api/v1/workbench?orgId=${t.id}`);
+            check('getWorkbench?orgId', t, narrowed, orgIn(t), 'org.read');
+            if (!orgIn(t) || narrowed.statusCode !== 200) continue;
+            const setupUnder = (narrowed.json() as Workbench).sections.find((x) => x.key === 'setup');
+            const under = new Set(subtreeOf(t).filter(orgIn).map((o) => o.id));
+            for (const id of idsIn(setupUnder, /^\/admin\/orgs\?id=([0-9a-f-]{36})$/)) expect(under.has(id), `narrowed workbench setup item ${id} under ${t.name}`).toBe(true);
+          }
           expect(JSON.stringify(sections)).not.toMatch(new RegExp(orgs.filter((o) => !orgIn(o)).map((o) => `${o.name}(?!\\d)`).join('|') || '^$'));
 
           // --- reconciliation of the day: exactly the orders of the caller's scope, whatever else the installation holds

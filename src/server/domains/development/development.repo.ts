@@ -462,8 +462,8 @@ export { findOrgInScope, topOrgInScope as findWidestOrgInScope, type OrgRef } fr
  * (earliest due) with the kind's count and overdue count; the same conditions
  * as listDeadlines without an org filter.
  */
-export function deadlinesByKind(q: Queryable, scope: Sql, before: string, today: string, overdueKinds: readonly string[], informationalKinds: readonly string[], perKind: number) {
-  const where = and([scope, sql`f.state = 'open'`, sql`d.due <= ${before}::date`,
+export function deadlinesByKind(q: Queryable, scope: Sql, orgPath: string | null, before: string, today: string, overdueKinds: readonly string[], informationalKinds: readonly string[], perKind: number) {
+  const where = and([scope, orgPath ? sql`o.path <@ ${orgPath}::ltree` : sql`TRUE`, sql`f.state = 'open'`, sql`d.due <= ${before}::date`,
     sql`(d.kind <> ALL(${informationalKinds}::text[]) OR d.due >= ${today}::date - 30)`]);
   const isOverdue = sql`(d.due < ${today}::date AND d.kind = ANY(${overdueKinds}::text[]))`;
   return q.query<DeadlineRow & { n: number; overdue_n: number }>(sql`

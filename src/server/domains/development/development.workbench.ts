@@ -5,7 +5,7 @@ import { addDays, daysBetween } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
 import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
-import { registerWorkbenchSource } from '../workbench';
+import { registerWorkbenchSource, type WorkbenchOrg } from '../workbench';
 import * as repo from './development.repo';
 
 // The development pipeline's 工作台 section: deadlines of open files due
@@ -33,10 +33,10 @@ export function citationFor(source: string, kind: DeadlineKind): string {
   return clause ? `${source.slice(0, at)}：${clause.replace(/。$/, '')}` : source;
 }
 
-export async function developmentWorkbench(deps: Deps, ctx: RequestContext) {
+export async function developmentWorkbench(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null = null) {
   const today = deps.clock.today();
   const [rows, rule] = await Promise.all([
-    repo.deadlinesByKind(deps.db, orgInScope(ctx.actor!, 'development.read'), addDays(today, WINDOW_DAYS), today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, WORKBENCH_GROUP_ITEMS),
+    repo.deadlinesByKind(deps.db, orgInScope(ctx.actor!, 'development.read'), under?.path ?? null, addDays(today, WINDOW_DAYS), today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, WORKBENCH_GROUP_ITEMS),
     ruleInForce(deps.db, 'development', 'intervals', today),
   ]);
   const groups = new Map<string, WorkbenchGroup & { overdue: number; first: string }>();

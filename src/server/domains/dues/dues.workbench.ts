@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import type { RequestContext } from '../../platform/actor';
 import { orgInScope, personInScope } from '../../platform/scope';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
-import { registerWorkbenchSource } from '../workbench';
+import { registerWorkbenchSource, type WorkbenchOrg } from '../workbench';
 import * as repo from './dues.repo';
 import { arrears, ruleFor } from './dues.service';
 import { monthOf } from './dues.policy';
@@ -13,14 +13,14 @@ import { monthOf } from './dues.policy';
 
 const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
 
-export async function duesWorkbench(deps: Deps, ctx: RequestContext) {
+export async function duesWorkbench(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null = null) {
   const actor = ctx.actor!;
   const month = monthOf(deps.clock.today());
   const rule = await ruleFor(deps.db, month);
   const [unpaid, noBase, owing] = await Promise.all([
-    repo.listBills(deps.db, { scope: orgInScope(actor, 'dues.read'), month, status: 'unpaid' }, WORKBENCH_GROUP_ITEMS, 0, 'org', 'asc'),
-    repo.membersWithoutBase(deps.db, personInScope(actor, 'dues.read'), month, WORKBENCH_GROUP_ITEMS),
-    arrears(deps, ctx, { minMonths: rule.body.arrearsWarnMonths }, month),
+    repo.listBills(deps.db, { scope: orgInScope(actor, 'dues.read'), orgPath: under?.path, month, status: 'unpaid' }, WORKBENCH_GROUP_ITEMS, 0, 'org', 'asc'),
+    repo.membersWithoutBase(deps.db, personInScope(actor, 'dues.read'), under?.path ?? null, month, WORKBENCH_GROUP_ITEMS),
+    arrears(deps, ctx, { orgId: under?.id, minMonths: rule.body.arrearsWarnMonths }, month),
   ]);
   const action = owing.items.filter((a) => a.level === 'action');
   const warn = owing.items.filter((a) => a.level === 'warn');

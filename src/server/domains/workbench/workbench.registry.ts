@@ -9,6 +9,12 @@ import type { WorkbenchSection } from '../../../contracts/workbench';
 // A source reads through its own domain's scoped services, so an item on the
 // 工作台 is exactly what the caller would find on that domain's list page.
 
+/** The org the 工作台 is narrowed to (already checked to lie in the caller's scope). */
+export interface WorkbenchOrg {
+  id: string;
+  path: string;
+}
+
 export interface WorkbenchSource {
   /** stable key of the section (the web may style a section by it) */
   key: string;
@@ -18,8 +24,11 @@ export interface WorkbenchSource {
   permission: Permission | 'authenticated';
   /** where the section stands on the page (smaller first) */
   order: number;
-  /** the section's content, scoped to ctx.actor; business dates from deps.clock */
-  load(deps: Deps, ctx: RequestContext): Promise<Omit<WorkbenchSection, 'key' | 'title'>>;
+  /**
+   * The section's content, scoped to ctx.actor (and, when `under` is given, to
+   * that org's subtree as well); business dates from deps.clock.
+   */
+  load(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null): Promise<Omit<WorkbenchSection, 'key' | 'title'>>;
 }
 
 const sources = new Map<string, WorkbenchSource>();

@@ -10,6 +10,7 @@ import { usePageTitle } from '../../shared/use-title';
 import { JOB_KINDS, percentOf, useJobs } from '../jobs/api';
 import { JobStatusTag } from '../jobs/JobResult';
 import { childrenQuery, orgQuery } from '../org/api';
+import { useCurrentOrg } from '../../shared/current-org';
 import { useWorkbench } from './api';
 import { WorkbenchSections } from './WorkbenchSections';
 
@@ -77,7 +78,7 @@ export function DashboardPage() {
   usePageTitle('工作台');
   const me = useMe().data!;
   const hasOrgs = can(me, 'org.read');
-  const today = useWorkbench().data?.today ?? todayShanghai(); // the server's business day once it answers
+  const today = useWorkbench(useCurrentOrg(me.username)).data?.today ?? todayShanghai(); // the server's business day once it answers
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card>

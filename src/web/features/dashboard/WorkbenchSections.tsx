@@ -1,7 +1,11 @@
+import { useEffect } from 'react';
 import { Badge, Card, Col, Collapse, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { Link, useNavigate } from 'react-router';
 import type { WorkbenchGroup, WorkbenchItem, WorkbenchLevel, WorkbenchSection } from '../../../contracts/workbench';
+import { ApiError } from '../../shared/api';
+import { setCurrentOrg, useCurrentOrg } from '../../shared/current-org';
 import { formatDateTime } from '../../shared/dates';
+import { useMe } from '../../shared/session';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
 import { useMarkReadFromWorkbench, useWorkbench } from './api';
 
@@ -134,7 +138,13 @@ function SectionCard({ s }: { s: WorkbenchSection }) {
 
 /** Every section of the caller's 工作台, two to a row on a wide screen, one on a phone. */
 export function WorkbenchSections() {
-  const q = useWorkbench();
+  const me = useMe().data!;
+  const current = useCurrentOrg(me.username);
+  const q = useWorkbench(current);
+  const isGone = q.isError && q.error instanceof ApiError && q.error.code === 'NOT_FOUND';
+  useEffect(() => {
+    if (isGone && current) setCurrentOrg(me.username, null); // the remembered org left the user's scope
+  }, [isGone, current, me.username]);
   if (q.isPending) return <PageLoading tip="正在汇总待办与预警…" />;
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} title="工作台加载失败" />;
   return (

@@ -4,11 +4,11 @@ import { api } from '../../shared/api';
 
 export type { Workbench };
 
-/** The 工作台's sections (getWorkbench): every source the caller may read, scoped on the server. */
-export function useWorkbench() {
+/** The 工作台's sections (getWorkbench): every source the caller may read, scoped on the server; narrowed to an org when one is chosen. */
+export function useWorkbench(orgId: string | null) {
   return useQuery({
-    queryKey: ['workbench'],
-    queryFn: () => api.get<Workbench>('/api/v1/workbench'),
+    queryKey: ['workbench', { orgId }],
+    queryFn: () => api.get<Workbench>('/api/v1/workbench', orgId ? { orgId } : undefined),
   });
 }
 
