@@ -105,7 +105,7 @@ function SectionCard({ s }: { s: WorkbenchSection }) {
   // groups needing action open at first; otherwise the first group
   const open = s.groups.filter((g) => g.level === 'error').map((g) => g.kind);
   return (
-    <Card title={s.title} extra={s.link ? <Link to={s.link}>进入</Link> : null} data-testid={`wb-section-${s.key}`} style={{ height: '100%' }}>
+    <Card className="wb-section" title={s.title} extra={s.link ? <Link to={s.link}>进入</Link> : null} data-testid={`wb-section-${s.key}`} style={{ height: '100%' }}>
       {s.stats.length > 0 && (
         <div className="wb-stats">
           {s.stats.map((st) => (
