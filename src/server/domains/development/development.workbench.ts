@@ -37,7 +37,7 @@ export async function developmentWorkbench(deps: Deps, ctx: RequestContext, unde
   const today = deps.clock.today();
   const [rows, rule] = await Promise.all([
     repo.deadlinesByKind(deps.db, orgInScope(ctx.actor!, 'development.read'), under?.path ?? null, addDays(today, WINDOW_DAYS), today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, WORKBENCH_GROUP_ITEMS),
-    ruleInForce(deps.db, 'development', 'intervals', today),
+    ruleInForce(deps.db, 'development', 'intervals', today, under?.path), // a subtree's own version when narrowed to it
   ]);
   const groups = new Map<string, WorkbenchGroup & { overdue: number; first: string }>();
   for (const r of rows) {
