@@ -401,8 +401,11 @@ describe('admin console', () => {
       const branch = await grantOrg('secretary1');
       const name = `欧阳基数${viewport.width === 360 ? '甲' : '乙'}`;
       await makeMember(h.deps, branch.id, { name }); // a new member has no dues base yet
+      const account = await h.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
+      for (let i = 0; i < 3; i++) await h.deps.notify.notify(h.db, account.id, { kind: 'dues_arrears', title: `欠交提醒${viewport.width}-${i}`, link: '/admin/dues/summary' });
       const api = await login(h.app, 'secretary1', DEMO_PASSWORD);
       const wb = (await api.get('/api/v1/workbench')).json() as Workbench;
+      const arrearsNotes = wb.sections.find((s) => s.key === 'notifications')!.groups.find((g) => g.kind === 'dues_arrears')!;
       const dues = wb.sections.find((s) => s.key === 'dues')!;
       const noBase = dues.groups.find((g) => g.kind === 'no_base')!;
       expect(noBase.count).toBeGreaterThan(0);
@@ -430,6 +433,13 @@ describe('admin console', () => {
         }
         await duesCard.scrollIntoViewIfNeeded();
         await screenshot(page, `workbench-dues-${viewport.width}`);
+        // unread notifications grouped by kind, with the kind's count
+        const notes = page.getByTestId('wb-section-notifications');
+        const notesGroup = notes.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-dues_arrears') });
+        await notesGroup.getByText('党费欠交').waitFor();
+        await notesGroup.locator('.ant-badge').filter({ hasText: String(arrearsNotes.count) }).waitFor();
+        await notes.scrollIntoViewIfNeeded();
+        await screenshot(page, `workbench-notifications-${viewport.width}`);
         // nothing of the 工作台 sticks out (the layout's header is not this page's)
         const sticking = await page.evaluate(() => [...document.querySelectorAll('.ant-layout-content *')]
           .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => `${e.tagName}.${String(e.className).slice(0, 60)}`));

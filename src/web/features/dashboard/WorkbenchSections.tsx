@@ -61,12 +61,14 @@ function ItemRow({ item, sectionKey }: { item: WorkbenchItem; sectionKey: string
   );
 }
 
-function GroupLabel({ g }: { g: WorkbenchGroup }) {
+function GroupLabel({ g, plain }: { g: WorkbenchGroup; plain: boolean }) {
   return (
     <div className="wb-group-label" data-testid={`wb-group-${g.kind}`}>
-      <Tag color={LEVEL_TAG[g.level].color} style={{ marginInlineEnd: 0 }}>
-        {LEVEL_TAG[g.level].text}
-      </Tag>
+      {!plain && (
+        <Tag color={LEVEL_TAG[g.level].color} style={{ marginInlineEnd: 0 }}>
+          {LEVEL_TAG[g.level].text}
+        </Tag>
+      )}
       <span className="wb-group-title">{g.label}</span>
       <Badge count={g.count} overflowCount={9999} showZero color={BADGE_COLOR[g.level]} />
     </div>
@@ -127,7 +129,7 @@ function SectionCard({ s }: { s: WorkbenchSection }) {
           defaultActiveKey={open.length ? open : [s.groups[0].kind]}
           items={s.groups.map((g) => ({
             key: g.kind,
-            label: <GroupLabel g={g} />,
+            label: <GroupLabel g={g} plain={s.key === 'notifications'} />, // a notification is news, not a task level
             children: <GroupBody g={g} sectionKey={s.key} />,
           }))}
         />
