@@ -6,10 +6,11 @@ import { computeIdCheckChar, ID_PROBLEM_MESSAGES } from '../src/contracts/idcard
 import { sql } from '../src/server/platform/sql';
 import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import { audit } from '../src/server/platform/audit';
-import type { Harness } from '../tests/helpers/harness';
+import { login, type Harness } from '../tests/helpers/harness';
 import { makeAccount, makeMember, PASSWORD } from '../tests/helpers/factory';
 import { currentTotp } from '../src/server/platform/totp';
-import { checkChineseGlyphs, hasExactText, horizontalOverflow, startDemo, loginAs, newPage, screenshot } from './browser';
+import { ADMIN_VIEWPORT, checkChineseGlyphs, hasExactText, horizontalOverflow, startDemo, loginAs, newPage, screenshot, SMALL_PHONE_VIEWPORT } from './browser';
+import type { Workbench } from '../src/contracts/workbench';
 
 // Admin console flows in Chromium against the demo data: browsing the org
 // tree, adding a member (ID-number checks as you type), finding them by the
@@ -396,6 +397,61 @@ describe('admin console', () => {
       await context.close();
     }
   });
+
+  for (const viewport of [ADMIN_VIEWPORT, SMALL_PHONE_VIEWPORT]) {
+    it(`the 工作台 shows the dues section and warnings grouped by kind with the citation once (${viewport.width} px)`, async () => {
+      const branch = await grantOrg('secretary1');
+      const name = `欧阳基数${viewport.width === 360 ? '甲' : '乙'}`;
+      await makeMember(h.deps, branch.id, { name }); // a new member has no dues base yet
+      const account = await h.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
+      for (let i = 0; i < 3; i++) await h.deps.notify.notify(h.db, account.id, { kind: 'dues_arrears', title: `欠交提醒${viewport.width}-${i}`, link: '/admin/dues/summary' });
+      const api = await login(h.app, 'secretary1', DEMO_PASSWORD);
+      const wb = (await api.get('/api/v1/workbench')).json() as Workbench;
+      const arrearsNotes = wb.sections.find((s) => s.key === 'notifications')!.groups.find((g) => g.kind === 'dues_arrears')!;
+      const dues = wb.sections.find((s) => s.key === 'dues')!;
+      const noBase = dues.groups.find((g) => g.kind === 'no_base')!;
+      expect(noBase.count).toBeGreaterThan(0);
+      // a warning group that rests on a rule: the one to look at
+      const cited = wb.sections.flatMap((s) => s.groups.map((g) => ({ s, g }))).find(({ g }) => g.source !== null);
+      const { context, page } = await newPage(browser, viewport);
+      try {
+        await loginAs(page, base, 'secretary1');
+        const duesCard = page.getByTestId('wb-section-dues');
+        await duesCard.getByText('党费收缴').waitFor();
+        await duesCard.locator('.ant-statistic').filter({ hasText: '未设基数' }).filter({ hasText: String(noBase.count) }).waitFor();
+        const group = duesCard.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-no_base') });
+        await group.locator('.ant-badge').filter({ hasText: String(noBase.count) }).waitFor();
+        if (!(await group.getAttribute('class'))!.includes('ant-collapse-item-active')) await page.getByTestId('wb-group-no_base').click();
+        if (noBase.items.some((i) => i.title === name)) await group.getByRole('link', { name }).waitFor();
+        else await group.getByText(`共 ${noBase.count} 项`).waitFor();
+        if (cited) {
+          const card = page.getByTestId(`wb-section-${cited.s.key}`);
+          const item = card.locator('.ant-collapse-item').filter({ has: page.getByTestId(`wb-group-${cited.g.kind}`) });
+          await item.locator('.ant-badge').filter({ hasText: String(cited.g.count) }).waitFor();
+          if (!(await item.getAttribute('class'))!.includes('ant-collapse-item-active')) await page.getByTestId(`wb-group-${cited.g.kind}`).click();
+          await item.getByTestId('wb-source').waitFor();
+          expect(await item.getByTestId('wb-source').count()).toBe(1);
+          expect(await item.locator('li').count()).toBe(cited.g.items.length);
+        }
+        await duesCard.scrollIntoViewIfNeeded();
+        await screenshot(page, `workbench-dues-${viewport.width}`);
+        // unread notifications grouped by kind, with the kind's count
+        const notes = page.getByTestId('wb-section-notifications');
+        const notesGroup = notes.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-dues_arrears') });
+        await notesGroup.getByText('党费欠交').waitFor();
+        await notesGroup.locator('.ant-badge').filter({ hasText: String(arrearsNotes.count) }).waitFor();
+        await notes.scrollIntoViewIfNeeded();
+        await screenshot(page, `workbench-notifications-${viewport.width}`);
+        // nothing of the 工作台 sticks out (the layout's header is not this page's)
+        const sticking = await page.evaluate(() => [...document.querySelectorAll('.ant-layout-content *')]
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => `${e.tagName}.${String(e.className).slice(0, 60)}`));
+        expect(sticking).toEqual([]);
+        if (viewport.width > 1000) expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 
   it('exports the roster as an Excel file that contains the members', async () => {
     const branch = await grantOrg('secretary1');

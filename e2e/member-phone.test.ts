@@ -208,26 +208,36 @@ describe('an applicant on the phone (入党进度, 思想汇报) and the secreta
     });
   }
 
-  it('secretary1 sees the 发展党员待办 card on the 工作台', async () => {
+  it('secretary1 sees the 发展党员待办 section on the 工作台, deadlines grouped by kind', async () => {
     const sec = await login(h.app, 'secretary1', DEMO_PASSWORD);
     const before = addDays(businessToday(), 30);
-    const expected = (await sec.get(`/api/v1/development/deadlines?before=${before}&limit=10`)).json() as z.infer<typeof DeadlinePage>;
+    const expected = (await sec.get(`/api/v1/development/deadlines?before=${before}&limit=500`)).json() as z.infer<typeof DeadlinePage>;
     expect(expected.overdue).toBeGreaterThan(0); // at least the applicant's talk
     const { context, page } = await newPage(browser);
     try {
       await loginAs(page, base, 'secretary1');
       expect(new URL(page.url()).pathname).toBe('/admin');
-      const card = page.getByTestId('dev-deadlines-card');
+      const card = page.getByTestId('wb-section-development');
       await card.getByText('发展党员待办').waitFor();
-      await page.getByTestId('dev-deadline-summary').filter({ hasText: `共 ${expected.total} 项` }).filter({ hasText: `已逾期 ${expected.overdue} 项` }).waitFor();
-      const items = card.getByTestId('dev-deadlines').locator('li');
-      await items.first().waitFor();
-      expect(await items.count()).toBe(expected.items.length);
-      const first = expected.items[0];
-      await items.first().getByRole('link', { name: first.personName }).waitFor();
-      expect(await items.first().getByRole('link', { name: first.personName }).getAttribute('href')).toBe(`/admin/development/candidates/${first.fileId}`);
-      if (expected.items.some((d) => d.fileId === applicant.fileId)) {
-        await items.filter({ hasText: applicant.name }).filter({ hasText: '已逾期' }).first().waitFor();
+      // the headline numbers are those of the deadline list over the same 30 days
+      await card.locator('.ant-statistic').filter({ hasText: '近30天到期及已逾期' }).filter({ hasText: String(expected.total) }).waitFor();
+      await card.locator('.ant-statistic').filter({ hasText: '已逾期' }).last().filter({ hasText: String(expected.overdue) }).waitFor();
+      // one group per kind, with the kind's count
+      const kinds = new Map<string, number>();
+      for (const d of expected.items) kinds.set(d.label, (kinds.get(d.label) ?? 0) + 1);
+      const labels = card.locator('.wb-group-label');
+      await labels.first().waitFor();
+      expect(await labels.count()).toBe(kinds.size);
+      for (const [label, n] of kinds) await labels.filter({ hasText: label }).filter({ hasText: String(n) }).waitFor();
+      // overdue groups are open, each citing the rule once; the applicant's talk links to the file
+      const talk = card.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-talk') });
+      await talk.getByTestId('wb-source').waitFor();
+      expect(await talk.getByTestId('wb-source').count()).toBe(1);
+      const talks = expected.items.filter((d) => d.kind === 'talk');
+      if (talks.slice(0, 10).some((d) => d.fileId === applicant.fileId)) {
+        const link = talk.getByRole('link', { name: applicant.name });
+        await link.waitFor();
+        expect(await link.getAttribute('href')).toBe(`/admin/development/candidates/${applicant.fileId}`);
       }
       await card.scrollIntoViewIfNeeded();
       await screenshot(page, 'workbench');

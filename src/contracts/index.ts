@@ -12,3 +12,4 @@ export * from './calendar';
 export * from './member-stats';
 export * from './activation';
 export * from './approvals';
+export * from './workbench';

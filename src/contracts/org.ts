@@ -19,7 +19,7 @@ export const OrgSummary = z.object({
 export type OrgSummary = z.infer<typeof OrgSummary>;
 
 export const SetupWarning = z.object({
-  code: z.enum(['too_few_full_members', 'too_many_members', 'committee_required', 'term_expiring', 'term_overdue', 'no_committee_term']),
+  code: z.enum(['too_few_full_members', 'too_many_members', 'committee_required', 'term_expiring', 'term_overdue', 'no_committee_term', 'no_secretary']),
   level: z.enum(['warning', 'error']),
   message: Text,
   source: Text,

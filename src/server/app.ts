@@ -16,19 +16,20 @@ import { cleanUp } from './platform/maintenance';
 import { genRequestId, installAuthentication, installErrorHandling, installJsonBodyParser, installOriginCheck, sendError } from './platform/http';
 import { installProbeAudit } from './platform/probe-audit';
 import { registerAuthRoutes } from './domains/auth';
-import { registerOrgRoutes, registerOrgJobs } from './domains/org';
+import { registerOrgRoutes, registerOrgJobs, registerOrgWorkbench } from './domains/org';
 import { registerMemberRoutes, registerMemberJobs } from './domains/member';
 import { registerActivationRoutes } from './domains/activation';
 import { registerAdminRoutes } from './domains/admin';
 import { registerAuditRoutes, registerAuditJobs } from './domains/audit';
 import { registerJobRoutes } from './domains/jobs';
-import { registerNotificationRoutes } from './domains/notification';
+import { registerNotificationRoutes, registerNotificationWorkbench } from './domains/notification';
 import { registerFileRoutes } from './domains/file';
 import { registerSystemJobs, registerSystemRoutes } from './domains/system';
-import { registerDevelopmentRoutes, registerDevelopmentJobs } from './domains/development';
-import { registerDuesRoutes, registerDuesJobs } from './domains/dues';
+import { registerDevelopmentRoutes, registerDevelopmentJobs, registerDevelopmentWorkbench } from './domains/development';
+import { registerDuesRoutes, registerDuesJobs, registerDuesWorkbench } from './domains/dues';
 import { registerSearchRoutes } from './domains/search';
 import { registerApprovalRoutes } from './domains/approvals';
+import { registerWorkbenchRoutes } from './domains/workbench';
 
 z.config(z.locales.zhCN());
 
@@ -91,6 +92,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerSearchRoutes(app, deps);
   registerApprovalRoutes(app, deps);
   registerActivationRoutes(app, deps);
+  registerWorkbenchRoutes(app, deps);
+  // the 工作台's sections: each domain adds its own source
+  registerDevelopmentWorkbench();
+  registerDuesWorkbench();
+  registerOrgWorkbench();
+  registerNotificationWorkbench();
   registerMemberJobs(deps);
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);

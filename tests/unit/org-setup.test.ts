@@ -29,6 +29,12 @@ describe('org setup checks (RULES §3)', () => {
     expect(codes({ termEndsOn: '2026-11-27' })).toContain('term_expiring'); // ends today
     expect(codes({ termEndsOn: '2026-11-26' })).toContain('term_overdue');
   });
+  it('a committee without a 书记 warns; with one, or when not known, it does not', () => {
+    expect(codes({ hasSecretary: false })).toContain('no_secretary');
+    expect(codes({ hasSecretary: true })).not.toContain('no_secretary');
+    expect(codes({})).not.toContain('no_secretary');
+    expect(codes({ hasCommittee: false, hasSecretary: false, termEndsOn: null })).not.toContain('no_secretary');
+  });
   it('party groups and dissolved orgs are not checked', () => {
     expect(codes({ type: 'party_group', fullMembers: 1 })).toEqual([]);
     expect(codes({ isDissolved: true, fullMembers: 1 })).toEqual([]);

@@ -1,5 +1,6 @@
 import type { Queryable } from './db';
 import { sql } from './sql';
+import type { NotificationKind } from '../../contracts/workbench';
 
 // Notifications: in-app rows per account; email and SMS through a provider
 // interface. The default provider records the message (no network).
@@ -17,7 +18,8 @@ export const loggingProvider: MessageProvider = {
 };
 
 export interface Notifier {
-  notify(q: Queryable, accountId: string, n: { title: string; body?: string; link?: string | null }): Promise<void>;
+  /** `kind`: what the 工作台 groups unread notifications by (NOTIFICATION_KINDS; 'other' when absent) */
+  notify(q: Queryable, accountId: string, n: { kind?: NotificationKind; title: string; body?: string; link?: string | null }): Promise<void>;
   /** `loggedBody`: what the outbound log keeps instead of the body (a one-time code is never stored in clear) */
   sendMessage(q: Queryable, channel: 'email' | 'sms', recipient: string, subject: string | null, body: string, loggedBody?: string): Promise<void>;
 }
@@ -25,7 +27,7 @@ export interface Notifier {
 export function createNotifier(provider: MessageProvider = loggingProvider): Notifier {
   return {
     async notify(q, accountId, n) {
-      await q.exec(sql`INSERT INTO notification (account_id, title, body, link) VALUES (${accountId}, ${n.title}, ${n.body ?? ''}, ${n.link ?? null})`);
+      await q.exec(sql`INSERT INTO notification (account_id, kind, title, body, link) VALUES (${accountId}, ${n.kind ?? 'other'}, ${n.title}, ${n.body ?? ''}, ${n.link ?? null})`);
     },
     async sendMessage(q, channel, recipient, subject, body, loggedBody) {
       const status = await provider.send(channel, recipient, subject, body);

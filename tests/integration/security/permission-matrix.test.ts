@@ -94,6 +94,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listOrgChildren: (w) => ({ method: 'GET', url: `/api/v1/orgs/children?parentId=${w.scopeOrg.id}` }),
   listMyApprovals: () => ({ method: 'GET', url: '/api/v1/me/approvals' }),
   searchEverything: (w) => ({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
+  getWorkbench: () => ({ method: 'GET', url: '/api/v1/workbench' }),
   searchOrgs: (w) => ({ method: 'GET', url: `/api/v1/orgs/search?q=${encodeURIComponent(w.scopeOrg.name)}` }),
   listOrgWarnings: (w) => ({ method: 'GET', url: `/api/v1/orgs/warnings?orgId=${w.scopeOrg.id}` }),
   getOrg: (w) => ({ method: 'GET', url: `/api/v1/orgs/${w.scopeOrg.id}` }),

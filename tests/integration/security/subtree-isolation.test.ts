@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../src/contracts/errors';
 import { ROLE_PERMISSIONS, type DataScope, type Permission } from '../../../src/contracts/permissions';
 import type { OrgType } from '../../../src/contracts/dict';
+import type { Workbench, WorkbenchSection } from '../../../src/contracts/workbench';
 import { sql } from '../../../src/server/platform/sql';
 import { createHarness, type Client, type Harness, TEST_NOW, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
@@ -305,6 +306,31 @@ describe('subtree isolation over generated org trees', () => {
             else for (const i of got!.items) expect(want.ids, `search ${kind} hit ${i.id}`).toContain(i.id);
           }
 
+          // --- the 工作台: every section's items are in scope, and its counts are the scope's
+          const wb = await client.get('/api/v1/workbench');
+          expect(wb.statusCode).toBe(200);
+          const sections = (wb.json() as Workbench).sections;
+          const sectionOf = (key: string) => sections.find((x) => x.key === key);
+          const idsIn = (sec: WorkbenchSection | undefined, pattern: RegExp) => (sec?.groups ?? []).flatMap((g) => g.items.map((i) => pattern.exec(i.link ?? '')?.[1] ?? `unmatched ${i.link}`));
+          const inScopeOrgIds = new Set(orgs.filter(orgIn).map((o) => o.id));
+          for (const id of idsIn(sectionOf('setup'), /^\/admin\/orgs\?id=([0-9a-f-]{36})$/)) expect(inScopeOrgIds.has(id), `workbench setup item ${id}`).toBe(true);
+          const setupTotal = (sectionOf('setup')?.groups ?? []).reduce((sum, g) => sum + g.count, 0);
+          expect(setupTotal, 'workbench setup count').toBe((await client.get('/api/v1/orgs/warnings?limit=1')).json().total);
+          const inScopeMembers = members.filter(memberIn).map((m) => m.id);
+          expect(sectionOf('dues')?.groups.find((g) => g.kind === 'no_base')?.count ?? 0, 'workbench members without a base').toBe(inScopeMembers.length);
+          for (const id of idsIn(sectionOf('dues'), /personId=([0-9a-f-]{36})/)) expect(inScopeMembers, `workbench dues item ${id}`).toContain(id);
+          const inScopeFiles = orgs.flatMap((o) => o.candidates).filter((c) => orgIn(c.org)).map((c) => c.id);
+          for (const id of idsIn(sectionOf('development'), /^\/admin\/development\/candidates\/([0-9a-f-]{36})$/)) expect(inScopeFiles, `workbench deadline of ${id}`).toContain(id);
+          // narrowed to an org (the header's switcher): the granted org, its parent (out of scope), the last org built
+          for (const t of new Set([n, n.parent ?? n, orgs[orgs.length - 1]])) {
+            const narrowed = await client.get(`/api/v1/workbench?orgId=${t.id}`);
+            check('getWorkbench?orgId', t, narrowed, orgIn(t), 'org.read');
+            if (!orgIn(t) || narrowed.statusCode !== 200) continue;
+            const setupUnder = (narrowed.json() as Workbench).sections.find((x) => x.key === 'setup');
+            const under = new Set(subtreeOf(t).filter(orgIn).map((o) => o.id));
+            for (const id of idsIn(setupUnder, /^\/admin\/orgs\?id=([0-9a-f-]{36})$/)) expect(under.has(id), `narrowed workbench setup item ${id} under ${t.name}`).toBe(true);
+          }
+          expect(JSON.stringify(sections)).not.toMatch(new RegExp(orgs.filter((o) => !orgIn(o)).map((o) => `${o.name}(?!\\d)`).join('|') || '^$'));
           // --- 待我审批: a file awaiting the superior's 审批 (step 17) and a proposed 免交 in every branch; the caller's queue
           // holds a file exactly when development.approve covers its branch, a reduction exactly when dues.approve covers
           // the branch's parent (the next level decides) and the branch is in scope (never another subtree's items)

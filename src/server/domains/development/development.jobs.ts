@@ -57,7 +57,7 @@ export async function sendDeadlineReminders(deps: Deps, today = deps.clock.today
       const what = DEADLINE_KINDS[d.kind];
       const title = milestone === 'overdue' ? `已逾期：${d.person_name} ${what}` : milestone === 'reached' ? `${d.person_name}：${what}` : `${left === 0 ? '今天到期' : `${left}天后到期`}：${d.person_name} ${what}`;
       for (const accountId of accounts) {
-        await deps.notify.notify(t, accountId, { title, body: `${d.org_name} · 期限 ${d.due}`, link: `/admin/development/candidates/${d.file_id}` });
+        await deps.notify.notify(t, accountId, { kind: 'development', title, body: `${d.org_name} · 期限 ${d.due}`, link: `/admin/development/candidates/${d.file_id}` });
         notified++;
       }
     });

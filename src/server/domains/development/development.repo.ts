@@ -507,3 +507,23 @@ export async function listPendingApprovals(q: Queryable, scopes: Sql[], limit: n
   ]);
   return { rows, total: total.n };
 }
+
+/**
+ * The 工作台's development deadlines, by kind: per kind the first `perKind`
+ * (earliest due) with the kind's count and overdue count; the same conditions
+ * as listDeadlines without an org filter.
+ */
+export function deadlinesByKind(q: Queryable, scope: Sql, orgPath: string | null, before: string, today: string, overdueKinds: readonly string[], informationalKinds: readonly string[], perKind: number) {
+  const where = and([scope, orgPath ? sql`o.path <@ ${orgPath}::ltree` : sql`TRUE`, sql`f.state = 'open'`, sql`d.due <= ${before}::date`,
+    sql`(d.kind <> ALL(${informationalKinds}::text[]) OR d.due >= ${today}::date - 30)`]);
+  const isOverdue = sql`(d.due < ${today}::date AND d.kind = ANY(${overdueKinds}::text[]))`;
+  return q.query<DeadlineRow & { n: number; overdue_n: number }>(sql`
+    SELECT x.file_id, x.person_name, x.org_id, x.org_name, x.kind, x.due, x.extended_due, x.provisional, x.n, x.overdue_n FROM (
+      SELECT d.file_id, p.name AS person_name, o.id AS org_id, o.name AS org_name, d.kind, d.due, d.extended_due, d.provisional,
+        row_number() OVER (PARTITION BY d.kind ORDER BY d.due, d.file_id) AS rn,
+        (count(*) OVER (PARTITION BY d.kind))::int AS n,
+        (count(*) FILTER (WHERE ${isOverdue}) OVER (PARTITION BY d.kind))::int AS overdue_n
+      FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id JOIN person p ON p.id = f.person_id JOIN org o ON o.id = f.org_id
+      WHERE ${where}) x
+    WHERE x.rn <= ${perKind} ORDER BY x.kind, x.due, x.file_id`);
+}

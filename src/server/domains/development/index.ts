@@ -6,3 +6,4 @@ export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } f
 export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';
 // scoped reads others compose (the header's global search, the approver's queue 待我审批)
 export { listCandidates, listPendingApprovals } from './development.service';
+export { registerDevelopmentWorkbench } from './development.workbench';

@@ -42,6 +42,7 @@ export async function sendArrearsReminders(deps: Deps, asOf = monthOf(deps.clock
       const roles = level === 'action' ? [...MANAGERS, ...APPROVERS] : MANAGERS;
       for (const accountId of await accountsCovering(t, { id: r.org_id, path: r.org_path }, roles)) {
         await deps.notify.notify(t, accountId, {
+          kind: 'dues_arrears',
           title: level === 'action' ? `${r.name} 已连续${r.months}个月未交党费，须按规定组织处理` : `${r.name} 已连续${r.months}个月未交党费，请进行批评教育`,
           body: `${r.org_name} · 自 ${r.since} 起，欠交 ${(r.owed_fen / 100).toFixed(2)} 元。依据：${rule.source.slice(0, 40)}…`,
           link: `/admin/dues/arrears?orgId=${r.org_id}`,

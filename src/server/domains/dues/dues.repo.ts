@@ -855,3 +855,19 @@ export async function listPendingReductions(q: Queryable, scope: Sql, decideScop
   ]);
   return { rows, total: total.n };
 }
+
+/**
+ * Current members inside a scope condition on person `p` and org `o` who have
+ * no dues base in force for a month (they are counted, not billed, when the
+ * month's bills are generated): the first `limit` by org and name, and the count.
+ */
+export async function membersWithoutBase(q: Queryable, scope: Sql, orgPath: string | null, month: string, limit: number) {
+  const where = sql`p.is_current AND ${scope} AND ${orgPath ? sql`o.path <@ ${orgPath}::ltree` : sql`TRUE`} AND NOT EXISTS (SELECT 1 FROM dues_base db WHERE db.person_id = p.id AND db.effective_month <= ${`${month}-01`}::date)`;
+  const [rows, total] = await Promise.all([
+    q.query<{ person_id: string; name: string; org_id: string; org_name: string }>(sql`
+      SELECT p.id AS person_id, p.name, o.id AS org_id, o.name AS org_name FROM person p JOIN org o ON o.id = p.org_id
+      WHERE ${where} ORDER BY o.path, p.name_pinyin, p.id LIMIT ${limit}`),
+    q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id WHERE ${where}`),
+  ]);
+  return { rows, total: total.n };
+}

@@ -6,3 +6,4 @@ export { generateBills, generateBillsParallel, entryHash, listPendingReductions 
 export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
 export { verifyLedger, checkChain } from './dues.ledger';
+export { registerDuesWorkbench } from './dues.workbench';

@@ -37,7 +37,7 @@ export function registerMemberJobs(deps: Deps) {
       const data = await deps.files.get(fileKey);
       const ctx: RequestContext = { requestId: String(job.payload.requestId ?? job.jobId), ip: (job.payload.ip as string) ?? null, actor };
       const report = await runImport(deps, ctx, data, true, (done, total) => job.progress(done, total, `已导入 ${done} / ${total} 行`));
-      await deps.notify.notify(deps.db, actor.accountId, { title: '党员导入完成', body: `新增 ${report.created} 人，跳过 ${report.skipped} 人，错误 ${report.errors.length} 行`, link: `/admin/jobs/${job.jobId}` });
+      await deps.notify.notify(deps.db, actor.accountId, { kind: 'job', title: '党员导入完成', body: `新增 ${report.created} 人，跳过 ${report.skipped} 人，错误 ${report.errors.length} 行`, link: `/admin/jobs/${job.jobId}` });
       return report;
     } finally {
       await deps.files.remove(fileKey);

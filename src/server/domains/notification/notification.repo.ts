@@ -27,3 +27,13 @@ export function markNotificationsRead(q: Queryable, accountId: string, ids: stri
 export function markAllNotificationsRead(q: Queryable, accountId: string) {
   return q.exec(sql`UPDATE notification SET read_at = now() WHERE account_id = ${accountId} AND read_at IS NULL`);
 }
+
+/** An account's unread notifications by kind: per kind the newest `perKind` with the kind's count. */
+export function unreadByKind(q: Queryable, accountId: string, perKind: number) {
+  return q.query<NotificationRow & { kind: string; n: number }>(sql`
+    SELECT x.id, x.kind, x.title, x.body, x.link, x.created_at, x.read_at, x.n FROM (
+      SELECT id, kind, title, body, link, created_at, read_at,
+        row_number() OVER (PARTITION BY kind ORDER BY created_at DESC, id) AS rn, (count(*) OVER (PARTITION BY kind))::int AS n
+      FROM notification WHERE account_id = ${accountId} AND read_at IS NULL) x
+    WHERE x.rn <= ${perKind} ORDER BY x.kind, x.created_at DESC, x.id`);
+}

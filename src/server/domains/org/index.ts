@@ -5,3 +5,4 @@ export { evaluateSetup, canBeChildOf, isBranchType, termYearsFor, type SetupRule
 export { insertRootOrg, insertOrg, findOrgRefById, findOrgRefByCode } from './org.repo';
 // scoped searches others compose (the header's global search)
 export { findOrgsByName } from './org.service';
+export { registerOrgWorkbench } from './org.workbench';

@@ -31,6 +31,7 @@ export async function sendTermReminders(deps: Deps, today = deps.clock.today()):
       // accounts whose grant covers this org and whose role manages committees
       for (const accountId of await accountsCovering(t, { id: d.org_id, path: d.path }, MANAGERS)) {
         await deps.notify.notify(t, accountId, {
+          kind: 'org_term',
           title: overdue ? `${d.org_name}已超期未换届` : `${d.org_name}任期将于 ${d.term_ends_on} 届满`,
           body: overdue ? `本届任期已于 ${d.term_ends_on} 届满，请尽快组织换届选举。依据：${rule.source}` : `请提前做好换届准备。依据：${rule.source}`,
           link: `/admin/orgs?id=${d.org_id}`,

@@ -32,6 +32,8 @@ export interface SetupFacts {
   probationaryMembers: number;
   hasCommittee: boolean;
   committeePostCount: number;
+  /** whether the registered committee has a 书记 still on the roll (linked to a current member, or not linked) — absent: not checked */
+  hasSecretary?: boolean;
   termEndsOn: string | null;
 }
 
@@ -53,6 +55,9 @@ export function evaluateSetup(f: SetupFacts, rule: SetupRule, source: string, to
       out.push({ code: 'committee_required', level: 'warning', source,
         message: `正式党员 ${f.fullMembers} 名，达到 ${rule.committeeFromFullMembers} 名以上，应设立支部委员会（3–5人）` });
     }
+  }
+  if (f.hasCommittee && f.hasSecretary === false) {
+    out.push({ code: 'no_secretary', level: 'warning', source, message: '班子中没有在册的书记（书记已转出、出党或去世），请按程序补选' });
   }
   if (f.termEndsOn) {
     const days = daysBetween(today, f.termEndsOn);

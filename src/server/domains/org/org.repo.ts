@@ -146,7 +146,9 @@ export interface PostRow { id: string; committee_id: string; post: CommitteePost
 export async function currentCommittee(q: Queryable, orgId: string) {
   const c = await q.maybeOne<CommitteeRow>(sql`SELECT id, elected_on, term_years, term_ends_on FROM org_committee WHERE org_id = ${orgId} AND ended_on IS NULL`);
   if (!c) return null;
-  const posts = await q.query<PostRow>(sql`SELECT id, committee_id, post, holder_name, person_id, approved_on FROM committee_post WHERE committee_id = ${c.id}
+  const posts = await q.query<PostRow & { holder_current: boolean }>(sql`SELECT id, committee_id, post, holder_name, person_id, approved_on,
+      (person_id IS NULL OR EXISTS (SELECT 1 FROM person hp WHERE hp.id = committee_post.person_id AND hp.is_current)) AS holder_current
+    FROM committee_post WHERE committee_id = ${c.id}
     ORDER BY array_position(ARRAY['secretary','deputy_secretary','organisation','propaganda','discipline','member'], post), created_at`);
   return { ...c, posts };
 }
@@ -168,7 +170,7 @@ export function personInOrg(q: Queryable, personId: string, orgPath: string) {
 }
 
 export interface SetupFactsRow {
-  id: string; name: string; type: OrgType; path: string; full_members: number; probationary_members: number; term_ends_on: string | null; post_count: number;
+  id: string; name: string; type: OrgType; path: string; full_members: number; probationary_members: number; term_ends_on: string | null; post_count: number; has_secretary: boolean;
 }
 
 /** The facts the setup checks need, for every open org (party groups aside) matching `scope`. */
@@ -176,7 +178,9 @@ export function setupFactsIn(q: Queryable, scope: Sql, underPath: string | null)
   return q.query<SetupFactsRow>(sql`
     SELECT o.id, o.name, o.type, o.path::text AS path,
            coalesce(m.full_members, 0) AS full_members, coalesce(m.probationary_members, 0) AS probationary_members,
-           c.term_ends_on, coalesce((SELECT count(*)::int FROM committee_post cp WHERE cp.committee_id = c.id), 0) AS post_count
+           c.term_ends_on, coalesce((SELECT count(*)::int FROM committee_post cp WHERE cp.committee_id = c.id), 0) AS post_count,
+           EXISTS (SELECT 1 FROM committee_post cp LEFT JOIN person hp ON hp.id = cp.person_id
+                   WHERE cp.committee_id = c.id AND cp.post = 'secretary' AND (cp.person_id IS NULL OR hp.is_current)) AS has_secretary
     FROM org o
     LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE p.status = 'full')::int AS full_members, count(*) FILTER (WHERE p.status = 'probationary')::int AS probationary_members
                        FROM person p WHERE p.org_id = o.id AND p.is_current) m ON true

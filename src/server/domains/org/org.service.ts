@@ -7,6 +7,7 @@ import { auditInTx } from '../../platform/audit';
 import { ruleInForce, rulesInForce, pickRule } from '../../platform/rules';
 import { addYears } from '../../platform/dates';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
+import type { Sql } from '../../platform/sql';
 import type { CreateOrgBody, UpdateOrgBody, OrgDetail, OrgSummary, OrgWarningList } from '../../../contracts/org';
 import type { CommitteePost } from '../../../contracts/dict';
 import * as repo from './org.repo';
@@ -60,7 +61,7 @@ export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promi
   ]);
   const warnings = evaluateSetup({
     type: org.type, isDissolved: !!org.dissolved_on, fullMembers: counts.full_members, probationaryMembers: counts.probationary_members,
-    hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, termEndsOn: committee?.term_ends_on ?? null,
+    hasCommittee: !!committee, committeePostCount: committee?.posts.length ?? 0, hasSecretary: committee ? committee.posts.some((p) => p.post === 'secretary' && p.holder_current) : undefined, termEndsOn: committee?.term_ends_on ?? null,
   }, rule.body, rule.source, today);
   const inScope = (p: Parameters<typeof can>[1]) => covers(actor, p, org);
   const isOpen = !org.dissolved_on;
@@ -225,19 +226,23 @@ export async function listOrgWarnings(deps: Deps, ctx: RequestContext, orgId: st
     if (!org) throw notFound();
     underPath = org.path;
   }
+  const { all, checkedOrgs } = await setupWarningsIn(deps, scope, underPath);
+  const byCode: Record<string, number> = {};
+  for (const w of all) byCode[w.warning.code] = (byCode[w.warning.code] ?? 0) + 1;
+  all.sort((a, b) => (a.warning.level === b.warning.level ? 0 : a.warning.level === 'error' ? -1 : 1));
+  return { items: all.slice(0, limit), total: all.length, checkedOrgs, byCode };
+}
+
+/** Every setup warning of the open orgs a scope condition on `o` covers (under a path), on the business day. */
+export async function setupWarningsIn(deps: Deps, scope: Sql, underPath: string | null) {
   const today = deps.clock.today();
   const [facts, rules] = await Promise.all([repo.setupFactsIn(deps.db, scope, underPath), rulesInForce<SetupRule>(deps.db, 'org', 'setup', today)]);
   const all: OrgWarningList['items'] = [];
-  const byCode: Record<string, number> = {};
   for (const f of facts) {
     const rule = pickRule(rules, f.path);
     if (!rule) continue;
-    const warnings = evaluateSetup({ type: f.type, isDissolved: false, fullMembers: f.full_members, probationaryMembers: f.probationary_members, hasCommittee: f.term_ends_on !== null, committeePostCount: f.post_count, termEndsOn: f.term_ends_on }, rule.body, rule.source, today);
-    for (const w of warnings) {
-      byCode[w.code] = (byCode[w.code] ?? 0) + 1;
-      all.push({ orgId: f.id, orgName: f.name, orgType: f.type, warning: w });
-    }
+    const warnings = evaluateSetup({ type: f.type, isDissolved: false, fullMembers: f.full_members, probationaryMembers: f.probationary_members, hasCommittee: f.term_ends_on !== null, committeePostCount: f.post_count, hasSecretary: f.has_secretary, termEndsOn: f.term_ends_on }, rule.body, rule.source, today);
+    for (const w of warnings) all.push({ orgId: f.id, orgName: f.name, orgType: f.type, warning: w });
   }
-  all.sort((a, b) => (a.warning.level === b.warning.level ? 0 : a.warning.level === 'error' ? -1 : 1));
-  return { items: all.slice(0, limit), total: all.length, checkedOrgs: facts.length, byCode };
+  return { all, checkedOrgs: facts.length };
 }

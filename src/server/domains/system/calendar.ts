@@ -75,6 +75,7 @@ export async function remindMissingCalendar(deps: Deps, today: string): Promise<
     for (const accountId of await repo.systemAdministrators(t)) {
       if (!(await repo.claimReminder(t, 'calendar_missing', accountId, String(missing)))) continue;
       await deps.notify.notify(t, accountId, {
+          kind: 'calendar',
         title: `${missing} 年工作日历尚未配置`,
         body: `请按国务院办公厅关于${missing}年部分节假日安排的通知录入放假和调休上班日期；未配置前，涉及${missing}年的公示期等期限按周一至周五暂定计算。`,
         link: `/admin/system/calendar?year=${missing}`,

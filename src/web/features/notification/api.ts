@@ -19,6 +19,7 @@ export function useMarkRead() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (ids?: string[]) => api.post('/api/v1/notifications/read', ids ? { ids } : {}),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['notifications'] }),
+    // the 工作台 groups unread notifications too
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['notifications'] }), qc.invalidateQueries({ queryKey: ['workbench'] })]),
   });
 }
