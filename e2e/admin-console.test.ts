@@ -473,6 +473,21 @@ describe('admin console', () => {
       wb.eachSheet((ws) => ws.eachRow((r) => r.eachCell((c) => cells.push(String(c.value ?? '')))));
       expect(cells).toContain(name);
       await screenshot(page, 'admin-member-list');
+
+      // 导出所选: the ticked rows only
+      const search = page.getByPlaceholder('姓名 / 拼音首字母 / 手机尾号');
+      await search.fill(name);
+      await search.press('Enter');
+      await page.locator('.ant-table-row').filter({ hasText: name }).waitFor();
+      await page.getByLabel(`选择 ${name}`, { exact: true }).check();
+      const picked = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出所选（1 人）' }).click();
+      const pickedFile = await (await picked).path();
+      const pwb = new ExcelJS.Workbook();
+      await pwb.xlsx.readFile(pickedFile);
+      const names: string[] = [];
+      pwb.worksheets[0].eachRow((r, n) => n > 2 && names.push(String(r.getCell(2).value ?? '')));
+      expect(names).toEqual([name]);
     } finally {
       await context.close();
     }

@@ -133,6 +133,8 @@ export const ExportMembersQuery = z.object({
   status: z.enum(['current', 'probationary', 'full', 'former']).default('current'),
   sex: SexEnum.optional(),
   education: EducationEnum.optional(),
+  /** a selection on the list: up to 500 member ids, comma-separated (the other filters still apply) */
+  ids: Text.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,499}$/i, { message: '所选党员的编号格式不正确（一次最多导出500名）' }).optional(),
 });
 
 /** What a member import did (or, in a dry run, would do). Also the import job's result. */

@@ -323,6 +323,12 @@ describe('member export', () => {
     // the list's sex filter applies to the export too (乙党员 is the only woman)
     const women = await readSheet((await c.get('/api/v1/members/export?sex=female')).rawPayload);
     expect(women.slice(2).map((x) => x[col('姓名')])).toEqual(['乙党员']);
+    // a selection on the list: only the ticked members, and a ticked id out of scope is not exported
+    const picked = await readSheet((await c.get(`/api/v1/members/export?ids=${a.id},${outside.id}`)).rawPayload);
+    expect(picked.slice(2).map((x) => x[col('姓名')])).toEqual(['甲党员']);
+    const bad = await c.get('/api/v1/members/export?ids=not-an-id');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain('所选党员的编号格式不正确');
   });
 
   it('is forbidden without the member.export permission', async () => {

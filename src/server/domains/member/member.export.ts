@@ -41,7 +41,7 @@ interface ExportRow {
   status: keyof typeof MEMBER_STATUSES; join_date: string | null; conversion_date: string | null; org_name: string; org_code: string | null;
 }
 
-export async function prepareExport(deps: Deps, ctx: RequestContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former'; sex?: string; education?: string }): Promise<ExportPlan> {
+export async function prepareExport(deps: Deps, ctx: RequestContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former'; sex?: string; education?: string; ids?: string }): Promise<ExportPlan> {
   let orgPath: string | null = null;
   let orgName = scopeName(ctx.actor!);
   if (query.orgId) {
@@ -50,8 +50,10 @@ export async function prepareExport(deps: Deps, ctx: RequestContext, query: { or
     orgPath = org.path;
     orgName = org.name;
   }
-  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.export'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q) });
-  await audit(deps.db, ctx, { action: 'member.export', objectType: 'org', objectId: query.orgId ?? null, orgId: query.orgId ?? null, detail: { status: query.status, sex: query.sex ?? null, education: query.education ?? null, q: query.q ? '[filtered]' : null } });
+  // a selection on the list narrows the export further; a selected id out of scope is simply not exported
+  const ids = query.ids ? [...new Set(query.ids.toLowerCase().split(','))] : undefined;
+  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.export'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q), ids });
+  await audit(deps.db, ctx, { action: 'member.export', objectType: 'org', objectId: query.orgId ?? null, orgId: query.orgId ?? null, detail: { status: query.status, sex: query.sex ?? null, education: query.education ?? null, q: query.q ? '[filtered]' : null, selected: ids?.length ?? null } });
   return { where, orgName };
 }
 

@@ -70,8 +70,9 @@ export function searchGrams(term: string): string[] {
 }
 
 /** The WHERE clause of a scoped member search (list, count and export share it). */
-export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: ListMembersQuery['status']; sex?: string; education?: string; terms?: SearchTerms }): Sql {
+export function memberFilter(scope: Sql, f: { orgPath?: string | null; status: ListMembersQuery['status']; sex?: string; education?: string; terms?: SearchTerms; ids?: readonly string[] }): Sql {
   const parts: Sql[] = [scope];
+  if (f.ids) parts.push(sql`p.id = ANY(${f.ids}::uuid[])`);
   if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
   if (f.status === 'current') parts.push(sql`p.is_current`);
   else if (f.status === 'former') parts.push(sql`p.status IN ('left','suspended','deceased')`);

@@ -75,16 +75,18 @@ export function MemberListPage() {
   const [params, setParams] = useSearchParams();
   const f = readFilters(params);
   const [exporting, setExporting] = useState(false);
+  // rows ticked for 导出所选 (kept across pages; at most 500, the export's limit)
+  const [picked, setPicked] = useState<string[]>([]);
   const [hidden, setHidden] = useState<string[]>(loadHidden);
   const list = useMembers(f);
 
   const update = (patch: Partial<MemberFilters>) => setParams(writeFilters({ ...f, page: 1, ...patch }));
   const filtered = !!(f.orgId || f.q || f.sex || f.education || f.status !== 'current');
 
-  const onExport = async () => {
+  const onExport = async (ids?: string[]) => {
     setExporting(true);
     try {
-      const name = await exportMembers(f);
+      const name = await exportMembers(f, ids);
       message.success(`已导出：${name}`);
     } catch (e) {
       message.error(`导出失败：${errorMessage(e)}`);
@@ -156,10 +158,20 @@ export function MemberListPage() {
         <Space wrap>
           {can(me, 'member.export') && (
             <Tooltip title="按当前筛选条件导出 Excel（敏感信息已脱敏）">
-              <Button icon={<DownloadOutlined />} onClick={onExport} loading={exporting}>
+              <Button icon={<DownloadOutlined />} onClick={() => onExport()} loading={exporting}>
                 导出
               </Button>
             </Tooltip>
+          )}
+          {can(me, 'member.export') && picked.length > 0 && (
+            <Space size={0}>
+              <Button icon={<DownloadOutlined />} onClick={() => onExport(picked)} loading={exporting} disabled={picked.length > 500}>
+                导出所选（{picked.length} 人）
+              </Button>
+              <Button type="link" onClick={() => setPicked([])}>
+                清除勾选
+              </Button>
+            </Space>
           )}
           {can(me, 'member.import') && (
             <Link to="/admin/members/import">
@@ -209,6 +221,16 @@ export function MemberListPage() {
           dataSource={list.data?.items ?? []}
           columns={columns}
           scroll={{ x: 'max-content' }}
+          rowSelection={
+            can(me, 'member.export')
+              ? {
+                  selectedRowKeys: picked,
+                  preserveSelectedRowKeys: true,
+                  onChange: (keys) => setPicked((keys as string[]).slice(0, 500)),
+                  getCheckboxProps: (r) => ({ 'aria-label': `选择 ${r.name}` }),
+                }
+              : undefined
+          }
           locale={{
             emptyText: list.isPending ? ' ' : (
               <EmptyState

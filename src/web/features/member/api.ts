@@ -60,8 +60,9 @@ export const useResetActivation = () => useMemberMutation(({ id }: { id: string 
 export const revealField = (id: string, field: SensitiveField, reason: string) =>
   api.post<z.infer<typeof RevealResult>>(`/api/v1/members/${id}/reveal`, { field, reason });
 
-export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status' | 'sex' | 'education'>) =>
-  api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status, sex: f.sex, education: f.education }, '党员名册.xlsx');
+/** The roster as Excel: the list's filters, narrowed to the ticked rows when given. */
+export const exportMembers = (f: Pick<MemberFilters, 'orgId' | 'q' | 'status' | 'sex' | 'education'>, ids?: readonly string[]) =>
+  api.download('/api/v1/members/export', { orgId: f.orgId, q: f.q, status: f.status, sex: f.sex, education: f.education, ids: ids?.length ? ids.join(',') : undefined }, '党员名册.xlsx');
 
 export function useFiles(ownerType: 'person' | 'org', ownerId: string, enabled = true) {
   return useQuery({
