@@ -4,7 +4,9 @@ import { sql } from '../../src/server/platform/sql';
 import { hashPassword } from '../../src/server/platform/password';
 import { insertRootOrg, insertOrg } from '../../src/server/domains/org';
 import { insertAccount, insertGrant } from '../../src/server/domains/admin';
-import { prepareRecord, insertMember, insertPerson } from '../../src/server/domains/member';
+import { prepareRecord, insertMember } from '../../src/server/domains/member';
+// a fixture writes a bare applicant row directly (the service's way is registerApplicant)
+import { insertPerson } from '../../src/server/domains/member/member.repo';
 import { computeIdCheckChar } from '../../src/contracts/idcard';
 import type { OrgType } from '../../src/contracts/dict';
 import type { Role, DataScope } from '../../src/contracts/permissions';

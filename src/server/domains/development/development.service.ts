@@ -17,7 +17,7 @@ import {
   type ListDevelopmentCandidatesQuery, type RecordDevelopmentStepBody, type RecordDevelopmentVoteBody, type StepView, type VoteView,
 } from '../../../contracts/development';
 import type { ApprovalItem } from '../../../contracts/approvals';
-import { admitMember, cancelProbation, convertMember, earlierRecordOf, earlierRecordView, extendProbation, findEarlierRecord, insertPerson, masks, namePinyin, setPipelineStatus, updatePerson, validateIdNumber } from '../member';
+import { admitMember, cancelProbation, convertMember, earlierRecordOf, earlierRecordView, extendProbation, findEarlierRecord, registerApplicant, setPipelineStatus, validateIdNumber } from '../member';
 import * as repo from './development.repo';
 import {
   approvedExtensions, checkActivistPeriod, checkApplicantAge, checkApprovalTiming, checkBeforePreliminaryReview, checkConversionDate, checkExtension,
@@ -110,32 +110,16 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
       // branch's own record, else a new record points to it and it stays where
       // it is, untouched, with its whole history (issue 9, C1).
       const earlier = await findEarlierRecord(t, idHash);
-      const py = namePinyin(body.name);
-      const m = masks(id.normalized, body.phone);
-      let personId: string;
       if (earlier) {
         const readmission = await ruleInForce<ReadmissionRule>(t, 'development', 'readmission', body.appliedOn, org.path);
         check(checkReadmission(readmission.body, { status: earlier.status, reason: earlier.reason, endedOn: earlier.ended_on, orgName: earlier.org_name }, body.appliedOn));
         const rejected = await repo.lastRejectionOfIdentity(t, idHash);
         check(checkResubmission(rule.body, rejected?.closed_on ?? null, body.appliedOn));
       }
-      if (earlier && earlier.org_id === org.id) {
-        personId = earlier.id;
-        const ok = await updatePerson(t, personId, earlier.version, {
-          name: body.name, name_pinyin: py.full, name_initials: py.initials, sex: body.sex, ethnicity: body.ethnicity, education: body.education, occupation: body.occupation,
-          unit_name: body.unitName ?? null, address: body.address ?? null, status: 'applicant', org_id: org.id, region_key: org.region_key,
-          ...(body.phone ? { phone_enc: deps.cipher.encrypt(body.phone), phone_hash: deps.cipher.hash(body.phone), phone_tail: m.phoneTail, phone_masked: m.phoneMasked } : {}),
-        });
-        if (!ok) throw conflict();
-      } else {
-        personId = await insertPerson(t, {
-          name: body.name, namePinyin: py.full, nameInitials: py.initials, sex: body.sex, ethnicity: body.ethnicity, birthDate: id.birthDate,
-          idEnc: deps.cipher.encrypt(id.normalized), idHash, idMasked: m.idMasked,
-          phoneEnc: body.phone ? deps.cipher.encrypt(body.phone) : null, phoneHash: body.phone ? deps.cipher.hash(body.phone) : null, phoneTail: m.phoneTail, phoneMasked: m.phoneMasked,
-          incomeEnc: null, education: body.education, occupation: body.occupation, unitName: body.unitName ?? null, address: body.address ?? null,
-          joinDate: null, conversionDate: null, status: 'applicant', orgId: org.id, regionKey: org.region_key, previousPersonId: earlier?.id ?? null,
-        });
-      }
+      const personId = await registerApplicant(t, deps.cipher, org, {
+        name: body.name, sex: body.sex, ethnicity: body.ethnicity, birthDate: id.birthDate, idNumber: id.normalized, phone: body.phone ?? null,
+        education: body.education, occupation: body.occupation, unitName: body.unitName ?? null, address: body.address ?? null,
+      }, earlier);
       const fileId = await repo.insertFile(t, { personId, orgId: org.id, regionKey: org.region_key, appliedOn: body.appliedOn, leavesUnitOn: body.leavesUnitOn ?? null });
       await repo.insertStep(t, { fileId, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
       await refreshDeadlines(t, deps.clock.today(), fileId, org.path, 'open');

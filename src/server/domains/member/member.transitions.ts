@@ -1,6 +1,9 @@
 import type { Queryable } from '../../platform/db';
+import type { FieldCipher } from '../../platform/crypto';
+import { conflict } from '../../platform/errors';
 import { MEMBER_EVENT_REASONS, type PipelineStatus } from '../../../contracts/dict';
 import type { RequestContext } from '../../platform/actor';
+import { masks, namePinyin } from './member.policy';
 import { disablePersonAccounts } from '../activation';
 import * as repo from './member.repo';
 
@@ -13,6 +16,55 @@ interface Change {
   personId: string;
   orgId: string;
   actorId: string | null;
+}
+
+/** What an application for membership says of the person (入党申请书), the ID number already validated. */
+export interface ApplicantRecord {
+  name: string;
+  sex: 'male' | 'female';
+  ethnicity: string;
+  birthDate: string;
+  /** the validated, normalised ID number */
+  idNumber: string;
+  phone?: string | null;
+  education: string;
+  occupation: string;
+  unitName?: string | null;
+  address?: string | null;
+}
+
+/**
+ * A 入党申请人's person row. One identity spans the installation: the
+ * branch's own earlier closed record (群众, 出党…) is reused and becomes an
+ * applicant again; an earlier record elsewhere is never moved or overwritten
+ * (issue 9, C1) — a new record in the applying branch points to it.
+ */
+export async function registerApplicant(
+  t: Queryable,
+  cipher: FieldCipher,
+  org: { id: string; region_key: string | null },
+  rec: ApplicantRecord,
+  earlier: repo.EarlierRecordRow | null,
+): Promise<string> {
+  const py = namePinyin(rec.name);
+  const m = masks(rec.idNumber, rec.phone ?? undefined);
+  const phone = rec.phone ? { phoneEnc: cipher.encrypt(rec.phone), phoneHash: cipher.hash(rec.phone) } : null;
+  if (earlier && earlier.org_id === org.id) {
+    const ok = await repo.updatePerson(t, earlier.id, earlier.version, {
+      name: rec.name, name_pinyin: py.full, name_initials: py.initials, sex: rec.sex, ethnicity: rec.ethnicity, education: rec.education, occupation: rec.occupation,
+      unit_name: rec.unitName ?? null, address: rec.address ?? null, status: 'applicant', org_id: org.id, region_key: org.region_key,
+      ...(phone ? { phone_enc: phone.phoneEnc, phone_hash: phone.phoneHash, phone_tail: m.phoneTail, phone_masked: m.phoneMasked } : {}),
+    });
+    if (!ok) throw conflict();
+    return earlier.id;
+  }
+  return repo.insertPerson(t, {
+    name: rec.name, namePinyin: py.full, nameInitials: py.initials, sex: rec.sex, ethnicity: rec.ethnicity, birthDate: rec.birthDate,
+    idEnc: cipher.encrypt(rec.idNumber), idHash: cipher.hash(rec.idNumber), idMasked: m.idMasked,
+    phoneEnc: phone?.phoneEnc ?? null, phoneHash: phone?.phoneHash ?? null, phoneTail: m.phoneTail, phoneMasked: m.phoneMasked,
+    incomeEnc: null, education: rec.education, occupation: rec.occupation, unitName: rec.unitName ?? null, address: rec.address ?? null,
+    joinDate: null, conversionDate: null, status: 'applicant', orgId: org.id, regionKey: org.region_key, previousPersonId: earlier?.id ?? null,
+  });
 }
 
 /** 入党申请人 → 入党积极分子 → 发展对象, or back to 群众 when the file closes without admission. */
