@@ -15,7 +15,8 @@ import { CliError, cliAuditAs, createProgress, info, printTable, withRuntime, UU
 export async function migrateCmd() {
   await withRuntime(async (rt) => {
     const known = await listMigrations();
-    if (rt.migrationsApplied.length) console.log(`Applied ${rt.migrationsApplied.length} migrations: ${rt.migrationsApplied.join(', ')}`);
+    if (rt.attached) console.log('The server running on this DATA_DIR applies the migrations when it starts; nothing was changed.');
+    else if (rt.migrationsApplied.length) console.log(`Applied ${rt.migrationsApplied.length} migrations: ${rt.migrationsApplied.join(', ')}`);
     else console.log(`Database is up to date (${known.length} migrations, latest ${known[known.length - 1]?.name ?? 'none'}).`);
   });
 }
@@ -167,5 +168,5 @@ export async function restoreCmd(opts: { from: string }) {
     if (report.laterMigrations.length) console.log(`Then applied newer migrations: ${report.laterMigrations.join(', ')}`);
     if (!report.ok) throw new CliError('The restored database differs from the backup (see above).');
     console.log('Restore verified.');
-  }, { migrate: false });
+  }, { migrate: false, offline: true });
 }

@@ -44,12 +44,16 @@ export function cliConfig(): AppConfig {
   return loadConfig();
 }
 
-/** Opens the runtime (embedded database under DATA_DIR, or DATABASE_URL), runs `fn`, closes it. */
-export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+/**
+ * Opens the runtime (embedded database under DATA_DIR, or DATABASE_URL), runs
+ * `fn`, closes it. While the server runs on DATA_DIR the command connects to
+ * its database (`offline: true` commands refuse instead: restore).
+ */
+export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts: { migrate?: boolean; offline?: boolean } = {}): Promise<T> {
   const config = cliConfig();
   let rt: Runtime;
   try {
-    rt = await openRuntime({ config, poolSize: 5, migrate: opts.migrate, sessionCache: false, log: (m) => verbose && info(m) });
+    rt = await openRuntime({ config, poolSize: 5, migrate: opts.migrate, sessionCache: false, attach: !opts.offline, log: (m) => verbose && info(m) });
   } catch (e) {
     if (e instanceof ConfigError && /is in use by process/.test(e.message)) {
       throw new CliError(`${e.message} (Is the server running on this DATA_DIR? Stop it before running this command.)`);

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { loadConfig, type AppConfig } from './platform/config';
+import { ConfigError, loadConfig, type AppConfig } from './platform/config';
 import { createDb, type Db } from './platform/db';
 import { migrate } from './platform/migrate';
-import { acquireDataDirLock, loadOrCreateSecrets, startEmbeddedPostgres } from './platform/embedded';
+import { acquireDataDirLock, loadOrCreateSecrets, runningEmbeddedUrl, startEmbeddedPostgres } from './platform/embedded';
 import { createFieldCipher } from './platform/crypto';
 import { createLocalFileStore } from './platform/files';
 import { createNotifier } from './platform/notify';
@@ -20,6 +20,8 @@ export interface Runtime {
   deps: Deps;
   databaseUrl: string;
   isEmbedded: boolean;
+  /** connected to the embedded database of the server running on DATA_DIR (`attach`), which owns it */
+  attached: boolean;
   /** migrations applied while opening (empty when none were pending or `migrate: false`) */
   migrationsApplied: string[];
   close(): Promise<void>;
@@ -27,7 +29,10 @@ export interface Runtime {
 
 // `migrate: false` leaves the schema alone (the CLI's restore migrates an empty database itself).
 // `sessionCache: false`: no LISTEN connection (the CLI serves no requests).
-export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number; migrate?: boolean; sessionCache?: boolean } = {}): Promise<Runtime> {
+// `attach`: when a live server holds DATA_DIR, connect to its embedded database
+// instead of refusing (the operator CLI while the server runs); the server
+// owns that database: it is neither migrated nor stopped from here.
+export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) => void; poolSize?: number; migrate?: boolean; sessionCache?: boolean; attach?: boolean } = {}): Promise<Runtime> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? (() => undefined);
   let releaseLock: (() => void) | null = null;
@@ -35,8 +40,23 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
   let url = config.databaseUrl;
   let key = config.encryptionKey;
   let auditKey = config.auditHmacKey;
+  let attached = false;
+  if (!url && opts.attach) {
+    try {
+      releaseLock = acquireDataDirLock(config.dataDir);
+    } catch (e) {
+      const running = e instanceof ConfigError && /is in use by process/.test(e.message) ? runningEmbeddedUrl(config.dataDir, loadOrCreateSecrets(config.dataDir).pgPassword) : null;
+      if (!running) throw e;
+      const secrets = loadOrCreateSecrets(config.dataDir);
+      key ??= secrets.dataEncryptionKey;
+      auditKey ??= secrets.auditHmacKey;
+      url = running;
+      attached = true;
+      log('attached to the embedded database of the server running on this DATA_DIR');
+    }
+  }
   if (!url) {
-    releaseLock = acquireDataDirLock(config.dataDir);
+    releaseLock ??= acquireDataDirLock(config.dataDir);
     try {
       const secrets = loadOrCreateSecrets(config.dataDir);
       key ??= secrets.dataEncryptionKey;
@@ -58,7 +78,7 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
   setAuditKey(auditKey!);
   let applied: string[];
   try {
-    applied = opts.migrate === false ? [] : await migrate(url, log);
+    applied = opts.migrate === false || attached ? [] : await migrate(url, log);
   } catch (e) {
     // do not leave the embedded server running or the data directory locked
     if (stopEmbedded) await stopEmbedded().catch(() => undefined);
@@ -86,6 +106,7 @@ export async function openRuntime(opts: { config?: AppConfig; log?: (m: string) 
     deps,
     databaseUrl: url,
     isEmbedded: !!stopEmbedded,
+    attached,
     migrationsApplied: applied,
     async close() {
       await deps.jobs.stop();

@@ -130,6 +130,21 @@ describe('the server process', () => {
     expect(fs.existsSync(path.join(dataDir, 'app.lock'))).toBe(true);
     // a second process on the same data directory is refused
     await expect(startServer({ ...env, PORT: String(await freePort()) })).rejects.toThrow(/in use by process/);
+    // the operator CLI works while the server runs: it connects to the server's database
+    const listed = await runCli(['user', 'list'], env);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('secretary1');
+    const backupDir = path.join(tempDir(), 'online-backup');
+    const online = await runCli(['backup', '--out', backupDir], env);
+    expect(online.code, online.stderr).toBe(0);
+    expect(online.stdout).toMatch(/^Backup written to .*: \d+ tables, \d+ rows/);
+    expect(fs.existsSync(path.join(backupDir, 'manifest.json'))).toBe(true);
+    // restoring needs the server stopped: refused, nothing changed, the server still serves
+    const restore = await runCli(['restore', '--from', backupDir], env);
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toMatch(/in use by process \d+.*Stop it before running this command/);
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
     const exited = exitOf(first.child);
     const stoppingAt = new Date().toISOString();
     first.child.kill('SIGTERM');

@@ -24,6 +24,23 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The URL of the embedded database a live server runs on this data directory
+ * (its postmaster.pid names the port), or null when none is running.
+ */
+export function runningEmbeddedUrl(dataDir: string, password: string): string | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port || !isAlive(pid)) return null;
+  return `postgres://dangjian:${encodeURIComponent(password)}@127.0.0.1:${port}/dangjian`;
+}
+
 /** Takes the data-directory lock or throws if another live process holds it. */
 export function acquireDataDirLock(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
