@@ -596,4 +596,24 @@ describe('admin console', () => {
     const saved = await h.db.one<{ n: number; address: string | null; phone_tail: string | null }>(sql`SELECT count(*)::int AS n, max(address) AS address, max(phone_tail) AS phone_tail FROM person WHERE name = ${name}`);
     expect(saved).toEqual({ n: 1, address: '城关镇和平路18号', phone_tail: '4321' });
   });
+  it('the system administrator takes a backup now on 数据备份 and sees it listed as complete', async () => {
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'sysadmin');
+      await page.getByRole('menuitem', { name: '数据备份' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/system/backups');
+      await page.getByText('每 24 小时自动备份').waitFor();
+      const started = page.waitForResponse((r) => r.url().endsWith('/api/v1/system/backups') && r.request().method() === 'POST');
+      await page.getByRole('button', { name: '立即备份' }).click();
+      expect((await started).status()).toBe(202);
+      await page.getByText('已开始备份').waitFor();
+      // the job runner of this test server is driven by hand
+      expect(await h.deps.jobs.runDue()).toBeGreaterThanOrEqual(1);
+      await page.getByRole('button', { name: /刷\s*新/ }).click();
+      await page.getByTestId('backup-list').locator('.ant-table-row').filter({ hasText: '完整' }).first().waitFor();
+      await screenshot(page, 'admin-backups');
+    } finally {
+      await context.close();
+    }
+  });
 });

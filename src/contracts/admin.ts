@@ -88,6 +88,7 @@ export const JOB_KINDS: Record<string, string> = {
   'dues.reconciliation': '与支付机构对账',
   'audit.checkpoint': '审计日志签名检查点',
   'system.calendar_reminder': '下一年工作日历提醒',
+  'system.backup': '数据备份',
   'maintenance.cleanup': '过期会话与临时文件清理',
 };
 
@@ -118,3 +119,13 @@ export const FileList = z.object({ items: z.array(FileView) });
 export const RuleVersionView = z.object({ id: z.uuid(), domain: z.string(), key: z.string(), scopeOrgId: z.uuid().nullable(), effectiveFrom: z.string(), effectiveTo: z.string().nullable(), source: z.string(), body: z.unknown() });
 export const RuleVersionList = z.object({ items: z.array(RuleVersionView) });
 export const Health = z.object({ status: z.literal('ok'), database: z.literal('ok') });
+
+/** 数据备份: the scheduled backups in BACKUP_DIR (newest first) and the schedule. */
+export const BackupList = z.object({
+  dir: Text,
+  /** hours between scheduled backups; 0: none scheduled */
+  everyHours: z.number().int(),
+  keep: z.number().int(),
+  items: z.array(z.object({ name: Text, complete: z.boolean(), createdAt: Text.nullable(), tables: z.number().int(), rows: z.number().int(), sizeBytes: z.number().int() })),
+});
+export const BackupStarted = z.object({ jobId: z.uuid() });

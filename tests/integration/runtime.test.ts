@@ -39,6 +39,7 @@ describe('configuration', () => {
     expect(c.auditAnchorDir).toBe(path.resolve('./data/audit-anchors'));
     expect(c.auditProbesPerMinute).toBe(20);
     expect(c.session).toEqual({ idleSeconds: 1800, adminIdleSeconds: 900, absoluteSeconds: 43200 });
+    expect(c.backup).toEqual({ dir: path.resolve('./data/backups'), everyHours: 24, keep: 7 });
   });
 });
 

@@ -48,6 +48,10 @@ const EnvSchema = z.object({
   ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
   AUDIT_HMAC_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64').optional(),
   AUDIT_ANCHOR_DIR: z.string().optional(),
+  // scheduled backups (docs/OPERATIONS.md): where, how often (0: never), how many complete ones are kept
+  BACKUP_DIR: z.string().optional(),
+  BACKUP_EVERY_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   AUDIT_PROBES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
 });
 
@@ -115,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     auditAnchorDir: path.resolve(e.AUDIT_ANCHOR_DIR ?? path.join(e.DATA_DIR, 'audit-anchors')),
     // access.denied / access.not_found rows per account and minute (the rest are counted, not written)
     auditProbesPerMinute: e.AUDIT_PROBES_PER_MINUTE,
+    backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')), everyHours: e.BACKUP_EVERY_HOURS, keep: e.BACKUP_KEEP },
   };
 }
 

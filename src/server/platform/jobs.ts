@@ -23,7 +23,8 @@ export interface JobRunner {
   /** the kinds with a handler, in registration order */
   kinds(): string[];
   enqueue(kind: string, payload: Record<string, unknown>, opts?: { createdBy?: string | null; orgId?: string | null; dedupeKey?: string; maxAttempts?: number; id?: string }): Promise<string>;
-  schedule(name: string, kind: string, everySeconds: number): Promise<void>;
+  /** A recurring job; its first run is due at once, or `firstAfterSeconds` after the schedule is first created. */
+  schedule(name: string, kind: string, everySeconds: number, firstAfterSeconds?: number): Promise<void>;
   /** Claims and runs ready jobs until none is left; returns how many ran. */
   runDue(): Promise<number>;
   start(pollMs?: number): void;
@@ -111,8 +112,8 @@ export function createJobRunner(db: Db, log: (msg: string, extra?: unknown) => v
       if (timer && !running) setImmediate(tick);
       return r.id;
     },
-    async schedule(name, kind, everySeconds) {
-      await db.exec(sql`INSERT INTO job_schedule (name, kind, every_seconds, next_run_at) VALUES (${name}, ${kind}, ${everySeconds}, now())
+    async schedule(name, kind, everySeconds, firstAfterSeconds = 0) {
+      await db.exec(sql`INSERT INTO job_schedule (name, kind, every_seconds, next_run_at) VALUES (${name}, ${kind}, ${everySeconds}, now() + make_interval(secs => ${firstAfterSeconds}))
         ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, every_seconds = EXCLUDED.every_seconds`);
     },
     runDue,

@@ -65,6 +65,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/audit', label: '审计日志', perm: 'audit.read' },
       { key: '/admin/rules', label: '规则版本', perm: 'system.config' },
       { key: '/admin/system/calendar', label: '工作日历', perm: 'system.config' },
+      { key: '/admin/system/backups', label: '数据备份', perm: 'system.config' },
       { key: '/admin/jobs', label: '任务记录', perm: 'job.read' },
       { key: '/admin/account', label: '我的账号' },
     ],

@@ -82,6 +82,7 @@ const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'Accou
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
 const WorkCalendarPage = page(() => import('../features/admin/WorkCalendarPage'), 'WorkCalendarPage');
+const BackupsPage = page(() => import('../features/admin/BackupsPage'), 'BackupsPage');
 const JobsPage = page(() => import('../features/jobs/JobsPage'), 'JobsPage');
 const JobDetailPage = page(() => import('../features/jobs/JobDetailPage'), 'JobDetailPage');
 const MobileHomePage = page(() => import('../features/mobile/MobileHomePage'), 'MobileHomePage');
@@ -163,6 +164,7 @@ const adminPages: RouteObject[] = [
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
   { path: 'system/calendar', element: guarded('system.config', WorkCalendarPage) },
+  { path: 'system/backups', element: guarded('system.config', BackupsPage) },
   { path: 'jobs', element: guarded('job.read', JobsPage) },
   { path: 'jobs/:id', element: guarded('job.read', JobDetailPage) },
   { path: 'account', element: <AccountPage /> },

@@ -83,6 +83,8 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   // a weak new password: authorized and validated, but no session is ended
   changePassword: () => ({ method: 'POST', url: '/api/v1/me/password', body: { currentPassword: PASSWORD, newPassword: 'password' } }),
   listRuleVersions: () => ({ method: 'GET', url: '/api/v1/rules' }),
+  listBackups: () => ({ method: 'GET', url: '/api/v1/system/backups' }),
+  startBackup: () => ({ method: 'POST', url: '/api/v1/system/backups' }),
   // the working-day calendar of a year no other test here uses; the delete case configures it first
   listWorkCalendarYears: () => ({ method: 'GET', url: '/api/v1/work-calendar' }),
   getWorkCalendarYear: () => ({ method: 'GET', url: '/api/v1/work-calendar/2032' }),

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { AccountPage, AccountView, AuditEntryView, AuditPage, AuditVerifyResult, CreateAccountBody, GrantRoleBody, RuleVersionList, RuleVersionView, UpdateAccountBody } from '../../../contracts/admin';
+import type { AccountPage, AccountView, AuditEntryView, AuditPage, AuditVerifyResult, BackupList, BackupStarted, CreateAccountBody, GrantRoleBody, RuleVersionList, RuleVersionView, UpdateAccountBody } from '../../../contracts/admin';
 import type { Created, Ok } from '../../../contracts/common';
 import { api } from '../../shared/api';
 import type { LinkAccountPersonBody, LinkedPersonView } from '../../../contracts/activation';
@@ -77,3 +77,18 @@ export const OUTCOMES: Record<AuditEntry['outcome'], { text: string; color: stri
   denied: { text: '拒绝', color: 'orange' },
   failure: { text: '失败', color: 'red' },
 };
+
+export type Backups = z.infer<typeof BackupList>;
+
+/** 数据备份: the backups in BACKUP_DIR and the schedule. */
+export function useBackups() {
+  return useQuery({ queryKey: ['backups'], queryFn: () => api.get<Backups>('/api/v1/system/backups') });
+}
+
+export function useStartBackup() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<z.infer<typeof BackupStarted>>('/api/v1/system/backups', {}),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['jobs'] }),
+  });
+}

@@ -41,6 +41,10 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
   },
   'audit.checkpoint': (r) => (r.unchanged ? '自上次检查点以来没有新的审计记录' : `已写入审计日志签名检查点：第 ${num(r.id)} 条${typeof r.at === 'string' ? `（${formatDateTime(r.at)}）` : ''}`),
   'system.calendar_reminder': (r) => (typeof r.missingYear === 'number' ? `${r.missingYear} 年工作日历尚未配置，已提醒系统管理员` : '无需提醒（下一年工作日历已配置，或未到 11 月）'),
+  'system.backup': (r) => {
+    const removed = Array.isArray(r.removed) ? r.removed.length : 0;
+    return `已备份到 ${typeof r.name === 'string' ? r.name : '备份目录'}，共 ${num(r.rows)} 条记录${removed ? `；按保留份数清理旧备份 ${removed} 份` : ''}`;
+  },
   'maintenance.cleanup': (r) => `清理过期会话 ${num(r.sessions)} 个、登录限制记录 ${num(r.throttles)} 条、遗留的导入文件 ${num(r.importUploads)} 个`,
 };
 
