@@ -577,10 +577,9 @@ describe('admin console', () => {
       await h.db.exec(sql`DELETE FROM session WHERE account_id = ${account.id}`);
       await heard;
       await page.getByRole('button', { name: /保\s*存/ }).click();
-      const dialog = page.getByRole('dialog', { name: '请重新登录' });
+      const dialog = page.locator('.ant-modal').filter({ hasText: '请重新登录' });
       await dialog.getByText('页面上填写的内容仍然保留').waitFor();
       expect(await dialog.getByLabel('用户名').inputValue()).toBe('secretary1');
-      await page.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' }); // the dialog has finished opening
       await screenshot(page, 'admin-reauth-dialog');
       await dialog.getByLabel('密码').fill('not-the-password-1');
       await dialog.getByRole('button', { name: '登录并继续' }).click();

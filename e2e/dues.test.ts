@@ -278,9 +278,8 @@ describe('party dues', () => {
       await page.goto(`${base}/admin/dues/bills?status=unpaid&pageSize=100`);
       for (const m of two) await page.getByLabel(`选择 ${m.name} ${month}`, { exact: true }).check();
       await page.getByRole('button', { name: /^登记交纳（2 名党员 · 2 笔）/ }).click();
-      const dialog = page.getByRole('dialog', { name: '登记交纳 · 2 名党员' });
+      const dialog = page.locator('.ant-modal').filter({ hasText: '登记交纳 · 2 名党员' });
       for (const m of two) await dialog.getByTestId('pay-members').getByText(`${m.name}：${month}`).waitFor();
-      await page.locator('[class*="ant-zoom-"]').waitFor({ state: 'detached' }); // the dialog has finished opening
       await screenshot(page, 'dues-pay-several');
       await dialog.getByRole('button', { name: /^登\s*记$/ }).click();
       await page.getByText(/已为 2 名党员登记交纳，合计 [\d,.]+ 元/).waitFor();
