@@ -133,6 +133,8 @@ export const b4Profile: Benchmark = {
       if (s.kind !== 'ok') throw new Error('bench session expired');
       actor = s.actor;
     }
+    if (!actor) throw new Error('bench: no session resolved');
+    const signedIn: Actor = actor;
     // the same lookups through the session cache (deps.sessions, invalidated by NOTIFY), same process
     const cachedTimes: number[] = [];
     if (deps.sessions.enabled) {
@@ -149,7 +151,7 @@ export const b4Profile: Benchmark = {
     const serviceTimes: number[] = [];
     for (let i = 0; i < queries; i++) {
       const t0 = performance.now();
-      await getMember(deps, { requestId: 'bench', ip: null, actor }, secIds[i % secIds.length]);
+      await getMember(deps, { requestId: 'bench', ip: null, actor: signedIn }, secIds[i % secIds.length]);
       serviceTimes.push(performance.now() - t0);
     }
     // experiment (bench only): the same service calls with named prepared statements
@@ -158,7 +160,7 @@ export const b4Profile: Benchmark = {
     try {
       for (let i = 0; i < queries + 200; i++) {
         const t0 = performance.now();
-        await getMember(deps, { requestId: 'bench', ip: null, actor }, secIds[i % secIds.length]);
+        await getMember(deps, { requestId: 'bench', ip: null, actor: signedIn }, secIds[i % secIds.length]);
         if (i >= 200) preparedTimes.push(performance.now() - t0);
       }
     } finally {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { RequestContext } from '../server/platform/actor';
+import type { ActorContext } from '../server/platform/actor';
 import { runImport, prepareExport, writeExport } from '../server/domains/member';
 import { CliError, createProgress, info, printTable, withRuntime } from './shared';
 import { actorFor, findOrg } from './lookup';
@@ -23,7 +23,7 @@ export async function importMembers(file: string, opts: { as: string; dryRun?: b
   }
   const report = await withRuntime(async ({ deps }) => {
     const actor = await actorFor(deps, opts.as, 'member.import');
-    const ctx: RequestContext = { requestId: 'cli', ip: null, actor };
+    const ctx: ActorContext = { requestId: 'cli', ip: null, actor };
     info(`Validating ${path.basename(file)} as ${actor.username}${opts.dryRun ? ' (dry run: nothing is written)' : ''}…`);
     const progress = createProgress();
     try {
@@ -47,7 +47,7 @@ export async function exportMembers(opts: { as: string; org?: string; status: (t
   });
   const rows = await withRuntime(async ({ deps }) => {
     const actor = await actorFor(deps, opts.as, 'member.export');
-    const ctx: RequestContext = { requestId: 'cli', ip: null, actor };
+    const ctx: ActorContext = { requestId: 'cli', ip: null, actor };
     const org = opts.org ? await findOrg(deps, opts.org) : null;
     const where = await prepareExport(deps, ctx, { orgId: org?.id, status: opts.status }); // audited (member.export)
     const part = `${out}.part`;

@@ -26,6 +26,11 @@ export interface RequestContext {
   actor: Actor | null;
 }
 
+/** The context of a signed-in request: every route other than a public one runs with an actor. */
+export interface ActorContext extends RequestContext {
+  actor: Actor;
+}
+
 export function grantsWith(actor: Actor, permission: Permission): Grant[] {
   return actor.grants.filter((g) => ROLE_PERMISSIONS[g.role].includes(permission));
 }

@@ -7,7 +7,7 @@ import { FIELD_LABELS } from '../../contracts/labels';
 import { isStorableText } from '../../contracts/common';
 import type { Permission } from '../../contracts/permissions';
 import { AppError } from './errors';
-import { can, isAdministrator, type Actor, type RequestContext } from './actor';
+import { can, isAdministrator, type Actor, type ActorContext, type RequestContext } from './actor';
 import type { Db } from './db';
 import { audit } from './audit';
 import { resolveSession, SESSION_COOKIE } from './session';
@@ -32,6 +32,9 @@ export function sendError(reply: FastifyReply, code: ErrorCode, message?: string
     .send({ error: { code, message: message ?? ERROR_CODES[code].message, requestId: String(reply.request.id), ...(details === undefined ? {} : { details }) } });
 }
 
+/** A signed-in request (every route but a public one) gives a context whose actor is non-null by type. */
+export function contextOf(req: FastifyRequest & { actor: Actor }): ActorContext;
+export function contextOf(req: FastifyRequest): RequestContext;
 export function contextOf(req: FastifyRequest): RequestContext {
   return { requestId: String(req.id), ip: req.ip ?? null, actor: req.actor };
 }
@@ -163,19 +166,20 @@ export function installAuthentication(app: FastifyInstance, db: Db, opts: { admi
 
 export type Access = Permission | 'public' | 'authenticated';
 
-export interface RouteSpec<S extends RouteSchema> {
+export interface RouteSpec<S extends RouteSchema, A extends Access = Access> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   operationId: string;
   summary: string;
   tags?: string[];
-  access: Access;
+  access: A;
   /** reachable by an account that still has to finish setting up: enrol a second factor, or replace a password set by the security administrator */
   allowDuringEnrollment?: boolean;
   schema?: S;
   config?: RouteShorthandOptions['config'];
   bodyLimit?: number;
-  handler: (req: TypedRequest<S>, reply: FastifyReply) => Promise<unknown>;
+  /** a public route's request may have no actor; any other route's has one (checked before the handler runs) */
+  handler: (req: A extends 'public' ? TypedRequest<S> : TypedRequest<S> & { actor: Actor }, reply: FastifyReply) => Promise<unknown>;
 }
 
 export interface RouteSchema {
@@ -199,7 +203,7 @@ export const routeRegistry: Array<{ method: string; url: string; operationId: st
  * Registers an API route: parse (zod schemas) → authenticate → authorize
  * (the declared permission; deny by default) → handler (one use-case).
  */
-export function defineRoute<S extends RouteSchema>(app: FastifyInstance, db: Db, spec: RouteSpec<S>) {
+export function defineRoute<S extends RouteSchema, A extends Access>(app: FastifyInstance, db: Db, spec: RouteSpec<S, A>) {
   if (!routeRegistry.some((r) => r.operationId === spec.operationId)) routeRegistry.push({ method: spec.method, url: spec.url, operationId: spec.operationId, access: spec.access });
   app.withTypeProvider<ZodTypeProvider>().route({
     method: spec.method,

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { RequestContext, ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { audit, auditInTx } from '../../platform/audit';
 import type { Queryable } from '../../platform/db';
@@ -121,7 +121,7 @@ export async function activateMemberAccount(deps: Deps, ctx: RequestContext, bod
  * with this exact ID number and name (anywhere in the installation); refused
  * when the member already has another enabled account.
  */
-export async function linkAccountToPerson(deps: Deps, ctx: RequestContext, accountId: string, body: LinkAccountPersonBody): Promise<LinkedPersonView> {
+export async function linkAccountToPerson(deps: Deps, ctx: ActorContext, accountId: string, body: LinkAccountPersonBody): Promise<LinkedPersonView> {
   return deps.db.tx(async (t) => {
     const account = await repo.findAccountForLink(t, accountId);
     if (!account) throw notFound();
@@ -144,9 +144,9 @@ export async function linkAccountToPerson(deps: Deps, ctx: RequestContext, accou
  * can activate again. An account that also holds another role is left to the
  * security administrator.
  */
-export async function resetMemberActivation(deps: Deps, ctx: RequestContext, personId: string): Promise<{ disabled: number }> {
+export async function resetMemberActivation(deps: Deps, ctx: ActorContext, personId: string): Promise<{ disabled: number }> {
   return deps.db.tx(async (t) => {
-    const p = await repo.findMemberInScope(t, personId, personInScope(ctx.actor!, 'member.update'));
+    const p = await repo.findMemberInScope(t, personId, personInScope(ctx.actor, 'member.update'));
     if (!p) throw notFound();
     const accounts = await repo.activeLinkedAccounts(t, personId);
     if (accounts.some((a) => a.other_roles > 0)) throw new AppError('VALIDATION_FAILED', '该党员的账号还担任其他角色，请由安全管理员在账号管理中处理');

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { auditInTx } from '../../platform/audit';
 import { inSavepoint, isUniqueViolation } from '../../platform/db';
@@ -28,7 +28,7 @@ function checkPassword(deps: Deps, password: string, username: string) {
   if (problems.length) throw new AppError('WEAK_PASSWORD', describePasswordProblems(problems, deps.config.passwordRequireClasses), { problems });
 }
 
-export async function createAccount(deps: Deps, ctx: RequestContext, body: { username: string; displayName: string; password: string; personId?: string | null }) {
+export async function createAccount(deps: Deps, ctx: ActorContext, body: { username: string; displayName: string; password: string; personId?: string | null }) {
   checkPassword(deps, body.password, body.username);
   const hash = await hashPassword(body.password);
   try {
@@ -45,9 +45,9 @@ export async function createAccount(deps: Deps, ctx: RequestContext, body: { use
   }
 }
 
-export async function updateAccount(deps: Deps, ctx: RequestContext, id: string, body: { displayName?: string; isDisabled?: boolean; password?: string; resetTotp?: true }) {
-  if (id === ctx.actor!.accountId && body.isDisabled) throw new AppError('VALIDATION_FAILED', '不能停用自己的账号');
-  if (id === ctx.actor!.accountId && body.resetTotp) throw new AppError('VALIDATION_FAILED', '不能重置自己的双因素认证，请由另一位安全管理员操作');
+export async function updateAccount(deps: Deps, ctx: ActorContext, id: string, body: { displayName?: string; isDisabled?: boolean; password?: string; resetTotp?: true }) {
+  if (id === ctx.actor.accountId && body.isDisabled) throw new AppError('VALIDATION_FAILED', '不能停用自己的账号');
+  if (id === ctx.actor.accountId && body.resetTotp) throw new AppError('VALIDATION_FAILED', '不能重置自己的双因素认证，请由另一位安全管理员操作');
   const hash = body.password ? await hashPassword(body.password) : undefined;
   await deps.db.tx(async (t) => {
     const acc = await repo.findAccount(t, id);
@@ -73,8 +73,8 @@ export function validateGrant(body: { role: Role; orgId?: string | null; scope: 
   return isAdminRole;
 }
 
-export async function grantRole(deps: Deps, ctx: RequestContext, accountId: string, body: { role: Role; orgId?: string | null; scope: DataScope }) {
-  if (accountId === ctx.actor!.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
+export async function grantRole(deps: Deps, ctx: ActorContext, accountId: string, body: { role: Role; orgId?: string | null; scope: DataScope }) {
+  if (accountId === ctx.actor.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
   const isAdminRole = validateGrant(body);
   const grantId = await deps.db.tx(async (t) => {
     const acc = await repo.findAccount(t, accountId);
@@ -85,7 +85,7 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
     if (held.some((r) => ADMIN_ROLES.includes(r) !== isAdminRole)) throw new AppError('ADMIN_BUSINESS_CONFLICT');
     let id: string;
     try {
-      id = await inSavepoint(t, 'grant_insert', () => repo.insertGrant(t, { accountId, role: body.role, orgId: isAdminRole ? null : body.orgId!, scope: isAdminRole ? 'subtree' : body.scope, grantedBy: ctx.actor!.accountId }));
+      id = await inSavepoint(t, 'grant_insert', () => repo.insertGrant(t, { accountId, role: body.role, orgId: isAdminRole ? null : body.orgId!, scope: isAdminRole ? 'subtree' : body.scope, grantedBy: ctx.actor.accountId }));
     } catch (e) {
       if ((e as { code?: string }).code === 'P0002') throw new AppError('ADMIN_ROLE_CONFLICT');
       if ((e as { code?: string }).code === 'P0003') throw new AppError('ADMIN_BUSINESS_CONFLICT');
@@ -100,12 +100,12 @@ export async function grantRole(deps: Deps, ctx: RequestContext, accountId: stri
   return grantId;
 }
 
-export async function revokeRole(deps: Deps, ctx: RequestContext, accountId: string, grantId: string) {
-  if (accountId === ctx.actor!.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
+export async function revokeRole(deps: Deps, ctx: ActorContext, accountId: string, grantId: string) {
+  if (accountId === ctx.actor.accountId) throw new AppError('FORBIDDEN', '不能修改自己的角色');
   await deps.db.tx(async (t) => {
     const g = await repo.findGrant(t, accountId, grantId);
     if (!g) throw notFound();
-    await repo.revokeGrant(t, grantId, ctx.actor!.accountId);
+    await repo.revokeGrant(t, grantId, ctx.actor.accountId);
     await destroyAccountSessions(t, accountId);
     await auditInTx(t, ctx, { action: 'role.revoke', objectType: 'account', objectId: accountId, detail: { role: g.role, grantId } });
   });

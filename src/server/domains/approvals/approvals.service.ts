@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import type { MyApprovals, MyApprovalsQuery } from '../../../contracts/approvals';
 import { listPendingApprovals } from '../development';
 import { listPendingReductions } from '../dues';
@@ -7,7 +7,7 @@ import { listPendingReductions } from '../dues';
 // "待我审批": composes each domain's own scoped queue, no SQL of its own, so an
 // item here is exactly one the caller may decide on that domain's page (and a
 // decision takes it out in the deciding transaction).
-export async function listMyApprovals(deps: Deps, ctx: RequestContext, query: MyApprovalsQuery): Promise<MyApprovals> {
+export async function listMyApprovals(deps: Deps, ctx: ActorContext, query: MyApprovalsQuery): Promise<MyApprovals> {
   const [development, dues] = await Promise.all([listPendingApprovals(deps, ctx, query.limit), listPendingReductions(deps, ctx, query.limit)]);
   const items = [...development.items, ...dues.items]
     .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import { AppError } from '../../platform/errors';
-import type { RequestContext } from '../../platform/actor';
+import type { RequestContext, ActorContext } from '../../platform/actor';
 import { permissionsOf, scopeRootOrgIds } from '../../platform/actor';
 import { audit } from '../../platform/audit';
 import { checkPasswordPolicy, describePasswordProblems, dummyHash, hashPassword, verifyPassword } from '../../platform/password';
@@ -60,8 +60,8 @@ export async function logout(deps: Deps, ctx: RequestContext, token: string | nu
   if (ctx.actor) await audit(deps.db, ctx, { action: 'auth.logout', objectType: 'account', objectId: ctx.actor.accountId });
 }
 
-export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }, passwordChangeRequired: boolean): Promise<MeView> {
-  const actor = ctx.actor!;
+export async function getMe(deps: Deps, ctx: ActorContext, idleSeconds: number, totp: { enabled: boolean; enrollmentRequired: boolean }, passwordChangeRequired: boolean): Promise<MeView> {
+  const actor = ctx.actor;
   const wholeTree = actor.grants.some((g) => g.orgId === null);
   const roots = wholeTree ? await repo.topLevelOrgs(deps.db) : await repo.scopeRootsOf(deps.db, scopeRootOrgIds(actor.grants));
   return {
@@ -80,8 +80,8 @@ export async function getMe(deps: Deps, ctx: RequestContext, idleSeconds: number
   };
 }
 
-export async function changePassword(deps: Deps, ctx: RequestContext, currentPassword: string, newPassword: string) {
-  const actor = ctx.actor!;
+export async function changePassword(deps: Deps, ctx: ActorContext, currentPassword: string, newPassword: string) {
+  const actor = ctx.actor;
   const account = await repo.findAccountById(deps.db, actor.accountId);
   if (!account) throw new AppError('UNAUTHENTICATED');
   // the current-password check counts towards the login lockout: a stolen
@@ -115,8 +115,8 @@ export async function changePassword(deps: Deps, ctx: RequestContext, currentPas
 }
 
 /** Starts (or restarts) enrolment of an authenticator: a new pending secret, shown once. */
-export async function setupTotp(deps: Deps, ctx: RequestContext) {
-  const actor = ctx.actor!;
+export async function setupTotp(deps: Deps, ctx: ActorContext) {
+  const actor = ctx.actor;
   const secret = newTotpSecret();
   await repo.setTotpPending(deps.db, actor.accountId, deps.cipher.encrypt(secret));
   await audit(deps.db, ctx, { action: 'auth.totp_setup', objectType: 'account', objectId: actor.accountId });
@@ -124,8 +124,8 @@ export async function setupTotp(deps: Deps, ctx: RequestContext) {
 }
 
 /** Confirms enrolment with a first code from the authenticator. */
-export async function enableTotp(deps: Deps, ctx: RequestContext, code: string) {
-  const actor = ctx.actor!;
+export async function enableTotp(deps: Deps, ctx: ActorContext, code: string) {
+  const actor = ctx.actor;
   const account = await repo.findAccountById(deps.db, actor.accountId);
   if (!account?.totp_pending_enc) throw new AppError('VALIDATION_FAILED', '请先生成绑定二维码');
   const step = acceptTotp(deps.cipher.decrypt(account.totp_pending_enc), code, null, deps.clock.now().getTime());

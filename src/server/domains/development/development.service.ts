@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import { can, type RequestContext } from '../../platform/actor';
+import { can, type ActorContext } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { covers, orgInScope } from '../../platform/scope';
 import { audit, auditInTx } from '../../platform/audit';
@@ -60,8 +60,8 @@ function deadlineView(r: { file_id: string; person_name: string; org_id: string;
   };
 }
 
-async function findBranch(q: Queryable, ctx: RequestContext, orgId: string) {
-  const org = await repo.findBranchOrg(q, orgId, orgInScope(ctx.actor!, 'development.manage'));
+async function findBranch(q: Queryable, ctx: ActorContext, orgId: string) {
+  const org = await repo.findBranchOrg(q, orgId, orgInScope(ctx.actor, 'development.manage'));
   if (!org) throw notFound();
   if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
   if (!BRANCH_TYPES.includes(org.type as OrgType)) throw new AppError('VALIDATION_FAILED', '入党申请应由党支部受理，请选择党支部', { issues: [{ field: 'orgId', message: '请选择党支部' }] });
@@ -93,7 +93,7 @@ async function loadFacts(q: Queryable, fileId: string): Promise<FileFacts & { st
 // Create: the person (or the same person again, after an earlier file closed)
 // and the file with step 1.
 // ---------------------------------------------------------------------------
-export async function createCandidate(deps: Deps, ctx: RequestContext, body: CreateDevelopmentCandidateBody): Promise<string> {
+export async function createCandidate(deps: Deps, ctx: ActorContext, body: CreateDevelopmentCandidateBody): Promise<string> {
   const today = deps.clock.today();
   if (body.appliedOn > today) refuse([{ code: 'date_in_future', message: '递交入党申请书的日期不能晚于今天', source: '' }]);
   const id = validateIdNumber(body.idNumber, today);
@@ -121,7 +121,7 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
         education: body.education, occupation: body.occupation, unitName: body.unitName ?? null, address: body.address ?? null,
       }, earlier);
       const fileId = await repo.insertFile(t, { personId, orgId: org.id, regionKey: org.region_key, appliedOn: body.appliedOn, leavesUnitOn: body.leavesUnitOn ?? null });
-      await repo.insertStep(t, { fileId, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor!.accountId });
+      await repo.insertStep(t, { fileId, step: 1, date: body.appliedOn, decisionBody: null, people: {}, data: {}, note: null, attachmentIds: [], ruleVersionId: rule.id, actorId: ctx.actor.accountId });
       await refreshDeadlines(t, deps.clock.today(), fileId, org.path, 'open');
       await auditInTx(t, ctx, { action: 'development.create', objectType: 'dev_file', objectId: fileId, orgId: org.id, detail: { personId, appliedOn: body.appliedOn, reapplied: !!earlier, earlierRecordElsewhere: !!earlier && earlier.org_id !== org.id } });
       return fileId;
@@ -137,16 +137,16 @@ export async function createCandidate(deps: Deps, ctx: RequestContext, body: Cre
 // ---------------------------------------------------------------------------
 // Reads
 // ---------------------------------------------------------------------------
-async function resolveOrgPath(q: Queryable, ctx: RequestContext, orgId: string | undefined): Promise<{ id: string; name: string; path: string } | null> {
+async function resolveOrgPath(q: Queryable, ctx: ActorContext, orgId: string | undefined): Promise<{ id: string; name: string; path: string } | null> {
   if (!orgId) return null;
-  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor!, 'development.read'));
+  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor, 'development.read'));
   if (!o) throw notFound();
   return o;
 }
 
-export async function listCandidates(deps: Deps, ctx: RequestContext, query: ListDevelopmentCandidatesQuery) {
+export async function listCandidates(deps: Deps, ctx: ActorContext, query: ListDevelopmentCandidatesQuery) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
-  const { rows, total } = await repo.listFiles(deps.db, { scope: orgInScope(ctx.actor!, 'development.read'), orgPath: org?.path, stage: query.stage, state: query.state, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
+  const { rows, total } = await repo.listFiles(deps.db, { scope: orgInScope(ctx.actor, 'development.read'), orgPath: org?.path, stage: query.stage, state: query.state, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
   const today = deps.clock.today();
   const items: CandidateListItem[] = rows.map((r) => ({
     id: r.id, personId: r.person_id, name: r.name, sex: r.sex, orgId: r.org_id, orgName: r.org_name, status: r.status as Cand, state: r.state, stage: r.stage, lastStep: r.last_step, appliedOn: r.applied_on,
@@ -163,8 +163,8 @@ function voteView(v: repo.VoteRow): VoteView {
   };
 }
 
-export async function getCandidate(deps: Deps, ctx: RequestContext, id: string): Promise<CandidateDetail> {
-  const actor = ctx.actor!;
+export async function getCandidate(deps: Deps, ctx: ActorContext, id: string): Promise<CandidateDetail> {
+  const actor = ctx.actor;
   const f = await repo.findFile(deps.db, id, orgInScope(actor, 'development.read'));
   if (!f) throw notFound();
   const [facts, deadlines, reports] = await Promise.all([loadFacts(deps.db, id), repo.deadlinesOfFile(deps.db, id), repo.listReports(deps.db, id)]);
@@ -198,15 +198,15 @@ export async function getCandidate(deps: Deps, ctx: RequestContext, id: string):
   };
 }
 
-export async function listDeadlines(deps: Deps, ctx: RequestContext, query: { orgId?: string; before?: string; overdueOnly: 'true' | 'false'; limit: number }) {
+export async function listDeadlines(deps: Deps, ctx: ActorContext, query: { orgId?: string; before?: string; overdueOnly: 'true' | 'false'; limit: number }) {
   const org = await resolveOrgPath(deps.db, ctx, query.orgId);
   const today = deps.clock.today();
-  const r = await repo.listDeadlines(deps.db, orgInScope(ctx.actor!, 'development.read'), org?.path ?? null, query.before ?? null, today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, query.overdueOnly === 'true', query.limit);
+  const r = await repo.listDeadlines(deps.db, orgInScope(ctx.actor, 'development.read'), org?.path ?? null, query.before ?? null, today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, query.overdueOnly === 'true', query.limit);
   return { items: r.rows.map((x) => deadlineView(x, today)), total: r.total, overdue: r.overdue };
 }
 
-export async function overview(deps: Deps, ctx: RequestContext, orgId: string | undefined) {
-  const actor = ctx.actor!;
+export async function overview(deps: Deps, ctx: ActorContext, orgId: string | undefined) {
+  const actor = ctx.actor;
   let root = await resolveOrgPath(deps.db, ctx, orgId);
   if (!root) {
     // the widest org the reader sees: the shallowest in scope
@@ -234,8 +234,8 @@ export async function overview(deps: Deps, ctx: RequestContext, orgId: string | 
 // ---------------------------------------------------------------------------
 const need = (ok: unknown, message: string): Violation[] => (ok ? [] : [{ code: 'step_data_missing', message, source: '' }]);
 
-export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string, body: RecordDevelopmentStepBody) {
-  const actor = ctx.actor!;
+export async function recordStep(deps: Deps, ctx: ActorContext, fileId: string, body: RecordDevelopmentStepBody) {
+  const actor = ctx.actor;
   const today = deps.clock.today();
   const step = body.step;
   if (step === 1) throw new AppError('VALIDATION_FAILED', '第1步“递交入党申请书”在新建发展档案时登记');
@@ -386,17 +386,17 @@ export async function recordStep(deps: Deps, ctx: RequestContext, fileId: string
 }
 
 /** Step 17 approved: the person becomes a 预备党员 of the branch (新发展), joining on the 支部大会 date. */
-async function admit(t: Queryable, ctx: RequestContext, f: repo.FileRow, resolutionDate: string, approvalDate: string) {
-  await admitMember(t, { personId: f.person_id, orgId: f.org_id, actorId: ctx.actor!.accountId, resolutionDate, approvalDate });
+async function admit(t: Queryable, ctx: ActorContext, f: repo.FileRow, resolutionDate: string, approvalDate: string) {
+  await admitMember(t, { personId: f.person_id, orgId: f.org_id, actorId: ctx.actor.accountId, resolutionDate, approvalDate });
 }
 
 /** Step 24 approved: carry out the branch's conversion resolution of this round. */
-async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRow, facts: FileFacts, rule: DevelopmentRule, approvalDate: string) {
+async function applyConversion(t: Queryable, ctx: ActorContext, f: repo.FileRow, facts: FileFacts, rule: DevelopmentRule, approvalDate: string) {
   const round = facts.steps.filter((s) => s.step === 24).length;
   const vote = facts.votes.find((v) => v.kind === 'conversion' && v.round === round);
   if (!vote) throw new AppError('DEVELOPMENT_RULE', '未找到本次支部大会的转正表决');
   const endBefore = fileProbationEnd(rule, { ...facts, steps: facts.steps.filter((s) => s.step !== 24 || facts.steps.indexOf(s) < facts.steps.length - 1) })!;
-  const actorId = ctx.actor!.accountId;
+  const actorId = ctx.actor.accountId;
   const who = { personId: f.person_id, orgId: f.org_id, actorId };
   if (vote.outcome === 'convert') {
     // 转正 takes effect on the day the probation ends; 党龄 counts from it
@@ -414,8 +414,8 @@ async function applyConversion(t: Queryable, ctx: RequestContext, f: repo.FileRo
 // ---------------------------------------------------------------------------
 // 支部大会 vote (steps 15 and 23)
 // ---------------------------------------------------------------------------
-export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string, body: RecordDevelopmentVoteBody) {
-  const actor = ctx.actor!;
+export async function recordVote(deps: Deps, ctx: ActorContext, fileId: string, body: RecordDevelopmentVoteBody) {
+  const actor = ctx.actor;
   const today = deps.clock.today();
   if (body.meetingDate > today) refuse([{ code: 'date_in_future', message: '会议日期不能晚于今天', source: '' }]);
   const step = body.kind === 'admission' ? 15 : 23;
@@ -473,8 +473,8 @@ export async function recordVote(deps: Deps, ctx: RequestContext, fileId: string
 }
 
 /** The registry's count of voting members on a date, for the vote form. */
-export async function votingMembers(deps: Deps, ctx: RequestContext, fileId: string, date: string) {
-  const f = await repo.findFile(deps.db, fileId, orgInScope(ctx.actor!, 'development.read'));
+export async function votingMembers(deps: Deps, ctx: ActorContext, fileId: string, date: string) {
+  const f = await repo.findFile(deps.db, fileId, orgInScope(ctx.actor, 'development.read'));
   if (!f) throw notFound();
   return { date, registryCount: await repo.votingMembersOn(deps.db, f.org_id, date) };
 }
@@ -483,8 +483,8 @@ export async function votingMembers(deps: Deps, ctx: RequestContext, fileId: str
 // ---------------------------------------------------------------------------
 // Documents: filled in from the recorded facts, nothing typed twice.
 // ---------------------------------------------------------------------------
-export async function renderDocument(deps: Deps, ctx: RequestContext, fileId: string, kind: DocumentKind) {
-  const actor = ctx.actor!;
+export async function renderDocument(deps: Deps, ctx: ActorContext, fileId: string, kind: DocumentKind) {
+  const actor = ctx.actor;
   const f = await repo.findFile(deps.db, fileId, orgInScope(actor, 'development.read'));
   if (!f) throw notFound();
   const allowed = (['development.manage', 'development.approve'] as const).some((p) => covers(actor, p, { id: f.org_id, path: f.org_path }));
@@ -529,8 +529,8 @@ export async function renderDocument(deps: Deps, ctx: RequestContext, fileId: st
 // ---------------------------------------------------------------------------
 // The applicant's own view (phone) and 思想汇报
 // ---------------------------------------------------------------------------
-export async function myDevelopment(deps: Deps, ctx: RequestContext) {
-  const personId = ctx.actor!.personId;
+export async function myDevelopment(deps: Deps, ctx: ActorContext) {
+  const personId = ctx.actor.personId;
   const empty = { file: null, steps: [], next: [], deadlines: [], reports: [] };
   if (!personId) return empty;
   const f = await repo.findLatestFileOfPerson(deps.db, personId);
@@ -553,8 +553,8 @@ export async function myDevelopment(deps: Deps, ctx: RequestContext) {
 const REPORT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'];
 
 /** An applicant's own 思想汇报, for download on the phone. */
-export async function myReport(deps: Deps, ctx: RequestContext, reportId: string) {
-  const personId = ctx.actor!.personId;
+export async function myReport(deps: Deps, ctx: ActorContext, reportId: string) {
+  const personId = ctx.actor.personId;
   if (!personId) throw notFound();
   const r = await repo.findOwnReport(deps.db, reportId, personId);
   if (!r) throw notFound();
@@ -562,8 +562,8 @@ export async function myReport(deps: Deps, ctx: RequestContext, reportId: string
 }
 
 /** Stores a 思想汇报 for a file: by the applicant for their own open file, or by the branch. */
-export async function addReport(deps: Deps, ctx: RequestContext, target: { fileId: string } | { self: true }, title: string, data: Buffer, fileName: string) {
-  const actor = ctx.actor!;
+export async function addReport(deps: Deps, ctx: ActorContext, target: { fileId: string } | { self: true }, title: string, data: Buffer, fileName: string) {
+  const actor = ctx.actor;
   const clean = title.trim();
   if (!clean || clean.length > 100) throw new AppError('VALIDATION_FAILED', '请填写思想汇报标题（不超过100字）', { issues: [{ field: 'title', message: '请填写标题' }] });
   let f: repo.FileRow | null;
@@ -593,8 +593,8 @@ export async function addReport(deps: Deps, ctx: RequestContext, target: { fileI
 // ---------------------------------------------------------------------------
 // Annual development plan (发展计划) vs actual
 // ---------------------------------------------------------------------------
-export async function getPlan(deps: Deps, ctx: RequestContext, query: { orgId?: string; year: number }) {
-  const actor = ctx.actor!;
+export async function getPlan(deps: Deps, ctx: ActorContext, query: { orgId?: string; year: number }) {
+  const actor = ctx.actor;
   const root = (await resolveOrgPath(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(actor, 'development.read')));
   if (!root) throw notFound();
   const rows = await repo.listPlanRows(deps.db, root, query.year);
@@ -602,11 +602,11 @@ export async function getPlan(deps: Deps, ctx: RequestContext, query: { orgId?: 
   return { year: query.year, rows: rows.map((r) => ({ orgId: r.org_id, orgName: r.org_name, isRoot: r.is_root, planned: r.planned, admitted: r.admitted, converted: r.converted, applicants: r.applicants, activists: r.activists, candidates: r.candidates })), canEdit };
 }
 
-export async function putPlan(deps: Deps, ctx: RequestContext, body: { orgId: string; year: number; planned: number; note?: string | null }) {
+export async function putPlan(deps: Deps, ctx: ActorContext, body: { orgId: string; year: number; planned: number; note?: string | null }) {
   await deps.db.tx(async (t) => {
-    const o = await repo.findOrgIdInScope(t, body.orgId, orgInScope(ctx.actor!, 'development.plan'));
+    const o = await repo.findOrgIdInScope(t, body.orgId, orgInScope(ctx.actor, 'development.plan'));
     if (!o) throw notFound();
-    await repo.upsertPlan(t, { orgId: body.orgId, year: body.year, planned: body.planned, note: body.note ?? null, updatedBy: ctx.actor!.accountId });
+    await repo.upsertPlan(t, { orgId: body.orgId, year: body.year, planned: body.planned, note: body.note ?? null, updatedBy: ctx.actor.accountId });
     await auditInTx(t, ctx, { action: 'development.plan', objectType: 'org', objectId: body.orgId, orgId: body.orgId, detail: { year: body.year, planned: body.planned } });
   });
   return { ok: true as const };
@@ -632,8 +632,8 @@ function approvalAsked(r: repo.PendingApprovalRow, today: string): { asked: stri
  * record: in scope for reading and covered by development.approve, exactly
  * what recordStep lets the caller do. The oldest first, at most `limit`.
  */
-export async function listPendingApprovals(deps: Deps, ctx: RequestContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
-  const actor = ctx.actor!;
+export async function listPendingApprovals(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const actor = ctx.actor;
   if (!can(actor, 'development.approve')) return { items: [], total: 0 };
   const today = deps.clock.today();
   const { rows, total } = await repo.listPendingApprovals(deps.db, [orgInScope(actor, 'development.read'), orgInScope(actor, 'development.approve')], limit);

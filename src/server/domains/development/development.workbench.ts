@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { orgInScope } from '../../platform/scope';
 import { addDays, daysBetween } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
@@ -33,10 +33,10 @@ export function citationFor(source: string, kind: DeadlineKind): string {
   return clause ? `${source.slice(0, at)}：${clause.replace(/。$/, '')}` : source;
 }
 
-export async function developmentWorkbench(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null = null) {
+export async function developmentWorkbench(deps: Deps, ctx: ActorContext, under: WorkbenchOrg | null = null) {
   const today = deps.clock.today();
   const [rows, rule] = await Promise.all([
-    repo.deadlinesByKind(deps.db, orgInScope(ctx.actor!, 'development.read'), under?.path ?? null, addDays(today, WINDOW_DAYS), today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, WORKBENCH_GROUP_ITEMS),
+    repo.deadlinesByKind(deps.db, orgInScope(ctx.actor, 'development.read'), under?.path ?? null, addDays(today, WINDOW_DAYS), today, OVERDUE_KINDS, INFORMATIONAL_DEADLINES, WORKBENCH_GROUP_ITEMS),
     ruleInForce(deps.db, 'development', 'intervals', today, under?.path), // a subtree's own version when narrowed to it
   ]);
   const groups = new Map<string, WorkbenchGroup & { overdue: number; first: string }>();

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { loadExcel, printSheet } from '../../platform/excel';
 import { audit } from '../../platform/audit';
 import { orgInScope } from '../../platform/scope';
@@ -12,13 +12,13 @@ import { summary, ruleFor } from './dues.service';
 
 const yuan = (fen: number) => Math.round(fen) / 100;
 
-export async function exportSummary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
+export async function exportSummary(deps: Deps, ctx: ActorContext, query: { orgId?: string; from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
   const s = await summary(deps, ctx, query);
   const org = await orgPathById(deps.db, s.org.id);
   const rule = await ruleFor(deps.db, query.to);
   const [children, large] = await Promise.all([
     childRemittance(deps.db, s.org.id, query.from, query.to),
-    listLargeVoluntary(deps.db, rule.body.voluntaryLargeFen, org.path, orgInScope(ctx.actor!, 'dues.read'), query.from, query.to),
+    listLargeVoluntary(deps.db, rule.body.voluntaryLargeFen, org.path, orgInScope(ctx.actor, 'dues.read'), query.from, query.to),
   ]);
   const wb = new (await loadExcel()).Workbook();
   const period = `${query.from} 至 ${query.to}`;

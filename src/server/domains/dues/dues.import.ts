@@ -1,7 +1,7 @@
 import { importTemplate, loadExcel, readSheet } from '../../platform/excel';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { BASED_CATEGORIES, DUES_CATEGORIES, Month, type DuesCategory } from '../../../contracts/dues';
@@ -62,7 +62,7 @@ function parseItems(s: string, kind: Component['kind']): Component[] | string {
   return out;
 }
 
-export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffer, commit: boolean): Promise<BaseImportReport> {
+export async function runBaseImport(deps: Deps, ctx: ActorContext, data: Buffer, commit: boolean): Promise<BaseImportReport> {
   const rows = await readSheet(data, BASE_IMPORT_COLUMNS, '单个文件最多导入2万行，请拆分后导入', 20_000);
   const report: BaseImportReport = { total: rows.length, valid: 0, unchanged: 0, created: 0, errors: [] };
   const ready: Array<{ personId: string; orgId: string; category: DuesCategory; base: number | null; components: Component[]; month: string; note: string | null }> = [];
@@ -84,7 +84,7 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
     }
     const id = idNumber.trim().toUpperCase();
     const person = /^\d{17}[\dX]$/.test(id)
-      ? await repo.findCurrentPersonByIdHash(deps.db, deps.cipher.hash(id), personInScope(ctx.actor!, 'dues.manage'))
+      ? await repo.findCurrentPersonByIdHash(deps.db, deps.cipher.hash(id), personInScope(ctx.actor, 'dues.manage'))
       : null;
     if (!person) {
       fail('身份证号', '未找到该身份证号的在册党员（或不在您的管理范围内）');
@@ -136,7 +136,7 @@ export async function runBaseImport(deps: Deps, ctx: RequestContext, data: Buffe
   }
   if (commit && ready.length && !report.errors.length) {
     await deps.db.tx(async (t) => {
-      for (const r of ready) await repo.insertBase(t, { personId: r.personId, category: r.category, baseFen: r.base, components: r.components, month: r.month, note: r.note ?? '批量导入', actorId: ctx.actor!.accountId });
+      for (const r of ready) await repo.insertBase(t, { personId: r.personId, category: r.category, baseFen: r.base, components: r.components, month: r.month, note: r.note ?? '批量导入', actorId: ctx.actor.accountId });
       await auditInTx(t, ctx, { action: 'dues.base_import', detail: { rows: ready.length } });
     });
     report.created = ready.length;

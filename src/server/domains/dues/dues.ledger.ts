@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import type { Db, Queryable } from '../../platform/db';
 import { audit } from '../../platform/audit';
 import { loadExcel, printSheet } from '../../platform/excel';
@@ -43,7 +43,7 @@ const entryView = (e: repo.EntryRow) => ({
  * scope; their bills are shown wherever they were booked (a member who moved
  * brings their dues history, as the transfer letter states 党费交到何月).
  */
-export async function memberStatement(deps: Deps, ctx: RequestContext, personId: string, query: { from: string; to: string }): Promise<MemberStatement> {
+export async function memberStatement(deps: Deps, ctx: ActorContext, personId: string, query: { from: string; to: string }): Promise<MemberStatement> {
   if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
   const p = await findMember(deps.db, ctx, personId, 'dues.read');
   const [bills, entries] = await Promise.all([repo.billsOfPerson(deps.db, personId, query.from, query.to), repo.entriesOfPerson(deps.db, personId)]);
@@ -66,7 +66,7 @@ export async function memberStatement(deps: Deps, ctx: RequestContext, personId:
 
 const yuan = (fen: number | null) => (fen === null ? '' : Math.round(fen) / 100);
 
-export async function exportMemberStatement(deps: Deps, ctx: RequestContext, personId: string, query: { from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
+export async function exportMemberStatement(deps: Deps, ctx: ActorContext, personId: string, query: { from: string; to: string }): Promise<{ data: Buffer; fileName: string }> {
   const s = await memberStatement(deps, ctx, personId, query);
   const wb = new (await loadExcel()).Workbook();
   const sheet = printSheet(wb, {

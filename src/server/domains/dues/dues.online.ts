@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import { grantsWith, type RequestContext } from '../../platform/actor';
+import { grantsWith, type RequestContext, type ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
 import { inSavepoint, isUniqueViolation, type Queryable } from '../../platform/db';
@@ -54,9 +54,9 @@ async function endExpiredOrders(deps: Deps, provider: PaymentProvider, orders: r
   }
 }
 
-export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: string[]) {
+export async function createMyOrder(deps: Deps, ctx: ActorContext, billIds: string[]) {
   const provider = providerOrRefuse(deps);
-  const personId = ctx.actor!.personId;
+  const personId = ctx.actor.personId;
   if (!personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
   const ids = [...new Set(billIds)];
   const bills = await repo.billsOfMember(deps.db, personId, ids);
@@ -74,7 +74,7 @@ export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: st
   let orderId: string;
   try {
     // one pending order per bill: the partial unique index decides between racing requests
-    orderId = await deps.db.tx((t) => repo.insertOrder(t, { outTradeNo, personId, orgId: bills[0].org_id, billIds: ids, amountFen: amount, provider: provider.name, createdBy: ctx.actor!.accountId }));
+    orderId = await deps.db.tx((t) => repo.insertOrder(t, { outTradeNo, personId, orgId: bills[0].org_id, billIds: ids, amountFen: amount, provider: provider.name, createdBy: ctx.actor.accountId }));
   } catch (e) {
     if (isUniqueViolation(e, 'payment_order_bill_one_pending')) {
       throw new AppError('CONFLICT', `所选月份已有一笔待支付的订单：请完成该订单的支付，或在订单关闭后（${ORDER_TTL_MINUTES}分钟）重新发起，以免重复扣款`);
@@ -96,8 +96,8 @@ export async function createMyOrder(deps: Deps, ctx: RequestContext, billIds: st
   return { outTradeNo, amountFen: amount, months, payUrl, provider: provider.label };
 }
 
-export async function myOrder(deps: Deps, ctx: RequestContext, outTradeNo: string) {
-  const o = await repo.orderOfPerson(deps.db, outTradeNo, ctx.actor!.personId ?? null);
+export async function myOrder(deps: Deps, ctx: ActorContext, outTradeNo: string) {
+  const o = await repo.orderOfPerson(deps.db, outTradeNo, ctx.actor.personId ?? null);
   if (!o) throw notFound();
   return {
     outTradeNo: o.out_trade_no, amountFen: o.amount_fen, status: o.status as 'pending' | 'paid' | 'closed' | 'failed', paidAt: o.paid_at ? new Date(o.paid_at).toISOString() : null,
@@ -227,8 +227,8 @@ export function reconcile(deps: Deps, day: string) {
 }
 
 /** A committee's reconciliation: scoped to the orders of its subtree (`dues.approve`). */
-export async function reconcileForActor(deps: Deps, ctx: RequestContext, day: string) {
-  const actor = ctx.actor!;
+export async function reconcileForActor(deps: Deps, ctx: ActorContext, day: string) {
+  const actor = ctx.actor;
   const grants = grantsWith(actor, 'dues.approve');
   const key = grants.some((g) => g.orgId === null) ? 'installation' : grants.map((g) => `${g.scope}:${g.orgId}`).sort().join(',');
   const r = await reconcileIn(deps, day, { sql: orgInScope(actor, 'dues.approve'), key, requestedBy: actor.accountId });
@@ -237,7 +237,7 @@ export async function reconcileForActor(deps: Deps, ctx: RequestContext, day: st
 }
 
 /** The simulated cashier's confirm button (demo mode only: the simulated provider exists nowhere else). */
-export async function simulatePay(deps: Deps, ctx: RequestContext, outTradeNo: string) {
+export async function simulatePay(deps: Deps, ctx: ActorContext, outTradeNo: string) {
   const provider = deps.payments as SimulatedProvider | null;
   if (!provider?.simulated || deps.config.payments.provider !== 'simulated') throw new AppError('NOT_FOUND', '当前未启用模拟支付');
   const order = await myOrder(deps, ctx, outTradeNo);

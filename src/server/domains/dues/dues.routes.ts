@@ -198,8 +198,8 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/me/dues', operationId: 'getMyDues', summary: '我的党费：应交、欠交与交纳记录', tags: ['dues'], access: 'self.read',
     schema: { response: { 200: MyDuesView } },
     handler: async (req) => {
-      if (!req.actor!.personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
-      return { ...(await myDues(deps, req.actor!.personId)), onlinePayment: online.onlinePaymentInfo(deps) };
+      if (!req.actor.personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
+      return { ...(await myDues(deps, req.actor.personId)), onlinePayment: online.onlinePaymentInfo(deps) };
     },
   });
 }

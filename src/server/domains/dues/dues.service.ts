@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import { can, type RequestContext } from '../../platform/actor';
+import { can, type RequestContext, type ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
@@ -32,22 +32,22 @@ export async function quoteDues(deps: Deps, query: { category: DuesCategory; bas
 }
 
 /** The rule version in force for a month, for the org's province if it has a scoped version. */
-export async function rulesView(deps: Deps, ctx: RequestContext, query: { month?: string; orgId?: string }) {
+export async function rulesView(deps: Deps, ctx: ActorContext, query: { month?: string; orgId?: string }) {
   const org = query.orgId
-    ? await repo.findOrgPathInScope(deps.db, query.orgId, orgInScope(ctx.actor!, 'dues.read'))
+    ? await repo.findOrgPathInScope(deps.db, query.orgId, orgInScope(ctx.actor, 'dues.read'))
     : null;
   if (query.orgId && !org) throw notFound();
   const rule = await ruleFor(deps.db, query.month ?? monthOf(deps.clock.today()), org?.path ?? null);
   return { ruleVersion: { id: rule.id, effectiveFrom: rule.effectiveFrom, source: rule.source }, ...rule.body };
 }
 
-export async function findMember(q: Queryable, ctx: RequestContext, personId: string, permission: 'dues.read' | 'dues.manage') {
-  const p = await repo.findMember(q, personId, personInScope(ctx.actor!, permission));
+export async function findMember(q: Queryable, ctx: ActorContext, personId: string, permission: 'dues.read' | 'dues.manage') {
+  const p = await repo.findMember(q, personId, personInScope(ctx.actor, permission));
   if (!p) throw notFound();
   return p;
 }
 
-export async function listBases(deps: Deps, ctx: RequestContext, personId: string) {
+export async function listBases(deps: Deps, ctx: ActorContext, personId: string) {
   const p = await findMember(deps.db, ctx, personId, 'dues.read');
   const rows = await repo.listBases(deps.db, personId);
   const out = [];
@@ -75,13 +75,13 @@ export function resolveBase(rule: DuesRule, body: Pick<SetDuesBaseBody, 'categor
   return base;
 }
 
-export async function setBase(deps: Deps, ctx: RequestContext, personId: string, body: SetDuesBaseBody) {
+export async function setBase(deps: Deps, ctx: ActorContext, personId: string, body: SetDuesBaseBody) {
   return deps.db.tx(async (t) => {
     const p = await findMember(t, ctx, personId, 'dues.manage');
     if (p.status !== 'full' && p.status !== 'probationary') throw new AppError('MEMBER_NOT_CURRENT');
     const rule = await ruleFor(t, body.effectiveMonth, p.org_path);
     const base = resolveBase(rule.body, body);
-    const id = await repo.insertBase(t, { personId, category: body.category, baseFen: base, components: body.components, month: body.effectiveMonth, note: body.note ?? null, actorId: ctx.actor!.accountId });
+    const id = await repo.insertBase(t, { personId, category: body.category, baseFen: base, components: body.components, month: body.effectiveMonth, note: body.note ?? null, actorId: ctx.actor.accountId });
     await auditInTx(t, ctx, { action: 'dues.base', objectType: 'person', objectId: personId, orgId: p.org_id, detail: { category: body.category, effectiveMonth: body.effectiveMonth } });
     // a base in force this month: if the branch's bills of the month exist, the member's is created
     // (a new member) or corrected (unpaid) now, not at the next generation
@@ -219,8 +219,8 @@ async function writeBills(q: Queryable, subtreePath: string, month: string, part
   return { outcome: { month, created, updated: updated.size, unchanged, paidKept: paidKept + (updates.length - updated.size), withoutBase }, deltas };
 }
 
-export async function generateBillsFor(deps: Deps, ctx: RequestContext, orgId: string, month: string) {
-  const o = await repo.findOrgIdPathInScope(deps.db, orgId, orgInScope(ctx.actor!, 'dues.manage'));
+export async function generateBillsFor(deps: Deps, ctx: ActorContext, orgId: string, month: string) {
+  const o = await repo.findOrgIdPathInScope(deps.db, orgId, orgInScope(ctx.actor, 'dues.manage'));
   if (!o) throw notFound();
   return generateBillsParallel(deps.db, o.path, month, (t, r) => auditInTx(t, ctx, { action: 'dues.bills', objectType: 'org', objectId: o.id, orgId: o.id, detail: { ...r } }));
 }
@@ -235,19 +235,19 @@ export function billView(r: repo.BillRow): DuesBillView {
   };
 }
 
-async function orgPathOf(q: Queryable, ctx: RequestContext, orgId: string | undefined, permission: 'dues.read' | 'dues.manage' = 'dues.read') {
+async function orgPathOf(q: Queryable, ctx: ActorContext, orgId: string | undefined, permission: 'dues.read' | 'dues.manage' = 'dues.read') {
   if (!orgId) return null;
-  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor!, permission));
+  const o = await repo.findOrgInScope(q, orgId, orgInScope(ctx.actor, permission));
   if (!o) throw notFound();
   return o;
 }
 
 /** 基数设置's list: members with the base in force this month, those without one first. */
-export async function baseStatus(deps: Deps, ctx: RequestContext, query: { orgId?: string; has: 'all' | 'with' | 'without'; q?: string; page: number; pageSize: number }) {
+export async function baseStatus(deps: Deps, ctx: ActorContext, query: { orgId?: string; has: 'all' | 'with' | 'without'; q?: string; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
   const month = monthOf(deps.clock.today());
   const rule = await ruleFor(deps.db, month);
-  const r = await repo.baseStatus(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path ?? null, month, has: query.has, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
+  const r = await repo.baseStatus(deps.db, { scope: orgInScope(ctx.actor, 'dues.read'), orgPath: org?.path ?? null, month, has: query.has, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize);
   const total = query.has === 'with' ? r.withBase : query.has === 'without' ? r.withoutBase : r.withBase + r.withoutBase;
   return {
     month, withBase: r.withBase, withoutBase: r.withoutBase, total, page: query.page, pageSize: query.pageSize,
@@ -258,15 +258,15 @@ export async function baseStatus(deps: Deps, ctx: RequestContext, query: { orgId
   };
 }
 
-export async function listBills(deps: Deps, ctx: RequestContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; sort: 'org' | 'name' | 'baseFen' | 'dueFen' | 'month'; order: 'asc' | 'desc'; page: number; pageSize: number }) {
+export async function listBills(deps: Deps, ctx: ActorContext, query: { orgId?: string; personId?: string; month?: string; status: 'all' | 'unpaid' | 'paid'; q?: string; sort: 'org' | 'name' | 'baseFen' | 'dueFen' | 'month'; order: 'asc' | 'desc'; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
-  const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
+  const r = await repo.listBills(deps.db, { scope: orgInScope(ctx.actor, 'dues.read'), orgPath: org?.path, personId: query.personId, month: query.month, status: query.status, q: query.q }, query.pageSize, (query.page - 1) * query.pageSize, query.sort, query.order);
   return { items: r.rows.map(billView), total: r.total, page: query.page, pageSize: query.pageSize, totals: { dueFen: r.dueFen, paidFen: r.paidFen } };
 }
 
-export async function summary(deps: Deps, ctx: RequestContext, query: { orgId?: string; from: string; to: string }) {
+export async function summary(deps: Deps, ctx: ActorContext, query: { orgId?: string; from: string; to: string }) {
   if (query.from > query.to) throw new AppError('VALIDATION_FAILED', '起始月份不能晚于结束月份');
-  const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(ctx.actor!, 'dues.read')));
+  const org = (await orgPathOf(deps.db, ctx, query.orgId)) ?? (await repo.findWidestOrgInScope(deps.db, orgInScope(ctx.actor, 'dues.read')));
   if (!org) throw notFound();
   const [rows, children] = await Promise.all([repo.rollups(deps.db, org.id, query.from, query.to), repo.childRollups(deps.db, org.id, query.from, query.to)]);
   const rate = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10000) / 10000 : null);
@@ -379,10 +379,10 @@ export async function payBills(t: Queryable, ctx: RequestContext, scope: ReturnT
   return { entryIds, amountFen: bills.reduce((s, b) => s + b.due_fen, 0), replayed: false };
 }
 
-export async function recordPayment(deps: Deps, ctx: RequestContext, input: PaymentInput) {
+export async function recordPayment(deps: Deps, ctx: ActorContext, input: PaymentInput) {
   try {
     return await deps.db.tx(async (t) => {
-      const r = await payBills(t, ctx, orgInScope(ctx.actor!, 'dues.manage'), input, deps.clock.today());
+      const r = await payBills(t, ctx, orgInScope(ctx.actor, 'dues.manage'), input, deps.clock.today());
       if (!r.replayed) await auditInTx(t, ctx, { action: 'dues.payment', objectType: 'dues_bill', objectId: input.billIds[0], detail: { bills: input.billIds.length, amountFen: r.amountFen, method: input.method, payer: input.payerName ?? null } });
       return r;
     });
@@ -399,7 +399,7 @@ export async function recordPayment(deps: Deps, ctx: RequestContext, input: Paym
 }
 
 /** A voluntary one-off payment (≥ 1000 元 is listed separately: forwarded entirely to the centre). */
-export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { personId: string; amountFen: number; method: 'cash' | 'transfer'; paidOn: string; idempotencyKey: string; note?: string | null }) {
+export async function recordVoluntary(deps: Deps, ctx: ActorContext, body: { personId: string; amountFen: number; method: 'cash' | 'transfer'; paidOn: string; idempotencyKey: string; note?: string | null }) {
   return deps.db.tx(async (t) => {
     const hashOfRequest = requestHash({ kind: 'voluntary', personId: body.personId, amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, note: body.note });
     const earlier = await repo.entriesByKey(t, body.idempotencyKey);
@@ -415,7 +415,7 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
     const prev = (await repo.lastEntryHash(t, p.id))?.hash ?? 'genesis';
     const e = { personId: p.id, billId: null, kind: 'voluntary', amountFen: body.amountFen, method: body.method, paidOn: body.paidOn, key: body.idempotencyKey };
     const hash = entryHash(prev, e);
-    const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor!.accountId, prevHash: prev, hash, requestHash: hashOfRequest });
+    const id = await repo.insertEntry(t, { ...e, kind: 'voluntary', orgId: p.org_id, regionKey: region.region_key, payerName: null, orderId: null, ruleVersionId: rule.id, note: body.note ?? null, actorId: ctx.actor.accountId, prevHash: prev, hash, requestHash: hashOfRequest });
     await repo.addToRollups(t, monthOf(body.paidOn), [{ orgPath: p.org_path, voluntaryFen: body.amountFen }]);
     const large = body.amountFen >= rule.body.voluntaryLargeFen;
     await auditInTx(t, ctx, { action: 'dues.voluntary', objectType: 'person', objectId: p.id, orgId: p.org_id, detail: { amountFen: body.amountFen, large } });
@@ -429,12 +429,12 @@ export async function recordVoluntary(deps: Deps, ctx: RequestContext, body: { p
 type ReductionRow = repo.ReductionRow;
 
 /** The decision belongs to the next level up: an approver whose scope covers the branch's parent. */
-function canDecide(ctx: RequestContext, r: Pick<ReductionRow, 'parent_id' | 'parent_path'>): boolean {
-  const actor = ctx.actor!;
+function canDecide(ctx: ActorContext, r: Pick<ReductionRow, 'parent_id' | 'parent_path'>): boolean {
+  const actor = ctx.actor;
   return !!r.parent_id && !!r.parent_path && covers(actor, 'dues.approve', { id: r.parent_id, path: r.parent_path });
 }
 
-function reductionView(ctx: RequestContext, r: ReductionRow) {
+function reductionView(ctx: ActorContext, r: ReductionRow) {
   return {
     id: r.id, personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, kind: r.kind, fromMonth: r.from_month, toMonth: r.to_month, monthlyFen: r.monthly_fen,
     reason: r.reason, evidenceIds: r.evidence_ids, evidence: r.evidence, status: r.status, proposedAt: new Date(r.proposed_at).toISOString(), decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
@@ -442,7 +442,7 @@ function reductionView(ctx: RequestContext, r: ReductionRow) {
   };
 }
 
-export async function proposeReduction(deps: Deps, ctx: RequestContext, body: { personId: string; kind: 'reduce' | 'exempt'; fromMonth: string; toMonth: string; monthlyFen?: number | null; reason: string; evidenceIds: string[] }) {
+export async function proposeReduction(deps: Deps, ctx: ActorContext, body: { personId: string; kind: 'reduce' | 'exempt'; fromMonth: string; toMonth: string; monthlyFen?: number | null; reason: string; evidenceIds: string[] }) {
   if (body.toMonth < body.fromMonth) throw new AppError('VALIDATION_FAILED', '结束月份不能早于起始月份', { issues: [{ field: 'toMonth', message: '结束月份不能早于起始月份' }] });
   if (body.kind === 'reduce' && (body.monthlyFen == null || body.monthlyFen <= 0)) throw new AppError('VALIDATION_FAILED', '少交须填写每月实交金额（大于0；全部免除请选择免交）', { issues: [{ field: 'monthlyFen', message: '请填写每月实交金额' }] });
   return deps.db.tx(async (t) => {
@@ -454,27 +454,27 @@ export async function proposeReduction(deps: Deps, ctx: RequestContext, body: { 
     }
     const id = await repo.insertReduction(t, {
       personId: p.id, orgId: p.org_id, kind: body.kind, fromMonth: body.fromMonth, toMonth: body.toMonth, monthlyFen: body.kind === 'exempt' ? 0 : body.monthlyFen, reason: body.reason,
-      evidenceIds: body.evidenceIds, proposedBy: ctx.actor!.accountId,
+      evidenceIds: body.evidenceIds, proposedBy: ctx.actor.accountId,
     });
     await auditInTx(t, ctx, { action: 'dues.reduction_propose', objectType: 'dues_reduction', objectId: id, orgId: p.org_id, detail: { kind: body.kind, from: body.fromMonth, to: body.toMonth } });
     return { id };
   });
 }
 
-export async function listReductions(deps: Deps, ctx: RequestContext, query: { orgId?: string; status: 'all' | 'proposed' | 'approved' | 'rejected'; page: number; pageSize: number }) {
+export async function listReductions(deps: Deps, ctx: ActorContext, query: { orgId?: string; status: 'all' | 'proposed' | 'approved' | 'rejected'; page: number; pageSize: number }) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
-  const { rows, total } = await repo.listReductions(deps.db, { scope: orgInScope(ctx.actor!, 'dues.read'), orgPath: org?.path, status: query.status }, query.pageSize, (query.page - 1) * query.pageSize);
+  const { rows, total } = await repo.listReductions(deps.db, { scope: orgInScope(ctx.actor, 'dues.read'), orgPath: org?.path, status: query.status }, query.pageSize, (query.page - 1) * query.pageSize);
   return { items: rows.map((r) => reductionView(ctx, r)), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** Approves or rejects a proposal; an approval corrects the unpaid bills of the months it covers at once. */
-export async function decideReduction(deps: Deps, ctx: RequestContext, id: string, body: { approve: boolean; note?: string | null }) {
+export async function decideReduction(deps: Deps, ctx: ActorContext, id: string, body: { approve: boolean; note?: string | null }) {
   return deps.db.tx(async (t) => {
-    const r = await repo.lockReduction(t, id, orgInScope(ctx.actor!, 'dues.read'));
+    const r = await repo.lockReduction(t, id, orgInScope(ctx.actor, 'dues.read'));
     if (!r) throw notFound();
     if (!canDecide(ctx, r)) throw new AppError('FORBIDDEN', '少交、免交由党支部的上一级党组织审批');
     if (r.status !== 'proposed') throw new AppError('CONFLICT', '该申请已处理');
-    await repo.decideReduction(t, id, { status: body.approve ? 'approved' : 'rejected', decidedBy: ctx.actor!.accountId, note: body.note ?? null });
+    await repo.decideReduction(t, id, { status: body.approve ? 'approved' : 'rejected', decidedBy: ctx.actor.accountId, note: body.note ?? null });
     let corrected = 0;
     if (body.approve) {
       const months = await repo.unpaidBillMonths(t, r.person_id, r.from_month, r.to_month);
@@ -490,8 +490,8 @@ export async function decideReduction(deps: Deps, ctx: RequestContext, id: strin
  * for reading and whose branch's parent the caller's dues.approve covers,
  * exactly what decideReduction allows. The oldest first, at most `limit`.
  */
-export async function listPendingReductions(deps: Deps, ctx: RequestContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
-  const actor = ctx.actor!;
+export async function listPendingReductions(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const actor = ctx.actor;
   if (!can(actor, 'dues.approve')) return { items: [], total: 0 };
   const { rows, total } = await repo.listPendingReductions(deps.db, orgInScope(actor, 'dues.read'), orgInScope(actor, 'dues.approve', 'po'), limit);
   const yuan = (fen: number) => `${(fen / 100).toFixed(2)}元`;
@@ -506,10 +506,10 @@ export async function listPendingReductions(deps: Deps, ctx: RequestContext, lim
 // ---------------------------------------------------------------------------
 // Arrears: consecutive unpaid months (3: 批评教育 reminder; 6: 组织处理)
 // ---------------------------------------------------------------------------
-export async function arrears(deps: Deps, ctx: RequestContext, query: { orgId?: string; minMonths: number }, asOf = monthOf(deps.clock.today())) {
+export async function arrears(deps: Deps, ctx: ActorContext, query: { orgId?: string; minMonths: number }, asOf = monthOf(deps.clock.today())) {
   const org = await orgPathOf(deps.db, ctx, query.orgId);
   const rule = await ruleFor(deps.db, asOf);
-  const rows = await repo.arrears(deps.db, orgInScope(ctx.actor!, 'dues.read'), org?.path ?? null, asOf, query.minMonths);
+  const rows = await repo.arrears(deps.db, orgInScope(ctx.actor, 'dues.read'), org?.path ?? null, asOf, query.minMonths);
   return {
     asOf,
     items: rows.map((r) => ({ personId: r.person_id, name: r.name, orgId: r.org_id, orgName: r.org_name, months: r.months, owedFen: r.owed_fen, since: r.since, level: r.months >= rule.body.arrearsActionMonths ? ('action' as const) : ('warn' as const) })),

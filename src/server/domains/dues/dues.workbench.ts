@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { orgInScope, personInScope } from '../../platform/scope';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
 import { registerWorkbenchSource, type WorkbenchOrg } from '../workbench';
@@ -13,8 +13,8 @@ import { monthOf } from './dues.policy';
 
 const yuan = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
 
-export async function duesWorkbench(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null = null) {
-  const actor = ctx.actor!;
+export async function duesWorkbench(deps: Deps, ctx: ActorContext, under: WorkbenchOrg | null = null) {
+  const actor = ctx.actor;
   const month = monthOf(deps.clock.today());
   const rule = await ruleFor(deps.db, month);
   const [unpaid, noBase, owing] = await Promise.all([

@@ -29,7 +29,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/files', operationId: 'uploadFile', summary: `上传附件（${Object.values(ALLOWED_MIME).join('、')}，按内容识别类型）`, tags: ['file'], access: 'file.upload',
     schema: { querystring: OwnerQuery, response: { 201: FileView } },
     handler: async (req, reply) => {
-      const actor = req.actor!;
+      const actor = req.actor;
       const orgId = await ownerOrg(db, actor, req.query.ownerType, req.query.ownerId, 'file.upload');
       if (!orgId) throw notFound();
       const file = await req.file({ limits: { fileSize: deps.config.fileMaxBytes, files: 1 } });
@@ -52,7 +52,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/files', operationId: 'listFiles', summary: '对象的附件列表', tags: ['file'], access: 'file.read',
     schema: { querystring: OwnerQuery, response: { 200: FileList } },
     handler: async (req) => {
-      const orgId = await ownerOrg(db, req.actor!, req.query.ownerType, req.query.ownerId, 'file.read');
+      const orgId = await ownerOrg(db, req.actor, req.query.ownerType, req.query.ownerId, 'file.read');
       if (!orgId) throw notFound();
       const rows = await listOwnerFiles(db, req.query.ownerType, req.query.ownerId);
       return { items: rows.map((r) => ({ id: r.id, fileName: r.file_name, mime: r.mime, sizeBytes: r.size_bytes, createdAt: r.created_at })) };
@@ -62,7 +62,7 @@ export function registerFileRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/files/:id', operationId: 'downloadFile', summary: '下载附件', tags: ['file'], access: 'file.read',
     schema: { params: z.object({ id: z.uuid() }) },
     handler: async (req, reply) => {
-      const f = await findFileForDownload(db, req.params.id, orgInScope(req.actor!, 'file.read'));
+      const f = await findFileForDownload(db, req.params.id, orgInScope(req.actor, 'file.read'));
       if (!f) throw notFound();
       reply.headers(attachmentHeaders(f.file_name, f.mime));
       return reply.send(deps.files.stream(f.storage_key));

@@ -15,7 +15,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/jobs', operationId: 'listJobs', summary: '任务记录', tags: ['jobs'], access: 'job.read',
     schema: { querystring: PageQuery, response: { 200: JobPage } },
     handler: async (req) => {
-      const where = jobScope(req.actor!);
+      const where = jobScope(req.actor);
       const rows = await listJobs(db, where, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
       const n = await countJobs(db, where);
       return { items: rows.map(present), total: n, page: req.query.page, pageSize: req.query.pageSize };
@@ -25,7 +25,7 @@ export function registerJobRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/jobs/:id', operationId: 'getJob', summary: '任务进度与结果', tags: ['jobs'], access: 'job.read',
     schema: { params: z.object({ id: z.uuid() }), response: { 200: JobView } },
     handler: async (req) => {
-      const row = await findJob(db, req.params.id, jobScope(req.actor!));
+      const row = await findJob(db, req.params.id, jobScope(req.actor));
       if (!row) throw notFound();
       return present(row);
     },

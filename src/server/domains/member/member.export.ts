@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { loadExcel, printSheet, type SheetColumn } from '../../platform/excel';
 import type { Deps } from '../../deps';
-import type { Actor, RequestContext } from '../../platform/actor';
+import type { Actor, ActorContext } from '../../platform/actor';
 import { audit } from '../../platform/audit';
 import { personInScope, orgInScope } from '../../platform/scope';
 import { notFound } from '../../platform/errors';
@@ -41,18 +41,18 @@ interface ExportRow {
   status: keyof typeof MEMBER_STATUSES; join_date: string | null; conversion_date: string | null; org_name: string; org_code: string | null;
 }
 
-export async function prepareExport(deps: Deps, ctx: RequestContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former'; sex?: string; education?: string; ids?: string }): Promise<ExportPlan> {
+export async function prepareExport(deps: Deps, ctx: ActorContext, query: { orgId?: string; q?: string; status: 'current' | 'probationary' | 'full' | 'former'; sex?: string; education?: string; ids?: string }): Promise<ExportPlan> {
   let orgPath: string | null = null;
-  let orgName = scopeName(ctx.actor!);
+  let orgName = scopeName(ctx.actor);
   if (query.orgId) {
-    const org = await repo.findOrgForMembers(deps.db, query.orgId, orgInScope(ctx.actor!, 'member.export'));
+    const org = await repo.findOrgForMembers(deps.db, query.orgId, orgInScope(ctx.actor, 'member.export'));
     if (!org) throw notFound();
     orgPath = org.path;
     orgName = org.name;
   }
   // a selection on the list narrows the export further; a selected id out of scope is simply not exported
   const ids = query.ids ? [...new Set(query.ids.toLowerCase().split(','))] : undefined;
-  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.export'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q), ids });
+  const where = repo.memberFilter(personInScope(ctx.actor, 'member.export'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms: searchTerms(deps, query.q), ids });
   await audit(deps.db, ctx, { action: 'member.export', objectType: 'org', objectId: query.orgId ?? null, orgId: query.orgId ?? null, detail: { status: query.status, sex: query.sex ?? null, education: query.education ?? null, q: query.q ? '[filtered]' : null, selected: ids?.length ?? null } });
   return { where, orgName };
 }
@@ -67,7 +67,7 @@ async function exportBatch(deps: Deps, where: Sql, last: { seq: number; name_pin
  * returned writer streams the workbook (a later failure destroys the stream:
  * the client sees a broken transfer, never a truncated "complete" file).
  */
-export async function startExport(deps: Deps, ctx: RequestContext, plan: ExportPlan, batchSize = 5000): Promise<(out: Writable) => Promise<number>> {
+export async function startExport(deps: Deps, ctx: ActorContext, plan: ExportPlan, batchSize = 5000): Promise<(out: Writable) => Promise<number>> {
   const first = await exportBatch(deps, plan.where, null, batchSize);
   return (out) => writeExport(deps, ctx, plan, out, batchSize, first);
 }
@@ -80,17 +80,17 @@ function exportValues(r: ExportRow, n: number, today: string): unknown[] {
   ];
 }
 
-export async function writeExport(deps: Deps, ctx: RequestContext, plan: ExportPlan, out: Writable, batchSize = 5000, first?: ExportRow[]): Promise<number> {
+export async function writeExport(deps: Deps, ctx: ActorContext, plan: ExportPlan, out: Writable, batchSize = 5000, first?: ExportRow[]): Promise<number> {
   const { where } = plan;
   const today = deps.clock.today();
   first ??= await exportBatch(deps, where, null, batchSize);
   const ExcelJS = await loadExcel();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = ctx.actor!.username;
+  wb.creator = ctx.actor.username;
   wb.created = new Date();
   const sheet = printSheet(wb, {
     name: '党员名册', title: '党员名册', columns: SHEET_COLUMNS, frozenColumns: 2,
-    caption: [plan.orgName, `截至 ${today}`, `导出人：${ctx.actor!.displayName}（${ctx.actor!.username}）`, '敏感信息已脱敏'],
+    caption: [plan.orgName, `截至 ${today}`, `导出人：${ctx.actor.displayName}（${ctx.actor.username}）`, '敏感信息已脱敏'],
     // the streamed sheet writes its widths before its rows: fitted to the first batch
     sample: first.slice(0, 1000).map((r, i) => exportValues(r, i + 1, today)),
   });

@@ -1,7 +1,7 @@
 import { checkWorkbook, importTemplate, loadExcel, readSheet, sheetLimits, TEMPLATE_ROWS } from '../../platform/excel';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Deps } from '../../deps';
-import type { RequestContext, Actor } from '../../platform/actor';
+import type { ActorContext, Actor } from '../../platform/actor';
 import { AppError } from '../../platform/errors';
 import { orgInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
@@ -89,8 +89,8 @@ async function loadOrgIndex(deps: Deps, actor: Actor) {
 }
 
 /** Validates every row; with `commit`, inserts the valid ones (skipping those already on the roll). */
-export async function runImport(deps: Deps, ctx: RequestContext, data: Buffer, commit: boolean, onProgress?: (done: number, total: number) => Promise<void>): Promise<ImportReport> {
-  const actor = ctx.actor!;
+export async function runImport(deps: Deps, ctx: ActorContext, data: Buffer, commit: boolean, onProgress?: (done: number, total: number) => Promise<void>): Promise<ImportReport> {
+  const actor = ctx.actor;
   const rows = await readRows(data);
   const resolveOrg = await loadOrgIndex(deps, actor);
   const today = deps.clock.today();

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { RequestContext, Actor } from '../../platform/actor';
+import type { ActorContext, Actor } from '../../platform/actor';
 import { loadGrants } from '../../platform/session';
 import { runImport } from './member.import';
 import * as repo from './member.repo';
@@ -12,8 +12,8 @@ import * as repo from './member.repo';
 // which names rows and fields, never ID numbers. Uploads a crash left behind
 // are swept by housekeeping after a day (platform/maintenance).
 
-export async function enqueueImport(deps: Deps, ctx: RequestContext, data: Buffer): Promise<string> {
-  const actor = ctx.actor!;
+export async function enqueueImport(deps: Deps, ctx: ActorContext, data: Buffer): Promise<string> {
+  const actor = ctx.actor;
   const jobId = crypto.randomUUID();
   const key = await deps.files.put(data);
   const orgId = actor.grants.find((g) => g.orgId)?.orgId ?? null;
@@ -35,7 +35,7 @@ export function registerMemberJobs(deps: Deps) {
     try {
       const actor = await actorOf(deps, job.createdBy!);
       const data = await deps.files.get(fileKey);
-      const ctx: RequestContext = { requestId: String(job.payload.requestId ?? job.jobId), ip: (job.payload.ip as string) ?? null, actor };
+      const ctx: ActorContext = { requestId: String(job.payload.requestId ?? job.jobId), ip: (job.payload.ip as string) ?? null, actor };
       const report = await runImport(deps, ctx, data, true, (done, total) => job.progress(done, total, `已导入 ${done} / ${total} 行`));
       await deps.notify.notify(deps.db, actor.accountId, { kind: 'job', title: '党员导入完成', body: `新增 ${report.created} 人，跳过 ${report.skipped} 人，错误 ${report.errors.length} 行`, link: `/admin/jobs/${job.jobId}` });
       return report;

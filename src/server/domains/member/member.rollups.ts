@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import type { Db } from '../../platform/db';
-import { grantsWith, type RequestContext } from '../../platform/actor';
+import { grantsWith, type ActorContext } from '../../platform/actor';
 import { notFound } from '../../platform/errors';
 import { findOrgInScope, orgInScope } from '../../platform/scope';
 import { EDUCATIONS, MEMBER_STATUSES, OCCUPATIONS, ORG_TYPES, PIPELINE_STATUSES, SEXES } from '../../../contracts/dict';
@@ -14,8 +14,8 @@ import * as repo from './member.rollup.repo';
 const READ = 'member.read' as const;
 
 /** Whether the actor sees the whole subtree of the org (else only the org itself, through a node grant). */
-function seesSubtree(ctx: RequestContext, path: string) {
-  return grantsWith(ctx.actor!, READ).some((g) => g.orgId === null || (g.scope === 'subtree' && (path === g.orgPath || path.startsWith(g.orgPath + '.'))));
+function seesSubtree(ctx: ActorContext, path: string) {
+  return grantsWith(ctx.actor, READ).some((g) => g.orgId === null || (g.scope === 'subtree' && (path === g.orgPath || path.startsWith(g.orgPath + '.'))));
 }
 
 /** Counts of one dimension: every known code in list order (zeros included), then other values by count. */
@@ -67,8 +67,8 @@ export function statsFromRollup(rows: repo.RollupRow[], asOf: string): Omit<Memb
  * GET /orgs/:id/member-stats: an org out of scope is not found; a node grant
  * (the org alone) gets the org's own counts, never its descendants'.
  */
-export async function getOrgMemberStats(deps: Deps, ctx: RequestContext, orgId: string, query: { asOf?: string }): Promise<MemberStats> {
-  const org = await findOrgInScope(deps.db, orgId, orgInScope(ctx.actor!, READ));
+export async function getOrgMemberStats(deps: Deps, ctx: ActorContext, orgId: string, query: { asOf?: string }): Promise<MemberStats> {
+  const org = await findOrgInScope(deps.db, orgId, orgInScope(ctx.actor, READ));
   if (!org) throw notFound();
   const subtree = seesSubtree(ctx, org.path);
   const rows = subtree ? await repo.subtreeRollup(deps.db, org.id) : await repo.nodeRollup(deps.db, org.id);

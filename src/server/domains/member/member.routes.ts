@@ -42,8 +42,8 @@ export function registerMemberRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/me/profile', operationId: 'getMyProfile', summary: '本人党员档案', tags: ['member'], access: 'self.read',
     schema: { response: { 200: MemberDetail } },
     handler: async (req) => {
-      if (!req.actor!.personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
-      return service.getMember(deps, contextOf(req), req.actor!.personId);
+      if (!req.actor.personId) throw new AppError('NOT_FOUND', '您的账号未关联党员档案，请联系支部书记');
+      return service.getMember(deps, contextOf(req), req.actor.personId);
     },
   });
   defineRoute(app, db, {

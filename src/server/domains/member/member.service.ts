@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { RequestContext, ActorContext } from '../../platform/actor';
 import { can } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
@@ -32,9 +32,9 @@ function listItem(r: repo.MemberListRow, today: string): MemberListItem {
   };
 }
 
-async function resolveOrgFilter(q: Queryable, ctx: RequestContext, orgId: string | undefined) {
+async function resolveOrgFilter(q: Queryable, ctx: ActorContext, orgId: string | undefined) {
   if (!orgId) return null;
-  const org = await repo.findOrgForMembers(q, orgId, orgInScope(ctx.actor!, 'member.read'));
+  const org = await repo.findOrgForMembers(q, orgId, orgInScope(ctx.actor, 'member.read'));
   if (!org) throw notFound();
   return org.path;
 }
@@ -42,10 +42,10 @@ async function resolveOrgFilter(q: Queryable, ctx: RequestContext, orgId: string
 /** A pinyin-prefix search (one or two letters match most of a city) counts at most this many (QUALITY B3). */
 export const MEMBER_COUNT_CAP = 1000;
 
-export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMembersQuery, opts: { countCap?: number } = {}) {
+export async function listMembers(deps: Deps, ctx: ActorContext, query: ListMembersQuery, opts: { countCap?: number } = {}) {
   const orgPath = await resolveOrgFilter(deps.db, ctx, query.orgId);
   const terms = searchTerms(deps, query.q);
-  const where = repo.memberFilter(personInScope(ctx.actor!, 'member.read'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms });
+  const where = repo.memberFilter(personInScope(ctx.actor, 'member.read'), { orgPath, status: query.status, sex: query.sex, education: query.education, terms });
   const cap = terms?.pinyinPrefix ? (opts.countCap ?? MEMBER_COUNT_CAP) : null;
   const [rows, counted] = await Promise.all([
     repo.listMembers(deps.db, where, query.sort, query.order, query.pageSize, (query.page - 1) * query.pageSize),
@@ -56,8 +56,8 @@ export async function listMembers(deps: Deps, ctx: RequestContext, query: ListMe
   return { items: rows.map((r) => listItem(r, today)), total: totalCapped ? cap : counted, totalCapped, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getMember(deps: Deps, ctx: RequestContext, id: string): Promise<MemberDetail> {
-  const actor = ctx.actor!;
+export async function getMember(deps: Deps, ctx: ActorContext, id: string): Promise<MemberDetail> {
+  const actor = ctx.actor;
   // readable through a member.read scope, or as one's own record (self.read)
   const scope = repo.eitherScope(personInScope(actor, 'member.read'), personInScope(actor, 'self.read'));
   const p = await repo.findProfile(deps.db, id, scope, orgInScope(actor, 'org.read', 'a'));
@@ -107,8 +107,8 @@ export function prepareRecord(deps: Deps, body: Omit<CreateMemberBody, 'orgId' |
   };
 }
 
-export async function findBranchForCreate(q: Queryable, ctx: RequestContext, orgId: string) {
-  const org = await repo.findOrgForMembers(q, orgId, orgInScope(ctx.actor!, 'member.create'));
+export async function findBranchForCreate(q: Queryable, ctx: ActorContext, orgId: string) {
+  const org = await repo.findOrgForMembers(q, orgId, orgInScope(ctx.actor, 'member.create'));
   if (!org) throw notFound();
   if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
   if (!BRANCH_TYPES.includes(org.type as OrgType)) throw new AppError('VALIDATION_FAILED', '党员的组织关系应在党支部（含联合党支部、临时党支部），请选择党支部', { issues: [{ field: 'orgId', message: '请选择党支部' }] });
@@ -125,7 +125,7 @@ export async function insertMember(t: Queryable, ctx: RequestContext, org: { id:
   return id;
 }
 
-export async function createMember(deps: Deps, ctx: RequestContext, body: CreateMemberBody): Promise<string> {
+export async function createMember(deps: Deps, ctx: ActorContext, body: CreateMemberBody): Promise<string> {
   const today = deps.clock.today();
   const rec = prepareRecord(deps, body, today);
   try {
@@ -141,11 +141,11 @@ export async function createMember(deps: Deps, ctx: RequestContext, body: Create
   }
 }
 
-export async function updateMember(deps: Deps, ctx: RequestContext, id: string, body: UpdateMemberBody) {
+export async function updateMember(deps: Deps, ctx: ActorContext, id: string, body: UpdateMemberBody) {
   const today = deps.clock.today();
   try {
     await deps.db.tx(async (t) => {
-      const p = await repo.findPerson(t, id, personInScope(ctx.actor!, 'member.update'), true);
+      const p = await repo.findPerson(t, id, personInScope(ctx.actor, 'member.update'), true);
       if (!p) throw notFound();
       if (p.status !== 'full' && p.status !== 'probationary') throw new AppError('MEMBER_NOT_CURRENT');
       if (p.version !== body.version) throw conflict();
@@ -176,11 +176,11 @@ export async function updateMember(deps: Deps, ctx: RequestContext, id: string, 
   }
 }
 
-export async function recordStatusEvent(deps: Deps, ctx: RequestContext, id: string, body: { reason: MemberEventReason; eventDate: string; note?: string | null; version: number }) {
+export async function recordStatusEvent(deps: Deps, ctx: ActorContext, id: string, body: { reason: MemberEventReason; eventDate: string; note?: string | null; version: number }) {
   const today = deps.clock.today();
   if (body.eventDate > today) throw new AppError('VALIDATION_FAILED', '变动日期不能晚于今天');
   await deps.db.tx(async (t) => {
-    const p = await repo.findPerson(t, id, personInScope(ctx.actor!, 'member.status'), true);
+    const p = await repo.findPerson(t, id, personInScope(ctx.actor, 'member.status'), true);
     if (!p) throw notFound();
     if (p.version !== body.version) throw conflict();
     const next = statusAfter(p.status, body.reason);
@@ -195,13 +195,13 @@ export async function recordStatusEvent(deps: Deps, ctx: RequestContext, id: str
       // a former member signs in no more: their accounts are disabled with the 减少 event
       await disablePersonAccounts(t, ctx, id, body.reason);
     }
-    await repo.insertEvent(t, { personId: id, orgId: p.org_id, direction: MEMBER_EVENT_REASONS[body.reason].direction, reason: body.reason, eventDate: body.eventDate, fromStatus: p.status, toStatus: next, note: body.note ?? null, actorId: ctx.actor!.accountId });
+    await repo.insertEvent(t, { personId: id, orgId: p.org_id, direction: MEMBER_EVENT_REASONS[body.reason].direction, reason: body.reason, eventDate: body.eventDate, fromStatus: p.status, toStatus: next, note: body.note ?? null, actorId: ctx.actor.accountId });
     await auditInTx(t, ctx, { action: 'member.status_change', objectType: 'person', objectId: id, orgId: p.org_id, detail: { reason: body.reason, from: p.status, to: next } });
   });
 }
 
-export async function revealField(deps: Deps, ctx: RequestContext, id: string, field: SensitiveField, reason: string) {
-  const p = await repo.findPerson(deps.db, id, personInScope(ctx.actor!, 'member.reveal'));
+export async function revealField(deps: Deps, ctx: ActorContext, id: string, field: SensitiveField, reason: string) {
+  const p = await repo.findPerson(deps.db, id, personInScope(ctx.actor, 'member.reveal'));
   if (!p) throw notFound();
   const blob = field === 'idNumber' ? p.id_no_enc : field === 'phone' ? p.phone_enc : p.income_enc;
   const value = blob ? deps.cipher.decrypt(blob) : null;

@@ -12,7 +12,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/notifications', operationId: 'listNotifications', summary: '我的通知（含未读数）', tags: ['notification'], access: 'authenticated',
     schema: { querystring: PageQuery.extend({ unreadOnly: z.enum(['true', 'false']).default('false') }), response: { 200: NotificationPage } },
     handler: async (req) => {
-      const me = req.actor!.accountId;
+      const me = req.actor.accountId;
       const unreadOnly = req.query.unreadOnly === 'true';
       const rows = await listAccountNotifications(db, me, unreadOnly, req.query.pageSize, (req.query.page - 1) * req.query.pageSize);
       const c = await countAccountNotifications(db, me, unreadOnly);
@@ -23,7 +23,7 @@ export function registerNotificationRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/notifications/read', operationId: 'markNotificationsRead', summary: '标记已读（不带 ids 时全部已读）', tags: ['notification'], access: 'authenticated',
     schema: { body: z.object({ ids: z.array(z.uuid()).max(100).optional() }), response: { 200: Ok } },
     handler: async (req) => {
-      const me = req.actor!.accountId;
+      const me = req.actor.accountId;
       if (req.body.ids) await markNotificationsRead(db, me, req.body.ids);
       else await markAllNotificationsRead(db, me);
       return { ok: true as const };

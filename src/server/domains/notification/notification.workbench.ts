@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { NOTIFICATION_KINDS, WORKBENCH_GROUP_ITEMS, type NotificationKind, type WorkbenchGroup } from '../../../contracts/workbench';
 import { registerWorkbenchSource } from '../workbench';
 import { unreadByKind } from './notification.repo';
@@ -10,8 +10,8 @@ import { unreadByKind } from './notification.repo';
 
 const ORDER = Object.keys(NOTIFICATION_KINDS) as NotificationKind[];
 
-export async function notificationWorkbench(deps: Deps, ctx: RequestContext) {
-  const rows = await unreadByKind(deps.db, ctx.actor!.accountId, WORKBENCH_GROUP_ITEMS);
+export async function notificationWorkbench(deps: Deps, ctx: ActorContext) {
+  const rows = await unreadByKind(deps.db, ctx.actor.accountId, WORKBENCH_GROUP_ITEMS);
   const groups = new Map<string, WorkbenchGroup>();
   for (const r of rows) {
     const kind = (r.kind in NOTIFICATION_KINDS ? r.kind : 'other') as NotificationKind;

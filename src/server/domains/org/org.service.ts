@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { can, grantsWith, scopeRootOrgIds } from '../../platform/actor';
 import { AppError, notFound, conflict } from '../../platform/errors';
 import { covers, orgInScope, unscoped } from '../../platform/scope';
@@ -19,8 +19,8 @@ function present(r: repo.OrgSummaryRow): OrgSummary {
 }
 
 /** Children of an org, or the actor's scope roots when no parent is given. */
-export async function listOrgChildren(deps: Deps, ctx: RequestContext, parentId: string | undefined, includeDissolved: boolean) {
-  const actor = ctx.actor!;
+export async function listOrgChildren(deps: Deps, ctx: ActorContext, parentId: string | undefined, includeDissolved: boolean) {
+  const actor = ctx.actor;
   const scope = orgInScope(actor, 'org.read');
   if (parentId) {
     const parent = await repo.findOrg(deps.db, parentId, scope);
@@ -32,13 +32,13 @@ export async function listOrgChildren(deps: Deps, ctx: RequestContext, parentId:
   return (await repo.listByIds(deps.db, scopeRootOrgIds(grants), scope)).map(present);
 }
 
-export async function searchOrgs(deps: Deps, ctx: RequestContext, q: string) {
-  return (await repo.searchOrgs(deps.db, q, orgInScope(ctx.actor!, 'org.read'), 30)).map(present);
+export async function searchOrgs(deps: Deps, ctx: ActorContext, q: string) {
+  return (await repo.searchOrgs(deps.db, q, orgInScope(ctx.actor, 'org.read'), 30)).map(present);
 }
 
 /** The first `limit` orgs whose name contains `q`, and how many there are in scope. */
-export async function findOrgsByName(deps: Deps, ctx: RequestContext, q: string, limit: number) {
-  const scope = orgInScope(ctx.actor!, 'org.read');
+export async function findOrgsByName(deps: Deps, ctx: ActorContext, q: string, limit: number) {
+  const scope = orgInScope(ctx.actor, 'org.read');
   const [rows, total] = await Promise.all([repo.searchOrgs(deps.db, q, scope, limit), repo.countOrgsByName(deps.db, q, scope)]);
   return { items: rows.map(present), total };
 }
@@ -47,8 +47,8 @@ async function setupRule(q: Queryable, today: string, path: string) {
   return ruleInForce<SetupRule>(q, 'org', 'setup', today, path);
 }
 
-export async function getOrg(deps: Deps, ctx: RequestContext, id: string): Promise<OrgDetail> {
-  const actor = ctx.actor!;
+export async function getOrg(deps: Deps, ctx: ActorContext, id: string): Promise<OrgDetail> {
+  const actor = ctx.actor;
   const org = await repo.findOrg(deps.db, id, orgInScope(actor, 'org.read'));
   if (!org) throw notFound();
   const today = deps.clock.today();
@@ -90,8 +90,8 @@ function typeError(child: string, parent: string) {
   return new AppError('VALIDATION_FAILED', `${ORG_TYPES[child as keyof typeof ORG_TYPES]}不能设在${ORG_TYPES[parent as keyof typeof ORG_TYPES]}之下`);
 }
 
-export async function createOrg(deps: Deps, ctx: RequestContext, body: CreateOrgBody): Promise<string> {
-  const actor = ctx.actor!;
+export async function createOrg(deps: Deps, ctx: ActorContext, body: CreateOrgBody): Promise<string> {
+  const actor = ctx.actor;
   try {
     return await deps.db.tx(async (t) => {
       const parent = await repo.findOrg(t, body.parentId, orgInScope(actor, 'org.create'), true);
@@ -112,8 +112,8 @@ export async function createOrg(deps: Deps, ctx: RequestContext, body: CreateOrg
   }
 }
 
-export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, body: UpdateOrgBody) {
-  const actor = ctx.actor!;
+export async function updateOrg(deps: Deps, ctx: ActorContext, id: string, body: UpdateOrgBody) {
+  const actor = ctx.actor;
   try {
     await deps.db.tx(async (t) => {
       const org = await repo.findOrg(t, id, orgInScope(actor, 'org.update'), true);
@@ -147,8 +147,8 @@ export async function updateOrg(deps: Deps, ctx: RequestContext, id: string, bod
   }
 }
 
-export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newParentId: string, version: number) {
-  const actor = ctx.actor!;
+export async function moveOrg(deps: Deps, ctx: ActorContext, id: string, newParentId: string, version: number) {
+  const actor = ctx.actor;
   await deps.db.tx(async (t) => {
     await repo.lockTreeForMove(t);
     const org = await repo.findOrg(t, id, orgInScope(actor, 'org.move'), true);
@@ -171,8 +171,8 @@ export async function moveOrg(deps: Deps, ctx: RequestContext, id: string, newPa
 }
 
 
-export async function dissolveOrg(deps: Deps, ctx: RequestContext, id: string, body: { dissolvedOn: string; reason: string; version: number }) {
-  const actor = ctx.actor!;
+export async function dissolveOrg(deps: Deps, ctx: ActorContext, id: string, body: { dissolvedOn: string; reason: string; version: number }) {
+  const actor = ctx.actor;
   await deps.db.tx(async (t) => {
     const org = await repo.findOrg(t, id, orgInScope(actor, 'org.dissolve'), true);
     if (!org) throw notFound();
@@ -187,8 +187,8 @@ export async function dissolveOrg(deps: Deps, ctx: RequestContext, id: string, b
   });
 }
 
-export async function electCommittee(deps: Deps, ctx: RequestContext, id: string, body: { electedOn: string; termYears?: number; posts: Array<{ post: CommitteePost; holderName: string; personId?: string | null; approvedOn?: string | null }> }) {
-  const actor = ctx.actor!;
+export async function electCommittee(deps: Deps, ctx: ActorContext, id: string, body: { electedOn: string; termYears?: number; posts: Array<{ post: CommitteePost; holderName: string; personId?: string | null; approvedOn?: string | null }> }) {
+  const actor = ctx.actor;
   await deps.db.tx(async (t) => {
     const org = await repo.findOrg(t, id, orgInScope(actor, 'committee.manage'), true);
     if (!org) throw notFound();
@@ -218,8 +218,8 @@ export async function electCommittee(deps: Deps, ctx: RequestContext, id: string
 }
 
 /** Setup warnings of every open org in the actor's scope (optionally under one org), errors first. */
-export async function listOrgWarnings(deps: Deps, ctx: RequestContext, orgId: string | undefined, limit: number): Promise<OrgWarningList> {
-  const scope = orgInScope(ctx.actor!, 'org.read');
+export async function listOrgWarnings(deps: Deps, ctx: ActorContext, orgId: string | undefined, limit: number): Promise<OrgWarningList> {
+  const scope = orgInScope(ctx.actor, 'org.read');
   let underPath: string | null = null;
   if (orgId) {
     const org = await repo.findOrg(deps.db, orgId, scope);

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { orgInScope } from '../../platform/scope';
 import type { SetupWarning } from '../../../contracts/org';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
@@ -21,8 +21,8 @@ const LABELS: Record<SetupWarning['code'], string> = {
 };
 const ORDER = Object.keys(LABELS) as Array<SetupWarning['code']>;
 
-export async function setupWorkbench(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null = null) {
-  const { all, checkedOrgs } = await setupWarningsIn(deps, orgInScope(ctx.actor!, 'org.read'), under?.path ?? null);
+export async function setupWorkbench(deps: Deps, ctx: ActorContext, under: WorkbenchOrg | null = null) {
+  const { all, checkedOrgs } = await setupWarningsIn(deps, orgInScope(ctx.actor, 'org.read'), under?.path ?? null);
   const groups = new Map<string, WorkbenchGroup>();
   for (const w of all) {
     let g = groups.get(w.warning.code);

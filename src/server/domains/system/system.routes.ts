@@ -33,7 +33,7 @@ export function registerSystemRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/system/backups', operationId: 'startBackup', summary: '立即备份（后台任务，完成后按保留份数清理旧备份）', tags: ['system'], access: 'system.config',
     schema: { response: { 202: BackupStarted } },
     handler: async (req, reply) => {
-      const jobId = await deps.jobs.enqueue('system.backup', {}, { createdBy: contextOf(req).actor!.accountId, maxAttempts: 1 });
+      const jobId = await deps.jobs.enqueue('system.backup', {}, { createdBy: contextOf(req).actor.accountId, maxAttempts: 1 });
       reply.code(202);
       return { jobId };
     },

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { can } from '../../platform/actor';
 import { notFound } from '../../platform/errors';
 import { findOrgInScope, orgInScope, orgPathInScope } from '../../platform/scope';
@@ -12,8 +12,8 @@ import { workbenchSources, type WorkbenchOrg } from './workbench.registry';
  * be one the caller sees (else 404, like any object out of scope), and a
  * section whose permission does not reach that org is left out.
  */
-export async function getWorkbench(deps: Deps, ctx: RequestContext, query: GetWorkbenchQuery): Promise<Workbench> {
-  const actor = ctx.actor!;
+export async function getWorkbench(deps: Deps, ctx: ActorContext, query: GetWorkbenchQuery): Promise<Workbench> {
+  const actor = ctx.actor;
   let under: WorkbenchOrg | null = null;
   if (query.orgId) {
     under = await findOrgInScope(deps.db, query.orgId, orgInScope(actor, 'org.read'));
