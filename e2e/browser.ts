@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
-import { DEMO_PASSWORD, seed } from '../src/server/seed/demo';
+import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import { onTestFailed } from 'vitest';
-import { createHarness, type Harness } from '../tests/helpers/harness';
+import { createDemoHarness, type Harness } from '../tests/helpers/harness';
 import { systemClock, type Clock } from '../src/server/platform/clock';
 
 // Shared helpers of the browser flows: Chromium (Debian's, or the npm-shipped one) driven by
@@ -179,8 +179,7 @@ export function horizontalOverflow(page: Page): Promise<number> {
  * dates passes its own (development: the harness's fixed day).
  */
 export async function startDemo(opts: { clock?: Clock } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
-  const h = await createHarness({}, { clock: opts.clock ?? systemClock });
-  await seed(h.deps, 'demo', 1);
+  const h = await createDemoHarness({}, { clock: opts.clock ?? systemClock });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   return { h, base, browser: await launchChromium() };

@@ -53,6 +53,8 @@ export async function teardown() {
   const { rows } = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [`${templateDb}_%`, templateDb]);
   for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
   await admin.end();
+  // the demo templates' uploaded files (see createDemoHarness)
+  for (const f of fs.readdirSync(os.tmpdir())) if (f.startsWith(`${templateDb}_demo_`)) fs.rmSync(path.join(os.tmpdir(), f), { recursive: true, force: true });
   if (embedded) await embedded.stop();
   if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 }

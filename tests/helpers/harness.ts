@@ -17,6 +17,7 @@ import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 import { fixedClock, type Clock } from '../../src/server/platform/clock';
 import { createSessionCache } from '../../src/server/platform/session-cache';
+import { seed } from '../../src/server/seed/demo';
 
 // Each test file gets its own database cloned from the migrated template, its
 // own data directory and its own app (driven with inject, no port).
@@ -43,9 +44,48 @@ export const TEST_NOW = '2026-12-04T04:00:00Z'; // 12:00 in Asia/Shanghai
 export const TEST_TODAY = '2026-12-04';
 
 export async function createHarness(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<Harness> {
-  const adminUrl = inject('adminUrl');
   const template = inject('templateDb');
-  const name = `${template}_${crypto.randomBytes(5).toString('hex')}`;
+  return openHarness(`${template}_${crypto.randomBytes(5).toString('hex')}`, template, env, opts.clock ?? fixedClock(TEST_NOW), { dropOnClose: true });
+}
+
+/**
+ * A harness on the demo county (`seed(deps, 'demo', 1)`) as of the clock's
+ * day. The demo is generated once per test run and business day — by the first
+ * test file that asks, under an advisory lock — into a template database (with
+ * its uploaded files beside it); every caller gets its own clone.
+ */
+export async function createDemoHarness(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<Harness> {
+  const template = inject('templateDb');
+  const clock = opts.clock ?? fixedClock(TEST_NOW);
+  const demo = `${template}_demo_${clock.today().replaceAll('-', '')}`;
+  const filesDir = path.join(os.tmpdir(), `${demo}_files`);
+  const admin = new pg.Client({ connectionString: inject('adminUrl') });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_advisory_lock(hashtext($1))', [demo]);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [demo]);
+    if (!rowCount) {
+      const h = await openHarness(demo, template, {}, clock, { dropOnClose: false });
+      try {
+        await seed(h.deps, 'demo', 1);
+        fs.cpSync(path.join(h.dataDir, 'files'), filesDir, { recursive: true });
+      } catch (e) {
+        await h.close();
+        await admin.query(`DROP DATABASE IF EXISTS ${demo} WITH (FORCE)`);
+        throw e;
+      }
+      await h.close();
+    }
+  } finally {
+    await admin.end(); // ends the session, and with it the advisory lock
+  }
+  const h = await openHarness(`${demo}_${crypto.randomBytes(5).toString('hex')}`, demo, env, clock, { dropOnClose: true });
+  fs.cpSync(filesDir, path.join(h.dataDir, 'files'), { recursive: true });
+  return h;
+}
+
+async function openHarness(name: string, template: string, env: Record<string, string>, clock: Clock, opts: { dropOnClose: boolean }): Promise<Harness> {
+  const adminUrl = inject('adminUrl');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
@@ -58,7 +98,6 @@ export async function createHarness(env: Record<string, string> = {}, opts: { cl
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: dbUrl, DATA_ENCRYPTION_KEY: TEST_KEY, AUDIT_HMAC_KEY: TEST_AUDIT_KEY, LOG_LEVEL: 'silent', LOGIN_RATE_PER_MINUTE: '10000', AUDIT_PROBES_PER_MINUTE: '10000', ...env });
   setAuditKey(config.auditHmacKey!);
   const db = createDb(dbUrl, 10);
-  const clock = opts.clock ?? fixedClock(TEST_NOW);
   const deps: Deps = {
     config, db, cipher: createFieldCipher(TEST_KEY), files: createLocalFileStore(path.join(dataDir, 'files')), notify: createNotifier(), jobs: createJobRunner(db), clock,
     // the simulated provider pays at the harness's time, so its statement's day is the business day
@@ -74,10 +113,12 @@ export async function createHarness(env: Record<string, string> = {}, opts: { cl
       await app.close();
       await deps.sessions.close();
       await db.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      if (opts.dropOnClose) {
+        const a = new pg.Client({ connectionString: adminUrl });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

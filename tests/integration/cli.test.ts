@@ -19,12 +19,11 @@ import { audit, auditKeyId, setAuditKey } from '../../src/server/platform/audit'
 import { sql } from '../../src/server/platform/sql';
 import { PASSWORD_PROBLEM_MESSAGES } from '../../src/server/platform/password';
 import { createBackup, restoreBackup, readManifest } from '../../src/server/platform/backup';
-import { seed } from '../../src/server/seed/demo';
 import { createSessionCache } from '../../src/server/platform/session-cache';
 import { buildTemplate, IMPORT_COLUMNS } from '../../src/server/domains/member';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
-import { createHarness, login, TEST_AUDIT_KEY, TEST_KEY, type Harness } from '../helpers/harness';
+import { createDemoHarness, createHarness, login, TEST_AUDIT_KEY, TEST_KEY, type Harness } from '../helpers/harness';
 import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { printLayout } from '../helpers/xlsx';
 
@@ -40,9 +39,8 @@ let tmp: string;
 const extraDbs: string[] = [];
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createDemoHarness();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dj-cli-'));
-  await seed(h.deps, 'demo', 1);
 });
 
 afterAll(async () => {

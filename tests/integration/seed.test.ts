@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { seed } from '../../src/server/seed/demo';
 import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
-import { createHarness, login, type Harness } from '../helpers/harness';
+import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
 let h: Harness;
 let h2: Harness;
 beforeAll(async () => {
-  [h, h2] = await Promise.all([createHarness(), createHarness()]);
-  await seed(h.deps, 'demo', 1);
+  // h: the run's demo template (generated once per run); h2: generated afresh here
+  [h, h2] = await Promise.all([createDemoHarness(), createHarness()]);
   await seed(h2.deps, 'demo', 1);
 });
 afterAll(async () => Promise.all([h.close(), h2.close()]));
