@@ -4,7 +4,7 @@ import { loadExcel, printSheet } from '../../platform/excel';
 import { audit } from '../../platform/audit';
 import { orgInScope } from '../../platform/scope';
 import { childRemittance, listLargeVoluntary, orgPathById } from './dues.repo';
-import { summary, ruleFor } from './dues.service';
+import { summary, ruleFor } from './dues.bills';
 
 // The dues report as Excel: per month (due, paid, rates), the remittance
 // summary (上缴) per child org for the period, and the voluntary payments of

@@ -6,7 +6,8 @@ import { personInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { BASED_CATEGORIES, DUES_CATEGORIES, Month, type DuesCategory } from '../../../contracts/dues';
 import * as repo from './dues.repo';
-import { resolveBase, ruleFor } from './dues.service';
+import { resolveBase } from './dues.bases';
+import { ruleFor } from './dues.bills';
 import type { Component } from './dues.policy';
 
 // The yearly recalculation of dues bases by Excel: a fixed template, a dry

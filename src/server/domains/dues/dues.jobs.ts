@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps';
 import { addDays } from '../../platform/dates';
 import { reconcile, settlePendingOrders } from './dues.online';
-import { generateBillsParallel, ruleFor } from './dues.service';
+import { generateBillsParallel, ruleFor } from './dues.bills';
 import { arrears, listRootOrgs, logArrearsReminderOnce } from './dues.repo';
 import { unscoped } from '../../platform/scope';
 import { rolesWith } from '../../../contracts/permissions';

@@ -6,7 +6,9 @@ import { loadExcel, printSheet } from '../../platform/excel';
 import { AppError } from '../../platform/errors';
 import { BILL_STATUSES, DUES_CATEGORIES, PAYMENT_METHODS, type MemberStatement } from '../../../contracts/dues';
 import * as repo from './dues.repo';
-import { billView, entryHash, findMember } from './dues.service';
+import { billView } from './dues.bills';
+import { findMember } from './dues.bases';
+import { entryHash } from './dues.payments';
 
 // Tracing every figure to its entries: a member's statement (each bill with
 // the ledger entries that paid it), the hash chain of a member's entries, and

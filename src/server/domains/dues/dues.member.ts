@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps';
 import * as repo from './dues.repo';
 import { unscoped } from '../../platform/scope';
-import { billView, ruleFor } from './dues.service';
+import { billView, ruleFor } from './dues.bills';
 import { consecutiveUnpaid, monthOf, quote } from './dues.policy';
 import type { DuesCategory } from '../../../contracts/dues';
 

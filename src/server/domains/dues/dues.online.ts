@@ -6,7 +6,8 @@ import { audit } from '../../platform/audit';
 import { inSavepoint, isUniqueViolation, type Queryable } from '../../platform/db';
 import { orgInScope, unscoped } from '../../platform/scope';
 import type { NotificationInput, PaymentProvider, SimulatedProvider } from '../../platform/payments';
-import { payBills, ruleFor } from './dues.service';
+import { payBills } from './dues.payments';
+import { ruleFor } from './dues.bills';
 import { backPayNeedsApproval, monthOf } from './dues.policy';
 import * as repo from './dues.repo';
 

@@ -9,7 +9,10 @@ import {
   QuoteDuesQuery, RecordDuesPaymentBody, SetDuesBaseBody, VoluntaryPaymentBody, VoluntaryPaymentResult, MemberStatement, MemberStatementQuery, DuesRulesQuery, DuesRulesView,
   BaseImportAnswer, ReductionDecision, ReconciliationView, MyDuesView, CreateDuesOrderBody, DuesOrderCreated, DuesOrderStatus, DuesOrderSimulated, ListDuesBaseStatusQuery, DuesBaseStatusPage,
 } from '../../../contracts/dues';
-import * as service from './dues.service';
+import * as bases from './dues.bases';
+import * as bills from './dues.bills';
+import * as payments from './dues.payments';
+import * as reductions from './dues.reductions';
 import type { SimulatedProvider } from '../../platform/payments';
 import { myDues } from './dues.member';
 import * as online from './dues.online';
@@ -35,23 +38,23 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/quote', operationId: 'quoteDues', summary: '按类别与基数（分）计算每月应交党费（分），返回比例与规则版本', tags: ['dues'], access: 'authenticated',
     schema: { querystring: QuoteDuesQuery, response: { 200: DuesQuote } },
-    handler: async (req) => service.quoteDues(deps, req.query),
+    handler: async (req) => bases.quoteDues(deps, req.query),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/members/:id/dues-bases', operationId: 'listDuesBases', summary: '党员的党费类别与基数历史', tags: ['dues'], access: 'dues.read',
     schema: { params: IdParams, response: { 200: DuesBaseList } },
-    handler: async (req) => service.listBases(deps, contextOf(req), req.params.id),
+    handler: async (req) => bases.listBases(deps, contextOf(req), req.params.id),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/bases', operationId: 'listDuesBaseStatus', summary: '党员党费基数情况：本月执行的类别与基数，未设置基数的在前', tags: ['dues'], access: 'dues.read',
     schema: { querystring: ListDuesBaseStatusQuery, response: { 200: DuesBaseStatusPage } },
-    handler: async (req) => service.baseStatus(deps, contextOf(req), req.query),
+    handler: async (req) => bases.baseStatus(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/members/:id/dues-bases', operationId: 'setDuesBase', summary: '设置党费类别与基数（自某月起执行）', tags: ['dues'], access: 'dues.manage',
     schema: { params: IdParams, body: SetDuesBaseBody, response: { 201: DuesBaseSet } },
     handler: async (req, reply) => {
-      const r = await service.setBase(deps, contextOf(req), req.params.id, req.body);
+      const r = await bases.setBase(deps, contextOf(req), req.params.id, req.body);
       reply.code(201);
       return r;
     },
@@ -59,33 +62,33 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/bills/generate', operationId: 'generateDuesBills', summary: '生成（或更正）某月党费账单：重复执行不改变已正确的账单，已交纳的账单不变', tags: ['dues'], access: 'dues.manage',
     schema: { body: GenerateDuesBillsBody, response: { 200: GenerateResult } },
-    handler: async (req) => service.generateBillsFor(deps, contextOf(req), req.body.orgId, req.body.month),
+    handler: async (req) => bills.generateBillsFor(deps, contextOf(req), req.body.orgId, req.body.month),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/bills', operationId: 'listDuesBills', summary: '党费账单（组织及下级、月份、状态）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: ListDuesBillsQuery, response: { 200: DuesBillPage } },
-    handler: async (req) => service.listBills(deps, contextOf(req), req.query),
+    handler: async (req) => bills.listBills(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/payments', operationId: 'recordDuesPayment', summary: '登记党费交纳（现金、转账；可代交、预交、按季交、补交），须带幂等键', tags: ['dues'], access: 'dues.manage',
     schema: { body: RecordDuesPaymentBody, response: { 200: PaymentResult } },
-    handler: async (req) => service.recordPayment(deps, contextOf(req), req.body),
+    handler: async (req) => payments.recordPayment(deps, contextOf(req), req.body),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/voluntary', operationId: 'recordVoluntaryDues', summary: '登记自愿交纳的党费（1000元以上单列，全额上缴中央）', tags: ['dues'], access: 'dues.manage',
     schema: { body: VoluntaryPaymentBody, response: { 200: VoluntaryPaymentResult } },
-    handler: async (req) => service.recordVoluntary(deps, contextOf(req), req.body),
+    handler: async (req) => payments.recordVoluntary(deps, contextOf(req), req.body),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/summary', operationId: 'getDuesSummary', summary: '党费收缴统计：应交、实交、收缴率、按时交纳率（按月，组织及下级）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: DuesSummaryQuery, response: { 200: DuesSummary } },
-    handler: async (req) => service.summary(deps, contextOf(req), req.query),
+    handler: async (req) => bills.summary(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/reductions', operationId: 'proposeDuesReduction', summary: '党支部提出少交、免交党费申请（附理由与证明材料）', tags: ['dues'], access: 'dues.manage',
     schema: { body: ProposeReductionBody, response: { 201: Created } },
     handler: async (req, reply) => {
-      const r = await service.proposeReduction(deps, contextOf(req), req.body);
+      const r = await reductions.proposeReduction(deps, contextOf(req), req.body);
       reply.code(201);
       return r;
     },
@@ -93,17 +96,17 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/reductions', operationId: 'listDuesReductions', summary: '少交、免交申请', tags: ['dues'], access: 'dues.read',
     schema: { querystring: ListReductionsQuery, response: { 200: ReductionPage } },
-    handler: async (req) => service.listReductions(deps, contextOf(req), req.query),
+    handler: async (req) => reductions.listReductions(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/dues/reductions/:id/decision', operationId: 'decideDuesReduction', summary: '上一级党组织审批少交、免交（批准后未交账单随即更正）', tags: ['dues'], access: 'dues.approve',
     schema: { params: IdParams, body: DecideReductionBody, response: { 200: ReductionDecision } },
-    handler: async (req) => service.decideReduction(deps, contextOf(req), req.params.id, req.body),
+    handler: async (req) => reductions.decideReduction(deps, contextOf(req), req.params.id, req.body),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/arrears', operationId: 'listDuesArrears', summary: '连续未交党费的党员（3个月批评教育，6个月组织处理）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: ArrearsQuery, response: { 200: ArrearsView } },
-    handler: async (req) => service.arrears(deps, contextOf(req), req.query),
+    handler: async (req) => bills.arrears(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/me/dues/orders', operationId: 'createMyDuesOrder', summary: '在线交纳本人党费：为所选月份创建支付订单', tags: ['dues'], access: 'self.read',
@@ -154,7 +157,7 @@ export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/dues/rules', operationId: 'getDuesRules', summary: '某月适用的党费规则版本（比例、固定金额、补交与欠交月数等，含依据）', tags: ['dues'], access: 'dues.read',
     schema: { querystring: DuesRulesQuery, response: { 200: DuesRulesView } },
-    handler: async (req) => service.rulesView(deps, contextOf(req), req.query),
+    handler: async (req) => bases.rulesView(deps, contextOf(req), req.query),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/members/:id/dues-statement', operationId: 'getMemberDuesStatement', summary: '党员党费明细：每月账单及交纳流水、自愿交纳、合计与流水哈希链校验', tags: ['dues'], access: 'dues.read',

@@ -4,7 +4,7 @@ import { orgInScope, personInScope } from '../../platform/scope';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
 import { registerWorkbenchSource, type WorkbenchOrg } from '../workbench';
 import * as repo from './dues.repo';
-import { arrears, ruleFor } from './dues.service';
+import { arrears, ruleFor } from './dues.bills';
 import { monthOf } from './dues.policy';
 
 // The dues 工作台 section (RULES §2): members in arrears (3 months: 批评教育;

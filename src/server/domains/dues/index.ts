@@ -2,7 +2,9 @@
 export * from './dues.policy';
 export { registerDuesRoutes } from './dues.routes';
 export { registerDuesJobs, generateCurrentMonth, sendArrearsReminders } from './dues.jobs';
-export { generateBills, generateBillsParallel, entryHash, listPendingReductions } from './dues.service';
+export { generateBills, generateBillsParallel } from './dues.bills';
+export { entryHash } from './dues.payments';
+export { listPendingReductions } from './dues.reductions';
 export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
 export { verifyLedger, checkChain } from './dues.ledger';
