@@ -4,7 +4,7 @@ import { pickRule, ruleInForce, rulesInForce } from '../../platform/rules';
 import { rolesWith } from '../../../contracts/permissions';
 import { accountsCovering } from '../../platform/notify';
 import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
-import { refreshDeadlines } from './development.service';
+import { refreshDeadlines } from './development.shared';
 import { listDeadlinesDueBy, listOpenFiles, loadCalendar, logReminderOnce } from './development.repo';
 import type { DevelopmentRule } from './development.policy';
 

@@ -5,5 +5,6 @@ export { registerDevelopmentRoutes } from './development.routes';
 export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } from './development.jobs';
 export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';
 // scoped reads others compose (the header's global search, the approver's queue 待我审批)
-export { listCandidates, listPendingApprovals } from './development.service';
+export { listCandidates } from './development.candidates';
+export { listPendingApprovals } from './development.steps';
 export { registerDevelopmentWorkbench } from './development.workbench';

@@ -12,7 +12,7 @@ import { MemberSearchSelect } from '../member/MemberSearchSelect';
 import { ConflictAlert, ErrorAlert, ruleRefusal, RuleAlert, type RuleRefusal } from './ui';
 
 // 登记 one step of the 25 (not the 支部大会 votes, which have their own form).
-// The form asks for what the step needs (development.service recordStep);
+// The form asks for what the step needs (development.steps recordStep);
 // dates before the earliest day or past the due day are flagged as you type,
 // and the server's rule refusal is shown with its source, the form kept open.
 
