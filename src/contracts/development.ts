@@ -105,6 +105,8 @@ export const DEADLINE_KINDS = {
 export type DeadlineKind = keyof typeof DEADLINE_KINDS;
 /** Kinds that mark a point from which something may be done, rather than a duty to do it by then. */
 export const INFORMATIONAL_DEADLINES: readonly DeadlineKind[] = ['candidate_eligible', 'public_notice_end'];
+/** The deadlines that can be missed (the others only say when something becomes possible or ends). */
+export const OVERDUE_KINDS: readonly DeadlineKind[] = (Object.keys(DEADLINE_KINDS) as DeadlineKind[]).filter((k) => !INFORMATIONAL_DEADLINES.includes(k));
 /** Steps the superior committee decides; recorded by an account holding development.approve. */
 export const SUPERIOR_STEPS: readonly number[] = [13, 17, 24];
 /** Steps recorded through the 支部大会 vote. */

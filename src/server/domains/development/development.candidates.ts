@@ -8,7 +8,7 @@ import { isUniqueViolation, type Queryable } from '../../platform/db';
 import { ruleInForce } from '../../platform/rules';
 import { BRANCH_TYPES, type OrgType } from '../../../contracts/dict';
 import {
-  DEADLINE_KINDS, DEVELOPMENT_STEPS, INFORMATIONAL_DEADLINES,
+  DEADLINE_KINDS, DEVELOPMENT_STEPS, INFORMATIONAL_DEADLINES, OVERDUE_KINDS,
   type CandidateDetail, type CandidateListItem, type CreateDevelopmentCandidateBody, type DeadlineKind, type DeadlineView,
   type ListDevelopmentCandidatesQuery, type StepView,
 } from '../../../contracts/development';
@@ -24,7 +24,6 @@ import { voteView } from './development.votes';
 // (the list, one file, the deadlines, the overview, the applicant's own view).
 
 type Cand = CandidateListItem['status'];
-const OVERDUE_KINDS = (Object.keys(DEADLINE_KINDS) as DeadlineKind[]).filter((k) => !INFORMATIONAL_DEADLINES.includes(k));
 
 function deadlineView(r: { file_id: string; person_name: string; org_id: string; org_name: string; kind: string; due: string; extended_due: string | null; provisional: boolean }, today: string): DeadlineView {
   const kind = r.kind as DeadlineKind;

@@ -3,7 +3,7 @@ import type { ActorContext } from '../../platform/actor';
 import { orgInScope } from '../../platform/scope';
 import { addDays, daysBetween } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
-import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, type DeadlineKind } from '../../../contracts/development';
+import { DEADLINE_KINDS, INFORMATIONAL_DEADLINES, OVERDUE_KINDS, type DeadlineKind } from '../../../contracts/development';
 import { WORKBENCH_GROUP_ITEMS, type WorkbenchGroup } from '../../../contracts/workbench';
 import { registerWorkbenchSource, type WorkbenchOrg } from '../workbench';
 import * as repo from './development.repo';
@@ -12,7 +12,6 @@ import * as repo from './development.repo';
 // within the next 30 days and overdue ones, one group per kind of deadline.
 
 const WINDOW_DAYS = 30;
-const OVERDUE_KINDS = (Object.keys(DEADLINE_KINDS) as DeadlineKind[]).filter((k) => !INFORMATIONAL_DEADLINES.includes(k));
 
 /** Words that find a kind's clause in the rule version's citation (clauses split by '；'). */
 const CLAUSE_HINTS: Partial<Record<DeadlineKind, string>> = {
