@@ -89,6 +89,7 @@ export const JOB_KINDS: Record<string, string> = {
   'audit.checkpoint': '审计日志签名检查点',
   'system.calendar_reminder': '下一年工作日历提醒',
   'system.backup': '数据备份',
+  'transfer.expiry': '组织关系介绍信到期处理与提醒',
   'maintenance.cleanup': '过期会话与临时文件清理',
 };
 

@@ -13,3 +13,4 @@ export * from './member-stats';
 export * from './activation';
 export * from './approvals';
 export * from './workbench';
+export * from './transfer';

@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   'dues.read': '查看党费',
   'dues.manage': '党费基数、账单与收缴登记',
   'dues.approve': '审批党费减免、对账',
+  'transfer.read': '查看组织关系转接',
+  'transfer.manage': '办理组织关系转接（开具、接收、退回）',
+  'transfer.approve': '审批组织关系转接',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -58,6 +61,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
     'development.read', 'development.manage', 'development.approve', 'development.plan',
     'dues.read', 'dues.manage', 'dues.approve',
+    'transfer.read', 'transfer.manage', 'transfer.approve',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -65,8 +69,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'member.import', 'member.export', 'file.upload', 'file.read', 'job.read', 'self.read',
     'development.read', 'development.manage',
     'dues.read', 'dues.manage',
+    'transfer.read', 'transfer.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read'],
   member: ['self.read'],
 };
 

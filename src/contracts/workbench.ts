@@ -77,6 +77,7 @@ export const NOTIFICATION_KINDS = {
   dues_arrears: '党费欠交',
   job: '后台任务',
   calendar: '工作日历',
+  transfer: '组织关系转接',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

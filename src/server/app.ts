@@ -30,6 +30,7 @@ import { registerDuesRoutes, registerDuesJobs, registerDuesWorkbench } from './d
 import { registerSearchRoutes } from './domains/search';
 import { registerApprovalRoutes } from './domains/approvals';
 import { registerWorkbenchRoutes } from './domains/workbench';
+import { registerTransferRoutes, registerTransferJobs } from './domains/transfer';
 
 z.config(z.locales.zhCN());
 
@@ -93,6 +94,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerApprovalRoutes(app, deps);
   registerActivationRoutes(app, deps);
   registerWorkbenchRoutes(app, deps);
+  registerTransferRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -102,6 +104,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);
+  registerTransferJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));

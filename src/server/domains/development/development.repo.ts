@@ -527,3 +527,9 @@ export function deadlinesByKind(q: Queryable, scope: Sql, orgPath: string | null
       WHERE ${where}) x
     WHERE x.rn <= ${perKind} ORDER BY x.kind, x.due, x.file_id`);
 }
+
+/** A probationary member's open file follows them to the branch that accepted their transfer (the file is the branch's to finish). */
+export async function moveOpenFileOf(q: Queryable, personId: string, org: { id: string; region_key: string | null }): Promise<boolean> {
+  return (await q.exec(sql`UPDATE dev_file SET org_id = ${org.id}::uuid, region_key = ${org.region_key}::uuid, updated_at = now(), version = version + 1
+    WHERE person_id = ${personId}::uuid AND state = 'open'`)) > 0;
+}

@@ -1,6 +1,6 @@
 // The member-development domain's only door (RULES §1).
 export * from './development.policy';
-export { loadCalendar } from './development.repo';
+export { loadCalendar, moveOpenFileOf } from './development.repo';
 export { registerDevelopmentRoutes } from './development.routes';
 export { registerDevelopmentJobs, refreshAllDeadlines, sendDeadlineReminders } from './development.jobs';
 export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documents';

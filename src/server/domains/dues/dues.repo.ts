@@ -871,3 +871,10 @@ export async function membersWithoutBase(q: Queryable, scope: Sql, orgPath: stri
   ]);
   return { rows, total: total.n };
 }
+
+/** A member's bills up to a month with whether each is settled (paid, or nothing due), oldest first: the 党费交到何月 of a transfer letter. */
+export function settledMonthsOfPerson(q: Queryable, personId: string, upTo: string) {
+  return q.query<{ month: string; settled: boolean }>(sql`
+    SELECT to_char(b.month, 'YYYY-MM') AS month, (b.paid_on IS NOT NULL OR b.due_fen = 0) AS settled
+    FROM dues_bill b WHERE b.id IN (${personBillIds(personId)}) AND b.month <= ${`${upTo}-01`}::date ORDER BY b.month`);
+}

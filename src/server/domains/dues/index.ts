@@ -9,3 +9,4 @@ export { rebuildRollups } from './dues.repo';
 export { handleNotification, reconcile, settlePendingOrders } from './dues.online';
 export { verifyLedger, checkChain } from './dues.ledger';
 export { registerDuesWorkbench } from './dues.workbench';
+export { duesStanding } from './dues.standing';

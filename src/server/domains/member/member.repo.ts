@@ -235,6 +235,22 @@ export async function markPersonConverted(q: Queryable, personId: string, conver
   await q.exec(sql`UPDATE person SET status = 'full', conversion_date = ${conversionDate}::date, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
 }
 
+/** The person's formal relation moves to another branch (a transfer accepted); the row's version moves on. */
+export async function movePersonToOrg(q: Queryable, personId: string, org: { id: string; region_key: string | null }) {
+  await q.exec(sql`UPDATE person SET org_id = ${org.id}::uuid, region_key = ${org.region_key}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
+}
+
+/** The open formal relation of a person, locked (one open relation per person). */
+export function lockOpenMembership(q: Queryable, personId: string) {
+  return q.maybeOne<{ id: string; org_id: string; valid_from: string }>(sql`
+    SELECT id::text, org_id, valid_from::text FROM membership WHERE person_id = ${personId}::uuid AND valid_to IS NULL FOR UPDATE`);
+}
+
+/** Ends the open relation on a given last day (inclusive). */
+export async function endMembership(q: Queryable, membershipId: string, lastDay: string) {
+  await q.exec(sql`UPDATE membership SET valid_to = ${lastDay}::date WHERE id = ${membershipId}::bigint`);
+}
+
 /** The person has left (their probationary membership cancelled, …). */
 export async function markPersonLeft(q: Queryable, personId: string) {
   await q.exec(sql`UPDATE person SET status = 'left', updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../platform/db';
 import type { FieldCipher } from '../../platform/crypto';
-import { conflict } from '../../platform/errors';
+import { AppError, conflict } from '../../platform/errors';
+import { addDays } from '../../platform/dates';
 import { MEMBER_EVENT_REASONS, type PipelineStatus } from '../../../contracts/dict';
 import type { RequestContext } from '../../platform/actor';
 import { masks, namePinyin } from './member.policy';
@@ -109,3 +110,46 @@ export async function cancelProbation(t: Queryable, c: Change & { approvalDate: 
     fromStatus: 'probationary', toStatus: 'left', note: null, actorId: c.actorId,
   });
 }
+
+/**
+ * 组织关系转接 accepted inside the installation: the relation in the sending
+ * branch ends the day before the new one starts (at every moment one branch),
+ * the person row follows (the rollup triggers move both ancestor chains), and
+ * the 转出 / 转入 events are written — all in the caller's transaction.
+ */
+export async function transferMember(t: Queryable, c: Change & { toOrg: { id: string; region_key: string | null }; acceptedOn: string; status: string; note: string }): Promise<void> {
+  const rel = await repo.lockOpenMembership(t, c.personId);
+  if (!rel || rel.org_id !== c.orgId) throw new AppError('MEMBER_NOT_CURRENT', '该党员的组织关系已不在转出支部，不能接收');
+  const lastDay = addDays(c.acceptedOn, -1);
+  if (lastDay < rel.valid_from) throw new AppError('TRANSFER_RULE', `接收日期应晚于党员在原支部的起始日期（${rel.valid_from}）`);
+  await repo.endMembership(t, rel.id, lastDay);
+  await repo.openMembership(t, c.personId, c.toOrg.id, c.acceptedOn);
+  await repo.movePersonToOrg(t, c.personId, c.toOrg);
+  await repo.insertEvent(t, {
+    personId: c.personId, orgId: c.orgId, direction: MEMBER_EVENT_REASONS.transfer_out.direction, reason: 'transfer_out', eventDate: c.acceptedOn,
+    fromStatus: c.status, toStatus: c.status, note: c.note, actorId: c.actorId,
+  });
+  await repo.insertEvent(t, {
+    personId: c.personId, orgId: c.toOrg.id, direction: MEMBER_EVENT_REASONS.transfer_in.direction, reason: 'transfer_in', eventDate: c.acceptedOn,
+    fromStatus: c.status, toStatus: c.status, note: c.note, actorId: c.actorId,
+  });
+}
+
+/**
+ * 转出本系统: the receipt (回执) came back from an organisation outside the
+ * installation; the relation here ends on the day before the receiving side
+ * took the member in, and the person leaves the roll (accounts disabled).
+ */
+export async function transferOutOfInstallation(t: Queryable, c: Change & { receivedOn: string; status: string; note: string }, ctx: RequestContext): Promise<void> {
+  const rel = await repo.lockOpenMembership(t, c.personId);
+  if (!rel || rel.org_id !== c.orgId) throw new AppError('MEMBER_NOT_CURRENT', '该党员的组织关系已不在转出支部');
+  await repo.endMembership(t, rel.id, maxDate(rel.valid_from, addDays(c.receivedOn, -1)));
+  await repo.markPersonLeft(t, c.personId);
+  await disablePersonAccounts(t, ctx, c.personId, 'transfer_out');
+  await repo.insertEvent(t, {
+    personId: c.personId, orgId: c.orgId, direction: MEMBER_EVENT_REASONS.transfer_out.direction, reason: 'transfer_out', eventDate: c.receivedOn,
+    fromStatus: c.status, toStatus: 'left', note: c.note, actorId: c.actorId,
+  });
+}
+
+const maxDate = (a: string, b: string) => (a > b ? a : b);

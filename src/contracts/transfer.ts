@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { IsoDate, PageQuery, Text, pageOf } from './common';
+
+// Relation transfers (组织关系转接, RULES §4): the letter as a state machine.
+
+export const TRANSFER_KINDS = { internal: '系统内转接', outgoing: '转出本系统', incoming: '外来介绍信' } as const;
+export type TransferKind = keyof typeof TRANSFER_KINDS;
+
+/** The scope of a transfer decides the letter's validity and its approval hops (rule `transfer.letter`). */
+export const TRANSFER_SCOPES = {
+  committee: '同一基层党委内',
+  county: '本县（市、区）内',
+  installation: '本系统（市）内',
+  province: '省（区、市）内',
+  national: '跨省（区、市）',
+} as const;
+export type TransferScope = keyof typeof TRANSFER_SCOPES;
+
+export const TRANSFER_STATUSES = {
+  draft: '草稿',
+  pending_approval: '待审批',
+  issued: '已开具',
+  accepted: '已接收',
+  rejected: '已退回',
+  revoked: '已撤销',
+  expired: '已过期',
+} as const;
+export type TransferStatus = keyof typeof TRANSFER_STATUSES;
+export const OPEN_TRANSFER_STATUSES: readonly TransferStatus[] = ['draft', 'pending_approval', 'issued'];
+
+export const TRANSFER_ACTIONS = {
+  created: '起草',
+  issued: '开具',
+  approved: '审批通过',
+  accepted: '接收',
+  rejected: '退回',
+  revoked: '撤销',
+  expired: '过期',
+  reissued: '重新开具',
+  registered: '登记外来介绍信',
+  receipt: '收到回执',
+} as const;
+export type TransferAction = keyof typeof TRANSFER_ACTIONS;
+
+const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
+export const TransferKindEnum = z.enum(keysOf(TRANSFER_KINDS));
+export const TransferScopeEnum = z.enum(keysOf(TRANSFER_SCOPES));
+export const TransferStatusEnum = z.enum(keysOf(TRANSFER_STATUSES));
+
+/** The rule version's body (`transfer.letter`). */
+export interface TransferRule {
+  scopes: Record<TransferScope, { validityDays: number; approvals: number }>;
+  maxValidityDays: number;
+  receiptDays: number;
+  remindDaysBeforeExpiry: number;
+}
+
+export const CreateTransferBody = z.object({
+  personId: z.uuid({ message: '请选择转出的党员' }),
+  /** internal: the receiving branch in this installation */
+  toOrgId: z.uuid({ message: '请选择接收的党支部' }).optional(),
+  /** outgoing: the receiving organisation outside this installation, as the letter names it */
+  toOrgName: Text.pipe(z.string().min(2, '请填写接收党组织名称').max(100, '接收党组织名称不超过100字')).optional(),
+  /** outgoing only: 省内 or 跨省 */
+  outsideScope: z.enum(['province', 'national']).optional(),
+  reason: Text.pipe(z.string().min(2, '请填写转接原因').max(200, '转接原因不超过200字')),
+});
+export type CreateTransferBody = z.infer<typeof CreateTransferBody>;
+
+export const TransferDecisionBody = z.object({
+  version: z.number().int(),
+  note: Text.pipe(z.string().max(200, '说明不超过200字')).nullish(),
+});
+export type TransferDecisionBody = z.infer<typeof TransferDecisionBody>;
+
+export const RejectTransferBody = z.object({
+  version: z.number().int(),
+  reason: Text.pipe(z.string().min(2, '请填写退回原因').max(200, '退回原因不超过200字')),
+});
+export type RejectTransferBody = z.infer<typeof RejectTransferBody>;
+
+export const AcceptTransferBody = z.object({
+  version: z.number().int(),
+  /** the day the member reported in (internal) or the receipt came back (outgoing); the new relation starts that day */
+  acceptedOn: IsoDate,
+  note: Text.pipe(z.string().max(200, '说明不超过200字')).nullish(),
+});
+export type AcceptTransferBody = z.infer<typeof AcceptTransferBody>;
+
+export const ListTransfersQuery = PageQuery.extend({
+  direction: z.enum(['all', 'incoming', 'outgoing']).default('all'),
+  status: z.enum(['all', 'open', 'approval', 'expiring', ...keysOf(TRANSFER_STATUSES)]).default('all'),
+  orgId: z.uuid().optional(),
+  q: Text.pipe(z.string().max(50)).optional(),
+});
+export type ListTransfersQuery = z.infer<typeof ListTransfersQuery>;
+
+export const TransferListItem = z.object({
+  id: z.uuid(),
+  kind: TransferKindEnum,
+  scope: TransferScopeEnum,
+  status: TransferStatusEnum,
+  personId: z.uuid().nullable(),
+  personName: Text,
+  memberStatus: z.enum(['full', 'probationary']),
+  fromOrgId: z.uuid().nullable(),
+  fromOrgName: Text,
+  toOrgId: z.uuid().nullable(),
+  toOrgName: Text,
+  letterCode: Text.nullable(),
+  issuedOn: IsoDate.nullable(),
+  validUntil: IsoDate.nullable(),
+  acceptedOn: IsoDate.nullable(),
+  approvalsNeeded: z.number().int(),
+  approvalsDone: z.number().int(),
+  /** which side the viewer is on: sending, receiving, or both (a committee over both branches) */
+  side: z.enum(['sending', 'receiving', 'both']),
+  /** the letter runs out within the reminder window (open letters only) */
+  expiringSoon: z.boolean(),
+  createdAt: z.string(),
+  version: z.number().int(),
+});
+export type TransferListItem = z.infer<typeof TransferListItem>;
+export const TransferPage = pageOf(TransferListItem);
+export type TransferPage = z.infer<typeof TransferPage>;
+
+export const TransferEventView = z.object({
+  action: z.enum(keysOf(TRANSFER_ACTIONS)),
+  fromStatus: TransferStatusEnum.nullable(),
+  toStatus: TransferStatusEnum,
+  eventDate: IsoDate,
+  orgName: Text.nullable(),
+  note: Text.nullable(),
+  actorName: Text.nullable(),
+  recordedAt: z.string(),
+});
+export type TransferEventView = z.infer<typeof TransferEventView>;
+
+export const TransferDetail = TransferListItem.extend({
+  reason: Text,
+  sex: z.enum(['male', 'female']).nullable(),
+  idMasked: Text.nullable(),
+  issuerOrgName: Text.nullable(),
+  validDays: z.number().int().nullable(),
+  /** 党费交到何月 (YYYY-MM), printed on the letter */
+  duesPaidTo: z.string().nullable(),
+  receiptDue: IsoDate.nullable(),
+  receiptOn: IsoDate.nullable(),
+  closedReason: Text.nullable(),
+  ruleSource: Text.nullable(),
+  events: z.array(TransferEventView),
+  /** what the viewer may do now */
+  can: z.object({ issue: z.boolean(), approve: z.boolean(), accept: z.boolean(), reject: z.boolean(), revoke: z.boolean() }),
+});
+export type TransferDetail = z.infer<typeof TransferDetail>;
+
+/** Before issue: what the sending secretary must see (RULES §4: dues paid up before transfer). */
+export const TransferPreview = z.object({
+  scope: TransferScopeEnum,
+  validityDays: z.number().int(),
+  approvals: z.number().int(),
+  duesPaidTo: z.string().nullable(),
+  unpaidMonths: z.array(z.string()),
+  ruleSource: Text,
+});
+export type TransferPreview = z.infer<typeof TransferPreview>;

@@ -1,0 +1,5 @@
+// The transfer domain's only door (组织关系转接, RULES §4).
+export { registerTransferRoutes } from './transfer.routes';
+export { registerTransferJobs } from './transfer.jobs';
+export { expireAndRemind, letterCode } from './transfer.service';
+export { scopeBetween } from './transfer.policy';

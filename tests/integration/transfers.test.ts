@@ -1,0 +1,225 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import { fixedClock } from '../../src/server/platform/clock';
+import { createHarness, login, TEST_TODAY, type Client, type Harness } from '../helpers/harness';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { memberRollupDifferences } from '../../src/server/domains/member';
+import { expireAndRemind } from '../../src/server/domains/transfer';
+import type { TransferDetail, TransferPage, TransferPreview } from '../../src/contracts/transfer';
+
+// 组织关系转接 (RULES §4): the letter's state machine, the member in exactly
+// one branch at every moment, both sides acting in the platform, refusals.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => h.close());
+
+async function as(role: 'secretary' | 'org_admin' | 'party_worker', orgId: string): Promise<Client> {
+  return login(h.app, (await makeAccount(h.deps, [{ role, orgId, scope: 'subtree' }])).username, PASSWORD);
+}
+
+async function detail(c: Client, id: string): Promise<TransferDetail> {
+  const res = await c.get(`/api/v1/transfers/${id}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as TransferDetail;
+}
+
+async function create(c: Client, body: Record<string, unknown>): Promise<string> {
+  const res = await c.post('/api/v1/transfers', body);
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
+async function act(c: Client, id: string, action: 'issue' | 'approve' | 'accept' | 'reject' | 'revoke', body: Record<string, unknown> = {}) {
+  const { version } = await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`);
+  return c.post(`/api/v1/transfers/${id}/${action}`, { version, ...body });
+}
+
+/** A town committee with two branches, and a second county elsewhere in the installation. */
+async function setup() {
+  const county = await makeRoot(h.deps, '转接测试县委');
+  const town = await makeOrg(h.deps, county, 'committee', '转接测试镇党委');
+  const a = await makeOrg(h.deps, town, 'branch', '转出第一支部');
+  const b = await makeOrg(h.deps, town, 'branch', '接收第二支部');
+  const other = await makeRoot(h.deps, '邻县县委');
+  const c = await makeOrg(h.deps, other, 'branch', '邻县接收支部');
+  const member = await makeMember(h.deps, a.id, { name: '转接党员', since: '2020-01-01' });
+  return { county, town, a, b, other, c, member, secA: await as('secretary', a.id), secB: await as('secretary', b.id), secC: await as('secretary', c.id), countyAdmin: await as('org_admin', county.id) };
+}
+
+async function memberships(personId: string) {
+  return h.db.query<{ org_id: string; valid_from: string; valid_to: string | null }>(sql`
+    SELECT org_id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM membership WHERE person_id = ${personId} ORDER BY valid_from, id`);
+}
+
+describe('a transfer within one 基层党委', () => {
+  it('is drafted, issued without approval, and accepted by the receiving branch: the relation, events, rollups and letter move together', async () => {
+    const s = await setup();
+    const preview = await s.secA.get(`/api/v1/transfers/preview?personId=${s.member.id}&toOrgId=${s.b.id}`);
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toMatchObject({ scope: 'committee', validityDays: 10, approvals: 0, duesPaidTo: null, unpaidMonths: [] } satisfies Partial<TransferPreview>);
+
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    // a draft is the sender's business: the receiving branch does not see it
+    expect((await s.secB.get(`/api/v1/transfers/${id}`)).statusCode).toBe(404);
+    expect((await act(s.secA, id, 'issue')).statusCode).toBe(200);
+    const issued = await detail(s.secA, id);
+    expect(issued).toMatchObject({ status: 'issued', scope: 'committee', issuedOn: TEST_TODAY, validDays: 10, validUntil: '2026-12-13', issuerOrgName: '转接测试镇党委', letterCode: '〔2026〕第1号', side: 'sending' });
+    expect(issued.events.map((e) => e.action)).toEqual(['created', 'issued']);
+
+    // the receiving secretary sees the letter (and only what it carries) and is notified
+    const incoming = (await s.secB.get('/api/v1/transfers?direction=incoming')).json() as TransferPage;
+    expect(incoming.items.map((i) => [i.id, i.side, i.personId])).toEqual([[id, 'receiving', null]]);
+    expect((await s.secB.get(`/api/v1/members/${s.member.id}`)).statusCode).toBe(404);
+    const note = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM notification n JOIN role_grant g ON g.account_id = n.account_id WHERE g.org_id = ${s.b.id} AND n.kind = 'transfer'`);
+    expect(note.n).toBe(1);
+    const d = await detail(s.secB, id);
+    expect(d.can).toEqual({ issue: false, approve: false, accept: true, reject: true, revoke: false });
+
+    const accepted = await act(s.secB, id, 'accept', { acceptedOn: TEST_TODAY });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(await memberships(s.member.id)).toEqual([
+      { org_id: s.a.id, valid_from: '2020-01-01', valid_to: '2026-12-03' },
+      { org_id: s.b.id, valid_from: TEST_TODAY, valid_to: null },
+    ]);
+    const events = await h.db.query<{ reason: string; org_id: string; event_date: string }>(sql`
+      SELECT reason, org_id, to_char(event_date, 'YYYY-MM-DD') AS event_date FROM member_event WHERE person_id = ${s.member.id} AND reason LIKE 'transfer%' ORDER BY id`);
+    expect(events).toEqual([{ reason: 'transfer_out', org_id: s.a.id, event_date: TEST_TODAY }, { reason: 'transfer_in', org_id: s.b.id, event_date: TEST_TODAY }]);
+    expect((await h.db.one<{ org_id: string }>(sql`SELECT org_id FROM person WHERE id = ${s.member.id}`)).org_id).toBe(s.b.id);
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+    const rolled = await h.db.query<{ org_id: string; n: number }>(sql`SELECT org_id, n FROM member_rollup WHERE dimension = 'status' AND value = 'full' AND org_id IN (${s.a.id}, ${s.b.id}) ORDER BY n`);
+    expect(Object.fromEntries(rolled.map((r) => [r.org_id, r.n]))).toEqual({ [s.a.id]: 0, [s.b.id]: 1 });
+    // the member is now the receiving branch's; the sending branch keeps the letter and its history
+    expect((await s.secB.get(`/api/v1/members/${s.member.id}`)).statusCode).toBe(200);
+    expect((await detail(s.secA, id)).status).toBe('accepted');
+    // accepting twice is refused, nothing changes
+    const again = await act(s.secB, id, 'accept', { acceptedOn: TEST_TODAY });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('TRANSFER_STATE');
+    expect(await memberships(s.member.id)).toHaveLength(2);
+  });
+
+  it('moves a probationary member\'s open development file with them', async () => {
+    const s = await setup();
+    const cand = await makeCandidate(h.deps, s.a.id, 18, '2026-06-01', '预备党员转接');
+    // the fixture records the steps only: admit the person as step 17 would (a 预备党员 with her relation)
+    await h.db.exec(sql`UPDATE person SET status = 'probationary', join_date = '2026-06-01' WHERE id = ${cand.personId}`);
+    await h.db.exec(sql`INSERT INTO membership (person_id, org_id, valid_from) VALUES (${cand.personId}, ${s.a.id}, '2026-06-01')`);
+    const id = await create(s.secA, { personId: cand.personId, toOrgId: s.b.id, reason: '随单位搬迁' });
+    expect((await act(s.secA, id, 'issue')).statusCode).toBe(200);
+    expect((await act(s.secB, id, 'accept', { acceptedOn: TEST_TODAY })).statusCode).toBe(200);
+    expect((await h.db.one<{ org_id: string }>(sql`SELECT org_id FROM dev_file WHERE id = ${cand.fileId}`)).org_id).toBe(s.b.id);
+  });
+});
+
+describe('a transfer between two counties', () => {
+  it('waits for the sending county\'s approval hop before the letter is numbered and seen by the receiver', async () => {
+    const s = await setup();
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.c.id, reason: '跨县工作调动' });
+    expect((await act(s.secA, id, 'issue')).statusCode).toBe(200);
+    let d = await detail(s.secA, id);
+    expect(d).toMatchObject({ status: 'pending_approval', scope: 'installation', approvalsNeeded: 1, approvalsDone: 0, letterCode: null });
+    expect((await s.secC.get(`/api/v1/transfers/${id}`)).statusCode).toBe(404);
+    // the branch cannot approve its own letter (no transfer.approve), the other county cannot see it
+    expect((await act(s.secA, id, 'approve')).statusCode).toBe(403);
+    const otherCounty = await as('org_admin', s.other.id);
+    expect((await act(otherCounty, id, 'approve')).statusCode).toBe(404);
+    const ok = await act(s.countyAdmin, id, 'approve', { note: '同意转出' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    d = await detail(s.secA, id);
+    expect(d).toMatchObject({ status: 'issued', approvalsDone: 1, validDays: 10 });
+    expect(d.events.map((e) => [e.action, e.orgName])).toEqual([['created', '转出第一支部'], ['issued', '转出第一支部'], ['approved', '转接测试县委']]);
+    expect((await act(s.secC, id, 'accept', { acceptedOn: TEST_TODAY })).statusCode).toBe(200);
+    expect((await h.db.one<{ region_key: string }>(sql`SELECT region_key FROM person WHERE id = ${s.member.id}`)).region_key).toBe(s.other.region_key);
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+  });
+});
+
+describe('refusals', () => {
+  it('refuses a second open transfer, the member\'s own branch, a committee as receiver and out-of-scope ids, changing nothing', async () => {
+    const s = await setup();
+    const own = await s.secA.post('/api/v1/transfers', { personId: s.member.id, toOrgId: s.a.id, reason: '测试' });
+    expect([own.statusCode, own.json().error.code]).toEqual([422, 'TRANSFER_TARGET_INVALID']);
+    const committee = await s.secA.post('/api/v1/transfers', { personId: s.member.id, toOrgId: s.town.id, reason: '测试' });
+    expect([committee.statusCode, committee.json().error.code]).toEqual([422, 'TRANSFER_TARGET_INVALID']);
+    const foreign = await s.secB.post('/api/v1/transfers', { personId: s.member.id, toOrgId: s.b.id, reason: '测试' });
+    expect(foreign.statusCode).toBe(404);
+    await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    const second = await s.secA.post('/api/v1/transfers', { personId: s.member.id, toOrgId: s.c.id, reason: '再次转出' });
+    expect([second.statusCode, second.json().error.code]).toEqual([409, 'TRANSFER_OPEN']);
+    expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM transfer WHERE person_id = ${s.member.id}`)).n).toBe(1);
+  });
+
+  it('refuses to accept a revoked letter and a report-in after the validity, and the receiver can return a letter with a reason', async () => {
+    const s = await setup();
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    await act(s.secA, id, 'issue');
+    const late = await act(s.secB, id, 'accept', { acceptedOn: '2026-12-14' });
+    expect(late.statusCode).toBe(400); // after today
+    const rejected = await act(s.secB, id, 'reject', { reason: '经核实党员未来报到' });
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect((await detail(s.secA, id))).toMatchObject({ status: 'rejected', closedReason: '经核实党员未来报到' });
+    // a new letter after the return; revoked before acceptance
+    const id2 = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    await act(s.secA, id2, 'issue');
+    expect((await act(s.secA, id2, 'revoke', { reason: '党员本人撤回申请' })).statusCode).toBe(200);
+    const acc = await act(s.secB, id2, 'accept', { acceptedOn: TEST_TODAY });
+    expect([acc.statusCode, acc.json().error.code]).toEqual([409, 'TRANSFER_STATE']);
+    expect(await memberships(s.member.id)).toEqual([{ org_id: s.a.id, valid_from: '2020-01-01', valid_to: null }]);
+  });
+
+  it('lets exactly one of a concurrent accept and revoke win', async () => {
+    const s = await setup();
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    await act(s.secA, id, 'issue');
+    const { version } = await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`);
+    const [acc, rev] = await Promise.all([
+      s.secB.post(`/api/v1/transfers/${id}/accept`, { version, acceptedOn: TEST_TODAY }),
+      s.secA.post(`/api/v1/transfers/${id}/revoke`, { version, reason: '撤回' }),
+    ]);
+    expect([acc.statusCode, rev.statusCode].filter((c) => c === 200)).toHaveLength(1);
+    const status = (await h.db.one<{ status: string }>(sql`SELECT status FROM transfer WHERE id = ${id}`)).status;
+    expect(status).toBe(acc.statusCode === 200 ? 'accepted' : 'revoked');
+    expect((await memberships(s.member.id)).filter((m) => m.valid_to === null)).toHaveLength(1);
+  });
+});
+
+describe('expiry', () => {
+  it('expires a letter the day after its last valid day (not on it), tells both sides, and reminds the receiver before', async () => {
+    const s = await setup();
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    await act(s.secA, id, 'issue'); // valid 2026-12-04 … 2026-12-13
+    const at = (day: string) => ({ ...h.deps, clock: fixedClock(`${day}T04:00:00Z`) });
+    const ctx = { requestId: 'test', ip: null, actor: null };
+    expect(await expireAndRemind(at('2026-12-10'), ctx)).toMatchObject({ expired: 0, reminded: 1 });
+    expect(await expireAndRemind(at('2026-12-10'), ctx)).toMatchObject({ expired: 0, reminded: 0 });
+    expect((await expireAndRemind(at('2026-12-13'), ctx)).expired).toBe(0);
+    expect((await h.db.one<{ status: string }>(sql`SELECT status FROM transfer WHERE id = ${id}`)).status).toBe('issued');
+    expect((await expireAndRemind(at('2026-12-14'), ctx)).expired).toBeGreaterThanOrEqual(1);
+    expect((await detail(s.secA, id))).toMatchObject({ status: 'expired' });
+    const told = await h.db.query<{ org_id: string }>(sql`SELECT DISTINCT g.org_id FROM notification n JOIN role_grant g ON g.account_id = n.account_id
+      WHERE n.kind = 'transfer' AND n.title LIKE '%已过期%' AND g.org_id IN (${s.a.id}, ${s.b.id})`);
+    expect(told.map((r) => r.org_id).sort()).toEqual([s.a.id, s.b.id].sort());
+    // a new letter may be issued after expiry
+    await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '重新开具' });
+  });
+});
+
+describe('out of the installation', () => {
+  it('issues a letter to an outside organisation and ends the relation on the returned receipt', async () => {
+    const s = await setup();
+    const id = await create(s.secA, { personId: s.member.id, toOrgName: '外省某某公司党委', outsideScope: 'national', reason: '跨省工作调动' });
+    await act(s.secA, id, 'issue');
+    expect((await act(s.countyAdmin, id, 'approve')).statusCode).toBe(200);
+    const d = await detail(s.secA, id);
+    expect(d).toMatchObject({ kind: 'outgoing', scope: 'national', status: 'issued', validDays: 90, toOrgId: null, toOrgName: '外省某某公司党委' });
+    expect(d.receiptDue).toBe('2027-04-02'); // valid 90 days to 2027-03-03, then 30 days for the receipt
+    const ok = await act(s.secA, id, 'accept', { acceptedOn: TEST_TODAY, note: '回执已收到' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await memberships(s.member.id)).toEqual([{ org_id: s.a.id, valid_from: '2020-01-01', valid_to: '2026-12-03' }]);
+    expect((await h.db.one<{ status: string }>(sql`SELECT status FROM person WHERE id = ${s.member.id}`)).status).toBe('left');
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+  });
+});
