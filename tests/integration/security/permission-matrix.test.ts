@@ -42,6 +42,15 @@ interface World {
   reduction: string; // a 免交 proposal for the member, awaiting the next level
   devFile: string; // a development file at step 1
   voteFile: string; // a development file ready for the 支部大会 vote (steps 1–14)
+  transfers: {
+    toOrg: string; // a branch elsewhere under the root: the receiving side of the world's letters
+    newMember: string; // a member of the branch without a letter (create, preview)
+    draftToIssue: string; // a draft from the branch
+    draftToRevoke: string; // a draft from the branch
+    pending: string; // a letter from the branch awaiting the root's approval (scope: installation)
+    incomingToAccept: string; // an issued letter into the branch
+    incomingToReject: string; // an issued letter into the branch
+  };
 }
 
 interface Req {
@@ -64,6 +73,7 @@ async function send(cookie: string | null, r: Req): Promise<LightMyRequestRespon
 
 const orgVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${id}`)).version;
 const fileVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM dev_file WHERE id = ${id}`)).version;
+const transferVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`)).version;
 const personVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${id}`)).version;
 
 function newMemberBody(orgId: string) {
@@ -183,6 +193,15 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   importDuesBases: () => ({ method: 'POST', url: '/api/v1/dues/bases/import?dryRun=true', file: { name: 'bases.xlsx', data: duesTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
   reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: TEST_TODAY } }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
+  listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
+  previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
+  createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),
+  getTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/${w.transfers.pending}` }),
+  issueTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.draftToIssue}/issue`, body: { version: await transferVersion(w.transfers.draftToIssue) } }),
+  approveTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.pending}/approve`, body: { version: await transferVersion(w.transfers.pending) } }),
+  acceptTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.incomingToAccept}/accept`, body: { version: await transferVersion(w.transfers.incomingToAccept), acceptedOn: TEST_TODAY } }),
+  rejectTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.incomingToReject}/reject`, body: { version: await transferVersion(w.transfers.incomingToReject), reason: '矩阵测试：未报到' } }),
+  revokeTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.draftToRevoke}/revoke`, body: { version: await transferVersion(w.transfers.draftToRevoke), reason: '矩阵测试：撤回' } }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
 
@@ -231,9 +250,47 @@ async function buildWorld(role: Role): Promise<World> {
   const reduction = (await h.db.one<{ id: string }>(sql`INSERT INTO dues_reduction (person_id, org_id, kind, from_month, to_month, reason)
     VALUES (${member}, ${branch.id}, 'exempt', '2027-01-01', '2027-03-01', '矩阵测试') RETURNING id`)).id;
   const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
+  const transfers = await transferWorld(root, branch);
   return {
+    transfers,
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
+  };
+}
+
+/**
+ * Letters around the world's branch, made through the API by the root's
+ * org_admin: drafts and a letter in approval from the branch, two issued
+ * letters into it from a sibling branch.
+ */
+async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['transfers']> {
+  const toOrg = await makeOrg(h.deps, root, 'branch');
+  const sibling = await makeOrg(h.deps, root, 'branch');
+  const farRoot = await makeRoot(h.deps);
+  const far = await makeOrg(h.deps, farRoot, 'branch');
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const member = async (orgId: string) => {
+    const n = uniqueIdNumber();
+    return (await makeMember(h.deps, orgId, { idNumber: n.idNumber, birth: n.birth, since: '2020-01-01' })).id;
+  };
+  const draft = async (personId: string, toOrgId: string) => {
+    const res = await admin.post('/api/v1/transfers', { personId, toOrgId, reason: '矩阵测试' });
+    if (res.statusCode !== 201) throw new Error(`transfer fixture: ${res.body}`);
+    return res.json().id as string;
+  };
+  const issue = async (id: string) => {
+    const res = await admin.post(`/api/v1/transfers/${id}/issue`, { version: await transferVersion(id) });
+    if (res.statusCode !== 200) throw new Error(`transfer fixture: ${res.body}`);
+    return id;
+  };
+  return {
+    toOrg: toOrg.id,
+    newMember: await member(branch.id),
+    draftToIssue: await draft(await member(branch.id), toOrg.id),
+    draftToRevoke: await draft(await member(branch.id), toOrg.id),
+    pending: await issue(await draft(await member(branch.id), far.id)),
+    incomingToAccept: await issue(await draft(await member(sibling.id), branch.id)),
+    incomingToReject: await issue(await draft(await member(sibling.id), branch.id)),
   };
 }
 
