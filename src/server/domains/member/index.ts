@@ -5,6 +5,8 @@ export { prepareRecord, insertMember, earlierRecordView, listMembers } from './m
 export { namePinyin, partyAgeYears, validateIdNumber, masks } from './member.policy';
 // the earlier record of a person (one identity across the installation; read-only for other domains)
 export { findEarlierRecord, earlierRecordOf, type EarlierRecordRow } from './member.repo';
+// a member on the roll in the caller's scope, with their branch (transfers start from it)
+export { findMemberInScope } from './member.repo';
 // the transitions of a person's Party status: person, formal relation and member event together
 // (development writes person rows only through these: an applicant on to membership)
 export { registerApplicant, setPipelineStatus, admitMember, convertMember, extendProbation, cancelProbation, transferMember, transferOutOfInstallation, type ApplicantRecord } from './member.transitions';

@@ -235,6 +235,13 @@ export async function markPersonConverted(q: Queryable, personId: string, conver
   await q.exec(sql`UPDATE person SET status = 'full', conversion_date = ${conversionDate}::date, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);
 }
 
+/** A member on the roll inside a scope condition (on `p` and its org `o`), with their branch; null when not current or out of scope. */
+export function findMemberInScope(q: Queryable, personId: string, scope: Sql) {
+  return q.maybeOne<{ id: string; name: string; status: 'full' | 'probationary'; org_id: string; org_name: string; org_path: string; region_key: string | null }>(sql`
+    SELECT p.id, p.name, p.status, o.id AS org_id, o.name AS org_name, o.path::text AS org_path, o.region_key
+    FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid AND p.is_current AND ${scope}`);
+}
+
 /** The person's formal relation moves to another branch (a transfer accepted); the row's version moves on. */
 export async function movePersonToOrg(q: Queryable, personId: string, org: { id: string; region_key: string | null }) {
   await q.exec(sql`UPDATE person SET org_id = ${org.id}::uuid, region_key = ${org.region_key}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);

@@ -99,13 +99,6 @@ export async function countTransfers(q: Queryable, f: TransferFilter): Promise<n
   return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n ${FROM} WHERE ${where(f)}`)).n;
 }
 
-/** The member about to be transferred, in the sending scope: on the roll, with their branch. */
-export function findMemberForTransfer(q: Queryable, personId: string, scope: Sql) {
-  return q.maybeOne<{ id: string; name: string; status: 'full' | 'probationary'; org_id: string; org_name: string; org_path: string; region_key: string | null }>(sql`
-    SELECT p.id, p.name, p.status, o.id AS org_id, o.name AS org_name, o.path::text AS org_path, o.region_key
-    FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid AND p.is_current AND ${scope}`);
-}
-
 /** Any org of the installation by id, for the receiving side of a transfer (the letter names it; its records stay the receiver's). */
 export function findReceivingOrg(q: Queryable, orgId: string) {
   return q.maybeOne<{ id: string; name: string; path: string; type: string; region_key: string | null; dissolved_on: string | null }>(sql`

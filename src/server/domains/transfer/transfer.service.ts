@@ -14,7 +14,7 @@ import {
   TRANSFER_SCOPES, type AcceptTransferBody, type CreateTransferBody, type ListTransfersQuery, type RejectTransferBody, type TransferDecisionBody,
   type TransferDetail, type TransferListItem, type TransferPreview, type TransferRule, type TransferScope,
 } from '../../../contracts/transfer';
-import { transferMember, transferOutOfInstallation } from '../member';
+import { findMemberInScope, transferMember, transferOutOfInstallation } from '../member';
 import { duesStanding } from '../dues';
 import { moveOpenFileOf } from '../development';
 import * as repo from './transfer.repo';
@@ -98,7 +98,7 @@ async function notifySide(deps: Deps, t: Queryable, org: { id: string | null; pa
 /** What the sending secretary sees before the letter is drafted: scope, validity, approvals, dues standing. */
 export async function previewTransfer(deps: Deps, ctx: ActorContext, query: { personId: string; toOrgId?: string; outsideScope?: 'province' | 'national' }): Promise<TransferPreview> {
   const today = deps.clock.today();
-  const m = await repo.findMemberForTransfer(deps.db, query.personId, personInScope(ctx.actor, 'transfer.manage'));
+  const m = await findMemberInScope(deps.db, query.personId, personInScope(ctx.actor, 'transfer.manage'));
   if (!m) throw notFound();
   const scope = await resolveScope(deps.db, m, query.toOrgId, query.outsideScope);
   const rule = await ruleFor(deps.db, today);
@@ -128,7 +128,7 @@ async function receivingBranch(q: Queryable, toOrgId: string, fromOrgId: string)
 export async function createTransfer(deps: Deps, ctx: ActorContext, body: CreateTransferBody): Promise<string> {
   const today = deps.clock.today();
   return deps.db.tx(async (t) => {
-    const m = await repo.findMemberForTransfer(t, body.personId, personInScope(ctx.actor, 'transfer.manage'));
+    const m = await findMemberInScope(t, body.personId, personInScope(ctx.actor, 'transfer.manage'));
     if (!m) throw notFound();
     if (await repo.openTransferOf(t, m.id)) throw new AppError('TRANSFER_OPEN');
     const scope = await resolveScope(t, m, body.toOrgId, body.outsideScope);
