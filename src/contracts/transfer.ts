@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, PageQuery, Text, pageOf } from './common';
+import { MemberFields } from './member';
 
 // Relation transfers (组织关系转接, RULES §4): the letter as a state machine.
 
@@ -164,3 +165,32 @@ export const TransferPreview = z.object({
   ruleSource: Text,
 });
 export type TransferPreview = z.infer<typeof TransferPreview>;
+
+/** A paper letter from an organisation outside the installation, registered when the member reports in (创建党员档案 and 转入 at once). */
+export const RegisterIncomingLetterBody = MemberFields.extend({
+  orgId: z.uuid({ message: '请选择接收的党支部' }),
+  externalOrgName: Text.pipe(z.string().min(2, '请填写开具介绍信的党组织').max(100, '党组织名称不超过100字')),
+  externalLetterNo: Text.pipe(z.string().min(1, '请填写介绍信编号').max(50, '介绍信编号不超过50字')),
+  scope: z.enum(['province', 'national'], { message: '请选择转接范围' }),
+  issuedOn: IsoDate,
+  validDays: z.number().int().min(1, '有效期至少1天').max(366, '有效期不超过366天'),
+  /** the day the member reported in: the relation here starts that day */
+  acceptedOn: IsoDate,
+  duesPaidTo: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '党费交到的月份格式应为 YYYY-MM' }).nullish(),
+  reason: Text.pipe(z.string().min(2, '请填写转接原因').max(200, '转接原因不超过200字')),
+});
+export type RegisterIncomingLetterBody = z.infer<typeof RegisterIncomingLetterBody>;
+
+/** The public check behind the letter's QR code: genuine or not, and valid or not — no personal data. */
+export const TransferLetterCheck = z.object({
+  letterCode: Text,
+  issuerOrgName: Text,
+  toOrgName: Text,
+  issuedOn: IsoDate,
+  validUntil: IsoDate,
+  status: TransferStatusEnum,
+  /** issued and not past its last valid day */
+  valid: z.boolean(),
+  message: Text,
+});
+export type TransferLetterCheck = z.infer<typeof TransferLetterCheck>;

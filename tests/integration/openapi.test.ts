@@ -13,6 +13,7 @@ const NOT_JSON = new Set([
   'getMemberImportTemplate', // xlsx
   'renderDevelopmentDocument', // docx / pdf
   'downloadMyDevelopmentReport', // the submitted file
+  'renderTransferLetter', // the letter as a PDF
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
   'getDuesBaseImportTemplate', // xlsx

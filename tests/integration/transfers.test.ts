@@ -5,7 +5,10 @@ import { createHarness, login, TEST_TODAY, type Client, type Harness } from '../
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { memberRollupDifferences } from '../../src/server/domains/member';
 import { expireAndRemind } from '../../src/server/domains/transfer';
-import type { TransferDetail, TransferPage, TransferPreview } from '../../src/contracts/transfer';
+import { generateBills } from '../../src/server/domains/dues';
+import type { TransferDetail, TransferLetterCheck, TransferPage, TransferPreview } from '../../src/contracts/transfer';
+import { pdfText } from '../helpers/pdf';
+import { makeIdNumber } from '../helpers/factory';
 
 // 组织关系转接 (RULES §4): the letter's state machine, the member in exactly
 // one branch at every moment, both sides acting in the platform, refusals.
@@ -221,5 +224,85 @@ describe('out of the installation', () => {
     expect(await memberships(s.member.id)).toEqual([{ org_id: s.a.id, valid_from: '2020-01-01', valid_to: '2026-12-03' }]);
     expect((await h.db.one<{ status: string }>(sql`SELECT status FROM person WHERE id = ${s.member.id}`)).status).toBe('left');
     expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+  });
+});
+
+describe('the letter', () => {
+  it('prints the three parts on one A4 page with the member, masked ID, organisations, validity and paid-up month, and a QR code that verifies it', async () => {
+    const s = await setup();
+    // dues: October paid, November unpaid → paid up to 2026-10, November shown before issue
+    await h.db.exec(sql`INSERT INTO dues_base (person_id, category, base_fen, effective_month) VALUES (${s.member.id}, 'in_service', 400000, '2026-10-01')`);
+    for (const month of ['2026-10', '2026-11']) await h.db.tx((t) => generateBills(t, s.a.path, month));
+    const october = (await h.db.one<{ id: string }>(sql`SELECT id FROM dues_bill WHERE person_id = ${s.member.id} AND month = '2026-10-01'`)).id;
+    const paid = await s.secA.post('/api/v1/dues/payments', { billIds: [october], method: 'cash', paidOn: '2026-10-15', idempotencyKey: 'transfer-letter-october' });
+    expect(paid.statusCode, paid.body).toBe(200);
+    const preview = (await s.secA.get(`/api/v1/transfers/preview?personId=${s.member.id}&toOrgId=${s.b.id}`)).json() as TransferPreview;
+    expect(preview).toMatchObject({ duesPaidTo: '2026-10', unpaidMonths: ['2026-11'] });
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '工作调动' });
+    // no number yet: nothing to print
+    expect((await s.secA.get(`/api/v1/transfers/${id}/letter`)).statusCode).toBe(409);
+    await act(s.secA, id, 'issue');
+    const res = await s.secA.get(`/api/v1/transfers/${id}/letter`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const { pages, pageSizes } = await pdfText(res.rawPayload);
+    expect(pageSizes).toEqual([[595, 842]]);
+    const text = pages[0].replace(/\s+/g, '');
+    const masked = (await h.db.one<{ m: string }>(sql`SELECT id_no_masked AS m FROM person WHERE id = ${s.member.id}`)).m;
+    expect(masked).toMatch(/\*{4,}/);
+    for (const want of ['中国共产党党员组织关系介绍信（存根）', '中国共产党党员组织关系介绍信（回执）', '〔2026〕第', '转接党员同志（男，身份证号' + masked + '）', '系中共正式党员',
+      '组织关系由转出第一支部转去，请接洽', '党费已交到贰零贰陆年壹拾月', '有效期壹拾天', '2026年12月13日', '转接测试镇党委（盖章）', '2026年12月4日']) {
+      expect(text, want).toContain(want);
+    }
+    expect(text).not.toContain(s.member.idNumber); // the full ID number is never printed
+    // the receiving branch may print it too; an account of another county cannot see it
+    expect((await s.secB.get(`/api/v1/transfers/${id}/letter`)).statusCode).toBe(200);
+    expect((await s.secC.get(`/api/v1/transfers/${id}/letter`)).statusCode).toBe(404);
+
+    // the QR code's page: genuine and valid, no personal data; after acceptance no longer usable
+    const code = (await h.db.one<{ c: string }>(sql`SELECT verify_code AS c FROM transfer WHERE id = ${id}`)).c;
+    expect(code.length).toBeGreaterThanOrEqual(22); // ≥ 128 bits
+    const check = await h.app.inject({ method: 'GET', url: `/api/v1/public/transfer-letters/${code}` });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json()).toEqual({ letterCode: '〔2026〕第1号', issuerOrgName: '转接测试镇党委', toOrgName: '接收第二支部', issuedOn: TEST_TODAY, validUntil: '2026-12-13', status: 'issued', valid: true, message: '介绍信真实有效，有效期至2026-12-13' } satisfies TransferLetterCheck);
+    expect(check.body).not.toContain('转接党员');
+    expect((await h.app.inject({ method: 'GET', url: `/api/v1/public/transfer-letters/${'x'.repeat(24)}` })).statusCode).toBe(404);
+    await act(s.secB, id, 'accept', { acceptedOn: TEST_TODAY });
+    const used = (await h.app.inject({ method: 'GET', url: `/api/v1/public/transfer-letters/${code}` })).json() as TransferLetterCheck;
+    expect(used).toMatchObject({ valid: false, status: 'accepted' });
+  });
+});
+
+describe('an incoming paper letter', () => {
+  const person = (over: Record<string, unknown> = {}) => ({
+    name: '外来党员', sex: 'female', ethnicity: '汉族', idNumber: makeIdNumber('1988-08-08', 'female'), education: 'bachelor', occupation: 'worker',
+    joinDate: '2010-07-01', conversionDate: '2011-07-01', status: 'full', externalOrgName: '外省某市某区机关党委', externalLetterNo: '外组转字第0087号', scope: 'national',
+    issuedOn: '2026-11-20', validDays: 90, acceptedOn: TEST_TODAY, duesPaidTo: '2026-11', reason: '随配偶工作调动', ...over,
+  });
+
+  it('registers the member and the accepted letter at once, with the 转入 event from the report-in day', async () => {
+    const s = await setup();
+    const res = await s.secB.post('/api/v1/transfers/incoming', { orgId: s.b.id, ...person() });
+    expect(res.statusCode, res.body).toBe(201);
+    const d = await detail(s.secB, res.json().id);
+    expect(d).toMatchObject({ kind: 'incoming', status: 'accepted', fromOrgName: '外省某市某区机关党委', toOrgId: s.b.id, letterCode: '外组转字第0087号', acceptedOn: TEST_TODAY, duesPaidTo: '2026-11' });
+    expect(d.events.map((e) => e.action)).toEqual(['registered', 'accepted']);
+    const p = await h.db.one<{ id: string; org_id: string; status: string }>(sql`SELECT id, org_id, status FROM person WHERE id = ${d.personId}`);
+    expect(p).toMatchObject({ org_id: s.b.id, status: 'full' });
+    expect(await memberships(p.id)).toEqual([{ org_id: s.b.id, valid_from: TEST_TODAY, valid_to: null }]);
+    const ev = await h.db.query<{ reason: string }>(sql`SELECT reason FROM member_event WHERE person_id = ${p.id}`);
+    expect(ev.map((e) => e.reason)).toEqual(['transfer_in']);
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+  });
+
+  it('refuses an expired letter, a member already on a roll here, and a branch out of scope', async () => {
+    const s = await setup();
+    const expired = await s.secB.post('/api/v1/transfers/incoming', { orgId: s.b.id, ...person({ issuedOn: '2026-11-01', validDays: 30 }) });
+    expect([expired.statusCode, expired.json().error.code]).toEqual([422, 'TRANSFER_EXPIRED']);
+    const already = await s.secB.post('/api/v1/transfers/incoming', { orgId: s.b.id, ...person({ idNumber: s.member.idNumber, sex: 'male' }) });
+    expect([already.statusCode, already.json().error.code]).toEqual([409, 'DUPLICATE_ID_NUMBER']);
+    const foreign = await s.secB.post('/api/v1/transfers/incoming', { orgId: s.a.id, ...person() });
+    expect(foreign.statusCode).toBe(404);
+    expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE name = '外来党员' AND org_id IN (${s.a.id}, ${s.b.id})`)).n).toBe(0);
   });
 });

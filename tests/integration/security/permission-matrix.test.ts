@@ -193,6 +193,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   importDuesBases: () => ({ method: 'POST', url: '/api/v1/dues/bases/import?dryRun=true', file: { name: 'bases.xlsx', data: duesTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
   reconcileDuesPayments: () => ({ method: 'POST', url: '/api/v1/dues/reconciliation', body: { day: TEST_TODAY } }),
   downloadMyDevelopmentReport: () => ({ method: 'GET', url: `/api/v1/me/development/reports/${crypto.randomUUID()}` }),
+  renderTransferLetter: (w) => ({ method: 'GET', url: `/api/v1/transfers/${w.transfers.incomingToReject}/letter` }),
+  verifyTransferLetter: () => ({ method: 'GET', url: `/api/v1/public/transfer-letters/${'x'.repeat(24)}` }),
+  registerIncomingLetter: (w) => {
+    const n = uniqueIdNumber();
+    return { method: 'POST', url: '/api/v1/transfers/incoming', body: { ...newMemberBody(w.branch.id), idNumber: n.idNumber, externalOrgName: '外省某党委', externalLetterNo: '矩阵第1号', scope: 'national', issuedOn: TEST_TODAY, validDays: 30, acceptedOn: TEST_TODAY, reason: '矩阵测试' } };
+  },
   listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
   previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
   createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),
@@ -217,6 +223,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'getMyDuesOrder' || operationId === 'simulateDuesPayment') return 404; // no such order of the caller's
   if (operationId === 'paymentNotification') return 400; // not signed by the provider
   if (operationId === 'activateMemberAccount') return 422; // no code was sent: ACTIVATION_CODE_EXPIRED
+  if (operationId === 'verifyTransferLetter') return 404; // no letter has that code
   return null; // any 2xx
 }
 
@@ -305,8 +312,8 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout, health, member activation and the payment provider\'s notification as public routes', () => {
-    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation']);
+  it('has exactly login, logout, health, member activation, the payment provider\'s notification and the letter check as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation', 'verifyTransferLetter']);
   });
 
   it('has a matrix case for every route and no case for a route that does not exist', () => {

@@ -25,6 +25,7 @@ export interface TransferRow {
   reason: string;
   letter_year: number | null;
   letter_no: number | null;
+  external_letter_no: string | null;
   verify_code: string | null;
   issued_on: string | null;
   valid_days: number | null;
@@ -46,7 +47,7 @@ export interface TransferRow {
 
 const COLUMNS = sql`tr.id, tr.kind, tr.scope, tr.status, tr.person_id, tr.person_name, tr.member_status,
   tr.from_org_id, tr.from_org_name, tr.from_path::text AS from_path, tr.to_org_id, tr.to_org_name, tr.to_path::text AS to_path,
-  tr.issuer_org_id, io.name AS issuer_org_name, io.path::text AS issuer_path, tr.reason, tr.letter_year, tr.letter_no, tr.verify_code,
+  tr.issuer_org_id, io.name AS issuer_org_name, io.path::text AS issuer_path, tr.reason, tr.letter_year, tr.letter_no, tr.external_letter_no, tr.verify_code,
   to_char(tr.issued_on, 'YYYY-MM-DD') AS issued_on, tr.valid_days, to_char(tr.valid_until, 'YYYY-MM-DD') AS valid_until,
   to_char(tr.dues_paid_to, 'YYYY-MM') AS dues_paid_to, tr.approvals_needed, tr.approvals_done,
   to_char(tr.accepted_on, 'YYYY-MM-DD') AS accepted_on, to_char(tr.receipt_due, 'YYYY-MM-DD') AS receipt_due, to_char(tr.receipt_on, 'YYYY-MM-DD') AS receipt_on,
@@ -196,4 +197,19 @@ export async function logReminderOnce(q: Queryable, transferId: string, periodKe
   const fresh = await q.maybeOne(sql`INSERT INTO reminder_log (kind, object_id, period_key) VALUES ('transfer.expiry', ${transferId}::uuid, ${periodKey})
     ON CONFLICT DO NOTHING RETURNING kind`);
   return !!fresh;
+}
+
+/** A paper letter from outside, registered and accepted at once by the receiving branch. */
+export async function insertIncomingTransfer(q: Queryable, v: {
+  scope: string; personId: string; personName: string; memberStatus: string; externalOrgName: string; externalLetterNo: string;
+  toOrg: { id: string; name: string; path: string; region_key: string | null }; reason: string; issuedOn: string; validDays: number; validUntil: string;
+  duesPaidTo: string | null; acceptedOn: string; ruleVersionId: string; actorId: string;
+}): Promise<string> {
+  const r = await q.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_name, to_org_id, to_org_name, to_path,
+      region_key, reason, external_letter_no, external_org_name, issued_on, valid_days, valid_until, dues_paid_to, accepted_on, receipt_on, rule_version_id, created_by)
+    VALUES ('incoming', ${v.scope}, 'accepted', ${v.personId}::uuid, ${v.personName}, ${v.memberStatus}, ${v.externalOrgName}, ${v.toOrg.id}::uuid, ${v.toOrg.name}, ${v.toOrg.path}::ltree,
+      ${v.toOrg.region_key}::uuid, ${v.reason}, ${v.externalLetterNo}, ${v.externalOrgName}, ${v.issuedOn}::date, ${v.validDays}, ${v.validUntil}::date,
+      ${v.duesPaidTo ? `${v.duesPaidTo}-01` : null}::date, ${v.acceptedOn}::date, ${v.acceptedOn}::date, ${v.ruleVersionId}::uuid, ${v.actorId}::uuid)
+    RETURNING id`);
+  return r.id;
 }

@@ -4,11 +4,13 @@ import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { Created, Ok } from '../../../contracts/common';
 import {
-  AcceptTransferBody, CreateTransferBody, ListTransfersQuery, RejectTransferBody, TransferDecisionBody, TransferDetail, TransferPage, TransferPreview,
+  AcceptTransferBody, CreateTransferBody, ListTransfersQuery, RegisterIncomingLetterBody, RejectTransferBody, TransferDecisionBody, TransferDetail, TransferLetterCheck, TransferPage, TransferPreview,
 } from '../../../contracts/transfer';
+import { attachmentHeaders } from '../../platform/files';
 import * as service from './transfer.service';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
+const CodeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: '核验码格式不正确' }) });
 const PreviewQuery = z.object({
   personId: z.uuid({ message: '请选择转出的党员' }),
   toOrgId: z.uuid().optional(),
@@ -78,6 +80,28 @@ export function registerTransferRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req) => {
       await service.revokeTransfer(deps, contextOf(req), req.params.id, req.body);
       return { ok: true as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/transfers/:id/letter', operationId: 'renderTransferLetter', summary: '打印组织关系介绍信（A4 PDF：存根、介绍信、回执，附核验二维码）', tags: ['transfer'], access: 'transfer.read',
+    schema: { params: IdParams },
+    handler: async (req, reply) => {
+      const letter = await service.renderLetter(deps, contextOf(req), req.params.id, `${req.protocol}://${req.host}`);
+      return reply.headers(attachmentHeaders(letter.fileName, 'application/pdf')).send(letter.data);
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/public/transfer-letters/:code', operationId: 'verifyTransferLetter', summary: '核验介绍信真伪与有效期（公开，凭介绍信上的核验码；不含个人信息）', tags: ['transfer'], access: 'public',
+    schema: { params: CodeParams, response: { 200: TransferLetterCheck } },
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    handler: async (req) => service.verifyLetter(deps, req.params.code),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/transfers/incoming', operationId: 'registerIncomingLetter', summary: '登记外来介绍信（本系统以外党组织开具，党员报到时建档并转入）', tags: ['transfer'], access: 'transfer.manage',
+    schema: { body: RegisterIncomingLetterBody, response: { 201: Created } },
+    handler: async (req, reply) => {
+      const id = await service.registerIncomingLetter(deps, contextOf(req), req.body);
+      return reply.code(201).send({ id });
     },
   });
 }

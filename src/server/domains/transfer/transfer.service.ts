@@ -4,7 +4,10 @@ import type { Queryable } from '../../platform/db';
 import type { ActorContext, RequestContext } from '../../platform/actor';
 import { grantsWith } from '../../platform/actor';
 import { AppError, conflict, notFound } from '../../platform/errors';
-import { auditInTx } from '../../platform/audit';
+import { audit, auditInTx } from '../../platform/audit';
+import { isUniqueViolation } from '../../platform/db';
+import { ERROR_CODES } from '../../../contracts/errors';
+import { renderTransferLetter } from './transfer.letter';
 import { addDays } from '../../platform/dates';
 import { accountsCovering } from '../../platform/notify';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
@@ -12,9 +15,9 @@ import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { BRANCH_TYPES, type OrgType } from '../../../contracts/dict';
 import {
   TRANSFER_SCOPES, type AcceptTransferBody, type CreateTransferBody, type ListTransfersQuery, type RejectTransferBody, type TransferDecisionBody,
-  type TransferDetail, type TransferListItem, type TransferPreview, type TransferRule, type TransferScope,
+  type TransferDetail, type TransferListItem, type TransferPreview, type TransferRule, type TransferScope, type RegisterIncomingLetterBody, type TransferLetterCheck,
 } from '../../../contracts/transfer';
-import { findMemberInScope, transferMember, transferOutOfInstallation } from '../member';
+import { findMemberInScope, insertMember, prepareRecord, transferMember, transferOutOfInstallation } from '../member';
 import { duesStanding } from '../dues';
 import { moveOpenFileOf } from '../development';
 import * as repo from './transfer.repo';
@@ -73,7 +76,7 @@ function listItem(ctx: ActorContext, r: repo.TransferRow, today: string, remindD
   const s = onSendingSide(ctx, r, 'transfer.read');
   const rc = r.status !== 'draft' && r.status !== 'pending_approval' && onReceivingSide(ctx, r, 'transfer.read');
   return {
-    id: r.id, kind: r.kind, scope: r.scope, status: r.status, personId: s ? r.person_id : null, personName: r.person_name, memberStatus: r.member_status,
+    id: r.id, kind: r.kind, scope: r.scope, status: r.status, personId: s || (rc && r.status === 'accepted') ? r.person_id : null, personName: r.person_name, memberStatus: r.member_status,
     fromOrgId: r.from_org_id, fromOrgName: r.from_org_name, toOrgId: r.to_org_id, toOrgName: r.to_org_name,
     letterCode: letterCode(r), issuedOn: r.issued_on, validUntil: r.valid_until, acceptedOn: r.accepted_on,
     approvalsNeeded: r.approvals_needed, approvalsDone: r.approvals_done,
@@ -84,8 +87,8 @@ function listItem(ctx: ActorContext, r: repo.TransferRow, today: string, remindD
 }
 
 /** The letter's number as printed: the issuing committee's year and sequence, e.g. 〔2026〕第12号. */
-export function letterCode(r: Pick<repo.TransferRow, 'letter_year' | 'letter_no'>): string | null {
-  return r.letter_year && r.letter_no ? `〔${r.letter_year}〕第${r.letter_no}号` : null;
+export function letterCode(r: Pick<repo.TransferRow, 'letter_year' | 'letter_no' | 'external_letter_no'>): string | null {
+  return r.letter_year && r.letter_no ? `〔${r.letter_year}〕第${r.letter_no}号` : r.external_letter_no;
 }
 
 async function notifySide(deps: Deps, t: Queryable, org: { id: string | null; path: string | null }, title: string, body: string, transferId: string) {
@@ -261,6 +264,67 @@ export async function revokeTransfer(deps: Deps, ctx: ActorContext, id: string, 
     await auditInTx(t, ctx, { action: 'transfer.revoke', objectType: 'transfer', objectId: id, orgId: r.from_org_id, detail: { reason: body.reason } });
     if (r.status === 'issued') await notifySide(deps, t, { id: r.to_org_id, path: r.to_path }, `组织关系介绍信已撤销：${r.person_name}`, body.reason, id);
   });
+}
+
+/** The letter as a printable PDF (both sides may print it once it is numbered). */
+export async function renderLetter(deps: Deps, ctx: ActorContext, id: string, origin: string): Promise<{ data: Buffer; fileName: string }> {
+  const r = await repo.findTransfer(deps.db, id, visibleTo(ctx));
+  if (!r) throw notFound();
+  const code = r.kind !== 'incoming' ? letterCode(r) : null;
+  if (!code || !r.verify_code) throw new AppError('TRANSFER_STATE', '介绍信尚未开具（草稿或审批中的介绍信没有编号），开具后才能打印');
+  const data = await renderTransferLetter({ row: r, code, verifyUrl: `${origin}/verify/transfer/${r.verify_code}` });
+  await audit(deps.db, ctx, { action: 'transfer.letter_print', objectType: 'transfer', objectId: id, orgId: r.from_org_id });
+  return { data, fileName: `组织关系介绍信${code}${r.person_name}.pdf` };
+}
+
+/** The public check behind the QR code: whether a letter with this code exists, and whether it is still valid. */
+export async function verifyLetter(deps: Deps, code: string): Promise<TransferLetterCheck> {
+  const r = await repo.findByVerifyCode(deps.db, code);
+  if (!r || !r.issued_on || !r.valid_until) throw new AppError('NOT_FOUND', '未找到该介绍信：核验码不正确，或介绍信不是本系统开具的');
+  const today = deps.clock.today();
+  const valid = r.status === 'issued' && today <= r.valid_until;
+  const message = valid ? `介绍信真实有效，有效期至${r.valid_until}`
+    : r.status === 'accepted' ? '介绍信真实，已办理接收（不能再次使用）'
+    : r.status === 'issued' || r.status === 'expired' ? `介绍信真实，但已超过有效期（至${r.valid_until}）`
+    : `介绍信真实，但${statusLabel(r.status)}，不能使用`;
+  return { letterCode: letterCode(r)!, issuerOrgName: r.issuer_org_name ?? r.from_org_name, toOrgName: r.to_org_name, issuedOn: r.issued_on, validUntil: r.valid_until, status: r.status, valid, message };
+}
+
+/**
+ * 外来介绍信: a member reports in with a paper letter from an organisation
+ * outside the installation. The receiving branch registers the letter and the
+ * member at once: the person record (member domain, event 转入) and an accepted
+ * transfer with its events. An expired letter is refused (RULES §4).
+ */
+export async function registerIncomingLetter(deps: Deps, ctx: ActorContext, body: RegisterIncomingLetterBody): Promise<string> {
+  const today = deps.clock.today();
+  if (body.acceptedOn > today) throw new AppError('VALIDATION_FAILED', '报到日期不能晚于今天', { issues: [{ field: 'acceptedOn', message: '报到日期不能晚于今天' }] });
+  if (body.issuedOn > body.acceptedOn) throw new AppError('VALIDATION_FAILED', '开具日期不能晚于报到日期', { issues: [{ field: 'issuedOn', message: '开具日期不能晚于报到日期' }] });
+  const validUntil = addDays(body.issuedOn, body.validDays - 1);
+  if (body.acceptedOn > validUntil) throw new AppError('TRANSFER_EXPIRED', `介绍信有效期至${validUntil}，报到时已过期；请党员向原党组织申请重新开具`);
+  const rec = prepareRecord(deps, body, today);
+  try {
+    return await deps.db.tx(async (t) => {
+      const org = await repo.findReceivingOrg(t, body.orgId);
+      if (!org || !covers(ctx.actor, 'transfer.manage', org)) throw notFound();
+      if (!BRANCH_TYPES.includes(org.type as OrgType)) throw new AppError('TRANSFER_TARGET_INVALID', '党员的组织关系应转入党支部（含联合党支部、临时党支部），请选择党支部', { issues: [{ field: 'orgId', message: '请选择党支部' }] });
+      if (org.dissolved_on) throw new AppError('ORG_DISSOLVED');
+      const rule = await ruleFor(t, today);
+      const personId = await insertMember(t, ctx, org, rec, 'transfer_in', body.acceptedOn);
+      const id = await repo.insertIncomingTransfer(t, {
+        scope: body.scope, personId, personName: body.name, memberStatus: body.status, externalOrgName: body.externalOrgName, externalLetterNo: body.externalLetterNo,
+        toOrg: org, reason: body.reason, issuedOn: body.issuedOn, validDays: body.validDays, validUntil, duesPaidTo: body.duesPaidTo ?? null, acceptedOn: body.acceptedOn,
+        ruleVersionId: rule.id, actorId: ctx.actor.accountId,
+      });
+      await repo.insertEvent(t, { transferId: id, action: 'registered', fromStatus: null, toStatus: 'issued', eventDate: today, orgId: org.id, note: `${body.externalOrgName} ${body.externalLetterNo}`, ruleVersionId: rule.id, actorId: ctx.actor.accountId });
+      await repo.insertEvent(t, { transferId: id, action: 'accepted', fromStatus: 'issued', toStatus: 'accepted', eventDate: body.acceptedOn, orgId: org.id, note: null, ruleVersionId: rule.id, actorId: ctx.actor.accountId });
+      await auditInTx(t, ctx, { action: 'transfer.register_incoming', objectType: 'transfer', objectId: id, orgId: org.id, detail: { personId } });
+      return id;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e, 'person_id_no_living')) throw new AppError('DUPLICATE_ID_NUMBER', '该身份证号已属于本系统内一名在册党员或正在发展的入党申请人：系统内转接请由原支部开具介绍信', { issues: [{ field: 'idNumber', message: ERROR_CODES.DUPLICATE_ID_NUMBER.message }] });
+    throw e;
+  }
 }
 
 const statusLabel = (s: repo.TransferRow['status']) => ({ draft: '尚未开具', pending_approval: '正在审批', issued: '已开具', accepted: '已接收', rejected: '已退回', revoked: '已撤销', expired: '已过期' })[s];
