@@ -8,7 +8,8 @@
 --       incoming   a paper letter from outside, registered by the receiving branch.
 -- The member stays in the sending branch until acceptance (one open membership
 -- at every moment); acceptance writes the relation, the member events and the
--- rollups in one transaction (member domain transitions).
+-- rollups in one transaction (member domain transitions). Scope is read through
+-- the live org rows (an org moved with its members keeps its letters in view).
 
 CREATE TABLE transfer (
   id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -27,8 +28,6 @@ CREATE TABLE transfer (
   -- the committee that issues the letter (the sending branch's 基层党委) and numbers it
   issuer_org_id   uuid REFERENCES org(id),
   region_key      uuid,
-  from_path       ltree,
-  to_path         ltree,
   reason          text NOT NULL,
   letter_year     integer,
   letter_no       integer,
@@ -58,8 +57,8 @@ CREATE TABLE transfer (
 );
 -- one open transfer per member
 CREATE UNIQUE INDEX transfer_one_open ON transfer (person_id) WHERE status IN ('draft','pending_approval','issued');
-CREATE INDEX transfer_from_path ON transfer USING gist (from_path);
-CREATE INDEX transfer_to_path ON transfer USING gist (to_path);
+CREATE INDEX transfer_from_org ON transfer (from_org_id, status);
+CREATE INDEX transfer_to_org ON transfer (to_org_id, status);
 CREATE INDEX transfer_status ON transfer (status, valid_until);
 CREATE INDEX transfer_person ON transfer (person_id, created_at);
 

@@ -306,3 +306,26 @@ describe('an incoming paper letter', () => {
     expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE name = '外来党员' AND org_id IN (${s.a.id}, ${s.b.id})`)).n).toBe(0);
   });
 });
+
+describe('a whole branch moved (整建制转接)', () => {
+  it('keeps its members\' relations and its open letters: the new committee sees and approves them, the receiver accepts', async () => {
+    const s = await setup();
+    const second = await makeMember(h.deps, s.a.id, { name: '随支部转移党员', since: '2021-03-01' });
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.c.id, reason: '跨县工作调动' });
+    await act(s.secA, id, 'issue'); // awaits the county's approval
+    // the branch with its members moves under the neighbouring county (the city's organisation department moves it)
+    const cityWide = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: s.county.id, scope: 'subtree' }, { role: 'org_admin', orgId: s.other.id, scope: 'subtree' }])).username, PASSWORD);
+    const { version } = await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${s.a.id}`);
+    const moved = await cityWide.post(`/api/v1/orgs/${s.a.id}/move`, { newParentId: s.other.id, version });
+    expect(moved.statusCode, moved.body).toBe(200);
+    // relations are the branch's: unchanged; the rollups followed both chains
+    expect(await memberships(second.id)).toEqual([{ org_id: s.a.id, valid_from: '2021-03-01', valid_to: null }]);
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+    // the old county no longer sees the letter; the new one approves it
+    expect((await s.countyAdmin.get(`/api/v1/transfers/${id}`)).statusCode).toBe(404);
+    const newCounty = await as('org_admin', s.other.id);
+    expect((await act(newCounty, id, 'approve')).statusCode).toBe(200);
+    expect((await act(s.secC, id, 'accept', { acceptedOn: TEST_TODAY })).statusCode).toBe(200);
+    expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
+  });
+});

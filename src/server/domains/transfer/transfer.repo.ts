@@ -46,7 +46,7 @@ export interface TransferRow {
 }
 
 const COLUMNS = sql`tr.id, tr.kind, tr.scope, tr.status, tr.person_id, tr.person_name, tr.member_status,
-  tr.from_org_id, tr.from_org_name, tr.from_path::text AS from_path, tr.to_org_id, tr.to_org_name, tr.to_path::text AS to_path,
+  tr.from_org_id, tr.from_org_name, fo.path::text AS from_path, tr.to_org_id, tr.to_org_name, tgo.path::text AS to_path,
   tr.issuer_org_id, io.name AS issuer_org_name, io.path::text AS issuer_path, tr.reason, tr.letter_year, tr.letter_no, tr.external_letter_no, tr.verify_code,
   to_char(tr.issued_on, 'YYYY-MM-DD') AS issued_on, tr.valid_days, to_char(tr.valid_until, 'YYYY-MM-DD') AS valid_until,
   to_char(tr.dues_paid_to, 'YYYY-MM') AS dues_paid_to, tr.approvals_needed, tr.approvals_done,
@@ -122,10 +122,10 @@ export async function insertTransfer(q: Queryable, v: {
   kind: string; scope: string; personId: string; personName: string; memberStatus: string; fromOrg: { id: string; name: string; path: string; region_key: string | null };
   toOrg: { id: string | null; name: string; path: string | null }; issuerOrgId: string; reason: string; approvalsNeeded: number; ruleVersionId: string; actorId: string;
 }): Promise<string> {
-  const r = await q.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_id, from_org_name, from_path, to_org_id, to_org_name, to_path,
+  const r = await q.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_id, from_org_name, to_org_id, to_org_name,
       issuer_org_id, region_key, reason, approvals_needed, rule_version_id, created_by)
-    VALUES (${v.kind}, ${v.scope}, 'draft', ${v.personId}::uuid, ${v.personName}, ${v.memberStatus}, ${v.fromOrg.id}::uuid, ${v.fromOrg.name}, ${v.fromOrg.path}::ltree,
-      ${v.toOrg.id}::uuid, ${v.toOrg.name}, ${v.toOrg.path}::ltree, ${v.issuerOrgId}::uuid, ${v.fromOrg.region_key}::uuid, ${v.reason}, ${v.approvalsNeeded}, ${v.ruleVersionId}::uuid, ${v.actorId}::uuid)
+    VALUES (${v.kind}, ${v.scope}, 'draft', ${v.personId}::uuid, ${v.personName}, ${v.memberStatus}, ${v.fromOrg.id}::uuid, ${v.fromOrg.name},
+      ${v.toOrg.id}::uuid, ${v.toOrg.name}, ${v.issuerOrgId}::uuid, ${v.fromOrg.region_key}::uuid, ${v.reason}, ${v.approvalsNeeded}, ${v.ruleVersionId}::uuid, ${v.actorId}::uuid)
     RETURNING id`);
   return r.id;
 }
@@ -205,9 +205,9 @@ export async function insertIncomingTransfer(q: Queryable, v: {
   toOrg: { id: string; name: string; path: string; region_key: string | null }; reason: string; issuedOn: string; validDays: number; validUntil: string;
   duesPaidTo: string | null; acceptedOn: string; ruleVersionId: string; actorId: string;
 }): Promise<string> {
-  const r = await q.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_name, to_org_id, to_org_name, to_path,
+  const r = await q.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_name, to_org_id, to_org_name,
       region_key, reason, external_letter_no, external_org_name, issued_on, valid_days, valid_until, dues_paid_to, accepted_on, receipt_on, rule_version_id, created_by)
-    VALUES ('incoming', ${v.scope}, 'accepted', ${v.personId}::uuid, ${v.personName}, ${v.memberStatus}, ${v.externalOrgName}, ${v.toOrg.id}::uuid, ${v.toOrg.name}, ${v.toOrg.path}::ltree,
+    VALUES ('incoming', ${v.scope}, 'accepted', ${v.personId}::uuid, ${v.personName}, ${v.memberStatus}, ${v.externalOrgName}, ${v.toOrg.id}::uuid, ${v.toOrg.name},
       ${v.toOrg.region_key}::uuid, ${v.reason}, ${v.externalLetterNo}, ${v.externalOrgName}, ${v.issuedOn}::date, ${v.validDays}, ${v.validUntil}::date,
       ${v.duesPaidTo ? `${v.duesPaidTo}-01` : null}::date, ${v.acceptedOn}::date, ${v.acceptedOn}::date, ${v.ruleVersionId}::uuid, ${v.actorId}::uuid)
     RETURNING id`);
