@@ -194,3 +194,124 @@ export const TransferLetterCheck = z.object({
   message: Text,
 });
 export type TransferLetterCheck = z.infer<typeof TransferLetterCheck>;
+
+// 流动党员 (RULES §4)
+
+export const FLOW_STATUSES = { issued: '已发证', registered: '已在流入地登记', returned: '已收回' } as const;
+export const FLOW_ACTIONS = { issued: '发放活动证', registered: '流入地登记', renewed: '续期', reported: '向原党组织报告', returned: '收回活动证' } as const;
+
+export interface MobilityRule {
+  certificateValidityMonths: number;
+  reportEveryMonths: number;
+  awayMonthsForTransfer: number;
+  temporaryBranchMin: number;
+}
+
+export const IssueFlowCertificateBody = z.object({
+  personId: z.uuid({ message: '请选择外出的党员' }),
+  destination: Text.pipe(z.string().min(2, '请填写外出地点').max(100, '外出地点不超过100字')),
+  /** a branch at the place of arrival, when it is in this installation */
+  hostOrgId: z.uuid().nullish(),
+  reason: Text.pipe(z.string().min(2, '请填写外出原因').max(200, '外出原因不超过200字')),
+  issuedOn: IsoDate,
+});
+export type IssueFlowCertificateBody = z.infer<typeof IssueFlowCertificateBody>;
+
+export const FlowActionBody = z.object({
+  version: z.number().int(),
+  action: z.enum(['register', 'renew', 'report', 'return']),
+  date: IsoDate,
+  note: Text.pipe(z.string().max(500, '说明不超过500字')).nullish(),
+});
+export type FlowActionBody = z.infer<typeof FlowActionBody>;
+
+export const ListMobileMembersQuery = PageQuery.extend({
+  /** away from the viewer's branches (outgoing), or taking part in them (incoming) */
+  direction: z.enum(['outgoing', 'incoming']).default('outgoing'),
+  status: z.enum(['open', 'all', 'returned']).default('open'),
+  orgId: z.uuid().optional(),
+});
+export type ListMobileMembersQuery = z.infer<typeof ListMobileMembersQuery>;
+
+export const MobileMemberItem = z.object({
+  id: z.uuid(),
+  certificateCode: Text,
+  personId: z.uuid().nullable(),
+  personName: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  destination: Text,
+  hostOrgId: z.uuid().nullable(),
+  hostOrgName: Text.nullable(),
+  reason: Text,
+  issuedOn: IsoDate,
+  validUntil: IsoDate,
+  registeredOn: IsoDate.nullable(),
+  returnedOn: IsoDate.nullable(),
+  lastReportOn: IsoDate.nullable(),
+  status: z.enum(['issued', 'registered', 'returned']),
+  /** what needs attention: the certificate ran out, the yearly report is overdue, away long enough to transfer */
+  flags: z.array(z.enum(['expired', 'report_overdue', 'should_transfer'])),
+  events: z.array(z.object({ action: z.enum(['issued', 'registered', 'renewed', 'reported', 'returned']), date: IsoDate, orgName: Text.nullable(), note: Text.nullable() })),
+  version: z.number().int(),
+});
+export type MobileMemberItem = z.infer<typeof MobileMemberItem>;
+export const MobileMemberPage = pageOf(MobileMemberItem).extend({
+  /** ≥ temporaryBranchMin members of one committee away together: where a 临时党支部 could be set up */
+  temporaryBranchSuggestions: z.array(z.object({ destination: Text, issuerOrgName: Text, count: z.number().int() })),
+});
+export type MobileMemberPage = z.infer<typeof MobileMemberPage>;
+
+// 失联党员 (RULES §4, 党章第九条)
+
+export const CONTACT_METHODS = { phone: '电话', visit: '走访', message: '短信/微信', letter: '信函', other: '其他' } as const;
+export const LOST_CONTACT_DECISIONS = { suspend: '停止党籍', lapse: '按自行脱党予以除名', restore: '恢复联系' } as const;
+
+export interface LostContactRule {
+  lostAfterMonths: number;
+  lapseAfterMonths: number;
+}
+
+export const RecordMemberContactBody = z.object({
+  contactOn: IsoDate,
+  method: z.enum(['phone', 'visit', 'message', 'letter', 'other']),
+  reached: z.boolean(),
+  note: Text.pipe(z.string().max(500, '说明不超过500字')).nullish(),
+});
+export type RecordMemberContactBody = z.infer<typeof RecordMemberContactBody>;
+
+export const ListLostContactQuery = PageQuery.extend({ orgId: z.uuid().optional() });
+
+export const LostContactItem = z.object({
+  personId: z.uuid(),
+  name: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  /** the last sign of contact: a reached attempt, a dues payment, or the start of the relation */
+  lastContactOn: IsoDate.nullable(),
+  lastContactKind: z.enum(['contact', 'dues', 'relation']).nullable(),
+  lastAttemptOn: IsoDate.nullable(),
+  attempts: z.number().int(),
+  /** consecutive months with an unpaid dues bill, up to this month */
+  unpaidMonths: z.number().int(),
+  lostContact: z.boolean(),
+  lapseCandidate: z.boolean(),
+  openDecision: z.object({ id: z.uuid(), kind: z.enum(['suspend', 'lapse', 'restore']), resolutionOn: IsoDate }).nullable(),
+});
+export type LostContactItem = z.infer<typeof LostContactItem>;
+export const LostContactPage = pageOf(LostContactItem);
+export type LostContactPage = z.infer<typeof LostContactPage>;
+
+export const ProposeLostContactDecisionBody = z.object({
+  kind: z.enum(['suspend', 'lapse', 'restore']),
+  resolutionOn: IsoDate,
+  resolution: Text.pipe(z.string().min(4, '请填写支部决议内容').max(1000, '决议内容不超过1000字')),
+});
+export type ProposeLostContactDecisionBody = z.infer<typeof ProposeLostContactDecisionBody>;
+
+export const DecideLostContactBody = z.object({
+  version: z.number().int(),
+  approve: z.boolean(),
+  note: Text.pipe(z.string().max(500, '说明不超过500字')).nullish(),
+});
+export type DecideLostContactBody = z.infer<typeof DecideLostContactBody>;

@@ -50,6 +50,10 @@ interface World {
     pending: string; // a letter from the branch awaiting the root's approval (scope: installation)
     incomingToAccept: string; // an issued letter into the branch
     incomingToReject: string; // an issued letter into the branch
+    flowMember: string; // a member of the branch without a 流动党员活动证
+    flow: string; // an open 活动证 of a member of the branch
+    lostMember: string; // a member of the branch out of contact since 2020
+    decision: string; // the branch's proposed decision on another member out of contact
   };
 }
 
@@ -74,6 +78,8 @@ async function send(cookie: string | null, r: Req): Promise<LightMyRequestRespon
 const orgVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM org WHERE id = ${id}`)).version;
 const fileVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM dev_file WHERE id = ${id}`)).version;
 const transferVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`)).version;
+const flowVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM flow_certificate WHERE id = ${id}`)).version;
+const decisionVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM lost_contact_decision WHERE id = ${id}`)).version;
 const personVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${id}`)).version;
 
 function newMemberBody(orgId: string) {
@@ -199,6 +205,13 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
     const n = uniqueIdNumber();
     return { method: 'POST', url: '/api/v1/transfers/incoming', body: { ...newMemberBody(w.branch.id), idNumber: n.idNumber, externalOrgName: '外省某党委', externalLetterNo: '矩阵第1号', scope: 'national', issuedOn: TEST_TODAY, validDays: 30, acceptedOn: TEST_TODAY, reason: '矩阵测试' } };
   },
+  issueFlowCertificate: (w) => ({ method: 'POST', url: '/api/v1/mobile-members', body: { personId: w.transfers.flowMember, destination: '矩阵测试地', reason: '外出务工', issuedOn: TEST_TODAY } }),
+  listMobileMembers: () => ({ method: 'GET', url: '/api/v1/mobile-members?direction=outgoing' }),
+  recordFlowAction: async (w) => ({ method: 'POST', url: `/api/v1/mobile-members/${w.transfers.flow}/actions`, body: { version: await flowVersion(w.transfers.flow), action: 'report', date: TEST_TODAY } }),
+  listLostContactMembers: () => ({ method: 'GET', url: '/api/v1/lost-contact-members' }),
+  recordMemberContact: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/contacts`, body: { contactOn: TEST_TODAY, method: 'phone', reached: true } }),
+  proposeLostContactDecision: (w) => ({ method: 'POST', url: `/api/v1/members/${w.transfers.lostMember}/lost-contact-decisions`, body: { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' } }),
+  decideLostContact: async (w) => ({ method: 'POST', url: `/api/v1/lost-contact-decisions/${w.transfers.decision}/decision`, body: { version: await decisionVersion(w.transfers.decision), approve: false } }),
   listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
   previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
   createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),
@@ -285,6 +298,11 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
     if (res.statusCode !== 201) throw new Error(`transfer fixture: ${res.body}`);
     return res.json().id as string;
   };
+  const created = async (url: string, body: unknown) => {
+    const res = await admin.post(url, body);
+    if (res.statusCode !== 201) throw new Error(`fixture ${url}: ${res.body}`);
+    return res.json().id as string;
+  };
   const issue = async (id: string) => {
     const res = await admin.post(`/api/v1/transfers/${id}/issue`, { version: await transferVersion(id) });
     if (res.statusCode !== 200) throw new Error(`transfer fixture: ${res.body}`);
@@ -298,6 +316,10 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
     pending: await issue(await draft(await member(branch.id), far.id)),
     incomingToAccept: await issue(await draft(await member(sibling.id), branch.id)),
     incomingToReject: await issue(await draft(await member(sibling.id), branch.id)),
+    flowMember: await member(branch.id),
+    flow: await created('/api/v1/mobile-members', { personId: await member(branch.id), destination: '矩阵测试地', reason: '外出务工', issuedOn: TEST_TODAY }),
+    lostMember: await member(branch.id),
+    decision: await created(`/api/v1/members/${await member(branch.id)}/lost-contact-decisions`, { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' }),
   };
 }
 

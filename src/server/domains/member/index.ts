@@ -9,7 +9,7 @@ export { findEarlierRecord, earlierRecordOf, type EarlierRecordRow } from './mem
 export { findMemberInScope } from './member.repo';
 // the transitions of a person's Party status: person, formal relation and member event together
 // (development writes person rows only through these: an applicant on to membership)
-export { registerApplicant, setPipelineStatus, admitMember, convertMember, extendProbation, cancelProbation, transferMember, transferOutOfInstallation, type ApplicantRecord } from './member.transitions';
+export { registerApplicant, setPipelineStatus, admitMember, convertMember, extendProbation, cancelProbation, transferMember, transferOutOfInstallation, leaveRoll, type ApplicantRecord } from './member.transitions';
 export { prepareExport, writeExport, EXPORT_COLUMNS } from './member.export';
 export { runImport, buildTemplate, IMPORT_COLUMNS } from './member.import';
 // member rollups (per org subtree; kept by triggers, migration 0017)

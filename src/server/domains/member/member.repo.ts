@@ -242,6 +242,11 @@ export function findMemberInScope(q: Queryable, personId: string, scope: Sql) {
     FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid AND p.is_current AND ${scope}`);
 }
 
+/** A member's status when on the roll, the row locked (null when not current). */
+export async function lockCurrentStatus(q: Queryable, personId: string): Promise<string | null> {
+  return (await q.maybeOne<{ status: string }>(sql`SELECT status FROM person WHERE id = ${personId}::uuid AND is_current FOR UPDATE`))?.status ?? null;
+}
+
 /** The person's formal relation moves to another branch (a transfer accepted); the row's version moves on. */
 export async function movePersonToOrg(q: Queryable, personId: string, org: { id: string; region_key: string | null }) {
   await q.exec(sql`UPDATE person SET org_id = ${org.id}::uuid, region_key = ${org.region_key}::uuid, updated_at = now(), version = version + 1 WHERE id = ${personId}::uuid`);

@@ -153,3 +153,21 @@ export async function transferOutOfInstallation(t: Queryable, c: Change & { rece
 }
 
 const maxDate = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * 停止党籍 or 除名 (自行脱党) decided on a member out of contact (transfer
+ * domain, approved by the superior committee): the person leaves the roll on
+ * the resolution's day, their relation ends then, their accounts are disabled.
+ */
+export async function leaveRoll(t: Queryable, ctx: RequestContext, c: Change & { reason: 'suspended' | 'lapsed'; eventDate: string; note: string }): Promise<void> {
+  const from = await repo.lockCurrentStatus(t, c.personId);
+  if (!from) throw new AppError('MEMBER_NOT_CURRENT');
+  const to = c.reason === 'suspended' ? 'suspended' : 'left';
+  await repo.setPersonStatus(t, c.personId, to);
+  await repo.closeMembership(t, c.personId, c.eventDate);
+  await disablePersonAccounts(t, ctx, c.personId, c.reason);
+  await repo.insertEvent(t, {
+    personId: c.personId, orgId: c.orgId, direction: MEMBER_EVENT_REASONS[c.reason].direction, reason: c.reason, eventDate: c.eventDate,
+    fromStatus: from, toStatus: to, note: c.note, actorId: c.actorId,
+  });
+}

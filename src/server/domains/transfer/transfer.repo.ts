@@ -143,9 +143,9 @@ export async function updateTransfer(q: Queryable, id: string, version: number, 
 }
 
 /** The next letter number of an issuing committee in a year (gap-free: the row is locked until the transaction ends). */
-export async function nextLetterNo(q: Queryable, issuerOrgId: string, year: number): Promise<number> {
-  const r = await q.one<{ last_no: number }>(sql`INSERT INTO transfer_letter_seq (issuer_org_id, year, last_no) VALUES (${issuerOrgId}::uuid, ${year}, 1)
-    ON CONFLICT (issuer_org_id, year) DO UPDATE SET last_no = transfer_letter_seq.last_no + 1 RETURNING last_no`);
+export async function nextLetterNo(q: Queryable, issuerOrgId: string, year: number, kind: 'letter' | 'flow' = 'letter'): Promise<number> {
+  const r = await q.one<{ last_no: number }>(sql`INSERT INTO transfer_letter_seq (issuer_org_id, year, kind, last_no) VALUES (${issuerOrgId}::uuid, ${year}, ${kind}, 1)
+    ON CONFLICT (issuer_org_id, year, kind) DO UPDATE SET last_no = transfer_letter_seq.last_no + 1 RETURNING last_no`);
   return r.last_no;
 }
 

@@ -8,6 +8,10 @@ import {
 } from '../../../contracts/transfer';
 import { attachmentHeaders } from '../../platform/files';
 import * as service from './transfer.service';
+import * as mobile from './transfer.mobile';
+import {
+  DecideLostContactBody, FlowActionBody, IssueFlowCertificateBody, ListLostContactQuery, ListMobileMembersQuery, LostContactPage, MobileMemberPage, ProposeLostContactDecisionBody, RecordMemberContactBody,
+} from '../../../contracts/transfer';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const CodeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: '核验码格式不正确' }) });
@@ -102,6 +106,50 @@ export function registerTransferRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req, reply) => {
       const id = await service.registerIncomingLetter(deps, contextOf(req), req.body);
       return reply.code(201).send({ id });
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/mobile-members', operationId: 'issueFlowCertificate', summary: '发放流动党员活动证（基层党委编号，组织关系仍在原支部）', tags: ['transfer'], access: 'transfer.manage',
+    schema: { body: IssueFlowCertificateBody, response: { 201: Created } },
+    handler: async (req, reply) => reply.code(201).send({ id: await mobile.issueFlowCertificate(deps, contextOf(req), req.body) }),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/mobile-members', operationId: 'listMobileMembers', summary: '流动党员：本支部外出的（outgoing）与在本支部参加组织生活的（incoming）', tags: ['transfer'], access: 'transfer.read',
+    schema: { querystring: ListMobileMembersQuery, response: { 200: MobileMemberPage } },
+    handler: async (req) => mobile.listMobileMembers(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/mobile-members/:id/actions', operationId: 'recordFlowAction', summary: '流动党员活动证：流入地登记、续期、登记年度报告、收回', tags: ['transfer'], access: 'transfer.manage',
+    schema: { params: IdParams, body: FlowActionBody, response: { 200: Ok } },
+    handler: async (req) => {
+      await mobile.recordFlowAction(deps, contextOf(req), req.params.id, req.body);
+      return { ok: true as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/lost-contact-members', operationId: 'listLostContactMembers', summary: '失联党员与自行脱党风险名单（附判断依据，不自动处理）', tags: ['transfer'], access: 'transfer.read',
+    schema: { querystring: ListLostContactQuery, response: { 200: LostContactPage } },
+    handler: async (req) => mobile.listLostContactMembers(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/members/:id/contacts', operationId: 'recordMemberContact', summary: '登记与党员的联系（是否联系上）', tags: ['transfer'], access: 'transfer.manage',
+    schema: { params: IdParams, body: RecordMemberContactBody, response: { 200: Ok } },
+    handler: async (req) => {
+      await mobile.recordMemberContact(deps, contextOf(req), req.params.id, req.body);
+      return { ok: true as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/members/:id/lost-contact-decisions', operationId: 'proposeLostContactDecision', summary: '支部对失联党员作出处理决议（停止党籍、除名、恢复联系），报上级党委审批', tags: ['transfer'], access: 'transfer.manage',
+    schema: { params: IdParams, body: ProposeLostContactDecisionBody, response: { 201: Created } },
+    handler: async (req, reply) => reply.code(201).send({ id: await mobile.proposeLostContactDecision(deps, contextOf(req), req.params.id, req.body) }),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/lost-contact-decisions/:id/decision', operationId: 'decideLostContact', summary: '上级党委审批失联党员处理决议', tags: ['transfer'], access: 'transfer.approve',
+    schema: { params: IdParams, body: DecideLostContactBody, response: { 200: Ok } },
+    handler: async (req) => {
+      await mobile.decideLostContact(deps, contextOf(req), req.params.id, req.body);
+      return { ok: true as const };
     },
   });
 }

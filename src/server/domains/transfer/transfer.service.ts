@@ -13,6 +13,7 @@ import { accountsCovering } from '../../platform/notify';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
 import { BRANCH_TYPES, type OrgType } from '../../../contracts/dict';
+import type { ApprovalItem } from '../../../contracts/approvals';
 import {
   TRANSFER_SCOPES, type AcceptTransferBody, type CreateTransferBody, type ListTransfersQuery, type RejectTransferBody, type TransferDecisionBody,
   type TransferDetail, type TransferListItem, type TransferPreview, type TransferRule, type TransferScope, type RegisterIncomingLetterBody, type TransferLetterCheck,
@@ -327,6 +328,20 @@ export async function registerIncomingLetter(deps: Deps, ctx: ActorContext, body
   }
 }
 
+/** 待我审批: letters awaiting an approval hop the caller may decide, oldest first. */
+export async function listPendingTransferApprovals(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const rows = await repo.listTransfers(deps.db, { visible: sending(ctx, 'transfer.approve'), statuses: ['pending_approval'] }, 1000, 0);
+  const mine: repo.TransferRow[] = [];
+  for (const r of rows) if (approvingOrg(ctx, r, await approverPaths(deps.db, r.id))) mine.push(r);
+  mine.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
+  const items = mine.slice(0, limit).map((r): ApprovalItem => ({
+    kind: 'transfer_letter', key: `transfer:${r.id}`, objectId: r.id, personId: r.person_id!, personName: r.person_name, orgId: r.from_org_id!, orgName: r.from_org_name, step: null,
+    asked: `组织关系转接审批（${TRANSFER_SCOPES[r.scope]}，第${r.approvals_done + 1}级）`, detail: `转往${r.to_org_name}：${r.reason}`, since: r.created_at.slice(0, 10), due: null, overdue: false,
+    link: `/admin/transfers/${r.id}`,
+  }));
+  return { items, total: mine.length };
+}
+
 const statusLabel = (s: repo.TransferRow['status']) => ({ draft: '尚未开具', pending_approval: '正在审批', issued: '已开具', accepted: '已接收', rejected: '已退回', revoked: '已撤销', expired: '已过期' })[s];
 
 export async function listTransfers(deps: Deps, ctx: ActorContext, query: ListTransfersQuery) {
@@ -415,4 +430,3 @@ export async function expireAndRemind(deps: Deps, ctx: RequestContext): Promise<
   return { expired, reminded };
 }
 
-export { TRANSFER_SCOPES };

@@ -7,7 +7,7 @@ import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useMyApprovals, type ApprovalItem } from './api';
 
-const KIND_COLORS: Record<ApprovalKind, string> = { development_step: 'red', dues_reduction: 'gold' };
+const KIND_COLORS: Record<ApprovalKind, string> = { development_step: 'red', dues_reduction: 'gold', transfer_letter: 'blue', lost_contact_decision: 'purple' };
 
 /** 待我审批: what awaits the caller's decision, the oldest first; each row opens the page where it is decided. */
 export function ApprovalsPage() {
@@ -73,6 +73,8 @@ export function ApprovalsPage() {
             { value: 'all', label: `全部 ${q.data?.total ?? 0}` },
             { value: 'development_step', label: `${APPROVAL_KINDS.development_step} ${counts?.development_step ?? 0}` },
             { value: 'dues_reduction', label: `${APPROVAL_KINDS.dues_reduction} ${counts?.dues_reduction ?? 0}` },
+            { value: 'transfer_letter', label: `${APPROVAL_KINDS.transfer_letter} ${counts?.transfer_letter ?? 0}` },
+            { value: 'lost_contact_decision', label: `${APPROVAL_KINDS.lost_contact_decision} ${counts?.lost_contact_decision ?? 0}` },
           ]}
         />
       </Space>

@@ -22,6 +22,8 @@ export function MobileApprovalsPage() {
         <div className="m-approval-counts">
           <span>{APPROVAL_KINDS.development_step} {counts.development_step}</span>
           <span>{APPROVAL_KINDS.dues_reduction} {counts.dues_reduction}</span>
+          {counts.transfer_letter > 0 && <span>{APPROVAL_KINDS.transfer_letter} {counts.transfer_letter}</span>}
+          {counts.lost_contact_decision > 0 && <span>{APPROVAL_KINDS.lost_contact_decision} {counts.lost_contact_decision}</span>}
         </div>
         {items.length === 0 ? (
           <p className="m-approval-empty">暂无待审批事项</p>
