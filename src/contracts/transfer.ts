@@ -92,6 +92,8 @@ export const ListTransfersQuery = PageQuery.extend({
   direction: z.enum(['all', 'incoming', 'outgoing']).default('all'),
   status: z.enum(['all', 'open', 'approval', 'expiring', ...keysOf(TRANSFER_STATUSES)]).default('all'),
   orgId: z.uuid().optional(),
+  /** one member's letters (the member detail page) */
+  personId: z.uuid().optional(),
   q: Text.pipe(z.string().max(50)).optional(),
 });
 export type ListTransfersQuery = z.infer<typeof ListTransfersQuery>;

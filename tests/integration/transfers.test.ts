@@ -71,6 +71,11 @@ describe('a transfer within one 基层党委', () => {
     const issued = await detail(s.secA, id);
     expect(issued).toMatchObject({ status: 'issued', scope: 'committee', issuedOn: TEST_TODAY, validDays: 10, validUntil: '2026-12-13', issuerOrgName: '转接测试镇党委', letterCode: '〔2026〕第1号', side: 'sending' });
     expect(issued.events.map((e) => e.action)).toEqual(['created', 'issued']);
+    // the member detail page lists one member's letters
+    const ofMember = (await s.secA.get(`/api/v1/transfers?personId=${s.member.id}`)).json() as TransferPage;
+    expect(ofMember.items.map((i) => i.id)).toEqual([id]);
+    const ofOther = (await s.secA.get(`/api/v1/transfers?personId=${s.a.id}`)).json() as TransferPage;
+    expect(ofOther.items).toEqual([]);
 
     // the receiving secretary sees the letter (and only what it carries) and is notified
     const incoming = (await s.secB.get('/api/v1/transfers?direction=incoming')).json() as TransferPage;

@@ -79,6 +79,7 @@ export interface TransferFilter {
   side?: { sending: Sql; receiving: Sql; direction: 'incoming' | 'outgoing' };
   statuses?: readonly string[];
   expiringBefore?: string;
+  personId?: string;
   q?: string;
 }
 
@@ -88,6 +89,7 @@ function where(f: TransferFilter): Sql {
   if (f.side?.direction === 'incoming') parts.push(sql`tr.to_org_id IS NOT NULL AND ${f.side.receiving}`);
   if (f.statuses) parts.push(sql`tr.status = ANY(${f.statuses}::text[])`);
   if (f.expiringBefore) parts.push(sql`tr.status = 'issued' AND tr.valid_until <= ${f.expiringBefore}::date`);
+  if (f.personId) parts.push(sql`tr.person_id = ${f.personId}::uuid`);
   if (f.q) parts.push(sql`(tr.person_name LIKE ${'%' + f.q + '%'} OR tr.from_org_name LIKE ${'%' + f.q + '%'} OR tr.to_org_name LIKE ${'%' + f.q + '%'})`);
   return and(parts);
 }

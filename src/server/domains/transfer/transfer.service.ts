@@ -357,7 +357,7 @@ export async function listTransfers(deps: Deps, ctx: ActorContext, query: ListTr
   const statuses = query.status === 'all' || query.status === 'expiring' ? undefined
     : query.status === 'open' ? ['draft', 'pending_approval', 'issued'] : query.status === 'approval' ? ['pending_approval'] : [query.status];
   const filter: repo.TransferFilter = {
-    visible, statuses, q: query.q,
+    visible, statuses, q: query.q, personId: query.personId,
     expiringBefore: query.status === 'expiring' ? addDays(today, rule.body.remindDaysBeforeExpiry) : undefined,
     side: query.direction === 'all' ? undefined : { direction: query.direction, sending: sending(ctx), receiving: receiving(ctx) },
   };
