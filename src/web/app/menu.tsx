@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -55,6 +55,12 @@ const MENU: MenuEntry[] = [
       { key: '/admin/dues/summary', label: '收缴统计', perm: 'dues.read' },
       { key: '/admin/dues/reconciliation', label: '对账', perm: 'dues.approve' },
     ],
+  },
+  {
+    key: 'transfers',
+    label: '组织关系转接',
+    icon: <SwapOutlined />,
+    children: [{ key: '/admin/transfers', label: '转接管理', perm: 'transfer.read' }],
   },
   {
     key: 'system',

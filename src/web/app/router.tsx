@@ -76,6 +76,8 @@ const DuesPaymentsPage = page(() => import('../features/dues/BillsPage'), 'Payme
 const DuesReductionsPage = page(() => import('../features/dues/ReductionsPage'), 'ReductionsPage');
 const DuesSummaryPage = page(() => import('../features/dues/SummaryPage'), 'SummaryPage');
 const DuesReconciliationPage = page(() => import('../features/dues/ReconciliationPage'), 'ReconciliationPage');
+const TransferListPage = page(() => import('../features/transfer/TransferListPage'), 'TransferListPage');
+const TransferDetailPage = page(() => import('../features/transfer/TransferDetailPage'), 'TransferDetailPage');
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
@@ -160,6 +162,8 @@ const adminPages: RouteObject[] = [
   { path: 'dues/reductions', element: guarded('dues.read', DuesReductionsPage) },
   { path: 'dues/summary', element: guarded('dues.read', DuesSummaryPage) },
   { path: 'dues/reconciliation', element: guarded('dues.approve', DuesReconciliationPage) },
+  { path: 'transfers', element: guarded('transfer.read', TransferListPage) },
+  { path: 'transfers/:id', element: guarded('transfer.read', TransferDetailPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },

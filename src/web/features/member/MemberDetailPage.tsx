@@ -13,6 +13,7 @@ import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState, PageLoading } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { downloadFile, revealField, useFiles, useMember, useRecordEvent, useResetActivation, useUploadFile, type MemberDetail, type StoredFile } from './api';
+import { MemberTransfers } from '../transfer/MemberTransfers';
 import { EDUCATIONS, label, MEMBER_STATUSES, OCCUPATIONS, SEXES, STATUS_COLORS } from './labels';
 
 const DIRECTION: Record<string, { text: string; color: string }> = {
@@ -245,6 +246,7 @@ function ActivationStatus({ member: m }: { member: MemberDetail }) {
 export function MemberDetailPage() {
   const { id } = useParams();
   const q = useMember(id);
+  const me = useMe().data;
   usePageTitle(q.data ? `党员档案：${q.data.name}` : '党员档案');
   const [revealing, setRevealing] = useState<SensitiveField | null>(null);
   const [revealed, setRevealed] = useState<Partial<Record<SensitiveField, string | null>>>({});
@@ -341,6 +343,7 @@ export function MemberDetailPage() {
             { key: 'profile', label: '档案', children: profile },
             { key: 'events', label: `变动记录（${m.events.length}）`, children: <EventTimeline events={m.events} /> },
             { key: 'files', label: '附件', children: <Files member={m} /> },
+            ...(can(me, 'transfer.read') ? [{ key: 'transfers', label: '组织关系转接', children: <MemberTransfers personId={m.id} /> }] : []),
           ]}
         />
       </Card>

@@ -1,0 +1,130 @@
+import { useState } from 'react';
+import { Button, Card, Segmented, Space, Table, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table/interface';
+import { PlusOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { formatDate } from '../../shared/dates';
+import { can, useMe } from '../../shared/session';
+import { EmptyState, ErrorState } from '../../shared/states';
+import { SearchBox } from '../../shared/search-box';
+import { usePageTitle } from '../../shared/use-title';
+import { useTransfers, type TransferFilters, type TransferListItem } from './api';
+import { CreateTransferModal } from './CreateTransferModal';
+import { scopeLabel, TransferStatusTag } from './ui';
+
+// 转接管理: the letters the viewer sends and receives, by tab.
+
+const VIEWS = {
+  outgoing: { label: '转出', filter: { direction: 'outgoing', status: 'all' } },
+  incoming: { label: '转入', filter: { direction: 'incoming', status: 'all' } },
+  approval: { label: '待审批', filter: { direction: 'all', status: 'approval' } },
+  expiring: { label: '即将到期', filter: { direction: 'all', status: 'expiring' } },
+  all: { label: '全部', filter: { direction: 'all', status: 'all' } },
+} as const satisfies Record<string, { label: string; filter: Pick<TransferFilters, 'direction' | 'status'> }>;
+type View = keyof typeof VIEWS;
+const isView = (v: string | null): v is View => !!v && v in VIEWS;
+
+const EMPTY: Record<View, string> = {
+  outgoing: '没有转出的介绍信。',
+  incoming: '没有转入本组织的介绍信。',
+  approval: '没有待审批的介绍信。',
+  expiring: '没有即将到期的介绍信。',
+  all: '还没有组织关系转接记录。',
+};
+
+/** The letters as a table; also used on the member detail page (one member's letters). */
+export function TransferTable({ items, loading, pagination, emptyText, onPage }: {
+  items: TransferListItem[];
+  loading: boolean;
+  pagination?: { page: number; pageSize: number; total: number };
+  emptyText: React.ReactNode;
+  onPage?: (page: number, pageSize: number) => void;
+}) {
+  const columns: ColumnsType<TransferListItem> = [
+    { title: '党员', dataIndex: 'personName', key: 'personName', fixed: 'left', width: 90, render: (n: string, r) => <Link to={`/admin/transfers/${r.id}`}>{n}</Link> },
+    { title: '转出组织', dataIndex: 'fromOrgName', key: 'fromOrgName', width: 190 },
+    { title: '接收组织', dataIndex: 'toOrgName', key: 'toOrgName', width: 190 },
+    { title: '范围', dataIndex: 'scope', key: 'scope', width: 130, render: scopeLabel },
+    { title: '状态', dataIndex: 'status', key: 'status', width: 100, render: (s: TransferListItem['status'], r) => (
+      <Space size={4} wrap>
+        <TransferStatusTag status={s} />
+        {r.expiringSoon && <Typography.Text type="warning" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>即将到期</Typography.Text>}
+      </Space>
+    ) },
+    { title: '介绍信编号', dataIndex: 'letterCode', key: 'letterCode', width: 130, render: (c: string | null) => c ?? '—' },
+    { title: '有效期至', dataIndex: 'validUntil', key: 'validUntil', width: 110, render: formatDate },
+    { title: '操作', key: 'actions', width: 70, render: (_: unknown, r) => <Link to={`/admin/transfers/${r.id}`} aria-label={`查看 ${r.personName} 的介绍信`}>查看</Link> },
+  ];
+  return (
+    <Table<TransferListItem>
+      rowKey="id"
+      loading={loading}
+      dataSource={items}
+      columns={columns}
+      scroll={{ x: 1010 }}
+      locale={{ emptyText }}
+      pagination={
+        pagination
+          ? { current: pagination.page, pageSize: pagination.pageSize, total: pagination.total, showSizeChanger: true, pageSizeOptions: [10, 20, 50, 100], showTotal: (t) => `共 ${t} 件`, onChange: onPage }
+          : false
+      }
+    />
+  );
+}
+
+export function TransferListPage() {
+  usePageTitle('转接管理');
+  const me = useMe().data;
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const view: View = isView(params.get('view')) ? (params.get('view') as View) : 'outgoing';
+  const q = params.get('q') || undefined;
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const pageSize = [10, 20, 50, 100].includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 20;
+  const [creating, setCreating] = useState(false);
+  const list = useTransfers({ ...VIEWS[view].filter, q, page, pageSize });
+
+  const update = (patch: { view?: View; q?: string; page?: number; pageSize?: number }) => {
+    const next = { view, q, page: 1, pageSize, ...patch };
+    const out: Record<string, string> = {};
+    if (next.view !== 'outgoing') out.view = next.view;
+    if (next.q) out.q = next.q;
+    if (next.page !== 1) out.page = String(next.page);
+    if (next.pageSize !== 20) out.pageSize = String(next.pageSize);
+    setParams(out);
+  };
+
+  return (
+    <Card>
+      <div className="page-header">
+        <Typography.Title level={3}>转接管理</Typography.Title>
+        {can(me, 'transfer.manage') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+            新建转接
+          </Button>
+        )}
+      </div>
+      <Space wrap style={{ marginBottom: 16 }} role="search" aria-label="筛选介绍信">
+        <Segmented<View>
+          value={view}
+          onChange={(v) => update({ view: v })}
+          options={(Object.keys(VIEWS) as View[]).map((k) => ({ value: k, label: VIEWS[k].label }))}
+          aria-label="介绍信范围"
+        />
+        <SearchBox value={q} onSearch={(v) => update({ q: v })} placeholder="党员姓名 / 组织名称" width={220} aria-label="党员姓名或组织名称" />
+      </Space>
+      {list.isError && !list.data ? (
+        <ErrorState error={list.error} onRetry={() => list.refetch()} title="介绍信加载失败" />
+      ) : (
+        <TransferTable
+          items={list.data?.items ?? []}
+          loading={list.isFetching}
+          pagination={{ page, pageSize, total: list.data?.total ?? 0 }}
+          onPage={(p, s) => update({ page: s !== pageSize ? 1 : p, pageSize: s })}
+          emptyText={list.isPending ? ' ' : <EmptyState description={q ? '没有符合条件的介绍信。请调整查找条件。' : EMPTY[view]} />}
+        />
+      )}
+      {creating && <CreateTransferModal onClose={() => setCreating(false)} onCreated={(id) => navigate(`/admin/transfers/${id}`)} />}
+    </Card>
+  );
+}

@@ -1,0 +1,27 @@
+import { Tag } from 'antd';
+import { TRANSFER_SCOPES, TRANSFER_STATUSES, type TransferScope, type TransferStatus } from '../../../contracts/transfer';
+
+// Small pieces shared by the 组织关系转接 pages.
+
+export const TRANSFER_STATUS_COLORS: Record<TransferStatus, string> = {
+  draft: 'default',
+  pending_approval: 'orange',
+  issued: 'blue',
+  accepted: 'green',
+  rejected: 'red',
+  revoked: 'default',
+  expired: 'volcano',
+};
+
+export function TransferStatusTag({ status }: { status: TransferStatus }) {
+  return <Tag color={TRANSFER_STATUS_COLORS[status]}>{TRANSFER_STATUSES[status]}</Tag>;
+}
+
+export const scopeLabel = (s: TransferScope) => TRANSFER_SCOPES[s];
+
+/** 党费交到 2026-11 → 2026年11月 */
+export function monthText(ym: string | null | undefined): string {
+  if (!ym) return '—';
+  const [y, m] = ym.split('-');
+  return `${y}年${Number(m)}月`;
+}
