@@ -215,7 +215,7 @@ export function TransferDetailPage() {
                   {e.actorName && <Typography.Text type="secondary">{e.actorName}</Typography.Text>}
                 </Space>
                 {e.note && <div>{e.note}</div>}
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
                   记录于 {formatDateTime(e.recordedAt)}
                 </Typography.Text>
               </div>

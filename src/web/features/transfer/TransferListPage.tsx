@@ -104,15 +104,18 @@ export function TransferListPage() {
           </Button>
         )}
       </div>
-      <Space wrap style={{ marginBottom: 16 }} role="search" aria-label="筛选介绍信">
-        <Segmented<View>
-          value={view}
-          onChange={(v) => update({ view: v })}
-          options={(Object.keys(VIEWS) as View[]).map((k) => ({ value: k, label: VIEWS[k].label }))}
-          aria-label="介绍信范围"
-        />
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 16 }} role="search" aria-label="筛选介绍信">
+        {/* on a phone the five views scroll sideways inside their own strip, not the page */}
+        <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+          <Segmented<View>
+            value={view}
+            onChange={(v) => update({ view: v })}
+            options={(Object.keys(VIEWS) as View[]).map((k) => ({ value: k, label: VIEWS[k].label }))}
+            aria-label="介绍信范围"
+          />
+        </div>
         <SearchBox value={q} onSearch={(v) => update({ q: v })} placeholder="党员姓名 / 组织名称" width={220} aria-label="党员姓名或组织名称" />
-      </Space>
+      </div>
       {list.isError && !list.data ? (
         <ErrorState error={list.error} onRetry={() => list.refetch()} title="介绍信加载失败" />
       ) : (
