@@ -107,6 +107,11 @@ describe('relation transfers', () => {
       await modal.waitFor({ state: 'detached' });
       await page.getByTestId('transfer-status').getByText('已接收').waitFor();
       await page.getByTestId('transfer-events').getByText('接收', { exact: true }).waitFor();
+
+      // the member, now of this branch: the record's 组织关系转接 tab lists the letter
+      await page.goto(`${base}/admin/members/${member.id}`);
+      await page.getByRole('tab', { name: '组织关系转接' }).click();
+      await page.getByRole('tabpanel', { name: '组织关系转接' }).locator('.ant-table-row', { hasText: to.name }).getByText('已接收').waitFor();
     } finally {
       await recv.context.close();
     }

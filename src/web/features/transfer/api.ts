@@ -37,7 +37,8 @@ export function useTransfer(id: string | undefined) {
 export function useTransferPreview(personId: string | undefined, receiver: { toOrgId?: string; outsideScope?: 'province' | 'national' }) {
   const ready = !!personId && (!!receiver.toOrgId || !!receiver.outsideScope);
   return useQuery({
-    queryKey: ['transfers', 'preview', personId, receiver.toOrgId, receiver.outsideScope],
+    // not under ['transfers']: saving the letter must not ask again for the preview of a modal about to close
+    queryKey: ['transfer-preview', personId, receiver.toOrgId, receiver.outsideScope],
     queryFn: () => api.get<TransferPreview>(`${BASE}/preview`, { personId, toOrgId: receiver.toOrgId, outsideScope: receiver.outsideScope }),
     enabled: ready,
     retry: false,
