@@ -317,3 +317,10 @@ export const DecideLostContactBody = z.object({
   note: Text.pipe(z.string().max(500, '说明不超过500字')).nullish(),
 });
 export type DecideLostContactBody = z.infer<typeof DecideLostContactBody>;
+
+/** The receiving side of a letter is any branch of the installation: found by name (organisation names only). */
+export const ReceivingOrgQuery = z.object({ q: Text.pipe(z.string().trim().min(1, '请输入党支部名称').max(30, '不超过30字')) });
+export const ReceivingOrgList = z.object({
+  items: z.array(z.object({ id: z.uuid(), name: Text, parentName: Text.nullable(), committeeName: Text.nullable() })),
+});
+export type ReceivingOrgList = z.infer<typeof ReceivingOrgList>;

@@ -145,6 +145,23 @@ describe('a transfer between two counties', () => {
   });
 });
 
+describe('the receiving branch', () => {
+  it('is found by name anywhere in the installation, branches only, with their committee and nothing else', async () => {
+    const s = await setup();
+    const res = await s.secA.get(`/api/v1/transfers/receiving-orgs?q=${encodeURIComponent('接收')}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = (res.json() as { items: Array<Record<string, unknown>> }).items.filter((i) => i.id === s.b.id || i.id === s.c.id);
+    expect(items).toEqual([
+      { id: s.b.id, name: '接收第二支部', parentName: '转接测试镇党委', committeeName: '转接测试镇党委' },
+      { id: s.c.id, name: '邻县接收支部', parentName: '邻县县委', committeeName: '邻县县委' },
+    ]);
+    // committees are not offered; LIKE wildcards match themselves
+    expect(((await s.secA.get(`/api/v1/transfers/receiving-orgs?q=${encodeURIComponent('镇党委')}`)).json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).not.toContain(s.town.id);
+    expect(((await s.secA.get('/api/v1/transfers/receiving-orgs?q=%25')).json() as { items: unknown[] }).items).toEqual([]);
+    expect((await s.secA.get('/api/v1/transfers/receiving-orgs?q=')).statusCode).toBe(400);
+  });
+});
+
 describe('refusals', () => {
   it('refuses a second open transfer, the member\'s own branch, a committee as receiver and out-of-scope ids, changing nothing', async () => {
     const s = await setup();

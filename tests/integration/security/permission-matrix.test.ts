@@ -212,6 +212,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   recordMemberContact: (w) => ({ method: 'POST', url: `/api/v1/members/${w.member}/contacts`, body: { contactOn: TEST_TODAY, method: 'phone', reached: true } }),
   proposeLostContactDecision: (w) => ({ method: 'POST', url: `/api/v1/members/${w.transfers.lostMember}/lost-contact-decisions`, body: { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' } }),
   decideLostContact: async (w) => ({ method: 'POST', url: `/api/v1/lost-contact-decisions/${w.transfers.decision}/decision`, body: { version: await decisionVersion(w.transfers.decision), approve: false } }),
+  searchReceivingOrgs: () => ({ method: 'GET', url: `/api/v1/transfers/receiving-orgs?q=${encodeURIComponent('支部')}` }),
   listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
   previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
   createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),

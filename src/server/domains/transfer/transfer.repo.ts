@@ -83,6 +83,9 @@ export interface TransferFilter {
   q?: string;
 }
 
+/** A search term inside LIKE: its own % and _ match themselves. */
+const likeText = (t: string) => t.replace(/[\\%_]/g, (c) => '\\' + c);
+
 function where(f: TransferFilter): Sql {
   const parts: Sql[] = [f.visible];
   if (f.side?.direction === 'outgoing') parts.push(sql`tr.from_org_id IS NOT NULL AND ${f.side.sending}`);
@@ -90,7 +93,10 @@ function where(f: TransferFilter): Sql {
   if (f.statuses) parts.push(sql`tr.status = ANY(${f.statuses}::text[])`);
   if (f.expiringBefore) parts.push(sql`tr.status = 'issued' AND tr.valid_until <= ${f.expiringBefore}::date`);
   if (f.personId) parts.push(sql`tr.person_id = ${f.personId}::uuid`);
-  if (f.q) parts.push(sql`(tr.person_name LIKE ${'%' + f.q + '%'} OR tr.from_org_name LIKE ${'%' + f.q + '%'} OR tr.to_org_name LIKE ${'%' + f.q + '%'})`);
+  if (f.q) {
+    const pattern = '%' + likeText(f.q) + '%';
+    parts.push(sql`(tr.person_name LIKE ${pattern} OR tr.from_org_name LIKE ${pattern} OR tr.to_org_name LIKE ${pattern})`);
+  }
   return and(parts);
 }
 
@@ -214,4 +220,18 @@ export async function insertIncomingTransfer(q: Queryable, v: {
       ${v.duesPaidTo ? `${v.duesPaidTo}-01` : null}::date, ${v.acceptedOn}::date, ${v.acceptedOn}::date, ${v.ruleVersionId}::uuid, ${v.actorId}::uuid)
     RETURNING id`);
   return r.id;
+}
+
+/**
+ * Branches of the whole installation by name, for the receiving side of a
+ * letter: names and their committees only (no member data), undissolved
+ * branch types; exact and prefix matches first.
+ */
+export function searchReceivingBranches(q: Queryable, term: string, types: readonly string[], limit: number) {
+  return q.query<{ id: string; name: string; parent_name: string | null; committee_name: string | null }>(sql`
+    SELECT o.id, o.name, par.name AS parent_name,
+      (SELECT a.name FROM org a WHERE a.path @> o.path AND a.path <> o.path AND a.type IN ('committee', 'working_committee') ORDER BY nlevel(a.path) DESC LIMIT 1) AS committee_name
+    FROM org o LEFT JOIN org par ON par.id = o.parent_id
+    WHERE o.type = ANY(${types}::text[]) AND o.dissolved_on IS NULL AND o.name LIKE ${'%' + likeText(term) + '%'}
+    ORDER BY (o.name = ${term}) DESC, (o.name LIKE ${likeText(term) + '%'}) DESC, length(o.name), o.name LIMIT ${limit}`);
 }

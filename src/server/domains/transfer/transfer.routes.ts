@@ -9,6 +9,7 @@ import {
 import { attachmentHeaders } from '../../platform/files';
 import * as service from './transfer.service';
 import * as mobile from './transfer.mobile';
+import { ReceivingOrgList, ReceivingOrgQuery } from '../../../contracts/transfer';
 import {
   DecideLostContactBody, FlowActionBody, IssueFlowCertificateBody, ListLostContactQuery, ListMobileMembersQuery, LostContactPage, MobileMemberPage, ProposeLostContactDecisionBody, RecordMemberContactBody,
 } from '../../../contracts/transfer';
@@ -27,6 +28,11 @@ export function registerTransferRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/transfers', operationId: 'listTransfers', summary: '组织关系转接列表（转出、转入、审批中、即将到期），按本人管理范围', tags: ['transfer'], access: 'transfer.read',
     schema: { querystring: ListTransfersQuery, response: { 200: TransferPage } },
     handler: async (req) => service.listTransfers(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/transfers/receiving-orgs', operationId: 'searchReceivingOrgs', summary: '按名称查找接收党支部（本系统内任一党支部，仅返回组织名称）', tags: ['transfer'], access: 'transfer.manage',
+    schema: { querystring: ReceivingOrgQuery, response: { 200: ReceivingOrgList } },
+    handler: async (req) => service.searchReceivingOrgs(deps, req.query.q),
   });
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/transfers/preview', operationId: 'previewTransfer', summary: '开具前预览：转接范围、有效期、审批层级与党费交纳情况', tags: ['transfer'], access: 'transfer.manage',

@@ -342,6 +342,12 @@ export async function listPendingTransferApprovals(deps: Deps, ctx: ActorContext
   return { items, total: mine.length };
 }
 
+/** The receiving branch of a letter: any branch of the installation, by name (the letter names it; nothing of its records is read). */
+export async function searchReceivingOrgs(deps: Deps, term: string) {
+  const rows = await repo.searchReceivingBranches(deps.db, term, BRANCH_TYPES, 20);
+  return { items: rows.map((r) => ({ id: r.id, name: r.name, parentName: r.parent_name, committeeName: r.committee_name })) };
+}
+
 const statusLabel = (s: repo.TransferRow['status']) => ({ draft: '尚未开具', pending_approval: '正在审批', issued: '已开具', accepted: '已接收', rejected: '已退回', revoked: '已撤销', expired: '已过期' })[s];
 
 export async function listTransfers(deps: Deps, ctx: ActorContext, query: ListTransfersQuery) {

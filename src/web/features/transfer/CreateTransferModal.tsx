@@ -4,15 +4,14 @@ import { errorMessage } from '../../shared/api';
 import { applyServerErrors } from '../../shared/form-errors';
 import { enterConfirmsField } from '../../shared/long-form';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
-import { OrgTreeSelect } from '../org/OrgTreeSelect';
+import { ReceivingBranchSelect } from './ReceivingBranchSelect';
 import { issueNew, useCreateTransfer, useTransferPreview } from './api';
 import { monthText, scopeLabel } from './ui';
 
 // 新建转接: the member, the receiver (a branch of this installation, or an
 // organisation outside it), the reason; before saving, what the letter will
 // say (scope, validity, approval hops, dues paid up to). The receiving branch
-// is picked from the orgs the account may read (the org search is scoped to
-// the account): a branch secretary can only name branches under her own org.
+// is any branch of the installation, found by name (ReceivingBranchSelect).
 
 interface CreateForm {
   personId?: string;
@@ -103,8 +102,8 @@ export function CreateTransferModal({ onClose, onCreated }: { onClose: () => voi
           />
         </Form.Item>
         {receiver === 'inside' ? (
-          <Form.Item name="toOrgId" label="接收党支部" rules={[{ required: true, message: '请选择接收的党支部' }]} extra="可选择本人管理范围内的党支部；转往其他范围的，请由上级党组织办理">
-            <OrgTreeSelect branchOnly placeholder="输入名称查找党支部" aria-label="接收党支部" />
+          <Form.Item name="toOrgId" label="接收党支部" rules={[{ required: true, message: '请选择接收的党支部' }]}>
+            <ReceivingBranchSelect aria-label="接收党支部" />
           </Form.Item>
         ) : (
           <>

@@ -139,6 +139,11 @@ export function TransferDetailPage() {
             <Typography.Text type="secondary">{scopeLabel(t.scope)}</Typography.Text>
           </Space>
           <Space wrap>
+            {t.kind !== 'incoming' && t.letterCode && (
+              <Button href={`/api/v1/transfers/${t.id}/letter`} target="_blank" rel="noopener" data-testid="print-letter">
+                打印介绍信
+              </Button>
+            )}
             {t.can.issue && (
               <Button type="primary" onClick={() => quick('issue')}>
                 开具
