@@ -185,3 +185,23 @@ INSERT INTO rule_version (domain, key, effective_from, source, body) VALUES
 ('transfer', 'lost_contact', '2013-01-01',
  '《中国共产党章程》第九条：党员如果没有正当理由，连续六个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党；中共中央组织部关于做好失联党员排查工作的通知：与党组织失去联系超过6个月的为失联党员',
  '{"lostAfterMonths":6,"lapseAfterMonths":6}');
+
+-- A member's own request to transfer, from the phone: the branch decides (it
+-- drafts a letter, which closes the request, or declines with a reason).
+CREATE TABLE transfer_request (
+  id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  person_id       uuid NOT NULL REFERENCES person(id),
+  org_id          uuid NOT NULL REFERENCES org(id),
+  to_org_id       uuid REFERENCES org(id),
+  destination     text NOT NULL,
+  reason          text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('open','drafted','declined','withdrawn')),
+  transfer_id     uuid REFERENCES transfer(id),
+  answer          text,
+  answered_by     uuid,
+  answered_at     timestamptz,
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  version         integer NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX transfer_request_one_open ON transfer_request (person_id) WHERE status = 'open';
+CREATE INDEX transfer_request_org ON transfer_request (org_id, status);

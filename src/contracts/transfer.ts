@@ -65,6 +65,8 @@ export const CreateTransferBody = z.object({
   /** outgoing only: 省内 or 跨省 */
   outsideScope: z.enum(['province', 'national']).optional(),
   reason: Text.pipe(z.string().min(2, '请填写转接原因').max(200, '转接原因不超过200字')),
+  /** the member's request this letter answers (it closes the request) */
+  requestId: z.uuid().nullish(),
 });
 export type CreateTransferBody = z.infer<typeof CreateTransferBody>;
 
@@ -324,3 +326,50 @@ export const ReceivingOrgList = z.object({
   items: z.array(z.object({ id: z.uuid(), name: Text, parentName: Text.nullable(), committeeName: Text.nullable() })),
 });
 export type ReceivingOrgList = z.infer<typeof ReceivingOrgList>;
+
+// The member's own side (phone): their letters and their request to transfer.
+
+export const TRANSFER_REQUEST_STATUSES = { open: '待支部办理', drafted: '支部已起草介绍信', declined: '支部未同意', withdrawn: '已撤回' } as const;
+
+export const RequestMyTransferBody = z.object({
+  /** where to: a branch of the installation when the member knows it */
+  toOrgId: z.uuid().nullish(),
+  destination: Text.pipe(z.string().min(2, '请填写转往的单位或党组织').max(100, '不超过100字')),
+  reason: Text.pipe(z.string().min(2, '请填写转接原因').max(200, '转接原因不超过200字')),
+});
+export type RequestMyTransferBody = z.infer<typeof RequestMyTransferBody>;
+
+export const TransferRequestView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  personName: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  toOrgId: z.uuid().nullable(),
+  destination: Text,
+  reason: Text,
+  status: z.enum(['open', 'drafted', 'declined', 'withdrawn']),
+  transferId: z.uuid().nullable(),
+  answer: Text.nullable(),
+  createdAt: z.string(),
+  version: z.number().int(),
+});
+export type TransferRequestView = z.infer<typeof TransferRequestView>;
+export const TransferRequestList = z.object({ items: z.array(TransferRequestView) });
+export type TransferRequestList = z.infer<typeof TransferRequestList>;
+
+export const DeclineTransferRequestBody = z.object({
+  version: z.number().int(),
+  answer: Text.pipe(z.string().min(2, '请填写不同意的原因').max(200, '不超过200字')),
+});
+
+export const MyTransfers = z.object({
+  letters: z.array(z.object({
+    id: z.uuid(), kind: TransferKindEnum, status: TransferStatusEnum, fromOrgName: Text, toOrgName: Text, letterCode: Text.nullable(),
+    issuedOn: IsoDate.nullable(), validUntil: IsoDate.nullable(), acceptedOn: IsoDate.nullable(), createdAt: z.string(),
+  })),
+  requests: z.array(TransferRequestView),
+  /** the member's open 流动党员活动证, if any */
+  flow: z.object({ certificateCode: Text, destination: Text, validUntil: IsoDate, status: z.enum(['issued', 'registered', 'returned']) }).nullable(),
+});
+export type MyTransfers = z.infer<typeof MyTransfers>;

@@ -351,3 +351,41 @@ describe('a whole branch moved (整建制转接)', () => {
     expect((await memberRollupDifferences(h.db)).differenceCount).toBe(0);
   });
 });
+
+describe('the member\'s own side', () => {
+  it('requests a transfer on the phone; the branch drafts the letter from it (closing it) and the member follows the letter once issued', async () => {
+    const s = await setup();
+    const me = await login(h.app, (await makeAccount(h.deps, [{ role: 'member', orgId: s.a.id, scope: 'self' }], s.member.id)).username, PASSWORD);
+    const asked = await me.post('/api/v1/me/transfer-requests', { toOrgId: s.b.id, destination: '接收第二支部', reason: '搬家到镇上' });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const requestId = asked.json().id as string;
+    const twice = await me.post('/api/v1/me/transfer-requests', { destination: '别处', reason: '再次申请' });
+    expect([twice.statusCode, twice.json().error.code]).toEqual([409, 'TRANSFER_OPEN']);
+    // the branch is told and lists it; another branch does not see it
+    expect((await s.secA.get('/api/v1/transfer-requests?open=true')).json().items.map((r: { id: string }) => r.id)).toEqual([requestId]);
+    expect((await s.secB.get('/api/v1/transfer-requests')).json().items).toEqual([]);
+    const id = await create(s.secA, { personId: s.member.id, toOrgId: s.b.id, reason: '搬家到镇上', requestId });
+    let mine = (await me.get('/api/v1/me/transfers')).json();
+    expect(mine.requests[0]).toMatchObject({ id: requestId, status: 'drafted', transferId: id });
+    expect(mine.letters).toEqual([]); // a draft is the branch's business
+    await act(s.secA, id, 'issue');
+    mine = (await me.get('/api/v1/me/transfers')).json();
+    expect(mine.letters).toEqual([expect.objectContaining({ id, status: 'issued', toOrgName: '接收第二支部', letterCode: '〔2026〕第1号', validUntil: '2026-12-13' })]);
+    // the member cannot read the letter's management view
+    expect((await me.get(`/api/v1/transfers/${id}`)).statusCode).toBe(403);
+  });
+
+  it('lets the branch decline a request with a reason, and the member withdraw an open one', async () => {
+    const s = await setup();
+    const me = await login(h.app, (await makeAccount(h.deps, [{ role: 'member', orgId: s.a.id, scope: 'self' }], s.member.id)).username, PASSWORD);
+    const first = (await me.post('/api/v1/me/transfer-requests', { destination: '外省某公司', reason: '工作调动' })).json().id as string;
+    const v1 = (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer_request WHERE id = ${first}`)).version;
+    expect((await s.secB.post(`/api/v1/transfer-requests/${first}/decline`, { version: v1, answer: '不在本支部' })).statusCode).toBe(404);
+    expect((await s.secA.post(`/api/v1/transfer-requests/${first}/decline`, { version: v1, answer: '请先提供接收单位证明' })).statusCode).toBe(200);
+    const second = (await me.post('/api/v1/me/transfer-requests', { destination: '外省某公司', reason: '工作调动，已有证明' })).json().id as string;
+    const v2 = (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer_request WHERE id = ${second}`)).version;
+    expect((await me.post(`/api/v1/me/transfer-requests/${second}/withdraw`, { version: v2 })).statusCode).toBe(200);
+    const mine = (await me.get('/api/v1/me/transfers')).json();
+    expect(mine.requests.map((r: { status: string; answer: string | null }) => [r.status, r.answer])).toEqual([['withdrawn', null], ['declined', '请先提供接收单位证明']]);
+  });
+});

@@ -54,6 +54,7 @@ interface World {
     flow: string; // an open 活动证 of a member of the branch
     lostMember: string; // a member of the branch out of contact since 2020
     decision: string; // the branch's proposed decision on another member out of contact
+    request: string; // an open request to transfer by a member of the branch
   };
 }
 
@@ -213,6 +214,11 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   proposeLostContactDecision: (w) => ({ method: 'POST', url: `/api/v1/members/${w.transfers.lostMember}/lost-contact-decisions`, body: { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' } }),
   decideLostContact: async (w) => ({ method: 'POST', url: `/api/v1/lost-contact-decisions/${w.transfers.decision}/decision`, body: { version: await decisionVersion(w.transfers.decision), approve: false } }),
   searchReceivingOrgs: () => ({ method: 'GET', url: `/api/v1/transfers/receiving-orgs?q=${encodeURIComponent('支部')}` }),
+  getMyTransfers: () => ({ method: 'GET', url: '/api/v1/me/transfers' }),
+  requestMyTransfer: () => ({ method: 'POST', url: '/api/v1/me/transfer-requests', body: { destination: '矩阵测试单位', reason: '矩阵测试' } }),
+  withdrawMyTransferRequest: () => ({ method: 'POST', url: `/api/v1/me/transfer-requests/${crypto.randomUUID()}/withdraw`, body: { version: 1 } }),
+  listTransferRequests: () => ({ method: 'GET', url: '/api/v1/transfer-requests' }),
+  declineTransferRequest: async (w) => ({ method: 'POST', url: `/api/v1/transfer-requests/${w.transfers.request}/decline`, body: { version: 1, answer: '矩阵测试：不同意' } }),
   listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
   previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
   createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),
@@ -238,6 +244,8 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'paymentNotification') return 400; // not signed by the provider
   if (operationId === 'activateMemberAccount') return 422; // no code was sent: ACTIVATION_CODE_EXPIRED
   if (operationId === 'verifyTransferLetter') return 404; // no letter has that code
+  if ((operationId === 'getMyTransfers' || operationId === 'requestMyTransfer') && w.role !== 'member') return 404; // no linked person record
+  if (operationId === 'withdrawMyTransferRequest') return 404; // no such request of the caller's
   return null; // any 2xx
 }
 
@@ -304,6 +312,12 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
     if (res.statusCode !== 201) throw new Error(`fixture ${url}: ${res.body}`);
     return res.json().id as string;
   };
+  const memberRequest = async (personId: string) => {
+    const c = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], personId)).id);
+    const res = await c.post('/api/v1/me/transfer-requests', { destination: '矩阵测试单位', reason: '矩阵测试' });
+    if (res.statusCode !== 201) throw new Error(`request fixture: ${res.body}`);
+    return res.json().id as string;
+  };
   const issue = async (id: string) => {
     const res = await admin.post(`/api/v1/transfers/${id}/issue`, { version: await transferVersion(id) });
     if (res.statusCode !== 200) throw new Error(`transfer fixture: ${res.body}`);
@@ -320,6 +334,7 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
     flowMember: await member(branch.id),
     flow: await created('/api/v1/mobile-members', { personId: await member(branch.id), destination: '矩阵测试地', reason: '外出务工', issuedOn: TEST_TODAY }),
     lostMember: await member(branch.id),
+    request: await memberRequest(await member(branch.id)),
     decision: await created(`/api/v1/members/${await member(branch.id)}/lost-contact-decisions`, { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' }),
   };
 }

@@ -210,3 +210,8 @@ export async function settleDecision(q: Queryable, id: string, version: number, 
   return (await q.exec(sql`UPDATE lost_contact_decision SET status = ${v.status}, decided_on = ${v.decidedOn}::date, decided_by = ${v.decidedBy}::uuid, decision_note = ${v.note}, version = version + 1
     WHERE id = ${id}::uuid AND version = ${version} AND status = 'proposed'`)) === 1;
 }
+
+/** The member's own open certificate (the person is the signed-in member). */
+export function openFlowOfPerson(q: Queryable, personId: string) {
+  return q.maybeOne<FlowRow>(sql`SELECT ${FLOW_COLUMNS} ${FLOW_FROM} WHERE f.person_id = ${personId}::uuid AND f.status <> 'returned'`);
+}

@@ -235,3 +235,47 @@ export function searchReceivingBranches(q: Queryable, term: string, types: reado
     WHERE o.type = ANY(${types}::text[]) AND o.dissolved_on IS NULL AND o.name LIKE ${'%' + likeText(term) + '%'}
     ORDER BY (o.name = ${term}) DESC, (o.name LIKE ${likeText(term) + '%'}) DESC, length(o.name), o.name LIMIT ${limit}`);
 }
+
+// -- the member's own requests
+
+export interface RequestRow {
+  id: string; person_id: string; person_name: string; org_id: string; org_name: string; org_path: string; to_org_id: string | null; destination: string; reason: string;
+  status: 'open' | 'drafted' | 'declined' | 'withdrawn'; transfer_id: string | null; answer: string | null; created_at: string; version: number;
+}
+const REQUEST_SELECT = sql`SELECT r.id, r.person_id, p.name AS person_name, r.org_id, o.name AS org_name, o.path::text AS org_path, r.to_org_id, r.destination, r.reason, r.status,
+    r.transfer_id, r.answer, to_char(r.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS') AS created_at, r.version
+  FROM transfer_request r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id`;
+
+export async function insertRequest(q: Queryable, v: { personId: string; orgId: string; toOrgId: string | null; destination: string; reason: string }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO transfer_request (person_id, org_id, to_org_id, destination, reason, status)
+    VALUES (${v.personId}::uuid, ${v.orgId}::uuid, ${v.toOrgId}::uuid, ${v.destination}, ${v.reason}, 'open') RETURNING id`)).id;
+}
+
+/** Requests whose branch lies in a scope condition on `o` (open first, newest first). */
+export function listRequests(q: Queryable, scope: Sql, openOnly: boolean, limit: number) {
+  return q.query<RequestRow>(sql`${REQUEST_SELECT} WHERE ${scope} ${openOnly ? sql`AND r.status = 'open'` : sql``} ORDER BY (r.status = 'open') DESC, r.created_at DESC LIMIT ${limit}`);
+}
+
+export function requestsOfPerson(q: Queryable, personId: string) {
+  return q.query<RequestRow>(sql`${REQUEST_SELECT} WHERE r.person_id = ${personId}::uuid ORDER BY r.created_at DESC LIMIT 20`);
+}
+
+/** The member's own request (the person is the signed-in member). */
+export function requestOfPerson(personId: string): Sql {
+  return sql`r.person_id = ${personId}::uuid`;
+}
+
+export function findRequest(q: Queryable, id: string, scope: Sql) {
+  return q.maybeOne<RequestRow>(sql`${REQUEST_SELECT} WHERE r.id = ${id}::uuid AND ${scope} FOR UPDATE OF r`);
+}
+
+export async function answerRequest(q: Queryable, id: string, version: number, v: { status: string; transferId?: string | null; answer?: string | null; by: string | null }): Promise<boolean> {
+  return (await q.exec(sql`UPDATE transfer_request SET status = ${v.status}, transfer_id = coalesce(${v.transferId ?? null}::uuid, transfer_id), answer = ${v.answer ?? null},
+      answered_by = ${v.by}::uuid, answered_at = now(), version = version + 1
+    WHERE id = ${id}::uuid AND version = ${version} AND status = 'open'`)) === 1;
+}
+
+/** The member's own letters (newest first): the person is the signed-in member. */
+export function lettersOfPerson(q: Queryable, personId: string) {
+  return q.query<TransferRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE tr.person_id = ${personId}::uuid ORDER BY tr.created_at DESC LIMIT 20`);
+}

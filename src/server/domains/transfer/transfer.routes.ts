@@ -9,6 +9,8 @@ import {
 import { attachmentHeaders } from '../../platform/files';
 import * as service from './transfer.service';
 import * as mobile from './transfer.mobile';
+import * as requests from './transfer.requests';
+import { DeclineTransferRequestBody, MyTransfers, RequestMyTransferBody, TransferRequestList } from '../../../contracts/transfer';
 import { ReceivingOrgList, ReceivingOrgQuery } from '../../../contracts/transfer';
 import {
   DecideLostContactBody, FlowActionBody, IssueFlowCertificateBody, ListLostContactQuery, ListMobileMembersQuery, LostContactPage, MobileMemberPage, ProposeLostContactDecisionBody, RecordMemberContactBody,
@@ -155,6 +157,37 @@ export function registerTransferRoutes(app: FastifyInstance, deps: Deps) {
     schema: { params: IdParams, body: DecideLostContactBody, response: { 200: Ok } },
     handler: async (req) => {
       await mobile.decideLostContact(deps, contextOf(req), req.params.id, req.body);
+      return { ok: true as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/me/transfers', operationId: 'getMyTransfers', summary: '本人的组织关系转接：介绍信办理进度、转接申请、流动党员活动证', tags: ['transfer'], access: 'self.read',
+    schema: { response: { 200: MyTransfers } },
+    handler: async (req) => requests.myTransfers(deps, contextOf(req)),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/me/transfer-requests', operationId: 'requestMyTransfer', summary: '党员本人申请转接组织关系（由支部办理）', tags: ['transfer'], access: 'self.read',
+    schema: { body: RequestMyTransferBody, response: { 201: Created } },
+    handler: async (req, reply) => reply.code(201).send({ id: await requests.requestMyTransfer(deps, contextOf(req), req.body) }),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/me/transfer-requests/:id/withdraw', operationId: 'withdrawMyTransferRequest', summary: '撤回本人尚未办理的转接申请', tags: ['transfer'], access: 'self.read',
+    schema: { params: IdParams, body: z.object({ version: z.number().int() }), response: { 200: Ok } },
+    handler: async (req) => {
+      await requests.withdrawMyTransferRequest(deps, contextOf(req), req.params.id, req.body.version);
+      return { ok: true as const };
+    },
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/transfer-requests', operationId: 'listTransferRequests', summary: '党员提交的转接申请（待办在前）', tags: ['transfer'], access: 'transfer.read',
+    schema: { querystring: z.object({ open: z.enum(['true', 'false']).default('false') }), response: { 200: TransferRequestList } },
+    handler: async (req) => requests.listTransferRequests(deps, contextOf(req), req.query.open === 'true'),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/transfer-requests/:id/decline', operationId: 'declineTransferRequest', summary: '不同意党员的转接申请（须说明原因）', tags: ['transfer'], access: 'transfer.manage',
+    schema: { params: IdParams, body: DeclineTransferRequestBody, response: { 200: Ok } },
+    handler: async (req) => {
+      await requests.declineTransferRequest(deps, contextOf(req), req.params.id, req.body);
       return { ok: true as const };
     },
   });

@@ -92,10 +92,10 @@ export function letterCode(r: Pick<repo.TransferRow, 'letter_year' | 'letter_no'
   return r.letter_year && r.letter_no ? `〔${r.letter_year}〕第${r.letter_no}号` : r.external_letter_no;
 }
 
-async function notifySide(deps: Deps, t: Queryable, org: { id: string | null; path: string | null }, title: string, body: string, transferId: string) {
+export async function notifySide(deps: Deps, t: Queryable, org: { id: string | null; path: string | null }, title: string, body: string, transferId: string | null) {
   if (!org.id || !org.path) return;
   for (const accountId of await accountsCovering(t, { id: org.id, path: org.path }, SECRETARY_ROLES)) {
-    await deps.notify.notify(t, accountId, { kind: 'transfer', title, body, link: `/admin/transfers/${transferId}` });
+    await deps.notify.notify(t, accountId, { kind: 'transfer', title, body, link: transferId ? `/admin/transfers/${transferId}` : '/admin/transfers?tab=requests' });
   }
 }
 
@@ -147,6 +147,12 @@ export async function createTransfer(deps: Deps, ctx: ActorContext, body: Create
       issuerOrgId: issuer.id, reason: body.reason, approvalsNeeded: rule.body.scopes[scope].approvals, ruleVersionId: rule.id, actorId: ctx.actor.accountId,
     });
     await repo.insertEvent(t, { transferId: id, action: 'created', fromStatus: null, toStatus: 'draft', eventDate: today, orgId: m.org_id, note: body.reason, ruleVersionId: rule.id, actorId: ctx.actor.accountId });
+    if (body.requestId) {
+      // the member's request this letter answers: closed in the same transaction
+      const req = await repo.findRequest(t, body.requestId, repo.requestOfPerson(m.id));
+      if (!req || req.status !== 'open') throw new AppError('TRANSFER_STATE', '该转接申请已办理或已撤回');
+      if (!(await repo.answerRequest(t, req.id, req.version, { status: 'drafted', transferId: id, by: ctx.actor.accountId }))) throw conflict();
+    }
     await auditInTx(t, ctx, { action: 'transfer.create', objectType: 'transfer', objectId: id, orgId: m.org_id, detail: { personId: m.id, scope, toOrgId: to?.id ?? null } });
     return id;
   });
