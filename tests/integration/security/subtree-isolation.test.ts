@@ -377,6 +377,47 @@ describe('subtree isolation over generated org trees', () => {
           expect(names.length).toBe(want.length);
           expect(names.sort()).toEqual(want.map((w) => w.name).sort());
 
+          // --- 组织关系转接: letters between this tree's branches, made through the API by an org_admin over the whole tree
+          // (a draft, one issued without the approval hop when one is needed, one issued, one accepted), for fresh members
+          // outside the model above so that nothing checked before moves. The caller sees a letter exactly when its scope
+          // covers the sending branch, or the receiving branch once the letter is past draft and approval.
+          const branches = orgs.filter((o) => o.type === 'branch');
+          if (branches.length >= 2) {
+            const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: orgs[0].id, scope: 'subtree' }])).id);
+            const transferAct = async (id: string, action: string, body: Record<string, unknown> = {}) => {
+              const { version } = await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`);
+              const res = await admin.post(`/api/v1/transfers/${id}/${action}`, { version, ...body });
+              expect(res.statusCode, `${action} ${res.body}`).toBe(200);
+            };
+            const letters: Array<{ id: string; name: string; from: OrgNode; to: OrgNode }> = [];
+            for (const [k, stage] of (['draft', 'pending', 'issued', 'accepted'] as const).entries()) {
+              const fi = (pick + k) % branches.length;
+              const ti = (fi + 1 + k) % branches.length === fi ? (fi + 1) % branches.length : (fi + 1 + k) % branches.length;
+              const [from, to] = [branches[fi], branches[ti]];
+              const name = `转接党员${++nameSeq}`;
+              const { idNumber, birth } = uniqueIdNumber();
+              const person = await makeMember(h.deps, from.id, { name, idNumber, birth, since: '2020-01-01' });
+              const created = await admin.post('/api/v1/transfers', { personId: person.id, toOrgId: to.id, reason: '隔离测试转接' });
+              expect(created.statusCode, created.body).toBe(201);
+              const id = created.json().id as string;
+              if (stage !== 'draft') await transferAct(id, 'issue');
+              const status = async () => (await h.db.one<{ status: string }>(sql`SELECT status FROM transfer WHERE id = ${id}`)).status;
+              if ((stage === 'issued' || stage === 'accepted') && (await status()) === 'pending_approval') await transferAct(id, 'approve');
+              if (stage === 'accepted') await transferAct(id, 'accept', { acceptedOn: today });
+              letters.push({ id, name, from, to });
+            }
+            const statuses = new Map((await h.db.query<{ id: string; status: string }>(sql`SELECT id, status FROM transfer WHERE id = ANY(${letters.map((l) => l.id)}::uuid[])`)).map((r) => [r.id, r.status]));
+            const seen = (l: (typeof letters)[number]) => orgIn(l.from) || (!['draft', 'pending_approval'].includes(statuses.get(l.id)!) && orgIn(l.to));
+            const listedTransfers = await client.get('/api/v1/transfers?direction=all&pageSize=100');
+            check('listTransfers', n, listedTransfers, true, 'transfer.read');
+            if (listedTransfers.statusCode === 200) {
+              const want = letters.filter(seen).map((l) => l.id).sort();
+              expect((listedTransfers.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `transfers seen by ${role} ${scope} at ${n.name}`).toEqual(want);
+              expect(listedTransfers.json().total).toBe(want.length);
+            }
+            for (const l of letters) check(`getTransfer(${statuses.get(l.id)})`, l, await client.get(`/api/v1/transfers/${l.id}`), seen(l), 'transfer.read');
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;
