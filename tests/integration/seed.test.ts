@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { seed } from '../../src/server/seed/demo';
 import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
+import { addYears as addYearsTo } from '../../src/server/platform/dates';
 import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
@@ -105,6 +106,46 @@ describe('demo data generator', () => {
     expect(waiting).toEqual([{ stage: 5, outcome: 'convert' }]);
     const deadline = await h.db.query<{ kind: string }>(sql`SELECT d.kind FROM dev_deadline d JOIN dev_file f ON f.id = d.file_id WHERE f.org_id = ${branch} AND f.last_step = 23`);
     expect(deadline.map((d) => d.kind)).toContain('conversion_approval');
+  });
+
+  it('has a year and more of relation transfers: accepted letters with consistent relations and events, gap-free numbers, and letters open today', async () => {
+    const today = h.deps.clock.today();
+    const r = await h.db.one<Record<string, number | string>>(sql`SELECT
+      (SELECT count(*)::int FROM transfer WHERE status = 'accepted' AND kind = 'internal') AS accepted,
+      (SELECT count(*)::int FROM transfer WHERE status = 'accepted' AND kind = 'outgoing') AS outgoing,
+      (SELECT count(*)::int FROM transfer WHERE status = 'issued') AS issued,
+      (SELECT count(*)::int FROM transfer WHERE status = 'pending_approval') AS pending,
+      (SELECT count(*)::int FROM transfer WHERE status = 'draft') AS drafts,
+      (SELECT count(*)::int FROM transfer WHERE status = 'expired') AS expired,
+      (SELECT count(*)::int FROM transfer WHERE status = 'rejected') AS rejected,
+      (SELECT to_char(min(accepted_on), 'YYYY-MM-DD') FROM transfer WHERE status = 'accepted') AS first,
+      (SELECT count(*)::int FROM (SELECT person_id FROM membership WHERE valid_to IS NULL GROUP BY person_id HAVING count(*) > 1) x) AS double_open,
+      (SELECT count(*)::int FROM transfer t WHERE t.status = 'accepted' AND t.kind = 'internal' AND NOT (
+          EXISTS (SELECT 1 FROM member_event e WHERE e.person_id = t.person_id AND e.reason = 'transfer_out' AND e.org_id = t.from_org_id AND e.event_date = t.accepted_on)
+          AND EXISTS (SELECT 1 FROM member_event e WHERE e.person_id = t.person_id AND e.reason = 'transfer_in' AND e.org_id = t.to_org_id AND e.event_date = t.accepted_on)
+          AND EXISTS (SELECT 1 FROM membership m WHERE m.person_id = t.person_id AND m.org_id = t.from_org_id AND m.valid_to = t.accepted_on - 1)
+          AND EXISTS (SELECT 1 FROM membership m WHERE m.person_id = t.person_id AND m.org_id = t.to_org_id AND m.valid_from = t.accepted_on AND m.valid_to IS NULL)
+          AND EXISTS (SELECT 1 FROM person p WHERE p.id = t.person_id AND p.org_id = t.to_org_id))) AS inconsistent,
+      (SELECT count(*)::int FROM transfer t JOIN person p ON p.id = t.person_id WHERE t.kind = 'outgoing' AND t.status = 'accepted'
+         AND (p.status <> 'left' OR EXISTS (SELECT 1 FROM membership m WHERE m.person_id = p.id AND m.valid_to IS NULL))) AS outgoing_still_here,
+      (SELECT count(*)::int FROM transfer t WHERE t.status = 'issued' AND (t.valid_until < ${today}::date OR t.issued_on > ${today}::date)) AS issued_out_of_validity,
+      (SELECT count(*)::int FROM (SELECT issuer_org_id, letter_year FROM transfer WHERE letter_no IS NOT NULL GROUP BY 1, 2 HAVING max(letter_no) <> count(*)) x) AS gaps,
+      (SELECT count(*)::int FROM transfer_letter_seq s WHERE s.last_no <> (SELECT max(t.letter_no) FROM transfer t WHERE t.issuer_org_id = s.issuer_org_id AND t.letter_year = s.year)) AS seq_off,
+      (SELECT count(*)::int FROM transfer t WHERE t.letter_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM transfer_letter_seq s WHERE s.issuer_org_id = t.issuer_org_id AND s.year = t.letter_year)) AS seq_missing,
+      (SELECT count(*)::int FROM transfer t JOIN account a ON a.person_id = t.person_id) AS account_holders_moved`);
+    expect(r.accepted).toBeGreaterThanOrEqual(30);
+    expect(r.outgoing).toBeGreaterThanOrEqual(3);
+    expect(r.issued).toBeGreaterThanOrEqual(3);
+    expect([r.pending, r.drafts, r.expired, r.rejected]).toEqual([1, 1, 1, 1]);
+    expect(String(r.first) <= addYearsTo(today, -1)).toBe(true);
+    expect({ ...r, accepted: 0, outgoing: 0, issued: 0, pending: 0, drafts: 0, expired: 0, rejected: 0, first: '' }).toEqual({
+      accepted: 0, outgoing: 0, issued: 0, pending: 0, drafts: 0, expired: 0, rejected: 0, first: '',
+      double_open: 0, inconsistent: 0, outgoing_still_here: 0, issued_out_of_validity: 0, gaps: 0, seq_off: 0, seq_missing: 0, account_holders_moved: 0,
+    });
+    // secretary1 has one incoming letter to receive
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const incoming = (await s1.get('/api/v1/transfers?direction=incoming&status=open')).json() as { items: Array<{ status: string; side: string }> };
+    expect(incoming.items.map((i) => [i.status, i.side])).toEqual([['issued', 'receiving']]);
   });
 
   it('leaves member1 owing last month, so the phone has something to do', async () => {

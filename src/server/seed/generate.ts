@@ -6,6 +6,7 @@ import { addYears, addDays, businessToday } from '../platform/dates';
 import { maskIdNumber, maskPhone } from '../../contracts/idcard';
 import { ETHNICITIES, type OrgType, type UnitKind } from '../../contracts/dict';
 import { namePinyin } from '../domains/member';
+import { generateTransfers } from './transfers';
 import { drawIdNumber, Rng } from './random';
 import { generateDevelopment } from './development';
 import { generateDues } from './dues';
@@ -26,12 +27,14 @@ interface TierShape {
   targetMembers: number;
   /** months of dues history */
   duesMonths: number;
+  /** share of the members transferred between branches over the last 15 months (0: no transfer history) */
+  transferShare: number;
 }
 
 export const TIERS: Record<Tier, TierShape> = {
-  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36 },
-  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36 },
-  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0 },
+  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02 },
+  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02 },
+  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0 },
 };
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
@@ -294,6 +297,13 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
   // -- member development: open files in most branches (RULES §1 pace)
   const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today, files: opts.files });
   progress('发展党员', devFiles, devFiles);
+
+  // -- relation transfers: a year and more of letters (before the dues, whose bills follow the relations month by month)
+  if (shape.transferShare) {
+    // secretary1's branch (the demo's member1 and the owing members) stays as generated; it gets one incoming letter to act on
+    const moved = await generateTransfers(db, rng, { rootPath: root.path, today, share: shape.transferShare, keepBranches: new Set([branches[0].id]), openInto: branches[0].id });
+    progress('组织关系转接', moved.letters, moved.letters);
+  }
 
   // -- dues: three years of bases, bills and payments (the city tier has none yet: 10.8 M bills)
   if (shape.duesMonths) {
