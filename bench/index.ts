@@ -13,11 +13,12 @@ import { b13Startup } from './b13-startup';
 import { bDevDeadlines } from './b-dev-deadlines';
 import { b6Dues } from './b6-dues';
 import { b1Rollups } from './b1-rollups';
+import { b9Transfers } from './b9-transfers';
 
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b6Dues, b7Export, bDevDeadlines, b13Startup];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b6Dues, b7Export, bDevDeadlines, b9Transfers, b13Startup];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {
