@@ -141,11 +141,11 @@ export async function generateTransfers(db: Db, rng: Rng, opts: { rootPath: stri
       const status = { accepted: 'accepted', outgoing: 'accepted', issued: 'issued', pending: 'pending_approval', draft: 'draft', expired: 'expired', rejected: 'rejected' }[l.stage];
       const year = l.issuedOn ? Number(l.issuedOn.slice(0, 4)) : null;
       const approvalsDone = l.issuedOn ? l.approvals : 0;
-      const { id } = await t.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_id, from_org_name, from_path, to_org_id, to_org_name, to_path,
+      const { id } = await t.one<{ id: string }>(sql`INSERT INTO transfer (kind, scope, status, person_id, person_name, member_status, from_org_id, from_org_name, to_org_id, to_org_name,
           issuer_org_id, region_key, reason, letter_year, letter_no, verify_code, issued_on, valid_days, valid_until, dues_paid_to, approvals_needed, approvals_done,
           accepted_on, receipt_due, receipt_on, closed_reason, rule_version_id, created_at, updated_at)
-        VALUES (${l.kind}, ${l.scope}, ${status}, ${l.person.id}::uuid, ${l.person.name}, ${l.person.status}, ${l.from.id}::uuid, ${l.from.name}, ${l.from.path}::ltree,
-          ${l.to?.id ?? null}::uuid, ${l.toName}, ${l.to?.path ?? null}::ltree, ${l.from.issuer_id}::uuid, ${l.from.region_key}::uuid, ${l.reason}, ${year}, ${l.no ?? null}, ${l.verify ?? null},
+        VALUES (${l.kind}, ${l.scope}, ${status}, ${l.person.id}::uuid, ${l.person.name}, ${l.person.status}, ${l.from.id}::uuid, ${l.from.name},
+          ${l.to?.id ?? null}::uuid, ${l.toName}, ${l.from.issuer_id}::uuid, ${l.from.region_key}::uuid, ${l.reason}, ${year}, ${l.no ?? null}, ${l.verify ?? null},
           ${l.issuedOn}::date, ${l.validDays}, ${l.validUntil}::date, ${l.issuedOn ? `${l.issuedOn.slice(0, 7)}-01` : null}::date, ${l.approvals}, ${approvalsDone},
           ${l.acceptedOn}::date, ${l.kind === 'outgoing' && l.validUntil ? addDays(l.validUntil, rule.body.receiptDays) : null}::date, ${l.receiptOn}::date, ${l.closedReason},
           ${rule.id}::uuid, ${at(l.createdOn, 9)}::timestamptz, ${at(l.closedOn ?? l.receiptOn ?? l.issuedOn ?? l.createdOn, 16)}::timestamptz)
@@ -162,7 +162,7 @@ export async function generateTransfers(db: Db, rng: Rng, opts: { rootPath: stri
         await t.exec(sql`INSERT INTO transfer_event (transfer_id, action, from_status, to_status, event_date, org_id, note, rule_version_id, recorded_at)
           VALUES (${id}::uuid, ${action}, ${fromStatus}, ${toStatus}, ${day}::date, ${orgId}::uuid, ${note}, ${rule.id}::uuid, ${at(day, 9 + i)}::timestamptz)`);
       }
-      const note = `组织关系介绍信${letterCode({ letter_year: year, letter_no: l.no ?? null }) ?? ''}（${l.from.name} → ${l.toName}）`;
+      const note = `组织关系介绍信${letterCode({ letter_year: year, letter_no: l.no ?? null, external_letter_no: null }) ?? ''}（${l.from.name} → ${l.toName}）`;
       if (l.stage === 'accepted') {
         await transferMember(t, { personId: l.person.id, orgId: l.from.id, actorId: null, toOrg: { id: l.to!.id, region_key: l.to!.region_key }, acceptedOn: l.acceptedOn!, status: l.person.status, note });
       }
