@@ -100,12 +100,17 @@ function where(f: TransferFilter): Sql {
   return and(parts);
 }
 
+/** The scope joins alone (the filters read only the letter and its two orgs): the page's rows are picked here, then dressed. */
+const SCOPE_FROM = sql`FROM transfer tr LEFT JOIN org fo ON fo.id = tr.from_org_id LEFT JOIN org tgo ON tgo.id = tr.to_org_id`;
+
 export function listTransfers(q: Queryable, f: TransferFilter, limit: number, offset: number) {
-  return q.query<TransferRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE ${where(f)} ORDER BY tr.created_at DESC, tr.id DESC LIMIT ${limit} OFFSET ${offset}`);
+  return q.query<TransferRow>(sql`WITH page AS (
+      SELECT tr.id, tr.created_at ${SCOPE_FROM} WHERE ${where(f)} ORDER BY tr.created_at DESC, tr.id DESC LIMIT ${limit} OFFSET ${offset})
+    SELECT ${COLUMNS} ${FROM} JOIN page ON page.id = tr.id ORDER BY page.created_at DESC, page.id DESC`);
 }
 
 export async function countTransfers(q: Queryable, f: TransferFilter): Promise<number> {
-  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n ${FROM} WHERE ${where(f)}`)).n;
+  return (await q.one<{ n: number }>(sql`SELECT count(*)::int AS n ${SCOPE_FROM} WHERE ${where(f)}`)).n;
 }
 
 /** Any org of the installation by id, for the receiving side of a transfer (the letter names it; its records stay the receiver's). */
