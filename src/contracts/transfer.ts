@@ -373,3 +373,21 @@ export const MyTransfers = z.object({
   flow: z.object({ certificateCode: Text, destination: Text, validUntil: IsoDate, status: z.enum(['issued', 'registered', 'returned']) }).nullable(),
 });
 export type MyTransfers = z.infer<typeof MyTransfers>;
+
+export const LostContactDecisionView = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  personName: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  kind: z.enum(['suspend', 'lapse', 'restore']),
+  resolutionOn: IsoDate,
+  resolution: Text,
+  status: z.enum(['proposed', 'approved', 'rejected']),
+  createdAt: z.string(),
+  /** the caller may approve or reject it (a committee above the branch) */
+  canDecide: z.boolean(),
+  version: z.number().int(),
+});
+export const LostContactDecisionList = z.object({ items: z.array(LostContactDecisionView) });
+export type LostContactDecisionList = z.infer<typeof LostContactDecisionList>;

@@ -136,6 +136,9 @@ describe('失联党员', () => {
     expect((await s.secHome.post(`/api/v1/lost-contact-decisions/${decisionId}/decision`, { version, approve: true })).statusCode).toBe(403);
     const queue = (await s.countyAdmin.get('/api/v1/me/approvals')).json() as MyApprovals;
     expect(queue.counts.lost_contact_decision).toBe(1);
+    // the decision as each side lists it: the branch follows it, the county may decide it
+    expect((await s.secHome.get('/api/v1/lost-contact-decisions')).json().items.map((d: { id: string; canDecide: boolean }) => [d.id, d.canDecide])).toEqual([[decisionId, false]]);
+    expect((await s.countyAdmin.get('/api/v1/lost-contact-decisions?proposed=true')).json().items.map((d: { id: string; canDecide: boolean }) => [d.id, d.canDecide])).toEqual([[decisionId, true]]);
     expect(queue.items.find((i) => i.kind === 'lost_contact_decision')).toMatchObject({ objectId: decisionId, personName: '自行脱党党员', asked: '失联党员处理：按自行脱党除名' });
     const approved = await s.countyAdmin.post(`/api/v1/lost-contact-decisions/${decisionId}/decision`, { version, approve: true, note: '同意' });
     expect(approved.statusCode, approved.body).toBe(200);

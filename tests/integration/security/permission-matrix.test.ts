@@ -219,6 +219,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   withdrawMyTransferRequest: () => ({ method: 'POST', url: `/api/v1/me/transfer-requests/${crypto.randomUUID()}/withdraw`, body: { version: 1 } }),
   listTransferRequests: () => ({ method: 'GET', url: '/api/v1/transfer-requests' }),
   declineTransferRequest: async (w) => ({ method: 'POST', url: `/api/v1/transfer-requests/${w.transfers.request}/decline`, body: { version: 1, answer: '矩阵测试：不同意' } }),
+  listLostContactDecisions: () => ({ method: 'GET', url: '/api/v1/lost-contact-decisions?proposed=true' }),
   listTransfers: () => ({ method: 'GET', url: '/api/v1/transfers?direction=all' }),
   previewTransfer: (w) => ({ method: 'GET', url: `/api/v1/transfers/preview?personId=${w.transfers.newMember}&toOrgId=${w.transfers.toOrg}` }),
   createTransfer: (w) => ({ method: 'POST', url: '/api/v1/transfers', body: { personId: w.transfers.newMember, toOrgId: w.transfers.toOrg, reason: '矩阵测试：工作调动' } }),

@@ -200,6 +200,12 @@ export function findDecision(q: Queryable, id: string, scope: Sql, forUpdate = f
     WHERE d.id = ${id}::uuid AND ${scope} ${forUpdate ? sql`FOR UPDATE OF d` : sql``}`);
 }
 
+/** Decisions whose branch lies in a scope, proposed first, newest first. */
+export function listDecisions(q: Queryable, scope: Sql, proposedOnly: boolean, limit: number) {
+  return q.query<DecisionRow>(sql`SELECT ${DECISION_COLUMNS} FROM lost_contact_decision d JOIN person p ON p.id = d.person_id JOIN org o ON o.id = d.org_id
+    WHERE ${scope} ${proposedOnly ? sql`AND d.status = 'proposed'` : sql``} ORDER BY (d.status = 'proposed') DESC, d.created_at DESC LIMIT ${limit}`);
+}
+
 /** Proposed decisions whose branch lies in a scope (the approver's queue), oldest first. */
 export function proposedDecisions(q: Queryable, scope: Sql, limit: number) {
   return q.query<DecisionRow>(sql`SELECT ${DECISION_COLUMNS} FROM lost_contact_decision d JOIN person p ON p.id = d.person_id JOIN org o ON o.id = d.org_id

@@ -234,6 +234,20 @@ export async function decideLostContact(deps: Deps, ctx: ActorContext, id: strin
   });
 }
 
+const above = (ctx: ActorContext, orgPath: string) => ctx.actor.grants.some((g) => g.role !== 'member' && g.scope === 'subtree' && g.orgPath && orgPath.startsWith(g.orgPath + '.'));
+
+/** The decisions of branches in the caller's scope (the branch follows its own; the committee above decides). */
+export async function listLostContactDecisions(deps: Deps, ctx: ActorContext, proposedOnly: boolean) {
+  const rows = await repo.listDecisions(deps.db, orgInScope(ctx.actor, 'transfer.read'), proposedOnly, 200);
+  return {
+    items: rows.map((d) => ({
+      id: d.id, personId: d.person_id, personName: d.person_name, orgId: d.org_id, orgName: d.org_name, kind: d.kind, resolutionOn: d.resolution_on, resolution: d.resolution,
+      status: d.status, createdAt: d.created_at, version: d.version,
+      canDecide: d.status === 'proposed' && covers(ctx.actor, 'transfer.approve', { id: d.org_id, path: d.org_path }) && above(ctx, d.org_path),
+    })),
+  };
+}
+
 /** 待我审批: proposed decisions of branches strictly below the approver's subtree grants. */
 export async function listPendingLostContactDecisions(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
   const rows = (await repo.proposedDecisions(deps.db, orgInScope(ctx.actor, 'transfer.approve'), 1000))

@@ -10,6 +10,7 @@ import { attachmentHeaders } from '../../platform/files';
 import * as service from './transfer.service';
 import * as mobile from './transfer.mobile';
 import * as requests from './transfer.requests';
+import { LostContactDecisionList } from '../../../contracts/transfer';
 import { DeclineTransferRequestBody, MyTransfers, RequestMyTransferBody, TransferRequestList } from '../../../contracts/transfer';
 import { ReceivingOrgList, ReceivingOrgQuery } from '../../../contracts/transfer';
 import {
@@ -151,6 +152,11 @@ export function registerTransferRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/members/:id/lost-contact-decisions', operationId: 'proposeLostContactDecision', summary: '支部对失联党员作出处理决议（停止党籍、除名、恢复联系），报上级党委审批', tags: ['transfer'], access: 'transfer.manage',
     schema: { params: IdParams, body: ProposeLostContactDecisionBody, response: { 201: Created } },
     handler: async (req, reply) => reply.code(201).send({ id: await mobile.proposeLostContactDecision(deps, contextOf(req), req.params.id, req.body) }),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/lost-contact-decisions', operationId: 'listLostContactDecisions', summary: '失联党员处理决定（待审批在前）', tags: ['transfer'], access: 'transfer.read',
+    schema: { querystring: z.object({ proposed: z.enum(['true', 'false']).default('false') }), response: { 200: LostContactDecisionList } },
+    handler: async (req) => mobile.listLostContactDecisions(deps, contextOf(req), req.query.proposed === 'true'),
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/lost-contact-decisions/:id/decision', operationId: 'decideLostContact', summary: '上级党委审批失联党员处理决议', tags: ['transfer'], access: 'transfer.approve',
