@@ -122,6 +122,8 @@ export const TransferListItem = z.object({
   side: z.enum(['sending', 'receiving', 'both']),
   /** the letter runs out within the reminder window (open letters only) */
   expiringSoon: z.boolean(),
+  /** a letter to an organisation outside whose receipt (回执) is late */
+  receiptOverdue: z.boolean(),
   createdAt: z.string(),
   version: z.number().int(),
 });

@@ -30,7 +30,7 @@ import { registerDuesRoutes, registerDuesJobs, registerDuesWorkbench } from './d
 import { registerSearchRoutes } from './domains/search';
 import { registerApprovalRoutes } from './domains/approvals';
 import { registerWorkbenchRoutes } from './domains/workbench';
-import { registerTransferRoutes, registerTransferJobs } from './domains/transfer';
+import { registerTransferRoutes, registerTransferJobs, registerTransferWorkbench } from './domains/transfer';
 
 z.config(z.locales.zhCN());
 
@@ -98,6 +98,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
+  registerTransferWorkbench();
   registerOrgWorkbench();
   registerNotificationWorkbench();
   registerMemberJobs(deps);

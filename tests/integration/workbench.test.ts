@@ -32,9 +32,9 @@ describe('getWorkbench', () => {
     const root = await makeRoot(h.deps);
     const branch = await makeOrg(h.deps, root, 'branch');
     const roles = {
-      secretary: ['development', 'dues', 'setup', 'notifications'],
-      party_worker: ['development', 'dues', 'setup', 'notifications'],
-      org_admin: ['development', 'dues', 'setup', 'notifications'],
+      secretary: ['development', 'dues', 'transfer', 'setup', 'notifications'],
+      party_worker: ['development', 'dues', 'transfer', 'setup', 'notifications'],
+      org_admin: ['development', 'dues', 'transfer', 'setup', 'notifications'],
       sysadmin: ['setup', 'notifications'],
       auditor: ['setup', 'notifications'],
       member: ['notifications'],
@@ -169,6 +169,27 @@ describe('getWorkbench', () => {
     expect(warn.source).toContain('中组发〔2008〕3号');
     expect(warn.items.map((i) => i.title).sort()).toEqual(['欠交党员0', '欠交党员1']);
     expect(warn.items[0].detail).toContain('连续 3 个月未交');
+  });
+
+  it('transfers: an incoming letter to accept, a member out of contact; another branch sees neither', async () => {
+    const root = await makeRoot(h.deps);
+    const town = await makeOrg(h.deps, root, 'committee', '工作台转接镇党委');
+    const a = await makeOrg(h.deps, town, 'branch', '工作台转出支部');
+    const b = await makeOrg(h.deps, town, 'branch', '工作台接收支部');
+    const other = await makeOrg(h.deps, root, 'branch', '工作台无关支部');
+    const m = await makeMember(h.deps, a.id, { name: '工作台转接党员', since: '2026-11-01' });
+    await makeMember(h.deps, b.id, { name: '工作台失联党员', since: '2019-03-01' });
+    const secA = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: a.id, scope: 'subtree' }])).username, PASSWORD);
+    const secB = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: b.id, scope: 'subtree' }])).username, PASSWORD);
+    const secOther = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: other.id, scope: 'subtree' }])).username, PASSWORD);
+    const id = (await secA.post('/api/v1/transfers', { personId: m.id, toOrgId: b.id, reason: '工作调动' })).json().id as string;
+    expect((await secA.post(`/api/v1/transfers/${id}/issue`, { version: 1 })).statusCode).toBe(200);
+    const t = section(await workbench(secB), 'transfer');
+    expect(group(t, 'incoming_letters')).toMatchObject({ count: 1, items: [expect.objectContaining({ title: '工作台转接党员', link: `/admin/transfers/${id}` })] });
+    expect(group(t, 'lost_contact')?.items.map((i) => i.title)).toEqual(['工作台失联党员']);
+    expect(t.stats.map((s) => [s.label, s.value])).toEqual([['转入待接收', 1], ['转出办理中', 0], ['流动党员', 0], ['失联党员', 1]]);
+    const o = section(await workbench(secOther), 'transfer');
+    expect(o.groups).toEqual([]);
   });
 
   it('groups the caller\'s unread notifications by kind with counts (its own only)', async () => {

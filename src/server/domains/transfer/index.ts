@@ -4,3 +4,4 @@ export { registerTransferJobs } from './transfer.jobs';
 export { expireAndRemind, letterCode, listPendingTransferApprovals } from './transfer.service';
 export { listPendingLostContactDecisions } from './transfer.mobile';
 export { scopeBetween } from './transfer.policy';
+export { registerTransferWorkbench } from './transfer.workbench';

@@ -82,7 +82,8 @@ function listItem(ctx: ActorContext, r: repo.TransferRow, today: string, remindD
     letterCode: letterCode(r), issuedOn: r.issued_on, validUntil: r.valid_until, acceptedOn: r.accepted_on,
     approvalsNeeded: r.approvals_needed, approvalsDone: r.approvals_done,
     side: s && rc ? 'both' : s ? 'sending' : 'receiving',
-    expiringSoon: r.status === 'issued' && !!r.valid_until && r.valid_until <= addDays(today, remindDays),
+    expiringSoon: r.status === 'issued' && r.kind !== 'outgoing' && !!r.valid_until && r.valid_until <= addDays(today, remindDays),
+    receiptOverdue: r.status === 'issued' && r.kind === 'outgoing' && !!r.receipt_due && r.receipt_due < today,
     createdAt: r.created_at, version: r.version,
   };
 }
@@ -95,7 +96,7 @@ export function letterCode(r: Pick<repo.TransferRow, 'letter_year' | 'letter_no'
 export async function notifySide(deps: Deps, t: Queryable, org: { id: string | null; path: string | null }, title: string, body: string, transferId: string | null) {
   if (!org.id || !org.path) return;
   for (const accountId of await accountsCovering(t, { id: org.id, path: org.path }, SECRETARY_ROLES)) {
-    await deps.notify.notify(t, accountId, { kind: 'transfer', title, body, link: transferId ? `/admin/transfers/${transferId}` : '/admin/transfers?tab=requests' });
+    await deps.notify.notify(t, accountId, { kind: 'transfer', title, body, link: transferId ? `/admin/transfers/${transferId}` : '/admin/transfers?view=requests' });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { RequestContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import type { Permission } from '../../../contracts/permissions';
 import type { WorkbenchSection } from '../../../contracts/workbench';
 
@@ -28,7 +28,7 @@ export interface WorkbenchSource {
    * The section's content, scoped to ctx.actor (and, when `under` is given, to
    * that org's subtree as well); business dates from deps.clock.
    */
-  load(deps: Deps, ctx: RequestContext, under: WorkbenchOrg | null): Promise<Omit<WorkbenchSection, 'key' | 'title'>>;
+  load(deps: Deps, ctx: ActorContext, under: WorkbenchOrg | null): Promise<Omit<WorkbenchSection, 'key' | 'title'>>;
 }
 
 const sources = new Map<string, WorkbenchSource>();
