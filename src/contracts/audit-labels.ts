@@ -54,6 +54,26 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'dues.reconcile': '支付对账',
   'dues.export': '导出党费统计',
   'dues.statement_export': '导出党费明细',
+  'transfer.create': '起草组织关系介绍信',
+  'transfer.issue': '开具组织关系介绍信',
+  'transfer.approve': '审批组织关系转接',
+  'transfer.accept': '接收组织关系',
+  'transfer.reject': '退回介绍信',
+  'transfer.revoke': '撤销介绍信',
+  'transfer.expire': '介绍信过期',
+  'transfer.letter_print': '打印介绍信',
+  'transfer.register_incoming': '登记外来介绍信',
+  'transfer.request': '党员申请转接',
+  'transfer.request_withdraw': '党员撤回转接申请',
+  'transfer.request_decline': '不同意转接申请',
+  'mobile.issue': '发放流动党员活动证',
+  'mobile.register': '流动党员流入地登记',
+  'mobile.renew': '活动证续期',
+  'mobile.report': '登记流动党员报告',
+  'mobile.return': '收回活动证',
+  'member.contact': '登记与党员联系',
+  'member.lost_contact_propose': '失联党员处理决议',
+  'member.lost_contact_decide': '审批失联党员处理',
 };
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {
@@ -69,6 +89,9 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   work_calendar: '工作日历',
   import: '导入批次',
   backup: '备份',
+  transfer: '组织关系介绍信',
+  transfer_request: '转接申请',
+  flow_certificate: '流动党员活动证',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -82,7 +105,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   displayName: '姓名', dir: '目录', differences: '差异数', date: '日期', checked: '已校验条数', category: '类别', brokenIds: '问题记录编号', bills: '账单数',
   backupCreatedAt: '备份时间', auditHeadMatches: '审计日志末条一致', auditHeadId: '审计日志末条编号', auditChainOk: '审计链完整', approved: '批准', approve: '批准',
   result: '结果', personId: '关联党员', previousPersonId: '原关联党员', reused: '启用原账号', accounts: '停用账号数',
-  appliedOn: '申请日期', firstBrokenId: '首个问题记录', locked: '已锁定账号', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
+  appliedOn: '申请日期', acceptedOn: '接收日期', validUntil: '有效期至', hop: '审批级次', of: '共需审批级数', toOrgId: '接收组织', answer: '答复', reached: '联系上', firstBrokenId: '首个问题记录', locked: '已锁定账号', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {

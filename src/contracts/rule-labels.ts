@@ -25,6 +25,14 @@ const brackets: Format = (v) => {
     .join('；');
 };
 
+const SCOPE_LABELS: Record<string, string> = { committee: '同一基层党委内', county: '本县（市、区）内', installation: '本系统（市）内', province: '省（区、市）内', national: '跨省（区、市）' };
+/** 同一基层党委内 10天、无需审批；… */
+const transferScopes: Format = (v) =>
+  v && typeof v === 'object'
+    ? Object.entries(v as Record<string, { validityDays: number; approvals: number }>)
+        .map(([k, s]) => `${SCOPE_LABELS[k] ?? k} ${s.validityDays}天、${s.approvals ? `上级审批${s.approvals}级` : '无需审批'}`)
+        .join('；')
+    : '—';
 const days: Format = (v) => (Array.isArray(v) ? v.map((d) => `期限前${d}天`).join('、') : '—');
 const waitYears: Format = (v) =>
   v && typeof v === 'object'
@@ -85,6 +93,31 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
     fields: {
       waitYearsAfter: { label: '等待年限', format: waitYears },
       refusedStatuses: { label: '不作为新申请人受理', format: statuses },
+    },
+  },
+  'transfer.letter': {
+    name: '组织关系介绍信',
+    fields: {
+      scopes: { label: '各转接范围的有效期与审批层级', format: transferScopes },
+      maxValidityDays: { label: '有效期最长', format: n('天') },
+      receiptDays: { label: '回执寄回期限（报到后）', format: n('天') },
+      remindDaysBeforeExpiry: { label: '到期前提醒接收方', format: n('天') },
+    },
+  },
+  'transfer.mobility': {
+    name: '流动党员管理',
+    fields: {
+      certificateValidityMonths: { label: '活动证有效期', format: n('个月') },
+      reportEveryMonths: { label: '向原党组织报告（至少每）', format: n('个月一次') },
+      awayMonthsForTransfer: { label: '外出超过此期限且地点固定的应转移组织关系', format: n('个月') },
+      temporaryBranchMin: { label: '可成立临时党支部或党小组的人数（以上）', format: n('人') },
+    },
+  },
+  'transfer.lost_contact': {
+    name: '失联党员与自行脱党',
+    fields: {
+      lostAfterMonths: { label: '失去联系超过', format: n('个月为失联党员') },
+      lapseAfterMonths: { label: '连续不参加组织生活、不交纳党费或不做分配的工作', format: n('个月按自行脱党处理') },
     },
   },
   'dues.rates': {

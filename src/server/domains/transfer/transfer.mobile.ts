@@ -112,11 +112,12 @@ export async function recordFlowAction(deps: Deps, ctx: ActorContext, id: string
     }
     if (!(await repo.updateFlow(t, id, r.version, set))) throw conflict();
     await repo.insertFlowEvent(t, { certificateId: id, action, date: body.date, orgId, note: body.note ?? null, actorId: ctx.actor.accountId });
-    await auditInTx(t, ctx, { action: `mobile.${body.action}`, objectType: 'flow_certificate', objectId: id, orgId: r.org_id, detail: { date: body.date } });
+    await auditInTx(t, ctx, { action: FLOW_AUDIT[body.action], objectType: 'flow_certificate', objectId: id, orgId: r.org_id, detail: { date: body.date } });
   });
 }
 
 const maxDate = (a: string, b: string) => (a > b ? a : b);
+const FLOW_AUDIT = { register: 'mobile.register', renew: 'mobile.renew', report: 'mobile.report', return: 'mobile.return' } as const;
 
 function flowFlags(r: repo.FlowRow, today: string, rule: MobilityRule): MobileMemberItem['flags'] {
   if (r.status === 'returned') return [];

@@ -45,6 +45,7 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
     const removed = Array.isArray(r.removed) ? r.removed.length : 0;
     return `已备份到 ${typeof r.name === 'string' ? r.name : '备份目录'}，共 ${num(r.rows)} 条记录${removed ? `；按保留份数清理旧备份 ${removed} 份` : ''}`;
   },
+  'transfer.expiry': (r) => `介绍信过期 ${num(r.expired)} 份（已通知双方）；到期前提醒接收方 ${num(r.reminded)} 份`,
   'maintenance.cleanup': (r) => `清理过期会话 ${num(r.sessions)} 个、登录限制记录 ${num(r.throttles)} 条、遗留的导入文件 ${num(r.importUploads)} 个`,
 };
 
