@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, Col, DatePicker, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { BRANCH_TYPES, MEMBER_EVENT_REASONS } from '../../../contracts/dict';
@@ -14,6 +14,7 @@ import { usePageTitle } from '../../shared/use-title';
 import { zodRule } from '../../shared/zod-rule';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useCreateMember, useMember, useUpdateMember, type MemberDetail } from './api';
+import { useRegisterIncomingLetter } from '../transfer/incoming';
 import { EducationItem, EthnicityItem, IdNumberItem, OccupationItem, SexItem, useIdNumberInfo } from './PersonFields';
 
 const shape = MemberFields.shape;
@@ -35,6 +36,16 @@ interface Values {
   unitName?: string;
   address?: string;
   monthlyIncomeYuan?: number | null;
+  // 转入 with a paper letter from an organisation outside this installation
+  withLetter?: boolean;
+  externalOrgName?: string;
+  externalLetterNo?: string;
+  letterScope?: 'province' | 'national';
+  letterIssuedOn?: Dayjs;
+  letterValidDays?: number;
+  acceptedOn?: Dayjs;
+  duesPaidTo?: Dayjs | null;
+  letterReason?: string;
 }
 
 const addYears = (date: string, years: number) => `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
@@ -75,6 +86,9 @@ function MemberForm({ member }: { member?: MemberDetail }) {
   const update = useUpdateMember();
   const [formError, setFormError] = useState<string | null>(null);
   const status = Form.useWatch('status', form) ?? (member?.status as Values['status']);
+  const reason = Form.useWatch('reason', form);
+  const withLetter = Form.useWatch('withLetter', form) ?? true;
+  const registerIncoming = useRegisterIncomingLetter();
   const info = useIdNumberInfo(form);
 
   const branchRoot = me.scopeRoots.find((r) => BRANCH_TYPES.includes(r.type as (typeof BRANCH_TYPES)[number]));
@@ -92,9 +106,12 @@ function MemberForm({ member }: { member?: MemberDetail }) {
       }
     : {
         orgId: params.get('orgId') ?? (me.scopeRoots.length === 1 ? branchRoot?.id : undefined),
-        reason: 'registered',
+        reason: params.get('reason') === 'transfer_in' ? 'transfer_in' : 'registered',
         ethnicity: '汉族',
         status: 'full',
+        withLetter: true,
+        letterScope: 'province',
+        letterValidDays: 30,
       };
 
   // the ID number fixes sex (and birth date): fill sex in as soon as the number is valid
@@ -139,6 +156,26 @@ function MemberForm({ member }: { member?: MemberDetail }) {
         });
         message.success('党员信息已保存');
         navigate(`/admin/members/${member.id}`);
+      } else if (v.reason === 'transfer_in' && v.withLetter !== false) {
+        // 外来介绍信: the letter and the member are registered together (the member reports in today or on the day given)
+        const r = await registerIncoming.mutateAsync({
+          ...common,
+          orgId: v.orgId!,
+          status: v.status!,
+          idNumber: v.idNumber!.trim().toUpperCase(),
+          phone: text(v.phone),
+          monthlyIncomeFen: fen,
+          externalOrgName: v.externalOrgName!.trim(),
+          externalLetterNo: v.externalLetterNo!.trim(),
+          scope: v.letterScope!,
+          issuedOn: fromDayjs(v.letterIssuedOn)!,
+          validDays: v.letterValidDays!,
+          acceptedOn: fromDayjs(v.acceptedOn)!,
+          duesPaidTo: v.duesPaidTo ? v.duesPaidTo.format('YYYY-MM') : null,
+          reason: v.letterReason!.trim(),
+        });
+        message.success(`已登记外来介绍信并转入党员：${common.name}`);
+        navigate(`/admin/transfers/${r.id}`);
       } else {
         const r = await create.mutateAsync({
           ...common,
@@ -155,6 +192,11 @@ function MemberForm({ member }: { member?: MemberDetail }) {
     } catch (e) {
       if (e instanceof ApiError && e.code === 'CONFLICT') {
         setFormError('该党员档案刚被他人修改。请刷新页面，核对最新信息后再保存。');
+        return;
+      }
+      if (e instanceof ApiError && e.code === 'TRANSFER_EXPIRED') {
+        form.setFields([{ name: 'acceptedOn', errors: [e.message] }]);
+        form.scrollToField('acceptedOn');
         return;
       }
       if (e instanceof ApiError && e.code === 'DUPLICATE_ID_NUMBER') {
@@ -203,6 +245,74 @@ function MemberForm({ member }: { member?: MemberDetail }) {
                 </Form.Item>
               </Col>
             </Row>
+          </>
+        )}
+        {!member && reason === 'transfer_in' && (
+          <>
+            <Divider titlePlacement="start">外来介绍信</Divider>
+            <Form.Item name="withLetter" valuePropName="checked" style={{ marginBottom: 8 }}>
+              <Checkbox>凭本系统以外党组织开具的介绍信转入（登记介绍信，党员报到即转入）</Checkbox>
+            </Form.Item>
+            {withLetter ? (
+              <Row gutter={24}>
+                <Col span={12}>
+                  <Form.Item label="开具介绍信的党组织" name="externalOrgName" rules={[{ required: true, whitespace: true, message: '请填写开具介绍信的党组织' }, { max: 100, message: '不超过100字' }]}>
+                    <Input maxLength={100} placeholder="按介绍信落款填写" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item label="介绍信编号" name="externalLetterNo" rules={[{ required: true, whitespace: true, message: '请填写介绍信编号' }, { max: 50, message: '不超过50字' }]}>
+                    <Input maxLength={50} placeholder="如 第0087号" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item label="转接范围" name="letterScope" rules={[{ required: true, message: '请选择转接范围' }]}>
+                    <Radio.Group optionType="button" options={[{ value: 'province', label: '省内' }, { value: 'national', label: '跨省' }]} />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item label="开具日期" name="letterIssuedOn" rules={[{ required: true, message: '请选择开具日期' }]}>
+                    <DatePicker style={{ width: '100%' }} disabledDate={afterToday} placeholder="YYYY-MM-DD" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item label="有效期（天）" name="letterValidDays" rules={[{ required: true, message: '请填写有效期' }]}>
+                    <InputNumber min={1} max={366} precision={0} style={{ width: '100%' }} />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item
+                    label="报到日期"
+                    name="acceptedOn"
+                    dependencies={['letterIssuedOn']}
+                    extra="组织关系自报到之日起转入本支部"
+                    rules={[
+                      { required: true, message: '请选择报到日期' },
+                      {
+                        validator: async (_r, v: Dayjs | undefined) => {
+                          const issued = fromDayjs(form.getFieldValue('letterIssuedOn'));
+                          if (v && issued && v.format(DATE_FORMAT) < issued) throw new Error('报到日期不能早于开具日期');
+                        },
+                      },
+                    ]}
+                  >
+                    <DatePicker style={{ width: '100%' }} disabledDate={afterToday} placeholder="YYYY-MM-DD" />
+                  </Form.Item>
+                </Col>
+                <Col span={6}>
+                  <Form.Item label="党费交到" name="duesPaidTo">
+                    <DatePicker picker="month" style={{ width: '100%' }} placeholder="按介绍信填写，选填" />
+                  </Form.Item>
+                </Col>
+                <Col span={24}>
+                  <Form.Item label="转接原因" name="letterReason" rules={[{ required: true, whitespace: true, message: '请填写转接原因' }, { max: 200, message: '不超过200字' }]}>
+                    <Input maxLength={200} placeholder="如 工作调动、随迁" />
+                  </Form.Item>
+                </Col>
+              </Row>
+            ) : (
+              <Alert type="info" showIcon title="不登记介绍信时，仅建立档案并记“转入”变动（用于补录系统启用前已转入的党员）；本系统内的转接请由原支部开具介绍信。" style={{ marginBottom: 16 }} />
+            )}
           </>
         )}
         <Divider titlePlacement="start" style={member ? { marginTop: 0 } : undefined}>
@@ -319,7 +429,7 @@ function MemberForm({ member }: { member?: MemberDetail }) {
           </Col>
         </Row>
         <Space>
-          <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending}>
+          <Button type="primary" htmlType="submit" loading={create.isPending || update.isPending || registerIncoming.isPending}>
             保存
           </Button>
           <Button onClick={() => navigate(member ? `/admin/members/${member.id}` : '/admin/members')}>取消</Button>
