@@ -14,9 +14,9 @@ const TABS = [
 /** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
 const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
-/** Pages under a tab without being its path: 修改密码 under 我的, the cashier under 党费. */
+/** Pages under a tab without being its path: 修改密码 and 组织关系 under 我的, the cashier under 党费. */
 function activeFor(tab: string, pathname: string) {
-  return (tab === '/m/me' && pathname.startsWith('/m/password')) || (tab === '/m/dues' && pathname.startsWith('/m/pay/'));
+  return (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers'))) || (tab === '/m/dues' && pathname.startsWith('/m/pay/'));
 }
 
 /** The member's phone pages (360–430 px): a title bar, the page, a bottom tab bar. */

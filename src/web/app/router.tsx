@@ -92,6 +92,7 @@ const MobileMePage = page(() => import('../features/mobile/MobileMePage'), 'Mobi
 const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordPage'), 'MobilePasswordPage');
 const MobileDuesPage = page(() => import('../features/mobile/MobileDuesPage'), 'MobileDuesPage');
 const MobilePayPage = page(() => import('../features/mobile/MobilePayPage'), 'MobilePayPage');
+const MobileTransfersPage = page(() => import('../features/mobile/MobileTransfersPage'), 'MobileTransfersPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
   <RequirePermission perm={perm}>
@@ -182,6 +183,7 @@ const mobilePages: RouteObject[] = [
   { path: 'dues', element: <MobileDuesPage /> },
   { path: 'approvals', element: <MobileApprovalsPage /> },
   { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
+  { path: 'transfers', element: <MobileTransfersPage /> },
   { path: '*', element: <NotFound /> },
 ];
 

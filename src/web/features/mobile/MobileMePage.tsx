@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { KeyOutlined, LogoutOutlined, RightOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -119,6 +119,19 @@ export function MobileMePage() {
             )}
           </section>
         </>
+      )}
+
+      {p && (
+        <section className="m-card" aria-label="办事">
+          <Link to="/m/transfers" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+            <span>
+              <SwapOutlined /> 组织关系
+            </span>
+            <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+              转接申请与介绍信 <RightOutlined style={{ color: '#bfbfbf' }} />
+            </span>
+          </Link>
+        </section>
       )}
 
       <section className="m-card" aria-label="账号">

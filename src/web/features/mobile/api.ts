@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import type { MemberDetail } from '../../../contracts/member';
 import type { MyDevelopment as MyDevelopmentSchema } from '../../../contracts/development';
 import type { DuesOrderCreated as DuesOrderCreatedSchema, DuesOrderSimulated, DuesOrderStatus as DuesOrderStatusSchema, MyDuesView } from '../../../contracts/dues';
-import type { Created } from '../../../contracts/common';
+import type { Created, Ok } from '../../../contracts/common';
+import type { MyTransfers as MyTransfersSchema, RequestMyTransferBody } from '../../../contracts/transfer';
 import { ApiError, api } from '../../shared/api';
 
 export type MyDevelopment = z.infer<typeof MyDevelopmentSchema>;
@@ -60,4 +61,30 @@ export function useDuesOrder(outTradeNo: string, poll: boolean, maxPolls: number
 /** The simulated cashier's 确认支付: the provider then notifies the server asynchronously. */
 export function useSimulatePay(outTradeNo: string) {
   return useMutation({ mutationFn: () => api.post<z.infer<typeof DuesOrderSimulated>>(`/api/v1/me/dues/orders/${encodeURIComponent(outTradeNo)}/simulate`, {}) });
+}
+
+// ---- 组织关系 (the member's own relation transfers: letters, requests, 活动证)
+
+export type MyTransfers = z.infer<typeof MyTransfersSchema>;
+export type MyTransferLetter = MyTransfers['letters'][number];
+export type MyTransferRequest = MyTransfers['requests'][number];
+
+export function useMyTransfers(enabled = true) {
+  return useQuery({ queryKey: ['me', 'transfers'], queryFn: () => api.get<MyTransfers>('/api/v1/me/transfers'), enabled });
+}
+
+export function useRequestMyTransfer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RequestMyTransferBody) => api.post<z.infer<typeof Created>>('/api/v1/me/transfer-requests', body),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['me', 'transfers'] }),
+  });
+}
+
+export function useWithdrawMyTransferRequest() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, version }: { id: string; version: number }) => api.post<z.infer<typeof Ok>>(`/api/v1/me/transfer-requests/${id}/withdraw`, { version }),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['me', 'transfers'] }),
+  });
 }
