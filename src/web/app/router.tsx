@@ -93,6 +93,7 @@ const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordP
 const MobileDuesPage = page(() => import('../features/mobile/MobileDuesPage'), 'MobileDuesPage');
 const MobilePayPage = page(() => import('../features/mobile/MobilePayPage'), 'MobilePayPage');
 const MobileTransfersPage = page(() => import('../features/mobile/MobileTransfersPage'), 'MobileTransfersPage');
+const TransferVerifyPage = page(() => import('../features/verify/TransferVerifyPage'), 'TransferVerifyPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
   <RequirePermission perm={perm}>
@@ -204,6 +205,16 @@ export const router = createBrowserRouter([
     element: (
       <Suspense fallback={<PageLoading />}>
         <ActivatePage />
+      </Suspense>
+    ),
+  },
+  {
+    // public, no login: the QR code printed on a relation transfer letter
+    path: '/verify/transfer/:code',
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <TransferVerifyPage />
       </Suspense>
     ),
   },
