@@ -74,7 +74,7 @@ describe('组织关系 on the member phone', () => {
 });
 
 describe('the public letter check behind the QR code', () => {
-  it('shows 真实有效 with the number for an issued letter and 未找到 for an unknown code, at 360 px without logging in', async () => {
+  it('shows 真实有效 with the number for an issued letter, 真实但已失效 once revoked and 未找到 for an unknown code, at 360 px without logging in', async () => {
     // a branch issues a letter to a sister branch of the same committee (no approval needed)
     const root = await makeRoot(h.deps, `核验测试县委${tag()}`);
     const town = await makeOrg(h.deps, root, 'committee', `核验测试镇党委${tag()}`);
@@ -105,6 +105,16 @@ describe('the public letter check behind the QR code', () => {
       expect(await page.getByText('核验党员').count()).toBe(0);
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'verify-transfer-360');
+
+      // the branch revokes it: still genuine, no longer usable
+      const v2 = (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`)).version;
+      const revoked = await sec.post(`/api/v1/transfers/${id}/revoke`, { version: v2, reason: '党员暂不调动' });
+      expect(revoked.statusCode, revoked.body).toBe(200);
+      await page.reload();
+      await result.getByRole('heading', { name: '真实但已失效' }).waitFor();
+      await result.getByText(letter.letterCode!, { exact: true }).waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'verify-transfer-revoked-360');
 
       await page.goto(`${base}/verify/transfer/${'x'.repeat(24)}`);
       await result.getByRole('heading', { name: '未找到' }).waitFor();
