@@ -60,7 +60,11 @@ const MENU: MenuEntry[] = [
     key: 'transfers',
     label: '组织关系转接',
     icon: <SwapOutlined />,
-    children: [{ key: '/admin/transfers', label: '转接管理', perm: 'transfer.read' }],
+    children: [
+      { key: '/admin/transfers', label: '转接管理', perm: 'transfer.read' },
+      { key: '/admin/transfers/mobile', label: '流动党员', perm: 'transfer.read' },
+      { key: '/admin/transfers/lost-contact', label: '失联党员', perm: 'transfer.read' },
+    ],
   },
   {
     key: 'system',

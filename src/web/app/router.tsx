@@ -78,6 +78,8 @@ const DuesSummaryPage = page(() => import('../features/dues/SummaryPage'), 'Summ
 const DuesReconciliationPage = page(() => import('../features/dues/ReconciliationPage'), 'ReconciliationPage');
 const TransferListPage = page(() => import('../features/transfer/TransferListPage'), 'TransferListPage');
 const TransferDetailPage = page(() => import('../features/transfer/TransferDetailPage'), 'TransferDetailPage');
+const MobileMembersPage = page(() => import('../features/transfer/MobileMembersPage'), 'MobileMembersPage');
+const LostContactPage = page(() => import('../features/transfer/LostContactPage'), 'LostContactPage');
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
@@ -166,6 +168,8 @@ const adminPages: RouteObject[] = [
   { path: 'dues/reconciliation', element: guarded('dues.approve', DuesReconciliationPage) },
   { path: 'transfers', element: guarded('transfer.read', TransferListPage) },
   { path: 'transfers/:id', element: guarded('transfer.read', TransferDetailPage) },
+  { path: 'transfers/mobile', element: guarded('transfer.read', MobileMembersPage) },
+  { path: 'transfers/lost-contact', element: guarded('transfer.read', LostContactPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },

@@ -22,7 +22,17 @@ interface CreateForm {
   reason?: string;
 }
 
-export function CreateTransferModal({ onClose, onCreated }: { onClose: () => void; onCreated: (id: string) => void }) {
+/** A member's own request (党员申请) the letter answers: the member, the branch when named, the reason. */
+export interface TransferPrefill {
+  requestId: string;
+  personId: string;
+  personName: string;
+  toOrgId: string | null;
+  destination: string;
+  reason: string;
+}
+
+export function CreateTransferModal({ onClose, onCreated, prefill }: { onClose: () => void; onCreated: (id: string) => void; prefill?: TransferPrefill }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateForm>();
   const create = useCreateTransfer();
@@ -48,6 +58,7 @@ export function CreateTransferModal({ onClose, onCreated }: { onClose: () => voi
         personId: v.personId!,
         ...(v.receiver === 'inside' ? { toOrgId: v.toOrgId } : { toOrgName: v.toOrgName?.trim(), outsideScope: v.outsideScope }),
         reason: (v.reason ?? '').trim(),
+        requestId: prefill?.requestId ?? null,
       });
       if (issue) {
         try {
@@ -89,10 +100,28 @@ export function CreateTransferModal({ onClose, onCreated }: { onClose: () => voi
       }
     >
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Form<CreateForm> onKeyDown={enterConfirmsField} form={form} layout="vertical" name="transfer-create" initialValues={{ receiver: 'inside', outsideScope: 'province' }}>
-        <Form.Item name="personId" label="转出党员" rules={[{ required: true, message: '请选择转出的党员' }]}>
-          <MemberSearchSelect orgId={undefined} aria-label="转出党员" />
-        </Form.Item>
+      {prefill && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={`${prefill.personName} 申请转往 ${prefill.destination}`} description="保存后，该申请记为“支部已起草介绍信”，党员本人可以看到。" />}
+      <Form<CreateForm>
+        onKeyDown={enterConfirmsField}
+        form={form}
+        layout="vertical"
+        name="transfer-create"
+        initialValues={{ receiver: 'inside', outsideScope: 'province', ...(prefill ? { personId: prefill.personId, toOrgId: prefill.toOrgId ?? undefined, reason: prefill.reason } : {}) }}
+      >
+        {prefill ? (
+          <>
+            <Form.Item name="personId" hidden>
+              <Input />
+            </Form.Item>
+            <Form.Item label="转出党员">
+              <Input value={prefill.personName} disabled aria-label="转出党员" />
+            </Form.Item>
+          </>
+        ) : (
+          <Form.Item name="personId" label="转出党员" rules={[{ required: true, message: '请选择转出的党员' }]}>
+            <MemberSearchSelect orgId={undefined} aria-label="转出党员" />
+          </Form.Item>
+        )}
         <Form.Item name="receiver" label="接收方">
           <Radio.Group
             options={[
@@ -103,7 +132,7 @@ export function CreateTransferModal({ onClose, onCreated }: { onClose: () => voi
         </Form.Item>
         {receiver === 'inside' ? (
           <Form.Item name="toOrgId" label="接收党支部" rules={[{ required: true, message: '请选择接收的党支部' }]}>
-            <ReceivingBranchSelect aria-label="接收党支部" />
+            <ReceivingBranchSelect aria-label="接收党支部" initialLabel={prefill?.toOrgId ? prefill.destination : undefined} />
           </Form.Item>
         ) : (
           <>

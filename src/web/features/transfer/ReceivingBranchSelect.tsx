@@ -14,9 +14,11 @@ interface Props {
   onChange?: (id: string | undefined) => void;
   id?: string;
   'aria-label'?: string;
+  /** the name of a branch given as the first value (a prefilled form), shown until another is picked */
+  initialLabel?: string;
 }
 
-export function ReceivingBranchSelect({ value, onChange, id, ...rest }: Props) {
+export function ReceivingBranchSelect({ value, onChange, id, initialLabel, ...rest }: Props) {
   const { term, selectProps } = useServerSearch();
   const q = useQuery({
     queryKey: ['transfer-receiving-orgs', term],
@@ -24,7 +26,7 @@ export function ReceivingBranchSelect({ value, onChange, id, ...rest }: Props) {
     enabled: term.length > 0,
     placeholderData: keepPreviousData,
   });
-  const [names, setNames] = useState<Record<string, string>>({});
+  const [names, setNames] = useState<Record<string, string>>(() => (value && initialLabel ? { [value]: initialLabel } : {}));
   const options = useMemo(
     () => (term ? (q.data?.items ?? []) : []).map((o) => ({ value: o.id, label: o.name, title: o.name, extra: [o.committeeName, o.parentName !== o.committeeName ? o.parentName : null].filter(Boolean).join(' · ') })),
     [q.data, term],

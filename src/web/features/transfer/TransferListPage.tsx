@@ -10,6 +10,7 @@ import { SearchBox } from '../../shared/search-box';
 import { usePageTitle } from '../../shared/use-title';
 import { useTransfers, type TransferFilters, type TransferListItem } from './api';
 import { CreateTransferModal } from './CreateTransferModal';
+import { TransferRequests } from './TransferRequests';
 import { scopeLabel, TransferStatusTag } from './ui';
 
 // 转接管理: the letters the viewer sends and receives, by tab.
@@ -21,10 +22,12 @@ const VIEWS = {
   expiring: { label: '即将到期', filter: { direction: 'all', status: 'expiring' } },
   all: { label: '全部', filter: { direction: 'all', status: 'all' } },
 } as const satisfies Record<string, { label: string; filter: Pick<TransferFilters, 'direction' | 'status'> }>;
-type View = keyof typeof VIEWS;
-const isView = (v: string | null): v is View => !!v && v in VIEWS;
+type LetterView = keyof typeof VIEWS;
+/** the letters by tab, or the members' own requests (党员申请; notifications link to ?tab=requests) */
+type View = LetterView | 'requests';
+const isView = (v: string | null): v is View => !!v && (v in VIEWS || v === 'requests');
 
-const EMPTY: Record<View, string> = {
+const EMPTY: Record<LetterView, string> = {
   outgoing: '没有转出的介绍信。',
   incoming: '没有转入本组织的介绍信。',
   approval: '没有待审批的介绍信。',
@@ -77,12 +80,14 @@ export function TransferListPage() {
   const me = useMe().data;
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const view: View = isView(params.get('view')) ? (params.get('view') as View) : 'outgoing';
+  const asked = params.get('view') ?? params.get('tab');
+  const view: View = isView(asked) ? asked : 'outgoing';
   const q = params.get('q') || undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
   const pageSize = [10, 20, 50, 100].includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 20;
   const [creating, setCreating] = useState(false);
-  const list = useTransfers({ ...VIEWS[view].filter, q, page, pageSize });
+  const letters = view !== 'requests';
+  const list = useTransfers({ ...VIEWS[letters ? view : 'outgoing'].filter, q, page, pageSize }, letters);
 
   const update = (patch: { view?: View; q?: string; page?: number; pageSize?: number }) => {
     const next = { view, q, page: 1, pageSize, ...patch };
@@ -110,13 +115,15 @@ export function TransferListPage() {
           <Segmented<View>
             value={view}
             onChange={(v) => update({ view: v })}
-            options={(Object.keys(VIEWS) as View[]).map((k) => ({ value: k, label: VIEWS[k].label }))}
+            options={[...(Object.keys(VIEWS) as LetterView[]).map((k) => ({ value: k as View, label: VIEWS[k].label })), { value: 'requests' as const, label: '党员申请' }]}
             aria-label="介绍信范围"
           />
         </div>
-        <SearchBox value={q} onSearch={(v) => update({ q: v })} placeholder="党员姓名 / 组织名称" width={220} aria-label="党员姓名或组织名称" />
+        {letters && <SearchBox value={q} onSearch={(v) => update({ q: v })} placeholder="党员姓名 / 组织名称" width={220} aria-label="党员姓名或组织名称" />}
       </div>
-      {list.isError && !list.data ? (
+      {!letters ? (
+        <TransferRequests />
+      ) : list.isError && !list.data ? (
         <ErrorState error={list.error} onRetry={() => list.refetch()} title="介绍信加载失败" />
       ) : (
         <TransferTable
@@ -124,7 +131,7 @@ export function TransferListPage() {
           loading={list.isFetching}
           pagination={{ page, pageSize, total: list.data?.total ?? 0 }}
           onPage={(p, s) => update({ page: s !== pageSize ? 1 : p, pageSize: s })}
-          emptyText={list.isPending ? ' ' : <EmptyState description={q ? '没有符合条件的介绍信。请调整查找条件。' : EMPTY[view]} />}
+          emptyText={list.isPending ? ' ' : <EmptyState description={q ? '没有符合条件的介绍信。请调整查找条件。' : EMPTY[view as LetterView]} />}
         />
       )}
       {creating && <CreateTransferModal onClose={() => setCreating(false)} onCreated={(id) => navigate(`/admin/transfers/${id}`)} />}

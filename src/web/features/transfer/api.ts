@@ -1,6 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { AcceptTransferBody, CreateTransferBody, ListTransfersQuery, RejectTransferBody, TransferDecisionBody, TransferDetail, TransferListItem, TransferPage, TransferPreview } from '../../../contracts/transfer';
+import type {
+  DecideLostContactBody, DeclineTransferRequestBody, FlowActionBody, IssueFlowCertificateBody, ListMobileMembersQuery, LostContactDecisionList, LostContactItem, LostContactPage,
+  MobileMemberItem, MobileMemberPage, ProposeLostContactDecisionBody, RecordMemberContactBody, TransferRequestList, TransferRequestView,
+} from '../../../contracts/transfer';
 import type { Created } from '../../../contracts/common';
 import { api } from '../../shared/api';
 
@@ -61,3 +65,46 @@ export const useTransferAction = () =>
   useTransferMutation(({ id, action, body }: { id: string; action: TransferAction; body: ActionBody }) => api.post<unknown>(`${BASE}/${id}/${action}`, body));
 /** Creating and issuing in one go (开具介绍信): the create is kept when the issue is refused. */
 export const issueNew = (id: string) => api.get<TransferDetail>(`${BASE}/${id}`).then((d) => api.post<unknown>(`${BASE}/${id}/issue`, { version: d.version }));
+
+// 流动党员, 失联党员 and the members' own requests (党员申请): same invalidation as the letters.
+
+export type MobileMembersFilters = Pick<ListMobileMembersQuery, 'direction' | 'status'> & { page: number; pageSize: number };
+export type { LostContactItem, MobileMemberItem, TransferRequestView };
+export type LostContactDecision = LostContactDecisionList['items'][number];
+
+export function useMobileMembers(f: MobileMembersFilters) {
+  return useQuery({
+    queryKey: ['transfers', 'mobile', f],
+    queryFn: () => api.get<MobileMemberPage>('/api/v1/mobile-members', { ...f }),
+    placeholderData: keepPreviousData,
+  });
+}
+export const useIssueFlowCertificate = () =>
+  useTransferMutation((b: z.input<typeof IssueFlowCertificateBody>) => api.post<z.infer<typeof Created>>('/api/v1/mobile-members', b));
+export const useFlowAction = () =>
+  useTransferMutation(({ id, body }: { id: string; body: z.input<typeof FlowActionBody> }) => api.post<unknown>(`/api/v1/mobile-members/${id}/actions`, body));
+
+export function useLostContactMembers(page: number, pageSize: number) {
+  return useQuery({
+    queryKey: ['transfers', 'lost-contact', { page, pageSize }],
+    queryFn: () => api.get<LostContactPage>('/api/v1/lost-contact-members', { page, pageSize }),
+    placeholderData: keepPreviousData,
+  });
+}
+export function useLostContactDecisions() {
+  return useQuery({ queryKey: ['transfers', 'lost-contact-decisions'], queryFn: () => api.get<LostContactDecisionList>('/api/v1/lost-contact-decisions') });
+}
+export const useRecordContact = () =>
+  useTransferMutation(({ personId, body }: { personId: string; body: z.input<typeof RecordMemberContactBody> }) => api.post<unknown>(`/api/v1/members/${personId}/contacts`, body));
+export const useProposeLostContactDecision = () =>
+  useTransferMutation(({ personId, body }: { personId: string; body: z.input<typeof ProposeLostContactDecisionBody> }) =>
+    api.post<z.infer<typeof Created>>(`/api/v1/members/${personId}/lost-contact-decisions`, body),
+  );
+export const useDecideLostContact = () =>
+  useTransferMutation(({ id, body }: { id: string; body: z.input<typeof DecideLostContactBody> }) => api.post<unknown>(`/api/v1/lost-contact-decisions/${id}/decision`, body));
+
+export function useTransferRequests(enabled = true) {
+  return useQuery({ queryKey: ['transfers', 'requests'], queryFn: () => api.get<TransferRequestList>('/api/v1/transfer-requests'), enabled });
+}
+export const useDeclineTransferRequest = () =>
+  useTransferMutation(({ id, body }: { id: string; body: z.input<typeof DeclineTransferRequestBody> }) => api.post<unknown>(`/api/v1/transfer-requests/${id}/decline`, body));
