@@ -7,6 +7,7 @@ import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useMyApprovals, type ApprovalItem } from './api';
 
+const GO_LABELS: Record<ApprovalKind, string> = { development_step: '发展党员事项', dues_reduction: '党费减免申请', transfer_letter: '组织关系介绍信', lost_contact_decision: '失联党员处理决议' };
 const KIND_COLORS: Record<ApprovalKind, string> = { development_step: 'red', dues_reduction: 'gold', transfer_letter: 'blue', lost_contact_decision: 'purple' };
 
 /** 待我审批: what awaits the caller's decision, the oldest first; each row opens the page where it is decided. */
@@ -48,7 +49,7 @@ export function ApprovalsPage() {
       width: 90,
       fixed: 'right',
       render: (_: unknown, r) => (
-        <Link to={r.link} aria-label={`审批 ${r.personName} 的${r.kind === 'development_step' ? '发展党员事项' : '党费减免申请'}`}>
+        <Link to={r.link} aria-label={`审批 ${r.personName} 的${GO_LABELS[r.kind]}`}>
           去审批
         </Link>
       ),

@@ -285,13 +285,13 @@ export function LostContactPage() {
             width: 170,
             render: (_: unknown, r: LostContactItem) => (
               <Space size={[12, 0]} wrap>
-                <Typography.Link onClick={() => setContacting(r)} aria-label={`登记联系 ${r.name}`} style={{ whiteSpace: 'nowrap' }}>
+                <Button type="link" size="small" autoInsertSpace={false} style={{ padding: 0 }} onClick={() => setContacting(r)} aria-label={`登记联系 ${r.name}`}>
                   登记联系
-                </Typography.Link>
+                </Button>
                 {!r.openDecision && (
-                  <Typography.Link onClick={() => setProposing(r)} aria-label={`支部处理决议 ${r.name}`} style={{ whiteSpace: 'nowrap' }}>
+                  <Button type="link" size="small" autoInsertSpace={false} style={{ padding: 0 }} onClick={() => setProposing(r)} aria-label={`支部处理决议 ${r.name}`}>
                     支部处理决议
-                  </Typography.Link>
+                  </Button>
                 )}
               </Space>
             ),

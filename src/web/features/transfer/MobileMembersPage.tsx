@@ -194,9 +194,9 @@ export function MobileMembersPage() {
             render: (_: unknown, r: MobileMemberItem) => (
               <Space size={[8, 0]} wrap>
                 {actionsFor(r, direction).map((a) => (
-                  <Typography.Link key={a} onClick={() => setActing({ r, action: a })} aria-label={`${ACTION_LABELS[a]} ${r.personName}`} style={{ whiteSpace: 'nowrap' }}>
+                  <Button key={a} type="link" size="small" autoInsertSpace={false} style={{ padding: 0 }} onClick={() => setActing({ r, action: a })} aria-label={`${ACTION_LABELS[a]} ${r.personName}`}>
                     {ACTION_LABELS[a]}
-                  </Typography.Link>
+                  </Button>
                 ))}
               </Space>
             ),

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Alert, App, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { TRANSFER_REQUEST_STATUSES } from '../../../contracts/transfer';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
@@ -87,15 +87,15 @@ export function TransferRequests() {
       render: (_: unknown, r) =>
         r.status === 'open' && manage ? (
           <Space size={12}>
-            <Typography.Link onClick={() => setDrafting(r)} aria-label={`为 ${r.personName} 起草介绍信`} style={{ whiteSpace: 'nowrap' }}>
+            <Button type="link" size="small" autoInsertSpace={false} style={{ padding: 0 }} onClick={() => setDrafting(r)} aria-label={`为 ${r.personName} 起草介绍信`}>
               起草介绍信
-            </Typography.Link>
-            <Typography.Link type="danger" onClick={() => setDeclining(r)} aria-label={`不同意 ${r.personName} 的申请`} style={{ whiteSpace: 'nowrap' }}>
+            </Button>
+            <Button type="link" size="small" danger autoInsertSpace={false} style={{ padding: 0 }} onClick={() => setDeclining(r)} aria-label={`不同意 ${r.personName} 的申请`}>
               不同意
-            </Typography.Link>
+            </Button>
           </Space>
         ) : r.transferId ? (
-          <Typography.Link onClick={() => navigate(`/admin/transfers/${r.transferId}`)}>查看介绍信</Typography.Link>
+          <Link to={`/admin/transfers/${r.transferId}`}>查看介绍信</Link>
         ) : null,
     },
   ];
