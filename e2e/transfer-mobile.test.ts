@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
 
 // 流动党员 and 失联党员 in Chromium against the demo county: secretary1 issues
 // a 活动证 to a member of her branch and sees it listed; on 失联党员 she
@@ -72,7 +72,7 @@ describe('mobile and lost-contact members', () => {
 
       await page.getByRole('menuitem', { name: '失联党员' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/transfers/lost-contact');
-      const lost = page.locator('.ant-table-row', { hasText: LOST });
+      const lost = page.getByTestId('lost-contact-list').locator('.ant-table-row', { hasText: LOST });
       await lost.getByText('失联', { exact: true }).waitFor();
       await lost.getByText('组织关系转入或建档').waitFor();
       await lost.getByText('0 次').waitFor();
@@ -91,7 +91,7 @@ describe('mobile and lost-contact members', () => {
       await propose.getByLabel('决议内容', { exact: true }).fill('经支部大会讨论，该同志超过6个月与党组织失去联系，多次联系未果，决定停止其党籍');
       await propose.getByRole('button', { name: '报上级党委审批' }).click();
       await propose.waitFor({ state: 'detached' });
-      await lost.getByText(/，待审批$/).waitFor();
+      await lost.getByText('待上级审批').waitFor();
       const decisions = page.getByTestId('lost-contact-decisions');
       await decisions.locator('.ant-table-row', { hasText: LOST }).getByText('待上级审批').waitFor();
       await tableSettled(page);
@@ -113,13 +113,15 @@ describe('mobile and lost-contact members', () => {
       await item.getByRole('link', { name: `审批 ${LOST} 的失联党员处理决议` }).click();
       await page.waitForURL((u) => u.pathname === '/admin/transfers/lost-contact' && !!u.searchParams.get('decision'));
       const focused = page.locator('.ant-table-row.row-focus', { hasText: LOST });
+      await focused.getByRole('button', { name: /^批\s*准$/ }).waitFor();
+      await tableSettled(page);
+      await screenshot(page, 'transfer-lost-contact-county-1440');
       await focused.getByRole('button', { name: /^批\s*准$/ }).click();
       const modal = page.locator('.ant-modal', { hasText: `批准：${LOST}` });
       await modal.getByText('移出党员名册').waitFor();
       await modal.getByRole('button', { name: /^批\s*准$/ }).click();
       await modal.waitFor({ state: 'detached' });
       await focused.getByText('已批准').waitFor();
-      await screenshot(page, 'transfer-lost-contact-county-1440');
       // off the list of members out of touch (the county's list runs to many pages: the branch's own)
       const left = (await page.evaluate(async (orgId) => (await fetch(`/api/v1/lost-contact-members?orgId=${orgId}&pageSize=100`)).json(), branchId)) as { items: { name: string }[]; total: number };
       expect(left.total).toBeLessThanOrEqual(100);
@@ -129,5 +131,25 @@ describe('mobile and lost-contact members', () => {
     }
     const p = await h.db.one<{ status: string }>(sql`SELECT status FROM person WHERE name = ${LOST}`);
     expect(p.status).toBe('suspended');
+  });
+
+  it('keeps both pages within a 360 px screen (the tables scroll inside their cards)', { timeout: 120_000 }, async () => {
+    const phone = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      const page = phone.page;
+      await loginAs(page, base, 'secretary1');
+      for (const [path, testId] of [['/admin/transfers/mobile', null], ['/admin/transfers/lost-contact', 'lost-contact-list']] as const) {
+        await page.goto(`${base}${path}`);
+        await page.locator('.ant-table-row').first().waitFor();
+        await tableSettled(page);
+        const card = testId ? page.getByTestId(testId) : page.locator('.ant-layout-content .ant-card').first();
+        const box = (await card.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(SMALL_PHONE_VIEWPORT.width);
+        expect(await card.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+      }
+      await screenshot(page, 'transfer-lost-contact-360');
+    } finally {
+      await phone.context.close();
+    }
   });
 });

@@ -159,14 +159,15 @@ function DecideModal({ d, approve, onClose }: { d: LostContactDecision; approve:
   );
 }
 
-function Decisions({ focus }: { focus: string | null }) {
+/** `ready`: the list above has its rows, so the marked decision stays where it was scrolled to. */
+function Decisions({ focus, ready }: { focus: string | null; ready: boolean }) {
   const q = useLostContactDecisions();
   const [deciding, setDeciding] = useState<{ d: LostContactDecision; approve: boolean } | null>(null);
   const items = q.data?.items ?? [];
   const focused = !!focus && items.some((d) => d.id === focus);
   useEffect(() => {
-    if (focused) document.querySelector('.ant-table-row.row-focus')?.scrollIntoView({ block: 'center' });
-  }, [focused]);
+    if (focused && ready) document.querySelector('.ant-table-row.row-focus')?.scrollIntoView({ block: 'center' });
+  }, [focused, ready]);
   const columns: ColumnsType<LostContactDecision> = [
     { title: '党员', dataIndex: 'personName', key: 'personName', width: 90 },
     { title: '支部', dataIndex: 'orgName', key: 'orgName', width: 170, ellipsis: true },
@@ -176,9 +177,10 @@ function Decisions({ focus }: { focus: string | null }) {
     { title: '报送时间', dataIndex: 'createdAt', key: 'createdAt', width: 150, render: (t: string) => formatDateTime(t) },
     { title: '状态', dataIndex: 'status', key: 'status', width: 110, render: (s: LostContactDecision['status']) => <Tag color={DECISION_STATUS[s].color}>{DECISION_STATUS[s].text}</Tag> },
     {
-      title: '操作',
+      title: '审批',
       key: 'actions',
-      width: 130,
+      width: 150,
+      hidden: !items.some((d) => d.canDecide),
       render: (_: unknown, d) =>
         d.canDecide ? (
           <Space size={8}>
@@ -243,15 +245,15 @@ export function LostContactPage() {
     {
       title: '联系尝试',
       key: 'attempts',
-      width: 120,
+      width: 130,
       render: (_: unknown, r) => (
         <Space orientation="vertical" size={0}>
           <span>{r.attempts} 次</span>
-          {r.lastAttemptOn && <Typography.Text type="secondary" style={{ fontSize: 12 }}>最近 {formatDate(r.lastAttemptOn)}</Typography.Text>}
+          {r.lastAttemptOn && <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>最近 {formatDate(r.lastAttemptOn)}</Typography.Text>}
         </Space>
       ),
     },
-    { title: '连续未交党费', dataIndex: 'unpaidMonths', key: 'unpaidMonths', width: 110, render: (n: number) => (n > 0 ? `${n} 个月` : '—') },
+    { title: '连续未交党费', dataIndex: 'unpaidMonths', key: 'unpaidMonths', width: 120, render: (n: number) => (n > 0 ? `${n} 个月` : '—') },
     {
       title: '标记',
       key: 'flags',
@@ -271,7 +273,8 @@ export function LostContactPage() {
         r.openDecision ? (
           <Space orientation="vertical" size={0}>
             <Tag color="orange">{LOST_CONTACT_DECISIONS[r.openDecision.kind]}</Tag>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>决议 {formatDate(r.openDecision.resolutionOn)}，待审批</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>{formatDate(r.openDecision.resolutionOn)} 决议</Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>待上级审批</Typography.Text>
           </Space>
         ) : (
           <Typography.Text type="secondary">—</Typography.Text>
@@ -302,7 +305,7 @@ export function LostContactPage() {
 
   return (
     <>
-      <Card>
+      <Card data-testid="lost-contact-list">
         <div className="page-header">
           <Typography.Title level={3}>失联党员</Typography.Title>
         </div>
@@ -320,7 +323,7 @@ export function LostContactPage() {
             loading={list.isFetching}
             dataSource={list.data?.items ?? []}
             columns={columns}
-            scroll={{ x: manage ? 1110 : 940 }}
+            scroll={{ x: manage ? 1130 : 960 }}
             locale={{ emptyText: list.isPending ? ' ' : <EmptyState description="没有失联或可能自行脱党的党员。" /> }}
             pagination={{
               current: paging.page,
@@ -336,7 +339,7 @@ export function LostContactPage() {
         {contacting && <ContactModal r={contacting} onClose={() => setContacting(null)} />}
         {proposing && <ProposeModal r={proposing} onClose={() => setProposing(null)} />}
       </Card>
-      <Decisions focus={params.get('decision')} />
+      <Decisions focus={params.get('decision')} ready={!list.isPending} />
     </>
   );
 }

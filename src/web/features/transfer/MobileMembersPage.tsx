@@ -160,18 +160,18 @@ export function MobileMembersPage() {
   const suggestions = list.data?.temporaryBranchSuggestions ?? [];
 
   const columns: ColumnsType<MobileMemberItem> = [
-    { title: '活动证编号', dataIndex: 'certificateCode', key: 'certificateCode', width: 160, render: (c: string) => <span style={{ whiteSpace: 'nowrap' }}>{c}</span> },
-    { title: '党员', dataIndex: 'personName', key: 'personName', width: 90 },
-    { title: '所在支部', dataIndex: 'orgName', key: 'orgName', width: 160, ellipsis: true },
-    { title: '外出地点', dataIndex: 'destination', key: 'destination', width: 160, ellipsis: true },
-    { title: '流入地党支部', dataIndex: 'hostOrgName', key: 'hostOrgName', width: 160, ellipsis: true, render: (n: string | null) => n ?? <Typography.Text type="secondary">本系统以外</Typography.Text> },
-    { title: '发证日期', dataIndex: 'issuedOn', key: 'issuedOn', width: 110, render: formatDate },
-    { title: '有效期至', dataIndex: 'validUntil', key: 'validUntil', width: 110, render: formatDate },
-    { title: '状态', dataIndex: 'status', key: 'status', width: 130, render: (s: MobileMemberItem['status']) => <Tag color={STATUS_COLORS[s]}>{FLOW_STATUSES[s]}</Tag> },
+    { title: '活动证编号', dataIndex: 'certificateCode', key: 'certificateCode', width: 136, render: (c: string) => <span style={{ whiteSpace: 'nowrap' }}>{c}</span> },
+    { title: '党员', dataIndex: 'personName', key: 'personName', width: 76 },
+    { title: '所在支部', dataIndex: 'orgName', key: 'orgName', width: 120, ellipsis: true },
+    { title: '外出地点', dataIndex: 'destination', key: 'destination', width: 120, ellipsis: true },
+    { title: '流入地党支部', dataIndex: 'hostOrgName', key: 'hostOrgName', width: 110, ellipsis: true, render: (n: string | null) => n ?? <Typography.Text type="secondary">本系统以外</Typography.Text> },
+    { title: '发证日期', dataIndex: 'issuedOn', key: 'issuedOn', width: 96, render: formatDate },
+    { title: '有效期至', dataIndex: 'validUntil', key: 'validUntil', width: 96, render: formatDate },
+    { title: '状态', dataIndex: 'status', key: 'status', width: 96, render: (s: MobileMemberItem['status']) => <Tag color={STATUS_COLORS[s]} style={{ whiteSpace: 'normal' }}>{FLOW_STATUSES[s]}</Tag> },
     {
       title: '提醒',
       key: 'flags',
-      width: 180,
+      width: 124,
       render: (_: unknown, r) =>
         r.flags.length ? (
           <Space size={[0, 4]} wrap>
@@ -190,7 +190,8 @@ export function MobileMembersPage() {
           {
             title: '操作',
             key: 'actions',
-            width: 150,
+            width: 130,
+            fixed: 'right' as const,
             render: (_: unknown, r: MobileMemberItem) => (
               <Space size={[8, 0]} wrap>
                 {actionsFor(r, direction).map((a) => (
@@ -267,7 +268,8 @@ export function MobileMembersPage() {
           loading={list.isFetching}
           dataSource={list.data?.items ?? []}
           columns={columns}
-          scroll={{ x: manage ? 1410 : 1260 }}
+          size="middle"
+          scroll={{ x: manage ? 1144 : 1014 }}
           expandable={{ expandedRowRender: (r) => <Events r={r} />, rowExpandable: (r) => r.events.length > 0, columnWidth: 40 }}
           locale={{
             emptyText: list.isPending ? ' ' : <EmptyState description={direction === 'outgoing' ? '没有外出的流动党员。' : '没有在本支部参加组织生活的流动党员。'} />,
