@@ -133,6 +133,55 @@ describe('mobile and lost-contact members', () => {
     expect(p.status).toBe('suspended');
   });
 
+  it('answers members\' own requests on 转接管理 (党员申请): a letter drafted from one, the other declined', { timeout: 180_000 }, async () => {
+    const branch = await h.db.one<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE id = ${branchId}`);
+    const to = await h.db.one<{ id: string; name: string }>(sql`
+      SELECT o.id, o.name FROM org o
+      WHERE o.type = 'branch' AND o.id <> ${branch.id} AND o.dissolved_on IS NULL
+        AND subpath(o.path, 0, nlevel(o.path) - 1) = subpath(${branch.path}::ltree, 0, nlevel(${branch.path}::ltree) - 1)
+      ORDER BY o.name LIMIT 1`);
+    const asking = await makeMember(h.deps, branch.id, { name: '申请转出党员', since: '2016-03-01' });
+    const declined = await makeMember(h.deps, branch.id, { name: '申请未准党员', since: '2016-03-01' });
+    await h.db.exec(sql`INSERT INTO transfer_request (person_id, org_id, to_org_id, destination, reason, status) VALUES
+      (${asking.id}, ${branch.id}, ${to.id}, ${to.name}, '工作调动（浏览器测试）', 'open'),
+      (${declined.id}, ${branch.id}, NULL, '外省某公司', '随配偶迁居（浏览器测试）', 'open')`);
+
+    const { context, page } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'secretary1');
+      // the notification's link selects the segment
+      await page.goto(`${base}/admin/transfers?tab=requests`);
+      await page.locator('.ant-segmented-item-selected', { hasText: '党员申请' }).waitFor();
+      const row = page.locator('.ant-table-row', { hasText: '申请转出党员' });
+      await row.getByText('待支部办理').waitFor();
+      await row.getByRole('button', { name: '为 申请转出党员 起草介绍信' }).click();
+      const modal = page.locator('.ant-modal', { hasText: '新建组织关系转接' });
+      expect(await modal.getByLabel('转出党员', { exact: true }).inputValue()).toBe('申请转出党员');
+      expect(await modal.getByLabel('转接原因', { exact: true }).inputValue()).toBe('工作调动（浏览器测试）');
+      await modal.locator('.ant-select', { hasText: to.name }).waitFor();
+      await modal.getByTestId('transfer-preview').getByText('转接范围：同一基层党委内').waitFor();
+      await modal.getByRole('button', { name: '保存草稿' }).click();
+      await page.waitForURL((u) => /^\/admin\/transfers\/[0-9a-f-]{36}$/.test(u.pathname));
+      await page.getByTestId('transfer-status').getByText('草稿').waitFor();
+
+      await page.goto(`${base}/admin/transfers?tab=requests`);
+      await row.getByText('支部已起草介绍信').waitFor();
+      const other = page.locator('.ant-table-row', { hasText: '申请未准党员' });
+      await other.getByRole('button', { name: '不同意 申请未准党员 的申请' }).click();
+      const decline = page.locator('.ant-modal', { hasText: '不同意 申请未准党员 的转接申请' });
+      await decline.getByLabel('不同意的原因', { exact: true }).fill('尚有党费未交清，请交清后再申请');
+      await decline.getByRole('button', { name: '不同意' }).click();
+      await decline.waitFor({ state: 'detached' });
+      await other.getByText('支部未同意').waitFor();
+      await other.getByText('尚有党费未交清，请交清后再申请').waitFor();
+      await tableSettled(page);
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'transfer-requests-1440');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('keeps both pages within a 360 px screen (the tables scroll inside their cards)', { timeout: 120_000 }, async () => {
     const phone = await newPage(browser, SMALL_PHONE_VIEWPORT);
     try {
