@@ -103,11 +103,18 @@ export function TransferListPage() {
     <Card>
       <div className="page-header">
         <Typography.Title level={3}>转接管理</Typography.Title>
-        {can(me, 'transfer.manage') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            新建转接
-          </Button>
-        )}
+        <Space wrap>
+          {can(me, 'transfer.manage') && can(me, 'member.create') && (
+            <Link to="/admin/members/new?reason=transfer_in">
+              <Button>登记外来介绍信</Button>
+            </Link>
+          )}
+          {can(me, 'transfer.manage') && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              新建转接
+            </Button>
+          )}
+        </Space>
       </div>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 16 }} role="search" aria-label="筛选介绍信">
         {/* on a phone the five views scroll sideways inside their own strip, not the page */}
