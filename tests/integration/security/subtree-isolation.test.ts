@@ -416,6 +416,32 @@ describe('subtree isolation over generated org trees', () => {
               expect(listedTransfers.json().total).toBe(want.length);
             }
             for (const l of letters) check(`getTransfer(${statuses.get(l.id)})`, l, await client.get(`/api/v1/transfers/${l.id}`), seen(l), 'transfer.read');
+
+            // --- 流动党员 and 失联党员: a member of one branch away at another (its 活动证 names the host), out of
+            // contact since 2020: home sees the certificate among its outgoing, the host among its incoming; the
+            // member is on the lost-contact list exactly of those whose scope covers home; nobody else's is listed.
+            const [home, host] = [branches[pick % branches.length], branches[(pick + 1) % branches.length]];
+            const away = uniqueIdNumber();
+            const awayMember = await makeMember(h.deps, home.id, { name: `流动党员${++nameSeq}`, idNumber: away.idNumber, birth: away.birth, since: '2020-01-01' });
+            const cert = await admin.post('/api/v1/mobile-members', { personId: awayMember.id, destination: '隔离测试地', hostOrgId: host.id, reason: '外出务工', issuedOn: today });
+            expect(cert.statusCode, cert.body).toBe(201);
+            const certId = cert.json().id as string;
+            for (const direction of ['outgoing', 'incoming'] as const) {
+              const listedFlows = await client.get(`/api/v1/mobile-members?direction=${direction}&pageSize=100`);
+              check(`listMobileMembers(${direction})`, n, listedFlows, true, 'transfer.read');
+              if (listedFlows.statusCode === 200) {
+                const ids = (listedFlows.json().items as Array<{ id: string }>).map((i) => i.id);
+                expect(ids.includes(certId), `${direction} certificate seen by ${role} ${scope} at ${n.name}`).toBe(orgIn(direction === 'outgoing' ? home : host));
+              }
+            }
+            const lost = await client.get('/api/v1/lost-contact-members?pageSize=100');
+            check('listLostContactMembers', n, lost, true, 'transfer.read');
+            if (lost.statusCode === 200) {
+              const items = lost.json().items as Array<{ personId: string; orgId: string }>;
+              expect(items.some((i) => i.personId === awayMember.id), `lost-contact member seen by ${role} ${scope} at ${n.name}`).toBe(orgIn(home));
+              const inScope = new Set(orgs.filter(orgIn).map((o) => o.id));
+              for (const i of items) expect(inScope.has(i.orgId), `lost-contact item of ${i.orgId}`).toBe(true);
+            }
           }
 
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
