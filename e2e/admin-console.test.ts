@@ -417,7 +417,7 @@ describe('admin console', () => {
       try {
         await loginAs(page, base, 'secretary1');
         const duesCard = page.getByTestId('wb-section-dues');
-        await duesCard.getByText('党费收缴').waitFor();
+        await duesCard.locator('.ant-card-head-title').getByText('党费收缴', { exact: true }).waitFor();
         await duesCard.locator('.ant-statistic').filter({ hasText: '未设基数' }).filter({ hasText: String(noBase.count) }).waitFor();
         const group = duesCard.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-no_base') });
         await group.locator('.ant-badge').filter({ hasText: String(noBase.count) }).waitFor();
@@ -438,7 +438,7 @@ describe('admin console', () => {
         // unread notifications grouped by kind, with the kind's count
         const notes = page.getByTestId('wb-section-notifications');
         const notesGroup = notes.locator('.ant-collapse-item').filter({ has: page.getByTestId('wb-group-dues_arrears') });
-        await notesGroup.getByText('党费欠交').waitFor();
+        await notesGroup.getByText('党费欠交', { exact: true }).waitFor();
         await notesGroup.locator('.ant-badge').filter({ hasText: String(arrearsNotes.count) }).waitFor();
         await notes.scrollIntoViewIfNeeded();
         await screenshot(page, `workbench-notifications-${viewport.width}`);
