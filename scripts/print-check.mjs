@@ -1,8 +1,10 @@
 // CI's print check (issue 11): the county roster and the dues summary, as the
 // running platform exports them from the demo data, converted to PDF by
 // LibreOffice (a reader other than the writer) must print on A4 landscape with
-// the header row and 「第 N 页，共 M 页」 on every page.
-// Needs soffice, pdfinfo and pdftotext (Debian: libreoffice-calc-nogui,
+// the header row and 「第 N 页，共 M 页」 on every page. The transfer letter
+// (issue 12) must be one A4 portrait page with its three parts, read back by
+// pdftotext, its Chinese font embedded (pdffonts).
+// Needs soffice, pdfinfo, pdftotext and pdffonts (Debian: libreoffice-calc-nogui,
 // poppler-utils); .ci/run installs them. Exit 1 names what does not hold.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,6 +72,26 @@ try {
       if (!text.includes(`第 ${p} 页，共 ${pages} 页`)) failures.push(`${e.name}: page ${p} has no 「第 ${p} 页，共 ${pages} 页」`);
     }
     console.log(`${e.name}: ${pages} A4 landscape page(s) checked`);
+  }
+  // the transfer letter of an issued demo letter
+  const letters = await (await fetch(`${base}/api/v1/transfers?direction=all&status=issued&pageSize=1`, { headers: { cookie } })).json();
+  const letter = letters.items?.[0];
+  if (!letter) failures.push('letter: the demo has no issued transfer letter');
+  else {
+    const r = await fetch(`${base}/api/v1/transfers/${letter.id}/letter`, { headers: { cookie } });
+    if (!r.ok) throw new Error(`letter: ${r.status}`);
+    const pdf = path.join(work, 'letter.pdf');
+    writeFileSync(pdf, Buffer.from(await r.arrayBuffer()));
+    const info = spawnSync('pdfinfo', [pdf], { encoding: 'utf8' }).stdout;
+    const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info);
+    if (!size || Math.abs(Number(size[1]) - 595.3) > 2 || Math.abs(Number(size[2]) - 841.9) > 2 || !/Pages:\s+1\b/.test(info)) failures.push(`letter: not one A4 portrait page:\n${info}`);
+    const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' }).stdout.replace(/\s+/g, '');
+    for (const want of ['中国共产党党员组织关系介绍信（存根）', '中国共产党党员组织关系介绍信（回执）', letter.personName, letter.letterCode, '请接洽', '（盖章）']) {
+      if (!text.includes(want)) failures.push(`letter: 「${want}」 not read back by pdftotext`);
+    }
+    const fonts = spawnSync('pdffonts', [pdf], { encoding: 'utf8' }).stdout;
+    if (!/NotoSansSC.*\byes\b/.test(fonts) || / no +no /.test(fonts)) failures.push(`letter: the Chinese font is not embedded:\n${fonts}`);
+    console.log(`letter ${letter.letterCode}: one A4 portrait page checked`);
   }
 } catch (err) {
   failures.push(String(err?.message ?? err));
