@@ -104,6 +104,21 @@ export async function searchAndPick(page: Page, input: Locator, text: string, ti
   await results.locator(`.ant-select-item-option[title="${title}"]`).click();
 }
 
+/**
+ * The open antd modal that shows `text`, once its opening animation is over
+ * (under load the zoom-in runs long, and a click on its buttons meanwhile was
+ * seen to be lost in CI).
+ */
+export async function openModal(page: Page, text: string): Promise<Locator> {
+  const modal = page.locator('.ant-modal', { hasText: text });
+  await modal.waitFor();
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('.ant-modal')].some((m) => (m.textContent ?? '').includes(t) && !/\bant-zoom-(appear|enter)/.test(m.className)),
+    text,
+  );
+  return modal;
+}
+
 /** Waits until the element shows exactly this text. */
 export function hasExactText(locator: Locator, text: string) {
   return locator.filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).waitFor();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, openModal, startDemo } from './browser';
 
 // 流动党员 and 失联党员 in Chromium against the demo county: secretary1 issues
 // a 活动证 to a member of her branch and sees it listed; on 失联党员 she
@@ -49,7 +49,7 @@ describe('mobile and lost-contact members', () => {
       await page.getByRole('menuitem', { name: '流动党员' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/transfers/mobile');
       await page.getByRole('button', { name: '发放活动证' }).click();
-      const modal = page.locator('.ant-modal', { hasText: '发放流动党员活动证' });
+      const modal = await openModal(page, '发放流动党员活动证');
       await searchAndPick(page, modal.getByLabel('党员', { exact: true }), AWAY);
       await modal.getByLabel('外出地点', { exact: true }).fill('广东省深圳市宝安区');
       await modal.getByLabel('外出原因', { exact: true }).fill('外出务工（浏览器测试）');
@@ -155,7 +155,7 @@ describe('mobile and lost-contact members', () => {
       const row = page.locator('.ant-table-row', { hasText: '申请转出党员' });
       await row.getByText('待支部办理').waitFor();
       await row.getByRole('button', { name: '为 申请转出党员 起草介绍信' }).click();
-      const modal = page.locator('.ant-modal', { hasText: '新建组织关系转接' });
+      const modal = await openModal(page, '新建组织关系转接');
       expect(await modal.getByLabel('转出党员', { exact: true }).inputValue()).toBe('申请转出党员');
       expect(await modal.getByLabel('转接原因', { exact: true }).inputValue()).toBe('工作调动（浏览器测试）');
       await modal.locator('.ant-select', { hasText: to.name }).waitFor();
@@ -168,7 +168,7 @@ describe('mobile and lost-contact members', () => {
       await row.getByText('支部已起草介绍信').waitFor();
       const other = page.locator('.ant-table-row', { hasText: '申请未准党员' });
       await other.getByRole('button', { name: '不同意 申请未准党员 的申请' }).click();
-      const decline = page.locator('.ant-modal', { hasText: '不同意 申请未准党员 的转接申请' });
+      const decline = await openModal(page, '不同意 申请未准党员 的转接申请');
       await decline.getByLabel('不同意的原因', { exact: true }).fill('尚有党费未交清，请交清后再申请');
       await decline.getByRole('button', { name: '不同意' }).click();
       await decline.waitFor({ state: 'detached' });

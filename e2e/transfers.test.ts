@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeAccount, PASSWORD } from '../tests/helpers/factory';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, openModal, startDemo } from './browser';
 
 // 组织关系转接 in Chromium against the demo county: a letter from
 // secretary1's branch to another branch under the same 基层党委 (no approval
@@ -60,7 +60,7 @@ describe('relation transfers', () => {
       await page.getByRole('menuitem', { name: '转接管理' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/transfers');
       await page.getByRole('button', { name: '新建转接' }).click();
-      const modal = page.locator('.ant-modal', { hasText: '新建组织关系转接' });
+      const modal = await openModal(page, '新建组织关系转接');
       await searchAndPick(page, modal.getByLabel('转出党员', { exact: true }), member.name);
       await searchAndPick(page, modal.getByLabel('接收党支部', { exact: true }), to.name);
       await modal.getByLabel('转接原因', { exact: true }).fill('工作调动（浏览器测试）');
@@ -103,7 +103,7 @@ describe('relation transfers', () => {
       await row.getByRole('link', { name: `查看 ${member.name} 的介绍信` }).click();
       await page.waitForURL((u) => u.pathname === letterPath);
       await page.getByRole('button', { name: /^接\s*收$/ }).click();
-      const modal = page.locator('.ant-modal', { hasText: '接收组织关系' });
+      const modal = await openModal(page, '接收组织关系');
       await modal.getByText(`${member.name} 的组织关系自该日起转入 ${to.name}`).waitFor();
       await modal.getByRole('button', { name: /^接\s*收$/ }).click();
       await modal.waitFor({ state: 'detached' });
