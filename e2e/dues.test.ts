@@ -1,7 +1,7 @@
+import crypto from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
-import { businessToday } from '../src/server/platform/dates';
 import type { Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
 import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
@@ -37,7 +37,7 @@ async function fillLabel(scope: Locator | Page, label: string, value: string) {
 
 describe('party dues', () => {
   it('sets a base from components, generates the month, records a payment and sees the summary', { timeout: 240_000 }, async () => {
-    const month = businessToday().slice(0, 7);
+    const month = h.deps.clock.today().slice(0, 7);
     const branch = await h.db.one<{ id: string; name: string }>(sql`
       SELECT o.id, o.name FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
     // a full member of the branch, unique by name there, whose bill for this month is not paid
@@ -81,7 +81,7 @@ describe('party dues', () => {
       await month$.press('Enter');
       await page.getByTestId('live-quote').filter({ hasText: '每月应交 112.51 元' }).waitFor();
       // typed after the month's Enter: had Enter saved the base, the note would be missing from it
-      const note = `浏览器测试 ${Date.now()}`;
+      const note = `浏览器测试 ${crypto.randomBytes(4).toString('hex')}`;
       await fillLabel(page, '备注', note);
       await page.getByRole('button', { name: '保存基数' }).click();
       await page.getByText(`自 ${month} 起每月应交 112.51 元`).waitFor();
@@ -149,7 +149,7 @@ describe('party dues', () => {
   });
 
   it('lets the branch propose 免交 and the county approve it, and runs the reconciliation', { timeout: 240_000 }, async () => {
-    const month = businessToday().slice(0, 7);
+    const month = h.deps.clock.today().slice(0, 7);
     const branch = await h.db.one<{ id: string }>(sql`
       SELECT o.id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
     // a full member with this month's bill unpaid and no reduction yet (the last by name: the first test takes the first)
@@ -229,7 +229,7 @@ describe('party dues', () => {
     }
   });
   it('lists the members without a base first, and a new member\'s first base starts this month with this month\'s bill', { timeout: 120_000 }, async () => {
-    const month = businessToday().slice(0, 7);
+    const month = h.deps.clock.today().slice(0, 7);
     const branch = await h.db.one<{ id: string }>(sql`
       SELECT o.id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
     const { id } = await makeMember(h.deps, branch.id, { name: '上官新基' });
@@ -262,7 +262,7 @@ describe('party dues', () => {
     expect(bill).toEqual({ due_fen: 4000, paid_on: null });
   });
   it('records the dues of several members at once (a branch meeting), one ledger payment each', { timeout: 120_000 }, async () => {
-    const month = businessToday().slice(0, 7);
+    const month = h.deps.clock.today().slice(0, 7);
     const branch = await h.db.one<{ id: string }>(sql`
       SELECT o.id FROM role_grant g JOIN account a ON a.id = g.account_id JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1' AND g.revoked_at IS NULL`);
     // two members of the branch with an unpaid bill this month, unique by name there

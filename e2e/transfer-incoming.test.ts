@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeIdNumber } from '../tests/helpers/factory';
-import { todayShanghai } from '../src/web/shared/dates';
 import { loginAs, newPage, screenshot, startDemo } from './browser';
 
 // 外来介绍信 in Chromium: secretary1 registers a member who reports in with a
@@ -28,7 +27,7 @@ describe('an incoming paper letter', () => {
   it('registers the member and the letter from the member form', { timeout: 180_000 }, async () => {
     const name = '外来转入测试';
     const idNumber = makeIdNumber('1986-04-12', 'female');
-    const today = todayShanghai();
+    const today = h.deps.clock.today(); // the demo server's business day (its clock is the real one, as the browser's)
     const { context, page } = await newPage(browser);
     try {
       await loginAs(page, base, 'secretary1');

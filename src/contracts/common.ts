@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The keys of a code list as a non-empty tuple, for z.enum (the list's labels stay the one source of its codes). */
+export const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+
 export const Uuid = z.uuid({ message: '编号格式不正确' });
 
 // NUL (PostgreSQL text and jsonb cannot hold it) and lone surrogates (not

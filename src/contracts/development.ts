@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, PageQuery, Text, pageOf } from './common';
+import { IsoDate, PageQuery, Text, pageOf, keysOf } from './common';
 import { EarlierRecordView, EducationEnum, OccupationEnum, SexEnum } from './member';
 import { PHONE_PATTERN } from './idcard';
 
@@ -114,7 +114,6 @@ export const VOTE_STEPS: readonly number[] = [15, 23];
 /** Steps that may be recorded more than once (each 考察). */
 export const REPEATABLE_STEPS: readonly number[] = [6, 21];
 
-const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 export const CandidateStatusEnum = z.enum(keysOf(CANDIDATE_STATUSES));
 export const FileStateEnum = z.enum(keysOf(FILE_STATES));
 export const DeadlineKindEnum = z.enum(keysOf(DEADLINE_KINDS));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImportIssue, IsoDate, Month, pageOf, PageQuery, Text } from './common';
+import { ImportIssue, IsoDate, Month, pageOf, PageQuery, Text, keysOf } from './common';
 import { OrgTypeEnum } from './org';
 
 export { Month };
@@ -24,7 +24,6 @@ export const BASED_CATEGORIES: readonly DuesCategory[] = ['in_service', 'annual_
 export const BASE_COMPONENT_KINDS = { include: '计入基数', exclude: '不计入基数', deduct: '扣除（个人缴纳的社保、公积金等）' } as const;
 export const PAYMENT_METHODS = { cash: '现金', transfer: '转账', online: '在线支付' } as const;
 
-const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 export const DuesCategoryEnum = z.enum(keysOf(DUES_CATEGORIES), { message: '请选择党费类别' });
 export const Fen = z.number().int({ message: '金额须为整数（分）' }).min(0, { message: '金额不能为负数' }).max(100_000_000_00, { message: '金额过大' });
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { ImportIssue, IsoDate, PageQuery, Text, pageOf } from './common';
+import { ImportIssue, IsoDate, PageQuery, Text, pageOf, keysOf } from './common';
 import { EDUCATIONS, MEMBER_EVENT_REASONS, MEMBER_STATUSES, OCCUPATIONS, SENSITIVE_FIELDS, SEXES } from './dict';
 import { PHONE_PATTERN } from './idcard';
 
-const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 export const SexEnum = z.enum(keysOf(SEXES), { message: '请选择性别' });
 export const EducationEnum = z.enum(keysOf(EDUCATIONS), { message: '请选择学历' });

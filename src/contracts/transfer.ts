@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, PageQuery, Text, pageOf } from './common';
+import { IsoDate, PageQuery, Text, pageOf, keysOf } from './common';
 import { MemberFields } from './member';
 
 // Relation transfers (组织关系转接, RULES §4): the letter as a state machine.
@@ -43,7 +43,6 @@ export const TRANSFER_ACTIONS = {
 } as const;
 export type TransferAction = keyof typeof TRANSFER_ACTIONS;
 
-const keysOf = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...Array<keyof T & string>];
 export const TransferKindEnum = z.enum(keysOf(TRANSFER_KINDS));
 export const TransferScopeEnum = z.enum(keysOf(TRANSFER_SCOPES));
 export const TransferStatusEnum = z.enum(keysOf(TRANSFER_STATUSES));

@@ -48,3 +48,7 @@ export function join(parts: Sql[], separator = ', '): Sql {
 export function and(parts: Sql[]): Sql {
   return parts.length === 0 ? raw('TRUE') : join(parts.map((p) => sql`(${p})`), ' AND ');
 }
+
+export function or(parts: Sql[]): Sql {
+  return parts.length === 0 ? raw('FALSE') : sql`(${join(parts.map((p) => sql`(${p})`), ' OR ')})`;
+}

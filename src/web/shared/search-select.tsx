@@ -1,4 +1,5 @@
-import { useState, type ReactElement } from 'react';
+import { useState, type ReactElement, type ReactNode } from 'react';
+import { Typography } from 'antd';
 import { useDebounced } from './use-debounced';
 
 /**
@@ -26,4 +27,18 @@ export function useServerSearch(ms = 250) {
   /** After a pick in a multiple select: the next name is typed into an empty search. */
   const clear = () => setSearch('');
   return { term, selectProps, clear };
+}
+
+/** An option of a server-search Select: its label, and a secondary line of context (the branch, the committee). */
+export function optionWithExtra(o: { data: { label?: ReactNode; extra?: string } }) {
+  return (
+    <span>
+      {o.data.label}
+      {o.data.extra && (
+        <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 8 }}>
+          {o.data.extra}
+        </Typography.Text>
+      )}
+    </span>
+  );
 }

@@ -36,11 +36,6 @@ const FLOW_COLUMNS = sql`f.id, f.person_id, p.name AS person_name, f.org_id, ho.
 const FLOW_FROM = sql`FROM flow_certificate f JOIN person p ON p.id = f.person_id JOIN org ho ON ho.id = f.org_id JOIN org io ON io.id = f.issuer_org_id
   LEFT JOIN org hso ON hso.id = f.host_org_id`;
 
-/** Either side's condition. */
-export function eitherSide(a: Sql, b: Sql): Sql {
-  return sql`(${a} OR ${b})`;
-}
-
 /** The host branch's side: certificates naming it as the place of arrival (it registers the member there). */
 export function registeredWithHost(host: Sql): Sql {
   return sql`(f.host_org_id IS NOT NULL AND ${host})`;

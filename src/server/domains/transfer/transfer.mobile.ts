@@ -6,6 +6,8 @@ import { isUniqueViolation } from '../../platform/db';
 import { addDays, addMonths } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
+import { or } from '../../platform/sql';
+import { monthOf } from '../dues';
 import { BRANCH_TYPES, type OrgType } from '../../../contracts/dict';
 import type {
   DecideLostContactBody, FlowActionBody, IssueFlowCertificateBody, ListMobileMembersQuery, LostContactItem, LostContactRule, MobileMemberItem, MobileMemberPage,
@@ -21,7 +23,6 @@ import { findReceivingOrg, issuerOf, nextLetterNo } from './transfer.repo';
 // are; a member out of contact is a list with its facts, never an automatic
 // status change — the branch decides, the superior committee approves.
 
-const monthOf = (d: string) => d.slice(0, 7);
 
 export function mobilityRule(deps: Deps, date: string) {
   return ruleInForce<MobilityRule>(deps.db, 'transfer', 'mobility', date);
@@ -33,7 +34,7 @@ function lostContactRule(deps: Deps, date: string) {
 const homeSide = (ctx: ActorContext, p: 'transfer.read' | 'transfer.manage' = 'transfer.read') => orgInScope(ctx.actor, p, 'ho');
 const hostSide = (ctx: ActorContext, p: 'transfer.read' | 'transfer.manage' = 'transfer.read') => orgInScope(ctx.actor, p, 'hso');
 /** Home sees its certificates; the host branch sees those that name it. */
-const flowVisible = (ctx: ActorContext) => repo.eitherSide(homeSide(ctx), repo.registeredWithHost(hostSide(ctx)));
+const flowVisible = (ctx: ActorContext) => or([homeSide(ctx), repo.registeredWithHost(hostSide(ctx))]);
 
 export function certificateCode(r: Pick<repo.FlowRow, 'cert_year' | 'cert_no'>) {
   return `流动〔${r.cert_year}〕第${r.cert_no}号`;

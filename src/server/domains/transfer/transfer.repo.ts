@@ -191,19 +191,15 @@ export function findByVerifyCode(q: Queryable, code: string) {
   return q.maybeOne<TransferRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE tr.verify_code = ${code}`);
 }
 
-/** The orgs (paths) that approved hops of a transfer so far, in order. */
-export function listEventOrgPaths(q: Queryable, transferId: string, action: string) {
-  return q.query<{ path: string }>(sql`SELECT o.path::text AS path FROM transfer_event e JOIN org o ON o.id = e.org_id
-    WHERE e.transfer_id = ${transferId}::uuid AND e.action = ${action} ORDER BY e.id`);
+/** The orgs (paths) that approved hops of some transfers so far, in order, per transfer. */
+export function listApproverPaths(q: Queryable, transferIds: readonly string[]) {
+  return q.query<{ transfer_id: string; path: string }>(sql`SELECT e.transfer_id, o.path::text AS path FROM transfer_event e JOIN org o ON o.id = e.org_id
+    WHERE e.transfer_id = ANY(${transferIds}::uuid[]) AND e.action = 'approved' ORDER BY e.id`);
 }
 
 /** An org alias inside a subtree (an org filter on a list, applied on top of the viewer's scope). */
 export function underPath(alias: 'fo' | 'tgo', path: string): Sql {
   return sql`${raw(alias)}.path <@ ${path}::ltree`;
-}
-
-export function bothOf(a: Sql, b: Sql): Sql {
-  return sql`(${a} AND ${b})`;
 }
 
 export async function logReminderOnce(q: Queryable, transferId: string, periodKey: string): Promise<boolean> {

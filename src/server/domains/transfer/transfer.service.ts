@@ -12,6 +12,7 @@ import { addDays } from '../../platform/dates';
 import { accountsCovering } from '../../platform/notify';
 import { ruleInForce, type RuleVersion } from '../../platform/rules';
 import { covers, orgInScope, personInScope } from '../../platform/scope';
+import { and } from '../../platform/sql';
 import { BRANCH_TYPES, type OrgType } from '../../../contracts/dict';
 import type { ApprovalItem } from '../../../contracts/approvals';
 import {
@@ -19,7 +20,7 @@ import {
   type TransferDetail, type TransferListItem, type TransferPreview, type TransferRule, type TransferScope, type RegisterIncomingLetterBody, type TransferLetterCheck,
 } from '../../../contracts/transfer';
 import { findMemberInScope, insertMember, prepareRecord, transferMember, transferOutOfInstallation } from '../member';
-import { duesStanding } from '../dues';
+import { duesStanding, monthOf } from '../dues';
 import { moveOpenFileOf } from '../development';
 import * as repo from './transfer.repo';
 import { scopeBetween } from './transfer.policy';
@@ -36,7 +37,6 @@ export function ruleFor(q: Queryable, date: string): Promise<RuleVersion<Transfe
   return ruleInForce<TransferRule>(q, 'transfer', 'letter', date);
 }
 
-const monthOf = (date: string) => date.slice(0, 7);
 
 function sending(ctx: ActorContext, permission: 'transfer.read' | 'transfer.manage' | 'transfer.approve' = 'transfer.read') {
   return orgInScope(ctx.actor, permission, 'fo');
@@ -70,7 +70,7 @@ function approvingOrg(ctx: ActorContext, r: repo.TransferRow, previousApproverPa
 }
 
 async function approverPaths(q: Queryable, transferId: string): Promise<string[]> {
-  return (await repo.listEventOrgPaths(q, transferId, 'approved')).map((r) => r.path);
+  return (await repo.listApproverPaths(q, [transferId])).map((r) => r.path);
 }
 
 function listItem(ctx: ActorContext, r: repo.TransferRow, today: string, remindDays: number): TransferListItem {
@@ -339,7 +339,10 @@ export async function registerIncomingLetter(deps: Deps, ctx: ActorContext, body
 export async function listPendingTransferApprovals(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
   const rows = await repo.listTransfers(deps.db, { visible: sending(ctx, 'transfer.approve'), statuses: ['pending_approval'] }, 1000, 0);
   const mine: repo.TransferRow[] = [];
-  for (const r of rows) if (approvingOrg(ctx, r, await approverPaths(deps.db, r.id))) mine.push(r);
+  // the hops done so far, for every pending letter in one query
+  const done = new Map<string, string[]>();
+  for (const a of rows.length ? await repo.listApproverPaths(deps.db, rows.map((r) => r.id)) : []) done.set(a.transfer_id, [...(done.get(a.transfer_id) ?? []), a.path]);
+  for (const r of rows) if (approvingOrg(ctx, r, done.get(r.id) ?? [])) mine.push(r);
   mine.sort((a, b) => (a.created_at < b.created_at ? -1 : 1));
   const items = mine.slice(0, limit).map((r): ApprovalItem => ({
     kind: 'transfer_letter', key: `transfer:${r.id}`, objectId: r.id, personId: r.person_id!, personName: r.person_name, orgId: r.from_org_id!, orgName: r.from_org_name, step: null,
@@ -365,7 +368,7 @@ export async function listTransfers(deps: Deps, ctx: ActorContext, query: ListTr
     const o = await repo.findReceivingOrg(deps.db, query.orgId);
     if (!o || !covers(ctx.actor, 'transfer.read', o)) throw notFound();
     visible = repo.transferVisible(repo.underPath('fo', o.path), repo.underPath('tgo', o.path));
-    visible = repo.bothOf(visible, visibleTo(ctx));
+    visible = and([visible, visibleTo(ctx)]);
   }
   const statuses = query.status === 'all' || query.status === 'expiring' ? undefined
     : query.status === 'open' ? ['draft', 'pending_approval', 'issued'] : query.status === 'approval' ? ['pending_approval'] : [query.status];

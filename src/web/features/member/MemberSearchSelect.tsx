@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Select, Typography } from 'antd';
+import { Select } from 'antd';
 import type { z } from 'zod';
 import type { MemberPage } from '../../../contracts/member';
 import { api } from '../../shared/api';
-import { useServerSearch } from '../../shared/search-select';
+import { optionWithExtra, useServerSearch } from '../../shared/search-select';
 
 // Picks members of an org subtree by name, pinyin initials or phone tail, as
 // the user types (the roster's own search): one member (a dues payer) or
@@ -87,16 +87,7 @@ export function MemberSearchSelect(props: Props) {
       allowClear={!props.multiple}
       {...selectProps(q.isFetching)}
       options={options}
-      optionRender={(o) => (
-        <span>
-          {o.data.label}
-          {o.data.extra && (
-            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 8 }}>
-              {o.data.extra}
-            </Typography.Text>
-          )}
-        </span>
-      )}
+      optionRender={optionWithExtra}
       loading={q.isFetching}
       placeholder={placeholder ?? texts.placeholder}
       notFoundContent={q.isFetching ? '正在查找…' : term ? texts.notFound : texts.none}

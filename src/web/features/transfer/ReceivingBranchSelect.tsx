@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Select, Typography } from 'antd';
+import { Select } from 'antd';
 import type { ReceivingOrgList } from '../../../contracts/transfer';
 import { api } from '../../shared/api';
-import { useServerSearch } from '../../shared/search-select';
+import { optionWithExtra, useServerSearch } from '../../shared/search-select';
 
 // The receiving branch of a letter: any branch of the installation, found by
 // name as the user types (searchReceivingOrgs returns organisation names only),
@@ -44,16 +44,7 @@ export function ReceivingBranchSelect({ value, onChange, id, initialLabel, ...re
       allowClear
       {...selectProps(q.isFetching)}
       options={options}
-      optionRender={(o) => (
-        <span>
-          {o.data.label}
-          {o.data.extra && (
-            <Typography.Text type="secondary" style={{ fontSize: 12, marginLeft: 8 }}>
-              {o.data.extra}
-            </Typography.Text>
-          )}
-        </span>
-      )}
+      optionRender={optionWithExtra}
       loading={q.isFetching}
       placeholder="输入名称查找本系统内任一党支部"
       notFoundContent={q.isFetching ? '正在查找…' : term ? '没有找到该党支部' : '请输入党支部名称'}
