@@ -32,6 +32,8 @@ export const PERMISSIONS = {
   'transfer.read': '查看组织关系转接',
   'transfer.manage': '办理组织关系转接（开具、接收、退回）',
   'transfer.approve': '审批组织关系转接',
+  'meeting.read': '查看组织生活（三会一课）',
+  'meeting.manage': '安排会议、记录出席与会议记录',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -62,6 +64,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'development.read', 'development.manage', 'development.approve', 'development.plan',
     'dues.read', 'dues.manage', 'dues.approve',
     'transfer.read', 'transfer.manage', 'transfer.approve',
+    'meeting.read', 'meeting.manage',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -70,8 +73,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'development.read', 'development.manage',
     'dues.read', 'dues.manage',
     'transfer.read', 'transfer.manage',
+    'meeting.read', 'meeting.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage'],
   member: ['self.read'],
 };
 

@@ -78,6 +78,7 @@ export const NOTIFICATION_KINDS = {
   job: '后台任务',
   calendar: '工作日历',
   transfer: '组织关系转接',
+  meeting: '组织生活',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -31,6 +31,7 @@ import { registerSearchRoutes } from './domains/search';
 import { registerApprovalRoutes } from './domains/approvals';
 import { registerWorkbenchRoutes } from './domains/workbench';
 import { registerTransferRoutes, registerTransferJobs, registerTransferWorkbench } from './domains/transfer';
+import { registerMeetingRoutes, registerMeetingJobs, registerMeetingsWorkbench } from './domains/meeting';
 
 z.config(z.locales.zhCN());
 
@@ -95,10 +96,12 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerActivationRoutes(app, deps);
   registerWorkbenchRoutes(app, deps);
   registerTransferRoutes(app, deps);
+  registerMeetingRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
   registerTransferWorkbench();
+  registerMeetingsWorkbench();
   registerOrgWorkbench();
   registerNotificationWorkbench();
   registerMemberJobs(deps);
@@ -106,6 +109,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);
   registerTransferJobs(deps);
+  registerMeetingJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));

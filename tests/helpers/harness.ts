@@ -130,14 +130,15 @@ export interface Client {
   get(url: string): Promise<LightMyRequestResponse>;
   post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
   del(url: string): Promise<LightMyRequestResponse>;
 }
 
 export function clientFor(app: FastifyInstance, cookie: string): Client {
   const headers = cookie ? { cookie } : {};
-  const send = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+  const send = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown) =>
     app.inject({ method, url, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' }, payload: body === undefined ? undefined : JSON.stringify(body) });
-  return { cookie, get: (u) => send('GET', u), post: (u, b) => send('POST', u, b ?? {}), patch: (u, b) => send('PATCH', u, b ?? {}), del: (u) => send('DELETE', u) };
+  return { cookie, get: (u) => send('GET', u), post: (u, b) => send('POST', u, b ?? {}), patch: (u, b) => send('PATCH', u, b ?? {}), put: (u, b) => send('PUT', u, b ?? {}), del: (u) => send('DELETE', u) };
 }
 
 export async function login(app: FastifyInstance, username: string, password: string): Promise<Client> {

@@ -1,0 +1,5 @@
+// The meeting domain's only door (三会一课, RULES §3 and §8).
+export { registerMeetingRoutes } from './meeting.routes';
+export { registerMeetingJobs } from './meeting.jobs';
+export { registerMeetingsWorkbench } from './meeting.workbench';
+export { rebuildMeetingRollups, meetingRollupDifferences, remindMeetings } from './meeting.compliance';
