@@ -14,11 +14,12 @@ import { bDevDeadlines } from './b-dev-deadlines';
 import { b6Dues } from './b6-dues';
 import { b1Rollups } from './b1-rollups';
 import { b9Transfers } from './b9-transfers';
+import { b12Meetings } from './b12-meetings';
 
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b6Dues, b7Export, bDevDeadlines, b9Transfers, b13Startup];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b6Dues, b7Export, bDevDeadlines, b9Transfers, b12Meetings, b13Startup];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {
