@@ -53,6 +53,11 @@ const EnvSchema = z.object({
   BACKUP_EVERY_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   AUDIT_PROBES_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  // speech to text of meeting recordings (platform/asr): a whisper.cpp ggml model file (multilingual, e.g. ggml-small.bin),
+  // the CPU threads it may use; ASR_ENGINE=tone-test is a fake engine for tests and demos
+  ASR_MODEL_PATH: z.string().optional(),
+  ASR_ENGINE: z.enum(['whisper', 'tone-test']).optional(),
+  ASR_THREADS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 function isAddressOrRange(v: string): boolean {
@@ -82,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   }
   const demoAllowed = e.DEMO_MODE === 'on' || (e.DEMO_MODE === 'auto' && !isProduction);
   const payments = paymentConfig(e, demoAllowed);
+  if (e.ASR_ENGINE === 'tone-test' && !demoAllowed) {
+    throw new ConfigError('Invalid configuration:\n  ASR_ENGINE: the tone-test engine writes a fixed script, not what was said, and exists only in demo mode (DEMO_MODE=on, or auto outside production)');
+  }
   if (isProduction && !e.AUDIT_HMAC_KEY) {
     throw new ConfigError('Invalid configuration:\n  AUDIT_HMAC_KEY: required in production (32 random bytes, base64; not the DATA_ENCRYPTION_KEY)');
   }
@@ -120,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // access.denied / access.not_found rows per account and minute (the rest are counted, not written)
     auditProbesPerMinute: e.AUDIT_PROBES_PER_MINUTE,
     backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')), everyHours: e.BACKUP_EVERY_HOURS, keep: e.BACKUP_KEEP },
+    // for createAsrEngineFromConfig (platform/asr): no model and no engine named means no speech recognition
+    asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
   };
 }
 
