@@ -5,6 +5,10 @@ import { fixedClock } from '../../src/server/platform/clock';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { meetingRollupDifferences, rebuildMeetingRollups, remindMeetings } from '../../src/server/domains/meeting';
+import mammoth from 'mammoth';
+import { toneWav } from '../helpers/audio';
+import { multipartFile, PNG_1PX } from './security/support';
+import type { MeetingKeywords, TranscriptView } from '../../src/contracts/meeting';
 import type { MeetingCompliance, MeetingDetail, MeetingPlanResult, MyMeetings, SignInCode } from '../../src/contracts/meeting';
 
 // 三会一课 (RULES §3, §8): a meeting from notice to locked minutes, sign-in
@@ -13,7 +17,8 @@ import type { MeetingCompliance, MeetingDetail, MeetingPlanResult, MyMeetings, S
 const clock = fixedClock('2026-12-04T04:00:00Z');
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness({ LOG_LEVEL: 'error' }, { clock });
+  // the tone engine: deterministic text, timestamps from the audio itself
+  h = await createHarness({ ASR_ENGINE: 'tone-test' }, { clock });
 });
 afterAll(async () => h.close());
 
@@ -95,7 +100,7 @@ describe('a branch assembly from notice to locked minutes', () => {
     const twice = await m0.post(`/api/v1/meetings/${id}/sign-in`, { token: code.token });
     expect([twice.statusCode, twice.json().error.code]).toEqual([409, 'SIGNIN_DUPLICATE']);
     const notExpected = await outsider.post(`/api/v1/meetings/${id}/sign-in`, { token: code.token });
-    expect([notExpected.statusCode, notExpected.json().error.code]).toEqual([403, 'SIGNIN_NOT_EXPECTED']);
+    expect([notExpected.statusCode, notExpected.json().error.code]).toEqual([422, 'SIGNIN_NOT_EXPECTED']);
     const forged = await prob.post(`/api/v1/meetings/${id}/sign-in`, { token: `${code.token.split('.')[0]}.AAAAAAAAAAAAAAAAAAAAAAAA` });
     expect(forged.json().error.code).toBe('SIGNIN_TOKEN_INVALID');
     expect((await prob.post(`/api/v1/meetings/${id}/sign-in`, { token: code.token })).statusCode).toBe(200);
@@ -125,7 +130,7 @@ describe('a branch assembly from notice to locked minutes', () => {
     d = await detail(s.sec, id);
     expect(d.minutes?.record).toBe('<p>会议由<strong>王书记</strong>主持。</p>');
     // only the host in person confirms as host
-    expect((await s.sec.post(`/api/v1/meetings/${id}/minutes/confirm`, { version: d.minutes!.version, as: 'host' })).statusCode).toBe(403);
+    expect((await s.sec.post(`/api/v1/meetings/${id}/minutes/confirm`, { version: d.minutes!.version, as: 'host' })).json().error.code).toBe('MINUTES_CONFIRMER');
     const hostClient = await memberClient(s.branch.id, s.host.id);
     const recClient = await memberClient(s.branch.id, s.recorder.id);
     expect((await hostClient.get(`/api/v1/meetings/${id}`)).json().me.canConfirmAsHost).toBe(true);
@@ -287,5 +292,101 @@ describe('the member side and the calendar feed', () => {
     expect((await h.app.inject({ method: 'GET', url: feed.url })).statusCode).toBe(404);
     expect((await me.del('/api/v1/me/calendar-feed')).statusCode).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: rotated.url })).statusCode).toBe(404);
+  });
+});
+
+describe('recordings, keywords and the report', () => {
+  async function heldMeeting(s: Awaited<ReturnType<typeof setup>>, record: string) {
+    const id = await create(s.sec, { orgId: s.branch.id, type: 'theme_day', plannedDate: '2026-12-03', title: '十二月主题党日' });
+    const res = await s.sec.put(`/api/v1/meetings/${id}/minutes`, { version: 0, heldOn: '2026-12-03', hostPersonId: s.host.id, recorderPersonId: s.recorder.id, agenda: '重温入党誓词；志愿服务', resolutions: ['每月开展一次志愿服务'], record });
+    expect(res.statusCode, res.body).toBe(200);
+    return id;
+  }
+  const upload = (c: Client, url: string, name: string, data: Buffer, type: string) => {
+    const mp = multipartFile(name, data, type);
+    return h.app.inject({ method: 'POST', url, headers: { cookie: c.cookie, ...mp.headers }, payload: mp.payload });
+  };
+
+  it('transcribes an uploaded recording in a job, with the timestamps of the audio, and fails a corrupt one without touching the meeting', async () => {
+    const s = await setup();
+    const id = await heldMeeting(s, '<p>记录</p>');
+    // three bursts of sound: 0.3–1.1 s, 1.6–2.4 s, 3.0–3.6 s
+    const wav = toneWav({ totalMs: 4200, bursts: [{ startMs: 300, endMs: 1100, freqHz: 440 }, { startMs: 1600, endMs: 2400, freqHz: 660 }, { startMs: 3000, endMs: 3600, freqHz: 550 }] });
+    const up = await upload(s.sec, `/api/v1/meetings/${id}/audio`, '会议录音.wav', wav, 'audio/wav');
+    expect(up.statusCode, up.body).toBe(201);
+    let t = (await s.sec.get(`/api/v1/meetings/${id}/transcript`)).json() as TranscriptView;
+    expect(t.engine).toMatchObject({ ready: true, name: 'tone-test' });
+    expect(t.transcript?.status).toBe('queued');
+    await h.deps.jobs.runDue();
+    t = (await s.sec.get(`/api/v1/meetings/${id}/transcript`)).json() as TranscriptView;
+    expect(t.transcript).toMatchObject({ status: 'done', progress: 100, fileName: '会议录音.wav' });
+    expect(Math.abs(t.transcript!.durationMs! - 4200)).toBeLessThanOrEqual(30);
+    const segs = t.transcript!.segments;
+    expect(segs.map((x) => x.text)).toEqual(['同志们，现在开会。', '今天的议题是学习党的二十大精神。', '请大家结合工作实际谈谈体会。']);
+    for (const [i, [a, b]] of [[300, 1100], [1600, 2400], [3000, 3600]].entries()) {
+      expect(Math.abs(segs[i].startMs - a)).toBeLessThanOrEqual(60);
+      expect(Math.abs(segs[i].endMs - b)).toBeLessThanOrEqual(60);
+    }
+    // the transcript is editable
+    const edited = segs.map((x, i) => (i === 0 ? { ...x, text: '同志们，现在开会（已校对）。' } : x));
+    expect((await s.sec.put(`/api/v1/meetings/${id}/transcript`, { version: t.transcript!.version, segments: edited })).statusCode).toBe(200);
+    t = (await s.sec.get(`/api/v1/meetings/${id}/transcript`)).json() as TranscriptView;
+    expect(t.transcript?.segments[0].text).toBe('同志们，现在开会（已校对）。');
+    expect(t.transcript?.editedAt).not.toBeNull();
+
+    // a WAV whose header promises sound that is not there: the job fails with a clear message; the minutes stay as they were
+    const before = await detail(s.sec, id);
+    const broken = Buffer.concat([wav.subarray(0, 44), Buffer.alloc(0)]);
+    const up2 = await upload(s.sec, `/api/v1/meetings/${id}/audio`, '坏录音.wav', broken, 'audio/wav');
+    expect(up2.statusCode, up2.body).toBe(201);
+    await h.deps.jobs.runDue();
+    t = (await s.sec.get(`/api/v1/meetings/${id}/transcript`)).json() as TranscriptView;
+    expect(t.transcript).toMatchObject({ status: 'failed', errorCode: 'AUDIO_CORRUPT' });
+    expect(t.transcript?.errorMessage).toMatch(/[\u4e00-\u9fa5]/);
+    const after = await detail(s.sec, id);
+    expect(after.minutes).toEqual(before.minutes);
+    expect(after.status).toBe('held');
+
+    // a picture is not a recording
+    const png = await upload(s.sec, `/api/v1/meetings/${id}/audio`, '照片.png', PNG_1PX, 'image/png');
+    expect([png.statusCode, png.json().error.code]).toEqual([415, 'AUDIO_TYPE_NOT_ALLOWED']);
+    // photos are attachments, optional
+    const photo = await upload(s.sec, `/api/v1/meetings/${id}/files?kind=photo`, '会场.png', PNG_1PX, 'image/png');
+    expect(photo.statusCode, photo.body).toBe(201);
+    const file = await s.sec.get(`/api/v1/meetings/${id}/files/${photo.json().id}`);
+    expect(file.statusCode).toBe(200);
+    expect(file.rawPayload.equals(PNG_1PX)).toBe(true);
+    expect((await s.otherSec.get(`/api/v1/meetings/${id}/files/${photo.json().id}`)).statusCode).toBe(404);
+  });
+
+  it('draws keywords a person would pick from the minutes, and a draft report that Word readers read back', async () => {
+    const s = await setup();
+    const record = '<p>本月主题党日，全体党员重温入党誓词，随后到敬老院开展志愿服务，为老人打扫卫生、检查用电安全。</p>'
+      + '<p>支部书记强调，志愿服务要常态化，每名党员每季度至少参加一次志愿服务；党员要在乡村振兴中发挥先锋模范作用。</p>'
+      + '<p>会上还收缴了本月党费，通报了志愿服务积分情况。</p>';
+    const id = await heldMeeting(s, record);
+    const k = (await s.sec.get(`/api/v1/meetings/${id}/keywords`)).json() as MeetingKeywords;
+    expect(k.source).toMatchObject({ minutes: true, transcript: false });
+    // written by a person reading the text: the day's activity and its subject
+    // 志愿服务: four times in the record, once in the agenda, once in the resolution
+    expect(k.highFrequency[0]).toEqual({ word: '志愿服务', count: 6 });
+    const top = k.tfidf.slice(0, 8).map((x) => x.word);
+    expect(top).toContain('志愿服务');
+    expect(top).toContain('主题党日');
+    for (const noise of ['我们', '一次', '要', '的']) expect(k.tfidf.map((x) => x.word)).not.toContain(noise);
+    expect(k.textRank.map((x) => x.word).slice(0, 10)).toContain('志愿服务');
+
+    const res = await s.sec.get(`/api/v1/meetings/${id}/report.docx`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('wordprocessingml');
+    const text = (await mammoth.extractRawText({ buffer: res.rawPayload })).value;
+    expect(text).toContain('第一党支部主题党日情况报告');
+    expect(text).toContain('主持人：王书记');
+    expect(text).toContain('应到6人，请假0人，实到0人，缺席6人');
+    expect(text).toContain('1. 每月开展一次志愿服务');
+    expect(text).toMatch(/关键词：[^。]*志愿服务/);
+    // a planned meeting has no report yet
+    const planned = await create(s.sec, { orgId: s.branch.id, type: 'theme_day', plannedDate: '2026-12-20' });
+    expect((await s.sec.get(`/api/v1/meetings/${planned}/report.docx`)).json().error.code).toBe('MEETING_STATE');
   });
 });

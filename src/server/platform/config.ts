@@ -58,6 +58,9 @@ const EnvSchema = z.object({
   ASR_MODEL_PATH: z.string().optional(),
   ASR_ENGINE: z.enum(['whisper', 'tone-test']).optional(),
   ASR_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  // meeting recordings: the largest upload and the longest recording transcribed
+  MEETING_AUDIO_MAX_BYTES: z.coerce.number().int().positive().default(300 * 1024 * 1024),
+  MEETING_AUDIO_MAX_SECONDS: z.coerce.number().int().positive().default(4 * 3600),
 });
 
 function isAddressOrRange(v: string): boolean {
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     auditProbesPerMinute: e.AUDIT_PROBES_PER_MINUTE,
     backup: { dir: path.resolve(e.BACKUP_DIR ?? path.join(e.DATA_DIR, 'backups')), everyHours: e.BACKUP_EVERY_HOURS, keep: e.BACKUP_KEEP },
     // for createAsrEngineFromConfig (platform/asr): no model and no engine named means no speech recognition
+    meetingAudio: { maxBytes: e.MEETING_AUDIO_MAX_BYTES, maxSeconds: e.MEETING_AUDIO_MAX_SECONDS },
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
   };
 }

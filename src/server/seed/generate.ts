@@ -10,6 +10,7 @@ import { generateTransfers } from './transfers';
 import { drawIdNumber, Rng } from './random';
 import { generateDevelopment } from './development';
 import { generateDues } from './dues';
+import { generateMeetings } from './meetings';
 
 // Deterministic demo-data generator. The same tier and seed give the same
 // organisations, people and history (UUIDs included). The member mix follows
@@ -29,12 +30,14 @@ interface TierShape {
   duesMonths: number;
   /** share of the members transferred between branches over the last 15 months (0: no transfer history) */
   transferShare: number;
+  /** years of 三会一课 history up to today (0: none) */
+  meetingYears: number;
 }
 
 export const TIERS: Record<Tier, TierShape> = {
-  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02 },
-  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02 },
-  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0 },
+  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02, meetingYears: 3 },
+  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02, meetingYears: 1 },
+  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0, meetingYears: 0 },
 };
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
@@ -311,6 +314,11 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     const owing = new Set((people.get(branches[0].id) ?? []).slice(0, 2));
     const dues = await generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths, owing });
     progress('党费', dues.entries, dues.bills);
+  }
+  // -- 三会一课: years of organisational life with realistic gaps, and the rest of this year planned
+  if (shape.meetingYears) {
+    const m = await generateMeetings(db, rng, { rootPath: root.path, today, years: shape.meetingYears, planAhead: true });
+    progress('三会一课', m.meetings, m.meetings);
   }
   await db.exec(sql`ANALYZE`);
   return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people };

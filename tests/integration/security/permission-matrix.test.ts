@@ -56,6 +56,16 @@ interface World {
     decision: string; // the branch's proposed decision on another member out of contact
     request: string; // an open request to transfer by a member of the branch
   };
+  meetings: {
+    live: string; // an assembly of the branch under way now (notice sent: the member is expected)
+    toUpdate: string; // a planned theme day
+    toCancel: string; // a planned theme day
+    withLeave: string; // a planned assembly where another member asked for leave
+    held: string; // a held lecture with unconfirmed minutes, host and recorder the member
+    locked: string; // a held assembly with locked minutes, a photo and a finished transcript
+    file: string; // the photo of the locked meeting
+    review: string; // a held 民主评议党员 of the branch
+  };
 }
 
 interface Req {
@@ -81,6 +91,9 @@ const fileVersion = async (id: string) => (await h.db.one<{ version: number }>(s
 const transferVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM transfer WHERE id = ${id}`)).version;
 const flowVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM flow_certificate WHERE id = ${id}`)).version;
 const decisionVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM lost_contact_decision WHERE id = ${id}`)).version;
+const meetingVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM meeting WHERE id = ${id}`)).version;
+const minutesVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM meeting_minutes WHERE meeting_id = ${id}`)).version;
+const transcriptVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM meeting_transcript WHERE meeting_id = ${id}`)).version;
 const personVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${id}`)).version;
 
 function newMemberBody(orgId: string) {
@@ -229,6 +242,36 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   acceptTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.incomingToAccept}/accept`, body: { version: await transferVersion(w.transfers.incomingToAccept), acceptedOn: TEST_TODAY } }),
   rejectTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.incomingToReject}/reject`, body: { version: await transferVersion(w.transfers.incomingToReject), reason: '矩阵测试：未报到' } }),
   revokeTransfer: async (w) => ({ method: 'POST', url: `/api/v1/transfers/${w.transfers.draftToRevoke}/revoke`, body: { version: await transferVersion(w.transfers.draftToRevoke), reason: '矩阵测试：撤回' } }),
+  listMeetings: () => ({ method: 'GET', url: '/api/v1/meetings' }),
+  createMeeting: (w) => ({ method: 'POST', url: '/api/v1/meetings', body: { orgId: w.branch.id, type: 'theme_day', plannedDate: '2026-12-15' } }),
+  generateMeetingPlan: (w) => ({ method: 'POST', url: '/api/v1/meetings/plan', body: { orgId: w.branch.id, year: 2027 } }),
+  getMeetingCompliance: (w) => ({ method: 'GET', url: `/api/v1/meetings/compliance?orgId=${w.branch.id}&period=2026-Q4` }),
+  getMeeting: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}` }),
+  updateMeeting: async (w) => ({ method: 'PATCH', url: `/api/v1/meetings/${w.meetings.toUpdate}`, body: { version: await meetingVersion(w.meetings.toUpdate), location: '矩阵会议室' } }),
+  cancelMeeting: async (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.toCancel}/cancel`, body: { version: await meetingVersion(w.meetings.toCancel), reason: '矩阵测试改期' } }),
+  sendMeetingNotice: async (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.withLeave}/notice`, body: { version: await meetingVersion(w.meetings.withLeave) } }),
+  getMeetingSignInCode: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/sign-in-code` }),
+  signInMeeting: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.live}/sign-in`, body: { token: 'abc.AAAAAAAAAAAAAAAAAAAAAAAA' } }),
+  requestMeetingLeave: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.live}/leave`, body: { reason: '矩阵测试外出' } }),
+  decideMeetingLeave: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.withLeave}/leave/decide`, body: { personId: w.eventMember, approve: true } }),
+  markMeetingAttendance: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.live}/attendance`, body: { marks: [{ personId: w.eventMember, attendance: 'present' }] } }),
+  saveMeetingMinutes: async (w) => ({ method: 'PUT', url: `/api/v1/meetings/${w.meetings.held}/minutes`, body: { version: await minutesVersion(w.meetings.held), heldOn: TEST_TODAY, hostPersonId: w.member, recorderPersonId: w.member, lecturer: '矩阵讲师', topic: '矩阵党课', agenda: '议程', resolutions: [], record: '<p>记录</p>' } }),
+  confirmMeetingMinutes: async (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.held}/minutes/confirm`, body: { version: await minutesVersion(w.meetings.held), as: 'host' } }),
+  addMeetingCorrection: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.locked}/corrections`, body: { body: '矩阵测试更正说明' } }),
+  getMeetingReviews: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.review}/reviews` }),
+  recordMeetingReviews: (w) => ({ method: 'PUT', url: `/api/v1/meetings/${w.meetings.review}/reviews`, body: { grades: [{ personId: w.member, grade: 'qualified' }] } }),
+  getMyMeetings: () => ({ method: 'GET', url: '/api/v1/me/meetings' }),
+  getCalendarFeed: () => ({ method: 'GET', url: '/api/v1/me/calendar-feed' }),
+  createCalendarFeed: () => ({ method: 'POST', url: '/api/v1/me/calendar-feed', body: {} }),
+  revokeCalendarFeed: () => ({ method: 'DELETE', url: '/api/v1/me/calendar-feed' }),
+  getCalendarIcs: () => ({ method: 'GET', url: `/api/v1/calendar/${'x'.repeat(32)}.ics` }),
+  uploadMeetingFile: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.locked}/files?kind=photo`, file: { name: '会场.png', data: PNG_1PX, type: 'image/png' } }),
+  downloadMeetingFile: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.locked}/files/${w.meetings.file}` }),
+  uploadMeetingAudio: (w) => ({ method: 'POST', url: `/api/v1/meetings/${w.meetings.locked}/audio`, file: { name: '录音.png', data: PNG_1PX, type: 'image/png' } }),
+  getMeetingTranscript: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.locked}/transcript` }),
+  saveMeetingTranscript: async (w) => ({ method: 'PUT', url: `/api/v1/meetings/${w.meetings.locked}/transcript`, body: { version: await transcriptVersion(w.meetings.locked), segments: [{ startMs: 0, endMs: 1000, text: '矩阵测试' }] } }),
+  getMeetingKeywords: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.locked}/keywords` }),
+  renderMeetingReport: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.locked}/report.docx` }),
   uploadMyDevelopmentReport: () => ({ method: 'POST', url: '/api/v1/me/development/reports', file: { name: '思想汇报.png', data: PNG_1PX, type: 'image/png', fields: { title: '矩阵思想汇报' } } }),
 };
 
@@ -247,6 +290,12 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'verifyTransferLetter') return 404; // no letter has that code
   if ((operationId === 'getMyTransfers' || operationId === 'requestMyTransfer') && w.role !== 'member') return 404; // no linked person record
   if (operationId === 'withdrawMyTransferRequest') return 404; // no such request of the caller's
+  const personless = w.role !== 'member'; // only the member's account is linked to a person record
+  if (operationId === 'signInMeeting') return personless ? 404 : 422; // a forged token: SIGNIN_TOKEN_INVALID
+  if ((operationId === 'requestMeetingLeave' || operationId === 'getMyMeetings' || operationId === 'createCalendarFeed') && personless) return 404;
+  if (operationId === 'confirmMeetingMinutes' && personless) return 422; // not the host in person: MINUTES_CONFIRMER
+  if (operationId === 'getCalendarIcs') return 404; // no feed has that token
+  if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   return null; // any 2xx
 }
 
@@ -281,8 +330,10 @@ async function buildWorld(role: Role): Promise<World> {
     VALUES (${member}, ${branch.id}, 'exempt', '2027-01-01', '2027-03-01', '矩阵测试') RETURNING id`)).id;
   const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
   const transfers = await transferWorld(root, branch);
+  const meetings = await meetingWorld(root, branch, member, eventMember);
   return {
     transfers,
+    meetings,
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
@@ -340,6 +391,40 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
   };
 }
 
+/** Meetings of the world's branch in each state the routes act on, made through the API by the root's org_admin. */
+async function meetingWorld(root: OrgRef, branch: OrgRef, member: string, other: string): Promise<World['meetings']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const ok = async (res: LightMyRequestResponse) => {
+    if (res.statusCode >= 300) throw new Error(`meeting fixture: ${res.statusCode} ${res.body}`);
+    return res.statusCode === 201 ? (res.json().id as string) : '';
+  };
+  const make = async (body: Record<string, unknown>) => ok(await admin.post('/api/v1/meetings', { orgId: branch.id, plannedDate: TEST_TODAY, ...body }));
+  const start = new Date(Date.parse(`${TEST_TODAY}T04:00:00Z`) - 10 * 60_000).toISOString();
+  const live = await make({ type: 'branch_assembly', startsAt: start, sendNotice: true });
+  const withLeave = await make({ type: 'branch_assembly', plannedDate: '2026-12-20', startsAt: '2026-12-20T06:00:00Z', sendNotice: true });
+  const leaver = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], other)).id);
+  await ok(await leaver.post(`/api/v1/meetings/${withLeave}/leave`, { reason: '矩阵测试外出' }));
+  const minutes = (id: string, extra: Record<string, unknown> = {}) => admin.put(`/api/v1/meetings/${id}/minutes`, { version: 0, heldOn: TEST_TODAY, hostPersonId: member, recorderPersonId: member, agenda: '学习党的二十大精神', resolutions: ['同意'], record: '<p>会议学习了主题党日活动安排。</p>', ...extra });
+  const held = await make({ type: 'party_lecture' });
+  await ok(await minutes(held, { lecturer: '矩阵讲师', topic: '矩阵党课' }));
+  const locked = await make({ type: 'branch_assembly', plannedDate: '2026-12-01' });
+  await ok(await minutes(locked, { heldOn: '2026-12-01' }));
+  const host = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], member)).id);
+  await ok(await host.post(`/api/v1/meetings/${locked}/minutes/confirm`, { version: await minutesVersion(locked), as: 'host' }));
+  const key = await h.deps.files.put(PNG_1PX);
+  const file = (await h.db.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key)
+    VALUES ('meeting', ${locked}, ${branch.id}, '会场.png', 'image/png', ${PNG_1PX.length}, ${crypto.createHash('sha256').update(PNG_1PX).digest('hex')}, ${key}) RETURNING id`)).id;
+  await h.db.exec(sql`INSERT INTO meeting_file (meeting_id, file_id, kind) VALUES (${locked}, ${file}, 'photo')`);
+  await h.db.exec(sql`INSERT INTO meeting_transcript (meeting_id, file_id, status, engine, progress, duration_ms, segments) VALUES (${locked}, ${file}, 'done', 'tone-test', 100, 3000, '[{"startMs":0,"endMs":1000,"text":"学习党的二十大精神"}]')`);
+  const review = await make({ type: 'democratic_review', plannedDate: '2026-12-02' });
+  await ok(await minutes(review, { heldOn: '2026-12-02' }));
+  return {
+    live, withLeave, held, locked, file, review,
+    toUpdate: await make({ type: 'theme_day', plannedDate: '2026-12-15' }),
+    toCancel: await make({ type: 'theme_day', plannedDate: '2026-12-16' }),
+  };
+}
+
 function isPermission(access: string): access is Permission {
   return Object.prototype.hasOwnProperty.call(PERMISSIONS, access);
 }
@@ -351,8 +436,8 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout, health, member activation, the payment provider\'s notification and the letter check as public routes', () => {
-    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation', 'verifyTransferLetter']);
+  it('has exactly login, logout, health, member activation, the payment provider\'s notification, the letter check and the calendar feed (its token is the credential) as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'getCalendarIcs', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation', 'verifyTransferLetter']);
   });
 
   it('has a matrix case for every route and no case for a route that does not exist', () => {

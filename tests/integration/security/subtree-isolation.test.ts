@@ -444,6 +444,48 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 三会一课: one held assembly per branch (minutes saved by the tree's org_admin), seen in lists, by id,
+          // and through its keywords, transcript, report and the compliance of its org exactly where the scope covers the branch
+          if (branches.length) {
+            const organiser = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: orgs[0].id, scope: 'subtree' }])).id);
+            const meetings: Array<{ id: string; name: string; org: OrgNode }> = [];
+            for (const b of branches) {
+              const host = uniqueIdNumber();
+              const hostId = (await makeMember(h.deps, b.id, { name: `主持人${++nameSeq}`, idNumber: host.idNumber, birth: host.birth })).id;
+              const created = await organiser.post('/api/v1/meetings', { orgId: b.id, type: 'branch_assembly', plannedDate: '2026-12-01', title: `隔离测试会议${++nameSeq}` });
+              expect(created.statusCode, created.body).toBe(201);
+              const id = created.json().id as string;
+              const saved = await organiser.put(`/api/v1/meetings/${id}/minutes`, { version: 0, heldOn: '2026-12-01', hostPersonId: hostId, recorderPersonId: hostId, agenda: '学习', resolutions: [], record: '<p>学习党章</p>' });
+              expect(saved.statusCode, saved.body).toBe(200);
+              meetings.push({ id, name: `隔离测试会议${nameSeq}`, org: b });
+            }
+            const listed = await client.get('/api/v1/meetings?pageSize=100');
+            check('listMeetings', n, listed, true, 'meeting.read');
+            if (listed.statusCode === 200) {
+              const want = meetings.filter((m) => orgIn(m.org)).map((m) => m.id).sort();
+              expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `meetings seen by ${role} ${scope} at ${n.name}`).toEqual(want);
+              expect(listed.json().total).toBe(want.length);
+            }
+            for (const m of meetings) {
+              const seen = orgIn(m.org);
+              check('getMeeting', m, await client.get(`/api/v1/meetings/${m.id}`), seen, 'meeting.read');
+              check('getMeetingKeywords', m, await client.get(`/api/v1/meetings/${m.id}/keywords`), seen, 'meeting.read');
+              check('getMeetingTranscript', m, await client.get(`/api/v1/meetings/${m.id}/transcript`), seen, 'meeting.read');
+              check('renderMeetingReport', m, await client.get(`/api/v1/meetings/${m.id}/report.docx`), seen, 'meeting.read');
+              check('addMeetingCorrection', m, await client.post(`/api/v1/meetings/${m.id}/corrections`, { body: '隔离测试更正' }), seen, 'meeting.manage', [409]);
+            }
+            for (const t of orgs) {
+              const c = await client.get(`/api/v1/meetings/compliance?orgId=${t.id}&period=2026-Q4`);
+              check('getMeetingCompliance?orgId', t, c, orgIn(t), 'meeting.read');
+              if (orgIn(t) && c.statusCode === 200) {
+                const held = (c.json().rows as Array<{ type: string; held: number }>).find((r) => r.type === 'branch_assembly')!.held;
+                // a node grant sees the org's own meetings only, never its subtree's
+                const counted = scope === 'node' ? meetings.filter((m) => m.org === t) : meetings.filter((m) => subtreeOf(t).includes(m.org));
+                expect(held, `assemblies held under ${t.name}`).toBe(counted.length);
+              }
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

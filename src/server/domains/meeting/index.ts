@@ -2,4 +2,6 @@
 export { registerMeetingRoutes } from './meeting.routes';
 export { registerMeetingJobs } from './meeting.jobs';
 export { registerMeetingsWorkbench } from './meeting.workbench';
-export { rebuildMeetingRollups, meetingRollupDifferences, remindMeetings } from './meeting.compliance';
+export { rebuildMeetingRollups, rebuildAllMeetingRollups, meetingRollupDifferences, remindMeetings } from './meeting.compliance';
+// the cadence's slots of a year (the demo data plans and holds meetings by them)
+export { planSlots } from './meeting.policy';

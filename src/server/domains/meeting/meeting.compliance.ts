@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps';
 import type { Queryable } from '../../platform/db';
-import type { ActorContext } from '../../platform/actor';
+import { grantsWith, type ActorContext } from '../../platform/actor';
 import { notFound } from '../../platform/errors';
 import { findOrgInScope, topOrgInScope } from '../../platform/scope';
 import { rulesInForce, pickRule } from '../../platform/rules';
@@ -46,9 +46,16 @@ export async function getMeetingCompliance(deps: Deps, ctx: ActorContext, query:
   const types = Object.keys(MEETING_TYPES) as MeetingType[];
   const keysOf = new Map(types.map((t) => [t, subPeriods(rule.body.types[t].period, from, to, today)]));
   const allKeys = [...new Set([...keysOf.values()].flat())];
-  const [counts, sums, met, children] = await Promise.all([
-    repo.obligatedCounts(q, root), repo.rollupSums(q, root.id, from, to), repo.complianceSums(q, root.id, allKeys), repo.childFigures(q, root.id, from, to, allKeys),
-  ]);
+  // a caller who sees the org alone (a node grant) gets its own figures, never its subtree's
+  const whole = subtreeCovered(ctx, root);
+  const [counts, sums, met, children] = whole
+    ? await Promise.all([repo.obligatedCounts(q, root), repo.rollupSums(q, root.id, from, to), repo.complianceSums(q, root.id, allKeys), repo.childFigures(q, root.id, from, to, allKeys)])
+    : await Promise.all([
+      repo.hasCommittee(q, root.id).then((c) => [{ child_id: root.id, type: org.type, has_committee: c, n: 1 }]),
+      repo.ownSums(q, root.id, from, to),
+      ownMet(q, root, rule.body, from, to),
+      Promise.resolve([]),
+    ]);
   const obligatedIn = (childId: string | null, type: MeetingType) => counts
     .filter((c) => (childId === null || c.child_id === childId) && isObligated(rule.body, type, { type: c.type, hasCommittee: c.has_committee }))
     .reduce((n, c) => n + c.n, 0) * (keysOf.get(type)?.length ?? 0);
@@ -71,6 +78,29 @@ export async function getMeetingCompliance(deps: Deps, ctx: ActorContext, query:
     })),
     source: rule.source,
   };
+}
+
+function subtreeCovered(ctx: ActorContext, org: { path: string }) {
+  return grantsWith(ctx.actor, 'meeting.read').some((g) => g.orgId === null || (g.scope === 'subtree' && (org.path === g.orgPath || org.path.startsWith(`${g.orgPath}.`))));
+}
+
+/** One org's own met obligations per type and period key (from its held meetings against the cadence). */
+async function ownMet(q: Queryable, org: { id: string }, rule: CadenceRule, from: string, to: string) {
+  const type = (await repo.orgTypeOf(q, org.id)).type;
+  const hasCommittee = await repo.hasCommittee(q, org.id);
+  // whole cadence periods around the range: a quarter's meeting counts for a month inside it
+  const first = periodBounds(periodOf('year', from)).from;
+  const last = periodBounds(periodOf('year', to)).to;
+  const counts = new Map<string, { type: string; period: string; n: number; min: number }>();
+  for (const h of await repo.ownHeld(q, org.id, first, last)) {
+    const c = rule.types[h.type as MeetingType];
+    if (!c || !isObligated(rule, h.type as MeetingType, { type, hasCommittee })) continue;
+    const period = periodOf(c.period, h.held_on);
+    const e = counts.get(`${h.type}|${period}`) ?? { type: h.type, period, n: 0, min: c.min };
+    e.n++;
+    counts.set(`${h.type}|${period}`, e);
+  }
+  return [...counts.values()].filter((e) => e.n >= e.min).map((e) => ({ type: e.type, period: e.period, met: 1 }));
 }
 
 /** Orgs bound by a type's cadence that have not held the required meetings in a period (own meetings), in a scope. */
@@ -143,7 +173,12 @@ export async function metFromMeetings(q: Queryable): Promise<{ orgId: string; pe
 }
 
 export async function rebuildMeetingRollups(deps: Deps) {
-  await deps.db.tx(async (t) => {
+  await rebuildAllMeetingRollups(deps.db);
+}
+
+/** Rebuilds both rollup tables in one transaction (the CLI, bulk loads such as the demo data). */
+export async function rebuildAllMeetingRollups(db: Deps['db']) {
+  await db.tx(async (t) => {
     await repo.lockRollups(t);
     await repo.rebuildRollups(t, await metFromMeetings(t));
   });

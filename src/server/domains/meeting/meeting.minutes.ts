@@ -48,7 +48,7 @@ export async function confirmMeetingMinutes(deps: Deps, ctx: ActorContext, id: s
     if (minutes.version !== body.version) throw new AppError('CONFLICT', '会议记录已被修改，请刷新后核对再确认');
     const me = ctx.actor.personId;
     const personOf = body.as === 'host' ? m.host_person_id : m.recorder_person_id;
-    if (!me || me !== personOf) throw new AppError('FORBIDDEN', body.as === 'host' ? '只有本次会议的主持人本人可以确认' : '只有本次会议的记录人本人可以确认');
+    if (!me || me !== personOf) throw new AppError('MINUTES_CONFIRMER', body.as === 'host' ? '只有本次会议的主持人本人可以确认' : '只有本次会议的记录人本人可以确认');
     const hostDone = body.as === 'host' || !!minutes.host_confirmed_at || m.host_person_id === m.recorder_person_id;
     const recorderDone = body.as === 'recorder' || !!minutes.recorder_confirmed_at || m.host_person_id === m.recorder_person_id;
     const lock = hostDone && recorderDone;

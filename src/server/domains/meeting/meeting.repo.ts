@@ -565,3 +565,74 @@ export function pendingLeave(q: Queryable, scope: Sql, underPath: string | null,
 export function lockRollups(q: Queryable) {
   return q.exec(sql`LOCK TABLE meeting_rollup, meeting_compliance IN EXCLUSIVE MODE`);
 }
+
+// ---------------------------------------------------------------- files and transcripts
+
+export function insertStoredFile(q: Queryable, f: { ownerId: string; orgId: string; fileName: string; mime: string; sizeBytes: number; sha256: string; storageKey: string; createdBy: string }) {
+  return q.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
+    VALUES ('meeting', ${f.ownerId}::uuid, ${f.orgId}::uuid, ${f.fileName}, ${f.mime}, ${f.sizeBytes}, ${f.sha256}, ${f.storageKey}, ${f.createdBy}::uuid) RETURNING id`);
+}
+
+export async function insertTranscript(q: Queryable, meetingId: string, fileId: string, engine: string, by: string) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO meeting_transcript (meeting_id, file_id, status, engine, created_by) VALUES (${meetingId}::uuid, ${fileId}::uuid, 'queued', ${engine}, ${by}::uuid) RETURNING id`)).id;
+}
+export function setTranscriptJob(q: Queryable, id: string, jobId: string) {
+  return q.exec(sql`UPDATE meeting_transcript SET job_id = ${jobId}::uuid WHERE id = ${id}::uuid`);
+}
+export function findTranscript(q: Queryable, id: string) {
+  return q.maybeOne<{ id: string; meeting_id: string; status: string; storage_key: string }>(sql`SELECT t.id, t.meeting_id, t.status, f.storage_key
+    FROM meeting_transcript t JOIN stored_file f ON f.id = t.file_id WHERE t.id = ${id}::uuid`);
+}
+export function transcriptRunning(q: Queryable, id: string) {
+  return q.exec(sql`UPDATE meeting_transcript SET status = 'running', progress = 0, error_code = NULL, error_message = NULL WHERE id = ${id}::uuid`);
+}
+export function transcriptProgress(q: Queryable, id: string, progress: number) {
+  return q.exec(sql`UPDATE meeting_transcript SET progress = ${progress} WHERE id = ${id}::uuid AND status = 'running'`);
+}
+export function transcriptDone(q: Queryable, id: string, durationMs: number, segments: readonly { startMs: number; endMs: number; text: string }[]) {
+  return q.exec(sql`UPDATE meeting_transcript SET status = 'done', progress = 100, duration_ms = ${durationMs}, segments = ${JSON.stringify(segments)}::jsonb, version = version + 1 WHERE id = ${id}::uuid`);
+}
+export function transcriptFailed(q: Queryable, id: string, code: string, message: string) {
+  return q.exec(sql`UPDATE meeting_transcript SET status = 'failed', error_code = ${code}, error_message = ${message}, version = version + 1 WHERE id = ${id}::uuid`);
+}
+export function saveTranscript(q: Queryable, id: string, segments: readonly { startMs: number; endMs: number; text: string }[], by: string) {
+  return q.exec(sql`UPDATE meeting_transcript SET segments = ${JSON.stringify(segments)}::jsonb, edited_by = ${by}::uuid, edited_at = now(), version = version + 1 WHERE id = ${id}::uuid`);
+}
+export interface TranscriptRow {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: number;
+  duration_ms: number | null;
+  segments: { startMs: number; endMs: number; text: string }[];
+  error_code: string | null;
+  error_message: string | null;
+  file_name: string;
+  edited_at: string | null;
+  created_at: string;
+  version: number;
+}
+/** The meeting's latest recording and its transcript. */
+export function latestTranscript(q: Queryable, meetingId: string) {
+  return q.maybeOne<TranscriptRow>(sql`SELECT t.id, t.status, t.progress, t.duration_ms, t.segments, t.error_code, t.error_message, f.file_name,
+      ${ts('t.edited_at')}, ${ts('t.created_at')}, t.version
+    FROM meeting_transcript t JOIN stored_file f ON f.id = t.file_id WHERE t.meeting_id = ${meetingId}::uuid ORDER BY t.created_at DESC, t.id DESC LIMIT 1`);
+}
+
+/** The latest minutes' texts (the keyword corpus), in a scope condition on `o`. */
+export function latestRecords(q: Queryable, scope: Sql, limit: number) {
+  return q.query<{ agenda: string; record: string }>(sql`SELECT mm.agenda, mm.record FROM meeting_minutes mm JOIN meeting m ON m.id = mm.meeting_id JOIN org o ON o.id = m.org_id
+    WHERE ${scope} AND length(mm.record) > 0 ORDER BY mm.updated_at DESC LIMIT ${limit}`);
+}
+
+/** One org's own figures per type over months (not its subtree's): for a caller who sees the org alone. */
+export function ownSums(q: Queryable, orgId: string, from: string, to: string) {
+  return q.query<{ type: string; held: number; expected: number; present: number; on_leave: number; minutes_done: number }>(sql`
+    SELECT f.type, sum(f.held)::int AS held, sum(f.expected)::int AS expected, sum(f.present)::int AS present, sum(f.on_leave)::int AS on_leave, sum(f.minutes_done)::int AS minutes_done
+    FROM (${rawFacts()}) f WHERE f.org_id = ${orgId}::uuid AND f.month BETWEEN ${from}::date AND ${to}::date GROUP BY f.type`);
+}
+
+/** One org's own held meetings per type in [from, to] with their dates. */
+export function ownHeld(q: Queryable, orgId: string, from: string, to: string) {
+  return q.query<{ type: string; held_on: string }>(sql`SELECT type, to_char(held_on, 'YYYY-MM-DD') AS held_on FROM meeting
+    WHERE org_id = ${orgId}::uuid AND status = 'held' AND held_on BETWEEN ${from}::date AND ${to}::date`);
+}

@@ -6,7 +6,7 @@ import { Created, Ok } from '../../../contracts/common';
 import {
   AddCorrectionBody, CalendarFeed, CancelMeetingBody, ComplianceQuery, ConfirmMeetingMinutesBody, CreateMeetingBody, DecideMeetingLeaveBody, GenerateMeetingPlanBody,
   ListMeetingsQuery, MarkAttendanceBody, MeetingCompliance, MeetingDetail, MeetingPage, MeetingPlanResult, MyMeetings, RecordReviewsBody, RequestMeetingLeaveBody,
-  ReviewList, SaveMeetingMinutesBody, SignInCode, SignInMeetingBody, SignInResult, UpdateMeetingBody, VersionBody,
+  ReviewList, SaveMeetingMinutesBody, SaveTranscriptBody, SignInCode, SignInMeetingBody, SignInResult, TranscriptView, MeetingKeywords, UpdateMeetingBody, VersionBody,
 } from '../../../contracts/meeting';
 import * as service from './meeting.service';
 import * as attendance from './meeting.attendance';
@@ -14,8 +14,12 @@ import * as minutes from './meeting.minutes';
 import * as plans from './meeting.plans';
 import * as compliance from './meeting.compliance';
 import * as calendar from './meeting.calendar';
+import * as media from './meeting.media';
+import { attachmentHeaders } from '../../platform/files';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
+const FileParams = z.object({ id: z.uuid({ message: '编号格式不正确' }), fileId: z.uuid({ message: '编号格式不正确' }) });
+const FileKindQuery = z.object({ kind: z.enum(['photo', 'document'], { message: '请选择附件类别' }) });
 const FeedParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}\.ics$/, { message: '订阅地址无效' }) });
 
 export function registerMeetingRoutes(app: FastifyInstance, deps: Deps) {
@@ -138,6 +142,47 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req, reply) => {
       const body = await calendar.calendarIcs(deps, contextOf(req), req.params.token.slice(0, -4));
       return reply.header('content-type', 'text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/meetings/:id/files', operationId: 'uploadMeetingFile', summary: '上传会议照片或文件（可选，不作为必须的留痕材料）', tags: ['meeting'], access: 'meeting.manage',
+    schema: { params: IdParams, querystring: FileKindQuery, response: { 201: Created } },
+    handler: async (req, reply) => reply.code(201).send({ id: await media.uploadMeetingFile(deps, contextOf(req), req.params.id, req.query.kind, req) }),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/meetings/:id/files/:fileId', operationId: 'downloadMeetingFile', summary: '下载会议附件', tags: ['meeting'], access: 'self.read',
+    schema: { params: FileParams },
+    handler: async (req, reply) => {
+      const f = await media.meetingFile(deps, contextOf(req), req.params.id, req.params.fileId);
+      return reply.headers(attachmentHeaders(f.fileName, f.mime)).send(f.data);
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/meetings/:id/audio', operationId: 'uploadMeetingAudio', summary: '上传会议录音并在后台转写为文字（需配置语音识别模型）', tags: ['meeting'], access: 'meeting.manage',
+    schema: { params: IdParams, response: { 201: Created } },
+    handler: async (req, reply) => reply.code(201).send({ id: await media.uploadMeetingAudio(deps, contextOf(req), req.params.id, req) }),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/meetings/:id/transcript', operationId: 'getMeetingTranscript', summary: '会议录音的转写稿（带时间戳）与语音识别状态', tags: ['meeting'], access: 'meeting.read',
+    schema: { params: IdParams, response: { 200: TranscriptView } },
+    handler: async (req) => media.getMeetingTranscript(deps, contextOf(req), req.params.id),
+  });
+  defineRoute(app, db, {
+    method: 'PUT', url: '/api/v1/meetings/:id/transcript', operationId: 'saveMeetingTranscript', summary: '修改转写稿', tags: ['meeting'], access: 'meeting.manage',
+    schema: { params: IdParams, body: SaveTranscriptBody, response: { 200: Ok } },
+    handler: async (req) => (await media.saveMeetingTranscript(deps, contextOf(req), req.params.id, req.body), ok),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/meetings/:id/keywords', operationId: 'getMeetingKeywords', summary: '会议记录与转写稿的高频词和关键词（TF-IDF、TextRank）', tags: ['meeting'], access: 'meeting.read',
+    schema: { params: IdParams, response: { 200: MeetingKeywords } },
+    handler: async (req) => media.getMeetingKeywords(deps, contextOf(req), req.params.id),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/meetings/:id/report.docx', operationId: 'renderMeetingReport', summary: '生成会议报告草稿（Word：基本情况、出席、关键词、决议）', tags: ['meeting'], access: 'meeting.read',
+    schema: { params: IdParams },
+    handler: async (req, reply) => {
+      const r = await media.renderMeetingReport(deps, contextOf(req), req.params.id);
+      return reply.headers(attachmentHeaders(r.fileName, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')).send(r.data);
     },
   });
 }

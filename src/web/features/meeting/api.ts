@@ -4,7 +4,8 @@ import type {
   MarkAttendanceBody, MeetingCompliance, MeetingDetail, MeetingKeywords, MeetingListItem, MeetingPage, MeetingPlanResult, MyMeetings, RecordReviewsBody, RequestMeetingLeaveBody,
   ReviewList, SaveMeetingMinutesBody, SaveTranscriptBody, SignInCode, SignInResult, TranscriptView, UpdateMeetingBody,
 } from '../../../contracts/meeting';
-type Created = { id: string };
+import type { z } from 'zod';
+import type { Created as CreatedSchema, Ok as OkSchema } from '../../../contracts/common';
 import { api } from '../../shared/api';
 
 // The 三会一课 API (src/server/domains/meeting/meeting.routes.ts) as TanStack
@@ -70,26 +71,26 @@ function useMeetingMutation<V, R = unknown>(fn: (v: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: ['meetings'] }) });
 }
 
-export const useCreateMeeting = () => useMeetingMutation((body: CreateMeetingBody) => api.post<Created>(BASE, body));
-export const useUpdateMeeting = (id: string) => useMeetingMutation((body: UpdateMeetingBody) => api.patch<{ ok: true }>(`${BASE}/${id}`, body));
-export const useCancelMeeting = (id: string) => useMeetingMutation((body: CancelMeetingBody) => api.post<{ ok: true }>(`${BASE}/${id}/cancel`, body));
-export const useSendNotice = (id: string) => useMeetingMutation((version: number) => api.post<{ ok: true }>(`${BASE}/${id}/notice`, { version }));
+export const useCreateMeeting = () => useMeetingMutation((body: CreateMeetingBody) => api.post<z.infer<typeof CreatedSchema>>(BASE, body));
+export const useUpdateMeeting = (id: string) => useMeetingMutation((body: UpdateMeetingBody) => api.patch<z.infer<typeof OkSchema>>(`${BASE}/${id}`, body));
+export const useCancelMeeting = (id: string) => useMeetingMutation((body: CancelMeetingBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/cancel`, body));
+export const useSendNotice = (id: string) => useMeetingMutation((version: number) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/notice`, { version }));
 export const useGeneratePlan = () => useMeetingMutation((body: GenerateMeetingPlanBody) => api.post<MeetingPlanResult>(`${BASE}/plan`, body));
 export const useSignIn = (id: string) => useMeetingMutation((token: string) => api.post<SignInResult>(`${BASE}/${id}/sign-in`, { token }));
-export const useRequestLeave = (id: string) => useMeetingMutation((body: RequestMeetingLeaveBody) => api.post<{ ok: true }>(`${BASE}/${id}/leave`, body));
-export const useDecideLeave = (id: string) => useMeetingMutation((body: DecideMeetingLeaveBody) => api.post<{ ok: true }>(`${BASE}/${id}/leave/decide`, body));
-export const useMarkAttendance = (id: string) => useMeetingMutation((body: MarkAttendanceBody) => api.post<{ ok: true }>(`${BASE}/${id}/attendance`, body));
-export const useSaveMinutes = (id: string) => useMeetingMutation((body: SaveMeetingMinutesBody) => api.put<{ ok: true }>(`${BASE}/${id}/minutes`, body));
-export const useConfirmMinutes = (id: string) => useMeetingMutation((body: ConfirmMeetingMinutesBody) => api.post<{ ok: true }>(`${BASE}/${id}/minutes/confirm`, body));
-export const useAddCorrection = (id: string) => useMeetingMutation((body: AddCorrectionBody) => api.post<{ ok: true }>(`${BASE}/${id}/corrections`, body));
-export const useRecordReviews = (id: string) => useMeetingMutation((body: RecordReviewsBody) => api.put<{ ok: true }>(`${BASE}/${id}/reviews`, body));
-export const useSaveTranscript = (id: string) => useMeetingMutation((body: SaveTranscriptBody) => api.put<{ ok: true }>(`${BASE}/${id}/transcript`, body));
+export const useRequestLeave = (id: string) => useMeetingMutation((body: RequestMeetingLeaveBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/leave`, body));
+export const useDecideLeave = (id: string) => useMeetingMutation((body: DecideMeetingLeaveBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/leave/decide`, body));
+export const useMarkAttendance = (id: string) => useMeetingMutation((body: MarkAttendanceBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/attendance`, body));
+export const useSaveMinutes = (id: string) => useMeetingMutation((body: SaveMeetingMinutesBody) => api.put<z.infer<typeof OkSchema>>(`${BASE}/${id}/minutes`, body));
+export const useConfirmMinutes = (id: string) => useMeetingMutation((body: ConfirmMeetingMinutesBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/minutes/confirm`, body));
+export const useAddCorrection = (id: string) => useMeetingMutation((body: AddCorrectionBody) => api.post<z.infer<typeof OkSchema>>(`${BASE}/${id}/corrections`, body));
+export const useRecordReviews = (id: string) => useMeetingMutation((body: RecordReviewsBody) => api.put<z.infer<typeof OkSchema>>(`${BASE}/${id}/reviews`, body));
+export const useSaveTranscript = (id: string) => useMeetingMutation((body: SaveTranscriptBody) => api.put<z.infer<typeof OkSchema>>(`${BASE}/${id}/transcript`, body));
 /** A photo or document attached to the meeting (multipart, field "file"). */
-export const useUploadMeetingFile = (id: string) => useMeetingMutation((v: { file: File; kind: 'photo' | 'document' }) => api.upload<Created>(`${BASE}/${id}/files`, v.file, v.file.name, { kind: v.kind }));
+export const useUploadMeetingFile = (id: string) => useMeetingMutation((v: { file: File; kind: 'photo' | 'document' }) => api.upload<z.infer<typeof CreatedSchema>>(`${BASE}/${id}/files`, v.file, v.file.name, { kind: v.kind }));
 /** A recording (or one made in the browser) to transcribe: answers with the transcript's id; the job runs in the background. */
-export const useUploadAudio = (id: string) => useMeetingMutation((v: { file: Blob; fileName: string }) => api.upload<Created>(`${BASE}/${id}/audio`, v.file, v.fileName));
+export const useUploadAudio = (id: string) => useMeetingMutation((v: { file: Blob; fileName: string }) => api.upload<z.infer<typeof CreatedSchema>>(`${BASE}/${id}/audio`, v.file, v.fileName));
 export const useCreateCalendarFeed = () => useMeetingMutation(() => api.post<CalendarFeed>('/api/v1/me/calendar-feed', {}));
-export const useRevokeCalendarFeed = () => useMeetingMutation(() => api.del<{ ok: true }>('/api/v1/me/calendar-feed'));
+export const useRevokeCalendarFeed = () => useMeetingMutation(() => api.del<z.infer<typeof OkSchema>>('/api/v1/me/calendar-feed'));
 
 export const meetingFileUrl = (id: string, fileId: string) => `${BASE}/${id}/files/${fileId}`;
 export const reportUrl = (id: string) => `${BASE}/${id}/report.docx`;
