@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, meetingsRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
 // The database is the server's: the embedded one under DATA_DIR (the server
@@ -87,6 +87,9 @@ program.command('audit').description('audit log').command('verify').description(
 
 program.command('dues').description('party dues').command('verify').description('verify the dues ledger: hash chains, bills against entries, rollups against a recomputation (exit 1 on any problem)').action(action(duesVerifyCmd));
 
+const meetings = program.command('meetings').description('meetings (三会一课)');
+meetings.command('verify').description('compare the meeting rollups and met obligations with a recomputation from the meetings (exit 1 on drift)').action(action(meetingsVerifyCmd));
+meetings.command('rebuild').description('recompute the meeting rollups and met obligations from the meetings').action(action(meetingsRebuildCmd));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');
 rollups.command('verify').description('compare the member rollups with a recomputation from persons and orgs (exit 1 on drift)').action(action(rollupsVerifyCmd));
 rollups.command('rebuild').description('recompute every member rollup from persons and orgs').action(action(rollupsRebuildCmd));

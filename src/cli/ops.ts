@@ -4,6 +4,7 @@ import { checkpointFile, verifyAuditChain } from '../server/platform/audit';
 import { verifyLedger } from '../server/domains/dues';
 import { memberRollupDifferences, rebuildAllMemberRollups } from '../server/domains/member';
 import { listTakenUsernames } from '../server/domains/admin';
+import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domains/meeting';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
 import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
@@ -97,6 +98,30 @@ export async function rollupsRebuildCmd() {
     const t0 = Date.now();
     const rows = await rebuildAllMemberRollups(deps.db);
     console.log(`Rebuilt ${rows} member rollup rows in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+  });
+}
+
+/** `meetings verify`: the meeting rollups (held, attendance, minutes; met obligations) against a recomputation from the meetings (exit 1 on drift). */
+export async function meetingsVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const d = await meetingRollupDifferences(deps);
+    if (!d.rollup.length && !d.compliance.length) console.log('OK: the meeting rollups and the met obligations agree with a recomputation from the meetings');
+    else {
+      console.log(`${d.rollup.length} meeting rollup row(s) and ${d.compliance.length} obligation count(s) differ from a recomputation:`);
+      printTable(['org', 'month', 'type'], d.rollup.slice(0, 50).map((r) => [r.org_id, r.month, r.type]));
+      for (const k of d.compliance.slice(0, 50)) console.log(`  obligations ${k}`);
+      console.log('Repair with: npm run cli -- meetings rebuild');
+      throw new CliError('', 1);
+    }
+  });
+}
+
+/** `meetings rebuild`: recomputes the meeting rollups from the meetings. */
+export async function meetingsRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const t0 = Date.now();
+    await rebuildMeetingRollups(deps);
+    console.log(`Rebuilt the meeting rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
   });
 }
 

@@ -90,6 +90,8 @@ export const JOB_KINDS: Record<string, string> = {
   'system.calendar_reminder': '下一年工作日历提醒',
   'system.backup': '数据备份',
   'transfer.expiry': '组织关系介绍信到期处理与提醒',
+  'meeting.reminders': '组织生活未按期召开提醒',
+  'meeting.transcribe': '会议录音转写',
   'maintenance.cleanup': '过期会话与临时文件清理',
 };
 

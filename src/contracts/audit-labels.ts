@@ -74,6 +74,26 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'member.contact': '登记与党员联系',
   'member.lost_contact_propose': '失联党员处理决议',
   'member.lost_contact_decide': '审批失联党员处理',
+  'meeting.create': '安排会议',
+  'meeting.update': '修改会议安排',
+  'meeting.cancel': '取消会议',
+  'meeting.notice': '发送会议通知',
+  'meeting.plan': '生成年度会议计划',
+  'meeting.sign_in': '会议扫码签到',
+  'meeting.join_room': '远程参会',
+  'meeting.leave_request': '会议请假',
+  'meeting.leave_approve': '批准会议请假',
+  'meeting.leave_reject': '不批准会议请假',
+  'meeting.mark_attendance': '登记会议出席',
+  'meeting.minutes_save': '填写会议记录',
+  'meeting.minutes_confirm': '确认会议记录',
+  'meeting.minutes_lock': '会议记录确认并锁定',
+  'meeting.correction': '追加会议记录更正',
+  'meeting.reviews': '登记民主评议结果',
+  'meeting.file_upload': '上传会议附件',
+  'meeting.transcript_edit': '修改会议转写稿',
+  'meeting.calendar_feed': '生成日历订阅地址',
+  'meeting.calendar_feed_revoke': '停用日历订阅地址',
 };
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {
@@ -92,6 +112,7 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   transfer: '组织关系介绍信',
   transfer_request: '转接申请',
   flow_certificate: '流动党员活动证',
+  meeting: '会议',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -105,7 +126,9 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   displayName: '姓名', dir: '目录', differences: '差异数', date: '日期', checked: '已校验条数', category: '类别', brokenIds: '问题记录编号', bills: '账单数',
   backupCreatedAt: '备份时间', auditHeadMatches: '审计日志末条一致', auditHeadId: '审计日志末条编号', auditChainOk: '审计链完整', approved: '批准', approve: '批准',
   result: '结果', personId: '关联党员', previousPersonId: '原关联党员', reused: '启用原账号', accounts: '停用账号数',
-  appliedOn: '申请日期', acceptedOn: '接收日期', validUntil: '有效期至', hop: '审批级次', of: '共需审批级数', toOrgId: '接收组织', answer: '答复', reached: '联系上', firstBrokenId: '首个问题记录', locked: '已锁定账号', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
+  appliedOn: '申请日期', acceptedOn: '接收日期', validUntil: '有效期至', hop: '审批级次', of: '共需审批级数', toOrgId: '接收组织', answer: '答复', reached: '联系上', firstBrokenId: '首个问题记录', locked: '已锁定账号',
+  as: '确认身份', count: '条数', created: '新增数', existing: '已有数', heldOn: '召开日期', length: '字数', marks: '登记人数', plannedDate: '计划日期', recipients: '通知人数',
+  resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {

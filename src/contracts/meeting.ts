@@ -83,7 +83,10 @@ export function periodLabel(key: string): string {
   return `${key.slice(0, 4)}年${Number(key.slice(5, 7))}月`;
 }
 
-export const PeriodKey = z.string().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, { message: '期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM' });
+export const PeriodKey = z
+  .string()
+  .regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, { message: '期间格式应为 YYYY、YYYY-Qn 或 YYYY-MM' })
+  .refine((s) => Number(s.slice(0, 4)) >= 2000 && Number(s.slice(0, 4)) <= 2100, { message: '期间应在 2000 年至 2100 年之间' });
 
 const DateTime = z.iso.datetime({ offset: true, message: '时间格式不正确' });
 const OptText = (max: number, label: string) => Text.pipe(z.string().trim().max(max, `${label}不超过${max}字`)).nullish();

@@ -33,6 +33,17 @@ const transferScopes: Format = (v) =>
         .map(([k, s]) => `${SCOPE_LABELS[k] ?? k} ${s.validityDays}天、${s.approvals ? `上级审批${s.approvals}级` : '无需审批'}`)
         .join('；')
     : '—';
+const MEETING_TYPE_LABELS: Record<string, string> = { branch_assembly: '支部党员大会', committee_meeting: '支委会', group_meeting: '党小组会', party_lecture: '党课', theme_day: '主题党日', life_meeting: '组织生活会', democratic_review: '民主评议党员', heart_talk: '谈心谈话' };
+const PERIOD_LABELS: Record<string, string> = { month: '每月', quarter: '每季度', year: '每年' };
+const ORG_TYPE_LABELS: Record<string, string> = { general_branch: '党总支', branch: '党支部', joint_branch: '联合党支部', temporary_branch: '临时党支部', party_group: '党小组' };
+/** 支部党员大会：每季度至少1次（党总支、党支部…）；… */
+const cadence: Format = (v) =>
+  v && typeof v === 'object'
+    ? Object.entries(v as Record<string, { period: string; min: number; orgTypes: string[]; withCommittee?: boolean; usualMonth?: number }>)
+        .map(([k, c]) => `${MEETING_TYPE_LABELS[k] ?? k}：${PERIOD_LABELS[c.period] ?? c.period}至少${c.min}次（${c.orgTypes.map((t) => ORG_TYPE_LABELS[t] ?? t).join('、')}${c.withCommittee ? '，设支部委员会的' : ''}${c.usualMonth ? `，一般在${c.usualMonth}月` : ''}）`)
+        .join('；')
+    : '—';
+const share: Format = (v) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '不限');
 const days: Format = (v) => (Array.isArray(v) ? v.map((d) => `期限前${d}天`).join('、') : '—');
 const waitYears: Format = (v) =>
   v && typeof v === 'object'
@@ -102,6 +113,25 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       maxValidityDays: { label: '有效期最长', format: n('天') },
       receiptDays: { label: '回执寄回期限（报到后）', format: n('天') },
       remindDaysBeforeExpiry: { label: '到期前提醒接收方', format: n('天') },
+    },
+  },
+  'meetings.cadence': {
+    name: '三会一课与组织生活频次',
+    fields: {
+      types: { label: '各类会议的召开频次', format: cadence },
+      themeDayOfMonth: { label: '主题党日（每月相对固定）', format: n('日') },
+      warnDaysBeforeEnd: { label: '期末前提醒未召开', format: n('天') },
+      excellentShareCap: { label: '民主评议优秀比例上限', format: share },
+    },
+  },
+  'meetings.attendance': {
+    name: '会议出席与签到',
+    fields: {
+      signInOpensMinutesBefore: { label: '会前开放签到', format: n('分钟') },
+      signInClosesMinutesAfter: { label: '会后关闭签到', format: n('分钟') },
+      qrTokenSeconds: { label: '签到二维码轮换周期', format: n('秒') },
+      defaultDurationMinutes: { label: '未填写结束时间时按会议时长', format: n('分钟') },
+      roomMaxParticipants: { label: '远程会议室人数上限', format: n('人') },
     },
   },
   'transfer.mobility': {

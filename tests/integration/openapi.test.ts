@@ -14,6 +14,9 @@ const NOT_JSON = new Set([
   'renderDevelopmentDocument', // docx / pdf
   'downloadMyDevelopmentReport', // the submitted file
   'renderTransferLetter', // the letter as a PDF
+  'downloadMeetingFile', // the stored photo or document
+  'renderMeetingReport', // docx
+  'getCalendarIcs', // text/calendar (RFC 5545)
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
   'getDuesBaseImportTemplate', // xlsx
