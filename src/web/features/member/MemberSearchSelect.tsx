@@ -43,6 +43,8 @@ interface Common {
   placeholder?: string;
   style?: React.CSSProperties;
   'aria-label'?: string;
+  /** names of members already picked when the select opens (an edit form), so their tags read as names */
+  initialNames?: Record<string, string>;
 }
 type Props =
   | (Common & { multiple?: false; value?: string; onChange?: (id: string | undefined, name?: string) => void })
@@ -53,7 +55,7 @@ export function MemberSearchSelect(props: Props) {
   const { term, selectProps, clear } = useServerSearch();
   const q = useMemberSearch(orgId, term, status);
   // names of picked members, so that their tags keep their names when the search moves on
-  const [names, setNames] = useState<Record<string, string>>({});
+  const [names, setNames] = useState<Record<string, string>>(() => ({ ...props.initialNames }));
   const labeled = (v: string): LabeledValue => ({ value: v, label: names[v] ?? '…' });
 
   // only what the search found: a picked member is not offered again as the "only option"

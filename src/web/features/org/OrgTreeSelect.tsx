@@ -1,7 +1,7 @@
 import { useMemo, useState, type CSSProperties, type ReactNode } from 'react';
 import { TreeSelect, Typography } from 'antd';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { BRANCH_TYPES, ORG_TYPES } from '../../../contracts/dict';
+import { BRANCH_TYPES, ORG_TYPES, type OrgType } from '../../../contracts/dict';
 import { useDebounced } from '../../shared/use-debounced';
 import { childrenQuery, useOrg, useOrgSearch, type OrgSummary } from './api';
 
@@ -10,6 +10,8 @@ interface Props {
   onChange?: (id: string | null, org?: OrgSummary) => void;
   /** only branch-type orgs (党支部、联合党支部、临时党支部) can be picked */
   branchOnly?: boolean;
+  /** only orgs of these types can be picked (the others stay in the tree to open) */
+  pickableTypes?: readonly OrgType[];
   /** this org and its subtree cannot be picked (moving an org) */
   excludeId?: string;
   placeholder?: string;
@@ -31,7 +33,7 @@ interface Node {
 }
 
 /** A lazily loaded org tree picker within the user's scope, with server-side search by name. */
-export function OrgTreeSelect({ value, onChange, branchOnly = false, excludeId, placeholder, allowClear = true, style, disabled, id, ...aria }: Props) {
+export function OrgTreeSelect({ value, onChange, branchOnly = false, pickableTypes, excludeId, placeholder, allowClear = true, style, disabled, id, ...aria }: Props) {
   const qc = useQueryClient();
   const [loaded, setLoaded] = useState<string[]>([]);
   const [search, setSearch] = useState('');
@@ -60,7 +62,7 @@ export function OrgTreeSelect({ value, onChange, branchOnly = false, excludeId, 
   const current = useOrg(value && !known.has(value) ? value : null);
 
   const toNode = (o: OrgSummary, nested: boolean): Node => {
-    const pickable = !o.isDissolved && (!branchOnly || BRANCH_TYPES.includes(o.type)) && o.id !== excludeId;
+    const pickable = !o.isDissolved && (!branchOnly || BRANCH_TYPES.includes(o.type)) && (!pickableTypes || pickableTypes.includes(o.type)) && o.id !== excludeId;
     const list = nested ? byParent.get(o.id) : undefined;
     return {
       value: o.id,
