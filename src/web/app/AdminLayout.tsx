@@ -22,7 +22,7 @@ export function AdminLayout() {
   const logout = useLogout();
   const [collapsed, setCollapsed] = useState(false);
   const entries = useMemo(() => (me.data ? menuFor(me.data) : []), [me.data]);
-  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'development', 'dues', 'system']);
+  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'development', 'dues', 'meetings', 'system']);
   const currentOrg = useCurrentOrg(me.data?.username ?? '');
 
   if (me.isPending) return <PageLoading tip="正在进入管理端…" />;
@@ -48,6 +48,14 @@ export function AdminLayout() {
     setCurrentOrg(user.username, id);
     if (location.pathname === '/admin/members') navigate(id ? `/admin/members?orgId=${id}` : '/admin/members');
     else if (location.pathname === '/admin/orgs' && id) navigate(`/admin/orgs?id=${id}`);
+    else if (location.pathname === '/admin/meetings' || location.pathname === '/admin/meetings/compliance') {
+      // the meeting pages read ?orgId= before the switcher: the switch replaces it (other filters stay, from page 1)
+      const next = new URLSearchParams(location.search);
+      next.delete('orgId');
+      next.delete('page');
+      if (id) next.set('orgId', id);
+      navigate({ pathname: location.pathname, search: next.toString() });
+    }
   };
 
   return (

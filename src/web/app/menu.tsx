@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -64,6 +64,15 @@ const MENU: MenuEntry[] = [
       { key: '/admin/transfers', label: '转接管理', perm: 'transfer.read' },
       { key: '/admin/transfers/mobile', label: '流动党员', perm: 'transfer.read' },
       { key: '/admin/transfers/lost-contact', label: '失联党员', perm: 'transfer.read' },
+    ],
+  },
+  {
+    key: 'meetings',
+    label: '组织生活',
+    icon: <CalendarOutlined />,
+    children: [
+      { key: '/admin/meetings', label: '会议管理', perm: 'meeting.read' },
+      { key: '/admin/meetings/compliance', label: '落实情况', perm: 'meeting.read' },
     ],
   },
   {

@@ -82,6 +82,9 @@ const MobileMembersPage = page(() => import('../features/transfer/MobileMembersP
 const LostContactPage = page(() => import('../features/transfer/LostContactPage'), 'LostContactPage');
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
+const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
+const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
+const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
 const RulesPage = page(() => import('../features/admin/RulesPage'), 'RulesPage');
@@ -170,6 +173,9 @@ const adminPages: RouteObject[] = [
   { path: 'transfers/:id', element: guarded('transfer.read', TransferDetailPage) },
   { path: 'transfers/mobile', element: guarded('transfer.read', MobileMembersPage) },
   { path: 'transfers/lost-contact', element: guarded('transfer.read', LostContactPage) },
+  { path: 'meetings', element: guarded('meeting.read', MeetingListPage) },
+  { path: 'meetings/compliance', element: guarded('meeting.read', MeetingCompliancePage) },
+  { path: 'meetings/:id', element: guarded('meeting.read', MeetingDetailPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },

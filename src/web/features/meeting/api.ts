@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AddCorrectionBody, CalendarFeed, CancelMeetingBody, ConfirmMeetingMinutesBody, CreateMeetingBody, DecideMeetingLeaveBody, GenerateMeetingPlanBody, ListMeetingsQuery,
   MarkAttendanceBody, MeetingCompliance, MeetingDetail, MeetingKeywords, MeetingListItem, MeetingPage, MeetingPlanResult, MyMeetings, RecordReviewsBody, RequestMeetingLeaveBody,
@@ -94,3 +94,31 @@ export const useRevokeCalendarFeed = () => useMeetingMutation(() => api.del<z.in
 
 export const meetingFileUrl = (id: string, fileId: string) => `${BASE}/${id}/files/${fileId}`;
 export const reportUrl = (id: string) => `${BASE}/${id}/report.docx`;
+
+const RANGE_PAGES = 5;
+/**
+ * Every meeting of a date range (the calendar views), up to 500: the first
+ * page of 100 tells the total, the rest are fetched alongside. `capped` says
+ * that more exist than are shown.
+ */
+export function useMeetingsInRange(f: Omit<MeetingFilters, 'page' | 'pageSize'>, enabled: boolean) {
+  const first = useMeetings({ ...f, page: 1, pageSize: 100 }, enabled);
+  const pages = Math.min(RANGE_PAGES, Math.ceil((first.data?.total ?? 0) / 100));
+  const rest = useQueries({
+    queries: Array.from({ length: Math.max(0, pages - 1) }, (_, i) => {
+      const q = { ...f, page: i + 2, pageSize: 100 };
+      return { queryKey: ['meetings', 'list', q], queryFn: () => api.get<MeetingPage>(BASE, { ...q }), enabled };
+    }),
+  });
+  const items = [...(first.data?.items ?? []), ...rest.flatMap((r) => r.data?.items ?? [])];
+  return {
+    items,
+    total: first.data?.total ?? 0,
+    capped: (first.data?.total ?? 0) > RANGE_PAGES * 100,
+    isPending: first.isPending,
+    isFetching: first.isFetching || rest.some((r) => r.isFetching),
+    isError: first.isError || rest.some((r) => r.isError),
+    error: first.error ?? rest.find((r) => r.error)?.error,
+    refetch: () => void Promise.all([first.refetch(), ...rest.map((r) => r.refetch())]),
+  };
+}
