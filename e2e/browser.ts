@@ -191,10 +191,11 @@ export function horizontalOverflow(page: Page): Promise<number> {
 /**
  * The demo county on a real HTTP port, and a browser. The server's business
  * clock is the real one, as the browser's, unless a flow written against fixed
- * dates passes its own (development: the harness's fixed day).
+ * dates passes its own (development: the harness's fixed day). `env` adds
+ * settings (meetings: ASR_ENGINE=tone-test, the deterministic speech engine).
  */
-export async function startDemo(opts: { clock?: Clock } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
-  const h = await createDemoHarness({}, { clock: opts.clock ?? systemClock });
+export async function startDemo(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
+  const h = await createDemoHarness(opts.env ?? {}, { clock: opts.clock ?? systemClock });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   return { h, base, browser: await launchChromium() };
