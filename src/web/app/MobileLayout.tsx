@@ -25,7 +25,7 @@ export function MobileLayout() {
   const location = useLocation();
   if (me.isPending) return <PageLoading tip="正在加载…" />;
   if (me.isError) {
-    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname)}`} replace />;
+    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
     return (
       <div className="m-shell">
         <ErrorState error={me.error} onRetry={() => me.refetch()} />
