@@ -98,6 +98,10 @@ const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordP
 const MobileDuesPage = page(() => import('../features/mobile/MobileDuesPage'), 'MobileDuesPage');
 const MobilePayPage = page(() => import('../features/mobile/MobilePayPage'), 'MobilePayPage');
 const MobileTransfersPage = page(() => import('../features/mobile/MobileTransfersPage'), 'MobileTransfersPage');
+const MobileMeetingsPage = page(() => import('../features/mobile/MobileMeetingsPage'), 'MobileMeetingsPage');
+const MobileMeetingsDetailPage = page(() => import('../features/mobile/MobileMeetingsDetailPage'), 'MobileMeetingsDetailPage');
+const MobileMeetingsSignInPage = page(() => import('../features/mobile/MobileMeetingsSignInPage'), 'MobileMeetingsSignInPage');
+const MobileMeetingsHostPage = page(() => import('../features/mobile/MobileMeetingsHostPage'), 'MobileMeetingsHostPage');
 const TransferVerifyPage = page(() => import('../features/verify/TransferVerifyPage'), 'TransferVerifyPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
@@ -195,6 +199,11 @@ const mobilePages: RouteObject[] = [
   { path: 'approvals', element: <MobileApprovalsPage /> },
   { path: 'pay/:outTradeNo', element: <MobilePayPage /> },
   { path: 'transfers', element: <MobileTransfersPage /> },
+  { path: 'meetings', element: <MobileMeetingsPage /> },
+  { path: 'meetings/:id', element: <MobileMeetingsDetailPage /> },
+  // the host's QR code opens this (SignInCode.url); without a session the login brings the member back here
+  { path: 'meetings/:id/sign-in', element: <MobileMeetingsSignInPage /> },
+  { path: 'meetings/:id/host', element: <MobileMeetingsHostPage /> },
   { path: '*', element: <NotFound /> },
 ];
 
