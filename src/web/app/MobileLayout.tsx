@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { AuditOutlined, HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, FlagOutlined, HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { ApiError } from '../shared/api';
 import { can, useMe } from '../shared/session';
@@ -8,15 +8,20 @@ import { ErrorState, PageLoading } from '../shared/states';
 
 const TABS = [
   { to: '/m', label: '首页', icon: <HomeOutlined /> },
+  { to: '/m/meetings', label: '组织生活', icon: <FlagOutlined /> },
   { to: '/m/dues', label: '党费', icon: <PayCircleOutlined /> },
   { to: '/m/me', label: '我的', icon: <UserOutlined /> },
 ];
 /** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
 const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
-/** Pages under a tab without being its path: 修改密码 and 组织关系 under 我的, the cashier under 党费. */
+/** Pages under a tab without being its path: 修改密码 and 组织关系 under 我的, the cashier under 党费, a meeting under 组织生活. */
 function activeFor(tab: string, pathname: string) {
-  return (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers'))) || (tab === '/m/dues' && pathname.startsWith('/m/pay/'));
+  return (
+    (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers'))) ||
+    (tab === '/m/dues' && pathname.startsWith('/m/pay/')) ||
+    (tab === '/m/meetings' && pathname.startsWith('/m/meetings/'))
+  );
 }
 
 /** The member's phone pages (360–430 px): a title bar, the page, a bottom tab bar. */
@@ -47,7 +52,7 @@ export function MobileLayout() {
         </Suspense>
       </main>
       <nav className="m-tabbar" aria-label="底部导航">
-        {(APPROVAL_PERMISSIONS.some((p) => can(me.data, p)) ? [...TABS.slice(0, 2), APPROVALS_TAB, ...TABS.slice(2)] : TABS).map((t) => (
+        {(APPROVAL_PERMISSIONS.some((p) => can(me.data, p)) ? [...TABS.slice(0, 3), APPROVALS_TAB, ...TABS.slice(3)] : TABS).map((t) => (
           <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname) ? 'm-tab m-tab-active' : 'm-tab')}>
             <span className="m-tab-icon">{t.icon}</span>
             <span>{t.label}</span>

@@ -1,17 +1,57 @@
 import { Button } from 'antd';
+import { RightOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import { can, useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
+import { useMyMeetings } from '../meeting/api';
 import { useMarkRead, useNotifications } from '../notification/api';
 import { NotificationItems } from '../notification/NotificationList';
 import { isNoProfile, useMyDevelopment, useMyProfile } from './api';
 import { DevelopmentTodoCard } from './MyDevelopment';
 import { MobileError, MobileLoading } from './MobileStates';
+import { meetingDate, meetingTime, MyStatusTag } from './MobileMeetingsShared';
 
 function greeting(hour: number) {
   if (hour < 11) return '早上好';
   if (hour < 13) return '中午好';
   if (hour < 18) return '下午好';
   return '晚上好';
+}
+
+/** 组织生活: the next meeting the member is expected at, and the way to all of them. */
+function NextMeetingCard() {
+  const q = useMyMeetings();
+  const next = q.data?.upcoming[0];
+  if (q.isError) return null; // the 组织生活 tab says why
+  return (
+    <section className="m-card" aria-labelledby="m-next-meeting">
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+        <h2 id="m-next-meeting" style={{ margin: 0 }}>
+          近期会议
+        </h2>
+        <Link to="/m/meetings" style={{ minHeight: 44, display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+          全部会议 <RightOutlined />
+        </Link>
+      </div>
+      {q.isPending ? (
+        <div style={{ color: '#8c8c8c' }}>正在加载…</div>
+      ) : !next ? (
+        <p style={{ color: '#8c8c8c', margin: '8px 0 0' }}>近期没有需要参加的会议。</p>
+      ) : (
+        <Link to={`/m/meetings/${next.id}`} style={{ display: 'block', color: 'inherit', marginTop: 8 }} data-testid="next-meeting">
+          <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, alignItems: 'flex-start' }}>
+            <strong style={{ minWidth: 0, wordBreak: 'break-word' }}>{next.title}</strong>
+            <MyStatusTag mine={next} status={next.status} />
+          </div>
+          <div style={{ color: '#595959', fontSize: 14, marginTop: 4 }}>
+            {meetingDate(next.plannedDate)} {meetingTime(next.startsAt, next.endsAt)}
+            {next.location ? ` · ${next.location}` : ''}
+          </div>
+          {q.data.upcoming.length > 1 && <div style={{ color: '#8c8c8c', fontSize: 13, marginTop: 4 }}>另有 {q.data.upcoming.length - 1} 次会议待参加</div>}
+        </Link>
+      )}
+    </section>
+  );
 }
 
 export function MobileHomePage() {
@@ -38,6 +78,8 @@ export function MobileHomePage() {
       </section>
 
       {file?.state === 'open' && dev.data && <DevelopmentTodoCard dev={dev.data} />}
+
+      {me.personId && !noProfile && <NextMeetingCard />}
 
       <section className="m-card" aria-labelledby="m-branch">
         <h2 id="m-branch">我的支部</h2>
