@@ -112,6 +112,8 @@ describe('a branch assembly from notice to locked minutes', () => {
     clock.set('2026-12-10T08:31:00Z');
     const late = await m1.post(`/api/v1/meetings/${id}/sign-in`, { token: code.token });
     expect(late.json().error.code).toBe('SIGNIN_CLOSED');
+    // a member already present who reopens the old code hears that they are signed in
+    expect((await m0.post(`/api/v1/meetings/${id}/sign-in`, { token: code.token })).json().error.code).toBe('SIGNIN_DUPLICATE');
 
     // the recorder marks the host and themselves present (signing in is optional)
     expect((await s.sec.post(`/api/v1/meetings/${id}/attendance`, { marks: [{ personId: s.host.id, attendance: 'present' }, { personId: s.recorder.id, attendance: 'present' }] })).statusCode).toBe(200);

@@ -41,6 +41,8 @@ export async function signInMeeting(deps: Deps, ctx: ActorContext, id: string, t
     if (!m) throw notFound();
     if (m.status === 'cancelled') throw new AppError('MEETING_STATE', '会议已取消');
     if (m.minutes_locked) throw new AppError('MINUTES_LOCKED');
+    // someone already present hears so, whatever the code or the hour they reopen it at
+    if ((await repo.findAttendee(t, id, personId))?.attendance === 'present') throw new AppError('SIGNIN_DUPLICATE');
     const rule = (await attendanceRule(t, m.planned_date)).body;
     const now = deps.clock.now();
     const win = signInWindow(rule, { startsAt: m.starts_at ? new Date(m.starts_at) : null, endsAt: m.ends_at ? new Date(m.ends_at) : null });

@@ -27,9 +27,10 @@ export async function saveMeetingMinutes(deps: Deps, ctx: ActorContext, id: stri
     const host = (await personForRole(t, m.org_path, body.hostPersonId, '主持人'))!;
     const recorder = (await personForRole(t, m.org_path, body.recorderPersonId, '记录人'))!;
     await repo.updateMeeting(t, id, {
-      title: m.title, plannedDate: m.planned_date, startsAt: body.startsAt ?? m.starts_at, endsAt: body.endsAt ?? m.ends_at,
-      location: body.location ?? m.location, externalUrl: m.external_url, hostPersonId: host.id, hostName: host.name, recorderPersonId: recorder.id, recorderName: recorder.name,
-      lecturer: body.lecturer ?? m.lecturer, topic: body.topic ?? m.topic,
+      // a field sent (even null) replaces the arrangement's value; a field left out keeps it
+      title: m.title, plannedDate: m.planned_date, startsAt: body.startsAt !== undefined ? body.startsAt : m.starts_at, endsAt: body.endsAt !== undefined ? body.endsAt : m.ends_at,
+      location: body.location !== undefined ? body.location : m.location, externalUrl: m.external_url, hostPersonId: host.id, hostName: host.name, recorderPersonId: recorder.id, recorderName: recorder.name,
+      lecturer: body.lecturer !== undefined ? body.lecturer : m.lecturer, topic: body.topic !== undefined ? body.topic : m.topic,
     });
     await repo.upsertMinutes(t, id, { agenda: body.agenda, resolutions: body.resolutions, record: cleanRecord(body.record) }, ctx.actor.accountId);
     await ensureAttendees(t, m);

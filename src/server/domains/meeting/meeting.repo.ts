@@ -69,8 +69,9 @@ function filterOf(scope: Sql, f: MeetingFilter): Sql {
   if (f.underPath) parts.push(sql`o.path <@ ${f.underPath}::ltree`);
   if (f.type) parts.push(sql`m.type = ${f.type}`);
   if (f.status) parts.push(sql`m.status = ${f.status}`);
-  if (f.from) parts.push(sql`m.planned_date >= ${f.from}::date`);
-  if (f.to) parts.push(sql`m.planned_date <= ${f.to}::date`);
+  // a held meeting is found by the day it was held
+  if (f.from) parts.push(sql`COALESCE(m.held_on, m.planned_date) >= ${f.from}::date`);
+  if (f.to) parts.push(sql`COALESCE(m.held_on, m.planned_date) <= ${f.to}::date`);
   if (f.q) parts.push(sql`(m.title ILIKE ${`%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`} OR o.name ILIKE ${`%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`})`);
   return and(parts);
 }
@@ -79,7 +80,7 @@ export async function listMeetings(q: Queryable, scope: Sql, f: MeetingFilter, p
   const where = filterOf(scope, f);
   const [rows, total] = await Promise.all([
     q.query<MeetingRow>(sql`SELECT ${COLUMNS} FROM meeting m JOIN org o ON o.id = m.org_id WHERE ${where}
-      ORDER BY m.planned_date DESC, m.starts_at DESC NULLS LAST, o.seq, m.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
+      ORDER BY COALESCE(m.held_on, m.planned_date) DESC, m.starts_at DESC NULLS LAST, o.seq, m.id LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
     q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM meeting m JOIN org o ON o.id = m.org_id WHERE ${where}`),
   ]);
   return { rows, total: total.n };

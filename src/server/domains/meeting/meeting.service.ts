@@ -105,7 +105,7 @@ export async function getMeeting(deps: Deps, ctx: ActorContext, id: string): Pro
     summary: attendanceSummary(att.map((a) => ({ attendance: a.attendance, leaveStatus: a.leave_status, canVote: a.can_vote }))),
     minutes: minutes ? { agenda: minutes.agenda, resolutions: minutes.resolutions, record: minutes.record, hostConfirmedAt: iso(minutes.host_confirmed_at), recorderConfirmedAt: iso(minutes.recorder_confirmed_at), lockedAt: iso(minutes.locked_at), version: minutes.version } : null,
     corrections: corr.map((c) => ({ body: c.body, actorName: c.actor_name, recordedAt: c.recorded_at })),
-    files: canManage || mine ? files.map((f) => ({ id: f.id, kind: f.kind, fileName: f.file_name, mime: f.mime, sizeBytes: Number(f.size_bytes), createdAt: f.created_at })) : [],
+    files: canManage || mine || covers(ctx.actor, 'meeting.read', { id: m.org_id, path: m.org_path }) ? files.map((f) => ({ id: f.id, kind: f.kind, fileName: f.file_name, mime: f.mime, sizeBytes: Number(f.size_bytes), createdAt: f.created_at })) : [],
     signInWindow: win ? { opensAt: win.opensAt.toISOString(), closesAt: win.closesAt.toISOString() } : null,
     me: {
       attendee: mine ? view(mine) : null,
@@ -170,6 +170,7 @@ export async function updateMeeting(deps: Deps, ctx: ActorContext, id: string, b
     const m = await lockForChange(t, ctx, id, body.version);
     if (m.status === 'cancelled') throw new AppError('MEETING_STATE', '会议已取消，不能修改');
     if (m.minutes_locked) throw new AppError('MINUTES_LOCKED');
+    if (m.status === 'held' && body.plannedDate !== undefined && body.plannedDate !== m.planned_date) throw new AppError('MEETING_STATE', `会议已于 ${m.held_on} 召开，不能再改计划日期`);
     const next = {
       title: body.title ?? m.title, plannedDate: body.plannedDate ?? m.planned_date,
       startsAt: body.startsAt !== undefined ? body.startsAt : iso(m.starts_at), endsAt: body.endsAt !== undefined ? body.endsAt : iso(m.ends_at),
