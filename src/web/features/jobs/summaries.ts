@@ -46,6 +46,9 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
     return `已备份到 ${typeof r.name === 'string' ? r.name : '备份目录'}，共 ${num(r.rows)} 条记录${removed ? `；按保留份数清理旧备份 ${removed} 份` : ''}`;
   },
   'transfer.expiry': (r) => `介绍信过期 ${num(r.expired)} 份（已通知双方）；到期前提醒接收方 ${num(r.reminded)} 份`,
+  'meeting.reminders': (r) => `提醒临期未召开会议的组织 ${num(r.due)} 个；向上级党委报告逾期 ${num(r.overdue)} 次`,
+  'meeting.transcribe': (r) =>
+    typeof r.failed === 'string' ? `录音转写失败（${r.failed}），会议本身未受影响` : r.skipped ? '转写稿已完成，无需重复转写' : `录音转写完成：${num(r.segments)} 段，时长 ${Math.round(Number(r.durationMs ?? 0) / 1000)} 秒`,
   'maintenance.cleanup': (r) => `清理过期会话 ${num(r.sessions)} 个、登录限制记录 ${num(r.throttles)} 条、遗留的导入文件 ${num(r.importUploads)} 个`,
 };
 
