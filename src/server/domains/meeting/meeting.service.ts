@@ -30,13 +30,12 @@ export function attendanceRule(q: Queryable, date: string): Promise<RuleVersion<
 export const readScope = (ctx: ActorContext) => orgInScope(ctx.actor, 'meeting.read');
 export const manageScope = (ctx: ActorContext) => orgInScope(ctx.actor, 'meeting.manage');
 
-const iso = (d: string | null) => d;
 const toDate = (d: string | null) => (d ? new Date(d) : null);
 
 export function listItem(r: repo.MeetingRow): MeetingListItem {
   return {
     id: r.id, orgId: r.org_id, orgName: r.org_name, type: r.type, status: r.status, title: r.title, plannedDate: r.planned_date,
-    startsAt: iso(r.starts_at), endsAt: iso(r.ends_at), location: r.location, heldOn: r.held_on, fromPlan: r.from_plan,
+    startsAt: r.starts_at, endsAt: r.ends_at, location: r.location, heldOn: r.held_on, fromPlan: r.from_plan,
     attendees: r.attendees, present: r.present, onLeave: r.on_leave, minutesLocked: r.minutes_locked, version: r.version,
   };
 }
@@ -89,7 +88,7 @@ export async function getMeeting(deps: Deps, ctx: ActorContext, id: string): Pro
   ]);
   const canManage = covers(ctx.actor, 'meeting.manage', { id: m.org_id, path: m.org_path });
   const view = (a: repo.AttendeeRow) => ({
-    personId: a.person_id, name: a.person_name, kind: a.kind, canVote: a.can_vote, attendance: a.attendance, method: a.method, signedAt: iso(a.signed_at),
+    personId: a.person_id, name: a.person_name, kind: a.kind, canVote: a.can_vote, attendance: a.attendance, method: a.method, signedAt: a.signed_at,
     leaveStatus: a.leave_status, leaveReason: a.leave_reason, leaveNote: a.leave_note,
   });
   const mine = ctx.actor.personId ? att.find((a) => a.person_id === ctx.actor.personId) ?? null : null;
@@ -100,10 +99,10 @@ export async function getMeeting(deps: Deps, ctx: ActorContext, id: string): Pro
   return {
     ...listItem(m),
     hostPersonId: m.host_person_id, hostName: m.host_name, recorderPersonId: m.recorder_person_id, recorderName: m.recorder_name,
-    lecturer: m.lecturer, topic: m.topic, externalUrl: m.external_url, noticeSentAt: iso(m.notice_sent_at), cancelledReason: m.cancelled_reason,
+    lecturer: m.lecturer, topic: m.topic, externalUrl: m.external_url, noticeSentAt: m.notice_sent_at, cancelledReason: m.cancelled_reason,
     attendeeList,
     summary: attendanceSummary(att.map((a) => ({ attendance: a.attendance, leaveStatus: a.leave_status, canVote: a.can_vote }))),
-    minutes: minutes ? { agenda: minutes.agenda, resolutions: minutes.resolutions, record: minutes.record, hostConfirmedAt: iso(minutes.host_confirmed_at), recorderConfirmedAt: iso(minutes.recorder_confirmed_at), lockedAt: iso(minutes.locked_at), version: minutes.version } : null,
+    minutes: minutes ? { agenda: minutes.agenda, resolutions: minutes.resolutions, record: minutes.record, hostConfirmedAt: minutes.host_confirmed_at, recorderConfirmedAt: minutes.recorder_confirmed_at, lockedAt: minutes.locked_at, version: minutes.version } : null,
     corrections: corr.map((c) => ({ body: c.body, actorName: c.actor_name, recordedAt: c.recorded_at })),
     files: canManage || mine || covers(ctx.actor, 'meeting.read', { id: m.org_id, path: m.org_path }) ? files.map((f) => ({ id: f.id, kind: f.kind, fileName: f.file_name, mime: f.mime, sizeBytes: Number(f.size_bytes), createdAt: f.created_at })) : [],
     signInWindow: win ? { opensAt: win.opensAt.toISOString(), closesAt: win.closesAt.toISOString() } : null,
@@ -173,7 +172,7 @@ export async function updateMeeting(deps: Deps, ctx: ActorContext, id: string, b
     if (m.status === 'held' && body.plannedDate !== undefined && body.plannedDate !== m.planned_date) throw new AppError('MEETING_STATE', `会议已于 ${m.held_on} 召开，不能再改计划日期`);
     const next = {
       title: body.title ?? m.title, plannedDate: body.plannedDate ?? m.planned_date,
-      startsAt: body.startsAt !== undefined ? body.startsAt : iso(m.starts_at), endsAt: body.endsAt !== undefined ? body.endsAt : iso(m.ends_at),
+      startsAt: body.startsAt !== undefined ? body.startsAt : m.starts_at, endsAt: body.endsAt !== undefined ? body.endsAt : m.ends_at,
       location: body.location !== undefined ? body.location : m.location, externalUrl: body.externalUrl !== undefined ? body.externalUrl : m.external_url,
       lecturer: body.lecturer !== undefined ? body.lecturer : m.lecturer, topic: body.topic !== undefined ? body.topic : m.topic,
     };
