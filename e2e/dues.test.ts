@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { makeMember } from '../tests/helpers/factory';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, searchAndPick, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, openModal, searchAndPick, startDemo } from './browser';
 
 // 党费 in Chromium against the demo data (36 months of bases, bills and
 // payments): secretary1 sets a member's new base from salary components from
@@ -278,7 +278,7 @@ describe('party dues', () => {
       await page.goto(`${base}/admin/dues/bills?status=unpaid&pageSize=100`);
       for (const m of two) await page.getByLabel(`选择 ${m.name} ${month}`, { exact: true }).check();
       await page.getByRole('button', { name: /^登记交纳（2 名党员 · 2 笔）/ }).click();
-      const dialog = page.locator('.ant-modal').filter({ hasText: '登记交纳 · 2 名党员' });
+      const dialog = await openModal(page, '登记交纳 · 2 名党员');
       for (const m of two) await dialog.getByTestId('pay-members').getByText(`${m.name}：${month}`).waitFor();
       await screenshot(page, 'dues-pay-several');
       await dialog.getByRole('button', { name: /^登\s*记$/ }).click();

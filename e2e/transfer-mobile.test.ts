@@ -77,7 +77,7 @@ describe('mobile and lost-contact members', () => {
       await lost.getByText('组织关系转入或建档').waitFor();
       await lost.getByText('0 次').waitFor();
       await lost.getByRole('button', { name: `登记联系 ${LOST}` }).click();
-      const contact = page.locator('.ant-modal', { hasText: `登记联系：${LOST}` });
+      const contact = await openModal(page, `登记联系：${LOST}`);
       await contact.getByLabel('说明', { exact: true }).fill('电话停机（浏览器测试）');
       await contact.getByRole('button', { name: /^登\s*记$/ }).click();
       await contact.waitFor({ state: 'detached' });
@@ -86,7 +86,7 @@ describe('mobile and lost-contact members', () => {
       await lost.getByText('失联', { exact: true }).waitFor();
 
       await lost.getByRole('button', { name: `支部处理决议 ${LOST}` }).click();
-      const propose = page.locator('.ant-modal', { hasText: `支部处理决议：${LOST}` });
+      const propose = await openModal(page, `支部处理决议：${LOST}`);
       await propose.getByLabel('停止党籍').check();
       await propose.getByLabel('决议内容', { exact: true }).fill('经支部大会讨论，该同志超过6个月与党组织失去联系，多次联系未果，决定停止其党籍');
       await propose.getByRole('button', { name: '报上级党委审批' }).click();
@@ -117,7 +117,7 @@ describe('mobile and lost-contact members', () => {
       await tableSettled(page);
       await screenshot(page, 'transfer-lost-contact-county-1440');
       await focused.getByRole('button', { name: /^批\s*准$/ }).click();
-      const modal = page.locator('.ant-modal', { hasText: `批准：${LOST}` });
+      const modal = await openModal(page, `批准：${LOST}`);
       await modal.getByText('移出党员名册').waitFor();
       await modal.getByRole('button', { name: /^批\s*准$/ }).click();
       await modal.waitFor({ state: 'detached' });
