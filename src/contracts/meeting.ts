@@ -358,3 +358,60 @@ export const MyMeetings = z.object({
 export type MyMeetings = z.infer<typeof MyMeetings>;
 export const CalendarFeed = z.object({ url: Text.nullable(), active: z.boolean() });
 export type CalendarFeed = z.infer<typeof CalendarFeed>;
+
+// --- Remote participation: the in-browser video room (WebRTC mesh, signalling over the app's WebSocket)
+
+export const IceServer = z.object({ urls: z.array(z.string()), username: z.string().optional(), credential: z.string().optional() });
+export type IceServer = z.infer<typeof IceServer>;
+
+/** What the room page needs before it connects: whether this person may join now, and how. */
+export const MeetingRoomInfo = z.object({
+  meetingId: z.string(),
+  title: Text,
+  orgName: Text,
+  startsAt: z.string().nullable(),
+  endsAt: z.string().nullable(),
+  opensAt: z.string().nullable(),
+  closesAt: z.string().nullable(),
+  maxParticipants: z.number().int(),
+  participants: z.array(z.object({ name: Text })),
+  /** joining counts as attendance for someone on the roll */
+  countsAttendance: z.boolean(),
+  canJoin: z.boolean(),
+  /** why not, in Chinese, when canJoin is false */
+  reason: z.string().nullable(),
+  externalUrl: z.string().nullable(),
+  iceServers: z.array(IceServer),
+  /** the WebSocket path of the room's signalling channel */
+  socketPath: z.string(),
+});
+export type MeetingRoomInfo = z.infer<typeof MeetingRoomInfo>;
+
+const SessionDescription = z.object({ type: z.enum(['offer', 'answer']), sdp: z.string().max(60_000) });
+const Candidate = z.object({
+  candidate: z.string().max(2_000),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+/** What a browser may send on the room's socket. */
+export const RoomClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('signal'), to: z.string().max(64), description: SessionDescription.optional(), candidate: Candidate.nullable().optional() }),
+  z.object({ type: z.literal('media'), audio: z.boolean(), video: z.boolean() }),
+]);
+export type RoomClientMessage = z.infer<typeof RoomClientMessage>;
+
+export interface RoomPeer { peerId: string; name: string; audio: boolean; video: boolean }
+
+/** What the server sends on the room's socket. */
+export type RoomServerMessage =
+  | { type: 'welcome'; peerId: string; peers: RoomPeer[]; countsAttendance: boolean; signedAt: string | null }
+  | { type: 'peer-joined'; peer: RoomPeer }
+  | { type: 'peer-left'; peerId: string }
+  | { type: 'signal'; from: string; description?: { type: 'offer' | 'answer'; sdp: string }; candidate?: z.infer<typeof Candidate> | null }
+  | { type: 'media'; peerId: string; audio: boolean; video: boolean }
+  | { type: 'error'; code: string; message: string };
+
+/** Close codes of the room socket (4000–4999 are the application's). */
+export const ROOM_CLOSE = { refused: 4000, replaced: 4001, badMessage: 4002, ended: 4003 } as const;

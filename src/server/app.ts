@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import websocket from '@fastify/websocket';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -67,6 +68,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, { global: false });
+  // the meeting video room's signalling channel (WebRTC offers, answers, candidates; never media)
+  await app.register(websocket, { options: { maxPayload: 128 * 1024 } });
   await app.register(multipart, { limits: { fileSize: deps.config.fileMaxBytes, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {

@@ -61,7 +61,20 @@ const EnvSchema = z.object({
   // meeting recordings: the largest upload and the longest recording transcribed
   MEETING_AUDIO_MAX_BYTES: z.coerce.number().int().positive().default(300 * 1024 * 1024),
   MEETING_AUDIO_MAX_SECONDS: z.coerce.number().int().positive().default(4 * 3600),
+  // the meeting video room (WebRTC): STUN and TURN servers for deployments behind NAT, comma-separated
+  // (e.g. stun:stun.example.org:3478, turn:turn.example.org:3478?transport=udp); a TURN server takes either
+  // the shared secret of coturn's use-auth-secret (short-lived credentials per user) or a fixed username and password
+  WEBRTC_STUN_URLS: z.string().default('').refine((v) => urlList(v).every((u) => /^stuns?:/.test(u)), 'must be a comma-separated list of stun: or stuns: URLs'),
+  WEBRTC_TURN_URLS: z.string().default('').refine((v) => urlList(v).every((u) => /^turns?:/.test(u)), 'must be a comma-separated list of turn: or turns: URLs'),
+  WEBRTC_TURN_SECRET: z.string().min(16).optional(),
+  WEBRTC_TURN_USERNAME: z.string().optional(),
+  WEBRTC_TURN_CREDENTIAL: z.string().optional(),
+  WEBRTC_TURN_TTL_SECONDS: z.coerce.number().int().min(600).max(7 * 86400).default(12 * 3600),
 });
+
+function urlList(v: string): string[] {
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
+}
 
 function isAddressOrRange(v: string): boolean {
   const [addr, bits, ...rest] = v.split('/');
@@ -92,6 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const payments = paymentConfig(e, demoAllowed);
   if (e.ASR_ENGINE === 'tone-test' && !demoAllowed) {
     throw new ConfigError('Invalid configuration:\n  ASR_ENGINE: the tone-test engine writes a fixed script, not what was said, and exists only in demo mode (DEMO_MODE=on, or auto outside production)');
+  }
+  if (urlList(e.WEBRTC_TURN_URLS).length && !e.WEBRTC_TURN_SECRET && !(e.WEBRTC_TURN_USERNAME && e.WEBRTC_TURN_CREDENTIAL)) {
+    throw new ConfigError('Invalid configuration:\n  WEBRTC_TURN_URLS: a TURN server needs WEBRTC_TURN_SECRET (coturn use-auth-secret) or WEBRTC_TURN_USERNAME and WEBRTC_TURN_CREDENTIAL');
   }
   if (isProduction && !e.AUDIT_HMAC_KEY) {
     throw new ConfigError('Invalid configuration:\n  AUDIT_HMAC_KEY: required in production (32 random bytes, base64; not the DATA_ENCRYPTION_KEY)');
@@ -134,6 +150,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // for createAsrEngineFromConfig (platform/asr): no model and no engine named means no speech recognition
     meetingAudio: { maxBytes: e.MEETING_AUDIO_MAX_BYTES, maxSeconds: e.MEETING_AUDIO_MAX_SECONDS },
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
+    webrtc: {
+      stunUrls: urlList(e.WEBRTC_STUN_URLS),
+      turnUrls: urlList(e.WEBRTC_TURN_URLS),
+      turnSecret: e.WEBRTC_TURN_SECRET,
+      turnUsername: e.WEBRTC_TURN_USERNAME,
+      turnCredential: e.WEBRTC_TURN_CREDENTIAL,
+      turnTtlSeconds: e.WEBRTC_TURN_TTL_SECONDS,
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
 import { FIELD_LABELS } from '../../contracts/labels';
@@ -178,6 +179,11 @@ export interface RouteSpec<S extends RouteSchema, A extends Access = Access> {
   schema?: S;
   config?: RouteShorthandOptions['config'];
   bodyLimit?: number;
+  /**
+   * A WebSocket route (GET): the upgrade request passes the same authentication,
+   * permission and origin checks; `handler` answers a plain HTTP request to it.
+   */
+  websocket?: (socket: WebSocket, req: A extends 'public' ? TypedRequest<S> : TypedRequest<S> & { actor: Actor }) => void;
   /** a public route's request may have no actor; any other route's has one (checked before the handler runs) */
   handler: (req: A extends 'public' ? TypedRequest<S> : TypedRequest<S> & { actor: Actor }, reply: FastifyReply) => Promise<unknown>;
 }
@@ -211,7 +217,10 @@ export function defineRoute<S extends RouteSchema, A extends Access>(app: Fastif
     bodyLimit: spec.bodyLimit,
     config: spec.config,
     schema: { ...(spec.schema ?? {}), operationId: spec.operationId, summary: spec.summary, tags: spec.tags } as never,
+    ...(spec.websocket ? { wsHandler: spec.websocket as never } : {}),
     preValidation: async (req, reply) => {
+      // a browser opens a WebSocket from any page it likes, with the cookies of this site: only our own pages may
+      if (spec.websocket && !sameOrigin(req)) return sendError(reply, 'ORIGIN_REJECTED');
       if (spec.access === 'public') return;
       if (!req.actor) return sendError(reply, req.sessionExpired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
       if (req.passwordChangeRequired && !spec.allowDuringEnrollment) return sendError(reply, 'PASSWORD_CHANGE_REQUIRED');
@@ -256,12 +265,17 @@ function originOf(url: string): string | null {
 export function installOriginCheck(app: FastifyInstance) {
   app.addHook('onRequest', async (req, reply) => {
     if (!STATE_CHANGING.has(req.method) || !req.url.startsWith('/api/')) return;
-    const origin = req.headers.origin;
-    if (origin === undefined) return;
-    const ownOrigin = originOf(`${req.protocol}://${req.host}`);
-    const given = origin === 'null' ? null : originOf(origin);
-    if (!given || given !== ownOrigin) return sendError(reply, 'ORIGIN_REJECTED');
+    if (!sameOrigin(req)) return sendError(reply, 'ORIGIN_REJECTED');
   });
+}
+
+/** No Origin header (not a browser), or the origin this request was made to. */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  const ownOrigin = originOf(`${req.protocol}://${req.host}`);
+  const given = origin === 'null' ? null : originOf(origin);
+  return !!given && given === ownOrigin;
 }
 
 /** Audits a denied or not-found answer through the app's per-account limit (unlimited on an app without one). */

@@ -261,6 +261,9 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getMeetingReviews: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.review}/reviews` }),
   recordMeetingReviews: (w) => ({ method: 'PUT', url: `/api/v1/meetings/${w.meetings.review}/reviews`, body: { grades: [{ personId: w.member, grade: 'qualified' }] } }),
   getMyMeetings: () => ({ method: 'GET', url: '/api/v1/me/meetings' }),
+  getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),
+  // a plain GET (no upgrade) passes the same checks and is answered 426; the socket itself: tests/integration/meeting-room.test.ts
+  joinMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room/socket` }),
   getCalendarFeed: () => ({ method: 'GET', url: '/api/v1/me/calendar-feed' }),
   createCalendarFeed: () => ({ method: 'POST', url: '/api/v1/me/calendar-feed', body: {} }),
   revokeCalendarFeed: () => ({ method: 'DELETE', url: '/api/v1/me/calendar-feed' }),
@@ -295,6 +298,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if ((operationId === 'requestMeetingLeave' || operationId === 'getMyMeetings' || operationId === 'createCalendarFeed') && personless) return 404;
   if (operationId === 'confirmMeetingMinutes' && personless) return 422; // not the host in person: MINUTES_CONFIRMER
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
+  if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   return null; // any 2xx
 }

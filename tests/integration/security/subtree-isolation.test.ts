@@ -469,6 +469,7 @@ describe('subtree isolation over generated org trees', () => {
             for (const m of meetings) {
               const seen = orgIn(m.org);
               check('getMeeting', m, await client.get(`/api/v1/meetings/${m.id}`), seen, 'meeting.read');
+              check('getMeetingRoom', m, await client.get(`/api/v1/meetings/${m.id}/room`), seen, 'meeting.read');
               check('getMeetingKeywords', m, await client.get(`/api/v1/meetings/${m.id}/keywords`), seen, 'meeting.read');
               check('getMeetingTranscript', m, await client.get(`/api/v1/meetings/${m.id}/transcript`), seen, 'meeting.read');
               check('renderMeetingReport', m, await client.get(`/api/v1/meetings/${m.id}/report.docx`), seen, 'meeting.read');

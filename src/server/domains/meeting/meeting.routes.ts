@@ -16,6 +16,8 @@ import * as compliance from './meeting.compliance';
 import * as calendar from './meeting.calendar';
 import * as media from './meeting.media';
 import { attachmentHeaders } from '../../platform/files';
+import { ROOM_CLOSE } from '../../../contracts/meeting';
+import { registerMeetingRoomRoutes } from './meeting.room.routes';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const FileParams = z.object({ id: z.uuid({ message: '编号格式不正确' }), fileId: z.uuid({ message: '编号格式不正确' }) });
@@ -25,6 +27,7 @@ const FeedParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}\.ic
 export function registerMeetingRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
   const ok = { ok: true as const };
+  const rooms = registerMeetingRoomRoutes(app, deps);
   defineRoute(app, db, {
     method: 'GET', url: '/api/v1/meetings', operationId: 'listMeetings', summary: '会议列表（三会一课），按组织（含下级）、期间、类型、状态筛选', tags: ['meeting'], access: 'meeting.read',
     schema: { querystring: ListMeetingsQuery, response: { 200: MeetingPage } },
@@ -58,7 +61,11 @@ export function registerMeetingRoutes(app: FastifyInstance, deps: Deps) {
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/meetings/:id/cancel', operationId: 'cancelMeeting', summary: '取消未召开的会议（通知参会人）', tags: ['meeting'], access: 'meeting.manage',
     schema: { params: IdParams, body: CancelMeetingBody, response: { 200: Ok } },
-    handler: async (req) => (await service.cancelMeeting(deps, contextOf(req), req.params.id, req.body), ok),
+    handler: async (req) => {
+      await service.cancelMeeting(deps, contextOf(req), req.params.id, req.body);
+      rooms.closeRoom(req.params.id, ROOM_CLOSE.ended, 'MEETING_CANCELLED');
+      return ok;
+    },
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/meetings/:id/notice', operationId: 'sendMeetingNotice', summary: '向应参会人员发送会议通知（站内消息、短信）', tags: ['meeting'], access: 'meeting.manage',
