@@ -17,6 +17,7 @@ const NOT_JSON = new Set([
   'downloadMeetingFile', // the stored photo or document
   'renderMeetingReport', // docx
   'getCalendarIcs', // text/calendar (RFC 5545)
+  'joinMeetingRoom', // a WebSocket (101 Switching Protocols); its messages: RoomClientMessage / RoomServerMessage in contracts/meeting.ts
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
   'getDuesBaseImportTemplate', // xlsx
