@@ -32,9 +32,16 @@ export async function chromiumExecutable(): Promise<string> {
   return bundled.executablePath();
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: await chromiumExecutable(), args: CHROMIUM_ARGS });
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumExecutable(), args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
+
+/**
+ * A camera and microphone for the video room: Chromium's fake devices (a test
+ * pattern and a beep), allowed without asking, and peer connections over the
+ * loopback interface with plain host addresses (no mDNS names to resolve).
+ */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'];
 
 /**
  * A fresh context and page. What the page went through (failed API answers,
@@ -194,9 +201,9 @@ export function horizontalOverflow(page: Page): Promise<number> {
  * dates passes its own (development: the harness's fixed day). `env` adds
  * settings (meetings: ASR_ENGINE=tone-test, the deterministic speech engine).
  */
-export async function startDemo(opts: { clock?: Clock; env?: Record<string, string> } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
+export async function startDemo(opts: { clock?: Clock; env?: Record<string, string>; browserArgs?: string[] } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
   const h = await createDemoHarness(opts.env ?? {}, { clock: opts.clock ?? systemClock });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  return { h, base, browser: await launchChromium() };
+  return { h, base, browser: await launchChromium(opts.browserArgs) };
 }

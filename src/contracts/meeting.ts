@@ -375,6 +375,8 @@ export const MeetingRoomInfo = z.object({
   closesAt: z.string().nullable(),
   maxParticipants: z.number().int(),
   participants: z.array(z.object({ name: Text })),
+  /** the name the others see: the person's on the roll, else the account's */
+  myName: Text,
   /** joining counts as attendance for someone on the roll */
   countsAttendance: z.boolean(),
   canJoin: z.boolean(),

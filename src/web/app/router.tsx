@@ -84,6 +84,7 @@ const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
+const MeetingRoomPage = page(() => import('../features/meeting/MeetingRoomPage'), 'MeetingRoomPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
@@ -102,6 +103,7 @@ const MobileMeetingsPage = page(() => import('../features/mobile/MobileMeetingsP
 const MobileMeetingsDetailPage = page(() => import('../features/mobile/MobileMeetingsDetailPage'), 'MobileMeetingsDetailPage');
 const MobileMeetingsSignInPage = page(() => import('../features/mobile/MobileMeetingsSignInPage'), 'MobileMeetingsSignInPage');
 const MobileMeetingsHostPage = page(() => import('../features/mobile/MobileMeetingsHostPage'), 'MobileMeetingsHostPage');
+const MobileMeetingRoomPage = page(() => import('../features/mobile/MobileMeetingRoomPage'), 'MobileMeetingRoomPage');
 const TransferVerifyPage = page(() => import('../features/verify/TransferVerifyPage'), 'TransferVerifyPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
@@ -180,6 +182,7 @@ const adminPages: RouteObject[] = [
   { path: 'meetings', element: guarded('meeting.read', MeetingListPage) },
   { path: 'meetings/compliance', element: guarded('meeting.read', MeetingCompliancePage) },
   { path: 'meetings/:id', element: guarded('meeting.read', MeetingDetailPage) },
+  { path: 'meetings/:id/room', element: guarded('meeting.read', MeetingRoomPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -204,6 +207,7 @@ const mobilePages: RouteObject[] = [
   // the host's QR code opens this (SignInCode.url); without a session the login brings the member back here
   { path: 'meetings/:id/sign-in', element: <MobileMeetingsSignInPage /> },
   { path: 'meetings/:id/host', element: <MobileMeetingsHostPage /> },
+  { path: 'meetings/:id/room', element: <MobileMeetingRoomPage /> },
   { path: '*', element: <NotFound /> },
 ];
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Breadcrumb, Button, Card, Descriptions, Grid, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { DownloadOutlined, EditOutlined, NotificationOutlined, QrcodeOutlined, StopOutlined } from '@ant-design/icons';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { DownloadOutlined, EditOutlined, NotificationOutlined, QrcodeOutlined, StopOutlined, VideoCameraOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
 import { ErrorState, PageLoading } from '../../shared/states';
@@ -51,6 +51,7 @@ function Header({ m, onOpen, onConflict }: { m: MeetingDetail; onOpen: (o: Open)
   const { message } = App.useApp();
   const notice = useNotice(m, onConflict);
   const [downloading, setDownloading] = useState(false);
+  const navigate = useNavigate();
   const locked = !!m.minutes?.lockedAt;
   const manage = m.me.canManage;
   const download = async () => {
@@ -92,6 +93,13 @@ function Header({ m, onOpen, onConflict }: { m: MeetingDetail; onOpen: (o: Open)
           <Tooltip title={m.startsAt ? undefined : '会议确定开始时间后才能签到'}>
             <Button icon={<QrcodeOutlined />} onClick={() => onOpen('qr')} disabled={!m.startsAt}>
               签到二维码
+            </Button>
+          </Tooltip>
+        )}
+        {m.status !== 'cancelled' && !locked && (
+          <Tooltip title={m.startsAt ? undefined : '会议确定开始时间后才能进入视频会议室'}>
+            <Button icon={<VideoCameraOutlined />} onClick={() => void navigate(`/admin/meetings/${m.id}/room`)} disabled={!m.startsAt}>
+              视频会议室
             </Button>
           </Tooltip>
         )}

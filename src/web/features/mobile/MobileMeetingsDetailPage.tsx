@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Tag } from 'antd';
-import { LinkOutlined, QrcodeOutlined } from '@ant-design/icons';
+import { LinkOutlined, QrcodeOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router';
 import { MEETING_STATUSES, MEETING_TYPES, SIGN_METHODS, type MeetingDetail } from '../../../contracts/meeting';
 import { formatDateTime } from '../../shared/dates';
@@ -147,6 +147,11 @@ export function MobileMeetingsDetailPage() {
         {d.externalUrl && d.status !== 'cancelled' && (
           <Button type="primary" className="m-action m-mt-gap" icon={<LinkOutlined />} href={d.externalUrl} target="_blank" rel="noopener noreferrer">
             进入会议链接
+          </Button>
+        )}
+        {d.startsAt && d.status !== 'cancelled' && !d.minutesLocked && (
+          <Button className="m-action m-mt-gap" icon={<VideoCameraOutlined />} onClick={() => void navigate(`/m/meetings/${d.id}/room`)}>
+            视频会议室（远程参会）
           </Button>
         )}
         {d.me.canManage && d.status !== 'cancelled' && (
