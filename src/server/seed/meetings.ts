@@ -107,7 +107,7 @@ export async function generateMeetings(db: Db, rng: Rng, opts: { rootPath: strin
   const attendees = await db.exec(sql`INSERT INTO meeting_attendee (meeting_id, person_id, person_name, kind, can_vote, attendance, method, signed_at, leave_status, leave_reason)
     SELECT m.id, p.id, p.name, x.kind, x.vote,
       CASE WHEN ${draw} < 86 THEN 'present' ELSE 'absent' END,
-      CASE WHEN ${draw} < 86 THEN (CASE WHEN ${draw} < 30 THEN 'qr' ELSE 'marked' END) END,
+      CASE WHEN ${draw} < 86 THEN (CASE WHEN ${draw} < 26 THEN 'qr' WHEN ${draw} < 30 THEN 'room' ELSE 'marked' END) END,
       CASE WHEN ${draw} < 86 THEN m.starts_at END,
       CASE WHEN ${draw} BETWEEN 86 AND 91 THEN 'approved' END,
       CASE WHEN ${draw} BETWEEN 86 AND 91 THEN '外出务工' END
