@@ -49,7 +49,8 @@ export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fak
  * fails, so that a failure in CI says what the user would have seen.
  */
 export async function newPage(browser: Browser, viewport = ADMIN_VIEWPORT): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  // reduced motion (the app then turns antd's animations off): a click never lands on a dialog still zooming in
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true, reducedMotion: 'reduce' });
   // what the user is told (field errors, alerts, messages) is logged as it appears, for the trail below
   await context.addInitScript(() => {
     const SHOWN = '.ant-form-item-explain-error, .ant-alert, .ant-message-notice, .ant-modal-confirm-title';
@@ -124,6 +125,17 @@ export async function openModal(page: Page, text: string): Promise<Locator> {
     text,
   );
   return modal;
+}
+
+/** The open antd popconfirm titled `title`, once its zoom-in is over (as openModal). */
+export async function openPopconfirm(page: Page, title: string): Promise<Locator> {
+  const pop = page.locator('.ant-popover', { hasText: title });
+  await pop.waitFor();
+  await page.waitForFunction(
+    (t) => [...document.querySelectorAll('.ant-popover')].some((m) => (m.textContent ?? '').includes(t) && !/\bant-zoom-big-(appear|enter)/.test(m.className)),
+    title,
+  );
+  return pop;
 }
 
 /** Waits until the element shows exactly this text. */

@@ -9,7 +9,7 @@ import type { DeadlinePage } from '../src/contracts/development';
 import { login, type Client, type Harness } from '../tests/helpers/harness';
 import { makeAccount, makeIdNumber, makeMember } from '../tests/helpers/factory';
 import { addMonthsTo } from '../src/server/domains/dues';
-import { checkChineseGlyphs, horizontalOverflow, startDemo, loginAs, newPage, PHONE_VIEWPORT, screenshot, SMALL_PHONE_VIEWPORT } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, startDemo, loginAs, newPage, PHONE_VIEWPORT, screenshot, SMALL_PHONE_VIEWPORT, openPopconfirm } from './browser';
 
 // The member's phone pages (/m) at 390 and 360 px wide, and an applicant's
 // 我的入党进度 (development file, 思想汇报) with the secretary's 工作台 card.
@@ -437,7 +437,7 @@ describe('a member activates their own phone login', () => {
       await admin.page.goto(`${base}/admin/members/${id}`);
       await admin.page.getByText('已激活').waitFor();
       await admin.page.getByRole('button', { name: '重置激活' }).click();
-      await admin.page.getByRole('button', { name: /^重\s*置$/ }).click();
+      await (await openPopconfirm(admin.page, '重置账号激活？')).getByRole('button', { name: /^重\s*置$/ }).click();
       await admin.page.getByText('未激活').waitFor();
       const accounts = await h.db.query<{ is_disabled: boolean }>(sql`SELECT is_disabled FROM account WHERE person_id = ${id}`);
       expect(accounts).toEqual([{ is_disabled: true }]);

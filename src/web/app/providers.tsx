@@ -40,9 +40,14 @@ export const THEME: ThemeConfig = {
   components: { Input: FIELD, InputNumber: FIELD, DatePicker: FIELD, Mentions: FIELD, Select: CHOICE },
 };
 
+// People who asked their system for less motion (prefers-reduced-motion) get dialogs,
+// drawers and messages without the zoom and slide animations.
+const REDUCED_MOTION = typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+const THEME_IN_USE: ThemeConfig = REDUCED_MOTION ? { ...THEME, token: { ...THEME.token, motion: false } } : THEME;
+
 export function Providers({ children }: { children: ReactNode }) {
   return (
-    <ConfigProvider locale={zhCN} theme={THEME}>
+    <ConfigProvider locale={zhCN} theme={THEME_IN_USE}>
       <AntApp>
         <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
       </AntApp>
