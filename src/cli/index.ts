@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, meetingsRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
 // The database is the server's: the embedded one under DATA_DIR (the server
@@ -90,6 +90,10 @@ program.command('dues').description('party dues').command('verify').description(
 const meetings = program.command('meetings').description('meetings (三会一课)');
 meetings.command('verify').description('compare the meeting rollups and met obligations with a recomputation from the meetings (exit 1 on drift)').action(action(meetingsVerifyCmd));
 meetings.command('rebuild').description('recompute the meeting rollups and met obligations from the meetings').action(action(meetingsRebuildCmd));
+const points = program.command('points').description('points ledger (积分)');
+points.command('verify').description('verify the points ledger: hash chains (names the first broken entry), cached balances, double entry, the rollup (exit 1 on any problem)').option('--member <personId>', 'only this member').action(action((o: { member?: string }) => pointsVerifyCmd(o)));
+points.command('rebuild').description('recompute the points rollup from the transactions').action(action(pointsRebuildCmd));
+points.command('award').description('award the facts of a date range under the branches\' approved rules (idempotent)').requiredOption('--from <date>', 'YYYY-MM-DD').requiredOption('--to <date>', 'YYYY-MM-DD').action(action((o: { from: string; to: string }) => pointsAwardCmd(o)));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');
 rollups.command('verify').description('compare the member rollups with a recomputation from persons and orgs (exit 1 on drift)').action(action(rollupsVerifyCmd));
 rollups.command('rebuild').description('recompute every member rollup from persons and orgs').action(action(rollupsRebuildCmd));

@@ -5,6 +5,8 @@ import { verifyLedger } from '../server/domains/dues';
 import { memberRollupDifferences, rebuildAllMemberRollups } from '../server/domains/member';
 import { listTakenUsernames } from '../server/domains/admin';
 import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domains/meeting';
+import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/points';
+import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
 import { hasAnyOrg, isDemoAllowed, seed, DEMO_PASSWORD } from '../server/seed/demo';
@@ -122,6 +124,38 @@ export async function meetingsRebuildCmd() {
     const t0 = Date.now();
     await rebuildMeetingRollups(deps);
     console.log(`Rebuilt the meeting rollups in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+  });
+}
+
+/** `points verify`: member-side hash chains (the first broken entry named), cached balances, double entry, the rollup (exit 1 on any problem). */
+export async function pointsVerifyCmd(opts: { member?: string }) {
+  await withRuntime(async ({ deps }) => {
+    const v = await verifyPoints(deps.db, opts.member);
+    const problems = [...v.broken, ...v.balanceDrift, ...v.unbalanced, ...v.rollup.map((r) => `rollup ${r.org_id} ${r.month} ${r.field}: stored ${r.stored}, computed ${r.computed}`)];
+    if (!problems.length) {
+      console.log(`OK: ${v.chains} chain(s), ${v.entries} member-side entries; balances, double entry and the rollup agree`);
+      return;
+    }
+    for (const p of problems.slice(0, 100)) console.log(`  ${p}`);
+    if (v.rollup.length && !v.broken.length) console.log('Rollup drift only: repair with npm run cli -- points rebuild');
+    throw new CliError(`${problems.length} problem(s) in the points ledger`, 1);
+  });
+}
+
+/** `points rebuild`: recomputes the points rollup from the transactions. */
+export async function pointsRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    await deps.db.tx((t) => rebuildPointRollup(t));
+    console.log('Rebuilt the points rollup.');
+  });
+}
+
+/** `points award --from --to`: awards the facts of a date range (idempotent; the daily job does the last weeks). */
+export async function pointsAwardCmd(opts: { from: string; to: string }) {
+  await withRuntime(async ({ deps }) => {
+    registerPointSources();
+    const r = await runAwards(deps, opts.from, opts.to);
+    console.log(`facts ${r.facts}: awarded ${r.awarded}, already awarded ${r.exists}, no approved rules ${r.no_rules}, not in the rules ${r.not_in_rules}, capped ${r.capped}`);
   });
 }
 

@@ -94,6 +94,16 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'meeting.transcript_edit': '修改会议转写稿',
   'meeting.calendar_feed': '生成日历订阅地址',
   'meeting.calendar_feed_revoke': '停用日历订阅地址',
+  'points.award': '登记积分奖惩',
+  'points.award_request': '提交大额积分奖惩待复核',
+  'points.award_reject': '复核不同意积分奖惩',
+  'points.reverse': '冲正积分',
+  'points.reserve': '冻结积分（兑换）',
+  'points.confirm': '确认积分兑换',
+  'points.release': '取消积分兑换',
+  'points.rules_propose': '起草支部积分细则',
+  'points.rules_approve': '支部党员大会表决通过积分细则',
+  'points.rules_reject': '支部党员大会未通过积分细则',
 };
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {

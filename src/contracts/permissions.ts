@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   'transfer.approve': '审批组织关系转接',
   'meeting.read': '查看组织生活（三会一课）',
   'meeting.manage': '安排会议、记录出席与会议记录',
+  'points.read': '查看党员积分',
+  'points.manage': '登记积分奖励与扣减、冲正，起草积分细则并登记表决',
+  'points.approve': '复核大额积分奖励与扣减（须非申请人本人）',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -65,6 +68,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'dues.read', 'dues.manage', 'dues.approve',
     'transfer.read', 'transfer.manage', 'transfer.approve',
     'meeting.read', 'meeting.manage',
+    'points.read', 'points.manage', 'points.approve',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -74,8 +78,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'dues.read', 'dues.manage',
     'transfer.read', 'transfer.manage',
     'meeting.read', 'meeting.manage',
+    'points.read', 'points.manage', 'points.approve',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage'],
   member: ['self.read'],
 };
 

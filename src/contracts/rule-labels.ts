@@ -52,6 +52,14 @@ const waitYears: Format = (v) =>
         .join('；')
     : '—';
 const statuses: Format = (v) => (Array.isArray(v) ? v.map((s) => MEMBER_STATUSES[s as keyof typeof MEMBER_STATUSES] ?? s).join('、') : '—');
+const pointItems: Format = (v) =>
+  Array.isArray(v)
+    ? v.map((i: { label?: string; points?: number; caps?: Record<string, number> }) => {
+        const caps = Object.entries(i.caps ?? {}).map(([k, c]) => `${{ day: '每日', month: '每月', year: '每年' }[k] ?? k}最多${c}分`);
+        return `${i.label ?? ''}${(i.points ?? 0) > 0 ? '+' : ''}${i.points ?? 0}分${caps.length ? `（${caps.join('，')}）` : ''}`;
+      }).join('；')
+    : '—';
+const pointExpiry: Format = (v) => (v && typeof v === 'object' && 'yearsAfterAward' in v ? `获得后第${(v as { yearsAfterAward: number }).yearsAfterAward}年年底到期` : '不过期');
 const rounding: Format = (v) => (v === 'fen' ? '精确到分' : String(v));
 
 export interface RuleDisplay {
@@ -132,6 +140,29 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       qrTokenSeconds: { label: '签到二维码轮换周期', format: n('秒') },
       defaultDurationMinutes: { label: '未填写结束时间时按会议时长', format: n('分钟') },
       roomMaxParticipants: { label: '远程会议室人数上限', format: n('人') },
+    },
+  },
+  'points.member.template': {
+    name: '党员积分细则模板（须经支部党员大会表决）',
+    fields: {
+      items: { label: '积分项目', format: pointItems },
+      expiry: { label: '积分有效期', format: pointExpiry },
+      secondApproverAbove: { label: '人工奖惩超过此分值须另一人复核', format: n('分') },
+    },
+  },
+  'points.member': {
+    name: '支部积分细则（支部党员大会表决通过）',
+    fields: {
+      items: { label: '积分项目', format: pointItems },
+      expiry: { label: '积分有效期', format: pointExpiry },
+      secondApproverAbove: { label: '人工奖惩超过此分值须另一人复核', format: n('分') },
+    },
+  },
+  'points.ledger': {
+    name: '积分账务',
+    fields: {
+      reservationTtlHours: { label: '兑换冻结未确认自动退回', format: n('小时') },
+      awardLookbackDays: { label: '每日计分回看', format: n('天') },
     },
   },
   'transfer.mobility': {

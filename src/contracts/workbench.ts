@@ -79,6 +79,7 @@ export const NOTIFICATION_KINDS = {
   calendar: '工作日历',
   transfer: '组织关系转接',
   meeting: '组织生活',
+  points: '党员积分',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -33,6 +33,8 @@ import { registerApprovalRoutes } from './domains/approvals';
 import { registerWorkbenchRoutes } from './domains/workbench';
 import { registerTransferRoutes, registerTransferJobs, registerTransferWorkbench } from './domains/transfer';
 import { registerMeetingRoutes, registerMeetingJobs, registerMeetingsWorkbench } from './domains/meeting';
+import { registerPointsRoutes, registerPointsJobs } from './domains/points';
+import { registerPointSources } from './point-sources';
 
 z.config(z.locales.zhCN());
 
@@ -100,6 +102,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerWorkbenchRoutes(app, deps);
   registerTransferRoutes(app, deps);
   registerMeetingRoutes(app, deps);
+  registerPointsRoutes(app, deps);
+  registerPointSources();
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -113,6 +117,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDuesJobs(deps);
   registerTransferJobs(deps);
   registerMeetingJobs(deps);
+  registerPointsJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));

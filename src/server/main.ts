@@ -52,6 +52,7 @@ async function main() {
     await deps.jobs.schedule('dues-payments', 'dues.payments', 3600);
     await deps.jobs.schedule('calendar-reminder', 'system.calendar_reminder', 24 * 3600);
     await deps.jobs.schedule('meeting-reminders', 'meeting.reminders', 24 * 3600);
+    await deps.jobs.schedule('points-daily', 'points.daily', 24 * 3600);
     await deps.jobs.schedule('dues-reconciliation', 'dues.reconciliation', 24 * 3600);
     await deps.jobs.schedule('transfer-expiry', 'transfer.expiry', 24 * 3600);
     await deps.jobs.schedule('audit-checkpoint', 'audit.checkpoint', AUDIT_CHECKPOINT_SECONDS);

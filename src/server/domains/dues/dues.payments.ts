@@ -6,6 +6,9 @@ import { orgInScope } from '../../platform/scope';
 import { auditInTx } from '../../platform/audit';
 import { isUniqueViolation, type Queryable } from '../../platform/db';
 import * as repo from './dues.repo';
+import { requestHash } from '../../platform/idempotency';
+
+export { requestHash };
 import { backPayNeedsApproval, monthEnd, monthOf } from './dues.policy';
 import { ruleFor } from './dues.bills';
 import { findMember } from './dues.bases';
@@ -31,16 +34,6 @@ export interface PaymentInput {
   idempotencyKey: string;
   note?: string | null;
   orderId?: string | null;
-}
-
-/**
- * sha256 of a request's canonical form (sorted keys, trimmed text, empty text as null): an
- * idempotency key replays only the very request it was first used for.
- */
-export function requestHash(body: Record<string, unknown>): string {
-  const norm = (v: unknown): unknown => (typeof v === 'string' ? v.trim() || null : Array.isArray(v) ? [...v].map(norm).sort() : v ?? null);
-  const canonical = JSON.stringify(Object.keys(body).sort().map((k) => [k, norm(body[k])]));
-  return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
 const paymentRequestHash = (input: PaymentInput, billIds: readonly string[]) => requestHash({

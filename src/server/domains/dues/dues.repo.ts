@@ -878,3 +878,11 @@ export function settledMonthsOfPerson(q: Queryable, personId: string, upTo: stri
     SELECT to_char(b.month, 'YYYY-MM') AS month, (b.paid_on IS NOT NULL OR b.due_fen = 0) AS settled
     FROM dues_bill b WHERE b.id IN (${personBillIds(personId)}) AND b.month <= ${`${upTo}-01`}::date ORDER BY b.month`);
 }
+
+/** Bills paid in full by the end of their month, paid in [from, to]: the facts behind the points item dues.on_time. */
+export function billsPaidOnTime(q: Queryable, from: string, to: string) {
+  return q.query<{ id: string; person_id: string; org_id: string; org_path: string; paid_on: string }>(sql`
+    SELECT b.id, b.person_id, b.org_id, o.path::text AS org_path, to_char(b.paid_on, 'YYYY-MM-DD') AS paid_on
+    FROM dues_bill b JOIN org o ON o.id = b.org_id
+    WHERE b.paid_on BETWEEN ${from}::date AND ${to}::date AND b.due_fen > 0 AND b.paid_on < (b.month + interval '1 month')::date`);
+}

@@ -10,3 +10,4 @@ export { handleNotification, reconcile, settlePendingOrders } from './dues.onlin
 export { verifyLedger, checkChain } from './dues.ledger';
 export { registerDuesWorkbench } from './dues.workbench';
 export { duesStanding } from './dues.standing';
+export { duesPointSource } from './dues.points';

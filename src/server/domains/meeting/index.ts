@@ -5,3 +5,4 @@ export { registerMeetingsWorkbench } from './meeting.workbench';
 export { rebuildMeetingRollups, rebuildAllMeetingRollups, meetingRollupDifferences, remindMeetings } from './meeting.compliance';
 // the cadence's slots of a year (the demo data plans and holds meetings by them)
 export { planSlots } from './meeting.policy';
+export { meetingPointSource } from './meeting.points';

@@ -637,3 +637,13 @@ export function ownHeld(q: Queryable, orgId: string, from: string, to: string) {
   return q.query<{ type: string; held_on: string }>(sql`SELECT type, to_char(held_on, 'YYYY-MM-DD') AS held_on FROM meeting
     WHERE org_id = ${orgId}::uuid AND status = 'held' AND held_on BETWEEN ${from}::date AND ${to}::date`);
 }
+
+/** People present at meetings held in [from, to] whose minutes are locked (attendance final): the facts behind the meeting points items. */
+export function presentAtLockedMeetings(q: Queryable, from: string, to: string) {
+  return q.query<{ meeting_id: string; type: MeetingType; person_id: string; org_id: string; org_path: string; held_on: string }>(sql`
+    SELECT m.id AS meeting_id, m.type, a.person_id, m.org_id, o.path::text AS org_path, to_char(m.held_on, 'YYYY-MM-DD') AS held_on
+    FROM meeting m JOIN meeting_minutes mm ON mm.meeting_id = m.id AND mm.locked_at IS NOT NULL
+    JOIN meeting_attendee a ON a.meeting_id = m.id AND a.attendance = 'present'
+    JOIN org o ON o.id = m.org_id
+    WHERE m.status = 'held' AND m.held_on BETWEEN ${from}::date AND ${to}::date`);
+}

@@ -1,0 +1,26 @@
+import type { Deps } from '../../deps';
+import { addDays } from '../../platform/dates';
+import { ruleInForce } from '../../platform/rules';
+import { releaseStaleReservations, expirePoints } from './points.service';
+import { runAwards } from './points.sources';
+
+/** The ledger's operating numbers (rule points.ledger). */
+export interface LedgerRule {
+  reservationTtlHours: number;
+  awardLookbackDays: number;
+}
+
+// Daily: award the facts of the last weeks (idempotent: a fact is awarded
+// once however often it is seen; late facts, e.g. minutes locked days after
+// the meeting, are caught), expire points past their validity, and give back
+// reservations the mall left open.
+export function registerPointsJobs(deps: Deps) {
+  deps.jobs.register('points.daily', async () => {
+    const today = deps.clock.today();
+    const rule = (await ruleInForce<LedgerRule>(deps.db, 'points', 'ledger', today)).body;
+    const awards = await runAwards(deps, addDays(today, -rule.awardLookbackDays), today);
+    const expired = await expirePoints(deps, today);
+    const released = await releaseStaleReservations(deps, rule.reservationTtlHours);
+    return { ...awards, expiredMembers: expired.members, expiredPoints: expired.points, released };
+  });
+}

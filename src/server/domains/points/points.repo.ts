@@ -1,0 +1,420 @@
+import type { Queryable } from '../../platform/db';
+import { and, raw, sql, type Sql } from '../../platform/sql';
+
+// Every SQL statement of the points domain. Transactions are seen through the
+// member's org at the time (`o`); scope conditions are orgInScope on that alias
+// or personInScope on the member `p`.
+
+const ts = (col: string, alias = col.split('.').pop()!) => raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${alias}`);
+
+export type AccountKind = 'member' | 'hold' | 'pool' | 'mall' | 'expiry';
+
+export interface ChainedAccount {
+  id: string;
+  kind: 'member' | 'hold';
+  balance: number;
+  last_hash: string;
+}
+
+/** A member's two chained accounts, created on first use, locked for the rest of the transaction (member first, then hold). */
+export async function lockMemberAccounts(q: Queryable, personId: string): Promise<{ member: ChainedAccount; hold: ChainedAccount }> {
+  await q.exec(sql`INSERT INTO point_account (kind, person_id, balance, last_hash) VALUES ('member', ${personId}::uuid, 0, 'genesis'), ('hold', ${personId}::uuid, 0, 'genesis')
+    ON CONFLICT (kind, person_id) WHERE person_id IS NOT NULL DO NOTHING`);
+  const rows = await q.query<ChainedAccount & { balance: string }>(sql`SELECT id, kind, balance, last_hash FROM point_account
+    WHERE person_id = ${personId}::uuid ORDER BY kind = 'hold', id FOR UPDATE`);
+  const norm = (r: ChainedAccount & { balance: string }): ChainedAccount => ({ ...r, balance: Number(r.balance) });
+  return { member: norm(rows.find((r) => r.kind === 'member')!), hold: norm(rows.find((r) => r.kind === 'hold')!) };
+}
+
+/** The pool of an org, or the mall or expiry account (unchained, never locked). */
+export async function sideAccount(q: Queryable, kind: 'pool' | 'mall' | 'expiry', orgId?: string): Promise<string> {
+  if (kind === 'pool') {
+    await q.exec(sql`INSERT INTO point_account (kind, org_id) VALUES ('pool', ${orgId}::uuid) ON CONFLICT (org_id) WHERE kind = 'pool' DO NOTHING`);
+    return (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = 'pool' AND org_id = ${orgId}::uuid`)).id;
+  }
+  return (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = ${kind}`)).id;
+}
+
+export interface TxnInsert {
+  kind: string;
+  personId: string;
+  orgId: string;
+  points: number;
+  item: string | null;
+  ruleVersionId: string | null;
+  sourceType: string | null;
+  sourceId: string | null;
+  factDate: string;
+  reason: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  reverses: number | null;
+  reservationId: number | null;
+  expiresOn: string | null;
+  actorId: string | null;
+  approverId: string | null;
+  /** the business clock's instant (stale reservations are judged by it) */
+  at: Date;
+}
+
+export async function insertTxn(q: Queryable, t: TxnInsert): Promise<number> {
+  const r = await q.one<{ id: string }>(sql`INSERT INTO point_txn (kind, person_id, org_id, points, item, rule_version_id, source_type, source_id, fact_date, reason,
+      idempotency_key, request_hash, reverses, reservation_id, expires_on, actor_id, approver_id, recorded_at)
+    VALUES (${t.kind}, ${t.personId}::uuid, ${t.orgId}::uuid, ${t.points}, ${t.item}, ${t.ruleVersionId}::uuid, ${t.sourceType}, ${t.sourceId}, ${t.factDate}::date, ${t.reason},
+      ${t.idempotencyKey}, ${t.requestHash}, ${t.reverses}, ${t.reservationId}, ${t.expiresOn}::date, ${t.actorId}::uuid, ${t.approverId}::uuid, ${t.at.toISOString()}::timestamptz)
+    RETURNING id`);
+  return Number(r.id);
+}
+
+export async function insertEntries(q: Queryable, rows: ReadonlyArray<{ txnId: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }>) {
+  await q.exec(sql`INSERT INTO point_entry (txn_id, account_id, amount, prev_hash, hash)
+    SELECT * FROM unnest(${rows.map((r) => r.txnId)}::bigint[], ${rows.map((r) => r.accountId)}::uuid[], ${rows.map((r) => r.amount)}::bigint[], ${rows.map((r) => r.prevHash)}::text[], ${rows.map((r) => r.hash)}::text[])`);
+}
+
+export async function setChainState(q: Queryable, accountId: string, balance: number, lastHash: string) {
+  await q.exec(sql`UPDATE point_account SET balance = ${balance}, last_hash = ${lastHash} WHERE id = ${accountId}::uuid`);
+}
+
+export interface TxnRow {
+  id: string;
+  kind: string;
+  person_id: string;
+  person_name: string;
+  org_id: string;
+  points: number;
+  item: string | null;
+  rule_version_id: string | null;
+  source_type: string | null;
+  source_id: string | null;
+  fact_date: string;
+  reason: string | null;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  reverses: string | null;
+  reversed_by: string | null;
+  reservation_id: string | null;
+  settled_by: string | null;
+  expires_on: string | null;
+  actor_name: string | null;
+  approver_name: string | null;
+  recorded_at: string;
+  balance_after: string | null;
+}
+
+const TXN_COLUMNS = sql`t.id, t.kind, t.person_id, p.name AS person_name, t.org_id, t.points, t.item, t.rule_version_id, t.source_type, t.source_id,
+  to_char(t.fact_date, 'YYYY-MM-DD') AS fact_date, t.reason, t.idempotency_key, t.request_hash, t.reverses,
+  (SELECT r.id FROM point_txn r WHERE r.reverses = t.id AND r.kind = 'reversal') AS reversed_by,
+  t.reservation_id, (SELECT s.id FROM point_txn s WHERE s.reservation_id = t.id AND s.kind IN ('confirm', 'release')) AS settled_by,
+  to_char(t.expires_on, 'YYYY-MM-DD') AS expires_on, ac.display_name AS actor_name, ap.display_name AS approver_name, ${ts('t.recorded_at')},
+  (SELECT sum(e2.amount) FROM point_entry e2 WHERE e2.account_id = ma.id AND e2.id <= (SELECT max(e.id) FROM point_entry e WHERE e.txn_id = t.id AND e.account_id = ma.id)) AS balance_after`;
+const TXN_FROM = sql`point_txn t JOIN person p ON p.id = t.person_id JOIN org o ON o.id = t.org_id
+  LEFT JOIN account ac ON ac.id = t.actor_id LEFT JOIN account ap ON ap.id = t.approver_id
+  LEFT JOIN point_account ma ON ma.kind = 'member' AND ma.person_id = t.person_id`;
+
+export function txnById(q: Queryable, id: number, scope: Sql) {
+  return q.maybeOne<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE t.id = ${id} AND ${scope}`);
+}
+
+export function txnByKey(q: Queryable, key: string) {
+  return q.maybeOne<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE t.idempotency_key = ${key}`);
+}
+
+export function awardOfFact(q: Queryable, item: string, sourceType: string, sourceId: string, personId: string) {
+  return q.maybeOne<{ id: string }>(sql`SELECT id FROM point_txn WHERE kind = 'award' AND item = ${item} AND source_type = ${sourceType} AND source_id = ${sourceId} AND person_id = ${personId}::uuid`);
+}
+
+/** Points of an item awarded to a member (net of reversed awards) with fact dates in [from, to]: the cap's usage. */
+export async function itemAwarded(q: Queryable, personId: string, item: string, from: string, to: string): Promise<number> {
+  const r = await q.one<{ n: string }>(sql`SELECT coalesce(sum(t.points), 0) AS n FROM point_txn t
+    WHERE t.person_id = ${personId}::uuid AND t.item = ${item} AND t.kind = 'award' AND t.fact_date BETWEEN ${from}::date AND ${to}::date
+      AND NOT EXISTS (SELECT 1 FROM point_txn r WHERE r.reverses = t.id AND r.kind = 'reversal')`);
+  return Number(r.n);
+}
+
+export interface ListFilter {
+  personId?: string;
+  orgPath?: string;
+  from?: string;
+  to?: string;
+  kind?: string;
+}
+
+export async function listTxns(q: Queryable, scope: Sql, f: ListFilter, page: number, pageSize: number) {
+  const where = and([
+    scope,
+    f.personId ? sql`t.person_id = ${f.personId}::uuid` : null,
+    f.orgPath ? sql`o.path <@ ${f.orgPath}::ltree` : null,
+    f.from ? sql`t.fact_date >= ${f.from}::date` : null,
+    f.to ? sql`t.fact_date <= ${f.to}::date` : null,
+    f.kind ? sql`t.kind = ${f.kind}` : null,
+  ].filter((x): x is Sql => x !== null));
+  const [rows, total] = await Promise.all([
+    q.query<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE ${where} ORDER BY t.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),
+    q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM point_txn t JOIN org o ON o.id = t.org_id JOIN person p ON p.id = t.person_id WHERE ${where}`),
+  ]);
+  return { rows, total: total.n };
+}
+
+export interface MemberRow {
+  id: string;
+  name: string;
+  org_id: string;
+  org_name: string;
+  org_path: string;
+}
+
+export function findMember(q: Queryable, personId: string, scope: Sql) {
+  return q.maybeOne<MemberRow>(sql`SELECT p.id, p.name, p.org_id, o.name AS org_name, o.path::text AS org_path FROM person p JOIN org o ON o.id = p.org_id
+    WHERE p.id = ${personId}::uuid AND p.is_current AND ${scope}`);
+}
+
+export async function balances(q: Queryable, personId: string): Promise<{ balance: number; onHold: number }> {
+  const rows = await q.query<{ kind: string; balance: string }>(sql`SELECT kind, balance FROM point_account WHERE person_id = ${personId}::uuid`);
+  return { balance: Number(rows.find((r) => r.kind === 'member')?.balance ?? 0), onHold: Number(rows.find((r) => r.kind === 'hold')?.balance ?? 0) };
+}
+
+/** Awards (not reversed) whose points are still valid on a date (no expiry, or expiring on or after it); with a bound, those expiring on or before it. */
+export async function validAwards(q: Queryable, personId: string, onDate: string, expiringBy?: string): Promise<number> {
+  const r = await q.one<{ n: string }>(sql`SELECT coalesce(sum(t.points), 0) AS n FROM point_txn t
+    WHERE t.person_id = ${personId}::uuid AND t.kind IN ('award', 'refund') AND t.points > 0
+      AND (t.expires_on IS NULL OR t.expires_on >= ${onDate}::date)
+      ${expiringBy ? sql`AND t.expires_on <= ${expiringBy}::date` : raw('')}
+      AND NOT EXISTS (SELECT 1 FROM point_txn r WHERE r.reverses = t.id AND r.kind = 'reversal')`);
+  return Number(r.n);
+}
+
+export function awardedInYear(q: Queryable, personId: string, year: number) {
+  return q.one<{ n: number }>(sql`SELECT coalesce(sum(points), 0)::int AS n FROM point_txn WHERE person_id = ${personId}::uuid AND kind = 'award' AND points > 0
+    AND fact_date BETWEEN ${`${year}-01-01`}::date AND ${`${year}-12-31`}::date`);
+}
+
+/** Members holding points some of which have expired by a date. */
+export function membersWithExpiredAwards(q: Queryable, date: string) {
+  return q.query<{ person_id: string }>(sql`SELECT DISTINCT t.person_id FROM point_txn t JOIN point_account a ON a.kind = 'member' AND a.person_id = t.person_id AND a.balance > 0
+    WHERE t.kind IN ('award', 'refund') AND t.expires_on < ${date}::date`);
+}
+
+/** Reservations neither confirmed nor released, made before an instant. */
+export function staleReservations(q: Queryable, before: Date) {
+  return q.query<{ id: string }>(sql`SELECT t.id FROM point_txn t WHERE t.kind = 'reserve' AND t.recorded_at < ${before.toISOString()}::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM point_txn s WHERE s.reservation_id = t.id AND s.kind IN ('confirm', 'release')) ORDER BY t.id`);
+}
+
+export interface RollupDelta {
+  orgId: string;
+  month: string;
+  awarded?: number;
+  deducted?: number;
+  spent?: number;
+  expired?: number;
+}
+
+export async function addToRollup(q: Queryable, d: RollupDelta) {
+  await q.exec(sql`INSERT INTO point_rollup (org_id, month, awarded, deducted, spent, expired)
+    VALUES (${d.orgId}::uuid, ${d.month}::date, ${d.awarded ?? 0}, ${d.deducted ?? 0}, ${d.spent ?? 0}, ${d.expired ?? 0})
+    ON CONFLICT (org_id, month) DO UPDATE SET awarded = point_rollup.awarded + EXCLUDED.awarded, deducted = point_rollup.deducted + EXCLUDED.deducted,
+      spent = point_rollup.spent + EXCLUDED.spent, expired = point_rollup.expired + EXCLUDED.expired`);
+}
+
+/** The rollup as recomputed from the transactions (the reference for verify and rebuild). */
+// points of a transaction: the signed change of what the member holds (award +, deduction −, confirm − (spent), refund +, expire −, reversal − the original; reserve and release 0 net)
+const RAW_ROLLUP = sql`SELECT t.org_id, date_trunc('month', t.fact_date)::date AS month,
+    sum(CASE WHEN t.kind = 'award' OR (t.kind = 'reversal' AND r.kind = 'award') THEN t.points ELSE 0 END)::bigint AS awarded,
+    sum(CASE WHEN t.kind = 'deduction' OR (t.kind = 'reversal' AND r.kind = 'deduction') THEN -t.points ELSE 0 END)::bigint AS deducted,
+    sum(CASE WHEN t.kind IN ('confirm', 'refund') THEN -t.points ELSE 0 END)::bigint AS spent,
+    sum(CASE WHEN t.kind = 'expire' THEN -t.points ELSE 0 END)::bigint AS expired
+  FROM point_txn t LEFT JOIN point_txn r ON r.id = t.reverses
+  GROUP BY 1, 2`;
+
+export function rollupDifferences(q: Queryable) {
+  return q.query<{ org_id: string; month: string; field: string; stored: string; computed: string }>(sql`
+    WITH raw AS (${RAW_ROLLUP}), both_sides AS (
+      SELECT coalesce(r.org_id, s.org_id) AS org_id, coalesce(r.month, s.month) AS month,
+        coalesce(s.awarded, 0) AS s_awarded, coalesce(r.awarded, 0) AS r_awarded, coalesce(s.deducted, 0) AS s_deducted, coalesce(r.deducted, 0) AS r_deducted,
+        coalesce(s.spent, 0) AS s_spent, coalesce(r.spent, 0) AS r_spent, coalesce(s.expired, 0) AS s_expired, coalesce(r.expired, 0) AS r_expired
+      FROM raw r FULL JOIN point_rollup s ON s.org_id = r.org_id AND s.month = r.month)
+    SELECT org_id, to_char(month, 'YYYY-MM') AS month, f.field, f.stored::text, f.computed::text FROM both_sides
+    CROSS JOIN LATERAL (VALUES ('awarded', s_awarded, r_awarded), ('deducted', s_deducted, r_deducted), ('spent', s_spent, r_spent), ('expired', s_expired, r_expired)) AS f(field, stored, computed)
+    WHERE f.stored <> f.computed ORDER BY 1, 2, 3`);
+}
+
+export async function rebuildRollup(q: Queryable) {
+  await q.exec(sql`DELETE FROM point_rollup`);
+  await q.exec(sql`INSERT INTO point_rollup (org_id, month, awarded, deducted, spent, expired) SELECT * FROM (${RAW_ROLLUP}) r`);
+}
+
+/** Chained accounts whose cached balance differs from the sum of their entries. */
+export function balanceDrift(q: Queryable) {
+  return q.query<{ id: string; kind: string; person_id: string; balance: string; sum: string }>(sql`SELECT a.id, a.kind, a.person_id, a.balance, coalesce(e.sum, 0) AS sum
+    FROM point_account a LEFT JOIN (SELECT account_id, sum(amount) AS sum FROM point_entry GROUP BY 1) e ON e.account_id = a.id
+    WHERE a.balance IS NOT NULL AND a.balance <> coalesce(e.sum, 0)`);
+}
+
+/** Transactions whose entries do not sum to zero (the commit-time trigger should make this empty). */
+export function unbalancedTxns(q: Queryable, personId?: string) {
+  return q.query<{ txn_id: string; sum: string }>(sql`SELECT e.txn_id, sum(e.amount) AS sum FROM point_entry e
+    ${personId ? sql`JOIN point_txn t ON t.id = e.txn_id AND t.person_id = ${personId}::uuid` : raw('')}
+    GROUP BY e.txn_id HAVING sum(e.amount) <> 0`);
+}
+
+export interface ChainEntryRow {
+  id: string;
+  account_id: string;
+  txn_id: string;
+  amount: string;
+  prev_hash: string;
+  hash: string;
+  kind: string;
+  person_id: string;
+  points: number;
+  item: string | null;
+  source_type: string | null;
+  source_id: string | null;
+  fact_date: string;
+  idempotency_key: string | null;
+}
+
+/** The chained entries of member-side accounts, in order per account (optionally one member's). */
+export function chainedEntries(q: Queryable, personId?: string) {
+  return q.query<ChainEntryRow>(sql`SELECT e.id, e.account_id, e.txn_id, e.amount, e.prev_hash, e.hash, t.kind, t.person_id, t.points, t.item, t.source_type, t.source_id,
+      to_char(t.fact_date, 'YYYY-MM-DD') AS fact_date, t.idempotency_key
+    FROM point_entry e JOIN point_txn t ON t.id = e.txn_id JOIN point_account a ON a.id = e.account_id
+    WHERE a.kind IN ('member', 'hold') ${personId ? sql`AND a.person_id = ${personId}::uuid` : raw('')}
+    ORDER BY e.account_id, e.id`);
+}
+
+export function lastHashes(q: Queryable) {
+  return q.query<{ id: string; last_hash: string }>(sql`SELECT id, last_hash FROM point_account WHERE last_hash IS NOT NULL`);
+}
+
+// --- manual awards waiting for a second approver
+
+export interface AwardRequestRow {
+  id: string;
+  person_id: string;
+  person_name: string;
+  org_id: string;
+  item: string;
+  points: number;
+  fact_date: string;
+  reason: string;
+  idempotency_key: string;
+  request_hash: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requested_by: string;
+  requested_by_name: string;
+  requested_at: string;
+  decided_by: string | null;
+  txn_id: string | null;
+}
+
+const REQUEST_COLUMNS = sql`r.id, r.person_id, p.name AS person_name, r.org_id, r.item, r.points, to_char(r.fact_date, 'YYYY-MM-DD') AS fact_date, r.reason, r.idempotency_key, r.request_hash,
+  r.status, r.requested_by, a.display_name AS requested_by_name, ${ts('r.requested_at')}, r.decided_by, r.txn_id`;
+
+export function requestByKey(q: Queryable, key: string) {
+  return q.maybeOne<AwardRequestRow>(sql`SELECT ${REQUEST_COLUMNS} FROM point_award_request r JOIN person p ON p.id = r.person_id JOIN account a ON a.id = r.requested_by WHERE r.idempotency_key = ${key}`);
+}
+
+export function findRequest(q: Queryable, id: string, scope: Sql, forUpdate = false) {
+  return q.maybeOne<AwardRequestRow>(sql`SELECT ${REQUEST_COLUMNS} FROM point_award_request r JOIN person p ON p.id = r.person_id JOIN account a ON a.id = r.requested_by JOIN org o ON o.id = r.org_id
+    WHERE r.id = ${id}::uuid AND ${scope} ${forUpdate ? raw('FOR UPDATE OF r') : raw('')}`);
+}
+
+export function pendingRequests(q: Queryable, scope: Sql) {
+  return q.query<AwardRequestRow>(sql`SELECT ${REQUEST_COLUMNS} FROM point_award_request r JOIN person p ON p.id = r.person_id JOIN account a ON a.id = r.requested_by JOIN org o ON o.id = r.org_id
+    WHERE r.status = 'pending' AND ${scope} ORDER BY r.requested_at`);
+}
+
+export async function insertRequest(q: Queryable, r: { personId: string; orgId: string; item: string; points: number; factDate: string; reason: string; key: string; requestHash: string; requestedBy: string }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO point_award_request (person_id, org_id, item, points, fact_date, reason, idempotency_key, request_hash, requested_by)
+    VALUES (${r.personId}::uuid, ${r.orgId}::uuid, ${r.item}, ${r.points}, ${r.factDate}::date, ${r.reason}, ${r.key}, ${r.requestHash}, ${r.requestedBy}::uuid) RETURNING id`)).id;
+}
+
+export async function decideRequest(q: Queryable, id: string, status: 'approved' | 'rejected', by: string, note: string | null, txnId: number | null) {
+  await q.exec(sql`UPDATE point_award_request SET status = ${status}, decided_by = ${by}::uuid, decided_at = now(), decision_note = ${note}, txn_id = ${txnId}
+    WHERE id = ${id}::uuid`);
+}
+
+// --- rules agreed by the branch
+
+export interface ProposalRow {
+  id: string;
+  org_id: string;
+  org_name: string;
+  org_path: string;
+  status: 'proposed' | 'approved' | 'rejected' | 'withdrawn';
+  effective_from: string;
+  body: unknown;
+  note: string | null;
+  proposed_at: string;
+  proposed_by_name: string | null;
+  meeting_id: string | null;
+  voted_on: string | null;
+  expected: number | null;
+  present: number | null;
+  written: number | null;
+  yes: number | null;
+  no: number | null;
+  abstain: number | null;
+  rule_version_id: string | null;
+  version: number;
+}
+
+const PROPOSAL_COLUMNS = sql`pr.id, pr.org_id, o.name AS org_name, o.path::text AS org_path, pr.status, to_char(pr.effective_from, 'YYYY-MM-DD') AS effective_from, pr.body, pr.note,
+  ${ts('pr.proposed_at')}, a.display_name AS proposed_by_name, pr.meeting_id, to_char(pr.voted_on, 'YYYY-MM-DD') AS voted_on, pr.expected, pr.present, pr.written, pr.yes, pr.no, pr.abstain,
+  (SELECT rv.id FROM rule_version rv WHERE rv.approval_id = pr.id) AS rule_version_id, pr.version`;
+
+export function proposalsOf(q: Queryable, orgId: string) {
+  return q.query<ProposalRow>(sql`SELECT ${PROPOSAL_COLUMNS} FROM point_rule_proposal pr JOIN org o ON o.id = pr.org_id LEFT JOIN account a ON a.id = pr.proposed_by
+    WHERE pr.org_id = ${orgId}::uuid ORDER BY pr.proposed_at DESC`);
+}
+
+export function findProposal(q: Queryable, id: string, scope: Sql, forUpdate = false) {
+  return q.maybeOne<ProposalRow>(sql`SELECT ${PROPOSAL_COLUMNS} FROM point_rule_proposal pr JOIN org o ON o.id = pr.org_id LEFT JOIN account a ON a.id = pr.proposed_by
+    WHERE pr.id = ${id}::uuid AND ${scope} ${forUpdate ? raw('FOR UPDATE OF pr') : raw('')}`);
+}
+
+export async function insertProposal(q: Queryable, p: { orgId: string; effectiveFrom: string; body: unknown; note: string | null; by: string }) {
+  return (await q.one<{ id: string }>(sql`INSERT INTO point_rule_proposal (org_id, effective_from, body, note, proposed_by)
+    VALUES (${p.orgId}::uuid, ${p.effectiveFrom}::date, ${JSON.stringify(p.body)}::jsonb, ${p.note}, ${p.by}::uuid) RETURNING id`)).id;
+}
+
+export async function recordVote(q: Queryable, id: string, v: { status: 'approved' | 'rejected'; meetingId: string | null; votedOn: string; expected: number; present: number; written: number; yes: number; no: number; abstain: number; by: string }) {
+  await q.exec(sql`UPDATE point_rule_proposal SET status = ${v.status}, meeting_id = ${v.meetingId}::uuid, voted_on = ${v.votedOn}::date, expected = ${v.expected}, present = ${v.present},
+    written = ${v.written}, yes = ${v.yes}, no = ${v.no}, abstain = ${v.abstain}, decided_by = ${v.by}::uuid, decided_at = now(), version = version + 1 WHERE id = ${id}::uuid`);
+}
+
+/** An approved proposal becomes the branch's rule version (the previous one ends the day before). */
+export async function insertRuleVersion(q: Queryable, r: { orgId: string; effectiveFrom: string; body: unknown; source: string; approvalId: string }) {
+  await q.exec(sql`UPDATE rule_version SET effective_to = ${r.effectiveFrom}::date
+    WHERE domain = 'points' AND key = 'member' AND scope_org_id = ${r.orgId}::uuid AND effective_from < ${r.effectiveFrom}::date AND (effective_to IS NULL OR effective_to > ${r.effectiveFrom}::date)`);
+  return (await q.one<{ id: string }>(sql`INSERT INTO rule_version (domain, key, scope_org_id, effective_from, source, body, approval_id)
+    VALUES ('points', 'member', ${r.orgId}::uuid, ${r.effectiveFrom}::date, ${r.source}, ${JSON.stringify(r.body)}::jsonb, ${r.approvalId}::uuid) RETURNING id`)).id;
+}
+
+/** The branch-approved version in force for an org on a date: the deepest approved scope containing it. */
+export function approvedRules(q: Queryable, orgPath: string, date: string) {
+  return q.maybeOne<{ id: string; effective_from: string; body: unknown; approval_id: string | null; scope_org_id: string }>(sql`
+    SELECT r.id, to_char(r.effective_from, 'YYYY-MM-DD') AS effective_from, r.body, r.approval_id, r.scope_org_id FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+    WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL
+      AND r.effective_from <= ${date}::date AND (r.effective_to IS NULL OR r.effective_to > ${date}::date) AND ${orgPath}::ltree <@ s.path
+    ORDER BY nlevel(s.path) DESC, r.effective_from DESC LIMIT 1`);
+}
+
+export function orgOf(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ id: string; name: string; path: string; type: string }>(sql`SELECT o.id, o.name, o.path::text AS path, o.type FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+export function orgPath(q: Queryable, orgId: string) {
+  return q.one<{ path: string }>(sql`SELECT path::text AS path FROM org WHERE id = ${orgId}::uuid`);
+}
+
+/** The points a reservation moved to hold. */
+export async function heldBy(q: Queryable, reservationId: number): Promise<number> {
+  const r = await q.one<{ n: string }>(sql`SELECT coalesce(sum(e.amount), 0) AS n FROM point_entry e JOIN point_account a ON a.id = e.account_id AND a.kind = 'hold' WHERE e.txn_id = ${reservationId}`);
+  return Number(r.n);
+}
+
+export function personOrg(q: Queryable, personId: string) {
+  return q.one<{ org_id: string }>(sql`SELECT org_id FROM person WHERE id = ${personId}::uuid`);
+}

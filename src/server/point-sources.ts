@@ -1,0 +1,9 @@
+import { registerPointSource } from './domains/points';
+import { duesPointSource } from './domains/dues';
+import { meetingPointSource } from './domains/meeting';
+
+/** The facts points are awarded for: each domain offers its own (composition, like the routes). */
+export function registerPointSources() {
+  registerPointSource(duesPointSource);
+  registerPointSource(meetingPointSource);
+}
