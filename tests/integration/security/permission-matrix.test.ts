@@ -66,6 +66,13 @@ interface World {
     file: string; // the photo of the locked meeting
     review: string; // a held 民主评议党员 of the branch
   };
+  points: {
+    award: string; // an award of 20 points to the member (under the branch's approved rules)
+    toConfirm: string; // an open reservation of the member
+    toRelease: string; // another open reservation
+    pending: string; // a manual award above the threshold waiting for a second approver (requested by the fixture's admin)
+    proposal: string; // a proposal of rules not yet voted on
+  };
 }
 
 interface Req {
@@ -261,6 +268,19 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getMeetingReviews: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.review}/reviews` }),
   recordMeetingReviews: (w) => ({ method: 'PUT', url: `/api/v1/meetings/${w.meetings.review}/reviews`, body: { grades: [{ personId: w.member, grade: 'qualified' }] } }),
   getMyMeetings: () => ({ method: 'GET', url: '/api/v1/me/meetings' }),
+  listPointEntries: (w) => ({ method: 'GET', url: `/api/v1/points/entries?orgId=${w.branch.id}` }),
+  getPointBalance: (w) => ({ method: 'GET', url: `/api/v1/points/balance/${w.member}` }),
+  getMyPoints: () => ({ method: 'GET', url: '/api/v1/me/points' }),
+  awardPoints: (w) => ({ method: 'POST', url: '/api/v1/points/awards', body: { personId: w.member, item: 'manual.award', points: 1, factDate: TEST_TODAY, reason: '矩阵测试奖励', idempotencyKey: `matrix-${w.role}-award` } }),
+  listPointAwardRequests: () => ({ method: 'GET', url: '/api/v1/points/award-requests' }),
+  decidePointAward: (w) => ({ method: 'POST', url: `/api/v1/points/award-requests/${w.points.pending}/decide`, body: { approve: false, note: '矩阵测试' } }),
+  reversePointEntry: (w) => ({ method: 'POST', url: `/api/v1/points/entries/${w.points.award}/reverse`, body: { reason: '矩阵测试冲正', idempotencyKey: `matrix-${w.role}-reverse` } }),
+  reservePoints: (w) => ({ method: 'POST', url: '/api/v1/points/reservations', body: { personId: w.member, points: 1, reason: '矩阵测试兑换', idempotencyKey: `matrix-${w.role}-reserve` } }),
+  confirmPointReservation: (w) => ({ method: 'POST', url: `/api/v1/points/reservations/${w.points.toConfirm}/confirm`, body: { idempotencyKey: `matrix-${w.role}-confirm` } }),
+  releasePointReservation: (w) => ({ method: 'POST', url: `/api/v1/points/reservations/${w.points.toRelease}/release`, body: { idempotencyKey: `matrix-${w.role}-release` } }),
+  getPointRules: (w) => ({ method: 'GET', url: `/api/v1/points/rules?orgId=${w.branch.id}` }),
+  proposePointRules: (w) => ({ method: 'POST', url: '/api/v1/points/rules/proposals', body: { orgId: w.branch.id, effectiveFrom: TEST_TODAY, rules: MATRIX_POINT_RULES } }),
+  approvePointRules: (w) => ({ method: 'POST', url: `/api/v1/points/rules/proposals/${w.points.proposal}/approve`, body: { version: 0, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 } }),
   getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),
   // a plain GET (no upgrade) passes the same checks and is answered 426; the socket itself: tests/integration/meeting-room.test.ts
   joinMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room/socket` }),
@@ -296,6 +316,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   const personless = w.role !== 'member'; // only the member's account is linked to a person record
   if (operationId === 'signInMeeting') return personless ? 404 : 422; // a forged token: SIGNIN_TOKEN_INVALID
   if ((operationId === 'requestMeetingLeave' || operationId === 'getMyMeetings' || operationId === 'createCalendarFeed') && personless) return 404;
+  if (operationId === 'getMyPoints' && personless) return 404;
   if (operationId === 'confirmMeetingMinutes' && personless) return 422; // not the host in person: MINUTES_CONFIRMER
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
@@ -335,9 +356,11 @@ async function buildWorld(role: Role): Promise<World> {
   const voteFile = (await makeCandidate(h.deps, branch.id, 14)).fileId;
   const transfers = await transferWorld(root, branch);
   const meetings = await meetingWorld(root, branch, member, eventMember);
+  const points = await pointsWorld(root, branch, member);
   return {
     transfers,
     meetings,
+    points,
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
@@ -393,6 +416,28 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
     request: await memberRequest(await member(branch.id)),
     decision: await created(`/api/v1/members/${await member(branch.id)}/lost-contact-decisions`, { kind: 'suspend', resolutionOn: TEST_TODAY, resolution: '矩阵测试：支部决议停止党籍' }),
   };
+}
+
+const MATRIX_POINT_RULES = {
+  items: [{ key: 'manual.award', label: '先锋作用', points: 10, caps: {} }, { key: 'manual.deduction', label: '违反纪律', points: -20, caps: {} }],
+  expiry: null,
+  secondApproverAbove: 10,
+};
+
+/** Points of the world's branch: approved rules, an award, two open reservations, a waiting award, a proposal — through the API by the root's org_admin. */
+async function pointsWorld(root: OrgRef, branch: OrgRef, member: string): Promise<World['points']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const ok = async (res: LightMyRequestResponse) => {
+    if (res.statusCode >= 300) throw new Error(`points fixture: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const proposal = async () => (await ok(await admin.post('/api/v1/points/rules/proposals', { orgId: branch.id, effectiveFrom: TEST_TODAY, rules: MATRIX_POINT_RULES }))).id as string;
+  await ok(await admin.post(`/api/v1/points/rules/proposals/${await proposal()}/approve`, { version: 0, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 }));
+  const award = await ok(await admin.post('/api/v1/points/awards', { personId: member, item: 'manual.award', points: 10, factDate: TEST_TODAY, reason: '矩阵测试奖励', idempotencyKey: `fixture-${branch.id}-award` }));
+  await ok(await admin.post('/api/v1/points/awards', { personId: member, item: 'manual.award', points: 10, factDate: TEST_TODAY, reason: '矩阵测试奖励二', idempotencyKey: `fixture-${branch.id}-award2` }));
+  const reserve = async (n: number) => (await ok(await admin.post('/api/v1/points/reservations', { personId: member, points: 2, reason: '矩阵测试兑换', idempotencyKey: `fixture-${branch.id}-reserve-${n}` }))).txn.id as number;
+  const pending = await ok(await admin.post('/api/v1/points/awards', { personId: member, item: 'manual.award', points: 11, factDate: TEST_TODAY, reason: '矩阵测试大额奖励', idempotencyKey: `fixture-${branch.id}-pending` }));
+  return { award: String(award.txn.id), toConfirm: String(await reserve(1)), toRelease: String(await reserve(2)), pending: pending.pendingRequestId as string, proposal: await proposal() };
 }
 
 /** Meetings of the world's branch in each state the routes act on, made through the API by the root's org_admin. */

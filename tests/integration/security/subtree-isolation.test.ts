@@ -487,6 +487,13 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 积分: each org's rules and statement, each member's balance, exactly where the scope covers them
+          for (const t of orgs) {
+            check('getPointRules?orgId', t, await client.get(`/api/v1/points/rules?orgId=${t.id}`), orgIn(t), 'points.read');
+            check('listPointEntries?orgId', t, await client.get(`/api/v1/points/entries?orgId=${t.id}`), orgIn(t), 'points.read');
+          }
+          for (const m of members) check('getPointBalance', m, await client.get(`/api/v1/points/balance/${m.id}`), memberIn(m), 'points.read');
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;
