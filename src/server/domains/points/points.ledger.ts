@@ -43,6 +43,8 @@ export interface Posting {
   reversedKind?: string;
   /** when (the business clock) */
   at: Date;
+  /** a batch collects its rollup deltas here and applies them at its end in (org, month) order, so that concurrent batches never deadlock on rollup rows */
+  rollupSink?: repo.RollupDelta[];
   legs: ReadonlyArray<{ side: Side; amount: number }>;
 }
 
@@ -67,36 +69,44 @@ export function lockMember(t: Queryable, personId: string): Promise<Locked> {
  */
 export async function post(t: Queryable, locked: Locked, p: Posting): Promise<number> {
   if (p.legs.reduce((s, l) => s + l.amount, 0) !== 0) throw new Error('a points posting must balance');
-  const txnId = await repo.insertTxn(t, {
-    kind: p.kind, personId: p.personId, orgId: p.orgId, points: p.points, item: p.item ?? null, ruleVersionId: p.ruleVersionId ?? null,
-    sourceType: p.sourceType ?? null, sourceId: p.sourceId ?? null, factDate: p.factDate, reason: p.reason ?? null, idempotencyKey: p.idempotencyKey ?? null,
-    requestHash: p.requestHash ?? null, reverses: p.reverses ?? null, reservationId: p.reservationId ?? null, expiresOn: p.expiresOn ?? null,
-    actorId: p.actorId ?? null, approverId: p.approverId ?? null, at: p.at,
-  });
-  const rows: Array<{ txnId: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }> = [];
+  const entries: Array<{ accountId: string; amount: number; prevHash: string | null; hash: string | null }> = [];
+  const touched = new Set<'member' | 'hold'>();
   for (const leg of p.legs) {
     if (leg.amount === 0) continue;
     if (leg.side === 'member' || leg.side === 'hold') {
       const acc = locked[leg.side];
       const hash = entryHash(acc.last_hash, { accountId: acc.id, amount: leg.amount, kind: p.kind, personId: p.personId, points: p.points, item: p.item ?? null, sourceType: p.sourceType ?? null, sourceId: p.sourceId ?? null, factDate: p.factDate, key: p.idempotencyKey ?? null });
-      rows.push({ txnId, accountId: acc.id, amount: leg.amount, prevHash: acc.last_hash, hash });
+      entries.push({ accountId: acc.id, amount: leg.amount, prevHash: acc.last_hash, hash });
       acc.last_hash = hash;
       acc.balance += leg.amount;
+      touched.add(leg.side);
     } else {
-      rows.push({ txnId, accountId: await repo.sideAccount(t, leg.side, leg.side === 'pool' ? p.orgId : undefined), amount: leg.amount, prevHash: null, hash: null });
+      entries.push({ accountId: await repo.sideAccount(t, leg.side, leg.side === 'pool' ? p.orgId : undefined), amount: leg.amount, prevHash: null, hash: null });
     }
   }
-  await repo.insertEntries(t, rows);
-  for (const side of ['member', 'hold'] as const) if (p.legs.some((l) => l.side === side && l.amount !== 0)) await repo.setChainState(t, locked[side].id, locked[side].balance, locked[side].last_hash);
-  const month = `${p.factDate.slice(0, 7)}-01`;
   const reversed = p.kind === 'reversal' ? p.reversedKind : undefined;
-  const delta: repo.RollupDelta = { orgId: p.orgId, month };
+  const delta: repo.RollupDelta = { orgId: p.orgId, month: `${p.factDate.slice(0, 7)}-01` };
   if (p.kind === 'award' || reversed === 'award') delta.awarded = p.points;
   else if (p.kind === 'deduction' || reversed === 'deduction') delta.deducted = -p.points;
   else if (p.kind === 'confirm' || p.kind === 'refund') delta.spent = -p.points;
   else if (p.kind === 'expire') delta.expired = -p.points;
-  if (delta.awarded || delta.deducted || delta.spent || delta.expired) await repo.addToRollup(t, delta);
-  return txnId;
+  let moves = !!(delta.awarded || delta.deducted || delta.spent || delta.expired);
+  if (moves && p.rollupSink) {
+    p.rollupSink.push(delta);
+    moves = false;
+  }
+  return repo.writeTxn(
+    t,
+    {
+      kind: p.kind, personId: p.personId, orgId: p.orgId, points: p.points, item: p.item ?? null, ruleVersionId: p.ruleVersionId ?? null,
+      sourceType: p.sourceType ?? null, sourceId: p.sourceId ?? null, factDate: p.factDate, reason: p.reason ?? null, idempotencyKey: p.idempotencyKey ?? null,
+      requestHash: p.requestHash ?? null, reverses: p.reverses ?? null, reservationId: p.reservationId ?? null, expiresOn: p.expiresOn ?? null,
+      actorId: p.actorId ?? null, approverId: p.approverId ?? null, at: p.at,
+    },
+    entries,
+    [...touched].map((side) => ({ id: locked[side].id, balance: locked[side].balance, lastHash: locked[side].last_hash })),
+    moves ? delta : null,
+  );
 }
 
 
@@ -132,4 +142,19 @@ export function expiryOf(factDate: string, expiry: { yearsAfterAward: number } |
 
 export function insufficient(balance: number, points: number) {
   return new AppError('POINTS_INSUFFICIENT', `可用积分 ${balance} 分，不足 ${points} 分`);
+}
+
+/** Applies a batch's rollup deltas: summed per (org, month), in that order. */
+export async function applyRollups(t: Queryable, deltas: readonly repo.RollupDelta[]) {
+  const sum = new Map<string, repo.RollupDelta>();
+  for (const d of deltas) {
+    const k = `${d.orgId}|${d.month}`;
+    const s = sum.get(k) ?? { orgId: d.orgId, month: d.month, awarded: 0, deducted: 0, spent: 0, expired: 0 };
+    s.awarded! += d.awarded ?? 0;
+    s.deducted! += d.deducted ?? 0;
+    s.spent! += d.spent ?? 0;
+    s.expired! += d.expired ?? 0;
+    sum.set(k, s);
+  }
+  for (const k of [...sum.keys()].sort()) await repo.addToRollup(t, sum.get(k)!);
 }

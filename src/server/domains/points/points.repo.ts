@@ -18,19 +18,30 @@ export interface ChainedAccount {
 
 /** A member's two chained accounts, created on first use, locked for the rest of the transaction (member first, then hold). */
 export async function lockMemberAccounts(q: Queryable, personId: string): Promise<{ member: ChainedAccount; hold: ChainedAccount }> {
-  await q.exec(sql`INSERT INTO point_account (kind, person_id, balance, last_hash) VALUES ('member', ${personId}::uuid, 0, 'genesis'), ('hold', ${personId}::uuid, 0, 'genesis')
-    ON CONFLICT (kind, person_id) WHERE person_id IS NOT NULL DO NOTHING`);
-  const rows = await q.query<ChainedAccount & { balance: string }>(sql`SELECT id, kind, balance, last_hash FROM point_account
+  const select = () => q.prepared<ChainedAccount & { balance: string }>('points_lock', sql`SELECT id, kind, balance, last_hash FROM point_account
     WHERE person_id = ${personId}::uuid ORDER BY kind = 'hold', id FOR UPDATE`);
+  let rows = await select();
+  if (rows.length < 2) {
+    await q.exec(sql`INSERT INTO point_account (kind, person_id, balance, last_hash) VALUES ('member', ${personId}::uuid, 0, 'genesis'), ('hold', ${personId}::uuid, 0, 'genesis')
+      ON CONFLICT (kind, person_id) WHERE person_id IS NOT NULL DO NOTHING`);
+    rows = await select();
+  }
   const norm = (r: ChainedAccount & { balance: string }): ChainedAccount => ({ ...r, balance: Number(r.balance) });
   return { member: norm(rows.find((r) => r.kind === 'member')!), hold: norm(rows.find((r) => r.kind === 'hold')!) };
 }
 
+// pool accounts never change once made: their ids are kept per org (org ids are unique everywhere)
+const poolIds = new Map<string, string>();
+
 /** The pool of an org, or the mall or expiry account (unchained, never locked). */
 export async function sideAccount(q: Queryable, kind: 'pool' | 'mall' | 'expiry', orgId?: string): Promise<string> {
   if (kind === 'pool') {
+    const known = poolIds.get(orgId!);
+    if (known) return known;
     await q.exec(sql`INSERT INTO point_account (kind, org_id) VALUES ('pool', ${orgId}::uuid) ON CONFLICT (org_id) WHERE kind = 'pool' DO NOTHING`);
-    return (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = 'pool' AND org_id = ${orgId}::uuid`)).id;
+    const id = (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = 'pool' AND org_id = ${orgId}::uuid`)).id;
+    poolIds.set(orgId!, id);
+    return id;
   }
   return (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = ${kind}`)).id;
 }
@@ -57,22 +68,41 @@ export interface TxnInsert {
   at: Date;
 }
 
-export async function insertTxn(q: Queryable, t: TxnInsert): Promise<number> {
-  const r = await q.one<{ id: string }>(sql`INSERT INTO point_txn (kind, person_id, org_id, points, item, rule_version_id, source_type, source_id, fact_date, reason,
-      idempotency_key, request_hash, reverses, reservation_id, expires_on, actor_id, approver_id, recorded_at)
-    VALUES (${t.kind}, ${t.personId}::uuid, ${t.orgId}::uuid, ${t.points}, ${t.item}, ${t.ruleVersionId}::uuid, ${t.sourceType}, ${t.sourceId}, ${t.factDate}::date, ${t.reason},
-      ${t.idempotencyKey}, ${t.requestHash}, ${t.reverses}, ${t.reservationId}, ${t.expiresOn}::date, ${t.actorId}::uuid, ${t.approverId}::uuid, ${t.at.toISOString()}::timestamptz)
-    RETURNING id`);
-  return Number(r.id);
-}
-
-export async function insertEntries(q: Queryable, rows: ReadonlyArray<{ txnId: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }>) {
-  await q.exec(sql`INSERT INTO point_entry (txn_id, account_id, amount, prev_hash, hash)
-    SELECT * FROM unnest(${rows.map((r) => r.txnId)}::bigint[], ${rows.map((r) => r.accountId)}::uuid[], ${rows.map((r) => r.amount)}::bigint[], ${rows.map((r) => r.prevHash)}::text[], ${rows.map((r) => r.hash)}::text[])`);
-}
-
-export async function setChainState(q: Queryable, accountId: string, balance: number, lastHash: string) {
-  await q.exec(sql`UPDATE point_account SET balance = ${balance}, last_hash = ${lastHash} WHERE id = ${accountId}::uuid`);
+/**
+ * One transaction in one statement: the txn row, its entries, the member-side
+ * accounts' new balance and last hash, and the rollup delta. Returns the txn id.
+ */
+export async function writeTxn(
+  q: Queryable,
+  t: TxnInsert,
+  entries: ReadonlyArray<{ accountId: string; amount: number; prevHash: string | null; hash: string | null }>,
+  accounts: ReadonlyArray<{ id: string; balance: number; lastHash: string }>,
+  rollup: RollupDelta | null,
+): Promise<number> {
+  const r = rollup ?? { orgId: t.orgId, month: `${t.factDate.slice(0, 7)}-01` };
+  const rows = await q.prepared<{ id: string }>('points_write', sql`
+    WITH txn AS (
+      INSERT INTO point_txn (kind, person_id, org_id, points, item, rule_version_id, source_type, source_id, fact_date, reason,
+        idempotency_key, request_hash, reverses, reservation_id, expires_on, actor_id, approver_id, recorded_at)
+      VALUES (${t.kind}, ${t.personId}::uuid, ${t.orgId}::uuid, ${t.points}, ${t.item}, ${t.ruleVersionId}::uuid, ${t.sourceType}, ${t.sourceId}, ${t.factDate}::date, ${t.reason},
+        ${t.idempotencyKey}, ${t.requestHash}, ${t.reverses}::bigint, ${t.reservationId}::bigint, ${t.expiresOn}::date, ${t.actorId}::uuid, ${t.approverId}::uuid, ${t.at.toISOString()}::timestamptz)
+      RETURNING id),
+    entries AS (
+      INSERT INTO point_entry (txn_id, account_id, amount, prev_hash, hash)
+      SELECT txn.id, x.account_id, x.amount, x.prev_hash, x.hash FROM txn,
+        unnest(${entries.map((e) => e.accountId)}::uuid[], ${entries.map((e) => e.amount)}::bigint[], ${entries.map((e) => e.prevHash)}::text[], ${entries.map((e) => e.hash)}::text[])
+          AS x(account_id, amount, prev_hash, hash)),
+    accounts AS (
+      UPDATE point_account a SET balance = x.balance, last_hash = x.last_hash
+      FROM unnest(${accounts.map((a) => a.id)}::uuid[], ${accounts.map((a) => a.balance)}::bigint[], ${accounts.map((a) => a.lastHash)}::text[]) AS x(id, balance, last_hash)
+      WHERE a.id = x.id),
+    rollup AS (
+      INSERT INTO point_rollup (org_id, month, awarded, deducted, spent, expired)
+      SELECT ${r.orgId}::uuid, ${r.month}::date, ${r.awarded ?? 0}::bigint, ${r.deducted ?? 0}::bigint, ${r.spent ?? 0}::bigint, ${r.expired ?? 0}::bigint WHERE ${rollup !== null}::boolean
+      ON CONFLICT (org_id, month) DO UPDATE SET awarded = point_rollup.awarded + EXCLUDED.awarded, deducted = point_rollup.deducted + EXCLUDED.deducted,
+        spent = point_rollup.spent + EXCLUDED.spent, expired = point_rollup.expired + EXCLUDED.expired)
+    SELECT id FROM txn`);
+  return Number(rows[0].id);
 }
 
 export interface TxnRow {
@@ -119,8 +149,9 @@ export function txnByKey(q: Queryable, key: string) {
   return q.maybeOne<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE t.idempotency_key = ${key}`);
 }
 
-export function awardOfFact(q: Queryable, item: string, sourceType: string, sourceId: string, personId: string) {
-  return q.maybeOne<{ id: string }>(sql`SELECT id FROM point_txn WHERE kind = 'award' AND item = ${item} AND source_type = ${sourceType} AND source_id = ${sourceId} AND person_id = ${personId}::uuid`);
+export async function awardOfFact(q: Queryable, item: string, sourceType: string, sourceId: string, personId: string) {
+  const rows = await q.prepared<{ id: string }>('points_fact', sql`SELECT id FROM point_txn WHERE kind = 'award' AND item = ${item} AND source_type = ${sourceType} AND source_id = ${sourceId} AND person_id = ${personId}::uuid`);
+  return rows[0] ?? null;
 }
 
 /** Points of an item awarded to a member (net of reversed awards) with fact dates in [from, to]: the cap's usage. */
@@ -393,12 +424,13 @@ export async function insertRuleVersion(q: Queryable, r: { orgId: string; effect
 }
 
 /** The branch-approved version in force for an org on a date: the deepest approved scope containing it. */
-export function approvedRules(q: Queryable, orgPath: string, date: string) {
-  return q.maybeOne<{ id: string; effective_from: string; body: unknown; approval_id: string | null; scope_org_id: string }>(sql`
+export async function approvedRules(q: Queryable, orgPath: string, date: string) {
+  const rows = await q.prepared<{ id: string; effective_from: string; body: unknown; approval_id: string | null; scope_org_id: string }>('points_rules', sql`
     SELECT r.id, to_char(r.effective_from, 'YYYY-MM-DD') AS effective_from, r.body, r.approval_id, r.scope_org_id FROM rule_version r JOIN org s ON s.id = r.scope_org_id
     WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL
       AND r.effective_from <= ${date}::date AND (r.effective_to IS NULL OR r.effective_to > ${date}::date) AND ${orgPath}::ltree <@ s.path
     ORDER BY nlevel(s.path) DESC, r.effective_from DESC LIMIT 1`);
+  return rows[0] ?? null;
 }
 
 export function orgOf(q: Queryable, orgId: string, scope: Sql) {
