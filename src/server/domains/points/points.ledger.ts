@@ -146,15 +146,5 @@ export function insufficient(balance: number, points: number) {
 
 /** Applies a batch's rollup deltas: summed per (org, month), in that order. */
 export async function applyRollups(t: Queryable, deltas: readonly repo.RollupDelta[]) {
-  const sum = new Map<string, repo.RollupDelta>();
-  for (const d of deltas) {
-    const k = `${d.orgId}|${d.month}`;
-    const s = sum.get(k) ?? { orgId: d.orgId, month: d.month, awarded: 0, deducted: 0, spent: 0, expired: 0 };
-    s.awarded! += d.awarded ?? 0;
-    s.deducted! += d.deducted ?? 0;
-    s.spent! += d.spent ?? 0;
-    s.expired! += d.expired ?? 0;
-    sum.set(k, s);
-  }
-  for (const k of [...sum.keys()].sort()) await repo.addToRollup(t, sum.get(k)!);
+  await repo.addToRollups(t, deltas);
 }

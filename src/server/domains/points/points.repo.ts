@@ -18,8 +18,9 @@ export interface ChainedAccount {
 
 /** A member's two chained accounts, created on first use, locked for the rest of the transaction (member first, then hold). */
 export async function lockMemberAccounts(q: Queryable, personId: string): Promise<{ member: ChainedAccount; hold: ChainedAccount }> {
+  // locked in account id order, as the batch path locks many members' accounts: never a deadlock between the two
   const select = () => q.prepared<ChainedAccount & { balance: string }>('points_lock', sql`SELECT id, kind, balance, last_hash FROM point_account
-    WHERE person_id = ${personId}::uuid ORDER BY kind = 'hold', id FOR UPDATE`);
+    WHERE person_id = ${personId}::uuid ORDER BY id FOR UPDATE`);
   let rows = await select();
   if (rows.length < 2) {
     await q.exec(sql`INSERT INTO point_account (kind, person_id, balance, last_hash) VALUES ('member', ${personId}::uuid, 0, 'genesis'), ('hold', ${personId}::uuid, 0, 'genesis')
@@ -449,4 +450,90 @@ export async function heldBy(q: Queryable, reservationId: number): Promise<numbe
 
 export function personOrg(q: Queryable, personId: string) {
   return q.one<{ org_id: string }>(sql`SELECT org_id FROM person WHERE id = ${personId}::uuid`);
+}
+
+// --- the batch path (awards from facts)
+
+/** The chained accounts of many members, created where missing, locked in account id order. */
+export async function lockManyMembers(q: Queryable, personIds: readonly string[]): Promise<Map<string, { member: ChainedAccount; hold: ChainedAccount }>> {
+  const select = () => q.prepared<ChainedAccount & { balance: string; person_id: string }>('points_lock_many', sql`SELECT id, kind, balance, last_hash, person_id FROM point_account
+    WHERE person_id = ANY(${personIds}::uuid[]) ORDER BY id FOR UPDATE`);
+  let rows = await select();
+  if (rows.length < 2 * personIds.length) {
+    await q.exec(sql`INSERT INTO point_account (kind, person_id, balance, last_hash)
+      SELECT k.kind, p.id, 0, 'genesis' FROM unnest(${personIds}::uuid[]) AS p(id) CROSS JOIN (VALUES ('member'), ('hold')) AS k(kind)
+      ON CONFLICT (kind, person_id) WHERE person_id IS NOT NULL DO NOTHING`);
+    rows = await select();
+  }
+  const out = new Map<string, { member: ChainedAccount; hold: ChainedAccount }>();
+  for (const r of rows) {
+    const acc: ChainedAccount = { id: r.id, kind: r.kind, balance: Number(r.balance), last_hash: r.last_hash };
+    const m = out.get(r.person_id) ?? ({} as { member: ChainedAccount; hold: ChainedAccount });
+    m[r.kind] = acc;
+    out.set(r.person_id, m);
+  }
+  return out;
+}
+
+/** The approved rules in force for many (org path, date) pairs: index of the pair → rule version. */
+export async function approvedRulesMany(q: Queryable, pairs: ReadonlyArray<{ path: string; date: string }>) {
+  const rows = await q.prepared<{ i: string; id: string; body: unknown }>('points_rules_many', sql`
+    SELECT x.i, r.id, r.body FROM unnest(${pairs.map((p) => p.path)}::ltree[], ${pairs.map((p) => p.date)}::date[]) WITH ORDINALITY AS x(path, d, i)
+    CROSS JOIN LATERAL (
+      SELECT r.id, r.body FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+      WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL
+        AND r.effective_from <= x.d AND (r.effective_to IS NULL OR r.effective_to > x.d) AND x.path <@ s.path
+      ORDER BY nlevel(s.path) DESC, r.effective_from DESC LIMIT 1) r`);
+  return new Map(rows.map((r) => [Number(r.i) - 1, { id: r.id, body: r.body }]));
+}
+
+/** Which of these facts were awarded already: "item|sourceType|sourceId|personId" keys. */
+export async function awardedFacts(q: Queryable, facts: ReadonlyArray<{ item: string; sourceType: string; sourceId: string; personId: string }>): Promise<Set<string>> {
+  const rows = await q.prepared<{ k: string }>('points_facts_many', sql`
+    SELECT t.item || '|' || t.source_type || '|' || t.source_id || '|' || t.person_id AS k FROM point_txn t
+    JOIN unnest(${facts.map((f) => f.item)}::text[], ${facts.map((f) => f.sourceType)}::text[], ${facts.map((f) => f.sourceId)}::text[], ${facts.map((f) => f.personId)}::uuid[]) AS x(item, source_type, source_id, person_id)
+      ON t.kind = 'award' AND t.item = x.item AND t.source_type = x.source_type AND t.source_id = x.source_id AND t.person_id = x.person_id`);
+  return new Set(rows.map((r) => r.k));
+}
+
+/** Many transactions with their entries and the chained accounts' final states, in one statement (txn ids drawn first, in order). */
+export async function writeMany(
+  q: Queryable,
+  txns: ReadonlyArray<TxnInsert>,
+  entries: ReadonlyArray<{ txn: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }>,
+  accounts: ReadonlyArray<{ id: string; balance: number; lastHash: string }>,
+) {
+  const col = <K extends keyof TxnInsert>(k: K) => txns.map((t) => t[k]);
+  await q.exec(sql`
+    WITH ids AS (SELECT nextval('point_txn_id_seq') AS id, g.ord FROM generate_series(1, ${txns.length}::int) AS g(ord)),
+    txn AS (
+      INSERT INTO point_txn (id, kind, person_id, org_id, points, item, rule_version_id, source_type, source_id, fact_date, reason, expires_on, recorded_at)
+      SELECT ids.id, x.kind, x.person_id, x.org_id, x.points, x.item, x.rule_version_id, x.source_type, x.source_id, x.fact_date, x.reason, x.expires_on, x.recorded_at
+      FROM unnest(${col('kind')}::text[], ${col('personId')}::uuid[], ${col('orgId')}::uuid[], ${col('points')}::int[], ${col('item')}::text[], ${col('ruleVersionId')}::uuid[],
+        ${col('sourceType')}::text[], ${col('sourceId')}::text[], ${col('factDate')}::date[], ${col('reason')}::text[], ${col('expiresOn')}::date[], ${txns.map((t) => t.at.toISOString())}::timestamptz[])
+        WITH ORDINALITY AS x(kind, person_id, org_id, points, item, rule_version_id, source_type, source_id, fact_date, reason, expires_on, recorded_at, ord)
+      JOIN ids ON ids.ord = x.ord),
+    entries AS (
+      INSERT INTO point_entry (txn_id, account_id, amount, prev_hash, hash)
+      SELECT ids.id, e.account_id, e.amount, e.prev_hash, e.hash
+      FROM unnest(${entries.map((e) => e.txn + 1)}::int[], ${entries.map((e) => e.accountId)}::uuid[], ${entries.map((e) => e.amount)}::bigint[], ${entries.map((e) => e.prevHash)}::text[], ${entries.map((e) => e.hash)}::text[])
+        WITH ORDINALITY AS e(ord, account_id, amount, prev_hash, hash, pos)
+      JOIN ids ON ids.ord = e.ord
+      -- entry ids follow the chain order
+      ORDER BY e.pos)
+    UPDATE point_account a SET balance = x.balance, last_hash = x.last_hash
+    FROM unnest(${accounts.map((a) => a.id)}::uuid[], ${accounts.map((a) => a.balance)}::bigint[], ${accounts.map((a) => a.lastHash)}::text[]) AS x(id, balance, last_hash)
+    WHERE a.id = x.id`);
+}
+
+/** Rollup deltas summed per (org, month), written in that order in one statement. */
+export async function addToRollups(q: Queryable, deltas: readonly RollupDelta[]) {
+  if (!deltas.length) return;
+  await q.exec(sql`INSERT INTO point_rollup (org_id, month, awarded, deducted, spent, expired)
+    SELECT org_id, month, sum(awarded), sum(deducted), sum(spent), sum(expired)
+    FROM unnest(${deltas.map((d) => d.orgId)}::uuid[], ${deltas.map((d) => d.month)}::date[], ${deltas.map((d) => d.awarded ?? 0)}::bigint[], ${deltas.map((d) => d.deducted ?? 0)}::bigint[],
+      ${deltas.map((d) => d.spent ?? 0)}::bigint[], ${deltas.map((d) => d.expired ?? 0)}::bigint[]) AS x(org_id, month, awarded, deducted, spent, expired)
+    GROUP BY org_id, month ORDER BY org_id, month
+    ON CONFLICT (org_id, month) DO UPDATE SET awarded = point_rollup.awarded + EXCLUDED.awarded, deducted = point_rollup.deducted + EXCLUDED.deducted,
+      spent = point_rollup.spent + EXCLUDED.spent, expired = point_rollup.expired + EXCLUDED.expired`);
 }

@@ -1,11 +1,9 @@
 import type { Deps } from '../../deps';
 import type { Queryable } from '../../platform/db';
 import { isUniqueViolation } from '../../platform/db';
-import type { PointItemKey } from '../../../contracts/points';
+import { PointRules, type PointItemKey } from '../../../contracts/points';
 import * as repo from './points.repo';
-import { applyRollups, expiryOf, lockMember, post } from './points.ledger';
-import type { RollupDelta } from './points.repo';
-import { roomUnderCaps, rulesFor } from './points.service';
+import { applyRollups, entryHash, expiryOf } from './points.ledger';
 
 // Awards come only from verified facts held on the server (issue 14): a dues
 // bill paid by the end of its month, attendance at a meeting whose minutes are
@@ -50,49 +48,106 @@ export async function awardFact(deps: Deps, f: PointFact): Promise<AwardOutcome>
   return (await awardFacts(deps, [f]))[0];
 }
 
-/** Awards one fact inside the caller's transaction (rules looked up once per branch and day within it). */
-async function awardInTx(deps: Deps, t: Queryable, f: PointFact, rulesCache: Map<string, Awaited<ReturnType<typeof rulesFor>>>, rollups: RollupDelta[]): Promise<AwardOutcome> {
-  const cacheKey = `${f.orgPath}|${f.factDate}`;
-  if (!rulesCache.has(cacheKey)) rulesCache.set(cacheKey, await rulesFor(t, f.orgPath, f.factDate));
-  const r = rulesCache.get(cacheKey)!;
-  if (!r) return 'no_rules';
-  const item = r.rules.items.find((i) => i.key === f.item && (!i.meetingTypes || !f.meetingType || i.meetingTypes.includes(f.meetingType)));
-  if (!item || item.points <= 0) return 'not_in_rules';
-  const locked = await lockMember(t, f.personId);
-  if (await repo.awardOfFact(t, f.item, f.sourceType, f.sourceId, f.personId)) return 'exists';
-  const points = await roomUnderCaps(t, f.personId, item, f.factDate, item.points);
-  if (points <= 0) return 'capped';
-  await post(t, locked, {
-    kind: 'award', personId: f.personId, orgId: f.orgId, points, item: f.item, ruleVersionId: r.id, sourceType: f.sourceType, sourceId: f.sourceId, factDate: f.factDate,
-    reason: item.label, expiresOn: expiryOf(f.factDate, r.rules.expiry), at: deps.clock.now(), rollupSink: rollups, legs: [{ side: 'pool', amount: -points }, { side: 'member', amount: points }],
-  });
-  return 'awarded';
+// rule versions never change once written: their parsed bodies are kept by id
+const parsedRules = new Map<string, PointRules>();
+const rulesOf = (id: string, body: unknown) => {
+  let r = parsedRules.get(id);
+  if (!r) parsedRules.set(id, (r = PointRules.parse(body)));
+  return r;
+};
+
+function capWindow(date: string, cap: 'day' | 'month' | 'year'): [string, string] {
+  if (cap === 'day') return [date, date];
+  if (cap === 'year') return [`${date.slice(0, 4)}-01-01`, `${date.slice(0, 4)}-12-31`];
+  const [y, m] = [Number(date.slice(0, 4)), Number(date.slice(5, 7))];
+  return [`${date.slice(0, 7)}-01`, new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10)];
 }
 
 /**
- * A batch of facts in one transaction, members locked in id order (so that
- * concurrent batches never deadlock) and each member's facts in date order
- * (the caps count the earlier first). If another writer awarded one of them
- * meanwhile, the batch is redone fact by fact.
+ * A batch of facts in one transaction and a handful of statements: the rules
+ * of every (branch, day) at once, every member's accounts locked at once in
+ * account id order (concurrent batches never deadlock), the facts already
+ * awarded at once, caps counted per member, item and period (earlier facts of
+ * a member first), then all the transactions, entries and balances in one
+ * statement and the rollup in (org, month) order. If another writer awarded
+ * one of the facts meanwhile, the batch is redone fact by fact.
  */
 export async function awardFacts(deps: Deps, facts: readonly PointFact[]): Promise<AwardOutcome[]> {
+  if (!facts.length) return [];
   const order = facts.map((f, i) => ({ f, i })).sort((a, b) => (a.f.personId < b.f.personId ? -1 : a.f.personId > b.f.personId ? 1 : a.f.factDate < b.f.factDate ? -1 : a.f.factDate > b.f.factDate ? 1 : a.i - b.i));
   const out: AwardOutcome[] = new Array(facts.length);
   try {
     await deps.db.tx(async (t) => {
-      const cache = new Map<string, Awaited<ReturnType<typeof rulesFor>>>();
-      const rollups: RollupDelta[] = [];
-      for (const { f, i } of order) out[i] = await awardInTx(deps, t, f, cache, rollups);
+      const pairKey = (f: PointFact) => `${f.orgPath}|${f.factDate}`;
+      const pairs = [...new Set(facts.map(pairKey))].map((k) => ({ path: k.split('|')[0], date: k.split('|')[1] }));
+      const found = await repo.approvedRulesMany(t, pairs);
+      const rulesByPair = new Map(pairs.map((p, i) => [`${p.path}|${p.date}`, found.get(i) ? { id: found.get(i)!.id, rules: rulesOf(found.get(i)!.id, found.get(i)!.body) } : null]));
+      const eligible: typeof order = [];
+      for (const o of order) {
+        const r = rulesByPair.get(pairKey(o.f));
+        const item = r?.rules.items.find((x) => x.key === o.f.item && (!x.meetingTypes || !o.f.meetingType || x.meetingTypes.includes(o.f.meetingType)));
+        if (!r) out[o.i] = 'no_rules';
+        else if (!item || item.points <= 0) out[o.i] = 'not_in_rules';
+        else eligible.push(o);
+      }
+      if (!eligible.length) return;
+      const locked = await repo.lockManyMembers(t, [...new Set(eligible.map(({ f }) => f.personId))]);
+      const done = await repo.awardedFacts(t, eligible.map(({ f }) => f));
+      const used = new Map<string, number>();
+      const txns: repo.TxnInsert[] = [];
+      const entries: Array<{ txn: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }> = [];
+      const rollups: repo.RollupDelta[] = [];
+      const now = deps.clock.now();
+      for (const { f, i } of eligible) {
+        const factKey = `${f.item}|${f.sourceType}|${f.sourceId}|${f.personId}`;
+        if (done.has(factKey)) {
+          out[i] = 'exists';
+          continue;
+        }
+        const r = rulesByPair.get(pairKey(f))!;
+        const item = r.rules.items.find((x) => x.key === f.item && (!x.meetingTypes || !f.meetingType || x.meetingTypes.includes(f.meetingType)))!;
+        let points = item.points;
+        const windows: string[] = [];
+        for (const cap of ['day', 'month', 'year'] as const) {
+          const limit = item.caps[cap];
+          if (limit === undefined) continue;
+          const [from, to] = capWindow(f.factDate, cap);
+          const k = `${f.personId}|${f.item}|${from}|${to}`;
+          if (!used.has(k)) used.set(k, await repo.itemAwarded(t, f.personId, f.item, from, to));
+          points = Math.min(points, limit - used.get(k)!);
+          windows.push(k);
+        }
+        if (points <= 0) {
+          out[i] = 'capped';
+          continue;
+        }
+        for (const k of windows) used.set(k, used.get(k)! + points);
+        done.add(factKey);
+        const acc = locked.get(f.personId)!.member;
+        const txn: repo.TxnInsert = {
+          kind: 'award', personId: f.personId, orgId: f.orgId, points, item: f.item, ruleVersionId: r.id, sourceType: f.sourceType, sourceId: f.sourceId, factDate: f.factDate,
+          reason: item.label, idempotencyKey: null, requestHash: null, reverses: null, reservationId: null, expiresOn: expiryOf(f.factDate, r.rules.expiry), actorId: null, approverId: null, at: now,
+        };
+        const hash = entryHash(acc.last_hash, { accountId: acc.id, amount: points, kind: 'award', personId: f.personId, points, item: f.item, sourceType: f.sourceType, sourceId: f.sourceId, factDate: f.factDate, key: null });
+        entries.push({ txn: txns.length, accountId: await repo.sideAccount(t, 'pool', f.orgId), amount: -points, prevHash: null, hash: null });
+        entries.push({ txn: txns.length, accountId: acc.id, amount: points, prevHash: acc.last_hash, hash });
+        acc.last_hash = hash;
+        acc.balance += points;
+        txns.push(txn);
+        rollups.push({ orgId: f.orgId, month: `${f.factDate.slice(0, 7)}-01`, awarded: points });
+        out[i] = 'awarded';
+      }
+      if (!txns.length) return;
+      const touched = [...new Set(txns.map((x) => x.personId))].map((p) => locked.get(p)!.member);
+      await repo.writeMany(t, txns, entries, touched.map((a) => ({ id: a.id, balance: a.balance, lastHash: a.last_hash })));
       await applyRollups(t, rollups);
     });
     return out;
   } catch (e) {
-    if (!isUniqueViolation(e, 'point_txn_fact') || facts.length === 1) {
-      if (isUniqueViolation(e, 'point_txn_fact')) return ['exists'];
-      throw e;
-    }
+    if (!isUniqueViolation(e, 'point_txn_fact')) throw e;
+    if (facts.length === 1) return ['exists'];
     const one: AwardOutcome[] = [];
-    for (const f of facts) one.push(await awardFact(deps, f));
+    for (const f of facts) one.push(...(await awardFacts(deps, [f])));
     return one;
   }
 }
