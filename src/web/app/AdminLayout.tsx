@@ -22,7 +22,7 @@ export function AdminLayout() {
   const logout = useLogout();
   const [collapsed, setCollapsed] = useState(false);
   const entries = useMemo(() => (me.data ? menuFor(me.data) : []), [me.data]);
-  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'development', 'dues', 'meetings', 'system']);
+  const [openKeys, setOpenKeys] = useState<string[]>(['members', 'development', 'dues', 'meetings', 'points', 'system']);
   const currentOrg = useCurrentOrg(me.data?.username ?? '');
 
   if (me.isPending) return <PageLoading tip="正在进入管理端…" />;

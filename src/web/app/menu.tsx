@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -73,6 +73,16 @@ const MENU: MenuEntry[] = [
     children: [
       { key: '/admin/meetings', label: '会议管理', perm: 'meeting.read' },
       { key: '/admin/meetings/compliance', label: '落实情况', perm: 'meeting.read' },
+    ],
+  },
+  {
+    key: 'points',
+    label: '党员积分',
+    icon: <TrophyOutlined />,
+    children: [
+      { key: '/admin/points', label: '积分流水', perm: 'points.read' },
+      { key: '/admin/points/rules', label: '积分细则', perm: 'points.read' },
+      { key: '/admin/points/requests', label: '积分复核', perm: 'points.approve' },
     ],
   },
   {

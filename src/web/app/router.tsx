@@ -85,6 +85,10 @@ const MobileApprovalsPage = page(() => import('../features/mobile/MobileApproval
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
 const MeetingRoomPage = page(() => import('../features/meeting/MeetingRoomPage'), 'MeetingRoomPage');
+const PointsPage = page(() => import('../features/points/PointsPage'), 'PointsPage');
+const PointRulesPage = page(() => import('../features/points/PointRulesPage'), 'PointRulesPage');
+const PointRequestsPage = page(() => import('../features/points/PointRequestsPage'), 'PointRequestsPage');
+const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
@@ -183,6 +187,9 @@ const adminPages: RouteObject[] = [
   { path: 'meetings/compliance', element: guarded('meeting.read', MeetingCompliancePage) },
   { path: 'meetings/:id', element: guarded('meeting.read', MeetingDetailPage) },
   { path: 'meetings/:id/room', element: guarded('meeting.read', MeetingRoomPage) },
+  { path: 'points', element: guarded('points.read', PointsPage) },
+  { path: 'points/rules', element: guarded('points.read', PointRulesPage) },
+  { path: 'points/requests', element: guarded('points.approve', PointRequestsPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -208,6 +215,7 @@ const mobilePages: RouteObject[] = [
   { path: 'meetings/:id/sign-in', element: <MobileMeetingsSignInPage /> },
   { path: 'meetings/:id/host', element: <MobileMeetingsHostPage /> },
   { path: 'meetings/:id/room', element: <MobileMeetingRoomPage /> },
+  { path: 'points', element: <MobilePointsPage /> },
   { path: '*', element: <NotFound /> },
 ];
 

@@ -1,4 +1,6 @@
 import { useSyncExternalStore } from 'react';
+import { useSearchParams } from 'react-router';
+import { useMe } from './session';
 
 // The org chosen in the header's org switcher (UI.md: "an org switcher at the
 // top, the user's scope root and below"), remembered per user in this browser.
@@ -33,4 +35,16 @@ export function useCurrentOrg(username: string): string | null {
     },
     () => read(username),
   );
+}
+
+/**
+ * The org a list page shows: ?orgId= (a link from a reminder or a drill-down),
+ * else the header's org switcher, else the user's whole scope (undefined: the
+ * server starts from the top org in scope).
+ */
+export function usePageOrg(): string | undefined {
+  const me = useMe().data;
+  const [params] = useSearchParams();
+  const current = useCurrentOrg(me?.username ?? '');
+  return params.get('orgId') || current || undefined;
 }

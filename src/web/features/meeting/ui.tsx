@@ -1,11 +1,9 @@
 import { Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useSearchParams } from 'react-router';
 import type { OrgType } from '../../../contracts/dict';
 import { MEETING_STATUSES, MEETING_TYPES, type MeetingStatus, type MeetingType } from '../../../contracts/meeting';
-import { useCurrentOrg } from '../../shared/current-org';
+import { usePageOrg } from '../../shared/current-org';
 import { dayjs } from '../../shared/dates';
-import { useMe } from '../../shared/session';
 
 // Small pieces shared by the 组织生活 pages: tags, times in Asia/Shanghai,
 // rates, and the org the pages work on.
@@ -88,14 +86,5 @@ export function clockText(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/**
- * The org the meeting pages show: ?orgId= (a link from a reminder or a
- * drill-down), else the header's org switcher, else the user's whole scope
- * (undefined: the server starts from the top org in scope).
- */
-export function useMeetingOrg(): string | undefined {
-  const me = useMe().data;
-  const [params] = useSearchParams();
-  const current = useCurrentOrg(me?.username ?? '');
-  return params.get('orgId') || current || undefined;
-}
+/** The org the meeting pages show (see usePageOrg). */
+export const useMeetingOrg = usePageOrg;

@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined } from '@ant-design/icons';
+import { KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -123,6 +123,14 @@ export function MobileMePage() {
 
       {p && (
         <section className="m-card" aria-label="办事">
+          <Link to="/m/points" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+            <span>
+              <TrophyOutlined /> 我的积分
+            </span>
+            <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+              每一笔的事由和来源 <RightOutlined style={{ color: '#bfbfbf' }} />
+            </span>
+          </Link>
           <Link to="/m/transfers" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
             <span>
               <SwapOutlined /> 组织关系
