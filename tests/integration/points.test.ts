@@ -3,7 +3,7 @@ import { sql } from '../../src/server/platform/sql';
 import { fixedClock } from '../../src/server/platform/clock';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
-import { awardFact, expirePoints, releaseStaleReservations, runAwards, verifyPoints } from '../../src/server/domains/points';
+import { awardFact, expirePoints, rebuildPointRollup, releaseStaleReservations, runAwards, verifyPoints } from '../../src/server/domains/points';
 import { registerPointSources } from '../../src/server/point-sources';
 import type { AwardPointsResult, PointBalance, PointRules, PointRulesOfOrg, PointTxnResult } from '../../src/contracts/points';
 
@@ -176,6 +176,10 @@ describe('manual awards and deductions', () => {
     // the other branch's secretary cannot reverse it
     expect((await w.otherSec.post(`/api/v1/points/entries/${a.txn!.id}/reverse`, { reason: '越权冲正', idempotencyKey: key() })).statusCode).toBe(404);
     await clean(w);
+    // the rollup rebuilt from the transactions is the one kept in step with them
+    const kept = await h.db.query(sql`SELECT org_id, month, awarded, deducted, spent, expired FROM point_rollup WHERE org_id = ${w.branch.id} ORDER BY month`);
+    await h.db.tx((t) => rebuildPointRollup(t));
+    expect(await h.db.query(sql`SELECT org_id, month, awarded, deducted, spent, expired FROM point_rollup WHERE org_id = ${w.branch.id} ORDER BY month`)).toEqual(kept);
   });
 });
 
