@@ -5,6 +5,7 @@ import { createHarness, login, type Client, type Harness } from '../helpers/harn
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { awardFact, expirePoints, rebuildPointRollup, releaseStaleReservations, runAwards, verifyPoints } from '../../src/server/domains/points';
 import { registerPointSources } from '../../src/server/point-sources';
+import { sideAccount } from '../../src/server/domains/points/points.repo';
 import type { AwardPointsResult, PointBalance, PointRules, PointRulesOfOrg, PointTxnResult } from '../../src/contracts/points';
 
 // The points ledger (issue 14): rules agreed by the branch's vote, manual
@@ -238,6 +239,22 @@ describe('awards from verified facts, and expiry', () => {
     expect(mine.statusCode, mine.body).toBe(200);
     expect(mine.json().balance).toMatchObject({ balance: 12, awardedThisYear: 12 });
     expect(mine.json().entries.items[0]).toMatchObject({ itemLabel: '参加三会一课', reason: '参加三会一课', sourceType: 'meeting' });
+    await clean(w);
+  });
+
+  it('does not remember a branch pool made in a transaction that rolled back (the B5 run that lost one under concurrency)', async () => {
+    const w = await world();
+    await approveRules(w.sec, w.branch.id, RULES, '2026-01-05');
+    await expect(
+      h.db.tx(async (t) => {
+        await sideAccount(t, 'pool', w.branch.id);
+        throw new Error('rolled back on purpose');
+      }),
+    ).rejects.toThrow('rolled back on purpose');
+    expect(await h.db.query(sql`SELECT id FROM point_account WHERE kind = 'pool' AND org_id = ${w.branch.id}`)).toEqual([]);
+    const fact = { personId: w.member.id, orgId: w.branch.id, orgPath: (await h.db.one<{ path: string }>(sql`SELECT path::text AS path FROM org WHERE id = ${w.branch.id}`)).path, item: 'dues.on_time' as const, sourceType: 'dues_bill', sourceId: w.member.id, factDate: '2026-03-10' };
+    expect(await awardFact(h.deps, fact)).toBe('awarded');
+    expect(await balanceOf(w.sec, w.member.id)).toMatchObject({ balance: 1 });
     await clean(w);
   });
 

@@ -1,7 +1,7 @@
 // The points domain's only door (积分, RULES §7 and §8).
 export { registerPointsRoutes } from './points.routes';
 export { registerPointsJobs } from './points.jobs';
-export { registerPointSource, runAwards, awardFact, awardFacts, type PointSource, type PointFact } from './points.sources';
+export { registerPointSource, runAwards, awardFact, awardFacts, awardFactsIn, pointSources, type PointSource, type PointFact } from './points.sources';
 export { verifyPoints } from './points.verify';
 export { expirePoints, releaseStaleReservations } from './points.service';
 export { rebuildRollup as rebuildPointRollup } from './points.repo';

@@ -31,19 +31,25 @@ export async function lockMemberAccounts(q: Queryable, personId: string): Promis
   return { member: norm(rows.find((r) => r.kind === 'member')!), hold: norm(rows.find((r) => r.kind === 'hold')!) };
 }
 
-// pool accounts never change once made: their ids are kept per org (org ids are unique everywhere)
-const poolIds = new Map<string, string>();
+/**
+ * The pools of some orgs, created on first use. Nothing is cached across
+ * transactions: a pool made in a transaction that later rolls back does not
+ * exist, and a process may serve several databases (tests clone one template).
+ */
+export async function poolAccounts(q: Queryable, orgIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(orgIds)];
+  const select = async () => new Map((await q.query<{ id: string; org_id: string }>(sql`SELECT id, org_id FROM point_account WHERE kind = 'pool' AND org_id = ANY(${ids}::uuid[])`)).map((r) => [r.org_id, r.id]));
+  let found = await select();
+  if (found.size < ids.length) {
+    await q.exec(sql`INSERT INTO point_account (kind, org_id) SELECT 'pool', o FROM unnest(${ids.filter((o) => !found.has(o))}::uuid[]) AS o ON CONFLICT (org_id) WHERE kind = 'pool' DO NOTHING`);
+    found = await select();
+  }
+  return found;
+}
 
 /** The pool of an org, or the mall or expiry account (unchained, never locked). */
 export async function sideAccount(q: Queryable, kind: 'pool' | 'mall' | 'expiry', orgId?: string): Promise<string> {
-  if (kind === 'pool') {
-    const known = poolIds.get(orgId!);
-    if (known) return known;
-    await q.exec(sql`INSERT INTO point_account (kind, org_id) VALUES ('pool', ${orgId}::uuid) ON CONFLICT (org_id) WHERE kind = 'pool' DO NOTHING`);
-    const id = (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = 'pool' AND org_id = ${orgId}::uuid`)).id;
-    poolIds.set(orgId!, id);
-    return id;
-  }
+  if (kind === 'pool') return (await poolAccounts(q, [orgId!])).get(orgId!)!;
   return (await q.one<{ id: string }>(sql`SELECT id FROM point_account WHERE kind = ${kind}`)).id;
 }
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { Queryable } from '../../platform/db';
+import type { Db, Queryable } from '../../platform/db';
 import { isUniqueViolation } from '../../platform/db';
 import { PointRules, type PointItemKey } from '../../../contracts/points';
 import * as repo from './points.repo';
@@ -48,6 +48,11 @@ export async function awardFact(deps: Deps, f: PointFact): Promise<AwardOutcome>
   return (await awardFacts(deps, [f]))[0];
 }
 
+/** A batch of facts (see awardFactsIn), at the deps' business clock. */
+export function awardFacts(deps: Deps, facts: readonly PointFact[]): Promise<AwardOutcome[]> {
+  return awardFactsIn(deps.db, deps.clock.now(), facts);
+}
+
 // rule versions never change once written: their parsed bodies are kept by id
 const parsedRules = new Map<string, PointRules>();
 const rulesOf = (id: string, body: unknown) => {
@@ -72,12 +77,12 @@ function capWindow(date: string, cap: 'day' | 'month' | 'year'): [string, string
  * statement and the rollup in (org, month) order. If another writer awarded
  * one of the facts meanwhile, the batch is redone fact by fact.
  */
-export async function awardFacts(deps: Deps, facts: readonly PointFact[]): Promise<AwardOutcome[]> {
+export async function awardFactsIn(db: Db, now: Date, facts: readonly PointFact[]): Promise<AwardOutcome[]> {
   if (!facts.length) return [];
   const order = facts.map((f, i) => ({ f, i })).sort((a, b) => (a.f.personId < b.f.personId ? -1 : a.f.personId > b.f.personId ? 1 : a.f.factDate < b.f.factDate ? -1 : a.f.factDate > b.f.factDate ? 1 : a.i - b.i));
   const out: AwardOutcome[] = new Array(facts.length);
   try {
-    await deps.db.tx(async (t) => {
+    await db.tx(async (t) => {
       const pairKey = (f: PointFact) => `${f.orgPath}|${f.factDate}`;
       const pairs = [...new Set(facts.map(pairKey))].map((k) => ({ path: k.split('|')[0], date: k.split('|')[1] }));
       const found = await repo.approvedRulesMany(t, pairs);
@@ -97,7 +102,7 @@ export async function awardFacts(deps: Deps, facts: readonly PointFact[]): Promi
       const txns: repo.TxnInsert[] = [];
       const entries: Array<{ txn: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }> = [];
       const rollups: repo.RollupDelta[] = [];
-      const now = deps.clock.now();
+      const pools = await repo.poolAccounts(t, eligible.map(({ f }) => f.orgId));
       for (const { f, i } of eligible) {
         const factKey = `${f.item}|${f.sourceType}|${f.sourceId}|${f.personId}`;
         if (done.has(factKey)) {
@@ -129,7 +134,7 @@ export async function awardFacts(deps: Deps, facts: readonly PointFact[]): Promi
           reason: item.label, idempotencyKey: null, requestHash: null, reverses: null, reservationId: null, expiresOn: expiryOf(f.factDate, r.rules.expiry), actorId: null, approverId: null, at: now,
         };
         const hash = entryHash(acc.last_hash, { accountId: acc.id, amount: points, kind: 'award', personId: f.personId, points, item: f.item, sourceType: f.sourceType, sourceId: f.sourceId, factDate: f.factDate, key: null });
-        entries.push({ txn: txns.length, accountId: await repo.sideAccount(t, 'pool', f.orgId), amount: -points, prevHash: null, hash: null });
+        entries.push({ txn: txns.length, accountId: pools.get(f.orgId)!, amount: -points, prevHash: null, hash: null });
         entries.push({ txn: txns.length, accountId: acc.id, amount: points, prevHash: acc.last_hash, hash });
         acc.last_hash = hash;
         acc.balance += points;
@@ -147,7 +152,7 @@ export async function awardFacts(deps: Deps, facts: readonly PointFact[]): Promi
     if (!isUniqueViolation(e, 'point_txn_fact')) throw e;
     if (facts.length === 1) return ['exists'];
     const one: AwardOutcome[] = [];
-    for (const f of facts) one.push(...(await awardFacts(deps, [f])));
+    for (const f of facts) one.push(...(await awardFactsIn(db, now, [f])));
     return one;
   }
 }
