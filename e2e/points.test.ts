@@ -4,10 +4,11 @@ import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
 
-// 党员积分 from the rules to the phone: secretary1 drafts the branch's points
-// rules from the template, records the 支部党员大会 vote (the arithmetic shown
-// while typing), registers an award with its reason, and member1 sees it with
-// the reason on a 360 px phone.
+// 党员积分 from the rules to the phone: secretary1's branch has rules passed a
+// year ago (demo data); secretary1 drafts a new version from them, records the
+// 支部党员大会 vote (the arithmetic shown while typing), registers an award with
+// its reason, and member1 sees it with the reason, on top of a year of points
+// from dues and meetings, on a 360 px phone.
 
 let h: Harness;
 let base: string;
@@ -24,14 +25,21 @@ afterAll(async () => {
 
 describe('党员积分', () => {
   it('drafts the rules, records the vote, awards points, and the member sees them on the phone', { timeout: 180_000 }, async () => {
-    const who = await h.db.one<{ name: string }>(sql`SELECT p.name FROM account a JOIN person p ON p.id = a.person_id WHERE a.username = 'member1'`);
+    const who = await h.db.one<{ name: string; balance: string }>(sql`SELECT p.name, coalesce((SELECT balance FROM point_account WHERE kind = 'member' AND person_id = p.id), 0) AS balance
+      FROM account a JOIN person p ON p.id = a.person_id WHERE a.username = 'member1'`);
+    const before = Number(who.balance);
+    // a year of dues paid on time and meetings attended is already there
+    expect(before).toBeGreaterThan(0);
+    const today = h.deps.clock.today();
     const desk = await newPage(browser);
     try {
       const page = desk.page;
       await loginAs(page, base, 'secretary1');
       await page.getByRole('menuitem', { name: '积分细则' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/points/rules');
-      await page.getByTestId('rules-in-force').getByText('本支部还没有经表决通过的积分细则，暂不计积分。', { exact: false }).waitFor();
+      const inForce = page.getByTestId('rules-in-force');
+      await inForce.getByText('（支部党员大会表决通过）', { exact: false }).waitFor();
+      await inForce.getByText('参加三会一课').first().waitFor();
 
       await page.getByRole('button', { name: '起草细则' }).click();
       const draft = await openModal(page, '起草积分细则');
@@ -52,8 +60,8 @@ describe('党员积分', () => {
       await vote.getByTestId('vote-arithmetic').getByText('表决结果：通过').waitFor();
       await vote.getByRole('button', { name: /^登\s*记$/ }).click();
       await vote.waitFor({ state: 'detached' });
-      await page.getByTestId('rules-in-force').getByText('（支部党员大会表决通过）', { exact: false }).waitFor();
-      await proposals.getByText('已表决通过').waitFor();
+      await inForce.getByText(`自 ${today} 起执行（支部党员大会表决通过）。`).waitFor();
+      await proposals.getByText('已表决通过').first().waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
       await screenshot(page, 'points-rules-1440');
@@ -82,13 +90,62 @@ describe('党员积分', () => {
       await page.getByRole('link', { name: '我的' }).click();
       await page.getByRole('link', { name: /我的积分/ }).click();
       await page.waitForURL(`${base}/m/points`);
-      await page.getByTestId('my-points-balance-value').filter({ hasText: /^5$/ }).waitFor();
+      await page.getByTestId('my-points-balance-value').filter({ hasText: new RegExp(`^${before + 5}$`) }).waitFor();
       const entries = page.getByTestId('my-points-entries');
       await entries.getByText('带头参加社区防汛值守').waitFor();
       await entries.getByText('+5').waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
       await screenshot(page, 'm-points-360');
+    } finally {
+      await phone.context.close();
+    }
+  });
+
+  it('shows secretary1 the branch index with its sources and the portrait, the county the bands of its branches, and member1 the band on the phone', { timeout: 180_000 }, async () => {
+    const desk = await newPage(browser);
+    try {
+      const page = desk.page;
+      await loginAs(page, base, 'secretary1');
+      await page.getByRole('menuitem', { name: '先锋指数' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/points/index');
+      await page.getByText('综合指数', { exact: false }).first().waitFor();
+      await page.getByText('组织建设').first().waitFor();
+      await page.getByText('支部画像').waitFor();
+      await page.getByText('整改建议').waitFor();
+      // the sub-indices without a source in the platform say so instead of a number
+      await page.getByText('无数据').first().waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(page, 'branch-index-1440');
+      // from a figure to the facts behind it
+      await page.getByRole('link', { name: '查看来源' }).first().click();
+      await page.waitForURL((u) => u.pathname === '/admin/meetings/compliance');
+    } finally {
+      await desk.context.close();
+    }
+    const county = await newPage(browser);
+    try {
+      const page = county.page;
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/points/index`);
+      await page.getByText('所辖支部档次分布').waitFor();
+      await page.getByText('按组织顺序列出，不按分数排名', { exact: false }).waitFor();
+      await page.locator('.ant-table-row').first().waitFor();
+      await screenshot(page, 'branch-index-county-1440');
+    } finally {
+      await county.context.close();
+    }
+    const phone = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      const page = phone.page;
+      await loginAs(page, base, 'member1');
+      await page.goto(`${base}/m/points`);
+      const card = page.getByTestId('my-branch-index');
+      await card.getByText('先锋指数', { exact: false }).waitFor();
+      await card.getByText('档次').waitFor();
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      await screenshot(page, 'm-branch-index-360');
     } finally {
       await phone.context.close();
     }

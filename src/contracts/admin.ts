@@ -93,6 +93,7 @@ export const JOB_KINDS: Record<string, string> = {
   'meeting.reminders': '组织生活未按期召开提醒',
   'meeting.transcribe': '会议录音转写',
   'points.daily': '党员积分计分、到期与兑换冻结退回',
+  'index.recompute': '重新计算支部先锋指数',
   'maintenance.cleanup': '过期会话与临时文件清理',
 };
 

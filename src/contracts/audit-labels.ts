@@ -102,6 +102,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'points.confirm': '确认积分兑换',
   'points.release': '取消积分兑换',
   'points.rules_propose': '起草支部积分细则',
+  'index.recompute': '重新计算支部先锋指数',
   'points.rules_approve': '支部党员大会表决通过积分细则',
   'points.rules_reject': '支部党员大会未通过积分细则',
 };

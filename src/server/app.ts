@@ -35,6 +35,8 @@ import { registerTransferRoutes, registerTransferJobs, registerTransferWorkbench
 import { registerMeetingRoutes, registerMeetingJobs, registerMeetingsWorkbench } from './domains/meeting';
 import { registerPointsRoutes, registerPointsJobs } from './domains/points';
 import { registerPointSources } from './point-sources';
+import { registerBranchIndexRoutes, registerBranchIndexJobs } from './domains/branch-index';
+import { registerIndexItems } from './index-items';
 
 z.config(z.locales.zhCN());
 
@@ -104,6 +106,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerMeetingRoutes(app, deps);
   registerPointsRoutes(app, deps);
   registerPointSources();
+  registerBranchIndexRoutes(app, deps);
+  registerIndexItems();
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -118,6 +122,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerTransferJobs(deps);
   registerMeetingJobs(deps);
   registerPointsJobs(deps);
+  registerBranchIndexJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));

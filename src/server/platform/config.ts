@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   WEBRTC_TURN_SECRET: z.string().min(16).optional(),
   WEBRTC_TURN_USERNAME: z.string().optional(),
   WEBRTC_TURN_CREDENTIAL: z.string().optional(),
+  // RULES §8: whether members see their own branch's index (band and score) on the phone
+  INDEX_SHOWN_TO_MEMBERS: z.enum(['true', 'false']).default('true'),
   WEBRTC_TURN_TTL_SECONDS: z.coerce.number().int().min(600).max(7 * 86400).default(12 * 3600),
 });
 
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     // for createAsrEngineFromConfig (platform/asr): no model and no engine named means no speech recognition
     meetingAudio: { maxBytes: e.MEETING_AUDIO_MAX_BYTES, maxSeconds: e.MEETING_AUDIO_MAX_SECONDS },
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
+    index: { shownToMembers: e.INDEX_SHOWN_TO_MEMBERS === 'true' },
     webrtc: {
       stunUrls: urlList(e.WEBRTC_STUN_URLS),
       turnUrls: urlList(e.WEBRTC_TURN_URLS),

@@ -83,6 +83,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/points', label: '积分流水', perm: 'points.read' },
       { key: '/admin/points/rules', label: '积分细则', perm: 'points.read' },
       { key: '/admin/points/requests', label: '积分复核', perm: 'points.approve' },
+      { key: '/admin/points/index', label: '先锋指数', perm: 'points.read' },
     ],
   },
   {

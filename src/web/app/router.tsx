@@ -88,6 +88,7 @@ const MeetingRoomPage = page(() => import('../features/meeting/MeetingRoomPage')
 const PointsPage = page(() => import('../features/points/PointsPage'), 'PointsPage');
 const PointRulesPage = page(() => import('../features/points/PointRulesPage'), 'PointRulesPage');
 const PointRequestsPage = page(() => import('../features/points/PointRequestsPage'), 'PointRequestsPage');
+const BranchIndexPage = page(() => import('../features/points/BranchIndexPage'), 'BranchIndexPage');
 const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
@@ -190,6 +191,7 @@ const adminPages: RouteObject[] = [
   { path: 'points', element: guarded('points.read', PointsPage) },
   { path: 'points/rules', element: guarded('points.read', PointRulesPage) },
   { path: 'points/requests', element: guarded('points.approve', PointRequestsPage) },
+  { path: 'points/index', element: guarded('points.read', BranchIndexPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },

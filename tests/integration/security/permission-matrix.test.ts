@@ -281,6 +281,10 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getPointRules: (w) => ({ method: 'GET', url: `/api/v1/points/rules?orgId=${w.branch.id}` }),
   proposePointRules: (w) => ({ method: 'POST', url: '/api/v1/points/rules/proposals', body: { orgId: w.branch.id, effectiveFrom: TEST_TODAY, rules: MATRIX_POINT_RULES } }),
   approvePointRules: (w) => ({ method: 'POST', url: `/api/v1/points/rules/proposals/${w.points.proposal}/approve`, body: { version: 0, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 } }),
+  getBranchIndex: (w) => ({ method: 'GET', url: `/api/v1/index/branch?orgId=${w.branch.id}&period=2026-Q4` }),
+  getOrgPortrait: (w) => ({ method: 'GET', url: `/api/v1/index/portrait?orgId=${w.branch.id}&period=2026-Q4` }),
+  recomputeBranchIndex: (w) => ({ method: 'POST', url: '/api/v1/index/recompute', body: { orgId: w.branch.id, period: '2026-Q4' } }),
+  getMyBranchIndex: () => ({ method: 'GET', url: '/api/v1/me/branch-index' }),
   getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),
   // a plain GET (no upgrade) passes the same checks and is answered 426; the socket itself: tests/integration/meeting-room.test.ts
   joinMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room/socket` }),
@@ -316,7 +320,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   const personless = w.role !== 'member'; // only the member's account is linked to a person record
   if (operationId === 'signInMeeting') return personless ? 404 : 422; // a forged token: SIGNIN_TOKEN_INVALID
   if ((operationId === 'requestMeetingLeave' || operationId === 'getMyMeetings' || operationId === 'createCalendarFeed') && personless) return 404;
-  if (operationId === 'getMyPoints' && personless) return 404;
+  if ((operationId === 'getMyPoints' || operationId === 'getMyBranchIndex') && personless) return 404;
   if (operationId === 'confirmMeetingMinutes' && personless) return 422; // not the host in person: MINUTES_CONFIRMER
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED

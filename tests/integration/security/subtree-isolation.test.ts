@@ -493,6 +493,18 @@ describe('subtree isolation over generated org trees', () => {
             check('listPointEntries?orgId', t, await client.get(`/api/v1/points/entries?orgId=${t.id}`), orgIn(t), 'points.read');
           }
           for (const m of members) check('getPointBalance', m, await client.get(`/api/v1/points/balance/${m.id}`), memberIn(m), 'points.read');
+          // the branch index: each org's, and the portrait of each branch (a committee has none: 400 in scope)
+          for (const t of orgs) {
+            const idx = await client.get(`/api/v1/index/branch?orgId=${t.id}&period=2026-Q4`);
+            check('getBranchIndex?orgId', t, idx, orgIn(t), 'points.read');
+            if (orgIn(t) && idx.statusCode === 200) {
+              // the branches listed are only those the scope covers
+              for (const b of idx.json().branches as Array<{ orgId: string }>) expect(orgIn(orgs.find((o) => o.id === b.orgId)!), `${b.orgId} listed under ${t.name}`).toBe(true);
+            }
+            const isBranch = ['branch', 'joint_branch', 'general_branch'].includes(t.type);
+            check('getOrgPortrait?orgId', t, await client.get(`/api/v1/index/portrait?orgId=${t.id}&period=2026-Q4`), orgIn(t), 'points.read', isBranch ? [200] : [400]);
+            check('recomputeBranchIndex', t, await client.post('/api/v1/index/recompute', { orgId: t.id, period: '2026-Q4' }), orgIn(t), 'points.manage');
+          }
 
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {

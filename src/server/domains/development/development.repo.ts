@@ -533,3 +533,11 @@ export async function moveOpenFileOf(q: Queryable, personId: string, org: { id: 
   return (await q.exec(sql`UPDATE dev_file SET org_id = ${org.id}::uuid, region_key = ${org.region_key}::uuid, updated_at = now(), version = version + 1
     WHERE person_id = ${personId}::uuid AND state = 'open'`)) > 0;
 }
+
+/** Open development files per org (the file's branch) and how many are past a deadline on a day (for the branch index). */
+export function overdueFiles(q: Queryable, orgIds: readonly string[], day: string) {
+  return q.query<{ org_id: string; open: number; overdue: number }>(sql`
+    SELECT f.org_id, count(*)::int AS open,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM dev_deadline d WHERE d.file_id = f.id AND NOT d.provisional AND coalesce(d.extended_due, d.due) < ${day}::date))::int AS overdue
+    FROM dev_file f WHERE f.org_id = ANY(${orgIds as string[]}::uuid[]) AND f.state = 'open' GROUP BY f.org_id`);
+}

@@ -8,3 +8,4 @@ export { renderDevelopmentDocument, DOCUMENT_KINDS } from './development.documen
 export { listCandidates } from './development.candidates';
 export { listPendingApprovals } from './development.steps';
 export { registerDevelopmentWorkbench } from './development.workbench';
+export { developmentIndexCalculators } from './development.index';

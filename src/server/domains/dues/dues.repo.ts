@@ -886,3 +886,10 @@ export function billsPaidOnTime(q: Queryable, from: string, to: string) {
     FROM dues_bill b JOIN org o ON o.id = b.org_id
     WHERE b.paid_on BETWEEN ${from}::date AND ${to}::date AND b.due_fen > 0 AND b.paid_on < (b.month + interval '1 month')::date`);
 }
+
+/** Dues rollup sums per org (with its subtree) over the months [fromMonth, toMonth] (first days), for the branch index. */
+export function rollupTotals(q: Queryable, orgIds: readonly string[], fromMonth: string, toMonth: string) {
+  return q.query<{ org_id: string; bills: number; bills_on_time: number; due_fen: string; paid_fen: string }>(sql`
+    SELECT org_id, sum(bills)::int AS bills, sum(bills_on_time)::int AS bills_on_time, sum(due_fen)::text AS due_fen, sum(paid_fen)::text AS paid_fen
+    FROM dues_rollup WHERE org_id = ANY(${orgIds as string[]}::uuid[]) AND month BETWEEN ${fromMonth}::date AND ${toMonth}::date GROUP BY org_id`);
+}

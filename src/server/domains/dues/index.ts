@@ -11,3 +11,4 @@ export { verifyLedger, checkChain } from './dues.ledger';
 export { registerDuesWorkbench } from './dues.workbench';
 export { duesStanding } from './dues.standing';
 export { duesPointSource } from './dues.points';
+export { duesIndexCalculators } from './dues.index';

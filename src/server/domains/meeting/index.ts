@@ -6,3 +6,4 @@ export { rebuildMeetingRollups, rebuildAllMeetingRollups, meetingRollupDifferenc
 // the cadence's slots of a year (the demo data plans and holds meetings by them)
 export { planSlots } from './meeting.policy';
 export { meetingPointSource } from './meeting.points';
+export { meetingIndexCalculators, meetingIndexFlags } from './meeting.index';

@@ -647,3 +647,24 @@ export function presentAtLockedMeetings(q: Queryable, from: string, to: string) 
     JOIN org o ON o.id = m.org_id
     WHERE m.status = 'held' AND m.held_on BETWEEN ${from}::date AND ${to}::date`);
 }
+
+// -- the branch index's figures (issue 14), for many orgs at once, from the rollups
+
+/** Met cadence obligations per org, type and period key (meeting_compliance, the org with its subtree). */
+export function metOf(q: Queryable, orgIds: readonly string[], periods: readonly string[]) {
+  return q.query<{ org_id: string; period: string; type: string; met: number }>(sql`
+    SELECT org_id, period, type, met FROM meeting_compliance WHERE org_id = ANY(${orgIds as string[]}::uuid[]) AND period = ANY(${periods as string[]}::text[]) AND met > 0`);
+}
+
+/** Rollup sums per org over the months [fromMonth, toMonth] (first days), every meeting type together. */
+export function rollupTotals(q: Queryable, orgIds: readonly string[], fromMonth: string, toMonth: string) {
+  return q.query<{ org_id: string; held: number; expected: number; present: number; on_leave: number; minutes_done: number }>(sql`
+    SELECT org_id, sum(held)::int AS held, sum(expected)::int AS expected, sum(present)::int AS present, sum(on_leave)::int AS on_leave, sum(minutes_done)::int AS minutes_done
+    FROM meeting_rollup WHERE org_id = ANY(${orgIds as string[]}::uuid[]) AND month BETWEEN ${fromMonth}::date AND ${toMonth}::date GROUP BY org_id`);
+}
+
+/** The last month (first day) with a meeting held by each org or its subtree, up to a month. */
+export function lastHeldMonth(q: Queryable, orgIds: readonly string[], toMonth: string) {
+  return q.query<{ org_id: string; month: string }>(sql`
+    SELECT org_id, max(month)::text AS month FROM meeting_rollup WHERE org_id = ANY(${orgIds as string[]}::uuid[]) AND month <= ${toMonth}::date AND held > 0 AND type <> 'heart_talk' GROUP BY org_id`);
+}

@@ -6,3 +6,4 @@ export { insertRootOrg, insertOrg, findOrgRefById, findOrgRefByCode } from './or
 // scoped searches others compose (the header's global search)
 export { findOrgsByName } from './org.service';
 export { registerOrgWorkbench } from './org.workbench';
+export { orgIndexCalculators, orgIndexFlags } from './org.index';

@@ -225,3 +225,12 @@ export function findOrgRefByCode(q: Queryable, code: string) {
 export async function lockTreeForMove(q: Queryable): Promise<void> {
   await q.exec(raw('SELECT pg_advisory_xact_lock(727276)'));
 }
+
+/** The committee of each org in office on a day, with whether it has a secretary and when its term ends (for the branch index). */
+export function committeesOn(q: Queryable, orgIds: readonly string[], day: string) {
+  return q.query<{ org_id: string; term_ends_on: string; has_secretary: boolean }>(sql`
+    SELECT DISTINCT ON (c.org_id) c.org_id, c.term_ends_on::text AS term_ends_on,
+      EXISTS (SELECT 1 FROM committee_post p WHERE p.committee_id = c.id AND p.post = 'secretary') AS has_secretary
+    FROM org_committee c WHERE c.org_id = ANY(${orgIds as string[]}::uuid[]) AND c.elected_on <= ${day}::date AND (c.ended_on IS NULL OR c.ended_on > ${day}::date)
+    ORDER BY c.org_id, c.elected_on DESC`);
+}

@@ -169,6 +169,16 @@ export async function itemAwarded(q: Queryable, personId: string, item: string, 
   return Number(r.n);
 }
 
+/** Points awarded (not reversed) per member, item and day in a date range, for the caps of a batch of facts at once. */
+export function awardedByDay(q: Queryable, personIds: readonly string[], items: readonly string[], from: string, to: string) {
+  return q.query<{ person_id: string; item: string; fact_date: string; points: number }>(sql`
+    SELECT t.person_id, t.item, t.fact_date::text AS fact_date, sum(t.points)::int AS points FROM point_txn t
+    WHERE t.person_id = ANY(${personIds as string[]}::uuid[]) AND t.item = ANY(${items as string[]}::text[]) AND t.kind = 'award'
+      AND t.fact_date BETWEEN ${from}::date AND ${to}::date
+      AND NOT EXISTS (SELECT 1 FROM point_txn r WHERE r.reverses = t.id AND r.kind = 'reversal')
+    GROUP BY 1, 2, 3`);
+}
+
 export interface ListFilter {
   personId?: string;
   orgPath?: string;
@@ -482,15 +492,33 @@ export async function lockManyMembers(q: Queryable, personIds: readonly string[]
 }
 
 /** The approved rules in force for many (org path, date) pairs: index of the pair → rule version. */
+/**
+ * The approved member rules that may apply to some (org path, date) pairs, and
+ * for each pair the one in force: the deepest scope containing the path, then
+ * the latest effective. The few candidate versions are read in one query and
+ * matched here (a lateral lookup per pair planned badly on a fresh database).
+ */
 export async function approvedRulesMany(q: Queryable, pairs: ReadonlyArray<{ path: string; date: string }>) {
-  const rows = await q.prepared<{ i: string; id: string; body: unknown }>('points_rules_many', sql`
-    SELECT x.i, r.id, r.body FROM unnest(${pairs.map((p) => p.path)}::ltree[], ${pairs.map((p) => p.date)}::date[]) WITH ORDINALITY AS x(path, d, i)
-    CROSS JOIN LATERAL (
-      SELECT r.id, r.body FROM rule_version r JOIN org s ON s.id = r.scope_org_id
-      WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL
-        AND r.effective_from <= x.d AND (r.effective_to IS NULL OR r.effective_to > x.d) AND x.path <@ s.path
-      ORDER BY nlevel(s.path) DESC, r.effective_from DESC LIMIT 1) r`);
-  return new Map(rows.map((r) => [Number(r.i) - 1, { id: r.id, body: r.body }]));
+  const dates = pairs.map((p) => p.date).sort();
+  const versions = await q.prepared<{ id: string; body: unknown; scope_path: string; effective_from: string; effective_to: string | null }>('points_rules_many', sql`
+    SELECT r.id, r.body, s.path::text AS scope_path, r.effective_from::text AS effective_from, r.effective_to::text AS effective_to
+    FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+    WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL
+      AND r.effective_from <= ${dates[dates.length - 1]}::date AND (r.effective_to IS NULL OR r.effective_to > ${dates[0]}::date)
+      AND s.path @> ANY(${[...new Set(pairs.map((p) => p.path))]}::ltree[])`);
+  const out = new Map<number, { id: string; body: unknown }>();
+  pairs.forEach((p, i) => {
+    let best: (typeof versions)[number] | null = null;
+    for (const v of versions) {
+      if (v.effective_from > p.date || (v.effective_to !== null && v.effective_to <= p.date)) continue;
+      if (p.path !== v.scope_path && !p.path.startsWith(`${v.scope_path}.`)) continue;
+      const depth = v.scope_path.split('.').length;
+      const bestDepth = best ? best.scope_path.split('.').length : -1;
+      if (!best || depth > bestDepth || (depth === bestDepth && v.effective_from > best.effective_from)) best = v;
+    }
+    if (best) out.set(i, { id: best.id, body: best.body });
+  });
+  return out;
 }
 
 /** Which of these facts were awarded already: "item|sourceType|sourceId|personId" keys. */

@@ -98,6 +98,12 @@ export async function awardFactsIn(db: Db, now: Date, facts: readonly PointFact[
       if (!eligible.length) return;
       const locked = await repo.lockManyMembers(t, [...new Set(eligible.map(({ f }) => f.personId))]);
       const done = await repo.awardedFacts(t, eligible.map(({ f }) => f));
+      // what each member already has per item and day, around every cap window of the batch, in one query
+      const spans = eligible.flatMap(({ f }) => (['day', 'month', 'year'] as const).map((c) => capWindow(f.factDate, c)));
+      const prior = await repo.awardedByDay(t, [...new Set(eligible.map(({ f }) => f.personId))], [...new Set(eligible.map(({ f }) => f.item))],
+        spans.reduce((a, [from]) => (from < a ? from : a), spans[0][0]), spans.reduce((a, [, to]) => (to > a ? to : a), spans[0][1]));
+      const awardedIn = (personId: string, item: string, from: string, to: string) =>
+        prior.filter((r) => r.person_id === personId && r.item === item && r.fact_date >= from && r.fact_date <= to).reduce((n, r) => n + r.points, 0);
       const used = new Map<string, number>();
       const txns: repo.TxnInsert[] = [];
       const entries: Array<{ txn: number; accountId: string; amount: number; prevHash: string | null; hash: string | null }> = [];
@@ -118,7 +124,7 @@ export async function awardFactsIn(db: Db, now: Date, facts: readonly PointFact[
           if (limit === undefined) continue;
           const [from, to] = capWindow(f.factDate, cap);
           const k = `${f.personId}|${f.item}|${from}|${to}`;
-          if (!used.has(k)) used.set(k, await repo.itemAwarded(t, f.personId, f.item, from, to));
+          if (!used.has(k)) used.set(k, awardedIn(f.personId, f.item, from, to));
           points = Math.min(points, limit - used.get(k)!);
           windows.push(k);
         }

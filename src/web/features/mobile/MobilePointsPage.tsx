@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button } from 'antd';
 import { POINT_TXN_KINDS } from '../../../contracts/points';
 import { usePageTitle } from '../../shared/use-title';
-import { useMyPoints } from '../points/api';
+import { useMyBranchIndex, useMyPoints } from '../points/api';
 import { MobileError, MobileLoading } from './MobileStates';
 import './points.css';
 
@@ -10,6 +10,41 @@ import './points.css';
 // every entry with its reason and where it came from. No ranking (RULES §8).
 
 const SOURCE: Record<string, string> = { meeting: '组织生活记录', dues_bill: '党费交纳记录' };
+
+/** My branch's index, where the deployment shows it: band and score, the sub-indices; never a ranking. */
+function MyBranchIndexCard() {
+  const q = useMyBranchIndex();
+  if (!q.data?.shown || q.data.composite === null) return null;
+  const d = q.data;
+  return (
+    <section className="m-card" aria-labelledby="m-index-head" data-testid="my-branch-index">
+      <h2 id="m-index-head" className="m-pt-h2">
+        {d.orgName} · 先锋指数
+      </h2>
+      <div className="m-pt-figures">
+        <div>
+          <strong>{d.composite}</strong>
+          <span>{d.periodLabel}综合指数</span>
+        </div>
+        <div>
+          <strong>{d.bandLabel}</strong>
+          <span>档次</span>
+        </div>
+      </div>
+      <ul className="m-pt-list">
+        {d.subIndices.map((s) => (
+          <li key={s.label}>
+            <div className="m-pt-row">
+              <span className="m-pt-reason">{s.label}</span>
+              <span>{s.score === null ? '无数据' : s.score}</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <p className="m-pt-hint">指数由组织生活、党费交纳、班子建设等已有记录自动计算，用于支部查找短板，不作排名。</p>
+    </section>
+  );
+}
 
 export function MobilePointsPage() {
   usePageTitle('我的积分');
@@ -43,6 +78,7 @@ export function MobilePointsPage() {
         {b.expiringThisYear > 0 && <p className="m-pt-hint">{b.expiringThisYear} 分将于 {b.expiresOn} 到期</p>}
         <p className="m-pt-hint">积分按支部党员大会表决通过的积分细则，根据已登记的组织生活、党费交纳等记录计算。</p>
       </section>
+      <MyBranchIndexCard />
       <section className="m-card" aria-labelledby="m-points-list" data-testid="my-points-entries">
         <h2 id="m-points-list" className="m-pt-h2">
           积分明细

@@ -4,6 +4,7 @@ import type {
   PointRuleProposalView, PointRulesOfOrg, PointTxnPage, PointTxnResult, ProposePointRulesBody, ReversePointBody,
 } from '../../../contracts/points';
 import type { Created } from '../../../contracts/common';
+import type { BranchIndex, MyBranchIndex, OrgPortrait, RecomputeIndexResult } from '../../../contracts/branch-index';
 import type { z } from 'zod';
 import { api } from '../../shared/api';
 
@@ -44,3 +45,18 @@ export const useApproveRules = () => useInvalidating((v: { id: string; body: App
 export function newKey(): string {
   return crypto.randomUUID();
 }
+
+// -- the branch index (先锋指数)
+export type { BranchIndex, OrgPortrait, MyBranchIndex };
+type RecomputeResult = z.infer<typeof RecomputeIndexResult>;
+
+export function useBranchIndex(orgId: string | undefined, period: string) {
+  return useQuery({ queryKey: ['points', 'index', orgId, period], queryFn: () => api.get<BranchIndex>('/api/v1/index/branch', { orgId, period }), placeholderData: keepPreviousData });
+}
+export function useOrgPortrait(orgId: string | undefined, period: string, enabled: boolean) {
+  return useQuery({ queryKey: ['points', 'portrait', orgId, period], queryFn: () => api.get<OrgPortrait>('/api/v1/index/portrait', { orgId, period }), enabled });
+}
+export function useMyBranchIndex() {
+  return useQuery({ queryKey: ['points', 'my-index'], queryFn: () => api.get<MyBranchIndex>('/api/v1/me/branch-index') });
+}
+export const useRecomputeIndex = () => useInvalidating((b: { orgId: string; period: string }) => api.post<RecomputeResult>('/api/v1/index/recompute', b));

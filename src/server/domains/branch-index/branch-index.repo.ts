@@ -1,0 +1,125 @@
+import type { Queryable } from '../../platform/db';
+import { sql, type Sql } from '../../platform/sql';
+import type { IndexAdjustment, SubIndex } from '../../../contracts/branch-index';
+
+export interface IndexOrgRow {
+  id: string;
+  name: string;
+  path: string;
+  type: string;
+  parent_id: string | null;
+  has_committee: boolean;
+  full_members: number;
+  setup_date: string | null;
+}
+
+/** The branches of a subtree that exist on the as-of day, with their committee (then) and full members (now), in org order. */
+export function indexOrgs(q: Queryable, rootPath: string, types: readonly string[], asOf: string) {
+  return q.query<IndexOrgRow>(sql`
+    SELECT o.id, o.name, o.path::text AS path, o.type, o.parent_id, o.setup_date::text AS setup_date,
+      EXISTS (SELECT 1 FROM org_committee c WHERE c.org_id = o.id AND c.elected_on <= ${asOf}::date AND (c.ended_on IS NULL OR c.ended_on > ${asOf}::date)) AS has_committee,
+      (SELECT count(*)::int FROM person p WHERE p.org_id = o.id AND p.is_current AND p.status = 'full') AS full_members
+    FROM org o
+    WHERE o.path <@ ${rootPath}::ltree AND o.type = ANY(${types as string[]}::text[])
+      AND (o.dissolved_on IS NULL OR o.dissolved_on > ${asOf}::date) AND (o.setup_date IS NULL OR o.setup_date <= ${asOf}::date)
+    ORDER BY o.path`);
+}
+
+export interface IndexRowInsert {
+  orgId: string;
+  period: string;
+  asOf: string;
+  ruleVersionId: string;
+  composite: number | null;
+  band: string | null;
+  vetoed: boolean;
+  sub: SubIndex[];
+  adjustments: IndexAdjustment[];
+}
+
+/** Replaces the rows of some orgs for a period, in one statement. */
+export function upsertIndices(q: Queryable, rows: readonly IndexRowInsert[], at: Date) {
+  if (!rows.length) return Promise.resolve();
+  return q.exec(sql`
+    INSERT INTO branch_index (org_id, period, as_of, rule_version_id, composite, band, vetoed, sub, adjustments, computed_at)
+    SELECT x.org_id, x.period, x.as_of, x.rule_version_id, x.composite, x.band, x.vetoed, x.sub, x.adjustments, ${at.toISOString()}::timestamptz
+    FROM unnest(${rows.map((r) => r.orgId)}::uuid[], ${rows.map((r) => r.period)}::text[], ${rows.map((r) => r.asOf)}::date[], ${rows.map((r) => r.ruleVersionId)}::uuid[],
+      ${rows.map((r) => r.composite)}::numeric[], ${rows.map((r) => r.band)}::text[], ${rows.map((r) => r.vetoed)}::boolean[],
+      ${rows.map((r) => JSON.stringify(r.sub))}::jsonb[], ${rows.map((r) => JSON.stringify(r.adjustments))}::jsonb[])
+      AS x(org_id, period, as_of, rule_version_id, composite, band, vetoed, sub, adjustments)
+    ORDER BY x.org_id
+    ON CONFLICT (org_id, period) DO UPDATE SET as_of = EXCLUDED.as_of, rule_version_id = EXCLUDED.rule_version_id, composite = EXCLUDED.composite, band = EXCLUDED.band,
+      vetoed = EXCLUDED.vetoed, sub = EXCLUDED.sub, adjustments = EXCLUDED.adjustments, computed_at = EXCLUDED.computed_at`);
+}
+
+export interface IndexRow {
+  org_id: string;
+  period: string;
+  as_of: string;
+  rule_version_id: string;
+  composite: string | null;
+  band: string | null;
+  vetoed: boolean;
+  sub: SubIndex[];
+  adjustments: IndexAdjustment[];
+  computed_at: string;
+  source: string;
+}
+
+export function findIndex(q: Queryable, orgId: string, period: string) {
+  return q.maybeOne<IndexRow>(sql`
+    SELECT i.org_id, i.period, i.as_of::text AS as_of, i.rule_version_id, i.composite::text AS composite, i.band, i.vetoed, i.sub, i.adjustments, i.computed_at, r.source
+    FROM branch_index i JOIN rule_version r ON r.id = i.rule_version_id WHERE i.org_id = ${orgId}::uuid AND i.period = ${period}`);
+}
+
+export function trendOf(q: Queryable, orgId: string, periods: readonly string[]) {
+  return q.query<{ period: string; composite: string | null; band: string | null }>(sql`
+    SELECT period, composite::text AS composite, band FROM branch_index WHERE org_id = ${orgId}::uuid AND period = ANY(${periods as string[]}::text[])`);
+}
+
+/** The branches of a subtree with their index for a period, in org order (never by score, RULES §8). */
+export function branchesUnder(q: Queryable, path: string, types: readonly string[], period: string, limit: number, scope: Sql) {
+  return q.query<{ id: string; name: string; composite: string | null; band: string | null }>(sql`
+    SELECT o.id, o.name, i.composite::text AS composite, i.band
+    FROM org o LEFT JOIN branch_index i ON i.org_id = o.id AND i.period = ${period}
+    WHERE o.path <@ ${path}::ltree AND o.type = ANY(${types as string[]}::text[]) AND o.dissolved_on IS NULL AND ${scope}
+    ORDER BY o.path LIMIT ${limit}`);
+}
+
+export function bandCounts(q: Queryable, path: string, period: string, scope: Sql) {
+  return q.query<{ band: string; n: number }>(sql`
+    SELECT coalesce(i.band, 'none') AS band, count(*)::int AS n FROM branch_index i JOIN org o ON o.id = i.org_id
+    WHERE o.path <@ ${path}::ltree AND i.period = ${period} AND ${scope} GROUP BY 1`);
+}
+
+/** The sub-indices of the peers of an org for a period: same type, same parent. */
+export function peerSubs(q: Queryable, org: { id: string; parent_id: string | null; type: string }, period: string) {
+  return q.query<{ org_id: string; sub: SubIndex[] }>(sql`
+    SELECT i.org_id, i.sub FROM branch_index i JOIN org o ON o.id = i.org_id
+    WHERE o.parent_id IS NOT DISTINCT FROM ${org.parent_id}::uuid AND o.type = ${org.type} AND o.dissolved_on IS NULL AND i.period = ${period}`);
+}
+
+export function orgOf(q: Queryable, orgId: string, scope: Sql) {
+  return q.maybeOne<{ id: string; name: string; path: string; type: string; parent_id: string | null }>(sql`
+    SELECT o.id, o.name, o.path::text AS path, o.type, o.parent_id FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
+}
+
+/** The net points the members of a subtree (the part a scope covers) were awarded in some months (from the points rollup) and its current members. */
+export async function subtreePoints(q: Queryable, path: string, fromMonth: string, toMonth: string, scope: Sql) {
+  return q.one<{ net: string; members: number }>(sql`
+    SELECT (SELECT coalesce(sum(r.awarded - r.deducted), 0) FROM point_rollup r JOIN org o ON o.id = r.org_id
+              WHERE o.path <@ ${path}::ltree AND r.month BETWEEN ${fromMonth}::date AND ${toMonth}::date AND ${scope})::text AS net,
+           (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ ${path}::ltree AND p.is_current AND p.status IN ('full', 'probationary') AND ${scope}) AS members`);
+}
+
+/** The member's own branch (the branch type org holding them, or the branch above their party group). */
+export function branchOfPerson(q: Queryable, personId: string, types: readonly string[]) {
+  return q.maybeOne<{ id: string; name: string; path: string; type: string; parent_id: string | null }>(sql`
+    SELECT b.id, b.name, b.path::text AS path, b.type, b.parent_id FROM person p JOIN org o ON o.id = p.org_id
+    JOIN org b ON b.path @> o.path AND b.type = ANY(${types as string[]}::text[])
+    WHERE p.id = ${personId}::uuid AND p.is_current ORDER BY nlevel(b.path) DESC LIMIT 1`);
+}
+
+export function rootOrgs(q: Queryable) {
+  return q.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
+}

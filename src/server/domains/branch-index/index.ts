@@ -1,0 +1,5 @@
+// The branch vanguard index (先锋指数, issue 14).
+export { registerBranchIndexRoutes } from './branch-index.routes';
+export { registerBranchIndexJobs } from './branch-index.jobs';
+export { registerIndexCalculator, registerIndexFlag, ratio, type IndexCalculator, type IndexFlag, type IndexOrg, type IndexWindow, type ItemFigure } from './branch-index.calculators';
+export { recomputeIndex, recomputeAll, INDEX_ORG_TYPES } from './branch-index.service';
