@@ -12,6 +12,7 @@ import { b7Export } from './b7-export';
 import { b13Startup } from './b13-startup';
 import { bDevDeadlines } from './b-dev-deadlines';
 import { b5Points } from './b5-points';
+import { b5Index } from './b5-index';
 import { b6Dues } from './b6-dues';
 import { b1Rollups } from './b1-rollups';
 import { b9Transfers } from './b9-transfers';
@@ -20,7 +21,7 @@ import { b12Meetings } from './b12-meetings';
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b5Points, b6Dues, b7Export, bDevDeadlines, b9Transfers, b12Meetings, b13Startup];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b12Meetings, b13Startup];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {

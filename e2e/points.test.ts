@@ -131,8 +131,20 @@ describe('党员积分', () => {
       await page.goto(`${base}/admin/points/index`);
       await page.getByText('所辖支部档次分布').waitFor();
       await page.getByText('按组织顺序列出，不按分数排名', { exact: false }).waitFor();
-      await page.locator('.ant-table-row').first().waitFor();
+      await page.getByTestId('assessment-scheme').getByText('组织生活规范').waitFor();
       await screenshot(page, 'branch-index-county-1440');
+      // the county scores secretary1's branch, which agreed to this year's scheme and is not scored yet
+      await page.getByTestId('index-branches').locator('.ant-table-row').first().locator('a').click();
+      const card = page.getByTestId('branch-assessment');
+      await card.getByText('支部党员大会已同意').waitFor();
+      await card.getByRole('button', { name: /^评\s*分$/ }).click();
+      const modal = await openModal(page, '考核评分');
+      await modal.getByLabel('组织生活规范得分').fill('27.5');
+      await modal.getByLabel('组织生活规范评分依据').fill('查阅会议记录，缺一次支委会记录');
+      await modal.getByRole('button', { name: '保存评分' }).click();
+      await modal.waitFor({ state: 'detached' });
+      await card.getByText('考核得分 27.5 分').waitFor();
+      await card.getByText('查阅会议记录，缺一次支委会记录').waitFor();
     } finally {
       await county.context.close();
     }

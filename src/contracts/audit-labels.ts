@@ -103,6 +103,10 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'points.release': '取消积分兑换',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
+  'points.assessment_publish': '发布支部考核细则',
+  'points.assessment_agree': '支部党员大会同意上级考核细则',
+  'points.assessment_reject': '支部党员大会未通过上级考核细则',
+  'points.assessment_score': '上级为支部考核评分',
   'points.rules_approve': '支部党员大会表决通过积分细则',
   'points.rules_reject': '支部党员大会未通过积分细则',
 };

@@ -95,7 +95,7 @@ export type BranchIndexFigures = z.infer<typeof BranchIndexFigures>;
 
 export const BranchPoints = z.object({
   members: z.number().int(),
-  /** average of the members' points awarded in the period (net of deductions) */
+  /** average of the members' points awarded in the period's year up to its as-of day (net of deductions) */
   averageMemberPoints: z.number(),
   assessmentPoints: z.number().nullable(),
   total: z.number(),

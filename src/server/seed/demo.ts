@@ -4,6 +4,8 @@ import { hashPassword } from '../platform/password';
 import { audit } from '../platform/audit';
 import { insertAccount, insertGrant } from '../domains/admin';
 import { ConfigError } from '../platform/config';
+import { generateAssessments } from './points';
+import { Rng } from './random';
 import { generate, type Tier } from './generate';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
@@ -27,7 +29,12 @@ export async function checkDemoAccounts(deps: Deps) {
 /** Generates the tier's data and, for the demo tier, the demo accounts listed in the README. */
 export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (stage: string, done: number, total: number) => void) {
   const result = await generate(deps.db, deps.cipher, { tier, seed: seedNo, progress, files: deps.files, today: deps.clock.today() });
-  if (tier === 'demo') await createDemoAccounts(deps, result);
+  if (tier === 'demo') {
+    await createDemoAccounts(deps, result);
+    // the county's assessment of its branches, scored by the county account
+    const county = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'county'`);
+    await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
+  }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;
 }

@@ -81,3 +81,67 @@ export function indexPeriods(today: string, months: number): string[] {
   for (const year of [...new Set(out.map((q) => q.slice(0, 4)))]) out.push(year);
   return out;
 }
+
+const SCHEME_ITEMS = [
+  { key: 'org_life', label: '组织生活规范', maxPoints: 30, basis: '查阅会议记录：按季度召开支部党员大会、每月召开支委会、按时上党课，记录完整并经确认' },
+  { key: 'education', label: '党员教育管理', maxPoints: 20, basis: '党员学习教育、民主评议党员、谈心谈话开展情况' },
+  { key: 'development', label: '发展党员工作', maxPoints: 15, basis: '发展程序规范、时限符合要求、材料齐全' },
+  { key: 'dues', label: '党费收缴管理', maxPoints: 15, basis: '按月足额收缴、按时上缴，账目清楚' },
+  { key: 'role', label: '作用发挥', maxPoints: 20, basis: '服务群众、完成中心工作情况，结合年度述职和群众评价' },
+];
+const EVIDENCE: Record<string, string[]> = {
+  org_life: ['查阅会议记录，“三会一课”按时召开，记录完整', '个别月份支委会记录确认不及时', '党课内容充实，书记带头讲党课'],
+  education: ['民主评议党员按时开展，评议结果经支部党员大会通过', '集中学习有计划、有记录', '谈心谈话覆盖全体党员'],
+  development: ['发展程序规范，材料齐全', '培养联系人履职到位', '个别环节时限接近届满'],
+  dues: ['按月足额收缴，按时上缴', '有个别党员补交情况，已说明', '账目清楚，公示及时'],
+  role: ['年度述职评议良好，群众反映较好', '志愿服务活动组织有力', '完成中心工作任务'],
+};
+
+/**
+ * The county's yearly assessment of its branches (the seed: branch points =
+ * the members' average + the superior's assessment): last year's and this
+ * year's schemes published by the root committee in February, agreed by most
+ * branches at a 支部党员大会 in March, last year's scored in full in January,
+ * this year's scored for about half so far. secretary1's branch agreed this
+ * year's scheme and is not yet scored (the county account can score it).
+ */
+export async function generateAssessments(db: Db, rng: Rng, opts: { rootId: string; today: string; scorerId: string; unscored: string }) {
+  const year = Number(opts.today.slice(0, 4));
+  const root = await db.one<{ path: string; name: string }>(sql`SELECT path::text AS path, name FROM org WHERE id = ${opts.rootId}::uuid`);
+  const branches = await db.query<{ id: string; full: number }>(sql`
+    SELECT o.id, (SELECT count(*)::int FROM person p WHERE p.org_id = o.id AND p.is_current AND p.status = 'full') AS full
+    FROM org o WHERE o.path <@ ${root.path}::ltree AND o.type IN ('branch', 'joint_branch', 'general_branch') AND o.dissolved_on IS NULL ORDER BY o.path`);
+  let agreed = 0;
+  let scored = 0;
+  for (const y of [year - 1, year]) {
+    const published = `${y}-02-20`;
+    const scheme = await db.one<{ id: string }>(sql`INSERT INTO rule_version (domain, key, scope_org_id, effective_from, effective_to, source, body)
+      VALUES ('points', 'assessment', ${opts.rootId}::uuid, ${published}::date, ${`${y + 1}-01-01`}::date,
+        ${`${root.name}${y}年度党支部考核细则（${published}发布；经各支部党员大会同意后对该支部生效）`}, ${JSON.stringify({ items: SCHEME_ITEMS, note: null })}::jsonb) RETURNING id`);
+    const votes: Array<{ org: string; on: string; expected: number; present: number; yes: number }> = [];
+    const scores: Array<{ org: string; item: string; points: number; evidence: string; at: string }> = [];
+    for (const b of branches) {
+      if (b.id !== opts.unscored && rng.next() < 0.05) continue; // a few have not voted yet
+      const expected = Math.max(1, b.full);
+      const present = expected <= 2 ? expected : Math.max(Math.floor(expected / 2) + 1, Math.round(expected * (0.8 + 0.15 * rng.next())));
+      votes.push({ org: b.id, on: `${y}-03-${String(5 + Math.floor(rng.next() * 20)).padStart(2, '0')}`, expected, present, yes: present });
+      const scoreIt = y < year ? true : b.id !== opts.unscored && rng.next() < 0.5;
+      if (!scoreIt) continue;
+      const at = y < year ? `${y + 1}-01-${String(10 + Math.floor(rng.next() * 15)).padStart(2, '0')}T02:00:00Z` : `${opts.today}T01:00:00Z`;
+      for (const it of SCHEME_ITEMS) {
+        const share = 0.72 + 0.28 * rng.next();
+        scores.push({ org: b.id, item: it.key, points: Math.round(it.maxPoints * share * 2) / 2, evidence: EVIDENCE[it.key][Math.floor(rng.next() * 3)], at });
+      }
+    }
+    await db.exec(sql`INSERT INTO assessment_agreement (rule_version_id, org_id, voted_on, expected, present, written, yes, no, abstain, passed, recorded_by, recorded_at)
+      SELECT ${scheme.id}::uuid, x.org, x.d, x.e, x.p, 0, x.y, 0, 0, true, ${opts.scorerId}::uuid, (x.d + time '10:00')::timestamptz
+      FROM unnest(${votes.map((v) => v.org)}::uuid[], ${votes.map((v) => v.on)}::date[], ${votes.map((v) => v.expected)}::int[], ${votes.map((v) => v.present)}::int[], ${votes.map((v) => v.yes)}::int[]) AS x(org, d, e, p, y)`);
+    await db.exec(sql`INSERT INTO assessment_score (rule_version_id, org_id, item, points, evidence, scored_by, scored_at)
+      SELECT ${scheme.id}::uuid, x.org, x.item, x.points, x.evidence, ${opts.scorerId}::uuid, x.at
+      FROM unnest(${scores.map((s) => s.org)}::uuid[], ${scores.map((s) => s.item)}::text[], ${scores.map((s) => s.points)}::numeric[], ${scores.map((s) => s.evidence)}::text[], ${scores.map((s) => s.at)}::timestamptz[])
+        WITH ORDINALITY AS x(org, item, points, evidence, at, ord) ORDER BY x.ord`);
+    agreed += votes.length;
+    scored += new Set(scores.map((s) => s.org)).size;
+  }
+  return { agreed, scored };
+}

@@ -72,6 +72,7 @@ interface World {
     toRelease: string; // another open reservation
     pending: string; // a manual award above the threshold waiting for a second approver (requested by the fixture's admin)
     proposal: string; // a proposal of rules not yet voted on
+    scheme: string; // the root's 2026 assessment scheme, agreed by the branch
   };
 }
 
@@ -281,6 +282,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getPointRules: (w) => ({ method: 'GET', url: `/api/v1/points/rules?orgId=${w.branch.id}` }),
   proposePointRules: (w) => ({ method: 'POST', url: '/api/v1/points/rules/proposals', body: { orgId: w.branch.id, effectiveFrom: TEST_TODAY, rules: MATRIX_POINT_RULES } }),
   approvePointRules: (w) => ({ method: 'POST', url: `/api/v1/points/rules/proposals/${w.points.proposal}/approve`, body: { version: 0, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 } }),
+  getBranchAssessment: (w) => ({ method: 'GET', url: `/api/v1/points/assessment?orgId=${w.branch.id}&year=2026` }),
+  getAssessmentScheme: (w) => ({ method: 'GET', url: `/api/v1/points/assessment/scheme?orgId=${w.branch.id}&year=2026` }),
+  // next year's, so the agreed 2026 scheme of the fixture stays the one in force
+  publishAssessmentRules: (w) => ({ method: 'POST', url: '/api/v1/points/assessment/scheme', body: { orgId: w.scopeOrg.id, year: 2027, items: MATRIX_ASSESSMENT_ITEMS } }),
+  agreeAssessmentRules: (w) => ({ method: 'POST', url: `/api/v1/points/assessment/scheme/${w.points.scheme}/agreements`, body: { orgId: w.branch.id, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 } }),
+  scoreBranchAssessment: (w) => ({ method: 'POST', url: '/api/v1/points/assessment/scores', body: { orgId: w.branch.id, year: 2026, scores: [{ item: 'org_life', points: 8, evidence: '矩阵测试评分' }] } }),
   getBranchIndex: (w) => ({ method: 'GET', url: `/api/v1/index/branch?orgId=${w.branch.id}&period=2026-Q4` }),
   getOrgPortrait: (w) => ({ method: 'GET', url: `/api/v1/index/portrait?orgId=${w.branch.id}&period=2026-Q4` }),
   recomputeBranchIndex: (w) => ({ method: 'POST', url: '/api/v1/index/recompute', body: { orgId: w.branch.id, period: '2026-Q4' } }),
@@ -325,6 +332,10 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
+  if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
+  // a branch-level grant: a branch publishes no scheme and is not the superior of itself
+  if (operationId === 'publishAssessmentRules' && w.role === 'secretary') return 400;
+  if (operationId === 'scoreBranchAssessment' && w.role === 'secretary') return 400;
   return null; // any 2xx
 }
 
@@ -422,6 +433,8 @@ async function transferWorld(root: OrgRef, branch: OrgRef): Promise<World['trans
   };
 }
 
+const MATRIX_ASSESSMENT_ITEMS = [{ key: 'org_life', label: '组织生活规范', maxPoints: 10, basis: '查阅会议记录' }];
+
 const MATRIX_POINT_RULES = {
   items: [{ key: 'manual.award', label: '先锋作用', points: 10, caps: {} }, { key: 'manual.deduction', label: '违反纪律', points: -20, caps: {} }],
   expiry: null,
@@ -441,7 +454,9 @@ async function pointsWorld(root: OrgRef, branch: OrgRef, member: string): Promis
   await ok(await admin.post('/api/v1/points/awards', { personId: member, item: 'manual.award', points: 10, factDate: TEST_TODAY, reason: '矩阵测试奖励二', idempotencyKey: `fixture-${branch.id}-award2` }));
   const reserve = async (n: number) => (await ok(await admin.post('/api/v1/points/reservations', { personId: member, points: 2, reason: '矩阵测试兑换', idempotencyKey: `fixture-${branch.id}-reserve-${n}` }))).txn.id as number;
   const pending = await ok(await admin.post('/api/v1/points/awards', { personId: member, item: 'manual.award', points: 11, factDate: TEST_TODAY, reason: '矩阵测试大额奖励', idempotencyKey: `fixture-${branch.id}-pending` }));
-  return { award: String(award.txn.id), toConfirm: String(await reserve(1)), toRelease: String(await reserve(2)), pending: pending.pendingRequestId as string, proposal: await proposal() };
+  const scheme = (await ok(await admin.post('/api/v1/points/assessment/scheme', { orgId: root.id, year: 2026, items: MATRIX_ASSESSMENT_ITEMS }))).id as string;
+  await ok(await admin.post(`/api/v1/points/assessment/scheme/${scheme}/agreements`, { orgId: branch.id, votedOn: TEST_TODAY, expected: 10, present: 8, written: 0, yes: 8, no: 0, abstain: 0 }));
+  return { award: String(award.txn.id), toConfirm: String(await reserve(1)), toRelease: String(await reserve(2)), pending: pending.pendingRequestId as string, proposal: await proposal(), scheme };
 }
 
 /** Meetings of the world's branch in each state the routes act on, made through the API by the root's org_admin. */

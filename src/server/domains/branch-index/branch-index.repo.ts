@@ -104,12 +104,25 @@ export function orgOf(q: Queryable, orgId: string, scope: Sql) {
     SELECT o.id, o.name, o.path::text AS path, o.type, o.parent_id FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
 }
 
-/** The net points the members of a subtree (the part a scope covers) were awarded in some months (from the points rollup) and its current members. */
-export async function subtreePoints(q: Queryable, path: string, fromMonth: string, toMonth: string, scope: Sql) {
-  return q.one<{ net: string; members: number }>(sql`
-    SELECT (SELECT coalesce(sum(r.awarded - r.deducted), 0) FROM point_rollup r JOIN org o ON o.id = r.org_id
-              WHERE o.path <@ ${path}::ltree AND r.month BETWEEN ${fromMonth}::date AND ${toMonth}::date AND ${scope})::text AS net,
-           (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ ${path}::ltree AND p.is_current AND p.status IN ('full', 'probationary') AND ${scope}) AS members`);
+/** The net points the members of a subtree (the part a scope covers) were awarded in some months, from the points rollup. */
+export async function subtreeNetPoints(q: Queryable, path: string, fromMonth: string, toMonth: string, scope: Sql): Promise<number> {
+  const r = await q.one<{ net: string }>(sql`
+    SELECT coalesce(sum(r.awarded - r.deducted), 0)::text AS net FROM point_rollup r JOIN org o ON o.id = r.org_id
+    WHERE o.path <@ ${path}::ltree AND r.month BETWEEN ${fromMonth}::date AND ${toMonth}::date AND ${scope}`);
+  return Number(r.net);
+}
+
+/** Full and probationary members of the part of a subtree a scope covers, counted from the registry. */
+export async function scopedMembers(q: Queryable, path: string, scope: Sql): Promise<number> {
+  const r = await q.one<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ ${path}::ltree AND p.is_current AND p.status IN ('full', 'probationary') AND ${scope}`);
+  return r.n;
+}
+
+/** Full and probationary members of an org with its subtree, from the member rollup (kept per ancestor by trigger). */
+export async function rollupMembers(q: Queryable, orgId: string): Promise<number> {
+  const r = await q.one<{ n: number }>(sql`SELECT coalesce(sum(n), 0)::int AS n FROM member_rollup WHERE org_id = ${orgId}::uuid AND dimension = 'status' AND value IN ('full', 'probationary')`);
+  return r.n;
 }
 
 /** The member's own branch (the branch type org holding them, or the branch above their party group). */

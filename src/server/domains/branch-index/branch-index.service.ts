@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { ActorContext } from '../../platform/actor';
+import { grantsWith, type ActorContext } from '../../platform/actor';
 import type { Db, Queryable } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
@@ -12,6 +12,7 @@ import {
 import { indexCalculator, indexFlag, type IndexOrg, type IndexWindow, type ItemFigure } from './branch-index.calculators';
 import { bandLabel, composeIndex, percentile, trendPeriods } from './branch-index.policy';
 import * as repo from './branch-index.repo';
+import { assessmentTotal } from '../points';
 
 // The branch vanguard index (issue 14): computed for every branch of a
 // subtree and period in batches (each calculator one query per batch, from the
@@ -100,6 +101,11 @@ function figuresOf(row: repo.IndexRow): BranchIndexFigures {
   };
 }
 
+/** Whether the caller's points.read covers the org's whole subtree (a node grant covers the org alone). */
+function subtreeCovered(ctx: ActorContext, org: { path: string }) {
+  return grantsWith(ctx.actor, 'points.read').some((g) => g.orgId === null || (g.scope === 'subtree' && (org.path === g.orgPath || org.path.startsWith(`${g.orgPath}.`))));
+}
+
 const isIndexed = (type: string) => (INDEX_ORG_TYPES as readonly string[]).includes(type);
 
 async function orgFor(deps: Deps, ctx: ActorContext, orgId: string | undefined) {
@@ -127,16 +133,21 @@ export async function getBranchIndex(deps: Deps, ctx: ActorContext, query: { org
   const periods = trendPeriods(period, TREND).filter((p) => periodBounds(p).from <= today);
   // a node grant sees the org itself, never its subtree's branches or members
   const scope = readScope(ctx);
-  const [trendRows, pts, branches, counts] = await Promise.all([
+  const [trendRows, net, members, branches, counts] = await Promise.all([
     isIndexed(org.type) ? repo.trendOf(deps.db, org.id, periods) : Promise.resolve([]),
-    repo.subtreePoints(deps.db, org.path, `${w.from.slice(0, 7)}-01`, `${w.asOf.slice(0, 7)}-01`, scope),
+    // the year of the period, as the superior's assessment is yearly
+    repo.subtreeNetPoints(deps.db, org.path, `${period.slice(0, 4)}-01-01`, `${w.asOf.slice(0, 7)}-01`, scope),
+    // the whole subtree in scope: its members from the rollup (counting 40,000 persons is the slow part otherwise)
+    subtreeCovered(ctx, org) ? repo.rollupMembers(deps.db, org.id) : repo.scopedMembers(deps.db, org.path, scope),
     isIndexed(org.type) ? Promise.resolve([]) : repo.branchesUnder(deps.db, org.path, INDEX_ORG_TYPES, period, 500, scope),
     repo.bandCounts(deps.db, org.path, period, scope),
   ]);
   const row = isIndexed(org.type) ? await storedOrComputed(deps, org, period) : null;
   const byPeriod = new Map(trendRows.map((t) => [t.period, t]));
   if (row) byPeriod.set(period, { period, composite: row.composite, band: row.band });
-  const avg = pts.members > 0 ? Math.round((Number(pts.net) / pts.members) * 10) / 10 : 0;
+  const avg = members > 0 ? Math.round((net / members) * 10) / 10 : 0;
+  // the seed's branch points: the members' average plus the superior's assessment of the year (once the branch agreed to its scheme)
+  const assessment = isIndexed(org.type) ? await assessmentTotal(deps.db, org, Number(period.slice(0, 4))) : null;
   return {
     org: { id: org.id, name: org.name, type: org.type },
     current: row ? figuresOf(row) : null,
@@ -145,7 +156,7 @@ export async function getBranchIndex(deps: Deps, ctx: ActorContext, query: { org
       const band = (t?.band ?? null) as IndexBand | null;
       return { period: p, periodLabel: periodLabel(p), composite: t ? num(t.composite) : null, band, bandLabel: band ? INDEX_BANDS[band] : null };
     }),
-    points: { members: pts.members, averageMemberPoints: avg, assessmentPoints: null, total: avg },
+    points: { members, averageMemberPoints: avg, assessmentPoints: assessment, total: Math.round((avg + (assessment ?? 0)) * 10) / 10 },
     branches: branches.map((b) => ({ orgId: b.id, orgName: b.name, composite: num(b.composite), band: b.band, bandLabel: b.band ? INDEX_BANDS[b.band as IndexBand] : null })),
     bandCounts: Object.fromEntries(counts.map((c) => [c.band, c.n])),
   };

@@ -5,3 +5,4 @@ export { registerPointSource, runAwards, awardFact, awardFacts, awardFactsIn, po
 export { verifyPoints } from './points.verify';
 export { expirePoints, releaseStaleReservations } from './points.service';
 export { rebuildRollup as rebuildPointRollup } from './points.repo';
+export { assessmentTotal } from './points.assessment';

@@ -10,6 +10,8 @@ import {
 import { Created, PageQuery } from '../../../contracts/common';
 import * as service from './points.service';
 import * as rules from './points.rules';
+import * as assessment from './points.assessment';
+import { AgreeAssessmentBody, AssessmentQuery, AssessmentSchemeView, BranchAssessment, PublishAssessmentBody, ScoreAssessmentBody } from '../../../contracts/assessment';
 
 const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const TxnParams = z.object({ id: z.coerce.number().int().positive({ message: '编号格式不正确' }) });
@@ -86,5 +88,33 @@ export function registerPointsRoutes(app: FastifyInstance, deps: Deps) {
     method: 'POST', url: '/api/v1/points/rules/proposals/:id/approve', operationId: 'approvePointRules', summary: '登记支部党员大会对积分细则的表决（应到、实到、赞成、反对、弃权）；通过即生效', tags: ['points'], access: 'points.manage',
     schema: { params: IdParams, body: ApprovePointRulesBody, response: { 200: PointRuleProposalView } },
     handler: async (req) => rules.approvePointRules(deps, contextOf(req), req.params.id, req.body),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/points/assessment', operationId: 'getBranchAssessment', summary: '党支部的上级考核：适用的考核细则、支部党员大会同意情况、上级逐项评分及依据', tags: ['points'], access: 'points.read',
+    schema: { querystring: AssessmentQuery, response: { 200: BranchAssessment } },
+    handler: async (req) => assessment.getBranchAssessment(deps, contextOf(req), req.query.orgId, req.query.year),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/points/assessment/scheme', operationId: 'getAssessmentScheme', summary: '本党委（党总支）发布的年度支部考核细则及所辖支部的同意与得分情况', tags: ['points'], access: 'points.read',
+    schema: { querystring: AssessmentQuery, response: { 200: AssessmentSchemeView } },
+    handler: async (req) => assessment.getAssessmentScheme(deps, contextOf(req), req.query.orgId, req.query.year),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/points/assessment/scheme', operationId: 'publishAssessmentRules', summary: '发布年度支部考核细则（各支部党员大会同意后对该支部生效）', tags: ['points'], access: 'points.approve',
+    schema: { body: PublishAssessmentBody, response: { 201: Created } },
+    handler: async (req, reply) => {
+      reply.code(201);
+      return assessment.publishAssessment(deps, contextOf(req), req.body);
+    },
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/points/assessment/scheme/:id/agreements', operationId: 'agreeAssessmentRules', summary: '登记支部党员大会对上级考核细则的表决（过半数同意后该细则对本支部生效）', tags: ['points'], access: 'points.manage',
+    schema: { params: IdParams, body: AgreeAssessmentBody, response: { 200: BranchAssessment } },
+    handler: async (req) => assessment.agreeAssessment(deps, contextOf(req), req.params.id, req.body),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/points/assessment/scores', operationId: 'scoreBranchAssessment', summary: '上级党组织按考核细则为所辖支部逐项评分（须写明依据；支部须已同意该细则）', tags: ['points'], access: 'points.approve',
+    schema: { body: ScoreAssessmentBody, response: { 200: BranchAssessment } },
+    handler: async (req) => assessment.scoreBranchAssessment(deps, contextOf(req), req.body),
   });
 }

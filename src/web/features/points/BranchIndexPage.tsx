@@ -12,6 +12,7 @@ import { usePageTitle } from '../../shared/use-title';
 import { errorMessage } from '../../shared/api';
 import { useBranchIndex, useOrgPortrait, useRecomputeIndex, type BranchIndex } from './api';
 import { RadarPortrait, TrendChart } from './IndexCharts';
+import { BranchAssessmentCard, SchemeCard } from './AssessmentCards';
 
 // 先锋指数: for a branch, the composite with its band, each sub-index with the
 // items behind it (a figure, its numerator and denominator, and a link to the
@@ -105,7 +106,11 @@ function BranchView({ data, period }: { data: BranchIndex; period: string }) {
                 <div style={{ color: 'rgba(0,0,0,0.45)', marginBottom: 4 }}>档次</div>
                 {cur.bandLabel ? <Tag color={BAND_COLOR[cur.band ?? ''] ?? 'default'} style={{ fontSize: 16, padding: '4px 12px' }}>{cur.bandLabel}</Tag> : <Tag>无数据</Tag>}
               </div>
-              <Statistic title="本期党员人均获得积分" value={data.points.averageMemberPoints} suffix="分" />
+              <Tooltip title={`支部积分 = 本年党员人均获得积分 ${data.points.averageMemberPoints} + 上级考核得分 ${data.points.assessmentPoints ?? '（未评分）'}`}>
+                <div>
+                  <Statistic title="支部积分" value={data.points.total} suffix="分" />
+                </div>
+              </Tooltip>
             </Space>
             {cur.vetoed && <Alert type="error" showIcon style={{ marginTop: 12 }} title="存在否决项，档次定为后进" />}
             <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
@@ -134,6 +139,7 @@ function BranchView({ data, period }: { data: BranchIndex; period: string }) {
       <Card title="扣分项与否决项" size="small">
         <Adjustments list={cur.adjustments} />
       </Card>
+      <BranchAssessmentCard orgId={data.org.id} year={Number(period.slice(0, 4))} />
       <Card title="支部画像" size="small" loading={portrait.isLoading}>
         {portrait.isError ? (
           <ErrorState error={portrait.error} onRetry={() => portrait.refetch()} />
@@ -171,7 +177,7 @@ function BranchView({ data, period }: { data: BranchIndex; period: string }) {
   );
 }
 
-function CommitteeView({ data, onPick }: { data: BranchIndex; onPick: (orgId: string) => void }) {
+function CommitteeView({ data, period, onPick }: { data: BranchIndex; period: string; onPick: (orgId: string) => void }) {
   const order = ['advanced', 'good', 'fair', 'lagging'] as const;
   const labels = { advanced: '先进', good: '较好', fair: '一般', lagging: '后进' };
   return (
@@ -181,13 +187,14 @@ function CommitteeView({ data, onPick }: { data: BranchIndex; onPick: (orgId: st
           {order.map((b) => (
             <Statistic key={b} title={labels[b]} value={data.bandCounts[b] ?? 0} suffix="个" />
           ))}
-          <Statistic title="本期党员人均获得积分" value={data.points.averageMemberPoints} suffix="分" />
+          <Statistic title="本年党员人均获得积分" value={data.points.averageMemberPoints} suffix="分" />
         </Space>
         <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
           按组织顺序列出，不按分数排名。点击支部查看分项指数、数据来源和画像。
         </Typography.Paragraph>
       </Card>
-      <Card size="small" styles={{ body: { overflowX: 'auto' } }}>
+      <SchemeCard orgId={data.org.id} year={Number(period.slice(0, 4))} />
+      <Card size="small" styles={{ body: { overflowX: 'auto' } }} data-testid="index-branches">
         <Table
           rowKey="orgId"
           size="small"
@@ -256,7 +263,7 @@ export function BranchIndexPage() {
       ) : q.data.current ? (
         <BranchView data={q.data} period={period} />
       ) : (
-        <CommitteeView data={q.data} onPick={(id) => set({ orgId: id })} />
+        <CommitteeView data={q.data} period={period} onPick={(id) => set({ orgId: id })} />
       )}
     </Space>
   );

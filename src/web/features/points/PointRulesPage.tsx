@@ -3,7 +3,6 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Empty, Form, Input,
 import { DeleteOutlined, FileAddOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { POINT_ITEMS, PROPOSAL_STATUSES, type PointItemKey, type PointItemRule, type PointRules } from '../../../contracts/points';
-import { voteArithmetic } from '../../../contracts/vote';
 import { applyServerErrors } from '../../shared/form-errors';
 import { dayjs, formatDateTime, todayShanghai } from '../../shared/dates';
 import { usePageOrg } from '../../shared/current-org';
@@ -12,6 +11,7 @@ import { ErrorState, PageLoading } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useApproveRules, usePointRules, useProposeRules, type PointRuleProposalView } from './api';
 import { signed } from './PointsPage';
+import { VoteFiguresModal } from './VoteFiguresModal';
 
 // 积分细则: the rules a branch's points are computed by, agreed by the branch
 // (the seed: the rules and how they are computed are agreed by the branch).
@@ -148,65 +148,20 @@ function DraftModal({ orgId, start, onClose }: { orgId: string; start: PointRule
   );
 }
 
-interface VoteValues {
-  votedOn?: Dayjs;
-  expected?: number;
-  present?: number;
-  written?: number;
-  yes?: number;
-  no?: number;
-  abstain?: number;
-}
-
 function VoteModal({ proposal, onClose }: { proposal: PointRuleProposalView; onClose: () => void }) {
   const { message } = App.useApp();
-  const [form] = Form.useForm<VoteValues>();
   const approve = useApproveRules();
-  const [error, setError] = useState<string | null>(null);
-  const values = Form.useWatch([], form) as VoteValues | undefined;
-  const figures = { expected: values?.expected ?? 0, present: values?.present ?? 0, written: values?.written ?? 0, yes: values?.yes ?? 0, no: values?.no ?? 0, abstain: values?.abstain ?? 0 };
-  const arithmetic = voteArithmetic(figures);
-  const submit = async (v: VoteValues) => {
-    setError(null);
-    try {
-      const r = await approve.mutateAsync({ id: proposal.id, body: { version: proposal.version, votedOn: v.votedOn!.format('YYYY-MM-DD'), ...figures } });
-      message.success(r.status === 'approved' ? '表决通过，细则按生效日期执行' : '表决未通过，已记录');
-      onClose();
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-    }
-  };
-  const n = (name: keyof VoteValues, label: string) => (
-    <Form.Item name={name} label={label} rules={[{ required: true, message: `请填写${label}` }]}>
-      <InputNumber min={0} precision={0} addonAfter="人" style={{ width: 130 }} aria-label={label} />
-    </Form.Item>
-  );
   return (
-    <Modal open title={`登记表决：${proposal.orgName}积分细则`} onCancel={onClose} destroyOnHidden width={640} okText="登记" cancelText="取消" onOk={() => form.submit()} confirmLoading={approve.isPending}>
-      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false} initialValues={{ votedOn: dayjs(todayShanghai()), written: 0, no: 0, abstain: 0 }}>
-        <Form.Item name="votedOn" label="支部党员大会日期" rules={[{ required: true, message: '请选择日期' }]}>
-          <DatePicker allowClear={false} disabledDate={(d) => d.format('YYYY-MM-DD') > todayShanghai()} aria-label="支部党员大会日期" />
-        </Form.Item>
-        <Space size={12} wrap>
-          {n('expected', '应到')}
-          {n('present', '实到')}
-          {n('written', '书面意见')}
-        </Space>
-        <Space size={12} wrap>
-          {n('yes', '赞成')}
-          {n('no', '反对')}
-          {n('abstain', '弃权')}
-        </Space>
-      </Form>
-      <Alert
-        type={arithmetic.problems.length ? 'error' : arithmetic.isPassed ? 'success' : 'warning'}
-        showIcon
-        data-testid="vote-arithmetic"
-        title={arithmetic.problems.length ? arithmetic.problems[0] : arithmetic.lines[arithmetic.lines.length - 1]}
-        description={arithmetic.problems.length ? null : arithmetic.lines.slice(0, -1).join('；')}
-      />
-    </Modal>
+    <VoteFiguresModal
+      title={`登记表决：${proposal.orgName}积分细则`}
+      pending={approve.isPending}
+      onClose={onClose}
+      onSubmit={async (f) => {
+        const r = await approve.mutateAsync({ id: proposal.id, body: { version: proposal.version, ...f } });
+        message.success(r.status === 'approved' ? '表决通过，细则按生效日期执行' : '表决未通过，已记录');
+        onClose();
+      }}
+    />
   );
 }
 

@@ -5,6 +5,7 @@ import type {
 } from '../../../contracts/points';
 import type { Created } from '../../../contracts/common';
 import type { BranchIndex, MyBranchIndex, OrgPortrait, RecomputeIndexResult } from '../../../contracts/branch-index';
+import type { AgreeAssessmentBody, AssessmentSchemeView, BranchAssessment, PublishAssessmentBody, ScoreAssessmentBody } from '../../../contracts/assessment';
 import type { z } from 'zod';
 import { api } from '../../shared/api';
 
@@ -60,3 +61,16 @@ export function useMyBranchIndex() {
   return useQuery({ queryKey: ['points', 'my-index'], queryFn: () => api.get<MyBranchIndex>('/api/v1/me/branch-index') });
 }
 export const useRecomputeIndex = () => useInvalidating((b: { orgId: string; period: string }) => api.post<RecomputeResult>('/api/v1/index/recompute', b));
+
+// -- the superior's assessment (上级考核)
+export type { AssessmentSchemeView, BranchAssessment };
+export function useBranchAssessment(orgId: string | undefined, year: number, enabled: boolean) {
+  return useQuery({ queryKey: ['points', 'assessment', orgId, year], queryFn: () => api.get<BranchAssessment>('/api/v1/points/assessment', { orgId, year }), enabled: enabled && !!orgId });
+}
+export function useAssessmentScheme(orgId: string | undefined, year: number, enabled: boolean) {
+  return useQuery({ queryKey: ['points', 'assessment-scheme', orgId, year], queryFn: () => api.get<AssessmentSchemeView>('/api/v1/points/assessment/scheme', { orgId, year }), enabled: enabled && !!orgId });
+}
+export const usePublishAssessment = () => useInvalidating((b: PublishAssessmentBody) => api.post<z.infer<typeof Created>>('/api/v1/points/assessment/scheme', b));
+export const useAgreeAssessment = () =>
+  useInvalidating((v: { schemeId: string; body: AgreeAssessmentBody }) => api.post<BranchAssessment>(`/api/v1/points/assessment/scheme/${v.schemeId}/agreements`, v.body));
+export const useScoreAssessment = () => useInvalidating((b: ScoreAssessmentBody) => api.post<BranchAssessment>('/api/v1/points/assessment/scores', b));
