@@ -1,9 +1,11 @@
 import { registerPointSource } from './domains/points';
 import { duesPointSource } from './domains/dues';
 import { meetingPointSource } from './domains/meeting';
+import { developmentPointSource } from './domains/development';
 
 /** The facts points are awarded for: each domain offers its own (composition, like the routes). */
 export function registerPointSources() {
   registerPointSource(duesPointSource);
   registerPointSource(meetingPointSource);
+  registerPointSource(developmentPointSource);
 }

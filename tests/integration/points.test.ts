@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { fixedClock } from '../../src/server/platform/clock';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
-import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { awardFact, expirePoints, rebuildPointRollup, releaseStaleReservations, runAwards, verifyPoints } from '../../src/server/domains/points';
 import { registerPointSources } from '../../src/server/point-sources';
 import { sideAccount } from '../../src/server/domains/points/points.repo';
@@ -239,6 +239,21 @@ describe('awards from verified facts, and expiry', () => {
     expect(mine.statusCode, mine.body).toBe(200);
     expect(mine.json().balance).toMatchObject({ balance: 12, awardedThisYear: 12 });
     expect(mine.json().entries.items[0]).toMatchObject({ itemLabel: '参加三会一课', reason: '参加三会一课', sourceType: 'meeting' });
+    await clean(w);
+  });
+
+  it('awards the 培养联系人 for each 培养教育考察 recorded while they were the contacts of the file, once per record', async () => {
+    const w = await world();
+    await approveRules(w.sec, w.branch.id, { ...RULES, items: [...RULES.items, { key: 'development.contact_duty', label: '履行培养联系人职责', points: 2, caps: { year: 8 } }] }, '2026-01-05');
+    const cand = await makeCandidate(h.deps, w.branch.id, 4, '2026-02-01', '联系对象');
+    // member2 appointed contact on 03-05; two half-yearly 考察 on 06-01 and 10-01; the member himself is not a contact
+    await h.db.exec(sql`INSERT INTO dev_step (file_id, step_no, step_date, people) VALUES (${cand.fileId}, 5, '2026-03-05', ${JSON.stringify({ contacts: [{ id: w.member2.id, name: '积分乙' }] })}::jsonb)`);
+    await h.db.exec(sql`INSERT INTO dev_step (file_id, step_no, step_date, data) VALUES (${cand.fileId}, 6, '2026-06-01', '{"conclusion":"表现良好"}'::jsonb), (${cand.fileId}, 6, '2026-10-01', '{"conclusion":"表现良好"}'::jsonb)`);
+    expect(await runAwards(h.deps, '2026-01-01', '2026-12-04')).toMatchObject({ awarded: 2 });
+    expect(await runAwards(h.deps, '2026-01-01', '2026-12-04')).toMatchObject({ awarded: 0 });
+    const entries = (await w.sec.get(`/api/v1/points/entries?personId=${w.member2.id}&pageSize=50`)).json().items as Array<{ points: number; factDate: string; item: string; sourceType: string }>;
+    expect(entries.map((e) => [e.item, e.factDate, e.points, e.sourceType])).toEqual([['development.contact_duty', '2026-10-01', 2, 'dev_step'], ['development.contact_duty', '2026-06-01', 2, 'dev_step']]);
+    expect(await balanceOf(w.sec, w.member.id)).toMatchObject({ balance: 0 });
     await clean(w);
   });
 

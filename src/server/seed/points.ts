@@ -3,6 +3,7 @@ import { sql } from '../platform/sql';
 import { awardFactsIn, type PointFact } from '../domains/points';
 import { duesPointSource } from '../domains/dues';
 import { meetingPointSource } from '../domains/meeting';
+import { developmentPointSource } from '../domains/development';
 import type { Rng } from './random';
 
 // Demo points: most branches passed their 积分细则 (from the template) at a
@@ -58,7 +59,7 @@ export async function generatePoints(db: Db, rng: Rng, opts: { rootPath: string;
 
   // the window's facts, awarded as the daily job awards them
   const facts: PointFact[] = [];
-  for (const s of [duesPointSource, meetingPointSource]) facts.push(...(await s.facts(db, startMonth, opts.today)).filter((f) => f.orgPath === opts.rootPath || f.orgPath.startsWith(`${opts.rootPath}.`)));
+  for (const s of [duesPointSource, meetingPointSource, developmentPointSource]) facts.push(...(await s.facts(db, startMonth, opts.today)).filter((f) => f.orgPath === opts.rootPath || f.orgPath.startsWith(`${opts.rootPath}.`)));
   facts.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.factDate < b.factDate ? -1 : a.factDate > b.factDate ? 1 : a.sourceId < b.sourceId ? -1 : 1));
   let awards = 0;
   const now = new Date(`${opts.today}T04:00:00Z`);

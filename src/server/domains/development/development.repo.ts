@@ -541,3 +541,20 @@ export function overdueFiles(q: Queryable, orgIds: readonly string[], day: strin
       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM dev_deadline d WHERE d.file_id = f.id AND NOT d.provisional AND coalesce(d.extended_due, d.due) < ${day}::date))::int AS overdue
     FROM dev_file f WHERE f.org_id = ANY(${orgIds as string[]}::uuid[]) AND f.state = 'open' GROUP BY f.org_id`);
 }
+
+/**
+ * The 培养教育考察 records (step 6) made in a date range, each with the
+ * 培养联系人 appointed for the file at the time (the latest step 5 on or
+ * before it) and where each contact belongs now — the facts of the points
+ * item development.contact_duty.
+ */
+export function contactDuties(q: Queryable, from: string, to: string) {
+  return q.query<{ step_id: string; step_date: string; person_id: string; org_id: string; org_path: string }>(sql`
+    SELECT s.id::text AS step_id, s.step_date::text AS step_date, p.id AS person_id, p.org_id, o.path::text AS org_path
+    FROM dev_step s
+    JOIN LATERAL (SELECT c5.people FROM dev_step c5 WHERE c5.file_id = s.file_id AND c5.step_no = 5 AND c5.step_date <= s.step_date ORDER BY c5.step_date DESC, c5.id DESC LIMIT 1) k ON true
+    CROSS JOIN LATERAL jsonb_to_recordset(coalesce(k.people->'contacts', '[]'::jsonb)) AS c(id uuid, name text)
+    JOIN person p ON p.id = c.id AND p.is_current
+    JOIN org o ON o.id = p.org_id
+    WHERE s.step_no = 6 AND s.step_date BETWEEN ${from}::date AND ${to}::date`);
+}

@@ -9,3 +9,4 @@ export { listCandidates } from './development.candidates';
 export { listPendingApprovals } from './development.steps';
 export { registerDevelopmentWorkbench } from './development.workbench';
 export { developmentIndexCalculators } from './development.index';
+export { developmentPointSource } from './development.points';

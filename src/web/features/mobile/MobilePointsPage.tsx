@@ -9,7 +9,7 @@ import './points.css';
 // 我的积分 on the phone: the balance, what will expire at the year's end, and
 // every entry with its reason and where it came from. No ranking (RULES §8).
 
-const SOURCE: Record<string, string> = { meeting: '组织生活记录', dues_bill: '党费交纳记录' };
+const SOURCE: Record<string, string> = { meeting: '组织生活记录', dues_bill: '党费交纳记录', dev_step: '发展党员培养考察记录' };
 
 /** My branch's index, where the deployment shows it: band and score, the sub-indices; never a ranking. */
 function MyBranchIndexCard() {
