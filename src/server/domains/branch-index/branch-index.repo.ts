@@ -136,3 +136,12 @@ export function branchOfPerson(q: Queryable, personId: string, types: readonly s
 export function rootOrgs(q: Queryable) {
   return q.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE parent_id IS NULL AND dissolved_on IS NULL ORDER BY seq`);
 }
+
+/** Branches of a period in the lowest band or vetoed, in tree order, with the total (工作台). */
+export function laggingBranches(q: Queryable, scope: Sql, underPath: string | null, period: string, limit: number) {
+  return q.query<{ id: string; name: string; composite: string | null; vetoed: boolean; adjustments: Array<{ applied: boolean; detail: string | null; label: string }>; total: number }>(sql`
+    SELECT o.id, o.name, i.composite::text AS composite, i.vetoed, i.adjustments, count(*) OVER ()::int AS total
+    FROM branch_index i JOIN org o ON o.id = i.org_id
+    WHERE i.period = ${period} AND (i.band = 'lagging' OR i.vetoed) AND o.dissolved_on IS NULL AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
+    ORDER BY o.path LIMIT ${limit}`);
+}

@@ -95,3 +95,17 @@ export function branchesOfScheme(q: Queryable, scheme: { id: string; org_path: s
     FROM org o WHERE o.path <@ ${scheme.org_path}::ltree AND o.path <> ${scheme.org_path}::ltree AND o.type = ANY(${types as string[]}::text[]) AND o.dissolved_on IS NULL AND ${scope}
     ORDER BY o.path LIMIT 1000`);
 }
+
+/** Branches to which a scheme of the year applies and whose 支部党员大会 has not agreed to it yet, in tree order, with the total (工作台). */
+export function awaitingAgreement(q: Queryable, scope: Sql, underPath: string | null, year: number, types: readonly string[], limit: number) {
+  return q.query<{ id: string; name: string; scheme_org: string; total: number }>(sql`
+    SELECT o.id, o.name, sc.org_name AS scheme_org, count(*) OVER ()::int AS total
+    FROM org o
+    JOIN LATERAL (SELECT r.id, s.name AS org_name FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+      WHERE r.domain = 'points' AND r.key = 'assessment' AND s.path @> o.path AND s.path <> o.path
+        AND r.effective_from >= ${`${year}-01-01`}::date AND r.effective_from < ${`${year + 1}-01-01`}::date
+      ORDER BY nlevel(s.path) DESC, r.effective_from DESC, r.created_at DESC LIMIT 1) sc ON true
+    WHERE o.type = ANY(${types as string[]}::text[]) AND o.dissolved_on IS NULL AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
+      AND NOT EXISTS (SELECT 1 FROM assessment_agreement g WHERE g.rule_version_id = sc.id AND g.org_id = o.id AND g.passed)
+    ORDER BY o.path LIMIT ${limit}`);
+}

@@ -6,3 +6,4 @@ export { verifyPoints } from './points.verify';
 export { expirePoints, releaseStaleReservations } from './points.service';
 export { rebuildRollup as rebuildPointRollup } from './points.repo';
 export { assessmentTotal } from './points.assessment';
+export { registerPointsWorkbench } from './points.workbench';

@@ -571,3 +571,27 @@ export async function addToRollups(q: Queryable, deltas: readonly RollupDelta[])
     ON CONFLICT (org_id, month) DO UPDATE SET awarded = point_rollup.awarded + EXCLUDED.awarded, deducted = point_rollup.deducted + EXCLUDED.deducted,
       spent = point_rollup.spent + EXCLUDED.spent, expired = point_rollup.expired + EXCLUDED.expired`);
 }
+
+// -- the 工作台 section (warnings where the caller's scope reaches)
+
+/** Award requests waiting for a second approver, oldest first, with the total. */
+export function pendingForWorkbench(q: Queryable, scope: Sql, underPath: string | null, limit: number) {
+  return q.query<{ id: string; person_name: string; org_name: string; points: number; item: string; reason: string; requested_by: string; total: number }>(sql`
+    SELECT r.id, p.name AS person_name, o.name AS org_name, r.points, r.item, r.reason, r.requested_by, count(*) OVER ()::int AS total
+    FROM point_award_request r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id
+    WHERE r.status = 'pending' AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
+    ORDER BY r.requested_at, r.id LIMIT ${limit}`);
+}
+
+/** Branches with members and no point rules in force on a day (nothing is awarded to their members), in tree order, with the total. */
+export function branchesWithoutRules(q: Queryable, scope: Sql, underPath: string | null, day: string, types: readonly string[], limit: number) {
+  return q.query<{ id: string; name: string; waiting: boolean; total: number }>(sql`
+    SELECT o.id, o.name, EXISTS (SELECT 1 FROM point_rule_proposal x WHERE x.org_id = o.id AND x.status = 'proposed') AS waiting, count(*) OVER ()::int AS total
+    FROM org o
+    WHERE o.type = ANY(${types as string[]}::text[]) AND o.dissolved_on IS NULL AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
+      AND EXISTS (SELECT 1 FROM person p WHERE p.org_id = o.id AND p.is_current AND p.status IN ('full', 'probationary'))
+      AND NOT EXISTS (SELECT 1 FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+        WHERE r.domain = 'points' AND r.key = 'member' AND r.approval_id IS NOT NULL AND s.path @> o.path
+          AND r.effective_from <= ${day}::date AND (r.effective_to IS NULL OR r.effective_to > ${day}::date))
+    ORDER BY o.path LIMIT ${limit}`);
+}
