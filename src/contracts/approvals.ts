@@ -6,9 +6,9 @@ import { Text } from './common';
 // next-level committee's approval of dues reductions (少交/免交) — each scoped
 // exactly like the page where it is decided.
 
-export const APPROVAL_KINDS = { development_step: '发展党员审批', dues_reduction: '党费减免审批', transfer_letter: '组织关系转接审批', lost_contact_decision: '失联党员处理审批' } as const;
+export const APPROVAL_KINDS = { development_step: '发展党员审批', dues_reduction: '党费减免审批', transfer_letter: '组织关系转接审批', lost_contact_decision: '失联党员处理审批', point_award: '积分奖惩复核' } as const;
 export type ApprovalKind = keyof typeof APPROVAL_KINDS;
-export const ApprovalKindEnum = z.enum(['development_step', 'dues_reduction', 'transfer_letter', 'lost_contact_decision']);
+export const ApprovalKindEnum = z.enum(['development_step', 'dues_reduction', 'transfer_letter', 'lost_contact_decision', 'point_award']);
 
 export const MyApprovalsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(200),
@@ -44,7 +44,7 @@ export type ApprovalItem = z.infer<typeof ApprovalItem>;
 export const MyApprovals = z.object({
   /** the oldest first, at most `limit` */
   items: z.array(ApprovalItem),
-  counts: z.object({ development_step: z.number().int(), dues_reduction: z.number().int(), transfer_letter: z.number().int(), lost_contact_decision: z.number().int() }),
+  counts: z.object({ development_step: z.number().int(), dues_reduction: z.number().int(), transfer_letter: z.number().int(), lost_contact_decision: z.number().int(), point_award: z.number().int() }),
   total: z.number().int(),
 });
 export type MyApprovals = z.infer<typeof MyApprovals>;

@@ -46,7 +46,7 @@ describe('listMyApprovals', () => {
   it('gives the county approver the step approvals and the reduction of a branch below, oldest first, with counts and links', async () => {
     const s = await setup();
     const q = await queue(s.county);
-    expect(q.counts).toEqual({ development_step: 4, dues_reduction: 1, transfer_letter: 0, lost_contact_decision: 0 });
+    expect(q.counts).toEqual({ development_step: 4, dues_reduction: 1, transfer_letter: 0, lost_contact_decision: 0, point_award: 0 });
     expect(q.total).toBe(5);
     const dev = q.items.filter((i) => i.kind === 'development_step' && i.orgId === s.a.id);
     expect(dev.map((i) => [i.personName, i.step, i.since])).toEqual([['预审对象', 13, '2026-10-09'], ['审批对象', 17, '2026-11-02'], ['转正对象', 24, '2026-11-20']]);
@@ -70,17 +70,17 @@ describe('listMyApprovals', () => {
   it('shows another branch nothing, a branch-level approver only its own steps, a node grant on the county nothing below it', async () => {
     const s = await setup();
     const secB = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: s.b.id, scope: 'subtree' }])).username, PASSWORD);
-    expect(await queue(secB)).toEqual({ items: [], counts: { development_step: 0, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0 }, total: 0 });
+    expect(await queue(secB)).toEqual({ items: [], counts: { development_step: 0, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0, point_award: 0 }, total: 0 });
     // the proposing branch's secretary decides neither
     expect((await queue(s.secA)).total).toBe(0);
     // an approver over branch B: B's file only
     const adminB = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: s.b.id, scope: 'subtree' }])).username, PASSWORD);
     const qb = await queue(adminB);
     expect(qb.items.map((i) => i.personName)).toEqual(['第二支部预审对象']);
-    expect(qb.counts).toEqual({ development_step: 1, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0 });
+    expect(qb.counts).toEqual({ development_step: 1, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0, point_award: 0 });
     // an approver over branch A itself records A's steps but not the reduction (the next level up decides it)
     const adminA = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: s.a.id, scope: 'subtree' }])).username, PASSWORD);
-    expect((await queue(adminA)).counts).toEqual({ development_step: 3, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0 });
+    expect((await queue(adminA)).counts).toEqual({ development_step: 3, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0, point_award: 0 });
     // a node grant on the county covers neither the branches' files nor their members
     const node = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: s.root.id, scope: 'node' }])).username, PASSWORD);
     expect((await queue(node)).total).toBe(0);
@@ -101,7 +101,7 @@ describe('listMyApprovals', () => {
     const red = await s.county.post(`/api/v1/dues/reductions/${s.reductionId}/decision`, { approve: true, note: '同意免交' });
     expect(red.statusCode, red.body).toBe(200);
     const after = await queue(s.county);
-    expect(after.counts).toEqual({ development_step: before.counts.development_step - 2, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0 });
+    expect(after.counts).toEqual({ development_step: before.counts.development_step - 2, dues_reduction: 0, transfer_letter: 0, lost_contact_decision: 0, point_award: 0 });
     const keys = after.items.map((i) => i.objectId);
     for (const gone of [s.preliminary.fileId, s.admission.fileId, s.reductionId]) expect(keys).not.toContain(gone);
     expect(keys).toContain(s.conversion.fileId);

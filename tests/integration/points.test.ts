@@ -151,6 +151,11 @@ describe('manual awards and deductions', () => {
     expect(own.json().error.code).toBe('SECOND_APPROVER');
     const list = (await w.approver.get('/api/v1/points/award-requests')).json() as Array<{ id: string; points: number; personName: string }>;
     expect(list).toEqual([expect.objectContaining({ id: big.pendingRequestId, points: -15, personName: '积分乙' })]);
+    // it waits in 待我审批 of the second approver (desk and phone), not of the one who asked
+    const queue = (await w.approver.get('/api/v1/me/approvals')).json() as { items: Array<{ kind: string; objectId: string; asked: string; detail: string }>; counts: Record<string, number> };
+    expect(queue.counts.point_award).toBe(1);
+    expect(queue.items.find((i) => i.kind === 'point_award')).toMatchObject({ objectId: big.pendingRequestId, asked: '支部认定的扣减 −15分，待复核', detail: '无正当理由连续三个月不参加组织生活' });
+    expect(((await w.sec.get('/api/v1/me/approvals')).json() as { counts: Record<string, number> }).counts.point_award).toBe(0);
     const ok = await w.approver.post(`/api/v1/points/award-requests/${big.pendingRequestId}/decide`, { approve: true, note: '经支委会研究同意' });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().result.txn).toMatchObject({ kind: 'deduction', points: -15, balanceAfter: -15 });

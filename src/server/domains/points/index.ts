@@ -3,7 +3,7 @@ export { registerPointsRoutes } from './points.routes';
 export { registerPointsJobs } from './points.jobs';
 export { registerPointSource, runAwards, awardFact, awardFacts, awardFactsIn, pointSources, type PointSource, type PointFact } from './points.sources';
 export { verifyPoints } from './points.verify';
-export { expirePoints, releaseStaleReservations } from './points.service';
+export { expirePoints, releaseStaleReservations, listPendingAwardApprovals } from './points.service';
 export { rebuildRollup as rebuildPointRollup } from './points.repo';
 export { assessmentTotal } from './points.assessment';
 export { registerPointsWorkbench } from './points.workbench';

@@ -595,3 +595,13 @@ export function branchesWithoutRules(q: Queryable, scope: Sql, underPath: string
           AND r.effective_from <= ${day}::date AND (r.effective_to IS NULL OR r.effective_to > ${day}::date))
     ORDER BY o.path LIMIT ${limit}`);
 }
+
+/** Award requests a caller may decide (in scope, requested by someone else), oldest first, with the total (待我审批). */
+export function decidableRequests(q: Queryable, scope: Sql, accountId: string, limit: number) {
+  return q.query<{ id: string; person_id: string; person_name: string; org_id: string; org_name: string; item: string; points: number; reason: string; since: string; total: number }>(sql`
+    SELECT r.id, r.person_id, p.name AS person_name, r.org_id, o.name AS org_name, r.item, r.points, r.reason,
+      to_char(r.requested_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS since, count(*) OVER ()::int AS total
+    FROM point_award_request r JOIN person p ON p.id = r.person_id JOIN org o ON o.id = r.org_id
+    WHERE r.status = 'pending' AND r.requested_by <> ${accountId}::uuid AND ${scope}
+    ORDER BY r.requested_at, r.id LIMIT ${limit}`);
+}

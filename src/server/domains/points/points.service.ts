@@ -10,6 +10,7 @@ import {
   type ReservePointsBody, type ReversePointBody, type SettleReservationBody,
 } from '../../../contracts/points';
 import * as repo from './points.repo';
+import type { ApprovalItem } from '../../../contracts/approvals';
 import { expiryOf, insufficient, lockMember, post, replayOf, requestHash, withKeyRace } from './points.ledger';
 
 // Points operations: the member's statement and balance, manual awards and
@@ -321,4 +322,17 @@ export async function listPendingAwards(deps: Deps, ctx: ActorContext): Promise<
     points: r.item === 'manual.deduction' ? -r.points : r.points, factDate: r.fact_date, reason: r.reason, requestedByName: r.requested_by_name, requestedAt: r.requested_at,
     mine: r.requested_by === ctx.actor.accountId,
   }));
+}
+
+/** 待我审批: the large awards and deductions the caller may decide as the second approver. */
+export async function listPendingAwardApprovals(deps: Deps, ctx: ActorContext, limit: number): Promise<{ items: ApprovalItem[]; total: number }> {
+  const rows = await repo.decidableRequests(deps.db, orgInScope(ctx.actor, 'points.approve'), ctx.actor.accountId, limit);
+  return {
+    total: rows[0]?.total ?? 0,
+    items: rows.map((r) => ({
+      kind: 'point_award' as const, key: `point_award:${r.id}`, objectId: r.id, personId: r.person_id, personName: r.person_name, orgId: r.org_id, orgName: r.org_name, step: null,
+      asked: `${POINT_ITEMS[r.item as keyof typeof POINT_ITEMS] ?? r.item} ${r.item === 'manual.deduction' ? '−' : '+'}${r.points}分，待复核`, detail: r.reason,
+      since: r.since, due: null, overdue: false, link: '/admin/points/requests',
+    })),
+  };
 }

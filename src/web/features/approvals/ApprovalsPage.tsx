@@ -7,8 +7,8 @@ import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { useMyApprovals, type ApprovalItem } from './api';
 
-const GO_LABELS: Record<ApprovalKind, string> = { development_step: '发展党员事项', dues_reduction: '党费减免申请', transfer_letter: '组织关系介绍信', lost_contact_decision: '失联党员处理决议' };
-const KIND_COLORS: Record<ApprovalKind, string> = { development_step: 'red', dues_reduction: 'gold', transfer_letter: 'blue', lost_contact_decision: 'purple' };
+const GO_LABELS: Record<ApprovalKind, string> = { development_step: '发展党员事项', dues_reduction: '党费减免申请', transfer_letter: '组织关系介绍信', lost_contact_decision: '失联党员处理决议', point_award: '积分复核' };
+const KIND_COLORS: Record<ApprovalKind, string> = { development_step: 'red', dues_reduction: 'gold', transfer_letter: 'blue', lost_contact_decision: 'purple', point_award: 'green' };
 
 /** 待我审批: what awaits the caller's decision, the oldest first; each row opens the page where it is decided. */
 export function ApprovalsPage() {
@@ -76,6 +76,7 @@ export function ApprovalsPage() {
             { value: 'dues_reduction', label: `${APPROVAL_KINDS.dues_reduction} ${counts?.dues_reduction ?? 0}` },
             { value: 'transfer_letter', label: `${APPROVAL_KINDS.transfer_letter} ${counts?.transfer_letter ?? 0}` },
             { value: 'lost_contact_decision', label: `${APPROVAL_KINDS.lost_contact_decision} ${counts?.lost_contact_decision ?? 0}` },
+            { value: 'point_award', label: `${APPROVAL_KINDS.point_award} ${counts?.point_award ?? 0}` },
           ]}
         />
       </Space>

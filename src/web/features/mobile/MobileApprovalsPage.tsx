@@ -24,6 +24,7 @@ export function MobileApprovalsPage() {
           <span>{APPROVAL_KINDS.dues_reduction} {counts.dues_reduction}</span>
           {counts.transfer_letter > 0 && <span>{APPROVAL_KINDS.transfer_letter} {counts.transfer_letter}</span>}
           {counts.lost_contact_decision > 0 && <span>{APPROVAL_KINDS.lost_contact_decision} {counts.lost_contact_decision}</span>}
+          {counts.point_award > 0 && <span>{APPROVAL_KINDS.point_award} {counts.point_award}</span>}
         </div>
         {items.length === 0 ? (
           <p className="m-approval-empty">暂无待审批事项</p>
