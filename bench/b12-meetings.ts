@@ -4,7 +4,7 @@ import { meetingRollupDifferences } from '../src/server/domains/meeting';
 import { generateMeetings } from '../src/server/seed/meetings';
 import { Rng } from '../src/server/seed/random';
 import type { Benchmark, BenchContext } from './lib/context';
-import { loginInject } from './lib/http';
+import { loginInject, timeInjectedGets } from './lib/http';
 import { LATENCY_HEADER, latencyRow, ms, num, printTable, summarize, verdict } from './lib/stats';
 
 // B12 (meetings). For now only its keywords part: the keywords of a one-hour
@@ -210,18 +210,7 @@ async function databasePart(ctx: BenchContext) {
     const today = deps.clock.today();
     const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
     const n = Math.max(20, Math.min(ctx.options.queries, 500));
-    const timeGet = async (url: string) => {
-      const first = await app.inject({ method: 'GET', url, headers: { cookie } });
-      if (first.statusCode !== 200) throw new Error(`${url} → ${first.statusCode} ${first.body}`);
-      for (let i = 0; i < 20; i++) await app.inject({ method: 'GET', url, headers: { cookie } });
-      const times: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const s = performance.now();
-        await app.inject({ method: 'GET', url, headers: { cookie } });
-        times.push(performance.now() - s);
-      }
-      return summarize(times);
-    };
+    const timeGet = (url: string) => timeInjectedGets(app, cookie, url, n);
     const q = await timeGet(`/api/v1/meetings/compliance?orgId=${root.id}&period=${quarter}`);
     const y = await timeGet(`/api/v1/meetings/compliance?orgId=${root.id}&period=${today.slice(0, 4)}`);
     printTable(`getMeetingCompliance of the root (${num(counts.orgs)} orgs bound, ${num(counts.meetings)} meetings, ${num(counts.rollups)} rollup rows; ${num(n)} sequential app.inject)`, LATENCY_HEADER, [

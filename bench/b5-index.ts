@@ -5,8 +5,8 @@ import { registerIndexItems } from '../src/server/index-items';
 import { generateMeetings } from '../src/server/seed/meetings';
 import { Rng } from '../src/server/seed/random';
 import type { Benchmark } from './lib/context';
-import { loginInject } from './lib/http';
-import { LATENCY_HEADER, latencyRow, ms, num, printTable, summarize, verdict } from './lib/stats';
+import { loginInject, timeInjectedGets } from './lib/http';
+import { LATENCY_HEADER, latencyRow, ms, num, printTable, verdict } from './lib/stats';
 
 // B5 (the branch index part): the index of every branch of the tier's tree
 // recomputed for the running quarter and year (each calculator one query per
@@ -47,18 +47,7 @@ export const b5Index: Benchmark = {
     try {
       const cookie = await loginInject(app, accounts.admin);
       const n = Math.max(20, Math.min(ctx.options.queries, 500));
-      const timeGet = async (url: string) => {
-        const first = await app.inject({ method: 'GET', url, headers: { cookie } });
-        if (first.statusCode !== 200) throw new Error(`${url} → ${first.statusCode} ${first.body}`);
-        for (let i = 0; i < 20; i++) await app.inject({ method: 'GET', url, headers: { cookie } });
-        const times: number[] = [];
-        for (let i = 0; i < n; i++) {
-          const s = performance.now();
-          await app.inject({ method: 'GET', url, headers: { cookie } });
-          times.push(performance.now() - s);
-        }
-        return summarize(times);
-      };
+      const timeGet = (url: string) => timeInjectedGets(app, cookie, url, n);
       const one = await timeGet(`/api/v1/index/branch?orgId=${branch.org_id}&period=${quarter}`);
       const top = await timeGet(`/api/v1/index/branch?orgId=${root.id}&period=${quarter}`);
       const portrait = await timeGet(`/api/v1/index/portrait?orgId=${branch.org_id}&period=${quarter}`);

@@ -6,6 +6,7 @@ import vm from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { BenchAccount } from './data';
+import { summarize, type Summary } from './stats';
 
 const LOAD_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'load.mjs');
 
@@ -20,6 +21,20 @@ export async function loginInject(app: FastifyInstance, account: BenchAccount): 
   const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: account.username, password: account.password } });
   if (r.statusCode !== 200) throw new Error(`login ${account.username} failed: ${r.statusCode} ${r.body}`);
   return cookieFrom(r.headers['set-cookie'] as string | string[] | undefined);
+}
+
+/** Times `n` sequential GETs of a URL through app.inject after `warmup` untimed ones (the first must answer 200). */
+export async function timeInjectedGets(app: FastifyInstance, cookie: string, url: string, n: number, warmup = 20): Promise<Summary> {
+  const first = await app.inject({ method: 'GET', url, headers: { cookie } });
+  if (first.statusCode !== 200) throw new Error(`${url} → ${first.statusCode} ${first.body}`);
+  for (let i = 0; i < warmup; i++) await app.inject({ method: 'GET', url, headers: { cookie } });
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await app.inject({ method: 'GET', url, headers: { cookie } });
+    times.push(performance.now() - s);
+  }
+  return summarize(times);
 }
 
 /** Logs in over real HTTP and returns the Cookie header value. */

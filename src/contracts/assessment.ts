@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { IsoDate, Text } from './common';
+import { Text } from './common';
+import { VoteFigures } from './vote';
 
 // The superior committee's assessment of its branches (考核, issue 14): a
 // yearly scheme of items with their maximum points, which applies to a branch
 // only once its 支部党员大会 agreed to it; then the superior scores each item
 // with its evidence. Branch points = the members' average + these points.
-
-const Count = z.number({ message: '请填写人数' }).int('人数应为整数').min(0, '人数不能为负');
 
 export const AssessmentItem = z.object({
   key: z.string().trim().min(1).max(40).regex(/^[a-z0-9_.-]+$/i, '项目代码只能包含字母、数字和 . _ -'),
@@ -26,16 +25,7 @@ export const PublishAssessmentBody = z.object({
 });
 export type PublishAssessmentBody = z.infer<typeof PublishAssessmentBody>;
 
-export const AgreeAssessmentBody = z.object({
-  orgId: z.uuid({ message: '请选择党支部' }),
-  votedOn: IsoDate,
-  expected: Count,
-  present: Count,
-  written: Count,
-  yes: Count,
-  no: Count,
-  abstain: Count,
-});
+export const AgreeAssessmentBody = VoteFigures.extend({ orgId: z.uuid({ message: '请选择党支部' }) });
 export type AgreeAssessmentBody = z.infer<typeof AgreeAssessmentBody>;
 
 export const ScoreAssessmentBody = z.object({

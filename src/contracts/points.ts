@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, PageQuery, Text, keysOf, pageOf } from './common';
+import { VoteFigures } from './vote';
 
 // Points (积分, RULES §7 and §8): the ledger and the branch-approved rules.
 
@@ -166,18 +167,10 @@ export const ProposePointRulesBody = z.object({
 });
 export type ProposePointRulesBody = z.infer<typeof ProposePointRulesBody>;
 
-const Count = z.number().int().min(0, '人数不能为负').max(100_000);
-export const ApprovePointRulesBody = z.object({
+export const ApprovePointRulesBody = VoteFigures.extend({
   version: z.number().int(),
   /** the 支部党员大会 that voted (optional link to the meeting record) */
   meetingId: z.uuid().optional(),
-  votedOn: IsoDate,
-  expected: Count,
-  present: Count,
-  written: Count,
-  yes: Count,
-  no: Count,
-  abstain: Count,
 });
 export type ApprovePointRulesBody = z.infer<typeof ApprovePointRulesBody>;
 

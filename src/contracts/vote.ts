@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { IsoDate } from './common';
+
 // The 支部大会 arithmetic (RULES §1; 《中国共产党发展党员工作细则》), written
 // once for the server (which records the vote) and the form (which shows it
 // while the secretary types): the meeting may vote when the voting members
@@ -5,6 +8,12 @@
 // when the yes votes (written opinions of absent voting members included) are
 // more than half of those expected. Integer arithmetic: 2 × present > expected,
 // 2 × yes > expected — 8 of 16 is not more than half.
+
+const Count = z.number({ message: '请填写人数' }).int('人数应为整数').min(0, '人数不能为负').max(100_000);
+
+/** A 支部党员大会 vote as the secretary records it: the day and the six counts (the rules' proposal, the assessment's agreement). */
+export const VoteFigures = z.object({ votedOn: IsoDate, expected: Count, present: Count, written: Count, yes: Count, no: Count, abstain: Count });
+export type VoteFigures = z.infer<typeof VoteFigures>;
 
 export interface VoteFiguresInput {
   /** voting members expected (应到): full members on the roll that day */

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, DatePicker, Form, InputNumber, Modal, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { voteArithmetic } from '../../../contracts/vote';
+import { voteArithmetic, type VoteFigures } from '../../../contracts/vote';
 import { applyServerErrors } from '../../shared/form-errors';
 import { dayjs, todayShanghai } from '../../shared/dates';
 
@@ -9,16 +9,6 @@ import { dayjs, todayShanghai } from '../../shared/dates';
 // 赞成 / 反对 / 弃权 and the day — with the RULES §1 arithmetic shown while
 // typing (contracts/vote.ts, the same as admitting a member). Used for a
 // branch's point rules and for its agreement to the superior's assessment.
-
-export interface VoteFigures {
-  votedOn: string;
-  expected: number;
-  present: number;
-  written: number;
-  yes: number;
-  no: number;
-  abstain: number;
-}
 
 interface VoteValues {
   votedOn?: Dayjs;
