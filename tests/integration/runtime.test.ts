@@ -217,7 +217,7 @@ function isAlive(pid: number): boolean {
 }
 
 describe('crash safety', () => {
-  it('a kill -9 under write load loses no acknowledged write, and the next start recovers the data directory', async () => {
+  it('a kill -9 under write load loses no acknowledged write, and the next start recovers the data directory', { timeout: 180_000 }, async () => {
     const dataDir = tempDir();
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' };
