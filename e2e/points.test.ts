@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
@@ -118,6 +119,12 @@ describe('党员积分', () => {
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       expect((await checkChineseGlyphs(page)).cjkVsMissing).toBeGreaterThan(0);
       await screenshot(page, 'branch-index-1440');
+      // the branch report, written on the server with its charts
+      await page.getByRole('button', { name: '支部报告' }).hover();
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'PDF' }).click()]);
+      expect(pdf.suggestedFilename()).toMatch(/先锋指数报告\.pdf$/);
+      const bytes = fs.readFileSync((await pdf.path())!);
+      expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       // from a figure to the facts behind it
       await page.getByRole('link', { name: '查看来源' }).first().click();
       await page.waitForURL((u) => u.pathname === '/admin/meetings/compliance');

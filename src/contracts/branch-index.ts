@@ -117,6 +117,12 @@ export const BranchIndexQuery = z.object({
   period: IndexPeriod.optional(),
 });
 
+/** The branch report (.docx or PDF) of a branch and period. */
+export const BranchReportQuery = BranchIndexQuery.extend({
+  format: z.enum(['docx', 'pdf'], { message: '请选择报告格式：docx 或 pdf' }),
+});
+export type BranchReportQuery = z.infer<typeof BranchReportQuery>;
+
 export const OrgPortrait = z.object({
   org: z.object({ id: z.string(), name: z.string(), type: z.string() }),
   period: z.string(),

@@ -1,4 +1,5 @@
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES } from './dict';
+import { INDEX_BANDS, INDEX_ITEMS } from './branch-index';
 
 // Rule versions as a reader sees them on the 规则版本 page: each rule's name and
 // every field of its body with a Chinese label and its unit, never raw JSON
@@ -60,6 +61,14 @@ const pointItems: Format = (v) =>
       }).join('；')
     : '—';
 const pointExpiry: Format = (v) => (v && typeof v === 'object' && 'yearsAfterAward' in v ? `获得后第${(v as { yearsAfterAward: number }).yearsAfterAward}年年底到期` : '不过期');
+/** 政治建设 权重15（三会一课完成率×2、…）；… */
+const subIndices: Format = (v) =>
+  Array.isArray(v)
+    ? v.map((x: { label: string; weight: number; items: Array<{ key: string; weight: number }> }) => `${x.label} 权重${x.weight}（${x.items.map((i) => `${INDEX_ITEMS[i.key]?.label ?? i.key}${i.weight !== 1 ? `×${i.weight}` : ''}`).join('、')}）`).join('；')
+    : '—';
+const labelled = (suffix: (x: Record<string, unknown>) => string): Format => (v) => (Array.isArray(v) ? (v as Array<Record<string, unknown>>).map((x) => `${String(x.label ?? '')}${suffix(x)}`).join('；') : '—');
+const bands: Format = (v) => (Array.isArray(v) ? v.map((b: { band: keyof typeof INDEX_BANDS; label?: string; min: number }) => `${b.label ?? INDEX_BANDS[b.band]} ≥ ${b.min}分`).join('；') : '—');
+const suggestions: Format = (v) => (Array.isArray(v) ? `${v.length}条（对应项目低于阈值时提出）` : '—');
 const rounding: Format = (v) => (v === 'fen' ? '精确到分' : String(v));
 
 export interface RuleDisplay {
@@ -163,6 +172,23 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
     fields: {
       reservationTtlHours: { label: '兑换冻结未确认自动退回', format: n('小时') },
       awardLookbackDays: { label: '每日计分回看', format: n('天') },
+    },
+  },
+  'index.branch': {
+    name: '支部先锋指数综合方法（本平台默认，自拟）',
+    fields: {
+      subIndices: { label: '分项指数与权重', format: subIndices },
+      deductions: { label: '扣分项', format: labelled((x) => ` 扣${String(x.points)}分`) },
+      vetoes: { label: '否决项（定为后进）', format: labelled(() => '') },
+      bands: { label: '档次', format: bands },
+      suggestions: { label: '整改建议库', format: suggestions },
+    },
+  },
+  'points.assessment': {
+    name: '支部考核细则（上级党组织发布，经支部党员大会同意后对该支部生效）',
+    fields: {
+      items: { label: '考核项目', format: labelled((x) => ` 最多${String(x.maxPoints)}分`) },
+      note: { label: '说明', format: (v) => (typeof v === 'string' && v ? v : '—') },
     },
   },
   'transfer.mobility': {

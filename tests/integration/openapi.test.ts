@@ -16,6 +16,7 @@ const NOT_JSON = new Set([
   'renderTransferLetter', // the letter as a PDF
   'downloadMeetingFile', // the stored photo or document
   'renderMeetingReport', // docx
+  'renderBranchReport', // docx / pdf
   'getCalendarIcs', // text/calendar (RFC 5545)
   'joinMeetingRoom', // a WebSocket (101 Switching Protocols); its messages: RoomClientMessage / RoomServerMessage in contracts/meeting.ts
   'exportMemberDuesStatement', // xlsx

@@ -290,6 +290,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   scoreBranchAssessment: (w) => ({ method: 'POST', url: '/api/v1/points/assessment/scores', body: { orgId: w.branch.id, year: 2026, scores: [{ item: 'org_life', points: 8, evidence: '矩阵测试评分' }] } }),
   getBranchIndex: (w) => ({ method: 'GET', url: `/api/v1/index/branch?orgId=${w.branch.id}&period=2026-Q4` }),
   getOrgPortrait: (w) => ({ method: 'GET', url: `/api/v1/index/portrait?orgId=${w.branch.id}&period=2026-Q4` }),
+  renderBranchReport: (w) => ({ method: 'GET', url: `/api/v1/index/report?orgId=${w.branch.id}&period=2026-Q4&format=pdf` }),
   recomputeBranchIndex: (w) => ({ method: 'POST', url: '/api/v1/index/recompute', body: { orgId: w.branch.id, period: '2026-Q4' } }),
   getMyBranchIndex: () => ({ method: 'GET', url: '/api/v1/me/branch-index' }),
   getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),

@@ -503,6 +503,7 @@ describe('subtree isolation over generated org trees', () => {
             }
             const isBranch = ['branch', 'joint_branch', 'general_branch'].includes(t.type);
             check('getOrgPortrait?orgId', t, await client.get(`/api/v1/index/portrait?orgId=${t.id}&period=2026-Q4`), orgIn(t), 'points.read', isBranch ? [200] : [400]);
+            check('renderBranchReport?orgId', t, await client.get(`/api/v1/index/report?orgId=${t.id}&period=2026-Q4&format=pdf`), orgIn(t), 'points.read', isBranch ? [200] : [400]);
             check('recomputeBranchIndex', t, await client.post('/api/v1/index/recompute', { orgId: t.id, period: '2026-Q4' }), orgIn(t), 'points.manage');
             check('getBranchAssessment?orgId', t, await client.get(`/api/v1/points/assessment?orgId=${t.id}&year=2026`), orgIn(t), 'points.read', isBranch ? [200] : [400]);
             check('getAssessmentScheme?orgId', t, await client.get(`/api/v1/points/assessment/scheme?orgId=${t.id}&year=2026`), orgIn(t), 'points.read');

@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, List, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Col, Descriptions, Dropdown, Empty, List, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router';
 import type { IndexAdjustment, IndexItem, SubIndex } from '../../../contracts/branch-index';
 import { periodLabel, periodOf } from '../../../contracts/meeting';
@@ -9,7 +9,7 @@ import { usePageOrg } from '../../shared/current-org';
 import { can, useMe } from '../../shared/session';
 import { ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
-import { errorMessage } from '../../shared/api';
+import { api, errorMessage } from '../../shared/api';
 import { useBranchIndex, useOrgPortrait, useRecomputeIndex, type BranchIndex } from './api';
 import { RadarPortrait, TrendChart } from './IndexCharts';
 import { BranchAssessmentCard, SchemeCard } from './AssessmentCards';
@@ -230,6 +230,18 @@ export function BranchIndexPage() {
     for (const [k, v] of Object.entries(patch)) next.set(k, v);
     setParams(next);
   };
+  const [downloading, setDownloading] = useState(false);
+  const download = async (format: 'docx' | 'pdf') => {
+    if (!q.data) return;
+    setDownloading(true);
+    try {
+      await api.download('/api/v1/index/report', { orgId: q.data.org.id, period, format }, `${q.data.org.name}先锋指数报告.${format}`);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setDownloading(false);
+    }
+  };
   const run = async () => {
     if (!q.data) return;
     try {
@@ -247,6 +259,21 @@ export function BranchIndexPage() {
         </Typography.Title>
         <Space wrap>
           <Select aria-label="统计期" value={period} options={options} onChange={(v) => set({ period: v })} style={{ width: 180 }} />
+          {q.data?.current && (
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'docx', label: 'Word（.docx）' },
+                  { key: 'pdf', label: 'PDF' },
+                ],
+                onClick: ({ key }) => void download(key as 'docx' | 'pdf'),
+              }}
+            >
+              <Button icon={<DownloadOutlined />} loading={downloading}>
+                支部报告
+              </Button>
+            </Dropdown>
+          )}
           {can(me, 'points.manage') && (
             <Tooltip title="指数每天自动计算一次；刚录入的会议、党费等可点此立即重算">
               <Button icon={<ReloadOutlined />} onClick={run} loading={recompute.isPending} disabled={!q.data}>
