@@ -25,10 +25,12 @@ async function main() {
   if (!(await hasAnyOrg(deps)) && isDemoAllowed(deps) && (runtime.isEmbedded || config.demoMode === 'on')) {
     logger.info('empty database: generating the demo data (tier demo, seed 1)…');
     let lastStage = '';
-    await seed(deps, 'demo', 1, (stage, done, total) => {
+    const seeded = await seed(deps, 'demo', 1, (stage, done, total) => {
       if (stage !== lastStage || done === total) logger.info(`demo data: ${stage} ${done}/${total}`);
       lastStage = stage;
     });
+    // the older points history, awarded in the background once the server runs (seed/points.ts)
+    if (seeded.pointsBackfill) await deps.jobs.enqueue('points.backfill', { ...seeded.pointsBackfill }, { dedupeKey: 'demo-points-backfill' });
   }
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   try {

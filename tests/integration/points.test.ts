@@ -278,6 +278,23 @@ describe('awards from verified facts, and expiry', () => {
     await clean(w);
   });
 
+  it('backfills a past range through the points.backfill job (the older history of the demo)', async () => {
+    const w = await world();
+    await approveRules(w.sec, w.branch.id, RULES, '2026-01-05');
+    for (const d of ['2026-02-10', '2026-05-12']) {
+      const m = await h.db.one<{ id: string }>(sql`INSERT INTO meeting (org_id, type, status, title, planned_date, held_on) VALUES (${w.branch.id}, 'branch_assembly', 'held', ${'补计会议' + d}, ${d}, ${d}) RETURNING id`);
+      await h.db.exec(sql`INSERT INTO meeting_minutes (meeting_id, locked_at) VALUES (${m.id}, now())`);
+      await h.db.exec(sql`INSERT INTO meeting_attendee (meeting_id, person_id, person_name, kind, can_vote, attendance) VALUES (${m.id}, ${w.member.id}, '积分甲', 'member', true, 'present')`);
+    }
+    const id = await h.deps.jobs.enqueue('points.backfill', { from: '2026-01-01', to: '2026-03-31' });
+    await h.deps.jobs.runDue();
+    const job = await h.db.one<{ status: string; result: { awarded: number; from: string } }>(sql`SELECT status, result FROM job WHERE id = ${id}`);
+    // only February's meeting lies in the range
+    expect(job).toMatchObject({ status: 'succeeded', result: { awarded: 1, from: '2026-01-01' } });
+    expect(await balanceOf(w.sec, w.member.id)).toMatchObject({ balance: 5 });
+    await clean(w);
+  });
+
   it('expires what the balance holds beyond the awards still valid, oldest first', async () => {
     const w = await world();
     clock.set('2025-03-01T04:00:00Z');

@@ -11,7 +11,7 @@ import { drawIdNumber, Rng } from './random';
 import { generateDevelopment } from './development';
 import { generateDues } from './dues';
 import { generateMeetings } from './meetings';
-import { generatePoints, indexPeriods } from './points';
+import { generatePoints, indexPeriods, type PointsBackfill } from './points';
 import { recomputeIndex } from '../domains/branch-index';
 import { registerIndexItems } from '../index-items';
 
@@ -35,14 +35,16 @@ interface TierShape {
   transferShare: number;
   /** years of 三会一课 history up to today (0: none) */
   meetingYears: number;
-  /** months of points history (branches' rules passed at their start, the facts since awarded) */
+  /** months of points awarded while seeding (0: no points) */
   pointMonths: number;
+  /** months of points history in all (rules passed at its start; the months before `pointMonths` left to the points.backfill job) */
+  pointHistoryMonths: number;
 }
 
 export const TIERS: Record<Tier, TierShape> = {
-  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02, meetingYears: 3, pointMonths: 12 },
-  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02, meetingYears: 1, pointMonths: 0 },
-  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0, meetingYears: 0, pointMonths: 0 },
+  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02, meetingYears: 3, pointMonths: 12, pointHistoryMonths: 36 },
+  county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02, meetingYears: 1, pointMonths: 0, pointHistoryMonths: 0 },
+  city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0, meetingYears: 0, pointMonths: 0, pointHistoryMonths: 0 },
 };
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'.split('');
@@ -65,6 +67,8 @@ export interface SeedResult {
   branches: Array<{ id: string; name: string }>;
   /** persons per branch id, ordered; used to pick demo secretaries and members */
   people: Map<string, string[]>;
+  /** the older points history left to the points.backfill job (null: none) */
+  pointsBackfill: PointsBackfill | null;
 }
 
 function uuidFrom(rng: Rng): string {
@@ -325,9 +329,11 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     const m = await generateMeetings(db, rng, { rootPath: root.path, today, years: shape.meetingYears, planAhead: true });
     progress('三会一课', m.meetings, m.meetings);
   }
-  // -- 积分: the branches' rules passed a year ago, the facts since awarded through the ledger (secretary1's branch has its rules)
+  // -- 积分: the branches' rules passed three years ago, the last year's facts awarded through the ledger, the earlier ones left to a job (secretary1's branch has its rules)
+  let pointsBackfill: PointsBackfill | null = null;
   if (shape.pointMonths) {
-    const p = await generatePoints(db, rng, { rootPath: root.path, today, months: shape.pointMonths, keepWithRules: new Set([branches[0].id]) });
+    const p = await generatePoints(db, rng, { rootPath: root.path, today, months: shape.pointMonths, historyMonths: shape.pointHistoryMonths, keepWithRules: new Set([branches[0].id]) });
+    pointsBackfill = p.backfill;
     progress('党员积分', p.awards, p.awards);
     // the branch index of the last eight quarters and two years (from the meetings, dues and committees of that time), as the daily job leaves them
     registerIndexItems();
@@ -338,5 +344,5 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     }
   }
   await db.exec(sql`ANALYZE`);
-  return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people };
+  return { rootId: root.id, orgs: orgs.length, members: total, branches: branches.map((b) => ({ id: b.id, name: b.name })), people, pointsBackfill };
 }

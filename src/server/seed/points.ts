@@ -7,18 +7,32 @@ import { developmentPointSource } from '../domains/development';
 import type { Rng } from './random';
 
 // Demo points: most branches passed their 积分细则 (from the template) at a
-// 支部党员大会 at the start of the window — the vote recorded with its figures
+// 支部党员大会 at the start of the history — the vote recorded with its figures
 // — and a few have not yet (one with a draft waiting for the vote), so a
-// newcomer sees both. Then the facts of the window (dues paid on time,
-// meetings attended with locked minutes) are awarded through the ledger's own
-// batch path: chains, balances and rollups exactly as the daily job makes them.
+// newcomer sees both. Then the facts of the last months (dues paid on time,
+// meetings attended with locked minutes, contact duties) are awarded through
+// the ledger's own batch path: chains, balances and rollups exactly as the
+// daily job makes them. The earlier years of the history cost ~10 s a year
+// through that path, more than a first start may take (B13): they are
+// returned as a range for the points.backfill job, which `npm start` queues
+// after seeding (the same awards, in the background, then expiry).
 
 const BATCH = 500;
 
-export async function generatePoints(db: Db, rng: Rng, opts: { rootPath: string; today: string; months: number; keepWithRules: ReadonlySet<string> }): Promise<{ branches: number; awards: number }> {
+export interface PointsBackfill {
+  from: string;
+  to: string;
+}
+
+export async function generatePoints(
+  db: Db, rng: Rng, opts: { rootPath: string; today: string; months: number; historyMonths: number; keepWithRules: ReadonlySet<string> },
+): Promise<{ branches: number; awards: number; backfill: PointsBackfill | null }> {
   const y = Number(opts.today.slice(0, 4));
   const m = Number(opts.today.slice(5, 7));
-  const startMonth = new Date(Date.UTC(y, m - 1 - opts.months, 1)).toISOString().slice(0, 10);
+  const monthStart = (back: number) => new Date(Date.UTC(y, m - 1 - back, 1)).toISOString().slice(0, 10);
+  // the rules passed at the start of the whole history; the last `months` awarded now, the earlier ones left to a job
+  const historyStart = monthStart(Math.max(opts.months, opts.historyMonths));
+  const startMonth = monthStart(opts.months);
   const template = (await db.one<{ body: unknown }>(sql`SELECT body FROM rule_version WHERE domain = 'points' AND key = 'member.template' ORDER BY effective_from DESC LIMIT 1`)).body;
   const branches = await db.query<{ id: string; name: string; full: number }>(sql`
     SELECT o.id, o.name, (SELECT count(*)::int FROM person p WHERE p.org_id = o.id AND p.is_current AND p.status = 'full') AS full
@@ -38,7 +52,7 @@ export async function generatePoints(db: Db, rng: Rng, opts: { rootPath: string;
     const no = present >= 6 && rng.next() < 0.3 ? 1 : 0;
     const abstain = present >= 8 && rng.next() < 0.2 ? 1 : 0;
     // the vote is on a working day in the window's first week
-    const votedOn = new Date(Date.parse(`${startMonth}T00:00:00Z`) + Math.floor(rng.next() * 5) * 86_400_000).toISOString().slice(0, 10);
+    const votedOn = new Date(Date.parse(`${historyStart}T00:00:00Z`) + Math.floor(rng.next() * 5) * 86_400_000).toISOString().slice(0, 10);
     passed.push({ id: b.id, name: b.name, votedOn, expected, present, yes: present - no - abstain, no, abstain });
   }
   if (passed.length) {
@@ -66,7 +80,8 @@ export async function generatePoints(db: Db, rng: Rng, opts: { rootPath: string;
   for (let i = 0; i < facts.length; i += BATCH) {
     for (const o of await awardFactsIn(db, now, facts.slice(i, i + BATCH))) if (o === 'awarded') awards++;
   }
-  return { branches: passed.length, awards };
+  const backfill = historyStart < startMonth ? { from: historyStart, to: new Date(Date.parse(`${startMonth}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) } : null;
+  return { branches: passed.length, awards, backfill };
 }
 
 /** The quarters and years the demo's index history covers: those overlapping the last `months` months up to today. */

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Deps } from '../../deps';
+import { IsoDate } from '../../../contracts/common';
 import { addDays } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
 import { releaseStaleReservations, expirePoints } from './points.service';
@@ -23,4 +25,14 @@ export function registerPointsJobs(deps: Deps) {
     const released = await releaseStaleReservations(deps, rule.reservationTtlHours);
     return { ...awards, expiredMembers: expired.members, expiredPoints: expired.points, released };
   });
+  // the facts of a past range (the demo's older history; a branch's first rules passed with a
+  // retroactive effective date): awarded as the daily job awards them, then what has expired since
+  deps.jobs.register('points.backfill', async (job) => {
+    const range = BackfillRange.parse(job.payload);
+    const awards = await runAwards(deps, range.from, range.to);
+    const expired = await expirePoints(deps, deps.clock.today());
+    return { ...awards, from: range.from, to: range.to, expiredMembers: expired.members, expiredPoints: expired.points };
+  });
 }
+
+const BackfillRange = z.object({ from: IsoDate, to: IsoDate }).refine((r) => r.from <= r.to, '起始日期不能晚于结束日期');
