@@ -5,10 +5,10 @@ import { sql } from '../src/server/platform/sql';
 import type { Harness } from '../tests/helpers/harness';
 import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
 
-// 党员积分 from the rules to the phone: secretary1's branch has rules passed a
-// year ago (demo data); secretary1 drafts a new version from them, records the
+// 党员积分 from the rules to the phone: secretary1's branch has rules passed three
+// years ago (demo data); secretary1 drafts a new version from them, records the
 // 支部党员大会 vote (the arithmetic shown while typing), registers an award with
-// its reason, and member1 sees it with the reason, on top of a year of points
+// its reason, and member1 sees it with the reason, on top of the months of points
 // from dues and meetings, on a 360 px phone.
 
 let h: Harness;
@@ -29,7 +29,7 @@ describe('党员积分', () => {
     const who = await h.db.one<{ name: string; balance: string }>(sql`SELECT p.name, coalesce((SELECT balance FROM point_account WHERE kind = 'member' AND person_id = p.id), 0) AS balance
       FROM account a JOIN person p ON p.id = a.person_id WHERE a.username = 'member1'`);
     const before = Number(who.balance);
-    // a year of dues paid on time and meetings attended is already there
+    // months of dues paid on time and meetings attended are already there
     expect(before).toBeGreaterThan(0);
     const today = h.deps.clock.today();
     const desk = await newPage(browser);

@@ -42,7 +42,7 @@ interface TierShape {
 }
 
 export const TIERS: Record<Tier, TierShape> = {
-  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02, meetingYears: 3, pointMonths: 12, pointHistoryMonths: 36 },
+  demo: { counties: 0, subsPerCounty: 6, branchesPerSub: 20, generalPerSub: 1, branchesPerGeneral: 3, partyGroupsPerBranch: 0, targetMembers: 3000, duesMonths: 36, transferShare: 0.02, meetingYears: 3, pointMonths: 6, pointHistoryMonths: 36 },
   county: { counties: 0, subsPerCounty: 40, branchesPerSub: 42, generalPerSub: 2, branchesPerGeneral: 3, partyGroupsPerBranch: 2, targetMembers: 40000, duesMonths: 36, transferShare: 0.02, meetingYears: 1, pointMonths: 0, pointHistoryMonths: 0 },
   city: { counties: 10, subsPerCounty: 30, branchesPerSub: 45, generalPerSub: 2, branchesPerGeneral: 2, partyGroupsPerBranch: 0, targetMembers: 300000, duesMonths: 0, transferShare: 0, meetingYears: 0, pointMonths: 0, pointHistoryMonths: 0 },
 };
@@ -329,7 +329,7 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     const m = await generateMeetings(db, rng, { rootPath: root.path, today, years: shape.meetingYears, planAhead: true });
     progress('三会一课', m.meetings, m.meetings);
   }
-  // -- 积分: the branches' rules passed three years ago, the last year's facts awarded through the ledger, the earlier ones left to a job (secretary1's branch has its rules)
+  // -- 积分: the branches' rules passed three years ago, the last six months' facts awarded through the ledger, the earlier ones left to a job (secretary1's branch has its rules)
   let pointsBackfill: PointsBackfill | null = null;
   if (shape.pointMonths) {
     const p = await generatePoints(db, rng, { rootPath: root.path, today, months: shape.pointMonths, historyMonths: shape.pointHistoryMonths, keepWithRules: new Set([branches[0].id]) });

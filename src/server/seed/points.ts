@@ -72,8 +72,8 @@ export async function generatePoints(
   }
 
   // the window's facts, awarded as the daily job awards them
-  const facts: PointFact[] = [];
-  for (const s of [duesPointSource, meetingPointSource, developmentPointSource]) facts.push(...(await s.facts(db, startMonth, opts.today)).filter((f) => f.orgPath === opts.rootPath || f.orgPath.startsWith(`${opts.rootPath}.`)));
+  let facts: PointFact[] = [];
+  for (const s of [duesPointSource, meetingPointSource, developmentPointSource]) facts = facts.concat((await s.facts(db, startMonth, opts.today)).filter((f) => f.orgPath === opts.rootPath || f.orgPath.startsWith(`${opts.rootPath}.`)));
   facts.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.factDate < b.factDate ? -1 : a.factDate > b.factDate ? 1 : a.sourceId < b.sourceId ? -1 : 1));
   let awards = 0;
   const now = new Date(`${opts.today}T04:00:00Z`);
