@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { createDb, type Db } from '../../src/server/platform/db';
-import { createJobRunner, type JobRunner } from '../../src/server/platform/jobs';
+import { createJobRunner, JobInterrupted, type JobRunner } from '../../src/server/platform/jobs';
 import { createHarness, login, type Harness } from '../helpers/harness';
 import { JOB_KINDS } from '../../src/contracts/admin';
 import { makeAccount, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
@@ -60,6 +60,30 @@ describe('job runner', () => {
     const row = await jobRow(id);
     expect(row).toMatchObject({ status: 'succeeded', attempts: 1, result: { doubled: 42 }, last_error: null });
     expect(row.finished_at).not.toBeNull();
+  });
+
+  it('a long job interrupted by the runner stopping goes back to the queue with its attempt not counted, and runs again', async () => {
+    const runner = createJobRunner(h.db);
+    const kind = kindOf('interrupted');
+    const started = deferred();
+    let runs = 0;
+    runner.register(kind, async (job) => {
+      runs++;
+      if (runs > 1) return { done: true };
+      started.resolve();
+      // a batch loop that checks for the shutdown between batches
+      while (!job.stopping()) await new Promise<void>((r) => setImmediate(r));
+      throw new JobInterrupted();
+    });
+    const id = await runner.enqueue(kind, {});
+    runner.start(5);
+    await started.promise;
+    await runner.stop();
+    expect(await h.db.one(sql`SELECT status, attempts, started_at, last_error FROM job WHERE id = ${id}`)).toEqual({ status: 'queued', attempts: 0, started_at: null, last_error: null });
+    const again = createJobRunner(h.db);
+    again.register(kind, async () => ({ done: true }));
+    expect(await again.runDue()).toBeGreaterThanOrEqual(1);
+    expect(await jobRow(id)).toMatchObject({ status: 'succeeded', attempts: 1, result: { done: true } });
   });
 
   it('retries a failing job with a growing backoff and fails it after max attempts', async () => {

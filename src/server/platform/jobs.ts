@@ -14,6 +14,19 @@ export interface JobContext {
   createdBy: string | null;
   orgId: string | null;
   progress(done: number, total?: number | null, message?: string | null): Promise<void>;
+  /** true once the runner is stopping (the process shuts down): a long job stops at a safe point by throwing JobInterrupted */
+  stopping(): boolean;
+}
+
+/**
+ * Thrown by a job that stopped at a safe point because the runner is stopping:
+ * the job goes back to the queue as it was claimed (the attempt not counted),
+ * to continue on the next start. Only for idempotent work.
+ */
+export class JobInterrupted extends Error {
+  constructor() {
+    super('interrupted by shutdown');
+  }
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
@@ -79,9 +92,15 @@ export function createJobRunner(db: Db, log: (msg: string, extra?: unknown) => v
         progress: async (done, total, message) => {
           await db.exec(sql`UPDATE job SET progress = ${done}, progress_total = coalesce(${total ?? null}::int, progress_total), message = coalesce(${message ?? null}, message), heartbeat_at = now() WHERE id = ${job.id}`);
         },
+        stopping: () => stopping,
       });
       await db.exec(sql`UPDATE job SET status = 'succeeded', finished_at = now(), result = ${JSON.stringify(result ?? null)}::jsonb, last_error = NULL WHERE id = ${job.id}`);
     } catch (err) {
+      if (err instanceof JobInterrupted) {
+        await db.exec(sql`UPDATE job SET status = 'queued', attempts = attempts - 1, started_at = NULL, worker_id = NULL, run_at = now() WHERE id = ${job.id}`);
+        log(`job ${job.kind} ${job.id} interrupted by shutdown: back in the queue`);
+        return true;
+      }
       const message = (err as Error).message?.slice(0, 2000) ?? String(err);
       const willRetry = job.attempts + 1 < job.max_attempts;
       const backoff = 5 * 2 ** job.attempts;

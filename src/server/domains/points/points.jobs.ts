@@ -17,10 +17,10 @@ export interface LedgerRule {
 // the meeting, are caught), expire points past their validity, and give back
 // reservations the mall left open.
 export function registerPointsJobs(deps: Deps) {
-  deps.jobs.register('points.daily', async () => {
+  deps.jobs.register('points.daily', async (job) => {
     const today = deps.clock.today();
     const rule = (await ruleInForce<LedgerRule>(deps.db, 'points', 'ledger', today)).body;
-    const awards = await runAwards(deps, addDays(today, -rule.awardLookbackDays), today);
+    const awards = await runAwards(deps, addDays(today, -rule.awardLookbackDays), today, job.stopping);
     const expired = await expirePoints(deps, today);
     const released = await releaseStaleReservations(deps, rule.reservationTtlHours);
     return { ...awards, expiredMembers: expired.members, expiredPoints: expired.points, released };
@@ -29,7 +29,7 @@ export function registerPointsJobs(deps: Deps) {
   // retroactive effective date): awarded as the daily job awards them, then what has expired since
   deps.jobs.register('points.backfill', async (job) => {
     const range = BackfillRange.parse(job.payload);
-    const awards = await runAwards(deps, range.from, range.to);
+    const awards = await runAwards(deps, range.from, range.to, job.stopping);
     const expired = await expirePoints(deps, deps.clock.today());
     return { ...awards, from: range.from, to: range.to, expiredMembers: expired.members, expiredPoints: expired.points };
   });

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps';
+import { JobInterrupted } from '../../platform/jobs';
 import type { Db, Queryable } from '../../platform/db';
 import { isUniqueViolation } from '../../platform/db';
 import { PointRules, type PointItemKey } from '../../../contracts/points';
@@ -165,14 +166,16 @@ export async function awardFactsIn(db: Db, now: Date, facts: readonly PointFact[
 
 const BATCH = 50;
 
-/** Every registered source's facts in [from, to], awarded in batches; each member's facts in date order (caps count the earlier first). */
-export async function runAwards(deps: Deps, from: string, to: string): Promise<Record<AwardOutcome, number> & { facts: number }> {
+/** Every registered source's facts in [from, to], awarded in batches; each member's facts in date order (caps count the earlier first); a runner stopping interrupts it between batches. */
+export async function runAwards(deps: Deps, from: string, to: string, stopping: () => boolean = () => false): Promise<Record<AwardOutcome, number> & { facts: number }> {
   const counts = { facts: 0, awarded: 0, exists: 0, no_rules: 0, not_in_rules: 0, capped: 0 };
   // concatenated, not spread into push: a range of years has hundreds of thousands of facts (beyond the call stack's arguments)
   let facts: PointFact[] = [];
   for (const s of sources) facts = facts.concat(await s.facts(deps.db, from, to));
   facts.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.factDate < b.factDate ? -1 : a.factDate > b.factDate ? 1 : a.sourceId < b.sourceId ? -1 : 1));
   for (let i = 0; i < facts.length; i += BATCH) {
+    // between batches: a shutdown stops here, and the job runs again (what was awarded stays awarded)
+    if (stopping()) throw new JobInterrupted();
     for (const o of await awardFacts(deps, facts.slice(i, i + BATCH))) {
       counts.facts++;
       counts[o]++;
