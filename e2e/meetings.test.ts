@@ -288,7 +288,8 @@ describe('meetings (三会一课)', () => {
       // 评议: the first member graded 基本合格
       await page.goto(`${base}/admin/meetings/${review.id}?tab=reviews`);
       const reviews = page.getByTestId('reviews');
-      const row = reviews.locator('.ant-table-row').first();
+      // the first member not graded 基本合格 already (choosing the stored grade again changes nothing)
+      const row = reviews.locator('.ant-table-row').filter({ hasNot: page.locator('.ant-radio-button-wrapper-checked', { hasText: '基本合格' }) }).first();
       await row.waitFor();
       const name = await row.locator('td').first().innerText();
       await row.getByText('基本合格', { exact: true }).click();

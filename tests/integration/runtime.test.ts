@@ -204,6 +204,13 @@ describe('the server process', () => {
     const wrapperExit = exitOf(wrapper.child);
     process.kill(killedPid, 'SIGKILL');
     expect(await wrapperExit).toBe(128 + os.constants.signals.SIGKILL);
+    // the killed server left its embedded database running: the next start stops that orphan, and a
+    // clean stop leaves no process writing into the directory (which the clean-up then removes)
+    const after = await startServer(env);
+    const afterExit = exitOf(after.child);
+    after.child.kill('SIGTERM');
+    expect(await afterExit).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   });
 });
 
