@@ -51,6 +51,18 @@ export function covers(actor: Actor, permission: Permission, org: { id: string; 
 }
 
 /**
+ * Whether the actor's permission covers the org's whole subtree (checked in
+ * memory): a grant with no org, or a subtree grant on the org itself or on an
+ * org above it (its path is an ancestor-or-self of the org's path). A node
+ * grant never covers a subtree, not even on the org itself (it covers the org
+ * alone); a self grant covers no org. Holding such a grant implies holding the
+ * permission, so no separate can() check is needed.
+ */
+export function coversSubtree(actor: Actor, permission: Permission, org: { path: string }): boolean {
+  return grantsWith(actor, permission).some((g) => g.orgId === null || (g.scope === 'subtree' && (org.path === g.orgPath || org.path.startsWith(`${g.orgPath}.`))));
+}
+
+/**
  * The one named escape hatch from data scope: the TRUE condition, for a read or
  * write that is deliberately not limited to an actor. The reason is required and
  * says why (it documents the call site; an empty reason is a programming error).

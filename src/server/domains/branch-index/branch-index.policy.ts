@@ -16,6 +16,23 @@ export interface Composed {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
+ * The base of an index: the weighted mean of the sub-indices with a score,
+ * rounded to one decimal (无数据 ones and those of no weight are left out of
+ * the weights); null when none has a score. Used when composing an index and
+ * when reading a stored one back.
+ */
+export function baseOf(sub: ReadonlyArray<Pick<SubIndex, 'score' | 'weight'>>): number | null {
+  let sum = 0;
+  let weights = 0;
+  for (const s of sub) {
+    if (s.score === null || s.weight <= 0) continue;
+    sum += s.score * s.weight;
+    weights += s.weight;
+  }
+  return weights > 0 ? round1(sum / weights) : null;
+}
+
+/**
  * Each sub-index is the weighted mean of its items that have a figure, × 100
  * (no item with a figure: 无数据); the base is the weighted mean of the
  * sub-indices with a score (无数据 ones are left out of the weights); the
@@ -42,14 +59,7 @@ export function composeIndex(
     });
     return { key: s.key, label: s.label, weight: s.weight, score: weights > 0 ? round1((sum / weights) * 100) : null, items };
   });
-  let sum = 0;
-  let weights = 0;
-  for (const s of sub) {
-    if (s.score === null || s.weight <= 0) continue;
-    sum += s.score * s.weight;
-    weights += s.weight;
-  }
-  const base = weights > 0 ? round1(sum / weights) : null;
+  const base = baseOf(sub);
   const adjustments: IndexAdjustment[] = [
     ...rule.deductions.map((d) => ({ key: d.key, label: d.label, kind: 'deduction' as const, points: d.points, hasData: flagged.has(d.key), applied: !!flagged.get(d.key), detail: flagged.get(d.key) ?? null })),
     ...rule.vetoes.map((v) => ({ key: v.key, label: v.label, kind: 'veto' as const, points: 0, hasData: flagged.has(v.key), applied: !!flagged.get(v.key), detail: flagged.get(v.key) ?? null })),

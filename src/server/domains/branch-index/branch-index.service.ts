@@ -1,16 +1,16 @@
 import type { Deps } from '../../deps';
-import { grantsWith, type ActorContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import type { Db, Queryable } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
-import { orgInScope, topOrgInScope } from '../../platform/scope';
+import { coversSubtree, orgInScope, topOrgInScope } from '../../platform/scope';
 import { pickRule, rulesInForce } from '../../platform/rules';
 import { periodBounds, periodLabel, periodOf } from '../../../contracts/meeting';
 import {
   INDEX_BANDS, INDEX_ITEMS, IndexRuleBody, type BranchIndex, type BranchIndexFigures, type IndexBand, type MyBranchIndex, type OrgPortrait,
 } from '../../../contracts/branch-index';
 import { indexCalculator, indexFlag, type IndexOrg, type IndexWindow, type ItemFigure } from './branch-index.calculators';
-import { bandLabel, composeIndex, percentile, trendPeriods } from './branch-index.policy';
+import { bandLabel, baseOf, composeIndex, percentile, trendPeriods } from './branch-index.policy';
 import * as repo from './branch-index.repo';
 import { assessmentTotal } from '../points';
 
@@ -87,23 +87,11 @@ const num = (s: string | null) => (s === null ? null : Number(s));
 
 function figuresOf(row: repo.IndexRow): BranchIndexFigures {
   const band = row.band as IndexBand | null;
-  let sum = 0;
-  let weights = 0;
-  for (const s of row.sub) {
-    if (s.score === null || s.weight <= 0) continue;
-    sum += s.score * s.weight;
-    weights += s.weight;
-  }
   return {
     period: row.period, periodLabel: periodLabel(row.period), asOf: row.as_of, composite: num(row.composite), band, bandLabel: band ? INDEX_BANDS[band] : null,
-    vetoed: row.vetoed, base: weights > 0 ? Math.round((sum / weights) * 10) / 10 : null, subIndices: row.sub, adjustments: row.adjustments,
+    vetoed: row.vetoed, base: baseOf(row.sub), subIndices: row.sub, adjustments: row.adjustments,
     computedAt: row.computed_at, source: row.source,
   };
-}
-
-/** Whether the caller's points.read covers the org's whole subtree (a node grant covers the org alone). */
-function subtreeCovered(ctx: ActorContext, org: { path: string }) {
-  return grantsWith(ctx.actor, 'points.read').some((g) => g.orgId === null || (g.scope === 'subtree' && (org.path === g.orgPath || org.path.startsWith(`${g.orgPath}.`))));
 }
 
 const isIndexed = (type: string) => (INDEX_ORG_TYPES as readonly string[]).includes(type);
@@ -138,7 +126,7 @@ export async function getBranchIndex(deps: Deps, ctx: ActorContext, query: { org
     // the year of the period, as the superior's assessment is yearly
     repo.subtreeNetPoints(deps.db, org.path, `${period.slice(0, 4)}-01-01`, `${w.asOf.slice(0, 7)}-01`, scope),
     // the whole subtree in scope: its members from the rollup (counting 40,000 persons is the slow part otherwise)
-    subtreeCovered(ctx, org) ? repo.rollupMembers(deps.db, org.id) : repo.scopedMembers(deps.db, org.path, scope),
+    coversSubtree(ctx.actor, 'points.read', org) ? repo.rollupMembers(deps.db, org.id) : repo.scopedMembers(deps.db, org.path, scope),
     isIndexed(org.type) ? Promise.resolve([]) : repo.branchesUnder(deps.db, org.path, INDEX_ORG_TYPES, period, 500, scope),
     repo.bandCounts(deps.db, org.path, period, scope),
   ]);

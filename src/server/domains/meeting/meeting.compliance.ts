@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps';
 import type { Queryable } from '../../platform/db';
-import { grantsWith, type ActorContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { notFound } from '../../platform/errors';
-import { findOrgInScope, topOrgInScope } from '../../platform/scope';
+import { coversSubtree, findOrgInScope, topOrgInScope } from '../../platform/scope';
 import { rulesInForce, pickRule } from '../../platform/rules';
 import { addDays, daysBetween } from '../../platform/dates';
 import { accountsCovering } from '../../platform/notify';
@@ -47,7 +47,7 @@ export async function getMeetingCompliance(deps: Deps, ctx: ActorContext, query:
   const keysOf = new Map(types.map((t) => [t, subPeriods(rule.body.types[t].period, from, to, today)]));
   const allKeys = [...new Set([...keysOf.values()].flat())];
   // a caller who sees the org alone (a node grant) gets its own figures, never its subtree's
-  const whole = subtreeCovered(ctx, root);
+  const whole = coversSubtree(ctx.actor, 'meeting.read', root);
   const [counts, sums, met, children] = whole
     ? await Promise.all([repo.obligatedCounts(q, root), repo.rollupSums(q, root.id, from, to), repo.complianceSums(q, root.id, allKeys), repo.childFigures(q, root.id, from, to, allKeys)])
     : await Promise.all([
@@ -78,10 +78,6 @@ export async function getMeetingCompliance(deps: Deps, ctx: ActorContext, query:
     })),
     source: rule.source,
   };
-}
-
-function subtreeCovered(ctx: ActorContext, org: { path: string }) {
-  return grantsWith(ctx.actor, 'meeting.read').some((g) => g.orgId === null || (g.scope === 'subtree' && (org.path === g.orgPath || org.path.startsWith(`${g.orgPath}.`))));
 }
 
 /** One org's own met obligations per type and period key (from its held meetings against the cadence). */

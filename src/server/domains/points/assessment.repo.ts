@@ -19,14 +19,33 @@ export function orgOf(q: Queryable, orgId: string, scope: Sql) {
   return q.maybeOne<{ id: string; name: string; path: string; type: string }>(sql`SELECT o.id, o.name, o.path::text AS path, o.type FROM org o WHERE o.id = ${orgId}::uuid AND o.dissolved_on IS NULL AND ${scope}`);
 }
 
+/** The FROM/WHERE/ORDER of the scheme of a year that applies under an org (rule_version `r` joined to its org `s`), LIMIT 1. */
+function applyingScheme(orgPath: string, year: number, includeSelf: boolean): Sql {
+  return sql`FROM rule_version r JOIN org s ON s.id = r.scope_org_id
+    WHERE r.domain = 'points' AND r.key = 'assessment' AND s.path @> ${orgPath}::ltree AND (${includeSelf}::boolean OR s.path <> ${orgPath}::ltree)
+      AND r.effective_from >= ${`${year}-01-01`}::date AND r.effective_from < ${`${year + 1}-01-01`}::date
+    ORDER BY nlevel(s.path) DESC, r.effective_from DESC, r.created_at DESC LIMIT 1`;
+}
+
 /** The scheme of a year that applies under an org: published by the nearest committee above it (or itself), the latest published. */
 export function schemeFor(q: Queryable, orgPath: string, year: number, includeSelf: boolean) {
   return q.maybeOne<SchemeRow>(sql`
     SELECT r.id, s.id AS org_id, s.name AS org_name, s.path::text AS org_path, r.body, r.source, r.created_at
-    FROM rule_version r JOIN org s ON s.id = r.scope_org_id
-    WHERE r.domain = 'points' AND r.key = 'assessment' AND s.path @> ${orgPath}::ltree AND (${includeSelf}::boolean OR s.path <> ${orgPath}::ltree)
-      AND r.effective_from >= ${`${year}-01-01`}::date AND r.effective_from < ${`${year + 1}-01-01`}::date
-    ORDER BY nlevel(s.path) DESC, r.effective_from DESC, r.created_at DESC LIMIT 1`);
+    ${applyingScheme(orgPath, year, includeSelf)}`);
+}
+
+/**
+ * In one query, the scheme of a year that applies to a branch (as schemeFor,
+ * not the branch's own), whether the branch agreed to it (a passed vote), and
+ * the sum of the latest score of each item (null: no score yet). No row: no
+ * scheme applies.
+ */
+export function schemeTotalFor(q: Queryable, org: { id: string; path: string }, year: number) {
+  return q.maybeOne<{ id: string; agreed: boolean; total: string | null }>(sql`
+    SELECT sc.id,
+      EXISTS (SELECT 1 FROM assessment_agreement g WHERE g.rule_version_id = sc.id AND g.org_id = ${org.id}::uuid AND g.passed) AS agreed,
+      (SELECT sum(x.points)::text FROM (SELECT DISTINCT ON (s.item) s.points FROM assessment_score s WHERE s.rule_version_id = sc.id AND s.org_id = ${org.id}::uuid ORDER BY s.item, s.id DESC) x) AS total
+    FROM (SELECT r.id ${applyingScheme(org.path, year, false)}) sc`);
 }
 
 /** The scheme published by an org itself for a year (the latest). */

@@ -1,9 +1,9 @@
 import type { Deps } from '../../deps';
-import { grantsWith, type ActorContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import type { Queryable } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { auditInTx } from '../../platform/audit';
-import { orgInScope } from '../../platform/scope';
+import { covers, coversSubtree, orgInScope } from '../../platform/scope';
 import { voteArithmetic } from '../../../contracts/vote';
 import type { AgreeAssessmentBody, AssessmentSchemeView, BranchAssessment, PublishAssessmentBody, ScoreAssessmentBody } from '../../../contracts/assessment';
 import * as repo from './assessment.repo';
@@ -22,17 +22,12 @@ const ASSESSED_TYPES = ['branch', 'joint_branch', 'general_branch'];
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-/** Whether the actor holds a permission over the whole subtree of an org (a node grant on a branch does not make one its superior). */
-function coversSubtree(ctx: ActorContext, permission: 'points.approve' | 'points.manage' | 'points.read', orgPath: string) {
-  return grantsWith(ctx.actor, permission).some((g) => g.orgId === null || (g.scope === 'subtree' && (orgPath === g.orgPath || orgPath.startsWith(`${g.orgPath}.`))));
-}
-
 export async function publishAssessment(deps: Deps, ctx: ActorContext, body: PublishAssessmentBody): Promise<{ id: string }> {
   const today = deps.clock.today();
   return deps.db.tx(async (t) => {
     const org = await repo.orgOf(t, body.orgId, orgInScope(ctx.actor, 'points.approve'));
     if (!org) throw notFound();
-    if (!ASSESSING_TYPES.includes(org.type) || !coversSubtree(ctx, 'points.approve', org.path)) {
+    if (!ASSESSING_TYPES.includes(org.type) || !coversSubtree(ctx.actor, 'points.approve', org)) {
       throw new AppError('VALIDATION_FAILED', '考核细则由上级党委（党总支）制定，用于考核所辖党支部', { issues: [{ field: 'orgId', message: '请选择党委或党总支' }] });
     }
     if (body.year < Number(today.slice(0, 4))) throw new AppError('VALIDATION_FAILED', '不能为已过去的年度发布考核细则', { issues: [{ field: 'year', message: '请选择本年度或以后的年度' }] });
@@ -57,7 +52,7 @@ export async function getAssessmentScheme(deps: Deps, ctx: ActorContext, orgId: 
     org: { id: org.id, name: org.name }, year: y,
     scheme: scheme ? { ruleVersionId: scheme.id, items: scheme.body.items, source: scheme.source, publishedAt: scheme.created_at } : null,
     branches: branches.map((b) => ({ orgId: b.id, orgName: b.name, agreed: b.agreed, total: b.total === null ? null : round1(Number(b.total)) })),
-    canPublish: ASSESSING_TYPES.includes(org.type) && coversSubtree(ctx, 'points.approve', org.path),
+    canPublish: ASSESSING_TYPES.includes(org.type) && coversSubtree(ctx.actor, 'points.approve', org),
   };
 }
 
@@ -88,23 +83,15 @@ export async function getBranchAssessment(deps: Deps, ctx: ActorContext, orgId: 
     agreed,
     scores: rows,
     total: agreed && scored.length ? round1(scored.reduce((n, r) => n + r.points!, 0)) : null,
-    canAgree: !!scheme && !agreed && orgPathCovers(ctx, 'points.manage', org.path),
-    canScore: !!scheme && agreed && coversSubtree(ctx, 'points.approve', scheme.org_path),
+    canAgree: !!scheme && !agreed && covers(ctx.actor, 'points.manage', org),
+    canScore: !!scheme && agreed && coversSubtree(ctx.actor, 'points.approve', { path: scheme.org_path }),
   };
-}
-
-function orgPathCovers(ctx: ActorContext, permission: 'points.manage', path: string) {
-  return grantsWith(ctx.actor, permission).some((g) => g.orgId === null || path === g.orgPath || (g.scope === 'subtree' && path.startsWith(`${g.orgPath}.`)));
 }
 
 /** The points of a branch's assessment for a year, for the index's branch points (null: no agreed scheme or no score yet). */
 export async function assessmentTotal(q: Queryable, org: { id: string; path: string }, year: number): Promise<number | null> {
-  const scheme = await repo.schemeFor(q, org.path, year, false);
-  if (!scheme) return null;
-  const votes = await repo.votesOf(q, scheme.id, org.id);
-  if (!votes.some((v) => v.passed)) return null;
-  const scores = await repo.latestScores(q, scheme.id, org.id);
-  return scores.length ? round1(scores.reduce((n, s) => n + Number(s.points), 0)) : null;
+  const r = await repo.schemeTotalFor(q, org, year);
+  return r && r.agreed && r.total !== null ? round1(Number(r.total)) : null;
 }
 
 /** Records the branch's 支部党员大会 vote on the superior's scheme (RULES §1 arithmetic); passed, the scheme applies to it. */
@@ -131,7 +118,7 @@ export async function scoreBranchAssessment(deps: Deps, ctx: ActorContext, body:
     const org = await assessed(t, ctx, body.orgId, 'points.approve');
     const scheme = await repo.schemeFor(t, org.path, body.year, false);
     if (!scheme) throw new AppError('ASSESSMENT_MISSING');
-    if (!coversSubtree(ctx, 'points.approve', scheme.org_path)) throw new AppError('VALIDATION_FAILED', `由${scheme.org_name}对所辖支部评分，本支部不能为自己评分`, { issues: [{ field: 'orgId', message: '由上级党组织评分' }] });
+    if (!coversSubtree(ctx.actor, 'points.approve', { path: scheme.org_path })) throw new AppError('VALIDATION_FAILED', `由${scheme.org_name}对所辖支部评分，本支部不能为自己评分`, { issues: [{ field: 'orgId', message: '由上级党组织评分' }] });
     if (!(await repo.votesOf(t, scheme.id, org.id)).some((v) => v.passed)) throw new AppError('ASSESSMENT_NOT_AGREED');
     const items = new Map(scheme.body.items.map((i) => [i.key, i]));
     const issues: Array<{ field: string; message: string }> = [];
