@@ -56,6 +56,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
 }
 
 export const Ok = z.object({ ok: z.literal(true) });
+/** The path parameters of a route about one object. */
+export const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 /** The answer to a create: the new object's id. */
 export const Created = z.object({ id: z.uuid() });
 

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   POINTS_RULES_MISSING: { status: 422, message: '本支部的积分细则尚未经支部党员大会表决通过，不能登记积分' },
   ASSESSMENT_NOT_AGREED: { status: 422, message: '该支部尚未经支部党员大会同意上级的考核细则，不能评分' },
   ASSESSMENT_MISSING: { status: 422, message: '上级党组织尚未发布本年度的考核细则' },
+  WARNING_CLEARED: { status: 409, message: '该预警涉及的情况已经变化，预警已自动解除' },
+  WARNING_STATE: { status: 409, message: '该预警当前状态不能进行此操作' },
   POINTS_STATE: { status: 409, message: '该积分记录当前状态不能进行此操作' },
   POINTS_CAPPED: { status: 422, message: '已达到积分细则规定的上限' },
   SECOND_APPROVER: { status: 422, message: '复核人不能是登记人本人' },

@@ -37,6 +37,8 @@ import { registerPointsRoutes, registerPointsJobs, registerPointsWorkbench } fro
 import { registerPointSources } from './point-sources';
 import { registerBranchIndexRoutes, registerBranchIndexJobs, registerIndexWorkbench } from './domains/branch-index';
 import { registerIndexItems } from './index-items';
+import { registerWarningDetectors } from './warning-detectors';
+import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 
 z.config(z.locales.zhCN());
 
@@ -108,6 +110,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerPointSources();
   registerBranchIndexRoutes(app, deps);
   registerIndexItems();
+  registerWarningDetectors();
+  registerWarningRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -116,6 +120,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerPointsWorkbench();
   registerIndexWorkbench();
   registerOrgWorkbench();
+  registerWarningsWorkbench();
   registerNotificationWorkbench();
   registerMemberJobs(deps);
   registerOrgJobs(deps);
@@ -125,6 +130,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerMeetingJobs(deps);
   registerPointsJobs(deps);
   registerBranchIndexJobs(deps);
+  registerWarningJobs(deps);
   registerSystemJobs(deps);
   registerAuditJobs(deps);
   deps.jobs.register('maintenance.cleanup', async () => cleanUp(deps.db, deps.files));

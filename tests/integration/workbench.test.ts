@@ -32,11 +32,11 @@ describe('getWorkbench', () => {
     const root = await makeRoot(h.deps);
     const branch = await makeOrg(h.deps, root, 'branch');
     const roles = {
-      secretary: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
-      party_worker: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
-      org_admin: ['development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
-      sysadmin: ['setup', 'notifications'],
-      auditor: ['setup', 'notifications'],
+      secretary: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      party_worker: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      org_admin: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      sysadmin: ['warnings', 'setup', 'notifications'],
+      auditor: ['warnings', 'setup', 'notifications'],
       member: ['notifications'],
     } as const;
     for (const [role, keys] of Object.entries(roles)) {

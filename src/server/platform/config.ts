@@ -71,6 +71,8 @@ const EnvSchema = z.object({
   WEBRTC_TURN_CREDENTIAL: z.string().optional(),
   // RULES §8: whether members see their own branch's index (band and score) on the phone
   INDEX_SHOWN_TO_MEMBERS: z.enum(['true', 'false']).default('true'),
+  // the warning centre's scan: a warning appears within one interval of its fact and clears within one of its fix
+  WARNING_SCAN_SECONDS: z.coerce.number().int().min(60).max(86400).default(300),
   WEBRTC_TURN_TTL_SECONDS: z.coerce.number().int().min(600).max(7 * 86400).default(12 * 3600),
 });
 
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     meetingAudio: { maxBytes: e.MEETING_AUDIO_MAX_BYTES, maxSeconds: e.MEETING_AUDIO_MAX_SECONDS },
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
     index: { shownToMembers: e.INDEX_SHOWN_TO_MEMBERS === 'true' },
+    warningScanSeconds: e.WARNING_SCAN_SECONDS,
     webrtc: {
       stunUrls: urlList(e.WEBRTC_STUN_URLS),
       turnUrls: urlList(e.WEBRTC_TURN_URLS),

@@ -52,3 +52,8 @@ export function and(parts: Sql[]): Sql {
 export function or(parts: Sql[]): Sql {
   return parts.length === 0 ? raw('FALSE') : sql`(${join(parts.map((p) => sql`(${p})`), ' OR ')})`;
 }
+
+/** A search term inside LIKE: its own %, _ and \ match themselves. */
+export function likeText(t: string): string {
+  return t.replace(/[\\%_]/g, (c) => '\\' + c);
+}

@@ -1,10 +1,14 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
 import { ApprovalsBadge } from '../features/approvals/ApprovalsBadge';
 import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
+import { WarningsBadge } from '../features/warning/WarningsBadge';
+
+/** Whoever reads any module's warnings sees the warning centre. */
+const WARNING_PERMISSIONS = ['development.read', 'dues.read', 'org.read', 'transfer.read', 'meeting.read', 'points.read'] as const;
 
 export interface MenuEntry {
   key: string; // the path
@@ -22,6 +26,7 @@ export interface MenuEntry {
 const MENU: MenuEntry[] = [
   { key: '/admin', label: '工作台', icon: <DashboardOutlined /> },
   { key: '/admin/approvals', label: '待我审批', icon: <AuditOutlined />, anyPerm: APPROVAL_PERMISSIONS, extra: <ApprovalsBadge /> },
+  { key: '/admin/warnings', label: '预警中心', icon: <AlertOutlined />, anyPerm: WARNING_PERMISSIONS, extra: <WarningsBadge /> },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',

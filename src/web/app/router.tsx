@@ -81,6 +81,7 @@ const TransferDetailPage = page(() => import('../features/transfer/TransferDetai
 const MobileMembersPage = page(() => import('../features/transfer/MobileMembersPage'), 'MobileMembersPage');
 const LostContactPage = page(() => import('../features/transfer/LostContactPage'), 'LostContactPage');
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
+const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
@@ -161,6 +162,7 @@ function RouteError() {
 const adminPages: RouteObject[] = [
   { index: true, element: <DashboardPage /> },
   { path: 'approvals', element: <ApprovalsPage /> },
+  { path: 'warnings', element: <WarningsPage /> },
   { path: 'orgs', element: guarded('org.read', OrgPage) },
   { path: 'members', element: guarded('member.read', MemberListPage) },
   { path: 'members/new', element: guarded('member.create', MemberFormPage) },

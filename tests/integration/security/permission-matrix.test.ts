@@ -74,6 +74,7 @@ interface World {
     proposal: string; // a proposal of rules not yet voted on
     scheme: string; // the root's 2026 assessment scheme, agreed by the branch
   };
+  warning: string; // a live dues warning on the member of the branch
 }
 
 interface Req {
@@ -293,6 +294,9 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   renderBranchReport: (w) => ({ method: 'GET', url: `/api/v1/index/report?orgId=${w.branch.id}&period=2026-Q4&format=pdf` }),
   recomputeBranchIndex: (w) => ({ method: 'POST', url: '/api/v1/index/recompute', body: { orgId: w.branch.id, period: '2026-Q4' } }),
   getMyBranchIndex: () => ({ method: 'GET', url: '/api/v1/me/branch-index' }),
+  listWarnings: (w) => ({ method: 'GET', url: `/api/v1/warnings?orgId=${w.branch.id}` }),
+  acknowledgeWarning: (w) => ({ method: 'POST', url: `/api/v1/warnings/${w.warning}/handle`, body: { action: 'acknowledge' } }),
+  scanWarnings: () => ({ method: 'POST', url: '/api/v1/warnings/scan' }),
   getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),
   // a plain GET (no upgrade) passes the same checks and is answered 426; the socket itself: tests/integration/meeting-room.test.ts
   joinMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room/socket` }),
@@ -337,6 +341,9 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   // a branch-level grant: a branch publishes no scheme and is not the superior of itself
   if (operationId === 'publishAssessmentRules' && w.role === 'secretary') return 400;
   if (operationId === 'scoreBranchAssessment' && w.role === 'secretary') return 400;
+  // the warning is a dues warning: out of sight without dues.read, read-only without dues.manage
+  if (operationId === 'acknowledgeWarning' && !ROLE_PERMISSIONS[w.role].includes('dues.manage')) return ROLE_PERMISSIONS[w.role].includes('dues.read') ? 403 : 404;
+  if (operationId === 'listWarnings' && !ROLE_PERMISSIONS[w.role].includes('org.read')) return 404; // narrowed to an org the member does not see
   return null; // any 2xx
 }
 
@@ -373,7 +380,10 @@ async function buildWorld(role: Role): Promise<World> {
   const transfers = await transferWorld(root, branch);
   const meetings = await meetingWorld(root, branch, member, eventMember);
   const points = await pointsWorld(root, branch, member);
+  const warning = (await h.db.one<{ id: string }>(sql`INSERT INTO warning (key, module, kind, org_id, person_id, title, detail, level, link, discovered_at, updated_at)
+    VALUES (${'dues.arrears:' + member}, 'dues', 'arrears', ${branch.id}, ${member}, '矩阵测试', '连续3个月未交党费', 'warning', '/admin/dues/summary', now(), now()) RETURNING id`)).id;
   return {
+    warning,
     transfers,
     meetings,
     points,

@@ -509,6 +509,21 @@ describe('subtree isolation over generated org trees', () => {
             check('getAssessmentScheme?orgId', t, await client.get(`/api/v1/points/assessment/scheme?orgId=${t.id}&year=2026`), orgIn(t), 'points.read');
           }
 
+          // --- 预警中心: a setup warning on each org; the list narrowed to an org shows only orgs in scope, and a warning is handled only where the scope covers its org
+          const warningOf = new Map<string, string>();
+          for (const t of orgs) {
+            warningOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO warning (key, module, kind, org_id, title, detail, level, link, discovered_at, updated_at)
+              VALUES (${'org.isolation:' + t.id}, 'org', 'no_secretary', ${t.id}, ${t.name}, '隔离测试', 'warning', '/admin/orgs', now(), now()) RETURNING id`)).id);
+          }
+          for (const t of orgs) {
+            const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
+            check('listWarnings?orgId', t, list, orgIn(t), 'org.read');
+            if (orgIn(t) && list.statusCode === 200) {
+              for (const w of list.json().items as Array<{ orgId: string }>) expect(orgIn(orgs.find((o) => o.id === w.orgId)!), `${w.orgId} listed under ${t.name}`).toBe(true);
+            }
+            check('acknowledgeWarning', t, await client.post(`/api/v1/warnings/${warningOf.get(t.id)}/handle`, { action: 'acknowledge' }), orgIn(t), 'org.update');
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

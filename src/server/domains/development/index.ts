@@ -10,3 +10,4 @@ export { listPendingApprovals } from './development.steps';
 export { registerDevelopmentWorkbench } from './development.workbench';
 export { developmentIndexCalculators } from './development.index';
 export { developmentPointSource } from './development.points';
+export { developmentWarningDetector } from './development.warnings';

@@ -12,3 +12,4 @@ export { registerDuesWorkbench } from './dues.workbench';
 export { duesStanding } from './dues.standing';
 export { duesPointSource } from './dues.points';
 export { duesIndexCalculators } from './dues.index';
+export { duesWarningDetector } from './dues.warnings';

@@ -7,3 +7,4 @@ export { rebuildMeetingRollups, rebuildAllMeetingRollups, meetingRollupDifferenc
 export { planSlots } from './meeting.policy';
 export { meetingPointSource } from './meeting.points';
 export { meetingIndexCalculators, meetingIndexFlags } from './meeting.index';
+export { meetingWarningDetector } from './meeting.warnings';

@@ -7,3 +7,4 @@ export { insertRootOrg, insertOrg, findOrgRefById, findOrgRefByCode } from './or
 export { findOrgsByName } from './org.service';
 export { registerOrgWorkbench } from './org.workbench';
 export { orgIndexCalculators, orgIndexFlags } from './org.index';
+export { orgWarningDetector } from './org.warnings';

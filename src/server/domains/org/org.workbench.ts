@@ -10,7 +10,7 @@ import { setupWarningsIn } from './org.service';
 // warning (换届 overdue or due, too few full members, a committee required…)
 // over every open org in scope, with the rule's citation once per group.
 
-const LABELS: Record<SetupWarning['code'], string> = {
+export const SETUP_LABELS: Record<SetupWarning['code'], string> = {
   term_overdue: '超期未换届',
   too_few_full_members: '正式党员人数不足',
   term_expiring: '任期即将届满',
@@ -19,7 +19,7 @@ const LABELS: Record<SetupWarning['code'], string> = {
   too_many_members: '党员人数过多',
   no_committee_term: '未登记班子及任期',
 };
-const ORDER = Object.keys(LABELS) as Array<SetupWarning['code']>;
+const ORDER = Object.keys(SETUP_LABELS) as Array<SetupWarning['code']>;
 
 export async function setupWorkbench(deps: Deps, ctx: ActorContext, under: WorkbenchOrg | null = null) {
   const { all, checkedOrgs } = await setupWarningsIn(deps, orgInScope(ctx.actor, 'org.read'), under?.path ?? null);
@@ -27,7 +27,7 @@ export async function setupWorkbench(deps: Deps, ctx: ActorContext, under: Workb
   for (const w of all) {
     let g = groups.get(w.warning.code);
     if (!g) {
-      g = { kind: w.warning.code, label: LABELS[w.warning.code], level: w.warning.level, count: 0, source: w.warning.source, items: [], link: '/admin/orgs' };
+      g = { kind: w.warning.code, label: SETUP_LABELS[w.warning.code], level: w.warning.level, count: 0, source: w.warning.source, items: [], link: '/admin/orgs' };
       groups.set(w.warning.code, g);
     }
     g.count++;

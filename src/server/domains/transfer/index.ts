@@ -5,3 +5,4 @@ export { expireAndRemind, letterCode, listPendingTransferApprovals } from './tra
 export { listPendingLostContactDecisions } from './transfer.mobile';
 export { scopeBetween } from './transfer.policy';
 export { registerTransferWorkbench } from './transfer.workbench';
+export { transferWarningDetector } from './transfer.warnings';

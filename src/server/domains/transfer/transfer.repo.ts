@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db';
-import { and, join, raw, sql, type Sql } from '../../platform/sql';
+import { and, join, likeText, raw, sql, type Sql } from '../../platform/sql';
 
 // Every SQL statement of the transfer domain. A transfer is seen from its
 // sending branch (`fo`) and, once issued, from its receiving branch (`tgo`):
@@ -82,9 +82,6 @@ export interface TransferFilter {
   personId?: string;
   q?: string;
 }
-
-/** A search term inside LIKE: its own % and _ match themselves. */
-const likeText = (t: string) => t.replace(/[\\%_]/g, (c) => '\\' + c);
 
 function where(f: TransferFilter): Sql {
   const parts: Sql[] = [f.visible];

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { PageQuery, Text } from './common';
+import { WorkbenchLevel } from './workbench';
+
+// The warning centre (预警中心, issue 15): every module's warnings in one
+// table, found by a periodic scan, scoped by the module's own read permission,
+// cleared automatically when the fact behind them changes.
+
+/** The modules that raise warnings, with their Chinese names (the filter's options). */
+export const WARNING_MODULES = {
+  development: '发展党员',
+  dues: '党费',
+  org: '组织设置',
+  transfer: '组织关系转接',
+  meeting: '组织生活',
+  index: '先锋指数',
+} as const;
+export type WarningModule = keyof typeof WARNING_MODULES;
+export const WarningModuleEnum = z.enum(Object.keys(WARNING_MODULES) as [WarningModule, ...WarningModule[]]);
+
+export const WARNING_LEVELS = { error: '红色', warning: '黄色', info: '蓝色' } as const;
+export const WARNING_STATUSES = { open: '待处理', acknowledged: '已知悉', resolved: '已办结' } as const;
+export const WarningStatus = z.enum(['open', 'acknowledged', 'resolved']);
+export type WarningStatus = z.infer<typeof WarningStatus>;
+
+export const ListWarningsQuery = PageQuery.extend({
+  /** narrow to an org's subtree (within the caller's scope) */
+  orgId: z.uuid().optional(),
+  module: WarningModuleEnum.optional(),
+  level: WorkbenchLevel.optional(),
+  /** live warnings in this status; `cleared`: the history of those whose fact has changed */
+  status: z.enum(['open', 'acknowledged', 'resolved', 'live', 'cleared']).default('live'),
+  /** words in the title, the detail or the org's name */
+  q: z.string().trim().max(50).optional(),
+});
+export type ListWarningsQuery = z.infer<typeof ListWarningsQuery>;
+
+export const WarningItem = z.object({
+  id: z.uuid(),
+  module: WarningModuleEnum,
+  kind: Text,
+  /** the kind's Chinese label */
+  kindLabel: Text,
+  orgId: z.uuid(),
+  orgName: Text,
+  title: Text,
+  detail: Text,
+  level: WorkbenchLevel,
+  /** the rule the warning rests on, or null */
+  source: Text.nullable(),
+  /** the console page that deals with it */
+  link: Text,
+  dueOn: Text.nullable(),
+  /** when the triggering fact arose, where its module knows it */
+  factAt: Text.nullable(),
+  discoveredAt: Text,
+  /** seconds from the triggering fact to the scan that found it (null: the fact's time is not known) */
+  discoverySeconds: z.number().int().nullable(),
+  status: WarningStatus,
+  acknowledgedAt: Text.nullable(),
+  acknowledgedBy: Text.nullable(),
+  resolvedAt: Text.nullable(),
+  /** who resolved it; null with a resolvedAt: cleared automatically when the fact changed */
+  resolvedBy: Text.nullable(),
+  note: Text.nullable(),
+  clearedAt: Text.nullable(),
+  /** whether the caller may acknowledge or resolve it (the module's manage permission over the org) */
+  canHandle: z.boolean(),
+});
+export type WarningItem = z.infer<typeof WarningItem>;
+
+export const WarningCounts = z.object({ open: z.number().int(), acknowledged: z.number().int(), error: z.number().int(), warning: z.number().int(), info: z.number().int() });
+export type WarningCounts = z.infer<typeof WarningCounts>;
+
+export const WarningPage = z.object({
+  items: z.array(WarningItem),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** the live warnings in the caller's scope (the orgId narrowing applied, the other filters not) */
+  counts: WarningCounts,
+  /** when the last scan finished, or null before the first */
+  lastScanAt: Text.nullable(),
+});
+export type WarningPage = z.infer<typeof WarningPage>;
+
+export const HandleWarningBody = z.object({
+  /** acknowledge: known, being dealt with; resolve: dealt with (a note is required) */
+  action: z.enum(['acknowledge', 'resolve']),
+  note: z.string().trim().max(500, { message: '说明不超过500字' }).optional(),
+}).superRefine((b, c) => {
+  if (b.action === 'resolve' && (!b.note || b.note.length < 2)) c.addIssue({ code: 'custom', path: ['note'], message: '办结时请填写处理说明（至少2个字）' });
+});
+export type HandleWarningBody = z.infer<typeof HandleWarningBody>;
+
+export const ScanWarningsResult = z.object({ found: z.number().int(), opened: z.number().int(), cleared: z.number().int(), failed: z.array(Text) });
+export type ScanWarningsResult = z.infer<typeof ScanWarningsResult>;

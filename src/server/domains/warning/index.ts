@@ -1,0 +1,6 @@
+// The warning centre (预警中心, issue 15).
+export { registerWarningRoutes } from './warning.routes';
+export { registerWarningJobs } from './warning.jobs';
+export { registerWarningDetector, type DetectedWarning, type WarningDetector } from './warning.registry';
+export { scanWarnings } from './warning.service';
+export { registerWarningsWorkbench } from './warning.workbench';

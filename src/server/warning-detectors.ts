@@ -1,0 +1,12 @@
+import { registerWarningDetector } from './domains/warning';
+import { developmentWarningDetector } from './domains/development';
+import { duesWarningDetector } from './domains/dues';
+import { orgWarningDetector } from './domains/org';
+import { transferWarningDetector } from './domains/transfer';
+import { meetingWarningDetector } from './domains/meeting';
+import { indexWarningDetector } from './domains/branch-index';
+
+/** What the warning centre scans: each domain offers its detector (composition, like the index items). */
+export function registerWarningDetectors() {
+  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector]) registerWarningDetector(d);
+}
