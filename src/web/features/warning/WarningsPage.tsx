@@ -112,7 +112,8 @@ export function WarningsPage() {
             <Link to={r.link}>{r.title}</Link>：{r.detail}
           </span>
           {r.source && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            // the citation can be a whole rule's clauses: one line here, the whole on hover
+            <Typography.Text type="secondary" style={{ fontSize: 12, maxWidth: 420 }} ellipsis={{ tooltip: r.source }}>
               依据：{r.source}
             </Typography.Text>
           )}
