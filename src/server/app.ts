@@ -38,6 +38,8 @@ import { registerPointSources } from './point-sources';
 import { registerBranchIndexRoutes, registerBranchIndexJobs, registerIndexWorkbench } from './domains/branch-index';
 import { registerIndexItems } from './index-items';
 import { registerWarningDetectors } from './warning-detectors';
+import { registerDashboardTiles } from './dashboard-tiles';
+import { registerDashboardRoutes } from './domains/dashboard';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 
 z.config(z.locales.zhCN());
@@ -111,6 +113,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerBranchIndexRoutes(app, deps);
   registerIndexItems();
   registerWarningDetectors();
+  registerDashboardTiles();
+  registerDashboardRoutes(app, deps);
   registerWarningRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();

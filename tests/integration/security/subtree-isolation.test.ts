@@ -516,6 +516,13 @@ describe('subtree isolation over generated org trees', () => {
               VALUES (${'org.isolation:' + t.id}, 'org', 'no_secretary', ${t.id}, ${t.name}, '隔离测试', 'warning', '/admin/orgs', now(), now()) RETURNING id`)).id);
           }
           for (const t of orgs) {
+            // the big screen of each org: shown where the scope reaches, its children and breadcrumb inside the scope
+            const screen = await client.get(`/api/v1/dashboard?orgId=${t.id}`);
+            check('getDashboard?orgId', t, screen, orgIn(t), 'member.read');
+            if (orgIn(t) && screen.statusCode === 200) {
+              const d = screen.json() as { trail: Array<{ id: string }>; children: Array<{ id: string }> };
+              for (const o of [...d.trail, ...d.children]) expect(orgIn(orgs.find((x) => x.id === o.id)!), `${o.id} on the screen of ${t.name}`).toBe(true);
+            }
             const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
             check('listWarnings?orgId', t, list, orgIn(t), 'org.read');
             if (orgIn(t) && list.statusCode === 200) {

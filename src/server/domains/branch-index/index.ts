@@ -5,3 +5,4 @@ export { registerIndexCalculator, registerIndexFlag, ratio, type IndexCalculator
 export { recomputeIndex, recomputeAll, INDEX_ORG_TYPES } from './branch-index.service';
 export { registerIndexWorkbench } from './branch-index.workbench';
 export { indexWarningDetector } from './branch-index.warnings';
+export { indexTile } from './branch-index.dashboard';

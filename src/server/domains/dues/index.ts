@@ -13,3 +13,4 @@ export { duesStanding } from './dues.standing';
 export { duesPointSource } from './dues.points';
 export { duesIndexCalculators } from './dues.index';
 export { duesWarningDetector } from './dues.warnings';
+export { duesTile } from './dues.dashboard';

@@ -8,3 +8,4 @@ export { planSlots } from './meeting.policy';
 export { meetingPointSource } from './meeting.points';
 export { meetingIndexCalculators, meetingIndexFlags } from './meeting.index';
 export { meetingWarningDetector } from './meeting.warnings';
+export { meetingTile } from './meeting.dashboard';

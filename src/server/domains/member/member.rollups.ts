@@ -1,8 +1,8 @@
 import type { Deps } from '../../deps';
 import type { Db } from '../../platform/db';
-import { grantsWith, type ActorContext } from '../../platform/actor';
+import type { ActorContext } from '../../platform/actor';
 import { notFound } from '../../platform/errors';
-import { findOrgInScope, orgInScope } from '../../platform/scope';
+import { coversSubtree, findOrgInScope, orgInScope } from '../../platform/scope';
 import { EDUCATIONS, MEMBER_STATUSES, OCCUPATIONS, ORG_TYPES, PIPELINE_STATUSES, SEXES } from '../../../contracts/dict';
 import { AGE_BANDS, HAN_ETHNICITY, JOIN_PERIODS, ageBandOf, joinPeriodOf, type MemberStats, type StatsCount } from '../../../contracts/member-stats';
 import * as repo from './member.rollup.repo';
@@ -13,10 +13,6 @@ import * as repo from './member.rollup.repo';
 /** The permission the member list reads with: the statistics show nothing the list would not count. */
 const READ = 'member.read' as const;
 
-/** Whether the actor sees the whole subtree of the org (else only the org itself, through a node grant). */
-function seesSubtree(ctx: ActorContext, path: string) {
-  return grantsWith(ctx.actor, READ).some((g) => g.orgId === null || (g.scope === 'subtree' && (path === g.orgPath || path.startsWith(g.orgPath + '.'))));
-}
 
 /** Counts of one dimension: every known code in list order (zeros included), then other values by count. */
 function countsOf(rows: repo.RollupRow[], dimension: string, known: readonly string[]): StatsCount[] {
@@ -70,7 +66,7 @@ export function statsFromRollup(rows: repo.RollupRow[], asOf: string): Omit<Memb
 export async function getOrgMemberStats(deps: Deps, ctx: ActorContext, orgId: string, query: { asOf?: string }): Promise<MemberStats> {
   const org = await findOrgInScope(deps.db, orgId, orgInScope(ctx.actor, READ));
   if (!org) throw notFound();
-  const subtree = seesSubtree(ctx, org.path);
+  const subtree = coversSubtree(ctx.actor, READ, org);
   const rows = subtree ? await repo.subtreeRollup(deps.db, org.id) : await repo.nodeRollup(deps.db, org.id);
   return { org: { id: org.id, name: org.name }, coverage: subtree ? 'subtree' : 'node', ...statsFromRollup(rows, query.asOf ?? deps.clock.today()) };
 }

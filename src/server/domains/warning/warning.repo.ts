@@ -162,6 +162,17 @@ export function liveByModule(q: Queryable, scope: Sql, underPath: string | null)
     GROUP BY w.module`);
 }
 
+/** The live, unresolved warnings under a path by org and kind (the big screen's ticker: no person named), red first. */
+export function tickerRows(q: Queryable, scope: Sql, underPath: string, limit: number) {
+  return q.query<{ org_id: string; org_name: string; module: string; kind: string; level: 'error' | 'warning' | 'info'; n: number }>(sql`
+    SELECT w.org_id, o.name AS org_name, w.module, w.kind,
+      (array_agg(w.level ORDER BY CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END))[1] AS level, count(*)::int AS n
+    FROM warning w JOIN org o ON o.id = w.org_id
+    WHERE w.cleared_at IS NULL AND w.status <> 'resolved' AND o.path <@ ${underPath}::ltree AND ${scope}
+    GROUP BY w.org_id, o.name, w.module, w.kind
+    ORDER BY min(CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END), count(*) DESC, o.name, w.kind LIMIT ${limit}`);
+}
+
 /** One warning the caller sees (scope over `o` and `w`), locked for handling. */
 export function findForUpdate(t: Queryable, id: string, scope: Sql) {
   return t.maybeOne<WarningRow>(sql`SELECT ${COLUMNS} ${JOINS} WHERE w.id = ${id}::uuid AND ${scope} FOR UPDATE OF w`);

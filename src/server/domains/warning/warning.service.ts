@@ -138,3 +138,12 @@ export async function liveWarningCounts(deps: Deps, ctx: ActorContext, underPath
   const [counts, modules] = await Promise.all([repo.liveCounts(deps.db, scope, underPath), repo.liveByModule(deps.db, scope, underPath)]);
   return { ...counts, byModule: Object.fromEntries(modules.map((m) => [m.module, m.n])) as Partial<Record<WarningModule, number>> };
 }
+
+/** The big screen's ticker: the viewer's live warnings under an org, by org and kind, without naming anyone. */
+export async function warningTicker(deps: Deps, ctx: ActorContext, underPath: string, limit = 30) {
+  const rows = await repo.tickerRows(deps.db, visibleScope(ctx), underPath, limit);
+  return rows.map((r) => ({
+    orgName: r.org_name, label: kindLabel(r.module as WarningModule, r.kind), level: r.level, count: r.n,
+    link: `/admin/warnings?orgId=${r.org_id}&module=${r.module}`,
+  }));
+}

@@ -1,0 +1,10 @@
+import { registerDashboardTile } from './domains/dashboard';
+import { developmentPipelineTile, memberBasicsTile, memberStructureTile } from './domains/member';
+import { duesTile } from './domains/dues';
+import { meetingTile } from './domains/meeting';
+import { indexTile } from './domains/branch-index';
+
+/** What the big screen shows: each domain offers its tile from its own rollups (composition, like the index items). */
+export function registerDashboardTiles() {
+  for (const t of [memberBasicsTile, memberStructureTile, developmentPipelineTile, duesTile, meetingTile, indexTile]) registerDashboardTile(t);
+}

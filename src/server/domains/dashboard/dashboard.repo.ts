@@ -1,0 +1,20 @@
+import type { Queryable } from '../../platform/db';
+import { sql, type Sql } from '../../platform/sql';
+
+// The big screen's own reads: the breadcrumb and the children with their
+// subtree counts from the member rollups (the tiles read their modules' rollups).
+
+/** The org's ancestors-or-self that the scope (over `o`) sees, top first. */
+export function trailOf(q: Queryable, path: string, scope: Sql) {
+  return q.query<{ id: string; name: string; type: string }>(sql`
+    SELECT o.id, o.name, o.type FROM org o WHERE o.path @> ${path}::ltree AND ${scope} ORDER BY nlevel(o.path)`);
+}
+
+/** The org's children not dissolved, in tree order, with their members on the roll and orgs (subtree rollups). */
+export function childrenOf(q: Queryable, orgId: string) {
+  return q.query<{ id: string; name: string; type: string; members: number; orgs: number }>(sql`
+    SELECT o.id, o.name, o.type,
+      coalesce((SELECT sum(r.n) FROM member_rollup r WHERE r.org_id = o.id AND r.dimension = 'status' AND r.value IN ('full', 'probationary')), 0)::int AS members,
+      coalesce((SELECT sum(r.n) FROM member_rollup r WHERE r.org_id = o.id AND r.dimension = 'org_type'), 0)::int AS orgs
+    FROM org o WHERE o.parent_id = ${orgId}::uuid AND o.dissolved_on IS NULL ORDER BY o.seq, o.name, o.id`);
+}

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import type { Dashboard, DashboardTile } from '../../src/contracts/dashboard';
+import { createDemoHarness, login, type Client, type Harness } from '../helpers/harness';
+import { makeAccount, makeIdNumber, makeMember, makeOrg, PASSWORD } from '../helpers/factory';
+
+// The big screen (getDashboard) on the demo county: every figure equals a raw
+// GROUP BY of the facts written in this test (before and after random writes),
+// the drill-down stays inside the viewer's scope, and the payload names no one.
+
+let h: Harness;
+let county: Client;
+let rootId: string;
+beforeAll(async () => {
+  h = await createDemoHarness();
+  const root = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE parent_id IS NULL ORDER BY seq LIMIT 1`);
+  rootId = root.id;
+  county = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).username, PASSWORD);
+});
+afterAll(async () => h.close());
+
+async function dashboard(c: Client, orgId?: string): Promise<Dashboard> {
+  const res = await c.get(`/api/v1/dashboard${orgId ? `?orgId=${orgId}` : ''}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Dashboard;
+}
+const tile = (d: Dashboard, key: string): DashboardTile => d.tiles.find((t) => t.key === key)!;
+const figure = (t: DashboardTile, label: string) => t.figures.find((f) => f.label === label)!.value;
+const series = (t: DashboardTile, key: string) => Object.fromEntries(t.series.find((s) => s.key === key)!.points.map((p) => [p.label, p.values]));
+
+/** The figures recomputed from the raw rows of an org's subtree, by this test's own SQL. */
+async function raw(orgId: string, today: string) {
+  const month = `${today.slice(0, 7)}-01`;
+  const year = `${today.slice(0, 4)}-01-01`;
+  const r = await h.db.one<{ full: number; probationary: number; candidate: number; female: number; orgs: number; due: string; bills: number; bills_paid: number; held: number }>(sql`
+    WITH sub AS (SELECT o.id FROM org o JOIN org r ON r.id = ${orgId}::uuid WHERE o.path <@ r.path)
+    SELECT
+      (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.status = 'full')::int AS full,
+      (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.status = 'probationary')::int AS probationary,
+      (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.status = 'candidate')::int AS candidate,
+      (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.status IN ('full', 'probationary') AND p.sex = 'female')::int AS female,
+      (SELECT count(*) FROM org o WHERE o.id IN (SELECT id FROM sub) AND o.dissolved_on IS NULL AND o.type <> 'party_group')::int AS orgs,
+      (SELECT coalesce(sum(b.due_fen), 0) FROM dues_bill b WHERE b.org_id IN (SELECT id FROM sub) AND b.month = ${month}::date)::text AS due,
+      (SELECT count(*) FROM dues_bill b WHERE b.org_id IN (SELECT id FROM sub) AND b.month = ${month}::date)::int AS bills,
+      (SELECT count(*) FROM dues_bill b WHERE b.org_id IN (SELECT id FROM sub) AND b.month = ${month}::date AND b.paid_on IS NOT NULL)::int AS bills_paid,
+      (SELECT count(*) FROM meeting m WHERE m.org_id IN (SELECT id FROM sub) AND m.status = 'held' AND m.held_on >= ${year}::date
+         AND m.held_on < (${month}::date + interval '1 month'))::int AS held`);
+  const children = await h.db.query<{ id: string; members: number }>(sql`
+    SELECT c.id, (SELECT count(*) FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ c.path AND p.status IN ('full', 'probationary'))::int AS members
+    FROM org c WHERE c.parent_id = ${orgId}::uuid AND c.dissolved_on IS NULL`);
+  return { ...r, children: Object.fromEntries(children.map((c) => [c.id, c.members])) };
+}
+
+async function expectMatchesRaw(d: Dashboard) {
+  const want = await raw(d.org.id, d.asOf);
+  // the demo county has facts of every kind here, so an empty tile would not pass as equal
+  expect([want.full, want.female, want.bills, want.held].every((n) => n > 0), JSON.stringify(want)).toBe(true);
+  const basics = tile(d, 'basics');
+  expect(figure(basics, '党员总数')).toBe(want.full + want.probationary);
+  expect(figure(basics, '正式党员')).toBe(want.full);
+  expect(figure(basics, '预备党员')).toBe(want.probationary);
+  expect(figure(basics, '发展对象')).toBe(want.candidate);
+  expect(figure(basics, '基层党组织')).toBe(want.orgs);
+  expect(figure(tile(d, 'structure'), '女党员')).toBe(want.female);
+  const dues = tile(d, 'dues');
+  expect(figure(dues, '本月应交')).toBe(Number(want.due) / 100);
+  expect(figure(dues, '本月收缴率')).toBe(want.bills ? Math.round((want.bills_paid / want.bills) * 1000) / 10 : 0);
+  expect(figure(tile(d, 'meetings'), '本年召开会议')).toBe(want.held);
+  expect(Object.fromEntries(d.children.map((c) => [c.id, c.members]))).toEqual(want.children);
+}
+
+describe('getDashboard', () => {
+  it('reads every figure from the rollups, equal to a raw recomputation, before and after random writes', async () => {
+    const d = await dashboard(county);
+    expect(d.org.id).toBe(rootId);
+    expect(d.trail.map((o) => o.id)).toEqual([rootId]);
+    expect(d.tiles.map((t) => t.key)).toEqual(['basics', 'structure', 'development', 'dues', 'meetings', 'index']);
+    expect(d.children.length).toBeGreaterThan(0);
+    await expectMatchesRaw(d);
+
+    // random writes: members added to random branches, one member leaves through a status change
+    const branches = await h.db.query<{ id: string; path: string }>(sql`SELECT id, path::text AS path FROM org WHERE type = 'branch' AND dissolved_on IS NULL ORDER BY seq LIMIT 40`);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 12; i++) {
+      const b = branches[next() % branches.length];
+      const sex = next() % 2 ? 'female' : 'male';
+      await makeMember(h.deps, b.id, { name: `大屏随机${i}`, sex, status: next() % 3 ? 'full' : 'probationary', idNumber: makeIdNumber(`19${70 + (i % 20)}-0${1 + (i % 9)}-1${i % 9}`, sex) });
+    }
+    await h.db.exec(sql`UPDATE person SET status = 'deceased' WHERE id = (SELECT id FROM person WHERE status = 'full' AND is_current ORDER BY id LIMIT 1)`);
+    await expectMatchesRaw(await dashboard(county));
+
+    // drill down into the first child and back: the trail grows, the figures are the child's
+    const child = d.children[0];
+    const down = await dashboard(county, child.id);
+    expect(down.trail.map((o) => o.id)).toEqual([rootId, child.id]);
+    await expectMatchesRaw(down);
+  });
+
+  it('stays inside the viewer scope: a secretary sees the branch only, a stranger org is not found, a member is refused', async () => {
+    const secretary = await h.db.one<{ org_id: string; name: string }>(sql`SELECT g.org_id, o.name FROM account a JOIN role_grant g ON g.account_id = a.id AND g.revoked_at IS NULL JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1'`);
+    const sec = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const own = await dashboard(sec);
+    expect(own.org.id).toBe(secretary.org_id);
+    // the breadcrumb holds only what the secretary sees: the branch, not the county above it
+    expect(own.trail.map((o) => o.id)).toEqual([secretary.org_id]);
+    const other = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE type = 'branch' AND id <> ${secretary.org_id} ORDER BY seq LIMIT 1`);
+    const probe = await sec.get(`/api/v1/dashboard?orgId=${other.id}`);
+    expect(probe.statusCode).toBe(404);
+    expect((await sec.get(`/api/v1/dashboard?orgId=${rootId}`)).statusCode).toBe(404);
+    const member = await login(h.app, 'member1', 'Dangjian@2026');
+    expect((await member.get('/api/v1/dashboard')).statusCode).toBe(403);
+  });
+
+  it('names no member: no personal field and no name, ID number or phone of anyone in the county', async () => {
+    const d = await dashboard(county);
+    const body = JSON.stringify(d);
+    // the PI fields of the member record never appear as keys
+    for (const field of ['personId', 'personName', 'idNumber', 'idNo', 'phone', 'address', 'birthDate', 'unitName', 'monthlyIncomeFen']) expect(body).not.toContain(`"${field}"`);
+    const people = await h.db.query<{ name: string; phone: string | null }>(sql`SELECT DISTINCT name, NULL::text AS phone FROM person WHERE length(name) >= 2`);
+    const leaked = people.filter((p) => body.includes(`"${p.name}"`) || body.includes(`${p.name}：`));
+    expect(leaked.map((p) => p.name)).toEqual([]);
+  });
+});
