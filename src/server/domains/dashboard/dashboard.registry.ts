@@ -21,7 +21,18 @@ export interface DashboardTileSource {
   permission: Permission;
   /** where the tile stands (smaller first) */
   order: number;
-  load(deps: Deps, org: DashboardOrgRef, today: string): Promise<Omit<DashboardTile, 'key' | 'title'>>;
+  load(deps: Deps, org: DashboardOrgRef, today: string, shared: SharedReads): Promise<Omit<DashboardTile, 'key' | 'title'>>;
+}
+
+/** Reads several tiles of one screen share (the member rollups of the subtree): made once per screen. */
+export type SharedReads = <T>(key: string, read: () => Promise<T>) => Promise<T>;
+
+export function sharedReads(): SharedReads {
+  const made = new Map<string, Promise<unknown>>();
+  return <T>(key: string, read: () => Promise<T>) => {
+    if (!made.has(key)) made.set(key, read());
+    return made.get(key) as Promise<T>;
+  };
 }
 
 const sources = new Map<string, DashboardTileSource>();

@@ -4,10 +4,11 @@ import { sql, type Sql } from '../../platform/sql';
 // The big screen's own reads: the breadcrumb and the children with their
 // subtree counts from the member rollups (the tiles read their modules' rollups).
 
-/** The org's ancestors-or-self that the scope (over `o`) sees, top first. */
-export function trailOf(q: Queryable, path: string, scope: Sql) {
-  return q.query<{ id: string; name: string; type: string }>(sql`
-    SELECT o.id, o.name, o.type FROM org o WHERE o.path @> ${path}::ltree AND ${scope} ORDER BY nlevel(o.path)`);
+/** The org's ancestors-or-self that the scope (over `o`) sees, top first (the org itself last when the scope sees it). */
+export function trailOf(q: Queryable, orgId: string | null, scope: Sql) {
+  return q.query<{ id: string; name: string; type: string; path: string }>(sql`
+    SELECT o.id, o.name, o.type, o.path::text AS path FROM org o
+    WHERE o.path @> (SELECT t.path FROM org t WHERE t.id = ${orgId}::uuid) AND ${scope} ORDER BY nlevel(o.path)`);
 }
 
 /** The org's children not dissolved, in tree order, with their members on the roll and orgs (subtree rollups). */

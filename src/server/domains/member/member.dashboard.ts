@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps';
 import { EDUCATIONS, OCCUPATIONS, ORG_TYPES, PIPELINE_STATUSES, SEXES } from '../../../contracts/dict';
 import { JOIN_PERIOD_UNKNOWN_LABEL, JOIN_PERIODS, type StatsCount } from '../../../contracts/member-stats';
-import type { DashboardOrgRef, DashboardTileSource } from '../dashboard';
+import type { DashboardOrgRef, DashboardTileSource, SharedReads } from '../dashboard';
 import { statsFromRollup } from './member.rollups';
 import * as repo from './member.rollup.repo';
 
@@ -19,14 +19,15 @@ const SCREEN_AGE_BANDS: Array<{ label: string; keys: readonly string[] }> = [
 const n = (list: StatsCount[], key: string) => list.find((c) => c.key === key)?.n ?? 0;
 const labelled = (list: StatsCount[], labels: Record<string, string>) => list.filter((c) => c.n > 0).map((c) => ({ label: labels[c.key] ?? c.key, values: [c.n] }));
 
-async function statsOf(deps: Deps, org: DashboardOrgRef, today: string) {
-  return statsFromRollup(await repo.subtreeRollup(deps.db, org.id), today);
+/** The subtree's member statistics, read once for the screen's three member tiles. */
+function statsOf(deps: Deps, org: DashboardOrgRef, today: string, shared: SharedReads) {
+  return shared('member.stats', async () => statsFromRollup(await repo.subtreeRollup(deps.db, org.id), today));
 }
 
 export const memberBasicsTile: DashboardTileSource = {
   key: 'basics', title: '基本情况', permission: 'member.read', order: 10,
-  async load(deps, org, today) {
-    const s = await statsOf(deps, org, today);
+  async load(deps, org, today, shared) {
+    const s = await statsOf(deps, org, today, shared);
     const orgs = s.orgsByType.filter((c) => c.key !== 'party_group').reduce((a, c) => a + c.n, 0);
     return {
       link: `/admin/members?orgId=${org.id}`,
@@ -45,8 +46,8 @@ export const memberBasicsTile: DashboardTileSource = {
 
 export const memberStructureTile: DashboardTileSource = {
   key: 'structure', title: '党员结构', permission: 'member.read', order: 20,
-  async load(deps, org, today) {
-    const s = await statsOf(deps, org, today);
+  async load(deps, org, today, shared) {
+    const s = await statsOf(deps, org, today, shared);
     const women = n(s.bySex, 'female');
     return {
       link: `/admin/orgs?id=${org.id}&tab=stats`,
@@ -73,8 +74,8 @@ export const memberStructureTile: DashboardTileSource = {
 /** 发展党员: the pipeline by stage, from the same rollups (the development module's tile). */
 export const developmentPipelineTile: DashboardTileSource = {
   key: 'development', title: '发展党员', permission: 'development.read', order: 30,
-  async load(deps, org, today) {
-    const s = await statsOf(deps, org, today);
+  async load(deps, org, today, shared) {
+    const s = await statsOf(deps, org, today, shared);
     const stages: Array<{ label: string; values: number[] }> = (['applicant', 'activist', 'candidate'] as const).map((k) => ({ label: PIPELINE_STATUSES[k], values: [n(s.byStatus, k)] }));
     stages.push({ label: '预备党员', values: [n(s.byStatus, 'probationary')] });
     return {
