@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Radio, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { WARNING_LEVELS, WARNING_MODULES, WARNING_STATUSES, type WarningModule } from '../../../contracts/warning';
 import type { WorkbenchLevel } from '../../../contracts/workbench';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -89,7 +89,10 @@ function HandleModal({ target, onClose }: { target: { item: WarningItem; action:
 export function WarningsPage() {
   usePageTitle('预警中心');
   const orgId = usePageOrg();
-  const [f, setF] = useState<WarningFilters>({ status: 'live', page: 1, pageSize: 20 });
+  const [params] = useSearchParams();
+  // a link from the 工作台 or the big screen's ticker may name the module
+  const fromLink = params.get('module');
+  const [f, setF] = useState<WarningFilters>({ status: 'live', page: 1, pageSize: 20, module: fromLink && fromLink in WARNING_MODULES ? (fromLink as WarningModule) : undefined });
   const [q, setQ] = useState('');
   const [target, setTarget] = useState<{ item: WarningItem; action: 'acknowledge' | 'resolve' } | null>(null);
   const list = useWarnings({ ...f, orgId });
