@@ -60,3 +60,43 @@ export const Dashboard = z.object({
   generatedAt: Text,
 });
 export type Dashboard = z.infer<typeof Dashboard>;
+
+/** The dimensions of the ad-hoc drill-down (B2) over the members on the roll. */
+export const DRILL_DIMENSIONS = {
+  org: '下级组织',
+  sex: '性别',
+  age: '年龄段',
+  education: '学历',
+  occupation: '职业',
+  ethnicity: '民族',
+  join_period: '入党时间',
+  status: '党员类别',
+} as const;
+export type DrillDimension = keyof typeof DRILL_DIMENSIONS;
+export const DrillDimensionEnum = z.enum(Object.keys(DRILL_DIMENSIONS) as [DrillDimension, ...DrillDimension[]]);
+
+export const DashboardDrillQuery = z
+  .object({
+    orgId: z.uuid().optional(),
+    rows: DrillDimensionEnum,
+    cols: DrillDimensionEnum,
+    /** filters */
+    status: z.enum(['full', 'probationary']).optional(),
+    sex: z.enum(['male', 'female']).optional(),
+  })
+  .refine((q) => q.rows !== q.cols, { path: ['cols'], message: '行和列请选择不同的维度' });
+export type DashboardDrillQuery = z.infer<typeof DashboardDrillQuery>;
+
+const DrillKey = z.object({ key: Text, label: Text });
+export const DashboardDrill = z.object({
+  org: z.object({ id: z.uuid(), name: Text }),
+  rows: z.array(DrillKey),
+  cols: z.array(DrillKey),
+  /** cells[i][j]: members with row key i and column key j */
+  cells: z.array(z.array(z.number().int())),
+  rowTotals: z.array(z.number().int()),
+  colTotals: z.array(z.number().int()),
+  total: z.number().int(),
+  asOf: Text,
+});
+export type DashboardDrill = z.infer<typeof DashboardDrill>;

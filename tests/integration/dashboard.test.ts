@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import type { Dashboard, DashboardTile } from '../../src/contracts/dashboard';
+import type { Dashboard, DashboardDrill, DashboardTile } from '../../src/contracts/dashboard';
 import { createDemoHarness, login, type Client, type Harness } from '../helpers/harness';
-import { makeAccount, makeIdNumber, makeMember, makeOrg, PASSWORD } from '../helpers/factory';
+import JSZip from 'jszip';
+import { makeAccount, makeIdNumber, makeMember, PASSWORD } from '../helpers/factory';
 
 // The big screen (getDashboard) on the demo county: every figure equals a raw
 // GROUP BY of the facts written in this test (before and after random writes),
@@ -26,7 +27,6 @@ async function dashboard(c: Client, orgId?: string): Promise<Dashboard> {
 }
 const tile = (d: Dashboard, key: string): DashboardTile => d.tiles.find((t) => t.key === key)!;
 const figure = (t: DashboardTile, label: string) => t.figures.find((f) => f.label === label)!.value;
-const series = (t: DashboardTile, key: string) => Object.fromEntries(t.series.find((s) => s.key === key)!.points.map((p) => [p.label, p.values]));
 
 /** The figures recomputed from the raw rows of an org's subtree, by this test's own SQL. */
 async function raw(orgId: string, today: string) {
@@ -120,5 +120,67 @@ describe('getDashboard', () => {
     const people = await h.db.query<{ name: string; phone: string | null }>(sql`SELECT DISTINCT name, NULL::text AS phone FROM person WHERE length(name) >= 2`);
     const leaked = people.filter((p) => body.includes(`"${p.name}"`) || body.includes(`${p.name}：`));
     expect(leaked.map((p) => p.name)).toEqual([]);
+  });
+});
+
+describe('getDashboardDrill', () => {
+  it('counts the members by two dimensions exactly as a raw GROUP BY, with totals, filters and the children', async () => {
+    const res = await county.get('/api/v1/dashboard/drill?rows=education&cols=sex');
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json() as DashboardDrill;
+    expect(d.cols.map((c) => c.label)).toEqual(['男', '女']);
+    const want = await h.db.query<{ education: string; sex: string; n: number }>(sql`
+      SELECT p.education, p.sex, count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id JOIN org r ON r.id = ${rootId}::uuid
+      WHERE o.path <@ r.path AND p.status IN ('full', 'probationary') GROUP BY 1, 2`);
+    for (const w of want) {
+      const i = d.rows.findIndex((r) => r.key === w.education);
+      const j = d.cols.findIndex((c) => c.key === w.sex);
+      expect(d.cells[i][j], `${w.education} × ${w.sex}`).toBe(w.n);
+    }
+    expect(d.total).toBe(want.reduce((a, w) => a + w.n, 0));
+    expect(d.rowTotals.reduce((a, n) => a + n, 0)).toBe(d.total);
+    expect(d.colTotals.reduce((a, n) => a + n, 0)).toBe(d.total);
+
+    // a filter narrows it: probationary women only
+    const f = (await county.get('/api/v1/dashboard/drill?rows=age&cols=sex&status=probationary&sex=female')).json() as DashboardDrill;
+    const pf = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id JOIN org r ON r.id = ${rootId}::uuid
+      WHERE o.path <@ r.path AND p.status = 'probationary' AND p.sex = 'female'`);
+    expect(f.total).toBe(pf.n);
+    expect(f.rows.map((r) => r.label)).toEqual(['30岁及以下', '31—45岁', '46—60岁', '61岁及以上']);
+
+    // by 下级组织: each child's row is its subtree, as the screen's children say
+    const byOrg = (await county.get('/api/v1/dashboard/drill?rows=org&cols=status')).json() as DashboardDrill;
+    const screen = await dashboard(county);
+    for (const c of screen.children.filter((x) => x.members > 0)) {
+      const i = byOrg.rows.findIndex((r) => r.label === c.name);
+      expect(byOrg.rowTotals[i], c.name).toBe(c.members);
+    }
+
+    // the same dimension twice is refused with the field named
+    const same = await county.get('/api/v1/dashboard/drill?rows=sex&cols=sex');
+    expect(same.statusCode).toBe(400);
+    expect(same.json().error.details.issues).toEqual([{ field: 'cols', message: '行和列请选择不同的维度' }]);
+  });
+
+  it('exports the cross-tab to Excel, read back from the sheet XML, and keeps to the scope', async () => {
+    const d = (await county.get('/api/v1/dashboard/drill?rows=education&cols=sex')).json() as DashboardDrill;
+    const res = await county.get('/api/v1/dashboard/drill/export?rows=education&cols=sex');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const zip = await JSZip.loadAsync(res.rawPayload);
+    const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
+    const shared = (await zip.file('xl/sharedStrings.xml')?.async('string')) ?? '';
+    const text = sheet + shared;
+    for (const label of ['党员交叉统计', '学历', '男', '女', '合计', d.rows[0].label]) expect(text).toContain(label);
+    // the grand total is in the sheet as a number
+    expect(sheet).toContain(`<v>${d.total}</v>`);
+    // a secretary drills only the branch: the county is not found
+    const sec = await login(h.app, 'secretary1', 'Dangjian@2026');
+    expect((await sec.get(`/api/v1/dashboard/drill?orgId=${rootId}&rows=sex&cols=age`)).statusCode).toBe(404);
+    const own = (await sec.get('/api/v1/dashboard/drill?rows=sex&cols=age')).json() as DashboardDrill;
+    const branch = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN account a ON a.username = 'secretary1'
+      JOIN role_grant g ON g.account_id = a.id AND g.revoked_at IS NULL JOIN org b ON b.id = g.org_id JOIN org o ON o.id = p.org_id
+      WHERE o.path <@ b.path AND p.status IN ('full', 'probationary')`);
+    expect(own.total).toBe(branch.n);
   });
 });

@@ -21,6 +21,7 @@ const NOT_JSON = new Set([
   'joinMeetingRoom', // a WebSocket (101 Switching Protocols); its messages: RoomClientMessage / RoomServerMessage in contracts/meeting.ts
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
+  'exportDashboardDrill', // xlsx
   'getDuesBaseImportTemplate', // xlsx
   'paymentNotification', // WeChat Pay / Alipay acknowledgement in the provider's format
 ]);

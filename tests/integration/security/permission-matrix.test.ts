@@ -294,6 +294,8 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   renderBranchReport: (w) => ({ method: 'GET', url: `/api/v1/index/report?orgId=${w.branch.id}&period=2026-Q4&format=pdf` }),
   recomputeBranchIndex: (w) => ({ method: 'POST', url: '/api/v1/index/recompute', body: { orgId: w.branch.id, period: '2026-Q4' } }),
   getMyBranchIndex: () => ({ method: 'GET', url: '/api/v1/me/branch-index' }),
+  getDashboardDrill: (w) => ({ method: 'GET', url: `/api/v1/dashboard/drill?orgId=${w.branch.id}&rows=sex&cols=age` }),
+  exportDashboardDrill: (w) => ({ method: 'GET', url: `/api/v1/dashboard/drill/export?orgId=${w.branch.id}&rows=sex&cols=age` }),
   getDashboard: (w) => ({ method: 'GET', url: `/api/v1/dashboard?orgId=${w.branch.id}` }),
   listWarnings: (w) => ({ method: 'GET', url: `/api/v1/warnings?orgId=${w.branch.id}` }),
   acknowledgeWarning: (w) => ({ method: 'POST', url: `/api/v1/warnings/${w.warning}/handle`, body: { action: 'acknowledge' } }),

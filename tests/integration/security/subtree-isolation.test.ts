@@ -523,6 +523,15 @@ describe('subtree isolation over generated org trees', () => {
               const d = screen.json() as { trail: Array<{ id: string }>; children: Array<{ id: string }> };
               for (const o of [...d.trail, ...d.children]) expect(orgIn(orgs.find((x) => x.id === o.id)!), `${o.id} on the screen of ${t.name}`).toBe(true);
             }
+            // the cross-tab of each org counts exactly the in-scope members below it
+            const drill = await client.get(`/api/v1/dashboard/drill?orgId=${t.id}&rows=sex&cols=status`);
+            check('getDashboardDrill?orgId', t, drill, orgIn(t), 'member.read');
+            if (orgIn(t) && drill.statusCode === 200) {
+              // members created by the checks above included: counted from the rows, over the orgs the scope model allows
+              const allowedOrgs = subtreeOf(t).filter(orgIn).map((o) => o.id);
+              const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
+              expect(drill.json().total, `members counted under ${t.name}`).toBe(inScope.n);
+            }
             const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
             check('listWarnings?orgId', t, list, orgIn(t), 'org.read');
             if (orgIn(t) && list.statusCode === 200) {

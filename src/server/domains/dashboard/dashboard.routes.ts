@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { Dashboard, GetDashboardQuery } from '../../../contracts/dashboard';
+import { attachmentHeaders } from '../../platform/files';
+import { Dashboard, DashboardDrill, DashboardDrillQuery, GetDashboardQuery } from '../../../contracts/dashboard';
+import { drillMembers, exportDrill } from '../member';
 import { getDashboard } from './dashboard.service';
 
 export function registerDashboardRoutes(app: FastifyInstance, deps: Deps) {
@@ -9,5 +11,19 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/dashboard', operationId: 'getDashboard', summary: '党建大屏：本组织及所辖范围的基本情况、党员结构、发展党员、党费、组织生活、先锋指数档次（均取自汇总表，不含个人信息）、下级组织与预警滚动', tags: ['dashboard'], access: 'member.read',
     schema: { querystring: GetDashboardQuery, response: { 200: Dashboard } },
     handler: async (req) => getDashboard(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, deps.db, {
+    method: 'GET', url: '/api/v1/dashboard/drill', operationId: 'getDashboardDrill', summary: '交叉分析：管理范围内在册党员按任意两个维度（下级组织、性别、年龄段、学历、职业、民族、入党时间、党员类别）统计，可筛选', tags: ['dashboard'], access: 'member.read',
+    schema: { querystring: DashboardDrillQuery, response: { 200: DashboardDrill } },
+    handler: async (req) => drillMembers(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, deps.db, {
+    // a file, not JSON: no response schema (listed as such in tests/integration/openapi.test.ts)
+    method: 'GET', url: '/api/v1/dashboard/drill/export', operationId: 'exportDashboardDrill', summary: '导出交叉分析（Excel，含合计）', tags: ['dashboard'], access: 'member.export',
+    schema: { querystring: DashboardDrillQuery },
+    handler: async (req, reply) => {
+      const r = await exportDrill(deps, contextOf(req), req.query);
+      return reply.headers(attachmentHeaders(r.fileName, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).send(r.data);
+    },
   });
 }

@@ -16,3 +16,4 @@ export { runImport, buildTemplate, IMPORT_COLUMNS } from './member.import';
 export { getOrgMemberStats, memberRollupDifferences, rebuildAllMemberRollups, statsFromRollup, type MemberRollupVerification } from './member.rollups';
 export { rebuildMemberRollups, rawSubtreeCounts, subtreeRollup } from './member.rollup.repo';
 export { memberBasicsTile, memberStructureTile, developmentPipelineTile } from './member.dashboard';
+export { drillMembers, exportDrill } from './member.drill';
