@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -27,6 +27,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin', label: '工作台', icon: <DashboardOutlined /> },
   { key: '/admin/approvals', label: '待我审批', icon: <AuditOutlined />, anyPerm: APPROVAL_PERMISSIONS, extra: <ApprovalsBadge /> },
   { key: '/admin/warnings', label: '预警中心', icon: <AlertOutlined />, anyPerm: WARNING_PERMISSIONS, extra: <WarningsBadge /> },
+  { key: '/screen', label: '党建大屏', icon: <FundProjectionScreenOutlined />, perm: 'member.read' },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',

@@ -8,6 +8,7 @@ import { RequirePermission } from '../shared/guards';
 import type { Permission } from '../../contracts/permissions';
 import { AdminLayout } from './AdminLayout';
 import { MobileLayout } from './MobileLayout';
+import { RequireSession, ScreenLoading } from '../features/screen/RequireSession';
 
 // Pages load on demand: the first load carries only the shell. A page whose
 // code could not be fetched (server unreachable, a restart) is loaded again by
@@ -111,6 +112,7 @@ const MobileMeetingsSignInPage = page(() => import('../features/mobile/MobileMee
 const MobileMeetingsHostPage = page(() => import('../features/mobile/MobileMeetingsHostPage'), 'MobileMeetingsHostPage');
 const MobileMeetingRoomPage = page(() => import('../features/mobile/MobileMeetingRoomPage'), 'MobileMeetingRoomPage');
 const TransferVerifyPage = page(() => import('../features/verify/TransferVerifyPage'), 'TransferVerifyPage');
+const ScreenPage = page(() => import('../features/screen/ScreenPage'), 'ScreenPage');
 
 const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
   <RequirePermission perm={perm}>
@@ -258,6 +260,16 @@ export const router = createBrowserRouter([
     element: <AdminLayout />,
     errorElement: <RouteError />,
     children: [{ errorElement: <PageError />, children: adminPages }],
+  },
+  {
+    // the big screen (党建大屏): full window, outside the admin layout (no menu), the layouts' session check
+    path: '/screen',
+    errorElement: <RouteError />,
+    element: (
+      <RequireSession>
+        <Suspense fallback={<ScreenLoading />}>{guarded('member.read', ScreenPage)}</Suspense>
+      </RequireSession>
+    ),
   },
   {
     path: '/m',

@@ -1,0 +1,78 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../src/server/platform/sql';
+import { scanWarnings } from '../src/server/domains/warning';
+import type { Harness } from '../tests/helpers/harness';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, screenshot, startDemo } from './browser';
+
+// 党建大屏 on the demo county at 1920×1080: the county's figures in Chinese,
+// a child clicked to drill down and the breadcrumb back up, a warning ticker,
+// and nobody's name anywhere on the screen (it hangs in public rooms).
+
+let h: Harness;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ h, base, browser } = await startDemo());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+describe('党建大屏', () => {
+  it('shows the county at 1920×1080, drills into a town and back, and names no member', { timeout: 180_000 }, async () => {
+    expect((await scanWarnings(h.deps)).failed).toEqual([]);
+    const root = await h.db.one<{ id: string; name: string; members: number }>(sql`
+      SELECT o.id, o.name, (SELECT count(*)::int FROM person p JOIN org x ON x.id = p.org_id WHERE x.path <@ o.path AND p.is_current) AS members
+      FROM org o WHERE o.parent_id IS NULL ORDER BY o.seq LIMIT 1`);
+    const child = await h.db.one<{ id: string; name: string }>(sql`SELECT id, name FROM org WHERE parent_id = ${root.id} AND dissolved_on IS NULL ORDER BY seq LIMIT 1`);
+
+    const { page, context } = await newPage(browser, { width: 1920, height: 1080 });
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/screen`);
+      const screen = page.getByTestId('screen');
+      await screen.waitFor();
+      await page.getByTestId('tile-basics').getByText(`${root.members.toLocaleString('zh-CN')}名`).first().waitFor();
+      await page.getByText(`${root.name} 党建大屏`, { exact: false }).first().waitFor();
+      for (const key of ['basics', 'structure', 'development', 'dues', 'meetings', 'index']) await page.getByTestId(`tile-${key}`).waitFor();
+      // the charts are drawn (ECharts' SVG or canvas inside the tiles)
+      await page.getByTestId('tile-structure').locator('svg, canvas').first().waitFor();
+      expect((await checkChineseGlyphs(page, '党建大屏')).cjkVsMissing).toBeGreaterThan(0);
+      // the canvas fills the window without scrolling
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      const box = (await screen.boundingBox())!;
+      expect(Math.round(box.width)).toBe(1920);
+      expect(Math.round(box.height)).toBe(1080);
+      await page.getByTestId('ticker').waitFor();
+      await screenshot(page, 'screen-1920');
+
+      // nobody's name: no member of the county appears in the screen's text
+      const text = await page.locator('body').innerText();
+      const names = await h.db.query<{ name: string }>(sql`SELECT DISTINCT name FROM person WHERE is_current AND length(name) >= 2`);
+      expect(names.filter((n) => text.includes(n.name)).map((n) => n.name)).toEqual([]);
+
+      // drill down into the first town, then back up by the breadcrumb
+      await page.getByRole('button', { name: `进入 ${child.name}` }).click();
+      await page.waitForURL((u) => u.searchParams.get('orgId') === child.id);
+      await page.getByText(`${child.name} 党建大屏`, { exact: false }).first().waitFor();
+      const crumbs = page.getByRole('navigation', { name: '组织层级' });
+      await crumbs.getByText(child.name).waitFor();
+      await crumbs.getByText(root.name).click();
+      await page.getByText(`${root.name} 党建大屏`, { exact: false }).first().waitFor();
+
+      // a smaller window: the same canvas, scaled down to fit
+      await page.setViewportSize({ width: 1366, height: 768 });
+      await page.waitForFunction(() => {
+        const el = document.querySelector('[data-testid="screen"]');
+        return !!el && Math.round(el.getBoundingClientRect().height) === 768;
+      });
+      expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
