@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import JSZip from 'jszip';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
@@ -71,6 +73,39 @@ describe('党建大屏', () => {
         return !!el && Math.round(el.getBoundingClientRect().height) === 768;
       });
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('交叉分析: the members by two dimensions with totals, another dimension chosen, and the Excel file', { timeout: 180_000 }, async () => {
+    const root = await h.db.one<{ members: number }>(sql`
+      SELECT (SELECT count(*)::int FROM person p JOIN org x ON x.id = p.org_id WHERE x.path <@ o.path AND p.is_current) AS members FROM org o WHERE o.parent_id IS NULL ORDER BY o.seq LIMIT 1`);
+    const sexes = await h.db.one<{ male: number; female: number }>(sql`SELECT count(*) FILTER (WHERE sex = 'male')::int AS male, count(*) FILTER (WHERE sex = 'female')::int AS female FROM person WHERE is_current`);
+    const { page, context } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.getByRole('menuitem', { name: '交叉分析' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin/analysis');
+      const table = page.getByTestId('drill');
+      await table.getByText(`共 ${root.members} 人`, { exact: false }).waitFor();
+      // 下级组织 × 年龄段 first; columns 性别 instead: the totals of the two columns are the county's
+      await page.getByLabel('列维度').click();
+      await page.locator('.ant-select-dropdown:visible').getByText('性别', { exact: true }).click();
+      await table.getByRole('columnheader', { name: '女' }).waitFor();
+      const totals = table.locator('.ant-table-summary');
+      await totals.getByText(String(sexes.female), { exact: true }).waitFor();
+      await totals.getByText(String(sexes.male), { exact: true }).waitFor();
+      await screenshot(page, 'analysis-1440');
+
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: /导出 Excel/ }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toMatch(/^党员交叉统计.*\.xlsx$/);
+      const zip = await JSZip.loadAsync(fs.readFileSync(await file.path()));
+      const xml = (await zip.file('xl/worksheets/sheet1.xml')!.async('string')) + ((await zip.file('xl/sharedStrings.xml')?.async('string')) ?? '');
+      for (const text of ['党员交叉统计', '下级组织', '女', '合计']) expect(xml).toContain(text);
+      expect(xml).toContain(`<v>${root.members}</v>`);
     } finally {
       await context.close();
     }

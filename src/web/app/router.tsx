@@ -83,6 +83,7 @@ const MobileMembersPage = page(() => import('../features/transfer/MobileMembersP
 const LostContactPage = page(() => import('../features/transfer/LostContactPage'), 'LostContactPage');
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
+const AnalysisPage = page(() => import('../features/analysis/AnalysisPage'), 'AnalysisPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
@@ -165,6 +166,7 @@ const adminPages: RouteObject[] = [
   { index: true, element: <DashboardPage /> },
   { path: 'approvals', element: <ApprovalsPage /> },
   { path: 'warnings', element: <WarningsPage /> },
+  { path: 'analysis', element: guarded('member.read', AnalysisPage) },
   { path: 'orgs', element: guarded('org.read', OrgPage) },
   { path: 'members', element: guarded('member.read', MemberListPage) },
   { path: 'members/new', element: guarded('member.create', MemberFormPage) },
