@@ -78,15 +78,26 @@ describe('党建大屏', () => {
     }
   });
 
-  it('交叉分析: the members by two dimensions with totals, another dimension chosen, and the Excel file', { timeout: 180_000 }, async () => {
+  it('党建分析: the main problems with their brief, then the members by two dimensions with totals and the Excel file', { timeout: 180_000 }, async () => {
+    expect((await scanWarnings(h.deps)).failed).toEqual([]);
     const root = await h.db.one<{ members: number }>(sql`
       SELECT (SELECT count(*)::int FROM person p JOIN org x ON x.id = p.org_id WHERE x.path <@ o.path AND p.is_current) AS members FROM org o WHERE o.parent_id IS NULL ORDER BY o.seq LIMIT 1`);
     const sexes = await h.db.one<{ male: number; female: number }>(sql`SELECT count(*) FILTER (WHERE sex = 'male')::int AS male, count(*) FILTER (WHERE sex = 'female')::int AS female FROM person WHERE is_current`);
     const { page, context } = await newPage(browser);
     try {
       await loginAs(page, base, 'county');
-      await page.getByRole('menuitem', { name: '交叉分析' }).click();
+      await page.getByRole('menuitem', { name: '党建分析' }).click();
       await page.waitForURL((u) => u.pathname === '/admin/analysis');
+      // the main problems, the heaviest first, each with a sentence and a link; the brief in Word
+      const problems = page.getByTestId('problems');
+      await problems.getByText('1.', { exact: true }).waitFor();
+      await problems.getByRole('link', { name: '去处理' }).first().waitFor();
+      const briefing = page.waitForEvent('download');
+      await page.getByRole('button', { name: /下载简报/ }).click();
+      const brief = await briefing;
+      expect(brief.suggestedFilename()).toMatch(/党建工作主要问题简报.*\.docx$/);
+      const docXml = await (await JSZip.loadAsync(fs.readFileSync(await brief.path()))).file('word/document.xml')!.async('string');
+      expect(docXml.replace(/<[^>]+>/g, '')).toContain('党建工作主要问题简报');
       const table = page.getByTestId('drill');
       await table.getByText(`共 ${root.members} 人`, { exact: false }).waitFor();
       // 下级组织 × 年龄段 first; columns 性别 instead: the totals of the two columns are the county's

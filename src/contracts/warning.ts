@@ -95,3 +95,39 @@ export type HandleWarningBody = z.infer<typeof HandleWarningBody>;
 
 export const ScanWarningsResult = z.object({ found: z.number().int(), opened: z.number().int(), cleared: z.number().int(), failed: z.array(Text) });
 export type ScanWarningsResult = z.infer<typeof ScanWarningsResult>;
+
+// The main problems of a subtree (精准发现主要问题, issue 15): the live
+// warnings by kind — size, orgs concerned, the trend against 30 days before —
+// and the index's weakest sub-indices, each explained in a sentence with the
+// orgs most concerned and a link to act; a one-page brief in Word.
+
+export const ProblemAnalysisQuery = z.object({ orgId: z.uuid().optional() });
+export type ProblemAnalysisQuery = z.infer<typeof ProblemAnalysisQuery>;
+
+export const Problem = z.object({
+  key: Text,
+  /** warnings, or the branch index's sub-indices */
+  source: z.enum(['warnings', 'index']),
+  title: Text,
+  level: WorkbenchLevel,
+  /** how many (warnings, or the sub-index's average score) */
+  size: z.number(),
+  /** the same 30 days before (warnings) or the quarter before (index), null where unknown */
+  before: z.number().nullable(),
+  orgs: z.number().int(),
+  /** the orgs most concerned (names only) */
+  topOrgs: z.array(Text),
+  /** the problem in one or two sentences */
+  explanation: Text,
+  link: Text,
+});
+export type Problem = z.infer<typeof Problem>;
+
+export const ProblemAnalysis = z.object({
+  org: z.object({ id: z.uuid(), name: Text }),
+  asOf: Text,
+  /** the day the trend compares with */
+  comparedWith: Text,
+  problems: z.array(Problem),
+});
+export type ProblemAnalysis = z.infer<typeof ProblemAnalysis>;

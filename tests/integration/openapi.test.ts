@@ -22,6 +22,7 @@ const NOT_JSON = new Set([
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
   'exportDashboardDrill', // xlsx
+  'renderProblemBrief', // docx
   'getDuesBaseImportTemplate', // xlsx
   'paymentNotification', // WeChat Pay / Alipay acknowledgement in the provider's format
 ]);

@@ -1,8 +1,9 @@
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { createHarness, login, TEST_NOW, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
-import type { WarningItem, WarningPage } from '../../src/contracts/warning';
+import type { ProblemAnalysis, WarningItem, WarningPage } from '../../src/contracts/warning';
 
 // The warning centre (预警中心): the scan job turns the modules' conditions
 // into warnings — opened within one cycle of the fact, kept while it stands,
@@ -145,5 +146,37 @@ describe('the warning centre', () => {
     // the fact: the day after the due date began (2 December 00:00 in Beijing = 1 December 16:00 UTC); found at 4 December 04:00 UTC
     expect(dev.factAt).toBe('2026-12-01T16:00:00.000Z');
     expect(dev.discoverySeconds).toBe(2 * 86400 + 12 * 3600);
+  });
+
+  it('ranks the main problems of a subtree by weight, with their trend, orgs and a sentence, and writes them into a one-page brief', async () => {
+    const s = await setup();
+    // a warning found 40 days ago and still live: the trend compares with 30 days ago
+    await scanCycle();
+    const live = await h.db.query<{ kind: string; n: number; orgs: number }>(sql`
+      SELECT w.kind, count(*)::int AS n, count(DISTINCT w.org_id)::int AS orgs FROM warning w JOIN org o ON o.id = w.org_id
+      WHERE w.cleared_at IS NULL AND w.status <> 'resolved' AND w.module = 'org' AND o.path <@ ${s.root.path}::ltree GROUP BY w.kind`);
+    const tooFewRow = live.find((r) => r.kind === 'too_few_full_members')!;
+    await h.db.exec(sql`UPDATE warning SET discovered_at = ${TEST_NOW}::timestamptz - interval '40 days'
+      WHERE id = (SELECT w.id FROM warning w WHERE w.org_id = ${s.a.id} AND w.kind = 'too_few_full_members' AND w.cleared_at IS NULL)`);
+    const res = await s.county.get(`/api/v1/analysis/problems?orgId=${s.root.id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const a = res.json() as ProblemAnalysis;
+    expect(a.comparedWith).toBe('2026-11-04');
+    const p = a.problems.find((x) => x.key === 'org.too_few_full_members')!;
+    expect(p).toMatchObject({ source: 'warnings', title: '正式党员人数不足', level: 'error', size: tooFewRow.n, before: 1, orgs: tooFewRow.orgs, link: `/admin/warnings?module=org&orgId=${s.root.id}` });
+    expect(p.topOrgs).toContain('预警第一支部');
+    expect(p.explanation).toBe(`正式党员人数不足共 ${tooFewRow.n} 条，涉及 ${tooFewRow.orgs} 个组织，比 30 天前增加 ${tooFewRow.n - 1} 条。最集中的是${p.topOrgs.join('、')}。`);
+    // ranked by weight: red counts 3 per warning, yellow 2, blue 1
+    const weights = a.problems.filter((x) => x.source === 'warnings').map((x) => ({ error: 3, warning: 2, info: 1 })[x.level] * x.size);
+    expect(weights).toEqual([...weights].sort((x, y) => y - x));
+    // a secretary of branch B analyses only B
+    expect((await s.secB.get(`/api/v1/analysis/problems?orgId=${s.root.id}`)).statusCode).toBe(404);
+
+    const brief = await s.county.get(`/api/v1/analysis/problems/brief?orgId=${s.root.id}`);
+    expect(brief.statusCode).toBe(200);
+    const xml = await (await JSZip.loadAsync(brief.rawPayload)).file('word/document.xml')!.async('string');
+    const text = xml.replace(/<[^>]+>/g, '');
+    expect(text).toContain('预警测试县委党建工作主要问题简报');
+    expect(text).toContain(`正式党员人数不足：${p.explanation}`);
   });
 });

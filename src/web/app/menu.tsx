@@ -28,7 +28,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/approvals', label: '待我审批', icon: <AuditOutlined />, anyPerm: APPROVAL_PERMISSIONS, extra: <ApprovalsBadge /> },
   { key: '/admin/warnings', label: '预警中心', icon: <AlertOutlined />, anyPerm: WARNING_PERMISSIONS, extra: <WarningsBadge /> },
   { key: '/screen', label: '党建大屏', icon: <FundProjectionScreenOutlined />, perm: 'member.read' },
-  { key: '/admin/analysis', label: '交叉分析', icon: <BarChartOutlined />, perm: 'member.read' },
+  { key: '/admin/analysis', label: '党建分析', icon: <BarChartOutlined />, perm: 'member.read' },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',

@@ -296,6 +296,8 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getMyBranchIndex: () => ({ method: 'GET', url: '/api/v1/me/branch-index' }),
   getDashboardDrill: (w) => ({ method: 'GET', url: `/api/v1/dashboard/drill?orgId=${w.branch.id}&rows=sex&cols=age` }),
   exportDashboardDrill: (w) => ({ method: 'GET', url: `/api/v1/dashboard/drill/export?orgId=${w.branch.id}&rows=sex&cols=age` }),
+  getProblemAnalysis: (w) => ({ method: 'GET', url: `/api/v1/analysis/problems?orgId=${w.branch.id}` }),
+  renderProblemBrief: (w) => ({ method: 'GET', url: `/api/v1/analysis/problems/brief?orgId=${w.branch.id}` }),
   getDashboard: (w) => ({ method: 'GET', url: `/api/v1/dashboard?orgId=${w.branch.id}` }),
   listWarnings: (w) => ({ method: 'GET', url: `/api/v1/warnings?orgId=${w.branch.id}` }),
   acknowledgeWarning: (w) => ({ method: 'POST', url: `/api/v1/warnings/${w.warning}/handle`, body: { action: 'acknowledge' } }),

@@ -155,7 +155,7 @@ async function listAllMembers(client: Client) {
 }
 
 describe('subtree isolation over generated org trees', () => {
-  it('allows a by-id route ⇔ the target is in scope, and lists, counts and exports only in-scope members', async () => {
+  it('allows a by-id route ⇔ the target is in scope, and lists, counts and exports only in-scope members', { timeout: 240_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(
         treeArb(0),
@@ -532,6 +532,7 @@ describe('subtree isolation over generated org trees', () => {
               const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
               expect(drill.json().total, `members counted under ${t.name}`).toBe(inScope.n);
             }
+            check('getProblemAnalysis?orgId', t, await client.get(`/api/v1/analysis/problems?orgId=${t.id}`), orgIn(t), 'org.read');
             const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
             check('listWarnings?orgId', t, list, orgIn(t), 'org.read');
             if (orgIn(t) && list.statusCode === 200) {

@@ -86,6 +86,20 @@ export function branchesUnder(q: Queryable, path: string, types: readonly string
     ORDER BY o.path LIMIT ${limit}`);
 }
 
+/**
+ * Each sub-index's average score over the branches of a subtree for some
+ * periods (无数据 left out), with how many branches scored and the names of
+ * the lowest five of the first period.
+ */
+export function subIndexAverages(q: Queryable, path: string, periods: readonly string[], scope: Sql) {
+  return q.query<{ period: string; key: string; label: string; avg: string; branches: number; lowest: string[] }>(sql`
+    SELECT i.period, s->>'key' AS key, min(s->>'label') AS label, round(avg((s->>'score')::numeric), 1)::text AS avg, count(*)::int AS branches,
+      (array_agg(o.name ORDER BY (s->>'score')::numeric, o.name))[1:5] AS lowest
+    FROM branch_index i JOIN org o ON o.id = i.org_id CROSS JOIN LATERAL jsonb_array_elements(i.sub) s
+    WHERE o.path <@ ${path}::ltree AND i.period = ANY(${periods as string[]}::text[]) AND s->>'score' IS NOT NULL AND ${scope}
+    GROUP BY i.period, s->>'key'`);
+}
+
 export function bandCounts(q: Queryable, path: string, period: string, scope: Sql) {
   return q.query<{ band: string; n: number }>(sql`
     SELECT coalesce(i.band, 'none') AS band, count(*)::int AS n FROM branch_index i JOIN org o ON o.id = i.org_id

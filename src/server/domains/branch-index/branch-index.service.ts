@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import type { ActorContext } from '../../platform/actor';
+import { can, type ActorContext } from '../../platform/actor';
 import type { Db, Queryable } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 import { audit } from '../../platform/audit';
@@ -230,4 +230,20 @@ export async function recomputeAll(deps: Deps): Promise<{ branches: number; peri
   let branches = 0;
   for (const root of await repo.rootOrgs(deps.db)) for (const p of periods) branches += (await recomputeIndex(deps.db, deps.clock.now(), today, root.path, p)).branches;
   return { branches, periods };
+}
+
+/**
+ * Each sub-index's average over the branches of a subtree in the caller's
+ * points.read scope, this quarter and the one before (the problem analysis
+ * reads the weakest); nothing without points.read.
+ */
+export async function subIndexAverages(deps: Deps, ctx: ActorContext, path: string, today: string) {
+  if (!can(ctx.actor, 'points.read')) return { period: periodOf('quarter', today), previous: null, rows: [] };
+  const [previous, period] = trendPeriods(periodOf('quarter', today), 2);
+  const rows = await repo.subIndexAverages(deps.db, path, [period, previous], orgInScope(ctx.actor, 'points.read'));
+  const before = new Map(rows.filter((r) => r.period === previous).map((r) => [r.key, Number(r.avg)]));
+  return {
+    period, previous,
+    rows: rows.filter((r) => r.period === period).map((r) => ({ key: r.key, label: r.label, average: Number(r.avg), branches: r.branches, lowest: r.lowest, before: before.get(r.key) ?? null })),
+  };
 }

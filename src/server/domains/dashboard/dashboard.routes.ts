@@ -4,6 +4,8 @@ import { contextOf, defineRoute } from '../../platform/http';
 import { attachmentHeaders } from '../../platform/files';
 import { Dashboard, DashboardDrill, DashboardDrillQuery, GetDashboardQuery } from '../../../contracts/dashboard';
 import { drillMembers, exportDrill } from '../member';
+import { ProblemAnalysis, ProblemAnalysisQuery } from '../../../contracts/warning';
+import { getProblemAnalysis, renderProblemBrief } from './dashboard.analysis';
 import { getDashboard } from './dashboard.service';
 
 export function registerDashboardRoutes(app: FastifyInstance, deps: Deps) {
@@ -24,6 +26,20 @@ export function registerDashboardRoutes(app: FastifyInstance, deps: Deps) {
     handler: async (req, reply) => {
       const r = await exportDrill(deps, contextOf(req), req.query);
       return reply.headers(attachmentHeaders(r.fileName, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).send(r.data);
+    },
+  });
+  defineRoute(app, deps.db, {
+    method: 'GET', url: '/api/v1/analysis/problems', operationId: 'getProblemAnalysis', summary: '主要问题分析：管理范围内各模块预警按类别的数量、涉及组织与 30 天趋势，以及先锋指数最弱的分项，逐条说明并附处理入口', tags: ['dashboard'], access: 'org.read',
+    schema: { querystring: ProblemAnalysisQuery, response: { 200: ProblemAnalysis } },
+    handler: async (req) => getProblemAnalysis(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, deps.db, {
+    // a file, not JSON: no response schema (listed as such in tests/integration/openapi.test.ts)
+    method: 'GET', url: '/api/v1/analysis/problems/brief', operationId: 'renderProblemBrief', summary: '主要问题简报（Word，一页）', tags: ['dashboard'], access: 'org.read',
+    schema: { querystring: ProblemAnalysisQuery },
+    handler: async (req, reply) => {
+      const r = await renderProblemBrief(deps, contextOf(req), req.query);
+      return reply.headers(attachmentHeaders(r.fileName, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document')).send(r.data);
     },
   });
 }

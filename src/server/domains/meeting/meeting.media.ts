@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+import { AlignmentType, Document, Packer } from 'docx';
+import { docxDate, docxHeading, docxParagraph } from '../../platform/docx';
 import type { Deps } from '../../deps';
 import type { ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
@@ -190,10 +191,8 @@ export async function getMeetingKeywords(deps: Deps, ctx: ActorContext, meetingI
 
 // ---------------------------------------------------------------- the report
 
-const FONT = { ascii: 'SimSun', eastAsia: '宋体', hAnsi: 'SimSun' };
-const p = (text: string, opts: { bold?: boolean; size?: number; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
-  new Paragraph({ alignment: opts.align, spacing: { after: 120 }, children: [new TextRun({ text, bold: opts.bold, size: opts.size ?? 24, font: FONT })] });
-const h = (text: string) => new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text, bold: true, size: 28, font: FONT })] });
+const p = docxParagraph;
+const h = docxHeading;
 
 /** The draft meeting report: facts, attendance, keywords and resolutions filled in; the recorder finishes it. */
 export async function renderMeetingReport(deps: Deps, ctx: ActorContext, meetingId: string): Promise<{ fileName: string; data: Buffer }> {
@@ -235,7 +234,7 @@ export async function renderMeetingReport(deps: Deps, ctx: ActorContext, meeting
         ...(corr.length ? [h('六、更正说明'), ...corr.map((c) => p(`${c.recorded_at.slice(0, 10)} ${c.actor_name}：${c.body}`))] : []),
         p(''),
         p(`${m.org_name}`, { align: AlignmentType.RIGHT }),
-        p(`${deps.clock.today().slice(0, 4)}年${Number(deps.clock.today().slice(5, 7))}月${Number(deps.clock.today().slice(8, 10))}日`, { align: AlignmentType.RIGHT }),
+        p(docxDate(deps.clock.today()), { align: AlignmentType.RIGHT }),
       ],
     }],
   });

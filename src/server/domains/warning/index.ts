@@ -2,5 +2,5 @@
 export { registerWarningRoutes } from './warning.routes';
 export { registerWarningJobs } from './warning.jobs';
 export { registerWarningDetector, type DetectedWarning, type WarningDetector } from './warning.registry';
-export { scanWarnings, warningTicker } from './warning.service';
+export { scanWarnings, warningProblems, warningTicker } from './warning.service';
 export { registerWarningsWorkbench } from './warning.workbench';

@@ -173,6 +173,29 @@ export function tickerRows(q: Queryable, scope: Sql, underPath: string, limit: n
     ORDER BY min(CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END), count(*) DESC, o.name, w.kind LIMIT ${limit}`);
 }
 
+/**
+ * The live, unresolved warnings under a path by module and kind: how many, on
+ * how many orgs, the most severe level, the orgs with the most, and how many
+ * were live at `then` (found by then and not cleared by then).
+ */
+export function problemRows(q: Queryable, scope: Sql, underPath: string, then: string) {
+  return q.query<{ module: string; kind: string; n: number; orgs: number; rank: number; top: string[]; then_n: number }>(sql`
+    WITH per_org AS (
+      SELECT w.module, w.kind, o.name, count(*)::int AS n, min(CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank
+      FROM warning w JOIN org o ON o.id = w.org_id
+      WHERE w.cleared_at IS NULL AND w.status <> 'resolved' AND o.path <@ ${underPath}::ltree AND ${scope}
+      GROUP BY w.module, w.kind, o.id, o.name),
+    earlier AS (
+      SELECT w.module, w.kind, count(*)::int AS n FROM warning w JOIN org o ON o.id = w.org_id
+      WHERE w.discovered_at <= ${then}::timestamptz AND (w.cleared_at IS NULL OR w.cleared_at > ${then}::timestamptz)
+        AND o.path <@ ${underPath}::ltree AND ${scope}
+      GROUP BY w.module, w.kind)
+    SELECT p.module, p.kind, sum(p.n)::int AS n, count(*)::int AS orgs, min(p.rank)::int AS rank,
+      (array_agg(p.name ORDER BY p.n DESC, p.name))[1:5] AS top, coalesce(max(e.n), 0)::int AS then_n
+    FROM per_org p LEFT JOIN earlier e ON e.module = p.module AND e.kind = p.kind
+    GROUP BY p.module, p.kind`);
+}
+
 /** One warning the caller sees (scope over `o` and `w`), locked for handling. */
 export function findForUpdate(t: Queryable, id: string, scope: Sql) {
   return t.maybeOne<WarningRow>(sql`SELECT ${COLUMNS} ${JOINS} WHERE w.id = ${id}::uuid AND ${scope} FOR UPDATE OF w`);

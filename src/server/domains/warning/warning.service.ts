@@ -147,3 +147,12 @@ export async function warningTicker(deps: Deps, ctx: ActorContext, underPath: st
     link: `/admin/warnings?orgId=${r.org_id}&module=${r.module}`,
   }));
 }
+
+/** The live warnings under an org by module and kind, with the count 30 days before (the problem analysis reads them). */
+export async function warningProblems(deps: Deps, ctx: ActorContext, underPath: string, then: string) {
+  const rows = await repo.problemRows(deps.db, visibleScope(ctx), underPath, then);
+  return rows.map((r) => ({
+    module: r.module as WarningModule, kind: r.kind, label: kindLabel(r.module as WarningModule, r.kind), count: r.n, orgs: r.orgs,
+    level: (['error', 'warning', 'info'] as const)[r.rank], topOrgs: r.top, before: r.then_n,
+  }));
+}

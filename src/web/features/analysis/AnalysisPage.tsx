@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { App, Button, Card, Select, Space, Table, Typography } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, List, Select, Space, Table, Tag, Typography } from 'antd';
+import { DownloadOutlined, FileWordOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { DRILL_DIMENSIONS, type DrillDimension } from '../../../contracts/dashboard';
 import { errorMessage } from '../../shared/api';
@@ -8,10 +9,68 @@ import { usePageOrg } from '../../shared/current-org';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
-import { exportDrill, useDrill, type DrillQuery } from './api';
+import { downloadBrief, exportDrill, useDrill, useProblems, type DrillQuery } from './api';
 
-// 交叉分析 (QUALITY B2): the members on the roll of the chosen org's subtree
+// 党建分析: the main problems of the chosen org's subtree (from the warning
+// centre and the branch index), with a one-page brief; then 交叉分析 (QUALITY
+// B2): the members on the roll of the chosen org's subtree
 // counted by any two dimensions, with filters and totals, exported to Excel.
+
+const LEVEL_TAGS = { error: { color: 'red', text: '红色' }, warning: { color: 'gold', text: '黄色' }, info: { color: 'blue', text: '蓝色' } } as const;
+
+/** 主要问题: ranked, each in a sentence with a link to act, and the Word brief. */
+function ProblemsCard({ orgId }: { orgId: string | undefined }) {
+  const { message } = App.useApp();
+  const q = useProblems(orgId);
+  const [busy, setBusy] = useState(false);
+  const brief = async () => {
+    setBusy(true);
+    try {
+      await downloadBrief(orgId);
+    } catch (e) {
+      message.error(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card
+      style={{ marginBottom: 16 }}
+      title="主要问题"
+      extra={
+        <Button icon={<FileWordOutlined />} onClick={() => void brief()} loading={busy} disabled={!q.data}>
+          下载简报
+        </Button>
+      }
+    >
+      {q.isError && !q.data ? (
+        <ErrorState error={q.error} onRetry={() => q.refetch()} title="问题分析加载失败" />
+      ) : (
+        <List
+          data-testid="problems"
+          loading={q.isPending}
+          dataSource={q.data?.problems ?? []}
+          locale={{ emptyText: <EmptyState description="管理范围内暂无预警，先锋指数各分项均在良好以上" /> }}
+          header={q.data && <Typography.Text type="secondary">{`${q.data.org.name}，截至 ${q.data.asOf}，趋势与 ${q.data.comparedWith} 比较；按预警级别和数量排序`}</Typography.Text>}
+          renderItem={(p, i) => (
+            <List.Item actions={[<Link key="go" to={p.link}>去处理</Link>]}>
+              <List.Item.Meta
+                title={
+                  <Space size={6} wrap>
+                    <span>{i + 1}.</span>
+                    <Tag color={LEVEL_TAGS[p.level].color}>{LEVEL_TAGS[p.level].text}</Tag>
+                    <span>{p.title}</span>
+                  </Space>
+                }
+                description={p.explanation}
+              />
+            </List.Item>
+          )}
+        />
+      )}
+    </Card>
+  );
+}
 
 const DIMENSION_OPTIONS = (Object.keys(DRILL_DIMENSIONS) as DrillDimension[]).map((d) => ({ value: d, label: DRILL_DIMENSIONS[d] }));
 
@@ -23,7 +82,7 @@ interface Line {
 }
 
 export function AnalysisPage() {
-  usePageTitle('交叉分析');
+  usePageTitle('党建分析');
   const { message } = App.useApp();
   const me = useMe().data;
   const orgId = usePageOrg();
@@ -62,6 +121,8 @@ export function AnalysisPage() {
   };
 
   return (
+    <>
+    <ProblemsCard orgId={orgId} />
     <Card>
       <div className="page-header">
         <Space orientation="vertical" size={0}>
@@ -130,5 +191,6 @@ export function AnalysisPage() {
         />
       )}
     </Card>
+    </>
   );
 }
