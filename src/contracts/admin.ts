@@ -95,6 +95,7 @@ export const JOB_KINDS: Record<string, string> = {
   'points.daily': '党员积分计分、到期与兑换冻结退回',
   'index.recompute': '重新计算支部先锋指数',
   'points.backfill': '按日期范围补计积分',
+  'warnings.scan': '预警扫描',
   'maintenance.cleanup': '过期会话与临时文件清理',
 };
 

@@ -109,6 +109,10 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'points.assessment_score': '上级为支部考核评分',
   'points.rules_approve': '支部党员大会表决通过积分细则',
   'points.rules_reject': '支部党员大会未通过积分细则',
+  'warning.acknowledge': '确认知悉预警',
+  'warning.resolve': '办结预警',
+  'member.drill_export': '导出党员交叉统计',
+  'analysis.brief': '下载主要问题简报',
 };
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {
@@ -128,6 +132,7 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   transfer_request: '转接申请',
   flow_certificate: '流动党员活动证',
   meeting: '会议',
+  warning: '预警',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */

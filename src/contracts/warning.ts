@@ -31,7 +31,7 @@ export const ListWarningsQuery = PageQuery.extend({
   /** live warnings in this status; `cleared`: the history of those whose fact has changed */
   status: z.enum(['open', 'acknowledged', 'resolved', 'live', 'cleared']).default('live'),
   /** words in the title, the detail or the org's name */
-  q: z.string().trim().max(50).optional(),
+  q: Text.pipe(z.string().trim().max(50)).optional(),
 });
 export type ListWarningsQuery = z.infer<typeof ListWarningsQuery>;
 
@@ -87,7 +87,7 @@ export type WarningPage = z.infer<typeof WarningPage>;
 export const HandleWarningBody = z.object({
   /** acknowledge: known, being dealt with; resolve: dealt with (a note is required) */
   action: z.enum(['acknowledge', 'resolve']),
-  note: z.string().trim().max(500, { message: '说明不超过500字' }).optional(),
+  note: Text.pipe(z.string().trim().max(500, { message: '说明不超过500字' })).optional(),
 }).superRefine((b, c) => {
   if (b.action === 'resolve' && (!b.note || b.note.length < 2)) c.addIssue({ code: 'custom', path: ['note'], message: '办结时请填写处理说明（至少2个字）' });
 });

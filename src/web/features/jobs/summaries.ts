@@ -54,6 +54,7 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
   'points.backfill': (r) =>
     `补计 ${String(r.from ?? '')} 至 ${String(r.to ?? '')} 的积分：核对事实 ${num(r.facts)} 条，新计 ${num(r.awarded)} 笔（已计过 ${num(r.exists)}，已达上限 ${num(r.capped)}）；到期 ${num(r.expiredPoints)} 分`,
   'index.recompute': (r) => `重新计算支部先锋指数 ${num(r.branches)} 个（统计期 ${Array.isArray(r.periods) ? r.periods.join('、') : ''}）`,
+  'warnings.scan': (r) => `扫描各模块预警：当前 ${num(r.found)} 条，新发现 ${num(r.opened)} 条，已自动解除 ${num(r.cleared)} 条${Array.isArray(r.failed) && r.failed.length ? `；未能扫描：${r.failed.join('、')}` : ''}`,
   'maintenance.cleanup': (r) => `清理过期会话 ${num(r.sessions)} 个、登录限制记录 ${num(r.throttles)} 条、遗留的导入文件 ${num(r.importUploads)} 个`,
 };
 
