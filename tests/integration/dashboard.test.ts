@@ -156,6 +156,14 @@ describe('getDashboardDrill', () => {
       expect(byOrg.rowTotals[i], c.name).toBe(c.members);
     }
 
+    // 入党时间 and 年龄段 agree with the member statistics (periods and ages computed there in JS from the rollups)
+    const stats = (await county.get(`/api/v1/orgs/${rootId}/member-stats`)).json() as { byJoinPeriod: Array<{ key: string; n: number }>; byAgeBand: Array<{ key: string; n: number }> };
+    const join = (await county.get('/api/v1/dashboard/drill?rows=join_period&cols=sex')).json() as DashboardDrill;
+    for (const p of stats.byJoinPeriod.filter((x) => x.n > 0)) expect(join.rowTotals[join.rows.findIndex((r) => r.key === p.key)], p.key).toBe(p.n);
+    const ages = (await county.get('/api/v1/dashboard/drill?rows=age&cols=sex')).json() as DashboardDrill;
+    const band = (keys: string[]) => stats.byAgeBand.filter((b) => keys.includes(b.key)).reduce((a, b) => a + b.n, 0);
+    expect(ages.rowTotals).toEqual([band(['upto25', '26_30']), band(['31_35', '36_40', '41_45']), band(['46_50', '51_55', '56_60']), band(['61plus'])]);
+
     // the same dimension twice is refused with the field named
     const same = await county.get('/api/v1/dashboard/drill?rows=sex&cols=sex');
     expect(same.statusCode).toBe(400);

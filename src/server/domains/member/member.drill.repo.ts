@@ -7,22 +7,30 @@ import type { DrillDimension } from '../../../contracts/dashboard';
 // two dimensions at once (a cross-tab the one-dimensional rollups cannot
 // give), within the caller's scope.
 
-/** 入党时间 periods as a CASE over the join month (the same table the statistics use). */
-const joinPeriod = sql`CASE ${raw(
-  JOIN_PERIODS.map((p) => {
-    const conds = [p.from ? `to_char(p.join_date, 'YYYY-MM') >= '${p.from}'` : null, p.to ? `to_char(p.join_date, 'YYYY-MM') <= '${p.to}'` : null].filter(Boolean).join(' AND ');
-    return `WHEN ${conds} THEN '${p.key}'`;
-  }).join(' '),
-)} ELSE 'unknown' END`;
+/** The first day of the month after 'YYYY-MM'. */
+function monthAfter(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
 
-/** The SQL of a dimension's key for a person `p` in org `o`; `rootLevel` is the drilled org's depth. */
-function keyOf(d: DrillDimension, year: number, rootLevel: number): Sql {
+/**
+ * 入党时间 periods (the statistics' table, contiguous and in order) as a CASE
+ * comparing the join date with each period's end: date comparisons, no text
+ * per row.
+ */
+const joinPeriod = sql`CASE ${raw(
+  JOIN_PERIODS.map((p) => (p.to ? `WHEN p.join_date < DATE '${monthAfter(p.to)}' THEN '${p.key}'` : `ELSE '${p.key}'`)).join(' '),
+)} END`;
+
+/** The SQL of a dimension's key for a person `p` (下级组织 is mapped per org by crossTab). */
+function keyOf(d: DrillDimension, year: number): Sql {
   switch (d) {
     case 'org':
-      return sql`CASE WHEN nlevel(o.path) > ${rootLevel} THEN subpath(o.path, 0, ${rootLevel + 1})::text ELSE 'self' END`;
+      return sql`NULL::text`; // mapped per org by crossTab
     case 'age':
-      return sql`CASE WHEN ${year} - extract(year FROM p.birth_date) <= 30 THEN 'upto30' WHEN ${year} - extract(year FROM p.birth_date) <= 45 THEN '31_45'
-        WHEN ${year} - extract(year FROM p.birth_date) <= 60 THEN '46_60' ELSE '61plus' END`;
+      // the age reached in the business year ≤ N ⇔ born on or after 1 January of (year − N)
+      return sql`CASE WHEN p.birth_date >= ${`${year - 30}-01-01`}::date THEN 'upto30' WHEN p.birth_date >= ${`${year - 45}-01-01`}::date THEN '31_45'
+        WHEN p.birth_date >= ${`${year - 60}-01-01`}::date THEN '46_60' ELSE '61plus' END`;
     case 'join_period':
       return sql`CASE WHEN p.join_date IS NULL THEN 'unknown' ELSE ${joinPeriod} END`;
     case 'sex':
@@ -38,13 +46,24 @@ function keyOf(d: DrillDimension, year: number, rootLevel: number): Sql {
   }
 }
 
+/**
+ * The cross-tab: persons are counted per org and per non-org key first, then
+ * the orgs are mapped to the drilled org's children (the subpath of a path,
+ * once per org, not per person).
+ */
 export function crossTab(q: Queryable, o: { scope: Sql; path: string; rows: DrillDimension; cols: DrillDimension; year: number; status?: string; sex?: string }) {
   const level = o.path.split('.').length;
   const filters = [o.status ? sql`AND p.status = ${o.status}` : sql``, o.sex ? sql`AND p.sex = ${o.sex}` : sql``];
+  const inner = (d: DrillDimension) => (d === 'org' ? sql`NULL::text` : keyOf(d, o.year));
+  const outer = (d: DrillDimension, col: 'r' | 'c') => (d === 'org' ? sql`CASE WHEN nlevel(g.path) > ${level} THEN subpath(g.path, 0, ${level + 1})::text ELSE 'self' END` : raw(`x.${col}`));
   return q.query<{ r: string; c: string; n: number }>(sql`
-    SELECT ${keyOf(o.rows, o.year, level)} AS r, ${keyOf(o.cols, o.year, level)} AS c, count(*)::int AS n
-    FROM person p JOIN org o ON o.id = p.org_id
-    WHERE p.is_current AND o.path <@ ${o.path}::ltree AND ${o.scope} ${filters[0]} ${filters[1]}
+    SELECT ${outer(o.rows, 'r')} AS r, ${outer(o.cols, 'c')} AS c, sum(x.n)::int AS n
+    FROM (
+      SELECT p.org_id, ${inner(o.rows)} AS r, ${inner(o.cols)} AS c, count(*) AS n
+      FROM person p JOIN org o ON o.id = p.org_id
+      WHERE p.is_current AND o.path <@ ${o.path}::ltree AND ${o.scope} ${filters[0]} ${filters[1]}
+      GROUP BY 1, 2, 3) x
+    JOIN org g ON g.id = x.org_id
     GROUP BY 1, 2`);
 }
 
