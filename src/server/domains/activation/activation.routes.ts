@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { SESSION_COOKIE } from '../../platform/session';
 import { ActivateAccountBody, ActivationRequestAnswer, ActivationResult, LinkAccountPersonBody, LinkedPersonView, RequestActivationBody } from '../../../contracts/activation';
-import { Ok } from '../../../contracts/common';
+import { IdParams, Ok } from '../../../contracts/common';
 import { cookieOptions } from '../auth';
 import * as service from './activation.service';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 
 export function registerActivationRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;

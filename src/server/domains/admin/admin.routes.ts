@@ -3,10 +3,9 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AccountPage, CreateAccountBody, GrantRoleBody, ListAccountsQuery, UpdateAccountBody } from '../../../contracts/admin';
-import { Created, Ok } from '../../../contracts/common';
+import { Created, IdParams, Ok } from '../../../contracts/common';
 import * as service from './admin.service';
 
-const IdParams = z.object({ id: z.uuid() });
 
 export function registerAdminRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;

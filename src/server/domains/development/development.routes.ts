@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { attachmentHeaders } from '../../platform/files';
-import { Created, Ok } from '../../../contracts/common';
+import { Created, IdParams, Ok } from '../../../contracts/common';
 import {
   CandidateDetail, CandidatePage, CreateDevelopmentCandidateBody, DeadlinePage, DevelopmentOverview, DocumentKindEnum, ListDevelopmentCandidatesQuery,
   ListDevelopmentDeadlinesQuery, MyDevelopment, OverviewQuery, PlanQuery, PlanView, PutPlanBody, RecordDevelopmentStepBody, RecordDevelopmentVoteBody, VoteResultView, VotingMembersQuery, VotingMembersView,
@@ -15,7 +14,6 @@ import { recordVote, votingMembers } from './development.votes';
 import { getPlan, putPlan } from './development.plans';
 import { addReport, myReport, renderDocument } from './development.reports';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 async function readReportUpload(req: FastifyRequest) {

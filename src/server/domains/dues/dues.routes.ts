@@ -22,14 +22,13 @@ import { attachmentHeaders, detectAllowedType } from '../../platform/files';
 import { exportMemberStatement, memberStatement } from './dues.ledger';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-import { Created, DryRunQuery, IsoDate } from '../../../contracts/common';
+import { Created, DryRunQuery, IdParams, IsoDate } from '../../../contracts/common';
 
 const OrderParams = z.object({ outTradeNo: z.string().regex(/^[A-Z0-9]{8,64}$/, { message: '订单号格式不正确' }) });
 
 /** What a provider's notification may weigh (theirs are a few KiB). */
 const NOTIFY_MAX_BYTES = 64 * 1024;
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 
 export function registerDuesRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { AppError } from '../../platform/errors';
 import { contextOf, defineRoute } from '../../platform/http';
 import { SignallingHub } from '../../platform/signalling';
 import { MeetingRoomInfo, ROOM_CLOSE, RoomClientMessage, type RoomServerMessage } from '../../../contracts/meeting';
 import * as room from './meeting.room';
+import { IdParams } from '../../../contracts/common';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const socketPath = (id: string) => `/api/v1/meetings/${id}/room/socket`;
 /** keeps idle connections open through proxies that drop silent ones (nginx: 60 s) */
 const PING_MS = 25_000;

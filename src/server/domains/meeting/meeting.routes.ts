@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { Created, Ok } from '../../../contracts/common';
+import { Created, IdParams, Ok } from '../../../contracts/common';
 import {
   AddCorrectionBody, CalendarFeed, CancelMeetingBody, ComplianceQuery, ConfirmMeetingMinutesBody, CreateMeetingBody, DecideMeetingLeaveBody, GenerateMeetingPlanBody,
   ListMeetingsQuery, MarkAttendanceBody, MeetingCompliance, MeetingDetail, MeetingPage, MeetingPlanResult, MyMeetings, RecordReviewsBody, RequestMeetingLeaveBody,
@@ -19,7 +19,6 @@ import { attachmentHeaders } from '../../platform/files';
 import { ROOM_CLOSE } from '../../../contracts/meeting';
 import { registerMeetingRoomRoutes } from './meeting.room.routes';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const FileParams = z.object({ id: z.uuid({ message: '编号格式不正确' }), fileId: z.uuid({ message: '编号格式不正确' }) });
 const FileKindQuery = z.object({ kind: z.enum(['photo', 'document'], { message: '请选择附件类别' }) });
 const FeedParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}\.ics$/, { message: '订阅地址无效' }) });

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { PassThrough } from 'node:stream';
-import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { AppError } from '../../platform/errors';
 import { detectAllowedType } from '../../platform/files';
 import { CreateMemberBody, ExportMembersQuery, ListMembersQuery, MemberDetail, MemberImportAnswer, MemberPage, RecordMemberEventBody, RevealBody, RevealResult, UpdateMemberBody } from '../../../contracts/member';
-import { Created, DryRunQuery, Ok } from '../../../contracts/common';
+import { Created, DryRunQuery, IdParams, Ok } from '../../../contracts/common';
 import { MemberStats, MemberStatsQuery } from '../../../contracts/member-stats';
 import { getOrgMemberStats } from './member.rollups';
 import * as service from './member.service';
@@ -14,7 +13,6 @@ import { prepareExport, startExport } from './member.export';
 import { buildTemplate, checkUpload, runImport } from './member.import';
 import { enqueueImport } from './member.jobs';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function attachmentName(name: string) {

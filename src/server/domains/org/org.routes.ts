@@ -3,10 +3,9 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { CreateOrgBody, DissolveOrgBody, ElectCommitteeBody, MoveOrgBody, OrgDetail, OrgList, OrgWarningList, UpdateOrgBody } from '../../../contracts/org';
-import { Created, Ok, Text } from '../../../contracts/common';
+import { Created, IdParams, Ok, Text } from '../../../contracts/common';
 import * as service from './org.service';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 
 export function registerOrgRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;

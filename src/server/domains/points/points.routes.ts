@@ -7,13 +7,12 @@ import {
   ApprovePointRulesBody, AwardPointsBody, AwardPointsResult, DecidePointAwardBody, ListPointEntriesQuery, PointAwardDecision, PointAwardRequestList, PointBalance, PointRuleProposalView,
   MyPoints, PointRulesOfOrg, PointTxnPage, PointTxnResult, ProposePointRulesBody, ReservePointsBody, ReversePointBody, SettleReservationBody,
 } from '../../../contracts/points';
-import { Created, PageQuery } from '../../../contracts/common';
+import { Created, IdParams, PageQuery } from '../../../contracts/common';
 import * as service from './points.service';
 import * as rules from './points.rules';
 import * as assessment from './points.assessment';
 import { AgreeAssessmentBody, AssessmentQuery, AssessmentSchemeView, BranchAssessment, PublishAssessmentBody, ScoreAssessmentBody } from '../../../contracts/assessment';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const TxnParams = z.object({ id: z.coerce.number().int().positive({ message: '编号格式不正确' }) });
 const PersonParams = z.object({ personId: z.uuid({ message: '编号格式不正确' }) });
 const OrgQuery = z.object({ orgId: z.uuid({ message: '请选择组织' }) });

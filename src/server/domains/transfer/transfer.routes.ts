@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { Created, Ok } from '../../../contracts/common';
+import { Created, IdParams, Ok } from '../../../contracts/common';
 import {
   AcceptTransferBody, CreateTransferBody, ListTransfersQuery, RegisterIncomingLetterBody, RejectTransferBody, TransferDecisionBody, TransferDetail, TransferLetterCheck, TransferPage, TransferPreview,
 } from '../../../contracts/transfer';
@@ -17,7 +17,6 @@ import {
   DecideLostContactBody, FlowActionBody, IssueFlowCertificateBody, ListLostContactQuery, ListMobileMembersQuery, LostContactPage, MobileMemberPage, ProposeLostContactDecisionBody, RecordMemberContactBody,
 } from '../../../contracts/transfer';
 
-const IdParams = z.object({ id: z.uuid({ message: '编号格式不正确' }) });
 const CodeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: '核验码格式不正确' }) });
 const PreviewQuery = z.object({
   personId: z.uuid({ message: '请选择转出的党员' }),
