@@ -3,8 +3,7 @@ import { Avatar, Breadcrumb, Button, Dropdown, Layout, Menu, Space, Tag, Tooltip
 import { KeyOutlined, LogoutOutlined, MobileOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { ROLES } from '../../contracts/permissions';
-import { ApiError } from '../shared/api';
-import { can, isMemberOnly, useMe } from '../shared/session';
+import { can, consoleRedirect, useMe } from '../shared/session';
 import { ErrorState, PageLoading } from '../shared/states';
 import { NotificationBell } from '../features/notification/NotificationBell';
 import { useLogout } from '../features/auth/use-logout';
@@ -26,16 +25,10 @@ export function AdminLayout() {
   const currentOrg = useCurrentOrg(me.data?.username ?? '');
 
   if (me.isPending) return <PageLoading tip="正在进入管理端…" />;
-  if (me.isError) {
-    if (me.error instanceof ApiError && me.error.status === 401) return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
-    return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
-  }
+  const away = consoleRedirect(me, location);
+  if (away) return <Navigate to={away} replace />;
+  if (me.isError) return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
   const user = me.data;
-  if (isMemberOnly(user)) return <Navigate to="/m" replace />;
-  // a password set by the security administrator must be replaced before anything else
-  if (user.passwordChangeRequired && location.pathname !== '/admin/account') return <Navigate to="/admin/account#password" replace />;
-  // an administrator who must enrol a second factor can use only the account page until done
-  if (user.totpEnrollmentRequired && location.pathname !== '/admin/account') return <Navigate to="/admin/account#totp" replace />;
 
   const roleLabels = [...new Set(user.grants.map((g) => ROLES[g.role].label))];
   const isSystemAdmin = user.grants.some((g) => ROLES[g.role].admin);

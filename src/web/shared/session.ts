@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { MeView } from '../../contracts/auth';
 import type { Permission, Role } from '../../contracts/permissions';
-import { api } from './api';
+import { api, ApiError } from './api';
 
 export const ME_KEY = ['me'] as const;
 
@@ -31,4 +31,24 @@ export function homePathFor(me: MeView): string {
   if (hasRole(me, 'auditor')) return '/admin/audit';
   if (hasRole(me, 'sysadmin')) return '/admin/rules';
   return '/admin';
+}
+
+/**
+ * Where a console page (the admin layout, the big screen) sends its visitor
+ * instead of showing itself, or null to show it: no session → the login (which
+ * brings them back), a plain member → the phone pages, a password or a second
+ * factor still to set up → the account page.
+ */
+export function consoleRedirect(me: { data?: MeView; error: unknown; isError: boolean }, at: { pathname: string; search: string }): string | null {
+  if (me.isError && me.error instanceof ApiError && me.error.status === 401) {
+    return `/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(at.pathname + at.search)}`;
+  }
+  const user = me.data;
+  if (!user) return null;
+  if (isMemberOnly(user)) return '/m';
+  // a password set by the security administrator must be replaced before anything else
+  if (user.passwordChangeRequired && at.pathname !== '/admin/account') return '/admin/account#password';
+  // an administrator who must enrol a second factor can use only the account page until done
+  if (user.totpEnrollmentRequired && at.pathname !== '/admin/account') return '/admin/account#totp';
+  return null;
 }

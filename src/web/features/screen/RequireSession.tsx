@@ -1,12 +1,10 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { ApiError, errorMessage } from '../../shared/api';
-import { isMemberOnly, useMe } from '../../shared/session';
+import { errorMessage } from '../../shared/api';
+import { consoleRedirect, useMe } from '../../shared/session';
 
-// The session check of the admin layout for a page that stands outside it
-// (the big screen, /screen: no sidebar, no header): without a session to the
-// login (which brings the user back), a plain member to their phone pages, a
-// password or second factor still to set up to the account page. Loaded with
+// The admin layout's session check (consoleRedirect) for a page that stands
+// outside it (the big screen, /screen: no sidebar, no header). Loaded with
 // the router (small, inline styles), so the dark screen does not flash white.
 
 const FULL: CSSProperties = {
@@ -36,10 +34,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
   const location = useLocation();
   if (me.isPending) return <ScreenLoading />;
+  const away = consoleRedirect(me, location);
+  if (away) return <Navigate to={away} replace />;
   if (me.isError) {
-    if (me.error instanceof ApiError && me.error.status === 401) {
-      return <Navigate to={`/login?${me.error.code === 'SESSION_EXPIRED' ? 'reason=expired&' : ''}next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
-    }
     return (
       <div style={FULL} role="alert">
         <div>{errorMessage(me.error)}</div>
@@ -49,9 +46,5 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </div>
     );
   }
-  const user = me.data;
-  if (isMemberOnly(user)) return <Navigate to="/m" replace />;
-  if (user.passwordChangeRequired) return <Navigate to="/admin/account#password" replace />;
-  if (user.totpEnrollmentRequired) return <Navigate to="/admin/account#totp" replace />;
   return <>{children}</>;
 }
