@@ -34,6 +34,9 @@ describe('党建大屏', () => {
 
     const { page, context } = await newPage(browser, { width: 1920, height: 1080 });
     try {
+      // without a session the screen sends the visitor to the login, which brings them back
+      await page.goto(`${base}/screen`);
+      await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/screen');
       await loginAs(page, base, 'county');
       await page.goto(`${base}/screen`);
       const screen = page.getByTestId('screen');
