@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PageQuery, Text } from './common';
 import { WorkbenchLevel } from './workbench';
+import type { Permission } from './permissions';
 
 // The warning centre (预警中心, issue 15): every module's warnings in one
 // table, found by a periodic scan, scoped by the module's own read permission,
@@ -17,6 +18,16 @@ export const WARNING_MODULES = {
 } as const;
 export type WarningModule = keyof typeof WARNING_MODULES;
 export const WarningModuleEnum = z.enum(Object.keys(WARNING_MODULES) as [WarningModule, ...WarningModule[]]);
+
+/** Who reads a module's warnings and who handles them: the module's own permissions (the server scopes by them, the menu shows the centre by them). */
+export const WARNING_MODULE_PERMISSIONS: Record<WarningModule, { read: Permission; handle: Permission }> = {
+  development: { read: 'development.read', handle: 'development.manage' },
+  dues: { read: 'dues.read', handle: 'dues.manage' },
+  org: { read: 'org.read', handle: 'org.update' },
+  transfer: { read: 'transfer.read', handle: 'transfer.manage' },
+  meeting: { read: 'meeting.read', handle: 'meeting.manage' },
+  index: { read: 'points.read', handle: 'points.manage' },
+};
 
 export const WARNING_LEVELS = { error: '红色', warning: '黄色', info: '蓝色' } as const;
 export const WARNING_STATUSES = { open: '待处理', acknowledged: '已知悉', resolved: '已办结' } as const;

@@ -6,9 +6,10 @@ import { can } from '../shared/session';
 import { ApprovalsBadge } from '../features/approvals/ApprovalsBadge';
 import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 import { WarningsBadge } from '../features/warning/WarningsBadge';
+import { WARNING_MODULE_PERMISSIONS } from '../../contracts/warning';
 
 /** Whoever reads any module's warnings sees the warning centre. */
-const WARNING_PERMISSIONS = ['development.read', 'dues.read', 'org.read', 'transfer.read', 'meeting.read', 'points.read'] as const;
+const WARNING_PERMISSIONS = Object.values(WARNING_MODULE_PERMISSIONS).map((p) => p.read);
 
 export interface MenuEntry {
   key: string; // the path

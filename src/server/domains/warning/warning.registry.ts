@@ -1,5 +1,4 @@
 import type { Deps } from '../../deps';
-import type { Permission } from '../../../contracts/permissions';
 import type { WarningModule } from '../../../contracts/warning';
 import type { WorkbenchLevel } from '../../../contracts/workbench';
 
@@ -38,16 +37,6 @@ export interface WarningDetector {
   /** every condition of the module on the business day `today`, unscoped (the list scopes its reads) */
   detect(deps: Deps, today: string): Promise<DetectedWarning[]>;
 }
-
-/** Who reads a module's warnings and who handles them: the module's own permissions. */
-export const MODULE_PERMISSIONS: Record<WarningModule, { read: Permission; handle: Permission }> = {
-  development: { read: 'development.read', handle: 'development.manage' },
-  dues: { read: 'dues.read', handle: 'dues.manage' },
-  org: { read: 'org.read', handle: 'org.update' },
-  transfer: { read: 'transfer.read', handle: 'transfer.manage' },
-  meeting: { read: 'meeting.read', handle: 'meeting.manage' },
-  index: { read: 'points.read', handle: 'points.manage' },
-};
 
 const detectors = new Map<WarningModule, WarningDetector>();
 

@@ -44,7 +44,8 @@ export interface DetectedRow {
   factAt: string | null;
 }
 
-const LEVEL_RANK = (alias: 'w' | 'excluded') => sql`CASE ${raw(`${alias}.level`)} WHEN 'error' THEN 3 WHEN 'warning' THEN 2 ELSE 1 END`;
+/** A warning level's order, the most severe first (0 red, 1 yellow, 2 blue): the one ranking of every statement here. */
+const levelOrder = (alias: 'w' | 'excluded') => sql`CASE ${raw(`${alias}.level`)} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END`;
 
 /**
  * Writes a scan's findings: a key without a live warning opens one; a live one
@@ -63,7 +64,7 @@ export async function upsertDetected(t: Queryable, rows: readonly DetectedRow[],
     ON CONFLICT (key) WHERE cleared_at IS NULL DO UPDATE SET
       org_id = excluded.org_id, person_id = excluded.person_id, title = excluded.title, detail = excluded.detail, level = excluded.level,
       source = excluded.source, link = excluded.link, due_on = excluded.due_on,
-      status = CASE WHEN ${LEVEL_RANK('excluded')} > ${LEVEL_RANK('w')} THEN 'open' ELSE w.status END,
+      status = CASE WHEN ${levelOrder('excluded')} < ${levelOrder('w')} THEN 'open' ELSE w.status END,
       updated_at = excluded.updated_at
     WHERE (w.org_id, w.person_id, w.title, w.detail, w.level, w.source, w.link, w.due_on) IS DISTINCT FROM
       (excluded.org_id, excluded.person_id, excluded.title, excluded.detail, excluded.level, excluded.source, excluded.link, excluded.due_on)
@@ -136,7 +137,7 @@ const JOINS = sql`FROM warning w JOIN org o ON o.id = w.org_id
 export async function listWarnings(q: Queryable, f: WarningFilter, limit: number, offset: number) {
   const order = f.status === 'cleared'
     ? sql`w.cleared_at DESC, w.id`
-    : sql`CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, w.status = 'resolved', w.due_on NULLS LAST, w.discovered_at, w.id`;
+    : sql`${levelOrder('w')}, w.status = 'resolved', w.due_on NULLS LAST, w.discovered_at, w.id`;
   const [rows, total] = await Promise.all([
     q.query<WarningRow>(sql`SELECT ${COLUMNS} ${JOINS} WHERE ${where(f)} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`),
     q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM warning w JOIN org o ON o.id = w.org_id WHERE ${where(f)}`),
@@ -166,11 +167,11 @@ export function liveByModule(q: Queryable, scope: Sql, underPath: string | null)
 export function tickerRows(q: Queryable, scope: Sql, underPath: string, limit: number) {
   return q.query<{ org_id: string; org_name: string; module: string; kind: string; level: 'error' | 'warning' | 'info'; n: number }>(sql`
     SELECT w.org_id, o.name AS org_name, w.module, w.kind,
-      (array_agg(w.level ORDER BY CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END))[1] AS level, count(*)::int AS n
+      (array_agg(w.level ORDER BY ${levelOrder('w')}))[1] AS level, count(*)::int AS n
     FROM warning w JOIN org o ON o.id = w.org_id
     WHERE w.cleared_at IS NULL AND w.status <> 'resolved' AND o.path <@ ${underPath}::ltree AND ${scope}
     GROUP BY w.org_id, o.name, w.module, w.kind
-    ORDER BY min(CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END), count(*) DESC, o.name, w.kind LIMIT ${limit}`);
+    ORDER BY min(${levelOrder('w')}), count(*) DESC, o.name, w.kind LIMIT ${limit}`);
 }
 
 /**
@@ -181,7 +182,7 @@ export function tickerRows(q: Queryable, scope: Sql, underPath: string, limit: n
 export function problemRows(q: Queryable, scope: Sql, underPath: string, then: string) {
   return q.query<{ module: string; kind: string; n: number; orgs: number; rank: number; top: string[]; then_n: number }>(sql`
     WITH per_org AS (
-      SELECT w.module, w.kind, o.name, count(*)::int AS n, min(CASE w.level WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank
+      SELECT w.module, w.kind, o.name, count(*)::int AS n, min(${levelOrder('w')}) AS rank
       FROM warning w JOIN org o ON o.id = w.org_id
       WHERE w.cleared_at IS NULL AND w.status <> 'resolved' AND o.path <@ ${underPath}::ltree AND ${scope}
       GROUP BY w.module, w.kind, o.id, o.name),

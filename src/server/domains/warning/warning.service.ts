@@ -5,8 +5,8 @@ import { auditInTx } from '../../platform/audit';
 import { AppError, forbidden, notFound } from '../../platform/errors';
 import { covers, findOrgInScope, orgInScope } from '../../platform/scope';
 import type { Sql } from '../../platform/sql';
-import { WARNING_MODULES, type HandleWarningBody, type ListWarningsQuery, type ScanWarningsResult, type WarningItem, type WarningModule, type WarningPage } from '../../../contracts/warning';
-import { kindLabel, MODULE_PERMISSIONS, warningDetectors, type DetectedWarning } from './warning.registry';
+import { WARNING_MODULE_PERMISSIONS, WARNING_MODULES, type HandleWarningBody, type ListWarningsQuery, type ScanWarningsResult, type WarningItem, type WarningModule, type WarningPage } from '../../../contracts/warning';
+import { kindLabel, warningDetectors, type DetectedWarning } from './warning.registry';
 import * as repo from './warning.repo';
 
 // The warning centre (预警中心): a scan asks every registered detector for the
@@ -64,7 +64,7 @@ export async function scanWarnings(deps: Deps, log: (msg: string, extra?: unknow
 function visibleScope(ctx: ActorContext): Sql {
   const parts: Sql[] = [];
   for (const module of Object.keys(WARNING_MODULES) as WarningModule[]) {
-    const perm = MODULE_PERMISSIONS[module].read;
+    const perm = WARNING_MODULE_PERMISSIONS[module].read;
     if (can(ctx.actor, perm)) parts.push(repo.moduleInScope(module, orgInScope(ctx.actor, perm)));
   }
   return repo.anyOf(parts);
@@ -80,7 +80,7 @@ function itemOf(ctx: ActorContext, r: repo.WarningRow): WarningItem {
     discoverySeconds: r.fact_at === null ? null : Math.max(0, Math.round((new Date(r.discovered_at).getTime() - new Date(r.fact_at).getTime()) / 1000)),
     status: r.status, acknowledgedAt: iso(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, resolvedAt: iso(r.resolved_at), resolvedBy: r.resolved_by,
     note: r.note, clearedAt: iso(r.cleared_at),
-    canHandle: r.cleared_at === null && covers(ctx.actor, MODULE_PERMISSIONS[module].handle, { id: r.org_id, path: r.org_path }),
+    canHandle: r.cleared_at === null && covers(ctx.actor, WARNING_MODULE_PERMISSIONS[module].handle, { id: r.org_id, path: r.org_path }),
   };
 }
 
@@ -115,7 +115,7 @@ export async function handleWarning(deps: Deps, ctx: ActorContext, id: string, b
     const w = await repo.findForUpdate(t, id, scope);
     if (!w) throw notFound();
     const module = w.module as WarningModule;
-    if (!covers(ctx.actor, MODULE_PERMISSIONS[module].handle, { id: w.org_id, path: w.org_path })) throw forbidden();
+    if (!covers(ctx.actor, WARNING_MODULE_PERMISSIONS[module].handle, { id: w.org_id, path: w.org_path })) throw forbidden();
     if (w.cleared_at) throw new AppError('WARNING_CLEARED');
     const now = deps.clock.now().toISOString();
     const note = body.note?.trim() || null;
