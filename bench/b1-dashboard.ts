@@ -1,5 +1,6 @@
 import { buildApp } from '../src/server/app';
 import { sql } from '../src/server/platform/sql';
+import { periodOf } from '../src/contracts/meeting';
 import { actorOf, rawSubtreeCounts, statsFromRollup } from '../src/server/domains/member';
 import { dashboardTiles, getDashboard, sharedReads } from '../src/server/domains/dashboard';
 import type { Benchmark } from './lib/context';
@@ -10,7 +11,7 @@ import { LATENCY_HEADER, latencyRow, ms, num, printTable, summarize, verdict } f
 // every tile read from the rollups (members, development, dues, meetings,
 // index bands), the children with their subtree counts and the warning
 // ticker — against the same tiles computed with raw GROUP BYs over person,
-// org, dues_bill and meeting in the same run.
+// org, dues_bill, meeting and branch_index in the same run.
 
 export const b1Dashboard: Benchmark = {
   name: 'b1-dashboard',
@@ -22,18 +23,21 @@ export const b1Dashboard: Benchmark = {
     const today = deps.clock.today();
     const month = `${today.slice(0, 7)}-01`;
     const year = `${today.slice(0, 4)}-01-01`;
+    const quarter = periodOf('quarter', today);
     /** The screen's tiles for a subtree, from the raw rows (what the rollups save). */
     const rawTiles = async (org: { id: string; path: string }) => {
       const members = statsFromRollup(await rawSubtreeCounts(deps.db, org.path), today);
-      const [dues, meetings, children] = await Promise.all([
+      const [dues, meetings, children, bands] = await Promise.all([
         deps.db.query(sql`SELECT b.month, sum(b.due_fen) AS due, count(*) AS bills, count(*) FILTER (WHERE b.paid_on IS NOT NULL) AS paid
           FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE o.path <@ ${org.path}::ltree AND b.month BETWEEN ${year}::date AND ${month}::date GROUP BY b.month`),
         deps.db.query(sql`SELECT m.type, count(*) FILTER (WHERE m.status = 'held') AS held FROM meeting m JOIN org o ON o.id = m.org_id
           WHERE o.path <@ ${org.path}::ltree AND m.held_on >= ${year}::date GROUP BY m.type`),
         deps.db.query(sql`SELECT c.id, (SELECT count(*) FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ c.path AND p.is_current) AS members
           FROM org c WHERE c.parent_id = ${org.id}::uuid AND c.dissolved_on IS NULL`),
+        deps.db.query(sql`SELECT coalesce(i.band, 'none') AS band, count(*) AS n FROM branch_index i JOIN org o ON o.id = i.org_id
+          WHERE o.path <@ ${org.path}::ltree AND i.period = ${quarter} GROUP BY 1`),
       ]);
-      return { members: members.members, dues: dues.length, meetings: meetings.length, children: children.length };
+      return { members: members.members, dues: dues.length, meetings: meetings.length, children: children.length, bands: bands.length };
     };
     const app = await buildApp(deps);
     try {

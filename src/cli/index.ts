@@ -6,6 +6,7 @@ import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAM
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
 import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd } from './ops';
+import { indexVerifyCmd, indexRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
 // The database is the server's: the embedded one under DATA_DIR (the server
@@ -97,6 +98,9 @@ points.command('award').description('award the facts of a date range under the b
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');
 rollups.command('verify').description('compare the member rollups with a recomputation from persons and orgs (exit 1 on drift)').action(action(rollupsVerifyCmd));
 rollups.command('rebuild').description('recompute every member rollup from persons and orgs').action(action(rollupsRebuildCmd));
+const indexCmd = program.command('index').description('branch index (先锋指数): the band rollup (per org subtree and period: branches by band)');
+indexCmd.command('verify').description('compare the band rollup with a recomputation from branch_index and orgs (exit 1 on drift)').action(action(indexVerifyCmd));
+indexCmd.command('rebuild').description('recompute the band rollup from branch_index and orgs').action(action(indexRebuildCmd));
 
 const jobs = program.command('jobs').description('background jobs');
 jobs

@@ -6,6 +6,7 @@ import { memberRollupDifferences, rebuildAllMemberRollups } from '../server/doma
 import { listTakenUsernames } from '../server/domains/admin';
 import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domains/meeting';
 import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/points';
+import { indexRollupDifferences, rebuildIndexRollup } from '../server/domains/branch-index';
 import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
 import { createBackup, restoreBackup, readManifest } from '../server/platform/backup';
@@ -100,6 +101,29 @@ export async function rollupsRebuildCmd() {
     const t0 = Date.now();
     const rows = await rebuildAllMemberRollups(deps.db);
     console.log(`Rebuilt ${rows} member rollup rows in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+  });
+}
+
+/** `index verify`: the branch index's band rollup against a recomputation from branch_index and org (exit 1 on drift). */
+export async function indexVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const r = await indexRollupDifferences(deps.db, 50);
+    if (!r.differenceCount) console.log(`OK: ${r.rows} branch index band rollup rows agree with a recomputation from branch_index and org`);
+    else {
+      console.log(`${r.differenceCount} band rollup row(s) differ from a recomputation${r.differenceCount > r.differences.length ? ` (first ${r.differences.length} listed)` : ''}:`);
+      printTable(['org', 'org name', 'period', 'band', 'stored', 'recomputed'], r.differences.map((d) => [d.org_id, d.org_name ?? '-', d.period, d.band, String(d.stored), String(d.computed)]));
+      console.log('Repair with: npm run cli -- index rebuild');
+      throw new CliError('', 1); // already reported
+    }
+  });
+}
+
+/** `index rebuild`: recomputes the branch index's band rollup from branch_index and org. */
+export async function indexRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const t0 = Date.now();
+    const rows = await rebuildIndexRollup(deps.db);
+    console.log(`Rebuilt ${rows} band rollup rows in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
   });
 }
 

@@ -1,6 +1,5 @@
 import { periodLabel, periodOf } from '../../../contracts/meeting';
 import { INDEX_BANDS, type IndexBand } from '../../../contracts/branch-index';
-import { unscoped } from '../../platform/scope';
 import type { DashboardTileSource } from '../dashboard';
 import * as repo from './branch-index.repo';
 
@@ -11,8 +10,8 @@ export const indexTile: DashboardTileSource = {
   key: 'index', title: '先锋指数', permission: 'points.read', order: 60,
   async load(deps, org, today) {
     const period = periodOf('quarter', today);
-    // the screen shows a tile only where the viewer's grant covers the whole subtree
-    const rows = await repo.bandCounts(deps.db, org.path, period, unscoped('the tile is shown only to a viewer covering the subtree'));
+    // the screen shows a tile only where the viewer's grant covers the whole subtree: the subtree's rollup (migration 0030)
+    const rows = await repo.bandRollup(deps.db, org.id, period);
     const bands = Object.keys(INDEX_BANDS) as IndexBand[];
     const none = rows.find((r) => r.band === 'none')?.n ?? 0;
     const points: Array<{ label: string; values: number[] }> = bands.map((b) => ({ label: INDEX_BANDS[b], values: [rows.find((r) => r.band === b)?.n ?? 0] }));

@@ -106,6 +106,54 @@ export function bandCounts(q: Queryable, path: string, period: string, scope: Sq
     WHERE o.path <@ ${path}::ltree AND i.period = ${period} AND ${scope} GROUP BY 1`);
 }
 
+/**
+ * The band counts of an org's whole subtree for a period from the rollup
+ * (migration 0030, kept per ancestor by triggers): the same figures as
+ * `bandCounts` under a scope covering the subtree, in one index range.
+ */
+export function bandRollup(q: Queryable, orgId: string, period: string) {
+  return q.prepared<{ band: string; n: number }>('branch_index_rollup_bands', sql`
+    SELECT band, n FROM branch_index_rollup WHERE org_id = ${orgId}::uuid AND period = ${period} AND n <> 0`);
+}
+
+/** Recomputes the band rollup from branch_index and org (repair, and the reference the verification compares with). */
+export async function rebuildBandRollup(q: Queryable) {
+  await q.exec(sql`SELECT rebuild_branch_index_rollup()`);
+}
+
+/** Copies the stored band rollup into a temporary table dropped at the end of the transaction. */
+export async function snapshotBandRollup(q: Queryable) {
+  await q.exec(sql`CREATE TEMP TABLE branch_index_rollup_stored ON COMMIT DROP AS SELECT * FROM branch_index_rollup`);
+}
+
+export interface BandRollupDifferenceRow {
+  org_id: string;
+  org_name: string | null;
+  period: string;
+  band: string;
+  stored: number;
+  computed: number;
+}
+
+/** Rows where the snapshot differs from the current band rollup (a zero and a missing row are equal), and how many there are. */
+export async function bandSnapshotDifferences(q: Queryable, limit: number) {
+  const diff = sql`
+    SELECT coalesce(s.org_id, c.org_id) AS org_id, coalesce(s.period, c.period) AS period, coalesce(s.band, c.band) AS band,
+      coalesce(s.n, 0) AS stored, coalesce(c.n, 0) AS computed
+    FROM branch_index_rollup_stored s FULL JOIN branch_index_rollup c ON c.org_id = s.org_id AND c.period = s.period AND c.band = s.band
+    WHERE coalesce(s.n, 0) <> coalesce(c.n, 0)`;
+  const rows = await q.query<BandRollupDifferenceRow>(sql`
+    SELECT d.org_id, o.name AS org_name, d.period, d.band, d.stored, d.computed FROM (${diff}) d LEFT JOIN org o ON o.id = d.org_id
+    ORDER BY o.path, d.period, d.band LIMIT ${limit}`);
+  const total = await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM (${diff}) d`);
+  return { rows, total: total.n };
+}
+
+/** How many band rollup rows are stored (for the verification's summary line). */
+export function bandRollupRowCount(q: Queryable) {
+  return q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM branch_index_rollup WHERE n <> 0`);
+}
+
 /** The sub-indices of the peers of an org for a period: same type, same parent. */
 export function peerSubs(q: Queryable, org: { id: string; parent_id: string | null; type: string }, period: string) {
   return q.query<{ org_id: string; sub: SubIndex[] }>(sql`

@@ -128,7 +128,8 @@ export async function getBranchIndex(deps: Deps, ctx: ActorContext, query: { org
     // the whole subtree in scope: its members from the rollup (counting 40,000 persons is the slow part otherwise)
     coversSubtree(ctx.actor, 'points.read', org) ? repo.rollupMembers(deps.db, org.id) : repo.scopedMembers(deps.db, org.path, scope),
     isIndexed(org.type) ? Promise.resolve([]) : repo.branchesUnder(deps.db, org.path, INDEX_ORG_TYPES, period, 500, scope),
-    repo.bandCounts(deps.db, org.path, period, scope),
+    // the band counts likewise: the subtree's rollup when the scope covers it
+    coversSubtree(ctx.actor, 'points.read', org) ? repo.bandRollup(deps.db, org.id, period) : repo.bandCounts(deps.db, org.path, period, scope),
   ]);
   const row = isIndexed(org.type) ? await storedOrComputed(deps, org, period) : null;
   const byPeriod = new Map(trendRows.map((t) => [t.period, t]));

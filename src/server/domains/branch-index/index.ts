@@ -6,3 +6,4 @@ export { recomputeIndex, recomputeAll, subIndexAverages, INDEX_ORG_TYPES } from 
 export { registerIndexWorkbench } from './branch-index.workbench';
 export { indexWarningDetector } from './branch-index.warnings';
 export { indexTile } from './branch-index.dashboard';
+export { indexRollupDifferences, rebuildIndexRollup, type IndexRollupVerification } from './branch-index.rollup';

@@ -424,7 +424,13 @@ export function ScreenPage() {
 
   return (
     <div className="scr-viewport">
-      <div className="scr-canvas" data-testid="screen" style={{ width: WIDTH, height: HEIGHT, left: fit.left, top: fit.top, transform: `scale(${fit.scale})` }}>
+      {/* data-ready: the answer for this org is on the screen, every tile's figures in the DOM of this commit (the charts draw right after, in effects) */}
+      <div
+        className="scr-canvas"
+        data-testid="screen"
+        data-ready={q.data && !q.isPlaceholderData ? 'true' : 'false'}
+        style={{ width: WIDTH, height: HEIGHT, left: fit.left, top: fit.top, transform: `scale(${fit.scale})` }}
+      >
         {content}
       </div>
     </div>
