@@ -19,11 +19,12 @@ import { b1Dashboard } from './b1-dashboard';
 import { b2Drill } from './b2-drill';
 import { b9Transfers } from './b9-transfers';
 import { b12Meetings } from './b12-meetings';
+import { b14Screen } from './b14-screen';
 
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b12Meetings, b13Startup];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b12Meetings, b13Startup, b14Screen];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {
@@ -34,7 +35,7 @@ ${BENCHMARKS.map((b) => `  ${b.name.padEnd(9)} ${b.title}\n  ${' '.repeat(9)} ta
   all       every benchmark above except prepare, in order
 
 options:
-  --tier demo|county|city   data tier of the shared bench database (default county)
+  --tier demo|county|city   data tier of the shared bench database (default county; b14 alone: demo)
   --data-dir DIR            its embedded PostgreSQL data directory (default /tmp/dj-bench-<tier>)
   --export-data-dir DIR     data directory of the 120,000-member export database (default /tmp/dj-bench-b7)
   --db-url URL              use this PostgreSQL database instead of the tier's embedded one (b3, b4)
@@ -58,7 +59,7 @@ async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      tier: { type: 'string', default: 'county' },
+      tier: { type: 'string' },
       'data-dir': { type: 'string' },
       'export-data-dir': { type: 'string' },
       'db-url': { type: 'string' },
@@ -74,7 +75,8 @@ async function main() {
     usage();
     return;
   }
-  const tier = values.tier as Tier;
+  // default county; b14 alone defaults to the demo county (the screen a visitor of the demo sees)
+  const tier = (values.tier ?? (name === 'b14' ? 'demo' : 'county')) as Tier;
   if (!['demo', 'county', 'city'].includes(tier)) throw new Error(`unknown tier ${tier} (demo, county, city)`);
   const selected = name === 'all' ? BENCHMARKS.filter((b) => b.name !== 'prepare') : BENCHMARKS.filter((b) => b.name === name);
   if (!selected.length) {
