@@ -113,6 +113,18 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'warning.resolve': '办结预警',
   'member.drill_export': '导出党员交叉统计',
   'analysis.brief': '下载主要问题简报',
+  'project.create': '重点项目立项',
+  'project.update': '修改重点项目',
+  'project.roadmap': '制定或调整项目路线图',
+  'project.progress': '登记项目进展',
+  'project.file_upload': '上传项目佐证材料',
+  'project.accept': '重点项目验收考评',
+  'project.export': '导出重点项目清单',
+  'map.area_create': '新建网格或党建责任区',
+  'map.area_update': '修改网格或党建责任区',
+  'map.area_delete': '删除网格或党建责任区',
+  'map.area_import': '导入网格或党建责任区',
+  'map.unit_import': '导入两新组织',
 };
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {
@@ -133,6 +145,8 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   flow_certificate: '流动党员活动证',
   meeting: '会议',
   warning: '预警',
+  project: '重点项目',
+  map_area: '网格/党建责任区',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */

@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   ASSESSMENT_MISSING: { status: 422, message: '上级党组织尚未发布本年度的考核细则' },
   WARNING_CLEARED: { status: 409, message: '该预警涉及的情况已经变化，预警已自动解除' },
   WARNING_STATE: { status: 409, message: '该预警当前状态不能进行此操作' },
+  PROJECT_STATE: { status: 409, message: '重点项目当前状态不能进行此操作' },
+  PROJECT_RULE: { status: 422, message: '不符合重点项目路线图或验收的要求' },
   POINTS_STATE: { status: 409, message: '该积分记录当前状态不能进行此操作' },
   POINTS_CAPPED: { status: 422, message: '已达到积分细则规定的上限' },
   SECOND_APPROVER: { status: 422, message: '复核人不能是登记人本人' },

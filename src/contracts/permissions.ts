@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   'points.read': '查看党员积分',
   'points.manage': '登记积分奖励与扣减、冲正，起草积分细则并登记表决',
   'points.approve': '复核大额积分奖励与扣减（须非申请人本人）',
+  'project.read': '查看重点项目',
+  'project.manage': '立项、维护路线图、登记项目进展',
+  'project.accept': '验收与考评重点项目',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -69,6 +72,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'transfer.read', 'transfer.manage', 'transfer.approve',
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
+    'project.read', 'project.manage', 'project.accept',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -79,8 +83,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'transfer.read', 'transfer.manage',
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
+    'project.read', 'project.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage'],
   member: ['self.read'],
 };
 

@@ -15,6 +15,8 @@ export const WARNING_MODULES = {
   transfer: '组织关系转接',
   meeting: '组织生活',
   index: '先锋指数',
+  project: '重点项目',
+  map: '党建盲区',
 } as const;
 export type WarningModule = keyof typeof WARNING_MODULES;
 export const WarningModuleEnum = z.enum(Object.keys(WARNING_MODULES) as [WarningModule, ...WarningModule[]]);
@@ -27,6 +29,8 @@ export const WARNING_MODULE_PERMISSIONS: Record<WarningModule, { read: Permissio
   transfer: { read: 'transfer.read', handle: 'transfer.manage' },
   meeting: { read: 'meeting.read', handle: 'meeting.manage' },
   index: { read: 'points.read', handle: 'points.manage' },
+  project: { read: 'project.read', handle: 'project.manage' },
+  map: { read: 'org.read', handle: 'org.update' },
 };
 
 export const WARNING_LEVELS = { error: '红色', warning: '黄色', info: '蓝色' } as const;

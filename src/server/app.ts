@@ -41,6 +41,8 @@ import { registerWarningDetectors } from './warning-detectors';
 import { registerDashboardTiles } from './dashboard-tiles';
 import { registerDashboardRoutes } from './domains/dashboard';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
+import { registerMapRoutes, tileOrigin } from './domains/map';
+import { registerProjectRoutes } from './domains/project';
 
 z.config(z.locales.zhCN());
 
@@ -71,7 +73,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   await app.register(cookie);
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], connectSrc: ["'self'"], upgradeInsecureRequests: null },
+      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:', ...(tileOrigin(deps.config.map.tileUrl) ? [tileOrigin(deps.config.map.tileUrl)!] : [])], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], connectSrc: ["'self'"], upgradeInsecureRequests: null },
     },
     crossOriginEmbedderPolicy: false,
   });
@@ -116,6 +118,8 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerDashboardTiles();
   registerDashboardRoutes(app, deps);
   registerWarningRoutes(app, deps);
+  registerMapRoutes(app, deps);
+  registerProjectRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();

@@ -3,8 +3,9 @@ import { developmentPipelineTile, memberBasicsTile, memberStructureTile } from '
 import { duesTile } from './domains/dues';
 import { meetingTile } from './domains/meeting';
 import { indexTile } from './domains/branch-index';
+import { projectTile } from './domains/project';
 
 /** What the big screen shows: each domain offers its tile from its own rollups (composition, like the index items). */
 export function registerDashboardTiles() {
-  for (const t of [memberBasicsTile, memberStructureTile, developmentPipelineTile, duesTile, meetingTile, indexTile]) registerDashboardTile(t);
+  for (const t of [memberBasicsTile, memberStructureTile, developmentPipelineTile, duesTile, meetingTile, indexTile, projectTile]) registerDashboardTile(t);
 }

@@ -5,8 +5,10 @@ import { orgWarningDetector } from './domains/org';
 import { transferWarningDetector } from './domains/transfer';
 import { meetingWarningDetector } from './domains/meeting';
 import { indexWarningDetector } from './domains/branch-index';
+import { mapWarningDetector } from './domains/map';
+import { projectWarningDetector } from './domains/project';
 
 /** What the warning centre scans: each domain offers its detector (composition, like the index items). */
 export function registerWarningDetectors() {
-  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector]) registerWarningDetector(d);
+  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector]) registerWarningDetector(d);
 }

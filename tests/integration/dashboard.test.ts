@@ -74,7 +74,7 @@ describe('getDashboard', () => {
     const d = await dashboard(county);
     expect(d.org.id).toBe(rootId);
     expect(d.trail.map((o) => o.id)).toEqual([rootId]);
-    expect(d.tiles.map((t) => t.key)).toEqual(['basics', 'structure', 'development', 'dues', 'meetings', 'index']);
+    expect(d.tiles.map((t) => t.key)).toEqual(['basics', 'structure', 'development', 'dues', 'meetings', 'index', 'projects']);
     expect(d.children.length).toBeGreaterThan(0);
     await expectMatchesRaw(d);
 

@@ -22,6 +22,9 @@ const NOT_JSON = new Set([
   'exportMemberDuesStatement', // xlsx
   'exportDuesSummary', // xlsx
   'exportDashboardDrill', // xlsx
+  'exportProjects', // xlsx
+  'downloadProjectFile', // the stored evidence file
+  'getUnitImportTemplate', // xlsx
   'renderProblemBrief', // docx
   'getDuesBaseImportTemplate', // xlsx
   'paymentNotification', // WeChat Pay / Alipay acknowledgement in the provider's format

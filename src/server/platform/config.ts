@@ -73,6 +73,12 @@ const EnvSchema = z.object({
   INDEX_SHOWN_TO_MEMBERS: z.enum(['true', 'false']).default('true'),
   // the warning centre's scan: a warning appears within one interval of its fact and clears within one of its fix
   WARNING_SCAN_SECONDS: z.coerce.number().int().min(60).max(86400).default(300),
+  // the party-building map's basemap: a tile URL template ({z}/{x}/{y}, e.g. 天地图 with its key, or an intranet
+  // tile server); without it the map draws its vector layers on a plain background (offline). MAP_TILE_CRS: the
+  // tiles' coordinate system (gcj02 for the Chinese commercial maps: points are shifted in the browser only)
+  MAP_TILE_URL: z.string().optional().refine((v) => !v || (/^https?:\/\//.test(v) && v.includes('{z}') && v.includes('{x}') && v.includes('{y}')), 'must be an http(s) URL template with {z}, {x} and {y}'),
+  MAP_TILE_CRS: z.enum(['wgs84', 'gcj02']).default('wgs84'),
+  MAP_TILE_ATTRIBUTION: z.string().max(200).optional(),
   WEBRTC_TURN_TTL_SECONDS: z.coerce.number().int().min(600).max(7 * 86400).default(12 * 3600),
 });
 
@@ -156,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
     index: { shownToMembers: e.INDEX_SHOWN_TO_MEMBERS === 'true' },
     warningScanSeconds: e.WARNING_SCAN_SECONDS,
+    map: { tileUrl: e.MAP_TILE_URL || null, tileCrs: e.MAP_TILE_CRS, attribution: e.MAP_TILE_ATTRIBUTION || null },
     webrtc: {
       stunUrls: urlList(e.WEBRTC_STUN_URLS),
       turnUrls: urlList(e.WEBRTC_TURN_URLS),

@@ -7,6 +7,7 @@ import { ConfigError } from '../platform/config';
 import { generateAssessments } from './points';
 import { Rng } from './random';
 import { generate, type Tier } from './generate';
+import { generateMap } from './map';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
 
@@ -34,6 +35,8 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     // the county's assessment of its branches, scored by the county account
     const county = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'county'`);
     await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
+    // grids, responsibility zones and 两新组织 of the party-building map
+    await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

@@ -99,7 +99,7 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     const id = uuidFrom(rng);
     const o: OrgSeed = {
       id, seq, parentId: parent?.id ?? null, path: parent ? `${parent.path}.${seq}` : String(seq), type, name, code: `D${String(opts.seed % 1000).padStart(3, '0')}${String(codeNo).padStart(6, '0')}`,
-      unitName, unitKind, address: `${unitName}办公楼`, lng: +(baseLng + (rng.next() - 0.5) * spread).toFixed(6), lat: +(baseLat + (rng.next() - 0.5) * spread).toFixed(6),
+      unitName, unitKind, address: `${unitName}办公楼`, lng: +((parent?.lng ?? baseLng) + (rng.next() - 0.5) * spread).toFixed(6), lat: +((parent?.lat ?? baseLat) + (rng.next() - 0.5) * spread).toFixed(6),
       setupDate: addDays('1990-01-01', rng.int(0, 12000)), regionKey: parent?.regionKey ?? id,
     };
     if (!parent) o.regionKey = id;
@@ -125,10 +125,10 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       const isOrgan = kind === 3;
       const isSchool = kind === 4;
       const sub = isOrgan
-        ? mk(county, 'working_committee', `${county.unitName}直属机关工委${s >= 5 ? Math.floor(s / 5) + 1 : ''}`, `${county.unitName}直属机关`, 'government', 0.4)
+        ? mk(county, 'working_committee', `${county.unitName}直属机关工委${s >= 5 ? Math.floor(s / 5) + 1 : ''}`, `${county.unitName}直属机关`, 'government', 0.06)
         : isSchool
-          ? mk(county, 'committee', `${county.unitName}教育系统党委${s >= 5 ? Math.floor(s / 5) + 1 : ''}`, `${county.unitName}教育局`, 'government', 0.4)
-          : mk(county, 'committee', `中共${town}委员会`, `${town}人民政府`, 'government', 0.4);
+          ? mk(county, 'committee', `${county.unitName}教育系统党委${s >= 5 ? Math.floor(s / 5) + 1 : ''}`, `${county.unitName}教育局`, 'government', 0.06)
+          : mk(county, 'committee', `中共${town}委员会`, `${town}人民政府`, 'government', 0.6);
       const branchName = (b: number): [string, string, UnitKind] => {
         if (isOrgan) return [`${BUREAUS[b % BUREAUS.length]}${b >= BUREAUS.length ? '第' + (Math.floor(b / BUREAUS.length) + 1) : ''}机关党支部`, `${county.unitName}${BUREAUS[b % BUREAUS.length]}`, 'government'];
         if (isSchool) return [`${SCHOOLS[b % SCHOOLS.length]}${b >= SCHOOLS.length ? '第' + (Math.floor(b / SCHOOLS.length) + 1) : ''}党支部`, `${county.unitName}${SCHOOLS[b % SCHOOLS.length]}`, 'school'];
@@ -137,18 +137,18 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       };
       for (let b = 0; b < shape.branchesPerSub; b++) {
         const [name, unit, uk] = branchName(b);
-        branches.push(mk(sub, 'branch', name, unit, uk, 0.2));
+        branches.push(mk(sub, 'branch', name, unit, uk, isOrgan || isSchool ? 0.03 : 0.08));
       }
       for (let g = 0; g < shape.generalPerSub; g++) {
         const unit = isSchool ? `${county.unitName}第${g + 1}高级中学` : `${town}第${g + 1}工业园`;
-        const general = mk(sub, 'general_branch', `${unit}党总支`, unit, isSchool ? 'school' : 'private', 0.2);
-        for (let b = 0; b < shape.branchesPerGeneral; b++) branches.push(mk(general, 'branch', `${unit}第${b + 1}党支部`, unit, isSchool ? 'school' : 'private', 0.05));
+        const general = mk(sub, 'general_branch', `${unit}党总支`, unit, isSchool ? 'school' : 'private', 0.06);
+        for (let b = 0; b < shape.branchesPerGeneral; b++) branches.push(mk(general, 'branch', `${unit}第${b + 1}党支部`, unit, isSchool ? 'school' : 'private', 0.01));
       }
     }
   }
   const partyGroups: OrgSeed[] = [];
   if (shape.partyGroupsPerBranch) {
-    for (const br of branches) for (let g = 0; g < shape.partyGroupsPerBranch; g++) partyGroups.push(mk(br, 'party_group', `第${g + 1}党小组`, br.unitName, br.unitKind, 0.01));
+    for (const br of branches) for (let g = 0; g < shape.partyGroupsPerBranch; g++) partyGroups.push(mk(br, 'party_group', `第${g + 1}党小组`, br.unitName, br.unitKind, 0.002));
   }
   void partyGroups;
 

@@ -84,6 +84,7 @@ const LostContactPage = page(() => import('../features/transfer/LostContactPage'
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
 const AnalysisPage = page(() => import('../features/analysis/AnalysisPage'), 'AnalysisPage');
+const MapPage = page(() => import('../features/map/MapPage'), 'MapPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
@@ -167,6 +168,7 @@ const adminPages: RouteObject[] = [
   { path: 'approvals', element: <ApprovalsPage /> },
   { path: 'warnings', element: <WarningsPage /> },
   { path: 'analysis', element: guarded('member.read', AnalysisPage) },
+  { path: 'map', element: guarded('org.read', MapPage) },
   { path: 'orgs', element: guarded('org.read', OrgPage) },
   { path: 'members', element: guarded('member.read', MemberListPage) },
   { path: 'members/new', element: guarded('member.create', MemberFormPage) },

@@ -6,6 +6,7 @@ import { routeRegistry } from '../../../src/server/platform/http';
 import { sql } from '../../../src/server/platform/sql';
 import { buildTemplate } from '../../../src/server/domains/member';
 import { generateBills } from '../../../src/server/domains/dues';
+import { buildUnitTemplate } from '../../../src/server/domains/map/map.import';
 import { createHarness, type Harness, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
@@ -75,6 +76,8 @@ interface World {
     scheme: string; // the root's 2026 assessment scheme, agreed by the branch
   };
   warning: string; // a live dues warning on the member of the branch
+  map: { toUpdate: string; toDelete: string }; // grids kept by the grant's org, version 1
+  projects: { id: string; milestone: string; file: string }; // a key project of the branch with one milestone and an evidence file
 }
 
 interface Req {
@@ -112,6 +115,8 @@ function newMemberBody(orgId: string) {
 
 let xlsxTemplate: Buffer;
 let duesTemplate: Buffer;
+let unitsTemplate: Buffer;
+const MATRIX_SQUARE = { type: 'Polygon', coordinates: [[[113, 28], [113.01, 28], [113.01, 28.01], [113, 28.01], [113, 28]]] };
 
 // One request per operation. Adding a route without a case here fails the suite.
 const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
@@ -302,6 +307,29 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listWarnings: (w) => ({ method: 'GET', url: `/api/v1/warnings?orgId=${w.branch.id}` }),
   acknowledgeWarning: (w) => ({ method: 'POST', url: `/api/v1/warnings/${w.warning}/handle`, body: { action: 'acknowledge' } }),
   scanWarnings: () => ({ method: 'POST', url: '/api/v1/warnings/scan' }),
+  listProjects: (w) => ({ method: 'GET', url: `/api/v1/projects?orgId=${w.branch.id}` }),
+  exportProjects: (w) => ({ method: 'GET', url: `/api/v1/projects/export?orgId=${w.branch.id}` }),
+  createProject: (w) => ({ method: 'POST', url: '/api/v1/projects', body: { ...MATRIX_PROJECT, ownerOrgId: w.branch.id, ownerPersonId: w.member } }),
+  getProject: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}` }),
+  updateProject: async (w) => ({ method: 'PUT', url: `/api/v1/projects/${w.projects.id}`, body: { ...MATRIX_PROJECT, name: '矩阵项目改', ownerPersonId: w.member, version: await projectVersion(w.projects.id) } }),
+  saveProjectMilestones: async (w) => ({ method: 'PUT', url: `/api/v1/projects/${w.projects.id}/milestones`, body: { version: await projectVersion(w.projects.id), milestones: [{ id: w.projects.milestone, title: '矩阵节点改', dueOn: '2027-01-31', weight: 2, responsibleOrgId: w.branch.id }] } }),
+  recordProjectProgress: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/progress`, body: { milestoneId: w.projects.milestone, reportedOn: TEST_TODAY, percent: 50, note: '矩阵测试进展', evidenceIds: [w.projects.file] } }),
+  // the root's org_admin is the branch's superior; 不合格 needs no completed roadmap (the project stays in progress)
+  acceptProject: async (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/acceptance`, body: { version: await projectVersion(w.projects.id), acceptedOn: TEST_TODAY, grade: 'unqualified', score: 50, opinion: '矩阵测试：限期整改' } }),
+  uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
+  downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
+  getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
+  getMapLayer: (w) => ({ method: 'GET', url: `/api/v1/map/layer?layer=orgs&orgId=${w.branch.id}` }),
+  getMapOrgCard: (w) => ({ method: 'GET', url: `/api/v1/map/orgs/${w.branch.id}` }),
+  searchMap: (w) => ({ method: 'GET', url: `/api/v1/map/search?orgId=${w.branch.id}&q=${encodeURIComponent('测试')}` }),
+  listBlindSpots: (w) => ({ method: 'GET', url: `/api/v1/map/blind-spots?orgId=${w.branch.id}` }),
+  saveGrid: (w) => ({ method: 'POST', url: '/api/v1/map/areas', body: { kind: 'grid', orgId: w.scopeOrg.id, name: '矩阵网格', geometry: MATRIX_SQUARE } }),
+  updateGrid: (w) => ({ method: 'PUT', url: `/api/v1/map/areas/${w.map.toUpdate}`, body: { kind: 'grid', orgId: w.scopeOrg.id, name: '矩阵网格改', geometry: MATRIX_SQUARE, version: 1 } }),
+  deleteGrid: (w) => ({ method: 'DELETE', url: `/api/v1/map/areas/${w.map.toDelete}?version=1` }),
+  importGrids: (w) => ({ method: 'POST', url: `/api/v1/map/areas/import?kind=grid&orgId=${w.scopeOrg.id}`, file: { name: 'grids.geojson', data: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { 名称: '矩阵导入网格' }, geometry: MATRIX_SQUARE }] })), type: 'application/geo+json' } }),
+  getUnitImportTemplate: () => ({ method: 'GET', url: '/api/v1/map/units/import/template' }),
+  // the template as downloaded: its example row is refused (a made-up credit code), answered 200 with the row's problem
+  importGridUnits: (w) => ({ method: 'POST', url: `/api/v1/map/units/import?orgId=${w.scopeOrg.id}`, file: { name: 'units.xlsx', data: unitsTemplate, type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
   getMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room` }),
   // a plain GET (no upgrade) passes the same checks and is answered 426; the socket itself: tests/integration/meeting-room.test.ts
   joinMeetingRoom: (w) => ({ method: 'GET', url: `/api/v1/meetings/${w.meetings.live}/room/socket` }),
@@ -387,14 +415,35 @@ async function buildWorld(role: Role): Promise<World> {
   const points = await pointsWorld(root, branch, member);
   const warning = (await h.db.one<{ id: string }>(sql`INSERT INTO warning (key, module, kind, org_id, person_id, title, detail, level, link, discovered_at, updated_at)
     VALUES (${'dues.arrears:' + member}, 'dues', 'arrears', ${branch.id}, ${member}, '矩阵测试', '连续3个月未交党费', 'warning', '/admin/dues/summary', now(), now()) RETURNING id`)).id;
+  const projects = await projectWorld(root, branch, member);
+  const area = async () => (await h.db.one<{ id: string }>(sql`INSERT INTO map_area (kind, org_id, name, geometry, min_lng, min_lat, max_lng, max_lat, center_lng, center_lat)
+    VALUES ('grid', ${scopeOrg.id}, '矩阵测试网格', ${JSON.stringify(MATRIX_SQUARE)}::jsonb, 113, 28, 113.01, 28.01, 113.005, 28.005) RETURNING id`)).id;
   return {
     warning,
+    map: { toUpdate: await area(), toDelete: await area() },
+    projects,
     transfers,
     meetings,
     points,
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
+}
+
+const MATRIX_PROJECT = { type: 'secretary', name: '矩阵测试项目', rationale: '矩阵测试立项依据', goals: '矩阵测试目标', startOn: '2026-11-01', endOn: '2027-03-31' };
+const projectVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM project WHERE id = ${id}`)).version;
+
+/** A key project of the world's branch with one milestone and an evidence file, made through the API by the root's org_admin. */
+async function projectWorld(root: OrgRef, branch: OrgRef, member: string): Promise<World['projects']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const res = await admin.post('/api/v1/projects', { ...MATRIX_PROJECT, ownerOrgId: branch.id, ownerPersonId: member, milestones: [{ title: '矩阵节点', dueOn: '2027-01-31', weight: 1, responsibleOrgId: branch.id }] });
+  if (res.statusCode !== 201) throw new Error(`project fixture: ${res.body}`);
+  const id = res.json().id as string;
+  const mp = multipartFile('佐证.png', PNG_1PX, 'image/png');
+  const file = await h.app.inject({ method: 'POST', url: `/api/v1/projects/${id}/files`, headers: { cookie: admin.cookie, ...mp.headers }, payload: mp.payload });
+  if (file.statusCode !== 201) throw new Error(`project file fixture: ${file.body}`);
+  const milestone = (await h.db.one<{ id: string }>(sql`SELECT id FROM project_milestone WHERE project_id = ${id}`)).id;
+  return { id, milestone, file: file.json().id as string };
 }
 
 /**
@@ -532,6 +581,7 @@ describe('the route registry', () => {
 describe('role × action matrix', () => {
   beforeAll(async () => {
     xlsxTemplate = await buildTemplate();
+    unitsTemplate = Buffer.from(await buildUnitTemplate());
     duesTemplate = Buffer.from(await (await h.app.inject({ method: 'GET', url: '/api/v1/dues/bases/import/template', headers: { cookie: (await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: null, scope: 'subtree' }])).id)).cookie } })).rawPayload);
   });
 

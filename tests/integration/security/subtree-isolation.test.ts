@@ -541,6 +541,61 @@ describe('subtree isolation over generated org trees', () => {
             check('acknowledgeWarning', t, await client.post(`/api/v1/warnings/${warningOf.get(t.id)}/handle`, { action: 'acknowledge' }), orgIn(t), 'org.update');
           }
 
+          // --- 党建云图: a grid kept by each org (none answers for it: a blind spot); layers, cards, blind spots and edits stay inside the scope
+          const gridOf = new Map<string, string>();
+          for (const t of orgs) {
+            gridOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO map_area (kind, org_id, name, geometry, min_lng, min_lat, max_lng, max_lat, center_lng, center_lat)
+              VALUES ('grid', ${t.id}, ${t.name + '网格'}, '{"type":"Polygon","coordinates":[[[113,28],[113.01,28],[113.01,28.01],[113,28.01],[113,28]]]}'::jsonb, 113, 28, 113.01, 28.01, 113.005, 28.005) RETURNING id`)).id);
+          }
+          for (const t of orgs) {
+            const areas = await client.get(`/api/v1/map/layer?layer=areas&orgId=${t.id}`);
+            check('getMapLayer?orgId', t, areas, orgIn(t), 'org.read');
+            if (orgIn(t) && areas.statusCode === 200) {
+              for (const a of areas.json().areas as Array<{ orgId: string }>) expect(orgIn(orgs.find((o) => o.id === a.orgId)!), `area of ${a.orgId} on the map of ${t.name}`).toBe(true);
+            }
+            check('getMapOrgCard', t, await client.get(`/api/v1/map/orgs/${t.id}`), orgIn(t), 'org.read');
+            const spots = await client.get(`/api/v1/map/blind-spots?orgId=${t.id}&pageSize=100`);
+            check('listBlindSpots?orgId', t, spots, orgIn(t), 'org.read');
+            if (orgIn(t) && spots.statusCode === 200) {
+              for (const b of spots.json().items as Array<{ orgId: string }>) expect(orgIn(orgs.find((o) => o.id === b.orgId)!), `blind spot of ${b.orgId} under ${t.name}`).toBe(true);
+            }
+            const geometry = { type: 'Polygon', coordinates: [[[113, 28], [113.02, 28], [113.02, 28.02], [113, 28.02], [113, 28]]] };
+            check('updateGrid', t, await client.put(`/api/v1/map/areas/${gridOf.get(t.id)}`, { kind: 'grid', orgId: t.id, name: `${t.name}网格改`, geometry, version: 1 }), orgIn(t), 'org.update');
+          }
+
+          // --- 重点项目: a project owned by each org (no roadmap); seen, listed, exported, reported on and accepted exactly where the scope covers its org
+          {
+            const leader = uniqueIdNumber();
+            const ownerPerson = (await makeMember(h.deps, orgs[0].id, { name: `项目负责人${++nameSeq}`, idNumber: leader.idNumber, birth: leader.birth })).id;
+            const projectOf = new Map<string, string>();
+            for (const t of orgs) {
+              projectOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO project (owner_org_id, owner_person_id, type, name, rationale, goals, start_on, end_on)
+                VALUES (${t.id}, ${ownerPerson}, 'secretary', ${t.name + '书记项目'}, '隔离测试', '隔离测试', '2026-11-01', '2027-06-30') RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const project = { id: projectOf.get(t.id)!, name: `${t.name}书记项目` };
+              check('getProject', project, await client.get(`/api/v1/projects/${project.id}`), orgIn(t), 'project.read');
+              const listed = await client.get(`/api/v1/projects?orgId=${t.id}&pageSize=100`);
+              check('listProjects?orgId', t, listed, orgIn(t), 'project.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => projectOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `projects under ${t.name}`).toEqual(want);
+              }
+              check('exportProjects?orgId', t, await client.get(`/api/v1/projects/export?orgId=${t.id}`), orgIn(t), 'project.read');
+              check('recordProjectProgress', project, await client.post(`/api/v1/projects/${project.id}/progress`, { reportedOn: today, percent: 10, note: '隔离测试进展' }), orgIn(t), 'project.manage', [201]);
+              // acceptance comes from above: the scope must also cover the owner's parent (a top-level org: nobody here)
+              const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM project WHERE id = ${project.id}`)).version;
+              const accepted = await client.post(`/api/v1/projects/${project.id}/acceptance`, { version, acceptedOn: today, grade: 'unqualified', score: 40, opinion: '隔离测试验收' });
+              check('acceptProject', project, accepted, orgIn(t), 'project.accept', t.parent && orgIn(t.parent) ? [200] : [403]);
+            }
+            const all = await client.get('/api/v1/projects?pageSize=100');
+            check('listProjects', n, all, true, 'project.read');
+            if (all.statusCode === 200) {
+              const want = orgs.filter(orgIn).map((o) => projectOf.get(o.id)!).sort();
+              expect((all.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...projectOf.values()].includes(id)).sort(), `projects seen by ${role} ${scope} at ${n.name}`).toEqual(want);
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;
