@@ -132,6 +132,14 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       remindDaysBeforeExpiry: { label: '到期前提醒接收方', format: n('天') },
     },
   },
+  'project.warning': {
+    name: '重点项目预警阈值',
+    fields: {
+      milestoneNoticeDays: { label: '节点到期前蓝色提示', format: n('天') },
+      yellowGap: { label: '落后计划达到即黄色预警', format: n('个百分点') },
+      redGap: { label: '落后计划超过即红色预警', format: n('个百分点') },
+    },
+  },
   'meetings.cadence': {
     name: '三会一课与组织生活频次',
     fields: {
