@@ -157,6 +157,25 @@ describe('demo data generator', () => {
     expect(dues.owed.map((b) => b.month.slice(0, 7))).toContain(last);
   });
 
+  it('has key projects over a year: last year accepted, this year red, yellow, blue and on plan, and one in secretary1s branch', async () => {
+    const county = await login(h.app, 'county', 'Dangjian@2026');
+    const all = (await county.get('/api/v1/projects?pageSize=100')).json() as { total: number; counts: Record<string, number>; items: Array<{ name: string; status: string; level: string | null; planned: number; actual: number; startOn: string }> };
+    expect(all.total).toBeGreaterThanOrEqual(8);
+    expect(all.counts.error).toBeGreaterThanOrEqual(1);
+    expect(all.counts.warning).toBeGreaterThanOrEqual(1);
+    expect(all.counts.info).toBeGreaterThanOrEqual(1);
+    expect(all.counts.none).toBeGreaterThanOrEqual(1);
+    const accepted = all.items.filter((p) => p.status === 'accepted');
+    expect(accepted.length).toBeGreaterThanOrEqual(2);
+    const yearAgo = addYearsTo(h.deps.clock.today(), -1);
+    expect(accepted.some((p) => p.startOn < yearAgo)).toBe(true);
+    const reports = await h.db.one<{ n: number; first: string }>(sql`SELECT count(*)::int AS n, to_char(min(reported_on), 'YYYY-MM-DD') AS first FROM project_progress`);
+    expect(reports.first < yearAgo).toBe(true);
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const own = (await s1.get('/api/v1/projects')).json() as { items: Array<{ level: string | null }> };
+    expect(own.items.map((p) => p.level)).toContain('info');
+  });
+
   it('creates the README demo accounts with their roles and the shared password', async () => {
     const rows = await h.db.query<{ username: string; role: string; scope: string; has_org: boolean; has_person: boolean }>(sql`
       SELECT a.username, g.role, g.scope, g.org_id IS NOT NULL AS has_org, a.person_id IS NOT NULL AS has_person

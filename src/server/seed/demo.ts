@@ -8,6 +8,7 @@ import { generateAssessments } from './points';
 import { Rng } from './random';
 import { generate, type Tier } from './generate';
 import { generateMap } from './map';
+import { generateProjects } from './projects';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
 
@@ -37,6 +38,9 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
     // grids, responsibility zones and 两新组织 of the party-building map
     await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
+    // key projects with their roadmaps and progress, last year's accepted
+    const secretary1 = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
+    await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;
