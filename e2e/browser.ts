@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { AddressInfo } from 'node:net';
 import { DEMO_PASSWORD } from '../src/server/seed/demo';
-import { onTestFailed } from 'vitest';
+import { afterAll, beforeAll, onTestFailed } from 'vitest';
 import { createDemoHarness, type Harness } from '../tests/helpers/harness';
 import { systemClock, type Clock } from '../src/server/platform/clock';
 
@@ -213,6 +213,23 @@ export function horizontalOverflow(page: Page): Promise<number> {
  * dates passes its own (development: the harness's fixed day). `env` adds
  * settings (meetings: ASR_ENGINE=tone-test, the deterministic speech engine).
  */
+/**
+ * The demo county served and a browser, for the whole file: registers the
+ * beforeAll that starts them and the afterAll that closes them; the returned
+ * object is filled in before the first test.
+ */
+export function demoSuite(opts: Parameters<typeof startDemo>[0] = {}): { h: Harness; base: string; browser: Browser } {
+  const suite = {} as { h: Harness; base: string; browser: Browser };
+  beforeAll(async () => {
+    Object.assign(suite, await startDemo(opts));
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.h?.close();
+  });
+  return suite;
+}
+
 export async function startDemo(opts: { clock?: Clock; env?: Record<string, string>; browserArgs?: string[] } = {}): Promise<{ h: Harness; base: string; browser: Browser }> {
   const h = await createDemoHarness(opts.env ?? {}, { clock: opts.clock ?? systemClock });
   await h.app.listen({ port: 0, host: '127.0.0.1' });

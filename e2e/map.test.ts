@@ -1,29 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
-import type { Harness } from '../tests/helpers/harness';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, SMALL_PHONE_VIEWPORT, demoSuite } from './browser';
 
 // 党建云图 on the demo county: the county's map with its grids and zones, an
 // org found by search with its card, the blind spots listed with their facts,
 // and a new grid drawn on the map (geoman's polygon tool) that becomes a blind
 // spot until an org answers for it.
 
-let h: Harness;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ h, base, browser } = await startDemo());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+const demo = demoSuite();
 
 describe('党建云图', () => {
   it('shows the county map, finds an org and its card, lists the blind spots and draws a new grid', { timeout: 180_000 }, async () => {
+    const { h, base, browser } = demo;
     const counts = await h.db.one<{ grids: number; zones: number }>(sql`SELECT count(*) FILTER (WHERE kind = 'grid')::int AS grids, count(*) FILTER (WHERE kind = 'zone')::int AS zones FROM map_area WHERE deleted_at IS NULL`);
     expect(counts.grids).toBeGreaterThan(0);
     const town = await h.db.one<{ name: string }>(sql`SELECT o.name FROM map_area a JOIN org o ON o.id = a.org_id WHERE a.kind = 'grid' ORDER BY o.seq LIMIT 1`);
@@ -87,6 +75,7 @@ describe('党建云图', () => {
   });
 
   it('fits a small phone: the map above its side panel, nothing wider than the screen', { timeout: 120_000 }, async () => {
+    const { base, browser } = demo;
     const { page } = await newPage(browser, SMALL_PHONE_VIEWPORT);
     try {
       await loginAs(page, base, 'county');
