@@ -132,7 +132,7 @@ export function AdminLayout() {
                 <Avatar size="small" style={{ background: '#c8102e' }}>
                   {user.displayName.slice(0, 1)}
                 </Avatar>
-                <span style={{ marginLeft: 8 }}>{user.displayName}</span>
+                <span className="header-user-name" style={{ marginLeft: 8 }}>{user.displayName}</span>
               </Button>
             </Dropdown>
           </Space>

@@ -45,7 +45,7 @@ export function NotificationBell() {
         <Badge count={unread} size="small" overflowCount={99}>
           <BellOutlined style={{ fontSize: 18 }} />
         </Badge>
-        <Typography.Text style={{ marginLeft: 6 }}>通知</Typography.Text>
+        <Typography.Text className="header-bell-label" style={{ marginLeft: 6 }}>通知</Typography.Text>
       </Button>
     </Popover>
   );
