@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -30,6 +30,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/warnings', label: '预警中心', icon: <AlertOutlined />, anyPerm: WARNING_PERMISSIONS, extra: <WarningsBadge /> },
   { key: '/screen', label: '党建大屏', icon: <FundProjectionScreenOutlined />, perm: 'member.read' },
   { key: '/admin/map', label: '党建云图', icon: <EnvironmentOutlined />, perm: 'org.read' },
+  { key: '/admin/projects', label: '重点项目', icon: <ProjectOutlined />, perm: 'project.read' },
   { key: '/admin/analysis', label: '党建分析', icon: <BarChartOutlined />, perm: 'member.read' },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {

@@ -85,6 +85,9 @@ const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 
 const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
 const AnalysisPage = page(() => import('../features/analysis/AnalysisPage'), 'AnalysisPage');
 const MapPage = page(() => import('../features/map/MapPage'), 'MapPage');
+const ProjectListPage = page(() => import('../features/project/ProjectListPage'), 'ProjectListPage');
+const ProjectDetailPage = page(() => import('../features/project/ProjectDetailPage'), 'ProjectDetailPage');
+const MobileProjectsPage = page(() => import('../features/mobile/MobileProjectsPage'), 'MobileProjectsPage');
 const MobileApprovalsPage = page(() => import('../features/mobile/MobileApprovalsPage'), 'MobileApprovalsPage');
 const MeetingListPage = page(() => import('../features/meeting/MeetingListPage'), 'MeetingListPage');
 const MeetingDetailPage = page(() => import('../features/meeting/MeetingDetailPage'), 'MeetingDetailPage');
@@ -169,6 +172,8 @@ const adminPages: RouteObject[] = [
   { path: 'warnings', element: <WarningsPage /> },
   { path: 'analysis', element: guarded('member.read', AnalysisPage) },
   { path: 'map', element: guarded('org.read', MapPage) },
+  { path: 'projects', element: guarded('project.read', ProjectListPage) },
+  { path: 'projects/:id', element: guarded('project.read', ProjectDetailPage) },
   { path: 'orgs', element: guarded('org.read', OrgPage) },
   { path: 'members', element: guarded('member.read', MemberListPage) },
   { path: 'members/new', element: guarded('member.create', MemberFormPage) },
@@ -226,6 +231,7 @@ const mobilePages: RouteObject[] = [
   { path: 'meetings/:id/host', element: <MobileMeetingsHostPage /> },
   { path: 'meetings/:id/room', element: <MobileMeetingRoomPage /> },
   { path: 'points', element: <MobilePointsPage /> },
+  { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];
 

@@ -4,11 +4,14 @@ import { Link } from 'react-router';
 import { can, useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { useMyMeetings } from '../meeting/api';
+import { PROJECT_LEVELS } from '../../../contracts/project';
+import { useProjects } from '../project/api';
 import { useMarkRead, useNotifications } from '../notification/api';
 import { NotificationItems } from '../notification/NotificationList';
 import { isNoProfile, useMyDevelopment, useMyProfile } from './api';
 import { DevelopmentTodoCard } from './MyDevelopment';
 import { MobileError, MobileLoading } from './MobileStates';
+import './projects.css';
 import { meetingDate, meetingTime, MyStatusTag } from './MobileMeetingsShared';
 
 function greeting(hour: number) {
@@ -54,6 +57,34 @@ function NextMeetingCard() {
   );
 }
 
+/** 重点项目 for those who report on them: the warnings of the projects in progress, and the way to 登记进展. */
+function ProjectsCard() {
+  const q = useProjects({ status: 'active', page: 1, pageSize: 1 });
+  if (q.isError) return null; // the 重点项目 page says why
+  const c = q.data?.counts;
+  const total = q.data?.total ?? 0;
+  const warned = c ? (['error', 'warning', 'info'] as const).filter((k) => c[k] > 0).map((k) => `${PROJECT_LEVELS[k]} ${c[k]} 个`) : [];
+  return (
+    <section className="m-card" aria-labelledby="m-projects">
+      <Link to="/m/projects" className="m-pj-home-link" data-testid="home-projects">
+        <h2 id="m-projects" style={{ margin: 0 }}>
+          重点项目
+        </h2>
+        <span className="m-pj-home-go">
+          登记进展 <RightOutlined />
+        </span>
+      </Link>
+      <p style={{ color: '#595959', margin: '8px 0 0' }}>
+        {!c
+          ? '正在加载…'
+          : total === 0
+            ? '管理范围内没有推进中的项目。'
+            : `推进中 ${total} 个${warned.length ? `，其中${warned.join('、')}` : '，进度均正常'}。`}
+      </p>
+    </section>
+  );
+}
+
 export function MobileHomePage() {
   usePageTitle('首页');
   const me = useMe().data!;
@@ -80,6 +111,8 @@ export function MobileHomePage() {
       {file?.state === 'open' && dev.data && <DevelopmentTodoCard dev={dev.data} />}
 
       {me.personId && !noProfile && <NextMeetingCard />}
+
+      {can(me, 'project.manage') && <ProjectsCard />}
 
       <section className="m-card" aria-labelledby="m-branch">
         <h2 id="m-branch">我的支部</h2>
