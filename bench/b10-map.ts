@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { buildApp } from '../src/server/app';
 import { sql } from '../src/server/platform/sql';
 import type { Deps } from '../src/server/deps';
@@ -12,7 +10,7 @@ import { LATENCY_HEADER, latencyRow, ms, num, printTable, verdict } from './lib/
 // B10: the party-building map's layer (getMapLayer) for a viewport and a
 // subtree with 150,000 org points. No tier has that many organisations (the
 // city tier ~15,000), so B10 keeps its own embedded database under
-// <tmp>/dj-bench-b10: a province of 14 cities × 10 counties × 20 towns × 53
+// /tmp/dj-bench-b10 (--map-data-dir DIR): a province of 14 cities × 10 counties × 20 towns × 53
 // branches (151,355 orgs) spread over 5.5° × 5.5°, with member rollups of
 // 10–39 members per branch summed up the tree — the layer reads rollups, never
 // persons, so no person rows are needed. Generated once, then reused.
@@ -103,7 +101,7 @@ export const b10Map: Benchmark = {
   target: 'p95 ≤ 100 ms with 150,000 org points; never ship raw member points',
   usesTierDb: false,
   async run(ctx) {
-    const db = await openBenchDb({ dataDir: path.join(os.tmpdir(), 'dj-bench-b10') });
+    const db = await openBenchDb({ dataDir: ctx.options.mapDataDir });
     try {
       const { deps } = db;
       const { generatedMs, root, city, town } = await ensureProvince(deps);

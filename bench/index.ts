@@ -39,6 +39,7 @@ options:
   --tier demo|county|city   data tier of the shared bench database (default county; b14 alone: demo)
   --data-dir DIR            its embedded PostgreSQL data directory (default /tmp/dj-bench-<tier>)
   --export-data-dir DIR     data directory of the 120,000-member export database (default /tmp/dj-bench-b7)
+  --map-data-dir DIR        data directory of the 151,355-org map database (default /tmp/dj-bench-b10)
   --db-url URL              use this PostgreSQL database instead of the tier's embedded one (b3, b4)
   --export-db-url URL       use this PostgreSQL database instead of the export benchmark's embedded one (b7)
   --duration S              seconds per autocannon run (default 10)
@@ -63,6 +64,7 @@ async function main() {
       tier: { type: 'string' },
       'data-dir': { type: 'string' },
       'export-data-dir': { type: 'string' },
+      'map-data-dir': { type: 'string' },
       'db-url': { type: 'string' },
       'export-db-url': { type: 'string' },
       duration: { type: 'string', default: '10' },
@@ -90,6 +92,7 @@ async function main() {
     tier,
     dataDir: path.resolve(values['data-dir'] ?? `/tmp/dj-bench-${tier}`),
     exportDataDir: path.resolve(values['export-data-dir'] ?? '/tmp/dj-bench-b7'),
+    mapDataDir: path.resolve(values['map-data-dir'] ?? '/tmp/dj-bench-b10'),
     dbUrl: values['db-url'],
     exportDbUrl: values['export-db-url'],
     duration: Number(values.duration),

@@ -7,6 +7,8 @@ export interface BenchOptions {
   dataDir: string;
   /** data directory of the export benchmark's 120,000-member database */
   exportDataDir: string;
+  /** data directory of the map benchmark's 151,355-org province */
+  mapDataDir: string;
   dbUrl?: string;
   /** database of the export benchmark instead of its embedded one */
   exportDbUrl?: string;

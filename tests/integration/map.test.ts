@@ -7,7 +7,7 @@ import { multipartFile, readXlsx } from './security/support';
 import type { BlindSpotPage, ImportAreasResult, ImportUnitsResult, MapAreaFeature, MapLayer, MapOrgCard } from '../../src/contracts/map';
 import { UNIT_IMPORT_COLUMNS } from '../../src/server/domains/map/map.import';
 import { creditCodeCheck } from '../../src/server/domains/map/map.policy';
-import { POINT_LIMIT } from '../../src/server/domains/map/map.service';
+import { DETAIL_LIMIT, POINT_LIMIT } from '../../src/server/domains/map/map.service';
 
 // The party-building map (党建云图): grids and zones saved, edited, imported
 // and scoped; org points clustered beyond the limit, density from the member
@@ -183,6 +183,41 @@ describe('layers', () => {
     expect(zoomedIn.clustered).toBe(false);
     expect(zoomedIn.points.length).toBe(zoomedIn.total);
     expect(zoomedIn.total).toBeGreaterThan(0);
+  });
+
+  it('aggregates beyond the detail limit by level: orgs down to the deepest level within it, each standing for its subtree, counts and members unchanged', async () => {
+    const s = await setup();
+    const c = await makeOrg(h.deps, s.town, 'committee', '云图丙社区党委');
+    await place(c.id, 113.4, 28.4);
+    const n = DETAIL_LIMIT + 10;
+    await h.db.exec(sql`INSERT INTO org (parent_id, path, type, name, lng, lat, region_key)
+      SELECT ${c.id}::uuid, (${c.path} || '.' || (900000000 + g))::ltree, 'branch', '细节测试支部' || g, 113.4 + (g % 80) * 0.002, 28.4 + (g / 80) * 0.002, ${c.region_key}::uuid
+      FROM generate_series(1, ${n}) g`);
+    const raw = await h.db.one<{ orgs: number; members: number }>(sql`SELECT
+      (SELECT count(*)::int FROM org o WHERE o.path <@ ${s.root.path}::ltree AND o.lng IS NOT NULL AND o.dissolved_on IS NULL) AS orgs,
+      (SELECT count(*)::int FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ ${s.root.path}::ltree AND o.lng IS NOT NULL AND p.is_current AND p.status IN ('full', 'probationary')) AS members`);
+    expect(raw).toEqual({ orgs: n + 6, members: 4 });
+
+    const orgs = await layer(s.county, `orgId=${s.root.id}&layer=orgs&zoom=7`);
+    expect(orgs.clustered).toBe(true);
+    expect(orgs.total).toBe(raw.orgs);
+    expect(orgs.clusters.reduce((x, k) => x + k.count, 0)).toBe(raw.orgs);
+    // the community committee (depth 3, the deepest level within the limit) stands for its branches at its own point
+    // (read point by point, its cell's mean would lie among the branches, east and north of it)
+    const cCell = orgs.clusters.find((k) => k.count === n + 1);
+    expect(cCell, JSON.stringify(orgs.clusters)).toBeDefined();
+    expect([cCell!.lng, cCell!.lat].map((x) => +x.toFixed(6))).toEqual([113.4, 28.4]);
+
+    const density = await layer(s.county, `orgId=${s.root.id}&layer=density&zoom=16`);
+    expect(density.total).toBe(raw.members);
+    // branch 甲 (depth 3) carries its party group's member; nothing counted twice
+    expect(density.clusters.map((k) => k.members).sort()).toEqual([1, 3]);
+
+    // a view holding fewer points than the limit reads every point again
+    const view = await layer(s.county, `orgId=${s.root.id}&layer=orgs&zoom=14&bbox=113.4,28.4,113.45,28.45`);
+    const inView = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM org o WHERE o.path <@ ${s.root.path}::ltree AND o.lng BETWEEN 113.4 AND 113.45 AND o.lat BETWEEN 28.4 AND 28.45`);
+    expect(view.total).toBe(inView.n);
+    expect(view.clusters.reduce((x, k) => x + k.count, 0)).toBe(inView.n);
   });
 
   it('places members by cell from the rollups: each org its own, the total equal to a count of the members of orgs with a point', async () => {

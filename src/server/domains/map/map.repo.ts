@@ -24,9 +24,31 @@ function orgPointsWhere(path: string, scope: Sql, v: Viewport | null): Sql {
   return sql`o.dissolved_on IS NULL AND o.lng IS NOT NULL AND o.lat IS NOT NULL AND ${inView('o', v)} AND o.path <@ ${path}::ltree AND ${scope}`;
 }
 
-export async function countOrgPoints(q: Queryable, path: string, scope: Sql, v: Viewport | null): Promise<number> {
-  const r = await q.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM org o WHERE ${orgPointsWhere(path, scope, v)}`);
+/**
+ * How many org points lie in the subtree, the scope and the view, down to the
+ * absolute depth `maxLevel` (null: every depth), counted no further than `cap`
+ * (the level-of-detail probes only ask "more than the limit?").
+ */
+export async function countOrgPoints(q: Queryable, path: string, scope: Sql, v: Viewport | null, maxLevel: number | null, cap: number): Promise<number> {
+  const r = await q.one<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM (SELECT 1 FROM org o WHERE ${orgPointsWhere(path, scope, v)} AND ${upTo(maxLevel)} LIMIT ${cap}) x`);
   return r.n;
+}
+
+function upTo(maxLevel: number | null): Sql {
+  return maxLevel === null ? raw('TRUE') : sql`nlevel(o.path) <= ${maxLevel}::int`;
+}
+
+/**
+ * How many orgs a point stands for (`k`, joined to the org `o`): itself, or at
+ * the level of detail's deepest level its whole live subtree (the org_type
+ * rollup, which counts orgs without coordinates too).
+ */
+function weightJoin(maxLevel: number | null): Sql {
+  if (maxLevel === null) return raw('CROSS JOIN LATERAL (SELECT 1 AS k) w');
+  return sql`CROSS JOIN LATERAL (
+    SELECT CASE WHEN nlevel(o.path) < ${maxLevel}::int THEN 1 ELSE greatest(coalesce(sum(t.n), 0), 1) END AS k
+    FROM member_rollup t WHERE t.org_id = o.id AND t.dimension = 'org_type' AND nlevel(o.path) = ${maxLevel}::int) w`;
 }
 
 /** Up to `limit` org points with their subtree members (rollup) and latest index band. */
@@ -38,33 +60,38 @@ export function orgPoints(q: Queryable, path: string, scope: Sql, v: Viewport | 
     ORDER BY nlevel(o.path), o.seq LIMIT ${limit}`);
 }
 
-/** Org points grouped by map cell: how many, where their mean lies. */
-export function orgClusters(q: Queryable, path: string, scope: Sql, v: Viewport | null, cell: number) {
+/**
+ * Org points grouped by map cell: how many orgs, where their (weighted) mean
+ * lies. With a level of detail only orgs down to `maxLevel` are read, the
+ * deepest standing for their subtree at their own point.
+ */
+export function orgClusters(q: Queryable, path: string, scope: Sql, v: Viewport | null, cell: number, maxLevel: number | null) {
   return q.query<{ lng: number; lat: number; count: number }>(sql`
-    SELECT avg(o.lng) AS lng, avg(o.lat) AS lat, count(*)::int AS count
-    FROM org o WHERE ${orgPointsWhere(path, scope, v)}
+    SELECT sum(o.lng * w.k) / sum(w.k) AS lng, sum(o.lat * w.k) / sum(w.k) AS lat, sum(w.k)::int AS count
+    FROM org o ${weightJoin(maxLevel)} WHERE ${orgPointsWhere(path, scope, v)} AND ${upTo(maxLevel)}
     GROUP BY floor(o.lng / ${cell}::float8), floor(o.lat / ${cell}::float8)`);
 }
 
 /**
  * Members on the roll by map cell, from the member rollups (never person
  * rows): each org counts its own members, its subtree count less its
- * children's subtree counts, placed at the org's point. Orgs in the subtree
- * without coordinates or outside the view add nothing.
+ * children's subtree counts, placed at the org's point. With a level of
+ * detail an org at `maxLevel` counts its whole subtree (and the orgs in it).
+ * Orgs in the subtree without coordinates or outside the view add nothing.
  */
-export function densityCells(q: Queryable, path: string, scope: Sql, v: Viewport | null, cell: number) {
+export function densityCells(q: Queryable, path: string, scope: Sql, v: Viewport | null, cell: number, maxLevel: number | null) {
+  const inner = maxLevel === null ? raw('TRUE') : sql`nlevel(o.path) < ${maxLevel}::int`;
+  // per point, by index: its subtree members less (above the deepest level) its children's
   return q.query<{ lng: number; lat: number; members: number; count: number }>(sql`
-    WITH pts AS (
-      SELECT o.id, o.lng, o.lat, floor(o.lng / ${cell}::float8) AS gx, floor(o.lat / ${cell}::float8) AS gy FROM org o WHERE ${orgPointsWhere(path, scope, v)}
-    ), own AS (
-      SELECT p.gx, p.gy, r.n AS n, 0 AS k FROM pts p JOIN member_rollup r ON r.org_id = p.id AND r.dimension = 'status' AND r.value IN ('full', 'probationary')
-      UNION ALL
-      SELECT p.gx, p.gy, -r.n, 0 FROM pts p JOIN org c ON c.parent_id = p.id JOIN member_rollup r ON r.org_id = c.id AND r.dimension = 'status' AND r.value IN ('full', 'probationary')
-      UNION ALL
-      SELECT p.gx, p.gy, 0, 1 FROM pts p
-    )
     SELECT (c.gx + 0.5) * ${cell}::float8 AS lng, (c.gy + 0.5) * ${cell}::float8 AS lat, c.members::int AS members, c.count::int AS count FROM (
-      SELECT own.gx, own.gy, sum(own.n) AS members, sum(own.k) AS count FROM own GROUP BY own.gx, own.gy
+      SELECT floor(o.lng / ${cell}::float8) AS gx, floor(o.lat / ${cell}::float8) AS gy, sum(m.n) AS members, sum(w.k) AS count
+      FROM org o ${weightJoin(maxLevel)}
+      CROSS JOIN LATERAL (
+        SELECT coalesce((SELECT sum(r.n) FROM member_rollup r WHERE r.org_id = o.id AND r.dimension = 'status' AND r.value IN ('full', 'probationary')), 0)
+             - coalesce((SELECT sum(r.n) FROM org ch JOIN member_rollup r ON r.org_id = ch.id AND r.dimension = 'status' AND r.value IN ('full', 'probationary')
+                         WHERE ch.parent_id = o.id AND ${inner}), 0) AS n) m
+      WHERE ${orgPointsWhere(path, scope, v)} AND ${upTo(maxLevel)}
+      GROUP BY 1, 2
     ) c WHERE c.members > 0`);
 }
 

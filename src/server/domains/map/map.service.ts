@@ -3,6 +3,7 @@ import type { ActorContext } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { covers, orgInScope, topOrgInScope } from '../../platform/scope';
+import type { Sql } from '../../platform/sql';
 import {
   AREA_KINDS, BLIND_SPOT_KINDS, PolygonGeometry, MAP_UNIT_KINDS,
   type BlindSpot, type BlindSpotPage, type GetMapLayerQuery, type ListBlindSpotsQuery, type MapAreaFeature, type MapConfig, type MapLayer, type MapOrgCard, type MapSearchResult, type SaveAreaBody,
@@ -20,6 +21,8 @@ const READ = 'org.read' as const;
 const WRITE = 'org.update' as const;
 /** Beyond this many org points in the view, the layer is clusters (B10). */
 export const POINT_LIMIT = 500;
+/** Beyond this many org points in a view the layer aggregates by level of detail (B10). */
+export const DETAIL_LIMIT = 5000;
 const AREA_LIMIT = 2000;
 const UNIT_LIMIT = 2000;
 
@@ -66,24 +69,45 @@ async function zonesCovering(deps: Deps, points: Array<{ center_lng: number; cen
   return rows.map((z) => ({ geometry: z.geometry as PolygonGeometry, bounds: { minLng: z.min_lng, minLat: z.min_lat, maxLng: z.max_lng, maxLat: z.max_lat } }));
 }
 
+/**
+ * The level of detail of a view: how many org points it holds (counted up to
+ * DETAIL_LIMIT + 1) and, when more than DETAIL_LIMIT, the deepest org level
+ * (absolute ltree depth) whose points down to it stay within DETAIL_LIMIT:
+ * the layer reads only those, the deepest standing for their subtree. Null
+ * when every point is read — also when the subtree's children alone exceed
+ * the limit (then no coarser level says anything true).
+ */
+async function detailOf(deps: Deps, path: string, scope: Sql, view: repo.Viewport | null): Promise<{ points: number; level: number | null }> {
+  const points = await repo.countOrgPoints(deps.db, path, scope, view, null, DETAIL_LIMIT + 1);
+  if (points <= DETAIL_LIMIT) return { points, level: null };
+  const top = path.split('.').length;
+  let level: number | null = null;
+  for (let l = top + 1; l < top + 32; l++) {
+    if ((await repo.countOrgPoints(deps.db, path, scope, view, l, DETAIL_LIMIT + 1)) > DETAIL_LIMIT) break;
+    level = l;
+  }
+  return { points, level };
+}
+
 export async function getMapLayer(deps: Deps, ctx: ActorContext, query: GetMapLayerQuery): Promise<MapLayer> {
   const { org, scope } = await subtreeOf(deps, ctx, query.orgId);
   const view = query.bbox ? { w: query.bbox[0], s: query.bbox[1], e: query.bbox[2], n: query.bbox[3] } : null;
   const base: MapLayer = { layer: query.layer, orgId: org.id, zoom: query.zoom, cell: null, points: [], clusters: [], areas: [], clustered: false, total: 0 };
   switch (query.layer) {
     case 'orgs': {
-      const total = await repo.countOrgPoints(deps.db, org.path, scope, view);
-      if (total <= POINT_LIMIT) {
+      const detail = await detailOf(deps, org.path, scope, view);
+      if (detail.points <= POINT_LIMIT) {
         const rows = await repo.orgPoints(deps.db, org.path, scope, view, POINT_LIMIT);
-        return { ...base, total, points: rows.map((r) => ({ id: r.id, name: r.name, lng: r.lng, lat: r.lat, type: r.type, members: r.members, band: r.band, blind: false })) };
+        return { ...base, total: detail.points, points: rows.map((r) => ({ id: r.id, name: r.name, lng: r.lng, lat: r.lat, type: r.type, members: r.members, band: r.band, blind: false })) };
       }
       const cell = cellSizeFor(query.zoom);
-      const clusters = await repo.orgClusters(deps.db, org.path, scope, view, cell);
-      return { ...base, total, cell, clustered: true, clusters: clusters.map((c) => ({ lng: c.lng, lat: c.lat, count: c.count, members: 0 })) };
+      const clusters = await repo.orgClusters(deps.db, org.path, scope, view, cell, detail.level);
+      return { ...base, total: clusters.reduce((s, c) => s + c.count, 0), cell, clustered: true, clusters: clusters.map((c) => ({ lng: c.lng, lat: c.lat, count: c.count, members: 0 })) };
     }
     case 'density': {
+      const detail = await detailOf(deps, org.path, scope, view);
       const cell = cellSizeFor(query.zoom);
-      const cells = await repo.densityCells(deps.db, org.path, scope, view, cell);
+      const cells = await repo.densityCells(deps.db, org.path, scope, view, cell, detail.level);
       return { ...base, cell, clustered: true, total: cells.reduce((s, c) => s + c.members, 0), clusters: cells.map((c) => ({ lng: c.lng, lat: c.lat, count: c.count, members: c.members })) };
     }
     case 'areas': {
