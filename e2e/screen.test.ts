@@ -76,6 +76,13 @@ describe('党建大屏', () => {
         return !!el && Math.round(el.getBoundingClientRect().height) === 768;
       });
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+
+      // loaded directly, /screen is its own lean page (no console script), and 返回工作台 is a full load of the console
+      const scripts = await page.evaluate(() => [...document.querySelectorAll('script[src]')].map((e) => (e as HTMLScriptElement).src));
+      expect(scripts.some((src) => /\/assets\/screen-[^/]+\.js$/.test(src)), scripts.join()).toBe(true);
+      await page.getByRole('link', { name: '返回工作台' }).click();
+      await page.waitForURL((u) => u.pathname === '/admin');
+      await page.getByRole('menuitem', { name: '党建大屏' }).waitFor();
     } finally {
       await context.close();
     }

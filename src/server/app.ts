@@ -148,9 +148,13 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   // The web app (built by Vite into dist/web), with SPA fallback for client routes.
   const hasWeb = fs.existsSync(path.join(WEB_DIST, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  // The big screen has its own lean entry (screen.html, no console code); every other client route the console's.
+  const hasScreen = hasWeb && fs.existsSync(path.join(WEB_DIST, 'screen.html'));
   app.setNotFoundHandler((req, reply) => {
-    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(req.url.split('?')[0])) {
-      return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile('index.html');
+    const pathname = req.url.split('?')[0];
+    if (hasWeb && req.method === 'GET' && !req.url.startsWith('/api/') && !path.extname(pathname)) {
+      const page = hasScreen && (pathname === '/screen' || pathname === '/screen/') ? 'screen.html' : 'index.html';
+      return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').sendFile(page);
     }
     return sendError(reply, 'NOT_FOUND');
   });

@@ -192,3 +192,17 @@ describe('getDashboardDrill', () => {
     expect(own.total).toBe(branch.n);
   });
 });
+
+describe('the screen page', () => {
+  it('serves /screen from its own lean page and every other client route from the console page', async () => {
+    const screen = await h.app.inject({ method: 'GET', url: '/screen?orgId=x' });
+    expect(screen.statusCode).toBe(200);
+    expect(screen.headers['content-type']).toContain('text/html');
+    expect(screen.body).toContain('<title>党建大屏 - 智慧党建云平台</title>');
+    for (const url of ['/admin', '/admin/members', '/m', '/screen/other']) {
+      const page = await h.app.inject({ method: 'GET', url });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).toContain('<title>智慧党建云平台</title>');
+    }
+  });
+});

@@ -1,27 +1,11 @@
 import type { ReactNode } from 'react';
 import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { ApiError } from '../shared/api';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { queryClient } from '../shared/query-client';
 import '../shared/dates';
 
-// networkMode 'always': the app talks to its own server, often on an intranet, so the
-// browser's idea of being online (navigator.onLine, which headless and intranet
-// browsers get wrong) must not hold a save back silently; a failed request shows
-// its error instead. With the default ('online') a mutation paused without a word
-// while the browser believed it was offline: the button spun and nothing was sent.
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      networkMode: 'always',
-      refetchOnWindowFocus: false,
-      staleTime: 30_000,
-      // retry only what may pass on a second try (network, 5xx), never 4xx
-      retry: (count, e) => count < 2 && (!(e instanceof ApiError) || e.status === 0 || e.status >= 500),
-    },
-    mutations: { retry: false, networkMode: 'always' },
-  },
-});
+export { queryClient };
 
 // A focused field is outlined in a calm blue, not the Party red of the buttons:
 // a red border reads as a validation error (users stopped typing to look for one).

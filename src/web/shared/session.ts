@@ -5,8 +5,11 @@ import { api, ApiError } from './api';
 
 export const ME_KEY = ['me'] as const;
 
+/** The signed-in user (GET /api/v1/me), as useMe and the screen's early start ask for it. */
+export const meQuery = { queryKey: ME_KEY, queryFn: () => api.get<MeView>('/api/v1/me'), staleTime: 5 * 60_000, retry: false } as const;
+
 export function useMe() {
-  return useQuery({ queryKey: ME_KEY, queryFn: () => api.get<MeView>('/api/v1/me'), staleTime: 5 * 60_000, retry: false });
+  return useQuery(meQuery);
 }
 
 export function can(me: MeView | undefined, ...perms: Permission[]): boolean {

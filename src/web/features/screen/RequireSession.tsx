@@ -1,7 +1,7 @@
 import type { CSSProperties, ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { errorMessage } from '../../shared/api';
-import { consoleRedirect, useMe } from '../../shared/session';
+import { can, consoleRedirect, useMe } from '../../shared/session';
 
 // The admin layout's session check (consoleRedirect) for a page that stands
 // outside it (the big screen, /screen: no sidebar, no header). Loaded with
@@ -43,6 +43,23 @@ export function RequireSession({ children }: { children: ReactNode }) {
         <button type="button" style={BUTTON} onClick={() => void me.refetch()}>
           重试
         </button>
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
+
+/** The screen's permission check, dark like the screen (its own entry carries no antd). */
+export function RequireScreenPermission({ children }: { children: ReactNode }) {
+  const me = useMe();
+  if (!me.data) return null;
+  if (!can(me.data, 'member.read')) {
+    return (
+      <div style={FULL} role="alert">
+        <div>没有访问权限：您的角色不能查看党建大屏。如确需使用，请联系安全管理员为您授予相应角色。</div>
+        <a href="/admin" style={{ ...BUTTON, textDecoration: 'none' }}>
+          返回工作台
+        </a>
       </div>
     );
   }

@@ -13,11 +13,15 @@ export type DashboardTrailOrg = Dashboard['trail'][number];
 
 export const DASHBOARD_REFRESH_MS = 30_000;
 
+/** getDashboard of one org as a query (also started early by the screen's own entry). */
+export function dashboardQuery(orgId: string | undefined) {
+  return { queryKey: ['dashboard', orgId], queryFn: () => api.get<Dashboard>('/api/v1/dashboard', { orgId }) };
+}
+
 /** The screen of one org (undefined: the viewer's top org in scope). */
 export function useDashboard(orgId: string | undefined) {
   return useQuery({
-    queryKey: ['dashboard', orgId],
-    queryFn: () => api.get<Dashboard>('/api/v1/dashboard', { orgId }),
+    ...dashboardQuery(orgId),
     refetchInterval: DASHBOARD_REFRESH_MS,
     placeholderData: keepPreviousData,
   });
