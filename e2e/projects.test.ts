@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { sql } from '../src/server/platform/sql';
 import { addDays } from '../src/server/platform/dates';
 import { DEMO_PASSWORD } from '../src/server/seed/demo';
 import type { ProjectDetail } from '../src/contracts/project';
-import { login, type Client, type Harness } from '../tests/helpers/harness';
+import { login, type Client } from '../tests/helpers/harness';
 import { PNG_1PX } from '../tests/integration/security/support';
-import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, startDemo } from './browser';
+import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, screenshot, searchAndPick, SMALL_PHONE_VIEWPORT, demoSuite } from './browser';
 
 // 重点项目 on the demo county: secretary1 sets up a 书记项目 of the branch
 // with a two-milestone roadmap (refused empty, then with a milestone outside
@@ -18,18 +18,7 @@ import { checkChineseGlyphs, horizontalOverflow, loginAs, newPage, openModal, sc
 // secretary sees the branch projects with their progress and records progress
 // in the sheet. No demo project is relied on: each test sets up its own.
 
-let h: Harness;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  ({ h, base, browser } = await startDemo());
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
+const demo = demoSuite();
 
 const tag = () => crypto.randomBytes(3).toString('hex');
 
@@ -39,13 +28,13 @@ interface Branch {
 }
 
 async function secretaryBranch(): Promise<Branch> {
-  return h.db.one<Branch>(sql`
+  return demo.h.db.one<Branch>(sql`
     SELECT o.id, o.name FROM account a JOIN role_grant g ON g.account_id = a.id AND g.revoked_at IS NULL JOIN org o ON o.id = g.org_id WHERE a.username = 'secretary1'`);
 }
 
 /** Current members of the branch whose names are unique there (the pickers search by name). */
 async function members(branchId: string, n: number) {
-  const rows = await h.db.query<{ id: string; name: string }>(sql`
+  const rows = await demo.h.db.query<{ id: string; name: string }>(sql`
     SELECT min(p.id::text) AS id, p.name FROM person p WHERE p.org_id = ${branchId} AND p.is_current GROUP BY p.name HAVING count(*) = 1 ORDER BY p.name LIMIT ${n}`);
   expect(rows.length).toBe(n);
   return rows;
@@ -75,17 +64,17 @@ describe('重点项目', () => {
   it('secretary1 sets up a project with a roadmap and records progress with evidence; the county accepts it', { timeout: 240_000 }, async () => {
     const branch = await secretaryBranch();
     const [leader, helper] = await members(branch.id, 2);
-    const today = h.deps.clock.today();
+    const today = demo.h.deps.clock.today();
     const startOn = addDays(today, -30);
     const endOn = addDays(today, 60);
     const due1 = addDays(today, 10);
     const due2 = addDays(today, 40);
     const name = `党员联户服务${tag()}`;
-    const sec = await newPage(browser);
-    const county = await newPage(browser);
+    const sec = await newPage(demo.browser);
+    const county = await newPage(demo.browser);
     try {
       const page = sec.page;
-      await loginAs(page, base, 'secretary1');
+      await loginAs(page, demo.base, 'secretary1');
       await page.getByRole('menuitem', { name: /重点项目/ }).click();
       await page.waitForURL((u) => u.pathname === '/admin/projects');
       await page.getByRole('heading', { name: '重点项目' }).waitFor();
@@ -131,16 +120,16 @@ describe('重点项目', () => {
       await typeDate(modal, '结束日期', addDays(today, 20));
       await modal.getByRole('button', { name: /立\s*项/ }).click();
       await row2.getByText(`节点计划完成日期应在项目起止日期（${startOn} 至 ${addDays(today, 20)}）之内`).waitFor();
-      expect(await h.db.maybeOne(sql`SELECT 1 FROM project WHERE name = ${name}`)).toBeNull();
+      expect(await demo.h.db.maybeOne(sql`SELECT 1 FROM project WHERE name = ${name}`)).toBeNull();
       await typeDate(modal, '结束日期', endOn);
       await modal.getByRole('button', { name: /立\s*项/ }).click();
       await page.waitForURL(/\/admin\/projects\/[0-9a-f-]{36}$/);
       const id = page.url().split('/').pop()!;
 
-      const saved = await h.db.one<{ type: string; owner_org_id: string; owner_person_id: string; start_on: string; end_on: string; status: string }>(sql`
+      const saved = await demo.h.db.one<{ type: string; owner_org_id: string; owner_person_id: string; start_on: string; end_on: string; status: string }>(sql`
         SELECT type, owner_org_id, owner_person_id, start_on::text, end_on::text, status FROM project WHERE id = ${id}`);
       expect(saved).toEqual({ type: 'secretary', owner_org_id: branch.id, owner_person_id: leader.id, start_on: startOn, end_on: endOn, status: 'active' });
-      const roadmap = await h.db.query<{ seq: number; title: string; due_on: string; weight: number; responsible_org_id: string; responsible_person_id: string | null }>(sql`
+      const roadmap = await demo.h.db.query<{ seq: number; title: string; due_on: string; weight: number; responsible_org_id: string; responsible_person_id: string | null }>(sql`
         SELECT seq, title, due_on::text, weight, responsible_org_id, responsible_person_id FROM project_milestone WHERE project_id = ${id} AND removed_at IS NULL ORDER BY seq`);
       expect(roadmap).toEqual([
         { seq: 1, title: '划分联户责任区', due_on: due1, weight: 1, responsible_org_id: branch.id, responsible_person_id: null },
@@ -178,10 +167,10 @@ describe('重点项目', () => {
       await m1.getByText(`${today} 完成`, { exact: false }).waitFor();
       const reports = page.getByTestId('project-reports');
       await reports.getByText('已划分联户责任区12个，党员全部认领').waitFor();
-      const report = await h.db.one<{ percent: number; reported_on: string; evidence: number; milestone: string }>(sql`
+      const report = await demo.h.db.one<{ percent: number; reported_on: string; evidence: number; milestone: string }>(sql`
         SELECT p.percent, p.reported_on::text, cardinality(p.evidence_ids) AS evidence, m.title AS milestone FROM project_progress p JOIN project_milestone m ON m.id = p.milestone_id WHERE p.project_id = ${id}`);
       expect(report).toEqual({ percent: 100, reported_on: today, evidence: 1, milestone: '划分联户责任区' });
-      expect((await h.db.one<{ done_on: string | null }>(sql`SELECT done_on::text FROM project_milestone WHERE project_id = ${id} AND seq = 1`)).done_on).toBe(today);
+      expect((await demo.h.db.one<{ done_on: string | null }>(sql`SELECT done_on::text FROM project_milestone WHERE project_id = ${id} AND seq = 1`)).done_on).toBe(today);
       // the evidence downloads as it was uploaded
       const [download] = await Promise.all([page.waitForEvent('download'), reports.getByRole('link', { name: '下载 联户责任区.png' }).click()]);
       expect(download.suggestedFilename()).toBe('联户责任区.png');
@@ -201,15 +190,15 @@ describe('重点项目', () => {
       expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
 
       // the second milestone is done elsewhere (the API): the project is complete
-      const api = await login(h.app, 'secretary1', DEMO_PASSWORD);
+      const api = await login(demo.h.app, 'secretary1', DEMO_PASSWORD);
       const p = await detail(api, id);
       const done = await api.post(`/api/v1/projects/${id}/progress`, { milestoneId: p.roadmap[1].id, reportedOn: today, percent: 100, note: '入户走访全部完成' });
       expect(done.statusCode, done.body).toBe(201);
 
       // the county organisation department (the branch's superior) accepts it
       const cp = county.page;
-      await loginAs(cp, base, 'county');
-      await cp.goto(`${base}/admin/projects/${id}`);
+      await loginAs(cp, demo.base, 'county');
+      await cp.goto(`${demo.base}/admin/projects/${id}`);
       await cp.getByTestId('project-name').filter({ hasText: name }).waitFor();
       await cp.getByRole('button', { name: /验\s*收/ }).click();
       const accept = await openModal(cp, '验收意见');
@@ -226,7 +215,7 @@ describe('重点项目', () => {
       await cp.getByTestId('project-acceptance').getByText(`已于 ${today} 通过验收：优秀，95 分`).waitFor();
       expect(await cp.getByRole('button', { name: /验\s*收/ }).count()).toBe(0);
       await screenshot(cp, 'projects-accepted-1440');
-      const accepted = await h.db.one<{ status: string; accept_grade: string; accept_score: number; accepted_on: string; accept_org_id: string; root: string }>(sql`
+      const accepted = await demo.h.db.one<{ status: string; accept_grade: string; accept_score: number; accepted_on: string; accept_org_id: string; root: string }>(sql`
         SELECT status, accept_grade, accept_score, accepted_on::text, accept_org_id, (SELECT g.org_id FROM account a JOIN role_grant g ON g.account_id = a.id AND g.revoked_at IS NULL WHERE a.username = 'county') AS root FROM project WHERE id = ${id}`);
       expect(accepted).toMatchObject({ status: 'accepted', accept_grade: 'excellent', accept_score: 95, accepted_on: today });
       expect(accepted.accept_org_id).toBe(accepted.root);
@@ -239,9 +228,9 @@ describe('重点项目', () => {
   it('fits a small phone: the secretary sees the projects with their progress and records progress in the sheet', { timeout: 180_000 }, async () => {
     const branch = await secretaryBranch();
     const [leader] = await members(branch.id, 1);
-    const today = h.deps.clock.today();
+    const today = demo.h.deps.clock.today();
     const name = `红色网格服务${tag()}`;
-    const api = await login(h.app, 'secretary1', DEMO_PASSWORD);
+    const api = await login(demo.h.app, 'secretary1', DEMO_PASSWORD);
     const res = await api.post('/api/v1/projects', {
       ownerOrgId: branch.id, type: 'innovation', name, ownerPersonId: leader.id, rationale: '探索网格化服务群众的新做法', goals: '网格党小组全覆盖，群众诉求当日响应',
       startOn: addDays(today, -10), endOn: addDays(today, 50),
@@ -253,16 +242,16 @@ describe('重点项目', () => {
     expect(res.statusCode, res.body).toBe(201);
     const id = (res.json() as { id: string }).id;
 
-    const { page, context } = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    const { page, context } = await newPage(demo.browser, SMALL_PHONE_VIEWPORT);
     try {
-      await loginAs(page, base, 'secretary1');
+      await loginAs(page, demo.base, 'secretary1');
       // the phone home page offers the projects to the secretary
-      await page.goto(`${base}/m`);
+      await page.goto(`${demo.base}/m`);
       await page.getByTestId('home-projects').waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'm-home-projects-360');
       await page.getByTestId('home-projects').click();
-      await page.waitForURL(`${base}/m/projects`);
+      await page.waitForURL(`${demo.base}/m/projects`);
       const item = page.getByTestId('m-project').filter({ hasText: name });
       await item.getByText('创新项目').waitFor();
       await item.getByRole('img', { name: /实际进度 0%/ }).waitFor();
@@ -290,14 +279,14 @@ describe('重点项目', () => {
       await sheet.waitFor({ state: 'hidden' });
       // half of one milestone of two equal ones: a quarter of the project
       await item.getByRole('img', { name: /实际进度 25%/ }).waitFor();
-      const report = await h.db.one<{ percent: number; evidence: number; milestone: string }>(sql`
+      const report = await demo.h.db.one<{ percent: number; evidence: number; milestone: string }>(sql`
         SELECT p.percent, cardinality(p.evidence_ids) AS evidence, m.title AS milestone FROM project_progress p JOIN project_milestone m ON m.id = p.milestone_id WHERE p.project_id = ${id}`);
       expect(report).toEqual({ percent: 50, evidence: 1, milestone: '建立网格党小组' });
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
       await screenshot(page, 'm-projects-after-360');
 
       // the console page of the project fits the phone too (the report just made is listed)
-      await page.goto(`${base}/admin/projects/${id}`);
+      await page.goto(`${demo.base}/admin/projects/${id}`);
       await page.getByTestId('project-name').filter({ hasText: name }).waitFor();
       await page.getByTestId('project-reports').getByText('已组建3个网格党小组，正在推选组长').waitFor();
       expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
