@@ -1,5 +1,6 @@
 import { registerDashboardTile } from './domains/dashboard';
-import { developmentPipelineTile, memberBasicsTile, memberStructureTile } from './domains/member';
+import { memberBasicsTile, memberStructureTile } from './domains/member';
+import { developmentPipelineTile } from './domains/development';
 import { duesTile } from './domains/dues';
 import { meetingTile } from './domains/meeting';
 import { indexTile } from './domains/branch-index';

@@ -32,7 +32,7 @@ const figure = (t: DashboardTile, label: string) => t.figures.find((f) => f.labe
 async function raw(orgId: string, today: string) {
   const month = `${today.slice(0, 7)}-01`;
   const year = `${today.slice(0, 4)}-01-01`;
-  const r = await h.db.one<{ full: number; probationary: number; candidate: number; female: number; orgs: number; due: string; bills: number; bills_paid: number; held: number }>(sql`
+  const r = await h.db.one<{ full: number; probationary: number; candidate: number; female: number; orgs: number; due: string; bills: number; bills_paid: number; held: number; joined: number; planned: number | null }>(sql`
     WITH sub AS (SELECT o.id FROM org o JOIN org r ON r.id = ${orgId}::uuid WHERE o.path <@ r.path)
     SELECT
       (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.status = 'full')::int AS full,
@@ -44,7 +44,10 @@ async function raw(orgId: string, today: string) {
       (SELECT count(*) FROM dues_bill b WHERE b.org_id IN (SELECT id FROM sub) AND b.month = ${month}::date)::int AS bills,
       (SELECT count(*) FROM dues_bill b WHERE b.org_id IN (SELECT id FROM sub) AND b.month = ${month}::date AND b.paid_on IS NOT NULL)::int AS bills_paid,
       (SELECT count(*) FROM meeting m WHERE m.org_id IN (SELECT id FROM sub) AND m.status = 'held' AND m.held_on >= ${year}::date
-         AND m.held_on < (${month}::date + interval '1 month'))::int AS held`);
+         AND m.held_on < (${month}::date + interval '1 month'))::int AS held,
+      (SELECT count(*) FROM person p WHERE p.org_id IN (SELECT id FROM sub) AND p.is_current AND p.status IN ('full', 'probationary')
+         AND p.join_date >= ${year}::date AND p.join_date < (${year}::date + interval '1 year'))::int AS joined,
+      (SELECT planned FROM dev_plan WHERE org_id = ${orgId}::uuid AND year = ${Number(today.slice(0, 4))}) AS planned`);
   const children = await h.db.query<{ id: string; members: number }>(sql`
     SELECT c.id, (SELECT count(*) FROM person p JOIN org o ON o.id = p.org_id WHERE o.path <@ c.path AND p.status IN ('full', 'probationary'))::int AS members
     FROM org c WHERE c.parent_id = ${orgId}::uuid AND c.dissolved_on IS NULL`);
@@ -54,7 +57,7 @@ async function raw(orgId: string, today: string) {
 async function expectMatchesRaw(d: Dashboard) {
   const want = await raw(d.org.id, d.asOf);
   // the demo county has facts of every kind here, so an empty tile would not pass as equal
-  expect([want.full, want.female, want.bills, want.held].every((n) => n > 0), JSON.stringify(want)).toBe(true);
+  expect([want.full, want.female, want.bills, want.held, want.planned ?? 0].every((n) => n > 0), JSON.stringify(want)).toBe(true);
   const basics = tile(d, 'basics');
   expect(figure(basics, '党员总数')).toBe(want.full + want.probationary);
   expect(figure(basics, '正式党员')).toBe(want.full);
@@ -66,6 +69,10 @@ async function expectMatchesRaw(d: Dashboard) {
   expect(figure(dues, '本月应交')).toBe(Number(want.due) / 100);
   expect(figure(dues, '本月收缴率')).toBe(want.bills ? Math.round((want.bills_paid / want.bills) * 1000) / 10 : 0);
   expect(figure(tile(d, 'meetings'), '本年召开会议')).toBe(want.held);
+  const dev = tile(d, 'development');
+  const y = d.asOf.slice(0, 4);
+  expect(figure(dev, `${y}年已发展`)).toBe(want.joined);
+  expect(dev.figures.find((f) => f.label === `${y}年发展计划`)?.value ?? null).toBe(want.planned);
   expect(Object.fromEntries(d.children.map((c) => [c.id, c.members]))).toEqual(want.children);
 }
 

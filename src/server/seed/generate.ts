@@ -309,6 +309,14 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
   // -- member development: open files in most branches (RULES §1 pace)
   const devFiles = await generateDevelopment(db, cipher, rng, { branches, fullPeople, surnames: SURNAMES, given: GIVEN, usedIds, today, files: opts.files });
   progress('发展党员', devFiles, devFiles);
+  // the 发展计划 of the committees down to the towns, last year's and this year's: a tenth above the year before's admissions
+  const year = Number(today.slice(0, 4));
+  await db.exec(sql`INSERT INTO dev_plan (org_id, year, planned, note)
+    SELECT o.id, y.year, greatest(1, round(1.1 * (SELECT count(*) FROM person p JOIN org x ON x.id = p.org_id
+      WHERE x.path <@ o.path AND p.join_date >= make_date(y.year - 1, 1, 1) AND p.join_date < make_date(y.year, 1, 1))))::int, '参照上年发展数制定'
+    FROM org o CROSS JOIN (VALUES (${year - 1}::int), (${year}::int)) AS y(year)
+    WHERE o.path <@ ${root.path}::ltree AND nlevel(o.path) <= nlevel(${root.path}::ltree) + 1 AND o.type IN ('committee', 'working_committee')
+    ON CONFLICT (org_id, year) DO NOTHING`);
 
   // -- relation transfers: a year and more of letters (before the dues, whose bills follow the relations month by month)
   if (shape.transferShare) {

@@ -414,6 +414,12 @@ export function listPlanRows(q: Queryable, root: OrgRef, year: number) {
     FROM targets t ORDER BY t.is_root DESC, t.name`);
 }
 
+/** An org's own planned number for a year (null: no plan set). */
+export async function plannedFor(q: Queryable, orgId: string, year: number): Promise<number | null> {
+  const r = await q.maybeOne<{ planned: number }>(sql`SELECT planned FROM dev_plan WHERE org_id = ${orgId}::uuid AND year = ${year}`);
+  return r?.planned ?? null;
+}
+
 /** Sets (or replaces) an org's planned number for a year. */
 export async function upsertPlan(q: Queryable, p: { orgId: string; year: number; planned: number; note: string | null; updatedBy: string }) {
   await q.exec(sql`INSERT INTO dev_plan (org_id, year, planned, note, updated_by) VALUES (${p.orgId}, ${p.year}, ${p.planned}, ${p.note}, ${p.updatedBy})

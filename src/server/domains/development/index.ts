@@ -11,3 +11,4 @@ export { registerDevelopmentWorkbench } from './development.workbench';
 export { developmentIndexCalculators } from './development.index';
 export { developmentPointSource } from './development.points';
 export { developmentWarningDetector } from './development.warnings';
+export { developmentPipelineTile } from './development.dashboard';

@@ -15,5 +15,5 @@ export { runImport, buildTemplate, IMPORT_COLUMNS } from './member.import';
 // member rollups (per org subtree; kept by triggers, migration 0017)
 export { getOrgMemberStats, memberRollupDifferences, rebuildAllMemberRollups, statsFromRollup, type MemberRollupVerification } from './member.rollups';
 export { rebuildMemberRollups, rawSubtreeCounts, subtreeRollup } from './member.rollup.repo';
-export { memberBasicsTile, memberStructureTile, developmentPipelineTile } from './member.dashboard';
+export { memberBasicsTile, memberStructureTile, screenMemberStats, screenJoinedInYear } from './member.dashboard';
 export { drillMembers, exportDrill } from './member.drill';

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps';
-import { EDUCATIONS, OCCUPATIONS, ORG_TYPES, PIPELINE_STATUSES, SEXES } from '../../../contracts/dict';
+import { EDUCATIONS, OCCUPATIONS, ORG_TYPES, SEXES } from '../../../contracts/dict';
 import { JOIN_PERIOD_UNKNOWN_LABEL, JOIN_PERIODS, type StatsCount } from '../../../contracts/member-stats';
 import type { DashboardOrgRef, DashboardTileSource, SharedReads } from '../dashboard';
 import { statsFromRollup } from './member.rollups';
@@ -19,15 +19,26 @@ const SCREEN_AGE_BANDS: Array<{ label: string; keys: readonly string[] }> = [
 const n = (list: StatsCount[], key: string) => list.find((c) => c.key === key)?.n ?? 0;
 const labelled = (list: StatsCount[], labels: Record<string, string>) => list.filter((c) => c.n > 0).map((c) => ({ label: labels[c.key] ?? c.key, values: [c.n] }));
 
-/** The subtree's member statistics, read once for the screen's three member tiles. */
-function statsOf(deps: Deps, org: DashboardOrgRef, today: string, shared: SharedReads) {
-  return shared('member.stats', async () => statsFromRollup(await repo.subtreeRollup(deps.db, org.id), today));
+/** The subtree's member rollup rows, read once per screen. */
+function rollupOf(deps: Deps, org: DashboardOrgRef, shared: SharedReads) {
+  return shared('member.rollup', () => repo.subtreeRollup(deps.db, org.id));
+}
+
+/** The subtree's member statistics, read once for the screen's member tiles (and the development tile). */
+export function screenMemberStats(deps: Deps, org: DashboardOrgRef, today: string, shared: SharedReads) {
+  return shared('member.stats', async () => statsFromRollup(await rollupOf(deps, org, shared), today));
+}
+
+/** Members on the roll of the subtree who joined the Party in the year (the join_month rollup): the year's admissions still on the roll. */
+export async function screenJoinedInYear(deps: Deps, org: DashboardOrgRef, year: number, shared: SharedReads): Promise<number> {
+  const rows = await rollupOf(deps, org, shared);
+  return rows.filter((r) => r.dimension === 'join_month' && r.value.startsWith(`${year}-`)).reduce((a, r) => a + r.n, 0);
 }
 
 export const memberBasicsTile: DashboardTileSource = {
   key: 'basics', title: '基本情况', permission: 'member.read', order: 10,
   async load(deps, org, today, shared) {
-    const s = await statsOf(deps, org, today, shared);
+    const s = await screenMemberStats(deps, org, today, shared);
     const orgs = s.orgsByType.filter((c) => c.key !== 'party_group').reduce((a, c) => a + c.n, 0);
     return {
       link: `/admin/members?orgId=${org.id}`,
@@ -47,7 +58,7 @@ export const memberBasicsTile: DashboardTileSource = {
 export const memberStructureTile: DashboardTileSource = {
   key: 'structure', title: '党员结构', permission: 'member.read', order: 20,
   async load(deps, org, today, shared) {
-    const s = await statsOf(deps, org, today, shared);
+    const s = await screenMemberStats(deps, org, today, shared);
     const women = n(s.bySex, 'female');
     return {
       link: `/admin/orgs?id=${org.id}&tab=stats`,
@@ -67,22 +78,6 @@ export const memberStructureTile: DashboardTileSource = {
         { key: 'occupation', title: '职业', chart: 'bar', names: ['人数'], points: labelled(s.byOccupation, OCCUPATIONS), link: null },
       ],
       note: `截至 ${today}`,
-    };
-  },
-};
-
-/** 发展党员: the pipeline by stage, from the same rollups (the development module's tile). */
-export const developmentPipelineTile: DashboardTileSource = {
-  key: 'development', title: '发展党员', permission: 'development.read', order: 30,
-  async load(deps, org, today, shared) {
-    const s = await statsOf(deps, org, today, shared);
-    const stages: Array<{ label: string; values: number[] }> = (['applicant', 'activist', 'candidate'] as const).map((k) => ({ label: PIPELINE_STATUSES[k], values: [n(s.byStatus, k)] }));
-    stages.push({ label: '预备党员', values: [n(s.byStatus, 'probationary')] });
-    return {
-      link: '/admin/development',
-      figures: stages.map((st) => ({ label: st.label, value: st.values[0], unit: '名', link: '/admin/development/candidates' })),
-      series: [{ key: 'pipeline', title: '发展梯队', chart: 'funnel', names: ['人数'], points: stages, link: '/admin/development' }],
-      note: null,
     };
   },
 };
