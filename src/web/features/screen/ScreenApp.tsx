@@ -3,7 +3,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider, useLocation } from 'react-router';
 import { setUnauthorizedHandler } from '../../shared/api';
 import { queryClient } from '../../shared/query-client';
-import { meQuery } from '../../shared/session';
+import { ME_KEY, meQuery } from '../../shared/session';
 import '../../shared/dates';
 import { dashboardQuery } from './api';
 import { RequireScreenPermission, RequireSession, ScreenLoading } from './RequireSession';
@@ -16,12 +16,19 @@ import { ScreenPage } from './ScreenPage';
 // side, before anything renders. Every other path (返回工作台, the login, a
 // console page a tile links to) is a full page load of the console.
 
+let leaving = false;
+
+/** Loads a console page in place of the screen, once (a second navigation would cut the first short). */
+function leaveFor(url: string) {
+  if (leaving) return;
+  leaving = true;
+  window.location.replace(url);
+}
+
 /** Leaves the screen's entry: the console's pages live in the other one. */
 function Leave() {
   const at = useLocation();
-  useEffect(() => {
-    window.location.replace(at.pathname + at.search + at.hash);
-  }, [at]);
+  useEffect(() => leaveFor(at.pathname + at.search + at.hash), [at]);
   return <ScreenLoading />;
 }
 
@@ -41,11 +48,13 @@ const router = createBrowserRouter([
 
 /** Starts the session and the dashboard of the org in the address together (the screen reads both from the cache). */
 export function startScreen() {
-  // a session that ends under a hanging screen: sign in again and come back
+  // a session that ends under a hanging screen: sign in again and come back (without a session
+  // at the start RequireSession sends the visitor to the login, as in the console)
   setUnauthorizedHandler(async (code) => {
+    if (!queryClient.getQueryData(ME_KEY)) return false;
     const params = new URLSearchParams({ next: window.location.pathname + window.location.search });
     if (code === 'SESSION_EXPIRED') params.set('reason', 'expired');
-    window.location.replace(`/login?${params.toString()}`);
+    leaveFor(`/login?${params.toString()}`);
     return false;
   });
   if (window.location.pathname === '/screen') {

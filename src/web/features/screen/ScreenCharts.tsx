@@ -165,13 +165,16 @@ function optionFor(s: DashboardSeries, size: Size): EChartsCoreOption {
       boundaryGap: s.chart === 'bar',
       axisLine: { lineStyle: { color: AXIS } },
       axisTick: { show: false },
-      axisLabel: { color: TEXT, fontSize: 12, interval: 0, rotate: crowded ? 30 : 0, width: crowded ? 72 : undefined, overflow: crowded ? 'truncate' : undefined },
+      // every label while they fit (turned when crowded); a year of months in a small box: ECharts leaves some out
+      axisLabel: { color: TEXT, fontSize: 12, interval: labels.length > 8 ? 'auto' : 0, rotate: crowded ? 30 : 0, width: crowded ? 72 : undefined, overflow: crowded ? 'truncate' : undefined },
     },
     yAxis: {
       type: 'value',
       minInterval: 1,
+      // a low box gets fewer ticks, and large values read in 万 so the labels do not overlap
+      splitNumber: size.height < 160 ? 2 : 4,
       axisLine: { show: false },
-      axisLabel: { color: MUTED, fontSize: 12 },
+      axisLabel: { color: MUTED, fontSize: 12, formatter: (v: number) => (Math.abs(v) >= 10_000 ? `${formatNumber(v / 10_000)}万` : formatNumber(v)) },
       splitLine: { lineStyle: { color: SPLIT } },
     },
     series: s.names.map((name, k) => {
