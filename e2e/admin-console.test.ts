@@ -93,6 +93,14 @@ describe('admin console', () => {
       await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: town.name }).first().click();
       await page.waitForURL((u) => u.searchParams.get('orgId') === town.id);
       await page.getByText(`共 ${expected.n} 人`).waitFor();
+
+      // a list opened with ?orgId= (a screen tile's link) follows the switcher too, its other filters kept
+      const other = await h.db.one<{ id: string; name: string }>(sql`SELECT id, name FROM org WHERE name = '中共青山乡委员会'`);
+      await page.goto(`${base}/admin/projects?orgId=${town.id}&status=active`);
+      await page.getByLabel('切换当前组织').click();
+      await page.keyboard.type('青山乡');
+      await page.locator('.ant-select-tree-node-content-wrapper').filter({ hasText: other.name }).first().click();
+      await page.waitForURL((u) => u.pathname === '/admin/projects' && u.searchParams.get('orgId') === other.id && u.searchParams.get('status') === 'active');
     } finally {
       await context.close();
     }

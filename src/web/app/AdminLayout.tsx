@@ -41,8 +41,9 @@ export function AdminLayout() {
     setCurrentOrg(user.username, id);
     if (location.pathname === '/admin/members') navigate(id ? `/admin/members?orgId=${id}` : '/admin/members');
     else if (location.pathname === '/admin/orgs' && id) navigate(`/admin/orgs?id=${id}`);
-    else if (location.pathname === '/admin/meetings' || location.pathname === '/admin/meetings/compliance') {
-      // the meeting pages read ?orgId= before the switcher: the switch replaces it (other filters stay, from page 1)
+    else if (location.pathname === '/admin/meetings' || location.pathname === '/admin/meetings/compliance' || new URLSearchParams(location.search).has('orgId')) {
+      // a page that reads ?orgId= before the switcher (the meeting pages always; any list opened with one, e.g. from a
+      // screen tile or a warning): the switch replaces it (other filters stay, from page 1)
       const next = new URLSearchParams(location.search);
       next.delete('orgId');
       next.delete('page');
