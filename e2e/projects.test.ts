@@ -252,6 +252,8 @@ describe('重点项目', () => {
       await screenshot(page, 'm-home-projects-360');
       await page.getByTestId('home-projects').click();
       await page.waitForURL(`${demo.base}/m/projects`);
+      // reached from a card of the home page, it stands under the 首页 tab
+      expect(await page.locator('.m-tab-active').innerText()).toContain('首页');
       const item = page.getByTestId('m-project').filter({ hasText: name });
       await item.getByText('创新项目').waitFor();
       await item.getByRole('img', { name: /实际进度 0%/ }).waitFor();
