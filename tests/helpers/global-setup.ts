@@ -42,7 +42,10 @@ export async function setup(project: TestProject) {
   await admin.end();
   await migrate(withDb(adminUrl, templateDb));
   // the browser tests need the built web app
-  if (!fs.existsSync('dist/web/index.html') || process.env.CI) execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+  // (vitest sets NODE_ENV=test, under which vite would bundle React's development build)
+  if (!fs.existsSync('dist/web/index.html') || process.env.CI) {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  }
   project.provide('adminUrl', adminUrl);
   project.provide('templateDb', templateDb);
 }

@@ -1,7 +1,8 @@
-import type { CSSProperties, ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { useEffect, type CSSProperties, type ReactNode } from 'react';
+import { useLocation } from 'react-router';
 import { errorMessage } from '../../shared/api';
 import { can, consoleRedirect, useMe } from '../../shared/session';
+import { leaveFor } from './leave';
 
 // The admin layout's session check (consoleRedirect) for a page that stands
 // outside it (the big screen, /screen: no sidebar, no header). Loaded with
@@ -30,12 +31,18 @@ export function ScreenLoading() {
   );
 }
 
+/** Goes to the console's page at once (a full load: the login lives in the console's entry, not here). */
+function LeaveTo({ url }: { url: string }) {
+  useEffect(() => leaveFor(url), [url]);
+  return <ScreenLoading />;
+}
+
 export function RequireSession({ children }: { children: ReactNode }) {
   const me = useMe();
   const location = useLocation();
   if (me.isPending) return <ScreenLoading />;
   const away = consoleRedirect(me, location);
-  if (away) return <Navigate to={away} replace />;
+  if (away) return <LeaveTo url={away} />;
   if (me.isError) {
     return (
       <div style={FULL} role="alert">

@@ -6,6 +6,7 @@ import { queryClient } from '../../shared/query-client';
 import { ME_KEY, meQuery } from '../../shared/session';
 import '../../shared/dates';
 import { dashboardQuery } from './api';
+import { leaveFor } from './leave';
 import { RequireScreenPermission, RequireSession, ScreenLoading } from './RequireSession';
 import { ScreenPage } from './ScreenPage';
 
@@ -15,15 +16,6 @@ import { ScreenPage } from './ScreenPage';
 // a cold cache). The session and the dashboard are asked for at once, side by
 // side, before anything renders. Every other path (返回工作台, the login, a
 // console page a tile links to) is a full page load of the console.
-
-let leaving = false;
-
-/** Loads a console page in place of the screen, once (a second navigation would cut the first short). */
-function leaveFor(url: string) {
-  if (leaving) return;
-  leaving = true;
-  window.location.replace(url);
-}
 
 /** Leaves the screen's entry: the console's pages live in the other one. */
 function Leave() {
