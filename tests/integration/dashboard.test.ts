@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import type { Dashboard, DashboardDrill, DashboardTile } from '../../src/contracts/dashboard';
-import { createDemoHarness, login, type Client, type Harness } from '../helpers/harness';
+import { fixedClock } from '../../src/server/platform/clock';
+import { createDemoHarness, login, TEST_NOW, type Client, type Harness } from '../helpers/harness';
 import JSZip from 'jszip';
 import { makeAccount, makeIdNumber, makeMember, PASSWORD } from '../helpers/factory';
 
@@ -12,8 +13,9 @@ import { makeAccount, makeIdNumber, makeMember, PASSWORD } from '../helpers/fact
 let h: Harness;
 let county: Client;
 let rootId: string;
+const clock = fixedClock(TEST_NOW);
 beforeAll(async () => {
-  h = await createDemoHarness();
+  h = await createDemoHarness({}, { clock });
   const root = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE parent_id IS NULL ORDER BY seq LIMIT 1`);
   rootId = root.id;
   county = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).username, PASSWORD);
@@ -95,7 +97,16 @@ describe('getDashboard', () => {
       await makeMember(h.deps, b.id, { name: `大屏随机${i}`, sex, status: next() % 3 ? 'full' : 'probationary', idNumber: makeIdNumber(`19${70 + (i % 20)}-0${1 + (i % 9)}-1${i % 9}`, sex) });
     }
     await h.db.exec(sql`UPDATE person SET status = 'deceased' WHERE id = (SELECT id FROM person WHERE status = 'full' AND is_current ORDER BY id LIMIT 1)`);
-    await expectMatchesRaw(await dashboard(county));
+    // within DASHBOARD_CACHE_SECONDS the screen still shows the figures it read (QUALITY B1: at most 60 s stale) ...
+    const before = figure(tile(d, 'basics'), '党员总数');
+    const want = await raw(rootId, d.asOf);
+    expect(want.full + want.probationary).toBe(before + 11);
+    expect(figure(tile(await dashboard(county), 'basics'), '党员总数')).toBe(before);
+    // ... and once that has passed, the rollups as they are now
+    clock.set(new Date(clock.now().getTime() + h.deps.config.dashboardCacheSeconds * 1000 + 1));
+    const fresh = await dashboard(county);
+    expect(fresh.generatedAt).toBe(clock.now().toISOString());
+    await expectMatchesRaw(fresh);
 
     // drill down into the first child and back: the trail grows, the figures are the child's
     const child = d.children[0];

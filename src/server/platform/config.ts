@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   INDEX_SHOWN_TO_MEMBERS: z.enum(['true', 'false']).default('true'),
   // the warning centre's scan: a warning appears within one interval of its fact and clears within one of its fix
   WARNING_SCAN_SECONDS: z.coerce.number().int().min(60).max(86400).default(300),
+  // the big screen's figures are kept this long per org and viewer's grants (QUALITY B1: at most 60 s stale after a write); 0: always read
+  DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
   // the party-building map's basemap: a tile URL template ({z}/{x}/{y}, e.g. 天地图 with its key, or an intranet
   // tile server); without it the map draws its vector layers on a plain background (offline). MAP_TILE_CRS: the
   // tiles' coordinate system (gcj02 for the Chinese commercial maps: points are shifted in the browser only)
@@ -162,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     asr: { modelPath: e.ASR_MODEL_PATH ? path.resolve(e.ASR_MODEL_PATH) : undefined, engine: e.ASR_ENGINE, threads: e.ASR_THREADS },
     index: { shownToMembers: e.INDEX_SHOWN_TO_MEMBERS === 'true' },
     warningScanSeconds: e.WARNING_SCAN_SECONDS,
+    dashboardCacheSeconds: e.DASHBOARD_CACHE_SECONDS,
     map: { tileUrl: e.MAP_TILE_URL || null, tileCrs: e.MAP_TILE_CRS, attribution: e.MAP_TILE_ATTRIBUTION || null },
     webrtc: {
       stunUrls: urlList(e.WEBRTC_STUN_URLS),

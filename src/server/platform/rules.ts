@@ -25,7 +25,7 @@ export async function ruleInForce<T>(q: Queryable, domain: string, key: string, 
 
 /** Every version of a rule in force on a date, with the path of its scope (null = national). */
 export async function rulesInForce<T>(q: Queryable, domain: string, key: string, date: string): Promise<Array<RuleVersion<T> & { scopePath: string | null }>> {
-  const rows = await q.query<{ id: string; source: string; effective_from: string; body: T; scope_path: string | null }>(sql`
+  const rows = await q.prepared<{ id: string; source: string; effective_from: string; body: T; scope_path: string | null }>('rules_in_force', sql`
     SELECT r.id, r.source, r.effective_from, r.body, o.path::text AS scope_path
     FROM rule_version r LEFT JOIN org o ON o.id = r.scope_org_id
     WHERE r.domain = ${domain} AND r.key = ${key}

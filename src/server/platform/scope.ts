@@ -86,5 +86,5 @@ export function findOrgInScope(q: Queryable, orgId: string, scope: Sql) {
 
 /** The widest org a scope sees: the shallowest, then by name (where a page starts when no org is chosen). */
 export function topOrgInScope(q: Queryable, scope: Sql) {
-  return q.maybeOne<OrgRef>(sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`);
+  return q.prepared<OrgRef>('top_org_in_scope', sql`SELECT o.id, o.name, o.path::text AS path FROM org o WHERE ${scope} ORDER BY nlevel(o.path), o.name LIMIT 1`).then((rows) => rows[0] ?? null);
 }

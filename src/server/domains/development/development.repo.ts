@@ -416,7 +416,7 @@ export function listPlanRows(q: Queryable, root: OrgRef, year: number) {
 
 /** An org's own planned number for a year (null: no plan set). */
 export async function plannedFor(q: Queryable, orgId: string, year: number): Promise<number | null> {
-  const r = await q.maybeOne<{ planned: number }>(sql`SELECT planned FROM dev_plan WHERE org_id = ${orgId}::uuid AND year = ${year}`);
+  const [r] = await q.prepared<{ planned: number }>('dev_plan_of', sql`SELECT planned FROM dev_plan WHERE org_id = ${orgId}::uuid AND year = ${year}`);
   return r?.planned ?? null;
 }
 

@@ -433,7 +433,7 @@ export async function insertEntry(q: Queryable, e: {
 }
 
 export function rollups(q: Queryable, orgId: string, from: string, to: string) {
-  return q.query<{ month: string; bills: number; due_fen: number; paid_fen: number; paid_on_time_fen: number; bills_paid: number; bills_on_time: number; voluntary_fen: number }>(sql`
+  return q.prepared<{ month: string; bills: number; due_fen: number; paid_fen: number; paid_on_time_fen: number; bills_paid: number; bills_on_time: number; voluntary_fen: number }>('dues_rollup_months', sql`
     SELECT to_char(month, 'YYYY-MM') AS month, bills, due_fen::float8 AS due_fen, paid_fen::float8 AS paid_fen, paid_on_time_fen::float8 AS paid_on_time_fen,
       bills_paid, bills_on_time, voluntary_fen::float8 AS voluntary_fen
     FROM dues_rollup WHERE org_id = ${orgId}::uuid AND month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date ORDER BY month`);

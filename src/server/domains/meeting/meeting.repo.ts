@@ -367,7 +367,7 @@ export async function hasCommittee(q: Queryable, orgId: string) {
 
 /** Rollup sums of an org per type over months. */
 export function rollupSums(q: Queryable, orgId: string, from: string, to: string) {
-  return q.query<{ type: string; held: number; expected: number; present: number; on_leave: number; minutes_done: number }>(sql`
+  return q.prepared<{ type: string; held: number; expected: number; present: number; on_leave: number; minutes_done: number }>('meeting_rollup_sums', sql`
     SELECT type, sum(held)::int AS held, sum(expected)::int AS expected, sum(present)::int AS present, sum(on_leave)::int AS on_leave, sum(minutes_done)::int AS minutes_done
     FROM meeting_rollup WHERE org_id = ${orgId}::uuid AND month BETWEEN ${from}::date AND ${to}::date GROUP BY type`);
 }

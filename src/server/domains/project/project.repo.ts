@@ -109,7 +109,7 @@ export interface MilestoneRow {
 
 export function milestonesOf(q: Queryable, projectIds: readonly string[]) {
   if (!projectIds.length) return Promise.resolve([] as MilestoneRow[]);
-  return q.query<MilestoneRow>(sql`SELECT m.id, m.project_id, m.seq, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, m.weight, m.responsible_org_id, ro.name AS responsible_org_name,
+  return q.prepared<MilestoneRow>('project_milestones_of', sql`SELECT m.id, m.project_id, m.seq, m.title, to_char(m.due_on, 'YYYY-MM-DD') AS due_on, m.weight, m.responsible_org_id, ro.name AS responsible_org_name,
       ro.path::text AS responsible_path, m.responsible_person_id, rp.name AS responsible_person_name, to_char(m.done_on, 'YYYY-MM-DD') AS done_on
     FROM project_milestone m JOIN org ro ON ro.id = m.responsible_org_id LEFT JOIN person rp ON rp.id = m.responsible_person_id
     WHERE m.project_id = ANY(${projectIds}::uuid[]) AND m.removed_at IS NULL ORDER BY m.project_id, m.seq`);
@@ -126,7 +126,7 @@ export interface ReportRow {
 /** The reports of the projects, in recording order (the later of two on one day wins). */
 export function reportFactsOf(q: Queryable, projectIds: readonly string[]) {
   if (!projectIds.length) return Promise.resolve([] as ReportRow[]);
-  return q.query<ReportRow>(sql`SELECT r.id, r.project_id, r.milestone_id, to_char(r.reported_on, 'YYYY-MM-DD') AS reported_on, r.percent
+  return q.prepared<ReportRow>('project_report_facts_of', sql`SELECT r.id, r.project_id, r.milestone_id, to_char(r.reported_on, 'YYYY-MM-DD') AS reported_on, r.percent
     FROM project_progress r WHERE r.project_id = ANY(${projectIds}::uuid[]) ORDER BY r.project_id, r.recorded_at, r.id`);
 }
 
@@ -232,7 +232,7 @@ export function findProjectFile(q: Queryable, projectId: string, fileId: string)
 
 /** The active and accepted projects owned inside a subtree, for the big screen (no scope: the screen checks the subtree). */
 export function projectsUnder(q: Queryable, path: string) {
-  return q.query<{ id: string; type: string; name: string; status: 'active' | 'accepted'; owner_org_id: string; owner_path: string; start_on: string; end_on: string }>(sql`
+  return q.prepared<{ id: string; type: string; name: string; status: 'active' | 'accepted'; owner_org_id: string; owner_path: string; start_on: string; end_on: string }>('projects_under', sql`
     SELECT pr.id, pr.type, pr.name, pr.status, pr.owner_org_id, o.path::text AS owner_path, to_char(pr.start_on, 'YYYY-MM-DD') AS start_on, to_char(pr.end_on, 'YYYY-MM-DD') AS end_on
     FROM project pr JOIN org o ON o.id = pr.owner_org_id WHERE o.path <@ ${path}::ltree ORDER BY pr.id`);
 }

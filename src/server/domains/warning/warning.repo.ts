@@ -165,7 +165,7 @@ export function liveByModule(q: Queryable, scope: Sql, underPath: string | null)
 
 /** The live, unresolved warnings under a path by org and kind (the big screen's ticker: no person named), red first. */
 export function tickerRows(q: Queryable, scope: Sql, underPath: string, limit: number) {
-  return q.query<{ org_id: string; org_name: string; module: string; kind: string; level: 'error' | 'warning' | 'info'; n: number }>(sql`
+  return q.prepared<{ org_id: string; org_name: string; module: string; kind: string; level: 'error' | 'warning' | 'info'; n: number }>('warning_ticker', sql`
     SELECT w.org_id, o.name AS org_name, w.module, w.kind,
       (array_agg(w.level ORDER BY ${levelOrder('w')}))[1] AS level, count(*)::int AS n
     FROM warning w JOIN org o ON o.id = w.org_id
