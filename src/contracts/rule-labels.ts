@@ -132,6 +132,12 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       remindDaysBeforeExpiry: { label: '到期前提醒接收方', format: n('天') },
     },
   },
+  'statistics.join_periods': {
+    name: '党内统计入党时间分组',
+    fields: {
+      groups: { label: '分组（按入党时间）', format: (v) => (Array.isArray(v) ? v.map((g: { label: string }) => g.label).join('；') : '—') },
+    },
+  },
   'project.warning': {
     name: '重点项目预警阈值',
     fields: {

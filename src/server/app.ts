@@ -40,6 +40,7 @@ import { registerIndexItems } from './index-items';
 import { registerWarningDetectors } from './warning-detectors';
 import { registerDashboardTiles } from './dashboard-tiles';
 import { registerDashboardRoutes } from './domains/dashboard';
+import { registerStatisticsRoutes } from './domains/statistics';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 import { registerMapRoutes, tileOrigin } from './domains/map';
 import { registerProjectRoutes } from './domains/project';
@@ -117,6 +118,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerWarningDetectors();
   registerDashboardTiles();
   registerDashboardRoutes(app, deps);
+  registerStatisticsRoutes(app, deps);
   registerWarningRoutes(app, deps);
   registerMapRoutes(app, deps);
   registerProjectRoutes(app, deps);

@@ -47,18 +47,23 @@ export function makeIdNumber(birth = '1980-05-17', sex: 'male' | 'female' = 'mal
   return first17 + computeIdCheckChar(first17);
 }
 
-export async function makeMember(deps: Deps, orgId: string, over: Partial<{ name: string; status: 'full' | 'probationary'; sex: 'male' | 'female'; idNumber: string; phone: string; birth: string; since: string }> = {}) {
+export async function makeMember(
+  deps: Deps,
+  orgId: string,
+  over: Partial<{ name: string; status: 'full' | 'probationary'; sex: 'male' | 'female'; idNumber: string; phone: string; birth: string; since: string; joinDate: string; ethnicity: string; reason: 'registered' | 'recruited' }> = {},
+) {
   const sex = over.sex ?? 'male';
   const birth = over.birth ?? '1980-05-17';
   const status = over.status ?? 'full';
   const idNumber = over.idNumber ?? makeIdNumber(birth, sex);
+  const joinDate = over.joinDate ?? '2005-07-01';
   const rec = prepareRecord(deps, {
-    name: over.name ?? '测试党员', sex, ethnicity: '汉族', idNumber, education: 'bachelor', occupation: 'worker', unitName: null,
-    phone: over.phone ?? null, address: null, joinDate: '2005-07-01', conversionDate: status === 'full' ? '2006-07-01' : null, status, monthlyIncomeFen: null,
+    name: over.name ?? '测试党员', sex, ethnicity: over.ethnicity ?? '汉族', idNumber, education: 'bachelor', occupation: 'worker', unitName: null,
+    phone: over.phone ?? null, address: null, joinDate, conversionDate: status === 'full' ? `${Number(joinDate.slice(0, 4)) + 1}${joinDate.slice(4)}` : null, status, monthlyIncomeFen: null,
   }, deps.clock.today());
   const org = await deps.db.one<{ id: string; region_key: string | null }>(sql`SELECT id, region_key FROM org WHERE id = ${orgId}`);
   // `since`: the day the formal relation starts (registration date unless given)
-  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, 'registered', over.since ?? deps.clock.today()));
+  const id = await deps.db.tx((t) => insertMember(t, { requestId: 'test', ip: null, actor: null }, org, rec, over.reason ?? 'registered', over.since ?? deps.clock.today()));
   return { id, idNumber };
 }
 

@@ -532,6 +532,14 @@ describe('subtree isolation over generated org trees', () => {
               const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
               expect(drill.json().total, `members counted under ${t.name}`).toBe(inScope.n);
             }
+            // the statistics form of each org: the in-scope members below it on the roll today, the same count
+            const basics = await client.get(`/api/v1/statistics/forms/basics?orgId=${t.id}&year=${h.deps.clock.today().slice(0, 4)}`);
+            check('getStatisticsForm?orgId', t, basics, orgIn(t), 'member.read');
+            if (orgIn(t) && basics.statusCode === 200) {
+              const allowedOrgs = subtreeOf(t).filter(orgIn).map((o) => o.id);
+              const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
+              expect(basics.json().rows[0].values[0], `members on the statistics form of ${t.name}`).toBe(inScope.n);
+            }
             check('getProblemAnalysis?orgId', t, await client.get(`/api/v1/analysis/problems?orgId=${t.id}`), orgIn(t), 'org.read');
             const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
             check('listWarnings?orgId', t, list, orgIn(t), 'org.read');

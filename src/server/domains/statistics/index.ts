@@ -1,0 +1,3 @@
+// The annual Party statistics forms (党内统计, issue 16).
+export { registerStatisticsRoutes } from './statistics.routes';
+export { getStatisticsForm } from './statistics.service';

@@ -1,0 +1,100 @@
+import type { Queryable } from '../../platform/db';
+import { sql, type Sql } from '../../platform/sql';
+
+// The statistics forms' reads (RULES §6): members are counted where their
+// formal relation sat (membership ranges [valid_from, valid_to)), changes by
+// the member change events the modules wrote, dated by the event's date and
+// counted for the org the event names (the org that admitted, converted,
+// decided or sent). `scope` is a condition on `o` (orgInScope).
+
+/** A member's political standing on a date from the stored dates: probationary until converted (without a conversion date: as now). */
+const probationaryOn = (day: string) => sql`CASE WHEN p.conversion_date IS NOT NULL THEN p.conversion_date > ${day}::date ELSE p.status <> 'full' END`;
+
+/** The group of a join date among the rule's groups (`froms`: the groups' first days after the first, ascending): 0-based, −1 without a date. */
+const joinGroup = (froms: readonly string[]) => sql`CASE WHEN p.join_date IS NULL THEN -1 ELSE (SELECT count(*) FROM unnest(${froms}::date[]) f WHERE f <= p.join_date) END`;
+
+export interface GroupRow {
+  sex: string;
+  minority: boolean;
+  education: string;
+  occupation: string;
+  birth_year: number;
+  join_group: number;
+  probationary: boolean;
+  n: number;
+}
+
+const groupColumns = (day: string, froms: readonly string[]) => sql`p.sex, p.ethnicity <> '汉族' AS minority, p.education, p.occupation,
+  extract(year FROM p.birth_date)::int AS birth_year, ${joinGroup(froms)}::int AS join_group, ${probationaryOn(day)} AS probationary`;
+
+/** The members on the formal roll of the subtree on a day, counted by their attributes. */
+export function rosterGroups(q: Queryable, o: { path: string; scope: Sql; day: string; froms: readonly string[] }) {
+  return q.query<GroupRow>(sql`
+    SELECT ${groupColumns(o.day, o.froms)}, count(*)::int AS n
+    FROM membership m JOIN org o ON o.id = m.org_id JOIN person p ON p.id = m.person_id
+    WHERE o.path <@ ${o.path}::ltree AND ${o.scope} AND m.valid_from <= ${o.day}::date AND (m.valid_to IS NULL OR m.valid_to > ${o.day}::date)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+}
+
+/** The members the subtree's orgs admitted (发展) in a period, counted by their attributes (age and standing on the period's last day). */
+export function recruitedGroups(q: Queryable, o: { path: string; scope: Sql; from: string; to: string; froms: readonly string[] }) {
+  return q.query<GroupRow>(sql`
+    SELECT ${groupColumns(o.to, o.froms)}, count(*)::int AS n
+    FROM member_event e JOIN org o ON o.id = e.org_id JOIN person p ON p.id = e.person_id
+    WHERE e.reason = 'recruited' AND e.event_date BETWEEN ${o.from}::date AND ${o.to}::date AND o.path <@ ${o.path}::ltree AND ${o.scope}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7`);
+}
+
+/** Events of given reasons in a period by the subtree's orgs: per reason, the standing the member left (from_status), and whether an extension came first. */
+export function eventCounts(q: Queryable, o: { path: string; scope: Sql; from: string; to: string; reasons: readonly string[] }) {
+  return q.query<{ reason: string; from_status: string | null; after_extension: boolean; n: number }>(sql`
+    SELECT e.reason, e.from_status,
+      EXISTS (SELECT 1 FROM member_event x WHERE x.person_id = e.person_id AND x.reason = 'probation_extended' AND x.event_date <= e.event_date AND x.id <> e.id) AS after_extension,
+      count(*)::int AS n
+    FROM member_event e JOIN org o ON o.id = e.org_id
+    WHERE e.reason = ANY(${o.reasons}::text[]) AND e.event_date BETWEEN ${o.from}::date AND ${o.to}::date AND o.path <@ ${o.path}::ltree AND ${o.scope}
+    GROUP BY 1, 2, 3`);
+}
+
+/**
+ * The balance of form 1 over (start, end]: the formal roll of the subtree at
+ * both days, the increases and decreases of the period by reason — a
+ * transfer between two orgs of the subtree is neither (the member was on its
+ * roll the day before it came in, or is again the day it went out) — and the
+ * members whose own changes do not explain where they stand at the end.
+ */
+export function balanceOf(q: Queryable, o: { path: string; scope: Sql; start: string; end: string }) {
+  const covers = (day: string) => sql`r.valid_from <= ${day}::date AND (r.valid_to IS NULL OR r.valid_to > ${day}::date)`;
+  return q.one<{ start: number; end: number; reasons: Record<string, number> | null; mismatches: Array<{ person_id: string; at_start: boolean; at_end: boolean }> | null }>(sql`
+    WITH s AS MATERIALIZED (SELECT o.id FROM org o WHERE o.path <@ ${o.path}::ltree AND ${o.scope}),
+    r AS MATERIALIZED (SELECT m.person_id, m.valid_from, m.valid_to FROM membership m WHERE m.org_id IN (SELECT id FROM s)),
+    ev AS MATERIALIZED (
+      SELECT e.person_id, e.reason, e.direction FROM member_event e
+      WHERE e.org_id IN (SELECT id FROM s) AND e.direction IN ('increase', 'decrease') AND e.event_date > ${o.start}::date AND e.event_date <= ${o.end}::date
+        AND NOT (e.reason = 'transfer_in' AND EXISTS (SELECT 1 FROM r WHERE r.person_id = e.person_id AND r.valid_from < e.event_date AND (r.valid_to IS NULL OR r.valid_to >= e.event_date)))
+        AND NOT (e.reason = 'transfer_out' AND EXISTS (SELECT 1 FROM r WHERE r.person_id = e.person_id AND r.valid_from <= e.event_date AND (r.valid_to IS NULL OR r.valid_to > e.event_date)))),
+    each AS (
+      SELECT x.person_id, bool_or(x.at_start) AS at_start, bool_or(x.at_end) AS at_end, sum(x.delta)::int AS net FROM (
+        SELECT r.person_id, ${covers(o.start)} AS at_start, ${covers(o.end)} AS at_end, 0 AS delta FROM r
+        UNION ALL
+        SELECT ev.person_id, false, false, CASE ev.direction WHEN 'increase' THEN 1 ELSE -1 END FROM ev) x
+      GROUP BY x.person_id)
+    SELECT
+      (SELECT count(*) FROM each WHERE at_start)::int AS start,
+      (SELECT count(*) FROM each WHERE at_end)::int AS end,
+      (SELECT json_object_agg(reason, n) FROM (SELECT reason, count(*)::int AS n FROM ev GROUP BY reason) t) AS reasons,
+      (SELECT json_agg(json_build_object('person_id', person_id, 'at_start', at_start, 'at_end', at_end) ORDER BY person_id)
+         FROM each WHERE at_start::int + net <> at_end::int) AS mismatches`);
+}
+
+/** The members behind a difference: name, current org, and their counted events of the period in the subtree. */
+export function mismatchDetails(q: Queryable, o: { path: string; scope: Sql; start: string; end: string; personIds: readonly string[] }) {
+  return q.query<{ id: string; name: string; org_name: string | null; events: Array<{ date: string; reason: string; direction: 'increase' | 'decrease' }> | null }>(sql`
+    SELECT p.id, p.name, cur.name AS org_name,
+      (SELECT json_agg(json_build_object('date', to_char(e.event_date, 'YYYY-MM-DD'), 'reason', e.reason, 'direction', e.direction) ORDER BY e.event_date, e.id)
+         FROM member_event e JOIN org o ON o.id = e.org_id
+        WHERE e.person_id = p.id AND e.direction IN ('increase', 'decrease') AND e.event_date > ${o.start}::date AND e.event_date <= ${o.end}::date
+          AND o.path <@ ${o.path}::ltree AND ${o.scope}) AS events
+    FROM person p LEFT JOIN org cur ON cur.id = p.org_id
+    WHERE p.id = ANY(${o.personIds}::uuid[]) ORDER BY p.name, p.id`);
+}

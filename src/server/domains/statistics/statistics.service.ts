@@ -1,0 +1,174 @@
+import type { Deps } from '../../deps';
+import type { ActorContext } from '../../platform/actor';
+import { AppError, notFound } from '../../platform/errors';
+import { pickRule, rulesInForce } from '../../platform/rules';
+import { findOrgInScope, orgInScope, topOrgInScope } from '../../platform/scope';
+import { EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type MemberEventReason } from '../../../contracts/dict';
+import { AGE_BANDS, ageBandOf } from '../../../contracts/member-stats';
+import { STATISTICS_FORMS, type StatisticsBalance, type StatisticsForm, type StatisticsFormKey, type StatisticsFormQuery, type StatisticsRow } from '../../../contracts/statistics';
+import * as repo from './statistics.repo';
+
+// The annual Party statistics forms (党内统计, issue 16, RULES §6) for an org
+// subtree in the viewer's scope and a year: each form an aggregation of the
+// year's member change events and of the formal roll at the year's end (the
+// cut-off: 12-31, or today in the running year). Age is reached in the form's
+// year (year − birth year), as the member statistics count it.
+
+const READ = 'member.read' as const;
+
+interface JoinGroups {
+  groups: Array<{ from: string | null; label: string }>;
+}
+
+const EXIT_REASONS = ['expelled', 'removed', 'lapsed', 'withdrew'] as const satisfies readonly MemberEventReason[];
+const INCREASES = ['recruited', 'transfer_in', 'restored', 'registered'] as const satisfies readonly MemberEventReason[];
+const DECREASES = [...EXIT_REASONS, 'suspended', 'deceased', 'transfer_out', 'probation_cancelled'] as const satisfies readonly MemberEventReason[];
+
+const label = (r: MemberEventReason) => MEMBER_EVENT_REASONS[r].label;
+
+/** Rows counting groups by the basic dimensions (women, minorities, probationary, age, education, occupation). */
+function dimensionRows(groups: repo.GroupRow[], year: number): StatisticsRow[] {
+  const total = groups.reduce((a, g) => a + g.n, 0);
+  const sum = (pick: (g: repo.GroupRow) => boolean) => groups.filter(pick).reduce((a, g) => a + g.n, 0);
+  const row = (key: string, text: string, level: number, n: number): StatisticsRow => ({ key, label: text, level, values: [n, total ? Math.round((n / total) * 1000) / 10 : 0] });
+  return [
+    row('total', '合计', 0, total),
+    row('female', '女', 1, sum((g) => g.sex === 'female')),
+    row('minority', '少数民族', 1, sum((g) => g.minority)),
+    row('probationary', '预备党员', 1, sum((g) => g.probationary)),
+    row('age', '年龄', 0, total),
+    ...AGE_BANDS.map((b) => row(`age.${b.key}`, b.label, 1, sum((g) => ageBandOf(year - g.birth_year) === b.key))),
+    row('education', '学历', 0, total),
+    ...Object.entries(EDUCATIONS).map(([k, v]) => row(`education.${k}`, v, 1, sum((g) => g.education === k))),
+    row('occupation', '职业', 0, total),
+    ...Object.entries(OCCUPATIONS).map(([k, v]) => row(`occupation.${k}`, v, 1, sum((g) => g.occupation === k))),
+  ];
+}
+
+function explain(m: { atStart: boolean; atEnd: boolean; events: Array<{ direction: 'increase' | 'decrease' }> }): string {
+  const net = m.events.reduce((a, e) => a + (e.direction === 'increase' ? 1 : -1), 0);
+  const was = m.atStart ? '上年底在册' : '上年底不在册';
+  const now = m.atEnd ? '本年底在册' : '本年底不在册';
+  if (!m.events.length) return `${was}、${now}，但本年没有登记相应的增加或减少变动`;
+  return `${was}，本年登记变动净${net >= 0 ? '增加' : '减少'}${Math.abs(net)}人次，与${now}不符`;
+}
+
+export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: StatisticsFormKey, query: StatisticsFormQuery): Promise<StatisticsForm> {
+  const today = deps.clock.today();
+  const thisYear = Number(today.slice(0, 4));
+  if (query.year > thisYear) throw new AppError('VALIDATION_FAILED', `统计年度不能晚于${thisYear}年`, { issues: [{ field: 'year', message: `统计年度不能晚于${thisYear}年` }] });
+  const scope = orgInScope(ctx.actor, READ);
+  const org = query.orgId ? await findOrgInScope(deps.db, query.orgId, scope) : await topOrgInScope(deps.db, scope);
+  if (!org) throw notFound();
+  const year = query.year;
+  const from = `${year}-01-01`;
+  const cutoff = year === thisYear ? today : `${year}-12-31`;
+  const previousEnd = `${year - 1}-12-31`;
+  const versions = await rulesInForce<JoinGroups>(deps.db, 'statistics', 'join_periods', cutoff);
+  const rule = pickRule(versions, org.path);
+  if (!rule) throw new Error(`no rule statistics.join_periods in force on ${cutoff}`);
+  const froms = rule.body.groups.slice(1).map((g) => g.from!);
+  const at = { path: org.path, scope };
+  const base = { form, title: STATISTICS_FORMS[form], org: { id: org.id, name: org.name }, year, cutoff, balance: null, sources: [] as string[] };
+
+  switch (form) {
+    case 'balance': {
+      const b = await repo.balanceOf(deps.db, { ...at, start: previousEnd, end: cutoff });
+      const reasons = b.reasons ?? {};
+      const count = (rs: readonly string[]) => rs.reduce((a, r) => a + (reasons[r] ?? 0), 0);
+      const increases = count(INCREASES);
+      const decreases = count(DECREASES);
+      const ids = (b.mismatches ?? []).map((m) => m.person_id);
+      const details = ids.length ? await repo.mismatchDetails(deps.db, { ...at, start: previousEnd, end: cutoff, personIds: ids }) : [];
+      const flags = new Map((b.mismatches ?? []).map((m) => [m.person_id, m]));
+      const balance: StatisticsBalance = {
+        start: b.start, increases, decreases, expectedEnd: b.start + increases - decreases, end: b.end, difference: b.end - (b.start + increases - decreases),
+        mismatches: details.map((d) => {
+          const f = flags.get(d.id)!;
+          const events = (d.events ?? []).map((e) => ({ date: e.date, reason: e.reason, label: MEMBER_EVENT_REASONS[e.reason as MemberEventReason]?.label ?? e.reason, direction: e.direction }));
+          const m = { atStart: f.at_start, atEnd: f.at_end, events };
+          return { personId: d.id, name: d.name, orgName: d.org_name, ...m, explanation: explain(m) };
+        }),
+      };
+      const row = (key: string, text: string, level: number, n: number): StatisticsRow => ({ key, label: text, level, values: [n] });
+      return {
+        ...base,
+        columns: ['人数'],
+        rows: [
+          row('start', `${year - 1}年底党员数`, 0, b.start),
+          row('increase', '本年增加', 0, increases),
+          ...INCREASES.map((r) => row(`increase.${r}`, label(r), 1, reasons[r] ?? 0)),
+          row('decrease', '本年减少', 0, decreases),
+          row('decrease.exit', '出党', 1, count(EXIT_REASONS)),
+          ...EXIT_REASONS.map((r) => row(`decrease.${r}`, label(r).replace(/^出党（(.*)）$/, '$1'), 2, reasons[r] ?? 0)),
+          ...(['suspended', 'deceased', 'transfer_out', 'probation_cancelled'] as const).map((r) => row(`decrease.${r}`, label(r), 1, reasons[r] ?? 0)),
+          row('end', year === thisYear ? `截至${cutoff}党员数` : `${year}年底党员数`, 0, b.end),
+          row('expected', '按增减计算应为', 0, balance.expectedEnd),
+          row('difference', '差额', 0, balance.difference),
+        ],
+        balance,
+        notes: [
+          '上年底党员数 + 本年增加 − 本年减少 = 本年底党员数（RULES §6）；有差额时列出差额涉及的党员，不作调平。',
+          '党员按组织关系所在组织统计；本组织范围内各组织之间的转移接续既不计转入也不计转出。建档登记为系统启用时录入的在册党员。',
+        ],
+      };
+    }
+    case 'basics': {
+      const groups = await repo.rosterGroups(deps.db, { ...at, day: cutoff, froms });
+      return { ...base, columns: ['人数', '占比（%）'], rows: dimensionRows(groups, year), notes: [`${cutoff}组织关系在本组织范围内的党员；年龄按${year}年周岁计算。`] };
+    }
+    case 'join_time': {
+      const groups = await repo.rosterGroups(deps.db, { ...at, day: cutoff, froms });
+      const total = groups.reduce((a, g) => a + g.n, 0);
+      const inGroup = (i: number) => groups.filter((g) => g.join_group === i).reduce((a, g) => a + g.n, 0);
+      const unknown = inGroup(-1);
+      return {
+        ...base,
+        columns: ['人数', '其中：女', '其中：少数民族'],
+        rows: [
+          { key: 'total', label: '合计', level: 0, values: [total, groups.filter((g) => g.sex === 'female').reduce((a, g) => a + g.n, 0), groups.filter((g) => g.minority).reduce((a, g) => a + g.n, 0)] },
+          ...rule.body.groups.map((g, i) => {
+            const of = groups.filter((x) => x.join_group === i);
+            return { key: `group.${i}`, label: g.label, level: 1, values: [inGroup(i), of.filter((x) => x.sex === 'female').reduce((a, x) => a + x.n, 0), of.filter((x) => x.minority).reduce((a, x) => a + x.n, 0)] };
+          }),
+          ...(unknown ? [{ key: 'group.unknown', label: '入党时间未填写', level: 1, values: [unknown, 0, 0] }] : []),
+        ],
+        notes: [`${cutoff}组织关系在本组织范围内的党员，按入党时间分组。`],
+        sources: [rule.source],
+      };
+    }
+    case 'development': {
+      const groups = await repo.recruitedGroups(deps.db, { ...at, from, to: cutoff, froms });
+      return { ...base, columns: ['人数', '占比（%）'], rows: dimensionRows(groups, year), notes: [`${year}年由本组织范围内的党组织发展（接收为预备党员，以上级党委审批日期计）的党员；年龄按${year}年周岁计算。`] };
+    }
+    case 'exits': {
+      const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: EXIT_REASONS });
+      const of = (r: string | null, probationary?: boolean) => counts.filter((c) => (r === null || c.reason === r) && (probationary === undefined || (c.from_status === 'probationary') === probationary)).reduce((a, c) => a + c.n, 0);
+      return {
+        ...base,
+        columns: ['合计', '正式党员', '预备党员'],
+        rows: [
+          { key: 'total', label: '出党合计', level: 0, values: [of(null), of(null, false), of(null, true)] },
+          ...EXIT_REASONS.map((r) => ({ key: r, label: label(r).replace(/^出党（(.*)）$/, '$1'), level: 1, values: [of(r), of(r, false), of(r, true)] })),
+        ],
+        notes: [`${year}年由本组织范围内的党组织作出决定的出党（按决定日期）。停止党籍、死亡、取消预备党员资格不计入出党，见党员数综合比较表。`],
+      };
+    }
+    case 'conversion': {
+      const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: ['converted', 'probation_extended', 'probation_cancelled'] });
+      const of = (r: string, afterExtension?: boolean) => counts.filter((c) => c.reason === r && (afterExtension === undefined || c.after_extension === afterExtension)).reduce((a, c) => a + c.n, 0);
+      return {
+        ...base,
+        columns: ['人数'],
+        rows: [
+          { key: 'converted', label: '转为正式党员', level: 0, values: [of('converted')] },
+          { key: 'converted.on_time', label: '按期转正', level: 1, values: [of('converted', false)] },
+          { key: 'converted.extended', label: '延长预备期后转正', level: 1, values: [of('converted', true)] },
+          { key: 'probation_extended', label: '延长预备期', level: 0, values: [of('probation_extended')] },
+          { key: 'probation_cancelled', label: '取消预备党员资格', level: 0, values: [of('probation_cancelled')] },
+        ],
+        notes: [`${year}年由本组织范围内的党组织办理（以上级党委审批日期计）的预备党员转正、延长预备期和取消预备党员资格。`],
+      };
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import type { StatisticsForm } from '../../src/contracts/statistics';
+import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+
+// The annual statistics forms (RULES §6) on a hand-built subtree whose 2025
+// figures are written below, member by member: the county R with branches A
+// and B, and another county X that members move to and from.
+//   m1  A since 2024-03-01, woman born 1990, joined 2012-07-01 (the others 2005-07-01 unless said)
+//   m2  A since 2024-05-01, died 2025-06-10
+//   m3  B registered 2025-02-01, born 1985
+//   m4  A since 2024-01-01, moved to B 2025-04-01 (inside R: neither in nor out for R)
+//   m5  A since 2024-01-01, transferred out to X 2025-08-01
+//   m6  X since 2024-01-01, woman born 1960, transferred into B 2025-09-01
+//   m7  A admitted (发展) 2025-07-01, born 2000, probationary
+//   m8  A since 2024-01-01, relation ended 2025-10-01 with no event (the hand-injected mismatch)
+//   m9  B since 2024-01-01, expelled 2025-11-01
+//   m10 A probationary since 2024-09-01, converted 2025-09-01
+
+let h: Harness;
+let county: Client;
+let r: { id: string; path: string };
+let a: { id: string };
+let b: { id: string };
+const m: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await createHarness();
+  const root = await makeRoot(h.deps, '统计测试县委');
+  r = root;
+  const ba = await makeOrg(h.deps, root, 'branch', '甲支部');
+  const bb = await makeOrg(h.deps, root, 'branch', '乙支部');
+  a = ba;
+  b = bb;
+  const x = await makeRoot(h.deps, '外县县委');
+  const xa = await makeOrg(h.deps, x, 'branch', '外县支部');
+  const add = async (key: string, org: { id: string }, over: Parameters<typeof makeMember>[2]) => (m[key] = (await makeMember(h.deps, org.id, { name: `统计${key}`, ...over })).id);
+  await add('m1', ba, { since: '2024-03-01', sex: 'female', birth: '1990-03-01', joinDate: '2012-07-01' });
+  await add('m2', ba, { since: '2024-05-01' });
+  await add('m3', bb, { since: '2025-02-01', birth: '1985-01-01' });
+  await add('m4', ba, { since: '2024-01-01', birth: '1970-01-01' });
+  await add('m5', ba, { since: '2024-01-01' });
+  await add('m6', xa, { since: '2024-01-01', sex: 'female', birth: '1960-01-01' });
+  await add('m7', ba, { since: '2025-07-01', birth: '2000-01-01', status: 'probationary', joinDate: '2025-07-01', reason: 'recruited' });
+  await add('m8', ba, { since: '2024-01-01' });
+  await add('m9', bb, { since: '2024-01-01' });
+  await add('m10', ba, { since: '2024-09-01', status: 'probationary', joinDate: '2024-09-01' });
+  county = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).username, PASSWORD);
+  const event = async (key: string, reason: string, eventDate: string) => {
+    const v = await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m[key]}`);
+    const res = await county.post(`/api/v1/members/${m[key]}/events`, { reason, eventDate, version: v.version });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  await event('m2', 'deceased', '2025-06-10');
+  await event('m9', 'expelled', '2025-11-01');
+  await event('m10', 'converted', '2025-09-01');
+  // transfers as the transfer module leaves them: the old relation ends the day the new one starts, an event on each side
+  const move = async (key: string, from: { id: string }, to: { id: string }, on: string) => {
+    await h.db.exec(sql`UPDATE membership SET valid_to = ${on} WHERE person_id = ${m[key]} AND valid_to IS NULL`);
+    await h.db.exec(sql`INSERT INTO membership (person_id, org_id, valid_from) VALUES (${m[key]}, ${to.id}, ${on})`);
+    await h.db.exec(sql`UPDATE person SET org_id = ${to.id} WHERE id = ${m[key]}`);
+    await h.db.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date, from_status, to_status) VALUES
+      (${m[key]}, ${from.id}, 'decrease', 'transfer_out', ${on}, 'full', 'full'), (${m[key]}, ${to.id}, 'increase', 'transfer_in', ${on}, 'full', 'full')`);
+  };
+  await move('m4', ba, bb, '2025-04-01');
+  await move('m5', ba, xa, '2025-08-01');
+  await move('m6', xa, bb, '2025-09-01');
+  // the injected mismatch: a relation ended without the change event that should explain it
+  await h.db.exec(sql`UPDATE membership SET valid_to = '2025-10-01' WHERE person_id = ${m.m8} AND valid_to IS NULL`);
+});
+afterAll(async () => h.close());
+
+async function form(key: string, orgId: string, year = 2025): Promise<StatisticsForm> {
+  const res = await county.get(`/api/v1/statistics/forms/${key}?orgId=${orgId}&year=${year}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as StatisticsForm;
+}
+const value = (f: StatisticsForm, key: string, col = 0) => {
+  const row = f.rows.find((x) => x.key === key);
+  if (!row) throw new Error(`no row ${key} in ${f.rows.map((x) => x.key).join(', ')}`);
+  return row.values[col];
+};
+
+describe('党内统计年报表', () => {
+  it('balances form 1 for the county: transfers inside it are neither in nor out, and the member behind the difference is named', async () => {
+    const f = await form('balance', r.id);
+    expect(f.title).toBe('党员数综合比较');
+    expect(f.cutoff).toBe('2025-12-31');
+    expect(value(f, 'start')).toBe(7); // m1 m2 m4 m5 m8 m9 m10
+    expect(value(f, 'increase.registered')).toBe(1); // m3
+    expect(value(f, 'increase.transfer_in')).toBe(1); // m6 (m4 moved inside)
+    expect(value(f, 'increase.recruited')).toBe(1); // m7
+    expect(value(f, 'increase')).toBe(3);
+    expect(value(f, 'decrease.deceased')).toBe(1); // m2
+    expect(value(f, 'decrease.transfer_out')).toBe(1); // m5
+    expect(value(f, 'decrease.exit')).toBe(1); // m9
+    expect(value(f, 'decrease.expelled')).toBe(1);
+    expect(value(f, 'decrease')).toBe(3);
+    expect(value(f, 'end')).toBe(6); // m1 m3 m4 m6 m7 m10
+    expect(f.balance).toMatchObject({ start: 7, increases: 3, decreases: 3, expectedEnd: 7, end: 6, difference: -1 });
+    expect(f.balance!.mismatches.map((x) => [x.name, x.atStart, x.atEnd, x.events.length])).toEqual([['统计m8', true, false, 0]]);
+    expect(f.balance!.mismatches[0].explanation).toBe('上年底在册、本年底不在册，但本年没有登记相应的增加或减少变动');
+  });
+
+  it('counts the same moves from a branch: the move to the sister branch is a 转出 there', async () => {
+    const f = await form('balance', a.id);
+    expect(f.balance).toMatchObject({ start: 6, increases: 1, decreases: 3, expectedEnd: 4, end: 3, difference: -1 });
+    expect(value(f, 'decrease.transfer_out')).toBe(2); // m4 and m5
+    const fb = await form('balance', b.id);
+    // B: m9 at the start; m3 registered, m4 and m6 transferred in; m9 expelled; m3 m4 m6 at the end
+    expect(fb.balance).toMatchObject({ start: 1, increases: 3, decreases: 1, expectedEnd: 3, end: 3, difference: 0, mismatches: [] });
+  });
+
+  it('gives the basic figures, the join-time groups of RULES §6, development, exits and conversions as written', async () => {
+    const basics = await form('basics', r.id);
+    expect(basics.columns).toEqual(['人数', '占比（%）']);
+    expect(value(basics, 'total')).toBe(6);
+    expect(value(basics, 'female')).toBe(2); // m1 m6
+    expect(value(basics, 'minority')).toBe(0);
+    expect(value(basics, 'probationary')).toBe(1); // m7 (m10 converted)
+    expect(value(basics, 'female', 1)).toBe(33.3);
+    // ages reached in 2025: m1 35, m3 40, m4 55, m6 65, m7 25, m10 45
+    expect(['age.upto25', 'age.31_35', 'age.36_40', 'age.41_45', 'age.51_55', 'age.61plus'].map((k) => value(basics, k))).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(value(basics, 'education.bachelor')).toBe(6);
+
+    const join = await form('join_time', r.id);
+    const groups = join.rows.filter((x) => x.level === 1);
+    expect(groups.map((x) => x.label)).toContain('2002年11月至2007年10月');
+    // joined 2005-07-01: m3 m4 m6; 2012-07-01: m1; 2024-09-01: m10; 2025-07-01: m7
+    expect(groups.find((x) => x.label === '2002年11月至2007年10月')!.values).toEqual([3, 1, 0]);
+    expect(groups.find((x) => x.label === '2007年11月至2012年10月')!.values).toEqual([1, 1, 0]);
+    expect(groups.find((x) => x.label === '2022年10月以后')!.values).toEqual([2, 0, 0]);
+    expect(join.sources[0]).toContain('RULES §6');
+
+    const dev = await form('development', r.id);
+    expect([value(dev, 'total'), value(dev, 'probationary'), value(dev, 'age.upto25')]).toEqual([1, 1, 1]);
+
+    const exits = await form('exits', r.id);
+    expect(exits.rows.find((x) => x.key === 'total')!.values).toEqual([1, 1, 0]);
+    expect(value(exits, 'expelled')).toBe(1);
+
+    const conv = await form('conversion', r.id);
+    expect([value(conv, 'converted'), value(conv, 'converted.on_time'), value(conv, 'converted.extended'), value(conv, 'probation_extended')]).toEqual([1, 1, 0, 0]);
+  });
+
+  it('cuts the running year off today, refuses a later year, and keeps to the scope', async () => {
+    const now = await form('balance', r.id, 2026);
+    expect(now.cutoff).toBe(h.deps.clock.today());
+    // nothing changed in 2026: the 2025 end is the start and the end
+    expect(now.balance).toMatchObject({ start: 6, end: 6, difference: 0 });
+    const later = await county.get(`/api/v1/statistics/forms/balance?orgId=${r.id}&year=2027`);
+    expect(later.statusCode).toBe(400);
+    expect(later.json().error.details.issues).toEqual([{ field: 'year', message: '统计年度不能晚于2026年' }]);
+    expect((await county.get(`/api/v1/statistics/forms/balance?orgId=${r.id}&year=1999`)).json().error.details.issues[0].message).toBe('统计年度不能早于2000年');
+    const other = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE name = '外县支部'`);
+    expect((await county.get(`/api/v1/statistics/forms/balance?orgId=${other.id}&year=2025`)).statusCode).toBe(404);
+    expect((await county.get(`/api/v1/statistics/forms/nonsense?orgId=${r.id}&year=2025`)).statusCode).toBe(400);
+  });
+});
