@@ -112,6 +112,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'warning.acknowledge': '确认知悉预警',
   'warning.resolve': '办结预警',
   'member.drill_export': '导出党员交叉统计',
+  'statistics.form_export': '导出党内统计报表',
   'analysis.brief': '下载主要问题简报',
   'project.create': '重点项目立项',
   'project.update': '修改重点项目',

@@ -25,11 +25,13 @@ export const STATISTICS_FIRST_YEAR = 2000;
 export const StatisticsFormParams = z.object({ form: StatisticsFormKeyEnum });
 export const StatisticsFormQuery = z.object({
   orgId: z.uuid().optional(),
+  /** without one: the last closed year (the annual report's) */
   year: z.coerce
     .number({ message: '请选择统计年度' })
     .int({ message: '请选择统计年度' })
     .min(STATISTICS_FIRST_YEAR, { message: `统计年度不能早于${STATISTICS_FIRST_YEAR}年` })
-    .max(9999, { message: '请选择统计年度' }),
+    .max(9999, { message: '请选择统计年度' })
+    .optional(),
 });
 export type StatisticsFormQuery = z.infer<typeof StatisticsFormQuery>;
 
@@ -74,6 +76,8 @@ export const StatisticsForm = z.object({
   /** 填报单位 */
   org: z.object({ id: z.uuid(), name: Text }),
   year: z.number().int(),
+  /** the running year (the latest a form may be asked for) */
+  currentYear: z.number().int(),
   /** 统计截止日期: the year's 12-31, or today for the running year */
   cutoff: IsoDate,
   columns: z.array(Text),

@@ -306,7 +306,8 @@ describe('dues verify', () => {
 });
 
 describe('rollups verify and rebuild', () => {
-  it('prints OK on intact rollups, lists the differing rows with exit 1 after tampering, and rebuild repairs them', async () => {
+  // four CLI processes, each starting tsx: slow on a busy machine
+  it('prints OK on intact rollups, lists the differing rows with exit 1 after tampering, and rebuild repairs them', { timeout: 180_000 }, async () => {
     const h2 = await createHarness(); // its own database: the tampering must not touch the others
     try {
       const root = await makeRoot(h2.deps);

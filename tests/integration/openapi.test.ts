@@ -20,6 +20,7 @@ const NOT_JSON = new Set([
   'getCalendarIcs', // text/calendar (RFC 5545)
   'joinMeetingRoom', // a WebSocket (101 Switching Protocols); its messages: RoomClientMessage / RoomServerMessage in contracts/meeting.ts
   'exportMemberDuesStatement', // xlsx
+  'exportStatisticsForm', // xlsx
   'exportDuesSummary', // xlsx
   'exportDashboardDrill', // xlsx
   'exportProjects', // xlsx

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import type { StatisticsForm } from '../../src/contracts/statistics';
-import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { createDemoHarness, createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { cellsOf, printLayout, sheetsOf, unzipPart } from '../helpers/xlsx';
 
 // The annual statistics forms (RULES §6) on a hand-built subtree whose 2025
 // figures are written below, member by member: the county R with branches A
@@ -55,9 +56,9 @@ beforeAll(async () => {
   await event('m2', 'deceased', '2025-06-10');
   await event('m9', 'expelled', '2025-11-01');
   await event('m10', 'converted', '2025-09-01');
-  // transfers as the transfer module leaves them: the old relation ends the day the new one starts, an event on each side
+  // transfers as the transfer module leaves them: the old relation ends the day before the new one starts, an event on each side
   const move = async (key: string, from: { id: string }, to: { id: string }, on: string) => {
-    await h.db.exec(sql`UPDATE membership SET valid_to = ${on} WHERE person_id = ${m[key]} AND valid_to IS NULL`);
+    await h.db.exec(sql`UPDATE membership SET valid_to = ${on}::date - 1 WHERE person_id = ${m[key]} AND valid_to IS NULL`);
     await h.db.exec(sql`INSERT INTO membership (person_id, org_id, valid_from) VALUES (${m[key]}, ${to.id}, ${on})`);
     await h.db.exec(sql`UPDATE person SET org_id = ${to.id} WHERE id = ${m[key]}`);
     await h.db.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date, from_status, to_status) VALUES
@@ -149,6 +150,12 @@ describe('党内统计年报表', () => {
     expect(now.cutoff).toBe(h.deps.clock.today());
     // nothing changed in 2026: the 2025 end is the start and the end
     expect(now.balance).toMatchObject({ start: 6, end: 6, difference: 0 });
+    // without a year: the last closed one, the annual report's
+    expect(((await county.get(`/api/v1/statistics/forms/basics?orgId=${r.id}`)).json() as StatisticsForm).year).toBe(2025);
+    // a death recorded today takes the member off the roll today: the running year still balances
+    const v = await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.m1}`);
+    expect((await county.post(`/api/v1/members/${m.m1}/events`, { reason: 'deceased', eventDate: h.deps.clock.today(), version: v.version })).statusCode).toBe(200);
+    expect((await form('balance', r.id, 2026)).balance).toMatchObject({ start: 6, decreases: 1, end: 5, difference: 0 });
     const later = await county.get(`/api/v1/statistics/forms/balance?orgId=${r.id}&year=2027`);
     expect(later.statusCode).toBe(400);
     expect(later.json().error.details.issues).toEqual([{ field: 'year', message: '统计年度不能晚于2026年' }]);
@@ -156,5 +163,58 @@ describe('党内统计年报表', () => {
     const other = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE name = '外县支部'`);
     expect((await county.get(`/api/v1/statistics/forms/balance?orgId=${other.id}&year=2025`)).statusCode).toBe(404);
     expect((await county.get(`/api/v1/statistics/forms/nonsense?orgId=${r.id}&year=2025`)).statusCode).toBe(400);
+  });
+
+  it('exports form 1 as the paper form with the members behind the difference, read back without exceljs', async () => {
+    const res = await county.get(`/api/v1/statistics/forms/balance/export?orgId=${r.id}&year=2025`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const xlsx = Buffer.from(res.rawPayload);
+    const sheets = sheetsOf(xlsx);
+    expect(sheets.map((x) => x.name)).toEqual(['党员数综合比较', '差额涉及的党员']);
+    const form = cellsOf(xlsx, sheets[0].part);
+    expect(form.get('A1')!.text).toBe('党员数综合比较（2025年）\u3000填报单位：统计测试县委\u3000统计截止日期：2025-12-31');
+    expect([form.get('A2')!.text, form.get('B2')!.text]).toEqual(['项目', '人数']);
+    const rows = new Map([...form.values()].filter((c) => c.ref.startsWith('A')).map((c) => [c.text, form.get(`B${c.ref.slice(1)}`)?.text]));
+    expect([rows.get('2024年底党员数'), rows.get('本年增加'), rows.get('转入'), rows.get('本年减少'), rows.get('2025年底党员数'), rows.get('差额')]).toEqual(['7', '3', '1', '3', '6', '-1']);
+    const layout = printLayout(xlsx, '党员数综合比较');
+    expect(layout.pageSetup?.orientation).toBe('landscape');
+    expect(layout.printArea).toMatch(/^'?党员数综合比较'?!\$A\$1:\$B\$\d+$/);
+    // the title across the form, and the notes merged across its width
+    const merges = [...unzipPart(xlsx, sheets[0].part).matchAll(/<mergeCell ref="([^"]+)"/g)].map((x) => x[1]);
+    expect(merges).toContain('A1:B1');
+    expect(merges.filter((x) => /^A\d+:B\d+$/.test(x)).length).toBeGreaterThan(2);
+    const list = cellsOf(xlsx, sheets[1].part);
+    expect(['A3', 'C3', 'D3', 'E3'].map((ref) => list.get(ref)!.text)).toEqual(['统计m8', '是', '否', '无']);
+    const audit = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'statistics.form_export' AND org_id = ${r.id}`);
+    expect(audit.n).toBe(1);
+  });
+});
+
+describe('党内统计 on the generated demo county', () => {
+  let demo: Harness;
+  let admin: Client;
+  let rootId: string;
+  beforeAll(async () => {
+    demo = await createDemoHarness();
+    rootId = (await demo.db.one<{ id: string }>(sql`SELECT id FROM org WHERE parent_id IS NULL ORDER BY seq LIMIT 1`)).id;
+    admin = await login(demo.app, (await makeAccount(demo.deps, [{ role: 'org_admin', orgId: rootId, scope: 'subtree' }])).username, PASSWORD);
+  });
+  afterAll(async () => demo?.close());
+
+  it('balances every year of its history, and the running year ends with the members on the roll today', async () => {
+    const thisYear = Number(demo.deps.clock.today().slice(0, 4));
+    let previousEnd: number | null = null;
+    for (let year = thisYear - 2; year <= thisYear; year++) {
+      const f = (await admin.get(`/api/v1/statistics/forms/balance?orgId=${rootId}&year=${year}`)).json() as StatisticsForm;
+      expect(f.balance, `${year}`).toMatchObject({ difference: 0, mismatches: [] });
+      // a year of history: members admitted and members lost in each year
+      expect(f.balance!.increases, `${year}`).toBeGreaterThan(0);
+      if (year > thisYear - 2) expect(f.balance!.decreases, `${year}`).toBeGreaterThan(0);
+      if (previousEnd !== null) expect(f.balance!.start, `${year} starts where ${year - 1} ended`).toBe(previousEnd);
+      previousEnd = f.balance!.end;
+    }
+    const current = await demo.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id JOIN org r ON r.id = ${rootId}::uuid WHERE p.is_current AND o.path <@ r.path`);
+    expect(previousEnd).toBe(current.n);
   });
 });

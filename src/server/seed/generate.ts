@@ -184,7 +184,7 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
   type P = {
     id: string; name: string; py: string; ini: string; sex: string; eth: string; birth: string; idEnc: Buffer; idHash: Buffer; idMask: string;
     phEnc: Buffer; phHash: Buffer; phTail: string; phMask: string; edu: string; occ: string; unit: string; addr: string; join: string; conv: string | null;
-    status: string; org: string; region: string;
+    status: string; org: string; region: string; leftOn?: string;
   };
   let batch: P[] = [];
   type E = { person: string; org: string; direction: string; reason: string; date: string; from: string | null; to: string; };
@@ -205,8 +205,9 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
           ${b.map((p) => p.occ)}::text[], ${b.map((p) => p.unit)}::text[], ${b.map((p) => p.addr)}::text[], ${b.map((p) => p.join)}::date[], ${b.map((p) => p.conv)}::date[],
           ${b.map((p) => p.status)}::text[], ${b.map((p) => p.org)}::uuid[], ${b.map((p) => p.region)}::uuid[])`);
       await t.exec(sql`INSERT INTO membership (person_id, org_id, valid_from, valid_to)
-        SELECT p, o, f, CASE WHEN s IN ('full','probationary') THEN NULL ELSE ${today}::date END
-        FROM unnest(${b.map((p) => p.id)}::uuid[], ${b.map((p) => p.org)}::uuid[], ${b.map((p) => (p.join > threeYearsAgo ? p.join : threeYearsAgo))}::date[], ${b.map((p) => p.status)}::text[]) AS t(p, o, f, s)`);
+        SELECT p, o, f, CASE WHEN s IN ('full','probationary') THEN NULL ELSE l END
+        FROM unnest(${b.map((p) => p.id)}::uuid[], ${b.map((p) => p.org)}::uuid[], ${b.map((p) => (p.join > threeYearsAgo ? p.join : threeYearsAgo))}::date[], ${b.map((p) => p.status)}::text[],
+          ${b.map((p) => p.leftOn ?? null)}::date[]) AS t(p, o, f, s, l)`);
       await t.exec(sql`INSERT INTO member_event (person_id, org_id, direction, reason, event_date, from_status, to_status)
         SELECT * FROM unnest(${ev.map((e) => e.person)}::uuid[], ${ev.map((e) => e.org)}::uuid[], ${ev.map((e) => e.direction)}::text[], ${ev.map((e) => e.reason)}::text[],
           ${ev.map((e) => e.date)}::date[], ${ev.map((e) => e.from)}::text[], ${ev.map((e) => e.to)}::text[])`);
@@ -255,7 +256,10 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
       if (conv && conv > threeYearsAgo) events.push({ person: id, org: br.id, direction: 'change', reason: 'converted', date: conv, from: 'probationary', to: 'full' });
       if (leaves) {
         const d = addDays(today, -rng.int(1, 700));
-        events.push({ person: id, org: br.id, direction: 'decrease', reason: leaves, date: d > increaseDate ? d : increaseDate, from: status0, to: status });
+        // the relation ends on the day of the 减少 event, as recording it does (member.service)
+        const leftOn = d > increaseDate ? d : increaseDate;
+        batch[batch.length - 1].leftOn = leftOn;
+        events.push({ person: id, org: br.id, direction: 'decrease', reason: leaves, date: leftOn, from: status0, to: status });
       } else ids.push(id);
       total++;
       if (batch.length >= 2000) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -32,6 +32,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/map', label: '党建云图', icon: <EnvironmentOutlined />, perm: 'org.read' },
   { key: '/admin/projects', label: '重点项目', icon: <ProjectOutlined />, perm: 'project.read' },
   { key: '/admin/analysis', label: '党建分析', icon: <BarChartOutlined />, perm: 'member.read' },
+  { key: '/admin/statistics', label: '党内统计', icon: <TableOutlined />, perm: 'member.read' },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',

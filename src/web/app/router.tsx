@@ -84,6 +84,7 @@ const LostContactPage = page(() => import('../features/transfer/LostContactPage'
 const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
 const AnalysisPage = page(() => import('../features/analysis/AnalysisPage'), 'AnalysisPage');
+const StatisticsPage = page(() => import('../features/statistics/StatisticsPage'), 'StatisticsPage');
 const MapPage = page(() => import('../features/map/MapPage'), 'MapPage');
 const ProjectListPage = page(() => import('../features/project/ProjectListPage'), 'ProjectListPage');
 const ProjectDetailPage = page(() => import('../features/project/ProjectDetailPage'), 'ProjectDetailPage');
@@ -171,6 +172,7 @@ const adminPages: RouteObject[] = [
   { path: 'approvals', element: <ApprovalsPage /> },
   { path: 'warnings', element: <WarningsPage /> },
   { path: 'analysis', element: guarded('member.read', AnalysisPage) },
+  { path: 'statistics', element: guarded('member.read', StatisticsPage) },
   { path: 'map', element: guarded('org.read', MapPage) },
   { path: 'projects', element: guarded('project.read', ProjectListPage) },
   { path: 'projects/:id', element: guarded('project.read', ProjectDetailPage) },

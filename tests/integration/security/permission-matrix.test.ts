@@ -303,6 +303,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   exportDashboardDrill: (w) => ({ method: 'GET', url: `/api/v1/dashboard/drill/export?orgId=${w.branch.id}&rows=sex&cols=age` }),
   getProblemAnalysis: (w) => ({ method: 'GET', url: `/api/v1/analysis/problems?orgId=${w.branch.id}` }),
   getStatisticsForm: (w) => ({ method: 'GET', url: `/api/v1/statistics/forms/balance?orgId=${w.branch.id}&year=2025` }),
+  exportStatisticsForm: (w) => ({ method: 'GET', url: `/api/v1/statistics/forms/basics/export?orgId=${w.branch.id}&year=2025` }),
   renderProblemBrief: (w) => ({ method: 'GET', url: `/api/v1/analysis/problems/brief?orgId=${w.branch.id}` }),
   getDashboard: (w) => ({ method: 'GET', url: `/api/v1/dashboard?orgId=${w.branch.id}` }),
   listWarnings: (w) => ({ method: 'GET', url: `/api/v1/warnings?orgId=${w.branch.id}` }),

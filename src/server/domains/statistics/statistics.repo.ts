@@ -1,11 +1,25 @@
 import type { Queryable } from '../../platform/db';
-import { sql, type Sql } from '../../platform/sql';
+import { raw, sql, type Sql } from '../../platform/sql';
 
 // The statistics forms' reads (RULES §6): members are counted where their
-// formal relation sat (membership ranges [valid_from, valid_to)), changes by
-// the member change events the modules wrote, dated by the event's date and
-// counted for the org the event names (the org that admitted, converted,
-// decided or sent). `scope` is a condition on `o` (orgInScope).
+// formal relation sat, changes by the member change events the modules wrote,
+// dated by the event's date and counted for the org the event names (the org
+// that admitted, converted, decided or sent). `scope` is a condition on `o`
+// (orgInScope).
+//
+// Membership ranges are inclusive (a transfer ends the old relation the day
+// before the new one starts); a relation that a 减少 event closed (death,
+// 出党, 停止党籍 …) ends on the event's day, and the member is off the roll
+// from that day — so "on the roll at the end of day D" is a range covering D
+// that was not closed by a 减少 on D itself.
+
+/** Whether the membership range `alias` holds its member on the roll at the end of `day` (see above). */
+export function onRollAt(alias: string, day: string | Sql): Sql {
+  const m = raw(alias);
+  const d = typeof day === 'string' ? sql`${day}::date` : day;
+  return sql`(${m}.valid_from <= ${d} AND (${m}.valid_to IS NULL OR ${m}.valid_to > ${d}
+    OR (${m}.valid_to = ${d} AND NOT EXISTS (SELECT 1 FROM member_event x WHERE x.person_id = ${m}.person_id AND x.direction = 'decrease' AND x.event_date = ${d}))))`;
+}
 
 /** A member's political standing on a date from the stored dates: probationary until converted (without a conversion date: as now). */
 const probationaryOn = (day: string) => sql`CASE WHEN p.conversion_date IS NOT NULL THEN p.conversion_date > ${day}::date ELSE p.status <> 'full' END`;
@@ -32,7 +46,7 @@ export function rosterGroups(q: Queryable, o: { path: string; scope: Sql; day: s
   return q.query<GroupRow>(sql`
     SELECT ${groupColumns(o.day, o.froms)}, count(*)::int AS n
     FROM membership m JOIN org o ON o.id = m.org_id JOIN person p ON p.id = m.person_id
-    WHERE o.path <@ ${o.path}::ltree AND ${o.scope} AND m.valid_from <= ${o.day}::date AND (m.valid_to IS NULL OR m.valid_to > ${o.day}::date)
+    WHERE o.path <@ ${o.path}::ltree AND ${o.scope} AND ${onRollAt('m', o.day)}
     GROUP BY 1, 2, 3, 4, 5, 6, 7`);
 }
 
@@ -60,22 +74,21 @@ export function eventCounts(q: Queryable, o: { path: string; scope: Sql; from: s
  * The balance of form 1 over (start, end]: the formal roll of the subtree at
  * both days, the increases and decreases of the period by reason — a
  * transfer between two orgs of the subtree is neither (the member was on its
- * roll the day before it came in, or is again the day it went out) — and the
- * members whose own changes do not explain where they stand at the end.
+ * roll the day before it came in, or is still on it the day it went out) —
+ * and the members whose own changes do not explain where they stand at the end.
  */
 export function balanceOf(q: Queryable, o: { path: string; scope: Sql; start: string; end: string }) {
-  const covers = (day: string) => sql`r.valid_from <= ${day}::date AND (r.valid_to IS NULL OR r.valid_to > ${day}::date)`;
   return q.one<{ start: number; end: number; reasons: Record<string, number> | null; mismatches: Array<{ person_id: string; at_start: boolean; at_end: boolean }> | null }>(sql`
     WITH s AS MATERIALIZED (SELECT o.id FROM org o WHERE o.path <@ ${o.path}::ltree AND ${o.scope}),
     r AS MATERIALIZED (SELECT m.person_id, m.valid_from, m.valid_to FROM membership m WHERE m.org_id IN (SELECT id FROM s)),
     ev AS MATERIALIZED (
       SELECT e.person_id, e.reason, e.direction FROM member_event e
       WHERE e.org_id IN (SELECT id FROM s) AND e.direction IN ('increase', 'decrease') AND e.event_date > ${o.start}::date AND e.event_date <= ${o.end}::date
-        AND NOT (e.reason = 'transfer_in' AND EXISTS (SELECT 1 FROM r WHERE r.person_id = e.person_id AND r.valid_from < e.event_date AND (r.valid_to IS NULL OR r.valid_to >= e.event_date)))
-        AND NOT (e.reason = 'transfer_out' AND EXISTS (SELECT 1 FROM r WHERE r.person_id = e.person_id AND r.valid_from <= e.event_date AND (r.valid_to IS NULL OR r.valid_to > e.event_date)))),
+        AND NOT (e.reason = 'transfer_in' AND EXISTS (SELECT 1 FROM membership t WHERE t.person_id = e.person_id AND t.org_id IN (SELECT id FROM s) AND ${onRollAt('t', sql`e.event_date - 1`)}))
+        AND NOT (e.reason = 'transfer_out' AND EXISTS (SELECT 1 FROM membership t WHERE t.person_id = e.person_id AND t.org_id IN (SELECT id FROM s) AND ${onRollAt('t', sql`e.event_date`)}))),
     each AS (
       SELECT x.person_id, bool_or(x.at_start) AS at_start, bool_or(x.at_end) AS at_end, sum(x.delta)::int AS net FROM (
-        SELECT r.person_id, ${covers(o.start)} AS at_start, ${covers(o.end)} AS at_end, 0 AS delta FROM r
+        SELECT r.person_id, ${onRollAt('r', o.start)} AS at_start, ${onRollAt('r', o.end)} AS at_end, 0 AS delta FROM r
         UNION ALL
         SELECT ev.person_id, false, false, CASE ev.direction WHEN 'increase' THEN 1 ELSE -1 END FROM ev) x
       GROUP BY x.person_id)

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
+import { attachmentHeaders } from '../../platform/files';
 import { StatisticsForm, StatisticsFormParams, StatisticsFormQuery } from '../../../contracts/statistics';
+import { exportStatisticsForm } from './statistics.export';
 import { getStatisticsForm } from './statistics.service';
 
 export function registerStatisticsRoutes(app: FastifyInstance, deps: Deps) {
@@ -11,5 +13,14 @@ export function registerStatisticsRoutes(app: FastifyInstance, deps: Deps) {
     tags: ['statistics'], access: 'member.read',
     schema: { params: StatisticsFormParams, querystring: StatisticsFormQuery, response: { 200: StatisticsForm } },
     handler: async (req) => getStatisticsForm(deps, contextOf(req), req.params.form, req.query),
+  });
+  defineRoute(app, deps.db, {
+    // a file, not JSON: no response schema (listed as such in tests/integration/openapi.test.ts)
+    method: 'GET', url: '/api/v1/statistics/forms/:form/export', operationId: 'exportStatisticsForm', summary: '导出党内统计报表（Excel，按报表式样，A4 横向）', tags: ['statistics'], access: 'member.export',
+    schema: { params: StatisticsFormParams, querystring: StatisticsFormQuery },
+    handler: async (req, reply) => {
+      const r = await exportStatisticsForm(deps, contextOf(req), req.params.form, req.query);
+      return reply.headers(attachmentHeaders(r.fileName, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')).send(r.data);
+    },
   });
 }

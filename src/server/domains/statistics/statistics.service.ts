@@ -56,11 +56,11 @@ function explain(m: { atStart: boolean; atEnd: boolean; events: Array<{ directio
 export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: StatisticsFormKey, query: StatisticsFormQuery): Promise<StatisticsForm> {
   const today = deps.clock.today();
   const thisYear = Number(today.slice(0, 4));
-  if (query.year > thisYear) throw new AppError('VALIDATION_FAILED', `统计年度不能晚于${thisYear}年`, { issues: [{ field: 'year', message: `统计年度不能晚于${thisYear}年` }] });
+  const year = query.year ?? thisYear - 1;
+  if (year > thisYear) throw new AppError('VALIDATION_FAILED', `统计年度不能晚于${thisYear}年`, { issues: [{ field: 'year', message: `统计年度不能晚于${thisYear}年` }] });
   const scope = orgInScope(ctx.actor, READ);
   const org = query.orgId ? await findOrgInScope(deps.db, query.orgId, scope) : await topOrgInScope(deps.db, scope);
   if (!org) throw notFound();
-  const year = query.year;
   const from = `${year}-01-01`;
   const cutoff = year === thisYear ? today : `${year}-12-31`;
   const previousEnd = `${year - 1}-12-31`;
@@ -69,7 +69,7 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
   if (!rule) throw new Error(`no rule statistics.join_periods in force on ${cutoff}`);
   const froms = rule.body.groups.slice(1).map((g) => g.from!);
   const at = { path: org.path, scope };
-  const base = { form, title: STATISTICS_FORMS[form], org: { id: org.id, name: org.name }, year, cutoff, balance: null, sources: [] as string[] };
+  const base = { form, title: STATISTICS_FORMS[form], org: { id: org.id, name: org.name }, year, currentYear: thisYear, cutoff, balance: null, sources: [] as string[] };
 
   switch (form) {
     case 'balance': {
