@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { raw, sql, type Sql } from '../../platform/sql';
+import { HAN_ETHNICITY } from '../../../contracts/member-stats';
 
 // The statistics forms' reads (RULES §6): members are counted where their
 // formal relation sat, changes by the member change events the modules wrote,
@@ -38,7 +39,7 @@ export interface GroupRow {
   n: number;
 }
 
-const groupColumns = (day: string, froms: readonly string[]) => sql`p.sex, p.ethnicity <> '汉族' AS minority, p.education, p.occupation,
+const groupColumns = (day: string, froms: readonly string[]) => sql`p.sex, p.ethnicity <> ${HAN_ETHNICITY} AS minority, p.education, p.occupation,
   extract(year FROM p.birth_date)::int AS birth_year, ${joinGroup(froms)}::int AS join_group, ${probationaryOn(day)} AS probationary`;
 
 /** The members on the formal roll of the subtree on a day, counted by their attributes. */

@@ -22,14 +22,21 @@ interface JoinGroups {
 
 const EXIT_REASONS = ['expelled', 'removed', 'lapsed', 'withdrew'] as const satisfies readonly MemberEventReason[];
 const INCREASES = ['recruited', 'transfer_in', 'restored', 'registered'] as const satisfies readonly MemberEventReason[];
-const DECREASES = [...EXIT_REASONS, 'suspended', 'deceased', 'transfer_out', 'probation_cancelled'] as const satisfies readonly MemberEventReason[];
+/** decreases other than 出党, each a row of its own on form 1 */
+const OTHER_DECREASES = ['suspended', 'deceased', 'transfer_out', 'probation_cancelled'] as const satisfies readonly MemberEventReason[];
+const DECREASES = [...EXIT_REASONS, ...OTHER_DECREASES] as const;
 
 const label = (r: MemberEventReason) => MEMBER_EVENT_REASONS[r].label;
+/** 出党's manner alone (开除, 除名 …), as the rows under 出党 read */
+const exitLabel = (r: MemberEventReason) => label(r).replace(/^出党（(.*)）$/, '$1');
+
+/** The members counted in the rows that `pick` accepts (all of them without one). */
+const count = <T extends { n: number }>(rows: readonly T[], pick: (r: T) => boolean = () => true) => rows.reduce((a, r) => a + (pick(r) ? r.n : 0), 0);
 
 /** Rows counting groups by the basic dimensions (women, minorities, probationary, age, education, occupation). */
 function dimensionRows(groups: repo.GroupRow[], year: number): StatisticsRow[] {
-  const total = groups.reduce((a, g) => a + g.n, 0);
-  const sum = (pick: (g: repo.GroupRow) => boolean) => groups.filter(pick).reduce((a, g) => a + g.n, 0);
+  const total = count(groups);
+  const sum = (pick: (g: repo.GroupRow) => boolean) => count(groups, pick);
   const row = (key: string, text: string, level: number, n: number): StatisticsRow => ({ key, label: text, level, values: [n, total ? Math.round((n / total) * 1000) / 10 : 0] });
   return [
     row('total', '合计', 0, total),
@@ -100,8 +107,8 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
           ...INCREASES.map((r) => row(`increase.${r}`, label(r), 1, reasons[r] ?? 0)),
           row('decrease', '本年减少', 0, decreases),
           row('decrease.exit', '出党', 1, count(EXIT_REASONS)),
-          ...EXIT_REASONS.map((r) => row(`decrease.${r}`, label(r).replace(/^出党（(.*)）$/, '$1'), 2, reasons[r] ?? 0)),
-          ...(['suspended', 'deceased', 'transfer_out', 'probation_cancelled'] as const).map((r) => row(`decrease.${r}`, label(r), 1, reasons[r] ?? 0)),
+          ...EXIT_REASONS.map((r) => row(`decrease.${r}`, exitLabel(r), 2, reasons[r] ?? 0)),
+          ...OTHER_DECREASES.map((r) => row(`decrease.${r}`, label(r), 1, reasons[r] ?? 0)),
           row('end', year === thisYear ? `截至${cutoff}党员数` : `${year}年底党员数`, 0, b.end),
           row('expected', '按增减计算应为', 0, balance.expectedEnd),
           row('difference', '差额', 0, balance.difference),
@@ -119,19 +126,17 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
     }
     case 'join_time': {
       const groups = await repo.rosterGroups(deps.db, { ...at, day: cutoff, froms });
-      const total = groups.reduce((a, g) => a + g.n, 0);
-      const inGroup = (i: number) => groups.filter((g) => g.join_group === i).reduce((a, g) => a + g.n, 0);
-      const unknown = inGroup(-1);
+      const line = (key: string, text: string, level: number, pick: (g: repo.GroupRow) => boolean): StatisticsRow => ({
+        key, label: text, level, values: [count(groups, pick), count(groups, (g) => pick(g) && g.sex === 'female'), count(groups, (g) => pick(g) && g.minority)],
+      });
+      const unknown = (g: repo.GroupRow) => g.join_group === -1;
       return {
         ...base,
         columns: ['人数', '其中：女', '其中：少数民族'],
         rows: [
-          { key: 'total', label: '合计', level: 0, values: [total, groups.filter((g) => g.sex === 'female').reduce((a, g) => a + g.n, 0), groups.filter((g) => g.minority).reduce((a, g) => a + g.n, 0)] },
-          ...rule.body.groups.map((g, i) => {
-            const of = groups.filter((x) => x.join_group === i);
-            return { key: `group.${i}`, label: g.label, level: 1, values: [inGroup(i), of.filter((x) => x.sex === 'female').reduce((a, x) => a + x.n, 0), of.filter((x) => x.minority).reduce((a, x) => a + x.n, 0)] };
-          }),
-          ...(unknown ? [{ key: 'group.unknown', label: '入党时间未填写', level: 1, values: [unknown, 0, 0] }] : []),
+          line('total', '合计', 0, () => true),
+          ...rule.body.groups.map((jg, i) => line(`group.${i}`, jg.label, 1, (g) => g.join_group === i)),
+          ...(count(groups, unknown) ? [line('group.unknown', '入党时间未填写', 1, unknown)] : []),
         ],
         notes: [`${cutoff}组织关系在本组织范围内的党员，按入党时间分组。`],
         sources: [rule.source],
@@ -143,20 +148,20 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
     }
     case 'exits': {
       const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: EXIT_REASONS });
-      const of = (r: string | null, probationary?: boolean) => counts.filter((c) => (r === null || c.reason === r) && (probationary === undefined || (c.from_status === 'probationary') === probationary)).reduce((a, c) => a + c.n, 0);
+      const of = (r: string | null, probationary?: boolean) => count(counts, (c) => (r === null || c.reason === r) && (probationary === undefined || (c.from_status === 'probationary') === probationary));
       return {
         ...base,
         columns: ['合计', '正式党员', '预备党员'],
         rows: [
           { key: 'total', label: '出党合计', level: 0, values: [of(null), of(null, false), of(null, true)] },
-          ...EXIT_REASONS.map((r) => ({ key: r, label: label(r).replace(/^出党（(.*)）$/, '$1'), level: 1, values: [of(r), of(r, false), of(r, true)] })),
+          ...EXIT_REASONS.map((r) => ({ key: r, label: exitLabel(r), level: 1, values: [of(r), of(r, false), of(r, true)] })),
         ],
         notes: [`${year}年由本组织范围内的党组织作出决定的出党（按决定日期）。停止党籍、死亡、取消预备党员资格不计入出党，见党员数综合比较表。`],
       };
     }
     case 'conversion': {
       const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: ['converted', 'probation_extended', 'probation_cancelled'] });
-      const of = (r: string, afterExtension?: boolean) => counts.filter((c) => c.reason === r && (afterExtension === undefined || c.after_extension === afterExtension)).reduce((a, c) => a + c.n, 0);
+      const of = (r: string, afterExtension?: boolean) => count(counts, (c) => c.reason === r && (afterExtension === undefined || c.after_extension === afterExtension));
       return {
         ...base,
         columns: ['人数'],
