@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   TRANSFER_EXPIRED: { status: 422, message: '介绍信已超过有效期，不能接收；请转出党组织出具证明后重新开具' },
   TRANSFER_TARGET_INVALID: { status: 422, message: '接收组织须为本系统内的党支部，且不能是党员现在所在的支部' },
   TRANSFER_RULE: { status: 422, message: '不符合党员组织关系接转的有关规定' },
+  STATISTICS_YEAR_CLOSED: { status: 409, message: '该年度的党内统计已结算，数据已冻结' },
+  STATISTICS_CLOSING_RULE: { status: 422, message: '不符合党内统计年度结算的条件' },
   MEETING_STATE: { status: 409, message: '会议当前状态不能进行此操作' },
   MEETING_RULE: { status: 422, message: '不符合组织生活的有关规定' },
   SIGNIN_CLOSED: { status: 422, message: '不在签到时间内：签到只在会议召开期间开放' },

@@ -40,6 +40,7 @@ export const PERMISSIONS = {
   'project.read': '查看重点项目',
   'project.manage': '立项、维护路线图、登记项目进展',
   'project.accept': '验收与考评重点项目',
+  'statistics.close': '结算党内统计年度（冻结年报数据）',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -73,6 +74,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage', 'project.accept',
+    'statistics.close',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',

@@ -540,6 +540,14 @@ describe('subtree isolation over generated org trees', () => {
               const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
               expect(basics.json().rows[0].values[0], `members on the statistics form of ${t.name}`).toBe(inScope.n);
             }
+            // the reconciliation lists only subordinate orgs in scope; a year is closed only for an org in scope
+            // (there a branch is refused by its type and a committee before its subordinate committees by the order: 422)
+            const rec = await client.get(`/api/v1/statistics/reconciliation?orgId=${t.id}&year=2025`);
+            check('getStatisticsReconciliation?orgId', t, rec, orgIn(t), 'member.read');
+            if (orgIn(t) && rec.statusCode === 200) {
+              for (const c of rec.json().children as Array<{ org: { id: string } }>) expect(orgIn(orgs.find((o) => o.id === c.org.id)!), `${c.org.id} reconciled under ${t.name}`).toBe(true);
+            }
+            check('closeStatisticsYear', t, await client.post('/api/v1/statistics/closings', { orgId: t.id, year: 2024 }), orgIn(t), 'statistics.close', [200, 409, 422]);
             check('getProblemAnalysis?orgId', t, await client.get(`/api/v1/analysis/problems?orgId=${t.id}`), orgIn(t), 'org.read');
             const list = await client.get(`/api/v1/warnings?orgId=${t.id}&module=org&pageSize=100`);
             check('listWarnings?orgId', t, list, orgIn(t), 'org.read');

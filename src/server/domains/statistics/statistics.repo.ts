@@ -78,9 +78,10 @@ export function eventCounts(q: Queryable, o: { path: string; scope: Sql; from: s
  * roll the day before it came in, or is still on it the day it went out) —
  * and the members whose own changes do not explain where they stand at the end.
  */
-export function balanceOf(q: Queryable, o: { path: string; scope: Sql; start: string; end: string }) {
+export function balanceOf(q: Queryable, o: { path: string; scope: Sql; start: string; end: string; onlyOrgId?: string }) {
+  const orgs = o.onlyOrgId ? sql`o.id = ${o.onlyOrgId}::uuid` : sql`o.path <@ ${o.path}::ltree`;
   return q.one<{ start: number; end: number; reasons: Record<string, number> | null; mismatches: Array<{ person_id: string; at_start: boolean; at_end: boolean }> | null }>(sql`
-    WITH s AS MATERIALIZED (SELECT o.id FROM org o WHERE o.path <@ ${o.path}::ltree AND ${o.scope}),
+    WITH s AS MATERIALIZED (SELECT o.id FROM org o WHERE ${orgs} AND ${o.scope}),
     r AS MATERIALIZED (SELECT m.person_id, m.valid_from, m.valid_to FROM membership m WHERE m.org_id IN (SELECT id FROM s)),
     ev AS MATERIALIZED (
       SELECT e.person_id, e.reason, e.direction FROM member_event e
@@ -111,4 +112,69 @@ export function mismatchDetails(q: Queryable, o: { path: string; scope: Sql; sta
           AND o.path <@ ${o.path}::ltree AND ${o.scope}) AS events
     FROM person p LEFT JOIN org cur ON cur.id = p.org_id
     WHERE p.id = ANY(${o.personIds}::uuid[]) ORDER BY p.name, p.id`);
+}
+
+// ── year closing ──────────────────────────────────────────────────────────
+
+/** Makes the running transaction read one snapshot of the database throughout (the closing's forms and watermark agree). */
+export function readOneSnapshot(t: Queryable) {
+  return t.exec(sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`);
+}
+
+/** The last member change event recorded (0 without any). */
+export async function lastEventId(q: Queryable): Promise<string> {
+  return (await q.one<{ id: string }>(sql`SELECT coalesce(max(id), 0)::text AS id FROM member_event`)).id;
+}
+
+export interface ClosingRow {
+  org_id: string;
+  closed_at: string | Date;
+  closed_by_name: string | null;
+  event_watermark: string;
+  /** form 1's frozen balance */
+  balance: { start: number; adjustment?: number; increases: number; decreases: number; end: number };
+}
+
+const closingColumns = sql`c.org_id, c.closed_at, a.display_name AS closed_by_name, c.event_watermark::text AS event_watermark, c.forms->'balance'->'balance' AS balance`;
+
+/** The closings of a year for some orgs (without the snapshots). */
+export function closingsOf(q: Queryable, orgIds: readonly string[], year: number) {
+  return q.query<ClosingRow>(sql`SELECT ${closingColumns} FROM statistics_closing c LEFT JOIN account a ON a.id = c.closed_by WHERE c.org_id = ANY(${orgIds}::uuid[]) AND c.year = ${year}`);
+}
+
+/** One org's closing of a year with the frozen forms and reconciliation, or null. */
+export function closingWithSnapshot<F, R>(q: Queryable, orgId: string, year: number) {
+  return q.maybeOne<ClosingRow & { forms: Record<string, F>; reconciliation: R }>(sql`
+    SELECT ${closingColumns}, c.forms, c.reconciliation FROM statistics_closing c LEFT JOIN account a ON a.id = c.closed_by WHERE c.org_id = ${orgId}::uuid AND c.year = ${year}`);
+}
+
+/** Records a closing; false when the year was already closed for the org. */
+export async function insertClosing(t: Queryable, c: { orgId: string; year: number; closedAt: Date; closedBy: string | null; watermark: string; forms: unknown; reconciliation: unknown }): Promise<boolean> {
+  const rows = await t.query(sql`
+    INSERT INTO statistics_closing (org_id, year, closed_at, closed_by, event_watermark, forms, reconciliation)
+    VALUES (${c.orgId}, ${c.year}, ${c.closedAt}, ${c.closedBy}, ${c.watermark}::bigint, ${JSON.stringify(c.forms)}::jsonb, ${JSON.stringify(c.reconciliation)}::jsonb)
+    ON CONFLICT (org_id, year) DO NOTHING RETURNING id`);
+  return rows.length === 1;
+}
+
+export async function orgType(q: Queryable, orgId: string): Promise<string> {
+  return (await q.one<{ type: string }>(sql`SELECT type FROM org WHERE id = ${orgId}::uuid`)).type;
+}
+
+/** The direct subordinate orgs of an org that existed in the year, in the scope. */
+export function childOrgs(q: Queryable, o: { orgId: string; scope: Sql; yearStart: string }) {
+  return q.query<{ id: string; name: string; path: string; type: string }>(sql`
+    SELECT o.id, o.name, o.path::text AS path, o.type FROM org o
+    WHERE o.parent_id = ${o.orgId}::uuid AND ${o.scope} AND (o.dissolved_on IS NULL OR o.dissolved_on >= ${o.yearStart}::date)
+    ORDER BY o.sort_order, o.seq`);
+}
+
+/** Changes recorded after a closing's watermark and dated on or before its year's end, by the subtree's orgs: the next year's adjustments. */
+export function eventsAfterClosing(q: Queryable, o: { path: string; scope: Sql; watermark: string; through: string }) {
+  return q.query<{ person_id: string; name: string; date: string; reason: string; direction: 'increase' | 'decrease' }>(sql`
+    SELECT e.person_id, p.name, to_char(e.event_date, 'YYYY-MM-DD') AS date, e.reason, e.direction
+    FROM member_event e JOIN org o ON o.id = e.org_id JOIN person p ON p.id = e.person_id
+    WHERE e.id > ${o.watermark}::bigint AND e.event_date <= ${o.through}::date AND e.direction IN ('increase', 'decrease')
+      AND o.path <@ ${o.path}::ltree AND ${o.scope}
+    ORDER BY e.event_date, e.id`);
 }

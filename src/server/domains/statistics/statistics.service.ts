@@ -1,11 +1,13 @@
 import type { Deps } from '../../deps';
+import type { Queryable } from '../../platform/db';
+import type { Sql } from '../../platform/sql';
 import type { ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { pickRule, rulesInForce } from '../../platform/rules';
-import { findOrgInScope, orgInScope, topOrgInScope } from '../../platform/scope';
+import { findOrgInScope, orgInScope, topOrgInScope, type OrgRef } from '../../platform/scope';
 import { EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type MemberEventReason } from '../../../contracts/dict';
 import { AGE_BANDS, ageBandOf } from '../../../contracts/member-stats';
-import { STATISTICS_FORMS, type StatisticsBalance, type StatisticsForm, type StatisticsFormKey, type StatisticsFormQuery, type StatisticsRow } from '../../../contracts/statistics';
+import { STATISTICS_FORMS, type StatisticsBalance, type StatisticsClosingInfo, type StatisticsForm, type StatisticsFormKey, type StatisticsFormQuery, type StatisticsRow } from '../../../contracts/statistics';
 import * as repo from './statistics.repo';
 
 // The annual Party statistics forms (党内统计, issue 16, RULES §6) for an org
@@ -60,36 +62,75 @@ function explain(m: { atStart: boolean; atEnd: boolean; events: Array<{ directio
   return `${was}，本年登记变动净${net >= 0 ? '增加' : '减少'}${Math.abs(net)}人次，与${now}不符`;
 }
 
+/** The year asked for (without one: the last closed year), refused when it has not begun. */
+export function yearOf(today: string, asked: number | undefined): { year: number; thisYear: number } {
+  const thisYear = Number(today.slice(0, 4));
+  const year = asked ?? thisYear - 1;
+  if (year > thisYear) throw new AppError('VALIDATION_FAILED', `统计年度不能晚于${thisYear}年`, { issues: [{ field: 'year', message: `统计年度不能晚于${thisYear}年` }] });
+  return { year, thisYear };
+}
+
+/** The org asked for in a scope (without one: the widest the scope sees); out of scope is not found. */
+export async function orgOf(q: Queryable, scope: Sql, orgId: string | undefined): Promise<OrgRef> {
+  const org = orgId ? await findOrgInScope(q, orgId, scope) : await topOrgInScope(q, scope);
+  if (!org) throw notFound();
+  return org;
+}
+
+/** Form 1's increases and decreases from the counts by reason. */
+export function flowsOf(reasons: Record<string, number>): { increases: number; decreases: number } {
+  const count = (rs: readonly string[]) => rs.reduce((a, r) => a + (reasons[r] ?? 0), 0);
+  return { increases: count(INCREASES), decreases: count(DECREASES) };
+}
+
+export const closingInfo = (c: { closed_at: string | Date; closed_by_name: string | null }): StatisticsClosingInfo => ({ closedAt: new Date(c.closed_at).toISOString(), closedBy: c.closed_by_name });
+
 export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: StatisticsFormKey, query: StatisticsFormQuery): Promise<StatisticsForm> {
   const today = deps.clock.today();
-  const thisYear = Number(today.slice(0, 4));
-  const year = query.year ?? thisYear - 1;
-  if (year > thisYear) throw new AppError('VALIDATION_FAILED', `统计年度不能晚于${thisYear}年`, { issues: [{ field: 'year', message: `统计年度不能晚于${thisYear}年` }] });
+  const { year, thisYear } = yearOf(today, query.year);
   const scope = orgInScope(ctx.actor, READ);
-  const org = query.orgId ? await findOrgInScope(deps.db, query.orgId, scope) : await topOrgInScope(deps.db, scope);
-  if (!org) throw notFound();
+  const org = await orgOf(deps.db, scope, query.orgId);
+  // a closed year is read from its snapshot: its figures never move
+  const closed = await repo.closingWithSnapshot<StatisticsForm, unknown>(deps.db, org.id, year);
+  if (closed) return { ...closed.forms[form], currentYear: thisYear, closing: closingInfo(closed) };
+  return computeForm(deps.db, { today, scope, org, form, year });
+}
+
+/** A form as the records read now (in `q`'s snapshot), for an org found in `scope`. */
+export async function computeForm(q: Queryable, c: { today: string; scope: Sql; org: OrgRef; form: StatisticsFormKey; year: number }): Promise<StatisticsForm> {
+  const { today, scope, org, form, year } = c;
+  const thisYear = Number(today.slice(0, 4));
   const from = `${year}-01-01`;
   const cutoff = year === thisYear ? today : `${year}-12-31`;
   const previousEnd = `${year - 1}-12-31`;
-  const versions = await rulesInForce<JoinGroups>(deps.db, 'statistics', 'join_periods', cutoff);
+  const versions = await rulesInForce<JoinGroups>(q, 'statistics', 'join_periods', cutoff);
   const rule = pickRule(versions, org.path);
   if (!rule) throw new Error(`no rule statistics.join_periods in force on ${cutoff}`);
   const froms = rule.body.groups.slice(1).map((g) => g.from!);
   const at = { path: org.path, scope };
-  const base = { form, title: STATISTICS_FORMS[form], org: { id: org.id, name: org.name }, year, currentYear: thisYear, cutoff, balance: null, sources: [] as string[] };
+  const base = { form, title: STATISTICS_FORMS[form], org: { id: org.id, name: org.name }, year, currentYear: thisYear, cutoff, balance: null, sources: [] as string[], closing: null };
 
   switch (form) {
     case 'balance': {
-      const b = await repo.balanceOf(deps.db, { ...at, start: previousEnd, end: cutoff });
+      const b = await repo.balanceOf(q, { ...at, start: previousEnd, end: cutoff });
       const reasons = b.reasons ?? {};
       const count = (rs: readonly string[]) => rs.reduce((a, r) => a + (reasons[r] ?? 0), 0);
-      const increases = count(INCREASES);
-      const decreases = count(DECREASES);
+      const { increases, decreases } = flowsOf(reasons);
+      // the previous year closed for this org: it starts from the frozen end, and what was recorded since about it is the adjustment
+      const [previous] = await repo.closingsOf(q, [org.id], year - 1);
+      const start = previous ? previous.balance.end : b.start;
+      const adjustments = previous
+        ? (await repo.eventsAfterClosing(q, { ...at, watermark: previous.event_watermark, through: previousEnd })).map((e) => ({
+            personId: e.person_id, name: e.name, date: e.date, label: MEMBER_EVENT_REASONS[e.reason as MemberEventReason]?.label ?? e.reason, direction: e.direction,
+          }))
+        : [];
+      const adjustment = b.start - start;
+      const expectedEnd = start + adjustment + increases - decreases;
       const ids = (b.mismatches ?? []).map((m) => m.person_id);
-      const details = ids.length ? await repo.mismatchDetails(deps.db, { ...at, start: previousEnd, end: cutoff, personIds: ids }) : [];
+      const details = ids.length ? await repo.mismatchDetails(q, { ...at, start: previousEnd, end: cutoff, personIds: ids }) : [];
       const flags = new Map((b.mismatches ?? []).map((m) => [m.person_id, m]));
       const balance: StatisticsBalance = {
-        start: b.start, increases, decreases, expectedEnd: b.start + increases - decreases, end: b.end, difference: b.end - (b.start + increases - decreases),
+        start, adjustment, adjustments, increases, decreases, expectedEnd, end: b.end, difference: b.end - expectedEnd,
         mismatches: details.map((d) => {
           const f = flags.get(d.id)!;
           const events = (d.events ?? []).map((e) => ({ date: e.date, reason: e.reason, label: MEMBER_EVENT_REASONS[e.reason as MemberEventReason]?.label ?? e.reason, direction: e.direction }));
@@ -102,7 +143,8 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
         ...base,
         columns: ['人数'],
         rows: [
-          row('start', `${year - 1}年底党员数`, 0, b.start),
+          row('start', `${year - 1}年底党员数`, 0, start),
+          ...(previous ? [row('adjustment', `${year - 1}年度结算后更正`, 0, adjustment)] : []),
           row('increase', '本年增加', 0, increases),
           ...INCREASES.map((r) => row(`increase.${r}`, label(r), 1, reasons[r] ?? 0)),
           row('decrease', '本年减少', 0, decreases),
@@ -117,15 +159,16 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
         notes: [
           '上年底党员数 + 本年增加 − 本年减少 = 本年底党员数（RULES §6）；有差额时列出差额涉及的党员，不作调平。',
           '党员按组织关系所在组织统计；本组织范围内各组织之间的转移接续既不计转入也不计转出。建档登记为系统启用时录入的在册党员。',
+          ...(previous ? [`${year - 1}年度已结算：上年底党员数取结算时冻结的数字，结算后登记的${year - 1}年及以前的变动列为“结算后更正”。`] : []),
         ],
       };
     }
     case 'basics': {
-      const groups = await repo.rosterGroups(deps.db, { ...at, day: cutoff, froms });
+      const groups = await repo.rosterGroups(q, { ...at, day: cutoff, froms });
       return { ...base, columns: ['人数', '占比（%）'], rows: dimensionRows(groups, year), notes: [`${cutoff}组织关系在本组织范围内的党员；年龄按${year}年周岁计算。`] };
     }
     case 'join_time': {
-      const groups = await repo.rosterGroups(deps.db, { ...at, day: cutoff, froms });
+      const groups = await repo.rosterGroups(q, { ...at, day: cutoff, froms });
       const line = (key: string, text: string, level: number, pick: (g: repo.GroupRow) => boolean): StatisticsRow => ({
         key, label: text, level, values: [count(groups, pick), count(groups, (g) => pick(g) && g.sex === 'female'), count(groups, (g) => pick(g) && g.minority)],
       });
@@ -143,11 +186,11 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
       };
     }
     case 'development': {
-      const groups = await repo.recruitedGroups(deps.db, { ...at, from, to: cutoff, froms });
+      const groups = await repo.recruitedGroups(q, { ...at, from, to: cutoff, froms });
       return { ...base, columns: ['人数', '占比（%）'], rows: dimensionRows(groups, year), notes: [`${year}年由本组织范围内的党组织发展（接收为预备党员，以上级党委审批日期计）的党员；年龄按${year}年周岁计算。`] };
     }
     case 'exits': {
-      const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: EXIT_REASONS });
+      const counts = await repo.eventCounts(q, { ...at, from, to: cutoff, reasons: EXIT_REASONS });
       const of = (r: string | null, probationary?: boolean) => count(counts, (c) => (r === null || c.reason === r) && (probationary === undefined || (c.from_status === 'probationary') === probationary));
       return {
         ...base,
@@ -160,7 +203,7 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
       };
     }
     case 'conversion': {
-      const counts = await repo.eventCounts(deps.db, { ...at, from, to: cutoff, reasons: ['converted', 'probation_extended', 'probation_cancelled'] });
+      const counts = await repo.eventCounts(q, { ...at, from, to: cutoff, reasons: ['converted', 'probation_extended', 'probation_cancelled'] });
       const of = (r: string, afterExtension?: boolean) => count(counts, (c) => c.reason === r && (afterExtension === undefined || c.after_extension === afterExtension));
       return {
         ...base,
