@@ -74,4 +74,46 @@ describe('党内统计', () => {
       await phone.context.close();
     }
   });
+
+  it('closes last year for the county after its subordinate committees, and the form is frozen', { timeout: 180_000 }, async () => {
+    const { h, base, browser } = demo;
+    const root = await h.db.one<{ id: string; name: string }>(sql`SELECT id, name FROM org WHERE parent_id IS NULL ORDER BY seq LIMIT 1`);
+    const last = Number(h.deps.clock.today().slice(0, 4)) - 1;
+    const { page, context } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/statistics?form=closing&year=${last}`);
+      const table = page.getByTestId('reconciliation');
+      await page.getByText(`${last}年度尚未结算`).waitFor();
+      // every subordinate committee closed its year in the demo; the figures add up to the county's
+      await expect.poll(async () => (await table.getByText('未结算', { exact: true }).count())).toBe(1); // the county's own line
+      expect(await table.getByText('已结算', { exact: true }).count()).toBeGreaterThan(0);
+      await screenshot(page, 'statistics-closing-1440');
+      await page.getByRole('button', { name: `结算${last}年度` }).click();
+      await page.getByRole('button', { name: '结 算' }).click();
+      await page.getByText(`${root.name}${last}年度已于`, { exact: false }).waitFor();
+      expect(await page.getByRole('button', { name: `结算${last}年度` }).count()).toBe(0);
+      const closing = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM statistics_closing WHERE org_id = ${root.id} AND year = ${last}`);
+      expect(closing.n).toBe(1);
+
+      // the form of the closed year says so
+      await page.getByText('党员数综合比较', { exact: true }).click();
+      await page.waitForURL((u) => u.searchParams.get('form') === 'balance');
+      await page.getByTestId('statistics-form').getByText('已结算', { exact: true }).waitFor();
+      await screenshot(page, 'statistics-closed');
+    } finally {
+      await context.close();
+    }
+
+    const phone = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      await loginAs(phone.page, base, 'county');
+      await phone.page.goto(`${base}/admin/statistics?form=closing&year=${last - 1}`);
+      await phone.page.getByText(`${root.name}${last - 1}年度已于`, { exact: false }).waitFor();
+      expect(await horizontalOverflow(phone.page)).toBeLessThanOrEqual(0);
+      await screenshot(phone.page, 'statistics-closing-360');
+    } finally {
+      await phone.context.close();
+    }
+  });
 });

@@ -126,12 +126,18 @@ describe('党内统计年度结算', () => {
     const cells = cellsOf(xlsx, sheetsOf(xlsx)[0].part);
     const rows = new Map([...cells.values()].filter((c) => c.ref.startsWith('A')).map((c) => [c.text, cells.get(`B${c.ref.slice(1)}`)?.text]));
     expect(rows.get('2025年底党员数')).toBe('5');
+    expect(cells.get('A1')!.text).toBe('党员数综合比较（2025年）\u3000填报单位：结算测试县委\u3000统计截止日期：2025-12-31\u3000已结算');
 
     // 2026 starts from the frozen 5; the correction is listed, and the year still balances
     const next = await form('balance', k.id, 2026);
     expect(next.rows.find((x) => x.key === 'adjustment')).toMatchObject({ label: '2025年度结算后更正', values: [-1] });
     expect(next.balance).toMatchObject({ start: 5, adjustment: -1, increases: 0, decreases: 0, expectedEnd: 4, end: 4, difference: 0 });
-    expect(next.balance!.adjustments).toEqual([{ personId: n.n1, name: '结算n1', date: '2025-06-01', label: expect.any(String), direction: 'decrease' }]);
+    expect(next.balance!.adjustments).toEqual([{ personId: n.n1, name: '结算n1', date: '2025-06-01', label: '死亡', direction: 'decrease' }]);
+    const nx = Buffer.from((await county.get(`/api/v1/statistics/forms/balance/export?orgId=${k.id}&year=2026`)).rawPayload);
+    const sheets = sheetsOf(nx);
+    expect(sheets.map((x) => x.name)).toEqual(['党员数综合比较', '结算后更正']);
+    const adj = cellsOf(nx, sheets[1].part);
+    expect(['A3', 'B3', 'C3', 'D3'].map((ref) => adj.get(ref)!.text)).toEqual(['结算n1', '2025-06-01', '死亡', '减少']);
     // the live reading of 2025 for the branch (closed with the town) shows the death
     expect((await form('balance', t1.id, 2025)).balance).toMatchObject({ start: 2, decreases: 1, end: 1 });
 

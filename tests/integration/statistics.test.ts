@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import type { StatisticsForm } from '../../src/contracts/statistics';
+import type { StatisticsForm, StatisticsReconciliation } from '../../src/contracts/statistics';
 import { createDemoHarness, createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { cellsOf, printLayout, sheetsOf, unzipPart } from '../helpers/xlsx';
@@ -216,5 +216,24 @@ describe('党内统计 on the generated demo county', () => {
     }
     const current = await demo.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person p JOIN org o ON o.id = p.org_id JOIN org r ON r.id = ${rootId}::uuid WHERE p.is_current AND o.path <@ r.path`);
     expect(previousEnd).toBe(current.n);
+  });
+
+  it('has its statistics years closed as the county left them: the year before last by every committee, last year below the county', async () => {
+    const thisYear = Number(demo.deps.clock.today().slice(0, 4));
+    const committees = await demo.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM org WHERE type IN ('committee', 'working_committee', 'general_branch')`);
+    const closed = await demo.db.query<{ year: number; n: number; root: boolean }>(sql`
+      SELECT year, count(*)::int AS n, bool_or(org_id = ${rootId}::uuid) AS root FROM statistics_closing GROUP BY year ORDER BY year`);
+    expect(closed).toEqual([
+      { year: thisYear - 2, n: committees.n, root: true },
+      { year: thisYear - 1, n: committees.n - 1, root: false },
+    ]);
+    for (const year of [thisYear - 2, thisYear - 1]) {
+      const r = (await admin.get(`/api/v1/statistics/reconciliation?orgId=${rootId}&year=${year}`)).json() as StatisticsReconciliation;
+      expect(r.openChildren, `${year}`).toEqual([]);
+      expect(r.difference, `${year}`).toEqual({ start: 0, end: 0 });
+      expect(r.closing === null, `${year}`).toBe(year === thisYear - 1);
+      // closed in the following February, before today
+      if (r.closing) expect(r.closing.closedAt.slice(0, 7)).toBe(`${year + 1}-02`);
+    }
   });
 });

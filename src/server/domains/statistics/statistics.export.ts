@@ -15,7 +15,7 @@ export async function exportStatisticsForm(deps: Deps, ctx: ActorContext, form: 
   const sheet = printSheet(wb, {
     name: f.title,
     title: `${f.title}（${f.year}年）`,
-    caption: [`填报单位：${f.org.name}`, `统计截止日期：${f.cutoff}`],
+    caption: [`填报单位：${f.org.name}`, `统计截止日期：${f.cutoff}`, ...(f.closing ? ['已结算'] : [])],
     columns: ['项目', ...f.columns],
   });
   for (const r of f.rows) {
@@ -44,6 +44,16 @@ export async function exportStatisticsForm(deps: Deps, ctx: ActorContext, form: 
     for (const m of f.balance.mismatches) {
       list.add([m.name, m.orgName ?? '', m.atStart ? '是' : '否', m.atEnd ? '是' : '否', m.events.map((e) => `${e.date} ${e.label}`).join('；') || '无', m.explanation]);
     }
+    list.finish();
+  }
+  if (f.balance && f.balance.adjustments.length) {
+    const list = printSheet(wb, {
+      name: '结算后更正',
+      title: `${f.year - 1}年度结算后登记的变动（${f.year}年结算后更正）`,
+      caption: [`填报单位：${f.org.name}`, `更正 ${f.balance.adjustment} 人`],
+      columns: ['姓名', '变动日期', '变动', '增减'],
+    });
+    for (const a of f.balance.adjustments) list.add([a.name, a.date, a.label, a.direction === 'increase' ? '增加' : '减少']);
     list.finish();
   }
   await audit(deps.db, ctx, { action: 'statistics.form_export', objectType: 'org', objectId: f.org.id, orgId: f.org.id, detail: { form, year: f.year } });
