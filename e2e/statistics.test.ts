@@ -55,6 +55,14 @@ describe('党内统计', () => {
       await page.getByRole('button', { name: /导出 Excel/ }).click();
       expect((await download).suggestedFilename()).toBe(`党员基本情况-${root.name}-${year}年.xlsx`);
 
+      // 基层组织 and 党组织书记 of the county, from the org tree and its committees
+      await page.getByText('基层组织', { exact: true }).click();
+      await form.getByText('基层党组织合计').waitFor();
+      await form.getByText('任期已满未换届').waitFor();
+      await page.getByText('党组织书记', { exact: true }).click();
+      await form.getByText('党支部书记', { exact: true }).waitFor();
+      await screenshot(page, 'statistics-secretaries');
+
       // back to the balance: the name opens the member's record
       await page.getByText('党员数综合比较', { exact: true }).click();
       await page.getByTestId('mismatches').getByRole('link', { name: lost.name }).click();

@@ -15,6 +15,9 @@ export const STATISTICS_FORMS = {
   development: '发展党员',
   exits: '出党',
   conversion: '预备党员转正',
+  flow: '流动党员',
+  orgs: '基层组织',
+  secretaries: '党组织书记',
 } as const;
 export type StatisticsFormKey = keyof typeof STATISTICS_FORMS;
 export const StatisticsFormKeyEnum = z.enum(Object.keys(STATISTICS_FORMS) as [StatisticsFormKey, ...StatisticsFormKey[]]);

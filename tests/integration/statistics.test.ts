@@ -145,6 +145,47 @@ describe('党内统计年报表', () => {
     expect([value(conv, 'converted'), value(conv, 'converted.on_time'), value(conv, 'converted.extended'), value(conv, 'probation_extended')]).toEqual([1, 1, 0, 0]);
   });
 
+  it('counts 流动党员, the grassroots orgs with their committees, and the secretaries as written', async () => {
+    // A's committee elected 2025-03-01 for 5 years, secretary m1; B's elected 2020-06-01 for 3 years (overdue), its
+    // secretary without a member record; R has none registered; a 党小组 under A
+    const committee = async (orgId: string, electedOn: string, years: number, holder: { personId: string | null; name: string }) => {
+      const c = await h.db.one<{ id: string }>(sql`INSERT INTO org_committee (org_id, elected_on, term_years, term_ends_on)
+        VALUES (${orgId}, ${electedOn}, ${years}, ${electedOn}::date + make_interval(years => ${years})) RETURNING id`);
+      await h.db.exec(sql`INSERT INTO committee_post (committee_id, person_id, holder_name, post) VALUES (${c.id}, ${holder.personId}, ${holder.name}, 'secretary')`);
+    };
+    await committee(a.id, '2025-03-01', 5, { personId: m.m1, name: '统计m1' });
+    await committee(b.id, '2020-06-01', 3, { personId: null, name: '外聘书记' });
+    await makeOrg(h.deps, a as { id: string; path: string; region_key: string | null }, 'party_group', '甲支部第一党小组');
+    // m3 away since 2025-05-01 (registered where they went), m4 away 2025-10-01 and back 2025-12-01, x1 of the other county hosted by A
+    const other = await h.db.one<{ id: string }>(sql`SELECT id FROM org WHERE name = '外县支部'`);
+    const x1 = (await makeMember(h.deps, other.id, { name: '外县x1', sex: 'female', since: '2024-01-01' })).id;
+    let no = 0;
+    const cert = async (personId: string, orgId: string, issued: string, o: { host?: string; registered?: string; returned?: string }) =>
+      h.db.exec(sql`INSERT INTO flow_certificate (person_id, org_id, issuer_org_id, cert_year, cert_no, destination, host_org_id, reason, issued_on, valid_until, registered_on, returned_on, status)
+        VALUES (${personId}, ${orgId}, ${orgId}, 2025, ${++no}, '外地', ${o.host ?? null}, '外出务工', ${issued}, ${issued}::date + 180, ${o.registered ?? null}, ${o.returned ?? null},
+          ${o.returned ? 'returned' : o.registered ? 'registered' : 'issued'})`);
+    await cert(m.m3, b.id, '2025-05-01', { host: other.id, registered: '2025-05-10' });
+    await cert(m.m4, b.id, '2025-10-01', { returned: '2025-12-01' });
+    await cert(x1, other.id, '2025-02-01', { host: a.id, registered: '2025-03-01' });
+
+    const flow = await form('flow', r.id);
+    expect(flow.rows.map((x) => [x.key, ...x.values])).toEqual([
+      ['out', 1, 0], ['out.registered', 1, 0], ['out.unregistered', 0, 0], ['issued', 2, 0], ['returned', 1, 0], ['hosted', 1, 1],
+    ]);
+
+    const orgs = await form('orgs', r.id);
+    const of = (key: string) => value(orgs, key);
+    expect([of('total'), of('type.committee'), of('type.branch'), of('type.general_branch'), of('party_group')]).toEqual([3, 1, 2, 0, 1]);
+    expect([of('unit.government'), of('unit.other')]).toEqual([1, 2]);
+    expect([of('committee.current'), of('committee.elected'), of('committee.overdue'), of('committee.none'), of('committee.none.committees')]).toEqual([1, 1, 1, 1, 1]);
+
+    const sec = await form('secretaries', r.id);
+    const s = (key: string) => value(sec, key);
+    // m1: a woman, 35 in 2025; the other secretary has no member record
+    expect([s('total'), s('type.branch'), s('type.committee'), s('female'), s('age.31_35'), s('unlinked')]).toEqual([2, 2, 0, 1, 1, 1]);
+    expect(sec.rows.find((x) => x.key === 'unlinked')!.values).toEqual([1, 50]);
+  });
+
   it('cuts the running year off today, refuses a later year, and keeps to the scope', async () => {
     const now = await form('balance', r.id, 2026);
     expect(now.cutoff).toBe(h.deps.clock.today());

@@ -114,6 +114,58 @@ export function mismatchDetails(q: Queryable, o: { path: string; scope: Sql; sta
     WHERE p.id = ANY(${o.personIds}::uuid[]) ORDER BY p.name, p.id`);
 }
 
+/** The orgs of the subtree in existence on a day, by type and unit kind, with their committee's standing then. */
+export function orgCounts(q: Queryable, o: { path: string; scope: Sql; day: string; from: string }) {
+  return q.query<{ type: string; unit_kind: string; committee: 'none' | 'current' | 'overdue'; elected_in_year: boolean; n: number }>(sql`
+    SELECT o.type, o.unit_kind,
+      CASE WHEN c.id IS NULL THEN 'none' WHEN c.term_ends_on < ${o.day}::date THEN 'overdue' ELSE 'current' END AS committee,
+      coalesce(c.elected_on >= ${o.from}::date, false) AS elected_in_year,
+      count(*)::int AS n
+    FROM org o
+    LEFT JOIN LATERAL (
+      SELECT k.id, k.term_ends_on, k.elected_on FROM org_committee k
+      WHERE k.org_id = o.id AND k.elected_on <= ${o.day}::date AND (k.ended_on IS NULL OR k.ended_on > ${o.day}::date)
+      ORDER BY k.elected_on DESC LIMIT 1) c ON true
+    WHERE o.path <@ ${o.path}::ltree AND ${o.scope}
+      AND (o.setup_date IS NULL OR o.setup_date <= ${o.day}::date) AND (o.dissolved_on IS NULL OR o.dissolved_on > ${o.day}::date)
+    GROUP BY 1, 2, 3, 4`);
+}
+
+/** The secretaries of the subtree's orgs on a day (of the committee then in office), by their org's type and their attributes; `linked` false for a holder without a member record. */
+export function secretaryGroups(q: Queryable, o: { path: string; scope: Sql; day: string; froms: readonly string[] }) {
+  return q.query<GroupRow & { org_type: string; linked: boolean }>(sql`
+    SELECT o.type AS org_type, p.id IS NOT NULL AS linked, ${groupColumns(o.day, o.froms)}, count(*)::int AS n
+    FROM org o
+    JOIN org_committee k ON k.org_id = o.id AND k.elected_on <= ${o.day}::date AND (k.ended_on IS NULL OR k.ended_on > ${o.day}::date)
+    JOIN committee_post cp ON cp.committee_id = k.id AND cp.post = 'secretary'
+    LEFT JOIN person p ON p.id = cp.person_id
+    WHERE o.path <@ ${o.path}::ltree AND ${o.scope}
+      AND (o.dissolved_on IS NULL OR o.dissolved_on > ${o.day}::date)
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`);
+}
+
+/**
+ * 流动党员 of the subtree on a day and in the period: members whose formal
+ * relation is here holding a 流动党员活动证 (out, registered or not where they
+ * went), certificates issued and returned in the period, and members from
+ * elsewhere registered with the subtree's branches (in).
+ */
+export function flowCounts(q: Queryable, o: { path: string; scope: Sql; day: string; from: string }) {
+  return q.one<{ out: number; out_registered: number; out_female: number; issued: number; returned: number; hosted: number; hosted_female: number }>(sql`
+    WITH s AS MATERIALIZED (SELECT o.id FROM org o WHERE o.path <@ ${o.path}::ltree AND ${o.scope}),
+    away AS (
+      SELECT f.*, p.sex FROM flow_certificate f JOIN person p ON p.id = f.person_id
+      WHERE f.issued_on <= ${o.day}::date AND (f.returned_on IS NULL OR f.returned_on > ${o.day}::date))
+    SELECT
+      (SELECT count(*) FROM away WHERE org_id IN (SELECT id FROM s))::int AS out,
+      (SELECT count(*) FROM away WHERE org_id IN (SELECT id FROM s) AND registered_on <= ${o.day}::date)::int AS out_registered,
+      (SELECT count(*) FROM away WHERE org_id IN (SELECT id FROM s) AND sex = 'female')::int AS out_female,
+      (SELECT count(*) FROM flow_certificate f WHERE f.org_id IN (SELECT id FROM s) AND f.issued_on BETWEEN ${o.from}::date AND ${o.day}::date)::int AS issued,
+      (SELECT count(*) FROM flow_certificate f WHERE f.org_id IN (SELECT id FROM s) AND f.returned_on BETWEEN ${o.from}::date AND ${o.day}::date)::int AS returned,
+      (SELECT count(*) FROM away WHERE host_org_id IN (SELECT id FROM s) AND org_id NOT IN (SELECT id FROM s) AND registered_on <= ${o.day}::date)::int AS hosted,
+      (SELECT count(*) FROM away WHERE host_org_id IN (SELECT id FROM s) AND org_id NOT IN (SELECT id FROM s) AND registered_on <= ${o.day}::date AND sex = 'female')::int AS hosted_female`);
+}
+
 // ── year closing ──────────────────────────────────────────────────────────
 
 /** Makes the running transaction read one snapshot of the database throughout (the closing's forms and watermark agree). */

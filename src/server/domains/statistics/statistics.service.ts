@@ -5,9 +5,9 @@ import type { ActorContext } from '../../platform/actor';
 import { AppError, notFound } from '../../platform/errors';
 import { pickRule, rulesInForce } from '../../platform/rules';
 import { findOrgInScope, orgInScope, topOrgInScope, type OrgRef } from '../../platform/scope';
-import { EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, type MemberEventReason } from '../../../contracts/dict';
+import { EDUCATIONS, MEMBER_EVENT_REASONS, OCCUPATIONS, ORG_TYPES, UNIT_KINDS, type MemberEventReason } from '../../../contracts/dict';
 import { AGE_BANDS, ageBandOf } from '../../../contracts/member-stats';
-import { STATISTICS_FORMS, type StatisticsBalance, type StatisticsClosingInfo, type StatisticsForm, type StatisticsFormKey, type StatisticsFormQuery, type StatisticsRow } from '../../../contracts/statistics';
+import { CLOSING_ORG_TYPES as CLOSING_TYPES, STATISTICS_FORMS, type StatisticsBalance, type StatisticsClosingInfo, type StatisticsForm, type StatisticsFormKey, type StatisticsFormQuery, type StatisticsRow } from '../../../contracts/statistics';
 import * as repo from './statistics.repo';
 
 // The annual Party statistics forms (党内统计, issue 16, RULES §6) for an org
@@ -92,8 +92,10 @@ export async function getStatisticsForm(deps: Deps, ctx: ActorContext, form: Sta
   const org = await orgOf(deps.db, scope, query.orgId);
   // a closed year is read from its snapshot: its figures never move
   const closed = await repo.closingWithSnapshot<StatisticsForm, unknown>(deps.db, org.id, year);
-  if (closed) return { ...closed.forms[form], currentYear: thisYear, closing: closingInfo(closed) };
-  return computeForm(deps.db, { today, scope, org, form, year });
+  if (closed?.forms[form]) return { ...closed.forms[form], currentYear: thisYear, closing: closingInfo(closed) };
+  const live = await computeForm(deps.db, { today, scope, org, form, year });
+  // a form added after the year was closed: as the records read now, and said so
+  return closed ? { ...live, notes: [...live.notes, `${year}年度结算时尚无此表，本表按当前记录计算，未冻结。`] } : live;
 }
 
 /** A form as the records read now (in `q`'s snapshot), for an org found in `scope`. */
@@ -216,6 +218,69 @@ export async function computeForm(q: Queryable, c: { today: string; scope: Sql; 
           { key: 'probation_cancelled', label: '取消预备党员资格', level: 0, values: [of('probation_cancelled')] },
         ],
         notes: [`${year}年由本组织范围内的党组织办理（以上级党委审批日期计）的预备党员转正、延长预备期和取消预备党员资格。`],
+      };
+    }
+    case 'flow': {
+      const f = await repo.flowCounts(q, { ...at, day: cutoff, from });
+      const row = (key: string, text: string, level: number, n: number, female?: number): StatisticsRow => ({ key, label: text, level, values: [n, female ?? 0] });
+      return {
+        ...base,
+        columns: ['人数', '其中：女'],
+        rows: [
+          row('out', '外出流动党员', 0, f.out, f.out_female),
+          row('out.registered', '已在流入地党组织登记', 1, f.out_registered),
+          row('out.unregistered', '未在流入地党组织登记', 1, f.out - f.out_registered),
+          row('issued', '本年发放流动党员活动证', 0, f.issued),
+          row('returned', '本年返回（交回活动证）', 0, f.returned),
+          row('hosted', '流入本组织参加组织生活的党员', 0, f.hosted, f.hosted_female),
+        ],
+        notes: [
+          `外出流动党员：${cutoff}持有流动党员活动证、组织关系在本组织范围内的党员（组织关系不转移，仍计入本组织党员数）。`,
+          '流入党员：组织关系在其他地方、在本组织范围内的党支部登记参加组织生活的党员，不计入本组织党员数。',
+        ],
+      };
+    }
+    case 'orgs': {
+      const counts = await repo.orgCounts(q, { ...at, day: cutoff, from });
+      const closing = (t: string) => (CLOSING_TYPES as readonly string[]).includes(t);
+      const sum = (pick: (c: (typeof counts)[number]) => boolean) => count(counts, pick);
+      const grassroots = (c: { type: string }) => c.type !== 'party_group';
+      const row = (key: string, text: string, level: number, n: number): StatisticsRow => ({ key, label: text, level, values: [n] });
+      return {
+        ...base,
+        columns: ['个数'],
+        rows: [
+          row('total', '基层党组织合计', 0, sum(grassroots)),
+          ...(Object.keys(ORG_TYPES) as Array<keyof typeof ORG_TYPES>).filter((t) => t !== 'party_group').map((t) => row(`type.${t}`, ORG_TYPES[t], 1, sum((c) => c.type === t))),
+          row('unit', '按所在单位', 0, sum(grassroots)),
+          ...Object.entries(UNIT_KINDS).map(([k, v]) => row(`unit.${k}`, v, 1, sum((c) => grassroots(c) && c.unit_kind === k))),
+          row('committee', '领导班子', 0, sum(grassroots)),
+          row('committee.current', '班子在任期内', 1, sum((c) => grassroots(c) && c.committee === 'current')),
+          row('committee.elected', '其中：本年换届', 2, sum((c) => grassroots(c) && c.committee === 'current' && c.elected_in_year)),
+          row('committee.overdue', '任期已满未换届', 1, sum((c) => grassroots(c) && c.committee === 'overdue')),
+          row('committee.none', '未登记班子', 1, sum((c) => grassroots(c) && c.committee === 'none')),
+          row('committee.none.committees', '其中：党委、党工委、党总支', 2, sum((c) => closing(c.type) && c.committee === 'none')),
+          row('party_group', '党小组', 0, sum((c) => c.type === 'party_group')),
+        ],
+        notes: [`${cutoff}本组织及以下存续的党组织（含本组织），班子按当日在任的一届计；党小组不计入基层党组织数。`],
+      };
+    }
+    case 'secretaries': {
+      const groups = await repo.secretaryGroups(q, { ...at, day: cutoff, froms });
+      const rows = dimensionRows(groups, year).filter((r) => !r.key.startsWith('occupation') && r.key !== 'probationary');
+      const total = count(groups);
+      const share = (n: number) => [n, total ? Math.round((n / total) * 1000) / 10 : 0];
+      const byType = (Object.keys(ORG_TYPES) as Array<keyof typeof ORG_TYPES>).filter((t) => t !== 'party_group');
+      return {
+        ...base,
+        columns: ['人数', '占比（%）'],
+        rows: [
+          rows[0],
+          ...byType.map((t) => ({ key: `type.${t}`, label: `${ORG_TYPES[t]}书记`, level: 1, values: share(count(groups, (g) => g.org_type === t)) })),
+          ...rows.slice(1),
+          ...(count(groups, (g) => !g.linked) ? [{ key: 'unlinked', label: '未关联党员档案（性别、年龄等未统计）', level: 0, values: share(count(groups, (g) => !g.linked)) }] : []),
+        ],
+        notes: [`${cutoff}本组织及以下各党组织在任班子的书记；年龄按${year}年周岁计算。`],
       };
     }
   }
