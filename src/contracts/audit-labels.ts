@@ -114,6 +114,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'member.drill_export': '导出党员交叉统计',
   'statistics.form_export': '导出党内统计报表',
   'statistics.year_close': '结算党内统计年度',
+  'report.save': '保存自定义报表',
   'analysis.brief': '下载主要问题简报',
   'project.create': '重点项目立项',
   'project.update': '修改重点项目',

@@ -540,6 +540,17 @@ describe('subtree isolation over generated org trees', () => {
               const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
               expect(basics.json().rows[0].values[0], `members on the statistics form of ${t.name}`).toBe(inScope.n);
             }
+            // a report on each org: the in-scope members below it on the roll today, by subordinate orgs in scope only
+            const report = await client.post('/api/v1/reports/run', { subject: 'members', orgId: t.id, rows: 'org', measures: ['count'], from: '2026-01-01', to: h.deps.clock.today() });
+            check('runReport', t, report, orgIn(t), 'member.read');
+            if (orgIn(t) && report.statusCode === 200) {
+              const allowedOrgs = subtreeOf(t).filter(orgIn).map((o) => o.id);
+              const inScope = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM person WHERE is_current AND org_id = ANY(${allowedOrgs}::uuid[])`);
+              expect(report.json().total[0], `members in the report on ${t.name}`).toBe(inScope.n);
+              for (const row of report.json().rows as Array<{ key: string }>) {
+                if (row.key !== 'self') expect(orgIn(orgs.find((o) => o.path === row.key)!), `${row.key} reported under ${t.name}`).toBe(true);
+              }
+            }
             // the reconciliation lists only subordinate orgs in scope; a year is closed only for an org in scope
             // (there a branch is refused by its type and a committee before its subordinate committees by the order: 422)
             const rec = await client.get(`/api/v1/statistics/reconciliation?orgId=${t.id}&year=2025`);

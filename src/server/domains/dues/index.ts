@@ -14,3 +14,4 @@ export { duesPointSource } from './dues.points';
 export { duesIndexCalculators } from './dues.index';
 export { duesWarningDetector } from './dues.warnings';
 export { duesTile } from './dues.dashboard';
+export { duesReportSubject } from './dues.report.repo';

@@ -9,3 +9,4 @@ export { meetingPointSource } from './meeting.points';
 export { meetingIndexCalculators, meetingIndexFlags } from './meeting.index';
 export { meetingWarningDetector } from './meeting.warnings';
 export { meetingTile } from './meeting.dashboard';
+export { meetingReportSubject } from './meeting.report.repo';

@@ -17,3 +17,4 @@ export { getOrgMemberStats, memberRollupDifferences, rebuildAllMemberRollups, st
 export { rebuildMemberRollups, rawSubtreeCounts, subtreeRollup } from './member.rollup.repo';
 export { memberBasicsTile, memberStructureTile, screenMemberStats, screenJoinedInYear } from './member.dashboard';
 export { drillMembers, exportDrill } from './member.drill';
+export { memberReportSubject } from './member.report.repo';

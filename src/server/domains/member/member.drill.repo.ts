@@ -18,7 +18,7 @@ function monthAfter(month: string): string {
  * comparing the join date with each period's end: date comparisons, no text
  * per row.
  */
-const joinPeriod = sql`CASE ${raw(
+export const joinPeriod = sql`CASE ${raw(
   JOIN_PERIODS.map((p) => (p.to ? `WHEN p.join_date < DATE '${monthAfter(p.to)}' THEN '${p.key}'` : `ELSE '${p.key}'`)).join(' '),
 )} END`;
 

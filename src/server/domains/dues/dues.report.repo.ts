@@ -1,0 +1,31 @@
+import { sql } from '../../platform/sql';
+import { DUES_CATEGORIES } from '../../../contracts/dues';
+import type { ReportSubjectSource } from '../../platform/report-subjects';
+
+// 党费 as a report-builder subject: the monthly bills of the months in the
+// period, billed to the subtree's orgs; paid ones by their paying entry's
+// cached date.
+
+export const duesReportSubject: ReportSubjectSource = {
+  key: 'dues',
+  label: '党费',
+  description: '开始至结束日期所在各月的党费账单（按账单所属月份，记在开具账单的党组织）；交纳率为已交账单占应交账单（应交金额大于零）的比例。',
+  permission: 'dues.read',
+  order: 20,
+  from: (orgs) => sql`dues_bill b JOIN ${orgs} ON o.id = b.org_id`,
+  where: (p) => sql`b.month >= date_trunc('month', ${p.from}::date) AND b.month <= ${p.to}::date`,
+  dimensions: [
+    { key: 'month', label: '月份', values: null, expr: () => sql`to_char(b.month, 'YYYY-MM')` },
+    { key: 'category', label: '党费类别', values: Object.entries(DUES_CATEGORIES).map(([value, label]) => ({ value, label })), expr: () => sql`b.category` },
+    {
+      key: 'standing', label: '交纳情况', values: [{ value: 'paid', label: '已交' }, { value: 'unpaid', label: '未交' }, { value: 'exempt', label: '免交' }],
+      expr: () => sql`CASE WHEN b.due_fen = 0 THEN 'exempt' WHEN b.paid_on IS NOT NULL THEN 'paid' ELSE 'unpaid' END`,
+    },
+  ],
+  measures: [
+    { key: 'bills', label: '账单数', kind: 'count', unit: '笔', expr: sql`count(*)` },
+    { key: 'due', label: '应交金额', kind: 'sum', unit: '元', expr: sql`sum(b.due_fen)`, divisor: 100 },
+    { key: 'paid', label: '已交金额', kind: 'sum', unit: '元', expr: sql`coalesce(sum(b.due_fen) FILTER (WHERE b.paid_on IS NOT NULL), 0)`, divisor: 100 },
+    { key: 'pay_rate', label: '交纳率', kind: 'rate', unit: '%', expr: sql`count(*) FILTER (WHERE b.paid_on IS NOT NULL AND b.due_fen > 0)`, denominator: sql`count(*) FILTER (WHERE b.due_fen > 0)` },
+  ],
+};

@@ -1,0 +1,71 @@
+import type { Queryable } from '../../platform/db';
+import { and, join, sql, type Sql } from '../../platform/sql';
+import type { ReportMeasureSource, ReportPeriod, ReportSubjectSource } from '../../platform/report-subjects';
+
+// The report builder's query: a subject's rows in an org's subtree and the
+// viewer's scope, grouped by one or two dimensions, with the chosen
+// aggregates (a rate as its numerator and denominator). The 下级组织
+// dimension maps each org of the subtree to the chosen org's child once, in
+// a subquery kept apart (OFFSET 0), as the drill-down does.
+
+export interface GroupedRow {
+  r: string | null;
+  c: string | null;
+  /** per measure: [value] or, for a rate, [numerator, denominator] */
+  m: number[][];
+}
+
+export async function runGrouped(
+  q: Queryable,
+  s: ReportSubjectSource,
+  o: { path: string; scope: Sql; period: ReportPeriod; rows: string; cols?: string; measures: ReportMeasureSource[]; filters: Record<string, string[]> },
+): Promise<GroupedRow[]> {
+  const level = o.path.split('.').length;
+  const orgs = sql`(SELECT o.id, o.path, CASE WHEN nlevel(o.path) > ${level} THEN subpath(o.path, 0, ${level + 1})::text ELSE 'self' END AS child
+    FROM org o WHERE o.path <@ ${o.path}::ltree AND ${o.scope} OFFSET 0) o`;
+  const key = (d: string | undefined) => (d === undefined ? sql`NULL::text` : d === 'org' ? sql`o.child` : sql`(${s.dimensions.find((x) => x.key === d)!.expr(o.period)})::text`);
+  const filters = Object.entries(o.filters)
+    .filter(([, values]) => values.length > 0)
+    .map(([d, values]) => sql`${key(d)} = ANY(${values}::text[])`);
+  const aggregates = o.measures.map((m) => (m.denominator ? sql`json_build_array((${m.expr})::float8, (${m.denominator})::float8)` : sql`json_build_array((${m.expr})::float8)`));
+  return q.query<GroupedRow>(sql`
+    SELECT ${key(o.rows)} AS r, ${key(o.cols)} AS c, json_build_array(${join(aggregates)}) AS m
+    FROM ${s.from(orgs)}
+    WHERE ${and([s.where(o.period), ...filters])}
+    GROUP BY 1, 2`);
+}
+
+/** The chosen org's children in the scope (a condition on `o`), for the 下级组织 dimension. */
+export function childOrgs(q: Queryable, orgId: string, scope: Sql) {
+  return q.query<{ id: string; path: string; name: string }>(sql`SELECT o.id, o.path::text AS path, o.name FROM org o WHERE o.parent_id = ${orgId}::uuid AND ${scope} ORDER BY o.sort_order, o.seq`);
+}
+
+// ── saved reports ─────────────────────────────────────────────────────────
+
+export interface SavedRow {
+  id: string;
+  name: string;
+  shared: boolean;
+  owner_id: string;
+  owner_name: string;
+  org_id: string;
+  org_name: string;
+  spec: Record<string, unknown>;
+  updated_at: string | Date;
+}
+
+/** The reports the account saved and those shared on orgs inside `scope` (a condition on `o`), newest first. */
+export function listSaved(q: Queryable, o: { accountId: string; scope: Sql }) {
+  return q.query<SavedRow>(sql`
+    SELECT r.id, r.name, r.shared, r.owner_id, a.display_name AS owner_name, r.org_id, o.name AS org_name, r.spec, r.updated_at
+    FROM saved_report r JOIN org o ON o.id = r.org_id JOIN account a ON a.id = r.owner_id
+    WHERE r.deleted_at IS NULL AND (r.owner_id = ${o.accountId}::uuid OR (r.shared AND ${o.scope}))
+    ORDER BY r.updated_at DESC, r.id
+    LIMIT 500`);
+}
+
+export async function insertSaved(t: Queryable, r: { name: string; shared: boolean; ownerId: string; orgId: string; spec: unknown; at: Date }): Promise<string> {
+  return (await t.one<{ id: string }>(sql`
+    INSERT INTO saved_report (name, shared, owner_id, org_id, spec, created_at, updated_at)
+    VALUES (${r.name}, ${r.shared}, ${r.ownerId}, ${r.orgId}, ${JSON.stringify(r.spec)}::jsonb, ${r.at}, ${r.at}) RETURNING id`)).id;
+}

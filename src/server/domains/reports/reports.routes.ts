@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps';
+import { contextOf, defineRoute } from '../../platform/http';
+import { ReportResult, ReportSpec, ReportSubjects, SavedReport, SavedReports, SaveReportBody } from '../../../contracts/reports';
+import { listReports, listReportSubjects, runReport, saveReport } from './reports.service';
+
+// 自定义报表: each subject's own permission is checked inside (403 without it);
+// the routes need the org tree (org.read) that every report is placed in.
+
+export function registerReportRoutes(app: FastifyInstance, deps: Deps) {
+  defineRoute(app, deps.db, {
+    method: 'GET', url: '/api/v1/reports/subjects', operationId: 'listReportSubjects',
+    summary: '自定义报表可用的统计主题（按权限）：维度、指标与可筛选的取值', tags: ['reports'], access: 'org.read',
+    schema: { response: { 200: ReportSubjects } },
+    handler: async (req) => listReportSubjects(contextOf(req)),
+  });
+  defineRoute(app, deps.db, {
+    method: 'POST', url: '/api/v1/reports/run', operationId: 'runReport',
+    summary: '运行自定义报表：在管理范围内按所选组织及以下、期间、维度和指标汇总（每个数字附所对应名单的链接）', tags: ['reports'], access: 'org.read',
+    schema: { body: ReportSpec, response: { 200: ReportResult } },
+    handler: async (req) => runReport(deps, contextOf(req), req.body),
+  });
+  defineRoute(app, deps.db, {
+    method: 'GET', url: '/api/v1/reports', operationId: 'listReports',
+    summary: '已保存的自定义报表：本人保存的和管理范围内共享的', tags: ['reports'], access: 'org.read',
+    schema: { response: { 200: SavedReports } },
+    handler: async (req) => listReports(deps, contextOf(req)),
+  });
+  defineRoute(app, deps.db, {
+    method: 'POST', url: '/api/v1/reports', operationId: 'saveReport',
+    summary: '保存自定义报表（可在管理范围内共享）', tags: ['reports'], access: 'org.read',
+    schema: { body: SaveReportBody, response: { 200: SavedReport } },
+    handler: async (req) => saveReport(deps, contextOf(req), req.body),
+  });
+}

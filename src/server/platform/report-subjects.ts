@@ -1,0 +1,66 @@
+import type { Permission } from '../../contracts/permissions';
+import type { ReportDimension, ReportMeasure } from '../../contracts/reports';
+import type { Sql } from './sql';
+
+// The report builder's subjects (issue 16). Each module registers what it can
+// be reported by (`<domain>.report.repo.ts`, gathered in
+// src/server/report-subjects.ts): the rows it counts joined to their org,
+// the period's condition, its dimensions and measures as SQL over those rows.
+// The runner (domains/reports/reports.repo.ts) adds the subtree, the viewer's scope, the
+// 下级组织 dimension and the filters; a subject is offered only to a viewer
+// holding its permission, and counted only over the orgs that permission
+// reaches.
+
+export interface ReportPeriod {
+  from: string;
+  to: string;
+}
+
+export interface ReportDimensionSource extends ReportDimension {
+  /** the value of a row (text) */
+  expr(p: ReportPeriod): Sql;
+}
+
+export interface ReportMeasureSource extends ReportMeasure {
+  /** an aggregate over the rows; for a rate, the numerator */
+  expr: Sql;
+  /** for a rate: the denominator aggregate */
+  denominator?: Sql;
+  /** the stored unit per shown unit (fen → 元: 100) */
+  divisor?: number;
+}
+
+export interface ReportSubjectSource {
+  key: string;
+  label: string;
+  description: string;
+  permission: Permission;
+  /** where the subject sits in the list (smaller first) */
+  order: number;
+  /** the rows and their org: `orgs` is a relation with columns id, path and child (aliased o) */
+  from(orgs: Sql): Sql;
+  /** the subject's own condition for the period */
+  where(p: ReportPeriod): Sql;
+  dimensions: ReportDimensionSource[];
+  measures: ReportMeasureSource[];
+  /** the console page listing the rows behind a figure with these dimension values, or null where no list shows them */
+  link?(values: Record<string, string>, orgId: string, p: ReportPeriod, today: string): string | null;
+}
+
+const subjects = new Map<string, ReportSubjectSource>();
+
+/** Adds (or, for the same key, replaces: apps built again in one process) a subject. */
+export function registerReportSubject(s: ReportSubjectSource): void {
+  subjects.set(s.key, s);
+}
+
+export function reportSubjects(): ReportSubjectSource[] {
+  return [...subjects.values()].sort((a, b) => a.order - b.order || a.key.localeCompare(b.key));
+}
+
+export function reportSubject(key: string): ReportSubjectSource | undefined {
+  return subjects.get(key);
+}
+
+/** The 下级组织 dimension every subject has (added by the runner). */
+export const ORG_DIMENSION: ReportDimension = { key: 'org', label: '下级组织', values: null };

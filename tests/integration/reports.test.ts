@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from '../../src/server/platform/sql';
+import type { ReportResult, ReportSubject, SavedReport } from '../../src/contracts/reports';
+import { createHarness, login, type Client, type Harness } from '../helpers/harness';
+import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { heldMeeting } from '../helpers/index-world';
+
+// The report builder on a hand-built county R with branches A and B:
+//   A: a1 woman born 1990, a2 man born 1960, a3 woman born 1985 probationary (joined 2026-03-01)
+//   B: b1 man born 1990, b2 woman born 2000 of the 壮族
+// dues: 2026-10 and 2026-11 bills of a1 (5000 fen each, October paid), b1 (2000, both unpaid), b2 (0: exempt, November)
+// meetings: A held a 支部党员大会 on 2026-10-10 (a1 present, a2 absent), B a 党课 on 2026-11-05 (b1 present)
+
+let h: Harness;
+let county: Client;
+let secretaryA: Client;
+let r: { id: string; path: string; region_key: string | null };
+let a: { id: string };
+let b: { id: string };
+const p: Record<string, string> = {};
+
+beforeAll(async () => {
+  h = await createHarness();
+  r = await makeRoot(h.deps, '报表测试县委');
+  a = await makeOrg(h.deps, r, 'branch', '报表甲支部');
+  b = await makeOrg(h.deps, r, 'branch', '报表乙支部');
+  const add = async (key: string, orgId: string, over: Parameters<typeof makeMember>[2]) => (p[key] = (await makeMember(h.deps, orgId, { name: `报表${key}`, since: '2024-01-01', ...over })).id);
+  await add('a1', a.id, { sex: 'female', birth: '1990-02-01', joinDate: '2015-07-01' });
+  await add('a2', a.id, { birth: '1960-02-01' });
+  await add('a3', a.id, { sex: 'female', birth: '1985-02-01', status: 'probationary', joinDate: '2026-03-01', since: '2026-03-01', reason: 'recruited' });
+  await add('b1', b.id, { birth: '1990-02-01', joinDate: '2015-07-01' });
+  await add('b2', b.id, { sex: 'female', birth: '2000-02-01', ethnicity: '壮族', joinDate: '2022-07-01' });
+  const bill = (person: string, orgId: string, month: string, fen: number, paid: string | null) =>
+    h.db.exec(sql`INSERT INTO dues_bill (person_id, org_id, month, category, computed_fen, due_fen, rule_version_id, paid_on)
+      SELECT ${person}, ${orgId}, ${month}::date, 'in_service', ${fen}, ${fen}, id, ${paid}::date FROM rule_version WHERE domain = 'dues' ORDER BY effective_from LIMIT 1`);
+  await bill(p.a1, a.id, '2026-10-01', 5000, '2026-10-20');
+  await bill(p.a1, a.id, '2026-11-01', 5000, null);
+  await bill(p.b1, b.id, '2026-10-01', 2000, null);
+  await bill(p.b1, b.id, '2026-11-01', 2000, null);
+  await bill(p.b2, b.id, '2026-11-01', 0, null);
+  await heldMeeting(h, a.id, 'branch_assembly', '2026-10-10', { attendees: [{ personId: p.a1, attendance: 'present' }, { personId: p.a2, attendance: 'absent' }] });
+  await heldMeeting(h, b.id, 'party_lecture', '2026-11-05', { attendees: [{ personId: p.b1, attendance: 'present' }] });
+  county = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: r.id, scope: 'subtree' }])).username, PASSWORD);
+  secretaryA = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: a.id, scope: 'subtree' }])).username, PASSWORD);
+});
+afterAll(async () => h.close());
+
+const spec = (over: Record<string, unknown>) => ({ subject: 'members', orgId: r.id, rows: 'org', measures: ['count'], filters: {}, from: '2026-01-01', to: '2026-12-04', ...over });
+async function run(client: Client, over: Record<string, unknown>): Promise<ReportResult> {
+  const res = await client.post('/api/v1/reports/run', spec(over));
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as ReportResult;
+}
+const table = (x: ReportResult) => x.rows.map((row) => [row.label, ...row.cells.map((c) => c.value)]);
+
+describe('自定义报表', () => {
+  it('offers the subjects the viewer may count, with their dimensions and measures', async () => {
+    const subjects = (await county.get('/api/v1/reports/subjects')).json().items as ReportSubject[];
+    expect(subjects.map((s) => s.key)).toEqual(['members', 'dues', 'meetings']);
+    expect(subjects[0].dimensions[0]).toEqual({ key: 'org', label: '下级组织', values: null });
+    expect(subjects[0].measures.map((m) => m.key)).toEqual(['count', 'female_rate', 'minority_rate']);
+    const sysadmin = await login(h.app, (await makeAccount(h.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }])).username, PASSWORD);
+    // the system administrator sees the org tree, no member data: no subject, and counting members is refused
+    expect((await sysadmin.get('/api/v1/reports/subjects')).json().items).toEqual([]);
+    const refused = await sysadmin.post('/api/v1/reports/run', spec({}));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.issues[0]).toEqual({ field: 'subject', message: '您没有统计“党员”的权限' });
+    const member = await login(h.app, (await makeAccount(h.deps, [{ role: 'member', orgId: a.id, scope: 'self' }], p.a1)).username, PASSWORD);
+    expect((await member.get('/api/v1/reports/subjects')).statusCode).toBe(403);
+  });
+
+  it('counts members by subordinate org with rates and totals, each figure linked to the roster behind it', async () => {
+    const x = await run(county, { measures: ['count', 'female_rate', 'minority_rate'] });
+    expect(x.columns.map((c) => [c.label, c.unit])).toEqual([['人数', '人'], ['女党员比例', '%'], ['少数民族比例', '%']]);
+    expect(table(x)).toEqual([['报表甲支部', 3, 66.7, 0], ['报表乙支部', 2, 50, 50]]);
+    expect(x.total).toEqual([5, 60, 20]);
+    expect(x.rows[0].cells[0].link).toBe(`/admin/members?orgId=${a.id}`);
+    expect(x.caption).toBe('党员｜报表测试县委及以下｜2026-01-01 至 2026-12-04');
+  });
+
+  it('cross-tabulates, filters, and counts at the period end', async () => {
+    const x = await run(county, { rows: 'sex', columns: 'org' });
+    expect(x.columns.map((c) => c.label)).toEqual(['报表甲支部', '报表乙支部']);
+    expect(table(x)).toEqual([['男', 1, 1], ['女', 2, 1]]);
+    expect(x.total).toEqual([3, 2]);
+    expect(x.rows[1].cells[0].link).toBe(`/admin/members?orgId=${a.id}&sex=female`);
+    // women only, by age band reached in 2026: a1 36, a3 41, b2 26
+    const women = await run(county, { rows: 'age', filters: { sex: ['female'] } });
+    expect(women.rows.filter((row) => row.cells[0].value > 0).map((row) => [row.key, row.cells[0].value])).toEqual([['26_30', 1], ['36_40', 1], ['41_45', 1]]);
+    expect(women.rows.length).toBe(9);
+    expect(women.caption).toBe('党员｜报表测试县委及以下｜2026-01-01 至 2026-12-04｜性别：女');
+    // at the end of 2025 a3 was not yet on the roll; the roster (today's) is no list of that day
+    const before = await run(county, { rows: 'status', to: '2025-12-31', from: '2025-01-01' });
+    expect(table(before)).toEqual([['正式党员', 4], ['预备党员', 0]]);
+    expect(before.rows[0].cells[0].link).toBeNull();
+  });
+
+  it('reports dues and meetings by month, with amounts in yuan and rates', async () => {
+    const dues = await run(county, { subject: 'dues', rows: 'month', measures: ['bills', 'due', 'paid', 'pay_rate'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(dues)).toEqual([['2026-10', 2, 70, 50, 50], ['2026-11', 3, 70, 0, 0]]);
+    expect(dues.total).toEqual([5, 140, 50, 25]);
+    const standing = await run(county, { subject: 'dues', rows: 'standing', measures: ['bills'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(standing)).toEqual([['已交', 1], ['未交', 3], ['免交', 1]]);
+    const meetings = await run(county, { subject: 'meetings', rows: 'type', columns: 'org', measures: ['meetings'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(meetings).filter((row) => row[1] || row[2])).toEqual([['支部党员大会', 1, 0], ['党课', 0, 1]]);
+    const attendance = await run(county, { subject: 'meetings', rows: 'org', measures: ['meetings', 'attendance_rate'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(attendance)).toEqual([['报表甲支部', 1, 50], ['报表乙支部', 1, 100]]);
+    expect(attendance.total).toEqual([2, 66.7]);
+  });
+
+  it('keeps to the viewer scope: a branch secretary counts the branch alone and not the county', async () => {
+    expect((await secretaryA.post('/api/v1/reports/run', spec({}))).statusCode).toBe(404);
+    const x = await run(secretaryA, { orgId: a.id, rows: 'sex' });
+    expect(table(x)).toEqual([['男', 1], ['女', 2]]);
+    // without an org: the widest the secretary sees
+    expect((await run(secretaryA, { orgId: undefined, rows: 'sex' })).org.id).toBe(a.id);
+  });
+
+  it('refuses a spec the subject cannot answer, in words', async () => {
+    const refuse = async (over: Record<string, unknown>) => {
+      const res = await county.post('/api/v1/reports/run', spec(over));
+      expect(res.statusCode, res.body).toBe(400);
+      return res.json().error.details.issues[0];
+    };
+    expect(await refuse({ subject: 'weather' })).toEqual({ field: 'subject', message: '请选择报表主题' });
+    expect(await refuse({ rows: 'month' })).toEqual({ field: 'rows', message: '“党员”没有这个统计维度' });
+    expect(await refuse({ measures: ['paid'] })).toEqual({ field: 'measures', message: '“党员”没有这项统计指标' });
+    expect(await refuse({ measures: [] })).toEqual({ field: 'measures', message: '请至少选择一项统计指标' });
+    expect(await refuse({ rows: 'sex', columns: 'sex' })).toEqual({ field: 'columns', message: '行和列不能选择同一维度' });
+    expect(await refuse({ rows: 'sex', columns: 'org', measures: ['count', 'female_rate'] })).toEqual({ field: 'measures', message: '交叉表只能选择一项统计指标' });
+    expect(await refuse({ filters: { sex: ['x'] } })).toEqual({ field: 'filters.sex', message: '“性别”没有“x”这个取值' });
+    expect(await refuse({ filters: { org: ['1'] } })).toEqual({ field: 'filters.org', message: '“下级组织”不能作为筛选条件' });
+    expect(await refuse({ from: '2026-12-05', to: '2026-12-04' })).toEqual({ field: 'to', message: '开始日期不能晚于结束日期' });
+  });
+
+  it('saves reports, lists the viewer own and those shared on orgs the viewer sees', async () => {
+    const saved = await county.post('/api/v1/reports', { name: '各支部党员性别', shared: true, spec: spec({ rows: 'sex', columns: 'org' }) });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json()).toMatchObject({ name: '各支部党员性别', shared: true, mine: true, orgName: '报表测试县委', subjectLabel: '党员' });
+    const own = await secretaryA.post('/api/v1/reports', { name: '本支部党费', spec: spec({ subject: 'dues', orgId: undefined, rows: 'month', measures: ['due'] }) });
+    expect(own.statusCode, own.body).toBe(200);
+    expect((own.json() as SavedReport).spec.orgId).toBe(a.id);
+    // the secretary does not see the county report (its org is outside the branch), the county does not see the private one
+    expect(((await secretaryA.get('/api/v1/reports')).json().items as SavedReport[]).map((x) => x.name)).toEqual(['本支部党费']);
+    expect(((await county.get('/api/v1/reports')).json().items as SavedReport[]).map((x) => x.name)).toEqual(['各支部党员性别']);
+    const colleague = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: r.id, scope: 'subtree' }])).username, PASSWORD);
+    expect(((await colleague.get('/api/v1/reports')).json().items as SavedReport[]).map((x) => [x.name, x.mine])).toEqual([['各支部党员性别', false]]);
+    const blank = await county.post('/api/v1/reports', { name: ' ', spec: spec({}) });
+    expect(blank.json().error.details.issues[0]).toEqual({ field: 'name', message: '请填写报表名称' });
+    const audits = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.save'`);
+    expect(audits.n).toBe(2);
+  });
+});
