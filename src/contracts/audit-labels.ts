@@ -115,6 +115,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'statistics.form_export': '导出党内统计报表',
   'statistics.year_close': '结算党内统计年度',
   'report.save': '保存自定义报表',
+  'report.export': '导出自定义报表',
   'analysis.brief': '下载主要问题简报',
   'project.create': '重点项目立项',
   'project.update': '修改重点项目',

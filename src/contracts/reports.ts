@@ -102,3 +102,38 @@ export const SavedReport = z.object({
 });
 export type SavedReport = z.infer<typeof SavedReport>;
 export const SavedReports = z.object({ items: z.array(SavedReport) });
+
+export const REPORT_FORMATS = { xlsx: 'Excel', pdf: 'PDF', docx: 'Word' } as const;
+export type ReportFormat = keyof typeof REPORT_FORMATS;
+export const ExportReportBody = z.object({
+  spec: ReportSpec,
+  format: z.enum(Object.keys(REPORT_FORMATS) as [ReportFormat, ...ReportFormat[]], { message: '请选择导出格式' }),
+  /** the title (a saved report's name); without one: the subject's */
+  name: z.string().trim().min(1).max(60).optional(),
+});
+export type ExportReportBody = z.infer<typeof ExportReportBody>;
+
+/** The rows a chart shows at most (the table carries them all). */
+export const REPORT_CHART_ROWS = 30;
+
+/**
+ * The report's chart as an ECharts option (plain data), the same on the page
+ * and in the exported documents: bars of the first measure by row, or one
+ * series per column of a cross-tab.
+ */
+export function reportChartOption(r: Pick<ReportResult, 'rows' | 'columns'>, crossTab: boolean): Record<string, unknown> {
+  const rows = r.rows.slice(0, REPORT_CHART_ROWS);
+  const palette = ['#c8102e', '#d4a017', '#1f6fb2', '#3a9d5d', '#8e44ad', '#e67e22', '#16a085', '#7f8c8d'];
+  const series = crossTab
+    ? r.columns.map((c, j) => ({ type: 'bar', name: c.label, stack: 'total', data: rows.map((x) => x.cells[j].value), itemStyle: { color: palette[j % palette.length] } }))
+    : [{ type: 'bar', name: r.columns[0]?.label ?? '', data: rows.map((x) => x.cells[0]?.value ?? 0), itemStyle: { color: palette[0] }, label: { show: rows.length <= 12, position: 'top', fontSize: 11 } }];
+  return {
+    animation: false,
+    color: palette,
+    grid: { left: 56, right: 16, top: crossTab ? 40 : 24, bottom: 72 },
+    legend: crossTab ? { top: 0, type: 'scroll' } : undefined,
+    xAxis: { type: 'category', data: rows.map((x) => x.label), axisLabel: { interval: 0, rotate: rows.length > 6 ? 35 : 0, fontSize: 11 } },
+    yAxis: { type: 'value', name: crossTab ? r.columns[0]?.unit : r.columns[0]?.unit, nameTextStyle: { fontSize: 11 } },
+    series,
+  };
+}

@@ -1,10 +1,10 @@
-import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/server/platform/clock';
 import { createHarness, type Harness } from '../helpers/harness';
 import { heldMeeting, indexWorld } from '../helpers/index-world';
 import { makeMember, makeOrg } from '../helpers/factory';
 import { pdfText } from '../helpers/pdf';
+import { docxText } from '../helpers/docx';
 import { rebuildAllMeetingRollups } from '../../src/server/domains/meeting';
 
 // The branch report (issue 14), read back with readers other than its writers:
@@ -43,17 +43,6 @@ const EXPECTED = [
   '书记带头讲党课，每季度至少一次',
   '本报告由系统根据已登记的组织生活、党费、班子等记录自动生成，不作排名。',
 ];
-
-/** The text of a .docx: document.xml's runs, a line per paragraph, entities decoded. */
-async function docxText(data: Buffer) {
-  const zip = await JSZip.loadAsync(data);
-  const xml = await zip.file('word/document.xml')!.async('string');
-  const text = xml.replace(/<\/w:p>/g, '\n').replace(/<w:tab\/>/g, '\t').replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-  const media = Object.keys(zip.files).filter((f) => /^word\/media\/[^/]+\.png$/.test(f));
-  const pngs = await Promise.all(media.map((f) => zip.file(f)!.async('nodebuffer')));
-  return { text, media, pngs };
-}
 
 describe('the branch report', () => {
   it('writes the figures, the trend, the portrait and the suggestions as an A4 PDF', async () => {

@@ -9,6 +9,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 // Routes whose success answer is not JSON: a file, or the provider's own reply format.
 const NOT_JSON = new Set([
   'downloadFile', // the stored file's bytes
+  'exportReport', // xlsx / pdf / docx
   'exportMembers', // xlsx
   'getMemberImportTemplate', // xlsx
   'renderDevelopmentDocument', // docx / pdf

@@ -4,6 +4,9 @@ import type { ReportResult, ReportSubject, SavedReport } from '../../src/contrac
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { heldMeeting } from '../helpers/index-world';
+import { pdfText } from '../helpers/pdf';
+import { docxText } from '../helpers/docx';
+import { cellsOf, sheetsOf } from '../helpers/xlsx';
 
 // The report builder on a hand-built county R with branches A and B:
 //   A: a1 woman born 1990, a2 man born 1960, a3 woman born 1985 probationary (joined 2026-03-01)
@@ -149,5 +152,39 @@ describe('自定义报表', () => {
     expect(blank.json().error.details.issues[0]).toEqual({ field: 'name', message: '请填写报表名称' });
     const audits = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.save'`);
     expect(audits.n).toBe(2);
+  });
+
+  it('exports the report as Excel, PDF and Word with the chart drawn on the server, read back by other readers', async () => {
+    const body = (format: string) => ({ format, name: '各支部党员', spec: spec({ measures: ['count', 'female_rate'] }) });
+    const x = await county.post('/api/v1/reports/export', body('xlsx'));
+    expect(x.statusCode, x.body.slice(0, 200)).toBe(200);
+    const xlsx = Buffer.from(x.rawPayload);
+    const sheets = sheetsOf(xlsx);
+    expect(sheets.map((s) => s.name)).toEqual(['报表', '图表']);
+    const cells = cellsOf(xlsx, sheets[0].part);
+    expect(cells.get('A1')!.text).toBe('各支部党员\u3000党员｜报表测试县委及以下｜2026-01-01 至 2026-12-04');
+    expect(['A2', 'B2', 'C2'].map((ref) => cells.get(ref)!.text)).toEqual(['下级组织', '人数（人）', '女党员比例（%）']);
+    expect(['A3', 'B3', 'C3', 'A5', 'B5', 'C5'].map((ref) => cells.get(ref)!.text)).toEqual(['报表甲支部', '3', '66.7', '合计', '5', '60']);
+    const zip = (await import('jszip')).default;
+    const media = Object.keys((await zip.loadAsync(xlsx)).files).filter((f) => /^xl\/media\/.+\.png$/.test(f));
+    expect(media.length).toBe(1);
+
+    const pdf = await county.post('/api/v1/reports/export', body('pdf'));
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const text = (await pdfText(Buffer.from(pdf.rawPayload))).pages.join('\n');
+    for (const s of ['各支部党员', '报表甲支部', '66.7', '合计']) expect(text, s).toContain(s);
+    // the chart is vectors: its axis labels are text
+    expect(text.split('报表乙支部').length).toBeGreaterThan(2);
+
+    const word = await county.post('/api/v1/reports/export', body('docx'));
+    expect(word.headers['content-type']).toContain('wordprocessingml');
+    const doc = await docxText(Buffer.from(word.rawPayload));
+    for (const s of ['各支部党员', '报表乙支部', '60']) expect(doc.text, s).toContain(s);
+    expect(doc.pngs.length).toBe(1);
+    expect(doc.pngs[0].subarray(1, 4).toString('latin1')).toBe('PNG');
+    const audits = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.export'`);
+    expect(audits.n).toBe(3);
+    // out of scope: the same 404 as any other report
+    expect((await secretaryA.post('/api/v1/reports/export', body('pdf'))).statusCode).toBe(404);
   });
 });

@@ -8,7 +8,7 @@ import SVGtoPDF from 'svg-to-pdfkit';
 import { renderAsync } from '@resvg/resvg-js';
 import * as echarts from 'echarts/core';
 import type { EChartsCoreOption } from 'echarts/core';
-import { LineChart, RadarChart } from 'echarts/charts';
+import { BarChart, LineChart, RadarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, RadarComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { fontRuns } from './pdf';
@@ -25,7 +25,7 @@ import { fontRuns } from './pdf';
 //   folder under the system's temporary directory. Chosen over a TrueType font
 //   package (a CJK .ttf per weight is ~10 MB) and over charts without labels.
 
-echarts.use([LineChart, RadarChart, GridComponent, LegendComponent, RadarComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, RadarChart, GridComponent, LegendComponent, RadarComponent, SVGRenderer]);
 
 export const CHART_FONT = 'Noto Sans SC';
 

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { ReportResult, ReportSpec, ReportSubjects, SavedReport, SavedReports, SaveReportBody } from '../../../contracts/reports';
+import { ExportReportBody, ReportResult, ReportSpec, ReportSubjects, SavedReport, SavedReports, SaveReportBody } from '../../../contracts/reports';
 import { listReports, listReportSubjects, runReport, saveReport } from './reports.service';
+import { exportReport } from './reports.export';
+import { attachmentHeaders } from '../../platform/files';
 
 // 自定义报表: each subject's own permission is checked inside (403 without it);
 // the routes need the org tree (org.read) that every report is placed in.
@@ -31,5 +33,15 @@ export function registerReportRoutes(app: FastifyInstance, deps: Deps) {
     summary: '保存自定义报表（可在管理范围内共享）', tags: ['reports'], access: 'org.read',
     schema: { body: SaveReportBody, response: { 200: SavedReport } },
     handler: async (req) => saveReport(deps, contextOf(req), req.body),
+  });
+  defineRoute(app, deps.db, {
+    // a file, not JSON: no response schema (listed as such in tests/integration/openapi.test.ts)
+    method: 'POST', url: '/api/v1/reports/export', operationId: 'exportReport',
+    summary: '导出自定义报表（Excel、PDF 或 Word，含服务器绘制的图表）', tags: ['reports'], access: 'org.read',
+    schema: { body: ExportReportBody },
+    handler: async (req, reply) => {
+      const f = await exportReport(deps, contextOf(req), req.body);
+      return reply.headers(attachmentHeaders(f.fileName, f.contentType)).send(f.data);
+    },
   });
 }
