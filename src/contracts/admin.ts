@@ -84,6 +84,7 @@ export const JOB_KINDS: Record<string, string> = {
   'org.term_reminders': '换届到期提醒',
   'development.deadlines': '发展党员期限提醒',
   'dues.monthly_bills': '生成月度党费账单',
+  'reports.deliver': '生成定期报表',
   'dues.payments': '查询在线支付结果',
   'dues.reconciliation': '与支付机构对账',
   'audit.checkpoint': '审计日志签名检查点',

@@ -116,6 +116,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'statistics.year_close': '结算党内统计年度',
   'report.save': '保存自定义报表',
   'report.export': '导出自定义报表',
+  'report.schedule': '设置报表定期发送',
   'analysis.brief': '下载主要问题简报',
   'project.create': '重点项目立项',
   'project.update': '修改重点项目',

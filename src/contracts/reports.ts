@@ -99,6 +99,8 @@ export const SavedReport = z.object({
   subjectLabel: Text,
   spec: ReportSpec,
   updatedAt: z.string(),
+  /** delivered to the owner's notification centre for each month or quarter just ended */
+  schedule: z.object({ frequency: z.enum(['monthly', 'quarterly']), format: z.enum(['xlsx', 'pdf', 'docx']), nextRunOn: IsoDate }).nullable(),
 });
 export type SavedReport = z.infer<typeof SavedReport>;
 export const SavedReports = z.object({ items: z.array(SavedReport) });
@@ -137,3 +139,23 @@ export function reportChartOption(r: Pick<ReportResult, 'rows' | 'columns'>, cro
     series,
   };
 }
+
+export const REPORT_FREQUENCIES = { monthly: '每月', quarterly: '每季度' } as const;
+export const ScheduleReportBody = z.object({
+  /** none: the schedule is stopped */
+  frequency: z.enum(['monthly', 'quarterly', 'none'], { message: '请选择发送周期' }),
+  format: z.enum(Object.keys(REPORT_FORMATS) as [ReportFormat, ...ReportFormat[]], { message: '请选择文件格式' }).default('xlsx'),
+});
+export type ScheduleReportBody = z.infer<typeof ScheduleReportBody>;
+
+export const ReportDelivery = z.object({
+  id: z.uuid(),
+  reportName: Text,
+  from: IsoDate,
+  to: IsoDate,
+  fileName: Text,
+  sizeBytes: z.number().int(),
+  createdAt: z.string(),
+});
+export type ReportDelivery = z.infer<typeof ReportDelivery>;
+export const ReportDeliveries = z.object({ items: z.array(ReportDelivery) });

@@ -80,6 +80,7 @@ export const NOTIFICATION_KINDS = {
   transfer: '组织关系转接',
   meeting: '组织生活',
   points: '党员积分',
+  report: '定期报表',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -41,7 +41,7 @@ import { registerWarningDetectors } from './warning-detectors';
 import { registerDashboardTiles } from './dashboard-tiles';
 import { registerDashboardRoutes } from './domains/dashboard';
 import { registerStatisticsRoutes } from './domains/statistics';
-import { registerReportRoutes } from './domains/reports';
+import { registerReportJobs, registerReportRoutes } from './domains/reports';
 import { registerReportSubjects } from './report-subjects';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 import { registerMapRoutes, tileOrigin } from './domains/map';
@@ -137,6 +137,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerWarningsWorkbench();
   registerNotificationWorkbench();
   registerMemberJobs(deps);
+  registerReportJobs(deps);
   registerOrgJobs(deps);
   registerDevelopmentJobs(deps);
   registerDuesJobs(deps);

@@ -59,6 +59,7 @@ async function main() {
     await deps.jobs.schedule('index-recompute', 'index.recompute', 24 * 3600, 3600);
     await deps.jobs.schedule('dues-reconciliation', 'dues.reconciliation', 24 * 3600);
     await deps.jobs.schedule('transfer-expiry', 'transfer.expiry', 24 * 3600);
+    await deps.jobs.schedule('report-deliveries', 'reports.deliver', 3600);
     await deps.jobs.schedule('warnings-scan', 'warnings.scan', config.warningScanSeconds);
     await deps.jobs.schedule('audit-checkpoint', 'audit.checkpoint', AUDIT_CHECKPOINT_SECONDS);
     // the first scheduled backup one interval after installation, not while the first start seeds

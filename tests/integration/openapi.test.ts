@@ -10,6 +10,7 @@ import { createHarness, type Harness } from '../helpers/harness';
 const NOT_JSON = new Set([
   'downloadFile', // the stored file's bytes
   'exportReport', // xlsx / pdf / docx
+  'downloadReportDelivery', // the delivered file
   'exportMembers', // xlsx
   'getMemberImportTemplate', // xlsx
   'renderDevelopmentDocument', // docx / pdf

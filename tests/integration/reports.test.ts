@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
-import type { ReportResult, ReportSubject, SavedReport } from '../../src/contracts/reports';
+import { fixedClock } from '../../src/server/platform/clock';
+import { deliverScheduledReports } from '../../src/server/domains/reports';
+import type { ReportDelivery, ReportResult, ReportSubject, SavedReport } from '../../src/contracts/reports';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { heldMeeting } from '../helpers/index-world';
@@ -186,5 +188,46 @@ describe('自定义报表', () => {
     expect(audits.n).toBe(3);
     // out of scope: the same 404 as any other report
     expect((await secretaryA.post('/api/v1/reports/export', body('pdf'))).statusCode).toBe(404);
+  });
+
+  it('delivers a scheduled report for each month ended to the owner notification centre, once, catching up missed months', async () => {
+    const saved = (await county.post('/api/v1/reports', { name: '月度党费', spec: spec({ subject: 'dues', rows: 'org', measures: ['due', 'pay_rate'] }) })).json() as SavedReport;
+    const colleague = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: r.id, scope: 'subtree' }])).username, PASSWORD);
+    expect((await colleague.post(`/api/v1/reports/${saved.id}/schedule`, { frequency: 'monthly', format: 'xlsx' })).statusCode).toBe(404);
+    const scheduled = await county.post(`/api/v1/reports/${saved.id}/schedule`, { frequency: 'monthly', format: 'xlsx' });
+    expect(scheduled.statusCode, scheduled.body).toBe(200);
+    expect((scheduled.json() as SavedReport).schedule).toEqual({ frequency: 'monthly', format: 'xlsx', nextRunOn: '2027-01-01' });
+    // nothing is due before the month is over
+    expect(await deliverScheduledReports(h.deps)).toBe(0);
+
+    const on = (day: string) => ({ ...h.deps, clock: fixedClock(`${day}T02:00:00Z`) });
+    expect(await deliverScheduledReports(on('2027-01-01'))).toBe(1);
+    expect(await deliverScheduledReports(on('2027-01-01'))).toBe(0);
+    const owner = await h.db.one<{ owner_id: string }>(sql`SELECT owner_id FROM saved_report WHERE id = ${saved.id}`);
+    const notes = await h.db.query<{ kind: string; title: string; link: string }>(sql`SELECT kind, title, link FROM notification WHERE account_id = ${owner.owner_id} ORDER BY id`);
+    expect(notes.map((n) => [n.kind, n.title])).toEqual([['report', '定期报表已生成：月度党费（2026年12月）']]);
+    const deliveries = (await county.get('/api/v1/reports/deliveries')).json().items as ReportDelivery[];
+    expect(deliveries.map((d) => [d.reportName, d.from, d.to, d.fileName])).toEqual([['月度党费', '2026-12-01', '2026-12-31', '月度党费（2026年12月）.xlsx']]);
+    expect(notes[0].link).toBe(`/admin/reports?tab=deliveries&delivery=${deliveries[0].id}`);
+    const file = await county.get(`/api/v1/reports/deliveries/${deliveries[0].id}/download`);
+    expect(file.statusCode).toBe(200);
+    const cells = cellsOf(Buffer.from(file.rawPayload), sheetsOf(Buffer.from(file.rawPayload))[0].part);
+    expect(cells.get('A1')!.text).toBe('月度党费（2026年12月）\u3000党费｜报表测试县委及以下｜2026-12-01 至 2026-12-31');
+    // nobody else downloads it
+    expect((await colleague.get(`/api/v1/reports/deliveries/${deliveries[0].id}/download`)).statusCode).toBe(404);
+
+    // two months later: January and February, then next on 1 April
+    expect(await deliverScheduledReports(on('2027-03-05'))).toBe(2);
+    expect(((await county.get('/api/v1/reports/deliveries')).json().items as ReportDelivery[]).map((d) => d.from).sort()).toEqual(['2026-12-01', '2027-01-01', '2027-02-01']);
+    expect(((await county.get('/api/v1/reports')).json().items as SavedReport[]).find((x) => x.id === saved.id)!.schedule!.nextRunOn).toBe('2027-04-01');
+
+    // quarterly from today: the quarter ending in December, delivered from 1 January; stopped, nothing more
+    const q = (await county.post(`/api/v1/reports/${saved.id}/schedule`, { frequency: 'quarterly', format: 'pdf' })).json() as SavedReport;
+    expect(q.schedule).toEqual({ frequency: 'quarterly', format: 'pdf', nextRunOn: '2027-01-01' });
+    const stopped = (await county.post(`/api/v1/reports/${saved.id}/schedule`, { frequency: 'none' })).json() as SavedReport;
+    expect(stopped.schedule).toBeNull();
+    expect(await deliverScheduledReports(on('2027-06-01'))).toBe(0);
+    const audits = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'report.schedule'`);
+    expect(audits.n).toBe(3);
   });
 });

@@ -308,6 +308,9 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   // the org tree is the route's permission; a subject beyond the role's (members for the administrators) is refused as input
   runReport: (w) => ({ method: 'POST', url: '/api/v1/reports/run', body: { subject: 'members', orgId: w.scopeOrg.id, rows: 'org', measures: ['count'], from: '2026-01-01', to: TEST_TODAY } }),
   listReports: () => ({ method: 'GET', url: '/api/v1/reports' }),
+  scheduleReport: () => ({ method: 'POST', url: `/api/v1/reports/${crypto.randomUUID()}/schedule`, body: { frequency: 'monthly', format: 'xlsx' } }),
+  listReportDeliveries: () => ({ method: 'GET', url: '/api/v1/reports/deliveries' }),
+  downloadReportDelivery: () => ({ method: 'GET', url: `/api/v1/reports/deliveries/${crypto.randomUUID()}/download` }),
   exportReport: (w) => ({ method: 'POST', url: '/api/v1/reports/export', body: { format: 'xlsx', spec: { subject: 'members', orgId: w.scopeOrg.id, rows: 'sex', measures: ['count'], from: '2026-01-01', to: TEST_TODAY } } }),
   saveReport: (w) => ({ method: 'POST', url: '/api/v1/reports', body: { name: `矩阵${w.role}`, spec: { subject: 'members', orgId: w.scopeOrg.id, rows: 'org', measures: ['count'], from: '2026-01-01', to: TEST_TODAY } } }),
   getStatisticsReconciliation: (w) => ({ method: 'GET', url: `/api/v1/statistics/reconciliation?orgId=${w.scopeOrg.id}&year=2025` }),
@@ -372,6 +375,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'activateMemberAccount') return 422; // no code was sent: ACTIVATION_CODE_EXPIRED
   if (operationId === 'verifyTransferLetter') return 404; // no letter has that code
   if (['runReport', 'saveReport', 'exportReport'].includes(operationId) && ADMIN_ROLES.includes(w.role)) return 400; // no member data: the subject is refused
+  if (operationId === 'scheduleReport' || operationId === 'downloadReportDelivery') return 404; // no such report or delivery of the caller's
   if (operationId === 'closeStatisticsYear') return 422; // the root's subordinate committees have not closed 2024: STATISTICS_CLOSING_RULE
   if ((operationId === 'getMyTransfers' || operationId === 'requestMyTransfer') && w.role !== 'member') return 404; // no linked person record
   if (operationId === 'withdrawMyTransferRequest') return 404; // no such request of the caller's

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
-import { ExportReportBody, ReportResult, ReportSpec, ReportSubjects, SavedReport, SavedReports, SaveReportBody } from '../../../contracts/reports';
+import { ExportReportBody, ReportDeliveries, ReportResult, ReportSpec, ScheduleReportBody, ReportSubjects, SavedReport, SavedReports, SaveReportBody } from '../../../contracts/reports';
 import { listReports, listReportSubjects, runReport, saveReport } from './reports.service';
 import { exportReport } from './reports.export';
+import { downloadReportDelivery, listReportDeliveries, scheduleReport } from './reports.schedule';
+import { z } from 'zod';
 import { attachmentHeaders } from '../../platform/files';
 
 // 自定义报表: each subject's own permission is checked inside (403 without it);
@@ -41,6 +43,28 @@ export function registerReportRoutes(app: FastifyInstance, deps: Deps) {
     schema: { body: ExportReportBody },
     handler: async (req, reply) => {
       const f = await exportReport(deps, contextOf(req), req.body);
+      return reply.headers(attachmentHeaders(f.fileName, f.contentType)).send(f.data);
+    },
+  });
+  defineRoute(app, deps.db, {
+    method: 'POST', url: '/api/v1/reports/:id/schedule', operationId: 'scheduleReport',
+    summary: '设置本人保存的报表定期发送（每月或每季度，上一期的报表文件送到通知中心）或停止发送', tags: ['reports'], access: 'org.read',
+    schema: { params: z.object({ id: z.uuid() }), body: ScheduleReportBody, response: { 200: SavedReport } },
+    handler: async (req) => scheduleReport(deps, contextOf(req), req.params.id, req.body),
+  });
+  defineRoute(app, deps.db, {
+    method: 'GET', url: '/api/v1/reports/deliveries', operationId: 'listReportDeliveries',
+    summary: '本人收到的定期报表文件', tags: ['reports'], access: 'org.read',
+    schema: { response: { 200: ReportDeliveries } },
+    handler: async (req) => listReportDeliveries(deps, contextOf(req)),
+  });
+  defineRoute(app, deps.db, {
+    // a file, not JSON: no response schema (listed as such in tests/integration/openapi.test.ts)
+    method: 'GET', url: '/api/v1/reports/deliveries/:id/download', operationId: 'downloadReportDelivery',
+    summary: '下载本人收到的定期报表文件', tags: ['reports'], access: 'org.read',
+    schema: { params: z.object({ id: z.uuid() }) },
+    handler: async (req, reply) => {
+      const f = await downloadReportDelivery(deps, contextOf(req), req.params.id);
       return reply.headers(attachmentHeaders(f.fileName, f.contentType)).send(f.data);
     },
   });

@@ -163,11 +163,12 @@ export async function runReport(deps: Deps, ctx: ActorContext, spec: ReportSpec)
   };
 }
 
-function toSaved(r: repo.SavedRow, accountId: string): SavedReport {
+export function toSaved(r: repo.SavedRow, accountId: string): SavedReport {
   const s = reportSubject(String(r.spec.subject));
   return {
     id: r.id, name: r.name, shared: r.shared, mine: r.owner_id === accountId, ownerName: r.owner_name, orgName: r.org_name,
     subjectLabel: s?.label ?? String(r.spec.subject), spec: r.spec as ReportSpec, updatedAt: new Date(r.updated_at).toISOString(),
+    schedule: r.schedule && r.schedule_format && r.next_run_on ? { frequency: r.schedule, format: r.schedule_format, nextRunOn: r.next_run_on } : null,
   };
 }
 
