@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, Text } from './common';
+import type { Permission } from './permissions';
 
 // The report builder (自定义报表, issue 16): pick a subject a module
 // registered (members, dues, meetings …), dimensions, measures, filters, an
@@ -35,6 +36,10 @@ export const ReportSubject = z.object({
 export type ReportSubject = z.infer<typeof ReportSubject>;
 
 export const ReportSubjects = z.object({ items: z.array(ReportSubject) });
+export type ReportSubjects = z.infer<typeof ReportSubjects>;
+
+/** The permissions of the registered subjects (the menu shows 自定义报表 with any of them; a test keeps the list true). */
+export const REPORT_SUBJECT_PERMISSIONS: Permission[] = ['member.read', 'dues.read', 'meeting.read'];
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: '格式不正确' });
 
@@ -104,6 +109,7 @@ export const SavedReport = z.object({
 });
 export type SavedReport = z.infer<typeof SavedReport>;
 export const SavedReports = z.object({ items: z.array(SavedReport) });
+export type SavedReports = z.infer<typeof SavedReports>;
 
 export const REPORT_FORMATS = { xlsx: 'Excel', pdf: 'PDF', docx: 'Word' } as const;
 export type ReportFormat = keyof typeof REPORT_FORMATS;
@@ -159,3 +165,4 @@ export const ReportDelivery = z.object({
 });
 export type ReportDelivery = z.infer<typeof ReportDelivery>;
 export const ReportDeliveries = z.object({ items: z.array(ReportDelivery) });
+export type ReportDeliveries = z.infer<typeof ReportDeliveries>;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { fixedClock } from '../../src/server/platform/clock';
 import { deliverScheduledReports } from '../../src/server/domains/reports';
-import type { ReportDelivery, ReportResult, ReportSubject, SavedReport } from '../../src/contracts/reports';
+import { REPORT_SUBJECT_PERMISSIONS, type ReportDelivery, type ReportResult, type ReportSubject, type SavedReport } from '../../src/contracts/reports';
+import { reportSubjects } from '../../src/server/platform/report-subjects';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { heldMeeting } from '../helpers/index-world';
@@ -62,6 +63,8 @@ describe('自定义报表', () => {
   it('offers the subjects the viewer may count, with their dimensions and measures', async () => {
     const subjects = (await county.get('/api/v1/reports/subjects')).json().items as ReportSubject[];
     expect(subjects.map((s) => s.key)).toEqual(['members', 'dues', 'meetings']);
+    // the menu's list of the subjects' permissions holds every registered subject's
+    for (const s of reportSubjects()) expect(REPORT_SUBJECT_PERMISSIONS, s.key).toContain(s.permission);
     expect(subjects[0].dimensions[0]).toEqual({ key: 'org', label: '下级组织', values: null });
     expect(subjects[0].measures.map((m) => m.key)).toEqual(['count', 'female_rate', 'minority_rate']);
     const sysadmin = await login(h.app, (await makeAccount(h.deps, [{ role: 'sysadmin', orgId: null, scope: 'subtree' }])).username, PASSWORD);

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -7,6 +7,7 @@ import { ApprovalsBadge } from '../features/approvals/ApprovalsBadge';
 import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 import { WarningsBadge } from '../features/warning/WarningsBadge';
 import { WARNING_MODULE_PERMISSIONS } from '../../contracts/warning';
+import { REPORT_SUBJECT_PERMISSIONS as REPORT_PERMISSIONS } from '../../contracts/reports';
 
 /** Whoever reads any module's warnings sees the warning centre. */
 const WARNING_PERMISSIONS = Object.values(WARNING_MODULE_PERMISSIONS).map((p) => p.read);
@@ -33,6 +34,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/projects', label: '重点项目', icon: <ProjectOutlined />, perm: 'project.read' },
   { key: '/admin/analysis', label: '党建分析', icon: <BarChartOutlined />, perm: 'member.read' },
   { key: '/admin/statistics', label: '党内统计', icon: <TableOutlined />, perm: 'member.read' },
+  { key: '/admin/reports', label: '自定义报表', icon: <PieChartOutlined />, anyPerm: REPORT_PERMISSIONS },
   { key: '/admin/orgs', label: '组织管理', icon: <ApartmentOutlined />, perm: 'org.read' },
   {
     key: 'members',

@@ -85,6 +85,7 @@ const ApprovalsPage = page(() => import('../features/approvals/ApprovalsPage'), 
 const WarningsPage = page(() => import('../features/warning/WarningsPage'), 'WarningsPage');
 const AnalysisPage = page(() => import('../features/analysis/AnalysisPage'), 'AnalysisPage');
 const StatisticsPage = page(() => import('../features/statistics/StatisticsPage'), 'StatisticsPage');
+const ReportsPage = page(() => import('../features/reports/ReportsPage'), 'ReportsPage');
 const MapPage = page(() => import('../features/map/MapPage'), 'MapPage');
 const ProjectListPage = page(() => import('../features/project/ProjectListPage'), 'ProjectListPage');
 const ProjectDetailPage = page(() => import('../features/project/ProjectDetailPage'), 'ProjectDetailPage');
@@ -173,6 +174,7 @@ const adminPages: RouteObject[] = [
   { path: 'warnings', element: <WarningsPage /> },
   { path: 'analysis', element: guarded('member.read', AnalysisPage) },
   { path: 'statistics', element: guarded('member.read', StatisticsPage) },
+  { path: 'reports', element: guarded('org.read', ReportsPage) },
   { path: 'map', element: guarded('org.read', MapPage) },
   { path: 'projects', element: guarded('project.read', ProjectListPage) },
   { path: 'projects/:id', element: guarded('project.read', ProjectDetailPage) },

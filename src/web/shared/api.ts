@@ -131,9 +131,9 @@ export const api = {
     form.append('file', file, fileName);
     return json<T>(await send('POST', path, { form, query }));
   },
-  /** Downloads a file (errors arrive as ApiError) and saves it. */
-  download: async (path: string, query: Query | undefined, fallbackName: string) => {
-    const res = await send('GET', path, { query });
+  /** Downloads a file (errors arrive as ApiError) and saves it; with a body, by POST (a file made from what the page sends). */
+  download: async (path: string, query: Query | undefined, fallbackName: string, body?: unknown) => {
+    const res = body === undefined ? await send('GET', path, { query }) : await send('POST', path, { query, json: body });
     const blob = await res.blob();
     const name = fileNameOf(res, fallbackName);
     saveBlob(blob, name);
