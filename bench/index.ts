@@ -17,6 +17,7 @@ import { b6Dues } from './b6-dues';
 import { b1Rollups } from './b1-rollups';
 import { b1Dashboard } from './b1-dashboard';
 import { b16Statistics } from './b16-statistics';
+import { b17Reports } from './b17-reports';
 import { b2Drill } from './b2-drill';
 import { b9Transfers } from './b9-transfers';
 import { b12Meetings } from './b12-meetings';
@@ -26,7 +27,7 @@ import { b10Map } from './b10-map';
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b10Map, b12Meetings, b13Startup, b14Screen, b16Statistics];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b10Map, b12Meetings, b13Startup, b14Screen, b16Statistics, b17Reports];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {

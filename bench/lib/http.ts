@@ -25,13 +25,19 @@ export async function loginInject(app: FastifyInstance, account: BenchAccount): 
 
 /** Times `n` sequential GETs of a URL through app.inject after `warmup` untimed ones (the first must answer 200). */
 export async function timeInjectedGets(app: FastifyInstance, cookie: string, url: string, n: number, warmup = 20): Promise<Summary> {
-  const first = await app.inject({ method: 'GET', url, headers: { cookie } });
-  if (first.statusCode !== 200) throw new Error(`${url} → ${first.statusCode} ${first.body}`);
-  for (let i = 0; i < warmup; i++) await app.inject({ method: 'GET', url, headers: { cookie } });
+  return timeInjected(app, cookie, { method: 'GET', url }, n, warmup);
+}
+
+/** Sequential timings of one request through app.inject (after a checked first answer and a warm-up). */
+export async function timeInjected(app: FastifyInstance, cookie: string, req: { method: 'GET' | 'POST'; url: string; payload?: unknown }, n: number, warmup = 20): Promise<Summary> {
+  const send = () => app.inject({ method: req.method, url: req.url, headers: { cookie }, payload: req.payload as object | undefined });
+  const first = await send();
+  if (first.statusCode !== 200) throw new Error(`${req.method} ${req.url} → ${first.statusCode} ${first.body}`);
+  for (let i = 0; i < warmup; i++) await send();
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = performance.now();
-    await app.inject({ method: 'GET', url, headers: { cookie } });
+    await send();
     times.push(performance.now() - s);
   }
   return summarize(times);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { fixedClock } from '../../src/server/platform/clock';
 import { deliverScheduledReports } from '../../src/server/domains/reports';
+import { rebuildRollups as rebuildDuesRollups } from '../../src/server/domains/dues';
 import { REPORT_SUBJECT_PERMISSIONS, type ReportDelivery, type ReportResult, type ReportSubject, type SavedReport } from '../../src/contracts/reports';
 import { reportSubjects } from '../../src/server/platform/report-subjects';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
@@ -62,7 +63,7 @@ const table = (x: ReportResult) => x.rows.map((row) => [row.label, ...row.cells.
 describe('自定义报表', () => {
   it('offers the subjects the viewer may count, with their dimensions and measures', async () => {
     const subjects = (await county.get('/api/v1/reports/subjects')).json().items as ReportSubject[];
-    expect(subjects.map((s) => s.key)).toEqual(['members', 'dues', 'meetings']);
+    expect(subjects.map((s) => s.key)).toEqual(['members', 'dues', 'meetings', 'transfers']);
     // the menu's list of the subjects' permissions holds every registered subject's
     for (const s of reportSubjects()) expect(REPORT_SUBJECT_PERMISSIONS, s.key).toContain(s.permission);
     expect(subjects[0].dimensions[0]).toEqual({ key: 'org', label: '下级组织', values: null });
@@ -104,13 +105,35 @@ describe('自定义报表', () => {
   });
 
   it('reports dues and meetings by month, with amounts in yuan and rates', async () => {
+    // the bills were written straight into the table: the rollups are rebuilt from them, as after a bulk load
+    await rebuildDuesRollups(h.db, ['2026-10', '2026-11']);
     const dues = await run(county, { subject: 'dues', rows: 'month', measures: ['bills', 'due', 'paid', 'pay_rate'], from: '2026-10-01', to: '2026-11-30' });
-    expect(table(dues)).toEqual([['2026-10', 2, 70, 50, 50], ['2026-11', 3, 70, 0, 0]]);
-    expect(dues.total).toEqual([5, 140, 50, 25]);
+    expect(table(dues)).toEqual([['2026-10', 2, 70, 50, 71.4], ['2026-11', 3, 70, 0, 0]]);
+    expect(dues.total).toEqual([5, 140, 50, 35.7]);
+    // the county sees its whole subtree: read from the rollups, the same figures as from the bills (a filter forces the bills)
+    const byOrg = await run(county, { subject: 'dues', rows: 'org', measures: ['bills', 'due', 'pay_rate'], from: '2026-10-01', to: '2026-11-30' });
+    const byOrgRaw = await run(county, { subject: 'dues', rows: 'org', measures: ['bills', 'due', 'pay_rate'], from: '2026-10-01', to: '2026-11-30', filters: { category: ['in_service'] } });
+    expect(table(byOrg)).toEqual([['报表甲支部', 2, 100, 50], ['报表乙支部', 3, 40, 0]]);
+    expect(table(byOrgRaw)).toEqual(table(byOrg));
+    // a bill kept by the county itself shows as its own row (total less the children)
+    await h.db.exec(sql`INSERT INTO dues_bill (person_id, org_id, month, category, computed_fen, due_fen, rule_version_id)
+      SELECT ${p.a2}, ${r.id}, '2026-10-01', 'in_service', 1000, 1000, id FROM rule_version WHERE domain = 'dues' ORDER BY effective_from LIMIT 1`);
+    await rebuildDuesRollups(h.db, ['2026-10']);
+    const withOwn = await run(county, { subject: 'dues', rows: 'org', columns: 'month', measures: ['due'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(withOwn)).toEqual([['报表测试县委（本级）', 10, 0], ['报表甲支部', 50, 50], ['报表乙支部', 20, 20]]);
     const standing = await run(county, { subject: 'dues', rows: 'standing', measures: ['bills'], from: '2026-10-01', to: '2026-11-30' });
-    expect(table(standing)).toEqual([['已交', 1], ['未交', 3], ['免交', 1]]);
+    expect(table(standing)).toEqual([['已交', 1], ['未交', 4], ['免交', 1]]); // with the county's own bill
     const meetings = await run(county, { subject: 'meetings', rows: 'type', columns: 'org', measures: ['meetings'], from: '2026-10-01', to: '2026-11-30' });
     expect(table(meetings).filter((row) => row[1] || row[2])).toEqual([['支部党员大会', 1, 0], ['党课', 0, 1]]);
+    // two letters out of A in October: one accepted, one still open; one of B in 2025 (outside the period)
+    const letter = (orgId: string, status: string, issuedOn: string) =>
+      h.db.exec(sql`INSERT INTO transfer (kind, scope, status, person_name, member_status, from_org_id, from_org_name, to_org_name, reason, issued_on)
+        VALUES ('outgoing', 'national', ${status}, '转出人', 'full', ${orgId}, '支部', '外地支部', '工作调动', ${issuedOn})`);
+    await letter(a.id, 'accepted', '2026-10-08');
+    await letter(a.id, 'issued', '2026-10-20');
+    await letter(b.id, 'accepted', '2025-10-20');
+    const transfers = await run(county, { subject: 'transfers', rows: 'org', measures: ['letters', 'accepted_rate'], from: '2026-10-01', to: '2026-11-30' });
+    expect(table(transfers)).toEqual([['报表甲支部', 2, 50], ['报表乙支部', 0, 0]]);
     const attendance = await run(county, { subject: 'meetings', rows: 'org', measures: ['meetings', 'attendance_rate'], from: '2026-10-01', to: '2026-11-30' });
     expect(table(attendance)).toEqual([['报表甲支部', 1, 50], ['报表乙支部', 1, 100]]);
     expect(attendance.total).toEqual([2, 66.7]);

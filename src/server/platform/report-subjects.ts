@@ -14,6 +14,8 @@ import type { Sql } from './sql';
 export interface ReportPeriod {
   from: string;
   to: string;
+  /** the period ends today or later (a stock at its end is the present one) */
+  current?: boolean;
 }
 
 export interface ReportDimensionSource extends ReportDimension {
@@ -30,6 +32,19 @@ export interface ReportMeasureSource extends ReportMeasure {
   divisor?: number;
 }
 
+/**
+ * A subject's rollup (counts kept per org and its whole subtree, moved with
+ * the facts): answers a report grouped by 下级组织 and the rollup's own
+ * dimensions, without filters, when the viewer sees the org's whole subtree.
+ * `from` joins the rollup (aliased r) to `org o`; every measure part is a sum.
+ */
+export interface ReportRollupSource {
+  from: Sql;
+  where(p: ReportPeriod): Sql;
+  dimensions: Record<string, (p: ReportPeriod) => Sql>;
+  measures: Record<string, { expr: Sql; denominator?: Sql }>;
+}
+
 export interface ReportSubjectSource {
   key: string;
   label: string;
@@ -38,11 +53,12 @@ export interface ReportSubjectSource {
   /** where the subject sits in the list (smaller first) */
   order: number;
   /** the rows and their org: `orgs` is a relation with columns id, path and child (aliased o) */
-  from(orgs: Sql): Sql;
+  from(orgs: Sql, p: ReportPeriod): Sql;
   /** the subject's own condition for the period */
   where(p: ReportPeriod): Sql;
   dimensions: ReportDimensionSource[];
   measures: ReportMeasureSource[];
+  rollup?: ReportRollupSource;
   /** the console page listing the rows behind a figure with these dimension values, or null where no list shows them */
   link?(values: Record<string, string>, orgId: string, p: ReportPeriod, today: string): string | null;
 }

@@ -10,6 +10,7 @@ import { generate, type Tier } from './generate';
 import { generateMap } from './map';
 import { generateProjects } from './projects';
 import { closeDemoStatisticsYears } from './statistics';
+import { generateReports } from './reports';
 
 export const DEMO_PASSWORD = 'Dangjian@2026';
 
@@ -44,6 +45,8 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
     // the statistics years closed so far (the county's own closing of last year left to the user)
     await closeDemoStatisticsYears(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
+    // saved reports, one delivered monthly for the past year
+    await generateReports(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

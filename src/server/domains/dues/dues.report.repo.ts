@@ -9,7 +9,7 @@ import type { ReportSubjectSource } from '../../platform/report-subjects';
 export const duesReportSubject: ReportSubjectSource = {
   key: 'dues',
   label: '党费',
-  description: '开始至结束日期所在各月的党费账单（按账单所属月份，记在开具账单的党组织）；交纳率为已交账单占应交账单（应交金额大于零）的比例。',
+  description: '开始至结束日期所在各月的党费账单（按账单所属月份，记在开具账单的党组织）；交纳率为已交金额占应交金额的比例。',
   permission: 'dues.read',
   order: 20,
   from: (orgs) => sql`dues_bill b JOIN ${orgs} ON o.id = b.org_id`,
@@ -26,6 +26,18 @@ export const duesReportSubject: ReportSubjectSource = {
     { key: 'bills', label: '账单数', kind: 'count', unit: '笔', expr: sql`count(*)` },
     { key: 'due', label: '应交金额', kind: 'sum', unit: '元', expr: sql`sum(b.due_fen)`, divisor: 100 },
     { key: 'paid', label: '已交金额', kind: 'sum', unit: '元', expr: sql`coalesce(sum(b.due_fen) FILTER (WHERE b.paid_on IS NOT NULL), 0)`, divisor: 100 },
-    { key: 'pay_rate', label: '交纳率', kind: 'rate', unit: '%', expr: sql`count(*) FILTER (WHERE b.paid_on IS NOT NULL AND b.due_fen > 0)`, denominator: sql`count(*) FILTER (WHERE b.due_fen > 0)` },
+    { key: 'pay_rate', label: '交纳率（按金额）', kind: 'rate', unit: '%', expr: sql`coalesce(sum(b.due_fen) FILTER (WHERE b.paid_on IS NOT NULL), 0)`, denominator: sql`sum(b.due_fen)` },
   ],
+  // the dues rollups (per org and month, for the org's whole subtree) answer by 下级组织 and month
+  rollup: {
+    from: sql`dues_rollup r JOIN org o ON o.id = r.org_id`,
+    where: (p) => sql`r.month >= date_trunc('month', ${p.from}::date) AND r.month <= ${p.to}::date`,
+    dimensions: { month: () => sql`to_char(r.month, 'YYYY-MM')` },
+    measures: {
+      bills: { expr: sql`sum(r.bills)` },
+      due: { expr: sql`sum(r.due_fen)` },
+      paid: { expr: sql`sum(r.paid_fen)` },
+      pay_rate: { expr: sql`sum(r.paid_fen)`, denominator: sql`sum(r.due_fen)` },
+    },
+  },
 };

@@ -16,9 +16,13 @@ export const memberReportSubject: ReportSubjectSource = {
   description: '结束日期当天组织关系在所选组织及以下的党员；年龄按结束日期所在年份的周岁计算。',
   permission: 'member.read',
   order: 10,
-  from: (orgs) => sql`membership m JOIN ${orgs} ON o.id = m.org_id JOIN person p ON p.id = m.person_id`,
+  // a period ending today or later counts the present roll (the members on it, from the drill's covering index)
+  from: (orgs, p) => (p.current ? sql`person p JOIN ${orgs} ON o.id = p.org_id` : sql`membership m JOIN ${orgs} ON o.id = m.org_id JOIN person p ON p.id = m.person_id`),
   // on the roll at the end of the day (as the statistics count): a relation covering it that a 减少 that day did not close
-  where: (p) => sql`m.valid_from <= ${p.to}::date AND (m.valid_to IS NULL OR m.valid_to > ${p.to}::date
+  where: (p) =>
+    p.current
+      ? sql`p.is_current`
+      : sql`m.valid_from <= ${p.to}::date AND (m.valid_to IS NULL OR m.valid_to > ${p.to}::date
     OR (m.valid_to = ${p.to}::date AND NOT EXISTS (SELECT 1 FROM member_event x WHERE x.person_id = m.person_id AND x.direction = 'decrease' AND x.event_date = ${p.to}::date)))`,
   dimensions: [
     { key: 'sex', label: '性别', values: values(SEXES), expr: () => sql`p.sex` },

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { and, join, sql, type Sql } from '../../platform/sql';
-import type { ReportMeasureSource, ReportPeriod, ReportSubjectSource } from '../../platform/report-subjects';
+import type { ReportMeasureSource, ReportPeriod, ReportRollupSource, ReportSubjectSource } from '../../platform/report-subjects';
 
 // The report builder's query: a subject's rows in an org's subtree and the
 // viewer's scope, grouped by one or two dimensions, with the chosen
@@ -30,8 +30,30 @@ export async function runGrouped(
   const aggregates = o.measures.map((m) => (m.denominator ? sql`json_build_array((${m.expr})::float8, (${m.denominator})::float8)` : sql`json_build_array((${m.expr})::float8)`));
   return q.query<GroupedRow>(sql`
     SELECT ${key(o.rows)} AS r, ${key(o.cols)} AS c, json_build_array(${join(aggregates)}) AS m
-    FROM ${s.from(orgs)}
+    FROM ${s.from(orgs, o.period)}
     WHERE ${and([s.where(o.period), ...filters])}
+    GROUP BY 1, 2`);
+}
+
+/**
+ * The same grouping read from a subject's rollup (kept per org for its whole
+ * subtree): the org's own row (r = '__total') and, for 下级组织, each child's
+ * row by its path; the service takes the org's own members as the total less
+ * the children.
+ */
+export function rollupGrouped(q: Queryable, s: ReportRollupSource, o: { orgId: string; period: ReportPeriod; rows: string; cols?: string; measures: string[] }): Promise<GroupedRow[]> {
+  const byOrg = o.rows === 'org' || o.cols === 'org';
+  const key = (d: string | undefined) =>
+    d === undefined ? sql`NULL::text` : d === 'org' ? sql`CASE WHEN o.id = ${o.orgId}::uuid THEN '__total' ELSE o.path::text END` : sql`(${s.dimensions[d](o.period)})::text`;
+  const aggregates = o.measures.map((k) => {
+    const m = s.measures[k];
+    return m.denominator ? sql`json_build_array((${m.expr})::float8, (${m.denominator})::float8)` : sql`json_build_array((${m.expr})::float8)`;
+  });
+  const orgs = byOrg ? sql`(o.id = ${o.orgId}::uuid OR o.parent_id = ${o.orgId}::uuid)` : sql`o.id = ${o.orgId}::uuid`;
+  return q.query<GroupedRow>(sql`
+    SELECT ${key(o.rows)} AS r, ${key(o.cols)} AS c, json_build_array(${join(aggregates)}) AS m
+    FROM ${s.from}
+    WHERE ${and([orgs, s.where(o.period)])}
     GROUP BY 1, 2`);
 }
 

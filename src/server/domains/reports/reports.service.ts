@@ -3,7 +3,7 @@ import { can, type ActorContext } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
 import { AppError } from '../../platform/errors';
 import { ORG_DIMENSION, reportSubject, reportSubjects, type ReportMeasureSource, type ReportSubjectSource } from '../../platform/report-subjects';
-import { findOrgInScope, orgInScope, topOrgInScope } from '../../platform/scope';
+import { coversSubtree, findOrgInScope, orgInScope, topOrgInScope } from '../../platform/scope';
 import type { ReportDimension, ReportResult, ReportSpec, ReportSubject, SavedReport, SaveReportBody } from '../../../contracts/reports';
 import * as repo from './reports.repo';
 
@@ -80,13 +80,47 @@ function valueOf(m: ReportMeasureSource, parts: number[]): number {
 }
 const addParts = (a: number[] | undefined, b: number[]) => (a ? a.map((x, i) => x + (b[i] ?? 0)) : [...b]);
 
+/**
+ * Whether the subject's rollup answers the report: it has every dimension and
+ * measure asked, nothing is filtered, and the viewer sees the org's whole
+ * subtree (the rollup counts all of it).
+ */
+function fromRollup(ctx: ActorContext, s: ReportSubjectSource, org: { path: string }, spec: ReportSpec): boolean {
+  const r = s.rollup;
+  if (!r || Object.values(spec.filters).some((v) => v.length)) return false;
+  const dims = [spec.rows, spec.columns].filter((d): d is string => d !== undefined);
+  return dims.every((d) => d === 'org' || d in r.dimensions) && spec.measures.every((m) => m in r.measures) && coversSubtree(ctx.actor, s.permission, org);
+}
+
+/** Rollup rows as the raw grouping gives them: by 下级组织, the org's own members are its total less its children; otherwise the total. */
+function ownFromTotals(rows: repo.GroupedRow[], spec: ReportSpec): repo.GroupedRow[] {
+  const orgIsRow = spec.rows === 'org';
+  const orgIsCol = spec.columns === 'org';
+  if (!orgIsRow && !orgIsCol) return rows.map((g) => ({ ...g }));
+  const other = (g: repo.GroupedRow) => (orgIsRow ? g.c : g.r);
+  const orgKey = (g: repo.GroupedRow) => (orgIsRow ? g.r : g.c);
+  const own = new Map<string | null, number[][]>();
+  for (const g of rows) if (orgKey(g) === '__total') own.set(other(g), g.m.map((p) => [...p]));
+  for (const g of rows) {
+    if (orgKey(g) === '__total') continue;
+    const t = own.get(other(g));
+    if (t) g.m.forEach((p, i) => p.forEach((v, j) => (t[i][j] -= v)));
+  }
+  const selfRows = [...own.entries()]
+    .filter(([, m]) => m.some((p) => p.some((v) => Math.abs(v) > 1e-9)))
+    .map(([k, m]) => (orgIsRow ? { r: 'self', c: k, m } : { r: k, c: 'self', m }));
+  return [...rows.filter((g) => orgKey(g) !== '__total'), ...selfRows];
+}
+
 export async function runReport(deps: Deps, ctx: ActorContext, spec: ReportSpec): Promise<ReportResult> {
   const { s, d, rows: rowDim, cols: colDim, measures } = check(ctx, spec);
   const scope = orgInScope(ctx.actor, s.permission);
   const org = spec.orgId ? await findOrgInScope(deps.db, spec.orgId, scope) : await topOrgInScope(deps.db, scope);
   if (!org) throw new AppError('NOT_FOUND');
-  const period = { from: spec.from, to: spec.to };
-  const grouped = await repo.runGrouped(deps.db, s, { path: org.path, scope, period, rows: spec.rows, cols: spec.columns, measures, filters: spec.filters });
+  const period = { from: spec.from, to: spec.to, current: spec.to >= deps.clock.today() };
+  const grouped = fromRollup(ctx, s, org, spec)
+    ? ownFromTotals(await repo.rollupGrouped(deps.db, s.rollup!, { orgId: org.id, period, rows: spec.rows, cols: spec.columns, measures: spec.measures }), spec)
+    : await repo.runGrouped(deps.db, s, { path: org.path, scope, period, rows: spec.rows, cols: spec.columns, measures, filters: spec.filters });
 
   // the values of a dimension in order, with labels: a fixed list, the org's children, the period's months, or what was found
   const children = rowDim.key === 'org' || colDim?.key === 'org' ? await repo.childOrgs(deps.db, org.id, scope) : [];

@@ -6,3 +6,4 @@ export { listPendingLostContactDecisions } from './transfer.mobile';
 export { scopeBetween } from './transfer.policy';
 export { registerTransferWorkbench } from './transfer.workbench';
 export { transferWarningDetector } from './transfer.warnings';
+export { transferReportSubject } from './transfer.report.repo';

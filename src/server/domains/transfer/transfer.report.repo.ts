@@ -1,0 +1,28 @@
+import { sql } from '../../platform/sql';
+import { TRANSFER_KINDS, TRANSFER_STATUSES } from '../../../contracts/transfer';
+import type { ReportSubjectSource } from '../../platform/report-subjects';
+
+// 组织关系转接 as a report-builder subject: the letters issued in the period
+// by the subtree's orgs (counted for the sending org; an incoming paper
+// letter for the receiving one), with how they ended.
+
+const values = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
+
+export const transferReportSubject: ReportSubjectSource = {
+  key: 'transfers',
+  label: '组织关系转接',
+  description: '开始至结束日期之间开具的组织关系介绍信（记在转出的党组织；外来介绍信记在接收的党组织）；办结率为已接收的占开具的比例。',
+  permission: 'transfer.read',
+  order: 40,
+  from: (orgs) => sql`transfer tr JOIN ${orgs} ON o.id = CASE WHEN tr.kind = 'incoming' THEN tr.to_org_id ELSE tr.from_org_id END`,
+  where: (p) => sql`tr.issued_on BETWEEN ${p.from}::date AND ${p.to}::date`,
+  dimensions: [
+    { key: 'kind', label: '转接类型', values: values(TRANSFER_KINDS), expr: () => sql`tr.kind` },
+    { key: 'status', label: '办理状态', values: values(TRANSFER_STATUSES), expr: () => sql`tr.status` },
+    { key: 'month', label: '月份', values: null, expr: () => sql`to_char(tr.issued_on, 'YYYY-MM')` },
+  ],
+  measures: [
+    { key: 'letters', label: '介绍信', kind: 'count', unit: '份', expr: sql`count(*)` },
+    { key: 'accepted_rate', label: '办结率', kind: 'rate', unit: '%', expr: sql`count(*) FILTER (WHERE tr.status = 'accepted')`, denominator: sql`count(*)` },
+  ],
+};
