@@ -39,32 +39,32 @@ describe('自定义报表', () => {
       expect((await download).suggestedFilename()).toBe('党员统计表.pdf');
 
       await page.getByRole('button', { name: /保\s*存/ }).click();
-      await page.getByLabel('报表名称').fill('各乡镇党员性别');
+      await page.getByLabel('报表名称').fill('各乡镇党员男女人数');
       await page.getByRole('dialog').getByRole('button', { name: /保\s*存/ }).click();
       await page.waitForURL((u) => u.searchParams.get('tab') === 'saved');
-      const row = page.getByTestId('saved-reports').getByRole('row').filter({ hasText: '各乡镇党员性别' });
+      const row = page.getByTestId('saved-reports').getByRole('row').filter({ hasText: '各乡镇党员男女人数' });
       await row.getByRole('button', { name: /定期发送/ }).click();
       await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
       await row.getByText(/每月 · Excel · 下次 \d{4}-\d{2}-01/).waitFor();
-      const saved = await h.db.one<{ next_run_on: string }>(sql`SELECT to_char(next_run_on, 'YYYY-MM-DD') AS next_run_on FROM saved_report WHERE name = '各乡镇党员性别'`);
+      const saved = await h.db.one<{ next_run_on: string }>(sql`SELECT to_char(next_run_on, 'YYYY-MM-DD') AS next_run_on FROM saved_report WHERE name = '各乡镇党员男女人数'`);
 
       // the month is over: the delivery job runs on the first day of the next
       // (the demo's own monthly dues report is delivered in the same run)
       expect(await deliverScheduledReports({ ...h.deps, clock: fixedClock(`${saved.next_run_on}T01:00:00Z`) })).toBeGreaterThanOrEqual(1);
-      const delivery = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM report_delivery d JOIN saved_report r ON r.id = d.saved_report_id WHERE r.name = '各乡镇党员性别'`);
+      const delivery = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM report_delivery d JOIN saved_report r ON r.id = d.saved_report_id WHERE r.name = '各乡镇党员男女人数'`);
       expect(delivery.n).toBe(1);
       await page.reload();
       await page.getByRole('button', { name: /通知，\d+ 条未读/ }).click();
-      const note = page.locator('.ant-popover').getByText(/定期报表已生成：各乡镇党员性别/);
+      const note = page.locator('.ant-popover').getByText(/定期报表已生成：各乡镇党员男女人数/);
       await note.waitFor();
       await screenshot(page, 'reports-notification');
       await page.locator('.ant-popover').getByRole('button', { name: '查看' }).first().click();
       await page.waitForURL((u) => u.searchParams.get('tab') === 'deliveries');
-      const delivered = page.getByTestId('deliveries').getByRole('row').filter({ hasText: '各乡镇党员性别' });
+      const delivered = page.getByTestId('deliveries').getByRole('row').filter({ hasText: '各乡镇党员男女人数' });
       await delivered.waitFor();
       const file = page.waitForEvent('download');
       await delivered.getByRole('button', { name: /下\s*载/ }).click();
-      expect((await file).suggestedFilename()).toMatch(/^各乡镇党员性别（\d{4}年\d{1,2}月）\.xlsx$/);
+      expect((await file).suggestedFilename()).toMatch(/^各乡镇党员男女人数（\d{4}年\d{1,2}月）\.xlsx$/);
     } finally {
       await context.close();
     }
