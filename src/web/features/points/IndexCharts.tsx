@@ -1,33 +1,10 @@
-import { useEffect, useRef } from 'react';
-import * as echarts from 'echarts/core';
-import { LineChart, RadarChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
+import { EChart as Chart } from '../../shared/EChart';
 
-// ECharts imported piece by piece (radar and line, SVG renderer): the index
-// page's trend and the portrait's radar against the peers' median.
-
-echarts.use([LineChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, SVGRenderer]);
+// The index page's trend and the portrait's radar against the peers' median.
 
 const RED = '#c8102e';
 const GOLD = '#d4a017';
-
-function Chart({ option, height, label }: { option: EChartsCoreOption; height: number; label: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
-    chart.setOption(option);
-    const ro = new ResizeObserver(() => chart.resize());
-    ro.observe(ref.current);
-    return () => {
-      ro.disconnect();
-      chart.dispose();
-    };
-  }, [option]);
-  return <div ref={ref} role="img" aria-label={label} style={{ width: '100%', height }} />;
-}
 
 export function TrendChart({ points }: { points: Array<{ label: string; value: number | null }> }) {
   const option: EChartsCoreOption = {
