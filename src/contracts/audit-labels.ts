@@ -134,6 +134,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
 
 export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   person: '党员/人员',
+  saved_report: '自定义报表',
   dev_file: '发展档案',
   org: '组织',
   account: '账号',

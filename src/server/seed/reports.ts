@@ -3,6 +3,7 @@ import { actorOf } from '../domains/member';
 import { deliverScheduledReports, saveReport, scheduleReport } from '../domains/reports';
 import { fixedClock } from '../platform/clock';
 import { sql } from '../platform/sql';
+import { registerReportSubjects } from '../report-subjects';
 
 // The demo county's saved reports: a shared one on its members' structure,
 // and a monthly dues report delivered to the organisation department for each
@@ -16,6 +17,8 @@ const firstOfMonth = (day: string, back: number) => {
 };
 
 export async function generateReports(deps: Deps, o: { rootId: string; accountId: string; today: string }) {
+  // the first start seeds before the app (which registers the subjects) is built
+  registerReportSubjects();
   const actor = await actorOf(deps, o.accountId);
   const ctx = { requestId: 'seed', ip: null, actor };
   const year = `${o.today.slice(0, 4)}-01-01`;

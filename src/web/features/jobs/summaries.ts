@@ -14,6 +14,7 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
     const p = MemberImportReport.safeParse(raw);
     return p.success ? `新增 ${p.data.created} 人，已存在而跳过 ${p.data.skipped} 人，有错误 ${new Set(p.data.errors.map((e) => e.row)).size} 行` : '导入已完成';
   },
+  'reports.deliver': (r) => `生成并发送定期报表 ${num(r.delivered)} 份`,
   'org.term_reminders': (r) => `${num(r.committees)} 个班子任期将满或已满，发出提醒 ${num(r.notified)} 条`,
   'development.deadlines': (r) => `重算 ${num(r.files)} 份发展档案的期限，${num(r.deadlines)} 个期限临近或已逾期，发出提醒 ${num(r.notified)} 条`,
   'dues.monthly_bills': (r) => {
