@@ -2,6 +2,7 @@ import type { Deps } from '../deps';
 import { actorOf } from '../domains/member';
 import { deliverScheduledReports, saveReport, scheduleReport } from '../domains/reports';
 import { fixedClock } from '../platform/clock';
+import { addMonths } from '../platform/dates';
 import { sql } from '../platform/sql';
 import { registerReportSubjects } from '../report-subjects';
 
@@ -10,11 +11,7 @@ import { registerReportSubjects } from '../report-subjects';
 // of the last twelve months (each on the first of the month, read but the
 // latest).
 
-const firstOfMonth = (day: string, back: number) => {
-  const [y, m] = day.split('-').map(Number);
-  const t = y * 12 + (m - 1) - back;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01`;
-};
+const firstOfMonth = (day: string, back: number) => addMonths(`${day.slice(0, 7)}-01`, -back);
 
 export async function generateReports(deps: Deps, o: { rootId: string; accountId: string; today: string }) {
   // the first start seeds before the app (which registers the subjects) is built

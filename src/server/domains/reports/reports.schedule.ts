@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { auditInTx } from '../../platform/audit';
 import type { ActorContext } from '../../platform/actor';
+import { addDays, addMonths } from '../../platform/dates';
 import { AppError } from '../../platform/errors';
 import type { JobContext } from '../../platform/jobs';
 import type { ReportDelivery, SavedReport, ScheduleReportBody } from '../../../contracts/reports';
@@ -19,21 +20,15 @@ import { runReport, toSaved } from './reports.service';
 
 const MONTHS = { monthly: 1, quarterly: 3 } as const;
 
-const pad = (n: number) => String(n).padStart(2, '0');
 /** The first day of the month `months` after the month of `day`. */
-function addMonths(day: string, months: number): string {
-  const [y, m] = day.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  return `${Math.floor(total / 12)}-${pad((total % 12) + 1)}-01`;
-}
-const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const monthStart = (day: string, months: number) => addMonths(`${day.slice(0, 7)}-01`, months);
 
 /** The first period start after `today` (a month's first day; a quarter's for quarterly). */
 export function nextPeriodStart(today: string, frequency: 'monthly' | 'quarterly'): string {
-  const next = addMonths(today, 1);
+  const next = monthStart(today, 1);
   if (frequency === 'monthly') return next;
   const m = Number(next.slice(5, 7));
-  return addMonths(next, (3 - ((m - 1) % 3)) % 3);
+  return monthStart(next, (3 - ((m - 1) % 3)) % 3);
 }
 
 export async function scheduleReport(deps: Deps, ctx: ActorContext, id: string, body: ScheduleReportBody): Promise<SavedReport> {
@@ -61,8 +56,8 @@ export async function deliverScheduledReports(deps: Deps, job?: Pick<JobContext,
       let start = r.next_run_on!;
       // the periods ended since the last delivery, at most a year of them
       for (let n = 0; start <= today && n < 12; n++) {
-        const from = addMonths(start, -MONTHS[frequency]);
-        const to = dayBefore(start);
+        const from = monthStart(start, -MONTHS[frequency]);
+        const to = addDays(start, -1);
         const label = frequency === 'monthly' ? `${from.slice(0, 4)}年${Number(from.slice(5, 7))}月` : `${from.slice(0, 4)}年第${Math.floor((Number(from.slice(5, 7)) - 1) / 3) + 1}季度`;
         const title = `${r.name}（${label}）`;
         let file: ReportFile | null = null;
@@ -87,7 +82,7 @@ export async function deliverScheduledReports(deps: Deps, job?: Pick<JobContext,
         } else {
           await deps.notify.notify(t, r.owner_id, { kind: 'report', title: `定期报表未能生成：${title}`, body: failure ?? '', link: '/admin/reports' });
         }
-        start = addMonths(start, MONTHS[frequency]);
+        start = monthStart(start, MONTHS[frequency]);
       }
       await repo.advanceSchedule(t, r.id, start);
     }

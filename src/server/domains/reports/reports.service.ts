@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { can, type ActorContext } from '../../platform/actor';
 import { auditInTx } from '../../platform/audit';
+import { addMonths } from '../../platform/dates';
 import { AppError } from '../../platform/errors';
 import { ORG_DIMENSION, reportSubject, reportSubjects, type ReportMeasureSource, type ReportSubjectSource } from '../../platform/report-subjects';
 import { coversSubtree, findOrgInScope, orgInScope, topOrgInScope } from '../../platform/scope';
@@ -60,14 +61,7 @@ function check(ctx: ActorContext, spec: ReportSpec) {
 /** The months from `from` to `to` as YYYY-MM. */
 function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number);
-  const end = to.slice(0, 7);
-  for (let i = 0; i < 600; i++) {
-    const key = `${y}-${String(m).padStart(2, '0')}`;
-    if (key > end) break;
-    out.push(key);
-    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
-  }
+  for (let m = `${from.slice(0, 7)}-01`; m.slice(0, 7) <= to.slice(0, 7); m = addMonths(m, 1)) out.push(m.slice(0, 7));
   return out;
 }
 
@@ -224,6 +218,5 @@ export async function saveReport(deps: Deps, ctx: ActorContext, body: SaveReport
     await auditInTx(t, ctx, { action: 'report.save', objectType: 'saved_report', objectId: id, orgId: org.id, detail: { name: body.name, subject: s.key, shared: body.shared } });
     return id;
   });
-  const saved = (await listReports(deps, ctx)).items.find((r) => r.id === id)!;
-  return saved;
+  return toSaved((await repo.ownSaved(deps.db, id, ctx.actor.accountId))!, ctx.actor.accountId);
 }
