@@ -35,19 +35,33 @@ export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; t
   });
   const months: string[] = [];
   for (let m = first; m <= current; m = addMonthsTo(m, 1)) months.push(m);
-  // month by month (memory stays bounded at city tier): the real generator, then that month's payments
+  // month by month (memory stays bounded at city tier): the real generator and that month's payments
+  // drawn in one transaction; the payments written in the next, on another connection while the
+  // following month's bills are generated (B13, a fresh start). The writes stay in month order, so
+  // each member's ledger chain runs in the order of its entry ids.
+  type Entry = { person: string; org: string; region: string | null; bill: string; amount: number; method: string; paidOn: string; key: string; prev: string; hash: string };
+  const writeEntries = (entries: Entry[]) => db.tx(async (t: Queryable) => {
+    for (let i = 0; i < entries.length; i += 5000) {
+      const b = entries.slice(i, i + 5000);
+      await t.exec(sql`INSERT INTO dues_entry (person_id, org_id, region_key, bill_id, kind, amount_fen, method, paid_on, idempotency_key, prev_hash, hash, note)
+        SELECT p, o, r, bi, 'payment', a, m, d, k, ph, h, '演示数据' FROM unnest(${b.map((x) => x.person)}::uuid[], ${b.map((x) => x.org)}::uuid[], ${b.map((x) => x.region)}::uuid[],
+          ${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.amount)}::bigint[], ${b.map((x) => x.method)}::text[], ${b.map((x) => x.paidOn)}::date[], ${b.map((x) => x.key)}::text[],
+          ${b.map((x) => x.prev)}::text[], ${b.map((x) => x.hash)}::text[]) AS t(p, o, r, bi, a, m, d, k, ph, h)`);
+      await t.exec(sql`UPDATE dues_bill d SET paid_on = t.d FROM unnest(${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.paidOn)}::date[]) AS t(bi, d) WHERE d.id = t.bi`);
+    }
+  });
   const prevHash = new Map<string, string>();
   let billCount = 0;
   let entryCount = 0;
+  let written: Promise<void> = Promise.resolve();
   for (const month of months) {
-    await db.tx(async (t: Queryable) => {
+    const entries = await db.tx(async (t: Queryable) => {
       await generateBills(t, opts.rootPath, month);
       const bills = await t.query<{ id: string; person_id: string; org_id: string; region_key: string | null; due_fen: number }>(sql`
         SELECT b.id, b.person_id, b.org_id, b.region_key, b.due_fen::int AS due_fen
         FROM dues_bill b JOIN org o ON o.id = b.org_id WHERE b.month = ${`${month}-01`}::date AND o.path <@ ${opts.rootPath}::ltree AND b.due_fen > 0 ORDER BY b.person_id`);
       billCount += bills.length;
-      type Entry = { person: string; org: string; region: string | null; bill: string; amount: number; method: string; paidOn: string; key: string; prev: string; hash: string };
-      const entries: Entry[] = [];
+      const out: Entry[] = [];
       const isCurrent = month === current;
       for (const b of bills) {
         const behind = arrears.get(b.person_id);
@@ -60,20 +74,17 @@ export async function generateDues(db: Db, rng: Rng, opts: { rootPath: string; t
         const prev = prevHash.get(b.person_id) ?? 'genesis';
         const e = { personId: b.person_id, billId: b.id, kind: 'payment', amountFen: b.due_fen, method: rng.chance(0.7) ? 'transfer' : 'cash', paidOn, key: `seed:${b.id}` };
         const hash = entryHash(prev, e);
-        entries.push({ person: b.person_id, org: b.org_id, region: b.region_key, bill: b.id, amount: b.due_fen, method: e.method, paidOn, key: e.key, prev, hash });
+        out.push({ person: b.person_id, org: b.org_id, region: b.region_key, bill: b.id, amount: b.due_fen, method: e.method, paidOn, key: e.key, prev, hash });
         prevHash.set(b.person_id, hash);
       }
-      entryCount += entries.length;
-      for (let i = 0; i < entries.length; i += 5000) {
-        const b = entries.slice(i, i + 5000);
-        await t.exec(sql`INSERT INTO dues_entry (person_id, org_id, region_key, bill_id, kind, amount_fen, method, paid_on, idempotency_key, prev_hash, hash, note)
-          SELECT p, o, r, bi, 'payment', a, m, d, k, ph, h, '演示数据' FROM unnest(${b.map((x) => x.person)}::uuid[], ${b.map((x) => x.org)}::uuid[], ${b.map((x) => x.region)}::uuid[],
-            ${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.amount)}::bigint[], ${b.map((x) => x.method)}::text[], ${b.map((x) => x.paidOn)}::date[], ${b.map((x) => x.key)}::text[],
-            ${b.map((x) => x.prev)}::text[], ${b.map((x) => x.hash)}::text[]) AS t(p, o, r, bi, a, m, d, k, ph, h)`);
-        await t.exec(sql`UPDATE dues_bill d SET paid_on = t.d FROM unnest(${b.map((x) => x.bill)}::uuid[], ${b.map((x) => x.paidOn)}::date[]) AS t(bi, d) WHERE d.id = t.bi`);
-      }
+      return out;
     });
+    entryCount += entries.length;
+    const next = written.then(() => writeEntries(entries));
+    next.catch(() => undefined); // awaited below; a failure meanwhile is not an unhandled rejection
+    written = next;
   }
+  await written;
   await db.tx((t) => rebuildRollups(t, months));
   return { bills: billCount, entries: entryCount };
 }

@@ -329,18 +329,18 @@ export async function generate(db: Db, cipher: FieldCipher, opts: { tier: Tier; 
     progress('组织关系转接', moved.letters, moved.letters);
   }
 
-  // -- dues: three years of bases, bills and payments (the city tier has none yet: 10.8 M bills)
-  if (shape.duesMonths) {
-    // the first two people of the first branch (the demo's member1 is one of them) owe last month and this
-    const owing = new Set((people.get(branches[0].id) ?? []).slice(0, 2));
-    const dues = await generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths, owing });
-    progress('党费', dues.entries, dues.bills);
-  }
-  // -- 三会一课: years of organisational life with realistic gaps, and the rest of this year planned
-  if (shape.meetingYears) {
-    const m = await generateMeetings(db, rng, { rootPath: root.path, today, years: shape.meetingYears, planAhead: true });
-    progress('三会一课', m.meetings, m.meetings);
-  }
+  // -- dues (three years of bases, bills and payments; the city tier has none yet: 10.8 M bills) and
+  // 三会一课 (years of organisational life with realistic gaps, the rest of this year planned) touch
+  // no common table: they are written at once on two connections (B13, a fresh start), each with
+  // its own random stream so that the data does not depend on how the two interleave
+  // the first two people of the first branch (the demo's member1 is one of them) owe last month and this
+  const owing = new Set((people.get(branches[0].id) ?? []).slice(0, 2));
+  const [dues, meetings] = await Promise.all([
+    shape.duesMonths ? generateDues(db, rng, { rootPath: root.path, today, months: shape.duesMonths, owing }) : null,
+    shape.meetingYears ? generateMeetings(db, new Rng(opts.seed * 17 + 13), { rootPath: root.path, today, years: shape.meetingYears, planAhead: true }) : null,
+  ]);
+  if (dues) progress('党费', dues.entries, dues.bills);
+  if (meetings) progress('三会一课', meetings.meetings, meetings.meetings);
   // -- 积分: the branches' rules passed three years ago, the last six months' facts awarded through the ledger, the earlier ones left to a job (secretary1's branch has its rules)
   let pointsBackfill: PointsBackfill | null = null;
   if (shape.pointMonths) {

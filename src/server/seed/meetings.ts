@@ -95,7 +95,7 @@ export async function generateMeetings(db: Db, rng: Rng, opts: { rootPath: strin
         ${held.map((r) => r.locked)}::boolean[], ${held.map((r) => r.heldOn)}::date[]) AS t(id, a, s, r, l, h)`);
   }
   // host and recorder: the branch secretary and another committee member (or a member) of the org
-  await db.exec(sql`UPDATE meeting m SET host_person_id = h.person_id, host_name = h.name, recorder_person_id = COALESCE(r.person_id, h.person_id), recorder_name = COALESCE(r.name, h.name)
+  const hosts = db.exec(sql`UPDATE meeting m SET host_person_id = h.person_id, host_name = h.name, recorder_person_id = COALESCE(r.person_id, h.person_id), recorder_name = COALESCE(r.name, h.name)
     FROM org o
     CROSS JOIN LATERAL (SELECT p.id AS person_id, p.name FROM person p LEFT JOIN committee_post cp ON cp.person_id = p.id AND cp.post = 'secretary'
       WHERE p.org_id = CASE WHEN o.type = 'party_group' THEN o.parent_id ELSE o.id END AND p.is_current ORDER BY cp.person_id IS NULL, p.name_pinyin, p.id LIMIT 1) h
@@ -103,14 +103,15 @@ export async function generateMeetings(db: Db, rng: Rng, opts: { rootPath: strin
       ORDER BY p.name_pinyin DESC, p.id LIMIT 1) r ON true
     WHERE o.id = m.org_id AND m.status = 'held' AND o.path <@ ${opts.rootPath}::ltree`);
   // attendees of held meetings from the roll; attendance drawn from a hash of member and meeting: ~86 % present, ~6 % on approved leave
-  const draw = sql`abs(hashtextextended(p.id_no_masked || p.name || to_char(m.held_on, 'YYYYMMDD') || m.type, ${rng.int(1, 1_000_000)})) % 100`;
-  const attendees = await db.exec(sql`INSERT INTO meeting_attendee (meeting_id, person_id, person_name, kind, can_vote, attendance, method, signed_at, leave_status, leave_reason)
+  // (on another connection while the hosts are written: neither reads what the other writes)
+  const salt = rng.int(1, 1_000_000);
+  const attendees = db.exec(sql`INSERT INTO meeting_attendee (meeting_id, person_id, person_name, kind, can_vote, attendance, method, signed_at, leave_status, leave_reason)
     SELECT m.id, p.id, p.name, x.kind, x.vote,
-      CASE WHEN ${draw} < 86 THEN 'present' ELSE 'absent' END,
-      CASE WHEN ${draw} < 86 THEN (CASE WHEN ${draw} < 26 THEN 'qr' WHEN ${draw} < 30 THEN 'room' ELSE 'marked' END) END,
-      CASE WHEN ${draw} < 86 THEN m.starts_at END,
-      CASE WHEN ${draw} BETWEEN 86 AND 91 THEN 'approved' END,
-      CASE WHEN ${draw} BETWEEN 86 AND 91 THEN '外出务工' END
+      CASE WHEN h.draw < 86 THEN 'present' ELSE 'absent' END,
+      CASE WHEN h.draw < 86 THEN (CASE WHEN h.draw < 26 THEN 'qr' WHEN h.draw < 30 THEN 'room' ELSE 'marked' END) END,
+      CASE WHEN h.draw < 86 THEN m.starts_at END,
+      CASE WHEN h.draw BETWEEN 86 AND 91 THEN 'approved' END,
+      CASE WHEN h.draw BETWEEN 86 AND 91 THEN '外出务工' END
     FROM meeting m JOIN org o ON o.id = m.org_id
     JOIN LATERAL (
       SELECT p.id FROM party_group_member g JOIN person p ON p.id = g.person_id AND p.is_current WHERE o.type = 'party_group' AND g.group_org_id = o.id
@@ -118,9 +119,11 @@ export async function generateMeetings(db: Db, rng: Rng, opts: { rootPath: strin
       UNION ALL SELECT p.id FROM person p WHERE o.type <> 'party_group' AND m.type <> 'committee_meeting' AND p.org_id = o.id AND p.is_current
     ) ids ON true
     JOIN person p ON p.id = ids.id
+    CROSS JOIN LATERAL (SELECT abs(hashtextextended(p.id_no_masked || p.name || to_char(m.held_on, 'YYYYMMDD') || m.type, ${salt})) % 100 AS draw) h
     CROSS JOIN LATERAL (SELECT CASE WHEN m.type = 'committee_meeting' THEN 'invited' WHEN p.status = 'full' THEN 'member' ELSE 'probationary' END AS kind, m.type = 'committee_meeting' OR p.status = 'full' AS vote) x
     WHERE m.status = 'held' AND o.path <@ ${opts.rootPath}::ltree
     ON CONFLICT DO NOTHING`);
+  const [, attendeeCount] = await Promise.all([hosts, attendees]);
   // 民主评议党员: each held review grades its members (优秀 ~15 %, 基本合格 ~2 %, the rest 合格)
   await db.exec(sql`INSERT INTO member_review (person_id, year, org_id, meeting_id, grade)
     SELECT a.person_id, extract(year FROM m.held_on)::int, m.org_id, m.id,
@@ -129,5 +132,5 @@ export async function generateMeetings(db: Db, rng: Rng, opts: { rootPath: strin
     WHERE m.type = 'democratic_review' AND m.status = 'held' AND a.kind <> 'visitor' AND o.path <@ ${opts.rootPath}::ltree
     ON CONFLICT DO NOTHING`);
   await rebuildAllMeetingRollups(db);
-  return { meetings: rows.length, attendees };
+  return { meetings: rows.length, attendees: attendeeCount };
 }

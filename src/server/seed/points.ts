@@ -75,11 +75,23 @@ export async function generatePoints(
   let facts: PointFact[] = [];
   for (const s of [duesPointSource, meetingPointSource, developmentPointSource]) facts = facts.concat((await s.facts(db, startMonth, opts.today)).filter((f) => f.orgPath === opts.rootPath || f.orgPath.startsWith(`${opts.rootPath}.`)));
   facts.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : a.factDate < b.factDate ? -1 : a.factDate > b.factDate ? 1 : a.sourceId < b.sourceId ? -1 : 1));
-  let awards = 0;
+  // Two halves at once on two connections (B13, a fresh start), split between two members: each
+  // member's facts stay in one half, in date order, so the chains are as one run leaves them. The
+  // branch pools (unchained, never locked) exist beforehand, so the halves never create one together;
+  // member accounts are locked in id order and rollup rows in (org, month) order, as the daily job does.
+  const orgs = [...new Set(facts.map((f) => f.orgId))].sort();
+  await db.exec(sql`INSERT INTO point_account (kind, org_id) SELECT 'pool', o FROM unnest(${orgs}::uuid[]) AS o ON CONFLICT (org_id) WHERE kind = 'pool' DO NOTHING`);
+  let cut = Math.floor(facts.length / 2);
+  while (cut > 0 && cut < facts.length && facts[cut].personId === facts[cut - 1].personId) cut++;
   const now = new Date(`${opts.today}T04:00:00Z`);
-  for (let i = 0; i < facts.length; i += BATCH) {
-    for (const o of await awardFactsIn(db, now, facts.slice(i, i + BATCH))) if (o === 'awarded') awards++;
-  }
+  const award = async (part: PointFact[]) => {
+    let n = 0;
+    for (let i = 0; i < part.length; i += BATCH) {
+      for (const o of await awardFactsIn(db, now, part.slice(i, i + BATCH))) if (o === 'awarded') n++;
+    }
+    return n;
+  };
+  const awards = (await Promise.all([award(facts.slice(0, cut)), award(facts.slice(cut))])).reduce((a, b) => a + b, 0);
   const backfill = historyStart < startMonth ? { from: historyStart, to: new Date(Date.parse(`${startMonth}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10) } : null;
   return { branches: passed.length, awards, backfill };
 }
