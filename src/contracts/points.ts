@@ -105,6 +105,7 @@ export const ListPointEntriesQuery = PageQuery.extend({
   from: IsoDate.optional(),
   to: IsoDate.optional(),
   kind: z.enum(keysOf(POINT_TXN_KINDS)).optional(),
+  item: PointItemKeyEnum.optional(),
 });
 export type ListPointEntriesQuery = z.infer<typeof ListPointEntriesQuery>;
 

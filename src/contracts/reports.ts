@@ -39,7 +39,7 @@ export const ReportSubjects = z.object({ items: z.array(ReportSubject) });
 export type ReportSubjects = z.infer<typeof ReportSubjects>;
 
 /** The permissions of the registered subjects (the menu shows 自定义报表 with any of them; a test keeps the list true). */
-export const REPORT_SUBJECT_PERMISSIONS: Permission[] = ['member.read', 'dues.read', 'meeting.read', 'transfer.read'];
+export const REPORT_SUBJECT_PERMISSIONS: Permission[] = ['member.read', 'development.read', 'dues.read', 'meeting.read', 'transfer.read', 'points.read'];
 
 const key = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: '格式不正确' });
 

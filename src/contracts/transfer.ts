@@ -96,6 +96,12 @@ export const ListTransfersQuery = PageQuery.extend({
   /** one member's letters (the member detail page) */
   personId: z.uuid().optional(),
   q: Text.pipe(z.string().max(50)).optional(),
+  kind: TransferKindEnum.optional(),
+  /** issued on these days (the letters behind a figure of the report builder) */
+  issuedFrom: IsoDate.optional(),
+  issuedTo: IsoDate.optional(),
+  /** any: letters sent or received by orgId's subtree; recorded: those recorded there (by the sending org, an incoming paper letter by the receiving one), as the report builder counts them */
+  orgRole: z.enum(['any', 'recorded']).optional(),
 });
 export type ListTransfersQuery = z.infer<typeof ListTransfersQuery>;
 

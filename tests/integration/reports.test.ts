@@ -6,7 +6,7 @@ import { rebuildRollups as rebuildDuesRollups } from '../../src/server/domains/d
 import { REPORT_SUBJECT_PERMISSIONS, type ReportDelivery, type ReportResult, type ReportSubject, type SavedReport } from '../../src/contracts/reports';
 import { reportSubjects } from '../../src/server/platform/report-subjects';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
-import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { heldMeeting } from '../helpers/index-world';
 import { pdfText } from '../helpers/pdf';
 import { docxText } from '../helpers/docx';
@@ -63,7 +63,7 @@ const table = (x: ReportResult) => x.rows.map((row) => [row.label, ...row.cells.
 describe('自定义报表', () => {
   it('offers the subjects the viewer may count, with their dimensions and measures', async () => {
     const subjects = (await county.get('/api/v1/reports/subjects')).json().items as ReportSubject[];
-    expect(subjects.map((s) => s.key)).toEqual(['members', 'dues', 'meetings', 'transfers']);
+    expect(subjects.map((s) => s.key)).toEqual(['members', 'development', 'dues', 'meetings', 'transfers', 'points']);
     // the menu's list of the subjects' permissions holds every registered subject's
     for (const s of reportSubjects()) expect(REPORT_SUBJECT_PERMISSIONS, s.key).toContain(s.permission);
     expect(subjects[0].dimensions[0]).toEqual({ key: 'org', label: '下级组织', values: null });
@@ -137,6 +137,105 @@ describe('自定义报表', () => {
     const attendance = await run(county, { subject: 'meetings', rows: 'org', measures: ['meetings', 'attendance_rate'], from: '2026-10-01', to: '2026-11-30' });
     expect(table(attendance)).toEqual([['报表甲支部', 1, 50], ['报表乙支部', 1, 100]]);
     expect(attendance.total).toEqual([2, 66.7]);
+  });
+
+  it('links each dues, meetings and transfers figure to the list behind it, where a list shows exactly those rows', async () => {
+    const dues = await run(county, { subject: 'dues', rows: 'month', columns: 'standing', measures: ['bills'], from: '2026-10-01', to: '2026-11-30' });
+    expect(dues.columns.map((c) => c.key)).toEqual(['paid', 'unpaid', 'exempt']);
+    // 党费账单 lists a month's unpaid bills or all of them; paid ones it lists with the exempt (no exact list)
+    expect(dues.rows[0].cells.map((c) => c.link)).toEqual([null, `/admin/dues/bills?orgId=${r.id}&month=2026-10&status=unpaid`, null]);
+    const byOrg = await run(county, { subject: 'dues', rows: 'org', measures: ['bills'], from: '2026-11-01', to: '2026-11-30', filters: { category: ['in_service'] } });
+    expect(byOrg.rows[0].cells[0].link).toBeNull(); // the list has no category filter
+    const november = await run(county, { subject: 'dues', rows: 'org', measures: ['bills'], from: '2026-11-01', to: '2026-11-30' });
+    expect(november.rows[1].cells[0].link).toBe(`/admin/dues/bills?orgId=${b.id}&month=2026-11&status=all`);
+    // over two months no single month's list is behind an org's figure
+    expect((await run(county, { subject: 'dues', rows: 'org', measures: ['bills'], from: '2026-10-01', to: '2026-11-30' })).rows[0].cells[0].link).toBeNull();
+
+    const meetings = await run(county, { subject: 'meetings', rows: 'type', columns: 'month', measures: ['meetings'], from: '2026-10-05', to: '2026-11-30' });
+    const assembly = meetings.rows.find((row) => row.key === 'branch_assembly')!;
+    expect(meetings.columns.map((c) => c.key)).toEqual(['2026-10', '2026-11']);
+    expect(assembly.cells[0].link).toBe(`/admin/meetings?orgId=${r.id}&status=held&from=2026-10-05&to=2026-10-31&type=branch_assembly`);
+    const meetingsByOrg = await run(county, { subject: 'meetings', rows: 'org', measures: ['meetings'], from: '2026-10-01', to: '2026-11-30' });
+    expect(meetingsByOrg.rows[0].cells[0].link).toBe(`/admin/meetings?orgId=${a.id}&status=held&from=2026-10-01&to=2026-11-30`);
+    // the list behind it holds the one meeting counted
+    const listed = await county.get(`/api/v1/meetings?orgId=${a.id}&status=held&from=2026-10-01&to=2026-11-30`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().total).toBe(meetingsByOrg.rows[0].cells[0].value);
+
+    const transfers = await run(county, { subject: 'transfers', rows: 'org', columns: 'status', measures: ['letters'], from: '2026-10-01', to: '2026-11-30' });
+    const accepted = transfers.columns.findIndex((c) => c.key === 'accepted');
+    expect(transfers.rows[0].cells[accepted].link).toBe(`/admin/transfers?view=all&orgId=${a.id}&orgRole=recorded&issuedFrom=2026-10-01&issuedTo=2026-11-30&status=accepted`);
+  });
+
+  it('counts development files, admissions and conversions in the period, and awards and deductions of points, with the lists behind them', async () => {
+    // a county of its own (the other tests count members of R): X and Y
+    //   c1 in X: applied and admitted (step 17) on 2026-06-01; c2 in X: an activist since 2025-05-01
+    //   c3 in Y: applied, admitted and converted (step 24) on 2026-02-01; c4 in Y: applied 2024-03-01, withdrew 2025-06-30
+    const r2 = await makeRoot(h.deps, '发展积分测试县委');
+    const x = await makeOrg(h.deps, r2, 'branch', '测试丙支部');
+    const y = await makeOrg(h.deps, r2, 'branch', '测试丁支部');
+    await makeCandidate(h.deps, x.id, 17, '2026-06-01', '申请人一');
+    await makeCandidate(h.deps, x.id, 3, '2025-05-01', '申请人二');
+    await makeCandidate(h.deps, y.id, 24, '2026-02-01', '申请人三');
+    const c4 = await makeCandidate(h.deps, y.id, 1, '2024-03-01', '申请人四');
+    await h.db.exec(sql`UPDATE dev_file SET state = 'withdrawn', closed_on = '2025-06-30' WHERE id = ${c4.fileId}`);
+    const county2 = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: r2.id, scope: 'subtree' }])).username, PASSWORD);
+    const dev = (over: Record<string, unknown>) => run(county2, { subject: 'development', orgId: r2.id, measures: ['files', 'applied', 'admitted', 'converted'], ...over });
+
+    const byOrg = await dev({});
+    expect(table(byOrg)).toEqual([['测试丙支部', 2, 1, 1, 0], ['测试丁支部', 1, 1, 1, 1]]);
+    expect(byOrg.total).toEqual([3, 2, 2, 1]);
+    const byStage = await dev({ rows: 'stage', measures: ['files'] });
+    expect(table(byStage)).toEqual([['入党申请', 0], ['入党积极分子的确定和教育培养', 1], ['发展对象的确定和考察', 0], ['预备党员的接收', 1], ['预备党员的教育考察和转正', 1]]);
+    expect(byStage.rows[1].cells[0].link).toBe(`/admin/development/candidates?orgId=${r2.id}&stage=2&state=all`);
+    // 2025: c2 applied, c4 open until June; the stage and state each had on 31 December, and no list of that day
+    const lastYear = await dev({ rows: 'state', columns: 'stage', measures: ['files'], from: '2025-01-01', to: '2025-12-31' });
+    expect(table(lastYear).filter((row) => row.slice(1).some(Boolean))).toEqual([['进行中', 0, 1, 0, 0, 0], ['已撤回', 1, 0, 0, 0, 0]]);
+    expect(lastYear.rows[0].cells[1].link).toBeNull();
+    // up to May: c1 had not yet applied; c3 had applied, been admitted and converted in February
+    const firstHalf = await dev({ rows: 'org', from: '2026-01-01', to: '2026-05-31' });
+    expect(table(firstHalf)).toEqual([['测试丙支部', 1, 0, 0, 0], ['测试丁支部', 1, 1, 1, 1]]);
+
+    // points: p1 in X earned 2 (meeting, October) and 3 (dues, November) and lost 5 (November); p2 in Y earned 2 (October) and 1 in 2025
+    const p1 = (await makeMember(h.deps, x.id, { name: '积分甲' })).id;
+    const p2 = (await makeMember(h.deps, y.id, { name: '积分乙' })).id;
+    const txn = (person: string, orgId: string, kind: string, points: number, item: string, day: string) =>
+      h.db.exec(sql`INSERT INTO point_txn (kind, person_id, org_id, points, item, fact_date, reason) VALUES (${kind}, ${person}, ${orgId}, ${points}, ${item}, ${day}::date, '测试')`);
+    await txn(p1, x.id, 'award', 2, 'meeting.attended', '2026-10-10');
+    await txn(p1, x.id, 'award', 3, 'dues.on_time', '2026-11-02');
+    await txn(p1, x.id, 'deduction', -5, 'manual.deduction', '2026-11-15');
+    await txn(p2, y.id, 'award', 2, 'meeting.attended', '2026-10-20');
+    await txn(p2, y.id, 'award', 1, 'meeting.attended', '2025-12-30');
+    const points = (over: Record<string, unknown>) => run(county2, { subject: 'points', orgId: r2.id, measures: ['awarded', 'deducted', 'records'], ...over });
+    const pointsByOrg = await points({});
+    expect(table(pointsByOrg)).toEqual([['测试丙支部', 5, 5, 3], ['测试丁支部', 2, 0, 1]]);
+    expect(pointsByOrg.total).toEqual([7, 5, 4]);
+    const byItem = await points({ rows: 'item', columns: 'month', measures: ['awarded'], from: '2026-10-01', to: '2026-11-30' });
+    expect(byItem.columns.map((c) => c.key)).toEqual(['2026-10', '2026-11']);
+    expect(table(byItem).filter((row) => row.slice(1).some(Boolean))).toEqual([['参加三会一课', 4, 0], ['按时足额交纳党费', 0, 3]]);
+    const link = byItem.rows.find((row) => row.key === 'meeting.attended')!.cells[0].link!;
+    expect(link).toBe(`/admin/points?orgId=${r2.id}&from=2026-10-01&to=2026-10-31&item=meeting.attended`);
+    // the list behind the figure: the two October meeting awards
+    const listed = await county2.get(`/api/v1/points/entries?${link.split('?')[1]}`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items.map((t: { points: number; personName: string }) => [t.personName, t.points]).sort()).toEqual([['积分乙', 2], ['积分甲', 2]]);
+
+    // transfers recorded under an org: its letters out, and a paper letter it received (but not a letter into it from elsewhere)
+    const letter = (kind: string, fromOrg: string | null, toOrg: string | null, issuedOn: string) =>
+      h.db.exec(sql`INSERT INTO transfer (kind, scope, status, person_name, member_status, from_org_id, from_org_name, to_org_id, to_org_name, reason, issued_on)
+        VALUES (${kind}, 'national', 'accepted', '转接人', 'full', ${fromOrg}, '支部', ${toOrg}, '支部', '工作调动', ${issuedOn})`);
+    await letter('outgoing', x.id, null, '2026-09-01');
+    await letter('incoming', null, x.id, '2026-09-10');
+    await letter('internal', y.id, x.id, '2026-09-20');
+    const transfers = await run(county2, { subject: 'transfers', orgId: r2.id, rows: 'org', measures: ['letters'], from: '2026-09-01', to: '2026-09-30' });
+    expect(table(transfers)).toEqual([['测试丙支部', 2], ['测试丁支部', 1]]);
+    const behind = transfers.rows[0].cells[0].link!;
+    expect(behind).toBe(`/admin/transfers?view=all&orgId=${x.id}&orgRole=recorded&issuedFrom=2026-09-01&issuedTo=2026-09-30`);
+    const letters = await county2.get(`/api/v1/transfers?${new URLSearchParams({ orgId: x.id, orgRole: 'recorded', issuedFrom: '2026-09-01', issuedTo: '2026-09-30' })}`);
+    expect(letters.statusCode, letters.body).toBe(200);
+    expect(letters.json().total).toBe(2);
+    // without orgRole: every letter sent or received there (the internal one from Y too)
+    expect((await county2.get(`/api/v1/transfers?orgId=${x.id}&issuedFrom=2026-09-01&issuedTo=2026-09-30`)).json().total).toBe(3);
   });
 
   it('keeps to the viewer scope: a branch secretary counts the branch alone and not the county', async () => {

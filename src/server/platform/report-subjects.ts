@@ -1,6 +1,7 @@
 import type { Permission } from '../../contracts/permissions';
 import type { ReportDimension, ReportMeasure } from '../../contracts/reports';
 import type { Sql } from './sql';
+import { addDays, addMonths } from './dates';
 
 // The report builder's subjects (issue 16). Each module registers what it can
 // be reported by (`<domain>.report.repo.ts`, gathered in
@@ -23,11 +24,16 @@ export interface ReportDimensionSource extends ReportDimension {
   expr(p: ReportPeriod): Sql;
 }
 
+/** SQL, or SQL that depends on the period (a count of what happened in it) */
+export type PeriodSql = Sql | ((p: ReportPeriod) => Sql);
+
+export const atPeriod = (x: PeriodSql, p: ReportPeriod): Sql => (typeof x === 'function' ? x(p) : x);
+
 export interface ReportMeasureSource extends ReportMeasure {
   /** an aggregate over the rows; for a rate, the numerator */
-  expr: Sql;
+  expr: PeriodSql;
   /** for a rate: the denominator aggregate */
-  denominator?: Sql;
+  denominator?: PeriodSql;
   /** the stored unit per shown unit (fen → 元: 100) */
   divisor?: number;
 }
@@ -76,6 +82,17 @@ export function reportSubjects(): ReportSubjectSource[] {
 
 export function reportSubject(key: string): ReportSubjectSource | undefined {
   return subjects.get(key);
+}
+
+/** The days a link lists: the period, or one month of it (a 月份 value 'YYYY-MM'); null for a month outside it. */
+export function monthWindow(month: string | undefined, p: ReportPeriod): { from: string; to: string } | null {
+  if (!month) return { from: p.from, to: p.to };
+  if (!/^\d{4}-\d{2}$/.test(month)) return null;
+  const first = `${month}-01`;
+  const last = addDays(addMonths(first, 1), -1);
+  const from = first > p.from ? first : p.from;
+  const to = last < p.to ? last : p.to;
+  return from <= to ? { from, to } : null;
 }
 
 /** The 下级组织 dimension every subject has (added by the runner). */

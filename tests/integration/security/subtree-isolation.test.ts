@@ -551,6 +551,16 @@ describe('subtree isolation over generated org trees', () => {
                 if (row.key !== 'self') expect(orgIn(orgs.find((o) => o.path === row.key)!), `${row.key} reported under ${t.name}`).toBe(true);
               }
             }
+            // every other subject alike: found only on an org in scope, counted by subordinate orgs in scope only
+            for (const [subject, measure, permission] of [['development', 'files', 'development.read'], ['dues', 'bills', 'dues.read'], ['meetings', 'meetings', 'meeting.read'], ['transfers', 'letters', 'transfer.read'], ['points', 'records', 'points.read']] as const) {
+              const other = await client.post('/api/v1/reports/run', { subject, orgId: t.id, rows: 'org', measures: [measure], filters: {}, from: '2025-01-01', to: h.deps.clock.today() });
+              check(`runReport ${subject}`, t, other, orgIn(t), permission);
+              if (orgIn(t) && other.statusCode === 200) {
+                for (const row of other.json().rows as Array<{ key: string }>) {
+                  if (row.key !== 'self') expect(orgIn(orgs.find((o) => o.path === row.key)!), `${row.key} reported on ${subject} under ${t.name}`).toBe(true);
+                }
+              }
+            }
             // the reconciliation lists only subordinate orgs in scope; a year is closed only for an org in scope
             // (there a branch is refused by its type and a committee before its subordinate committees by the order: 422)
             const rec = await client.get(`/api/v1/statistics/reconciliation?orgId=${t.id}&year=2025`);

@@ -12,3 +12,4 @@ export { developmentIndexCalculators } from './development.index';
 export { developmentPointSource } from './development.points';
 export { developmentWarningDetector } from './development.warnings';
 export { developmentPipelineTile } from './development.dashboard';
+export { developmentReportSubject } from './development.report.repo';

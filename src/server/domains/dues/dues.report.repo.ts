@@ -39,5 +39,10 @@ export const duesReportSubject: ReportSubjectSource = {
       paid: { expr: sql`sum(r.paid_fen)` },
       pay_rate: { expr: sql`sum(r.paid_fen)`, denominator: sql`sum(r.due_fen)` },
     },
+  },  link(v, orgId, p) {
+    // 党费账单 lists one month of an org's subtree, all bills or the unpaid ones
+    const month = v.month ?? (p.from.slice(0, 7) === p.to.slice(0, 7) ? p.from.slice(0, 7) : null);
+    if (!month || v.category || (v.standing && v.standing !== 'unpaid')) return null;
+    return `/admin/dues/bills?${new URLSearchParams({ orgId: v.org ?? orgId, month, status: v.standing ?? 'all' })}`;
   },
 };

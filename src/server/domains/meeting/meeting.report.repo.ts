@@ -1,6 +1,6 @@
 import { sql } from '../../platform/sql';
 import { MEETING_TYPES } from '../../../contracts/meeting';
-import type { ReportSubjectSource } from '../../platform/report-subjects';
+import { monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 组织生活 as a report-builder subject: the meetings held in the period by
 // the subtree's orgs, with the attendance of the members expected at them.
@@ -25,5 +25,12 @@ export const meetingReportSubject: ReportSubjectSource = {
       expr: sql`coalesce(sum((SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = mt.id AND a.kind IN ('member', 'probationary') AND a.attendance = 'present')), 0)`,
       denominator: sql`coalesce(sum((SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = mt.id AND a.kind IN ('member', 'probationary'))), 0)`,
     },
-  ],
+  ],  link(v, orgId, p) {
+    // 会议 lists the held meetings of an org's subtree by type and date
+    const window = monthWindow(v.month, p);
+    if (!window) return null;
+    const q = new URLSearchParams({ orgId: v.org ?? orgId, status: 'held', from: window.from, to: window.to });
+    if (v.type) q.set('type', v.type);
+    return `/admin/meetings?${q}`;
+  },
 };

@@ -7,3 +7,4 @@ export { expirePoints, releaseStaleReservations, listPendingAwardApprovals } fro
 export { rebuildRollup as rebuildPointRollup } from './points.repo';
 export { assessmentTotal } from './points.assessment';
 export { registerPointsWorkbench } from './points.workbench';
+export { pointsReportSubject } from './points.report.repo';

@@ -185,6 +185,7 @@ export interface ListFilter {
   from?: string;
   to?: string;
   kind?: string;
+  item?: string;
 }
 
 export async function listTxns(q: Queryable, scope: Sql, f: ListFilter, page: number, pageSize: number) {
@@ -195,6 +196,7 @@ export async function listTxns(q: Queryable, scope: Sql, f: ListFilter, page: nu
     f.from ? sql`t.fact_date >= ${f.from}::date` : null,
     f.to ? sql`t.fact_date <= ${f.to}::date` : null,
     f.kind ? sql`t.kind = ${f.kind}` : null,
+    f.item ? sql`t.item = ${f.item}` : null,
   ].filter((x): x is Sql => x !== null));
   const [rows, total] = await Promise.all([
     q.query<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE ${where} ORDER BY t.id DESC LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`),

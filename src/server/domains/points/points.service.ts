@@ -62,7 +62,7 @@ export async function listPointEntries(deps: Deps, ctx: ActorContext, query: Lis
     query = { ...query, personId: ctx.actor.personId };
     scope = unscoped('the caller\'s own statement');
   }
-  const { rows, total } = await repo.listTxns(q, scope, { personId: query.personId, orgPath, from: query.from, to: query.to, kind: query.kind }, query.page, query.pageSize);
+  const { rows, total } = await repo.listTxns(q, scope, { personId: query.personId, orgPath, from: query.from, to: query.to, kind: query.kind, item: query.item }, query.page, query.pageSize);
   return { items: rows.map(txnView), total, page: query.page, pageSize: query.pageSize };
 }
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../platform/db';
 import { and, join, sql, type Sql } from '../../platform/sql';
-import type { ReportMeasureSource, ReportPeriod, ReportRollupSource, ReportSubjectSource } from '../../platform/report-subjects';
+import { atPeriod, type ReportMeasureSource, type ReportPeriod, type ReportRollupSource, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // The report builder's query: a subject's rows in an org's subtree and the
 // viewer's scope, grouped by one or two dimensions, with the chosen
@@ -27,7 +27,11 @@ export async function runGrouped(
   const filters = Object.entries(o.filters)
     .filter(([, values]) => values.length > 0)
     .map(([d, values]) => sql`${key(d)} = ANY(${values}::text[])`);
-  const aggregates = o.measures.map((m) => (m.denominator ? sql`json_build_array((${m.expr})::float8, (${m.denominator})::float8)` : sql`json_build_array((${m.expr})::float8)`));
+  const aggregates = o.measures.map((m) =>
+    m.denominator
+      ? sql`json_build_array((${atPeriod(m.expr, o.period)})::float8, (${atPeriod(m.denominator, o.period)})::float8)`
+      : sql`json_build_array((${atPeriod(m.expr, o.period)})::float8)`,
+  );
   return q.query<GroupedRow>(sql`
     SELECT ${key(o.rows)} AS r, ${key(o.cols)} AS c, json_build_array(${join(aggregates)}) AS m
     FROM ${s.from(orgs, o.period)}

@@ -81,6 +81,12 @@ export interface TransferFilter {
   expiringBefore?: string;
   personId?: string;
   q?: string;
+  kind?: string;
+  /** issued on these days (a figure of the report builder) */
+  issuedFrom?: string;
+  issuedTo?: string;
+  /** the letters recorded under this path: by the sending org, an incoming paper letter by the receiving one (as the report builder counts them) */
+  recordedUnder?: string;
 }
 
 function where(f: TransferFilter): Sql {
@@ -90,6 +96,10 @@ function where(f: TransferFilter): Sql {
   if (f.statuses) parts.push(sql`tr.status = ANY(${f.statuses}::text[])`);
   if (f.expiringBefore) parts.push(sql`tr.status = 'issued' AND tr.valid_until <= ${f.expiringBefore}::date`);
   if (f.personId) parts.push(sql`tr.person_id = ${f.personId}::uuid`);
+  if (f.kind) parts.push(sql`tr.kind = ${f.kind}`);
+  if (f.issuedFrom) parts.push(sql`tr.issued_on >= ${f.issuedFrom}::date`);
+  if (f.issuedTo) parts.push(sql`tr.issued_on <= ${f.issuedTo}::date`);
+  if (f.recordedUnder) parts.push(sql`(CASE WHEN tr.kind = 'incoming' THEN tgo.path ELSE fo.path END) <@ ${f.recordedUnder}::ltree`);
   if (f.q) {
     const pattern = '%' + likeText(f.q) + '%';
     parts.push(sql`(tr.person_name LIKE ${pattern} OR tr.from_org_name LIKE ${pattern} OR tr.to_org_name LIKE ${pattern})`);

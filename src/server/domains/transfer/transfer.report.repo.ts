@@ -1,6 +1,6 @@
 import { sql } from '../../platform/sql';
 import { TRANSFER_KINDS, TRANSFER_STATUSES } from '../../../contracts/transfer';
-import type { ReportSubjectSource } from '../../platform/report-subjects';
+import { monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 组织关系转接 as a report-builder subject: the letters issued in the period
 // by the subtree's orgs (counted for the sending org; an incoming paper
@@ -24,5 +24,13 @@ export const transferReportSubject: ReportSubjectSource = {
   measures: [
     { key: 'letters', label: '介绍信', kind: 'count', unit: '份', expr: sql`count(*)` },
     { key: 'accepted_rate', label: '办结率', kind: 'rate', unit: '%', expr: sql`count(*) FILTER (WHERE tr.status = 'accepted')`, denominator: sql`count(*)` },
-  ],
+  ],  link(v, orgId, p) {
+    // 转接管理 lists the letters recorded under an org by kind, status and issue date
+    const window = monthWindow(v.month, p);
+    if (!window) return null;
+    const q = new URLSearchParams({ view: 'all', orgId: v.org ?? orgId, orgRole: 'recorded', issuedFrom: window.from, issuedTo: window.to });
+    if (v.kind) q.set('kind', v.kind);
+    if (v.status) q.set('status', v.status);
+    return `/admin/transfers?${q}`;
+  },
 };

@@ -364,16 +364,18 @@ export async function listTransfers(deps: Deps, ctx: ActorContext, query: ListTr
   const today = deps.clock.today();
   const rule = await ruleFor(deps.db, today);
   let visible = visibleTo(ctx);
+  let recordedUnder: string | undefined;
   if (query.orgId) {
     const o = await repo.findReceivingOrg(deps.db, query.orgId);
     if (!o || !covers(ctx.actor, 'transfer.read', o)) throw notFound();
     visible = repo.transferVisible(repo.underPath('fo', o.path), repo.underPath('tgo', o.path));
     visible = and([visible, visibleTo(ctx)]);
+    if (query.orgRole === 'recorded') recordedUnder = o.path;
   }
   const statuses = query.status === 'all' || query.status === 'expiring' ? undefined
     : query.status === 'open' ? ['draft', 'pending_approval', 'issued'] : query.status === 'approval' ? ['pending_approval'] : [query.status];
   const filter: repo.TransferFilter = {
-    visible, statuses, q: query.q, personId: query.personId,
+    visible, statuses, q: query.q, personId: query.personId, kind: query.kind, issuedFrom: query.issuedFrom, issuedTo: query.issuedTo, recordedUnder,
     expiringBefore: query.status === 'expiring' ? addDays(today, rule.body.remindDaysBeforeExpiry) : undefined,
     side: query.direction === 'all' ? undefined : { direction: query.direction, sending: sending(ctx), receiving: receiving(ctx) },
   };

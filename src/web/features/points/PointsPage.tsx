@@ -2,13 +2,14 @@ import { useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, RollbackOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { Link } from 'react-router';
-import { POINT_TXN_KINDS, type PointTxnKind, type PointTxnView } from '../../../contracts/points';
+import { Link, useSearchParams } from 'react-router';
+import { POINT_ITEMS, POINT_TXN_KINDS, type PointItemKey, type PointTxnKind, type PointTxnView } from '../../../contracts/points';
 import { applyServerErrors } from '../../shared/form-errors';
 import { dayjs, formatDateTime, todayShanghai } from '../../shared/dates';
 import { usePageOrg } from '../../shared/current-org';
 import { can, useMe } from '../../shared/session';
 import { ErrorState } from '../../shared/states';
+import { LinkedFilters } from '../../shared/linked-filters';
 import { usePageTitle } from '../../shared/use-title';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
 import { newKey, useAwardPoints, usePointEntries, useReversePoint } from './api';
@@ -114,8 +115,28 @@ export function PointsPage() {
   const orgId = usePageOrg();
   const manage = can(me, 'points.manage');
   const [page, setPage] = useState(1);
-  const [kind, setKind] = useState<PointTxnKind | undefined>();
-  const q = usePointEntries({ orgId, kind, page, pageSize: 20 });
+  // the kind is the page's own filter; the item and the fact dates come with a link (a report's figure)
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('kind');
+  const kind = asked && asked in POINT_TXN_KINDS ? (asked as PointTxnKind) : undefined;
+  const askedItem = params.get('item');
+  const item = askedItem && askedItem in POINT_ITEMS ? (askedItem as PointItemKey) : undefined;
+  const day = (k: string) => (/^\d{4}-\d{2}-\d{2}$/.test(params.get(k) ?? '') ? params.get(k)! : undefined);
+  const from = day('from');
+  const to = day('to');
+  const setKind = (v: PointTxnKind | undefined) => {
+    const next = new URLSearchParams(params);
+    if (v) next.set('kind', v);
+    else next.delete('kind');
+    setParams(next);
+  };
+  const clearLinked = () => {
+    const next = new URLSearchParams(params);
+    for (const k of ['item', 'from', 'to']) next.delete(k);
+    setParams(next);
+    setPage(1);
+  };
+  const q = usePointEntries({ orgId, kind, item, from, to, page, pageSize: 20 });
   const [awarding, setAwarding] = useState(false);
   const [reversing, setReversing] = useState<PointTxnView | null>(null);
 
@@ -146,6 +167,10 @@ export function PointsPage() {
           options={Object.entries(POINT_TXN_KINDS).map(([value, label]) => ({ value, label }))}
         />
       </Space>
+      <LinkedFilters
+        items={[item ? `积分项目“${POINT_ITEMS[item]}”` : '', from || to ? `事实日期 ${from ?? '…'} 至 ${to ?? '…'}` : ''].filter(Boolean)}
+        onClear={clearLinked}
+      />
       {q.isError ? (
         <ErrorState error={q.error} onRetry={() => void q.refetch()} title="积分流水加载失败" />
       ) : (

@@ -7,6 +7,9 @@ import { formatDate } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { SearchBox } from '../../shared/search-box';
+import { LinkedFilters } from '../../shared/linked-filters';
+import { useOrg } from '../org/api';
+import { TRANSFER_KINDS, TRANSFER_STATUSES, type TransferKind, type TransferStatus } from '../../../contracts/transfer';
 import { usePageTitle } from '../../shared/use-title';
 import { useTransfers, type TransferFilters, type TransferListItem } from './api';
 import { CreateTransferModal } from './CreateTransferModal';
@@ -75,6 +78,24 @@ export function TransferTable({ items, loading, pagination, emptyText, onPage }:
   );
 }
 
+const LINKED_KEYS = ['orgId', 'orgRole', 'kind', 'status', 'issuedFrom', 'issuedTo'] as const;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readLinked(p: URLSearchParams) {
+  const kind = p.get('kind');
+  const status = p.get('status');
+  const day = (k: string) => (DAY.test(p.get(k) ?? '') ? p.get(k)! : undefined);
+  return {
+    orgId: UUID.test(p.get('orgId') ?? '') ? p.get('orgId')! : undefined,
+    orgRole: p.get('orgRole') === 'recorded' ? ('recorded' as const) : undefined,
+    kind: kind && kind in TRANSFER_KINDS ? (kind as TransferKind) : undefined,
+    status: status && status in TRANSFER_STATUSES ? (status as TransferStatus) : undefined,
+    issuedFrom: day('issuedFrom'),
+    issuedTo: day('issuedTo'),
+  };
+}
+
 export function TransferListPage() {
   usePageTitle('转接管理');
   const me = useMe().data;
@@ -87,11 +108,17 @@ export function TransferListPage() {
   const pageSize = [10, 20, 50, 100].includes(Number(params.get('pageSize'))) ? Number(params.get('pageSize')) : 20;
   const [creating, setCreating] = useState(false);
   const letters = view !== 'requests';
-  const list = useTransfers({ ...VIEWS[letters ? view : 'outgoing'].filter, q, page, pageSize }, letters);
+  // a report's figure opens the letters recorded under an org, by kind, status and issue date
+  const linked = readLinked(params);
+  const linkedOrg = useOrg(linked.orgId);
+  const base = VIEWS[letters ? view : 'outgoing'].filter;
+  const { status: linkedStatus, ...linkedRest } = linked;
+  const list = useTransfers({ ...base, status: linkedStatus ?? base.status, ...linkedRest, q, page, pageSize }, letters);
 
-  const update = (patch: { view?: View; q?: string; page?: number; pageSize?: number }) => {
+  const update = (patch: { view?: View; q?: string; page?: number; pageSize?: number }, keepLinked = true) => {
     const next = { view, q, page: 1, pageSize, ...patch };
     const out: Record<string, string> = {};
+    if (keepLinked) for (const k of LINKED_KEYS) if (params.get(k)) out[k] = params.get(k)!;
     if (next.view !== 'outgoing') out.view = next.view;
     if (next.q) out.q = next.q;
     if (next.page !== 1) out.page = String(next.page);
@@ -128,6 +155,17 @@ export function TransferListPage() {
         </div>
         {letters && <SearchBox value={q} onSearch={(v) => update({ q: v })} placeholder="党员姓名 / 组织名称" width={220} aria-label="党员姓名或组织名称" />}
       </div>
+      {letters && (
+        <LinkedFilters
+          items={[
+            linked.orgId ? `${linkedOrg.data?.name ?? '所选组织'}${linked.orgRole === 'recorded' ? '及下级记录的介绍信' : '及下级的介绍信'}` : '',
+            linked.kind ? TRANSFER_KINDS[linked.kind] : '',
+            linkedStatus ? TRANSFER_STATUSES[linkedStatus] : '',
+            linked.issuedFrom || linked.issuedTo ? `开具日期 ${linked.issuedFrom ?? '…'} 至 ${linked.issuedTo ?? '…'}` : '',
+          ].filter(Boolean)}
+          onClear={() => update({}, false)}
+        />
+      )}
       {!letters ? (
         <TransferRequests />
       ) : list.isError && !list.data ? (

@@ -18,6 +18,12 @@ export interface TransferFilters {
   status: ListTransfersQuery['status'];
   q?: string;
   personId?: string;
+  /** the letters behind a report's figure */
+  orgId?: string;
+  orgRole?: ListTransfersQuery['orgRole'];
+  kind?: ListTransfersQuery['kind'];
+  issuedFrom?: string;
+  issuedTo?: string;
   page: number;
   pageSize: number;
 }

@@ -1,0 +1,23 @@
+import { Alert, Button } from 'antd';
+
+// The filters a list was opened with from elsewhere (a figure of a report,
+// the dashboard) that the page has no control for: said in words, with one
+// button to drop them.
+
+export function LinkedFilters({ items, onClear }: { items: string[]; onClear: () => void }) {
+  if (!items.length) return null;
+  return (
+    <Alert
+      type="info"
+      showIcon
+      style={{ marginBottom: 12 }}
+      message={`仅显示：${items.join('，')}`}
+      action={
+        <Button size="small" onClick={onClear}>
+          显示全部
+        </Button>
+      }
+      data-testid="linked-filters"
+    />
+  );
+}
