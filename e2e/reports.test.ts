@@ -81,4 +81,39 @@ describe('自定义报表', () => {
       await phone.context.close();
     }
   });
+
+  it('follows a figure of a transfers report to the letters behind it', { timeout: 120_000 }, async () => {
+    const { base, browser } = demo;
+    const { page, context } = await newPage(browser);
+    try {
+      await loginAs(page, base, 'county');
+      await page.goto(`${base}/admin/reports`);
+      await page.getByLabel('统计主题').click();
+      await page.locator('.ant-select-item-option').filter({ hasText: /^组织关系转接$/ }).click();
+      await page.getByRole('button', { name: /生成报表/ }).click();
+      const table = page.getByTestId('report-table');
+      await table.getByRole('columnheader', { name: /介绍信/ }).waitFor();
+      // the first township with letters this year: its figure opens the letters recorded there
+      const links = table.getByRole('link');
+      let figure = 0;
+      for (let i = 0; i < (await links.count()) && !figure; i++) {
+        const n = Number(await links.nth(i).textContent());
+        if (n > 0) {
+          figure = n;
+          expect(await links.nth(i).getAttribute('href')).toMatch(/^\/admin\/transfers\?view=all&orgId=[0-9a-f-]+&orgRole=recorded&issuedFrom=\d{4}-01-01&issuedTo=\d{4}-\d{2}-\d{2}$/);
+          await links.nth(i).click();
+        }
+      }
+      expect(figure).toBeGreaterThan(0);
+      await page.waitForURL((u) => u.pathname === '/admin/transfers');
+      await page.getByTestId('linked-filters').getByText(/及下级记录的介绍信.*开具日期/).waitFor();
+      await page.getByText(`共 ${figure} 件`).waitFor();
+      await screenshot(page, 'reports-transfers-behind');
+      // 显示全部 drops the report's filters
+      await page.getByTestId('linked-filters').getByRole('button', { name: '显示全部' }).click();
+      await page.waitForURL((u) => !u.searchParams.has('orgRole'));
+    } finally {
+      await context.close();
+    }
+  });
 });
