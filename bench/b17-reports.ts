@@ -8,12 +8,13 @@ import { LATENCY_HEADER, latencyRow, ms, printTable, verdict } from './lib/stats
 // (app.inject, sequential after a warm-up) for the root and for a committee
 // under it: members by subordinate org with rates, a sex × org cross-tab, an
 // age breakdown filtered to women, dues by month of the running year,
-// meetings by type × org. Each reads the raw rows of its subject in the
-// viewer's scope (no rollups).
+// meetings by type × org, development files by org and by stage × org, points
+// by item × month. Each reads the raw rows of its subject in the viewer's scope
+// (no rollups).
 
 export const b17Reports: Benchmark = {
   name: 'b17',
-  title: 'the report builder (runReport) of the root and of a committee: members, dues, meetings',
+  title: 'the report builder (runReport) of the root and of a committee: members, dues, meetings, development, points',
   target: 'a report-builder query p95 ≤ 100 ms at county tier, ≤ 500 ms at city tier',
   usesTierDb: true,
   async run(ctx) {
@@ -30,6 +31,9 @@ export const b17Reports: Benchmark = {
         ['党员 年龄段（女）', { subject: 'members', rows: 'age', measures: ['count'], filters: { sex: ['female'] }, from: year, to: today }],
         ['党费 月份（应交、已交、交纳率）', { subject: 'dues', rows: 'month', measures: ['due', 'paid', 'pay_rate'], filters: {}, from: year, to: today }],
         ['组织生活 会议类型 × 下级组织', { subject: 'meetings', rows: 'type', columns: 'org', measures: ['meetings'], filters: {}, from: year, to: today }],
+        ['发展党员 下级组织（档案、新申请、接收、转正）', { subject: 'development', rows: 'org', measures: ['files', 'applied', 'admitted', 'converted'], filters: {}, from: year, to: today }],
+        ['发展党员 发展阶段 × 下级组织', { subject: 'development', rows: 'stage', columns: 'org', measures: ['files'], filters: {}, from: year, to: today }],
+        ['党员积分 积分项目 × 月份', { subject: 'points', rows: 'item', columns: 'month', measures: ['awarded'], filters: {}, from: year, to: today }],
       ];
       const rows: Array<Array<string | number>> = [];
       const out: Record<string, unknown> = {};
