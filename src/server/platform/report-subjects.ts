@@ -84,6 +84,9 @@ export function reportSubject(key: string): ReportSubjectSource | undefined {
   return subjects.get(key);
 }
 
+/** A dimension's fixed values from a label map (key → Chinese label), in its order. */
+export const dimensionValues = (labels: Record<string | number, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
 /** The days a link lists: the period, or one month of it (a 月份 value 'YYYY-MM'); null for a month outside it. */
 export function monthWindow(month: string | undefined, p: ReportPeriod): { from: string; to: string } | null {
   if (!month) return { from: p.from, to: p.to };

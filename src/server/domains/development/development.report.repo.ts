@@ -1,15 +1,13 @@
 import { raw, sql } from '../../platform/sql';
 import { DEVELOPMENT_STAGES, DEVELOPMENT_STEPS, FILE_STATES } from '../../../contracts/development';
 import { EDUCATIONS, SEXES } from '../../../contracts/dict';
-import type { ReportPeriod, ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, type ReportPeriod, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 发展党员 as a report-builder subject: the development files of the subtree's
 // orgs that were open at some time in the period (applied by its end, not
 // closed before its start), with the stage and state each had at the period's
 // end, and the admissions (step 17, 上级党委审批) and conversions (step 24)
 // recorded in the period.
-
-const values = (o: Record<string | number, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 
 /** The last step recorded by the period's end (a file's stage follows its last step). */
 const lastStepAt = (p: ReportPeriod) => sql`(SELECT max(s.step_no) FROM dev_step s WHERE s.file_id = f.id AND s.step_date <= ${p.to}::date)`;
@@ -24,8 +22,8 @@ const stageOfStep = (step: ReturnType<typeof lastStepAt>) => {
 const stepIn = (step: number, p: ReportPeriod) => sql`EXISTS (SELECT 1 FROM dev_step s WHERE s.file_id = f.id AND s.step_no = ${step} AND s.step_date BETWEEN ${p.from}::date AND ${p.to}::date)`;
 
 /** The step a file is admitted at (上级党委审批 of the 预备党员的接收 stage) and converted at (its 转正 approval). */
-export const ADMISSION_STEP = 17;
-export const CONVERSION_STEP = 24;
+const ADMISSION_STEP = 17;
+const CONVERSION_STEP = 24;
 
 export const developmentReportSubject: ReportSubjectSource = {
   key: 'development',
@@ -36,10 +34,10 @@ export const developmentReportSubject: ReportSubjectSource = {
   from: (orgs) => sql`dev_file f JOIN ${orgs} ON o.id = f.org_id JOIN person p ON p.id = f.person_id`,
   where: (p) => sql`f.applied_on <= ${p.to}::date AND (f.closed_on IS NULL OR f.closed_on >= ${p.from}::date)`,
   dimensions: [
-    { key: 'stage', label: '发展阶段', values: values(DEVELOPMENT_STAGES), expr: (p) => (p.current ? sql`f.stage::text` : stageOfStep(lastStepAt(p))) },
-    { key: 'state', label: '档案状态', values: values(FILE_STATES), expr: (p) => sql`CASE WHEN f.closed_on IS NULL OR f.closed_on > ${p.to}::date THEN 'open' ELSE f.state END` },
-    { key: 'sex', label: '性别', values: values(SEXES), expr: () => sql`p.sex` },
-    { key: 'education', label: '学历', values: values(EDUCATIONS), expr: () => sql`p.education` },
+    { key: 'stage', label: '发展阶段', values: dimensionValues(DEVELOPMENT_STAGES), expr: (p) => (p.current ? sql`f.stage::text` : stageOfStep(lastStepAt(p))) },
+    { key: 'state', label: '档案状态', values: dimensionValues(FILE_STATES), expr: (p) => sql`CASE WHEN f.closed_on IS NULL OR f.closed_on > ${p.to}::date THEN 'open' ELSE f.state END` },
+    { key: 'sex', label: '性别', values: dimensionValues(SEXES), expr: () => sql`p.sex` },
+    { key: 'education', label: '学历', values: dimensionValues(EDUCATIONS), expr: () => sql`p.education` },
     { key: 'applied_year', label: '申请年份', values: null, expr: () => sql`to_char(f.applied_on, 'YYYY')` },
   ],
   measures: [
@@ -47,7 +45,8 @@ export const developmentReportSubject: ReportSubjectSource = {
     { key: 'applied', label: '新申请入党', kind: 'count', unit: '人', expr: (p) => sql`count(*) FILTER (WHERE f.applied_on >= ${p.from}::date)` },
     { key: 'admitted', label: '接收预备党员', kind: 'count', unit: '人', expr: (p) => sql`count(*) FILTER (WHERE ${stepIn(ADMISSION_STEP, p)})` },
     { key: 'converted', label: '预备党员转正', kind: 'count', unit: '人', expr: (p) => sql`count(*) FILTER (WHERE ${stepIn(CONVERSION_STEP, p)})` },
-  ],  link(v, orgId, p, today) {
+  ],
+  link(v, orgId, p, today) {
     // 发展对象管理 lists the files as they are today, by org, stage and open or closed
     if (p.to < today || Object.keys(v).some((k) => !['org', 'stage', 'state'].includes(k)) || (v.state && v.state !== 'open')) return null;
     const q = new URLSearchParams({ orgId: v.org ?? orgId });

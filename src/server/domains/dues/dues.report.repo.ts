@@ -1,6 +1,6 @@
 import { sql } from '../../platform/sql';
 import { DUES_CATEGORIES } from '../../../contracts/dues';
-import type { ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 党费 as a report-builder subject: the monthly bills of the months in the
 // period, billed to the subtree's orgs; paid ones by their paying entry's
@@ -16,7 +16,7 @@ export const duesReportSubject: ReportSubjectSource = {
   where: (p) => sql`b.month >= date_trunc('month', ${p.from}::date) AND b.month <= ${p.to}::date`,
   dimensions: [
     { key: 'month', label: '月份', values: null, expr: () => sql`to_char(b.month, 'YYYY-MM')` },
-    { key: 'category', label: '党费类别', values: Object.entries(DUES_CATEGORIES).map(([value, label]) => ({ value, label })), expr: () => sql`b.category` },
+    { key: 'category', label: '党费类别', values: dimensionValues(DUES_CATEGORIES), expr: () => sql`b.category` },
     {
       key: 'standing', label: '交纳情况', values: [{ value: 'paid', label: '已交' }, { value: 'unpaid', label: '未交' }, { value: 'exempt', label: '免交' }],
       expr: () => sql`CASE WHEN b.due_fen = 0 THEN 'exempt' WHEN b.paid_on IS NOT NULL THEN 'paid' ELSE 'unpaid' END`,
@@ -39,7 +39,8 @@ export const duesReportSubject: ReportSubjectSource = {
       paid: { expr: sql`sum(r.paid_fen)` },
       pay_rate: { expr: sql`sum(r.paid_fen)`, denominator: sql`sum(r.due_fen)` },
     },
-  },  link(v, orgId, p) {
+  },
+  link(v, orgId, p) {
     // 党费账单 lists one month of an org's subtree, all bills or the unpaid ones
     const month = v.month ?? (p.from.slice(0, 7) === p.to.slice(0, 7) ? p.from.slice(0, 7) : null);
     if (!month || v.category || (v.standing && v.standing !== 'unpaid')) return null;

@@ -1,6 +1,6 @@
 import { sql } from '../../platform/sql';
 import { MEETING_TYPES } from '../../../contracts/meeting';
-import { monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 组织生活 as a report-builder subject: the meetings held in the period by
 // the subtree's orgs, with the attendance of the members expected at them.
@@ -14,7 +14,7 @@ export const meetingReportSubject: ReportSubjectSource = {
   from: (orgs) => sql`meeting mt JOIN ${orgs} ON o.id = mt.org_id`,
   where: (p) => sql`mt.status = 'held' AND mt.held_on BETWEEN ${p.from}::date AND ${p.to}::date`,
   dimensions: [
-    { key: 'type', label: '会议类型', values: Object.entries(MEETING_TYPES).map(([value, label]) => ({ value, label })), expr: () => sql`mt.type` },
+    { key: 'type', label: '会议类型', values: dimensionValues(MEETING_TYPES), expr: () => sql`mt.type` },
     { key: 'month', label: '月份', values: null, expr: () => sql`to_char(mt.held_on, 'YYYY-MM')` },
   ],
   measures: [
@@ -25,7 +25,8 @@ export const meetingReportSubject: ReportSubjectSource = {
       expr: sql`coalesce(sum((SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = mt.id AND a.kind IN ('member', 'probationary') AND a.attendance = 'present')), 0)`,
       denominator: sql`coalesce(sum((SELECT count(*) FROM meeting_attendee a WHERE a.meeting_id = mt.id AND a.kind IN ('member', 'probationary'))), 0)`,
     },
-  ],  link(v, orgId, p) {
+  ],
+  link(v, orgId, p) {
     // 会议 lists the held meetings of an org's subtree by type and date
     const window = monthWindow(v.month, p);
     if (!window) return null;

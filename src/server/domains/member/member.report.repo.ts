@@ -1,14 +1,12 @@
 import { sql } from '../../platform/sql';
 import { EDUCATIONS, MEMBER_STATUSES, OCCUPATIONS, SEXES } from '../../../contracts/dict';
 import { AGE_BANDS, HAN_ETHNICITY, JOIN_PERIODS } from '../../../contracts/member-stats';
-import type { ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, type ReportSubjectSource } from '../../platform/report-subjects';
 import { joinPeriod } from './member.drill.repo';
 
 // 党员 as a report-builder subject: the members on the formal roll of the
 // subtree at the period's end (their relation covering that day), by the
 // dimensions of the member statistics.
-
-const values = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 
 export const memberReportSubject: ReportSubjectSource = {
   key: 'members',
@@ -25,7 +23,7 @@ export const memberReportSubject: ReportSubjectSource = {
       : sql`m.valid_from <= ${p.to}::date AND (m.valid_to IS NULL OR m.valid_to > ${p.to}::date
     OR (m.valid_to = ${p.to}::date AND NOT EXISTS (SELECT 1 FROM member_event x WHERE x.person_id = m.person_id AND x.direction = 'decrease' AND x.event_date = ${p.to}::date)))`,
   dimensions: [
-    { key: 'sex', label: '性别', values: values(SEXES), expr: () => sql`p.sex` },
+    { key: 'sex', label: '性别', values: dimensionValues(SEXES), expr: () => sql`p.sex` },
     {
       key: 'age', label: '年龄段', values: AGE_BANDS.map((b) => ({ value: b.key, label: b.label })),
       expr: (p) => {
@@ -35,8 +33,8 @@ export const memberReportSubject: ReportSubjectSource = {
         return sql`CASE ${whens.reduce((a, w) => sql`${a} ${w}`)} ELSE ${AGE_BANDS[AGE_BANDS.length - 1].key} END`;
       },
     },
-    { key: 'education', label: '学历', values: values(EDUCATIONS), expr: () => sql`p.education` },
-    { key: 'occupation', label: '职业', values: values(OCCUPATIONS), expr: () => sql`p.occupation` },
+    { key: 'education', label: '学历', values: dimensionValues(EDUCATIONS), expr: () => sql`p.education` },
+    { key: 'occupation', label: '职业', values: dimensionValues(OCCUPATIONS), expr: () => sql`p.occupation` },
     {
       key: 'status', label: '正式/预备', values: [{ value: 'full', label: MEMBER_STATUSES.full }, { value: 'probationary', label: MEMBER_STATUSES.probationary }],
       expr: (p) => sql`CASE WHEN (p.conversion_date IS NOT NULL AND p.conversion_date <= ${p.to}::date) OR (p.conversion_date IS NULL AND p.status = 'full') THEN 'full' ELSE 'probationary' END`,

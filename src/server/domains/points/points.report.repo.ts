@@ -1,6 +1,6 @@
 import { sql } from '../../platform/sql';
 import { POINT_ITEMS, POINT_TXN_KINDS } from '../../../contracts/points';
-import { monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 党员积分 as a report-builder subject: the awards and deductions of the
 // members of the subtree's orgs whose fact falls in the period (counted for
@@ -17,7 +17,7 @@ export const pointsReportSubject: ReportSubjectSource = {
   from: (orgs) => sql`point_txn t JOIN ${orgs} ON o.id = t.org_id`,
   where: (p) => sql`t.kind IN ('award', 'deduction') AND t.fact_date BETWEEN ${p.from}::date AND ${p.to}::date`,
   dimensions: [
-    { key: 'item', label: '积分项目', values: Object.entries(POINT_ITEMS).map(([value, label]) => ({ value, label })), expr: () => sql`t.item` },
+    { key: 'item', label: '积分项目', values: dimensionValues(POINT_ITEMS), expr: () => sql`t.item` },
     { key: 'kind', label: '奖励/扣减', values: [{ value: 'award', label: POINT_TXN_KINDS.award }, { value: 'deduction', label: POINT_TXN_KINDS.deduction }], expr: () => sql`t.kind` },
     { key: 'month', label: '月份', values: null, expr: () => sql`to_char(t.fact_date, 'YYYY-MM')` },
   ],

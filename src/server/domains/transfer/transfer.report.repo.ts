@@ -1,12 +1,10 @@
 import { sql } from '../../platform/sql';
 import { TRANSFER_KINDS, TRANSFER_STATUSES } from '../../../contracts/transfer';
-import { monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
+import { dimensionValues, monthWindow, type ReportSubjectSource } from '../../platform/report-subjects';
 
 // 组织关系转接 as a report-builder subject: the letters issued in the period
 // by the subtree's orgs (counted for the sending org; an incoming paper
 // letter for the receiving one), with how they ended.
-
-const values = (o: Record<string, string>) => Object.entries(o).map(([value, label]) => ({ value, label }));
 
 export const transferReportSubject: ReportSubjectSource = {
   key: 'transfers',
@@ -17,14 +15,15 @@ export const transferReportSubject: ReportSubjectSource = {
   from: (orgs) => sql`transfer tr JOIN ${orgs} ON o.id = CASE WHEN tr.kind = 'incoming' THEN tr.to_org_id ELSE tr.from_org_id END`,
   where: (p) => sql`tr.issued_on BETWEEN ${p.from}::date AND ${p.to}::date`,
   dimensions: [
-    { key: 'kind', label: '转接类型', values: values(TRANSFER_KINDS), expr: () => sql`tr.kind` },
-    { key: 'status', label: '办理状态', values: values(TRANSFER_STATUSES), expr: () => sql`tr.status` },
+    { key: 'kind', label: '转接类型', values: dimensionValues(TRANSFER_KINDS), expr: () => sql`tr.kind` },
+    { key: 'status', label: '办理状态', values: dimensionValues(TRANSFER_STATUSES), expr: () => sql`tr.status` },
     { key: 'month', label: '月份', values: null, expr: () => sql`to_char(tr.issued_on, 'YYYY-MM')` },
   ],
   measures: [
     { key: 'letters', label: '介绍信', kind: 'count', unit: '份', expr: sql`count(*)` },
     { key: 'accepted_rate', label: '办结率', kind: 'rate', unit: '%', expr: sql`count(*) FILTER (WHERE tr.status = 'accepted')`, denominator: sql`count(*)` },
-  ],  link(v, orgId, p) {
+  ],
+  link(v, orgId, p) {
     // 转接管理 lists the letters recorded under an org by kind, status and issue date
     const window = monthWindow(v.month, p);
     if (!window) return null;
