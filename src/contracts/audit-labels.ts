@@ -101,6 +101,13 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'points.reserve': '冻结积分（兑换）',
   'points.confirm': '确认积分兑换',
   'points.release': '取消积分兑换',
+  'mall.item_create': '积分商城上架商品',
+  'mall.item_update': '编辑积分商城商品',
+  'mall.restock': '积分商城入库或盘减',
+  'mall.redeem': '兑换积分商城商品',
+  'mall.fulfil': '积分商城领取核销',
+  'mall.cancel': '取消积分商城兑换',
+  'mall.expire': '积分商城兑换逾期未领',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
   'points.assessment_publish': '发布支部考核细则',
@@ -153,6 +160,8 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   warning: '预警',
   project: '重点项目',
   map_area: '网格/党建责任区',
+  mall_item: '积分商城商品',
+  mall_redemption: '积分商城兑换',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -169,6 +178,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   appliedOn: '申请日期', acceptedOn: '接收日期', validUntil: '有效期至', hop: '审批级次', of: '共需审批级数', toOrgId: '接收组织', answer: '答复', reached: '联系上', firstBrokenId: '首个问题记录', locked: '已锁定账号',
   as: '确认身份', count: '条数', created: '新增数', existing: '已有数', heldOn: '召开日期', length: '字数', marks: '登记人数', plannedDate: '计划日期', recipients: '通知人数',
   resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
+  quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {

@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   'project.manage': '立项、维护路线图、登记项目进展',
   'project.accept': '验收与考评重点项目',
   'statistics.close': '结算党内统计年度（冻结年报数据）',
+  'mall.read': '查看积分商城（商品、兑换记录、库存台账）',
+  'mall.manage': '积分商城上架商品、入库盘减、领取核销与取消兑换',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -75,6 +77,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage', 'project.accept',
     'statistics.close',
+    'mall.read', 'mall.manage',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -86,8 +89,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage',
+    'mall.read', 'mall.manage',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage', 'mall.read', 'mall.manage'],
   member: ['self.read'],
 };
 

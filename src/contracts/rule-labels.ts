@@ -138,6 +138,13 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       groups: { label: '分组（按入党时间）', format: (v) => (Array.isArray(v) ? v.map((g: { label: string }) => g.label).join('；') : '—') },
     },
   },
+  'mall.redemption': {
+    name: '积分商城兑换',
+    fields: {
+      pickupDays: { label: '兑换后领取期限', format: n('天') },
+      maxQuantityPerOrder: { label: '一次最多兑换', format: n('件') },
+    },
+  },
   'project.warning': {
     name: '重点项目预警阈值',
     fields: {

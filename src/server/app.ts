@@ -46,6 +46,7 @@ import { registerReportSubjects } from './report-subjects';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 import { registerMapRoutes, tileOrigin } from './domains/map';
 import { registerProjectRoutes } from './domains/project';
+import { registerMallRoutes, registerMallJobs } from './domains/mall';
 
 z.config(z.locales.zhCN());
 
@@ -126,6 +127,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerWarningRoutes(app, deps);
   registerMapRoutes(app, deps);
   registerProjectRoutes(app, deps);
+  registerMallRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -144,6 +146,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerTransferJobs(deps);
   registerMeetingJobs(deps);
   registerPointsJobs(deps);
+  registerMallJobs(deps);
   registerBranchIndexJobs(deps);
   registerWarningJobs(deps);
   registerSystemJobs(deps);

@@ -78,6 +78,7 @@ interface World {
   warning: string; // a live dues warning on the member of the branch
   map: { toUpdate: string; toDelete: string }; // grids kept by the grant's org, version 1
   projects: { id: string; milestone: string; file: string }; // a key project of the branch with one milestone and an evidence file
+  mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
 }
 
 interface Req {
@@ -330,6 +331,17 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   recordProjectProgress: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/progress`, body: { milestoneId: w.projects.milestone, reportedOn: TEST_TODAY, percent: 50, note: '矩阵测试进展', evidenceIds: [w.projects.file] } }),
   // the root's org_admin is the branch's superior; 不合格 needs no completed roadmap (the project stays in progress)
   acceptProject: async (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/acceptance`, body: { version: await projectVersion(w.projects.id), acceptedOn: TEST_TODAY, grade: 'unqualified', score: 50, opinion: '矩阵测试：限期整改' } }),
+  listMallItems: (w) => ({ method: 'GET', url: `/api/v1/mall/items?orgId=${w.branch.id}` }),
+  createMallItem: (w) => ({ method: 'POST', url: '/api/v1/mall/items', body: { ...MATRIX_MALL_ITEM, supplierOrgId: w.branch.id } }),
+  updateMallItem: async (w) => ({ method: 'PUT', url: `/api/v1/mall/items/${w.mall.item}`, body: { ...MATRIX_MALL_ITEM, name: '矩阵商品改', status: 'on_sale', version: await mallItemVersion(w.mall.item) } }),
+  restockMallItem: (w) => ({ method: 'POST', url: `/api/v1/mall/items/${w.mall.item}/stock`, body: { quantity: 1, reason: '矩阵测试入库' } }),
+  getMallStockLedger: (w) => ({ method: 'GET', url: `/api/v1/mall/items/${w.mall.item}/stock` }),
+  listRedemptions: (w) => ({ method: 'GET', url: `/api/v1/mall/redemptions?orgId=${w.branch.id}` }),
+  fulfilRedemption: () => ({ method: 'POST', url: '/api/v1/mall/redemptions/fulfil', body: { code: 'ZZZZZZZZ' } }),
+  cancelRedemption: (w) => ({ method: 'POST', url: `/api/v1/mall/redemptions/${w.mall.redemption}/cancel`, body: { reason: '矩阵测试取消' } }),
+  getMyMall: () => ({ method: 'GET', url: '/api/v1/me/mall' }),
+  redeemMallItem: (w) => ({ method: 'POST', url: '/api/v1/me/mall/redemptions', body: { itemId: w.mall.item, quantity: 1, idempotencyKey: `matrix-redeem-${w.mall.item}` } }),
+  listMyRedemptions: () => ({ method: 'GET', url: '/api/v1/me/mall/redemptions' }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
   getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
@@ -385,6 +397,8 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if ((operationId === 'getMyPoints' || operationId === 'getMyBranchIndex') && personless) return 404;
   if (operationId === 'confirmMeetingMinutes' && personless) return 422; // not the host in person: MINUTES_CONFIRMER
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
+  if (operationId === 'fulfilRedemption') return 422; // no redemption waits under that code: MALL_CODE_INVALID
+  if (['getMyMall', 'redeemMallItem', 'listMyRedemptions'].includes(operationId) && personless) return 404; // no linked person record
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
@@ -433,18 +447,35 @@ async function buildWorld(role: Role): Promise<World> {
   const warning = (await h.db.one<{ id: string }>(sql`INSERT INTO warning (key, module, kind, org_id, person_id, title, detail, level, link, discovered_at, updated_at)
     VALUES (${'dues.arrears:' + member}, 'dues', 'arrears', ${branch.id}, ${member}, '矩阵测试', '连续3个月未交党费', 'warning', '/admin/dues/summary', now(), now()) RETURNING id`)).id;
   const projects = await projectWorld(root, branch, member);
+  const mall = await mallWorld(root, branch, member);
   const area = async () => (await h.db.one<{ id: string }>(sql`INSERT INTO map_area (kind, org_id, name, geometry, min_lng, min_lat, max_lng, max_lat, center_lng, center_lat)
     VALUES ('grid', ${scopeOrg.id}, '矩阵测试网格', ${JSON.stringify(MATRIX_SQUARE)}::jsonb, 113, 28, 113.01, 28.01, 113.005, 28.005) RETURNING id`)).id;
   return {
     warning,
     map: { toUpdate: await area(), toDelete: await area() },
     projects,
+    mall,
     transfers,
     meetings,
     points,
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
+}
+
+const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };
+const mallItemVersion = async (id: string) => (await h.db.one<{ version: number }>(sql`SELECT version FROM mall_item WHERE id = ${id}`)).version;
+
+/** An item the branch supplies and the member's open redemption of it, made through the API. */
+async function mallWorld(root: OrgRef, branch: OrgRef, member: string): Promise<World['mall']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const res = await admin.post('/api/v1/mall/items', { ...MATRIX_MALL_ITEM, supplierOrgId: branch.id });
+  if (res.statusCode !== 201) throw new Error(`mall fixture: ${res.body}`);
+  const item = res.json().id as string;
+  const buyer = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], member)).id);
+  const red = await buyer.post('/api/v1/me/mall/redemptions', { itemId: item, quantity: 1, idempotencyKey: `matrix-fixture-${item}` });
+  if (red.statusCode !== 200) throw new Error(`mall redemption fixture: ${red.body}`);
+  return { item, redemption: red.json().id as string };
 }
 
 const MATRIX_PROJECT = { type: 'secretary', name: '矩阵测试项目', rationale: '矩阵测试立项依据', goals: '矩阵测试目标', startOn: '2026-11-01', endOn: '2027-03-31' };

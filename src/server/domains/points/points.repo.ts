@@ -244,9 +244,10 @@ export function membersWithExpiredAwards(q: Queryable, date: string) {
     WHERE t.kind IN ('award', 'refund') AND t.expires_on < ${date}::date`);
 }
 
-/** Reservations neither confirmed nor released, made before an instant. */
+/** Reservations neither confirmed nor released, made before an instant (the mall's own are settled by their redemptions). */
 export function staleReservations(q: Queryable, before: Date) {
   return q.query<{ id: string }>(sql`SELECT t.id FROM point_txn t WHERE t.kind = 'reserve' AND t.recorded_at < ${before.toISOString()}::timestamptz
+    AND t.source_type IS DISTINCT FROM 'mall.redemption'
     AND NOT EXISTS (SELECT 1 FROM point_txn s WHERE s.reservation_id = t.id AND s.kind IN ('confirm', 'release')) ORDER BY t.id`);
 }
 

@@ -221,19 +221,20 @@ export async function reversePointEntry(deps: Deps, ctx: ActorContext, txnId: nu
 
 // --- spending (the mall): reserve → confirm / release
 
+/** The source of the mall's reservations (the redemption settles them). */
+export const MALL_SOURCE = 'mall.redemption';
+
 export async function reservePoints(deps: Deps, ctx: ActorContext, body: ReservePointsBody): Promise<PointTxnResult> {
   const hash = requestHash({ op: 'reserve', personId: body.personId, points: body.points, reason: body.reason });
   return withKeyRace(
     () =>
       deps.db.tx(async (t) => {
         const m = await memberFor(t, ctx, body.personId, 'points.manage', true);
-        const locked = await lockMember(t, m.id);
         const earlier = await replayOf(t, body.idempotencyKey, hash, '积分兑换');
         if (earlier) return { txn: txnView(earlier), replayed: true };
-        if (locked.member.balance < body.points) throw insufficient(locked.member.balance, body.points);
-        const id = await post(t, locked, {
-          kind: 'reserve', personId: m.id, orgId: m.org_id, points: 0, factDate: deps.clock.today(), reason: body.reason, idempotencyKey: body.idempotencyKey, requestHash: hash, actorId: ctx.actor.accountId, at: deps.clock.now(),
-          legs: [{ side: 'member', amount: -body.points }, { side: 'hold', amount: body.points }],
+        const id = await reserveIn(t, {
+          personId: m.id, orgId: m.org_id, points: body.points, reason: body.reason, idempotencyKey: body.idempotencyKey, requestHash: hash,
+          actorId: ctx.actor.accountId, at: deps.clock.now(), factDate: deps.clock.today(),
         });
         await auditInTx(t, ctx, { action: 'points.reserve', objectType: 'person', objectId: m.id, orgId: m.org_id, detail: { txn: id, points: body.points } });
         return { txn: txnView((await repo.txnById(t, id, unscoped('the transaction just written')))!), replayed: false };
@@ -245,6 +246,51 @@ export async function reservePoints(deps: Deps, ctx: ActorContext, body: Reserve
   );
 }
 
+export interface SpendPosting {
+  idempotencyKey: string;
+  requestHash?: string;
+  actorId: string | null;
+  at: Date;
+  factDate: string;
+  /** what the reservation is for (the mall: 'mall.redemption' and its id); such a reservation is settled by its source, never by the stale-reservation job */
+  sourceType?: string;
+  sourceId?: string;
+}
+
+/**
+ * A reservation inside the caller's transaction: the member's points moved to
+ * their hold account (locks the member; refuses beyond the balance). The mall
+ * reserves its stock in the same transaction. Returns the reserve txn's id.
+ */
+export async function reserveIn(t: Queryable, p: SpendPosting & { personId: string; orgId: string; points: number; reason: string }): Promise<number> {
+  const locked = await lockMember(t, p.personId);
+  if (locked.member.balance < p.points) throw insufficient(locked.member.balance, p.points);
+  return post(t, locked, {
+    kind: 'reserve', personId: p.personId, orgId: p.orgId, points: 0, factDate: p.factDate, reason: p.reason, sourceType: p.sourceType ?? null, sourceId: p.sourceId ?? null,
+    idempotencyKey: p.idempotencyKey, requestHash: p.requestHash ?? null, actorId: p.actorId, at: p.at,
+    legs: [{ side: 'member', amount: -p.points }, { side: 'hold', amount: p.points }],
+  });
+}
+
+/**
+ * Settles an open reservation inside the caller's transaction: confirm (the
+ * held points go to the mall, spent) or release (back to the member). Locks
+ * the member; refuses a reservation already settled. Returns the txn's id.
+ */
+export async function settleIn(t: Queryable, reservationId: number, how: 'confirm' | 'release', p: SpendPosting): Promise<number> {
+  const r = await repo.txnById(t, reservationId, unscoped('a reservation the caller located in its scope'));
+  if (!r || r.kind !== 'reserve') throw notFound();
+  const locked = await lockMember(t, r.person_id);
+  const again = await repo.txnById(t, reservationId, unscoped('re-read under the member lock'));
+  if (again!.settled_by) throw new AppError('POINTS_STATE', '该笔兑换已确认或已取消');
+  const amount = await repo.heldBy(t, reservationId);
+  return post(t, locked, {
+    kind: how, personId: r.person_id, orgId: r.org_id, points: how === 'confirm' ? -amount : 0, factDate: p.factDate, reason: r.reason, reservationId,
+    idempotencyKey: p.idempotencyKey, requestHash: p.requestHash ?? null, actorId: p.actorId, at: p.at,
+    legs: how === 'confirm' ? [{ side: 'hold', amount: -amount }, { side: 'mall', amount }] : [{ side: 'hold', amount: -amount }, { side: 'member', amount }],
+  });
+}
+
 
 async function settle(deps: Deps, ctx: ActorContext | null, reservationId: number, body: SettleReservationBody, how: 'confirm' | 'release', scopeCtx: 'manage' | 'system') {
   const hash = requestHash({ op: how, reservationId });
@@ -253,17 +299,13 @@ async function settle(deps: Deps, ctx: ActorContext | null, reservationId: numbe
       deps.db.tx(async (t) => {
         const r = await repo.txnById(t, reservationId, ctx && scopeCtx === 'manage' ? manageScope(ctx) : unscoped('the job releasing stale reservations'));
         if (!r || r.kind !== 'reserve') throw notFound();
-        const locked = await lockMember(t, r.person_id);
+        // a reservation of the mall is settled by its redemption (fulfilled, cancelled or expired there), never here
+        if (r.source_type === MALL_SOURCE) throw new AppError('POINTS_STATE', '该笔冻结属于积分商城的兑换，请在积分商城中核销或取消');
+        await lockMember(t, r.person_id);
         const earlier = await replayOf(t, body.idempotencyKey, hash, how === 'confirm' ? '兑换确认' : '兑换取消');
         if (earlier) return { txn: txnView(earlier), replayed: true };
-        const again = await repo.txnById(t, reservationId, unscoped('re-read under the member lock'));
-        if (again!.settled_by) throw new AppError('POINTS_STATE', '该笔兑换已确认或已取消');
         const amount = await repo.heldBy(t, reservationId);
-        const id = await post(t, locked, {
-          kind: how, personId: r.person_id, orgId: r.org_id, points: how === 'confirm' ? -amount : 0, factDate: deps.clock.today(), reason: r.reason, reservationId,
-          idempotencyKey: body.idempotencyKey, requestHash: hash, actorId: ctx?.actor.accountId ?? null, at: deps.clock.now(),
-          legs: how === 'confirm' ? [{ side: 'hold', amount: -amount }, { side: 'mall', amount }] : [{ side: 'hold', amount: -amount }, { side: 'member', amount }],
-        });
+        const id = await settleIn(t, reservationId, how, { idempotencyKey: body.idempotencyKey, requestHash: hash, actorId: ctx?.actor.accountId ?? null, at: deps.clock.now(), factDate: deps.clock.today() });
         if (ctx) await auditInTx(t, ctx, { action: `points.${how}`, objectType: 'person', objectId: r.person_id, orgId: r.org_id, detail: { txn: id, reservation: reservationId, points: amount } });
         return { txn: txnView((await repo.txnById(t, id, unscoped('the transaction just written')))!), replayed: false };
       }),

@@ -1,0 +1,4 @@
+// The points mall's only door (积分商城, issue 17).
+export { registerMallRoutes } from './mall.routes';
+export { registerMallJobs } from './mall.jobs';
+export { verifyMall, rebuildMallCounters, expireOverdueRedemptions } from './mall.service';
