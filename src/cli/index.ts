@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd } from './ops';
 import { indexVerifyCmd, indexRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
@@ -94,6 +94,9 @@ meetings.command('rebuild').description('recompute the meeting rollups and met o
 const points = program.command('points').description('points ledger (积分)');
 points.command('verify').description('verify the points ledger: hash chains (names the first broken entry), cached balances, double entry, the rollup (exit 1 on any problem)').option('--member <personId>', 'only this member').action(action((o: { member?: string }) => pointsVerifyCmd(o)));
 points.command('rebuild').description('recompute the points rollup from the transactions').action(action(pointsRebuildCmd));
+const mall = program.command('mall').description('points mall (积分商城)');
+mall.command('verify').description('verify the mall: item counters against the stock ledger and the redemptions, open redemptions against the points on hold (exit 1 on any problem)').action(action(mallVerifyCmd));
+mall.command('rebuild').description('recompute the items\' counters from the stock ledger and the redemptions').action(action(mallRebuildCmd));
 points.command('award').description('award the facts of a date range under the branches\' approved rules (idempotent)').requiredOption('--from <date>', 'YYYY-MM-DD').requiredOption('--to <date>', 'YYYY-MM-DD').action(action((o: { from: string; to: string }) => pointsAwardCmd(o)));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');
 rollups.command('verify').description('compare the member rollups with a recomputation from persons and orgs (exit 1 on drift)').action(action(rollupsVerifyCmd));

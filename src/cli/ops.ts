@@ -6,6 +6,7 @@ import { memberRollupDifferences, rebuildAllMemberRollups } from '../server/doma
 import { listTakenUsernames } from '../server/domains/admin';
 import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domains/meeting';
 import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/points';
+import { rebuildMallCounters, verifyMall } from '../server/domains/mall';
 import { indexRollupDifferences, rebuildIndexRollup } from '../server/domains/branch-index';
 import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
@@ -171,6 +172,29 @@ export async function pointsRebuildCmd() {
   await withRuntime(async ({ deps }) => {
     await deps.db.tx((t) => rebuildPointRollup(t));
     console.log('Rebuilt the points rollup.');
+  });
+}
+
+/** `mall verify`: the items' counters against the stock ledger and the redemptions, open redemptions against the points on hold (exit 1 on any problem). */
+export async function mallVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const v = await verifyMall(deps.db);
+    if (v.ok) {
+      console.log('OK: item counters agree with the stock ledger and the redemptions; every open redemption holds its points');
+      return;
+    }
+    for (const d of v.counterDifferences.slice(0, 100)) console.log(`  item ${d.id} ${d.name}: stock ${d.stock}/${d.raw_stock}, reserved ${d.reserved}/${d.raw_reserved}, fulfilled ${d.fulfilled}/${d.raw_fulfilled} (stored/computed)`);
+    for (const id of v.holdMismatches.slice(0, 100)) console.log(`  redemption ${id}: its reservation does not hold exactly its points`);
+    if (v.counterDifferences.length && !v.holdMismatches.length) console.log('Counter drift only: repair with npm run cli -- mall rebuild');
+    throw new CliError(`${v.counterDifferences.length + v.holdMismatches.length} problem(s) in the points mall`, 1);
+  });
+}
+
+/** `mall rebuild`: recomputes the items' counters from the stock ledger and the redemptions. */
+export async function mallRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const n = await deps.db.tx((t) => rebuildMallCounters(t));
+    console.log(`Rebuilt the mall's item counters (${n} item(s) corrected).`);
   });
 }
 

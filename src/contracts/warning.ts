@@ -17,6 +17,7 @@ export const WARNING_MODULES = {
   index: '先锋指数',
   project: '重点项目',
   map: '党建盲区',
+  mall: '积分商城',
 } as const;
 export type WarningModule = keyof typeof WARNING_MODULES;
 export const WarningModuleEnum = z.enum(Object.keys(WARNING_MODULES) as [WarningModule, ...WarningModule[]]);
@@ -31,6 +32,7 @@ export const WARNING_MODULE_PERMISSIONS: Record<WarningModule, { read: Permissio
   index: { read: 'points.read', handle: 'points.manage' },
   project: { read: 'project.read', handle: 'project.manage' },
   map: { read: 'org.read', handle: 'org.update' },
+  mall: { read: 'mall.read', handle: 'mall.manage' },
 };
 
 export const WARNING_LEVELS = { error: '红色', warning: '黄色', info: '蓝色' } as const;

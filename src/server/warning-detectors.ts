@@ -7,8 +7,9 @@ import { meetingWarningDetector } from './domains/meeting';
 import { indexWarningDetector } from './domains/branch-index';
 import { mapWarningDetector } from './domains/map';
 import { projectWarningDetector } from './domains/project';
+import { mallWarningDetector } from './domains/mall';
 
 /** What the warning centre scans: each domain offers its detector (composition, like the index items). */
 export function registerWarningDetectors() {
-  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector]) registerWarningDetector(d);
+  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector, mallWarningDetector]) registerWarningDetector(d);
 }

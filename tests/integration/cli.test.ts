@@ -335,6 +335,31 @@ describe('rollups verify and rebuild', () => {
   });
 });
 
+describe('mall verify and rebuild', () => {
+  it('prints OK on intact counters, names the drifting item with exit 1, and rebuild repairs it', { timeout: 180_000 }, async () => {
+    const h2 = await createHarness(); // its own database: the tampering must not touch the others
+    try {
+      const root = await makeRoot(h2.deps);
+      const item = (await h2.db.one<{ id: string }>(sql`INSERT INTO mall_item (supplier_org_id, audience_org_id, kind, name, points_price, sale_from, pickup_place, stock, created_at, updated_at)
+        VALUES (${root.id}, ${root.id}, 'goods', '校验商品', 5, '2026-01-01', '服务站', 4, now(), now()) RETURNING id`)).id;
+      await h2.db.exec(sql`INSERT INTO mall_stock_entry (item_id, kind, quantity, stock_after, reason, at) VALUES (${item}, 'stock_in', 4, 4, '首批入库', now())`);
+      const ok = await cli(['mall', 'verify'], { dbUrl: h2.dbUrl });
+      expect(ok.stdout.trim()).toBe('OK: item counters agree with the stock ledger and the redemptions; every open redemption holds its points');
+      expect(ok.code).toBe(0);
+
+      await h2.db.exec(sql`UPDATE mall_item SET stock = 9 WHERE id = ${item}`);
+      const broken = await cli(['mall', 'verify'], { dbUrl: h2.dbUrl });
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain(`  item ${item} 校验商品: stock 9/4, reserved 0/0, fulfilled 0/0 (stored/computed)`);
+      const rebuilt = await cli(['mall', 'rebuild'], { dbUrl: h2.dbUrl });
+      expect(rebuilt.stdout.trim()).toBe("Rebuilt the mall's item counters (1 item(s) corrected).");
+      expect((await cli(['mall', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
 describe('user commands', () => {
   it('creates an account with a policy-compliant password, audited, and the account logs in', async () => {
     const username = `ops${crypto.randomBytes(3).toString('hex')}`;

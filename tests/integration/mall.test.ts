@@ -5,7 +5,7 @@ import { fixedClock } from '../../src/server/platform/clock';
 import { createHarness, login, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
 import { releaseStaleReservations, verifyPoints } from '../../src/server/domains/points';
-import { expireOverdueRedemptions, rebuildMallCounters, verifyMall } from '../../src/server/domains/mall';
+import { expireOverdueRedemptions, mallWarningDetector, rebuildMallCounters, verifyMall } from '../../src/server/domains/mall';
 import type { PointRules } from '../../src/contracts/points';
 import type { MallItemView, MyMall, RedemptionView, StockLedger } from '../../src/contracts/mall';
 
@@ -317,6 +317,26 @@ describe('cancellation and expiry', () => {
     expect(await myMall(w.alice.c)).toMatchObject({ balance: 100, onHold: 0 });
     expect(await item(w, id)).toMatchObject({ stock: 5, reserved: 0 });
     await ledgersClean(w);
+  });
+});
+
+describe('warnings', () => {
+  it('names an item on sale with nothing left, and redemptions two days from their last pick-up day, on the supplier', async () => {
+    const w = await world();
+    const id = await createItem(w, { initialStock: 1 });
+    const other = await createItem(w, { name: '义诊服务', kind: 'service', initialStock: 3 });
+    expect((await redeem(w.alice.c, id)).statusCode).toBe(200);
+    expect((await redeem(w.bob.c, other)).statusCode).toBe(200);
+    const mine = async (today: string) => (await mallWarningDetector.detect(h.deps, today)).filter((d) => d.subject === id || d.subject === other).map((d) => [d.kind, d.subject === id ? '购物袋' : '义诊', d.orgId === w.community.id, d.detail]).sort();
+    expect(await mine('2026-12-04')).toEqual([['sold_out', '购物袋', true, '已兑完（另有 1 件待领取），请补货或下架']]);
+    // pick-up by 2026-12-18: from the 16th the supplier is reminded
+    expect((await mine('2026-12-16')).filter((d) => d[0] === 'pickups_due')).toEqual([
+      ['pickups_due', '义诊', true, '1 笔兑换最迟 2026-12-18 须领取，逾期将自动取消并退回积分，请提醒兑换人'],
+      ['pickups_due', '购物袋', true, '1 笔兑换最迟 2026-12-18 须领取，逾期将自动取消并退回积分，请提醒兑换人'],
+    ]);
+    // restocked: no longer sold out
+    await w.sec.post(`/api/v1/mall/items/${id}/stock`, { quantity: 4, reason: '补货' });
+    expect(await mine('2026-12-04')).toEqual([]);
   });
 });
 

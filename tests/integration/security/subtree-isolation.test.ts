@@ -633,6 +633,31 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 积分商城: an item supplied by each org; seen, listed, restocked and edited exactly where the scope covers its supplier
+          {
+            const itemOf = new Map<string, string>();
+            for (const t of orgs) {
+              const id = (await h.db.one<{ id: string }>(sql`INSERT INTO mall_item (supplier_org_id, audience_org_id, kind, name, points_price, sale_from, pickup_place, stock, created_at, updated_at)
+                VALUES (${t.id}, ${t.id}, 'goods', ${t.name + '商品'}, 5, '2026-01-01', '隔离测试服务站', 0, now(), now()) RETURNING id`)).id;
+              itemOf.set(t.id, id);
+            }
+            for (const t of orgs) {
+              const item = { id: itemOf.get(t.id)!, name: `${t.name}商品` };
+              check('getMallStockLedger', item, await client.get(`/api/v1/mall/items/${item.id}/stock`), orgIn(t), 'mall.read');
+              const listed = await client.get(`/api/v1/mall/items?orgId=${t.id}&pageSize=100`);
+              check('listMallItems?orgId', t, listed, orgIn(t), 'mall.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => itemOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...itemOf.values()].includes(id)).sort(), `items under ${t.name}`).toEqual(want);
+              }
+              check('listRedemptions?orgId', t, await client.get(`/api/v1/mall/redemptions?orgId=${t.id}`), orgIn(t), 'mall.read');
+              check('restockMallItem', item, await client.post(`/api/v1/mall/items/${item.id}/stock`, { quantity: 2, reason: '隔离测试入库' }), orgIn(t), 'mall.manage');
+              const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM mall_item WHERE id = ${item.id}`)).version;
+              check('updateMallItem', item, await client.put(`/api/v1/mall/items/${item.id}`, { name: `${t.name}商品`, description: '', pointsPrice: 6, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '隔离测试服务站', status: 'on_sale', version }), orgIn(t), 'mall.manage');
+              check('createMallItem', t, await client.post('/api/v1/mall/items', { supplierOrgId: t.id, kind: 'service', name: '隔离测试服务', pointsPrice: 1, saleFrom: '2026-01-01', pickupPlace: '隔离测试服务站', initialStock: 1 }), orgIn(t), 'mall.manage', [201]);
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

@@ -1,4 +1,5 @@
 // The points mall's only door (积分商城, issue 17).
 export { registerMallRoutes } from './mall.routes';
 export { registerMallJobs } from './mall.jobs';
+export { mallWarningDetector } from './mall.warnings';
 export { verifyMall, rebuildMallCounters, expireOverdueRedemptions } from './mall.service';

@@ -227,3 +227,18 @@ export function holdMismatches(q: Queryable) {
       OR EXISTS (SELECT 1 FROM point_txn s WHERE s.reservation_id = r.reservation_txn))
     ORDER BY r.id`);
 }
+
+// --- warnings (the scan reads every item; the warning list scopes its reads)
+
+/** Items on sale today with nothing left to redeem. */
+export function soldOutItems(q: Queryable, today: string) {
+  return q.query<{ id: string; name: string; supplier_org_id: string; reserved: number }>(sql`SELECT i.id, i.name, i.supplier_org_id, i.reserved FROM mall_item i
+    WHERE i.status = 'on_sale' AND i.stock = 0 AND i.sale_from <= ${today}::date AND (i.sale_to IS NULL OR i.sale_to >= ${today}::date)`);
+}
+
+/** Per item: open redemptions whose last pick-up day is on or before `by`, and the earliest such day. */
+export function pickupsDue(q: Queryable, by: string) {
+  return q.query<{ id: string; name: string; supplier_org_id: string; n: number; first_due: string }>(sql`SELECT i.id, i.name, i.supplier_org_id, count(*)::int AS n,
+      to_char(min(r.pickup_by), 'YYYY-MM-DD') AS first_due
+    FROM mall_redemption r JOIN mall_item i ON i.id = r.item_id WHERE r.status = 'reserved' AND r.pickup_by <= ${by}::date GROUP BY i.id, i.name, i.supplier_org_id`);
+}
