@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { seed } from '../../src/server/seed/demo';
 import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
-import { addYears as addYearsTo } from '../../src/server/platform/dates';
+import { addDays, addYears as addYearsTo } from '../../src/server/platform/dates';
+import { verifyMall } from '../../src/server/domains/mall';
+import { verifyPoints } from '../../src/server/domains/points';
 import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
@@ -174,6 +176,31 @@ describe('demo data generator', () => {
     const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
     const own = (await s1.get('/api/v1/projects')).json() as { items: Array<{ level: string | null }> };
     expect(own.items.map((p) => p.level)).toContain('info');
+  });
+
+  it('has a points mall with six months of redemptions: picked up, cancelled, expired and waiting at the desk; both ledgers agree', async () => {
+    const c = await h.db.one<{ items: number; suppliers: number; statuses: Record<string, number>; first: string; open_overdue: number; stock_moves: number }>(sql`SELECT
+      (SELECT count(*)::int FROM mall_item) AS items, (SELECT count(DISTINCT supplier_org_id)::int FROM mall_item) AS suppliers,
+      (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM mall_redemption GROUP BY status) s) AS statuses,
+      (SELECT to_char(min(redeemed_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM mall_redemption) AS first,
+      (SELECT count(*)::int FROM mall_redemption WHERE status = 'reserved' AND pickup_by < ${h.deps.clock.today()}::date) AS open_overdue,
+      (SELECT count(*)::int FROM mall_stock_entry WHERE kind = 'stock_in' AND reason = '补货') AS stock_moves`);
+    expect(c.items).toBeGreaterThanOrEqual(20);
+    expect(c.suppliers).toBeGreaterThanOrEqual(5);
+    expect(c.statuses.fulfilled).toBeGreaterThan(100);
+    for (const s of ['reserved', 'cancelled', 'expired']) expect(c.statuses[s], s).toBeGreaterThan(0);
+    expect(c.first < addDays(h.deps.clock.today(), -150)).toBe(true);
+    // nothing is left waiting past its last pick-up day: the daily job would have expired it
+    expect(c.open_overdue).toBe(0);
+    const mall = await verifyMall(h.db);
+    expect(mall.counterDifferences).toEqual([]);
+    expect(mall.holdMismatches).toEqual([]);
+    const points = await verifyPoints(h.db);
+    expect([points.broken, points.balanceDrift, points.unbalanced, points.rollup]).toEqual([[], [], [], []]);
+    // member1 sees the town's goods on the phone
+    const m1 = await login(h.app, 'member1', 'Dangjian@2026');
+    const window = (await m1.get('/api/v1/me/mall')).json() as { items: Array<{ name: string }> };
+    expect(window.items.map((i) => i.name)).toContain('环保购物袋');
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

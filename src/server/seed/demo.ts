@@ -9,6 +9,7 @@ import { Rng } from './random';
 import { generate, type Tier } from './generate';
 import { generateMap } from './map';
 import { generateProjects } from './projects';
+import { generateMall } from './mall';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -38,11 +39,17 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     // the county's assessment of its branches, scored by the county account
     const county = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'county'`);
     await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
-    // grids, responsibility zones and 两新组织 of the party-building map
-    await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
-    // key projects with their roadmaps and progress, last year's accepted
     const secretary1 = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
-    await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
+    await Promise.all([
+      (async () => {
+        // grids, responsibility zones and 两新组织 of the party-building map
+        await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
+        // key projects with their roadmaps and progress, last year's accepted
+        await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
+      })(),
+      // the points mall and six months of redemptions (its own tables and the members' point accounts, on a second connection)
+      generateMall(deps.db, new Rng(seedNo * 19 + 11), { rootId: result.rootId, today: deps.clock.today(), months: 6, accountId: county.id }),
+    ]);
     // the statistics years closed so far (the county's own closing of last year left to the user)
     await closeDemoStatisticsYears(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
     // saved reports, one delivered monthly for the past year

@@ -2,4 +2,4 @@
 export { registerMallRoutes } from './mall.routes';
 export { registerMallJobs } from './mall.jobs';
 export { mallWarningDetector } from './mall.warnings';
-export { verifyMall, rebuildMallCounters, expireOverdueRedemptions } from './mall.service';
+export { verifyMall, rebuildMallCounters, expireOverdueRedemptions, writeRedemption, closeRedemption } from './mall.service';

@@ -33,6 +33,8 @@ export interface RedemptionRule {
 const readScope = (ctx: ActorContext) => orgInScope(ctx.actor, 'mall.read');
 const manageScope = (ctx: ActorContext) => orgInScope(ctx.actor, 'mall.manage');
 
+const whenOf = (deps: Deps) => ({ at: deps.clock.now(), today: deps.clock.today() });
+
 /** Redemption codes: 8 characters without 0/O and 1/I (read aloud at the desk), 32⁸ ≈ 10¹² codes. */
 const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 function newCode(): string {
@@ -174,6 +176,31 @@ function replay(earlier: repo.RedemptionRow, hash: string): RedemptionView {
   return redemptionView(earlier, true);
 }
 
+/**
+ * The writes of a redemption the caller has checked, in its transaction (the
+ * item row locked): the points reserved in the ledger (its source the
+ * redemption), the redemption with its code, the stock taken. Also the demo
+ * seed's path, so that its history is written as the product writes it.
+ */
+export async function writeRedemption(
+  t: Queryable,
+  r: { item: { id: string; name: string; pointsPrice: number }; member: { personId: string; orgId: string; regionKey: string | null }; quantity: number; key: string; hash: string; at: Date; today: string; pickupDays: number; actorId: string | null },
+): Promise<{ id: string; points: number; code: string }> {
+  const id = crypto.randomUUID();
+  const code = newCode();
+  const points = r.item.pointsPrice * r.quantity;
+  const txn = await reserveIn(t, {
+    personId: r.member.personId, orgId: r.member.orgId, points, reason: `兑换 ${r.item.name} × ${r.quantity}`, sourceType: MALL_SOURCE, sourceId: id,
+    idempotencyKey: `mall.redeem:${id}`, requestHash: r.hash, actorId: r.actorId, at: r.at, factDate: r.today,
+  });
+  await repo.insertRedemption(t, id, {
+    itemId: r.item.id, personId: r.member.personId, orgId: r.member.orgId, quantity: r.quantity, points, code, reservationTxn: txn, key: r.key, hash: r.hash, at: r.at,
+    pickupBy: addDays(r.today, r.pickupDays), regionKey: r.member.regionKey,
+  });
+  await repo.moveItem(t, r.item.id, { stock: -r.quantity, reserved: r.quantity }, { kind: 'redeem', reason: null, redemptionId: id, actorId: r.actorId, at: r.at });
+  return { id, points, code };
+}
+
 /** 兑换: the member's points (reserved in the ledger) and the stock, in one transaction; nothing is written when any check refuses. */
 export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: RedeemBody): Promise<RedemptionView> {
   const personId = myPersonId(ctx);
@@ -201,18 +228,11 @@ export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: Redeem
           throw new AppError('MALL_LIMIT_REACHED', held > 0 ? `该商品每人限兑 ${item.per_person_limit} 件，您已兑换 ${held} 件` : `该商品每人限兑 ${item.per_person_limit} 件`);
         }
       }
-      const id = crypto.randomUUID();
-      const points = item.points_price * body.quantity;
       const at = deps.clock.now();
-      const txn = await reserveIn(t, {
-        personId, orgId: member.org_id, points, reason: `兑换 ${item.name} × ${body.quantity}`, sourceType: MALL_SOURCE, sourceId: id,
-        idempotencyKey: `mall.redeem:${id}`, requestHash: hash, actorId: ctx.actor.accountId, at, factDate: today,
+      const { id, points } = await writeRedemption(t, {
+        item: { id: item.id, name: item.name, pointsPrice: item.points_price }, member: { personId, orgId: member.org_id, regionKey: member.region_key },
+        quantity: body.quantity, key: body.idempotencyKey, hash, at, today, pickupDays: rule.pickupDays, actorId: ctx.actor.accountId,
       });
-      await repo.insertRedemption(t, id, {
-        itemId: item.id, personId, orgId: member.org_id, quantity: body.quantity, points, code: newCode(), reservationTxn: txn, key: body.idempotencyKey, hash, at,
-        pickupBy: addDays(today, rule.pickupDays), regionKey: member.region_key,
-      });
-      await repo.moveItem(t, item.id, { stock: -body.quantity, reserved: body.quantity }, { kind: 'redeem', reason: null, redemptionId: id, actorId: ctx.actor.accountId, at });
       await auditInTx(t, ctx, { action: 'mall.redeem', objectType: 'mall_redemption', objectId: id, orgId: item.supplier_org_id, detail: { item: item.name, quantity: body.quantity, points } });
       return redemptionView((await repo.findRedemption(t, id, unscoped('the redemption just written')))!, true);
     });
@@ -232,12 +252,12 @@ export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: Redeem
  * in its scope; here the item, the redemption and the member are locked in
  * that order and the state is checked again under the locks.
  */
-async function close(t: Queryable, deps: Deps, r: repo.RedemptionRow, to: 'fulfilled' | 'cancelled' | 'expired', actorId: string | null, reason: string | null): Promise<void> {
+export async function closeRedemption(t: Queryable, when: { at: Date; today: string }, r: { id: string; item_id: string }, to: 'fulfilled' | 'cancelled' | 'expired', actorId: string | null, reason: string | null): Promise<void> {
   await repo.findItem(t, r.item_id, unscoped('the item of a redemption located in scope'), true);
   const now = await repo.findRedemption(t, r.id, unscoped('re-read under the item lock'), true);
   if (!now || now.status !== 'reserved') throw new AppError('MALL_STATE');
-  const at = deps.clock.now();
-  const settle = await settleIn(t, Number(now.reservation_txn), to === 'fulfilled' ? 'confirm' : 'release', { idempotencyKey: `mall.${to}:${r.id}`, actorId, at, factDate: deps.clock.today() });
+  const at = when.at;
+  const settle = await settleIn(t, Number(now.reservation_txn), to === 'fulfilled' ? 'confirm' : 'release', { idempotencyKey: `mall.${to}:${r.id}`, actorId, at, factDate: when.today });
   await repo.settleRedemption(t, r.id, to, settle, actorId, at, reason);
   if (to === 'fulfilled') await repo.moveItem(t, r.item_id, { reserved: -now.quantity, fulfilled: now.quantity }, null);
   else await repo.moveItem(t, r.item_id, { stock: now.quantity, reserved: -now.quantity }, { kind: 'release', reason, redemptionId: r.id, actorId, at });
@@ -249,7 +269,7 @@ export async function fulfilRedemption(deps: Deps, ctx: ActorContext, body: Fulf
     const r = await repo.openByCode(t, body.code, manageScope(ctx));
     // a code of another supplier's item reads as a wrong code: no oracle
     if (!r) throw new AppError('MALL_CODE_INVALID');
-    await close(t, deps, r, 'fulfilled', ctx.actor.accountId, null);
+    await closeRedemption(t, whenOf(deps), r, 'fulfilled', ctx.actor.accountId, null);
     await auditInTx(t, ctx, { action: 'mall.fulfil', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points } });
     return redemptionView((await repo.findRedemption(t, r.id, unscoped('the redemption just fulfilled')))!, false);
   });
@@ -261,7 +281,7 @@ export async function cancelRedemption(deps: Deps, ctx: ActorContext, id: string
     const r = await repo.findRedemption(t, id, unscoped('checked below: the buyer or a supplier in scope'));
     const mine = !!r && r.person_id === ctx.actor.personId;
     if (!r || (!mine && !covers(ctx.actor, 'mall.manage', { id: r.supplier_org_id, path: r.supplier_path }))) throw notFound();
-    await close(t, deps, r, 'cancelled', ctx.actor.accountId, body.reason);
+    await closeRedemption(t, whenOf(deps), r, 'cancelled', ctx.actor.accountId, body.reason);
     await auditInTx(t, ctx, { action: 'mall.cancel', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points, reason: body.reason } });
     return redemptionView((await repo.findRedemption(t, r.id, unscoped('the redemption just cancelled')))!, mine);
   });
@@ -274,7 +294,7 @@ export async function expireOverdueRedemptions(deps: Deps, ctx: RequestContext):
     await deps.db.tx(async (t) => {
       const r = await repo.findRedemption(t, id, unscoped('the job expiring redemptions'));
       if (!r || r.status !== 'reserved') return;
-      await close(t, deps, r, 'expired', null, '逾期未领取');
+      await closeRedemption(t, whenOf(deps), r, 'expired', null, '逾期未领取');
       await auditInTx(t, ctx, { action: 'mall.expire', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points } });
       n++;
     });
