@@ -15,11 +15,11 @@ const TABS = [
 /** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
 const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
-/** Pages under a tab without being its path: 修改密码, 组织关系 and 我的积分 under 我的, the cashier under 党费, a meeting under 组织生活, 重点项目 (a card of the home page) under 首页. */
+/** Pages under a tab without being its path: 修改密码, 组织关系, 我的积分 and 积分商城 under 我的, the cashier under 党费, a meeting under 组织生活, 重点项目 (a card of the home page) under 首页. */
 function activeFor(tab: string, pathname: string) {
   return (
     (tab === '/m' && pathname.startsWith('/m/projects')) ||
-    (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers') || pathname.startsWith('/m/points'))) ||
+    (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers') || pathname.startsWith('/m/points') || pathname.startsWith('/m/mall'))) ||
     (tab === '/m/dues' && pathname.startsWith('/m/pay/')) ||
     (tab === '/m/meetings' && pathname.startsWith('/m/meetings/'))
   );

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -99,6 +99,7 @@ const MENU: MenuEntry[] = [
       { key: '/admin/points/index', label: '先锋指数', perm: 'points.read' },
     ],
   },
+  { key: '/admin/mall', label: '积分商城', icon: <GiftOutlined />, perm: 'mall.read' },
   {
     key: 'system',
     label: '系统',

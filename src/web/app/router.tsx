@@ -99,6 +99,8 @@ const PointRulesPage = page(() => import('../features/points/PointRulesPage'), '
 const PointRequestsPage = page(() => import('../features/points/PointRequestsPage'), 'PointRequestsPage');
 const BranchIndexPage = page(() => import('../features/points/BranchIndexPage'), 'BranchIndexPage');
 const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
+const MallPage = page(() => import('../features/mall/MallPage'), 'MallPage');
+const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
@@ -209,6 +211,7 @@ const adminPages: RouteObject[] = [
   { path: 'points/rules', element: guarded('points.read', PointRulesPage) },
   { path: 'points/requests', element: guarded('points.approve', PointRequestsPage) },
   { path: 'points/index', element: guarded('points.read', BranchIndexPage) },
+  { path: 'mall', element: guarded('mall.read', MallPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -235,6 +238,7 @@ const mobilePages: RouteObject[] = [
   { path: 'meetings/:id/host', element: <MobileMeetingsHostPage /> },
   { path: 'meetings/:id/room', element: <MobileMeetingRoomPage /> },
   { path: 'points', element: <MobilePointsPage /> },
+  { path: 'mall', element: <MobileMallPage /> },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

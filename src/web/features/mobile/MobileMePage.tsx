@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined } from '@ant-design/icons';
+import { GiftOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -129,6 +129,14 @@ export function MobileMePage() {
             </span>
             <span style={{ color: '#8c8c8c', fontSize: 14 }}>
               每一笔的事由和来源 <RightOutlined style={{ color: '#bfbfbf' }} />
+            </span>
+          </Link>
+          <Link to="/m/mall" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+            <span>
+              <GiftOutlined /> 积分商城
+            </span>
+            <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+              用积分兑换实物和服务 <RightOutlined style={{ color: '#bfbfbf' }} />
             </span>
           </Link>
           <Link to="/m/transfers" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>

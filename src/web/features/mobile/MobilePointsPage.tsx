@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { Button } from 'antd';
+import { GiftOutlined, RightOutlined } from '@ant-design/icons';
+import { Link } from 'react-router';
 import { POINT_TXN_KINDS } from '../../../contracts/points';
 import { usePageTitle } from '../../shared/use-title';
 import { useMyBranchIndex, useMyPoints } from '../points/api';
@@ -77,6 +79,16 @@ export function MobilePointsPage() {
         </div>
         {b.expiringThisYear > 0 && <p className="m-pt-hint">{b.expiringThisYear} 分将于 {b.expiresOn} 到期</p>}
         <p className="m-pt-hint">积分按支部党员大会表决通过的积分细则，根据已登记的组织生活、党费交纳等记录计算。</p>
+      </section>
+      <section className="m-card" aria-label="积分商城">
+        <Link to="/m/mall" className="m-pt-mall" data-testid="points-mall-link">
+          <h2 className="m-pt-h2" style={{ margin: 0 }}>
+            <GiftOutlined /> 积分商城
+          </h2>
+          <span className="m-pt-mall-go">
+            用积分兑换 <RightOutlined />
+          </span>
+        </Link>
       </section>
       <MyBranchIndexCard />
       <section className="m-card" aria-labelledby="m-points-list" data-testid="my-points-entries">
