@@ -4,7 +4,9 @@ import { createDb } from '../src/server/platform/db';
 import { sql } from '../src/server/platform/sql';
 import { awardFact, awardFacts, verifyPoints, type PointFact } from '../src/server/domains/points';
 import type { PointRules } from '../src/contracts/points';
+import type { Deps } from '../src/server/deps';
 import type { Benchmark } from './lib/context';
+import type { BenchAccount } from './lib/data';
 import { loginInject } from './lib/http';
 import { ms, num, verdict } from './lib/stats';
 
@@ -23,6 +25,26 @@ const RULES: PointRules = {
   secondApproverAbove: 10,
 };
 
+/** The bench rules (one point per fact, no cap), passed by each branch's vote through the API where not in force already; returns how many branches voted now. */
+export async function ensureBenchRules(deps: Deps, admin: BenchAccount, branches: readonly string[]): Promise<number> {
+  const today = deps.clock.today();
+  const app = await buildApp(deps);
+  const cookie = await loginInject(app, admin);
+  let approved = 0;
+  for (const orgId of branches) {
+    const current = await app.inject({ method: 'GET', url: `/api/v1/points/rules?orgId=${orgId}`, headers: { cookie } });
+    const inForce = current.json().inForce as { rules: PointRules } | null;
+    if (inForce?.rules.items.some((i) => i.key === 'development.contact_duty' && Object.keys(i.caps).length === 0)) continue;
+    const p = await app.inject({ method: 'POST', url: '/api/v1/points/rules/proposals', headers: { cookie }, payload: { orgId, effectiveFrom: today, rules: RULES } });
+    if (p.statusCode !== 201) throw new Error(`proposal: ${p.body}`);
+    const a = await app.inject({ method: 'POST', url: `/api/v1/points/rules/proposals/${p.json().id}/approve`, headers: { cookie }, payload: { version: 0, votedOn: today, expected: 10, present: 9, written: 0, yes: 9, no: 0, abstain: 0 } });
+    if (a.statusCode !== 200) throw new Error(`vote: ${a.body}`);
+    approved++;
+  }
+  await app.close();
+  return approved;
+}
+
 export const b5Points: Benchmark = {
   name: 'b5',
   title: 'points ledger: appends by 64 concurrent writers (idempotent on the fact), replays, count and verify',
@@ -37,21 +59,7 @@ export const b5Points: Benchmark = {
       SELECT p.id, p.org_id, o.path::text AS org_path FROM person p JOIN org o ON o.id = p.org_id
       WHERE p.is_current AND p.status IN ('full', 'probationary') AND o.type IN ('branch', 'general_branch') ORDER BY p.id LIMIT 2000`);
     const branches = [...new Set(members.map((m) => m.org_id))];
-    // the bench rules, passed by each branch's vote (through the API, as a secretary records it)
-    const app = await buildApp(deps);
-    const cookie = await loginInject(app, accounts.admin);
-    let approved = 0;
-    for (const orgId of branches) {
-      const current = await app.inject({ method: 'GET', url: `/api/v1/points/rules?orgId=${orgId}`, headers: { cookie } });
-      const inForce = current.json().inForce as { rules: PointRules } | null;
-      if (inForce?.rules.items.some((i) => i.key === 'development.contact_duty' && Object.keys(i.caps).length === 0)) continue;
-      const p = await app.inject({ method: 'POST', url: '/api/v1/points/rules/proposals', headers: { cookie }, payload: { orgId, effectiveFrom: today, rules: RULES } });
-      if (p.statusCode !== 201) throw new Error(`proposal: ${p.body}`);
-      const a = await app.inject({ method: 'POST', url: `/api/v1/points/rules/proposals/${p.json().id}/approve`, headers: { cookie }, payload: { version: 0, votedOn: today, expected: 10, present: 9, written: 0, yes: 9, no: 0, abstain: 0 } });
-      if (a.statusCode !== 200) throw new Error(`vote: ${a.body}`);
-      approved++;
-    }
-    await app.close();
+    const approved = await ensureBenchRules(deps, accounts.admin, branches);
     console.log(`${num(members.length)} members in ${num(branches.length)} branches; bench rules approved for ${num(approved)} (the others had them from an earlier run)`);
 
     const run = crypto.randomBytes(4).toString('hex');

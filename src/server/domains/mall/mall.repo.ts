@@ -60,9 +60,26 @@ export async function updateItem(q: Queryable, id: string, version: number, b: U
   return n === 1;
 }
 
-/** One item in scope; `lock` takes its row lock (every stock change and redemption of the item queues here). */
+/** One item in scope; `lock` takes its row lock (the supplier's edits and stock moves queue here). */
 export function findItem(q: Queryable, id: string, scope: Sql, lock = false) {
-  return q.maybeOne<ItemRow>(sql`SELECT ${ITEM_COLUMNS} ${ITEM_FROM} WHERE i.id = ${id}::uuid AND ${scope} ${lock ? sql`FOR UPDATE OF i` : sql``}`);
+  return q.prepared<ItemRow>('mall_item', sql`SELECT ${ITEM_COLUMNS} ${ITEM_FROM} WHERE i.id = ${id}::uuid AND ${scope} ${lock ? sql`FOR UPDATE OF i` : sql``}`).then((r) => r[0] ?? null);
+}
+
+/**
+ * Takes units of an item for a redemption, atomically and only if it is on
+ * sale that day with that many free: the counters and the stock-ledger line in
+ * one statement (the item's row lock is held from here to the commit).
+ * Returns the free stock after, or null when it could not.
+ */
+export async function takeStock(q: Queryable, itemId: string, quantity: number, today: string, e: { redemptionId: string; actorId: string | null; at: Date }): Promise<number | null> {
+  const rows = await q.prepared<{ stock_after: number }>('mall_take_stock', sql`WITH u AS (
+      UPDATE mall_item SET stock = stock - ${quantity}, reserved = reserved + ${quantity}
+      WHERE id = ${itemId}::uuid AND stock >= ${quantity} AND status = 'on_sale' AND sale_from <= ${today}::date AND (sale_to IS NULL OR sale_to >= ${today}::date)
+      RETURNING stock)
+    INSERT INTO mall_stock_entry (item_id, kind, quantity, stock_after, reason, redemption_id, actor_id, at)
+    SELECT ${itemId}::uuid, 'redeem', ${-quantity}, u.stock, NULL, ${e.redemptionId}::uuid, ${e.actorId}::uuid, ${e.at.toISOString()}::timestamptz FROM u
+    RETURNING stock_after`);
+  return rows[0]?.stock_after ?? null;
 }
 
 export async function listItems(q: Queryable, scope: Sql, f: { orgPath?: string; status?: string; q?: string }, page: number, pageSize: number) {
@@ -93,13 +110,15 @@ export async function moveItem(
   q: Queryable, itemId: string, d: { stock?: number; reserved?: number; fulfilled?: number },
   entry: { kind: 'stock_in' | 'adjust_out' | 'redeem' | 'release'; reason: string | null; redemptionId: string | null; actorId: string | null; at: Date } | null,
 ): Promise<number> {
-  const r = await q.one<{ stock: number }>(sql`UPDATE mall_item SET stock = stock + ${d.stock ?? 0}, reserved = reserved + ${d.reserved ?? 0}, fulfilled = fulfilled + ${d.fulfilled ?? 0}
-    WHERE id = ${itemId}::uuid RETURNING stock`);
-  if (entry && d.stock) {
-    await q.exec(sql`INSERT INTO mall_stock_entry (item_id, kind, quantity, stock_after, reason, redemption_id, actor_id, at)
-      VALUES (${itemId}::uuid, ${entry.kind}, ${d.stock}, ${r.stock}, ${entry.reason}, ${entry.redemptionId}::uuid, ${entry.actorId}::uuid, ${entry.at.toISOString()}::timestamptz)`);
-  }
-  return r.stock;
+  const update = sql`UPDATE mall_item SET stock = stock + ${d.stock ?? 0}, reserved = reserved + ${d.reserved ?? 0}, fulfilled = fulfilled + ${d.fulfilled ?? 0}
+    WHERE id = ${itemId}::uuid RETURNING stock`;
+  if (!entry || !d.stock) return (await q.prepared<{ stock: number }>('mall_move', update))[0].stock;
+  // the counters and the stock-ledger line in one statement
+  const rows = await q.prepared<{ stock_after: number }>('mall_move_entry', sql`WITH u AS (${update})
+    INSERT INTO mall_stock_entry (item_id, kind, quantity, stock_after, reason, redemption_id, actor_id, at)
+    SELECT ${itemId}::uuid, ${entry.kind}, ${d.stock}, u.stock, ${entry.reason}, ${entry.redemptionId}::uuid, ${entry.actorId}::uuid, ${entry.at.toISOString()}::timestamptz FROM u
+    RETURNING stock_after`);
+  return rows[0].stock_after;
 }
 
 export function stockEntries(q: Queryable, itemId: string) {
@@ -145,9 +164,20 @@ export interface RedemptionInsert {
 
 /** The id is made by the caller: the reservation names the redemption as its source before the row exists. */
 export async function insertRedemption(q: Queryable, id: string, r: RedemptionInsert): Promise<void> {
-  await q.exec(sql`INSERT INTO mall_redemption (id, item_id, person_id, org_id, quantity, points, code, reservation_txn, idempotency_key, request_hash, redeemed_at, pickup_by, region_key)
+  await q.prepared('mall_insert_redemption', sql`INSERT INTO mall_redemption (id, item_id, person_id, org_id, quantity, points, code, reservation_txn, idempotency_key, request_hash, redeemed_at, pickup_by, region_key)
     VALUES (${id}::uuid, ${r.itemId}::uuid, ${r.personId}::uuid, ${r.orgId}::uuid, ${r.quantity}, ${r.points}, ${r.code}, ${r.reservationTxn}, ${r.key}, ${r.hash}, ${r.at.toISOString()}::timestamptz,
       ${r.pickupBy}::date, ${r.regionKey}::uuid)`);
+}
+
+/** Whether a redemption was made under an idempotency key (a light read on every redemption; the full row only on a replay). */
+export function keyUsed(q: Queryable, key: string) {
+  return q.prepared<{ id: string }>('mall_key_used', sql`SELECT id FROM mall_redemption WHERE idempotency_key = ${key}`).then((r) => r.length > 0);
+}
+
+/** Locks a redemption row and reads what closing it needs. */
+export function lockRedemption(q: Queryable, id: string) {
+  return q.prepared<{ status: RedemptionStatus; quantity: number; reservation_txn: string }>('mall_lock_redemption', sql`
+    SELECT status, quantity, reservation_txn FROM mall_redemption WHERE id = ${id}::uuid FOR UPDATE`).then((r) => r[0] ?? null);
 }
 
 export function redemptionByKey(q: Queryable, key: string) {
@@ -171,7 +201,7 @@ export async function settleRedemption(q: Queryable, id: string, status: Exclude
 
 /** Units of an item a member holds (reserved or fulfilled): the per-person limit counts them. */
 export async function heldByPerson(q: Queryable, itemId: string, personId: string): Promise<number> {
-  const r = await q.one<{ n: number }>(sql`SELECT coalesce(sum(quantity), 0)::int AS n FROM mall_redemption WHERE item_id = ${itemId}::uuid AND person_id = ${personId}::uuid AND status IN ('reserved', 'fulfilled')`);
+  const [r] = await q.prepared<{ n: number }>('mall_held_by_person', sql`SELECT coalesce(sum(quantity), 0)::int AS n FROM mall_redemption WHERE item_id = ${itemId}::uuid AND person_id = ${personId}::uuid AND status IN ('reserved', 'fulfilled')`);
   return r.n;
 }
 
@@ -195,7 +225,8 @@ export function overdueRedemptions(q: Queryable, today: string) {
 }
 
 export function personOrgPath(q: Queryable, personId: string) {
-  return q.maybeOne<{ org_id: string; path: string; region_key: string | null }>(sql`SELECT p.org_id, o.path::text AS path, o.region_key FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid`);
+  return q.prepared<{ name: string; org_id: string; org_name: string; path: string; region_key: string | null }>('mall_member', sql`
+    SELECT p.name, p.org_id, o.name AS org_name, o.path::text AS path, o.region_key FROM person p JOIN org o ON o.id = p.org_id WHERE p.id = ${personId}::uuid`).then((r) => r[0] ?? null);
 }
 
 // --- counters: verify and rebuild

@@ -9,7 +9,7 @@ import { requestHash } from '../../platform/idempotency';
 import { addDays } from '../../platform/dates';
 import { ruleInForce } from '../../platform/rules';
 import { covers, orgInScope, unscoped } from '../../platform/scope';
-import { MALL_SOURCE, pointBalancesOf, reserveIn, settleIn } from '../points';
+import { MALL_SOURCE, lockMemberPoints, pointBalancesOf, reserveIn, settleIn } from '../points';
 import type {
   CancelRedemptionBody, CreateMallItemBody, FulfilRedemptionBody, ListMallItemsQuery, ListRedemptionsQuery, MallItemPage, MallItemView, MyMall, MyRedemptions, RedeemBody,
   RedemptionPage, RedemptionView, RestockBody, StockLedger, UpdateMallItemBody,
@@ -17,9 +17,10 @@ import type {
 import * as repo from './mall.repo';
 
 // 积分商城 (issue 17): the supplier's catalogue and stock, the member's
-// redemption, the pick-up desk. Lock order everywhere: the item row, then the
-// redemption row, then the member's point accounts — so a redemption, a
-// pick-up and a cancellation of the same item never deadlock. A redemption
+// redemption, the pick-up desk. Lock order everywhere: a redemption row, then
+// the member's point accounts, then the item row (taken last, by the statement
+// that moves its counters) — so redemptions, pick-ups and cancellations of one
+// item never deadlock and the item's row is held only to the commit. A redemption
 // reserves the points (points.reserveIn, its source the redemption) and the
 // stock in one transaction; fulfilment confirms the points (spent, into the
 // mall account); cancellation and expiry release both.
@@ -177,45 +178,57 @@ function replay(earlier: repo.RedemptionRow, hash: string): RedemptionView {
 }
 
 /**
- * The writes of a redemption the caller has checked, in its transaction (the
- * item row locked): the points reserved in the ledger (its source the
- * redemption), the redemption with its code, the stock taken. Also the demo
- * seed's path, so that its history is written as the product writes it.
+ * The writes of a redemption the caller has checked, in its transaction: the
+ * points reserved in the ledger (its source the redemption; locks the member,
+ * refuses beyond the balance), the redemption with its code, and last the
+ * stock taken — atomically, only if the item is on sale that day with that
+ * many free (else MALL_OUT_OF_STOCK or MALL_NOT_ON_SALE, and the caller's
+ * transaction rolls back). The item's row lock is thus held only from that
+ * last statement to the commit. Also the demo seed's path, so that its history
+ * is written as the product writes it.
  */
 export async function writeRedemption(
   t: Queryable,
   r: { item: { id: string; name: string; pointsPrice: number }; member: { personId: string; orgId: string; regionKey: string | null }; quantity: number; key: string; hash: string; at: Date; today: string; pickupDays: number; actorId: string | null },
-): Promise<{ id: string; points: number; code: string }> {
+): Promise<{ id: string; points: number; code: string; pickupBy: string }> {
   const id = crypto.randomUUID();
   const code = newCode();
   const points = r.item.pointsPrice * r.quantity;
+  const pickupBy = addDays(r.today, r.pickupDays);
   const txn = await reserveIn(t, {
     personId: r.member.personId, orgId: r.member.orgId, points, reason: `兑换 ${r.item.name} × ${r.quantity}`, sourceType: MALL_SOURCE, sourceId: id,
     idempotencyKey: `mall.redeem:${id}`, requestHash: r.hash, actorId: r.actorId, at: r.at, factDate: r.today,
   });
   await repo.insertRedemption(t, id, {
     itemId: r.item.id, personId: r.member.personId, orgId: r.member.orgId, quantity: r.quantity, points, code, reservationTxn: txn, key: r.key, hash: r.hash, at: r.at,
-    pickupBy: addDays(r.today, r.pickupDays), regionKey: r.member.regionKey,
+    pickupBy, regionKey: r.member.regionKey,
   });
-  await repo.moveItem(t, r.item.id, { stock: -r.quantity, reserved: r.quantity }, { kind: 'redeem', reason: null, redemptionId: id, actorId: r.actorId, at: r.at });
-  return { id, points, code };
+  if ((await repo.takeStock(t, r.item.id, r.quantity, r.today, { redemptionId: id, actorId: r.actorId, at: r.at })) === null) {
+    // taken or withdrawn since the caller looked: say which
+    const now = await repo.findItem(t, r.item.id, unscoped('the item just refused'));
+    if (now && onSale(now, r.today)) throw new AppError('MALL_OUT_OF_STOCK', now.stock === 0 ? '该商品已兑完' : `该商品仅剩 ${now.stock} 件`);
+    throw new AppError('MALL_NOT_ON_SALE', '该商品已下架或不在兑换期内');
+  }
+  return { id, points, code, pickupBy };
 }
 
 /** 兑换: the member's points (reserved in the ledger) and the stock, in one transaction; nothing is written when any check refuses. */
 export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: RedeemBody): Promise<RedemptionView> {
   const personId = myPersonId(ctx);
   const hash = requestHash({ op: 'mall.redeem', personId, itemId: body.itemId, quantity: body.quantity });
+  const earlierOf = async (q: Queryable) => {
+    const earlier = await repo.redemptionByKey(q, body.idempotencyKey);
+    if (!earlier) return null;
+    if (earlier.person_id !== personId) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该请求编号已被使用，请刷新页面后重新提交');
+    return replay(earlier, hash);
+  };
   try {
     return await deps.db.tx(async (t) => {
-      const earlier = await repo.redemptionByKey(t, body.idempotencyKey);
-      if (earlier) {
-        if (earlier.person_id !== personId) throw new AppError('IDEMPOTENCY_KEY_REUSED', '该请求编号已被使用，请刷新页面后重新提交');
-        return replay(earlier, hash);
-      }
+      if (await repo.keyUsed(t, body.idempotencyKey)) return (await earlierOf(t))!;
       const member = await repo.personOrgPath(t, personId);
       if (!member) throw notFound();
       // the item as the member may see it: its audience subtree holds the member's organisation
-      const item = await repo.findItem(t, body.itemId, repo.audienceHolds(member.path), true);
+      const item = await repo.findItem(t, body.itemId, repo.audienceHolds(member.path));
       if (!item) throw notFound();
       const today = deps.clock.today();
       const rule = (await ruleInForce<RedemptionRule>(t, 'mall', 'redemption', today, member.path)).body;
@@ -223,24 +236,30 @@ export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: Redeem
       if (body.quantity > rule.maxQuantityPerOrder) throw new AppError('MALL_LIMIT_REACHED', `一次最多兑换 ${rule.maxQuantityPerOrder} 件`);
       if (item.stock < body.quantity) throw new AppError('MALL_OUT_OF_STOCK', item.stock === 0 ? '该商品已兑完' : `该商品仅剩 ${item.stock} 件`);
       if (item.per_person_limit !== null) {
+        // counted under the member's lock: two redemptions of one member queue here
+        await lockMemberPoints(t, personId);
         const held = await repo.heldByPerson(t, item.id, personId);
         if (held + body.quantity > item.per_person_limit) {
           throw new AppError('MALL_LIMIT_REACHED', held > 0 ? `该商品每人限兑 ${item.per_person_limit} 件，您已兑换 ${held} 件` : `该商品每人限兑 ${item.per_person_limit} 件`);
         }
       }
       const at = deps.clock.now();
-      const { id, points } = await writeRedemption(t, {
+      const w = await writeRedemption(t, {
         item: { id: item.id, name: item.name, pointsPrice: item.points_price }, member: { personId, orgId: member.org_id, regionKey: member.region_key },
         quantity: body.quantity, key: body.idempotencyKey, hash, at, today, pickupDays: rule.pickupDays, actorId: ctx.actor.accountId,
       });
-      await auditInTx(t, ctx, { action: 'mall.redeem', objectType: 'mall_redemption', objectId: id, orgId: item.supplier_org_id, detail: { item: item.name, quantity: body.quantity, points } });
-      return redemptionView((await repo.findRedemption(t, id, unscoped('the redemption just written')))!, true);
+      // the audit row last: the installation-wide audit lock is held for the shortest time
+      await auditInTx(t, ctx, { action: 'mall.redeem', objectType: 'mall_redemption', objectId: w.id, orgId: item.supplier_org_id, detail: { item: item.name, quantity: body.quantity, points: w.points } });
+      return {
+        id: w.id, itemId: item.id, itemName: item.name, supplierOrgName: item.supplier_org_name, pickupPlace: item.pickup_place, personId, personName: member.name, orgName: member.org_name,
+        quantity: body.quantity, points: w.points, status: 'reserved', code: w.code, redeemedAt: at.toISOString(), pickupBy: w.pickupBy, settledAt: null, cancelReason: null,
+      } satisfies RedemptionView;
     });
   } catch (e) {
     // the same key sent twice at once: the loser answers what the winner wrote
     if (isUniqueViolation(e, 'mall_redemption_idempotency_key_key')) {
-      const earlier = await repo.redemptionByKey(deps.db, body.idempotencyKey);
-      if (earlier && earlier.person_id === personId) return replay(earlier, hash);
+      const earlier = await earlierOf(deps.db);
+      if (earlier) return earlier;
     }
     throw e;
   }
@@ -248,19 +267,22 @@ export async function redeemMallItem(deps: Deps, ctx: ActorContext, body: Redeem
 
 /**
  * Closes an open redemption: fulfilled at the desk (the points are spent),
- * cancelled or expired (points and stock go back). The caller located `r`
- * in its scope; here the item, the redemption and the member are locked in
- * that order and the state is checked again under the locks.
+ * cancelled or expired (points and stock go back). Locks the redemption, then
+ * (settling the points) the member, then (the counters, last) the item — the
+ * order every path of the mall keeps — and checks the state under the lock.
  */
 export async function closeRedemption(t: Queryable, when: { at: Date; today: string }, r: { id: string; item_id: string }, to: 'fulfilled' | 'cancelled' | 'expired', actorId: string | null, reason: string | null): Promise<void> {
-  await repo.findItem(t, r.item_id, unscoped('the item of a redemption located in scope'), true);
-  const now = await repo.findRedemption(t, r.id, unscoped('re-read under the item lock'), true);
+  const now = await repo.lockRedemption(t, r.id);
   if (!now || now.status !== 'reserved') throw new AppError('MALL_STATE');
-  const at = when.at;
-  const settle = await settleIn(t, Number(now.reservation_txn), to === 'fulfilled' ? 'confirm' : 'release', { idempotencyKey: `mall.${to}:${r.id}`, actorId, at, factDate: when.today });
-  await repo.settleRedemption(t, r.id, to, settle, actorId, at, reason);
+  const settle = await settleIn(t, Number(now.reservation_txn), to === 'fulfilled' ? 'confirm' : 'release', { idempotencyKey: `mall.${to}:${r.id}`, actorId, at: when.at, factDate: when.today });
+  await repo.settleRedemption(t, r.id, to, settle, actorId, when.at, reason);
   if (to === 'fulfilled') await repo.moveItem(t, r.item_id, { reserved: -now.quantity, fulfilled: now.quantity }, null);
-  else await repo.moveItem(t, r.item_id, { stock: now.quantity, reserved: -now.quantity }, { kind: 'release', reason, redemptionId: r.id, actorId, at });
+  else await repo.moveItem(t, r.item_id, { stock: now.quantity, reserved: -now.quantity }, { kind: 'release', reason, redemptionId: r.id, actorId, at: when.at });
+}
+
+/** The view of a redemption just closed, from the row read before (no second read). */
+function closedView(r: repo.RedemptionRow, to: 'fulfilled' | 'cancelled' | 'expired', at: Date, reason: string | null, showCode: boolean): RedemptionView {
+  return { ...redemptionView(r, showCode), status: to, code: null, settledAt: at.toISOString(), cancelReason: reason };
 }
 
 /** 领取核销: the desk types the member's code; the redemption must be of an item supplied in the caller's scope. */
@@ -269,9 +291,10 @@ export async function fulfilRedemption(deps: Deps, ctx: ActorContext, body: Fulf
     const r = await repo.openByCode(t, body.code, manageScope(ctx));
     // a code of another supplier's item reads as a wrong code: no oracle
     if (!r) throw new AppError('MALL_CODE_INVALID');
-    await closeRedemption(t, whenOf(deps), r, 'fulfilled', ctx.actor.accountId, null);
+    const when = whenOf(deps);
+    await closeRedemption(t, when, r, 'fulfilled', ctx.actor.accountId, null);
     await auditInTx(t, ctx, { action: 'mall.fulfil', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points } });
-    return redemptionView((await repo.findRedemption(t, r.id, unscoped('the redemption just fulfilled')))!, false);
+    return closedView(r, 'fulfilled', when.at, null, false);
   });
 }
 
@@ -281,9 +304,10 @@ export async function cancelRedemption(deps: Deps, ctx: ActorContext, id: string
     const r = await repo.findRedemption(t, id, unscoped('checked below: the buyer or a supplier in scope'));
     const mine = !!r && r.person_id === ctx.actor.personId;
     if (!r || (!mine && !covers(ctx.actor, 'mall.manage', { id: r.supplier_org_id, path: r.supplier_path }))) throw notFound();
-    await closeRedemption(t, whenOf(deps), r, 'cancelled', ctx.actor.accountId, body.reason);
+    const when = whenOf(deps);
+    await closeRedemption(t, when, r, 'cancelled', ctx.actor.accountId, body.reason);
     await auditInTx(t, ctx, { action: 'mall.cancel', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points, reason: body.reason } });
-    return redemptionView((await repo.findRedemption(t, r.id, unscoped('the redemption just cancelled')))!, mine);
+    return closedView(r, 'cancelled', when.at, body.reason, mine);
   });
 }
 

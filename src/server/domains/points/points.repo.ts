@@ -152,6 +152,15 @@ export function txnById(q: Queryable, id: number, scope: Sql) {
   return q.maybeOne<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE t.id = ${id} AND ${scope}`);
 }
 
+/** A reservation as its settlement needs it: whose, whether settled already, what its hold account holds (one light read). */
+export function reservationOf(q: Queryable, id: number) {
+  return q.prepared<{ kind: string; person_id: string; org_id: string; reason: string | null; source_type: string | null; settled: boolean; held: string }>('points_reservation', sql`
+    SELECT t.kind, t.person_id, t.org_id, t.reason, t.source_type,
+      EXISTS (SELECT 1 FROM point_txn s WHERE s.reservation_id = t.id AND s.kind IN ('confirm', 'release')) AS settled,
+      (SELECT coalesce(sum(e.amount), 0) FROM point_entry e JOIN point_account a ON a.id = e.account_id AND a.kind = 'hold' WHERE e.txn_id = t.id) AS held
+    FROM point_txn t WHERE t.id = ${id}`).then((rows) => rows[0] ?? null);
+}
+
 export function txnByKey(q: Queryable, key: string) {
   return q.maybeOne<TxnRow>(sql`SELECT ${TXN_COLUMNS} FROM ${TXN_FROM} WHERE t.idempotency_key = ${key}`);
 }

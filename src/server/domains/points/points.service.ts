@@ -278,12 +278,13 @@ export async function reserveIn(t: Queryable, p: SpendPosting & { personId: stri
  * the member; refuses a reservation already settled. Returns the txn's id.
  */
 export async function settleIn(t: Queryable, reservationId: number, how: 'confirm' | 'release', p: SpendPosting): Promise<number> {
-  const r = await repo.txnById(t, reservationId, unscoped('a reservation the caller located in its scope'));
+  const r = await repo.reservationOf(t, reservationId);
   if (!r || r.kind !== 'reserve') throw notFound();
   const locked = await lockMember(t, r.person_id);
-  const again = await repo.txnById(t, reservationId, unscoped('re-read under the member lock'));
-  if (again!.settled_by) throw new AppError('POINTS_STATE', '该笔兑换已确认或已取消');
-  const amount = await repo.heldBy(t, reservationId);
+  // re-read under the member lock: settled meanwhile?
+  const again = (await repo.reservationOf(t, reservationId))!;
+  if (again.settled) throw new AppError('POINTS_STATE', '该笔兑换已确认或已取消');
+  const amount = Number(again.held);
   return post(t, locked, {
     kind: how, personId: r.person_id, orgId: r.org_id, points: how === 'confirm' ? -amount : 0, factDate: p.factDate, reason: r.reason, reservationId,
     idempotencyKey: p.idempotencyKey, requestHash: p.requestHash ?? null, actorId: p.actorId, at: p.at,
