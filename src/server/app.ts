@@ -46,7 +46,7 @@ import { registerReportSubjects } from './report-subjects';
 import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench } from './domains/warning';
 import { registerMapRoutes, tileOrigin } from './domains/map';
 import { registerProjectRoutes } from './domains/project';
-import { registerMallRoutes, registerMallJobs } from './domains/mall';
+import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './domains/mall';
 
 z.config(z.locales.zhCN());
 
@@ -134,6 +134,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerTransferWorkbench();
   registerMeetingsWorkbench();
   registerPointsWorkbench();
+  registerMallWorkbench();
   registerIndexWorkbench();
   registerOrgWorkbench();
   registerWarningsWorkbench();

@@ -4,6 +4,7 @@ import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } f
 import { refreshAllDeadlines } from '../../src/server/domains/development';
 import { WORKBENCH_GROUP_ITEMS, type Workbench, type WorkbenchSection } from '../../src/contracts/workbench';
 import { addDays } from '../../src/server/platform/dates';
+import { sql } from '../../src/server/platform/sql';
 
 // The 工作台 (getWorkbench): one section per registered source the caller's
 // role may read, each scoped like its own list; warnings grouped by kind with
@@ -32,9 +33,9 @@ describe('getWorkbench', () => {
     const root = await makeRoot(h.deps);
     const branch = await makeOrg(h.deps, root, 'branch');
     const roles = {
-      secretary: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
-      party_worker: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
-      org_admin: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index'],
+      secretary: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index', 'mall'],
+      party_worker: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index', 'mall'],
+      org_admin: ['warnings', 'development', 'dues', 'transfer', 'setup', 'notifications', 'meetings', 'points', 'index', 'mall'],
       sysadmin: ['warnings', 'setup', 'notifications'],
       auditor: ['warnings', 'setup', 'notifications'],
       member: ['notifications'],
@@ -189,6 +190,37 @@ describe('getWorkbench', () => {
     expect(group(t, 'lost_contact')?.items.map((i) => i.title)).toEqual(['工作台失联党员']);
     expect(t.stats.map((s) => [s.label, s.value])).toEqual([['转入待接收', 1], ['转出办理中', 0], ['流动党员', 0], ['失联党员', 1]]);
     const o = section(await workbench(secOther), 'transfer');
+    expect(o.groups).toEqual([]);
+  });
+
+  it('mall: the redemptions waiting at the supplier desk, soonest last day first; another supplier sees none', async () => {
+    const root = await makeRoot(h.deps);
+    const town = await makeOrg(h.deps, root, 'committee', '工作台商城镇党委');
+    const branch = await makeOrg(h.deps, town, 'branch', '工作台商城支部');
+    const other = await makeOrg(h.deps, root, 'branch', '工作台无关支部');
+    const m = await makeMember(h.deps, branch.id, { name: '工作台兑换党员' });
+    const item = (await h.db.one<{ id: string }>(sql`INSERT INTO mall_item (supplier_org_id, audience_org_id, kind, name, points_price, sale_from, pickup_place, stock, created_at, updated_at)
+      VALUES (${town.id}, ${town.id}, 'goods', '工作台毛巾', 5, '2026-01-01', '镇党群服务中心', 10, now(), now()) RETURNING id`)).id;
+    // the member earns points under the branch's rules, then redeems twice
+    const award = async () => {
+      const admin = await login(h.app, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).username, PASSWORD);
+      const p = await admin.post('/api/v1/points/rules/proposals', { orgId: branch.id, effectiveFrom: h.deps.clock.today(), rules: { items: [{ key: 'manual.award', label: '志愿服务', points: 50, caps: {} }, { key: 'manual.deduction', label: '违纪', points: -5, caps: {} }], expiry: null, secondApproverAbove: 100 } });
+      await admin.post(`/api/v1/points/rules/proposals/${p.json().id}/approve`, { version: 0, votedOn: h.deps.clock.today(), expected: 5, present: 5, written: 0, yes: 5, no: 0, abstain: 0 });
+      expect((await admin.post('/api/v1/points/awards', { personId: m.id, item: 'manual.award', points: 50, factDate: h.deps.clock.today(), reason: '工作台测试', idempotencyKey: `wb-mall-${m.id}` })).statusCode).toBe(200);
+    };
+    await award();
+    const buyer = await login(h.app, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], m.id)).username, PASSWORD);
+    for (const q of [1, 2]) expect((await buyer.post('/api/v1/me/mall/redemptions', { itemId: item, quantity: q, idempotencyKey: `wb-mall-redeem-${m.id}-${q}` })).statusCode).toBe(200);
+    const sec = await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: town.id, scope: 'subtree' }])).username, PASSWORD);
+    const s = section(await workbench(sec), 'mall');
+    const last = addDays(h.deps.clock.today(), 14);
+    expect(group(s, 'waiting')).toMatchObject({ count: 2, level: 'info', items: [
+      expect.objectContaining({ title: '工作台兑换党员 · 工作台毛巾 × 1', detail: `最迟 ${last} 领取`, orgName: '工作台商城镇党委' }),
+      expect.objectContaining({ title: '工作台兑换党员 · 工作台毛巾 × 2' }),
+    ] });
+    expect(group(s, 'waiting')!.source).toContain('14天内凭兑换码');
+    expect(s.stats).toEqual([{ label: '待领取', value: 2, unit: '笔', link: '/admin/mall?tab=redemptions' }]);
+    const o = section(await workbench(await login(h.app, (await makeAccount(h.deps, [{ role: 'secretary', orgId: other.id, scope: 'subtree' }])).username, PASSWORD)), 'mall');
     expect(o.groups).toEqual([]);
   });
 

@@ -2,4 +2,5 @@
 export { registerMallRoutes } from './mall.routes';
 export { registerMallJobs } from './mall.jobs';
 export { mallWarningDetector } from './mall.warnings';
+export { registerMallWorkbench } from './mall.workbench';
 export { verifyMall, rebuildMallCounters, expireOverdueRedemptions, writeRedemption, closeRedemption } from './mall.service';

@@ -273,3 +273,14 @@ export function pickupsDue(q: Queryable, by: string) {
       to_char(min(r.pickup_by), 'YYYY-MM-DD') AS first_due
     FROM mall_redemption r JOIN mall_item i ON i.id = r.item_id WHERE r.status = 'reserved' AND r.pickup_by <= ${by}::date GROUP BY i.id, i.name, i.supplier_org_id`);
 }
+
+// --- the 工作台
+
+/** Redemptions waiting at the desks of items supplied in scope, the soonest last pick-up day first, with the total. */
+export function waitingForWorkbench(q: Queryable, scope: Sql, underPath: string | null, limit: number) {
+  return q.query<{ id: string; person_name: string; item_name: string; supplier_org_name: string; quantity: number; pickup_by: string; total: number }>(sql`
+    SELECT r.id, p.name AS person_name, i.name AS item_name, o.name AS supplier_org_name, r.quantity, to_char(r.pickup_by, 'YYYY-MM-DD') AS pickup_by, count(*) OVER ()::int AS total
+    FROM mall_redemption r JOIN mall_item i ON i.id = r.item_id JOIN org o ON o.id = i.supplier_org_id JOIN person p ON p.id = r.person_id
+    WHERE r.status = 'reserved' AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
+    ORDER BY r.pickup_by, r.redeemed_at, r.id LIMIT ${limit}`);
+}
