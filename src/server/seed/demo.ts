@@ -36,24 +36,25 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
   const result = await generate(deps.db, deps.cipher, { tier, seed: seedNo, progress, files: deps.files, today: deps.clock.today() });
   if (tier === 'demo') {
     await createDemoAccounts(deps, result);
-    // the county's assessment of its branches, scored by the county account
     const county = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'county'`);
-    await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
     const secretary1 = await deps.db.one<{ id: string }>(sql`SELECT id FROM account WHERE username = 'secretary1'`);
     await Promise.all([
       (async () => {
+        // the county's assessment of its branches, scored by the county account
+        await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
         // grids, responsibility zones and 两新组织 of the party-building map
         await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
         // key projects with their roadmaps and progress, last year's accepted
         await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
+        // the statistics years closed so far (the county's own closing of last year left to the user)
+        await closeDemoStatisticsYears(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
+        // saved reports, one delivered monthly for the past year
+        await generateReports(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
       })(),
-      // the points mall and six months of redemptions (its own tables and the members' point accounts, on a second connection)
+      // the points mall and six months of redemptions, on a second connection meanwhile (its own tables and the
+      // members' point accounts, which nothing above writes; no audit rows, so the closings' chain is not waited on)
       generateMall(deps.db, new Rng(seedNo * 19 + 11), { rootId: result.rootId, today: deps.clock.today(), months: 6, accountId: county.id }),
     ]);
-    // the statistics years closed so far (the county's own closing of last year left to the user)
-    await closeDemoStatisticsYears(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
-    // saved reports, one delivered monthly for the past year
-    await generateReports(deps, { rootId: result.rootId, accountId: county.id, today: deps.clock.today() });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

@@ -71,7 +71,7 @@ export async function generateMall(db: Db, rng: Rng, opts: { rootId: string; tod
   const events: Event[] = [];
   let ref = 0;
   for (const h of holders) {
-    if (!rng.chance(0.3)) continue;
+    if (!rng.chance(0.12)) continue;
     const member: Holder = { personId: h.person_id, orgId: h.org_id, path: h.path, regionKey: h.region_key, balance: Number(h.balance) };
     for (let n = rng.int(1, 2); n > 0; n--) {
       const open = items.filter((i) => (member.path === i.audiencePath || member.path.startsWith(`${i.audiencePath}.`)) && i.price <= member.balance && i.stock > 0
