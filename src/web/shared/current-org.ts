@@ -1,4 +1,5 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { FormInstance } from 'antd';
 import { useSearchParams } from 'react-router';
 import { useMe } from './session';
 
@@ -47,4 +48,18 @@ export function usePageOrg(): string | undefined {
   const [params] = useSearchParams();
   const current = useCurrentOrg(me?.username ?? '');
   return params.get('orgId') || current || undefined;
+}
+
+/** The org a new record is for by default: the one the page shows, or the user's only scope root. */
+export function useSuggestedOrg(pageOrgId: string | null | undefined): string | undefined {
+  const me = useMe().data;
+  return pageOrgId ?? (me?.scopeRoots.length === 1 ? me.scopeRoots[0].id : undefined);
+}
+
+/** Fills a form's empty org field with the suggested org once it is known. */
+export function usePrefilledOrg(form: FormInstance, field: string, pageOrgId: string | null | undefined): void {
+  const suggested = useSuggestedOrg(pageOrgId);
+  useEffect(() => {
+    if (suggested && !form.getFieldValue(field)) form.setFieldValue(field, suggested);
+  }, [suggested, form, field]);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Button, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Modal, Radio, Table, Tag, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
 import type { Dayjs } from 'dayjs';
@@ -7,7 +7,7 @@ import { ApiError } from '../../shared/api';
 import { applyServerErrors } from '../../shared/form-errors';
 import { dayjs, DATE_FORMAT, formatDateTime, toDayjs, todayShanghai } from '../../shared/dates';
 import { enterConfirmsField } from '../../shared/long-form';
-import { useMe } from '../../shared/session';
+import { usePrefilledOrg } from '../../shared/current-org';
 import { ErrorState } from '../../shared/states';
 import { zodRule } from '../../shared/zod-rule';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
@@ -91,15 +91,10 @@ interface CreateValues extends TermsValues {
 
 export function CreateItemModal({ orgId, onClose }: { orgId: string | undefined; onClose: () => void }) {
   const { message } = App.useApp();
-  const me = useMe().data;
   const [form] = Form.useForm<CreateValues>();
   const create = useCreateMallItem();
   const [error, setError] = useState<string | null>(null);
-  // the org the page shows, or the user's only scope root
-  const suggested = orgId ?? (me?.scopeRoots.length === 1 ? me.scopeRoots[0].id : undefined);
-  useEffect(() => {
-    if (suggested && !form.getFieldValue('supplierOrgId')) form.setFieldValue('supplierOrgId', suggested);
-  }, [suggested, form]);
+  usePrefilledOrg(form, 'supplierOrgId', orgId);
 
   const submit = async () => {
     setError(null);

@@ -4,7 +4,7 @@ import { MEETING_TYPES, type MeetingType } from '../../../contracts/meeting';
 import { applyServerErrors } from '../../shared/form-errors';
 import { enterConfirmsField } from '../../shared/long-form';
 import { dayjs, todayShanghai } from '../../shared/dates';
-import { useMe } from '../../shared/session';
+import { useSuggestedOrg } from '../../shared/current-org';
 import { MemberSearchSelect } from '../member/MemberSearchSelect';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useOrg } from '../org/api';
@@ -26,7 +26,6 @@ interface CreateValues extends ScheduleValues {
 
 export function CreateMeetingModal({ orgId, onClose, onCreated }: { orgId?: string; onClose: () => void; onCreated: (id: string) => void }) {
   const { message } = App.useApp();
-  const me = useMe().data;
   const [form] = Form.useForm<CreateValues>();
   const create = useCreateMeeting();
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +36,7 @@ export function CreateMeetingModal({ orgId, onClose, onCreated }: { orgId?: stri
   const plannedDate = Form.useWatch('plannedDate', form);
 
   // the org the page shows (or the user's only scope root), when it is one that holds meetings
-  const suggested = orgId ?? (me?.scopeRoots.length === 1 ? me.scopeRoots[0].id : undefined);
+  const suggested = useSuggestedOrg(orgId);
   const suggestedOrg = useOrg(suggested);
   useEffect(() => {
     const o = suggestedOrg.data;

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Divider, Form, Modal, Typography } from 'antd';
 import { applyServerErrors } from '../../shared/form-errors';
 import { DATE_FORMAT } from '../../shared/dates';
 import { enterConfirmsField } from '../../shared/long-form';
-import { useMe } from '../../shared/session';
+import { usePrefilledOrg } from '../../shared/current-org';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { useCreateProject } from './api';
 import { ProjectFields, projectBody, type ProjectValues } from './ProjectFields';
@@ -19,7 +19,6 @@ interface CreateValues extends ProjectValues {
 
 export function CreateProjectModal({ orgId, onClose, onCreated }: { orgId?: string; onClose: () => void; onCreated: (id: string) => void }) {
   const { message } = App.useApp();
-  const me = useMe().data;
   const [form] = Form.useForm<CreateValues>();
   const create = useCreateProject();
   const [error, setError] = useState<string | null>(null);
@@ -27,11 +26,7 @@ export function CreateProjectModal({ orgId, onClose, onCreated }: { orgId?: stri
   const startOn = Form.useWatch('startOn', form);
   const endOn = Form.useWatch('endOn', form);
 
-  // the org the page shows, or the user's only scope root
-  const suggested = orgId ?? (me?.scopeRoots.length === 1 ? me.scopeRoots[0].id : undefined);
-  useEffect(() => {
-    if (suggested && !form.getFieldValue('ownerOrgId')) form.setFieldValue('ownerOrgId', suggested);
-  }, [suggested, form]);
+  usePrefilledOrg(form, 'ownerOrgId', orgId);
 
   const submit = async () => {
     setError(null);
