@@ -123,4 +123,25 @@ describe('积分商城', () => {
       await phone.context.close();
     }
   });
+
+  it('gives the secretary the pick-up desk on a small phone, refusing a code that waits nowhere in the servers words', { timeout: 120_000 }, async () => {
+    const { base, browser } = demo;
+    const phone = await newPage(browser, SMALL_PHONE_VIEWPORT);
+    try {
+      const m = phone.page;
+      await loginAs(m, base, 'secretary1');
+      await m.goto(`${base}/m/me`);
+      await m.getByRole('link', { name: /领取核销/ }).click();
+      await m.waitForURL(`${base}/m/mall/desk`);
+      const desk = m.getByTestId('mall-fulfil');
+      await desk.getByLabel('兑换码').fill('zzzzzzzz');
+      await desk.getByRole('button', { name: /核\s*销$/ }).click();
+      await desk.getByRole('alert').getByText('兑换码不正确，或该兑换已领取、已取消', { exact: false }).waitFor();
+      expect(await horizontalOverflow(m)).toBeLessThanOrEqual(0);
+      expect((await checkChineseGlyphs(m)).cjkVsMissing).toBeGreaterThan(0);
+      await screenshot(m, 'm-mall-desk-360');
+    } finally {
+      await phone.context.close();
+    }
+  });
 });

@@ -81,6 +81,7 @@ export const NOTIFICATION_KINDS = {
   meeting: '组织生活',
   points: '党员积分',
   report: '定期报表',
+  mall: '积分商城',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

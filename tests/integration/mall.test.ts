@@ -289,6 +289,10 @@ describe('cancellation and expiry', () => {
     expect(mine.json()).toMatchObject({ status: 'cancelled', cancelReason: '时间来不及领取' });
     expect((await w.alice.c.post(`/api/v1/mall/redemptions/${a.id}/cancel`, { reason: '再取消一次' })).json().error.code).toBe('MALL_STATE');
     expect((await w.sec.post(`/api/v1/mall/redemptions/${b.id}/cancel`, { reason: '商品受潮，无法提供' })).json()).toMatchObject({ status: 'cancelled', code: null });
+    // the supplier's cancellation is told to the member; their own is not
+    const told = await h.db.query<{ person_id: string; kind: string; title: string; body: string }>(sql`SELECT a.person_id, n.kind, n.title, n.body FROM notification n JOIN account a ON a.id = n.account_id
+      WHERE a.person_id IN (${w.alice.id}, ${w.bob.id}) AND n.kind = 'mall'`);
+    expect(told).toEqual([{ person_id: w.bob.id, kind: 'mall', title: '兑换已取消：环保购物袋 × 1', body: '幸福社区党委取消了您的兑换，原因：商品受潮，无法提供。冻结的 30 积分已退回。' }]);
     expect(await myMall(w.alice.c)).toMatchObject({ balance: 100, onHold: 0 });
     expect(await myMall(w.bob.c)).toMatchObject({ balance: 100, onHold: 0 });
     expect(await item(w, id)).toMatchObject({ stock: 5, reserved: 0 });
@@ -314,6 +318,8 @@ describe('cancellation and expiry', () => {
     expect(await expireOverdueRedemptions(h.deps, job)).toBe(0);
     const mine = (await w.alice.c.get('/api/v1/me/mall/redemptions')).json().items as RedemptionView[];
     expect(mine).toMatchObject([{ id: a.id, status: 'expired', cancelReason: '逾期未领取' }]);
+    const told = await h.db.query<{ title: string; link: string }>(sql`SELECT n.title, n.link FROM notification n JOIN account a ON a.id = n.account_id WHERE a.person_id = ${w.alice.id} AND n.kind = 'mall'`);
+    expect(told).toEqual([{ title: '兑换逾期未领取：环保购物袋 × 1', link: '/m/mall' }]);
     expect(await myMall(w.alice.c)).toMatchObject({ balance: 100, onHold: 0 });
     expect(await item(w, id)).toMatchObject({ stock: 5, reserved: 0 });
     await ledgersClean(w);

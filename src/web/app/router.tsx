@@ -101,6 +101,7 @@ const BranchIndexPage = page(() => import('../features/points/BranchIndexPage'),
 const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
 const MallPage = page(() => import('../features/mall/MallPage'), 'MallPage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
+const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
 const AccountsPage = page(() => import('../features/admin/AccountsPage'), 'AccountsPage');
 const AuditPage = page(() => import('../features/admin/AuditPage'), 'AuditPage');
@@ -239,6 +240,7 @@ const mobilePages: RouteObject[] = [
   { path: 'meetings/:id/room', element: <MobileMeetingRoomPage /> },
   { path: 'points', element: <MobilePointsPage /> },
   { path: 'mall', element: <MobileMallPage /> },
+  { path: 'mall/desk', element: guarded('mall.manage', MobileMallDeskPage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -284,3 +284,8 @@ export function waitingForWorkbench(q: Queryable, scope: Sql, underPath: string 
     WHERE r.status = 'reserved' AND ${scope} ${underPath ? sql`AND o.path <@ ${underPath}::ltree` : sql``}
     ORDER BY r.pickup_by, r.redeemed_at, r.id LIMIT ${limit}`);
 }
+
+/** The member's own accounts (told when a supplier cancels or a pick-up expires). */
+export function accountsOfPerson(q: Queryable, personId: string) {
+  return q.query<{ id: string }>(sql`SELECT id FROM account WHERE person_id = ${personId}::uuid AND NOT is_disabled`);
+}

@@ -280,6 +280,11 @@ export async function closeRedemption(t: Queryable, when: { at: Date; today: str
   else await repo.moveItem(t, r.item_id, { stock: now.quantity, reserved: -now.quantity }, { kind: 'release', reason, redemptionId: r.id, actorId, at: when.at });
 }
 
+/** Tells the member (their own accounts) that a redemption was closed without them: cancelled by the supplier, or expired. */
+async function tellMember(t: Queryable, deps: Deps, r: repo.RedemptionRow, title: string, body: string) {
+  for (const a of await repo.accountsOfPerson(t, r.person_id)) await deps.notify.notify(t, a.id, { kind: 'mall', title, body, link: '/m/mall' });
+}
+
 /** The view of a redemption just closed, from the row read before (no second read). */
 function closedView(r: repo.RedemptionRow, to: 'fulfilled' | 'cancelled' | 'expired', at: Date, reason: string | null, showCode: boolean): RedemptionView {
   return { ...redemptionView(r, showCode), status: to, code: null, settledAt: at.toISOString(), cancelReason: reason };
@@ -306,6 +311,7 @@ export async function cancelRedemption(deps: Deps, ctx: ActorContext, id: string
     if (!r || (!mine && !covers(ctx.actor, 'mall.manage', { id: r.supplier_org_id, path: r.supplier_path }))) throw notFound();
     const when = whenOf(deps);
     await closeRedemption(t, when, r, 'cancelled', ctx.actor.accountId, body.reason);
+    if (!mine) await tellMember(t, deps, r, `兑换已取消：${r.item_name} × ${r.quantity}`, `${r.supplier_org_name}取消了您的兑换，原因：${body.reason}。冻结的 ${r.points} 积分已退回。`);
     await auditInTx(t, ctx, { action: 'mall.cancel', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points, reason: body.reason } });
     return closedView(r, 'cancelled', when.at, body.reason, mine);
   });
@@ -319,6 +325,7 @@ export async function expireOverdueRedemptions(deps: Deps, ctx: RequestContext):
       const r = await repo.findRedemption(t, id, unscoped('the job expiring redemptions'));
       if (!r || r.status !== 'reserved') return;
       await closeRedemption(t, whenOf(deps), r, 'expired', null, '逾期未领取');
+      await tellMember(t, deps, r, `兑换逾期未领取：${r.item_name} × ${r.quantity}`, `最迟领取日期 ${r.pickup_by} 已过，兑换已自动取消，冻结的 ${r.points} 积分已退回。`);
       await auditInTx(t, ctx, { action: 'mall.expire', objectType: 'mall_redemption', objectId: r.id, orgId: r.supplier_org_id, detail: { item: r.item_name, quantity: r.quantity, points: r.points } });
       n++;
     });

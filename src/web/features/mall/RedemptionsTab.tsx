@@ -1,83 +1,21 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
-import { CheckCircleOutlined, StopOutlined } from '@ant-design/icons';
-import { CancelRedemptionBody, RedemptionCode, REDEMPTION_STATUSES, type RedemptionStatus } from '../../../contracts/mall';
+import { StopOutlined } from '@ant-design/icons';
+import { CancelRedemptionBody, REDEMPTION_STATUSES, type RedemptionStatus } from '../../../contracts/mall';
 import { applyServerErrors } from '../../shared/form-errors';
 import { formatDateTime } from '../../shared/dates';
 import { LinkedFilters } from '../../shared/linked-filters';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { zodRule } from '../../shared/zod-rule';
-import { useCancelRedemption, useFulfil, useRedemptions, type RedemptionView } from './api';
+import { useCancelRedemption, useRedemptions, type RedemptionView } from './api';
+import { FulfilCard } from './FulfilCard';
 import { redemptionStatusOptions, RedemptionStatusTag, whenText } from './ui';
 
 // 兑换记录 of the items the caller's orgs supply: the 领取核销 desk on top (the
 // member shows the 8-character code, the supplier types it and confirms), then
 // every redemption with its state; 取消 gives a reserved one's points and stock
 // back, with the reason.
-
-/** 领取核销: one code, one button; what was handed over on success, the server's words on failure. */
-function FulfilCard() {
-  const [form] = Form.useForm<{ code?: string }>();
-  const fulfil = useFulfil();
-  const [done, setDone] = useState<RedemptionView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (v: { code?: string }) => {
-    setError(null);
-    setDone(null);
-    try {
-      const r = await fulfil.mutateAsync({ code: (v.code ?? '').trim().toUpperCase() });
-      setDone(r);
-      form.resetFields();
-    } catch (e) {
-      setError(applyServerErrors(form, e));
-    }
-  };
-  return (
-    <Card size="small" title="领取核销" className="mall-fulfil" data-testid="mall-fulfil">
-      <Typography.Paragraph type="secondary" style={{ marginBottom: 12 }}>
-        党员到领取地点出示兑换码（8位字母或数字），核对本人后输入并点击“核销”，再交付商品或提供服务。核销后冻结的积分正式扣除。
-      </Typography.Paragraph>
-      <Form form={form} layout="inline" name="mall-fulfil" onFinish={(v) => void submit(v)} requiredMark={false} className="mall-fulfil-form">
-        <Form.Item
-          name="code"
-          normalize={(s: string | undefined) => (s ?? '').replace(/\s+/g, '').toUpperCase()}
-          rules={[{ required: true, message: '请输入兑换码' }, zodRule(RedemptionCode)]}
-          validateTrigger="onSubmit"
-        >
-          <Input
-            maxLength={8}
-            placeholder="输入8位兑换码"
-            aria-label="兑换码"
-            autoComplete="off"
-            className="mall-code-input"
-            onChange={() => {
-              setError(null);
-              setDone(null);
-            }}
-          />
-        </Form.Item>
-        <Form.Item>
-          <Button type="primary" htmlType="submit" icon={<CheckCircleOutlined />} loading={fulfil.isPending}>
-            核销
-          </Button>
-        </Form.Item>
-      </Form>
-      {done && (
-        <Alert
-          type="success"
-          showIcon
-          role="status"
-          style={{ marginTop: 12 }}
-          data-testid="fulfil-result"
-          title={`已核销：${done.personName} 领取 ${done.itemName} × ${done.quantity}`}
-          description={`${done.orgName} · 扣除 ${done.points} 积分 · 兑换于 ${formatDateTime(done.redeemedAt)}`}
-        />
-      )}
-      {error && <Alert type="error" showIcon role="alert" style={{ marginTop: 12 }} title={`未能核销：${error}`} />}
-    </Card>
-  );
-}
 
 function CancelModal({ r, onClose }: { r: RedemptionView; onClose: () => void }) {
   const { message } = App.useApp();
@@ -97,7 +35,7 @@ function CancelModal({ r, onClose }: { r: RedemptionView; onClose: () => void })
   return (
     <Modal open title={`取消兑换：${r.personName} · ${r.itemName} × ${r.quantity}`} onCancel={onClose} destroyOnHidden okText="取消兑换" okButtonProps={{ danger: true }} cancelText="返回" onOk={() => form.submit()} confirmLoading={cancel.isPending}>
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
-      <Typography.Paragraph type="secondary">取消后冻结的 {r.points} 积分退回党员，商品退回库存；党员会收到取消原因。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">取消后冻结的 {r.points} 积分退回党员，商品退回库存；党员会收到通知和取消原因。</Typography.Paragraph>
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} requiredMark={false}>
         <Form.Item name="reason" label="取消原因" rules={[{ required: true, whitespace: true, message: '请填写取消原因' }, zodRule(CancelRedemptionBody.shape.reason)]}>
           <Input.TextArea rows={3} maxLength={200} showCount aria-label="取消原因" placeholder="如：该商品已停止供应，请改兑其他商品" />

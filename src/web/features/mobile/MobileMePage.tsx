@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { GiftOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined } from '@ant-design/icons';
+import { GiftOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -119,6 +119,19 @@ export function MobileMePage() {
             )}
           </section>
         </>
+      )}
+
+      {can(me, 'mall.manage') && (
+        <section className="m-card" aria-label="积分商城供应方">
+          <Link to="/m/mall/desk" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+            <span>
+              <ScanOutlined /> 领取核销
+            </span>
+            <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+              输入党员出示的兑换码 <RightOutlined style={{ color: '#bfbfbf' }} />
+            </span>
+          </Link>
+        </section>
       )}
 
       {p && (
