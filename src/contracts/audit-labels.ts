@@ -108,6 +108,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'mall.fulfil': '积分商城领取核销',
   'mall.cancel': '取消积分商城兑换',
   'mall.expire': '积分商城兑换逾期未领',
+  'mall.export': '导出积分商城对账表',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
   'points.assessment_publish': '发布支部考核细则',

@@ -133,12 +133,21 @@ export const RedemptionView = z.object({
 });
 export type RedemptionView = z.infer<typeof RedemptionView>;
 
-export const ListRedemptionsQuery = PageQuery.extend({
+const RedemptionFilters = z.object({
   orgId: z.uuid({ message: '编号格式不正确' }).optional(),
   itemId: z.uuid({ message: '编号格式不正确' }).optional(),
   status: z.enum(keysOf(REDEMPTION_STATUSES)).optional(),
+  /** redeemed on or after / on or before (Beijing dates) */
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
 });
+const fromNotAfterTo = (q: { from?: string; to?: string }) => !q.from || !q.to || q.from <= q.to;
+export const ListRedemptionsQuery = PageQuery.extend(RedemptionFilters.shape).refine(fromNotAfterTo, { message: '开始日期不能晚于结束日期', path: ['to'] });
 export type ListRedemptionsQuery = z.infer<typeof ListRedemptionsQuery>;
+/** The supplier's reconciliation workbook: the redemptions of the filters (at most EXPORT_LIMIT) and the items' stock. */
+export const ExportRedemptionsQuery = RedemptionFilters.refine(fromNotAfterTo, { message: '开始日期不能晚于结束日期', path: ['to'] });
+export type ExportRedemptionsQuery = z.infer<typeof ExportRedemptionsQuery>;
+export const REDEMPTION_EXPORT_LIMIT = 20_000;
 export const RedemptionPage = pageOf(RedemptionView);
 export type RedemptionPage = z.infer<typeof RedemptionPage>;
 

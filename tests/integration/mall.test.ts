@@ -8,6 +8,7 @@ import { releaseStaleReservations, verifyPoints } from '../../src/server/domains
 import { expireOverdueRedemptions, mallWarningDetector, rebuildMallCounters, verifyMall } from '../../src/server/domains/mall';
 import type { PointRules } from '../../src/contracts/points';
 import type { MallItemView, MyMall, RedemptionView, StockLedger } from '../../src/contracts/mall';
+import { cellsOf, sheetsOf } from '../helpers/xlsx';
 
 // 积分商城 (issue 17): the supplier's catalogue and stock ledger, a member's
 // redemption (points reserved in the ledger and stock taken in one
@@ -323,6 +324,48 @@ describe('cancellation and expiry', () => {
     expect(await myMall(w.alice.c)).toMatchObject({ balance: 100, onHold: 0 });
     expect(await item(w, id)).toMatchObject({ stock: 5, reserved: 0 });
     await ledgersClean(w);
+  });
+});
+
+describe('the reconciliation workbook', () => {
+  it('exports the redemptions of a period and the items stock, read back without exceljs; another community gets 404', async () => {
+    const w = await world();
+    const id = await createItem(w, { name: '=环保袋' });
+    clock.set('2026-11-30T03:00:00Z');
+    const early = (await redeem(w.alice.c, id, 1)).json() as RedemptionView;
+    clock.set('2026-12-04T04:00:00Z');
+    const a = (await redeem(w.alice.c, id, 1)).json() as RedemptionView;
+    const b = (await redeem(w.bob.c, id, 2)).json() as RedemptionView;
+    expect((await w.sec.post('/api/v1/mall/redemptions/fulfil', { code: a.code })).statusCode).toBe(200);
+    expect((await w.sec.post(`/api/v1/mall/redemptions/${b.id}/cancel`, { reason: '库存盘点有误' })).statusCode).toBe(200);
+    // the list and the workbook take the same dates (Beijing days)
+    const dec = await w.sec.get(`/api/v1/mall/redemptions?itemId=${id}&from=2026-12-01&to=2026-12-31`);
+    expect((dec.json().items as RedemptionView[]).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect((await w.sec.get(`/api/v1/mall/redemptions?itemId=${id}&from=2026-12-05&to=2026-12-01`)).statusCode).toBe(400);
+
+    const res = await w.sec.get(`/api/v1/mall/redemptions/export?orgId=${w.community.id}&from=2026-12-01&to=2026-12-31`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const xlsx = Buffer.from(res.rawPayload);
+    const sheets = sheetsOf(xlsx);
+    expect(sheets.map((x) => x.name)).toEqual(['兑换记录', '商品库存']);
+    const list = cellsOf(xlsx, sheets[0].part);
+    expect(list.get('A1')!.text).toBe('积分商城兑换记录\u3000幸福社区党委\u3000全部状态\u30002026-12-01 至 2026-12-31');
+    expect(['A2', 'B2', 'C2', 'E2', 'H2', 'I2'].map((r) => list.get(r)!.text)).toEqual(['序号', '兑换时间', '党员', '商品', '积分', '状态']);
+    const rows = [3, 4].map((n) => ['B', 'C', 'E', 'G', 'H', 'I', 'L'].map((c) => list.get(`${c}${n}`)?.text ?? ''));
+    // newest first; the name that starts like a formula stays text
+    expect(rows.map((r) => r.slice(1))).toEqual(expect.arrayContaining([
+      ['商城甲', "'=环保袋", '1', '30', '已领取', ''],
+      ['商城乙', "'=环保袋", '2', '60', '已取消', '库存盘点有误'],
+    ]));
+    expect(rows.every((r) => r[0] === '2026-12-04 12:00')).toBe(true);
+    expect(list.get('A5')!.text).toBe('共 2 笔；已领取 30 积分，待领取冻结 0 积分。');
+    const stock = cellsOf(xlsx, sheets[1].part);
+    expect(['A3', 'E3', 'F3', 'G3', 'H3', 'I3'].map((r) => stock.get(r)!.text)).toEqual(["'=环保袋", '30', '3', '1', '1', '2']);
+    const audit = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'mall.export' AND org_id = ${w.community.id}`);
+    expect(audit.n).toBe(1);
+    expect((await w.otherSec.get(`/api/v1/mall/redemptions/export?orgId=${w.community.id}`)).statusCode).toBe(404);
+    void early;
   });
 });
 

@@ -26,6 +26,7 @@ const NOT_JSON = new Set([
   'exportDuesSummary', // xlsx
   'exportDashboardDrill', // xlsx
   'exportProjects', // xlsx
+  'exportRedemptions', // xlsx
   'downloadProjectFile', // the stored evidence file
   'getUnitImportTemplate', // xlsx
   'renderProblemBrief', // docx

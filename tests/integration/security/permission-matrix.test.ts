@@ -337,6 +337,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   restockMallItem: (w) => ({ method: 'POST', url: `/api/v1/mall/items/${w.mall.item}/stock`, body: { quantity: 1, reason: '矩阵测试入库' } }),
   getMallStockLedger: (w) => ({ method: 'GET', url: `/api/v1/mall/items/${w.mall.item}/stock` }),
   listRedemptions: (w) => ({ method: 'GET', url: `/api/v1/mall/redemptions?orgId=${w.branch.id}` }),
+  exportRedemptions: (w) => ({ method: 'GET', url: `/api/v1/mall/redemptions/export?orgId=${w.branch.id}` }),
   fulfilRedemption: () => ({ method: 'POST', url: '/api/v1/mall/redemptions/fulfil', body: { code: 'ZZZZZZZZ' } }),
   cancelRedemption: (w) => ({ method: 'POST', url: `/api/v1/mall/redemptions/${w.mall.redemption}/cancel`, body: { reason: '矩阵测试取消' } }),
   getMyMall: () => ({ method: 'GET', url: '/api/v1/me/mall' }),

@@ -651,6 +651,7 @@ describe('subtree isolation over generated org trees', () => {
                 expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...itemOf.values()].includes(id)).sort(), `items under ${t.name}`).toEqual(want);
               }
               check('listRedemptions?orgId', t, await client.get(`/api/v1/mall/redemptions?orgId=${t.id}`), orgIn(t), 'mall.read');
+              check('exportRedemptions?orgId', t, await client.get(`/api/v1/mall/redemptions/export?orgId=${t.id}`), orgIn(t), 'mall.read');
               check('restockMallItem', item, await client.post(`/api/v1/mall/items/${item.id}/stock`, { quantity: 2, reason: '隔离测试入库' }), orgIn(t), 'mall.manage');
               const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM mall_item WHERE id = ${item.id}`)).version;
               check('updateMallItem', item, await client.put(`/api/v1/mall/items/${item.id}`, { name: `${t.name}商品`, description: '', pointsPrice: 6, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '隔离测试服务站', status: 'on_sale', version }), orgIn(t), 'mall.manage');

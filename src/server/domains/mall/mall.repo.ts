@@ -205,8 +205,10 @@ export async function heldByPerson(q: Queryable, itemId: string, personId: strin
   return r.n;
 }
 
-export async function listRedemptions(q: Queryable, scope: Sql, f: { orgPath?: string; itemId?: string; status?: string; personId?: string }, page: number, pageSize: number) {
+export async function listRedemptions(q: Queryable, scope: Sql, f: { orgPath?: string; itemId?: string; status?: string; personId?: string; from?: string; to?: string }, page: number, pageSize: number) {
   const parts = [scope];
+  if (f.from) parts.push(sql`r.redeemed_at >= (${f.from}::date)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
+  if (f.to) parts.push(sql`r.redeemed_at < (${f.to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'`);
   if (f.orgPath) parts.push(sql`o.path <@ ${f.orgPath}::ltree`);
   if (f.itemId) parts.push(sql`r.item_id = ${f.itemId}::uuid`);
   if (f.status) parts.push(sql`r.status = ${f.status}`);

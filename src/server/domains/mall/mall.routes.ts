@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
+import { attachmentHeaders } from '../../platform/files';
 import { Created, IdParams } from '../../../contracts/common';
 import {
-  CancelRedemptionBody, CreateMallItemBody, FulfilRedemptionBody, ListMallItemsQuery, ListRedemptionsQuery, MallItemPage, MallItemView, MyMall, MyRedemptions, RedeemBody,
+  CancelRedemptionBody, CreateMallItemBody, ExportRedemptionsQuery, FulfilRedemptionBody, ListMallItemsQuery, ListRedemptionsQuery, MallItemPage, MallItemView, MyMall, MyRedemptions, RedeemBody,
   RedemptionPage, RedemptionView, RestockBody, StockLedger, UpdateMallItemBody,
 } from '../../../contracts/mall';
 import * as service from './mall.service';
+import { exportRedemptions } from './mall.export';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export function registerMallRoutes(app: FastifyInstance, deps: Deps) {
   const { db } = deps;
@@ -39,6 +43,14 @@ export function registerMallRoutes(app: FastifyInstance, deps: Deps) {
     method: 'GET', url: '/api/v1/mall/redemptions', operationId: 'listRedemptions', summary: '积分商城兑换记录（本组织及下级供应的商品），可按商品、状态筛选', tags: ['mall'], access: 'mall.read',
     schema: { querystring: ListRedemptionsQuery, response: { 200: RedemptionPage } },
     handler: async (req) => service.listRedemptions(deps, contextOf(req), req.query),
+  });
+  defineRoute(app, db, {
+    method: 'GET', url: '/api/v1/mall/redemptions/export', operationId: 'exportRedemptions', summary: '导出积分商城对账表（Excel）：兑换记录（可按组织、商品、状态、日期筛选）与商品库存', tags: ['mall'], access: 'mall.read',
+    schema: { querystring: ExportRedemptionsQuery },
+    handler: async (req, reply) => {
+      const r = await exportRedemptions(deps, contextOf(req), req.query);
+      return reply.headers(attachmentHeaders(r.fileName, XLSX)).send(r.data);
+    },
   });
   defineRoute(app, db, {
     method: 'POST', url: '/api/v1/mall/redemptions/fulfil', operationId: 'fulfilRedemption', summary: '领取核销：输入党员出示的兑换码，确认领取，冻结的积分转为已使用', tags: ['mall'], access: 'mall.manage',

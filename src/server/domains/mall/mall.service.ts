@@ -146,7 +146,7 @@ export async function listRedemptions(deps: Deps, ctx: ActorContext, query: List
     if (!org) throw notFound();
     orgPath = org.path;
   }
-  const { rows, total } = await repo.listRedemptions(deps.db, readScope(ctx), { orgPath, itemId: query.itemId, status: query.status }, query.page, query.pageSize);
+  const { rows, total } = await repo.listRedemptions(deps.db, readScope(ctx), { orgPath, itemId: query.itemId, status: query.status, from: query.from, to: query.to }, query.page, query.pageSize);
   return { items: rows.map((r) => redemptionView(r, false)), total, page: query.page, pageSize: query.pageSize };
 }
 

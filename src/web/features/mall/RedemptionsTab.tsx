@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
-import { StopOutlined } from '@ant-design/icons';
+import { DownloadOutlined, StopOutlined } from '@ant-design/icons';
 import { CancelRedemptionBody, REDEMPTION_STATUSES, type RedemptionStatus } from '../../../contracts/mall';
 import { applyServerErrors } from '../../shared/form-errors';
-import { formatDateTime } from '../../shared/dates';
+import { formatDateTime, fromDayjs } from '../../shared/dates';
+import { errorMessage } from '../../shared/api';
 import { LinkedFilters } from '../../shared/linked-filters';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { zodRule } from '../../shared/zod-rule';
-import { useCancelRedemption, useRedemptions, type RedemptionView } from './api';
+import { exportRedemptions, useCancelRedemption, useRedemptions, type RedemptionView } from './api';
 import { FulfilCard } from './FulfilCard';
 import { redemptionStatusOptions, RedemptionStatusTag, whenText } from './ui';
 
@@ -48,7 +49,21 @@ function CancelModal({ r, onClose }: { r: RedemptionView; onClose: () => void })
 export function RedemptionsTab({ orgId, itemId, onClearItem, manage }: { orgId: string | undefined; itemId: string | undefined; onClearItem: () => void; manage: boolean }) {
   const [status, setStatus] = useState<RedemptionStatus | undefined>();
   const [page, setPage] = useState(1);
-  const q = useRedemptions({ orgId, itemId, status, page, pageSize: 20 });
+  const [range, setRange] = useState<{ from?: string; to?: string }>({});
+  const q = useRedemptions({ orgId, itemId, status, ...range, page, pageSize: 20 });
+  const { message } = App.useApp();
+  const [exporting, setExporting] = useState(false);
+  const onExport = async () => {
+    setExporting(true);
+    try {
+      const name = await exportRedemptions({ orgId, itemId, status, ...range });
+      message.success(`已导出：${name}`);
+    } catch (e) {
+      message.error(`导出失败：${errorMessage(e)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
   const [cancelling, setCancelling] = useState<RedemptionView | null>(null);
   const itemName = itemId ? q.data?.items.find((r) => r.itemId === itemId)?.itemName : undefined;
 
@@ -137,6 +152,19 @@ export function RedemptionsTab({ orgId, itemId, onClearItem, manage }: { orgId: 
           }}
           options={redemptionStatusOptions}
         />
+        <DatePicker.RangePicker
+          aria-label="兑换日期"
+          placeholder={['兑换开始日期', '结束日期']}
+          onChange={(r) => {
+            setRange({ from: fromDayjs(r?.[0]) ?? undefined, to: fromDayjs(r?.[1]) ?? undefined });
+            setPage(1);
+          }}
+        />
+        <Tooltip title="按当前筛选条件导出兑换记录和商品库存（Excel），用于对账">
+          <Button icon={<DownloadOutlined />} onClick={() => void onExport()} loading={exporting}>
+            导出对账表
+          </Button>
+        </Tooltip>
       </Space>
       <LinkedFilters items={itemId ? [itemName ? `商品“${itemName}”` : '一件商品'] : []} onClear={onClearItem} />
       {q.isError && !q.data ? (

@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
-  CancelRedemptionBody, CreateMallItemBody, FulfilRedemptionBody, ListMallItemsQuery, ListRedemptionsQuery, MallItemPage, MallItemView, MyMall, MyRedemptions, RedeemBody,
+  CancelRedemptionBody, CreateMallItemBody, ExportRedemptionsQuery, FulfilRedemptionBody, ListMallItemsQuery, ListRedemptionsQuery, MallItemPage, MallItemView, MyMall, MyRedemptions, RedeemBody,
   RedemptionPage, RedemptionView, RestockBody, StockLedger, UpdateMallItemBody,
 } from '../../../contracts/mall';
 import type { Created } from '../../../contracts/common';
@@ -49,6 +49,11 @@ export const useRestock = () => useMallMutation((v: { id: string; body: RestockB
 export const useFulfil = () => useMallMutation((b: FulfilRedemptionBody) => api.post<RedemptionView>(`${BASE}/redemptions/fulfil`, b));
 export const useCancelRedemption = () => useMallMutation((v: { id: string; body: CancelRedemptionBody }) => api.post<RedemptionView>(`${BASE}/redemptions/${v.id}/cancel`, v.body));
 export const useRedeem = () => useMallMutation((b: RedeemBody) => api.post<RedemptionView>('/api/v1/me/mall/redemptions', b));
+
+/** The reconciliation workbook of the filters (Excel): downloaded, its file name answered. */
+export function exportRedemptions(f: ExportRedemptionsQuery) {
+  return api.download(`${BASE}/redemptions/export`, { ...f }, '积分商城兑换记录.xlsx');
+}
 
 /** A fresh idempotency key per opening of the 兑换 sheet: a double tap or a retry after a lost answer replays, never doubles. */
 export function newKey(): string {
