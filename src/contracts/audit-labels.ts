@@ -109,6 +109,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'mall.cancel': '取消积分商城兑换',
   'mall.expire': '积分商城兑换逾期未领',
   'mall.export': '导出积分商城对账表',
+  'resident.code_request': '群众注册获取验证码',
+  'resident.register': '群众注册账号',
+  'resident.update': '群众修改本人资料',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
   'points.assessment_publish': '发布支部考核细则',
@@ -163,6 +166,7 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   map_area: '网格/党建责任区',
   mall_item: '积分商城商品',
   mall_redemption: '积分商城兑换',
+  resident: '注册群众',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -179,7 +183,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   appliedOn: '申请日期', acceptedOn: '接收日期', validUntil: '有效期至', hop: '审批级次', of: '共需审批级数', toOrgId: '接收组织', answer: '答复', reached: '联系上', firstBrokenId: '首个问题记录', locked: '已锁定账号',
   as: '确认身份', count: '条数', created: '新增数', existing: '已有数', heldOn: '召开日期', length: '字数', marks: '登记人数', plannedDate: '计划日期', recipients: '通知人数',
   resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
-  quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余',
+  quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余', phone: '手机号', community: '村（社区）',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {
@@ -197,6 +201,7 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   expired: '验证码已失效或未获取',
   wrong: '验证码不正确',
   username_taken: '手机号已是其他账号的用户名',
+  registered: '手机号已注册',
 };
 
 /** One detail value as text: booleans as 是/否, codes translated, lists joined, objects summarised. */

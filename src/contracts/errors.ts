@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   MALL_LIMIT_REACHED: { status: 422, message: '已达到该商品每人限兑数量' },
   MALL_CODE_INVALID: { status: 422, message: '兑换码不正确，或该兑换已领取、已取消' },
   MALL_STATE: { status: 409, message: '该兑换已领取、已取消或已逾期，不能再进行此操作' },
+  RESIDENT_ALREADY_REGISTERED: { status: 409, message: '该手机号已注册，请直接登录；忘记密码请联系所在村（社区）' },
   POINTS_CAPPED: { status: 422, message: '已达到积分细则规定的上限' },
   SECOND_APPROVER: { status: 422, message: '复核人不能是登记人本人' },
   MINUTES_CONFIRMER: { status: 422, message: '只有本次会议的主持人或记录人本人可以确认会议记录' },

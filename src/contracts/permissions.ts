@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'statistics.close': '结算党内统计年度（冻结年报数据）',
   'mall.read': '查看积分商城（商品、兑换记录、库存台账）',
   'mall.manage': '积分商城上架商品、入库盘减、领取核销与取消兑换',
+  'resident.read': '查看本辖区注册群众（村、社区）',
+  'resident.self': '群众：查看与修改本人资料',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -55,10 +57,14 @@ export const ROLES = {
   secretary: { label: '支部书记', admin: false },
   party_worker: { label: '党务工作者', admin: false },
   member: { label: '党员', admin: false },
+  // a resident (群众) registers themself by phone; never granted by an administrator
+  resident: { label: '群众', admin: false },
 } as const;
 
 export type Role = keyof typeof ROLES;
 export const ADMIN_ROLES: readonly Role[] = ['sysadmin', 'secadmin', 'auditor'];
+/** Roles that come only from self-registration, never from a grant (a resident's). */
+export const SELF_REGISTERED_ROLES: readonly Role[] = ['resident'];
 
 // role → permissions. The three administrators see no member data; the
 // system administrator cannot read the audit log.
@@ -77,7 +83,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage', 'project.accept',
     'statistics.close',
-    'mall.read', 'mall.manage',
+    'mall.read', 'mall.manage', 'resident.read',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -89,10 +95,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage',
-    'mall.read', 'mall.manage',
+    'mall.read', 'mall.manage', 'resident.read',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage', 'mall.read', 'mall.manage'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage', 'mall.read', 'mall.manage', 'resident.read'],
   member: ['self.read'],
+  // no Party data at all: the resident's own profile only
+  resident: ['resident.self'],
 };
 
 export type DataScope = 'self' | 'node' | 'subtree';

@@ -47,6 +47,7 @@ import { registerWarningRoutes, registerWarningJobs, registerWarningsWorkbench }
 import { registerMapRoutes, tileOrigin } from './domains/map';
 import { registerProjectRoutes } from './domains/project';
 import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './domains/mall';
+import { registerResidentRoutes } from './domains/resident';
 
 z.config(z.locales.zhCN());
 
@@ -128,6 +129,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerMapRoutes(app, deps);
   registerProjectRoutes(app, deps);
   registerMallRoutes(app, deps);
+  registerResidentRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();

@@ -7,7 +7,7 @@ import { insertAccount, insertGrant } from '../../src/server/domains/admin';
 import { prepareRecord, insertMember } from '../../src/server/domains/member';
 // a fixture writes a bare applicant row directly (the service's way is registerApplicant)
 import { insertPerson } from '../../src/server/domains/member/member.repo';
-import { computeIdCheckChar } from '../../src/contracts/idcard';
+import { computeIdCheckChar, maskPhone } from '../../src/contracts/idcard';
 import type { OrgType } from '../../src/contracts/dict';
 import type { Role, DataScope } from '../../src/contracts/permissions';
 
@@ -37,6 +37,26 @@ export async function makeAccount(deps: Deps, grants: Array<{ role: Role; orgId:
   const id = await insertAccount(deps.db, { username, displayName: username, passwordHash: await hashed, personId });
   for (const g of grants) await insertGrant(deps.db, { accountId: id, role: g.role, orgId: g.orgId, scope: g.scope, grantedBy: id });
   return { id, username, password: PASSWORD };
+}
+
+/** An org turned into a community (社区): where residents register. */
+export async function makeCommunity(deps: Deps, parent: { id: string; path: string; region_key: string | null }, name = `测试社区${crypto.randomBytes(3).toString('hex')}党支部`) {
+  const org = await makeOrg(deps, parent, 'branch', name);
+  await deps.db.exec(sql`UPDATE org SET unit_kind = 'community', unit_name = ${name.replace(/党支部$/, '')} WHERE id = ${org.id}`);
+  return org;
+}
+
+/** A random mobile number (for tests that need one nobody else uses). */
+export const randomPhone = () => `13${crypto.randomInt(3, 10)}${String(crypto.randomInt(0, 1e8)).padStart(8, '0')}`;
+
+/** A registered resident of a community (what registerResident writes, without the code). */
+export async function makeResident(deps: Deps, communityId: string, v: { name?: string; address?: string; gridId?: string | null } = {}) {
+  const phone = randomPhone();
+  const name = v.name ?? '测试群众';
+  const account = await makeAccount(deps, [{ role: 'resident', orgId: communityId, scope: 'self' }]);
+  const id = (await deps.db.one<{ id: string }>(sql`INSERT INTO resident (account_id, name, phone_enc, phone_hash, phone_masked, community_org_id, grid_id, address)
+    VALUES (${account.id}, ${name}, ${deps.cipher.encrypt(phone)}, ${deps.cipher.hash(phone)}, ${maskPhone(phone)}, ${communityId}, ${v.gridId ?? null}, ${v.address ?? '幸福路1号'}) RETURNING id`)).id;
+  return { id, accountId: account.id, username: account.username, phone };
 }
 
 /** A valid, random GB 11643 ID number with the given birth date and sex. */

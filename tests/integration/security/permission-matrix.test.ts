@@ -8,7 +8,7 @@ import { buildTemplate } from '../../../src/server/domains/member';
 import { generateBills } from '../../../src/server/domains/dues';
 import { buildUnitTemplate } from '../../../src/server/domains/map/map.import';
 import { createHarness, type Harness, TEST_TODAY } from '../../helpers/harness';
-import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot, PASSWORD } from '../../helpers/factory';
+import { makeAccount, makeCandidate, makeCommunity, makeMember, makeOrg, makeResident, makeRoot, PASSWORD, randomPhone } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
 // Role × action: every route, every role, one syntactically valid request on an
@@ -78,6 +78,7 @@ interface World {
   warning: string; // a live dues warning on the member of the branch
   map: { toUpdate: string; toDelete: string }; // grids kept by the grant's org, version 1
   projects: { id: string; milestone: string; file: string }; // a key project of the branch with one milestone and an evidence file
+  community: string; // a community (社区) under the root, where the resident world's resident is registered
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
 }
 
@@ -343,6 +344,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getMyMall: () => ({ method: 'GET', url: '/api/v1/me/mall' }),
   redeemMallItem: (w) => ({ method: 'POST', url: '/api/v1/me/mall/redemptions', body: { itemId: w.mall.item, quantity: 1, idempotencyKey: `matrix-redeem-${w.mall.item}` } }),
   listMyRedemptions: () => ({ method: 'GET', url: '/api/v1/me/mall/redemptions' }),
+  listCommunities: () => ({ method: 'GET', url: '/api/v1/public/communities?q=%E7%9F%A9%E9%98%B5', cookie: null }),
+  requestResidentCode: () => ({ method: 'POST', url: '/api/v1/public/residents/code', body: { phone: randomPhone() }, cookie: null }),
+  registerResident: (w) => ({ method: 'POST', url: '/api/v1/public/residents', body: { phone: randomPhone(), code: '000000', password: 'Qz7#matrix-Key', name: '矩阵群众', communityId: w.community, address: '矩阵路1号' }, cookie: null }),
+  getMyResidentProfile: () => ({ method: 'GET', url: '/api/v1/me/resident' }),
+  updateMyResidentProfile: (w) => ({ method: 'PUT', url: '/api/v1/me/resident', body: { name: '矩阵群众', communityId: w.community, address: '矩阵路2号', version: 1 } }),
+  listResidents: (w) => ({ method: 'GET', url: `/api/v1/residents?orgId=${w.branch.id}` }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
   getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
@@ -386,6 +393,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'getMyDuesOrder' || operationId === 'simulateDuesPayment') return 404; // no such order of the caller's
   if (operationId === 'paymentNotification') return 400; // not signed by the provider
   if (operationId === 'activateMemberAccount') return 422; // no code was sent: ACTIVATION_CODE_EXPIRED
+  if (operationId === 'registerResident') return 422; // no code was sent to that number: ACTIVATION_CODE_EXPIRED
   if (operationId === 'verifyTransferLetter') return 404; // no letter has that code
   if (['runReport', 'saveReport', 'exportReport'].includes(operationId) && ADMIN_ROLES.includes(w.role)) return 400; // no member data: the subject is refused
   if (operationId === 'scheduleReport' || operationId === 'downloadReportDelivery') return 404; // no such report or delivery of the caller's
@@ -425,8 +433,10 @@ async function buildWorld(role: Role): Promise<World> {
   const member = (await makeMember(h.deps, branch.id, { idNumber: m1.idNumber, birth: m1.birth, phone: '13800138000' })).id;
   const m2 = uniqueIdNumber();
   const eventMember = (await makeMember(h.deps, branch.id, { idNumber: m2.idNumber, birth: m2.birth })).id;
+  const community = await makeCommunity(h.deps, root, '矩阵测试社区党支部');
   const grant = isAdmin ? { role, orgId: null, scope: 'subtree' as const } : role === 'member' ? { role, orgId: branch.id, scope: 'self' as const } : { role, orgId: scopeOrg.id, scope: 'subtree' as const };
-  const acc = await makeAccount(h.deps, [grant], role === 'member' ? member : null);
+  // a resident registers by phone: their account and profile as registration writes them
+  const acc = role === 'resident' ? await makeResident(h.deps, community.id).then((r) => ({ id: r.accountId, username: r.username })) : await makeAccount(h.deps, [grant], role === 'member' ? member : null);
   const key = await h.deps.files.put(PNG_1PX);
   const file = await h.db.one<{ id: string }>(sql`INSERT INTO stored_file (owner_type, owner_id, org_id, file_name, mime, size_bytes, sha256, storage_key, created_by)
     VALUES ('person', ${member}, ${branch.id}, '附件.png', 'image/png', ${PNG_1PX.length}, ${crypto.createHash('sha256').update(PNG_1PX).digest('hex')}, ${key}, ${acc.id}) RETURNING id`);
@@ -456,6 +466,7 @@ async function buildWorld(role: Role): Promise<World> {
     map: { toUpdate: await area(), toDelete: await area() },
     projects,
     mall,
+    community: community.id,
     transfers,
     meetings,
     points,
@@ -618,8 +629,10 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout, health, member activation, the payment provider\'s notification, the letter check and the calendar feed (its token is the credential) as public routes', () => {
-    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual(['activateMemberAccount', 'getCalendarIcs', 'health', 'login', 'logout', 'paymentNotification', 'requestMemberActivation', 'verifyTransferLetter']);
+  it('has exactly login, logout, health, member activation, resident registration, the payment provider\'s notification, the letter check and the calendar feed (its token is the credential) as public routes', () => {
+    expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual([
+      'activateMemberAccount', 'getCalendarIcs', 'health', 'listCommunities', 'login', 'logout', 'paymentNotification', 'registerResident', 'requestMemberActivation', 'requestResidentCode', 'verifyTransferLetter',
+    ]);
   });
 
   it('has a matrix case for every route and no case for a route that does not exist', () => {

@@ -8,7 +8,7 @@ import type { OrgType } from '../../../src/contracts/dict';
 import type { Workbench, WorkbenchSection } from '../../../src/contracts/workbench';
 import { sql } from '../../../src/server/platform/sql';
 import { createHarness, type Client, type Harness, TEST_NOW, TEST_TODAY } from '../../helpers/harness';
-import { makeAccount, makeCandidate, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
+import { makeAccount, makeCandidate, makeMember, makeOrg, makeResident, makeRoot } from '../../helpers/factory';
 import { expectEnvelope, exportedNames, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
 // Subtree isolation as a property: over random org trees, a random grant (org_admin
@@ -656,6 +656,26 @@ describe('subtree isolation over generated org trees', () => {
               const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM mall_item WHERE id = ${item.id}`)).version;
               check('updateMallItem', item, await client.put(`/api/v1/mall/items/${item.id}`, { name: `${t.name}商品`, description: '', pointsPrice: 6, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '隔离测试服务站', status: 'on_sale', version }), orgIn(t), 'mall.manage');
               check('createMallItem', t, await client.post('/api/v1/mall/items', { supplierOrgId: t.id, kind: 'service', name: '隔离测试服务', pointsPrice: 1, saleFrom: '2026-01-01', pickupPlace: '隔离测试服务站', initialStock: 1 }), orgIn(t), 'mall.manage', [201]);
+            }
+          }
+
+          // --- 群众: a resident registered at each org; listed exactly where the scope covers their community
+          {
+            const residentOf = new Map<string, string>();
+            for (const t of orgs) residentOf.set(t.id, (await makeResident(h.deps, t.id, { name: `群众${++nameSeq}` })).id);
+            for (const t of orgs) {
+              const listed = await client.get(`/api/v1/residents?orgId=${t.id}&pageSize=100`);
+              check('listResidents?orgId', t, listed, orgIn(t), 'resident.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => residentOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).sort(), `residents under ${t.name}`).toEqual(want);
+              }
+            }
+            const all = await client.get('/api/v1/residents?pageSize=100');
+            check('listResidents', n, all, true, 'resident.read');
+            if (all.statusCode === 200) {
+              const want = orgs.filter(orgIn).map((o) => residentOf.get(o.id)!).sort();
+              expect((all.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...residentOf.values()].includes(id)).sort(), `residents seen by ${role} ${scope} at ${n.name}`).toEqual(want);
             }
           }
 

@@ -5,7 +5,7 @@ import { auditInTx } from '../../platform/audit';
 import { inSavepoint, isUniqueViolation } from '../../platform/db';
 import { checkPasswordPolicy, describePasswordProblems, hashPassword } from '../../platform/password';
 import { destroyAccountSessions } from '../../platform/session';
-import { ADMIN_ROLES, ROLES, type Role, type DataScope } from '../../../contracts/permissions';
+import { ADMIN_ROLES, ROLES, SELF_REGISTERED_ROLES, type Role, type DataScope } from '../../../contracts/permissions';
 import * as repo from './admin.repo';
 
 // Accounts and roles: the security administrator's work. Accounts are an
@@ -65,6 +65,7 @@ export async function updateAccount(deps: Deps, ctx: ActorContext, id: string, b
 
 /** The shape rules of a grant (also used by the operator CLI): administrators have no org, members see only themselves. */
 export function validateGrant(body: { role: Role; orgId?: string | null; scope: DataScope }) {
+  if (SELF_REGISTERED_ROLES.includes(body.role)) throw new AppError('VALIDATION_FAILED', `${ROLES[body.role].label}账号由本人用手机号注册产生，不能授予`);
   const isAdminRole = ADMIN_ROLES.includes(body.role);
   if (isAdminRole && body.orgId) throw new AppError('VALIDATION_FAILED', `${ROLES[body.role].label}的范围是整个系统，不需要选择组织`);
   if (!isAdminRole && !body.orgId) throw new AppError('VALIDATION_FAILED', '请选择角色所在的组织');

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { CreateAccountBody } from '../../../contracts/admin';
-import { DATA_SCOPES, ROLES, type DataScope, type Role } from '../../../contracts/permissions';
+import { DATA_SCOPES, ROLES, SELF_REGISTERED_ROLES, type DataScope, type Role } from '../../../contracts/permissions';
 import { ApiError, errorMessage } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
@@ -15,7 +15,7 @@ import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import { LinkAccountPersonBody } from '../../../contracts/activation';
 import { useAccounts, useCreateAccount, useGrantRole, useLinkPerson, useRevokeRole, useUpdateAccount, type Account } from './api';
 
-const roleOptions = (Object.keys(ROLES) as Role[]).map((r) => ({ value: r, label: `${ROLES[r].label}${ROLES[r].admin ? '（全系统）' : ''}` }));
+const roleOptions = (Object.keys(ROLES) as Role[]).filter((r) => !SELF_REGISTERED_ROLES.includes(r)).map((r) => ({ value: r, label: `${ROLES[r].label}${ROLES[r].admin ? '（全系统）' : ''}` }));
 
 const passwordRules = (username: () => string) => [
   { required: true, message: '请设置密码' },
