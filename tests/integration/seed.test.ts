@@ -203,16 +203,39 @@ describe('demo data generator', () => {
     expect(window.items.map((i) => i.name)).toContain('环保购物袋');
   });
 
+  it('has residents registered in the communities over more than a year, in their grids; resident1 lives in secretary1s community', async () => {
+    const r = await h.db.one<{ residents: number; communities: number; non_community: number; with_grid: number; foreign_grid: number; first: string; signable: number }>(sql`SELECT
+      (SELECT count(*)::int FROM resident) AS residents,
+      (SELECT count(DISTINCT community_org_id)::int FROM resident) AS communities,
+      (SELECT count(*)::int FROM resident r JOIN org o ON o.id = r.community_org_id WHERE o.unit_kind <> 'community') AS non_community,
+      (SELECT count(*)::int FROM resident WHERE grid_id IS NOT NULL) AS with_grid,
+      (SELECT count(*)::int FROM resident r JOIN map_area a ON a.id = r.grid_id JOIN org g ON g.id = a.responsible_org_id JOIN org c ON c.id = r.community_org_id WHERE NOT g.path <@ c.path) AS foreign_grid,
+      (SELECT to_char(min(created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM resident) AS first,
+      (SELECT count(*)::int FROM account a JOIN resident r ON r.account_id = a.id WHERE a.is_demo) AS signable`);
+    expect(r.residents).toBeGreaterThan(100);
+    expect(r.communities).toBeGreaterThan(5);
+    expect([r.non_community, r.foreign_grid, r.signable]).toEqual([0, 0, 1]);
+    expect(r.with_grid).toBeGreaterThan(0);
+    expect(r.first < '2025-12-04').toBe(true);
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const mine = (await s1.get('/api/v1/residents?pageSize=100')).json() as { items: Array<{ name: string; communityId: string }>; total: number };
+    const b1 = (await s1.get('/api/v1/me')).json().scopeRoots[0].id;
+    expect(mine.total).toBeGreaterThan(5);
+    expect(mine.items.every((i) => i.communityId === b1)).toBe(true);
+    const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
+    expect((await r1.get('/api/v1/me/resident')).json().communityId).toBe(b1);
+  });
+
   it('creates the README demo accounts with their roles and the shared password', async () => {
     const rows = await h.db.query<{ username: string; role: string; scope: string; has_org: boolean; has_person: boolean }>(sql`
       SELECT a.username, g.role, g.scope, g.org_id IS NOT NULL AS has_org, a.person_id IS NOT NULL AS has_person
       FROM account a JOIN role_grant g ON g.account_id = a.id WHERE a.is_demo ORDER BY a.username`);
     expect(rows.map((r) => `${r.username}:${r.role}:${r.scope}`)).toEqual([
-      'auditor:auditor:subtree', 'county:org_admin:subtree', 'member1:member:self', 'secadmin:secadmin:subtree',
+      'auditor:auditor:subtree', 'county:org_admin:subtree', 'member1:member:self', 'resident1:resident:self', 'secadmin:secadmin:subtree',
       'secretary1:secretary:subtree', 'secretary2:secretary:subtree', 'sysadmin:sysadmin:subtree',
     ]);
     expect(rows.find((r) => r.username === 'member1')!.has_person).toBe(true);
-    for (const u of ['sysadmin', 'secadmin', 'auditor', 'county', 'secretary1', 'secretary2', 'member1']) await login(h.app, u, 'Dangjian@2026');
+    for (const u of ['sysadmin', 'secadmin', 'auditor', 'county', 'secretary1', 'secretary2', 'member1', 'resident1']) await login(h.app, u, 'Dangjian@2026');
     const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
     const s2 = await login(h.app, 'secretary2', 'Dangjian@2026');
     const b1 = (await s1.get('/api/v1/me')).json().scopeRoots[0].id;

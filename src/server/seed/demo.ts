@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Deps } from '../deps';
 import { sql } from '../platform/sql';
 import { hashPassword } from '../platform/password';
@@ -10,6 +11,7 @@ import { generate, type Tier } from './generate';
 import { generateMap } from './map';
 import { generateProjects } from './projects';
 import { generateMall } from './mall';
+import { generateResidents } from './residents';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -44,6 +46,9 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
         await generateAssessments(deps.db, new Rng(seedNo * 7 + 3), { rootId: result.rootId, today: deps.clock.today(), scorerId: county.id, unscored: result.branches[0].id });
         // grids, responsibility zones and 两新组织 of the party-building map
         await generateMap(deps.db, new Rng(seedNo * 11 + 5), { rootId: result.rootId, today: deps.clock.today() });
+        // the residents who registered in the communities (in the map's grids), resident1 in secretary1's community
+        const [demoPasswordHash, lockedPasswordHash] = await Promise.all([hashPassword(DEMO_PASSWORD), hashPassword(crypto.randomBytes(24).toString('hex'))]);
+        await generateResidents(deps.db, deps.cipher, new Rng(seedNo * 23 + 13), { rootId: result.rootId, today: deps.clock.today(), demoCommunityId: result.branches[0].id, demoPasswordHash, lockedPasswordHash });
         // key projects with their roadmaps and progress, last year's accepted
         await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
         // the statistics years closed so far (the county's own closing of last year left to the user)
