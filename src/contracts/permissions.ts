@@ -45,6 +45,9 @@ export const PERMISSIONS = {
   'mall.manage': '积分商城上架商品、入库盘减、领取核销与取消兑换',
   'resident.read': '查看本辖区注册群众（村、社区）',
   'resident.self': '群众：查看与修改本人资料',
+  'volunteer.read': '查看志愿服务活动与报名',
+  'volunteer.manage': '发布志愿服务活动、认定服务时长',
+  'volunteer.self': '参加志愿服务（报名、本人服务记录与证明）',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -83,7 +86,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage', 'project.accept',
     'statistics.close',
-    'mall.read', 'mall.manage', 'resident.read',
+    'mall.read', 'mall.manage', 'resident.read', 'volunteer.read', 'volunteer.manage', 'volunteer.self',
   ],
   secretary: [
     'org.read', 'org.update', 'committee.manage',
@@ -95,12 +98,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'meeting.read', 'meeting.manage',
     'points.read', 'points.manage', 'points.approve',
     'project.read', 'project.manage',
-    'mall.read', 'mall.manage', 'resident.read',
+    'mall.read', 'mall.manage', 'resident.read', 'volunteer.read', 'volunteer.manage', 'volunteer.self',
   ],
-  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage', 'mall.read', 'mall.manage', 'resident.read'],
-  member: ['self.read'],
+  party_worker: ['org.read', 'member.read', 'member.create', 'member.update', 'file.upload', 'file.read', 'job.read', 'self.read', 'development.read', 'development.manage', 'dues.read', 'dues.manage', 'transfer.read', 'meeting.read', 'meeting.manage', 'points.read', 'points.manage', 'project.read', 'project.manage', 'mall.read', 'mall.manage', 'resident.read', 'volunteer.read', 'volunteer.manage', 'volunteer.self'],
+  member: ['self.read', 'volunteer.self'],
   // no Party data at all: the resident's own profile only
-  resident: ['resident.self'],
+  resident: ['resident.self', 'volunteer.self'],
 };
 
 export type DataScope = 'self' | 'node' | 'subtree';

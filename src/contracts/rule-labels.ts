@@ -145,6 +145,12 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       maxQuantityPerOrder: { label: '一次最多兑换', format: n('件') },
     },
   },
+  'volunteer.service': {
+    name: '志愿服务时长认定',
+    fields: {
+      maxHoursPerActivity: { label: '单次活动认定时长上限', format: n('小时') },
+    },
+  },
   'project.warning': {
     name: '重点项目预警阈值',
     fields: {

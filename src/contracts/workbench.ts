@@ -82,6 +82,7 @@ export const NOTIFICATION_KINDS = {
   points: '党员积分',
   report: '定期报表',
   mall: '积分商城',
+  volunteer: '志愿服务',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -48,6 +48,7 @@ import { registerMapRoutes, tileOrigin } from './domains/map';
 import { registerProjectRoutes } from './domains/project';
 import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './domains/mall';
 import { registerResidentRoutes } from './domains/resident';
+import { registerVolunteerRoutes } from './domains/volunteer';
 
 z.config(z.locales.zhCN());
 
@@ -130,6 +131,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerProjectRoutes(app, deps);
   registerMallRoutes(app, deps);
   registerResidentRoutes(app, deps);
+  registerVolunteerRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();

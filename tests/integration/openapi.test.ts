@@ -27,6 +27,7 @@ const NOT_JSON = new Set([
   'exportDashboardDrill', // xlsx
   'exportProjects', // xlsx
   'exportRedemptions', // xlsx
+  'renderVolunteerCertificate', // pdf
   'downloadProjectFile', // the stored evidence file
   'getUnitImportTemplate', // xlsx
   'renderProblemBrief', // docx

@@ -78,6 +78,7 @@ interface World {
   warning: string; // a live dues warning on the member of the branch
   map: { toUpdate: string; toDelete: string }; // grids kept by the grant's org, version 1
   projects: { id: string; milestone: string; file: string }; // a key project of the branch with one milestone and an evidence file
+  volunteer: { activity: string; toCancel: string; signup: string }; // activities of the branch (another member signed up to the first)
   community: string; // a community (社区) under the root, where the resident world's resident is registered
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
 }
@@ -350,6 +351,15 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   getMyResidentProfile: () => ({ method: 'GET', url: '/api/v1/me/resident' }),
   updateMyResidentProfile: (w) => ({ method: 'PUT', url: '/api/v1/me/resident', body: { name: '矩阵群众', communityId: w.community, address: '矩阵路2号', version: 1 } }),
   listResidents: (w) => ({ method: 'GET', url: `/api/v1/residents?orgId=${w.branch.id}` }),
+  listVolunteerActivities: (w) => ({ method: 'GET', url: `/api/v1/volunteer/activities?orgId=${w.branch.id}` }),
+  createVolunteerActivity: (w) => ({ method: 'POST', url: '/api/v1/volunteer/activities', body: { ...MATRIX_ACTIVITY, orgId: w.branch.id } }),
+  getVolunteerActivity: (w) => ({ method: 'GET', url: `/api/v1/volunteer/activities/${w.volunteer.activity}` }),
+  cancelVolunteerActivity: (w) => ({ method: 'POST', url: `/api/v1/volunteer/activities/${w.volunteer.toCancel}/cancel`, body: { reason: '矩阵测试取消' } }),
+  attestVolunteerHours: (w) => ({ method: 'POST', url: `/api/v1/volunteer/activities/${w.volunteer.activity}/attest`, body: { signupId: w.volunteer.signup, absent: true } }),
+  getMyVolunteer: () => ({ method: 'GET', url: '/api/v1/me/volunteer' }),
+  signUpActivity: (w) => ({ method: 'POST', url: '/api/v1/me/volunteer/signups', body: { activityId: w.volunteer.activity } }),
+  withdrawVolunteerSignup: (w) => ({ method: 'POST', url: `/api/v1/me/volunteer/signups/${w.volunteer.signup}/withdraw` }),
+  renderVolunteerCertificate: () => ({ method: 'GET', url: '/api/v1/me/volunteer/certificate' }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
   getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
@@ -408,6 +418,11 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (operationId === 'getCalendarIcs') return 404; // no feed has that token
   if (operationId === 'fulfilRedemption') return 422; // no redemption waits under that code: MALL_CODE_INVALID
   if (['getMyMall', 'redeemMallItem', 'listMyRedemptions'].includes(operationId) && personless) return 404; // no linked person record
+  // a volunteer is a member (by their person record) or a resident (by their profile)
+  const volunteerless = personless && w.role !== 'resident';
+  if (['getMyVolunteer', 'renderVolunteerCertificate'].includes(operationId) && volunteerless) return 404;
+  if (operationId === 'signUpActivity' && w.role !== 'member') return 404; // the activity's audience is the branch: the resident lives in another community
+  if (operationId === 'withdrawVolunteerSignup') return 404; // the place is another member's
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
@@ -466,6 +481,7 @@ async function buildWorld(role: Role): Promise<World> {
     map: { toUpdate: await area(), toDelete: await area() },
     projects,
     mall,
+    volunteer: await volunteerWorld(root, branch),
     community: community.id,
     transfers,
     meetings,
@@ -473,6 +489,25 @@ async function buildWorld(role: Role): Promise<World> {
     role, accountId: acc.id, username: acc.username, cookie: client.cookie, scopeOrg, branch, movable, moveTo, dissolvable, member, eventMember,
     fileId: file.id, jobId: job.id, targetAccount: target.id, targetGrant: targetGrant.id, devFile, voteFile, duesBill, reduction,
   };
+}
+
+const MATRIX_ACTIVITY = { title: '矩阵志愿活动', description: '', place: '矩阵测试服务站', startsAt: '2026-12-20T01:00:00Z', endsAt: '2026-12-20T04:00:00Z', capacity: 10, skills: [] };
+
+/** Two activities of the branch (one to cancel) and another member's place on the first, made through the API. */
+async function volunteerWorld(root: OrgRef, branch: OrgRef): Promise<World['volunteer']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const make = async () => {
+    const res = await admin.post('/api/v1/volunteer/activities', { ...MATRIX_ACTIVITY, orgId: branch.id });
+    if (res.statusCode !== 201) throw new Error(`volunteer fixture: ${res.body}`);
+    return res.json().id as string;
+  };
+  const [activity, toCancel] = [await make(), await make()];
+  const { idNumber, birth } = uniqueIdNumber();
+  const other = await makeMember(h.deps, branch.id, { idNumber, birth });
+  const volunteer = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], other.id)).id);
+  const res = await volunteer.post('/api/v1/me/volunteer/signups', { activityId: activity });
+  if (res.statusCode !== 200) throw new Error(`volunteer sign-up fixture: ${res.body}`);
+  return { activity, toCancel, signup: res.json().mine[0].mySignup.id as string };
 }
 
 const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };

@@ -659,6 +659,27 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 志愿服务: an activity organised by each org; seen, listed, created and cancelled exactly where the scope covers its organiser
+          {
+            const activityOf = new Map<string, string>();
+            for (const t of orgs) {
+              activityOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO volunteer_activity (org_id, audience_org_id, title, place, starts_at, ends_at, capacity)
+                VALUES (${t.id}, ${t.id}, ${t.name + '志愿活动'}, '隔离测试服务站', '2026-12-20T01:00:00Z', '2026-12-20T04:00:00Z', 5) RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const activity = { id: activityOf.get(t.id)!, name: `${t.name}志愿活动` };
+              check('getVolunteerActivity', activity, await client.get(`/api/v1/volunteer/activities/${activity.id}`), orgIn(t), 'volunteer.read');
+              const listed = await client.get(`/api/v1/volunteer/activities?orgId=${t.id}&pageSize=100`);
+              check('listVolunteerActivities?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => activityOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...activityOf.values()].includes(id)).sort(), `activities under ${t.name}`).toEqual(want);
+              }
+              check('createVolunteerActivity', t, await client.post('/api/v1/volunteer/activities', { orgId: t.id, title: '隔离测试活动', place: '隔离测试服务站', startsAt: '2026-12-21T01:00:00Z', endsAt: '2026-12-21T03:00:00Z', capacity: 3 }), orgIn(t), 'volunteer.manage', [201]);
+              check('cancelVolunteerActivity', activity, await client.post(`/api/v1/volunteer/activities/${activity.id}/cancel`, { reason: '隔离测试取消' }), orgIn(t), 'volunteer.manage');
+            }
+          }
+
           // --- 群众: a resident registered at each org; listed exactly where the scope covers their community
           {
             const residentOf = new Map<string, string>();
