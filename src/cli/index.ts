@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd, volunteerVerifyCmd, volunteerRebuildCmd } from './ops';
 import { indexVerifyCmd, indexRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
@@ -96,6 +96,9 @@ points.command('verify').description('verify the points ledger: hash chains (nam
 points.command('rebuild').description('recompute the points rollup from the transactions').action(action(pointsRebuildCmd));
 const mall = program.command('mall').description('points mall (积分商城)');
 mall.command('verify').description('verify the mall: item counters against the stock ledger and the redemptions, open redemptions against the points on hold (exit 1 on any problem)').action(action(mallVerifyCmd));
+const volunteer = program.command('volunteer').description('volunteer service (志愿服务)');
+volunteer.command('verify').description('verify the volunteer activities\' counters against their sign-ups (exit 1 on any difference)').action(action(volunteerVerifyCmd));
+volunteer.command('rebuild').description('recompute the volunteer activities\' counters from their sign-ups').action(action(volunteerRebuildCmd));
 mall.command('rebuild').description('recompute the items\' counters from the stock ledger and the redemptions').action(action(mallRebuildCmd));
 points.command('award').description('award the facts of a date range under the branches\' approved rules (idempotent)').requiredOption('--from <date>', 'YYYY-MM-DD').requiredOption('--to <date>', 'YYYY-MM-DD').action(action((o: { from: string; to: string }) => pointsAwardCmd(o)));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');

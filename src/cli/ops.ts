@@ -7,6 +7,7 @@ import { listTakenUsernames } from '../server/domains/admin';
 import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domains/meeting';
 import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/points';
 import { rebuildMallCounters, verifyMall } from '../server/domains/mall';
+import { rebuildVolunteerCounters, verifyVolunteer } from '../server/domains/volunteer';
 import { indexRollupDifferences, rebuildIndexRollup } from '../server/domains/branch-index';
 import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
@@ -195,6 +196,30 @@ export async function mallRebuildCmd() {
   await withRuntime(async ({ deps }) => {
     const n = await deps.db.tx((t) => rebuildMallCounters(t));
     console.log(`Rebuilt the mall's item counters (${n} item(s) corrected).`);
+  });
+}
+
+/** `volunteer verify`: the activities' counters against their sign-ups (exit 1 on any difference). */
+export async function volunteerVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const v = await verifyVolunteer(deps.db);
+    if (!v.counterDifferences.length) {
+      console.log('OK: activity counters agree with the sign-ups');
+      return;
+    }
+    for (const d of v.counterDifferences.slice(0, 100)) {
+      console.log(`  activity ${d.id} ${d.title}: signed up ${d.signed_up}/${d.raw_signed_up}, attested ${d.attested}/${d.raw_attested}, minutes ${d.attested_minutes}/${d.raw_attested_minutes} (stored/computed)`);
+    }
+    console.log('Repair with npm run cli -- volunteer rebuild');
+    throw new CliError(`${v.counterDifferences.length} volunteer activit${v.counterDifferences.length === 1 ? 'y' : 'ies'} with drifting counters`, 1);
+  });
+}
+
+/** `volunteer rebuild`: recomputes the activities' counters from their sign-ups. */
+export async function volunteerRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const n = await deps.db.tx((t) => rebuildVolunteerCounters(t));
+    console.log(`Rebuilt the volunteer activities' counters (${n} activit${n === 1 ? 'y' : 'ies'} corrected).`);
   });
 }
 

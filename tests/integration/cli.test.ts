@@ -24,7 +24,7 @@ import { buildTemplate, IMPORT_COLUMNS } from '../../src/server/domains/member';
 import { buildApp } from '../../src/server/app';
 import type { Deps } from '../../src/server/deps';
 import { createDemoHarness, createHarness, login, TEST_AUDIT_KEY, TEST_KEY, type Harness } from '../helpers/harness';
-import { makeAccount, makeIdNumber, makeMember, makeOrg, makeRoot, PASSWORD } from '../helpers/factory';
+import { makeAccount, makeIdNumber, makeMember, makeOrg, makeResident, makeRoot, PASSWORD } from '../helpers/factory';
 import { printLayout } from '../helpers/xlsx';
 
 // The operator CLI and backup/restore. The demo tier is seeded into this
@@ -335,8 +335,8 @@ describe('rollups verify and rebuild', () => {
   });
 });
 
-describe('mall verify and rebuild', () => {
-  it('prints OK on intact counters, names the drifting item with exit 1, and rebuild repairs it', { timeout: 180_000 }, async () => {
+describe('mall and volunteer verify and rebuild', () => {
+  it('prints OK on intact counters, names the drifting item or activity with exit 1, and rebuild repairs it', { timeout: 180_000 }, async () => {
     const h2 = await createHarness(); // its own database: the tampering must not touch the others
     try {
       const root = await makeRoot(h2.deps);
@@ -354,6 +354,19 @@ describe('mall verify and rebuild', () => {
       const rebuilt = await cli(['mall', 'rebuild'], { dbUrl: h2.dbUrl });
       expect(rebuilt.stdout.trim()).toBe("Rebuilt the mall's item counters (1 item(s) corrected).");
       expect((await cli(['mall', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
+
+      // volunteer verify and rebuild, the same way: an activity whose stored count lost its one sign-up
+      const activity = (await h2.db.one<{ id: string }>(sql`INSERT INTO volunteer_activity (org_id, audience_org_id, title, place, starts_at, ends_at, capacity, signed_up)
+        VALUES (${root.id}, ${root.id}, '校验活动', '服务站', '2026-12-20T01:00:00Z', '2026-12-20T03:00:00Z', 5, 1) RETURNING id`)).id;
+      const who = await makeResident(h2.deps, root.id);
+      await h2.db.exec(sql`INSERT INTO volunteer_signup (activity_id, account_id, resident_id, name) VALUES (${activity}, ${who.accountId}, ${who.id}, '测试群众')`);
+      expect((await cli(['volunteer', 'verify'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe('OK: activity counters agree with the sign-ups');
+      await h2.db.exec(sql`UPDATE volunteer_activity SET signed_up = 0 WHERE id = ${activity}`);
+      const drift = await cli(['volunteer', 'verify'], { dbUrl: h2.dbUrl });
+      expect(drift.code).toBe(1);
+      expect(drift.stdout).toContain(`  activity ${activity} 校验活动: signed up 0/1, attested 0/0, minutes 0/0 (stored/computed)`);
+      expect((await cli(['volunteer', 'rebuild'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe("Rebuilt the volunteer activities' counters (1 activity corrected).");
+      expect((await cli(['volunteer', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
     } finally {
       await h2.close();
     }

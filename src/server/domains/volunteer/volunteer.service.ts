@@ -208,6 +208,7 @@ export async function verifyVolunteer(q: Queryable) {
   return { counterDifferences: await repo.counterDifferences(q) };
 }
 
-export async function rebuildVolunteerCounters(q: Queryable) {
-  await repo.rebuildCounters(q);
+/** Recomputes the activities' counters from their sign-ups; the number of activities corrected. */
+export async function rebuildVolunteerCounters(q: Queryable): Promise<number> {
+  return repo.rebuildCounters(q);
 }
