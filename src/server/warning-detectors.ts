@@ -8,8 +8,9 @@ import { indexWarningDetector } from './domains/branch-index';
 import { mapWarningDetector } from './domains/map';
 import { projectWarningDetector } from './domains/project';
 import { mallWarningDetector } from './domains/mall';
+import { volunteerWarningDetector } from './domains/volunteer';
 
 /** What the warning centre scans: each domain offers its detector (composition, like the index items). */
 export function registerWarningDetectors() {
-  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector, mallWarningDetector]) registerWarningDetector(d);
+  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector, mallWarningDetector, volunteerWarningDetector]) registerWarningDetector(d);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/server/platform/sql';
 import { fixedClock } from '../../src/server/platform/clock';
 import { runAwards, verifyPoints } from '../../src/server/domains/points';
-import { rebuildVolunteerCounters, verifyVolunteer } from '../../src/server/domains/volunteer';
+import { rebuildVolunteerCounters, verifyVolunteer, volunteerWarningDetector } from '../../src/server/domains/volunteer';
 import type { PointRules } from '../../src/contracts/points';
 import { createHarness, type Client, type Harness } from '../helpers/harness';
 import { makeAccount, makeCommunity, makeMember, makeOrg, makeResident, makeRoot } from '../helpers/factory';
@@ -197,6 +197,20 @@ describe('volunteer activities', () => {
     const text = (await pdfText(res.rawPayload)).pages.join('').replace(/\s+/g, '');
     for (const s of ['志愿服务记录证明', '志愿甲', '2026年度', '累计志愿服务时长2.5小时', ACTIVITY.title, '2026-12-0509:00—11:30']) expect(text).toContain(s);
     expect((await w.strangerClient.get('/api/v1/me/volunteer/certificate')).statusCode).toBe(200);
+  });
+
+  it('warns of an activity starting soon with too few volunteers, and of one ended three days ago still unattested', async () => {
+    const w = await world();
+    const id = await publish(w.sec, w.community.id, { capacity: 4 });
+    await w.memberClient.post('/api/v1/me/volunteer/signups', { activityId: id });
+    const mine = async (today: string) => (await volunteerWarningDetector.detect(h.deps, today)).filter((d) => d.subject === id).map((d) => [d.kind, d.orgId === w.community.id, d.detail]);
+    expect(await mine('2026-12-02')).toEqual([]);
+    expect(await mine('2026-12-04')).toEqual([['undersubscribed', true, '2026-12-05 开始，已报名 1 人，招募 4 人']]);
+    expect(await mine('2026-12-08')).toEqual([]);
+    expect(await mine('2026-12-09')).toEqual([['unattested', true, '活动已于 2026-12-05 结束，仍有 1 名志愿者未认定服务时长，请登记签到签退或未到场']]);
+    clock.set('2026-12-09T04:00:00Z');
+    await w.sec.post(`/api/v1/volunteer/activities/${id}/attest`, { signupId: await signupOf(id, '志愿甲'), absent: true });
+    expect(await mine('2026-12-09')).toEqual([]);
   });
 
   it('keeps the counters equal to the sign-ups; a rebuild mends a damaged one', async () => {

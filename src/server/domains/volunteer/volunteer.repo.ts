@@ -212,6 +212,24 @@ export function memberAttestationsByIds(q: Queryable, ids: string[]) {
   return q.query<AttestationRow>(sql`${ATTESTATIONS} AND s.id = ANY(${ids}::uuid[])`);
 }
 
+// --- warnings (the scan reads every activity; the warning list scopes its reads)
+
+/** Open activities that ended on a Beijing day before `before` with places neither attested nor marked absent. */
+export function unattestedBefore(q: Queryable, before: string) {
+  return q.query<{ id: string; org_id: string; title: string; ended_on: string; waiting: number }>(sql`
+    SELECT a.id, a.org_id, a.title, to_char(a.ends_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS ended_on, count(*)::int AS waiting
+    FROM volunteer_activity a JOIN volunteer_signup s ON s.activity_id = a.id AND s.status = 'signed_up'
+    WHERE a.status = 'open' AND a.ends_at < (${before}::date::timestamp AT TIME ZONE 'Asia/Shanghai') GROUP BY a.id`);
+}
+
+/** Open activities starting on a Beijing day in [from, to] with fewer than half their places taken. */
+export function undersubscribedBy(q: Queryable, from: string, to: string) {
+  return q.query<{ id: string; org_id: string; title: string; starts_on: string; signed_up: number; capacity: number }>(sql`
+    SELECT a.id, a.org_id, a.title, to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS starts_on, a.signed_up, a.capacity FROM volunteer_activity a
+    WHERE a.status = 'open' AND a.signed_up * 2 < a.capacity
+      AND a.starts_at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.starts_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`);
+}
+
 // --- counters: verify and rebuild
 
 const RAW_COUNTS = sql`SELECT a.id,
