@@ -35,11 +35,12 @@ CREATE INDEX volunteer_activity_org ON volunteer_activity (org_id, starts_at DES
 CREATE INDEX volunteer_activity_starts ON volunteer_activity (starts_at) WHERE status = 'open';
 
 -- One volunteer's place on an activity: a member (person_id) or a resident
--- (resident_id), through their account. Withdrawn places stay as history.
+-- (resident_id); the account they signed up with, when they did it themself.
+-- Withdrawn places stay as history.
 CREATE TABLE volunteer_signup (
   id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   activity_id    uuid NOT NULL REFERENCES volunteer_activity(id),
-  account_id     uuid NOT NULL REFERENCES account(id),
+  account_id     uuid REFERENCES account(id),
   person_id      uuid REFERENCES person(id),
   resident_id    uuid REFERENCES resident(id),
   name           text NOT NULL,
@@ -54,10 +55,11 @@ CREATE TABLE volunteer_signup (
   CHECK ((person_id IS NULL) <> (resident_id IS NULL)),
   CHECK (status <> 'attested' OR (check_in_at IS NOT NULL AND check_out_at > check_in_at AND minutes IS NOT NULL))
 );
-CREATE UNIQUE INDEX volunteer_signup_once ON volunteer_signup (activity_id, account_id) WHERE status <> 'withdrawn';
+CREATE UNIQUE INDEX volunteer_signup_once ON volunteer_signup (activity_id, coalesce(person_id, resident_id)) WHERE status <> 'withdrawn';
 CREATE INDEX volunteer_signup_activity ON volunteer_signup (activity_id, created_at);
-CREATE INDEX volunteer_signup_account ON volunteer_signup (account_id, created_at DESC);
-CREATE INDEX volunteer_signup_person_attested ON volunteer_signup (person_id, check_out_at) WHERE status = 'attested';
+CREATE INDEX volunteer_signup_person ON volunteer_signup (person_id, created_at DESC) WHERE person_id IS NOT NULL;
+CREATE INDEX volunteer_signup_resident ON volunteer_signup (resident_id, created_at DESC) WHERE resident_id IS NOT NULL;
+CREATE INDEX volunteer_signup_attested ON volunteer_signup (check_out_at) WHERE status = 'attested' AND person_id IS NOT NULL;
 
 -- The organiser's numbers (the platform's defaults, not statute): an
 -- attestation counts at most this many hours for one activity; a whole hour

@@ -18,7 +18,7 @@ export async function renderVolunteerCertificate(deps: Deps, ctx: ActorContext, 
   const v = await repo.volunteerOf(deps.db, ctx.actor.accountId, ctx.actor.personId);
   if (!v) throw notFound();
   const year = query.year ?? null;
-  const records = await repo.attestedRecords(deps.db, v.accountId, year);
+  const records = await repo.attestedRecords(deps.db, v, year);
   const total = records.reduce((s, r) => s + r.minutes, 0);
   const period = year === null ? '全部年度' : `${year}年度`;
   const issued = formatBeijing(deps.clock.now()).slice(0, 10);

@@ -87,13 +87,17 @@ export async function volunteerOf(q: Queryable, accountId: string, personId: str
   return r ? { accountId, personId: null, residentId: r.id, name: r.name, path: r.path, orgId: r.community_org_id } : null;
 }
 
+/** The sign-ups (alias `s`) that are the volunteer's own. */
+const own = (v: { personId: string | null; residentId: string | null }): Sql =>
+  v.personId ? sql`s.person_id = ${v.personId}::uuid` : sql`s.resident_id = ${v.residentId}::uuid`;
+
 /** The activity's audience subtree holds the volunteer's organisation. */
 export const audienceHolds = (path: string): Sql => sql`${path}::ltree <@ ao.path`;
 
 export interface SignupRow {
   id: string;
   activity_id: string;
-  account_id: string;
+  account_id: string | null;
   person_id: string | null;
   resident_id: string | null;
   name: string;
@@ -117,8 +121,8 @@ export function findSignup(q: Queryable, id: string, lock = false) {
   return q.maybeOne<SignupRow>(sql`SELECT ${SIGNUP_COLUMNS} ${SIGNUP_FROM} WHERE s.id = ${id}::uuid ${lock ? sql`FOR NO KEY UPDATE OF s` : sql``}`);
 }
 
-export function liveSignupOf(q: Queryable, activityId: string, accountId: string) {
-  return q.maybeOne<{ id: string }>(sql`SELECT id FROM volunteer_signup WHERE activity_id = ${activityId}::uuid AND account_id = ${accountId}::uuid AND status <> 'withdrawn'`);
+export function liveSignupOf(q: Queryable, activityId: string, v: Volunteer) {
+  return q.maybeOne<{ id: string }>(sql`SELECT s.id FROM volunteer_signup s WHERE s.activity_id = ${activityId}::uuid AND ${own(v)} AND s.status <> 'withdrawn'`);
 }
 
 export async function insertSignup(q: Queryable, v: { activityId: string; volunteer: Volunteer; at?: string }): Promise<string> {
@@ -151,9 +155,11 @@ export async function markAbsent(q: Queryable, signupId: string, by: string | nu
   await q.exec(sql`UPDATE volunteer_signup SET status = 'absent', attested_by = ${by}::uuid, attested_at = coalesce(${at ?? null}::timestamptz, now()), updated_at = now() WHERE id = ${signupId}::uuid`);
 }
 
-/** The accounts with a live place on the activity (told when it is cancelled). */
+/** The enabled accounts of the volunteers with a live place on the activity (told when it is cancelled). */
 export function signedUpAccounts(q: Queryable, activityId: string) {
-  return q.query<{ account_id: string }>(sql`SELECT account_id FROM volunteer_signup WHERE activity_id = ${activityId}::uuid AND status = 'signed_up'`);
+  return q.query<{ account_id: string }>(sql`SELECT DISTINCT ac.id AS account_id FROM volunteer_signup s LEFT JOIN resident r ON r.id = s.resident_id
+    JOIN account ac ON (ac.person_id = s.person_id OR ac.id = r.account_id) AND NOT ac.is_disabled
+    WHERE s.activity_id = ${activityId}::uuid AND s.status = 'signed_up'`);
 }
 
 // --- the volunteer's own view
@@ -163,7 +169,7 @@ export type OpenRow = ActivityRow & { my_signup_id: string | null; my_status: Si
 /** Open activities for the volunteer's organisation that have not ended, soonest first, with the caller's place. */
 export function upcomingFor(q: Queryable, v: Volunteer, now: Date, limit: number) {
   return q.query<OpenRow>(sql`SELECT ${COLUMNS}, s.id AS my_signup_id, s.status AS my_status, s.minutes AS my_minutes ${FROM}
-    LEFT JOIN volunteer_signup s ON s.activity_id = a.id AND s.account_id = ${v.accountId}::uuid AND s.status <> 'withdrawn'
+    LEFT JOIN volunteer_signup s ON s.activity_id = a.id AND ${own(v)} AND s.status <> 'withdrawn'
     WHERE a.status = 'open' AND a.ends_at > ${now.toISOString()}::timestamptz AND ${audienceHolds(v.path)} ORDER BY a.starts_at, a.id LIMIT ${limit}`);
 }
 
@@ -172,25 +178,25 @@ export function activityFor(q: Queryable, v: Volunteer, activityId: string) {
   return q.maybeOne<ActivityRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE a.id = ${activityId}::uuid AND ${audienceHolds(v.path)}`);
 }
 
-/** The caller's places, newest activity first. */
-export function placesOf(q: Queryable, accountId: string, limit: number) {
+/** The volunteer's places, newest activity first. */
+export function placesOf(q: Queryable, v: Volunteer, limit: number) {
   return q.query<OpenRow>(sql`SELECT ${COLUMNS}, s.id AS my_signup_id, s.status AS my_status, s.minutes AS my_minutes ${FROM}
-    JOIN volunteer_signup s ON s.activity_id = a.id WHERE s.account_id = ${accountId}::uuid ORDER BY a.starts_at DESC, s.created_at DESC LIMIT ${limit}`);
+    JOIN volunteer_signup s ON s.activity_id = a.id WHERE ${own(v)} ORDER BY a.starts_at DESC, s.created_at DESC LIMIT ${limit}`);
 }
 
-/** Attested minutes of the account: in a Beijing year and in all. */
-export function minutesOf(q: Queryable, accountId: string, year: number) {
+/** The volunteer's attested minutes: in a Beijing year and in all. */
+export function minutesOf(q: Queryable, v: Volunteer, year: number) {
   return q.one<{ year: number; total: number }>(sql`SELECT
-      coalesce(sum(minutes) FILTER (WHERE extract(year FROM check_out_at AT TIME ZONE 'Asia/Shanghai') = ${year}), 0)::int AS year,
-      coalesce(sum(minutes), 0)::int AS total
-    FROM volunteer_signup WHERE account_id = ${accountId}::uuid AND status = 'attested'`);
+      coalesce(sum(s.minutes) FILTER (WHERE extract(year FROM s.check_out_at AT TIME ZONE 'Asia/Shanghai') = ${year}), 0)::int AS year,
+      coalesce(sum(s.minutes), 0)::int AS total
+    FROM volunteer_signup s WHERE ${own(v)} AND s.status = 'attested'`);
 }
 
-/** The attested records of the account (in a Beijing year, or all), oldest first: the certificate's lines. */
-export function attestedRecords(q: Queryable, accountId: string, year: number | null) {
+/** The volunteer's attested records (in a Beijing year, or all), oldest first: the certificate's lines. */
+export function attestedRecords(q: Queryable, v: Volunteer, year: number | null) {
   return q.query<{ title: string; org_name: string; place: string; check_in_at: Date; check_out_at: Date; minutes: number }>(sql`
     SELECT a.title, o.name AS org_name, a.place, s.check_in_at, s.check_out_at, s.minutes FROM volunteer_signup s JOIN volunteer_activity a ON a.id = s.activity_id JOIN org o ON o.id = a.org_id
-    WHERE s.account_id = ${accountId}::uuid AND s.status = 'attested' ${year === null ? sql`` : sql`AND extract(year FROM s.check_out_at AT TIME ZONE 'Asia/Shanghai') = ${year}`}
+    WHERE ${own(v)} AND s.status = 'attested' ${year === null ? sql`` : sql`AND extract(year FROM s.check_out_at AT TIME ZONE 'Asia/Shanghai') = ${year}`}
     ORDER BY s.check_in_at, s.id`);
 }
 

@@ -142,7 +142,7 @@ async function me(deps: Deps, ctx: ActorContext, q: Queryable = deps.db) {
 export async function getMyVolunteer(deps: Deps, ctx: ActorContext): Promise<MyVolunteer> {
   const v = await me(deps, ctx);
   const now = deps.clock.now();
-  const [upcoming, mine, minutes] = await Promise.all([repo.upcomingFor(deps.db, v, now, 50), repo.placesOf(deps.db, v.accountId, 100), repo.minutesOf(deps.db, v.accountId, Number(deps.clock.today().slice(0, 4)))]);
+  const [upcoming, mine, minutes] = await Promise.all([repo.upcomingFor(deps.db, v, now, 50), repo.placesOf(deps.db, v, 100), repo.minutesOf(deps.db, v, Number(deps.clock.today().slice(0, 4)))]);
   return { upcoming: upcoming.map(openView), mine: mine.map(openView), hoursThisYear: hoursOf(minutes.year), hoursTotal: hoursOf(minutes.total) };
 }
 
@@ -152,7 +152,7 @@ export async function signUpActivity(deps: Deps, ctx: ActorContext, activityId: 
     const v = await me(deps, ctx, t);
     const a = await repo.activityFor(t, v, activityId);
     if (!a) throw notFound();
-    if (await repo.liveSignupOf(t, activityId, v.accountId)) throw new AppError('VOLUNTEER_ALREADY_SIGNED_UP');
+    if (await repo.liveSignupOf(t, activityId, v)) throw new AppError('VOLUNTEER_ALREADY_SIGNED_UP');
     try {
       await repo.insertSignup(t, { activityId, volunteer: v });
     } catch (e) {
@@ -171,8 +171,9 @@ export async function signUpActivity(deps: Deps, ctx: ActorContext, activityId: 
 export async function withdrawSignup(deps: Deps, ctx: ActorContext, signupId: string): Promise<MyVolunteer> {
   const now = deps.clock.now();
   await deps.db.tx(async (t) => {
+    const v = await me(deps, ctx, t);
     const s = await repo.findSignup(t, signupId, true);
-    if (!s || s.account_id !== ctx.actor.accountId) throw notFound();
+    if (!s || (v.personId ? s.person_id !== v.personId : s.resident_id !== v.residentId)) throw notFound();
     if (s.status !== 'signed_up') throw new AppError('VOLUNTEER_STATE');
     const a = await repo.findActivity(t, s.activity_id, unscoped('the volunteer withdraws their own place: the sign-up is theirs'), true);
     if (!a || a.status !== 'open' || new Date(a.starts_at).getTime() <= now.getTime()) throw new AppError('VOLUNTEER_CLOSED');
