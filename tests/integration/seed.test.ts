@@ -4,6 +4,7 @@ import { seed } from '../../src/server/seed/demo';
 import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/development';
 import { addDays, addYears as addYearsTo } from '../../src/server/platform/dates';
 import { verifyMall } from '../../src/server/domains/mall';
+import { verifyVolunteer } from '../../src/server/domains/volunteer';
 import { verifyPoints } from '../../src/server/domains/points';
 import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
@@ -224,6 +225,29 @@ describe('demo data generator', () => {
     expect(mine.items.every((i) => i.communityId === b1)).toBe(true);
     const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
     expect((await r1.get('/api/v1/me/resident')).json().communityId).toBe(b1);
+  });
+
+  it('has a year of volunteer activities in the communities: attested hours (a few absent), members points for them, the coming weeks announced; counters agree', async () => {
+    const v = await h.db.one<{ activities: number; first: string; upcoming: number; attested: number; absent: number; residents: number; waiting_past: number; awarded: number }>(sql`SELECT
+      (SELECT count(*)::int FROM volunteer_activity) AS activities,
+      (SELECT to_char(min(starts_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM volunteer_activity) AS first,
+      (SELECT count(*)::int FROM volunteer_activity WHERE starts_at > ${h.deps.clock.now().toISOString()}::timestamptz) AS upcoming,
+      (SELECT count(*)::int FROM volunteer_signup WHERE status = 'attested') AS attested,
+      (SELECT count(*)::int FROM volunteer_signup WHERE status = 'absent') AS absent,
+      (SELECT count(*)::int FROM volunteer_signup WHERE resident_id IS NOT NULL) AS residents,
+      (SELECT count(*)::int FROM volunteer_signup s JOIN volunteer_activity a ON a.id = s.activity_id WHERE s.status = 'signed_up' AND a.ends_at < ${h.deps.clock.now().toISOString()}::timestamptz) AS waiting_past,
+      (SELECT count(*)::int FROM point_txn WHERE source_type = 'volunteer_hour') AS awarded`);
+    expect(v.activities).toBeGreaterThan(100);
+    expect(v.first < '2025-12-04').toBe(true);
+    expect(v.upcoming).toBeGreaterThan(5);
+    expect(v.attested).toBeGreaterThan(v.absent * 5);
+    expect(v.absent).toBeGreaterThan(0);
+    expect(v.residents).toBeGreaterThan(0);
+    expect(v.waiting_past).toBeGreaterThan(0);
+    expect(v.awarded).toBeGreaterThan(0);
+    expect((await verifyVolunteer(h.db)).counterDifferences).toEqual([]);
+    const points = await verifyPoints(h.db);
+    expect([points.broken, points.balanceDrift, points.unbalanced, points.rollup]).toEqual([[], [], [], []]);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

@@ -12,6 +12,7 @@ import { generateMap } from './map';
 import { generateProjects } from './projects';
 import { generateMall } from './mall';
 import { generateResidents } from './residents';
+import { generateVolunteer } from './volunteer';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -49,6 +50,8 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
         // the residents who registered in the communities (in the map's grids), resident1 in secretary1's community
         const [demoPasswordHash, lockedPasswordHash] = await Promise.all([hashPassword(DEMO_PASSWORD), hashPassword(crypto.randomBytes(24).toString('hex'))]);
         await generateResidents(deps.db, deps.cipher, new Rng(seedNo * 23 + 13), { rootId: result.rootId, today: deps.clock.today(), demoCommunityId: result.branches[0].id, demoPasswordHash, lockedPasswordHash });
+        // a year of the communities' volunteer activities, their members' and residents' attested hours, the members' points for them
+        await generateVolunteer(deps.db, new Rng(seedNo * 29 + 17), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
         // key projects with their roadmaps and progress, last year's accepted
         await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
         // the statistics years closed so far (the county's own closing of last year left to the user)
