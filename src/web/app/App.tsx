@@ -12,7 +12,7 @@ import { router } from './router';
 // app goes to /login, remembering where they were.
 setUnauthorizedHandler(async (code) => {
   const { pathname, search } = router.state.location;
-  if (pathname.startsWith('/login') || pathname.startsWith('/activate')) return false;
+  if (pathname.startsWith('/login') || pathname.startsWith('/activate') || pathname.startsWith('/register')) return false;
   const me = queryClient.getQueryData<MeView>(ME_KEY);
   if (me && (await requestReauth(me.username, code === 'SESSION_EXPIRED'))) return true;
   const params = new URLSearchParams({ next: pathname + search });

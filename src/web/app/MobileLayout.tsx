@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { AuditOutlined, FlagOutlined, HomeOutlined, PayCircleOutlined, UserOutlined } from '@ant-design/icons';
 import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { ApiError } from '../shared/api';
-import { can, useMe } from '../shared/session';
+import { can, isResident, useMe } from '../shared/session';
 import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 import { ErrorState, PageLoading } from '../shared/states';
 
@@ -12,6 +12,10 @@ const TABS = [
   { to: '/m/dues', label: '党费', icon: <PayCircleOutlined /> },
   { to: '/m/me', label: '我的', icon: <UserOutlined /> },
 ];
+/** A resident (群众) has no Party pages: their 首页 and 我的 (with 修改密码 under it). */
+const RESIDENT_TABS = [TABS[0], TABS[3]];
+const RESIDENT_PATHS = ['/m', '/m/me', '/m/password'];
+
 /** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
 const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
@@ -39,6 +43,10 @@ export function MobileLayout() {
     );
   }
   if (me.data.passwordChangeRequired && !location.pathname.startsWith('/m/password')) return <Navigate to="/m/password" replace />;
+  const resident = isResident(me.data);
+  // a Party page (a link, a QR code) is no page for a resident: their 首页 instead
+  if (resident && !RESIDENT_PATHS.includes(location.pathname.replace(/\/+$/, '') || '/m')) return <Navigate to="/m" replace />;
+  const tabs = resident ? RESIDENT_TABS : APPROVAL_PERMISSIONS.some((p) => can(me.data, p)) ? [...TABS.slice(0, 3), APPROVALS_TAB, ...TABS.slice(3)] : TABS;
   return (
     <div className="m-shell">
       <header className="m-header">
@@ -53,7 +61,7 @@ export function MobileLayout() {
         </Suspense>
       </main>
       <nav className="m-tabbar" aria-label="底部导航">
-        {(APPROVAL_PERMISSIONS.some((p) => can(me.data, p)) ? [...TABS.slice(0, 3), APPROVALS_TAB, ...TABS.slice(3)] : TABS).map((t) => (
+        {tabs.map((t) => (
           <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname) ? 'm-tab m-tab-active' : 'm-tab')}>
             <span className="m-tab-icon">{t.icon}</span>
             <span>{t.label}</span>

@@ -2,7 +2,7 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import { Button, Result } from 'antd';
 import { createBrowserRouter, Link, Navigate, useLocation, useNavigate, useRouteError, type RouteObject } from 'react-router';
 import { ApiError } from '../shared/api';
-import { homePathFor, useMe } from '../shared/session';
+import { homePathFor, isResident, useMe } from '../shared/session';
 import { ErrorState, PageLoading } from '../shared/states';
 import { RequirePermission } from '../shared/guards';
 import type { Permission } from '../../contracts/permissions';
@@ -58,6 +58,7 @@ function PageError() {
 
 const LoginPage = page(() => import('../features/auth/LoginPage'), 'LoginPage');
 const ActivatePage = page(() => import('../features/auth/ActivatePage'), 'ActivatePage');
+const RegisterPage = page(() => import('../features/auth/RegisterPage'), 'RegisterPage');
 const AccountPage = page(() => import('../features/auth/AccountPage'), 'AccountPage');
 const DashboardPage = page(() => import('../features/dashboard/DashboardPage'), 'DashboardPage');
 const OrgPage = page(() => import('../features/org/OrgPage'), 'OrgPage');
@@ -100,6 +101,7 @@ const PointRequestsPage = page(() => import('../features/points/PointRequestsPag
 const BranchIndexPage = page(() => import('../features/points/BranchIndexPage'), 'BranchIndexPage');
 const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
 const MallPage = page(() => import('../features/mall/MallPage'), 'MallPage');
+const ResidentsPage = page(() => import('../features/resident/ResidentsPage'), 'ResidentsPage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
@@ -112,6 +114,8 @@ const JobsPage = page(() => import('../features/jobs/JobsPage'), 'JobsPage');
 const JobDetailPage = page(() => import('../features/jobs/JobDetailPage'), 'JobDetailPage');
 const MobileHomePage = page(() => import('../features/mobile/MobileHomePage'), 'MobileHomePage');
 const MobileMePage = page(() => import('../features/mobile/MobileMePage'), 'MobileMePage');
+const ResidentHomePage = page(() => import('../features/mobile/ResidentPages'), 'ResidentHomePage');
+const ResidentMePage = page(() => import('../features/mobile/ResidentPages'), 'ResidentMePage');
 const MobilePasswordPage = page(() => import('../features/mobile/MobilePasswordPage'), 'MobilePasswordPage');
 const MobileDuesPage = page(() => import('../features/mobile/MobileDuesPage'), 'MobileDuesPage');
 const MobilePayPage = page(() => import('../features/mobile/MobilePayPage'), 'MobilePayPage');
@@ -129,6 +133,12 @@ const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
     <Page />
   </RequirePermission>
 );
+
+/** A phone page with a resident's (群众) version: the layout has loaded the user before its pages render. */
+function ForResident({ resident: Resident, member: Member }: { resident: ComponentType; member: ComponentType }) {
+  const me = useMe();
+  return isResident(me.data) ? <Resident /> : <Member />;
+}
 
 function RootRedirect() {
   const me = useMe();
@@ -213,6 +223,7 @@ const adminPages: RouteObject[] = [
   { path: 'points/requests', element: guarded('points.approve', PointRequestsPage) },
   { path: 'points/index', element: guarded('points.read', BranchIndexPage) },
   { path: 'mall', element: guarded('mall.read', MallPage) },
+  { path: 'residents', element: guarded('resident.read', ResidentsPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -225,8 +236,8 @@ const adminPages: RouteObject[] = [
 ];
 
 const mobilePages: RouteObject[] = [
-  { index: true, element: <MobileHomePage /> },
-  { path: 'me', element: <MobileMePage /> },
+  { index: true, element: <ForResident resident={ResidentHomePage} member={MobileHomePage} /> },
+  { path: 'me', element: <ForResident resident={ResidentMePage} member={MobileMePage} /> },
   { path: 'password', element: <MobilePasswordPage /> },
   { path: 'dues', element: <MobileDuesPage /> },
   { path: 'approvals', element: <MobileApprovalsPage /> },
@@ -262,6 +273,16 @@ export const router = createBrowserRouter([
     element: (
       <Suspense fallback={<PageLoading />}>
         <ActivatePage />
+      </Suspense>
+    ),
+  },
+  {
+    // public, no login: a resident (群众) registers by phone
+    path: '/register',
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <RegisterPage />
       </Suspense>
     ),
   },

@@ -20,15 +20,33 @@ export function hasRole(me: MeView | undefined, role: Role): boolean {
   return !!me && me.grants.some((g) => g.role === role);
 }
 
-/** A plain member: the only permission is reading their own record. */
+/**
+ * A permission over the holder's own data only (本人: their member record, their
+ * resident profile, their own part in a module, as `*.self`), never anyone else's.
+ */
+function isSelfService(p: Permission): boolean {
+  return p === 'self.read' || p.endsWith('.self');
+}
+
+/** A plain member: reads their own record and holds nothing over anyone else's. */
 export function isMemberOnly(me: MeView): boolean {
-  return me.permissions.length > 0 && me.permissions.every((p) => p === 'self.read');
+  return me.permissions.includes('self.read') && me.permissions.every(isSelfService);
+}
+
+/** A resident (群众, self-registered by phone): their own resident profile, no Party record, nothing over anyone else's. */
+export function isResident(me: MeView | undefined): boolean {
+  return !!me && me.permissions.includes('resident.self') && !me.permissions.includes('self.read') && me.permissions.every(isSelfService);
+}
+
+/** Someone who uses the phone pages (/m) only: a plain member or a resident. */
+export function isPhoneOnly(me: MeView): boolean {
+  return me.permissions.length > 0 && me.permissions.every(isSelfService);
 }
 
 /** Where a user lands after login. */
 export function homePathFor(me: MeView): string {
-  if (me.passwordChangeRequired) return isMemberOnly(me) ? '/m/password' : '/admin/account#password';
-  if (isMemberOnly(me)) return '/m';
+  if (me.passwordChangeRequired) return isPhoneOnly(me) ? '/m/password' : '/admin/account#password';
+  if (isPhoneOnly(me)) return '/m';
   if (me.totpEnrollmentRequired) return '/admin/account#totp';
   if (hasRole(me, 'secadmin')) return '/admin/accounts';
   if (hasRole(me, 'auditor')) return '/admin/audit';
@@ -39,7 +57,7 @@ export function homePathFor(me: MeView): string {
 /**
  * Where a console page (the admin layout, the big screen) sends its visitor
  * instead of showing itself, or null to show it: no session → the login (which
- * brings them back), a plain member → the phone pages, a password or a second
+ * brings them back), a plain member or a resident → the phone pages, a password or a second
  * factor still to set up → the account page.
  */
 export function consoleRedirect(me: { data?: MeView; error: unknown; isError: boolean }, at: { pathname: string; search: string }): string | null {
@@ -48,7 +66,7 @@ export function consoleRedirect(me: { data?: MeView; error: unknown; isError: bo
   }
   const user = me.data;
   if (!user) return null;
-  if (isMemberOnly(user)) return '/m';
+  if (isPhoneOnly(user)) return '/m';
   // a password set by the security administrator must be replaced before anything else
   if (user.passwordChangeRequired && at.pathname !== '/admin/account') return '/admin/account#password';
   // an administrator who must enrol a second factor can use only the account page until done

@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { MeView } from '../../../contracts/auth';
 import { api, ApiError, errorMessage } from '../../shared/api';
-import { homePathFor, isMemberOnly, ME_KEY } from '../../shared/session';
+import { homePathFor, isPhoneOnly, ME_KEY } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { login, LOGIN_NOTICES } from './api';
 
@@ -23,7 +23,7 @@ function loginErrorText(e: unknown): string {
 /** A next path is followed only when it is a local path the user may open. */
 function safeNext(next: string | null, me: MeView): string | null {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return null;
-  if (isMemberOnly(me)) return next.startsWith('/m') ? next : null;
+  if (isPhoneOnly(me)) return next.startsWith('/m') ? next : null;
   return next;
 }
 
@@ -91,8 +91,9 @@ export function LoginPage() {
               登录
             </Button>
           </Form>
-          <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0, textAlign: 'center' }}>
+          <Typography.Paragraph className="login-links" style={{ marginTop: 16, marginBottom: 0 }}>
             <Link to="/activate">党员首次使用？激活账号</Link>
+            <Link to="/register">群众注册</Link>
           </Typography.Paragraph>
           <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 0, fontSize: 13 }}>
             忘记密码请联系本单位安全管理员重置。请勿在公共电脑上保存密码。
