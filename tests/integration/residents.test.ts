@@ -67,7 +67,7 @@ describe('resident registration', () => {
     expect(res.json()).toEqual({ ok: true, username: phone });
     const cookie = res.cookies.find((x) => x.name === 'dj_sid')!;
     const me = clientFor(h.app, `dj_sid=${cookie.value}`);
-    expect((await me.get('/api/v1/me')).json()).toMatchObject({ username: phone, personId: null, permissions: ['resident.self'], grants: [{ role: 'resident', scope: 'self', orgId: c.community.id }] });
+    expect((await me.get('/api/v1/me')).json()).toMatchObject({ username: phone, personId: null, permissions: ['resident.self', 'volunteer.self'], grants: [{ role: 'resident', scope: 'self', orgId: c.community.id }] });
     const profile = await me.get('/api/v1/me/resident');
     expect(profile.statusCode).toBe(200);
     expect(profile.json()).toMatchObject({ name: '王群众', phoneMasked: `${phone.slice(0, 3)}****${phone.slice(-4)}`, communityId: c.community.id, gridId: c.g1, gridName: '第一网格', address: '幸福路8号3单元', version: 1 });

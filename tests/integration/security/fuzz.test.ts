@@ -7,7 +7,7 @@ import { routeRegistry } from '../../../src/server/platform/http';
 import { sql } from '../../../src/server/platform/sql';
 import { buildTemplate } from '../../../src/server/domains/member';
 import { createHarness, type Harness } from '../../helpers/harness';
-import { makeAccount, makeMember, makeOrg, makeRoot } from '../../helpers/factory';
+import { makeAccount, makeMember, makeOrg, makeResident, makeRoot } from '../../helpers/factory';
 import { expectEnvelope, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
 // Property-based fuzzing of every route as a caller who holds its permission:
@@ -19,7 +19,7 @@ const RUNS_PER_ROUTE = 40;
 const MULTIPART = new Set(['uploadFile', 'importMembers']);
 
 let h: Harness;
-let cookies: Record<'org_admin' | 'sysadmin' | 'secadmin' | 'auditor' | 'password', string>;
+let cookies: Record<'org_admin' | 'sysadmin' | 'secadmin' | 'auditor' | 'password' | 'resident', string>;
 let knownIds: string[];
 let xlsx: Buffer;
 
@@ -66,7 +66,12 @@ beforeAll(async () => {
   // changePassword is fuzzed on an account of its own: wrong current passwords count towards the
   // lockout, and the lock ends that account's sessions (review M8)
   const passwordOwner = await makeAccount(h.deps, [{ role: 'party_worker', orgId: branch.id, scope: 'node' }]);
-  cookies = { org_admin: (await sessionClient(h, orgAdmin.id)).cookie, sysadmin: admins.sysadmin, secadmin: admins.secadmin, auditor: admins.auditor, password: (await sessionClient(h, passwordOwner.id)).cookie };
+  // a resident's own routes (resident.self) are fuzzed as a resident of the branch
+  const resident = await makeResident(h.deps, branch.id);
+  cookies = {
+    org_admin: (await sessionClient(h, orgAdmin.id)).cookie, sysadmin: admins.sysadmin, secadmin: admins.secadmin, auditor: admins.auditor, password: (await sessionClient(h, passwordOwner.id)).cookie,
+    resident: (await sessionClient(h, resident.accountId)).cookie,
+  };
   openapi = h.app.swagger() as unknown as typeof openapi;
   xlsx = await buildTemplate();
 });
@@ -77,6 +82,7 @@ function cookieFor(access: string, operationId = ''): string | null {
   if (access === 'public') return null;
   if (operationId === 'changePassword') return cookies.password;
   if (access === 'authenticated' || ROLE_PERMISSIONS.org_admin.includes(access as Permission)) return cookies.org_admin;
+  if (ROLE_PERMISSIONS.resident.includes(access as Permission)) return cookies.resident;
   const admin = ADMIN_ROLES.find((r) => ROLE_PERMISSIONS[r].includes(access as Permission));
   if (!admin) throw new Error(`no role holds ${access}`);
   return cookies[admin as keyof typeof cookies];
