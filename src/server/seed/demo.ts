@@ -50,8 +50,6 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
         // the residents who registered in the communities (in the map's grids), resident1 in secretary1's community
         const [demoPasswordHash, lockedPasswordHash] = await Promise.all([hashPassword(DEMO_PASSWORD), hashPassword(crypto.randomBytes(24).toString('hex'))]);
         await generateResidents(deps.db, deps.cipher, new Rng(seedNo * 23 + 13), { rootId: result.rootId, today: deps.clock.today(), demoCommunityId: result.branches[0].id, demoPasswordHash, lockedPasswordHash });
-        // a year of the communities' volunteer activities, their members' and residents' attested hours, the members' points for them
-        await generateVolunteer(deps.db, new Rng(seedNo * 29 + 17), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
         // key projects with their roadmaps and progress, last year's accepted
         await generateProjects(deps.db, new Rng(seedNo * 13 + 7), { rootId: result.rootId, branchId: result.branches[0].id, today: deps.clock.today(), countyAccountId: county.id, branchAccountId: secretary1.id });
         // the statistics years closed so far (the county's own closing of last year left to the user)
@@ -63,6 +61,10 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
       // members' point accounts, which nothing above writes; no audit rows, so the closings' chain is not waited on)
       generateMall(deps.db, new Rng(seedNo * 19 + 11), { rootId: result.rootId, today: deps.clock.today(), months: 6, accountId: county.id }),
     ]);
+    // a year of the communities' volunteer activities, their members' and residents' attested hours, the members' points for
+    // them: after the mall, whose pick-ups settle points on the same members' accounts (two writers of one member's points
+    // on two connections can deadlock: the ledger's batch and the mall lock them in different orders)
+    await generateVolunteer(deps.db, new Rng(seedNo * 29 + 17), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

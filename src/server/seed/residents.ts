@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Db } from '../platform/db';
 import type { FieldCipher } from '../platform/crypto';
 import { sql } from '../platform/sql';
@@ -23,27 +24,34 @@ export async function generateResidents(db: Db, cipher: FieldCipher, rng: Rng, o
   const grids = await db.query<{ id: string; responsible_path: string }>(sql`
     SELECT a.id, o.path::text AS responsible_path FROM map_area a JOIN org o ON o.id = a.responsible_org_id WHERE a.kind = 'grid' AND a.deleted_at IS NULL ORDER BY a.code`);
   let seq = 0;
-  let residents = 0;
-  const add = async (c: { id: string; path: string; unit_name: string | null; name: string }, day: string, demo: { username: string } | null) => {
+  const rows: Array<{ account: string; username: string; name: string; demo: boolean; when: string; community: string; grid: string | null; address: string; phone: string }> = [];
+  const add = (c: { id: string; path: string; unit_name: string | null; name: string }, day: string, demo: { username: string } | null) => {
     const phone = `158${String(20_000_000 + seq++).padStart(8, '0')}`;
     const name = rng.pick(SURNAMES) + rng.pick(GIVEN) + (rng.chance(0.6) ? rng.pick(GIVEN) : '');
     const own = grids.filter((g) => g.responsible_path === c.path || g.responsible_path.startsWith(`${c.path}.`));
     const grid = own.length && rng.chance(0.85) ? rng.pick(own).id : null;
     const address = `${c.unit_name ?? c.name.replace(/党支部$/, '')}${rng.pick(ROADS)}${rng.int(1, 88)}号${rng.int(1, 6)}单元${rng.int(1, 18)}0${rng.int(1, 4)}室`;
-    const when = at(rng, day);
-    const account = (await db.one<{ id: string }>(sql`INSERT INTO account (username, display_name, password_hash, is_demo, created_at, updated_at, password_changed_at)
-      VALUES (${demo?.username ?? phone}, ${name}, ${demo ? opts.demoPasswordHash : opts.lockedPasswordHash}, ${!!demo}, ${when}::timestamptz, ${when}::timestamptz, ${when}::timestamptz) RETURNING id`)).id;
-    await db.exec(sql`INSERT INTO role_grant (account_id, role, org_id, scope, granted_by, granted_at) VALUES (${account}::uuid, 'resident', ${c.id}::uuid, 'self', ${account}::uuid, ${when}::timestamptz)`);
-    await db.exec(sql`INSERT INTO resident (account_id, name, phone_enc, phone_hash, phone_masked, community_org_id, grid_id, address, created_at, updated_at)
-      VALUES (${account}::uuid, ${name}, ${cipher.encrypt(phone)}, ${cipher.hash(phone)}, ${maskPhone(phone)}, ${c.id}::uuid, ${grid}::uuid, ${address}, ${when}::timestamptz, ${when}::timestamptz)`);
-    residents++;
+    rows.push({ account: crypto.randomUUID(), username: demo?.username ?? phone, name, demo: !!demo, when: at(rng, day), community: c.id, grid, address, phone });
   };
   for (const c of communities) {
     // registrations grow over the months: more of them recently
     const n = rng.int(10, 24);
-    for (let i = 0; i < n; i++) await add(c, addDays(opts.today, -Math.floor(420 * (1 - Math.sqrt(rng.next())))), null);
+    for (let i = 0; i < n; i++) add(c, addDays(opts.today, -Math.floor(420 * (1 - Math.sqrt(rng.next())))), null);
   }
   const home = communities.find((c) => c.id === opts.demoCommunityId);
-  if (home) await add(home, addDays(opts.today, -200), { username: 'resident1' });
+  if (home) add(home, addDays(opts.today, -200), { username: 'resident1' });
+  // three statements for all of them: the accounts, their grants, their profiles
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await db.exec(sql`INSERT INTO account (id, username, display_name, password_hash, is_demo, created_at, updated_at, password_changed_at)
+    SELECT x.id, x.username, x.name, CASE WHEN x.demo THEN ${opts.demoPasswordHash} ELSE ${opts.lockedPasswordHash} END, x.demo, x.at, x.at, x.at
+    FROM unnest(${col('account')}::uuid[], ${col('username')}::text[], ${col('name')}::text[], ${col('demo')}::boolean[], ${col('when')}::timestamptz[]) AS x(id, username, name, demo, at)`);
+  await db.exec(sql`INSERT INTO role_grant (account_id, role, org_id, scope, granted_by, granted_at)
+    SELECT x.id, 'resident', x.community, 'self', x.id, x.at FROM unnest(${col('account')}::uuid[], ${col('community')}::uuid[], ${col('when')}::timestamptz[]) AS x(id, community, at)`);
+  await db.exec(sql`INSERT INTO resident (account_id, name, phone_enc, phone_hash, phone_masked, community_org_id, grid_id, address, created_at, updated_at)
+    SELECT x.id, x.name, x.enc, x.hash, x.masked, x.community, x.grid, x.address, x.at, x.at
+    FROM unnest(${col('account')}::uuid[], ${col('name')}::text[], ${rows.map((r) => cipher.encrypt(r.phone))}::bytea[], ${rows.map((r) => cipher.hash(r.phone))}::bytea[],
+      ${rows.map((r) => maskPhone(r.phone))}::text[], ${col('community')}::uuid[], ${col('grid')}::uuid[], ${col('address')}::text[], ${col('when')}::timestamptz[])
+      AS x(id, name, enc, hash, masked, community, grid, address, at)`);
+  const residents = rows.length;
   return { residents };
 }

@@ -12,7 +12,8 @@ import type { Rng } from './random';
 // and has two or three announced for the coming three weeks, partly filled.
 // Activities that ended in the last days are left unattested (the warning
 // centre shows them). Written in bulk; the counters are then rebuilt from the
-// sign-ups, and the members' hours awarded through the ledger.
+// sign-ups, and the members' hours awarded through the ledger. Each community's latest past activity
+// (one to five days ago) still waits for the organiser's attestation.
 
 const ACTIVITIES = [
   { title: '敬老院义务清扫', place: '社区敬老院', skills: ['cleaning', 'elderly'], hours: [2, 3] },
@@ -46,7 +47,8 @@ export async function generateVolunteer(db: Db, rng: Rng, opts: { rootId: string
     if (pool.length < 4) continue;
     // two a month for thirteen months back, and three in the coming three weeks
     const days: string[] = [];
-    for (let k = 0; k < 26; k++) days.push(addDays(opts.today, -(k * 15 + rng.int(1, 10))));
+    // the latest, one to five days ago, still waits for the organiser's attestation
+    for (let k = 0; k < 26; k++) days.push(addDays(opts.today, -(k === 0 ? rng.int(1, 5) : k * 15 + rng.int(1, 10))));
     for (const ahead of [3, 10, 18]) days.push(addDays(opts.today, ahead));
     for (const day of days) {
       const a = rng.pick(ACTIVITIES);
@@ -67,7 +69,7 @@ export async function generateVolunteer(db: Db, rng: Rng, opts: { rootId: string
       while (chosen.size < Math.min(want, pool.length)) chosen.add(rng.int(0, pool.length - 1));
       // the organiser attests within three days of the end; the last days' are still waiting
       const attestedAt = new Date(endsAt.getTime() + rng.int(2, 70) * 3_600_000);
-      const attest = !upcoming && attestedAt < now;
+      const attest = !upcoming && attestedAt < now && day !== days[0];
       const rows = [...chosen].map((i) => {
         const v = pool[i];
         const signedAt = new Date(createdAt.getTime() + rng.int(1, 4 * 24) * 3_600_000);

@@ -102,6 +102,9 @@ const BranchIndexPage = page(() => import('../features/points/BranchIndexPage'),
 const MobilePointsPage = page(() => import('../features/mobile/MobilePointsPage'), 'MobilePointsPage');
 const MallPage = page(() => import('../features/mall/MallPage'), 'MallPage');
 const ResidentsPage = page(() => import('../features/resident/ResidentsPage'), 'ResidentsPage');
+const VolunteerPage = page(() => import('../features/volunteer/VolunteerPage'), 'VolunteerPage');
+const VolunteerDetailPage = page(() => import('../features/volunteer/VolunteerDetailPage'), 'VolunteerDetailPage');
+const MobileVolunteerPage = page(() => import('../features/mobile/MobileVolunteerPage'), 'MobileVolunteerPage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
@@ -224,6 +227,8 @@ const adminPages: RouteObject[] = [
   { path: 'points/index', element: guarded('points.read', BranchIndexPage) },
   { path: 'mall', element: guarded('mall.read', MallPage) },
   { path: 'residents', element: guarded('resident.read', ResidentsPage) },
+  { path: 'volunteer', element: guarded('volunteer.read', VolunteerPage) },
+  { path: 'volunteer/:id', element: guarded('volunteer.read', VolunteerDetailPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -252,6 +257,7 @@ const mobilePages: RouteObject[] = [
   { path: 'points', element: <MobilePointsPage /> },
   { path: 'mall', element: <MobileMallPage /> },
   { path: 'mall/desk', element: guarded('mall.manage', MobileMallDeskPage) },
+  { path: 'volunteer', element: guarded('volunteer.self', MobileVolunteerPage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { GiftOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
+import { GiftOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -152,6 +152,16 @@ export function MobileMePage() {
               用积分兑换实物和服务 <RightOutlined style={{ color: '#bfbfbf' }} />
             </span>
           </Link>
+          {can(me, 'volunteer.self') && (
+            <Link to="/m/volunteer" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+              <span>
+                <HeartOutlined /> 志愿服务
+              </span>
+              <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+                报名活动、服务时长与证明 <RightOutlined style={{ color: '#bfbfbf' }} />
+              </span>
+            </Link>
+          )}
           <Link to="/m/transfers" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
             <span>
               <SwapOutlined /> 组织关系

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { Alert, App, Button, Form, Input, Tag } from 'antd';
-import { KeyOutlined, LogoutOutlined, RightOutlined } from '@ant-design/icons';
+import { HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
 import { applyServerErrors } from '../../shared/form-errors';
-import { useMe } from '../../shared/session';
+import { can, useMe } from '../../shared/session';
 import { usePageTitle } from '../../shared/use-title';
 import { useLogout } from '../auth/use-logout';
 import { useCommunityOf, useMyResident, useUpdateMyResident, type CommunityOption, type ResidentProfile } from '../resident/api';
@@ -14,9 +14,9 @@ import { MobileError, MobileLoading } from './MobileStates';
 import './resident.css';
 
 // The phone pages of a resident (群众): 首页 (who and where they are) and 我的
-// (their profile, its edit form, the password and the logout). A resident
-// reads no Party data: these pages call only /api/v1/me/resident and the
-// public list of communities.
+// (their profile, its edit form, the password and the logout), each with the
+// way to 志愿服务 (/m/volunteer). A resident reads no Party data: these pages
+// call only /api/v1/me/resident and the public list of communities.
 
 const CONTACT = '所在村（社区）';
 
@@ -37,6 +37,25 @@ function Hero({ p, label }: { p: ResidentProfile; label: string }) {
         {p.gridName ?? '未选择网格'}
       </div>
       <div className="m-hero-sub">{dayOf(p.registeredAt)} 注册</div>
+    </section>
+  );
+}
+
+/** The link to 志愿服务 (sign-up, hours, certificate), for whoever may take part. */
+function VolunteerLink() {
+  const me = useMe().data;
+  if (!can(me, 'volunteer.self')) return null;
+  return (
+    <section className="m-card" aria-labelledby="m-rs-volunteer">
+      <Link to="/m/volunteer" className="m-rs-card-link" data-testid="resident-volunteer-link">
+        <h2 id="m-rs-volunteer">
+          <HeartOutlined /> 志愿服务
+        </h2>
+        <span className="m-rs-go">
+          去报名 <RightOutlined />
+        </span>
+      </Link>
+      <p className="m-rs-note">报名社区志愿服务活动，查看服务时长，下载志愿服务记录证明。</p>
     </section>
   );
 }
@@ -71,6 +90,7 @@ export function ResidentHomePage() {
           <Row label="居住地址" value={p.address} />
         </dl>
       </section>
+      <VolunteerLink />
     </>
   );
 }
@@ -189,6 +209,7 @@ export function ResidentMePage() {
         </>
       )}
 
+      <VolunteerLink />
       <section className="m-card" aria-label="账号">
         <Link to="/m/password" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
           <span>
