@@ -62,7 +62,7 @@ user
   .addOption(new Option('--scope <scope>', 'data scope (default: self for member, else subtree)').choices(SCOPE_NAMES))
   .action(action((o: { username: string; role: Role; org?: string; scope?: DataScope }) => userGrant(o)));
 user.command('disable-demo').description('disable every demo account (required before starting in production)').action(action(userDisableDemo));
-user.command('list').description('list accounts and their roles').action(action(userList));
+user.command('list').description('list accounts and their roles (residents, who register themselves, only with --residents)').option('--residents', 'also list the residents\' accounts').action(action((o: { residents?: boolean }) => userList(o)));
 
 program
   .command('import')
@@ -129,6 +129,7 @@ program
   .action(action((o: { from: string }) => restoreCmd(o)));
 
 await program.parseAsync(process.argv);
-// stdout/stderr are synchronous for files and pipes on POSIX; exit even if a
-// library left a handle open
+// exit even if a library left a handle open, once what was written has gone out
+// (a long listing into a pipe can still be queued when the command returns)
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))));
 process.exit(process.exitCode ?? 0);

@@ -121,9 +121,13 @@ export async function userDisableDemo() {
   });
 }
 
-export async function userList() {
+export async function userList(opts: { residents?: boolean } = {}) {
   await withRuntime(async ({ deps }) => {
-    const rows = await listAccountsWithGrants(deps.db);
+    const all = await listAccountsWithGrants(deps.db);
+    // residents register themselves by the thousand: the operator's list is the staff's unless asked
+    const isResident = (r: (typeof all)[number]) => !!r.grants && r.grants.split(', ').every((g) => g.startsWith('resident@'));
+    const rows = opts.residents ? all : all.filter((r) => !isResident(r));
+    const hidden = all.length - rows.length;
     if (!rows.length) {
       console.log('No accounts.');
       return;
@@ -131,6 +135,6 @@ export async function userList() {
     printTable(['username', 'name', 'roles', 'flags'], rows.map((r) => [
       r.username, r.display_name, r.grants ?? '-', [r.is_disabled && 'disabled', r.is_demo && 'demo', r.is_locked && 'locked'].filter(Boolean).join(',') || '-',
     ]));
-    console.log(`${rows.length} accounts`);
+    console.log(`${rows.length} accounts${hidden ? ` (${hidden} resident accounts not listed: --residents lists them)` : ''}`);
   });
 }
