@@ -129,11 +129,6 @@ export async function setDisplayName(q: Queryable, accountId: string, name: stri
   await q.exec(sql`UPDATE account SET display_name = ${name}, updated_at = now() WHERE id = ${accountId}::uuid`);
 }
 
-/** An org inside a scope condition on `o`. */
-export function orgOf(q: Queryable, orgId: string, scope: Sql) {
-  return q.maybeOne<{ id: string; path: string }>(sql`SELECT o.id, o.path::text AS path FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
-}
-
 /** Residents whose community lies in the scope (a condition on `o`, the community's org), newest first. */
 export async function listResidents(q: Queryable, scope: Sql, f: { orgPath?: string; gridId?: string; q?: string }, page: number, pageSize: number) {
   const like = f.q ? `%${likeText(f.q)}%` : null;

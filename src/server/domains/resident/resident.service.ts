@@ -6,7 +6,7 @@ import { audit, auditInTx } from '../../platform/audit';
 import type { Queryable } from '../../platform/db';
 import { checkPasswordPolicy, describePasswordProblems, hashPassword } from '../../platform/password';
 import { createSession, destroySession, idleSecondsFor, loadGrants } from '../../platform/session';
-import { orgInScope } from '../../platform/scope';
+import { findOrgInScope, orgInScope } from '../../platform/scope';
 import { maskPhone } from '../../../contracts/idcard';
 import {
   RESIDENT_CODE_MESSAGE, type CommunityList, type CommunityQuery, type ListResidentsQuery, type RegisterResidentBody, type ResidentCodeAnswer, type ResidentCodeBody,
@@ -155,7 +155,7 @@ export async function listResidents(deps: Deps, ctx: ActorContext, query: ListRe
   const scope = orgInScope(ctx.actor, 'resident.read');
   let orgPath: string | undefined;
   if (query.orgId) {
-    const org = await repo.orgOf(deps.db, query.orgId, scope);
+    const org = await findOrgInScope(deps.db, query.orgId, scope);
     if (!org) throw notFound();
     orgPath = org.path;
   }
