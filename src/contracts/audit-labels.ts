@@ -119,6 +119,13 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'volunteer.attest': '认定志愿服务时长',
   'volunteer.absent': '登记志愿者未到场',
   'volunteer.certificate': '下载志愿服务记录证明',
+  'need.publish': '发布群众需求',
+  'need.cancel': '撤回群众需求',
+  'need.push': '推送群众需求（派单）',
+  'need.claim': '接单',
+  'need.complete': '办结群众需求',
+  'need.rate': '评价群众需求',
+  'need.profile': '保存接单意愿',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
   'points.assessment_publish': '发布支部考核细则',
@@ -175,6 +182,8 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   mall_redemption: '积分商城兑换',
   resident: '注册群众',
   volunteer_activity: '志愿服务活动',
+  need: '群众需求',
+  volunteer_profile: '接单意愿',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -192,7 +201,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   as: '确认身份', count: '条数', created: '新增数', existing: '已有数', heldOn: '召开日期', length: '字数', marks: '登记人数', plannedDate: '计划日期', recipients: '通知人数',
   resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
   quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余', phone: '手机号', community: '村（社区）',
-  title: '名称', capacity: '招募人数', minutes: '认定时长（分钟）',
+  title: '名称', capacity: '招募人数', minutes: '认定时长（分钟）', rating: '评分',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {

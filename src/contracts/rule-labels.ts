@@ -151,6 +151,23 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       maxHoursPerActivity: { label: '单次活动认定时长上限', format: n('小时') },
     },
   },
+  'need.matching': {
+    name: '群众需求精准推送',
+    fields: {
+      pushTopN: { label: '每条需求推送', format: n('人') },
+      maxDistanceKm: { label: '推送范围', format: n('公里以内') },
+      weights: {
+        label: '排序权重（满分100）',
+        format: (v) => {
+          const w = (v ?? {}) as Record<string, number>;
+          return `技能${w.skill ?? 0}、距离${w.distance ?? 0}、可服务时间${w.availability ?? 0}、近期接单量${w.load ?? 0}`;
+        },
+      },
+      loadWindowDays: { label: '近期接单量统计最近', format: n('天') },
+      loadFullAt: { label: '近期接单达到即视为满负荷', format: n('单') },
+      escalateAfterHours: { label: '无人接单上报社区', format: n('小时后') },
+    },
+  },
   'project.warning': {
     name: '重点项目预警阈值',
     fields: {

@@ -83,6 +83,7 @@ export const NOTIFICATION_KINDS = {
   report: '定期报表',
   mall: '积分商城',
   volunteer: '志愿服务',
+  need: '群众需求',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -49,6 +49,7 @@ import { registerProjectRoutes } from './domains/project';
 import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './domains/mall';
 import { registerResidentRoutes } from './domains/resident';
 import { registerVolunteerRoutes } from './domains/volunteer';
+import { registerNeedRoutes, registerNeedJobs } from './domains/need';
 
 z.config(z.locales.zhCN());
 
@@ -132,6 +133,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerMallRoutes(app, deps);
   registerResidentRoutes(app, deps);
   registerVolunteerRoutes(app, deps);
+  registerNeedRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -152,6 +154,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerMeetingJobs(deps);
   registerPointsJobs(deps);
   registerMallJobs(deps);
+  registerNeedJobs(deps);
   registerBranchIndexJobs(deps);
   registerWarningJobs(deps);
   registerSystemJobs(deps);

@@ -56,6 +56,7 @@ async function main() {
     await deps.jobs.schedule('meeting-reminders', 'meeting.reminders', 24 * 3600);
     await deps.jobs.schedule('points-daily', 'points.daily', 24 * 3600);
     await deps.jobs.schedule('mall-daily', 'mall.daily', 24 * 3600);
+    await deps.jobs.schedule('need-escalate', 'need.escalate', 3600);
     // an hour after the points job, so the day's awards are in the rollups it reads
     await deps.jobs.schedule('index-recompute', 'index.recompute', 24 * 3600, 3600);
     await deps.jobs.schedule('dues-reconciliation', 'dues.reconciliation', 24 * 3600);

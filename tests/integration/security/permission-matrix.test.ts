@@ -7,7 +7,7 @@ import { sql } from '../../../src/server/platform/sql';
 import { buildTemplate } from '../../../src/server/domains/member';
 import { generateBills } from '../../../src/server/domains/dues';
 import { buildUnitTemplate } from '../../../src/server/domains/map/map.import';
-import { createHarness, type Harness, TEST_TODAY } from '../../helpers/harness';
+import { createHarness, type Client, type Harness, TEST_TODAY } from '../../helpers/harness';
 import { makeAccount, makeCandidate, makeCommunity, makeMember, makeOrg, makeResident, makeRoot, PASSWORD, randomPhone } from '../../helpers/factory';
 import { expectEnvelope, multipartFile, PNG_1PX, sessionClient, uniqueIdNumber } from './support';
 
@@ -81,6 +81,7 @@ interface World {
   volunteer: { activity: string; toCancel: string; signup: string }; // activities of the branch (another member signed up to the first)
   community: string; // a community (社区) under the root, where the resident world's resident is registered
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
+  need: { community: string; need: string; profileVersion: number | null }; // a community under the branch with another resident's open need; the caller's profile (member, resident) in the root's community
 }
 
 interface Req {
@@ -360,6 +361,17 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   signUpActivity: (w) => ({ method: 'POST', url: '/api/v1/me/volunteer/signups', body: { activityId: w.volunteer.activity } }),
   withdrawVolunteerSignup: (w) => ({ method: 'POST', url: `/api/v1/me/volunteer/signups/${w.volunteer.signup}/withdraw` }),
   renderVolunteerCertificate: () => ({ method: 'GET', url: '/api/v1/me/volunteer/certificate' }),
+  publishNeed: () => ({ method: 'POST', url: '/api/v1/me/needs', body: MATRIX_NEED }),
+  listMyNeeds: () => ({ method: 'GET', url: '/api/v1/me/needs' }),
+  cancelMyNeed: (w) => ({ method: 'POST', url: `/api/v1/me/needs/${w.need.need}/cancel`, body: { reason: '矩阵测试撤回' } }),
+  rateNeed: (w) => ({ method: 'POST', url: `/api/v1/me/needs/${w.need.need}/rate`, body: { rating: 5 } }),
+  getMyServableNeeds: () => ({ method: 'GET', url: '/api/v1/me/volunteer/needs' }),
+  saveMyVolunteerProfile: (w) => ({ method: 'PUT', url: '/api/v1/me/volunteer/profile', body: { communityOrgId: w.community, skills: ['repair'], availability: ['weekend'], accepting: true, version: w.need.profileVersion } }),
+  claimNeed: (w) => ({ method: 'POST', url: `/api/v1/me/volunteer/needs/${w.need.need}/claim` }),
+  completeNeed: (w) => ({ method: 'POST', url: `/api/v1/me/volunteer/needs/${w.need.need}/complete`, body: { note: '矩阵测试办结' } }),
+  listNeeds: (w) => ({ method: 'GET', url: `/api/v1/needs?orgId=${w.need.community}` }),
+  getNeed: (w) => ({ method: 'GET', url: `/api/v1/needs/${w.need.need}` }),
+  matchNeed: (w) => ({ method: 'POST', url: `/api/v1/needs/${w.need.need}/match`, body: {} }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
   getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
@@ -423,6 +435,10 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (['getMyVolunteer', 'renderVolunteerCertificate'].includes(operationId) && volunteerless) return 404;
   if (operationId === 'signUpActivity' && w.role !== 'member') return 404; // the activity's audience is the branch: the resident lives in another community
   if (operationId === 'withdrawVolunteerSignup') return 404; // the place is another member's
+  if (['cancelMyNeed', 'rateNeed'].includes(operationId)) return 404; // the need is another resident's
+  if (['getMyServableNeeds', 'saveMyVolunteerProfile'].includes(operationId) && volunteerless) return 404;
+  // the caller's profile serves the root's community: the need, in another community and not pushed to them, is out of their reach
+  if (['claimNeed', 'completeNeed'].includes(operationId)) return 404;
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
@@ -483,6 +499,7 @@ async function buildWorld(role: Role): Promise<World> {
     mall,
     volunteer: await volunteerWorld(root, branch),
     community: community.id,
+    need: await needWorld(branch, role, client, community.id),
     transfers,
     meetings,
     points,
@@ -508,6 +525,23 @@ async function volunteerWorld(root: OrgRef, branch: OrgRef): Promise<World['volu
   const res = await volunteer.post('/api/v1/me/volunteer/signups', { activityId: activity });
   if (res.statusCode !== 200) throw new Error(`volunteer sign-up fixture: ${res.body}`);
   return { activity, toCancel, signup: res.json().mine[0].mySignup.id as string };
+}
+
+const MATRIX_NEED = { category: 'repair', title: '矩阵测试微心愿', detail: '', place: '矩阵测试小区', windowFrom: '2026-12-20T01:00:00Z', windowTo: '2026-12-20T03:00:00Z' };
+
+/** A community under the branch with another resident's open need; the caller's volunteer profile when they are a volunteer (member, resident). */
+async function needWorld(branch: OrgRef, role: Role, caller: Client, callerCommunity: string): Promise<World['need']> {
+  const community = await makeCommunity(h.deps, branch, '矩阵测试需求社区党支部');
+  const publisher = await makeResident(h.deps, community.id);
+  const res = await (await sessionClient(h, publisher.accountId)).post('/api/v1/me/needs', MATRIX_NEED);
+  if (res.statusCode !== 201) throw new Error(`need fixture: ${res.body}`);
+  let profileVersion: number | null = null;
+  if (role === 'member' || role === 'resident') {
+    const p = await caller.put('/api/v1/me/volunteer/profile', { communityOrgId: callerCommunity, skills: ['repair'], availability: ['weekend'], accepting: true });
+    if (p.statusCode !== 200) throw new Error(`volunteer profile fixture: ${p.body}`);
+    profileVersion = p.json().version as number;
+  }
+  return { community: community.id, need: res.json().id as string, profileVersion };
 }
 
 const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };

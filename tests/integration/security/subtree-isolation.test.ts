@@ -700,6 +700,33 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 群众需求: a need published in each org (its community); seen, listed and dispatched exactly where the scope covers it
+          {
+            const needOf = new Map<string, string>();
+            for (const t of orgs) {
+              const r = await makeResident(h.deps, t.id, { name: `点单群众${++nameSeq}` });
+              needOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO need (resident_id, community_org_id, category, title, place, window_from, window_to)
+                VALUES (${r.id}, ${t.id}, 'other', ${t.name + '微心愿'}, '隔离测试小区', '2026-12-20T01:00:00Z', '2026-12-20T03:00:00Z') RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const need = { id: needOf.get(t.id)!, name: `${t.name}微心愿` };
+              check('getNeed', need, await client.get(`/api/v1/needs/${need.id}`), orgIn(t), 'volunteer.read');
+              const listed = await client.get(`/api/v1/needs?orgId=${t.id}&pageSize=100`);
+              check('listNeeds?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => needOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...needOf.values()].includes(id)).sort(), `needs under ${t.name}`).toEqual(want);
+              }
+              check('matchNeed', need, await client.post(`/api/v1/needs/${need.id}/match`, {}), orgIn(t), 'volunteer.manage');
+            }
+            const all = await client.get('/api/v1/needs?pageSize=100');
+            check('listNeeds', n, all, true, 'volunteer.read');
+            if (all.statusCode === 200) {
+              const want = orgs.filter(orgIn).map((o) => needOf.get(o.id)!).sort();
+              expect((all.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...needOf.values()].includes(id)).sort(), `needs seen by ${role} ${scope} at ${n.name}`).toEqual(want);
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

@@ -2,3 +2,5 @@
 export { registerVolunteerRoutes } from './volunteer.routes';
 export { volunteerPointSource, verifyVolunteer, rebuildVolunteerCounters } from './volunteer.service';
 export { volunteerWarningDetector } from './volunteer.warnings';
+/** The caller as a volunteer: their current member record or their resident profile. */
+export { volunteerOf, type Volunteer } from './volunteer.repo';
