@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd, volunteerVerifyCmd, volunteerRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd, volunteerVerifyCmd, volunteerRebuildCmd, needVerifyCmd, needRebuildCmd } from './ops';
 import { indexVerifyCmd, indexRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
@@ -99,6 +99,9 @@ mall.command('verify').description('verify the mall: item counters against the s
 const volunteer = program.command('volunteer').description('volunteer service (志愿服务)');
 volunteer.command('verify').description('verify the volunteer activities\' counters against their sign-ups (exit 1 on any difference)').action(action(volunteerVerifyCmd));
 volunteer.command('rebuild').description('recompute the volunteer activities\' counters from their sign-ups').action(action(volunteerRebuildCmd));
+const need = program.command('need').description('needs (群众需求)');
+need.command('verify').description('verify the volunteer profiles\' counters against the needs they claimed (exit 1 on any difference)').action(action(needVerifyCmd));
+need.command('rebuild').description('recompute the volunteer profiles\' counters from the needs').action(action(needRebuildCmd));
 mall.command('rebuild').description('recompute the items\' counters from the stock ledger and the redemptions').action(action(mallRebuildCmd));
 points.command('award').description('award the facts of a date range under the branches\' approved rules (idempotent)').requiredOption('--from <date>', 'YYYY-MM-DD').requiredOption('--to <date>', 'YYYY-MM-DD').action(action((o: { from: string; to: string }) => pointsAwardCmd(o)));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');

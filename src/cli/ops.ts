@@ -8,6 +8,7 @@ import { meetingRollupDifferences, rebuildMeetingRollups } from '../server/domai
 import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/points';
 import { rebuildMallCounters, verifyMall } from '../server/domains/mall';
 import { rebuildVolunteerCounters, verifyVolunteer } from '../server/domains/volunteer';
+import { rebuildNeedCounters, verifyNeeds } from '../server/domains/need';
 import { indexRollupDifferences, rebuildIndexRollup } from '../server/domains/branch-index';
 import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
@@ -220,6 +221,30 @@ export async function volunteerRebuildCmd() {
   await withRuntime(async ({ deps }) => {
     const n = await deps.db.tx((t) => rebuildVolunteerCounters(t));
     console.log(`Rebuilt the volunteer activities' counters (${n} activit${n === 1 ? 'y' : 'ies'} corrected).`);
+  });
+}
+
+/** `need verify`: the volunteer profiles' counters against the needs they claimed (exit 1 on any difference). */
+export async function needVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const v = await verifyNeeds(deps.db);
+    if (!v.counterDifferences.length) {
+      console.log('OK: volunteer profile counters agree with the needs');
+      return;
+    }
+    for (const d of v.counterDifferences.slice(0, 100)) {
+      console.log(`  profile ${d.id} ${d.name}: claimed ${d.claimed}/${d.raw_claimed}, completed ${d.completed}/${d.raw_completed}, ratings ${d.rating_sum}/${d.raw_rating_sum} in ${d.rating_count}/${d.raw_rating_count} (stored/computed)`);
+    }
+    console.log('Repair with npm run cli -- need rebuild');
+    throw new CliError(`${v.counterDifferences.length} volunteer profile(s) with drifting counters`, 1);
+  });
+}
+
+/** `need rebuild`: recomputes the volunteer profiles' counters from the needs. */
+export async function needRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const n = await deps.db.tx((t) => rebuildNeedCounters(t));
+    console.log(`Rebuilt the volunteer profiles' counters (${n} profile(s) corrected).`);
   });
 }
 

@@ -335,7 +335,7 @@ describe('rollups verify and rebuild', () => {
   });
 });
 
-describe('mall and volunteer verify and rebuild', () => {
+describe('mall, volunteer and need verify and rebuild', () => {
   it('prints OK on intact counters, names the drifting item or activity with exit 1, and rebuild repairs it', { timeout: 180_000 }, async () => {
     const h2 = await createHarness(); // its own database: the tampering must not touch the others
     try {
@@ -367,6 +367,18 @@ describe('mall and volunteer verify and rebuild', () => {
       expect(drift.stdout).toContain(`  activity ${activity} 校验活动: signed up 0/1, attested 0/0, minutes 0/0 (stored/computed)`);
       expect((await cli(['volunteer', 'rebuild'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe("Rebuilt the volunteer activities' counters (1 activity corrected).");
       expect((await cli(['volunteer', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
+
+      // need verify and rebuild: a profile whose stored claims lost the one need it claimed
+      const profile = (await h2.db.one<{ id: string }>(sql`INSERT INTO volunteer_profile (resident_id, name, community_org_id, claimed) VALUES (${who.id}, '测试群众', ${root.id}, 1) RETURNING id`)).id;
+      await h2.db.exec(sql`INSERT INTO need (resident_id, community_org_id, category, title, place, window_from, window_to, status, claimed_by, claimed_at)
+        VALUES (${(await makeResident(h2.deps, root.id)).id}, ${root.id}, 'other', '校验需求', '小区', '2026-12-20T01:00:00Z', '2026-12-20T03:00:00Z', 'claimed', ${profile}, now())`);
+      expect((await cli(['need', 'verify'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe('OK: volunteer profile counters agree with the needs');
+      await h2.db.exec(sql`UPDATE volunteer_profile SET claimed = 0 WHERE id = ${profile}`);
+      const needDrift = await cli(['need', 'verify'], { dbUrl: h2.dbUrl });
+      expect(needDrift.code).toBe(1);
+      expect(needDrift.stdout).toContain(`  profile ${profile} 测试群众: claimed 0/1, completed 0/0, ratings 0/0 in 0/0 (stored/computed)`);
+      expect((await cli(['need', 'rebuild'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe("Rebuilt the volunteer profiles' counters (1 profile(s) corrected).");
+      expect((await cli(['need', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
     } finally {
       await h2.close();
     }

@@ -12,18 +12,22 @@ const TABS = [
   { to: '/m/dues', label: '党费', icon: <PayCircleOutlined /> },
   { to: '/m/me', label: '我的', icon: <UserOutlined /> },
 ];
-/** A resident (群众) has no Party pages: their 首页 and 我的 (with 修改密码 and 志愿服务 under it). */
+/** A resident (群众) has no Party pages: their 首页 (with 我的需求 and 身边需求 under it) and 我的 (with 修改密码 and 志愿服务 under it). */
 const RESIDENT_TABS = [TABS[0], TABS[3]];
-const RESIDENT_PATHS = ['/m', '/m/me', '/m/password', '/m/volunteer'];
+const RESIDENT_PATHS = ['/m', '/m/me', '/m/password', '/m/volunteer', '/m/needs', '/m/serve'];
 
 /** 审批 for those who decide what 待我审批 holds (the superior committee), before 我的. */
 const APPROVALS_TAB = { to: '/m/approvals', label: '审批', icon: <AuditOutlined /> };
 
-/** Pages under a tab without being its path: 修改密码, 组织关系, 我的积分, 积分商城 and 志愿服务 under 我的, the cashier under 党费, a meeting under 组织生活, 重点项目 (a card of the home page) under 首页. */
-function activeFor(tab: string, pathname: string) {
+/**
+ * Pages under a tab without being its path: 修改密码, 组织关系, 我的积分, 积分商城, 志愿服务 and a member's 身边需求 under 我的,
+ * the cashier under 党费, a meeting under 组织生活, 重点项目 (a card of the home page) and a resident's 我的需求 and 身边需求 under 首页.
+ */
+function activeFor(tab: string, pathname: string, resident: boolean) {
+  const serve = pathname.startsWith('/m/serve');
   return (
-    (tab === '/m' && pathname.startsWith('/m/projects')) ||
-    (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers') || pathname.startsWith('/m/points') || pathname.startsWith('/m/mall') || pathname.startsWith('/m/volunteer'))) ||
+    (tab === '/m' && (pathname.startsWith('/m/projects') || pathname.startsWith('/m/needs') || (resident && serve))) ||
+    (tab === '/m/me' && (pathname.startsWith('/m/password') || pathname.startsWith('/m/transfers') || pathname.startsWith('/m/points') || pathname.startsWith('/m/mall') || pathname.startsWith('/m/volunteer') || (!resident && serve))) ||
     (tab === '/m/dues' && pathname.startsWith('/m/pay/')) ||
     (tab === '/m/meetings' && pathname.startsWith('/m/meetings/'))
   );
@@ -62,7 +66,7 @@ export function MobileLayout() {
       </main>
       <nav className="m-tabbar" aria-label="底部导航">
         {tabs.map((t) => (
-          <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname) ? 'm-tab m-tab-active' : 'm-tab')}>
+          <NavLink key={t.to} to={t.to} end className={({ isActive }) => (isActive || activeFor(t.to, location.pathname, resident) ? 'm-tab m-tab-active' : 'm-tab')}>
             <span className="m-tab-icon">{t.icon}</span>
             <span>{t.label}</span>
           </NavLink>

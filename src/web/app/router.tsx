@@ -105,6 +105,10 @@ const ResidentsPage = page(() => import('../features/resident/ResidentsPage'), '
 const VolunteerPage = page(() => import('../features/volunteer/VolunteerPage'), 'VolunteerPage');
 const VolunteerDetailPage = page(() => import('../features/volunteer/VolunteerDetailPage'), 'VolunteerDetailPage');
 const MobileVolunteerPage = page(() => import('../features/mobile/MobileVolunteerPage'), 'MobileVolunteerPage');
+const NeedsPage = page(() => import('../features/need/NeedsPage'), 'NeedsPage');
+const NeedDetailPage = page(() => import('../features/need/NeedDetailPage'), 'NeedDetailPage');
+const MobileNeedsPage = page(() => import('../features/mobile/MobileNeedsPage'), 'MobileNeedsPage');
+const MobileServePage = page(() => import('../features/mobile/MobileServePage'), 'MobileServePage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
 const MeetingCompliancePage = page(() => import('../features/meeting/CompliancePage'), 'CompliancePage');
@@ -229,6 +233,8 @@ const adminPages: RouteObject[] = [
   { path: 'residents', element: guarded('resident.read', ResidentsPage) },
   { path: 'volunteer', element: guarded('volunteer.read', VolunteerPage) },
   { path: 'volunteer/:id', element: guarded('volunteer.read', VolunteerDetailPage) },
+  { path: 'needs', element: guarded('volunteer.read', NeedsPage) },
+  { path: 'needs/:id', element: guarded('volunteer.read', NeedDetailPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -258,6 +264,9 @@ const mobilePages: RouteObject[] = [
   { path: 'mall', element: <MobileMallPage /> },
   { path: 'mall/desk', element: guarded('mall.manage', MobileMallDeskPage) },
   { path: 'volunteer', element: guarded('volunteer.self', MobileVolunteerPage) },
+  // 我的需求 (a resident's own needs) and 身边需求 (a volunteer's side: 接单意愿, 接单, 办结)
+  { path: 'needs', element: guarded('resident.self', MobileNeedsPage) },
+  { path: 'serve', element: guarded('volunteer.self', MobileServePage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { GiftOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
+import { AimOutlined, GiftOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -159,6 +159,16 @@ export function MobileMePage() {
               </span>
               <span style={{ color: '#8c8c8c', fontSize: 14 }}>
                 报名活动、服务时长与证明 <RightOutlined style={{ color: '#bfbfbf' }} />
+              </span>
+            </Link>
+          )}
+          {can(me, 'volunteer.self') && (
+            <Link to="/m/serve" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }}>
+              <span>
+                <AimOutlined /> 身边需求
+              </span>
+              <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+                接单帮助附近群众 <RightOutlined style={{ color: '#bfbfbf' }} />
               </span>
             </Link>
           )}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Button, Form, Input, Tag } from 'antd';
-import { HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined } from '@ant-design/icons';
+import { AimOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SolutionOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
@@ -15,7 +15,8 @@ import './resident.css';
 
 // The phone pages of a resident (群众): 首页 (who and where they are) and 我的
 // (their profile, its edit form, the password and the logout), each with the
-// way to 志愿服务 (/m/volunteer). A resident reads no Party data: these pages
+// way to 志愿服务 (/m/volunteer); 首页 also leads to 我的需求 (/m/needs) and
+// 身边需求 (/m/serve). A resident reads no Party data: these pages
 // call only /api/v1/me/resident and the public list of communities.
 
 const CONTACT = '所在村（社区）';
@@ -60,6 +61,39 @@ function VolunteerLink() {
   );
 }
 
+/** 我的需求 (publish a need, follow and rate it) and 身边需求 (take the needs of neighbours), on the resident's 首页. */
+function NeedLinks() {
+  const me = useMe().data;
+  return (
+    <>
+      <section className="m-card" aria-labelledby="m-rs-needs">
+        <Link to="/m/needs" className="m-rs-card-link" data-testid="resident-needs-link">
+          <h2 id="m-rs-needs">
+            <SolutionOutlined /> 我的需求
+          </h2>
+          <span className="m-rs-go">
+            发布需求 <RightOutlined />
+          </span>
+        </Link>
+        <p className="m-rs-note">遇到困难发布需求（微心愿），志愿者接单上门，办结后请您评价。</p>
+      </section>
+      {can(me, 'volunteer.self') && (
+        <section className="m-card" aria-labelledby="m-rs-serve">
+          <Link to="/m/serve" className="m-rs-card-link" data-testid="resident-serve-link">
+            <h2 id="m-rs-serve">
+              <AimOutlined /> 身边需求
+            </h2>
+            <span className="m-rs-go">
+              去接单 <RightOutlined />
+            </span>
+          </Link>
+          <p className="m-rs-note">登记接单意愿，帮助附近有需要的邻居。</p>
+        </section>
+      )}
+    </>
+  );
+}
+
 function Row({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <div className="m-row">
@@ -90,6 +124,7 @@ export function ResidentHomePage() {
           <Row label="居住地址" value={p.address} />
         </dl>
       </section>
+      <NeedLinks />
       <VolunteerLink />
     </>
   );
