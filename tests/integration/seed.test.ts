@@ -5,6 +5,7 @@ import { checkStepOrder, refreshAllDeadlines } from '../../src/server/domains/de
 import { addDays, addYears as addYearsTo } from '../../src/server/platform/dates';
 import { verifyMall } from '../../src/server/domains/mall';
 import { verifyVolunteer } from '../../src/server/domains/volunteer';
+import { verifyNeeds } from '../../src/server/domains/need';
 import { verifyPoints } from '../../src/server/domains/points';
 import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
@@ -248,6 +249,33 @@ describe('demo data generator', () => {
     expect((await verifyVolunteer(h.db)).counterDifferences).toEqual([]);
     const points = await verifyPoints(h.db);
     expect([points.broken, points.balanceDrift, points.unbalanced, points.rollup]).toEqual([[], [], [], []]);
+  });
+
+  it('has a year of needs in the communities: volunteers who take them, pushed, claimed, completed and rated; some waiting today; counters agree', async () => {
+    const v = await h.db.one<{ profiles: number; members: number; needs: number; first: string; rated: number; cancelled: number; open: number; escalated: number; claimed: number; unpushed: number; demo: number }>(sql`SELECT
+      (SELECT count(*)::int FROM volunteer_profile) AS profiles,
+      (SELECT count(*)::int FROM volunteer_profile WHERE person_id IS NOT NULL) AS members,
+      (SELECT count(*)::int FROM need) AS needs,
+      (SELECT to_char(min(created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM need) AS first,
+      (SELECT count(*)::int FROM need WHERE status = 'rated') AS rated,
+      (SELECT count(*)::int FROM need WHERE status = 'cancelled') AS cancelled,
+      (SELECT count(*)::int FROM need WHERE status = 'open') AS open,
+      (SELECT count(*)::int FROM need WHERE status = 'open' AND escalated_at IS NOT NULL) AS escalated,
+      (SELECT count(*)::int FROM need WHERE status = 'claimed') AS claimed,
+      (SELECT count(*)::int FROM need n WHERE NOT EXISTS (SELECT 1 FROM need_push p WHERE p.need_id = n.id)) AS unpushed,
+      (SELECT count(*)::int FROM volunteer_profile v JOIN account a ON a.person_id = v.person_id OR a.id = (SELECT r.account_id FROM resident r WHERE r.id = v.resident_id)
+        WHERE a.username IN ('member1', 'resident1')) AS demo`);
+    expect(v.profiles).toBeGreaterThan(50);
+    expect(v.members).toBeGreaterThan(0);
+    expect(v.needs).toBeGreaterThan(200);
+    expect(v.first < '2025-12-04').toBe(true);
+    expect(v.rated).toBeGreaterThan(v.cancelled * 3);
+    expect([v.open > 0, v.escalated > 0, v.claimed > 0, v.unpushed, v.demo]).toEqual([true, true, true, 0, 0]);
+    expect((await verifyNeeds(h.db)).counterDifferences).toEqual([]);
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    expect((await s1.get('/api/v1/needs')).json().total).toBeGreaterThan(10);
+    const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
+    expect((await r1.get('/api/v1/me/needs')).statusCode).toBe(200);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

@@ -13,6 +13,7 @@ import { generateProjects } from './projects';
 import { generateMall } from './mall';
 import { generateResidents } from './residents';
 import { generateVolunteer } from './volunteer';
+import { generateNeeds } from './needs';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -65,6 +66,8 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     // them: after the mall, whose pick-ups settle points on the same members' accounts (two writers of one member's points
     // on two connections can deadlock: the ledger's batch and the mall lock them in different orders)
     await generateVolunteer(deps.db, new Rng(seedNo * 29 + 17), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
+    // the volunteers who take needs, and a year of residents' needs pushed, claimed, completed and rated
+    await generateNeeds(deps.db, new Rng(seedNo * 31 + 19), { rootId: result.rootId, today: deps.clock.today() });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;
