@@ -24,11 +24,12 @@ import { b12Meetings } from './b12-meetings';
 import { b14Screen } from './b14-screen';
 import { b10Map } from './b10-map';
 import { bMall } from './b-mall';
+import { bNeeds } from './b-needs';
 
 // npm run bench -- <name|all> [--tier county] [--db-url URL] [--data-dir DIR]
 // Benchmarks print figures (QUALITY.md "Performance"); they assert nothing.
 
-const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b10Map, b12Meetings, b13Startup, b14Screen, b16Statistics, b17Reports, bMall];
+const BENCHMARKS: Benchmark[] = [prepare, b1Rollups, b1Dashboard, b2Drill, b3Search, b4Profile, b5Points, b5Index, b6Dues, b7Export, bDevDeadlines, b9Transfers, b10Map, b12Meetings, b13Startup, b14Screen, b16Statistics, b17Reports, bMall, bNeeds];
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 function usage() {

@@ -181,6 +181,14 @@ async function pushTo(deps: Deps, t: Queryable, ctx: ActorContext, needId: strin
   return pushed;
 }
 
+/** The matching as a push runs it (the need, its rule, the ranking over every accepting volunteer): for the benchmark. */
+export async function matchCandidates(deps: Deps, needId: string) {
+  const n = await repo.findNeed(deps.db, needId, unscoped('the benchmark times the matching of any need'));
+  if (!n) throw notFound();
+  const rule = await matchRule(deps.db, deps.clock.today(), n.community_path);
+  return repo.rankCandidates(deps.db, needOf(n), rule, deps.clock.now(), rule.pushTopN + 50);
+}
+
 const needOf = (n: repo.NeedRow) => ({ id: n.id, residentId: n.resident_id, communityId: n.community_org_id, lng: n.lng, lat: n.lat, skills: n.skills, slots: n.slots });
 
 // --- the community's staff
