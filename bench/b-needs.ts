@@ -38,7 +38,8 @@ export const bNeeds: Benchmark = {
       await deps.db.exec(sql`INSERT INTO volunteer_profile (person_id, name, community_org_id, lng, lat, skills, availability, accepting)
         SELECT p.id, p.name, p.org_id, o.lng + (random() - 0.5) * 0.02, o.lat + (random() - 0.5) * 0.02,
           ARRAY[(${skills}::text[])[1 + floor(random() * ${skills.length})::int], (${skills}::text[])[1 + floor(random() * ${skills.length})::int]],
-          (ARRAY[ARRAY['weekday_day'], ARRAY['weekday_evening'], ARRAY['weekend'], ARRAY['weekday_evening', 'weekend'], ARRAY['weekday_day', 'weekend']])[1 + floor(random() * 5)::int],
+          CASE floor(random() * 5)::int WHEN 0 THEN ARRAY['weekday_day'] WHEN 1 THEN ARRAY['weekday_evening'] WHEN 2 THEN ARRAY['weekend'] WHEN 3 THEN ARRAY['weekday_evening', 'weekend']
+            ELSE ARRAY['weekday_day', 'weekend'] END,
           random() < 0.8
         FROM person p JOIN org o ON o.id = p.org_id WHERE p.is_current AND p.status IN ('full', 'probationary') AND o.lng IS NOT NULL`);
       console.log(`volunteer profiles written in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
