@@ -35,7 +35,8 @@ describe('群众需求', () => {
     // member1 has not said yet that they take needs (the demo has no 接单意愿)
     expect(await h.db.maybeOne(sql`SELECT id FROM volunteer_profile WHERE person_id = ${member.person_id}`)).toBeNull();
 
-    const title = '厨房水龙头漏水请帮忙修理';
+    // not one of the demo data's titles: the rows below are found by it
+    const title = '阳台晾衣架松动请帮忙加固';
     const place = '和平小区3栋2单元501室';
     const note = '已上门更换水龙头阀芯，试用不再漏水';
     const tomorrow = nextDay(todayShanghai());
