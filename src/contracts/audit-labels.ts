@@ -126,6 +126,11 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'need.complete': '办结群众需求',
   'need.rate': '评价群众需求',
   'need.profile': '保存接单意愿',
+  'community_report.report': '双报到：向村（社区）报到',
+  'community_report.accept': '双报到：接收报到',
+  'community_report.decline': '双报到：退回报到',
+  'community_report.service': '双报到：登记服务',
+  'community_report.evaluate': '双报到：年度评价',
   'points.rules_propose': '起草支部积分细则',
   'index.recompute': '重新计算支部先锋指数',
   'points.assessment_publish': '发布支部考核细则',
@@ -184,6 +189,7 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   volunteer_activity: '志愿服务活动',
   need: '群众需求',
   volunteer_profile: '接单意愿',
+  community_report: '双报到',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -202,6 +208,7 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
   quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余', phone: '手机号', community: '村（社区）',
   title: '名称', capacity: '招募人数', minutes: '认定时长（分钟）', rating: '评分',
+  grade: '评价等次', servedOn: '服务日期', tasks: '认领任务',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {

@@ -69,6 +69,8 @@ export const ERROR_CODES = {
   VOLUNTEER_STATE: { status: 409, message: '该报名已认定时长、已登记未到场或已取消，不能再进行此操作' },
   VOLUNTEER_ALREADY_SIGNED_UP: { status: 409, message: '您已报名该活动' },
   NEED_STATE: { status: 409, message: '该需求已被接单、已办结或已撤回，不能再进行此操作' },
+  REPORT_STATE: { status: 409, message: '该报到当前状态不能进行此操作' },
+  REPORT_DUPLICATE: { status: 409, message: '已向该村（社区）报到，正在等待接收或已接收，不能重复报到' },
   NEED_PROFILE_REQUIRED: { status: 422, message: '请先填写接单意愿（服务的村社区、技能和可服务时间）' },
   NEED_WINDOW_PAST: { status: 422, message: '需求的服务时间已过，请重新选择' },
   RESIDENT_ALREADY_REGISTERED: { status: 409, message: '该手机号已注册，请直接登录；忘记密码请联系所在村（社区）' },

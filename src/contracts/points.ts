@@ -23,6 +23,7 @@ export const POINT_ITEMS = {
   'dues.on_time': '按时足额交纳党费',
   'development.contact_duty': '履行培养联系人职责',
   'volunteer.service': '志愿服务（每满1小时）',
+  'community.evaluation': '双报到年度评价优秀或良好',
   'manual.award': '支部认定的奖励',
   'manual.deduction': '支部认定的扣减',
 } as const;

@@ -50,6 +50,7 @@ import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './d
 import { registerResidentRoutes } from './domains/resident';
 import { registerVolunteerRoutes } from './domains/volunteer';
 import { registerNeedRoutes, registerNeedJobs } from './domains/need';
+import { registerCommunityReportRoutes } from './domains/community-report';
 
 z.config(z.locales.zhCN());
 
@@ -134,6 +135,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerResidentRoutes(app, deps);
   registerVolunteerRoutes(app, deps);
   registerNeedRoutes(app, deps);
+  registerCommunityReportRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();

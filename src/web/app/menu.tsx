@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, HomeOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -103,6 +103,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/residents', label: '群众', icon: <ContactsOutlined />, perm: 'resident.read' },
   { key: '/admin/volunteer', label: '志愿服务', icon: <HeartOutlined />, perm: 'volunteer.read' },
   { key: '/admin/needs', label: '群众需求', icon: <SolutionOutlined />, perm: 'volunteer.read' },
+  { key: '/admin/community-reports', label: '双报到', icon: <HomeOutlined />, perm: 'volunteer.read' },
   {
     key: 'system',
     label: '系统',

@@ -108,6 +108,8 @@ const MobileVolunteerPage = page(() => import('../features/mobile/MobileVoluntee
 const NeedsPage = page(() => import('../features/need/NeedsPage'), 'NeedsPage');
 const NeedDetailPage = page(() => import('../features/need/NeedDetailPage'), 'NeedDetailPage');
 const MobileNeedsPage = page(() => import('../features/mobile/MobileNeedsPage'), 'MobileNeedsPage');
+const CommunityReportsPage = page(() => import('../features/community-report/CommunityReportsPage'), 'CommunityReportsPage');
+const MobileCommunityReportPage = page(() => import('../features/mobile/MobileCommunityReportPage'), 'MobileCommunityReportPage');
 const MobileServePage = page(() => import('../features/mobile/MobileServePage'), 'MobileServePage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
@@ -235,6 +237,8 @@ const adminPages: RouteObject[] = [
   { path: 'volunteer/:id', element: guarded('volunteer.read', VolunteerDetailPage) },
   { path: 'needs', element: guarded('volunteer.read', NeedsPage) },
   { path: 'needs/:id', element: guarded('volunteer.read', NeedDetailPage) },
+  { path: 'community-reports', element: guarded('volunteer.read', CommunityReportsPage) },
+  { path: 'community-reports/:id', element: guarded('volunteer.read', CommunityReportsPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -267,6 +271,8 @@ const mobilePages: RouteObject[] = [
   // 我的需求 (a resident's own needs) and 身边需求 (a volunteer's side: 接单意愿, 接单, 办结)
   { path: 'needs', element: guarded('resident.self', MobileNeedsPage) },
   { path: 'serve', element: guarded('volunteer.self', MobileServePage) },
+  // 双报到: the in-service member reports to the community where they live
+  { path: 'community-report', element: guarded('volunteer.self', MobileCommunityReportPage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

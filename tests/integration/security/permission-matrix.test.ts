@@ -82,6 +82,7 @@ interface World {
   community: string; // a community (社区) under the root, where the resident world's resident is registered
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
   need: { community: string; need: string; profileVersion: number | null }; // a community under the branch with another resident's open need; the caller's profile (member, resident) in the root's community
+  communityReport: { community: string; pending: string; toDecline: string; accepted: string }; // a community under the branch with three other members' reports (two pending, one accepted)
 }
 
 interface Req {
@@ -372,6 +373,16 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   listNeeds: (w) => ({ method: 'GET', url: `/api/v1/needs?orgId=${w.need.community}` }),
   getNeed: (w) => ({ method: 'GET', url: `/api/v1/needs/${w.need.need}` }),
   matchNeed: (w) => ({ method: 'POST', url: `/api/v1/needs/${w.need.need}/match`, body: {} }),
+  reportToCommunity: (w) => ({ method: 'POST', url: '/api/v1/community-reports', body: { reporterOrgId: w.branch.id, communityOrgId: w.community, note: '矩阵测试报到' } }),
+  reportMyselfToCommunity: (w) => ({ method: 'POST', url: '/api/v1/me/community-report', body: { communityOrgId: w.community, address: '矩阵测试小区1栋', note: '' } }),
+  getMyCommunityReport: () => ({ method: 'GET', url: '/api/v1/me/community-report' }),
+  listCommunityReports: (w) => ({ method: 'GET', url: `/api/v1/community-reports?orgId=${w.communityReport.community}` }),
+  getCommunityReport: (w) => ({ method: 'GET', url: `/api/v1/community-reports/${w.communityReport.accepted}` }),
+  acceptCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.pending}/accept`, body: { role: '矩阵岗位', tasks: '矩阵测试任务', version: 1 } }),
+  declineCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.toDecline}/decline`, body: { reason: '矩阵测试退回' } }),
+  recordCommunityService: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/services`, body: { servedOn: TEST_TODAY, hours: 1.5, content: '矩阵测试服务' } }),
+  evaluateCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/evaluations`, body: { year: 2026, grade: 'good', comment: '' } }),
+  listBranchCommunityEvaluations: (w) => ({ method: 'GET', url: `/api/v1/community-reports/evaluations?orgId=${w.branch.id}&year=2026` }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
   getMapConfig: () => ({ method: 'GET', url: '/api/v1/map/config' }),
@@ -439,6 +450,8 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (['getMyServableNeeds', 'saveMyVolunteerProfile'].includes(operationId) && volunteerless) return 404;
   // the caller's profile serves the root's community: the need, in another community and not pushed to them, is out of their reach
   if (['claimNeed', 'completeNeed'].includes(operationId)) return 404;
+  // only members report (双报到): the caller's own person record
+  if (['reportMyselfToCommunity', 'getMyCommunityReport'].includes(operationId) && w.role !== 'member') return 404;
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
@@ -500,6 +513,7 @@ async function buildWorld(role: Role): Promise<World> {
     volunteer: await volunteerWorld(root, branch),
     community: community.id,
     need: await needWorld(branch, role, client, community.id),
+    communityReport: await communityReportWorld(root, branch),
     transfers,
     meetings,
     points,
@@ -542,6 +556,24 @@ async function needWorld(branch: OrgRef, role: Role, caller: Client, callerCommu
     profileVersion = p.json().version as number;
   }
   return { community: community.id, need: res.json().id as string, profileVersion };
+}
+
+/** A community under the branch and three other members of the branch reported to it (two pending, one accepted by the root's org_admin), made through the API. */
+async function communityReportWorld(root: OrgRef, branch: OrgRef): Promise<World['communityReport']> {
+  const community = await makeCommunity(h.deps, branch, '矩阵测试报到社区党支部');
+  const report = async () => {
+    const { idNumber, birth } = uniqueIdNumber();
+    const m = await makeMember(h.deps, branch.id, { idNumber, birth });
+    const c = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'member', orgId: branch.id, scope: 'self' }], m.id)).id);
+    const res = await c.post('/api/v1/me/community-report', { communityOrgId: community.id, address: '矩阵测试小区2栋', note: '' });
+    if (res.statusCode !== 201) throw new Error(`community report fixture: ${res.body}`);
+    return res.json().id as string;
+  };
+  const [pending, toDecline, accepted] = [await report(), await report(), await report()];
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const res = await admin.post(`/api/v1/community-reports/${accepted}/accept`, { role: '矩阵岗位', tasks: '矩阵测试任务', version: 1 });
+  if (res.statusCode !== 200) throw new Error(`community report accept fixture: ${res.body}`);
+  return { community: community.id, pending, toDecline, accepted };
 }
 
 const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };

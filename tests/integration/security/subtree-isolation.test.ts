@@ -727,6 +727,26 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 双报到: a report to each org (as the community, from itself); seen, listed and accepted exactly where the scope covers it
+          {
+            const reportOf = new Map<string, string>();
+            for (const t of orgs) {
+              reportOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO community_report (kind, reporter_org_id, community_org_id, note)
+                VALUES ('org', ${t.id}, ${t.id}, ${t.name + '报到'}) RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const report = { id: reportOf.get(t.id)!, name: `${t.name}报到` };
+              check('getCommunityReport', report, await client.get(`/api/v1/community-reports/${report.id}`), orgIn(t), 'volunteer.read');
+              const listed = await client.get(`/api/v1/community-reports?orgId=${t.id}&pageSize=100`);
+              check('listCommunityReports?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => reportOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...reportOf.values()].includes(id)).sort(), `reports under ${t.name}`).toEqual(want);
+              }
+              check('acceptCommunityReport', report, await client.post(`/api/v1/community-reports/${report.id}/accept`, { role: '隔离岗位', tasks: '隔离测试任务', version: 1 }), orgIn(t), 'volunteer.manage');
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

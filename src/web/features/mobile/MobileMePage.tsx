@@ -1,5 +1,5 @@
 import { Button, Tag } from 'antd';
-import { AimOutlined, GiftOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
+import { AimOutlined, GiftOutlined, HeartOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -169,6 +169,16 @@ export function MobileMePage() {
               </span>
               <span style={{ color: '#8c8c8c', fontSize: 14 }}>
                 接单帮助附近群众 <RightOutlined style={{ color: '#bfbfbf' }} />
+              </span>
+            </Link>
+          )}
+          {can(me, 'volunteer.self') && (
+            <Link to="/m/community-report" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }} data-testid="me-community-report-link">
+              <span>
+                <HomeOutlined /> 双报到
+              </span>
+              <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+                向居住地村（社区）报到 <RightOutlined style={{ color: '#bfbfbf' }} />
               </span>
             </Link>
           )}
