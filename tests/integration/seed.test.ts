@@ -6,6 +6,7 @@ import { addDays, addYears as addYearsTo } from '../../src/server/platform/dates
 import { verifyMall } from '../../src/server/domains/mall';
 import { verifyVolunteer } from '../../src/server/domains/volunteer';
 import { verifyNeeds } from '../../src/server/domains/need';
+import { verifyCommunityReports } from '../../src/server/domains/community-report';
 import { verifyPoints } from '../../src/server/domains/points';
 import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
@@ -276,6 +277,25 @@ describe('demo data generator', () => {
     expect((await s1.get('/api/v1/needs')).json().total).toBeGreaterThan(10);
     const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
     expect((await r1.get('/api/v1/me/needs')).statusCode).toBe(200);
+  });
+
+  it('has fourteen months of 双报到: unit organisations and members reported to communities, accepted with services, last year evaluated; counters agree', async () => {
+    const v = await h.db.one<{ orgs: number; members: number; accepted: number; pending: number; declined: number; services: number; evaluated: number; non_community: number; first: string }>(sql`SELECT
+      (SELECT count(*)::int FROM community_report WHERE kind = 'org') AS orgs,
+      (SELECT count(*)::int FROM community_report WHERE kind = 'member') AS members,
+      (SELECT count(*)::int FROM community_report WHERE status = 'accepted') AS accepted,
+      (SELECT count(*)::int FROM community_report WHERE status = 'pending') AS pending,
+      (SELECT count(*)::int FROM community_report WHERE status = 'declined') AS declined,
+      (SELECT count(*)::int FROM community_service) AS services,
+      (SELECT count(*)::int FROM community_evaluation) AS evaluated,
+      (SELECT count(*)::int FROM community_report r JOIN org o ON o.id = r.community_org_id WHERE o.unit_kind NOT IN ('community', 'village')) AS non_community,
+      (SELECT to_char(min(reported_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM community_report) AS first`);
+    expect(v.orgs).toBeGreaterThan(10);
+    expect(v.members).toBeGreaterThan(50);
+    expect(v.accepted).toBeGreaterThan(v.pending + v.declined);
+    expect([v.pending > 0, v.services > v.accepted, v.evaluated > 0, v.non_community]).toEqual([true, true, true, 0]);
+    expect(v.first < '2025-12-04').toBe(true);
+    expect((await verifyCommunityReports(h.db)).counterDifferences).toEqual([]);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

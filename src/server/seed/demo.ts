@@ -14,6 +14,7 @@ import { generateMall } from './mall';
 import { generateResidents } from './residents';
 import { generateVolunteer } from './volunteer';
 import { generateNeeds } from './needs';
+import { generateCommunityReports } from './community-reports';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -68,6 +69,8 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     await generateVolunteer(deps.db, new Rng(seedNo * 29 + 17), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
     // the volunteers who take needs, and a year of residents' needs pushed, claimed, completed and rated
     await generateNeeds(deps.db, new Rng(seedNo * 31 + 19), { rootId: result.rootId, today: deps.clock.today() });
+    // 双报到: the units' organisations and some of their members reported to the communities, services, last year's evaluations
+    await generateCommunityReports(deps.db, new Rng(seedNo * 37 + 23), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;
