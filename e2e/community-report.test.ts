@@ -52,6 +52,8 @@ describe('双报到', () => {
       const row = admin.getByTestId('community-reports').locator('.ant-table-row', { hasText: member.name });
       await row.getByTestId('report-status').filter({ hasText: '待接收' }).waitFor();
       expect(await horizontalOverflow(admin)).toBeLessThanOrEqual(0);
+      // the menu item, low in the sidebar, was scrolled into view for the click: back to the top for the picture
+      await admin.evaluate(() => window.scrollTo(0, 0));
       await screenshot(admin, 'community-reports-list-1440');
       await row.click();
       await admin.waitForURL((u) => u.pathname.startsWith('/admin/community-reports/'));
@@ -82,6 +84,16 @@ describe('双报到', () => {
       expect(await horizontalOverflow(admin)).toBeLessThanOrEqual(0);
       expect((await checkChineseGlyphs(admin)).cjkVsMissing).toBeGreaterThan(0);
       await screenshot(admin, 'community-reports-detail-1440');
+
+      // -- the member's branch: the evaluation's notification opens 支部评议参考 with the branch chosen
+      const told = await h.db.one<{ link: string }>(sql`SELECT link FROM notification WHERE kind = 'community_report' AND title LIKE ${`双报到年度评价：${member.name}%`} ORDER BY created_at DESC LIMIT 1`);
+      await admin.goto(`${base}${told.link}`);
+      await admin.getByRole('tab', { name: '支部评议参考', selected: true }).waitFor();
+      const evaluated = admin.getByTestId('branch-evaluations').locator('.ant-table-row', { hasText: member.name });
+      await evaluated.getByText('优秀').waitFor();
+      await evaluated.getByText('服务主动，群众满意').waitFor();
+      expect(await horizontalOverflow(admin)).toBeLessThanOrEqual(0);
+      await screenshot(admin, 'community-reports-evaluations-1440');
 
       // -- the member's phone reads it
       await m.reload();

@@ -24,13 +24,17 @@ CREATE TABLE community_report (
   reported_at       timestamptz NOT NULL DEFAULT now(),
   accepted_at       timestamptz,
   accepted_by       uuid REFERENCES account(id),
+  -- the community ends an accepted report (moved away, the unit left, ...); the member may report again
+  ended_at          timestamptz,
+  end_reason        text CHECK (length(end_reason) <= 200),
   service_count     integer NOT NULL DEFAULT 0 CHECK (service_count >= 0),
   service_minutes   integer NOT NULL DEFAULT 0 CHECK (service_minutes >= 0),
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now(),
   version           integer NOT NULL DEFAULT 1,
   CHECK ((kind = 'member') = (person_id IS NOT NULL)),
-  CHECK (status <> 'accepted' OR accepted_at IS NOT NULL)
+  CHECK (status <> 'accepted' OR accepted_at IS NOT NULL),
+  CHECK (status <> 'ended' OR (accepted_at IS NOT NULL AND ended_at IS NOT NULL))
 );
 CREATE INDEX community_report_community ON community_report (community_org_id, reported_at DESC);
 CREATE INDEX community_report_reporter ON community_report (reporter_org_id, reported_at DESC);

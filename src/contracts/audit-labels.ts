@@ -129,6 +129,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'community_report.report': '双报到：向村（社区）报到',
   'community_report.accept': '双报到：接收报到',
   'community_report.decline': '双报到：退回报到',
+  'community_report.end': '双报到：结束报到',
   'community_report.service': '双报到：登记服务',
   'community_report.evaluate': '双报到：年度评价',
   'points.rules_propose': '起草支部积分细则',

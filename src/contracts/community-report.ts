@@ -48,6 +48,10 @@ export type AcceptReportBody = z.infer<typeof AcceptReportBody>;
 export const DeclineReportBody = z.object({ reason: Text.pipe(z.string().trim().min(2, '请填写退回原因').max(200, '退回原因不超过200字')) });
 export type DeclineReportBody = z.infer<typeof DeclineReportBody>;
 
+/** The community ends an accepted report (the member moved away, the unit left, ...). */
+export const EndReportBody = z.object({ reason: Text.pipe(z.string().trim().min(2, '请填写结束原因').max(200, '结束原因不超过200字')) });
+export type EndReportBody = z.infer<typeof EndReportBody>;
+
 export const RecordServiceBody = z.object({
   servedOn: IsoDate,
   hours: z
@@ -98,6 +102,8 @@ export const CommunityReportView = z.object({
   declineReason: Text.nullable(),
   reportedAt: Text,
   acceptedAt: Text.nullable(),
+  endedAt: Text.nullable(),
+  endReason: Text.nullable(),
   serviceCount: z.number().int(),
   serviceHours: z.number(),
   version: z.number().int(),

@@ -198,3 +198,39 @@ describe('the yearly evaluation (年度评价)', () => {
     expect(fair.json().items.map((i: { personName: string; grade: string }) => [i.personName, i.grade]).sort()).toEqual([['张在职', 'excellent'], ['李在职', 'fair']]);
   });
 });
+
+describe('ending a report (结束报到)', () => {
+  it('only the community, only from accepted; audited; the member is told and may report again', async () => {
+    const w = await world();
+    const id = await reportSelf(w.member, w.community.id);
+    // a pending report cannot be ended
+    const early = await w.communitySec.post(`/api/v1/community-reports/${id}/end`, { reason: '已搬离居住地' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error).toMatchObject({ code: 'REPORT_STATE', message: '只有已接收的报到才能结束' });
+    await accept(w.communitySec, id);
+    // a reason of 2–200 characters
+    expect((await w.communitySec.post(`/api/v1/community-reports/${id}/end`, { reason: '搬' })).statusCode).toBe(400);
+    // the reporting org and another community do not end it
+    expect((await w.unitSec.post(`/api/v1/community-reports/${id}/end`, { reason: '已搬离居住地' })).statusCode).toBe(404);
+    expect((await w.outsideSec.post(`/api/v1/community-reports/${id}/end`, { reason: '已搬离居住地' })).statusCode).toBe(404);
+    const ended = await w.communitySec.post(`/api/v1/community-reports/${id}/end`, { reason: '已搬离居住地' });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(ended.json().report).toMatchObject({ status: 'ended', endReason: '已搬离居住地', version: 3 });
+    expect(ended.json().report.endedAt).toBe('2026-12-07T02:00:00.000Z');
+    const again = await w.communitySec.post(`/api/v1/community-reports/${id}/end`, { reason: '已搬离居住地' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('REPORT_STATE');
+    // no services on an ended report
+    expect((await w.communitySec.post(`/api/v1/community-reports/${id}/services`, { servedOn: '2026-12-05', hours: 1, content: '探访' })).statusCode).toBe(409);
+    // audited; the member told
+    expect((await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_log WHERE action = 'community_report.end' AND object_id = ${id}`)).n).toBe(1);
+    const told = await h.db.one<{ n: number }>(sql`SELECT count(*)::int AS n FROM notification n JOIN account a ON a.id = n.account_id
+      WHERE a.person_id = ${w.person} AND n.kind = 'community_report' AND n.title LIKE '%结束了您的报到'`);
+    expect(told.n).toBe(1);
+    // the member may report again (to another community)
+    const next = await reportSelf(w.member, w.outside.id);
+    const mine = (await w.member.get('/api/v1/me/community-report')).json();
+    // (both at the fixed clock's instant: compared in any order)
+    expect(mine.items.map((i: { report: { id: string; status: string } }) => `${i.report.id}:${i.report.status}`).sort()).toEqual([`${next}:pending`, `${id}:ended`].sort());
+  });
+});

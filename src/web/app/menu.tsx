@@ -103,7 +103,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/residents', label: '群众', icon: <ContactsOutlined />, perm: 'resident.read' },
   { key: '/admin/volunteer', label: '志愿服务', icon: <HeartOutlined />, perm: 'volunteer.read' },
   { key: '/admin/needs', label: '群众需求', icon: <SolutionOutlined />, perm: 'volunteer.read' },
-  { key: '/admin/community-reports', label: '双报到', icon: <HomeOutlined />, perm: 'volunteer.read' },
+  { key: '/admin/community-reports', label: '双报到', icon: <HomeOutlined />, anyPerm: ['volunteer.read', 'member.read'] },
   {
     key: 'system',
     label: '系统',

@@ -143,6 +143,13 @@ const guarded = (perm: Permission | Permission[], Page: ComponentType) => (
   </RequirePermission>
 );
 
+/** A page shown to users holding any one of the permissions (the page shows each part by its own). */
+const guardedAny = (perms: Permission[], Page: ComponentType) => (
+  <RequirePermission perm={perms} anyOf>
+    <Page />
+  </RequirePermission>
+);
+
 /** A phone page with a resident's (群众) version: the layout has loaded the user before its pages render. */
 function ForResident({ resident: Resident, member: Member }: { resident: ComponentType; member: ComponentType }) {
   const me = useMe();
@@ -237,7 +244,8 @@ const adminPages: RouteObject[] = [
   { path: 'volunteer/:id', element: guarded('volunteer.read', VolunteerDetailPage) },
   { path: 'needs', element: guarded('volunteer.read', NeedsPage) },
   { path: 'needs/:id', element: guarded('volunteer.read', NeedDetailPage) },
-  { path: 'community-reports', element: guarded('volunteer.read', CommunityReportsPage) },
+  // the community's reports (volunteer.read) and the branch's 支部评议参考 tab (member.read)
+  { path: 'community-reports', element: guardedAny(['volunteer.read', 'member.read'], CommunityReportsPage) },
   { path: 'community-reports/:id', element: guarded('volunteer.read', CommunityReportsPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },

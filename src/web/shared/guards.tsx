@@ -4,12 +4,12 @@ import { Link } from 'react-router';
 import type { Permission } from '../../contracts/permissions';
 import { can, useMe } from './session';
 
-/** Shows the page only to users holding every listed permission. */
-export function RequirePermission({ perm, children }: { perm: Permission | Permission[]; children: ReactNode }) {
+/** Shows the page only to users holding every listed permission (with `anyOf`, any one of them). */
+export function RequirePermission({ perm, anyOf = false, children }: { perm: Permission | Permission[]; anyOf?: boolean; children: ReactNode }) {
   const me = useMe();
   const perms = Array.isArray(perm) ? perm : [perm];
   if (!me.data) return null;
-  if (!can(me.data, ...perms)) {
+  if (!(anyOf ? perms.some((p) => can(me.data, p)) : can(me.data, ...perms))) {
     return (
       <Result
         status="403"

@@ -82,7 +82,7 @@ interface World {
   community: string; // a community (社区) under the root, where the resident world's resident is registered
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
   need: { community: string; need: string; profileVersion: number | null }; // a community under the branch with another resident's open need; the caller's profile (member, resident) in the root's community
-  communityReport: { community: string; pending: string; toDecline: string; accepted: string }; // a community under the branch with three other members' reports (two pending, one accepted)
+  communityReport: { community: string; pending: string; toDecline: string; accepted: string; toEnd: string }; // a community under the branch with four other members' reports (two pending, two accepted)
 }
 
 interface Req {
@@ -381,6 +381,7 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   acceptCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.pending}/accept`, body: { role: '矩阵岗位', tasks: '矩阵测试任务', version: 1 } }),
   declineCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.toDecline}/decline`, body: { reason: '矩阵测试退回' } }),
   recordCommunityService: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/services`, body: { servedOn: TEST_TODAY, hours: 1.5, content: '矩阵测试服务' } }),
+  endCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.toEnd}/end`, body: { reason: '矩阵测试结束' } }),
   evaluateCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/evaluations`, body: { year: 2026, grade: 'good', comment: '' } }),
   listBranchCommunityEvaluations: (w) => ({ method: 'GET', url: `/api/v1/community-reports/evaluations?orgId=${w.branch.id}&year=2026` }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
@@ -558,7 +559,7 @@ async function needWorld(branch: OrgRef, role: Role, caller: Client, callerCommu
   return { community: community.id, need: res.json().id as string, profileVersion };
 }
 
-/** A community under the branch and three other members of the branch reported to it (two pending, one accepted by the root's org_admin), made through the API. */
+/** A community under the branch and four other members of the branch reported to it (two pending, two accepted by the root's org_admin), made through the API. */
 async function communityReportWorld(root: OrgRef, branch: OrgRef): Promise<World['communityReport']> {
   const community = await makeCommunity(h.deps, branch, '矩阵测试报到社区党支部');
   const report = async () => {
@@ -569,11 +570,13 @@ async function communityReportWorld(root: OrgRef, branch: OrgRef): Promise<World
     if (res.statusCode !== 201) throw new Error(`community report fixture: ${res.body}`);
     return res.json().id as string;
   };
-  const [pending, toDecline, accepted] = [await report(), await report(), await report()];
+  const [pending, toDecline, accepted, toEnd] = [await report(), await report(), await report(), await report()];
   const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
-  const res = await admin.post(`/api/v1/community-reports/${accepted}/accept`, { role: '矩阵岗位', tasks: '矩阵测试任务', version: 1 });
-  if (res.statusCode !== 200) throw new Error(`community report accept fixture: ${res.body}`);
-  return { community: community.id, pending, toDecline, accepted };
+  for (const id of [accepted, toEnd]) {
+    const res = await admin.post(`/api/v1/community-reports/${id}/accept`, { role: '矩阵岗位', tasks: '矩阵测试任务', version: 1 });
+    if (res.statusCode !== 200) throw new Error(`community report accept fixture: ${res.body}`);
+  }
+  return { community: community.id, pending, toDecline, accepted, toEnd };
 }
 
 const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };

@@ -36,6 +36,8 @@ export interface ReportRow {
   decline_reason: string | null;
   reported_at: Date;
   accepted_at: Date | null;
+  ended_at: Date | null;
+  end_reason: string | null;
   service_count: number;
   service_minutes: number;
   version: number;
@@ -43,7 +45,7 @@ export interface ReportRow {
 
 const REPORT = sql`SELECT c.id, c.kind, c.reporter_org_id, ro.name AS reporter_org_name, c.person_id, p.name AS person_name, p.org_id AS person_org_id, po.path::text AS person_org_path,
   c.community_org_id, o.name AS community_name, o.path::text AS community_path, c.grid_id, g.name AS grid_name, c.address, c.note, c.status, c.role, c.tasks, c.decline_reason,
-  c.reported_at, c.accepted_at, c.service_count, c.service_minutes, c.version
+  c.reported_at, c.accepted_at, c.ended_at, c.end_reason, c.service_count, c.service_minutes, c.version
   FROM community_report c JOIN org o ON o.id = c.community_org_id JOIN org ro ON ro.id = c.reporter_org_id
   LEFT JOIN person p ON p.id = c.person_id LEFT JOIN org po ON po.id = p.org_id LEFT JOIN map_area g ON g.id = c.grid_id`;
 
@@ -101,6 +103,11 @@ export function accept(q: Queryable, id: string, v: { version: number; gridId: s
 export function decline(q: Queryable, id: string, reason: string, at: string) {
   return q.maybeOne<{ id: string }>(sql`UPDATE community_report SET status = 'declined', decline_reason = ${reason}, updated_at = ${at}::timestamptz, version = version + 1
     WHERE id = ${id}::uuid AND status = 'pending' RETURNING id`);
+}
+
+export function end(q: Queryable, id: string, reason: string, at: string) {
+  return q.maybeOne<{ id: string }>(sql`UPDATE community_report SET status = 'ended', ended_at = ${at}::timestamptz, end_reason = ${reason}, updated_at = ${at}::timestamptz, version = version + 1
+    WHERE id = ${id}::uuid AND status = 'accepted' RETURNING id`);
 }
 
 /** A service record and the report's counters, in one statement (accepted reports only). */

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps';
 import { contextOf, defineRoute } from '../../platform/http';
 import { Created, IdParams } from '../../../contracts/common';
 import {
-  AcceptReportBody, BranchCommunityEvaluations, BranchEvaluationsQuery, CommunityReportDetail, CommunityReportPage, DeclineReportBody, EvaluateReportBody, ListReportsQuery,
+  AcceptReportBody, BranchCommunityEvaluations, BranchEvaluationsQuery, CommunityReportDetail, CommunityReportPage, DeclineReportBody, EndReportBody, EvaluateReportBody, ListReportsQuery,
   MyCommunityReport, RecordServiceBody, ReportMyselfBody, ReportToCommunityBody,
 } from '../../../contracts/community-report';
 import * as service from './community-report.service';
@@ -61,5 +61,10 @@ export function registerCommunityReportRoutes(app: FastifyInstance, deps: Deps) 
     method: 'POST', url: '/api/v1/community-reports/:id/evaluations', operationId: 'evaluateCommunityReport', summary: '年度评价在职党员（每年一次）：优秀、良好、一般、较差，推送至党员所在支部', tags: ['community-report'], access: 'volunteer.manage',
     schema: { params: IdParams, body: EvaluateReportBody, response: { 201: Created } },
     handler: async (req, reply) => reply.code(201).send({ id: await service.evaluateCommunityReport(deps, contextOf(req), req.params.id, req.body) }),
+  });
+  defineRoute(app, db, {
+    method: 'POST', url: '/api/v1/community-reports/:id/end', operationId: 'endCommunityReport', summary: '结束报到（填写原因）：已接收的报到结束后，党员可重新报到', tags: ['community-report'], access: 'volunteer.manage',
+    schema: { params: IdParams, body: EndReportBody, response: { 200: CommunityReportDetail } },
+    handler: async (req) => service.endCommunityReport(deps, contextOf(req), req.params.id, req.body),
   });
 }

@@ -7,7 +7,7 @@ import { orgInScope, personInScope } from '../../platform/scope';
 import { accountsCovering } from '../../platform/notify';
 import {
   EVALUATION_GRADES, REPORT_KINDS, type AcceptReportBody, type BranchCommunityEvaluations, type BranchEvaluationsQuery, type CommunityReportDetail, type CommunityReportPage,
-  type CommunityReportView, type DeclineReportBody, type EvaluateReportBody, type ListReportsQuery, type MyCommunityReport, type RecordServiceBody, type ReportMyselfBody,
+  type CommunityReportView, type DeclineReportBody, type EndReportBody, type EvaluateReportBody, type ListReportsQuery, type MyCommunityReport, type RecordServiceBody, type ReportMyselfBody,
   type ReportToCommunityBody,
 } from '../../../contracts/community-report';
 import type { PointFact, PointSource } from '../points';
@@ -37,7 +37,7 @@ function reportView(r: repo.ReportRow): CommunityReportView {
   return {
     id: r.id, kind: r.kind, reporterOrgId: r.reporter_org_id, reporterOrgName: r.reporter_org_name, personId: r.person_id, personName: r.person_name,
     communityOrgId: r.community_org_id, communityName: r.community_name, gridId: r.grid_id, gridName: r.grid_name, address: r.address, note: r.note, status: r.status,
-    role: r.role, tasks: r.tasks, declineReason: r.decline_reason, reportedAt: iso(r.reported_at)!, acceptedAt: iso(r.accepted_at), serviceCount: r.service_count,
+    role: r.role, tasks: r.tasks, declineReason: r.decline_reason, reportedAt: iso(r.reported_at)!, acceptedAt: iso(r.accepted_at), endedAt: iso(r.ended_at), endReason: r.end_reason, serviceCount: r.service_count,
     serviceHours: hoursOf(r.service_minutes), version: r.version,
   };
 }
@@ -165,6 +165,17 @@ export async function declineCommunityReport(deps: Deps, ctx: ActorContext, id: 
     if (r.status !== 'pending' || !(await repo.decline(t, id, body.reason, deps.clock.now().toISOString()))) throw new AppError('REPORT_STATE', '只有待接收的报到才能退回');
     await auditInTx(t, ctx, { action: 'community_report.decline', objectType: 'community_report', objectId: id, orgId: r.community_org_id, detail: { name: r.person_name ?? r.reporter_org_name, reason: body.reason } });
     if (r.person_id) await notifyPerson(deps, t, r.person_id, { title: `${r.community_name}退回了您的报到`, body: body.reason });
+    return getCommunityReport(deps, ctx, id, t);
+  });
+}
+
+/** The community ends an accepted report; the member (if any) hears of it and may report again. */
+export async function endCommunityReport(deps: Deps, ctx: ActorContext, id: string, body: EndReportBody): Promise<CommunityReportDetail> {
+  return deps.db.tx(async (t) => {
+    const r = await communityReport(t, ctx, id);
+    if (r.status !== 'accepted' || !(await repo.end(t, id, body.reason, deps.clock.now().toISOString()))) throw new AppError('REPORT_STATE', '只有已接收的报到才能结束');
+    await auditInTx(t, ctx, { action: 'community_report.end', objectType: 'community_report', objectId: id, orgId: r.community_org_id, detail: { name: r.person_name ?? r.reporter_org_name, reason: body.reason } });
+    if (r.person_id) await notifyPerson(deps, t, r.person_id, { title: `${r.community_name}结束了您的报到`, body: `结束原因：${body.reason}。如需继续参与，可重新向居住地村（社区）报到。` });
     return getCommunityReport(deps, ctx, id, t);
   });
 }

@@ -1,25 +1,28 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { EVALUATION_GRADES, REPORT_KINDS, REPORT_STATUSES, type EvaluationGrade, type ReportKind } from '../../../contracts/community-report';
 import { errorMessage } from '../../shared/api';
 import { applyServerErrors } from '../../shared/form-errors';
-import { usePageOrg } from '../../shared/current-org';
+import { usePageOrg, useSuggestedOrg } from '../../shared/current-org';
 import { formatDate, formatDateTime, todayShanghai } from '../../shared/dates';
 import { can, useMe } from '../../shared/session';
 import { EmptyState, ErrorState } from '../../shared/states';
 import { usePageTitle } from '../../shared/use-title';
 import { OrgTreeSelect } from '../org/OrgTreeSelect';
 import {
-  REPORT_STATUS_COLORS, useAcceptReport, useCommunityReport, useCommunityReports, useDeclineReport, useEvaluateReport, useRecordService,
-  type CommunityReportView, type ReportStatus,
+  REPORT_STATUS_COLORS, useAcceptReport, useBranchEvaluations, useCommunityReport, useCommunityReports, useDeclineReport, useEndReport, useEvaluateReport, useRecordService,
+  type BranchCommunityEvaluations, type CommunityReportView, type ReportStatus,
 } from './api';
 
 // 双报到 (console): the unit party organisations and in-service members who
 // reported to the communities of the caller's scope (or of the org chosen), by
 // status and kind. A row opens the detail drawer: 接收 (服务岗位, 认领任务) or
-// 退回 while pending; 登记服务 and 年度评价 once accepted.
+// 退回 while pending; 登记服务, 年度评价 and 结束报到 once accepted.
+// The tab 支部评议参考 (member.read) is the branch's side: its members'
+// reports, the year's evaluation and service hours, for 民主评议; the
+// evaluation's notification links to ?evaluations=<branchId>.
 
 const statusOptions = (Object.keys(REPORT_STATUSES) as ReportStatus[]).map((k) => ({ value: k, label: REPORT_STATUSES[k] }));
 const kindOptions = (Object.keys(REPORT_KINDS) as ReportKind[]).map((k) => ({ value: k, label: REPORT_KINDS[k] }));
@@ -35,11 +38,44 @@ export function ReportStatusTag({ status }: { status: ReportStatus }) {
 
 const who = (r: CommunityReportView) => (r.kind === 'member' ? `${r.personName}（${r.reporterOrgName}）` : r.reporterOrgName);
 
+type Tab = 'reports' | 'evaluations';
+
 export function CommunityReportsPage() {
   usePageTitle('双报到');
-  const orgId = usePageOrg();
+  const me = useMe().data;
   const navigate = useNavigate();
   const { id } = useParams();
+  const [params, setParams] = useSearchParams();
+  const mayReports = can(me, 'volunteer.read');
+  const mayEvaluations = can(me, 'member.read');
+  // ?evaluations=<branchId> (the evaluation's notification) opens the branch's tab
+  const tab: Tab = mayEvaluations && (params.has('evaluations') || !mayReports) ? 'evaluations' : 'reports';
+  const setTab = (t: Tab) => {
+    const next = new URLSearchParams();
+    if (t === 'evaluations') next.set('evaluations', params.get('orgId') ?? '');
+    setParams(next, { replace: true });
+  };
+  const items = [
+    ...(mayReports ? [{ key: 'reports', label: '报到管理', children: tab === 'reports' ? <ReportsTab /> : null }] : []),
+    ...(mayEvaluations ? [{ key: 'evaluations', label: '支部评议参考', children: tab === 'evaluations' ? <EvaluationsTab /> : null }] : []),
+  ];
+  return (
+    <Card>
+      <div className="page-header">
+        <Space orientation="vertical" size={0} style={{ minWidth: 0, flex: '1 1 320px' }}>
+          <Typography.Title level={3}>双报到</Typography.Title>
+          <Typography.Text type="secondary">单位党组织向所在村（社区）报到，在职党员向居住地村（社区）报到。村（社区）接收后分配网格、服务岗位和任务，登记服务情况，每年评价在职党员，评价结果自动推送至党员所在支部。</Typography.Text>
+        </Space>
+      </div>
+      <Tabs activeKey={tab} onChange={(k) => setTab(k as Tab)} items={items} />
+      {mayReports && <ReportDrawer id={id} onClose={() => navigate({ pathname: '/admin/community-reports', search: params.toString() })} />}
+    </Card>
+  );
+}
+
+function ReportsTab() {
+  const orgId = usePageOrg();
+  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const statusParam = params.get('status');
   const status = statusParam && statusParam in REPORT_STATUSES ? (statusParam as ReportStatus) : undefined;
@@ -84,15 +120,9 @@ export function CommunityReportsPage() {
   ];
 
   return (
-    <Card>
-      <div className="page-header">
-        <Space orientation="vertical" size={0} style={{ minWidth: 0, flex: '1 1 320px' }}>
-          <Typography.Title level={3}>双报到</Typography.Title>
-          <Typography.Text type="secondary">单位党组织向所在村（社区）报到，在职党员向居住地村（社区）报到。村（社区）接收后分配网格、服务岗位和任务，登记服务情况，每年评价在职党员，评价结果自动推送至党员所在支部。</Typography.Text>
-        </Space>
-        <OrgTreeSelect value={orgId} onChange={(v) => setParam({ orgId: v })} style={{ width: 260, minWidth: 0 }} placeholder="全部组织（可选择村、社区）" aria-label="组织" />
-      </div>
+    <>
       <div role="search" aria-label="筛选报到" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
+        <OrgTreeSelect value={orgId} onChange={(v) => setParam({ orgId: v })} style={{ width: 260, minWidth: 0 }} placeholder="全部组织（可选择村、社区）" aria-label="组织" />
         <Select<ReportStatus> value={status} onChange={(v) => setParam({ status: v ?? null })} options={statusOptions} allowClear placeholder="全部状态" style={{ width: 120 }} aria-label="报到状态" />
         <Select<ReportKind> value={kind} onChange={(v) => setParam({ kind: v ?? null })} options={kindOptions} allowClear placeholder="全部类型" style={{ width: 160 }} aria-label="报到类型" />
       </div>
@@ -112,12 +142,86 @@ export function CommunityReportsPage() {
           pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 项报到`, showSizeChanger: false }}
         />
       )}
-      <ReportDrawer id={id} onClose={() => navigate({ pathname: '/admin/community-reports', search: params.toString() })} />
-    </Card>
+    </>
   );
 }
 
-type Action = 'accept' | 'decline' | 'service' | 'evaluate' | null;
+type BranchRow = BranchCommunityEvaluations['items'][number];
+
+/** 支部评议参考: the branch's members who reported, the year's evaluation by their community and their service hours. */
+function EvaluationsTab() {
+  const [params, setParams] = useSearchParams();
+  const suggested = useSuggestedOrg(usePageOrg());
+  const orgId = params.get('evaluations') || suggested;
+  const thisYear = Number(todayShanghai().slice(0, 4));
+  const yearParam = Number(params.get('year'));
+  const year = Number.isInteger(yearParam) && yearParam >= 2000 && yearParam <= thisYear ? yearParam : thisYear;
+  const q = useBranchEvaluations(orgId, year);
+  const set = (patch: { evaluations?: string; year?: number }) => {
+    const next = new URLSearchParams(params);
+    next.set('evaluations', patch.evaluations ?? orgId ?? '');
+    if (patch.year !== undefined) {
+      if (patch.year === thisYear) next.delete('year');
+      else next.set('year', String(patch.year));
+    }
+    setParams(next, { replace: true });
+  };
+  const years = Array.from({ length: 5 }, (_, i) => thisYear - i).map((y) => ({ value: y, label: `${y}年度` }));
+  const columns: ColumnsType<BranchRow> = [
+    { title: '党员', dataIndex: 'personName', key: 'personName', width: 120 },
+    {
+      title: '报到社区',
+      key: 'community',
+      width: 240,
+      render: (_: unknown, r) => (
+        <Space orientation="vertical" size={0}>
+          <span>{r.communityName}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {[REPORT_STATUSES[r.status], r.role].filter(Boolean).join(' · ')}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    {
+      title: '年度评价',
+      key: 'grade',
+      width: 100,
+      render: (_: unknown, r) =>
+        r.grade ? <Tag color={r.grade === 'excellent' || r.grade === 'good' ? 'success' : 'default'}>{EVALUATION_GRADES[r.grade]}</Tag> : <Typography.Text type="secondary">未评价</Typography.Text>,
+    },
+    { title: '评语', key: 'comment', render: (_: unknown, r) => r.comment || '—' },
+    { title: '本年服务时长', key: 'year', width: 120, align: 'right', render: (_: unknown, r) => `${r.yearServiceHours} 小时` },
+    { title: '累计服务时长', key: 'total', width: 140, align: 'right', render: (_: unknown, r) => `${r.serviceHours} 小时（${r.serviceCount} 次）` },
+  ];
+  return (
+    <>
+      <div role="search" aria-label="选择支部和年度" style={{ display: 'flex', flexWrap: 'wrap', gap: 12, marginBottom: 16 }}>
+        <OrgTreeSelect value={orgId} onChange={(v) => set({ evaluations: v ?? '' })} style={{ width: 260, minWidth: 0 }} placeholder="选择党支部" aria-label="党支部" />
+        <Select<number> value={year} onChange={(y) => set({ year: y })} options={years} style={{ width: 120 }} aria-label="评价年度" />
+      </div>
+      <Typography.Paragraph type="secondary">本支部在职党员向居住地村（社区）报到的情况和村（社区）作出的年度评价，供民主评议党员时参考。</Typography.Paragraph>
+      {!orgId ? (
+        <EmptyState description="请选择党支部，查看本支部党员的双报到年度评价。" />
+      ) : q.isError && !q.data ? (
+        <ErrorState error={q.error} onRetry={() => void q.refetch()} title="年度评价加载失败" />
+      ) : (
+        <Table<BranchRow>
+          rowKey="reportId"
+          size="middle"
+          data-testid="branch-evaluations"
+          loading={q.isFetching}
+          dataSource={q.data?.items ?? []}
+          columns={columns}
+          scroll={{ x: 900 }}
+          pagination={false}
+          locale={{ emptyText: q.isPending ? ' ' : <EmptyState description={`本支部还没有党员的报到被村（社区）接收，${year}年度暂无评价。`} /> }}
+        />
+      )}
+    </>
+  );
+}
+
+type Action = 'accept' | 'decline' | 'service' | 'evaluate' | 'end' | null;
 
 function ReportDrawer({ id, onClose }: { id: string | undefined; onClose: () => void }) {
   const q = useCommunityReport(id);
@@ -153,6 +257,11 @@ function ReportDrawer({ id, onClose }: { id: string | undefined; onClose: () => 
                   年度评价
                 </Button>
               )}
+              {r.status === 'accepted' && (
+                <Button danger onClick={() => setAction('end')} data-testid="report-end">
+                  结束报到
+                </Button>
+              )}
             </Space>
           )}
           <Descriptions column={1} size="small" bordered>
@@ -169,6 +278,8 @@ function ReportDrawer({ id, onClose }: { id: string | undefined; onClose: () => 
             {r.role && <Descriptions.Item label="服务岗位">{r.role}</Descriptions.Item>}
             {r.tasks && <Descriptions.Item label="认领任务">{r.tasks}</Descriptions.Item>}
             {r.declineReason && <Descriptions.Item label="退回原因">{r.declineReason}</Descriptions.Item>}
+            {r.endedAt && <Descriptions.Item label="结束时间">{formatDateTime(r.endedAt)}</Descriptions.Item>}
+            {r.endReason && <Descriptions.Item label="结束原因">{r.endReason}</Descriptions.Item>}
             <Descriptions.Item label="服务合计">{`${r.serviceCount} 次，${r.serviceHours} 小时`}</Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5} style={{ margin: 0 }}>
@@ -207,7 +318,7 @@ function ReportDrawer({ id, onClose }: { id: string | undefined; onClose: () => 
   );
 }
 
-const TITLES: Record<Exclude<Action, null>, string> = { accept: '接收报到', decline: '退回报到', service: '登记服务', evaluate: '年度评价' };
+const TITLES: Record<Exclude<Action, null>, string> = { accept: '接收报到', decline: '退回报到', service: '登记服务', evaluate: '年度评价', end: '结束报到' };
 
 function ActionModal({ action, report, onClose }: { action: Action; report: CommunityReportView; onClose: () => void }) {
   const { message } = App.useApp();
@@ -217,7 +328,8 @@ function ActionModal({ action, report, onClose }: { action: Action; report: Comm
   const decline = useDeclineReport();
   const service = useRecordService();
   const evaluate = useEvaluateReport();
-  const pending = accept.isPending || decline.isPending || service.isPending || evaluate.isPending;
+  const end = useEndReport();
+  const pending = accept.isPending || decline.isPending || service.isPending || evaluate.isPending || end.isPending;
   const today = todayShanghai();
   const thisYear = Number(today.slice(0, 4));
 
@@ -233,6 +345,7 @@ function ActionModal({ action, report, onClose }: { action: Action; report: Comm
       if (action === 'accept') await accept.mutateAsync({ id: report.id, body: { role: String(v.role), tasks: String(v.tasks), version: report.version } });
       if (action === 'decline') await decline.mutateAsync({ id: report.id, body: { reason: String(v.reason) } });
       if (action === 'service') await service.mutateAsync({ id: report.id, body: { servedOn: String(v.servedOn), hours: Number(v.hours), content: String(v.content) } });
+      if (action === 'end') await end.mutateAsync({ id: report.id, body: { reason: String(v.reason) } });
       if (action === 'evaluate') await evaluate.mutateAsync({ id: report.id, body: { year: Number(v.year), grade: v.grade as EvaluationGrade, comment: String(v.comment ?? '') } });
       void message.success(action === 'evaluate' ? '已评价，结果已推送至党员所在支部' : '已保存');
       form.resetFields();
@@ -260,6 +373,14 @@ function ActionModal({ action, report, onClose }: { action: Action; report: Comm
           <Form.Item name="reason" label="退回原因" rules={[{ required: true, message: '请填写退回原因' }]}>
             <Input.TextArea maxLength={200} rows={3} />
           </Form.Item>
+        )}
+        {action === 'end' && (
+          <>
+            <Typography.Paragraph type="secondary">结束后不能再登记服务和评价；在职党员可重新向居住地村（社区）报到。</Typography.Paragraph>
+            <Form.Item name="reason" label="结束原因" rules={[{ required: true, min: 2, message: '请填写结束原因（至少2个字）' }]}>
+              <Input.TextArea maxLength={200} rows={3} placeholder="如：已搬离本社区、单位已撤销" />
+            </Form.Item>
+          </>
         )}
         {action === 'service' && (
           <>

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type { z } from 'zod';
 import type { Created } from '../../../contracts/common';
 import type {
-  AcceptReportBody, BranchCommunityEvaluations, CommunityReportDetail, CommunityReportPage, CommunityReportView, DeclineReportBody, EvaluateReportBody, ListReportsQuery,
+  AcceptReportBody, BranchCommunityEvaluations, CommunityReportDetail, CommunityReportPage, CommunityReportView, DeclineReportBody, EndReportBody, EvaluateReportBody, ListReportsQuery,
   MyCommunityReport, RecordServiceBody, ReportMyselfBody, ReportStatus,
 } from '../../../contracts/community-report';
 import { api } from '../../shared/api';
@@ -35,6 +35,14 @@ function useReportMutation<V, R>(fn: (v: V) => Promise<R>) {
 export const useReportMyself = () => useReportMutation((b: ReportMyselfBody) => api.post<z.infer<typeof Created>>(MINE, b));
 export const useAcceptReport = () => useReportMutation((v: { id: string; body: AcceptReportBody }) => api.post<CommunityReportDetail>(`${BASE}/${v.id}/accept`, v.body));
 export const useDeclineReport = () => useReportMutation((v: { id: string; body: DeclineReportBody }) => api.post<CommunityReportDetail>(`${BASE}/${v.id}/decline`, v.body));
+export const useEndReport = () => useReportMutation((v: { id: string; body: EndReportBody }) => api.post<CommunityReportDetail>(`${BASE}/${v.id}/end`, v.body));
+export function useBranchEvaluations(orgId: string | undefined, year: number) {
+  return useQuery({
+    queryKey: ['community-report', 'evaluations', orgId, year],
+    queryFn: () => api.get<BranchCommunityEvaluations>(`${BASE}/evaluations`, { orgId, year }),
+    enabled: !!orgId,
+  });
+}
 export const useRecordService = () => useReportMutation((v: { id: string; body: RecordServiceBody }) => api.post<z.infer<typeof Created>>(`${BASE}/${v.id}/services`, v.body));
 export const useEvaluateReport = () => useReportMutation((v: { id: string; body: EvaluateReportBody }) => api.post<z.infer<typeof Created>>(`${BASE}/${v.id}/evaluations`, v.body));
 
