@@ -145,7 +145,7 @@ describe('群众注册', () => {
       // -- the community's secretary finds the resident under 群众
       const admin = desk.page;
       await loginAs(admin, base, 'secretary1');
-      await admin.getByRole('menuitem', { name: '群众' }).click();
+      await admin.getByRole('menuitem', { name: /群众$/ }).click();
       await admin.waitForURL((u) => u.pathname === '/admin/residents');
       const table = admin.getByTestId('residents-table');
       await table.locator('.ant-table-row').first().waitFor();
