@@ -86,12 +86,6 @@ export function orgOf(q: Queryable, orgId: string, scope: Sql) {
   return q.maybeOne<{ id: string; path: string; name: string }>(sql`SELECT o.id, o.path::text AS path, o.name FROM org o WHERE o.id = ${orgId}::uuid AND o.dissolved_on IS NULL AND ${scope}`);
 }
 
-/** A grid of the community (its responsible org under the community); null when it is not one of the community's. */
-export function gridOfCommunity(q: Queryable, gridId: string, communityPath: string) {
-  return q.maybeOne<{ id: string }>(sql`SELECT a.id FROM map_area a JOIN org r ON r.id = a.responsible_org_id
-    WHERE a.id = ${gridId}::uuid AND a.kind = 'grid' AND a.deleted_at IS NULL AND r.path <@ ${communityPath}::ltree`);
-}
-
 // --- transitions (each one statement that checks the state it leaves)
 
 export function accept(q: Queryable, id: string, v: { version: number; gridId: string | null; role: string; tasks: string; by: string; at: string }) {

@@ -11,7 +11,7 @@ import {
   type ReportToCommunityBody,
 } from '../../../contracts/community-report';
 import type { PointFact, PointSource } from '../points';
-import { findCommunity } from '../resident';
+import { findCommunity, gridOfCommunity } from '../resident';
 import { volunteerOf } from '../volunteer';
 import * as repo from './community-report.repo';
 
@@ -58,7 +58,7 @@ async function placeIn(q: Queryable, communityId: string, gridId: string | null 
   const community = await findCommunity(q, communityId);
   if (!community) throw new AppError('VALIDATION_FAILED', '请选择村（社区）党组织', { issues: [{ field: 'communityOrgId', message: '报到的对象须为村（社区）党组织' }] });
   if (!gridId) return { community, gridId: null };
-  if (!(await repo.gridOfCommunity(q, gridId, community.path))) throw new AppError('VALIDATION_FAILED', '所选网格不属于该村（社区）', { issues: [{ field: 'gridId', message: '所选网格不属于该村（社区）' }] });
+  if (!(await gridOfCommunity(q, gridId, community.path))) throw new AppError('VALIDATION_FAILED', '所选网格不属于该村（社区）', { issues: [{ field: 'gridId', message: '所选网格不属于该村（社区）' }] });
   return { community, gridId };
 }
 
@@ -151,7 +151,7 @@ export async function acceptCommunityReport(deps: Deps, ctx: ActorContext, id: s
     if (r.status !== 'pending') throw new AppError('REPORT_STATE', '只有待接收的报到才能接收');
     if (r.version !== body.version) throw new AppError('CONFLICT');
     // the grid assigned: one of the report's community
-    if (body.gridId && !(await repo.gridOfCommunity(t, body.gridId, r.community_path))) throw new AppError('VALIDATION_FAILED', '所选网格不属于该村（社区）', { issues: [{ field: 'gridId', message: '所选网格不属于该村（社区）' }] });
+    if (body.gridId && !(await gridOfCommunity(t, body.gridId, r.community_path))) throw new AppError('VALIDATION_FAILED', '所选网格不属于该村（社区）', { issues: [{ field: 'gridId', message: '所选网格不属于该村（社区）' }] });
     if (!(await repo.accept(t, id, { version: body.version, gridId: body.gridId ?? null, role: body.role, tasks: body.tasks, by: ctx.actor.accountId, at: deps.clock.now().toISOString() }))) throw new AppError('CONFLICT');
     await auditInTx(t, ctx, { action: 'community_report.accept', objectType: 'community_report', objectId: id, orgId: r.community_org_id, detail: { name: r.person_name ?? r.reporter_org_name, role: body.role, tasks: body.tasks } });
     if (r.person_id) await notifyPerson(deps, t, r.person_id, { title: `${r.community_name}已接收您的报到`, body: `服务岗位：${body.role}；认领任务：${body.tasks}` });

@@ -14,13 +14,6 @@ export interface Point {
   lat: number | null;
 }
 
-/** A grid of the community (its responsible org under the community) and its centre; null when it is not one of the community's. */
-export function gridOfCommunity(q: Queryable, gridId: string, communityPath: string) {
-  return q.maybeOne<{ id: string; name: string; lng: number; lat: number }>(sql`
-    SELECT a.id, a.name, a.center_lng AS lng, a.center_lat AS lat FROM map_area a JOIN org r ON r.id = a.responsible_org_id
-    WHERE a.id = ${gridId}::uuid AND a.kind = 'grid' AND a.deleted_at IS NULL AND r.path <@ ${communityPath}::ltree`);
-}
-
 export function orgPoint(q: Queryable, orgId: string) {
   return q.one<Point & { region_key: string | null }>(sql`SELECT lng, lat, region_key FROM org WHERE id = ${orgId}::uuid`);
 }

@@ -12,7 +12,7 @@ import {
   type ServableNeedView, type VolunteerProfileView,
 } from '../../../contracts/need';
 import type { VolunteerSkill } from '../../../contracts/volunteer';
-import { findCommunity, residentOfAccount } from '../resident';
+import { findCommunity, gridOfCommunity, residentOfAccount } from '../resident';
 import { volunteerOf } from '../volunteer';
 import * as repo from './need.repo';
 
@@ -87,7 +87,7 @@ async function placeIn(q: Queryable, communityId: string, gridId: string | null 
   if (!community) throw new AppError('VALIDATION_FAILED', '请选择所在的村（社区）', { issues: [{ field: 'communityOrgId', message: '请选择所在的村（社区）' }] });
   const org = await repo.orgPoint(q, community.id);
   if (!gridId) return { community, gridId: null, lng: org.lng, lat: org.lat, regionKey: org.region_key };
-  const grid = await repo.gridOfCommunity(q, gridId, community.path);
+  const grid = await gridOfCommunity(q, gridId, community.path);
   if (!grid) throw new AppError('VALIDATION_FAILED', '所选网格不属于该村（社区）', { issues: [{ field, message: '所选网格不属于该村（社区）' }] });
   return { community, gridId: grid.id, lng: grid.lng, lat: grid.lat, regionKey: org.region_key };
 }
@@ -113,7 +113,7 @@ export async function publishNeed(deps: Deps, ctx: ActorContext, body: PublishNe
     });
     await auditInTx(t, ctx, { action: 'need.publish', objectType: 'need', objectId: id, orgId: where.community.id, detail: { title: body.title, category: NEED_CATEGORIES[body.category].label } });
     // 派单: the best few at once, in the same transaction as the need
-    await pushTo(deps, t, ctx, id, null);
+    await pushTo(deps, t, ctx, (await repo.findNeed(t, id, unscoped('the need the caller has just published')))!, null);
     return id;
   });
   return id;
@@ -160,8 +160,8 @@ export async function rateNeed(deps: Deps, ctx: ActorContext, id: string, body: 
  * `pushTopN` not yet pushed. In-app to each account, SMS to the phone on file.
  * Returns how many were newly pushed.
  */
-async function pushTo(deps: Deps, t: Queryable, ctx: ActorContext, needId: string, named: string[] | null): Promise<number> {
-  const n = (await repo.findNeed(t, needId, unscoped('pushing a need the caller published or may manage (checked by the caller)')))!;
+async function pushTo(deps: Deps, t: Queryable, ctx: ActorContext, n: repo.NeedRow, named: string[] | null): Promise<number> {
+  const needId = n.id;
   const rule = await matchRule(t, deps.clock.today(), n.community_path);
   const ranked = await repo.rankCandidates(t, needOf(n), rule, deps.clock.now(), named ? named.length : rule.pushTopN + 50, named ?? undefined);
   if (named && ranked.length !== new Set(named).size) throw new AppError('VALIDATION_FAILED', '所选志愿者中有人已不再接单', { issues: [{ field: 'profileIds', message: '所选志愿者中有人已不再接单' }] });
@@ -226,7 +226,7 @@ export async function matchNeed(deps: Deps, ctx: ActorContext, id: string, body:
     const n = await repo.findNeed(t, id, manageScope(ctx), true);
     if (!n) throw notFound();
     if (n.status !== 'open') throw new AppError('NEED_STATE');
-    await pushTo(deps, t, ctx, id, body.profileIds?.length ? [...new Set(body.profileIds)] : null);
+    await pushTo(deps, t, ctx, n, body.profileIds?.length ? [...new Set(body.profileIds)] : null);
     return getNeed(deps, ctx, id, t);
   });
 }

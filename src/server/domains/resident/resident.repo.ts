@@ -39,6 +39,13 @@ export function gridsOfCommunities(q: Queryable, paths: string[]) {
     WHERE a.kind = 'grid' AND a.deleted_at IS NULL ORDER BY a.code NULLS LAST, a.name`);
 }
 
+/** A grid of the community (its responsible org under the community) and its centre; null when it is not one of the community's. */
+export function gridOfCommunity(q: Queryable, gridId: string, communityPath: string) {
+  return q.maybeOne<{ id: string; name: string; lng: number; lat: number }>(sql`
+    SELECT a.id, a.name, a.center_lng AS lng, a.center_lat AS lat FROM map_area a JOIN org r ON r.id = a.responsible_org_id
+    WHERE a.id = ${gridId}::uuid AND a.kind = 'grid' AND a.deleted_at IS NULL AND r.path <@ ${communityPath}::ltree`);
+}
+
 // --- codes
 
 export async function lockPhone(q: Queryable, phoneHash: Buffer): Promise<void> {
