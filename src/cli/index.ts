@@ -5,7 +5,7 @@ import { CliError, describeError, parsePositiveInt, setVerbose } from './shared'
 import { userCreate, userGrant, userDisableDemo, userList, ROLE_NAMES, SCOPE_NAMES } from './user';
 import { importMembers, exportMembers, EXPORT_STATUSES } from './members';
 import { migrateCmd, seedCmd, auditVerifyCmd, duesVerifyCmd, jobsListCmd, jobsShowCmd, backupCmd, restoreCmd } from './ops';
-import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd, volunteerVerifyCmd, volunteerRebuildCmd, needVerifyCmd, needRebuildCmd } from './ops';
+import { rollupsVerifyCmd, rollupsRebuildCmd, meetingsVerifyCmd, pointsVerifyCmd, pointsRebuildCmd, pointsAwardCmd, meetingsRebuildCmd, mallVerifyCmd, mallRebuildCmd, volunteerVerifyCmd, volunteerRebuildCmd, needVerifyCmd, needRebuildCmd, clubVerifyCmd, clubRebuildCmd } from './ops';
 import { indexVerifyCmd, indexRebuildCmd } from './ops';
 
 // Operator commands: `npm run cli -- <command>` (node --import tsx src/cli/index.ts).
@@ -102,6 +102,9 @@ volunteer.command('rebuild').description('recompute the volunteer activities\' c
 const need = program.command('need').description('needs (群众需求)');
 need.command('verify').description('verify the volunteer profiles\' counters against the needs they claimed (exit 1 on any difference)').action(action(needVerifyCmd));
 need.command('rebuild').description('recompute the volunteer profiles\' counters from the needs').action(action(needRebuildCmd));
+const club = program.command('club').description('clubs (社团)');
+club.command('verify').description('verify the clubs\' member and activity counts against their rows (exit 1 on any difference)').action(action(clubVerifyCmd));
+club.command('rebuild').description('recompute the clubs\' member and activity counts').action(action(clubRebuildCmd));
 mall.command('rebuild').description('recompute the items\' counters from the stock ledger and the redemptions').action(action(mallRebuildCmd));
 points.command('award').description('award the facts of a date range under the branches\' approved rules (idempotent)').requiredOption('--from <date>', 'YYYY-MM-DD').requiredOption('--to <date>', 'YYYY-MM-DD').action(action((o: { from: string; to: string }) => pointsAwardCmd(o)));
 const rollups = program.command('rollups').description('member rollups (per org subtree: members by status, sex, birth year, education, occupation, ethnicity, join month; orgs by type)');

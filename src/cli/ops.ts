@@ -9,6 +9,7 @@ import { rebuildPointRollup, runAwards, verifyPoints } from '../server/domains/p
 import { rebuildMallCounters, verifyMall } from '../server/domains/mall';
 import { rebuildVolunteerCounters, verifyVolunteer } from '../server/domains/volunteer';
 import { rebuildNeedCounters, verifyNeeds } from '../server/domains/need';
+import { rebuildClubCounters, verifyClubs } from '../server/domains/club';
 import { indexRollupDifferences, rebuildIndexRollup } from '../server/domains/branch-index';
 import { registerPointSources } from '../server/point-sources';
 import { findJobWithCreator, listJobsWithCreator, type JobWithCreatorRow } from '../server/domains/jobs';
@@ -245,6 +246,30 @@ export async function needRebuildCmd() {
   await withRuntime(async ({ deps }) => {
     const n = await deps.db.tx((t) => rebuildNeedCounters(t));
     console.log(`Rebuilt the volunteer profiles' counters (${n} profile(s) corrected).`);
+  });
+}
+
+/** `club verify`: the clubs' member and activity counts against their rows (exit 1 on any difference). */
+export async function clubVerifyCmd() {
+  await withRuntime(async ({ deps }) => {
+    const v = await verifyClubs(deps.db);
+    if (!v.counterDifferences.length) {
+      console.log('OK: club counters agree with the members and activities');
+      return;
+    }
+    for (const d of v.counterDifferences.slice(0, 100)) {
+      console.log(`  club ${d.id} ${d.name}: members ${d.member_count}/${d.raw_member_count}, activities ${d.activity_count}/${d.raw_activity_count} (stored/computed)`);
+    }
+    console.log('Repair with npm run cli -- club rebuild');
+    throw new CliError(`${v.counterDifferences.length} club(s) with drifting counters`, 1);
+  });
+}
+
+/** `club rebuild`: recomputes the clubs' member and activity counts. */
+export async function clubRebuildCmd() {
+  await withRuntime(async ({ deps }) => {
+    const n = await deps.db.tx((t) => rebuildClubCounters(t));
+    console.log(`Rebuilt the clubs' counters (${n} club(s) corrected).`);
   });
 }
 

@@ -96,6 +96,7 @@ export const JOB_KINDS: Record<string, string> = {
   'points.daily': '党员积分计分、到期与兑换冻结退回',
   'mall.daily': '积分商城逾期未领取的兑换退回',
   'need.escalate': '群众需求超时无人接单上报社区',
+  'post.transcode': '短视频转码与封面截取',
   'index.recompute': '重新计算支部先锋指数',
   'points.backfill': '按日期范围补计积分',
   'warnings.scan': '预警扫描',

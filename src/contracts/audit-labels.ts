@@ -126,6 +126,19 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'need.complete': '办结群众需求',
   'need.rate': '评价群众需求',
   'need.profile': '保存接单意愿',
+  'post.create': '发布动态',
+  'post.upload': '上传短视频',
+  'post.withdraw': '撤回动态',
+  'post.report': '举报动态',
+  'post.moderate': '审核动态',
+  'post.transcoded': '短视频转码',
+  'club.create': '申请成立社团',
+  'club.approve': '社团申请审核通过',
+  'club.reject': '社团申请未通过',
+  'club.join': '加入社团',
+  'club.leave': '退出社团',
+  'club.activity': '发布社团活动',
+  'club.dissolve': '解散社团',
   'community_report.report': '双报到：向村（社区）报到',
   'community_report.accept': '双报到：接收报到',
   'community_report.decline': '双报到：退回报到',
@@ -190,7 +203,9 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   volunteer_activity: '志愿服务活动',
   need: '群众需求',
   volunteer_profile: '接单意愿',
+  post: '动态/短视频',
   community_report: '双报到',
+  club: '社团',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */
@@ -208,8 +223,9 @@ export const AUDIT_DETAIL_LABELS: Record<string, string> = {
   as: '确认身份', count: '条数', created: '新增数', existing: '已有数', heldOn: '召开日期', length: '字数', marks: '登记人数', plannedDate: '计划日期', recipients: '通知人数',
   resolutions: '决议数', rotated: '更换地址', segments: '段数', fileId: '附件', operationId: '接口', permission: '所需权限', url: '地址', month: '月份', step: '步骤',
   quantity: '数量', points: '积分', item: '商品', stockAfter: '库存结余', phone: '手机号', community: '村（社区）',
-  title: '名称', capacity: '招募人数', minutes: '认定时长（分钟）', rating: '评分',
+  title: '名称', note: '意见', capacity: '招募人数', minutes: '认定时长（分钟）', rating: '评分',
   grade: '评价等次', servedOn: '服务日期', tasks: '认领任务',
+  audience: '可见范围', action: '审核结果', durationMs: '时长（毫秒）', mime: '文件类型', failure: '失败原因', hidden: '暂停展示', reports: '举报人数',
 };
 
 export const AUDIT_DETAIL_VALUES: Record<string, string> = {
@@ -228,6 +244,16 @@ export const AUDIT_DETAIL_VALUES: Record<string, string> = {
   wrong: '验证码不正确',
   username_taken: '手机号已是其他账号的用户名',
   registered: '手机号已注册',
+  pending_review: '待审核',
+  published: '已发布',
+  hidden: '已暂停展示',
+  processing: '转码中',
+  rejected: '未通过',
+  withdrawn: '已撤回',
+  restore: '恢复展示',
+  hide: '暂停展示',
+  reject: '不通过',
+  approve: '通过',
 };
 
 /** One detail value as text: booleans as 是/否, codes translated, lists joined, objects summarised. */

@@ -151,6 +151,22 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       maxHoursPerActivity: { label: '单次活动认定时长上限', format: n('小时') },
     },
   },
+  'post.limits': {
+    name: '短视频与动态',
+    fields: {
+      maxVideoMB: { label: '短视频大小上限', format: n('MB') },
+      maxSeconds: { label: '短视频时长上限', format: n('秒') },
+      hideAfterReports: { label: '举报达到即暂停展示、重新审核', format: n('人') },
+    },
+  },
+  'club.founding': {
+    name: '社团成立与审核',
+    fields: {
+      maxPendingPerFounder: { label: '每人同时待审核的申请至多', format: n('个') },
+      maxLedPerFounder: { label: '每人担任负责人的社团至多', format: n('个') },
+      reviewWithinDays: { label: '村（社区）审核时限', format: n('天') },
+    },
+  },
   'need.matching': {
     name: '群众需求精准推送',
     fields: {

@@ -20,6 +20,7 @@ export const WARNING_MODULES = {
   mall: '积分商城',
   volunteer: '志愿服务',
   need: '群众需求',
+  club: '社团',
 } as const;
 export type WarningModule = keyof typeof WARNING_MODULES;
 export const WarningModuleEnum = z.enum(Object.keys(WARNING_MODULES) as [WarningModule, ...WarningModule[]]);
@@ -37,6 +38,7 @@ export const WARNING_MODULE_PERMISSIONS: Record<WarningModule, { read: Permissio
   mall: { read: 'mall.read', handle: 'mall.manage' },
   volunteer: { read: 'volunteer.read', handle: 'volunteer.manage' },
   need: { read: 'volunteer.read', handle: 'volunteer.manage' },
+  club: { read: 'volunteer.read', handle: 'volunteer.manage' },
 };
 
 export const WARNING_LEVELS = { error: '红色', warning: '黄色', info: '蓝色' } as const;

@@ -84,7 +84,9 @@ export const NOTIFICATION_KINDS = {
   mall: '积分商城',
   volunteer: '志愿服务',
   need: '群众需求',
+  post: '短视频与动态',
   community_report: '双报到',
+  club: '社团',
   other: '其他通知',
 } as const;
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -50,7 +50,9 @@ import { registerMallRoutes, registerMallJobs, registerMallWorkbench } from './d
 import { registerResidentRoutes } from './domains/resident';
 import { registerVolunteerRoutes } from './domains/volunteer';
 import { registerNeedRoutes, registerNeedJobs } from './domains/need';
+import { registerPostRoutes, registerPostJobs } from './domains/post';
 import { registerCommunityReportRoutes } from './domains/community-report';
+import { registerClubRoutes } from './domains/club';
 
 z.config(z.locales.zhCN());
 
@@ -135,7 +137,9 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerResidentRoutes(app, deps);
   registerVolunteerRoutes(app, deps);
   registerNeedRoutes(app, deps);
+  registerPostRoutes(app, deps);
   registerCommunityReportRoutes(app, deps);
+  registerClubRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();
@@ -157,6 +161,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerPointsJobs(deps);
   registerMallJobs(deps);
   registerNeedJobs(deps);
+  registerPostJobs(deps);
   registerBranchIndexJobs(deps);
   registerWarningJobs(deps);
   registerSystemJobs(deps);

@@ -10,8 +10,9 @@ import { projectWarningDetector } from './domains/project';
 import { mallWarningDetector } from './domains/mall';
 import { volunteerWarningDetector } from './domains/volunteer';
 import { needWarningDetector } from './domains/need';
+import { clubWarningDetector } from './domains/club';
 
 /** What the warning centre scans: each domain offers its detector (composition, like the index items). */
 export function registerWarningDetectors() {
-  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector, mallWarningDetector, volunteerWarningDetector, needWarningDetector]) registerWarningDetector(d);
+  for (const d of [developmentWarningDetector, duesWarningDetector, orgWarningDetector, transferWarningDetector, meetingWarningDetector, indexWarningDetector, mapWarningDetector, projectWarningDetector, mallWarningDetector, volunteerWarningDetector, needWarningDetector, clubWarningDetector]) registerWarningDetector(d);
 }

@@ -335,7 +335,7 @@ describe('rollups verify and rebuild', () => {
   });
 });
 
-describe('mall, volunteer and need verify and rebuild', () => {
+describe('mall, volunteer, need and club verify and rebuild', () => {
   it('prints OK on intact counters, names the drifting item or activity with exit 1, and rebuild repairs it', { timeout: 180_000 }, async () => {
     const h2 = await createHarness(); // its own database: the tampering must not touch the others
     try {
@@ -379,6 +379,18 @@ describe('mall, volunteer and need verify and rebuild', () => {
       expect(needDrift.stdout).toContain(`  profile ${profile} 测试群众: claimed 0/1, completed 0/0, ratings 0/0 in 0/0 (stored/computed)`);
       expect((await cli(['need', 'rebuild'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe("Rebuilt the volunteer profiles' counters (1 profile(s) corrected).");
       expect((await cli(['need', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
+
+      // club verify and rebuild: a club whose stored members lost its one member
+      const club = (await h2.db.one<{ id: string }>(sql`INSERT INTO club (community_org_id, name, category, founder_account_id, founder_resident_id, founder_name, status, member_count, created_at)
+        VALUES (${root.id}, '校验社团', 'other', ${who.accountId}, ${who.id}, '测试群众', 'active', 1, now()) RETURNING id`)).id;
+      await h2.db.exec(sql`INSERT INTO club_member (club_id, account_id, resident_id, name, role, joined_at) VALUES (${club}, ${who.accountId}, ${who.id}, '测试群众', 'leader', now())`);
+      expect((await cli(['club', 'verify'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe('OK: club counters agree with the members and activities');
+      await h2.db.exec(sql`UPDATE club SET member_count = 0 WHERE id = ${club}`);
+      const clubDrift = await cli(['club', 'verify'], { dbUrl: h2.dbUrl });
+      expect(clubDrift.code).toBe(1);
+      expect(clubDrift.stdout).toContain(`  club ${club} 校验社团: members 0/1, activities 0/0 (stored/computed)`);
+      expect((await cli(['club', 'rebuild'], { dbUrl: h2.dbUrl })).stdout.trim()).toBe("Rebuilt the clubs' counters (1 club(s) corrected).");
+      expect((await cli(['club', 'verify'], { dbUrl: h2.dbUrl })).code).toBe(0);
     } finally {
       await h2.close();
     }

@@ -9,6 +9,8 @@ import { createHarness, type Harness } from '../helpers/harness';
 // Routes whose success answer is not JSON: a file, or the provider's own reply format.
 const NOT_JSON = new Set([
   'downloadFile', // the stored file's bytes
+  'streamPostVideo', // the post's mp4, by byte ranges
+  'getPostThumbnail', // the post's JPEG thumbnail
   'exportReport', // xlsx / pdf / docx
   'downloadReportDelivery', // the delivered file
   'exportMembers', // xlsx

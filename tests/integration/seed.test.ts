@@ -7,8 +7,9 @@ import { verifyMall } from '../../src/server/domains/mall';
 import { verifyVolunteer } from '../../src/server/domains/volunteer';
 import { verifyNeeds } from '../../src/server/domains/need';
 import { verifyCommunityReports } from '../../src/server/domains/community-report';
+import { verifyClubs } from '../../src/server/domains/club';
 import { verifyPoints } from '../../src/server/domains/points';
-import { createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
+import { TEST_NOW, createDemoHarness, createHarness, login, type Harness } from '../helpers/harness';
 
 // The demo generator: deterministic, the QUALITY.md mix, and the README's demo accounts.
 let h: Harness;
@@ -279,6 +280,38 @@ describe('demo data generator', () => {
     expect((await r1.get('/api/v1/me/needs')).statusCode).toBe(200);
   });
 
+  it('has a year of posts reviewed by the communities, a few short videos with their files, some waiting today and one reported', async () => {
+    const v = await h.db.one<{ posts: number; published: number; rejected: number; pending: number; videos: number; first: string; reported: number; resident1: number; files: number }>(sql`SELECT
+      (SELECT count(*)::int FROM post) AS posts,
+      (SELECT count(*)::int FROM post WHERE status = 'published') AS published,
+      (SELECT count(*)::int FROM post WHERE status = 'rejected' AND reason IS NOT NULL) AS rejected,
+      (SELECT count(*)::int FROM post WHERE status = 'pending_review') AS pending,
+      (SELECT count(*)::int FROM post WHERE kind = 'video' AND video_key IS NOT NULL AND thumbnail_key IS NOT NULL AND duration_ms BETWEEN 1500 AND 3500) AS videos,
+      (SELECT to_char(min(created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM post) AS first,
+      (SELECT count(*)::int FROM post WHERE report_count > 0 AND report_count = (SELECT count(*) FROM post_report r WHERE r.post_id = post.id)) AS reported,
+      (SELECT count(*)::int FROM post p JOIN account a ON a.id = p.author_account_id WHERE a.username = 'resident1') AS resident1,
+      (SELECT count(DISTINCT video_key)::int FROM post WHERE video_key IS NOT NULL) AS files`);
+    expect(v.posts).toBeGreaterThan(100);
+    expect(v.published).toBeGreaterThan(v.rejected * 5);
+    expect(v.rejected).toBeGreaterThan(0);
+    expect(v.pending).toBeGreaterThan(2);
+    expect(v.videos).toBeGreaterThanOrEqual(5);
+    expect(v.first < '2026-01-04').toBe(true);
+    expect([v.reported, v.resident1, v.files]).toEqual([1, 0, 3]);
+    const s1 = await login(h.app, 'secretary1', 'Dangjian@2026');
+    const queue = (await s1.get('/api/v1/posts/moderation?status=pending_review')).json();
+    expect(queue.items.some((p: { kind: string; hasVideo: boolean }) => p.kind === 'video' && p.hasVideo)).toBe(true);
+    const reported = (await s1.get('/api/v1/posts/moderation?reported=true')).json();
+    expect(reported.total).toBe(1);
+    const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
+    const feed = (await r1.get('/api/v1/posts/feed')).json();
+    const video = feed.items.find((p: { kind: string }) => p.kind === 'video');
+    expect(video).toBeTruthy();
+    const res = await h.app.inject({ method: 'GET', url: `/api/v1/posts/${video.id}/video`, headers: { cookie: r1.cookie, range: 'bytes=0-7' } });
+    expect(res.statusCode).toBe(206);
+    expect(res.rawPayload.subarray(4, 8).toString()).toBe('ftyp');
+  });
+
   it('has fourteen months of 双报到: unit organisations and members reported to communities, accepted with services, last year evaluated; counters agree', async () => {
     const v = await h.db.one<{ orgs: number; members: number; accepted: number; pending: number; declined: number; services: number; evaluated: number; non_community: number; first: string }>(sql`SELECT
       (SELECT count(*)::int FROM community_report WHERE kind = 'org') AS orgs,
@@ -296,6 +329,32 @@ describe('demo data generator', () => {
     expect([v.pending > 0, v.services > v.accepted, v.evaluated > 0, v.non_community]).toEqual([true, true, true, 0]);
     expect(v.first < '2025-12-04').toBe(true);
     expect((await verifyCommunityReports(h.db)).counterDifferences).toEqual([]);
+  });
+
+  it('has a year of clubs: founded by residents, approved, joined, meeting as club activities; applications waiting; counters agree', async () => {
+    const v = await h.db.one<{ active: number; pending: number; overdue: number; members: number; activities: number; signups: number; attested: number; first: string; founded_by_demo: number; demo_member: number }>(sql`SELECT
+      (SELECT count(*)::int FROM club WHERE status = 'active') AS active,
+      (SELECT count(*)::int FROM club WHERE status = 'pending') AS pending,
+      (SELECT count(*)::int FROM club WHERE status = 'pending' AND created_at < ${TEST_NOW}::timestamptz - interval '8 days') AS overdue,
+      (SELECT count(*)::int FROM club_member WHERE status = 'active') AS members,
+      (SELECT count(*)::int FROM volunteer_activity WHERE club_id IS NOT NULL) AS activities,
+      (SELECT count(*)::int FROM volunteer_signup s JOIN volunteer_activity a ON a.id = s.activity_id WHERE a.club_id IS NOT NULL) AS signups,
+      (SELECT count(*)::int FROM volunteer_signup s JOIN volunteer_activity a ON a.id = s.activity_id WHERE a.club_id IS NOT NULL AND s.status = 'attested') AS attested,
+      (SELECT to_char(min(created_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD') FROM club) AS first,
+      (SELECT count(*)::int FROM club c JOIN account a ON a.id = c.founder_account_id WHERE a.username = 'resident1') AS founded_by_demo,
+      (SELECT count(*)::int FROM club_member m JOIN account a ON a.id = m.account_id WHERE a.username = 'resident1' AND m.status = 'active') AS demo_member`);
+    expect(v.active).toBeGreaterThan(20);
+    expect(v.members).toBeGreaterThan(v.active * 3);
+    expect(v.activities).toBeGreaterThan(v.active * 5);
+    expect(v.signups).toBeGreaterThan(v.activities);
+    expect(v.first < '2025-12-04').toBe(true);
+    // club meetings are never volunteer hours; resident1 is in a club and founded none (the tour applies for one)
+    expect([v.pending > 0, v.overdue > 0, v.attested, v.founded_by_demo, v.demo_member > 0]).toEqual([true, true, 0, 0, true]);
+    expect((await verifyClubs(h.db)).counterDifferences).toEqual([]);
+    expect((await verifyVolunteer(h.db)).counterDifferences).toEqual([]);
+    const r1 = await login(h.app, 'resident1', 'Dangjian@2026');
+    const mine = (await r1.get('/api/v1/me/clubs')).json();
+    expect(mine.clubs.some((c: { joined: boolean }) => c.joined)).toBe(true);
   });
 
   it('creates the README demo accounts with their roles and the shared password', async () => {

@@ -12,7 +12,10 @@ import { AppError } from './errors';
 export interface FileStore {
   put(data: Buffer): Promise<string>; // returns the storage key
   get(key: string): Promise<Buffer>;
-  stream(key: string): NodeJS.ReadableStream;
+  /** the whole file, or the bytes start..end (inclusive) of it */
+  stream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
+  /** the stored file's length in bytes */
+  size(key: string): Promise<number>;
   remove(key: string): Promise<void>;
 }
 
@@ -31,7 +34,8 @@ export function createLocalFileStore(root: string): FileStore {
       return key;
     },
     get: (key) => fsp.readFile(full(key)),
-    stream: (key) => fs.createReadStream(full(key)),
+    stream: (key, range) => fs.createReadStream(full(key), range ? { start: range.start, end: range.end } : undefined),
+    size: async (key) => (await fsp.stat(full(key))).size,
     remove: (key) => fsp.rm(full(key), { force: true }),
   };
 }

@@ -14,7 +14,9 @@ import { generateMall } from './mall';
 import { generateResidents } from './residents';
 import { generateVolunteer } from './volunteer';
 import { generateNeeds } from './needs';
+import { generatePosts } from './posts';
 import { generateCommunityReports } from './community-reports';
+import { generateClubs } from './clubs';
 import { closeDemoStatisticsYears } from './statistics';
 import { generateReports } from './reports';
 
@@ -71,6 +73,10 @@ export async function seed(deps: Deps, tier: Tier, seedNo: number, progress?: (s
     await generateNeeds(deps.db, new Rng(seedNo * 31 + 19), { rootId: result.rootId, today: deps.clock.today() });
     // 双报到: the units' organisations and some of their members reported to the communities, services, last year's evaluations
     await generateCommunityReports(deps.db, new Rng(seedNo * 37 + 23), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
+    // clubs: residents' interest clubs approved by the communities, their members and meetings (volunteer activities of the club)
+    await generateClubs(deps.db, new Rng(seedNo * 41 + 29), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id });
+    // a year of residents' posts reviewed by their communities, a few short videos (three clips made once), some waiting, one reported
+    await generatePosts(deps.db, deps.files, new Rng(seedNo * 41 + 29), { rootId: result.rootId, today: deps.clock.today(), accountId: county.id, demoCommunityId: result.branches[0].id });
   }
   await audit(deps.db, { requestId: 'seed', ip: null, actor: null }, { action: 'system.seed', detail: { tier, seed: seedNo, orgs: result.orgs, members: result.members } });
   return result;

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, HomeOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, HomeOutlined, SmileOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
+import { VideoCameraOutlined } from '@ant-design/icons';
 import { ApprovalsBadge } from '../features/approvals/ApprovalsBadge';
 import { APPROVAL_PERMISSIONS } from '../features/approvals/api';
 import { WarningsBadge } from '../features/warning/WarningsBadge';
@@ -103,7 +104,9 @@ const MENU: MenuEntry[] = [
   { key: '/admin/residents', label: '群众', icon: <ContactsOutlined />, perm: 'resident.read' },
   { key: '/admin/volunteer', label: '志愿服务', icon: <HeartOutlined />, perm: 'volunteer.read' },
   { key: '/admin/needs', label: '群众需求', icon: <SolutionOutlined />, perm: 'volunteer.read' },
+  { key: '/admin/posts', label: '内容审核', icon: <VideoCameraOutlined />, perm: 'volunteer.read' },
   { key: '/admin/community-reports', label: '双报到', icon: <HomeOutlined />, anyPerm: ['volunteer.read', 'member.read'] },
+  { key: '/admin/clubs', label: '社团', icon: <SmileOutlined />, perm: 'volunteer.read' },
   {
     key: 'system',
     label: '系统',

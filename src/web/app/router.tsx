@@ -108,8 +108,12 @@ const MobileVolunteerPage = page(() => import('../features/mobile/MobileVoluntee
 const NeedsPage = page(() => import('../features/need/NeedsPage'), 'NeedsPage');
 const NeedDetailPage = page(() => import('../features/need/NeedDetailPage'), 'NeedDetailPage');
 const MobileNeedsPage = page(() => import('../features/mobile/MobileNeedsPage'), 'MobileNeedsPage');
+const PostsModerationPage = page(() => import('../features/post/PostsModerationPage'), 'PostsModerationPage');
+const MobilePostsPage = page(() => import('../features/mobile/MobilePostsPage'), 'MobilePostsPage');
 const CommunityReportsPage = page(() => import('../features/community-report/CommunityReportsPage'), 'CommunityReportsPage');
 const MobileCommunityReportPage = page(() => import('../features/mobile/MobileCommunityReportPage'), 'MobileCommunityReportPage');
+const ClubsPage = page(() => import('../features/club/ClubsPage'), 'ClubsPage');
+const MobileClubsPage = page(() => import('../features/mobile/MobileClubsPage'), 'MobileClubsPage');
 const MobileServePage = page(() => import('../features/mobile/MobileServePage'), 'MobileServePage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
 const MobileMallDeskPage = page(() => import('../features/mobile/MobileMallDeskPage'), 'MobileMallDeskPage');
@@ -244,9 +248,12 @@ const adminPages: RouteObject[] = [
   { path: 'volunteer/:id', element: guarded('volunteer.read', VolunteerDetailPage) },
   { path: 'needs', element: guarded('volunteer.read', NeedsPage) },
   { path: 'needs/:id', element: guarded('volunteer.read', NeedDetailPage) },
+  { path: 'posts', element: guarded('volunteer.read', PostsModerationPage) },
   // the community's reports (volunteer.read) and the branch's 支部评议参考 tab (member.read)
   { path: 'community-reports', element: guardedAny(['volunteer.read', 'member.read'], CommunityReportsPage) },
   { path: 'community-reports/:id', element: guarded('volunteer.read', CommunityReportsPage) },
+  { path: 'clubs', element: guarded('volunteer.read', ClubsPage) },
+  { path: 'clubs/:id', element: guarded('volunteer.read', ClubsPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -279,8 +286,13 @@ const mobilePages: RouteObject[] = [
   // 我的需求 (a resident's own needs) and 身边需求 (a volunteer's side: 接单意愿, 接单, 办结)
   { path: 'needs', element: guarded('resident.self', MobileNeedsPage) },
   { path: 'serve', element: guarded('volunteer.self', MobileServePage) },
+  // 短视频与动态: the feed, publishing (text or video), my posts, reports
+  { path: 'posts', element: guarded('volunteer.self', MobilePostsPage) },
   // 双报到: the in-service member reports to the community where they live
   { path: 'community-report', element: guarded('volunteer.self', MobileCommunityReportPage) },
+  // 社团: clubs of the community, 申请成立, 加入, the leader's activities
+  { path: 'clubs', element: guarded('volunteer.self', MobileClubsPage) },
+  { path: 'clubs/:id', element: guarded('volunteer.self', MobileClubsPage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];

@@ -83,6 +83,8 @@ interface World {
   mall: { item: string; redemption: string }; // an item the branch supplies (10 in stock, 1 point) and the member's open redemption of it
   need: { community: string; need: string; profileVersion: number | null }; // a community under the branch with another resident's open need; the caller's profile (member, resident) in the root's community
   communityReport: { community: string; pending: string; toDecline: string; accepted: string; toEnd: string }; // a community under the branch with four other members' reports (two pending, two accepted)
+  club: { community: string; active: string; toDissolve: string; pending: string }; // a community under the branch with a resident's three clubs (two approved, one pending)
+  post: { root: string; video: string; text: string; pending: string }; // a community under the branch whose resident published a video and a text to the root's subtree and has a text waiting for review
 }
 
 interface Req {
@@ -383,6 +385,26 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   recordCommunityService: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/services`, body: { servedOn: TEST_TODAY, hours: 1.5, content: '矩阵测试服务' } }),
   endCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.toEnd}/end`, body: { reason: '矩阵测试结束' } }),
   evaluateCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/evaluations`, body: { year: 2026, grade: 'good', comment: '' } }),
+  getMyClubs: (w) => ({ method: 'GET', url: `/api/v1/me/clubs?communityOrgId=${w.club.community}` }),
+  createClub: (w) => ({ method: 'POST', url: '/api/v1/me/clubs', body: { communityOrgId: w.club.community, name: '矩阵测试社团', category: 'reading', description: '矩阵测试社团的宗旨和活动介绍' } }),
+  getMyClub: (w) => ({ method: 'GET', url: `/api/v1/me/clubs/${w.club.active}` }),
+  joinClub: (w) => ({ method: 'POST', url: `/api/v1/me/clubs/${w.club.active}/join` }),
+  leaveClub: (w) => ({ method: 'POST', url: `/api/v1/me/clubs/${w.club.toDissolve}/leave` }),
+  createClubActivity: (w) => ({ method: 'POST', url: `/api/v1/me/clubs/${w.club.active}/activities`, body: { title: '矩阵社团活动', place: '矩阵测试活动室', capacity: 5, startsAt: '2026-12-20T01:00:00Z', endsAt: '2026-12-20T03:00:00Z' } }),
+  listClubs: (w) => ({ method: 'GET', url: `/api/v1/clubs?orgId=${w.club.community}` }),
+  getClub: (w) => ({ method: 'GET', url: `/api/v1/clubs/${w.club.active}` }),
+  reviewClub: (w) => ({ method: 'POST', url: `/api/v1/clubs/${w.club.pending}/review`, body: { decision: 'approve', note: '' } }),
+  dissolveClub: (w) => ({ method: 'POST', url: `/api/v1/clubs/${w.club.toDissolve}/dissolve`, body: { reason: '矩阵测试解散' } }),
+  createPost: (w) => ({ method: 'POST', url: '/api/v1/me/posts', body: { body: '矩阵测试动态', audienceOrgId: w.post.root } }),
+  uploadVideo: (w) => ({ method: 'POST', url: '/api/v1/me/posts/video', file: { name: '视频.mp4', data: PNG_1PX, type: 'video/mp4', fields: { body: '矩阵测试', audienceOrgId: w.post.root } } }),
+  listMyPosts: () => ({ method: 'GET', url: '/api/v1/me/posts' }),
+  withdrawMyPost: (w) => ({ method: 'POST', url: `/api/v1/me/posts/${w.post.text}/withdraw` }),
+  listPostFeed: () => ({ method: 'GET', url: '/api/v1/posts/feed' }),
+  reportPost: (w) => ({ method: 'POST', url: `/api/v1/posts/${w.post.text}/report`, body: { reason: '矩阵测试举报' } }),
+  streamPostVideo: (w) => ({ method: 'GET', url: `/api/v1/posts/${w.post.video}/video` }),
+  getPostThumbnail: (w) => ({ method: 'GET', url: `/api/v1/posts/${w.post.video}/thumbnail` }),
+  listPostsForModeration: () => ({ method: 'GET', url: '/api/v1/posts/moderation' }),
+  moderatePost: (w) => ({ method: 'POST', url: `/api/v1/posts/${w.post.pending}/moderate`, body: { action: 'approve' } }),
   listBranchCommunityEvaluations: (w) => ({ method: 'GET', url: `/api/v1/community-reports/evaluations?orgId=${w.branch.id}&year=2026` }),
   uploadProjectFile: (w) => ({ method: 'POST', url: `/api/v1/projects/${w.projects.id}/files`, file: { name: '佐证.png', data: PNG_1PX, type: 'image/png' } }),
   downloadProjectFile: (w) => ({ method: 'GET', url: `/api/v1/projects/${w.projects.id}/files/${w.projects.file}` }),
@@ -453,6 +475,13 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   if (['claimNeed', 'completeNeed'].includes(operationId)) return 404;
   // only members report (双报到): the caller's own person record
   if (['reportMyselfToCommunity', 'getMyCommunityReport'].includes(operationId) && w.role !== 'member') return 404;
+  // clubs: the caller is no member of the clubs (alphabetical order: the activity comes before joining; leaving comes after the club is dissolved)
+  if (['getMyClubs', 'createClub', 'getMyClub', 'joinClub', 'leaveClub', 'createClubActivity'].includes(operationId) && volunteerless) return 404;
+  if (operationId === 'createClubActivity' || operationId === 'leaveClub') return 409; // CLUB_NOT_LEADER; CLUB_STATE
+  // posts: the caller posts as a member or a resident; the post to withdraw is another's; a PNG is no video
+  if (['createPost', 'uploadVideo', 'listMyPosts'].includes(operationId) && volunteerless) return 404;
+  if (operationId === 'uploadVideo') return 415; // VIDEO_TYPE_NOT_ALLOWED
+  if (operationId === 'withdrawMyPost') return 404;
   if (operationId === 'joinMeetingRoom') return 426; // not a WebSocket upgrade: UPGRADE_REQUIRED
   if (operationId === 'uploadMeetingAudio') return 409; // no speech engine configured in the tests: ASR_NOT_CONFIGURED
   if (operationId === 'agreeAssessmentRules') return 409; // the branch agreed already (the fixture's vote): POINTS_STATE
@@ -515,6 +544,8 @@ async function buildWorld(role: Role): Promise<World> {
     community: community.id,
     need: await needWorld(branch, role, client, community.id),
     communityReport: await communityReportWorld(root, branch),
+    club: await clubWorld(root, branch),
+    post: await postWorld(root, branch),
     transfers,
     meetings,
     points,
@@ -577,6 +608,39 @@ async function communityReportWorld(root: OrgRef, branch: OrgRef): Promise<World
     if (res.statusCode !== 200) throw new Error(`community report accept fixture: ${res.body}`);
   }
   return { community: community.id, pending, toDecline, accepted, toEnd };
+}
+
+/** A community under the branch and a resident's three clubs there: two approved by the root's org_admin, one pending; made through the API. */
+/** A community under the branch with a resident's published video and text (audience: the root's subtree) and a text waiting for review; the video's files written as the job would. */
+async function postWorld(root: OrgRef, branch: OrgRef): Promise<World['post']> {
+  const community = await makeCommunity(h.deps, branch, '矩阵测试短视频社区党支部');
+  const author = await makeResident(h.deps, community.id, { name: '矩阵作者' });
+  const insert = async (kind: 'text' | 'video', status: string) => {
+    const keys = kind === 'video' ? { original: await h.deps.files.put(Buffer.from('original')), video: await h.deps.files.put(Buffer.from('video-bytes')), thumb: await h.deps.files.put(PNG_1PX) } : null;
+    return (await h.db.one<{ id: string }>(sql`INSERT INTO post (author_account_id, resident_id, author_name, audience_org_id, moderating_org_id, kind, body, status, original_key, original_mime, video_key, thumbnail_key, published_at, created_at)
+      VALUES (${author.accountId}, ${author.id}, '矩阵作者', ${root.id}, ${community.id}, ${kind}, '矩阵测试动态', ${status}, ${keys?.original ?? null}, ${keys ? 'video/mp4' : null}, ${keys?.video ?? null}, ${keys?.thumb ?? null},
+        ${status === 'published' ? '2026-12-01T02:00:00Z' : null}, '2026-12-01T01:00:00Z') RETURNING id`)).id;
+  };
+  return { root: root.id, video: await insert('video', 'published'), text: await insert('text', 'published'), pending: await insert('text', 'pending_review') };
+}
+
+async function clubWorld(root: OrgRef, branch: OrgRef): Promise<World['club']> {
+  const community = await makeCommunity(h.deps, branch, '矩阵测试社团社区党支部');
+  const founder = await sessionClient(h, (await makeResident(h.deps, community.id)).accountId);
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const found = async (name: string) => {
+    const res = await founder.post('/api/v1/me/clubs', { name, category: 'culture', description: '矩阵测试社团的宗旨和活动介绍' });
+    if (res.statusCode !== 201) throw new Error(`club fixture: ${res.body}`);
+    return res.json().id as string;
+  };
+  const approve = async (id: string) => {
+    const res = await admin.post(`/api/v1/clubs/${id}/review`, { decision: 'approve', note: '' });
+    if (res.statusCode !== 200) throw new Error(`club review fixture: ${res.body}`);
+  };
+  const [active, toDissolve] = [await found('矩阵社团甲'), await found('矩阵社团乙')];
+  await approve(active);
+  await approve(toDissolve);
+  return { community: community.id, active, toDissolve, pending: await found('矩阵社团丙') };
 }
 
 const MATRIX_MALL_ITEM = { kind: 'goods', name: '矩阵商品', description: '矩阵测试商品', pointsPrice: 1, perPersonLimit: null, saleFrom: '2026-01-01', saleTo: null, pickupPlace: '矩阵测试服务站', initialStock: 10 };

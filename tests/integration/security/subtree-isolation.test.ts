@@ -747,6 +747,56 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 社团: an application in each org (as the community); seen, listed and reviewed exactly where the scope covers it
+          {
+            const clubOf = new Map<string, string>();
+            for (const t of orgs) {
+              const founder = `社团发起人${++nameSeq}`;
+              const r = await makeResident(h.deps, t.id, { name: founder });
+              clubOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO club (community_org_id, name, category, founder_account_id, founder_resident_id, founder_name, created_at)
+                VALUES (${t.id}, ${t.name.slice(0, 24) + '社团'}, 'other', ${r.accountId}, ${r.id}, ${founder}, '2026-12-01T01:00:00Z') RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const club = { id: clubOf.get(t.id)!, name: `${t.name}社团` };
+              check('getClub', club, await client.get(`/api/v1/clubs/${club.id}`), orgIn(t), 'volunteer.read');
+              const listed = await client.get(`/api/v1/clubs?orgId=${t.id}&pageSize=100`);
+              check('listClubs?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => clubOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...clubOf.values()].includes(id)).sort(), `clubs under ${t.name}`).toEqual(want);
+              }
+              check('reviewClub', club, await client.post(`/api/v1/clubs/${club.id}/review`, { decision: 'approve', note: '' }), orgIn(t), 'volunteer.manage');
+            }
+          }
+
+          // --- 短视频与动态: a resident's video waiting for review in each org (its moderating org); listed, played and moderated exactly where the scope covers it
+          {
+            const postOf = new Map<string, string>();
+            for (const t of orgs) {
+              const r = await makeResident(h.deps, t.id, { name: `发布群众${++nameSeq}` });
+              const [original, video, thumb] = [await h.deps.files.put(Buffer.from('original')), await h.deps.files.put(Buffer.from('video')), await h.deps.files.put(Buffer.from('thumbnail'))];
+              postOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO post (author_account_id, resident_id, author_name, audience_org_id, moderating_org_id, kind, body, status, original_key, original_mime, video_key, thumbnail_key, created_at)
+                VALUES (${r.accountId}, ${r.id}, '发布群众', ${t.id}, ${t.id}, 'video', ${t.name + '短视频'}, 'pending_review', ${original}, 'video/mp4', ${video}, ${thumb}, '2026-12-01T01:00:00Z') RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const post = { id: postOf.get(t.id)!, name: `${t.name}短视频` };
+              check('getPostThumbnail', post, await client.get(`/api/v1/posts/${post.id}/thumbnail`), orgIn(t), 'volunteer.self');
+              const listed = await client.get(`/api/v1/posts/moderation?orgId=${t.id}&pageSize=100`);
+              check('listPostsForModeration?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => postOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...postOf.values()].includes(id)).sort(), `posts under ${t.name}`).toEqual(want);
+              }
+              check('moderatePost', post, await client.post(`/api/v1/posts/${post.id}/moderate`, { action: 'approve' }), orgIn(t), 'volunteer.manage');
+            }
+            const all = await client.get('/api/v1/posts/moderation?pageSize=100');
+            check('listPostsForModeration', n, all, true, 'volunteer.read');
+            if (all.statusCode === 200) {
+              const want = orgs.filter(orgIn).map((o) => postOf.get(o.id)!).sort();
+              expect((all.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...postOf.values()].includes(id)).sort(), `posts seen by ${role} ${scope} at ${n.name}`).toEqual(want);
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

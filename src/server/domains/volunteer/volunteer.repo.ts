@@ -26,10 +26,12 @@ export interface ActivityRow {
   status: 'open' | 'cancelled';
   cancel_reason: string | null;
   version: number;
+  /** set on a club's activity (社团活动): open to the club's members, never volunteer service hours */
+  club_id: string | null;
 }
 
 const COLUMNS = sql`a.id, a.org_id, o.name AS org_name, o.path::text AS org_path, a.audience_org_id, ao.name AS audience_org_name, a.title, a.description, a.place,
-  a.starts_at, a.ends_at, a.capacity, a.signed_up, a.attested, a.attested_minutes, a.skills, a.status, a.cancel_reason, a.version`;
+  a.starts_at, a.ends_at, a.capacity, a.signed_up, a.attested, a.attested_minutes, a.skills, a.status, a.cancel_reason, a.version, a.club_id`;
 const FROM = sql`FROM volunteer_activity a JOIN org o ON o.id = a.org_id JOIN org ao ON ao.id = a.audience_org_id`;
 
 export function orgOf(q: Queryable, orgId: string, scope: Sql) {
@@ -37,10 +39,10 @@ export function orgOf(q: Queryable, orgId: string, scope: Sql) {
     SELECT o.id, o.name, o.path::text AS path, o.region_key, to_char(o.dissolved_on, 'YYYY-MM-DD') AS dissolved_on FROM org o WHERE o.id = ${orgId}::uuid AND ${scope}`);
 }
 
-export async function insertActivity(q: Queryable, v: { orgId: string; audienceOrgId: string; title: string; description: string; place: string; startsAt: string; endsAt: string; capacity: number; skills: string[]; regionKey: string | null; createdBy: string | null; at?: string }): Promise<string> {
-  return (await q.one<{ id: string }>(sql`INSERT INTO volunteer_activity (org_id, audience_org_id, title, description, place, starts_at, ends_at, capacity, skills, region_key, created_by, created_at, updated_at)
+export async function insertActivity(q: Queryable, v: { orgId: string; audienceOrgId: string; title: string; description: string; place: string; startsAt: string; endsAt: string; capacity: number; skills: string[]; regionKey: string | null; createdBy: string | null; clubId?: string; at?: string }): Promise<string> {
+  return (await q.one<{ id: string }>(sql`INSERT INTO volunteer_activity (org_id, audience_org_id, title, description, place, starts_at, ends_at, capacity, skills, region_key, created_by, club_id, created_at, updated_at)
     VALUES (${v.orgId}::uuid, ${v.audienceOrgId}::uuid, ${v.title}, ${v.description}, ${v.place}, ${v.startsAt}::timestamptz, ${v.endsAt}::timestamptz, ${v.capacity}, ${v.skills}::text[],
-      ${v.regionKey}::uuid, ${v.createdBy}::uuid, coalesce(${v.at ?? null}::timestamptz, now()), coalesce(${v.at ?? null}::timestamptz, now())) RETURNING id`)).id;
+      ${v.regionKey}::uuid, ${v.createdBy}::uuid, ${v.clubId ?? null}::uuid, coalesce(${v.at ?? null}::timestamptz, now()), coalesce(${v.at ?? null}::timestamptz, now())) RETURNING id`)).id;
 }
 
 /** One activity inside a scope condition on `o`; locked when asked. */
@@ -49,7 +51,7 @@ export function findActivity(q: Queryable, id: string, scope: Sql, lock = false)
 }
 
 export async function listActivities(q: Queryable, scope: Sql, f: { orgPath?: string; status?: string; when?: 'upcoming' | 'past'; now: Date }, page: number, pageSize: number) {
-  const where = sql`${scope} AND (${f.orgPath ?? null}::ltree IS NULL OR o.path <@ ${f.orgPath ?? null}::ltree) AND (${f.status ?? null}::text IS NULL OR a.status = ${f.status ?? null})
+  const where = sql`${scope} AND a.club_id IS NULL AND (${f.orgPath ?? null}::ltree IS NULL OR o.path <@ ${f.orgPath ?? null}::ltree) AND (${f.status ?? null}::text IS NULL OR a.status = ${f.status ?? null})
     ${f.when === 'upcoming' ? sql`AND a.ends_at > ${f.now.toISOString()}::timestamptz` : f.when === 'past' ? sql`AND a.ends_at <= ${f.now.toISOString()}::timestamptz` : sql``}`;
   const order = f.when === 'upcoming' ? sql`a.starts_at, a.id` : sql`a.starts_at DESC, a.id`;
   const [rows, total] = await Promise.all([
@@ -170,18 +172,20 @@ export type OpenRow = ActivityRow & { my_signup_id: string | null; my_status: Si
 export function upcomingFor(q: Queryable, v: Volunteer, now: Date, limit: number) {
   return q.query<OpenRow>(sql`SELECT ${COLUMNS}, s.id AS my_signup_id, s.status AS my_status, s.minutes AS my_minutes ${FROM}
     LEFT JOIN volunteer_signup s ON s.activity_id = a.id AND ${own(v)} AND s.status <> 'withdrawn'
-    WHERE a.status = 'open' AND a.ends_at > ${now.toISOString()}::timestamptz AND ${audienceHolds(v.path)} ORDER BY a.starts_at, a.id LIMIT ${limit}`);
+    WHERE a.status = 'open' AND a.club_id IS NULL AND a.ends_at > ${now.toISOString()}::timestamptz AND ${audienceHolds(v.path)} ORDER BY a.starts_at, a.id LIMIT ${limit}`);
 }
 
-/** One activity the volunteer may see (its audience holds them). */
+/** One activity the volunteer may see: its audience holds them, or (a club's activity) they are one of the club's members. */
 export function activityFor(q: Queryable, v: Volunteer, activityId: string) {
-  return q.maybeOne<ActivityRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE a.id = ${activityId}::uuid AND ${audienceHolds(v.path)}`);
+  return q.maybeOne<ActivityRow>(sql`SELECT ${COLUMNS} ${FROM} WHERE a.id = ${activityId}::uuid
+    AND CASE WHEN a.club_id IS NULL THEN ${audienceHolds(v.path)}
+      ELSE EXISTS (SELECT 1 FROM club_member m WHERE m.club_id = a.club_id AND m.account_id = ${v.accountId}::uuid AND m.status = 'active') END`);
 }
 
 /** The volunteer's places, newest activity first. */
 export function placesOf(q: Queryable, v: Volunteer, limit: number) {
   return q.query<OpenRow>(sql`SELECT ${COLUMNS}, s.id AS my_signup_id, s.status AS my_status, s.minutes AS my_minutes ${FROM}
-    JOIN volunteer_signup s ON s.activity_id = a.id WHERE ${own(v)} ORDER BY a.starts_at DESC, s.created_at DESC LIMIT ${limit}`);
+    JOIN volunteer_signup s ON s.activity_id = a.id WHERE ${own(v)} AND a.club_id IS NULL ORDER BY a.starts_at DESC, s.created_at DESC LIMIT ${limit}`);
 }
 
 /** The volunteer's attested minutes: in a Beijing year and in all. */
@@ -225,14 +229,14 @@ export function unattestedBefore(q: Queryable, before: string) {
   return q.query<{ id: string; org_id: string; title: string; ended_on: string; waiting: number }>(sql`
     SELECT a.id, a.org_id, a.title, to_char(a.ends_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS ended_on, count(*)::int AS waiting
     FROM volunteer_activity a JOIN volunteer_signup s ON s.activity_id = a.id AND s.status = 'signed_up'
-    WHERE a.status = 'open' AND a.ends_at < (${before}::date::timestamp AT TIME ZONE 'Asia/Shanghai') GROUP BY a.id`);
+    WHERE a.status = 'open' AND a.club_id IS NULL AND a.ends_at < (${before}::date::timestamp AT TIME ZONE 'Asia/Shanghai') GROUP BY a.id`);
 }
 
 /** Open activities starting on a Beijing day in [from, to] with fewer than half their places taken. */
 export function undersubscribedBy(q: Queryable, from: string, to: string) {
   return q.query<{ id: string; org_id: string; title: string; starts_on: string; signed_up: number; capacity: number }>(sql`
     SELECT a.id, a.org_id, a.title, to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS starts_on, a.signed_up, a.capacity FROM volunteer_activity a
-    WHERE a.status = 'open' AND a.signed_up * 2 < a.capacity
+    WHERE a.status = 'open' AND a.club_id IS NULL AND a.signed_up * 2 < a.capacity
       AND a.starts_at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.starts_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`);
 }
 

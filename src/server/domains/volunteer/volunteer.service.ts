@@ -78,7 +78,8 @@ export async function listVolunteerActivities(deps: Deps, ctx: ActorContext, que
 
 export async function getVolunteerActivity(deps: Deps, ctx: ActorContext, id: string): Promise<VolunteerActivityDetail> {
   const a = await repo.findActivity(deps.db, id, readScope(ctx));
-  if (!a) throw notFound();
+  // a club's activity is the club's (社团): seen in the club's pages, never attested as volunteer service
+  if (!a || a.club_id) throw notFound();
   const [signups, rule] = await Promise.all([repo.signupsOf(deps.db, id), ruleInForce<ServiceRule>(deps.db, 'volunteer', 'service', deps.clock.today(), a.org_path)]);
   return {
     activity: activityView(a),
@@ -93,7 +94,7 @@ export async function getVolunteerActivity(deps: Deps, ctx: ActorContext, id: st
 export async function cancelVolunteerActivity(deps: Deps, ctx: ActorContext, id: string, body: CancelVolunteerActivityBody): Promise<VolunteerActivityView> {
   await deps.db.tx(async (t) => {
     const a = await repo.findActivity(t, id, manageScope(ctx), true);
-    if (!a) throw notFound();
+    if (!a || a.club_id) throw notFound();
     if (a.status !== 'open' || a.attested > 0) throw new AppError('VOLUNTEER_STATE', a.attested > 0 ? '该活动已认定服务时长，不能取消' : '该活动已取消');
     await repo.cancelActivity(t, id, body.reason);
     for (const s of await repo.signedUpAccounts(t, id)) {
@@ -109,7 +110,7 @@ export async function attestVolunteerHours(deps: Deps, ctx: ActorContext, activi
   const now = deps.clock.now();
   const facts = await deps.db.tx(async (t) => {
     const a = await repo.findActivity(t, activityId, manageScope(ctx), true);
-    if (!a) throw notFound();
+    if (!a || a.club_id) throw notFound();
     const s = await repo.findSignup(t, body.signupId, true);
     if (!s || s.activity_id !== activityId) throw notFound();
     if (a.status !== 'open' || s.status !== 'signed_up') throw new AppError('VOLUNTEER_STATE');

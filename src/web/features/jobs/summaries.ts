@@ -53,6 +53,8 @@ const SUMMARIES: Record<string, (r: Result, raw: unknown) => string> = {
   'points.daily': (r) =>
     `核对事实 ${num(r.facts)} 条，新计积分 ${num(r.awarded)} 笔（已计过 ${num(r.exists)}，未经表决通过细则 ${num(r.no_rules)}，细则未列 ${num(r.not_in_rules)}，已达上限 ${num(r.capped)}）；到期 ${num(r.expiredPoints)} 分（${num(r.expiredMembers)} 人）；退回超时冻结 ${num(r.released)} 笔`,
   'mall.daily': (r) => (Number(r.expired ?? 0) > 0 ? `逾期未领取的兑换 ${num(r.expired)} 笔已取消，积分与库存退回` : '没有逾期未领取的兑换'),
+  'post.transcode': (r) =>
+    typeof r.failed === 'string' ? `短视频处理失败（${r.failed}），已通知发布人` : r.skipped ? '短视频已处理或已撤回，无需转码' : `短视频转码完成：时长 ${Math.round(Number(r.durationMs ?? 0) / 1000)} 秒，${(Number(r.bytes ?? 0) / 1024 / 1024).toFixed(1)} MB，等待审核`,
   'need.escalate': (r) => (Number(r.escalated ?? 0) > 0 ? `${num(r.escalated)} 条群众需求超时无人接单，已上报社区` : '没有超时无人接单的群众需求'),
   'points.backfill': (r) =>
     `补计 ${String(r.from ?? '')} 至 ${String(r.to ?? '')} 的积分：核对事实 ${num(r.facts)} 条，新计 ${num(r.awarded)} 笔（已计过 ${num(r.exists)}，已达上限 ${num(r.capped)}）；到期 ${num(r.expiredPoints)} 分`,

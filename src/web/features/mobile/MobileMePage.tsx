@@ -1,5 +1,6 @@
 import { Button, Tag } from 'antd';
-import { AimOutlined, GiftOutlined, HeartOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined } from '@ant-design/icons';
+import { AimOutlined, GiftOutlined, HeartOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SwapOutlined, TrophyOutlined, ScanOutlined, SmileOutlined } from '@ant-design/icons';
+import { VideoCameraOutlined } from '@ant-design/icons';
 import { useEffect } from 'react';
 import { Link, useLocation } from 'react-router';
 import { MEMBER_EVENT_REASONS, MEMBER_STATUSES, type MemberEventReason } from '../../../contracts/dict';
@@ -173,12 +174,32 @@ export function MobileMePage() {
             </Link>
           )}
           {can(me, 'volunteer.self') && (
+            <Link to="/m/posts" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }} data-testid="me-posts-link">
+              <span>
+                <VideoCameraOutlined /> 短视频
+              </span>
+              <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+                看看身边事，发布短视频 <RightOutlined style={{ color: '#bfbfbf' }} />
+              </span>
+            </Link>
+          )}
+          {can(me, 'volunteer.self') && (
             <Link to="/m/community-report" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }} data-testid="me-community-report-link">
               <span>
                 <HomeOutlined /> 双报到
               </span>
               <span style={{ color: '#8c8c8c', fontSize: 14 }}>
                 向居住地村（社区）报到 <RightOutlined style={{ color: '#bfbfbf' }} />
+              </span>
+            </Link>
+          )}
+          {can(me, 'volunteer.self') && (
+            <Link to="/m/clubs" className="m-row" style={{ color: 'inherit', minHeight: 48, alignItems: 'center' }} data-testid="me-clubs-link">
+              <span>
+                <SmileOutlined /> 社团
+              </span>
+              <span style={{ color: '#8c8c8c', fontSize: 14 }}>
+                兴趣社团与活动 <RightOutlined style={{ color: '#bfbfbf' }} />
               </span>
             </Link>
           )}

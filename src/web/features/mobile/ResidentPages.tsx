@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Form, Input, Tag } from 'antd';
-import { AimOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AimOutlined, HeartOutlined, KeyOutlined, LogoutOutlined, RightOutlined, SmileOutlined, SolutionOutlined } from '@ant-design/icons';
+import { VideoCameraOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { ApiError } from '../../shared/api';
 import { formatDateTime } from '../../shared/dates';
@@ -61,6 +62,25 @@ function VolunteerLink() {
   );
 }
 
+/** 短视频与动态 (the feed, publishing, my posts), for whoever may take part. */
+function PostsLink() {
+  const me = useMe().data;
+  if (!can(me, 'volunteer.self')) return null;
+  return (
+    <section className="m-card" aria-labelledby="m-rs-posts">
+      <Link to="/m/posts" className="m-rs-card-link" data-testid="resident-posts-link">
+        <h2 id="m-rs-posts">
+          <VideoCameraOutlined /> 短视频
+        </h2>
+        <span className="m-rs-go">
+          去看看 <RightOutlined />
+        </span>
+      </Link>
+      <p className="m-rs-note">看看身边的好人好事，发布短视频和动态（审核后展示）。</p>
+    </section>
+  );
+}
+
 /** 我的需求 (publish a need, follow and rate it) and 身边需求 (take the needs of neighbours), on the resident's 首页. */
 function NeedLinks() {
   const me = useMe().data;
@@ -88,6 +108,19 @@ function NeedLinks() {
             </span>
           </Link>
           <p className="m-rs-note">登记接单意愿，帮助附近有需要的邻居。</p>
+        </section>
+      )}
+      {can(me, 'volunteer.self') && (
+        <section className="m-card" aria-labelledby="m-rs-clubs">
+          <Link to="/m/clubs" className="m-rs-card-link" data-testid="resident-clubs-link">
+            <h2 id="m-rs-clubs">
+              <SmileOutlined /> 社团
+            </h2>
+            <span className="m-rs-go">
+              去看看 <RightOutlined />
+            </span>
+          </Link>
+          <p className="m-rs-note">书法、合唱、健身、读书……加入邻里兴趣社团，或发起成立一个。</p>
         </section>
       )}
     </>
@@ -125,6 +158,7 @@ export function ResidentHomePage() {
         </dl>
       </section>
       <NeedLinks />
+      <PostsLink />
       <VolunteerLink />
     </>
   );
