@@ -132,6 +132,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'post.report': '举报动态',
   'post.moderate': '审核动态',
   'post.transcoded': '短视频转码',
+  'kiosk.create': '新建活动中心大屏链接',
+  'kiosk.revoke': '停用活动中心大屏链接',
+  'kiosk.check_in': '活动中心扫码签到',
   'club.create': '申请成立社团',
   'club.approve': '社团申请审核通过',
   'club.reject': '社团申请未通过',
@@ -206,6 +209,7 @@ export const AUDIT_OBJECT_TYPES: Record<string, string> = {
   post: '动态/短视频',
   community_report: '双报到',
   club: '社团',
+  kiosk: '活动中心大屏',
 };
 
 /** Labels of the fields an entry's detail carries; values that are codes are translated by AUDIT_DETAIL_VALUES. */

@@ -159,6 +159,15 @@ export const RULE_DISPLAY: Record<string, RuleDisplay> = {
       hideAfterReports: { label: '举报达到即暂停展示、重新审核', format: n('人') },
     },
   },
+  'kiosk.display': {
+    name: '活动中心大屏',
+    fields: {
+      refreshSeconds: { label: '大屏刷新间隔', format: n('秒') },
+      qrTokenSeconds: { label: '签到二维码更换间隔', format: n('秒') },
+      checkInOpensMinutesBefore: { label: '活动开始前可签到', format: n('分钟') },
+      needsShown: { label: '展示待接单需求至多', format: n('条') },
+    },
+  },
   'club.founding': {
     name: '社团成立与审核',
     fields: {

@@ -96,6 +96,8 @@ export const VolunteerSignupView = z.object({
   checkOutAt: Text.nullable(),
   hours: z.number().nullable(),
   signedUpAt: Text,
+  /** when they scanned the centre's check-in code (活动中心大屏), if they did: a help to the organiser, never the attestation */
+  arrivedAt: Text.nullable(),
 });
 export type VolunteerSignupView = z.infer<typeof VolunteerSignupView>;
 

@@ -53,6 +53,7 @@ import { registerNeedRoutes, registerNeedJobs } from './domains/need';
 import { registerPostRoutes, registerPostJobs } from './domains/post';
 import { registerCommunityReportRoutes } from './domains/community-report';
 import { registerClubRoutes } from './domains/club';
+import { registerKioskRoutes } from './domains/kiosk';
 
 z.config(z.locales.zhCN());
 
@@ -140,6 +141,7 @@ export async function buildApp(deps: Deps, opts: { logger?: boolean | object; /*
   registerPostRoutes(app, deps);
   registerCommunityReportRoutes(app, deps);
   registerClubRoutes(app, deps);
+  registerKioskRoutes(app, deps);
   // the 工作台's sections: each domain adds its own source
   registerDevelopmentWorkbench();
   registerDuesWorkbench();

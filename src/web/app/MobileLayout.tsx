@@ -14,7 +14,7 @@ const TABS = [
 ];
 /** A resident (群众) has no Party pages: their 首页 (with 我的需求 and 身边需求 under it) and 我的 (with 修改密码 and 志愿服务 under it). */
 const RESIDENT_TABS = [TABS[0], TABS[3]];
-const RESIDENT_PATHS = ['/m', '/m/me', '/m/password', '/m/volunteer', '/m/needs', '/m/serve', '/m/posts', '/m/clubs'];
+const RESIDENT_PATHS = ['/m', '/m/me', '/m/password', '/m/volunteer', '/m/needs', '/m/serve', '/m/posts', '/m/clubs', '/m/checkin'];
 
 /** A resident's page: one of theirs, or a club's page under 社团. */
 function residentMay(pathname: string) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, HomeOutlined, SmileOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AlertOutlined, EnvironmentOutlined, BarChartOutlined, ApartmentOutlined, AuditOutlined, CalendarOutlined, DashboardOutlined, DesktopOutlined, ProjectOutlined, FlagOutlined, FundProjectionScreenOutlined, GiftOutlined, PieChartOutlined, SettingOutlined, SwapOutlined, TableOutlined, TeamOutlined, TrophyOutlined, ContactsOutlined, HeartOutlined, HomeOutlined, SmileOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { MeView } from '../../contracts/auth';
 import type { Permission } from '../../contracts/permissions';
 import { can } from '../shared/session';
@@ -107,6 +107,7 @@ const MENU: MenuEntry[] = [
   { key: '/admin/posts', label: '内容审核', icon: <VideoCameraOutlined />, perm: 'volunteer.read' },
   { key: '/admin/community-reports', label: '双报到', icon: <HomeOutlined />, anyPerm: ['volunteer.read', 'member.read'] },
   { key: '/admin/clubs', label: '社团', icon: <SmileOutlined />, perm: 'volunteer.read' },
+  { key: '/admin/kiosks', label: '活动中心大屏', icon: <DesktopOutlined />, perm: 'volunteer.read' },
   {
     key: 'system',
     label: '系统',

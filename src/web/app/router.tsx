@@ -113,6 +113,9 @@ const MobilePostsPage = page(() => import('../features/mobile/MobilePostsPage'),
 const CommunityReportsPage = page(() => import('../features/community-report/CommunityReportsPage'), 'CommunityReportsPage');
 const MobileCommunityReportPage = page(() => import('../features/mobile/MobileCommunityReportPage'), 'MobileCommunityReportPage');
 const ClubsPage = page(() => import('../features/club/ClubsPage'), 'ClubsPage');
+const KioskPage = page(() => import('../features/kiosk/KioskPage'), 'KioskPage');
+const KiosksPage = page(() => import('../features/kiosk/KiosksPage'), 'KiosksPage');
+const MobileCheckInPage = page(() => import('../features/mobile/MobileCheckInPage'), 'MobileCheckInPage');
 const MobileClubsPage = page(() => import('../features/mobile/MobileClubsPage'), 'MobileClubsPage');
 const MobileServePage = page(() => import('../features/mobile/MobileServePage'), 'MobileServePage');
 const MobileMallPage = page(() => import('../features/mobile/MobileMallPage'), 'MobileMallPage');
@@ -254,6 +257,7 @@ const adminPages: RouteObject[] = [
   { path: 'community-reports/:id', element: guarded('volunteer.read', CommunityReportsPage) },
   { path: 'clubs', element: guarded('volunteer.read', ClubsPage) },
   { path: 'clubs/:id', element: guarded('volunteer.read', ClubsPage) },
+  { path: 'kiosks', element: guarded('volunteer.read', KiosksPage) },
   { path: 'accounts', element: guarded('account.manage', AccountsPage) },
   { path: 'audit', element: guarded('audit.read', AuditPage) },
   { path: 'rules', element: guarded('system.config', RulesPage) },
@@ -293,6 +297,8 @@ const mobilePages: RouteObject[] = [
   // 社团: clubs of the community, 申请成立, 加入, the leader's activities
   { path: 'clubs', element: guarded('volunteer.self', MobileClubsPage) },
   { path: 'clubs/:id', element: guarded('volunteer.self', MobileClubsPage) },
+  // the centre's screen's check-in code opens this (a login first brings the volunteer back here)
+  { path: 'checkin', element: guarded('volunteer.self', MobileCheckInPage) },
   { path: 'projects', element: <MobileProjectsPage /> },
   { path: '*', element: <NotFound /> },
 ];
@@ -324,6 +330,16 @@ export const router = createBrowserRouter([
     element: (
       <Suspense fallback={<PageLoading />}>
         <RegisterPage />
+      </Suspense>
+    ),
+  },
+  {
+    // public, no login: the centre's touch screen (活动中心大屏), by its kiosk link
+    path: '/kiosk/:token',
+    errorElement: <RouteError />,
+    element: (
+      <Suspense fallback={<PageLoading />}>
+        <KioskPage />
       </Suspense>
     ),
   },

@@ -84,6 +84,7 @@ interface World {
   need: { community: string; need: string; profileVersion: number | null }; // a community under the branch with another resident's open need; the caller's profile (member, resident) in the root's community
   communityReport: { community: string; pending: string; toDecline: string; accepted: string; toEnd: string }; // a community under the branch with four other members' reports (two pending, two accepted)
   club: { community: string; active: string; toDissolve: string; pending: string }; // a community under the branch with a resident's three clubs (two approved, one pending)
+  kiosk: { id: string; url: string }; // a kiosk link of the branch (made by the root's org_admin)
   post: { root: string; video: string; text: string; pending: string }; // a community under the branch whose resident published a video and a text to the root's subtree and has a text waiting for review
 }
 
@@ -385,6 +386,12 @@ const CASES: Record<string, (w: World) => Promise<Req> | Req> = {
   recordCommunityService: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/services`, body: { servedOn: TEST_TODAY, hours: 1.5, content: '矩阵测试服务' } }),
   endCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.toEnd}/end`, body: { reason: '矩阵测试结束' } }),
   evaluateCommunityReport: (w) => ({ method: 'POST', url: `/api/v1/community-reports/${w.communityReport.accepted}/evaluations`, body: { year: 2026, grade: 'good', comment: '' } }),
+  listKiosks: (w) => ({ method: 'GET', url: `/api/v1/kiosks?orgId=${w.branch.id}` }),
+  createKiosk: (w) => ({ method: 'POST', url: '/api/v1/kiosks', body: { orgId: w.branch.id, name: '矩阵测试大屏' } }),
+  revokeKiosk: (w) => ({ method: 'POST', url: `/api/v1/kiosks/${w.kiosk.id}/revoke` }),
+  // public: the link's token is the credential (the board is read before the link is revoked, in alphabetical order)
+  getKioskBoard: (w) => ({ method: 'GET', url: `/api/v1${w.kiosk.url}` }),
+  checkInAtCentre: (w) => ({ method: 'POST', url: '/api/v1/me/volunteer/check-in', body: { activityId: w.volunteer.activity, kioskId: w.kiosk.id, token: 'x.AAAAAAAAAAAAAAAAAAAAAAAA' } }),
   getMyClubs: (w) => ({ method: 'GET', url: `/api/v1/me/clubs?communityOrgId=${w.club.community}` }),
   createClub: (w) => ({ method: 'POST', url: '/api/v1/me/clubs', body: { communityOrgId: w.club.community, name: '矩阵测试社团', category: 'reading', description: '矩阵测试社团的宗旨和活动介绍' } }),
   getMyClub: (w) => ({ method: 'GET', url: `/api/v1/me/clubs/${w.club.active}` }),
@@ -478,6 +485,7 @@ function expectedAllowedStatus(operationId: string, w: World): number | null {
   // clubs: the caller is no member of the clubs (alphabetical order: the activity comes before joining; leaving comes after the club is dissolved)
   if (['getMyClubs', 'createClub', 'getMyClub', 'joinClub', 'leaveClub', 'createClubActivity'].includes(operationId) && volunteerless) return 404;
   if (operationId === 'createClubActivity' || operationId === 'leaveClub') return 409; // CLUB_NOT_LEADER; CLUB_STATE
+  if (operationId === 'checkInAtCentre') return volunteerless ? 404 : 422; // a forged code: KIOSK_CODE_INVALID
   // posts: the caller posts as a member or a resident; the post to withdraw is another's; a PNG is no video
   if (['createPost', 'uploadVideo', 'listMyPosts'].includes(operationId) && volunteerless) return 404;
   if (operationId === 'uploadVideo') return 415; // VIDEO_TYPE_NOT_ALLOWED
@@ -545,6 +553,7 @@ async function buildWorld(role: Role): Promise<World> {
     need: await needWorld(branch, role, client, community.id),
     communityReport: await communityReportWorld(root, branch),
     club: await clubWorld(root, branch),
+    kiosk: await kioskWorld(root, branch),
     post: await postWorld(root, branch),
     transfers,
     meetings,
@@ -608,6 +617,14 @@ async function communityReportWorld(root: OrgRef, branch: OrgRef): Promise<World
     if (res.statusCode !== 200) throw new Error(`community report accept fixture: ${res.body}`);
   }
   return { community: community.id, pending, toDecline, accepted, toEnd };
+}
+
+/** A kiosk link of the branch, made through the API by the root's org_admin. */
+async function kioskWorld(root: OrgRef, branch: OrgRef): Promise<World['kiosk']> {
+  const admin = await sessionClient(h, (await makeAccount(h.deps, [{ role: 'org_admin', orgId: root.id, scope: 'subtree' }])).id);
+  const res = await admin.post('/api/v1/kiosks', { orgId: branch.id, name: '矩阵大屏' });
+  if (res.statusCode !== 201) throw new Error(`kiosk fixture: ${res.body}`);
+  return { id: res.json().kiosk.id as string, url: res.json().url as string };
 }
 
 /** A community under the branch and a resident's three clubs there: two approved by the root's org_admin, one pending; made through the API. */
@@ -797,9 +814,9 @@ describe('the route registry', () => {
     expect(new Set(routeRegistry.map((r) => r.operationId)).size).toBe(routeRegistry.length);
   });
 
-  it('has exactly login, logout, health, member activation, resident registration, the payment provider\'s notification, the letter check and the calendar feed (its token is the credential) as public routes', () => {
+  it('has exactly login, logout, health, member activation, resident registration, the payment provider\'s notification, the letter check, the calendar feed and the centre\'s kiosk board (their tokens are the credentials) as public routes', () => {
     expect(routeRegistry.filter((r) => r.access === 'public').map((r) => r.operationId).sort()).toEqual([
-      'activateMemberAccount', 'getCalendarIcs', 'health', 'listCommunities', 'login', 'logout', 'paymentNotification', 'registerResident', 'requestMemberActivation', 'requestResidentCode', 'verifyTransferLetter',
+      'activateMemberAccount', 'getCalendarIcs', 'getKioskBoard', 'health', 'listCommunities', 'login', 'logout', 'paymentNotification', 'registerResident', 'requestMemberActivation', 'requestResidentCode', 'verifyTransferLetter',
     ]);
   });
 

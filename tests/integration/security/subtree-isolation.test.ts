@@ -797,6 +797,24 @@ describe('subtree isolation over generated org trees', () => {
             }
           }
 
+          // --- 活动中心大屏: a kiosk link at each org; listed and stopped exactly where the scope covers it
+          {
+            const kioskOf = new Map<string, string>();
+            for (const t of orgs) {
+              kioskOf.set(t.id, (await h.db.one<{ id: string }>(sql`INSERT INTO kiosk (org_id, name, token_hash, signin_key, created_at)
+                VALUES (${t.id}, '隔离测试大屏', ${crypto.randomBytes(32)}, ${crypto.randomBytes(32)}, '2026-12-01T01:00:00Z') RETURNING id`)).id);
+            }
+            for (const t of orgs) {
+              const listed = await client.get(`/api/v1/kiosks?orgId=${t.id}`);
+              check('listKiosks?orgId', t, listed, orgIn(t), 'volunteer.read');
+              if (orgIn(t) && listed.statusCode === 200) {
+                const want = subtreeOf(t).filter(orgIn).map((o) => kioskOf.get(o.id)!).sort();
+                expect((listed.json().items as Array<{ id: string }>).map((i) => i.id).filter((id) => [...kioskOf.values()].includes(id)).sort(), `kiosks under ${t.name}`).toEqual(want);
+              }
+              check('revokeKiosk', { id: kioskOf.get(t.id)!, name: `${t.name}大屏` }, await client.post(`/api/v1/kiosks/${kioskOf.get(t.id)!}/revoke`), orgIn(t), 'volunteer.manage');
+            }
+          }
+
           // --- real status changes and dissolutions (after the list checks; deepest orgs first)
           for (const m of members) {
             const version = (await h.db.one<{ version: number }>(sql`SELECT version FROM person WHERE id = ${m.id}`)).version;

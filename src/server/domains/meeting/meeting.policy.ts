@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
 import {
   MEETING_TYPES, RECORD_TAGS, periodOf,
@@ -59,31 +58,8 @@ export function signInWindow(rule: AttendanceRule, m: { startsAt: Date | null; e
   };
 }
 
-function tokenMac(key: Buffer, meetingId: string, slot: number): string {
-  return crypto.createHmac('sha256', key).update(`${meetingId}:${slot}`).digest('base64url').slice(0, 24);
-}
-
-/** The QR token of the current time slot: the slot number and its HMAC under the meeting's key. */
-export function signInToken(key: Buffer, meetingId: string, now: Date, seconds: number): { token: string; expiresAt: Date } {
-  const slot = Math.floor(now.getTime() / (seconds * 1000));
-  return { token: `${slot.toString(36)}.${tokenMac(key, meetingId, slot)}`, expiresAt: new Date((slot + 2) * seconds * 1000) };
-}
-
-/**
- * Whether a scanned token is genuine and fresh: made with this meeting's key for
- * the current slot or the one before (a code shown just before the slot turned
- * still works for a full slot). A forwarded screenshot stops working within two slots.
- */
-export function checkSignInToken(key: Buffer, meetingId: string, token: string, now: Date, seconds: number): 'ok' | 'expired' | 'invalid' {
-  const m = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]{24})$/.exec(token);
-  if (!m) return 'invalid';
-  const slot = parseInt(m[1], 36);
-  const expected = Buffer.from(tokenMac(key, meetingId, slot));
-  const given = Buffer.from(m[2]);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return 'invalid';
-  const current = Math.floor(now.getTime() / (seconds * 1000));
-  return slot === current || slot === current - 1 ? 'ok' : 'expired';
-}
+// the rotating QR tokens are the platform's (platform/rotating-token.ts), shared with the centre's kiosk
+export { rotatingToken as signInToken, checkRotatingToken as checkSignInToken } from '../../platform/rotating-token';
 
 /** Attendance of a held meeting: expected net of approved leave is the denominator. */
 export function attendanceSummary(rows: readonly { attendance: string; leaveStatus: string | null; canVote: boolean }[]): AttendanceSummary {

@@ -109,9 +109,10 @@ export interface SignupRow {
   check_out_at: Date | null;
   minutes: number | null;
   created_at: Date;
+  arrived_at: Date | null;
 }
 
-const SIGNUP_COLUMNS = sql`s.id, s.activity_id, s.account_id, s.person_id, s.resident_id, s.name, coalesce(po.name, ro.name) AS org_name, s.status, s.check_in_at, s.check_out_at, s.minutes, s.created_at`;
+const SIGNUP_COLUMNS = sql`s.id, s.activity_id, s.account_id, s.person_id, s.resident_id, s.name, coalesce(po.name, ro.name) AS org_name, s.status, s.check_in_at, s.check_out_at, s.minutes, s.created_at, s.arrived_at`;
 const SIGNUP_FROM = sql`FROM volunteer_signup s LEFT JOIN person p ON p.id = s.person_id LEFT JOIN org po ON po.id = p.org_id
   LEFT JOIN resident r ON r.id = s.resident_id LEFT JOIN org ro ON ro.id = r.community_org_id`;
 

@@ -86,7 +86,7 @@ export async function getVolunteerActivity(deps: Deps, ctx: ActorContext, id: st
     maxHoursPerActivity: rule.body.maxHoursPerActivity,
     signups: signups.map((s) => ({
       id: s.id, name: s.name, kind: s.person_id ? ('member' as const) : ('resident' as const), orgName: s.org_name, status: s.status, checkInAt: iso(s.check_in_at), checkOutAt: iso(s.check_out_at),
-      hours: s.minutes === null ? null : hoursOf(s.minutes), signedUpAt: iso(s.created_at)!,
+      hours: s.minutes === null ? null : hoursOf(s.minutes), signedUpAt: iso(s.created_at)!, arrivedAt: iso(s.arrived_at),
     })),
   };
 }

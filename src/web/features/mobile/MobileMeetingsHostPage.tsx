@@ -2,7 +2,6 @@ import { useEffect, useState } from 'react';
 import { App, Button, Tag } from 'antd';
 import { CloseOutlined, ExpandOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import QRCode from 'qrcode';
 import { useNavigate, useParams } from 'react-router';
 import { ATTENDANCE, ATTENDEE_KINDS, LEAVE_STATUSES, SIGN_METHODS, type AttendeeView } from '../../../contracts/meeting';
 import { ApiError, errorMessage } from '../../shared/api';
@@ -13,6 +12,7 @@ import { useDecideLeave, useMarkAttendance, useMeeting, useSignInCode, type Meet
 import { clock, clockSeconds, meetingDate, meetingTime, shortDateTime } from './MobileMeetingsShared';
 import { MobileError, MobileLoading } from './MobileStates';
 import './meetings.css';
+import { useQrImage } from '../../shared/qr';
 
 // The secretary's phone at the meeting (签到与考勤): the sign-in QR code to
 // show the room (it rotates with the server's token), the roll to tap present
@@ -21,23 +21,6 @@ import './meetings.css';
 
 /** How often the roll is read again while the code is shown (members signing in). */
 const ROLL_REFRESH_MS = 15_000;
-
-/** A data: URL of the QR code of `text` (the previous image stays until the new one is drawn). */
-function useQrImage(text: string | null): string | null {
-  const [img, setImg] = useState<string | null>(null);
-  useEffect(() => {
-    if (!text) return;
-    let live = true;
-    QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 2, width: 640 }).then(
-      (url) => live && setImg(url),
-      () => live && setImg(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [text]);
-  return text ? img : null;
-}
 
 function QrFigure({ img, code, big = false }: { img: string | null; code: SignInCode; big?: boolean }) {
   return (

@@ -95,8 +95,9 @@ function AttestModal({ d, s, onClose }: { d: VolunteerActivityDetail; s: Volunte
       {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginBottom: 16 }} />}
       <Typography.Paragraph type="secondary">
         活动时间 {activityTime(a)}。签到、签退时间须在活动时间之内；单次活动最多认定 {d.maxHoursPerActivity} 小时。
+        {s.arrivedAt ? `${s.name}于 ${formatDateTime(s.arrivedAt)} 在活动中心大屏扫码签到。` : ''}
       </Typography.Paragraph>
-      <Form<AttestValues> form={form} layout="vertical" requiredMark={false} name="volunteer-attest" initialValues={{ checkInAt: toPicker(a.startsAt), checkOutAt: toPicker(a.endsAt) }}>
+      <Form<AttestValues> form={form} layout="vertical" requiredMark={false} name="volunteer-attest" initialValues={{ checkInAt: toPicker(s.arrivedAt && s.arrivedAt > a.startsAt ? s.arrivedAt : a.startsAt), checkOutAt: toPicker(a.endsAt) }}>
         <div className="vol-form-row">
           <Form.Item name="checkInAt" label="签到时间" rules={[{ required: true, message: '请选择签到时间' }]}>
             <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} allowClear={false} aria-label="签到时间" />
@@ -173,6 +174,7 @@ export function VolunteerDetailPage() {
         </Tag>
       ),
     },
+    { title: '大屏扫码到场', key: 'arrived', width: 140, render: (_: unknown, s) => <span data-testid="signup-arrived">{formatDateTime(s.arrivedAt)}</span> },
     { title: '签到', key: 'in', width: 140, render: (_: unknown, s) => formatDateTime(s.checkInAt) },
     { title: '签退', key: 'out', width: 140, render: (_: unknown, s) => formatDateTime(s.checkOutAt) },
     {
@@ -235,7 +237,7 @@ export function VolunteerDetailPage() {
         data-testid="volunteer-signups"
         dataSource={d.signups}
         columns={columns}
-        scroll={{ x: 920 }}
+        scroll={{ x: 1060 }}
         loading={q.isFetching}
         pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
         locale={{ emptyText: '还没有人报名' }}
