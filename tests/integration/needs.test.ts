@@ -151,6 +151,9 @@ describe('the loop: 点单 → 接单 → 办结 → 评单', () => {
     const claimed = (r1.statusCode === 200 ? r1 : r2).json();
     expect(claimed).toMatchObject({ status: 'claimed', publisherName: '王奶奶', publisherPhone: w.publisher.phone });
     expect((r1.statusCode === 200 ? r2 : r1).json().error.code).toBe('NEED_STATE');
+    // the slower volunteer trying again, after the claim is committed: still told it is taken (409), never 404
+    const again = await loser.post(`/api/v1/me/volunteer/needs/${needId}/claim`);
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'NEED_STATE']);
 
     // only the claimer completes; the resident cannot withdraw a claimed need nor rate it before completion
     expect((await loser.post(`/api/v1/me/volunteer/needs/${needId}/complete`, { note: '已修好' })).statusCode).toBe(404);
@@ -227,7 +230,9 @@ describe('refusals and scope', () => {
     const cancelled = await w.publisher.client.post(`/api/v1/me/needs/${needId}/cancel`, { reason: '孩子回来修好了' });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', cancelReason: '孩子回来修好了' });
     await profile(m, c, w.home, ['repair'], ['weekend']);
-    expect((await m.post(`/api/v1/me/volunteer/needs/${needId}/claim`)).statusCode).toBe(404);
+    // (in the volunteer's community: told it is withdrawn, 409, as a need just taken by another is)
+    const late = await m.post(`/api/v1/me/volunteer/needs/${needId}/claim`);
+    expect([late.statusCode, late.json().error.code]).toEqual([409, 'NEED_STATE']);
     // a stale profile version is refused
     const stale = await m.put('/api/v1/me/volunteer/profile', { communityOrgId: c, gridId: null, skills: ['repair'], availability: ['weekend'], accepting: false, version: 99 });
     expect(stale.statusCode).toBe(409);

@@ -271,6 +271,16 @@ export function servableNeed(q: Queryable, needId: string, p: ProfileRow, lock =
     ${lock ? sql`FOR NO KEY UPDATE OF n` : sql``}`);
 }
 
+/**
+ * One need within the volunteer's reach whatever its status: pushed to them or in their
+ * community (not their own), or claimed by them. A claim is refused on it by its state (409),
+ * so two volunteers racing for one need get 200 and 409, never 404 for the slower one.
+ */
+export function reachableNeed(q: Queryable, needId: string, p: ProfileRow) {
+  return q.maybeOne<NeedRow>(sql`${NEED} WHERE n.id = ${needId}::uuid AND (n.claimed_by = ${p.id}::uuid OR (n.resident_id IS DISTINCT FROM ${p.resident_id}::uuid
+      AND (n.community_org_id = ${p.community_org_id}::uuid OR EXISTS (SELECT 1 FROM need_push np WHERE np.need_id = n.id AND np.profile_id = ${p.id}::uuid))))`);
+}
+
 // --- escalation and warnings
 
 /** Marks the open needs published before `before` and not yet escalated; returns them. */

@@ -284,7 +284,8 @@ export async function getMyServableNeeds(deps: Deps, ctx: ActorContext): Promise
 export async function claimNeed(deps: Deps, ctx: ActorContext, id: string): Promise<ServableNeedView> {
   return deps.db.tx(async (t) => {
     const p = await myProfile(deps, ctx, t);
-    const n = await repo.servableNeed(t, id, p);
+    // in reach whatever its status: a need another volunteer has just taken is 409, not 404
+    const n = await repo.reachableNeed(t, id, p);
     if (!n) throw notFound();
     // the one statement that checks the need is still open and takes it
     if (!(await repo.claim(t, id, p.id, deps.clock.now().toISOString()))) throw new AppError('NEED_STATE', '该需求已被其他志愿者接单或已撤回');
