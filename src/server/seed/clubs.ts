@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../platform/db';
 import { sql } from '../platform/sql';
-import { addDays } from '../platform/dates';
+import { addDays, daysBetween } from '../platform/dates';
 import { rebuildClubCounters } from '../domains/club';
 import { rebuildVolunteerCounters } from '../domains/volunteer';
 import type { Rng } from './random';
@@ -71,7 +71,7 @@ export async function generateClubs(db: Db, rng: Rng, opts: { rootId: string; to
       // the last club of some communities: refused, or dissolved after a while
       const fate = i === picks.length - 1 ? (rng.chance(0.15) ? 'rejected' : rng.chance(0.1) ? 'dissolved' : 'active') : 'active';
       const id = crypto.randomUUID();
-      const dissolvedOn = fate === 'dissolved' ? addDays(reviewed, rng.int(10, diff(reviewed, opts.today) - 5)) : null;
+      const dissolvedOn = fate === 'dissolved' ? addDays(reviewed, rng.int(10, daysBetween(reviewed, opts.today) - 5)) : null;
       clubs.push({
         id, community: c.id, name: k.name, category: k.category, description: k.description, founder, status: fate, note: fate === 'rejected' ? rng.pick(REJECT_NOTES) : null,
         reviewedAt: at(reviewed, 10), dissolvedAt: dissolvedOn ? at(dissolvedOn, 15) : null, dissolveReason: dissolvedOn ? '负责人搬离本社区，成员同意解散' : null, createdAt: at(founded, rng.int(9, 20)), region: c.region_key,
@@ -82,7 +82,7 @@ export async function generateClubs(db: Db, rng: Rng, opts: { rootId: string; to
       const last = dissolvedOn ?? opts.today;
       for (const p of people) {
         if (p.account === founder.account || !rng.chance(p.account === resident1?.account && i === 0 ? 1 : 0.3)) continue;
-        const day = addDays(reviewed, rng.int(0, Math.max(0, diff(reviewed, last) - 1)));
+        const day = addDays(reviewed, rng.int(0, Math.max(0, daysBetween(reviewed, last) - 1)));
         const left = fate === 'active' && rng.chance(0.08);
         members.push({ club: id, who: p, role: 'member', status: left ? 'left' : 'active', joinedAt: at(day, 19), leftAt: left ? at(addDays(day, 30) < opts.today ? addDays(day, 30) : opts.today, 19) : null });
         if (!left) joined.push(p);
@@ -164,9 +164,4 @@ export async function generateClubs(db: Db, rng: Rng, opts: { rootId: string; to
 function sample<T>(rng: Rng, items: readonly T[], n: number): T[] {
   const left = [...items];
   return Array.from({ length: Math.min(n, left.length) }, () => left.splice(rng.int(0, left.length - 1), 1)[0]!);
-}
-
-/** Days from one YYYY-MM-DD day to another. */
-function diff(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
